@@ -1,0 +1,67 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiConfig, ConfigModule } from '@herald/config';
+import { DatabaseModule } from '@herald/database';
+import { QueuesModule } from '@herald/queues';
+import { ENTITIES } from '@herald/schema';
+import { WorkspacesModule } from '@herald/workspaces';
+import { AccessGuard } from './http/access.guard';
+import { ContentTypeGuard } from './http/content-type.guard';
+import { ErrorFilter } from './http/error.filter';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
+import { ApiKeysController } from './workspaces/api-keys.controller';
+import { WorkspacesController } from './workspaces/workspaces.controller';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Reuses a caller's X-Request-Id when it is sane, otherwise makes one; echoed in the response. */
+function requestId(request: IncomingMessage, response: ServerResponse): string {
+  const given = request.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  response.setHeader('X-Request-Id', id);
+  return id;
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forApi(config),
+        LoggerModule.forRoot({
+          // Lines logged while handling a request carry only its id, not the whole request.
+          quietReqLogger: true,
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: requestId,
+            customAttributeKeys: { reqId: 'requestId' },
+            serializers: {
+              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+          },
+        }),
+        DatabaseModule.forRoot(ENTITIES, 'herald-api'),
+        QueuesModule.forRoot(),
+        WorkspacesModule,
+        HealthModule,
+        MetricsModule,
+        QueuesDashboardModule,
+      ],
+      controllers: [WorkspacesController, ApiKeysController],
+      providers: [
+        // Guards run in this order: who is calling, then what they sent.
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_GUARD, useClass: ContentTypeGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { PinoLogger } from 'nestjs-pino';
+import { WorkerConfig } from '@herald/config';
+import { JobName, QueueName } from '@herald/queues';
+import { WorkspacesService } from '@herald/workspaces';
+
+/** Housekeeping jobs. Thin: each job name calls one service method. */
+@Processor(QueueName.Maintenance)
+export class MaintenanceProcessor extends WorkerHost {
+  constructor(
+    private readonly workspaces: WorkspacesService,
+    private readonly config: WorkerConfig,
+    private readonly logger: PinoLogger,
+  ) {
+    super();
+    logger.setContext(MaintenanceProcessor.name);
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const name = job.name as JobName;
+    switch (name) {
+      case JobName.PurgeRevokedApiKeys: {
+        const deleted = await this.workspaces.purgeRevokedApiKeys(this.config.revokedApiKeyRetentionDays);
+        this.logger.info({ jobId: job.id, deleted }, 'purged revoked API keys');
+        return { deleted };
+      }
+      default: {
+        const unknown: never = name;
+        throw new Error(`maintenance queue has no handler for job "${String(unknown)}"`);
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { WorkerHost } from '@nestjs/bullmq';
+import { PinoLogger } from 'nestjs-pino';
+
+export type DrainOutcome = 'drained' | 'grace_expired';
+
+/**
+ * The BullMQ workers of this process. Draining takes no new jobs at once and gives active jobs up to the grace
+ * period to finish. Jobs still running after it keep their lock until it expires, when another worker picks
+ * them up as stalled, so stopping never loses a job.
+ */
+@Injectable()
+export class WorkerPool {
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly logger: PinoLogger,
+  ) {
+    logger.setContext(WorkerPool.name);
+  }
+
+  private hosts(): WorkerHost[] {
+    return this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is WorkerHost => instance instanceof WorkerHost);
+  }
+
+  setConcurrency(concurrency: number): void {
+    for (const host of this.hosts()) host.worker.concurrency = concurrency;
+  }
+
+  async drain(graceMs: number): Promise<DrainOutcome> {
+    const workers = this.hosts().map((host) => host.worker);
+    const active = workers.reduce((n, w) => n + ((w as unknown as { running?: number }).running ?? 0), 0);
+    this.logger.info({ workers: workers.length, graceMs }, 'stopping: taking no new jobs, letting active ones finish');
+    const closed = Promise.all(workers.map((w) => w.close())).then((): DrainOutcome => 'drained');
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<DrainOutcome>((resolve) => {
+      timer = setTimeout(() => resolve('grace_expired'), graceMs);
+    });
+    const outcome = await Promise.race([closed, expired]);
+    clearTimeout(timer);
+    if (outcome === 'grace_expired') {
+      this.logger.warn({ graceMs }, 'grace period over with jobs still active; they will be retried by another worker');
+    } else {
+      this.logger.info({ active }, 'all active jobs finished');
+    }
+    return outcome;
+  }
+}

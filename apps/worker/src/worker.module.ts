@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ConfigModule, WorkerConfig } from '@herald/config';
+import { DatabaseModule } from '@herald/database';
+import { QueuesModule } from '@herald/queues';
+import { ENTITIES } from '@herald/schema';
+import { WorkspacesModule } from '@herald/workspaces';
+import { MaintenanceProcessor } from './maintenance/maintenance.processor';
+import { MaintenanceSchedule } from './maintenance/maintenance-schedule.service';
+import { WorkerPool } from './worker-pool.service';
+
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forWorker(config),
+        LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }),
+        DiscoveryModule,
+        DatabaseModule.forRoot(ENTITIES, 'herald-worker'),
+        QueuesModule.forRoot(),
+        WorkspacesModule,
+      ],
+      providers: [MaintenanceProcessor, MaintenanceSchedule, WorkerPool],
+    };
+  }
+}

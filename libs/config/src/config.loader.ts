@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { ApiConfig, CoreConfig, WorkerConfig } from './config.types';
+import {
+  parseByteSize,
+  parseInteger,
+  parseKey32,
+  parseLogLevel,
+  parseMinLength,
+  parseName,
+  parseNodeEnv,
+  parseUrl,
+  readVariable,
+} from './config.variables';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The environment a process sees: an optional `.env` file (in the working directory, or HERALD_ENV_FILE)
+ * underneath the real environment, which always wins.
+ */
+export function readEnvironment(env: Env = process.env, cwd = process.cwd()): Env {
+  const file = env.HERALD_ENV_FILE ?? resolve(cwd, '.env');
+  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
+  return { ...fromFile, ...env };
+}
+
+function core(env: Env): CoreConfig {
+  return {
+    nodeEnv: parseNodeEnv(readVariable(env, 'NODE_ENV')),
+    logLevel: parseLogLevel(readVariable(env, 'LOG_LEVEL')),
+    databaseUrl: parseUrl('DATABASE_URL', readVariable(env, 'DATABASE_URL'), ['postgres:', 'postgresql:']),
+    databasePoolSize: parseInteger('DATABASE_POOL_SIZE', readVariable(env, 'DATABASE_POOL_SIZE'), 1, 200),
+    redisUrl: parseUrl('REDIS_URL', readVariable(env, 'REDIS_URL'), ['redis:', 'rediss:']),
+    redisPrefix: parseName('REDIS_PREFIX', readVariable(env, 'REDIS_PREFIX')),
+  };
+}
+
+/** Validates everything the CLI needs; throws ConfigError naming the first bad variable. */
+export function loadCoreConfig(env: Env = readEnvironment()): CoreConfig {
+  return Object.freeze(core(env));
+}
+
+export function loadApiConfig(env: Env = readEnvironment()): ApiConfig {
+  return Object.freeze({
+    ...core(env),
+    port: parseInteger('PORT', readVariable(env, 'PORT'), 0, 65535),
+    adminToken: parseMinLength('ADMIN_TOKEN', readVariable(env, 'ADMIN_TOKEN'), 16),
+    bullBoardUser: parseMinLength('BULL_BOARD_USER', readVariable(env, 'BULL_BOARD_USER'), 1),
+    bullBoardPassword: parseMinLength('BULL_BOARD_PASSWORD', readVariable(env, 'BULL_BOARD_PASSWORD'), 8),
+    secretsKey: parseKey32('SECRETS_KEY', readVariable(env, 'SECRETS_KEY')),
+    httpBodyLimitBytes: parseByteSize('HTTP_BODY_LIMIT', readVariable(env, 'HTTP_BODY_LIMIT')),
+  });
+}
+
+export function loadWorkerConfig(env: Env = readEnvironment()): WorkerConfig {
+  return Object.freeze({
+    ...core(env),
+    secretsKey: parseKey32('SECRETS_KEY', readVariable(env, 'SECRETS_KEY')),
+    workerConcurrency: parseInteger('WORKER_CONCURRENCY', readVariable(env, 'WORKER_CONCURRENCY'), 1, 1000),
+    shutdownGraceMs: parseInteger('WORKER_SHUTDOWN_GRACE_MS', readVariable(env, 'WORKER_SHUTDOWN_GRACE_MS'), 0, 3_600_000),
+    revokedApiKeyRetentionDays: parseInteger(
+      'REVOKED_API_KEY_RETENTION_DAYS',
+      readVariable(env, 'REVOKED_API_KEY_RETENTION_DAYS'),
+      1,
+      3650,
+    ),
+  });
+}

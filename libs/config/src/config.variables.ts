@@ -1,0 +1,109 @@
+import { ConfigError } from './config.error';
+import type { NodeEnv, ProcessRole } from './config.types';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Every environment variable Herald reads, with who needs it and what it means. This list is the single
+ * source of truth: the loader validates against it and a test checks that `.env.example` documents each one.
+ */
+export interface VariableSpec {
+  readonly name: string;
+  readonly roles: readonly ProcessRole[];
+  /** Required when no default exists (in every mode). */
+  readonly default?: string;
+  readonly secret?: boolean;
+  readonly description: string;
+}
+
+const ALL: readonly ProcessRole[] = ['api', 'worker', 'cli'];
+
+export const VARIABLES: readonly VariableSpec[] = [
+  { name: 'NODE_ENV', roles: ALL, default: 'development', description: 'development | test | production. In production nothing is generated and every secret must be set.' },
+  { name: 'LOG_LEVEL', roles: ALL, default: 'info', description: 'pino log level: fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'DATABASE_URL', roles: ALL, description: 'PostgreSQL connection URL, e.g. postgres://user:pass@127.0.0.1:5432/herald.' },
+  { name: 'DATABASE_POOL_SIZE', roles: ALL, default: '10', description: 'Connections each process keeps open to PostgreSQL (1-200).' },
+  { name: 'REDIS_URL', roles: ALL, description: 'Redis connection URL, e.g. redis://127.0.0.1:6379. Use maxmemory-policy noeviction.' },
+  { name: 'REDIS_PREFIX', roles: ALL, default: 'herald', description: 'Prefix of every queue key in Redis (letters, digits, -, _).' },
+  { name: 'PORT', roles: ['api'], default: '3000', description: 'TCP port of the HTTP API.' },
+  { name: 'ADMIN_TOKEN', roles: ['api'], secret: true, description: 'Operator token for POST /v1/workspaces (header x-admin-token); at least 16 characters.' },
+  { name: 'BULL_BOARD_USER', roles: ['api'], description: 'HTTP basic-auth user for the queue dashboard at /admin/queues.' },
+  { name: 'BULL_BOARD_PASSWORD', roles: ['api'], secret: true, description: 'HTTP basic-auth password for /admin/queues; at least 8 characters.' },
+  { name: 'SECRETS_KEY', roles: ['api', 'worker'], secret: true, description: 'Key that encrypts secrets at rest (AES-256-GCM): 32 bytes as base64 or 64 hex digits. Never change it without re-encrypting.' },
+  { name: 'HTTP_BODY_LIMIT', roles: ['api'], default: '1mb', description: 'Largest JSON request body the API accepts (e.g. 512kb, 1mb); larger bodies get 413.' },
+  { name: 'WORKER_CONCURRENCY', roles: ['worker'], default: '10', description: 'Jobs one worker process runs at once per queue (1-1000).' },
+  { name: 'WORKER_SHUTDOWN_GRACE_MS', roles: ['worker'], default: '30000', description: 'On SIGTERM/SIGINT, how long active jobs may run to completion before the worker gives them back and exits.' },
+  { name: 'REVOKED_API_KEY_RETENTION_DAYS', roles: ['worker'], default: '90', description: 'Revoked API keys are deleted this many days after revocation.' },
+];
+
+/** Reads one variable: the environment value, else its default, else a ConfigError if required. */
+export function readVariable(env: Env, name: string): string {
+  const spec = VARIABLES.find((v) => v.name === name);
+  if (!spec) throw new Error(`unknown configuration variable ${name}`);
+  const raw = env[name];
+  const value = raw === undefined || raw.trim() === '' ? spec.default : raw.trim();
+  if (value === undefined) throw new ConfigError(name, `is missing: ${spec.description}`);
+  return value;
+}
+
+export function parseNodeEnv(value: string): NodeEnv {
+  if (value === 'development' || value === 'test' || value === 'production') return value;
+  throw new ConfigError('NODE_ENV', `must be development, test or production (got "${value}")`);
+}
+
+export function parseInteger(name: string, value: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value)) throw new ConfigError(name, `must be a whole number (got "${value}")`);
+  const n = Number(value);
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max} (got ${n})`);
+  return n;
+}
+
+export function parseUrl(name: string, value: string, protocols: readonly string[]): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL (expected ${protocols.map((p) => `${p}//…`).join(' or ')})`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.join(' or ')} (got "${url.protocol}")`);
+  }
+  if (!url.hostname) throw new ConfigError(name, 'has no host');
+  return value;
+}
+
+/** Accepts a 32-byte key as 64 hex digits or base64 / base64url. */
+export function parseKey32(name: string, value: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+  if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(value) && !/^[A-Za-z0-9+/_-]+={0,2}$/.test(value))) {
+    throw new ConfigError(name, `must be 32 bytes as base64 or 64 hex digits (got ${key.length} bytes); generate one with: openssl rand -base64 32`);
+  }
+  return key;
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2 };
+
+export function parseByteSize(name: string, value: string): number {
+  const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(value);
+  if (!m) throw new ConfigError(name, `must be a size like 512kb or 1mb (got "${value}")`);
+  const bytes = Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]!;
+  if (bytes < 1024 || bytes > 100 * 1024 ** 2) throw new ConfigError(name, `must be between 1kb and 100mb (got "${value}")`);
+  return bytes;
+}
+
+export function parseMinLength(name: string, value: string, min: number): string {
+  if (value.length < min) throw new ConfigError(name, `must be at least ${min} characters long`);
+  return value;
+}
+
+export function parseName(name: string, value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(value)) throw new ConfigError(name, `may hold only letters, digits, - and _ (got "${value}")`);
+  return value;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function parseLogLevel(value: string): string {
+  if (!LOG_LEVELS.includes(value)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
+  return value;
+}

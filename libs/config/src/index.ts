@@ -1,0 +1,6 @@
+export * from './config.types';
+export * from './config.error';
+export { VARIABLES, type VariableSpec } from './config.variables';
+export * from './config.loader';
+export * from './config.module';
+export * from './config.startup';

@@ -1,0 +1,3 @@
+export * from './queue.constants';
+export * from './queues.module';
+export * from './job-queue.service';

@@ -1,0 +1,7 @@
+import { WORKSPACE_ENTITIES } from '@herald/workspaces';
+
+/**
+ * Every entity Herald has, gathered from the capability libraries. Apps, the migration tooling and the
+ * schema-drift test all use this one list.
+ */
+export const ENTITIES = [...WORKSPACE_ENTITIES];

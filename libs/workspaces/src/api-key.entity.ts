@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Workspace } from './workspace.entity';
+
+/** A workspace's API key. Only the SHA-256 of the key and a short display prefix are stored. */
+@Entity({ name: 'api_keys' })
+export class ApiKey {
+  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  id!: string;
+
+  @Index('idx_api_keys_workspace')
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId!: string;
+
+  @ManyToOne(() => Workspace, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'workspace_id' })
+  workspace?: Relation<Workspace>;
+
+  /** The first characters of the key, enough for a person to tell keys apart. */
+  @Column('varchar', { length: 16 })
+  prefix!: string;
+
+  /** Hex SHA-256 of the whole key. */
+  @Index('uq_api_keys_hash', { unique: true })
+  @Column('char', { name: 'key_hash', length: 64 })
+  keyHash!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'last_used_at', nullable: true })
+  lastUsedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'revoked_at', nullable: true })
+  revokedAt!: Date | null;
+}

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull } from 'typeorm';
+import { ApiKey } from './api-key.entity';
+import { Workspace } from './workspace.entity';
+
+export interface AuthenticatedKey {
+  readonly keyId: string;
+  readonly workspaceId: string;
+}
+
+@Injectable()
+export class ApiKeyRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Creates a workspace and its first key in one transaction. */
+  async createWorkspaceWithKey(name: string, key: { prefix: string; hash: string }): Promise<{ workspace: Workspace; keyId: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      const workspace = await manager.save(manager.create(Workspace, { name }));
+      const apiKey = await manager.save(manager.create(ApiKey, { workspaceId: workspace.id, prefix: key.prefix, keyHash: key.hash }));
+      return { workspace, keyId: apiKey.id };
+    });
+  }
+
+  async insert(workspaceId: string, key: { prefix: string; hash: string }): Promise<ApiKey> {
+    const repo = this.dataSource.getRepository(ApiKey);
+    return repo.save(repo.create({ workspaceId, prefix: key.prefix, keyHash: key.hash }));
+  }
+
+  /** Active (not revoked) keys of a workspace, newest first. */
+  listActive(workspaceId: string): Promise<ApiKey[]> {
+    return this.dataSource.getRepository(ApiKey).find({
+      where: { workspaceId, revokedAt: IsNull() },
+      order: { createdAt: 'DESC', id: 'ASC' },
+    });
+  }
+
+  /**
+   * Revokes one active key of the workspace, unless it is the workspace's last active key. The count and the
+   * update happen under a lock on the workspace row, so two concurrent revocations cannot both pass the check.
+   */
+  async revoke(workspaceId: string, keyId: string, now: Date): Promise<'revoked' | 'not_found' | 'last_key'> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT 1 FROM workspaces WHERE id = $1 FOR UPDATE', [workspaceId]);
+      const rows: Array<{ id: string }> = await manager.query(
+        'SELECT id FROM api_keys WHERE workspace_id = $1 AND revoked_at IS NULL',
+        [workspaceId],
+      );
+      if (!rows.some((r) => r.id === keyId)) return 'not_found';
+      if (rows.length === 1) return 'last_key';
+      await manager.query('UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND workspace_id = $2', [keyId, workspaceId, now]);
+      return 'revoked';
+    });
+  }
+
+  /**
+   * Finds the active key with this hash and records its use. `last_used_at` is written at most once a
+   * minute per key, so authentication does not turn every request into a write.
+   */
+  async authenticate(hash: string, now: Date): Promise<AuthenticatedKey | null> {
+    const rows: Array<{ id: string; workspace_id: string; stale: boolean }> = await this.dataSource.query(
+      `SELECT id, workspace_id, (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute') AS stale
+         FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [hash, now],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    if (row.stale) {
+      await this.dataSource.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [row.id, now]);
+    }
+    return { keyId: row.id, workspaceId: row.workspace_id };
+  }
+
+  /** Deletes keys revoked before `cutoff`; returns how many. */
+  async deleteRevokedBefore(cutoff: Date): Promise<number> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from(ApiKey)
+      .where('revoked_at < :cutoff', { cutoff })
+      .execute();
+    return result.affected ?? 0;
+  }
+}
