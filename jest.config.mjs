@@ -17,4 +17,7 @@ export default {
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^@herald/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  testTimeout: 30_000,
 };

@@ -6,6 +6,7 @@ import type { ApiConfig } from '@herald/config';
 import { ApiModule } from './api.module';
 import { mountApiDocs } from './docs/openapi.util';
 import { HeraldValidationPipe } from './http/validation.pipe';
+import { mountQueuesDashboard } from './queues-dashboard/queues-dashboard.util';
 
 /** Builds the HTTP API (used by main.ts and by the end-to-end tests). */
 export async function createApiApp(config: ApiConfig): Promise<NestExpressApplication> {
@@ -19,5 +20,6 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   mountApiDocs(app);
+  mountQueuesDashboard(app);
   return app;
 }

@@ -13,7 +13,6 @@ import { ContentTypeGuard } from './http/content-type.guard';
 import { ErrorFilter } from './http/error.filter';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { QueuesDashboardModule } from './queues-dashboard/queues-dashboard.module';
 import { ApiKeysController } from './workspaces/api-keys.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
@@ -35,10 +34,10 @@ export class ApiModule {
       imports: [
         ConfigModule.forApi(config),
         LoggerModule.forRoot({
-          // Lines logged while handling a request carry only its id, not the whole request.
-          quietReqLogger: true,
           pinoHttp: {
             level: config.logLevel,
+            // Lines logged while handling a request carry only its id, not the whole request.
+            quietReqLogger: true,
             genReqId: requestId,
             customAttributeKeys: { reqId: 'requestId' },
             serializers: {
@@ -53,7 +52,6 @@ export class ApiModule {
         WorkspacesModule,
         HealthModule,
         MetricsModule,
-        QueuesDashboardModule,
       ],
       controllers: [WorkspacesController, ApiKeysController],
       providers: [

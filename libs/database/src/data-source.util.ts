@@ -23,6 +23,8 @@ export function createDataSourceOptions(
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
+    // gen_random_uuid() is built into PostgreSQL 13+; pgcrypto is only named so TypeORM uses it.
+    uuidExtension: 'pgcrypto',
     migrationsRun: false,
     logging: ['error', 'warn', 'migration'],
     applicationName,

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
@@ -6,8 +6,23 @@ import { ALL_QUEUES, JobName, JobPayloads, QUEUE_OF_JOB, QueueName } from './que
 
 /** The one typed way to put work on a queue, and to reach the queues themselves. */
 @Injectable()
-export class JobQueue {
+export class JobQueue implements OnModuleInit {
+  private readonly logger = new Logger(JobQueue.name);
+  private lastErrorLoggedAt = 0;
+
   constructor(private readonly moduleRef: ModuleRef) {}
+
+  /** Connection errors (Redis away) go to the log, at most one line every 10 s, not to stderr per retry. */
+  onModuleInit(): void {
+    for (const queue of this.all()) {
+      queue.on('error', (error: Error) => {
+        const now = Date.now();
+        if (now - this.lastErrorLoggedAt < 10_000) return;
+        this.lastErrorLoggedAt = now;
+        this.logger.warn(`queue ${queue.name}: ${error.message}`);
+      });
+    }
+  }
 
   queue(name: QueueName): Queue {
     return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });

@@ -1,10 +1,10 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { Workspace } from './workspace.entity';
 
 /** A workspace's API key. Only the SHA-256 of the key and a short display prefix are stored. */
 @Entity({ name: 'api_keys' })
 export class ApiKey {
-  @PrimaryColumn('uuid', { default: () => 'gen_random_uuid()' })
+  @PrimaryGeneratedColumn('uuid')
   id!: string;
 
   @Index('idx_api_keys_workspace')

@@ -79,7 +79,7 @@ function databaseError(error: unknown): ErrorResponse | undefined {
   const code = (error as { code?: unknown; driverError?: { code?: unknown } })?.driverError?.code ?? (error as { code?: unknown })?.code;
   if (typeof code !== 'string') return undefined;
   if (code === '23505') return { status: 409, unexpected: false, body: body('conflict', 'A record with the same unique value already exists.') };
-  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003' || code === '22001') {
+  if (code === '22P02' || code === '22021' || code === '22007' || code === '22008' || code === '22003' || code === '22001') {
     return { status: 400, unexpected: false, body: body('invalid_input', 'A value in the request has the wrong format or is out of range.') };
   }
   if (code === 'ECONNREFUSED' || code === 'ETIMEDOUT' || code === '57P01' || code === '57P03' || code === '53300') {

@@ -1,8 +1,8 @@
 import type { MigrationInterface } from 'typeorm';
-import { CreateWorkspaces1795248064701 } from './1795248064701-create-workspaces';
+import { CreateWorkspaces1795248213842 } from './1795248213842-create-workspaces';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
  * writes a new file here; add its class to this list. Never edit a migration that has landed.
  */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateWorkspaces1795248064701];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateWorkspaces1795248213842];

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
+import { RequestMethod } from '@nestjs/common';
+import { ALL_QUEUES } from '@herald/queues';
+import { startApi, type ApiHarness } from './support/api-harness';
+import { testApiConfig } from './support/test-env';
+
+interface OpenApiOperation {
+  summary?: string;
+  responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }>;
+  requestBody?: { content: Record<string, { schema?: unknown; examples?: unknown; example?: unknown }> };
+}
+
+/** Every route the Nest app registered, as `METHOD /path` with `{param}` placeholders. */
+function registeredRoutes(api: ApiHarness): string[] {
+  const discovery = api.app.get(DiscoveryService);
+  const scanner = api.app.get(MetadataScanner);
+  const reflector = api.app.get(Reflector);
+  const routes: string[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const instance = wrapper.instance as object | undefined;
+    if (!instance || !wrapper.metatype) continue;
+    const base = String(reflector.get(PATH_METADATA, wrapper.metatype) ?? '');
+    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      const handler = (instance as Record<string, unknown>)[name] as object;
+      const path = reflector.get<string | undefined>(PATH_METADATA, handler as never);
+      const method = reflector.get<RequestMethod | undefined>(METHOD_METADATA, handler as never);
+      if (path === undefined || method === undefined) continue;
+      const full = `/${[base, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`.replace(/:([A-Za-z]+)/g, '{$1}');
+      routes.push(`${RequestMethod[method]} ${full}`);
+    }
+  }
+  return routes.sort();
+}
+
+describe('operations endpoints', () => {
+  let api: ApiHarness;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(() => api.close());
+
+  it('documents every route in OpenAPI 3 with a summary, schemas and an example', async () => {
+    const res = await api.http.get('/docs-json');
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    const paths = res.body.paths as Record<string, Record<string, OpenApiOperation>>;
+    const documented = Object.entries(paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .sort();
+    const routes = registeredRoutes(api);
+    expect(routes.length).toBeGreaterThanOrEqual(7);
+    expect(documented).toEqual(routes);
+
+    const schemas = JSON.stringify(res.body.components?.schemas ?? {});
+    for (const [path, ops] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect([where, op.summary?.length ?? 0]).not.toEqual([where, 0]);
+        const success = Object.entries(op.responses).filter(([status]) => status.startsWith('2'));
+        expect([where, success.length]).not.toEqual([where, 0]);
+        const withContent = success.filter(([, r]) => r.content);
+        // Each response body has a schema, and the schema (or the response) carries an example.
+        for (const [, r] of withContent) {
+          for (const media of Object.values(r.content!)) {
+            expect([where, media.schema !== undefined]).toEqual([where, true]);
+            const text = JSON.stringify(media) + (JSON.stringify(media.schema).includes('$ref') ? schemas : '');
+            expect([where, text.includes('"example')]).toEqual([where, true]);
+          }
+        }
+        if (op.requestBody) {
+          for (const media of Object.values(op.requestBody.content)) expect(JSON.stringify(media)).toMatch(/"examples?"/);
+        }
+      }
+    }
+    const ui = await api.http.get('/docs/');
+    expect(ui.status).toBe(200);
+    expect(ui.text).toContain('swagger');
+  });
+
+  it('exposes Prometheus metrics: HTTP latency and queue depth for every queue', async () => {
+    await api.http.get('/health');
+    const res = await api.http.get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    expect(res.text).toMatch(/herald_http_request_duration_seconds_bucket\{.*route="\/health".*\}/);
+    for (const queue of ALL_QUEUES) {
+      expect(res.text).toContain(`herald_queue_jobs{queue="${queue}",state="waiting"}`);
+      expect(res.text).toContain(`herald_queue_jobs{queue="${queue}",state="failed"}`);
+    }
+  });
+
+  it('guards Bull Board with basic auth and shows every queue', async () => {
+    const config = testApiConfig();
+    const none = await api.http.get('/admin/queues');
+    expect(none.status).toBe(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Basic/);
+    const wrong = await api.http.get('/admin/queues').auth(config.bullBoardUser, 'wrong-password');
+    expect(wrong.status).toBe(401);
+    const page = await api.http.get('/admin/queues').auth(config.bullBoardUser, config.bullBoardPassword);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html');
+    const queues = await api.http.get('/admin/queues/api/queues').auth(config.bullBoardUser, config.bullBoardPassword);
+    expect(queues.status).toBe(200);
+    const names = (queues.body.queues as Array<{ name: string }>).map((q) => q.name).sort();
+    expect(names).toEqual([...ALL_QUEUES].sort());
+  });
+});
