@@ -1,0 +1,498 @@
+// `npm start`: brings the whole stack up on this machine — Postgres and Redis (found or started), the
+// migrations, the API, WORKERS worker processes and, once it exists, the provider simulator — and takes it
+// all down again on Ctrl-C / SIGTERM. Compiled to dist/scripts/stack.js and run from the project root.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { parse as parseDotenv } from 'dotenv';
+import { ensurePostgres, ensureRedis, isPortFree, type ServiceHandle } from '@herald/local-services';
+
+const ROOT = process.cwd();
+const DATA_DIR = path.join(ROOT, '.data');
+const SECRETS_FILE = path.join(DATA_DIR, 'local-secrets.json');
+const DEMO_WORKSPACE_FILE = path.join(DATA_DIR, 'demo-workspace.json');
+/** This runner's pid and its children's, so a run after one that was killed outright can clean up. */
+const STATE_FILE = path.join(DATA_DIR, 'stack.json');
+const CLI = 'dist/apps/cli/src/main.js';
+
+const READY_TIMEOUT_MS = 60_000;
+/** How long children get to finish their work after SIGTERM before they are killed. */
+const CHILD_STOP_TIMEOUT_MS = 20_000;
+/** A second Ctrl-C this long after the first kills the children at once (npm may repeat the first one). */
+const FORCE_AFTER_MS = 1_000;
+
+/** The long-running processes; add one here (e.g. the simulator) and it is started, prefixed and stopped. */
+interface ProcessSpec {
+  name: string;
+  script: string;
+  args?: string[];
+  /** Started only when its build output exists (apps added by later work). */
+  optional?: boolean;
+}
+
+function processSpecs(workers: number): ProcessSpec[] {
+  return [
+    { name: 'simulator', script: 'dist/apps/simulator/src/main.js', optional: true },
+    { name: 'api', script: 'dist/apps/api/src/main.js' },
+    ...Array.from({ length: workers }, (_, i) => ({ name: `worker-${i + 1}`, script: 'dist/apps/worker/src/main.js' })),
+  ];
+}
+
+/** Generated once per checkout in local mode and kept in .data/local-secrets.json; the environment wins. */
+const LOCAL_SECRETS: ReadonlyArray<{ name: string; generate: () => string }> = [
+  { name: 'ADMIN_TOKEN', generate: () => randomBytes(32).toString('base64url') },
+  { name: 'SECRETS_KEY', generate: () => randomBytes(32).toString('base64') },
+  { name: 'BULL_BOARD_USER', generate: () => 'admin' },
+  { name: 'BULL_BOARD_PASSWORD', generate: () => randomBytes(18).toString('base64url') },
+];
+
+// ---------------------------------------------------------------------------------------------- output
+
+const useColour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const COLOURS = [36, 35, 33, 32, 34, 91, 96, 95, 93, 92];
+const colourOf = new Map<string, number>();
+
+function prefix(name: string): string {
+  if (!useColour) return `[${name}] `;
+  if (!colourOf.has(name)) colourOf.set(name, COLOURS[colourOf.size % COLOURS.length] ?? 36);
+  return `\x1b[${colourOf.get(name)}m[${name}]\x1b[0m `;
+}
+
+function say(line = '', name = 'stack'): void {
+  process.stdout.write(`${prefix(name)}${line}\n`);
+}
+
+function shout(line: string, name = 'stack'): void {
+  process.stderr.write(`${prefix(name)}${line}\n`);
+}
+
+function pipeLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): Promise<void> {
+  if (!stream) return Promise.resolve();
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  lines.on('line', onLine);
+  return new Promise((resolve) => lines.once('close', resolve));
+}
+
+// ------------------------------------------------------------------------------------------- children
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+  /** Resolves with a description of how it ended, once its output is drained too. */
+  ended: Promise<string>;
+  done: boolean;
+}
+
+const children = new Set<Child>();
+const services: ServiceHandle[] = [];
+let stopping: Promise<void> | undefined;
+
+/**
+ * Starts `node <script>` in its own process group, so that a Ctrl-C in the terminal reaches only this
+ * runner, which then stops the children in order (apps first, then the databases they use).
+ */
+function startNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, captureStdout = false) {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  const outputs = Promise.all([
+    pipeLines(child.stdout, (line) => (captureStdout ? (stdout += `${line}\n`) : say(line, name))),
+    pipeLines(child.stderr, (line) => shout(line, name)),
+  ]);
+  const exited = new Promise<string>((resolve) => {
+    child.once('error', (error) => resolve(`could not start: ${error.message}`));
+    child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
+  });
+  const entry: Child = {
+    name,
+    process: child,
+    done: false,
+    ended: Promise.all([exited, outputs]).then(([how]) => {
+      entry.done = true;
+      children.delete(entry);
+      return how;
+    }),
+  };
+  children.add(entry);
+  void saveState();
+  return { entry, stdout: () => stdout };
+}
+
+/** Runs a one-shot command to completion; resolves with its captured stdout when asked to capture it. */
+async function runOnce(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, capture = false) {
+  const { entry, stdout } = startNode(name, script, args, env, capture);
+  const how = await entry.ended;
+  return { ok: how === 'exit code 0', how, stdout: stdout() };
+}
+
+function signalChild(child: Child, signal: NodeJS.Signals, wholeGroup = false): void {
+  const pid = child.process.pid;
+  if (pid === undefined || child.done) return;
+  try {
+    process.kill(wholeGroup ? -pid : pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function stopChildren(): Promise<void> {
+  const running = [...children];
+  if (running.length === 0) return;
+  say(`stopping ${running.map((child) => child.name).join(', ')}`);
+  for (const child of running) signalChild(child, 'SIGTERM');
+  const timer = setTimeout(() => {
+    for (const child of children) {
+      shout(`${child.name} did not stop within ${CHILD_STOP_TIMEOUT_MS / 1000} s: killing it`);
+      signalChild(child, 'SIGKILL', true);
+    }
+  }, CHILD_STOP_TIMEOUT_MS);
+  await Promise.all(running.map((child) => child.ended));
+  clearTimeout(timer);
+}
+
+/** Stops everything (children first, then the services started here) and exits with `code`. */
+function shutdown(code: number, reason?: string): Promise<void> {
+  stopping ??= (async () => {
+    if (reason) (code === 0 ? say : shout)(reason);
+    await stopChildren();
+    for (const service of [...services].reverse()) {
+      try {
+        await service.stop();
+      } catch (error) {
+        shout(`could not stop a service: ${messageOf(error)}`);
+      }
+    }
+    if (ownsStateFile) await savingState.then(() => rm(STATE_FILE, { force: true }));
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+function installSignalHandlers(): void {
+  let firstSignalAt = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!stopping) {
+      firstSignalAt = Date.now();
+      void shutdown(0, `${signal} received: shutting down (Ctrl-C again to kill at once)`);
+      return;
+    }
+    if (Date.now() - firstSignalAt < FORCE_AFTER_MS) return;
+    shout('killing everything now');
+    for (const child of children) signalChild(child, 'SIGKILL', true);
+  };
+  // `npm start | tee log`: Ctrl-C ends tee too; keep shutting down cleanly without a place to print.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  // If this runner dies some other way, do not leave the apps running on their own.
+  process.on('exit', () => {
+    for (const child of children) signalChild(child, 'SIGKILL', true);
+  });
+}
+
+// --------------------------------------------------------------------- leftovers of a killed run
+
+let savingState = Promise.resolve();
+let ownsStateFile = false;
+
+function saveState(): Promise<void> {
+  ownsStateFile = true;
+  const state = { pid: process.pid, children: [...children].flatMap((child) => child.process.pid ?? []) };
+  savingState = savingState.then(() => writeFile(STATE_FILE, `${JSON.stringify(state)}\n`)).catch(() => undefined);
+  return savingState;
+}
+
+/** Command line of a live process (Linux); empty where it cannot be read. */
+async function commandLineOf(pid: number): Promise<string> {
+  try {
+    return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Refuses to run twice on one checkout, and stops apps left running by an earlier run that was killed
+ * outright (SIGKILL). Postgres and Redis left running that way are reused by the local-services lib.
+ */
+async function clearLeftovers(): Promise<void> {
+  let state: { pid?: unknown; children?: unknown };
+  try {
+    state = JSON.parse(await readFile(STATE_FILE, 'utf8')) as typeof state;
+  } catch {
+    return;
+  }
+  if (typeof state.pid === 'number' && state.pid !== process.pid && isAlive(state.pid)) {
+    if ((await commandLineOf(state.pid)).includes('stack')) {
+      throw new Error(`the stack already runs here (pid ${state.pid}): stop it first`);
+    }
+  }
+  const pids = Array.isArray(state.children) ? state.children.filter((pid): pid is number => typeof pid === 'number') : [];
+  const leftovers: number[] = [];
+  for (const pid of pids) {
+    if (isAlive(pid) && (await commandLineOf(pid)).includes('dist/apps/')) leftovers.push(pid);
+  }
+  if (leftovers.length === 0) return;
+  say(`stopping ${leftovers.length} process(es) left running by an earlier run that was killed`);
+  for (const pid of leftovers) process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + CHILD_STOP_TIMEOUT_MS;
+  while (leftovers.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  for (const pid of leftovers.filter(isAlive)) process.kill(-pid, 'SIGKILL');
+}
+
+// ------------------------------------------------------------------------------------- configuration
+
+/** Reads `.env` into process.env without overriding variables that are already set. */
+function loadDotenv(): void {
+  const file = path.join(ROOT, '.env');
+  if (!existsSync(file)) return;
+  const values = parseDotenv(readFileSync(file));
+  let count = 0;
+  for (const [key, value] of Object.entries(values)) {
+    if (process.env[key] !== undefined) continue;
+    process.env[key] = value;
+    count += 1;
+  }
+  say(`read ${count} setting(s) from .env`);
+}
+
+async function prepareDataDir(): Promise<void> {
+  // 0755: as root, a Postgres started here runs as the `postgres` user and must reach .data/postgres.
+  await mkdir(DATA_DIR, { recursive: true, mode: 0o755 });
+}
+
+async function writePrivateJson(file: string, value: unknown): Promise<void> {
+  await writeFile(file, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+/** Local mode: fills in the secrets the environment lacks from .data/local-secrets.json, generating them once. */
+async function applyLocalSecrets(): Promise<{ generatedAdminToken?: string; stored: Set<string> }> {
+  let stored: Record<string, unknown> = {};
+  if (existsSync(SECRETS_FILE)) {
+    try {
+      stored = JSON.parse(await readFile(SECRETS_FILE, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new Error(`${path.relative(ROOT, SECRETS_FILE)} is not valid JSON (${messageOf(error)}): fix or delete it`, {
+        cause: error,
+      });
+    }
+  }
+  const fromFile = new Set<string>();
+  let changed = false;
+  let generatedAdminToken: string | undefined;
+  for (const secret of LOCAL_SECRETS) {
+    if (process.env[secret.name]) continue;
+    const kept = stored[secret.name];
+    if (typeof kept === 'string' && kept) {
+      process.env[secret.name] = kept;
+    } else {
+      const value = secret.generate();
+      stored[secret.name] = value;
+      process.env[secret.name] = value;
+      changed = true;
+      if (secret.name === 'ADMIN_TOKEN') generatedAdminToken = value;
+    }
+    fromFile.add(secret.name);
+  }
+  if (changed) await writePrivateJson(SECRETS_FILE, stored);
+  return { generatedAdminToken, stored: fromFile };
+}
+
+function readPort(): number {
+  const raw = process.env.PORT ?? '3000';
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`PORT must be a TCP port, got "${raw}"`);
+  return port;
+}
+
+function readWorkers(): number {
+  const raw = process.env.WORKERS ?? '1';
+  const workers = Number(raw);
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64) {
+    throw new Error(`WORKERS must be a whole number from 0 to 64, got "${raw}"`);
+  }
+  return workers;
+}
+
+// ------------------------------------------------------------------------------------------ the steps
+
+interface DemoWorkspace {
+  id: string;
+  name: string;
+  apiKey: string;
+}
+
+function parseDemoWorkspace(stdout: string): DemoWorkspace | undefined {
+  for (const line of stdout.trim().split('\n').reverse()) {
+    try {
+      const value = JSON.parse(line) as Partial<DemoWorkspace>;
+      if (typeof value.id === 'string' && typeof value.name === 'string' && typeof value.apiKey === 'string') {
+        return { id: value.id, name: value.name, apiKey: value.apiKey };
+      }
+    } catch {
+      // a log line
+    }
+  }
+  return undefined;
+}
+
+/** First local start: creates the Demo workspace and keeps its API key in .data/demo-workspace.json. */
+async function ensureDemoWorkspace(env: NodeJS.ProcessEnv, port: number): Promise<void> {
+  const relative = path.relative(ROOT, DEMO_WORKSPACE_FILE);
+  if (existsSync(DEMO_WORKSPACE_FILE)) {
+    say(`the Demo workspace's API key is in ${relative} (field "apiKey")`);
+    return;
+  }
+  const result = await runOnce('cli', CLI, ['workspace', 'create', 'Demo', '--json'], env, true);
+  if (stopping) return;
+  const workspace = result.ok ? parseDemoWorkspace(result.stdout) : undefined;
+  if (!workspace) {
+    const output = result.stdout.trim();
+    shout(`could not create the Demo workspace (${result.how})${output ? `: ${output}` : ''}; will try again next start`);
+    return;
+  }
+  await writePrivateJson(DEMO_WORKSPACE_FILE, workspace);
+  say(`created the Demo workspace (${workspace.id}); its API key, kept in ${relative}:`);
+  say(`  ${workspace.apiKey}`);
+  say('try it once the API is up:');
+  process.stdout.write(`  curl -H "Authorization: Bearer ${workspace.apiKey}" http://localhost:${port}/v1/api-keys\n`);
+}
+
+async function waitUntilReady(port: number): Promise<boolean> {
+  const url = `http://127.0.0.1:${port}/health/ready`;
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.body?.cancel();
+      if (response.status === 200) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
+function printUrls(port: number, workers: number, local: boolean, secretsFromFile: Set<string>): void {
+  const base = `http://localhost:${port}`;
+  const board = process.env.BULL_BOARD_USER
+    ? `user ${process.env.BULL_BOARD_USER}, password ${
+        secretsFromFile.has('BULL_BOARD_PASSWORD') ? `in ${path.relative(ROOT, SECRETS_FILE)}` : 'from BULL_BOARD_PASSWORD'
+      }`
+    : 'BULL_BOARD_USER / BULL_BOARD_PASSWORD';
+  const lines = [
+    '',
+    `Herald is up (${local ? 'local' : 'production'} mode, ${workers} worker${workers === 1 ? '' : 's'}):`,
+    `  API          ${base}`,
+    `  API docs     ${base}/docs`,
+    `  Metrics      ${base}/metrics`,
+    `  Bull Board   ${base}/admin/queues   (${board})`,
+    `  Readiness    ${base}/health/ready`,
+    `More workers: WORKERS=3 npm start.  Stop: Ctrl-C.`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  installSignalHandlers();
+  loadDotenv();
+  const local = process.env.NODE_ENV !== 'production';
+  const port = readPort();
+  const workers = readWorkers();
+
+  const missing = ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js', CLI].filter(
+    (file) => !existsSync(path.join(ROOT, file)),
+  );
+  if (missing.length > 0) throw new Error(`missing ${missing.join(', ')}: run \`npm run build\` first (npm start does)`);
+
+  await prepareDataDir();
+  await clearLeftovers();
+  await saveState();
+  if (!(await isPortFree(port))) {
+    throw new Error(`port ${port} is already in use: stop what uses it or choose another, e.g. PORT=3001 npm start`);
+  }
+  let secretsFromFile = new Set<string>();
+  if (local) {
+    const secrets = await applyLocalSecrets();
+    secretsFromFile = secrets.stored;
+    if (secrets.generatedAdminToken) {
+      say(`generated an admin token (shown this once; kept in ${path.relative(ROOT, SECRETS_FILE)}):`);
+      say(`  ADMIN_TOKEN=${secrets.generatedAdminToken}`);
+    }
+  } else {
+    for (const name of ['DATABASE_URL', 'REDIS_URL']) {
+      if (!process.env[name]) throw new Error(`${name} must be set when NODE_ENV=production`);
+    }
+  }
+
+  // In production only the given servers are used; locally an unset or silent URL means "start one here".
+  services.push(
+    await ensurePostgres({
+      url: process.env.DATABASE_URL,
+      dataDir: path.join(DATA_DIR, 'postgres'),
+      startLocal: local,
+      log: (line) => say(line, 'postgres'),
+    }),
+  );
+  if (stopping) return;
+  services.push(
+    await ensureRedis({
+      url: process.env.REDIS_URL,
+      dataDir: path.join(DATA_DIR, 'redis'),
+      startLocal: local,
+      log: (line) => say(line, 'redis'),
+    }),
+  );
+  if (stopping) return;
+
+  const [postgres, redis] = services as [ServiceHandle, ServiceHandle];
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: postgres.url, REDIS_URL: redis.url, PORT: String(port) };
+
+  const migrations = await runOnce('migrate', CLI, ['migration', 'run'], env);
+  if (stopping) return;
+  if (!migrations.ok) return shutdown(1, `migrations failed (${migrations.how})`);
+
+  if (local) await ensureDemoWorkspace(env, port);
+  if (stopping) return;
+
+  for (const spec of processSpecs(workers)) {
+    if (spec.optional && !existsSync(path.join(ROOT, spec.script))) continue;
+    const { entry } = startNode(spec.name, spec.script, spec.args ?? [], env);
+    void entry.ended.then((how) => {
+      if (!stopping) void shutdown(1, `${spec.name} stopped unexpectedly (${how}): shutting everything down`);
+    });
+  }
+
+  if (!(await waitUntilReady(port))) {
+    if (!stopping) await shutdown(1, `the API did not answer 200 on /health/ready within ${READY_TIMEOUT_MS / 1000} s`);
+    return;
+  }
+  printUrls(port, workers, local, secretsFromFile);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+void main().catch((error: unknown) => shutdown(1, `error: ${messageOf(error)}`));
