@@ -135,7 +135,7 @@ async function startLocalPostgres(options: LocalPostgresOptions): Promise<Servic
   const runAs = isRoot() ? await postgresOsUser(log) : undefined;
   const dataDir = await prepareDataDir(options.dataDir, runAs, log);
   const existingMajor = await dataDirMajor(dataDir);
-  const binaries = chooseBinaries(candidates, existingMajor);
+  let binaries = chooseBinaries(candidates, existingMajor);
   if (!binaries) {
     const available = candidates.map((candidate) => candidate.major).join(', ');
     throw new Error(
@@ -144,6 +144,7 @@ async function startLocalPostgres(options: LocalPostgresOptions): Promise<Servic
     );
   }
 
+  if (runAs) binaries = await reachableBinaries(binaries, runAs, log);
   const running = await findRunningPostgres(dataDir, log);
   if (running) return finishStart(running.server, running.port, database, dataDir, log);
 
@@ -332,6 +333,38 @@ async function prepareDataDir(dataDir: string, runAs: RunAs | undefined, log: Lo
     throw new Error(`the '${runAs.user}' OS user can reach neither ${dataDir} nor ${fallback}`);
   }
   return fallback;
+}
+
+/**
+ * The binaries as the OS user PostgreSQL runs as can execute them. When the checkout sits under a private
+ * directory (a root user's /root, a 0700 temp dir), that user cannot reach node_modules: the binaries are
+ * then copied once to a shared directory and run from there.
+ */
+async function reachableBinaries(binaries: PostgresBinaries, runAs: RunAs, log: LocalServicesLog): Promise<PostgresBinaries> {
+  if (await canExecute(binaries.postgres, runAs)) return binaries;
+  const installDir = path.dirname(path.dirname(binaries.postgres));
+  const copy = path.join(FALLBACK_DATA_ROOT, `postgres-${binaries.major}-bin-${createHash('sha256').update(installDir).digest('hex').slice(0, 12)}`);
+  const relocated = {
+    ...binaries,
+    postgres: path.join(copy, path.relative(installDir, binaries.postgres)),
+    initdb: path.join(copy, path.relative(installDir, binaries.initdb)),
+  };
+  if (await canExecute(relocated.postgres, runAs)) return relocated;
+  log(`the '${runAs.user}' OS user cannot reach ${installDir} (a parent directory is private); copying the PostgreSQL binaries to ${copy}`);
+  await mkdir(FALLBACK_DATA_ROOT, { recursive: true, mode: 0o755 });
+  await rm(copy, { recursive: true, force: true });
+  const copied = await runCommand('cp', ['-a', installDir, copy]);
+  if (copied.code !== 0) throw new Error(`could not copy the PostgreSQL binaries to ${copy}: ${oneLine(copied.stderr)}`);
+  await runCommand('chmod', ['-R', 'a+rX', copy]);
+  if (!(await canExecute(relocated.postgres, runAs))) {
+    throw new Error(`the '${runAs.user}' OS user can run PostgreSQL neither from ${installDir} nor from ${copy}`);
+  }
+  return relocated;
+}
+
+async function canExecute(file: string, runAs: RunAs): Promise<boolean> {
+  const result = await runCommand('/bin/sh', ['-c', 'test -x "$1"', 'sh', file], { runAs, cwd: '/' });
+  return result.code === 0;
 }
 
 async function makeOwnedDir(dir: string, runAs: RunAs | undefined): Promise<void> {
