@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiConfig, ConfigModule } from '@herald/config';
 import { DatabaseModule } from '@herald/database';
 import { QueuesModule } from '@herald/queues';
+import { ContactsModule } from '@herald/contacts';
 import { ENTITIES } from '@herald/schema';
 import { WorkspacesModule } from '@herald/workspaces';
 import { AccessGuard } from './http/access.guard';
@@ -14,6 +15,9 @@ import { ErrorFilter } from './http/error.filter';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ApiKeysController } from './workspaces/api-keys.controller';
+import { ContactsController } from './contacts/contacts.controller';
+import { AudiencesController } from './audiences/audiences.controller';
+import { VariableGroupsController } from './variable-groups/variable-groups.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -50,10 +54,11 @@ export class ApiModule {
         DatabaseModule.forRoot(ENTITIES, 'herald-api'),
         QueuesModule.forRoot(),
         WorkspacesModule,
+        ContactsModule,
         HealthModule,
         MetricsModule,
       ],
-      controllers: [WorkspacesController, ApiKeysController],
+      controllers: [WorkspacesController, ApiKeysController, ContactsController, AudiencesController, VariableGroupsController],
       providers: [
         // Guards run in this order: who is calling, then what they sent.
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -1,7 +1,8 @@
+import { CONTACT_ENTITIES } from '@herald/contacts';
 import { WORKSPACE_ENTITIES } from '@herald/workspaces';
 
 /**
  * Every entity Herald has, gathered from the capability libraries. Apps, the migration tooling and the
  * schema-drift test all use this one list.
  */
-export const ENTITIES = [...WORKSPACE_ENTITIES];
+export const ENTITIES = [...WORKSPACE_ENTITIES, ...CONTACT_ENTITIES];

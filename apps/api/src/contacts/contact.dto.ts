@@ -1,0 +1,118 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+const ATTRIBUTES_EXAMPLE = { city: 'Bengaluru', tier: 2, vip: true };
+
+export class UpsertContactDto {
+  @ApiProperty({ example: '+91 97399 78284', description: 'Any common form; stored as E.164.' })
+  @IsString()
+  @MaxLength(40)
+  number!: string;
+
+  @ApiPropertyOptional({ example: 'Asha Rao', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string | null;
+
+  @ApiPropertyOptional({ example: ATTRIBUTES_EXAMPLE, description: 'Strings, numbers or booleans; merged into existing attributes.' })
+  @IsOptional()
+  @IsObject()
+  attributes?: Record<string, string | number | boolean>;
+
+  @ApiPropertyOptional({ example: 'Asia/Kolkata', description: "IANA zone; derived from the number's country when absent." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timezone?: string;
+
+  @ApiPropertyOptional({ example: 'IN', description: 'Country (ISO 3166 alpha-2) for numbers written without a country code.' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be a two-letter country code' })
+  defaultCountry?: string;
+}
+
+export class PatchContactDto {
+  @ApiPropertyOptional({ example: 'Asha R.', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  name?: string | null;
+
+  @ApiPropertyOptional({ example: { tier: 3, city: null }, description: 'Merged into the attributes; a key set to null is removed.' })
+  @IsOptional()
+  @IsObject()
+  attributes?: Record<string, string | number | boolean | null>;
+
+  @ApiPropertyOptional({ example: 'Europe/London' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  timezone?: string;
+}
+
+export class PageQueryDto {
+  @ApiPropertyOptional({ example: 100, minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: 'YzoxMDA', description: 'nextCursor from the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  cursor?: string;
+}
+
+export class SearchContactsDto extends PageQueryDto {
+  @ApiProperty({
+    example: { 'attributes.city': 'Bengaluru', name: { $exists: true }, audience: 'vip' },
+    description:
+      'Keys AND together. `name`, `number`, `attributes.<key>`: a value (equality), {"$in": [...]}, or {"$exists": bool}; ' +
+      '`audience`: an audience id ("all" = every contact); `optedOut`: boolean.',
+  })
+  @IsObject()
+  searchSpec!: Record<string, unknown>;
+}
+
+export class ContactDto {
+  @ApiProperty({ example: '+919739978284' })
+  number!: string;
+
+  @ApiProperty({ example: 'Asha Rao', nullable: true, type: String })
+  name!: string | null;
+
+  @ApiProperty({ example: ATTRIBUTES_EXAMPLE })
+  attributes!: Record<string, string | number | boolean>;
+
+  @ApiProperty({ example: 'Asia/Kolkata' })
+  timezone!: string;
+
+  @ApiProperty({ example: false })
+  optedOut!: boolean;
+
+  @ApiProperty({ example: null, nullable: true, type: String, format: 'date-time' })
+  optedOutAt!: Date | null;
+
+  @ApiProperty({ example: null, nullable: true, enum: ['api', 'import', 'inbound', 'provider'] })
+  optOutSource!: string | null;
+
+  @ApiProperty({ example: '2026-11-21T08:00:00.000Z' })
+  createdAt!: Date;
+
+  @ApiProperty({ example: '2026-11-21T08:00:00.000Z' })
+  updatedAt!: Date;
+}
+
+export class ContactPageDto {
+  @ApiProperty({ type: [ContactDto] })
+  data!: ContactDto[];
+
+  @ApiProperty({ example: 'YzoxMDA', nullable: true, type: String })
+  nextCursor!: string | null;
+}

@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PageQueryDto } from '../contacts/contact.dto';
+
+const VALUES_EXAMPLE = [
+  { number: '+919739978284', first_name: 'Asha', due_date: '2026-12-01' },
+  { number: '+447911123456', first_name: 'Tom', due_date: '2026-12-05' },
+];
+
+export class CreateVariableGroupDto {
+  @ApiProperty({ example: 'billing', description: 'Letters, digits, - and _.' })
+  @IsString()
+  @MaxLength(64)
+  id!: string;
+
+  @ApiProperty({ example: 'Billing details' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'Values for payment reminders', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string | null;
+
+  @ApiProperty({ example: ['first_name', 'due_date'], description: 'Field names: letters, digits and _.' })
+  @IsArray()
+  @ArrayMaxSize(50)
+  fields!: string[];
+
+  @ApiPropertyOptional({ example: VALUES_EXAMPLE, type: 'array', items: { type: 'object' }, description: '{number, <field>: value, ...}; at most 10,000.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  values?: unknown[];
+}
+
+export class UpsertValuesDto {
+  @ApiProperty({ example: VALUES_EXAMPLE, type: 'array', items: { type: 'object' }, description: '{number, <field>: value, ...}; at most 10,000.' })
+  @IsArray()
+  @ArrayMaxSize(10_000)
+  values!: unknown[];
+}
+
+export class ValuesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ example: '+919739978284', description: 'Only this contact’s row.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  number?: string;
+}
+
+class InvalidEntryDto {
+  @ApiProperty({ example: 1 })
+  index!: number;
+
+  @ApiProperty({ example: '12', nullable: true, type: String })
+  number!: string | null;
+
+  @ApiProperty({ example: 'unknown field colour' })
+  reason!: string;
+}
+
+export class ValuesResultDto {
+  @ApiProperty({ example: 2 })
+  added!: number;
+
+  @ApiProperty({ example: 0 })
+  updated!: number;
+
+  @ApiProperty({ type: [InvalidEntryDto] })
+  invalid!: InvalidEntryDto[];
+}
+
+export class VariableGroupDto {
+  @ApiProperty({ example: 'billing' })
+  id!: string;
+
+  @ApiProperty({ example: 'Billing details' })
+  name!: string;
+
+  @ApiProperty({ example: 'Values for payment reminders', nullable: true, type: String })
+  description!: string | null;
+
+  @ApiProperty({ example: ['first_name', 'due_date'] })
+  fields!: string[];
+
+  @ApiProperty({ example: 2 })
+  size!: number;
+}
+
+export class CreatedVariableGroupDto extends VariableGroupDto {
+  @ApiProperty({ example: 2 })
+  added!: number;
+
+  @ApiProperty({ example: 0 })
+  updated!: number;
+
+  @ApiProperty({ type: [InvalidEntryDto] })
+  invalid!: InvalidEntryDto[];
+}
+
+export class ValuePageDto {
+  @ApiProperty({ example: VALUES_EXAMPLE, type: 'array', items: { type: 'object' } })
+  data!: Array<Record<string, string | number | boolean>>;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  nextCursor!: string | null;
+}

@@ -1,0 +1,56 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import { Workspace } from '@herald/workspaces';
+
+/** How a contact came to be opted out (or back in). */
+export type OptOutSource = 'api' | 'import' | 'inbound' | 'provider';
+
+/**
+ * A person a workspace can message, identified by an E.164 number that is unique per workspace. The
+ * internal bigint id keeps memberships and per-recipient rows narrow at millions of contacts, and gives
+ * keyset pagination a stable order.
+ */
+@Entity({ name: 'contacts' })
+@Index('uq_contacts_workspace_number', ['workspaceId', 'number'], { unique: true })
+@Index('idx_contacts_workspace_id', ['workspaceId', 'id'])
+// GIN index for attribute filters (`attributes @> …`); created by the migration, not by TypeORM.
+@Index('idx_contacts_attributes', { synchronize: false })
+export class Contact {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId!: string;
+
+  @ManyToOne(() => Workspace, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'workspace_id' })
+  workspace?: Relation<Workspace>;
+
+  /** E.164, e.g. +919739978284. */
+  @Column('varchar', { length: 16 })
+  number!: string;
+
+  @Column('varchar', { length: 200, nullable: true })
+  name!: string | null;
+
+  @Column('jsonb', { default: () => "'{}'" })
+  attributes!: Record<string, string | number | boolean>;
+
+  /** IANA zone; derived from the number's country when not given. */
+  @Column('varchar', { length: 64 })
+  timezone!: string;
+
+  @Column('boolean', { name: 'opted_out', default: false })
+  optedOut!: boolean;
+
+  @Column('timestamptz', { name: 'opted_out_at', nullable: true })
+  optedOutAt!: Date | null;
+
+  @Column('varchar', { name: 'opt_out_source', length: 32, nullable: true })
+  optOutSource!: OptOutSource | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

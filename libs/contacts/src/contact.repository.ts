@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { OptOutSource } from './contact.entity';
+import type { ContactRecord } from './contact-entries.util';
+import type { Attributes, ContactView } from './contact.types';
+
+interface ContactRow {
+  id: string;
+  number: string;
+  name: string | null;
+  attributes: Attributes;
+  timezone: string;
+  opted_out: boolean;
+  opted_out_at: Date | null;
+  opt_out_source: OptOutSource | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'id, number, name, attributes, timezone, opted_out, opted_out_at, opt_out_source, created_at, updated_at';
+
+export function toView(row: ContactRow): ContactView {
+  return {
+    number: row.number,
+    name: row.name,
+    attributes: row.attributes,
+    timezone: row.timezone,
+    optedOut: row.opted_out,
+    optedOutAt: row.opted_out_at,
+    optOutSource: row.opt_out_source,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface UpsertContact {
+  readonly number: string;
+  readonly name: string | null | undefined;
+  readonly attributes: Attributes;
+  readonly timezone: string;
+  /** Whether the caller gave the timezone (then it replaces the stored one) or it was derived. */
+  readonly timezoneGiven: boolean;
+}
+
+/**
+ * Contacts in SQL; every statement is scoped by workspace. UPDATE/DELETE … RETURNING statements are wrapped
+ * in a CTE so TypeORM hands back plain rows (it answers a bare UPDATE with `[rows, count]`).
+ */
+@Injectable()
+export class ContactRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Inserts or updates by number: given fields win, attributes merge. */
+  async upsert(workspaceId: string, c: UpsertContact): Promise<{ row: ContactRow; created: boolean }> {
+    const rows: Array<ContactRow & { created: boolean }> = await this.dataSource.query(
+      `INSERT INTO contacts (workspace_id, number, name, attributes, timezone)
+       VALUES ($1, $2, $3, $4::jsonb, $5)
+       ON CONFLICT (workspace_id, number) DO UPDATE SET
+         name = CASE WHEN $6 THEN EXCLUDED.name ELSE contacts.name END,
+         attributes = contacts.attributes || EXCLUDED.attributes,
+         timezone = CASE WHEN $7 THEN EXCLUDED.timezone ELSE contacts.timezone END,
+         updated_at = now()
+       RETURNING ${COLUMNS}, (xmax = 0) AS created`,
+      [workspaceId, c.number, c.name ?? null, JSON.stringify(c.attributes), c.timezone, c.name !== undefined, c.timezoneGiven],
+    );
+    const row = rows[0]!;
+    return { row, created: row.created };
+  }
+
+  /**
+   * Upserts many contacts in one statement (numbers must be distinct): given names win, attributes merge.
+   * Returns each contact's id, number and whether it was created.
+   */
+  async upsertMany(
+    workspaceId: string,
+    records: readonly ContactRecord[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Array<{ id: string; number: string; created: boolean }>> {
+    if (records.length === 0) return [];
+    // One lock order for every writer, so concurrent bulk upserts cannot deadlock each other.
+    const sorted = [...records].sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
+    return manager.query(
+      `INSERT INTO contacts (workspace_id, number, name, attributes, timezone)
+       SELECT $1, t.number, t.name, t.attributes, t.timezone
+         FROM unnest($2::text[], $3::text[], $4::jsonb[], $5::text[]) AS t(number, name, attributes, timezone)
+       ON CONFLICT (workspace_id, number) DO UPDATE SET
+         name = COALESCE(EXCLUDED.name, contacts.name),
+         attributes = contacts.attributes || EXCLUDED.attributes,
+         updated_at = now()
+       RETURNING id, number, (xmax = 0) AS created`,
+      [
+        workspaceId,
+        sorted.map((r) => r.number),
+        sorted.map((r) => r.name),
+        sorted.map((r) => JSON.stringify(r.values)),
+        sorted.map((r) => r.timezone),
+      ],
+    );
+  }
+
+  async findByNumber(workspaceId: string, number: string): Promise<ContactRow | undefined> {
+    const rows: ContactRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM contacts WHERE workspace_id = $1 AND number = $2`, [
+      workspaceId,
+      number,
+    ]);
+    return rows[0];
+  }
+
+  /**
+   * One page in id order after `afterId`, filtered by an optional parameterised condition on alias `c`
+   * (parameters from $3 on). Keyset pagination: rows inserted meanwhile never shift a page.
+   */
+  async page(workspaceId: string, afterId: string, limit: number, where?: { sql: string; params: unknown[] }): Promise<ContactRow[]> {
+    return this.dataSource.query(
+      `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM contacts c
+        WHERE c.workspace_id = $1 AND c.id > $2 ${where ? `AND (${where.sql})` : ''}
+        ORDER BY c.id LIMIT ${Math.trunc(limit)}`,
+      [workspaceId, afterId, ...(where?.params ?? [])],
+    );
+  }
+
+  async patch(
+    workspaceId: string,
+    number: string,
+    patch: { name?: string | null; set: Attributes; remove: string[]; timezone?: string },
+  ): Promise<ContactRow | undefined> {
+    const rows: ContactRow[] = await this.dataSource.query(
+      `WITH updated AS (UPDATE contacts SET
+         name = CASE WHEN $3 THEN $4 ELSE name END,
+         attributes = (attributes - $5::text[]) || $6::jsonb,
+         timezone = COALESCE($7, timezone),
+         updated_at = now()
+       WHERE workspace_id = $1 AND number = $2
+       RETURNING ${COLUMNS}) SELECT * FROM updated`,
+      [workspaceId, number, patch.name !== undefined, patch.name ?? null, patch.remove, JSON.stringify(patch.set), patch.timezone ?? null],
+    );
+    return rows[0];
+  }
+
+  async delete(workspaceId: string, number: string): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .delete()
+      .from('contacts')
+      .where('workspace_id = :workspaceId AND number = :number', { workspaceId, number })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Opting out records when and how (kept if already opted out); opting in clears both. */
+  async setOptedOut(workspaceId: string, number: string, optedOut: boolean, source: OptOutSource, at: Date): Promise<ContactRow | undefined> {
+    const rows: ContactRow[] = await this.dataSource.query(
+      `WITH updated AS (UPDATE contacts SET
+         opted_out_at = CASE WHEN NOT $3 THEN NULL WHEN opted_out THEN opted_out_at ELSE $5 END,
+         opt_out_source = CASE WHEN NOT $3 THEN NULL WHEN opted_out THEN opt_out_source ELSE $4 END,
+         opted_out = $3,
+         updated_at = now()
+       WHERE workspace_id = $1 AND number = $2
+       RETURNING ${COLUMNS}) SELECT * FROM updated`,
+      [workspaceId, number, optedOut, source, at],
+    );
+    return rows[0];
+  }
+}

@@ -1,0 +1,38 @@
+import type { OptOutSource } from './contact.entity';
+
+export type AttributeValue = string | number | boolean;
+export type Attributes = Record<string, AttributeValue>;
+
+/** A contact as the API shows it. */
+export interface ContactView {
+  readonly number: string;
+  readonly name: string | null;
+  readonly attributes: Attributes;
+  readonly timezone: string;
+  readonly optedOut: boolean;
+  readonly optedOutAt: Date | null;
+  readonly optOutSource: OptOutSource | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface ContactPage {
+  readonly data: ContactView[];
+  /** Pass back as `cursor` for the next page; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export interface ContactInput {
+  readonly number: string;
+  readonly name?: string | null;
+  readonly attributes?: Attributes;
+  readonly timezone?: string;
+  readonly defaultCountry?: string;
+}
+
+export interface ContactPatch {
+  readonly name?: string | null;
+  /** Merged into the contact's attributes; a key set to null is removed. */
+  readonly attributes?: Record<string, AttributeValue | null>;
+  readonly timezone?: string;
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { Clock } from '@herald/common';
+import { AudienceRepository } from './audience.repository';
+import { AudiencesService } from './audiences.service';
+import { ContactRepository } from './contact.repository';
+import { ContactsService } from './contacts.service';
+import { VariableGroupRepository } from './variable-group.repository';
+import { VariableGroupsService } from './variable-groups.service';
+
+@Module({
+  providers: [ContactRepository, AudienceRepository, VariableGroupRepository, ContactsService, AudiencesService, VariableGroupsService, Clock],
+  exports: [ContactsService, AudiencesService, VariableGroupsService],
+})
+export class ContactsModule {}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { Clock, HeraldError } from '@herald/common';
+import type { OptOutSource } from './contact.entity';
+import { ContactRepository, toView } from './contact.repository';
+import { compileSearchSpec } from './contact-search.util';
+import { assertAttributes, decodeCursor, encodeCursor, splitAttributePatch } from './contact-input.util';
+import type { ContactInput, ContactPage, ContactPatch, ContactView } from './contact.types';
+import { timezoneOf } from './contact-entries.util';
+import { isValidCountryCode, isValidTimezone, normalizePhoneNumber } from './phone-number.util';
+
+export const MAX_PAGE_SIZE = 1_000;
+export const DEFAULT_PAGE_SIZE = 100;
+
+function invalid(field: string, issue: string, message: string): HeraldError {
+  return new HeraldError('invalid', 'validation_failed', message, [{ field, issue }]);
+}
+
+/** Contacts of a workspace: upsert by number, read, page, search, patch, delete, opt out and in. */
+@Injectable()
+export class ContactsService {
+  constructor(
+    private readonly contacts: ContactRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The E.164 form of a number given by a caller, or a 400 saying why it is not one. */
+  normalize(raw: string, field = 'number'): string {
+    return this.parseNumber(raw, field).number;
+  }
+
+  private parseNumber(raw: string, field: string, defaultCountry?: string): { number: string; country: string | undefined } {
+    if (defaultCountry !== undefined && !isValidCountryCode(defaultCountry)) {
+      throw invalid('defaultCountry', 'must be an ISO 3166 two-letter country code', `"${defaultCountry}" is not a country code.`);
+    }
+    const result = normalizePhoneNumber(raw, defaultCountry);
+    if (!result.ok) throw invalid(field, result.reason, `"${raw}" is not a usable phone number: ${result.reason}.`);
+    return result;
+  }
+
+  async upsert(workspaceId: string, input: ContactInput): Promise<{ contact: ContactView; created: boolean }> {
+    const { number, country } = this.parseNumber(input.number, 'number', input.defaultCountry);
+    if (input.timezone !== undefined && !isValidTimezone(input.timezone)) {
+      throw invalid('timezone', 'must be an IANA time zone such as Asia/Kolkata', `"${input.timezone}" is not a time zone.`);
+    }
+    const attributes = input.attributes === undefined ? {} : assertAttributes(input.attributes);
+    const { row, created } = await this.contacts.upsert(workspaceId, {
+      number,
+      name: input.name,
+      attributes,
+      timezone: input.timezone ?? timezoneOf(country),
+      timezoneGiven: input.timezone !== undefined,
+    });
+    return { contact: toView(row), created };
+  }
+
+  async get(workspaceId: string, rawNumber: string): Promise<ContactView> {
+    const number = this.normalize(rawNumber);
+    const row = await this.contacts.findByNumber(workspaceId, number);
+    if (!row) throw this.notFound(number);
+    return toView(row);
+  }
+
+  async list(workspaceId: string, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<ContactPage> {
+    return this.page(workspaceId, limit, cursor);
+  }
+
+  /** Contacts matching a searchSpec (see contact-search.util), a page at a time. */
+  async search(workspaceId: string, searchSpec: unknown, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<ContactPage> {
+    const where = compileSearchSpec(searchSpec, {
+      alias: 'c',
+      firstParam: 3,
+      normalizeNumber: (raw) => {
+        const result = normalizePhoneNumber(raw);
+        return result.ok ? result.number : undefined;
+      },
+    });
+    return this.page(workspaceId, limit, cursor, where);
+  }
+
+  async patch(workspaceId: string, rawNumber: string, patch: ContactPatch): Promise<ContactView> {
+    const number = this.normalize(rawNumber);
+    if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
+      throw invalid('timezone', 'must be an IANA time zone such as Asia/Kolkata', `"${patch.timezone}" is not a time zone.`);
+    }
+    const { set, remove } = patch.attributes === undefined ? { set: {}, remove: [] } : splitAttributePatch(patch.attributes);
+    const row = await this.contacts.patch(workspaceId, number, { name: patch.name, set, remove, timezone: patch.timezone });
+    if (!row) throw this.notFound(number);
+    return toView(row);
+  }
+
+  async delete(workspaceId: string, rawNumber: string): Promise<void> {
+    const number = this.normalize(rawNumber);
+    if (!(await this.contacts.delete(workspaceId, number))) throw this.notFound(number);
+  }
+
+  async setOptedOut(workspaceId: string, rawNumber: string, optedOut: boolean, source: OptOutSource = 'api'): Promise<ContactView> {
+    const number = this.normalize(rawNumber);
+    const row = await this.contacts.setOptedOut(workspaceId, number, optedOut, source, this.clock.now().toJSDate());
+    if (!row) throw this.notFound(number);
+    return toView(row);
+  }
+
+  private async page(
+    workspaceId: string,
+    limit: number,
+    cursor: string | undefined,
+    where?: { sql: string; params: unknown[] },
+  ): Promise<ContactPage> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw invalid('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`, `limit must be from 1 to ${MAX_PAGE_SIZE}.`);
+    }
+    const rows = await this.contacts.page(workspaceId, decodeCursor(cursor), limit + 1, where);
+    const more = rows.length > limit;
+    const data = rows.slice(0, limit);
+    return { data: data.map(toView), nextCursor: more ? encodeCursor(data[data.length - 1]!.id) : null };
+  }
+
+  private notFound(number: string): HeraldError {
+    return new HeraldError('not_found', 'contact_not_found', `No contact with number ${number} exists in this workspace.`);
+  }
+}
