@@ -18,6 +18,7 @@ import { ApiKeysController } from './workspaces/api-keys.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { AudiencesController } from './audiences/audiences.controller';
 import { VariableGroupsController } from './variable-groups/variable-groups.controller';
+import { ImportsController } from './imports/imports.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -58,7 +59,7 @@ export class ApiModule {
         HealthModule,
         MetricsModule,
       ],
-      controllers: [WorkspacesController, ApiKeysController, ContactsController, AudiencesController, VariableGroupsController],
+      controllers: [WorkspacesController, ApiKeysController, ContactsController, AudiencesController, VariableGroupsController, ImportsController],
       providers: [
         // Guards run in this order: who is calling, then what they sent.
         { provide: APP_GUARD, useClass: AccessGuard },

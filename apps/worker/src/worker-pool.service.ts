@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
 import { PinoLogger } from 'nestjs-pino';
+import { QUEUE_CONCURRENCY, type QueueName } from '@herald/queues';
 
 export type DrainOutcome = 'drained' | 'grace_expired';
 
@@ -26,8 +27,12 @@ export class WorkerPool {
       .filter((instance): instance is WorkerHost => instance instanceof WorkerHost);
   }
 
+  /** WORKER_CONCURRENCY for every queue, except the heavy ones that set their own lower figure. */
   setConcurrency(concurrency: number): void {
-    for (const host of this.hosts()) host.worker.concurrency = concurrency;
+    for (const host of this.hosts()) {
+      const own = QUEUE_CONCURRENCY[host.worker.name as QueueName];
+      host.worker.concurrency = own === undefined ? concurrency : Math.min(own, concurrency);
+    }
   }
 
   async drain(graceMs: number): Promise<DrainOutcome> {

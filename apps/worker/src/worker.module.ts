@@ -6,6 +6,9 @@ import { DatabaseModule } from '@herald/database';
 import { QueuesModule } from '@herald/queues';
 import { ENTITIES } from '@herald/schema';
 import { WorkspacesModule } from '@herald/workspaces';
+import { ContactsModule } from '@herald/contacts';
+import { ImportsProcessor } from './imports/imports.processor';
+import { ImportRecovery } from './imports/import-recovery.service';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceSchedule } from './maintenance/maintenance-schedule.service';
 import { WorkerPool } from './worker-pool.service';
@@ -22,8 +25,9 @@ export class WorkerModule {
         DatabaseModule.forRoot(ENTITIES, 'herald-worker'),
         QueuesModule.forRoot(),
         WorkspacesModule,
+        ContactsModule,
       ],
-      providers: [MaintenanceProcessor, MaintenanceSchedule, WorkerPool],
+      providers: [MaintenanceProcessor, MaintenanceSchedule, ImportsProcessor, ImportRecovery, WorkerPool],
     };
   }
 }

@@ -51,6 +51,7 @@ export function loadApiConfig(env: Env = readEnvironment()): ApiConfig {
     bullBoardPassword: parseMinLength('BULL_BOARD_PASSWORD', readVariable(env, 'BULL_BOARD_PASSWORD'), 8),
     secretsKey: parseKey32('SECRETS_KEY', readVariable(env, 'SECRETS_KEY')),
     httpBodyLimitBytes: parseByteSize('HTTP_BODY_LIMIT', readVariable(env, 'HTTP_BODY_LIMIT')),
+    importMaxBytes: parseByteSize('IMPORT_MAX_BYTES', readVariable(env, 'IMPORT_MAX_BYTES'), { bytes: 16 * 1024 ** 3, label: '16gb' }),
   });
 }
 

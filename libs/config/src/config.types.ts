@@ -23,6 +23,7 @@ export abstract class ApiConfig extends CoreConfig {
   abstract readonly bullBoardPassword: string;
   abstract readonly secretsKey: Buffer;
   abstract readonly httpBodyLimitBytes: number;
+  abstract readonly importMaxBytes: number;
 }
 
 /** A worker process's settings. */

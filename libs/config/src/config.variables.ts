@@ -31,6 +31,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'BULL_BOARD_PASSWORD', roles: ['api'], secret: true, description: 'HTTP basic-auth password for /admin/queues; at least 8 characters.' },
   { name: 'SECRETS_KEY', roles: ['api', 'worker'], secret: true, description: 'Key that encrypts secrets at rest (AES-256-GCM): 32 bytes as base64 or 64 hex digits. Never change it without re-encrypting.' },
   { name: 'HTTP_BODY_LIMIT', roles: ['api'], default: '1mb', description: 'Largest JSON request body the API accepts (e.g. 512kb, 1mb); larger bodies get 413.' },
+  { name: 'IMPORT_MAX_BYTES', roles: ['api'], default: '1gb', description: 'Largest CSV file one import may upload (e.g. 200mb, 1gb); larger uploads get 413.' },
   { name: 'WORKER_CONCURRENCY', roles: ['worker'], default: '10', description: 'Jobs one worker process runs at once per queue (1-1000).' },
   { name: 'WORKER_SHUTDOWN_GRACE_MS', roles: ['worker'], default: '30000', description: 'On SIGTERM/SIGINT, how long active jobs may run to completion before the worker gives them back and exits.' },
   { name: 'REVOKED_API_KEY_RETENTION_DAYS', roles: ['worker'], default: '90', description: 'Revoked API keys are deleted this many days after revocation.' },
@@ -81,13 +82,13 @@ export function parseKey32(name: string, value: string): Buffer {
   return key;
 }
 
-const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2 };
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
-export function parseByteSize(name: string, value: string): number {
-  const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(value);
+export function parseByteSize(name: string, value: string, max: { bytes: number; label: string } = { bytes: 100 * 1024 ** 2, label: '100mb' }): number {
+  const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(value);
   if (!m) throw new ConfigError(name, `must be a size like 512kb or 1mb (got "${value}")`);
   const bytes = Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]!;
-  if (bytes < 1024 || bytes > 100 * 1024 ** 2) throw new ConfigError(name, `must be between 1kb and 100mb (got "${value}")`);
+  if (bytes < 1024 || bytes > max.bytes) throw new ConfigError(name, `must be between 1kb and ${max.label} (got "${value}")`);
   return bytes;
 }
 

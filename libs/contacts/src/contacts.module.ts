@@ -4,11 +4,13 @@ import { AudienceRepository } from './audience.repository';
 import { AudiencesService } from './audiences.service';
 import { ContactRepository } from './contact.repository';
 import { ContactsService } from './contacts.service';
+import { ImportRepository } from './import.repository';
+import { ImportsService } from './imports.service';
 import { VariableGroupRepository } from './variable-group.repository';
 import { VariableGroupsService } from './variable-groups.service';
 
 @Module({
-  providers: [ContactRepository, AudienceRepository, VariableGroupRepository, ContactsService, AudiencesService, VariableGroupsService, Clock],
-  exports: [ContactsService, AudiencesService, VariableGroupsService],
+  providers: [ContactRepository, AudienceRepository, VariableGroupRepository, ContactsService, AudiencesService, VariableGroupsService, ImportRepository, ImportsService, Clock],
+  exports: [ContactsService, AudiencesService, VariableGroupsService, ImportsService],
 })
 export class ContactsModule {}

@@ -11,6 +11,8 @@ export interface ImportTarget {
   readonly groupId?: string;
   readonly groupName?: string;
   readonly groupDescription?: string;
+  /** Country for numbers written without a country code. */
+  readonly defaultCountry?: string;
 }
 
 export interface ImportRowError {

@@ -11,6 +11,9 @@ export type { InvalidEntry } from './contact-entries.util';
 export * from './contacts.service';
 export * from './audiences.service';
 export * from './variable-groups.service';
+export * from './imports.service';
+export * from './import.types';
+export { NUMBER_COLUMNS } from './csv-header.util';
 export * from './contacts.module';
 
 import { Audience } from './audience.entity';

@@ -42,6 +42,27 @@ export class VariableGroupRepository {
     return rows[0]?.pk;
   }
 
+  /** The group's pk and fields, locked for the rest of the transaction; undefined when it does not exist. */
+  async lockForUpdate(workspaceId: string, id: string, manager: EntityManager): Promise<{ pk: string; fields: string[] } | undefined> {
+    const rows: Array<{ pk: string; fields: string[] }> = await manager.query(
+      'SELECT pk, fields FROM variable_groups WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
+      [workspaceId, id],
+    );
+    return rows[0];
+  }
+
+  async setFields(pk: string, fields: string[], manager: EntityManager): Promise<void> {
+    await manager.query('UPDATE variable_groups SET fields = $2::jsonb, updated_at = now() WHERE pk = $1', [pk, JSON.stringify(fields)]);
+  }
+
+  async pkOf(workspaceId: string, id: string): Promise<string | undefined> {
+    const rows: Array<{ pk: string }> = await this.dataSource.query('SELECT pk FROM variable_groups WHERE workspace_id = $1 AND id = $2', [
+      workspaceId,
+      id,
+    ]);
+    return rows[0]?.pk;
+  }
+
   async list(workspaceId: string): Promise<Array<VariableGroupView & { pk: string }>> {
     const rows: GroupRow[] = await this.dataSource.query(`${SELECT} WHERE g.workspace_id = $1 ORDER BY g.created_at, g.pk`, [workspaceId]);
     return rows.map(toView);

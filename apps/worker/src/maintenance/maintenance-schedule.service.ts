@@ -1,7 +1,8 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { JobName, JobQueue, QueueName } from '@herald/queues';
 
-const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
 
 /**
  * Registers the periodic housekeeping jobs. `upsertJobScheduler` is idempotent, so every worker doing it at
@@ -12,8 +13,8 @@ export class MaintenanceSchedule implements OnApplicationBootstrap {
   constructor(private readonly jobs: JobQueue) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs
-      .queue(QueueName.Maintenance)
-      .upsertJobScheduler(JobName.PurgeRevokedApiKeys, { every: HOUR_MS }, { name: JobName.PurgeRevokedApiKeys, data: {} });
+    const queue = this.jobs.queue(QueueName.Maintenance);
+    await queue.upsertJobScheduler(JobName.PurgeRevokedApiKeys, { every: HOUR_MS }, { name: JobName.PurgeRevokedApiKeys, data: {} });
+    await queue.upsertJobScheduler(JobName.RequeueImports, { every: MINUTE_MS }, { name: JobName.RequeueImports, data: {} });
   }
 }

@@ -2,8 +2,9 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { WorkerConfig } from '@herald/config';
-import { JobName, QueueName } from '@herald/queues';
+import { JobName, QueueName, type JobNameOf } from '@herald/queues';
 import { WorkspacesService } from '@herald/workspaces';
+import { ImportRecovery } from '../imports/import-recovery.service';
 
 /** Housekeeping jobs. Thin: each job name calls one service method. */
 @Processor(QueueName.Maintenance)
@@ -11,6 +12,7 @@ export class MaintenanceProcessor extends WorkerHost {
   constructor(
     private readonly workspaces: WorkspacesService,
     private readonly config: WorkerConfig,
+    private readonly importRecovery: ImportRecovery,
     private readonly logger: PinoLogger,
   ) {
     super();
@@ -18,13 +20,15 @@ export class MaintenanceProcessor extends WorkerHost {
   }
 
   async process(job: Job): Promise<unknown> {
-    const name = job.name as JobName;
+    const name = job.name as JobNameOf<QueueName.Maintenance>;
     switch (name) {
       case JobName.PurgeRevokedApiKeys: {
         const deleted = await this.workspaces.purgeRevokedApiKeys(this.config.revokedApiKeyRetentionDays);
         this.logger.info({ jobId: job.id, deleted }, 'purged revoked API keys');
         return { deleted };
       }
+      case JobName.RequeueImports:
+        return this.importRecovery.requeue();
       default: {
         const unknown: never = name;
         throw new Error(`maintenance queue has no handler for job "${String(unknown)}"`);

@@ -1,0 +1,134 @@
+import { Controller, Get, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { ApiConfig } from '@herald/config';
+import { ImportsService, type ImportRequest } from '@herald/contacts';
+import { HeraldError } from '@herald/common';
+import { JobName, JobQueue } from '@herald/queues';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { Accepts } from '../http/content-type.decorator';
+import { WorkspaceId } from '../http/workspace-id.decorator';
+import { AudienceImportQueryDto, ImportAcceptedDto, ImportDto, VariableGroupImportQueryDto } from './import.dto';
+import { openUpload } from './upload.util';
+
+const CSV_BODY = {
+  schema: {
+    type: 'object',
+    properties: { file: { type: 'string', format: 'binary', description: 'The CSV: a header row naming a number column.' } },
+  },
+  examples: { csv: { value: 'number,name,city\n+919739978284,Asha,Pune\n+447400123456,Tom,Leeds\n' } },
+};
+
+/** CSV uploads: stored as they stream in, applied by a worker; poll GET /v1/imports/:id. */
+@ApiTags('imports')
+@ApiBearerAuth('api-key')
+@ApiSecurity('x-api-key')
+@Controller('v1')
+export class ImportsController {
+  private readonly logger = new Logger(ImportsController.name);
+
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly jobs: JobQueue,
+    private readonly config: ApiConfig,
+  ) {}
+
+  @Post('audiences/:id/contacts/import')
+  @HttpCode(202)
+  @Accepts('multipart/form-data', 'text/csv')
+  @ApiConsumes('multipart/form-data', 'text/csv')
+  @ApiBody(CSV_BODY)
+  @ApiOperation({
+    summary:
+      'Import contacts into an audience from CSV (multipart "file", or a raw text/csv body); "name" creates a missing audience. Answers 202 with the import id.',
+  })
+  @ApiParam({ name: 'id', example: 'spring-leads' })
+  @ApiResponse({ status: 202, type: ImportAcceptedDto })
+  @ApiErrors(400, 401, 404, 413, 415)
+  async importContacts(
+    @WorkspaceId() workspaceId: string,
+    @Param('id') audienceId: string,
+    @Query() query: AudienceImportQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ImportAcceptedDto> {
+    const build = (f: Record<string, string>): ImportRequest => ({
+      kind: 'audience_contacts',
+      audienceId,
+      audienceName: f.name,
+      defaultCountry: f.defaultCountry?.toUpperCase(),
+    });
+    return this.receive(workspaceId, 'audience_contacts', req, res, { ...query }, build);
+  }
+
+  @Post('variable-groups/import')
+  @HttpCode(202)
+  @Accepts('multipart/form-data', 'text/csv')
+  @ApiConsumes('multipart/form-data', 'text/csv')
+  @ApiBody(CSV_BODY)
+  @ApiOperation({
+    summary:
+      'Import a variable group from CSV: the number column keys each row, the other columns are the fields. Fields id, name (creates), audienceId. Answers 202.',
+  })
+  @ApiResponse({ status: 202, type: ImportAcceptedDto })
+  @ApiErrors(400, 401, 404, 413, 415)
+  async importVariableGroup(
+    @WorkspaceId() workspaceId: string,
+    @Query() query: VariableGroupImportQueryDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ImportAcceptedDto> {
+    const build = (f: Record<string, string>): ImportRequest => {
+      if (!f.id) {
+        throw new HeraldError('invalid', 'validation_failed', 'The variable group id is missing: send it as the "id" field.', [
+          { field: 'id', issue: 'is required' },
+        ]);
+      }
+      return {
+        kind: 'variable_group_values',
+        groupId: f.id,
+        groupName: f.name,
+        groupDescription: f.description,
+        audienceId: f.audienceId,
+        defaultCountry: f.defaultCountry?.toUpperCase(),
+      };
+    };
+    return this.receive(workspaceId, 'variable_group_values', req, res, { ...query }, build);
+  }
+
+  @Get('imports/:id')
+  @ApiOperation({ summary: "An import's status and counts, with the first 1,000 invalid rows; while it runs and after." })
+  @ApiParam({ name: 'id', example: '3f0c1f0e-8a61-4f64-9c43-6f1f9c1e2a77' })
+  @ApiResponse({ status: 200, type: ImportDto })
+  @ApiErrors(401, 404)
+  get(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<ImportDto> {
+    return this.imports.get(workspaceId, id);
+  }
+
+  private async receive(
+    workspaceId: string,
+    kind: ImportRequest['kind'],
+    req: Request,
+    res: Response,
+    query: Record<string, string | undefined>,
+    build: (fields: Record<string, string>) => ImportRequest,
+  ): Promise<ImportAcceptedDto> {
+    try {
+      const upload = await openUpload(req, query, this.config.importMaxBytes);
+      if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/')) {
+        // Everything is known before the body: refuse a bad target before reading it.
+        await this.imports.checkRequest(workspaceId, build(await upload.fields()));
+      }
+      const importId = await this.imports.stage(workspaceId, kind, upload.file, async () => build(await upload.fields()), this.config.importMaxBytes);
+      await this.jobs.add(JobName.ProcessImport, { importId }, { jobId: importId }).catch((error: unknown) => {
+        // Stored in Postgres already: the workers' recovery sweep will enqueue it once Redis is back.
+        this.logger.warn(`import ${importId} stored but not enqueued: ${String(error)}`);
+      });
+      return { importId };
+    } catch (error) {
+      // The rest of the upload is not wanted: close the connection rather than read it.
+      res.setHeader('Connection', 'close');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from '@jest/globals';
+import { HeraldError } from '@herald/common';
+import { normalizeColumnName, readCsvHeader } from './csv-header.util';
+
+const head = (text: string) => Buffer.from(text, 'utf8');
+
+function code(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof HeraldError) return error.code;
+    throw error;
+  }
+  return 'none';
+}
+
+describe(readCsvHeader.name, () => {
+  it('finds the number and name columns and names the rest', () => {
+    const h = readCsvHeader(head('Phone,Name,First Name,city\n+91...,x'));
+    expect(h).toEqual({ delimiter: ',', columns: ['Phone', 'Name', 'First_Name', 'city'], numberColumn: 0, nameColumn: 1, valueColumns: [2, 3] });
+  });
+
+  it.each(['number', 'PHONE', 'Mobile', 'msisdn', 'WA_ID'])('accepts %s as the number column', (name) => {
+    expect(readCsvHeader(head(`${name},x\n`)).numberColumn).toBe(0);
+  });
+
+  it('detects ; as the delimiter, ignoring ; inside quotes, and strips a BOM and CRLF', () => {
+    expect(readCsvHeader(head('\ufeffname;number;"a;b"\r\n')).delimiter).toBe(';');
+    expect(readCsvHeader(head('\ufeffname;number;"a;b"\r\n')).columns).toEqual(['name', 'number', 'a_b']);
+    expect(readCsvHeader(head('number,"x;y;z"\n')).delimiter).toBe(',');
+  });
+
+  it.each([
+    ['', 'invalid_csv'],
+    ['\n1,2', 'invalid_csv'],
+    ['id,email\n1,a@b', 'csv_number_column_missing'],
+    ['number,city,city\n', 'invalid_csv'],
+    ['number,,x\n', 'invalid_csv'],
+  ])('refuses %j with %s', (text, expected) => {
+    expect(code(() => readCsvHeader(head(text)))).toBe(expected);
+  });
+
+  it('refuses binary data', () => {
+    expect(code(() => readCsvHeader(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00])))).toBe('invalid_csv');
+  });
+});
+
+describe(normalizeColumnName.name, () => {
+  it('keeps letters, digits and underscores', () => {
+    expect(normalizeColumnName('  Due date (UTC) ')).toBe('Due_date_UTC');
+    expect(normalizeColumnName('wa_id')).toBe('wa_id');
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from '@jest/globals';
+import { ALL_QUEUES, JOBS_OF_QUEUE, JobName, QUEUE_OF_JOB } from './queue.constants';
+
+describe('the queue contract', () => {
+  it('puts every job on exactly one queue', () => {
+    const listed = Object.values(JOBS_OF_QUEUE).flat();
+    expect([...listed].sort()).toEqual(Object.values(JobName).sort());
+    expect(new Set(listed).size).toBe(listed.length);
+    for (const job of Object.values(JobName)) expect(ALL_QUEUES).toContain(QUEUE_OF_JOB[job]);
+  });
+
+  it('keeps the names that jobs in flight already carry', () => {
+    // Renaming any of these strands queued jobs: add new names instead.
+    expect(ALL_QUEUES).toEqual(['maintenance', 'imports']);
+    expect(Object.values(JobName)).toEqual(['purge-revoked-api-keys', 'requeue-imports', 'process-import']);
+  });
+});

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { ImportsService } from '@herald/contacts';
+import { startApi, type ApiHarness } from './support/api-harness';
+
+describe('CSV imports', () => {
+  let api: ApiHarness;
+  let key: string;
+  let imports: ImportsService;
+  beforeAll(async () => {
+    api = await startApi();
+    key = (await api.createWorkspace('Imports')).apiKey;
+    imports = api.app.get(ImportsService);
+  });
+  afterAll(() => api.close());
+
+  const csv = (path: string, body: string | Buffer, k = key) =>
+    api.http.post(path).set('x-api-key', k).set('Content-Type', 'text/csv').send(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
+  const get = (path: string, k = key) => api.http.get(path).set('x-api-key', k);
+
+  /** Applies an import in this process, as a worker would, and returns its final state. */
+  async function apply(importId: string) {
+    await imports.process(importId);
+    return (await get(`/v1/imports/${importId}`)).body;
+  }
+
+  it('imports every CSV quirk: BOM, CRLF, ; delimiter, quotes with commas and newlines, duplicates, bad rows', async () => {
+    const file =
+      '\ufeffNAME;Phone;City;Notes\r\n' +
+      'Asha;+91 97399 78284;Pune;"likes; semicolons"\r\n' +
+      '"Rao, Tom";+447400500001;Leeds;"two\r\nlines"\r\n' +
+      'Bad;not-a-number;X;\r\n' +
+      'Asha again;919739978284;Mumbai;\r\n' +
+      ';;;\r\n' +
+      'NoNumber;;Y;\r\n';
+    const res = await csv('/v1/audiences/quirks/contacts/import?name=Quirks', file);
+    expect(res.status).toBe(202);
+    expect(res.body.importId).toMatch(/^[0-9a-f-]{36}$/);
+    const queued = await get(`/v1/imports/${res.body.importId}`);
+    expect(queued.body.status).toBe('queued');
+
+    const done = await apply(res.body.importId);
+    expect(done).toMatchObject({ status: 'completed', rowsRead: 6, imported: 2, updated: 0, duplicates: 1, invalid: 3 });
+    expect(done.errors).toEqual([
+      { row: 4, number: 'not-a-number', reason: expect.any(String) },
+      { row: 6, number: null, reason: 'number is missing' },
+      { row: 7, number: null, reason: 'number is missing' },
+    ]);
+    const asha = (await get('/v1/contacts/+919739978284')).body;
+    expect(asha).toMatchObject({ name: 'Asha again', attributes: { City: 'Mumbai' } });
+    const tom = (await get('/v1/contacts/+447400500001')).body;
+    expect(tom).toMatchObject({ name: 'Rao, Tom', attributes: { City: 'Leeds', Notes: 'two\r\nlines' } });
+    expect((await get('/v1/audiences/quirks')).body).toMatchObject({ name: 'Quirks', size: 2 });
+  });
+
+  it('takes multipart uploads, with fields before or after the file', async () => {
+    const res = await api.http
+      .post('/v1/audiences/multi/contacts/import')
+      .set('x-api-key', key)
+      .attach('file', Buffer.from('number,name,tier\n+447400500002,Ann,gold\n'), { filename: 'people.csv', contentType: 'text/csv' })
+      .field('name', 'Multipart');
+    expect(res.status).toBe(202);
+    expect(await apply(res.body.importId)).toMatchObject({ status: 'completed', imported: 1 });
+    expect((await get('/v1/audiences/multi')).body).toMatchObject({ name: 'Multipart', size: 1 });
+    expect((await get('/v1/contacts/+447400500002')).body.attributes).toEqual({ tier: 'gold' });
+
+    const noFile = await api.http.post('/v1/audiences/multi/contacts/import').set('x-api-key', key).field('name', 'x');
+    expect(noFile.status).toBe(400);
+    expect(noFile.body.error.code).toBe('file_missing');
+  });
+
+  it('refuses at once, storing nothing, a file without a number column, a file that is not CSV, an unknown audience', async () => {
+    const noNumber = await csv('/v1/audiences/x/contacts/import?name=X', 'id,email\n1,a@b.c\n');
+    expect(noNumber.status).toBe(400);
+    expect(noNumber.body.error.code).toBe('csv_number_column_missing');
+    const binary = await csv('/v1/audiences/x/contacts/import?name=X', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+    expect(binary.status).toBe(400);
+    expect(binary.body.error.code).toBe('invalid_csv');
+    const unknown = await csv('/v1/audiences/nope/contacts/import', 'number\n+447400500003\n');
+    expect(unknown.status).toBe(404);
+    expect((await get('/v1/audiences/x')).status).toBe(404);
+    const json = await api.http.post('/v1/audiences/x/contacts/import').set('x-api-key', key).send({ number: '1' });
+    expect(json.status).toBe(415);
+  });
+
+  it('imports a variable group whose columns are its fields, adding its contacts to an audience', async () => {
+    const res = await api.http
+      .post('/v1/variable-groups/import')
+      .set('x-api-key', key)
+      .field('id', 'renewals')
+      .field('name', 'Renewals')
+      .field('audienceId', 'renewal-contacts')
+      .attach('file', Buffer.from('msisdn,first_name,due_date\n447400500010,Ann,2026-12-01\n447400500011,Bob,2026-12-02\n447400500010,Ann,2026-12-09\n'), 'v.csv');
+    expect(res.status).toBe(202);
+    expect(await apply(res.body.importId)).toMatchObject({ status: 'completed', imported: 2, updated: 0, duplicates: 1, invalid: 0 });
+    expect((await get('/v1/variable-groups/renewals')).body).toMatchObject({ fields: ['first_name', 'due_date'], size: 2 });
+    const ann = await get('/v1/variable-groups/renewals/values?number=%2B447400500010');
+    expect(ann.body.data).toEqual([{ number: '+447400500010', first_name: 'Ann', due_date: '2026-12-09' }]);
+    expect((await get('/v1/audiences/renewal-contacts')).body.size).toBe(2);
+
+    const missingId = await csv('/v1/variable-groups/import', 'number,a\n+447400500012,1\n');
+    expect(missingId.status).toBe(400);
+  });
+
+  it("keeps each workspace's imports to itself", async () => {
+    const res = await csv('/v1/audiences/mine/contacts/import?name=Mine', 'number\n+447400500020\n');
+    const other = (await api.createWorkspace('Other')).apiKey;
+    expect((await get(`/v1/imports/${res.body.importId}`, other)).status).toBe(404);
+    expect((await get('/v1/imports/not-a-uuid')).status).toBe(404);
+  });
+
+  it('is applied by a worker process, and applying again changes nothing', async () => {
+    const worker = spawn(process.execPath, ['dist/apps/worker/src/main.js'], { env: process.env, stdio: 'ignore' });
+    try {
+      const rows = Array.from({ length: 500 }, (_, i) => `+4474006${String(100000 + i).slice(1)},Person ${i}`).join('\n');
+      const res = await csv('/v1/audiences/by-worker/contacts/import?name=ByWorker', `number,name\n${rows}\n`);
+      expect(res.status).toBe(202);
+      let state = (await get(`/v1/imports/${res.body.importId}`)).body;
+      for (let i = 0; i < 100 && state.status !== 'completed' && state.status !== 'failed'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = (await get(`/v1/imports/${res.body.importId}`)).body;
+      }
+      expect(state).toMatchObject({ status: 'completed', rowsRead: 500, imported: 500, invalid: 0 });
+      expect(await imports.process(res.body.importId)).toEqual({ status: 'skipped' });
+      expect((await get('/v1/audiences/by-worker')).body.size).toBe(500);
+    } finally {
+      worker.kill('SIGTERM');
+      await once(worker, 'exit');
+    }
+  });
+});
