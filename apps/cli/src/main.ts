@@ -6,10 +6,19 @@ import { createDataSourceOptions } from '@herald/database';
 import { ENTITIES } from '@herald/schema';
 import { WorkspacesService } from '@herald/workspaces';
 import { CliModule } from './cli.module';
+import { runImport } from './import.command';
+import { existsSync, readFileSync } from 'node:fs';
+import type { ImportRequest } from '@herald/contacts';
 
 const USAGE = `usage: npm run cli -- <command>
 
   workspace create <name> [--json]   create a workspace and print its first API key (shown once)
+
+  --workspace defaults to $HERALD_WORKSPACE, then the local demo workspace, then the only workspace.
+  import contacts FILE --audience ID [--name NAME] [--default-country CC] [--workspace ID]
+                                     import a CSV of contacts into an audience (NAME creates it)
+  import variables FILE --group ID [--name NAME] [--audience ID] [--default-country CC] [--workspace ID]
+                                     import a CSV into a variable group (NAME creates it)
   migration run                      apply every pending migration
   migration revert                   undo the most recent migration
   migration show                     list migrations and whether each is applied`;
@@ -61,6 +70,57 @@ async function workspaceCreate(config: CoreConfig, args: string[]): Promise<void
   }
 }
 
+/** `--key value` options and the positional arguments left over. */
+function options(args: string[]): { positional: string[]; flags: Record<string, string> } {
+  const positional: string[] = [];
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg.startsWith('--')) {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      flags[arg.slice(2)] = value;
+      i += 1;
+    } else positional.push(arg);
+  }
+  return { positional, flags };
+}
+
+async function resolveWorkspace(app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>, flag: string | undefined): Promise<string> {
+  if (flag) return flag;
+  if (process.env.HERALD_WORKSPACE) return process.env.HERALD_WORKSPACE;
+  const demo = '.data/demo-workspace.json';
+  if (existsSync(demo)) return (JSON.parse(readFileSync(demo, 'utf8')) as { id: string }).id;
+  const sole = await app.get(WorkspacesService).soleWorkspaceId();
+  if (sole) return sole;
+  throw new UsageError('say which workspace with --workspace ID (there is more than one, or none)');
+}
+
+async function importCsv(config: CoreConfig, what: string | undefined, args: string[]): Promise<boolean> {
+  const { positional, flags } = options(args);
+  const file = positional[0];
+  if (!file) throw new UsageError('import needs a FILE');
+  if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
+  const defaultCountry = flags['default-country']?.toUpperCase();
+  let request: ImportRequest;
+  if (what === 'contacts') {
+    if (!flags.audience) throw new UsageError('import contacts needs --audience ID');
+    request = { kind: 'audience_contacts', audienceId: flags.audience, audienceName: flags.name, defaultCountry };
+  } else if (what === 'variables') {
+    if (!flags.group) throw new UsageError('import variables needs --group ID');
+    request = { kind: 'variable_group_values', groupId: flags.group, groupName: flags.name, audienceId: flags.audience, defaultCountry };
+  } else {
+    throw new UsageError(`unknown import "${what ?? ''}": contacts or variables`);
+  }
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
+  try {
+    const workspaceId = await resolveWorkspace(app, flags.workspace);
+    return await runImport(app, { file, workspaceId, request });
+  } finally {
+    await app.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [group, action, ...rest] = argv;
   if (group === undefined || group === 'help' || group === '--help') {
@@ -70,6 +130,10 @@ async function main(argv: string[]): Promise<void> {
   const config = loadOrExit(() => loadCoreConfig(), 'herald-cli');
   if (group === 'migration') return migration(config, action);
   if (group === 'workspace' && action === 'create') return workspaceCreate(config, rest);
+  if (group === 'import') {
+    if (!(await importCsv(config, action, rest))) process.exitCode = 1;
+    return;
+  }
   throw new UsageError(`unknown command "${argv.join(' ')}"`);
 }
 

@@ -71,6 +71,15 @@ export class ApiKeyRepository {
     return { keyId: row.id, workspaceId: row.workspace_id };
   }
 
+  async workspaceIds(limit: number): Promise<string[]> {
+    const rows = await this.dataSource.getRepository(Workspace).find({ select: { id: true }, take: limit, order: { createdAt: 'ASC' } });
+    return rows.map((r) => r.id);
+  }
+
+  async workspaceExists(workspaceId: string): Promise<boolean> {
+    return this.dataSource.getRepository(Workspace).exists({ where: { id: workspaceId } });
+  }
+
   /** Deletes keys revoked before `cutoff`; returns how many. */
   async deleteRevokedBefore(cutoff: Date): Promise<number> {
     const result = await this.dataSource

@@ -74,6 +74,19 @@ export class WorkspacesService {
     return this.keys.authenticate(hashApiKey(presentedKey), this.clock.now().toJSDate());
   }
 
+  /** Refuses a workspace id that does not exist (for operator commands that take one). */
+  async assertExists(workspaceId: string): Promise<void> {
+    if (!/^[0-9a-f-]{36}$/i.test(workspaceId) || !(await this.keys.workspaceExists(workspaceId))) {
+      throw HeraldError.notFound('workspace', workspaceId);
+    }
+  }
+
+  /** The id of the workspace when exactly one exists (operator commands' default). */
+  async soleWorkspaceId(): Promise<string | undefined> {
+    const ids = await this.keys.workspaceIds(2);
+    return ids.length === 1 ? ids[0] : undefined;
+  }
+
   /** Housekeeping: forget keys revoked more than `retentionDays` ago. */
   purgeRevokedApiKeys(retentionDays: number): Promise<number> {
     return this.keys.deleteRevokedBefore(this.clock.now().minus({ days: retentionDays }).toJSDate());
