@@ -14,7 +14,8 @@ describe('worker shutdown', () => {
   let queue: Queue;
   let events: QueueEvents;
   const connection = { url: process.env.REDIS_URL! };
-  const prefix = process.env.REDIS_PREFIX!;
+  // A prefix of its own: no jobs or schedules left by other specs' workers can keep this worker busy.
+  const prefix = `${process.env.REDIS_PREFIX!}-shutdown`;
 
   beforeAll(async () => {
     db = new Client({ connectionString: process.env.DATABASE_URL });
@@ -31,7 +32,7 @@ describe('worker shutdown', () => {
 
   function startWorker(env: Record<string, string>): { child: ChildProcess; output: () => string } {
     const child = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
-      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      env: { ...process.env, REDIS_PREFIX: prefix, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -57,7 +58,7 @@ describe('worker shutdown', () => {
       if ((await queue.getJobState(jobId)) === 'active') return;
       await new Promise((r) => setTimeout(r, 50));
     }
-    throw new Error('job never became active');
+    throw new Error(`job never became active (state ${await queue.getJobState(jobId)})`);
   }
 
   it('lets the active job finish on SIGTERM, then exits 0', async () => {
@@ -76,7 +77,7 @@ describe('worker shutdown', () => {
     expect(await queue.getJobState(job.id!)).toBe('completed');
     expect((await queue.getJob(job.id!))!.returnvalue).toEqual({ deleted: 1 });
     expect(output()).toContain('all active jobs finished');
-  });
+  }, 60_000);
 
   it('gives up after the grace period and leaves the job to be retried', async () => {
     const lock = await holdPurgeJob();
@@ -92,5 +93,5 @@ describe('worker shutdown', () => {
     expect(await queue.getJobState(job.id!)).toBe('active'); // locked until it stalls, then retried
     await lock.release();
     await queue.remove(job.id!).catch(() => undefined);
-  });
+  }, 60_000);
 });
