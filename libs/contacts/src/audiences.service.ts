@@ -4,9 +4,9 @@ import { AudienceRepository } from './audience.repository';
 import { ALL_AUDIENCE_ID, AUDIENCE_ID, MAX_ENTRIES_PER_REQUEST, type AudienceView, type MembershipResult } from './audience.types';
 import { ContactRepository, toView as contactView } from './contact.repository';
 import { parseContactEntries } from './contact-entries.util';
-import { decodeCursor, encodeCursor } from './contact-input.util';
+import { DEFAULT_PAGE_SIZE, assertPageLimit, decodeCursor, encodeCursor } from './contact-input.util';
 import type { ContactPage } from './contact.types';
-import { ContactsService, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './contacts.service';
+import { ContactsService } from './contacts.service';
 import { randomBytes } from 'node:crypto';
 
 export interface CreateAudience {
@@ -93,9 +93,7 @@ export class AudiencesService {
     if (id === ALL_AUDIENCE_ID) return this.contacts.list(workspaceId, limit, cursor);
     const pk = await this.audiences.pkOf(workspaceId, id);
     if (pk === undefined) throw notFound(id);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw invalid('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`, `limit must be from 1 to ${MAX_PAGE_SIZE}.`);
-    }
+    assertPageLimit(limit);
     const rows = await this.contactRows.page(workspaceId, decodeCursor(cursor), limit + 1, {
       sql: 'EXISTS (SELECT 1 FROM audience_members m WHERE m.contact_id = c.id AND m.audience_pk = $3)',
       params: [pk],

@@ -45,6 +45,18 @@ export function splitAttributePatch(patch: Record<string, AttributeValue | null>
   return { set, remove };
 }
 
+export const MAX_PAGE_SIZE = 1_000;
+export const DEFAULT_PAGE_SIZE = 100;
+
+/** A page size a caller asked for, or a 400. */
+export function assertPageLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new HeraldError('invalid', 'validation_failed', `limit must be from 1 to ${MAX_PAGE_SIZE}.`, [
+      { field: 'limit', issue: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` },
+    ]);
+  }
+}
+
 /** Opaque page cursors: the last id of a page, base64url-encoded. */
 export function encodeCursor(lastId: string): string {
   return Buffer.from(`c:${lastId}`, 'utf8').toString('base64url');

@@ -3,13 +3,12 @@ import { Clock, HeraldError } from '@herald/common';
 import type { OptOutSource } from './contact.entity';
 import { ContactRepository, toView } from './contact.repository';
 import { compileSearchSpec } from './contact-search.util';
-import { assertAttributes, decodeCursor, encodeCursor, splitAttributePatch } from './contact-input.util';
+import { DEFAULT_PAGE_SIZE, assertAttributes, assertPageLimit, decodeCursor, encodeCursor, splitAttributePatch } from './contact-input.util';
 import type { ContactInput, ContactPage, ContactPatch, ContactView } from './contact.types';
 import { timezoneOf } from './contact-entries.util';
 import { isValidCountryCode, isValidTimezone, normalizePhoneNumber } from './phone-number.util';
 
-export const MAX_PAGE_SIZE = 1_000;
-export const DEFAULT_PAGE_SIZE = 100;
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './contact-input.util';
 
 function invalid(field: string, issue: string, message: string): HeraldError {
   return new HeraldError('invalid', 'validation_failed', message, [{ field, issue }]);
@@ -106,9 +105,7 @@ export class ContactsService {
     cursor: string | undefined,
     where?: { sql: string; params: unknown[] },
   ): Promise<ContactPage> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw invalid('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`, `limit must be from 1 to ${MAX_PAGE_SIZE}.`);
-    }
+    assertPageLimit(limit);
     const rows = await this.contacts.page(workspaceId, decodeCursor(cursor), limit + 1, where);
     const more = rows.length > limit;
     const data = rows.slice(0, limit);

@@ -3,8 +3,8 @@ import { HeraldError, type ErrorDetail } from '@herald/common';
 import { MAX_ENTRIES_PER_REQUEST } from './audience.types';
 import { ContactRepository } from './contact.repository';
 import { parseContactEntries, type ContactRecord } from './contact-entries.util';
-import { decodeCursor, encodeCursor } from './contact-input.util';
-import { ContactsService, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './contacts.service';
+import { DEFAULT_PAGE_SIZE, assertPageLimit, decodeCursor, encodeCursor } from './contact-input.util';
+import { ContactsService } from './contacts.service';
 import { VariableGroupRepository } from './variable-group.repository';
 import {
   FIELD_NAME,
@@ -100,9 +100,7 @@ export class VariableGroupsService {
   async values(workspaceId: string, id: string, limit = DEFAULT_PAGE_SIZE, cursor?: string, rawNumber?: string): Promise<ValuePage> {
     const group = await this.groups.find(workspaceId, id);
     if (!group) throw notFound(id);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw invalid([{ field: 'limit', issue: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }], `limit must be from 1 to ${MAX_PAGE_SIZE}.`);
-    }
+    assertPageLimit(limit);
     const number = rawNumber === undefined ? undefined : this.contacts.normalize(rawNumber);
     const rows = await this.groups.values(group.pk, decodeCursor(cursor), limit + 1, number);
     const data = rows.slice(0, limit);

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { InvalidEntryDto } from '../http/invalid-entry.dto';
 
 const CONTACTS_EXAMPLE = [
   { number: '+919739978284', name: 'Asha Rao', city: 'Bengaluru' },
@@ -42,17 +43,6 @@ export class AddContactsDto {
   @IsArray()
   @ArrayMaxSize(10_000)
   contacts!: unknown[];
-}
-
-class InvalidEntryDto {
-  @ApiProperty({ example: 3 })
-  index!: number;
-
-  @ApiProperty({ example: 'call me', nullable: true, type: String })
-  number!: string | null;
-
-  @ApiProperty({ example: 'contains letters' })
-  reason!: string;
 }
 
 export class MembershipResultDto {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../contacts/contact.dto';
+import { InvalidEntryDto } from '../http/invalid-entry.dto';
 
 const VALUES_EXAMPLE = [
   { number: '+919739978284', first_name: 'Asha', due_date: '2026-12-01' },
@@ -50,17 +51,6 @@ export class ValuesQueryDto extends PageQueryDto {
   @IsString()
   @MaxLength(40)
   number?: string;
-}
-
-class InvalidEntryDto {
-  @ApiProperty({ example: 1 })
-  index!: number;
-
-  @ApiProperty({ example: '12', nullable: true, type: String })
-  number!: string | null;
-
-  @ApiProperty({ example: 'unknown field colour' })
-  reason!: string;
 }
 
 export class ValuesResultDto {
