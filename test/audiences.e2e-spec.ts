@@ -165,6 +165,25 @@ describe('variable groups', () => {
     expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
   });
 
+  it('removes memberships and values with their contact, audience or group', async () => {
+    const ws = (await api.createWorkspace('Cascade')).apiKey;
+    await post('/v1/audiences', { id: 'a1', name: 'A1', contacts: [{ number: '+447400800001' }, { number: '+447400800002' }] }, ws).expect(201);
+    await post('/v1/variable-groups', { id: 'g1', name: 'G1', fields: ['x'], values: [{ number: '+447400800001', x: '1' }, { number: '+447400800002', x: '2' }] }, ws).expect(201);
+    expect((await api.http.delete('/v1/contacts/+447400800001').set('x-api-key', ws)).status).toBe(204);
+    expect((await get('/v1/audiences/a1', ws)).body.size).toBe(1);
+    expect((await get('/v1/variable-groups/g1', ws)).body.size).toBe(1);
+    // Re-creating the number must not bring back the old memberships or values.
+    await post('/v1/contacts', { number: '+447400800001' }, ws).expect(201);
+    expect((await get('/v1/audiences/a1', ws)).body.size).toBe(1);
+    expect((await get('/v1/variable-groups/g1/values?number=%2B447400800001', ws)).body.data).toEqual([]);
+    expect((await api.http.delete('/v1/audiences/a1').set('x-api-key', ws)).status).toBe(204);
+    await post('/v1/audiences', { id: 'a1', name: 'A1 again' }, ws).expect(201);
+    expect((await get('/v1/audiences/a1', ws)).body.size).toBe(0);
+    expect((await api.http.delete('/v1/variable-groups/g1').set('x-api-key', ws)).status).toBe(204);
+    await post('/v1/variable-groups', { id: 'g1', name: 'G1 again', fields: ['x'] }, ws).expect(201);
+    expect((await get('/v1/variable-groups/g1', ws)).body.size).toBe(0);
+  });
+
   it('answers 409 for an existing id, 404 for an unknown one, and deletes', async () => {
     await post('/v1/variable-groups', { id: 'temp', name: 'Temp', fields: ['a'] }).expect(201);
     expect((await post('/v1/variable-groups', { id: 'temp', name: 'Temp', fields: ['a'] })).status).toBe(409);

@@ -1,8 +1,10 @@
-import { CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Audience } from './audience.entity';
-import { Contact } from './contact.entity';
+import { CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** A contact's membership of an audience. */
+/**
+ * A contact's membership of an audience. No foreign keys on purpose: this table takes a million rows per
+ * import, and per-row FK triggers doubled the merge time (docs/adr/0002). The repositories delete
+ * memberships with their contact or audience, in the same statement.
+ */
 @Entity({ name: 'audience_members' })
 @Index('idx_audience_members_contact', ['contactId'])
 export class AudienceMember {
@@ -11,14 +13,6 @@ export class AudienceMember {
 
   @PrimaryColumn('bigint', { name: 'contact_id' })
   contactId!: string;
-
-  @ManyToOne(() => Audience, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'audience_pk', referencedColumnName: 'pk' })
-  audience?: Relation<Audience>;
-
-  @ManyToOne(() => Contact, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'contact_id' })
-  contact?: Relation<Contact>;
 
   @CreateDateColumn({ name: 'added_at', type: 'timestamptz' })
   addedAt!: Date;

@@ -111,7 +111,9 @@ export class AudienceRepository {
 
   async delete(workspaceId: string, id: string): Promise<boolean> {
     const rows: Array<{ n: number }> = await this.dataSource.query(
-      'WITH d AS (DELETE FROM audiences WHERE workspace_id = $1 AND id = $2 RETURNING 1) SELECT count(*)::int AS n FROM d',
+      `WITH d AS (DELETE FROM audiences WHERE workspace_id = $1 AND id = $2 RETURNING pk),
+            m AS (DELETE FROM audience_members WHERE audience_pk IN (SELECT pk FROM d))
+       SELECT count(*)::int AS n FROM d`,
       [workspaceId, id],
     );
     return rows[0]!.n > 0;

@@ -138,14 +138,16 @@ export class ContactRepository {
     return rows[0];
   }
 
+  /** Deletes the contact with its memberships and variable values (those tables carry no FKs). */
   async delete(workspaceId: string, number: string): Promise<boolean> {
-    const result = await this.dataSource
-      .createQueryBuilder()
-      .delete()
-      .from('contacts')
-      .where('workspace_id = :workspaceId AND number = :number', { workspaceId, number })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `WITH c AS (DELETE FROM contacts WHERE workspace_id = $1 AND number = $2 RETURNING id),
+            m AS (DELETE FROM audience_members WHERE contact_id IN (SELECT id FROM c)),
+            v AS (DELETE FROM variable_values WHERE contact_id IN (SELECT id FROM c))
+       SELECT count(*)::int AS n FROM c`,
+      [workspaceId, number],
+    );
+    return rows[0]!.n > 0;
   }
 
   /** Opting out records when and how (kept if already opted out); opting in clears both. */

@@ -1,26 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { once } from 'node:events';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { StagingSession } from './import-staging.session';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CsvHeader } from './csv-header.util';
 import type { Import, ImportKind, ImportRowError, ImportStatus, ImportTarget } from './import.entity';
-
-/** One parsed, normalised row on its way to the staging table. */
-export interface StagedRow {
-  readonly rowNo: number;
-  readonly number: string;
-  readonly name: string | null;
-  readonly values: Record<string, string>;
-  readonly timezone: string;
-}
-
-export interface MergeCounts {
-  readonly imported: number;
-  readonly updated: number;
-  readonly duplicates: number;
-}
+export type { MergeCounts, StagedRow } from './import-staging.session';
 
 interface ImportRecord {
   id: string;
@@ -73,11 +58,6 @@ function toData(r: ImportRecord): ImportData {
     startedAt: r.started_at,
     completedAt: r.completed_at,
   };
-}
-
-/** COPY text format: backslash, tab, newline and carriage return are escaped. */
-function copyText(value: string): string {
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r')) : value;
 }
 
 /** Imports in SQL: the staged upload, the COPY into staging and the set-based merge. */
@@ -142,10 +122,7 @@ export class ImportRepository {
         WHERE id = $1 AND status IN ('queued', 'running')`,
       [id, failure, final],
     );
-    if (final) {
-      await this.dataSource.query('DELETE FROM import_rows WHERE import_id = $1', [id]);
-      await this.dataSource.query('DELETE FROM import_chunks WHERE import_id = $1', [id]);
-    }
+    if (final) await this.dataSource.query('DELETE FROM import_chunks WHERE import_id = $1', [id]);
   }
 
   /** The uploaded bytes, in order, a chunk at a time. */
@@ -178,136 +155,15 @@ export class ImportRepository {
       await runner.release();
       return undefined;
     }
-    await client.query('DELETE FROM import_rows WHERE import_id = $1', [importId]);
+    await client.query(
+      `CREATE TEMP TABLE IF NOT EXISTS import_staging
+         (row_no int NOT NULL, number varchar(16) NOT NULL, name varchar(200), "values" jsonb NOT NULL, timezone varchar(64) NOT NULL)`,
+    );
+    await client.query('TRUNCATE import_staging');
     return new StagingSession(importId, client, async () => {
+      await client.query('DROP TABLE IF EXISTS import_staging').catch(() => undefined);
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [importId]).catch(() => undefined);
       await runner.release();
     });
-  }
-}
-
-/**
- * Holds one connection for an import: rows go in with COPY, then one transaction merges them into
- * contacts, memberships and values, clears the staging and the chunks, and records the outcome. A crash
- * anywhere before that commit leaves nothing half-applied; the retry starts again from the chunks.
- */
-export class StagingSession {
-  private copy?: ReturnType<typeof copyFrom>;
-  private buffered: string[] = [];
-  private bufferedBytes = 0;
-
-  constructor(
-    private readonly importId: string,
-    private readonly client: PoolClient,
-    readonly close: () => Promise<void>,
-  ) {}
-
-  async write(row: StagedRow): Promise<void> {
-    if (!this.copy) {
-      this.copy = this.client.query(copyFrom('COPY import_rows (import_id, row_no, number, name, "values", timezone) FROM STDIN'));
-    }
-    const line = `${this.importId}\t${row.rowNo}\t${row.number}\t${row.name === null ? '\\N' : copyText(row.name)}\t${copyText(JSON.stringify(row.values))}\t${row.timezone}\n`;
-    this.buffered.push(line);
-    this.bufferedBytes += line.length;
-    if (this.bufferedBytes >= 256 * 1024) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (!this.copy || this.buffered.length === 0) return;
-    const ok = this.copy.write(this.buffered.join(''));
-    this.buffered = [];
-    this.bufferedBytes = 0;
-    if (!ok) await once(this.copy, 'drain');
-  }
-
-  async endCopy(): Promise<void> {
-    if (!this.copy) return;
-    await this.flush();
-    const done = new Promise<void>((resolve, reject) => {
-      this.copy!.once('finish', resolve);
-      this.copy!.once('error', reject);
-    });
-    this.copy.end();
-    await done;
-  }
-
-  /** Merges the staged rows (the last row of each number wins) and completes the import, atomically. */
-  async merge(
-    i: { workspaceId: string; audiencePk?: string; groupPk?: string },
-    outcome: { invalid: number; errors: ImportRowError[]; rowsRead: number; bytesRead: number },
-  ): Promise<MergeCounts> {
-    const q = <T>(sql: string, params: unknown[] = []) => this.client.query(sql, params).then((r) => r.rows as T[]);
-    await q('BEGIN');
-    try {
-      await q(
-        `CREATE TEMP TABLE import_latest ON COMMIT DROP AS
-           SELECT DISTINCT ON (number) number, name, "values", timezone FROM import_rows WHERE import_id = $1 ORDER BY number, row_no DESC`,
-        [this.importId],
-      );
-      const [staged] = await q<{ rows: string; distinct: string }>(
-        'SELECT (SELECT count(*) FROM import_rows WHERE import_id = $1) AS rows, (SELECT count(*) FROM import_latest) AS distinct',
-        [this.importId],
-      );
-      let imported = 0;
-      let updated = 0;
-      if (i.groupPk === undefined) {
-        const [counts] = await q<{ imported: string; updated: string }>(
-          `WITH up AS (
-             INSERT INTO contacts (workspace_id, number, name, attributes, timezone)
-             SELECT $1, number, name, "values", timezone FROM import_latest ORDER BY number
-             ON CONFLICT (workspace_id, number) DO UPDATE SET
-               name = COALESCE(EXCLUDED.name, contacts.name),
-               attributes = contacts.attributes || EXCLUDED.attributes,
-               updated_at = now()
-             RETURNING (xmax = 0) AS created)
-           SELECT count(*) FILTER (WHERE created) AS imported, count(*) FILTER (WHERE NOT created) AS updated FROM up`,
-          [i.workspaceId],
-        );
-        imported = Number(counts!.imported);
-        updated = Number(counts!.updated);
-      } else {
-        await q(
-          `INSERT INTO contacts (workspace_id, number, name, timezone)
-           SELECT $1, number, name, timezone FROM import_latest ORDER BY number
-           ON CONFLICT (workspace_id, number) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
-             WHERE EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM contacts.name`,
-          [i.workspaceId],
-        );
-        const [counts] = await q<{ imported: string; updated: string }>(
-          `WITH up AS (
-             INSERT INTO variable_values (group_pk, contact_id, "values")
-             SELECT $2, c.id, l."values" FROM import_latest l JOIN contacts c ON c.workspace_id = $1 AND c.number = l.number
-             ORDER BY c.id
-             ON CONFLICT (group_pk, contact_id) DO UPDATE SET "values" = variable_values."values" || EXCLUDED."values", updated_at = now()
-             RETURNING (xmax = 0) AS created)
-           SELECT count(*) FILTER (WHERE created) AS imported, count(*) FILTER (WHERE NOT created) AS updated FROM up`,
-          [i.workspaceId, i.groupPk],
-        );
-        imported = Number(counts!.imported);
-        updated = Number(counts!.updated);
-      }
-      if (i.audiencePk !== undefined) {
-        await q(
-          `INSERT INTO audience_members (audience_pk, contact_id)
-           SELECT $2, c.id FROM import_latest l JOIN contacts c ON c.workspace_id = $1 AND c.number = l.number
-           ORDER BY c.id ON CONFLICT DO NOTHING`,
-          [i.workspaceId, i.audiencePk],
-        );
-      }
-      const duplicates = Number(staged!.rows) - Number(staged!.distinct);
-      await q('DELETE FROM import_rows WHERE import_id = $1', [this.importId]);
-      await q('DELETE FROM import_chunks WHERE import_id = $1', [this.importId]);
-      await q(
-        `UPDATE imports SET status = 'completed', completed_at = now(), failure = NULL,
-                rows_read = $2, bytes_read = $3, imported = $4, updated = $5, invalid = $6, duplicates = $7, errors = $8::jsonb
-          WHERE id = $1`,
-        [this.importId, outcome.rowsRead, outcome.bytesRead, imported, updated, outcome.invalid, duplicates, JSON.stringify(outcome.errors)],
-      );
-      await q('COMMIT');
-      return { imported, updated, duplicates };
-    } catch (error) {
-      await q('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
   }
 }

@@ -23,6 +23,5 @@ import { VariableGroup } from './variable-group.entity';
 import { VariableValue } from './variable-value.entity';
 import { Import } from './import.entity';
 import { ImportChunk } from './import-chunk.entity';
-import { ImportRow } from './import-row.entity';
 /** The tables this capability owns. */
-export const CONTACT_ENTITIES = [Contact, Audience, AudienceMember, VariableGroup, VariableValue, Import, ImportChunk, ImportRow];
+export const CONTACT_ENTITIES = [Contact, Audience, AudienceMember, VariableGroup, VariableValue, Import, ImportChunk];

@@ -1,8 +1,9 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn, type Relation } from 'typeorm';
-import { Contact } from './contact.entity';
-import { VariableGroup } from './variable-group.entity';
+import { Column, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** One contact's values in a variable group. */
+/**
+ * One contact's values in a variable group. No foreign keys on purpose, as for audience_members
+ * (docs/adr/0002): the repositories delete values with their contact or group.
+ */
 @Entity({ name: 'variable_values' })
 @Index('idx_variable_values_contact', ['contactId'])
 export class VariableValue {
@@ -11,14 +12,6 @@ export class VariableValue {
 
   @PrimaryColumn('bigint', { name: 'contact_id' })
   contactId!: string;
-
-  @ManyToOne(() => VariableGroup, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'group_pk', referencedColumnName: 'pk' })
-  group?: Relation<VariableGroup>;
-
-  @ManyToOne(() => Contact, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'contact_id' })
-  contact?: Relation<Contact>;
 
   @Column('jsonb')
   values!: Record<string, string | number | boolean>;

@@ -1,9 +1,9 @@
 import type { MigrationInterface } from 'typeorm';
 import { CreateWorkspaces1795248213842 } from './1795248213842-create-workspaces';
-import { CreateContactsAudiencesVariableGroupsImports1795250135642 } from './1795250135642-create-contacts-audiences-variable-groups-imports';
+import { CreateContactsAudiencesVariableGroupsImports1795251826227 } from './1795251826227-create-contacts-audiences-variable-groups-imports';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
  * writes a new file here; add its class to this list. Never edit a migration that has landed.
  */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateWorkspaces1795248213842, CreateContactsAudiencesVariableGroupsImports1795250135642];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateWorkspaces1795248213842, CreateContactsAudiencesVariableGroupsImports1795251826227];
