@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { InvalidEntryDto } from '../http/invalid-entry.dto';
 
@@ -76,13 +76,4 @@ export class AudienceDto {
   updatedAt!: Date | null;
 }
 
-export class CreatedAudienceDto extends AudienceDto {
-  @ApiProperty({ example: 2 })
-  added!: number;
-
-  @ApiProperty({ example: 0 })
-  alreadyMembers!: number;
-
-  @ApiProperty({ type: [InvalidEntryDto] })
-  invalid!: InvalidEntryDto[];
-}
+export class CreatedAudienceDto extends IntersectionType(AudienceDto, MembershipResultDto) {}

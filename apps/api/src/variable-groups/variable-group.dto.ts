@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../contacts/contact.dto';
 import { InvalidEntryDto } from '../http/invalid-entry.dto';
@@ -81,16 +81,7 @@ export class VariableGroupDto {
   size!: number;
 }
 
-export class CreatedVariableGroupDto extends VariableGroupDto {
-  @ApiProperty({ example: 2 })
-  added!: number;
-
-  @ApiProperty({ example: 0 })
-  updated!: number;
-
-  @ApiProperty({ type: [InvalidEntryDto] })
-  invalid!: InvalidEntryDto[];
-}
+export class CreatedVariableGroupDto extends IntersectionType(VariableGroupDto, ValuesResultDto) {}
 
 export class ValuePageDto {
   @ApiProperty({ example: VALUES_EXAMPLE, type: 'array', items: { type: 'object' } })
