@@ -1,19 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
-import { Workspace } from '@herald/workspaces';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { WorkspaceOwned } from '@herald/workspaces';
 
 /** A named group of contacts. `id` is the caller's (or generated) identifier, unique per workspace. */
 @Entity({ name: 'audiences' })
 @Index('uq_audiences_workspace_id', ['workspaceId', 'id'], { unique: true })
-export class Audience {
+export class Audience extends WorkspaceOwned {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   pk!: string;
-
-  @Column('uuid', { name: 'workspace_id' })
-  workspaceId!: string;
-
-  @ManyToOne(() => Workspace, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'workspace_id' })
-  workspace?: Relation<Workspace>;
 
   @Column('varchar', { length: 64 })
   id!: string;

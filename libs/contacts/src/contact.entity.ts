@@ -1,5 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
-import { Workspace } from '@herald/workspaces';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { WorkspaceOwned } from '@herald/workspaces';
 
 /** How a contact came to be opted out (or back in). */
 export type OptOutSource = 'api' | 'import' | 'inbound' | 'provider';
@@ -14,16 +14,9 @@ export type OptOutSource = 'api' | 'import' | 'inbound' | 'provider';
 @Index('idx_contacts_workspace_id', ['workspaceId', 'id'])
 // GIN index for attribute filters (`attributes @> …`); created by the migration, not by TypeORM.
 @Index('idx_contacts_attributes', { synchronize: false })
-export class Contact {
+export class Contact extends WorkspaceOwned {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
-
-  @Column('uuid', { name: 'workspace_id' })
-  workspaceId!: string;
-
-  @ManyToOne(() => Workspace, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'workspace_id' })
-  workspace?: Relation<Workspace>;
 
   /** E.164, e.g. +919739978284. */
   @Column('varchar', { length: 16 })

@@ -1,5 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { Workspace } from '@herald/workspaces';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { WorkspaceOwned } from '@herald/workspaces';
 
 export type ImportKind = 'audience_contacts' | 'variable_group_values';
 /** `receiving` is internal (the upload is still arriving); the API shows it as `queued`. */
@@ -24,16 +24,9 @@ export interface ImportRowError {
 /** A CSV import: the uploaded file (in import_chunks), how to read it, and what came of it. */
 @Entity({ name: 'imports' })
 @Index('idx_imports_workspace', ['workspaceId', 'createdAt'])
-export class Import {
+export class Import extends WorkspaceOwned {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
-
-  @Column('uuid', { name: 'workspace_id' })
-  workspaceId!: string;
-
-  @ManyToOne(() => Workspace, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'workspace_id' })
-  workspace?: Relation<Workspace>;
 
   @Column('varchar', { length: 32 })
   kind!: ImportKind;

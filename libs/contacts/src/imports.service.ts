@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
+import type { EntityManager } from 'typeorm';
 import { HeraldError } from '@herald/common';
 import { AudienceRepository } from './audience.repository';
 import { ALL_AUDIENCE_ID, AUDIENCE_ID } from './audience.types';
@@ -252,7 +253,7 @@ export class ImportsService {
 
   /** Creates the audience or group when asked to (and missing), extends a group's fields with new columns. */
   private async prepareTarget(
-    manager: Parameters<Parameters<ImportRepository['transaction']>[0]>[0],
+    manager: EntityManager,
     workspaceId: string,
     kind: ImportKind,
     request: ImportRequest,

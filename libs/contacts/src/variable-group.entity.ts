@@ -1,19 +1,12 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
-import { Workspace } from '@herald/workspaces';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { WorkspaceOwned } from '@herald/workspaces';
 
 /** Named per-contact values (e.g. first_name, due_date) that campaign messages refer to as {group.field}. */
 @Entity({ name: 'variable_groups' })
 @Index('uq_variable_groups_workspace_id', ['workspaceId', 'id'], { unique: true })
-export class VariableGroup {
+export class VariableGroup extends WorkspaceOwned {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   pk!: string;
-
-  @Column('uuid', { name: 'workspace_id' })
-  workspaceId!: string;
-
-  @ManyToOne(() => Workspace, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'workspace_id' })
-  workspace?: Relation<Workspace>;
 
   @Column('varchar', { length: 64 })
   id!: string;

@@ -1,5 +1,6 @@
 export * from './workspace.entity';
 export * from './api-key.entity';
+export * from './workspace-owned.entity';
 export { looksLikeApiKey } from './api-key.util';
 export type { AuthenticatedKey } from './api-key.repository';
 export * from './workspaces.service';

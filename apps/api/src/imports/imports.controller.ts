@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiConfig } from '@herald/config';
@@ -19,6 +19,17 @@ const CSV_BODY = {
   examples: { csv: { value: 'number,name,city\n+919739978284,Asha,Pune\n+447400123456,Tom,Leeds\n' } },
 };
 
+/** A CSV upload route: multipart or text/csv body, documented, answering 202 with the import id. */
+const CsvUpload = (): MethodDecorator =>
+  applyDecorators(
+    HttpCode(202),
+    Accepts('multipart/form-data', 'text/csv'),
+    ApiConsumes('multipart/form-data', 'text/csv'),
+    ApiBody(CSV_BODY),
+    ApiResponse({ status: 202, type: ImportAcceptedDto }),
+    ApiErrors(400, 401, 404, 413, 415),
+  );
+
 /** CSV uploads: stored as they stream in, applied by a worker; poll GET /v1/imports/:id. */
 @ApiTags('imports')
 @ApiBearerAuth('api-key')
@@ -34,17 +45,12 @@ export class ImportsController {
   ) {}
 
   @Post('audiences/:id/contacts/import')
-  @HttpCode(202)
-  @Accepts('multipart/form-data', 'text/csv')
-  @ApiConsumes('multipart/form-data', 'text/csv')
-  @ApiBody(CSV_BODY)
+  @CsvUpload()
   @ApiOperation({
     summary:
       'Import contacts into an audience from CSV (multipart "file", or a raw text/csv body); "name" creates a missing audience. Answers 202 with the import id.',
   })
   @ApiParam({ name: 'id', example: 'spring-leads' })
-  @ApiResponse({ status: 202, type: ImportAcceptedDto })
-  @ApiErrors(400, 401, 404, 413, 415)
   async importContacts(
     @WorkspaceId() workspaceId: string,
     @Param('id') audienceId: string,
@@ -62,16 +68,11 @@ export class ImportsController {
   }
 
   @Post('variable-groups/import')
-  @HttpCode(202)
-  @Accepts('multipart/form-data', 'text/csv')
-  @ApiConsumes('multipart/form-data', 'text/csv')
-  @ApiBody(CSV_BODY)
+  @CsvUpload()
   @ApiOperation({
     summary:
       'Import a variable group from CSV: the number column keys each row, the other columns are the fields. Fields id, name (creates), audienceId. Answers 202.',
   })
-  @ApiResponse({ status: 202, type: ImportAcceptedDto })
-  @ApiErrors(400, 401, 404, 413, 415)
   async importVariableGroup(
     @WorkspaceId() workspaceId: string,
     @Query() query: VariableGroupImportQueryDto,
