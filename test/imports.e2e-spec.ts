@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { DataSource } from 'typeorm';
 import { ImportsService } from '@herald/contacts';
 import { startApi, type ApiHarness } from './support/api-harness';
 
@@ -16,12 +17,16 @@ describe('CSV imports', () => {
   afterAll(() => api.close());
 
   const csv = (path: string, body: string | Buffer, k = key) =>
-    api.http.post(path).set('x-api-key', k).set('Content-Type', 'text/csv').send(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
+    api.http
+      .post(path)
+      .set('x-api-key', k)
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'));
   const get = (path: string, k = key) => api.http.get(path).set('x-api-key', k);
 
   /** Applies an import in this process, as a worker would, and returns its final state. */
-  async function apply(importId: string) {
-    await imports.process(importId);
+  async function apply(importId: string, batchRows?: number) {
+    await imports.process(importId, { batchRows });
     return (await get(`/v1/imports/${importId}`)).body;
   }
 
@@ -58,7 +63,10 @@ describe('CSV imports', () => {
     const res = await api.http
       .post('/v1/audiences/multi/contacts/import')
       .set('x-api-key', key)
-      .attach('file', Buffer.from('number,name,tier\n+447400500002,Ann,gold\n'), { filename: 'people.csv', contentType: 'text/csv' })
+      .attach('file', Buffer.from('number,name,tier\n+447400500002,Ann,gold\n'), {
+        filename: 'people.csv',
+        contentType: 'text/csv',
+      })
       .field('name', 'Multipart');
     expect(res.status).toBe(202);
     expect(await apply(res.body.importId)).toMatchObject({ status: 'completed', imported: 1 });
@@ -91,9 +99,21 @@ describe('CSV imports', () => {
       .field('id', 'renewals')
       .field('name', 'Renewals')
       .field('audienceId', 'renewal-contacts')
-      .attach('file', Buffer.from('msisdn,first_name,due_date\n447400500010,Ann,2026-12-01\n447400500011,Bob,2026-12-02\n447400500010,Ann,2026-12-09\n'), 'v.csv');
+      .attach(
+        'file',
+        Buffer.from(
+          'msisdn,first_name,due_date\n447400500010,Ann,2026-12-01\n447400500011,Bob,2026-12-02\n447400500010,Ann,2026-12-09\n',
+        ),
+        'v.csv',
+      );
     expect(res.status).toBe(202);
-    expect(await apply(res.body.importId)).toMatchObject({ status: 'completed', imported: 2, updated: 0, duplicates: 1, invalid: 0 });
+    expect(await apply(res.body.importId)).toMatchObject({
+      status: 'completed',
+      imported: 2,
+      updated: 0,
+      duplicates: 1,
+      invalid: 0,
+    });
     expect((await get('/v1/variable-groups/renewals')).body).toMatchObject({ fields: ['first_name', 'due_date'], size: 2 });
     const ann = await get('/v1/variable-groups/renewals/values?number=%2B447400500010');
     expect(ann.body.data).toEqual([{ number: '+447400500010', first_name: 'Ann', due_date: '2026-12-09' }]);
@@ -101,6 +121,70 @@ describe('CSV imports', () => {
 
     const missingId = await csv('/v1/variable-groups/import', 'number,a\n+447400500012,1\n');
     expect(missingId.status).toBe(400);
+  });
+
+  it('merges batch by batch: the last row of a number wins across batches, counted once as a duplicate', async () => {
+    await api.http
+      .post('/v1/contacts')
+      .set('x-api-key', key)
+      .send({ number: '+447400500030', name: 'Before', attributes: { tier: 'gold' } });
+    // Batches of 2 rows: the repeats of …031 and of the existing …030 fall in later batches than their first rows.
+    const file =
+      'number,name,city\n' +
+      '+447400500030,Old one,Leeds\n' +
+      '+447400500031,First,York\n' +
+      '+447400500032,Other,Bath\n' +
+      '+447400500033,Fourth,Hull\n' +
+      '+447400500031,Second,Ely\n' +
+      '+447400500030,Old two,Wells\n' +
+      '+447400500031,Third,\n';
+    const res = await csv('/v1/audiences/batches/contacts/import?name=Batches', file);
+    const done = await apply(res.body.importId, 2);
+    expect(done).toMatchObject({ status: 'completed', rowsRead: 7, imported: 3, updated: 1, duplicates: 3, invalid: 0 });
+    expect((await get('/v1/contacts/+447400500031')).body).toMatchObject({ name: 'Third', attributes: { city: 'Ely' } });
+    expect((await get('/v1/contacts/+447400500030')).body).toMatchObject({
+      name: 'Old two',
+      attributes: { tier: 'gold', city: 'Wells' },
+    });
+    expect((await get('/v1/audiences/batches')).body.size).toBe(4);
+
+    const group = 'number,plan\n+447400500031,a\n+447400500034,b\n+447400500031,c\n+447400500035,d\n+447400500034,e\n';
+    const g = await csv('/v1/variable-groups/import?id=batched&name=Batched&audienceId=batched-members', group);
+    expect(await apply(g.body.importId, 2)).toMatchObject({
+      status: 'completed',
+      rowsRead: 5,
+      imported: 3,
+      updated: 0,
+      duplicates: 2,
+    });
+    const values = (await get('/v1/variable-groups/batched/values')).body.data;
+    expect(Object.fromEntries(values.map((v: { number: string; plan: string }) => [v.number, v.plan]))).toEqual({
+      '+447400500031': 'c',
+      '+447400500034': 'e',
+      '+447400500035': 'd',
+    });
+    expect((await get('/v1/audiences/batched-members')).body.size).toBe(3);
+  });
+
+  it('applies nothing when a batch fails after earlier batches were merged, and a retry applies everything', async () => {
+    const file = 'number,name\n' + Array.from({ length: 9 }, (_, i) => `+4474005001${i}0,Row ${i}`).join('\n') + '\n';
+    const res = await csv('/v1/audiences/all-or-nothing/contacts/import?name=AllOrNothing', file);
+    const db = api.app.get(DataSource);
+    // A unique index on one name makes the third batch fail after two batches went in.
+    await db.query(`CREATE UNIQUE INDEX test_fail_third_batch ON contacts ((name)) WHERE name = 'Row 4'`);
+    await db.query(
+      `INSERT INTO contacts (workspace_id, number, name, timezone) SELECT workspace_id, '+447400599999', 'Row 4', 'UTC' FROM api_keys LIMIT 1`,
+    );
+    try {
+      await expect(imports.process(res.body.importId, { batchRows: 2 })).rejects.toThrow(/test_fail_third_batch/);
+      expect((await get('/v1/contacts/+447400500100')).status).toBe(404);
+      expect((await get('/v1/audiences/all-or-nothing')).body.size).toBe(0);
+    } finally {
+      await db.query('DROP INDEX test_fail_third_batch');
+      await db.query(`DELETE FROM contacts WHERE number = '+447400599999'`);
+    }
+    expect(await apply(res.body.importId, 2)).toMatchObject({ status: 'completed', rowsRead: 9, imported: 9 });
+    expect((await get('/v1/audiences/all-or-nothing')).body.size).toBe(9);
   });
 
   it("keeps each workspace's imports to itself", async () => {

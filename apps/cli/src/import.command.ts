@@ -44,12 +44,14 @@ export async function runImport(app: INestApplicationContext, args: ImportArgs):
   );
   bar.start(size, 0, { rows: 0, rate: '-', phase: 'parsing' });
   const applying = Date.now();
-  const outcome = await imports.process(importId, (p) => {
-    bar.update(p.phase === 'parsing' ? p.bytesRead : size, {
-      rows: p.rowsRead.toLocaleString('en'),
-      rate: formatRate(p.rowsRead, Date.now() - applying),
-      phase: p.phase,
-    });
+  const outcome = await imports.process(importId, {
+    onProgress: (p) => {
+      bar.update(p.phase === 'parsing' ? p.bytesRead : size, {
+        rows: p.rowsRead.toLocaleString('en'),
+        rate: formatRate(p.rowsRead, Date.now() - applying),
+        phase: p.phase,
+      });
+    },
   });
   bar.stop();
   const result = await imports.get(args.workspaceId, importId);

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
-import { StagingSession } from './import-staging.session';
+import { StagingSession, type MergeTarget } from './import-staging.session';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CsvHeader } from './csv-header.util';
 import type { Import, ImportKind, ImportRowError, ImportStatus, ImportTarget } from './import.entity';
-export type { MergeCounts, StagedRow } from './import-staging.session';
+export type { MergeCounts, MergeTarget, StagedRow } from './import-staging.session';
 
 interface ImportRecord {
   id: string;
@@ -146,8 +146,8 @@ export class ImportRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Starts a session for one import's staging: an exclusive advisory lock, then COPY of rows. */
-  async openStaging(importId: string): Promise<StagingSession | undefined> {
+  /** Starts a session for applying one import: an exclusive advisory lock and the session's batch tables. */
+  async openStaging(importId: string, target: MergeTarget, batchRows: number): Promise<StagingSession | undefined> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
     const locked = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [importId]);
@@ -155,13 +155,15 @@ export class ImportRepository {
       await runner.release();
       return undefined;
     }
+    // Session-local tables for one batch at a time: no WAL, no index, gone with the connection.
     await client.query(
-      `CREATE TEMP TABLE IF NOT EXISTS import_staging
+      `CREATE TEMP TABLE IF NOT EXISTS import_batch
          (row_no int NOT NULL, number varchar(16) NOT NULL, name varchar(200), "values" jsonb NOT NULL, timezone varchar(64) NOT NULL)`,
     );
-    await client.query('TRUNCATE import_staging');
-    return new StagingSession(importId, client, async () => {
-      await client.query('DROP TABLE IF EXISTS import_staging').catch(() => undefined);
+    await client.query('CREATE TEMP TABLE IF NOT EXISTS import_existing (number varchar(16) NOT NULL, id bigint NOT NULL, seen boolean NOT NULL)');
+    await client.query('CREATE TEMP TABLE IF NOT EXISTS import_ids (id bigint NOT NULL, "values" jsonb NOT NULL)');
+    return new StagingSession(importId, client, target, batchRows, async () => {
+      await client.query('DROP TABLE IF EXISTS import_batch, import_existing, import_ids').catch(() => undefined);
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [importId]).catch(() => undefined);
       await runner.release();
     });

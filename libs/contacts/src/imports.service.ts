@@ -8,6 +8,7 @@ import { ALL_AUDIENCE_ID, AUDIENCE_ID } from './audience.types';
 import { timezoneOf } from './contact-entries.util';
 import { MAX_HEADER_BYTES, headerEnd, readCsvHeader, type CsvHeader } from './csv-header.util';
 import type { ImportKind, ImportRowError, ImportTarget } from './import.entity';
+import { MERGE_BATCH_ROWS } from './import-staging.session';
 import { ImportRepository, type ImportData, type MergeCounts } from './import.repository';
 import { IMPORT_CHUNK_BYTES, MAX_IMPORT_ERRORS, type ImportProgress, type ImportRequest, type ImportView } from './import.types';
 import { isValidCountryCode, normalizePhoneNumber } from './phone-number.util';
@@ -15,9 +16,19 @@ import { VariableGroupRepository } from './variable-group.repository';
 import { VARIABLE_GROUP_ID } from './variable-group.types';
 
 const PROGRESS_EVERY_MS = 1_000;
+const YIELD_EVERY_ROWS = 256;
+const PARSE_SLICE_BYTES = 64 * 1024;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const MAX_VALUE_LENGTH = 1_000;
 
-export type ProcessOutcome = { readonly status: 'completed'; readonly counts: MergeCounts } | { readonly status: 'skipped' | 'busy' };
+export interface ProcessOptions {
+  readonly onProgress?: (p: ImportProgress) => void;
+  /** Rows merged per batch (see StagingSession); smaller only in tests, to cross batch boundaries. */
+  readonly batchRows?: number;
+}
+
+export type ProcessOutcome =
+  { readonly status: 'completed'; readonly counts: MergeCounts } | { readonly status: 'skipped' | 'busy' };
 
 function invalid(field: string, issue: string, message: string): HeraldError {
   return new HeraldError('invalid', 'validation_failed', message, [{ field, issue }]);
@@ -26,7 +37,8 @@ function invalid(field: string, issue: string, message: string): HeraldError {
 /**
  * CSV imports of contacts into audiences and of values into variable groups. The upload is checked (header,
  * number column, target) and stored in Postgres as it streams in; a job then parses it, normalises every
- * number, loads the rows with COPY and merges them with set-based SQL in one transaction.
+ * number and merges the rows batch by batch (COPY, then set-based SQL) in one transaction, Postgres merging
+ * one batch while the next is parsed.
  */
 @Injectable()
 export class ImportsService {
@@ -81,7 +93,11 @@ export class ImportsService {
       if (next.done) ended = true;
       else pending = Buffer.concat([pending, next.value]);
       if (pending.length > MAX_HEADER_BYTES && headerEnd(pending) === -1) {
-        throw new HeraldError('invalid', 'invalid_csv', 'The file is not a CSV Herald can read: no header row within the first 64 KB.');
+        throw new HeraldError(
+          'invalid',
+          'invalid_csv',
+          'The file is not a CSV Herald can read: no header row within the first 64 KB.',
+        );
       }
     }
     const header = readCsvHeader(pending);
@@ -132,17 +148,19 @@ export class ImportsService {
 
   /**
    * Applies a staged import. Idempotent: a completed import is skipped, and a retry after a crash starts
-   * again from the stored upload (the merge commits all or nothing). Only one process works on an import at
-   * a time (advisory lock); another answers `busy`.
+   * again from the stored upload (all batches commit together with the completion record, or none). Only one
+   * process works on an import at a time (advisory lock); another answers `busy`.
    */
-  async process(importId: string, onProgress?: (p: ImportProgress) => void): Promise<ProcessOutcome> {
+  async process(importId: string, options: ProcessOptions = {}): Promise<ProcessOutcome> {
+    const { onProgress, batchRows = MERGE_BATCH_ROWS } = options;
     const data = await this.imports.findById(importId);
-    if (!data || data.status === 'completed' || data.status === 'failed' || data.status === 'receiving') return { status: 'skipped' };
-    const session = await this.imports.openStaging(importId);
+    if (!data || data.status === 'completed' || data.status === 'failed' || data.status === 'receiving')
+      return { status: 'skipped' };
+    const targets = await this.targetKeys(data);
+    const session = await this.imports.openStaging(importId, { workspaceId: data.workspaceId, ...targets }, batchRows);
     if (!session) return { status: 'busy' };
     try {
       await this.imports.markRunning(importId);
-      const targets = await this.targetKeys(data);
       const counters = { rowsRead: 0, bytesRead: 0, invalid: 0, errors: [] as ImportRowError[] };
       const fail = (row: number, number: string | null, reason: string) => {
         counters.invalid += 1;
@@ -157,8 +175,13 @@ export class ImportsService {
       const source = Readable.from(
         (async function* () {
           for await (const chunk of chunks) {
-            counters.bytesRead += chunk.length;
-            yield chunk;
+            // In slices: the parser turns all of what it is given into records at once, and a stored chunk's
+            // worth of records waiting to be read would outlive the young generation and bloat the heap.
+            for (let at = 0; at < chunk.length; at += PARSE_SLICE_BYTES) {
+              const slice = chunk.subarray(at, at + PARSE_SLICE_BYTES);
+              counters.bytesRead += slice.length;
+              yield slice;
+            }
           }
         })(),
       );
@@ -179,7 +202,9 @@ export class ImportsService {
         }),
       );
       const defaultCountry = data.target.defaultCountry;
-      const valueColumns = data.columns.map((c, i) => ({ name: c, index: i })).filter((c) => c.index !== data.numberColumn && c.index !== data.nameColumn);
+      const valueColumns = data.columns
+        .map((c, i) => ({ name: c, index: i }))
+        .filter((c) => c.index !== data.numberColumn && c.index !== data.nameColumn);
       let lastReport = Date.now();
       for await (const record of parser as AsyncIterable<string[]>) {
         counters.rowsRead += 1;
@@ -211,40 +236,67 @@ export class ImportsService {
           fail(row, raw, `${tooLong} is longer than ${MAX_VALUE_LENGTH} characters`);
           continue;
         }
-        await session.write({ rowNo: row, number: parsed.number, name: name === '' ? null : name, values, timezone: timezoneOf(parsed.country) });
-        if (Date.now() - lastReport >= PROGRESS_EVERY_MS) {
+        if (
+          session.add({ number: parsed.number, name: name === '' ? null : name, values, timezone: timezoneOf(parsed.country) })
+        ) {
+          await session.flush();
+        }
+        // The loop above runs on microtasks only; a turn of the event loop now and then lets the batch being
+        // merged meanwhile move on (its statements and COPY data need I/O callbacks).
+        if (counters.rowsRead % YIELD_EVERY_ROWS === 0) await yieldToEventLoop();
+        if (counters.rowsRead % 1_000 === 0 && Date.now() - lastReport >= PROGRESS_EVERY_MS) {
           lastReport = Date.now();
           await report('parsing');
         }
       }
-      await session.endCopy();
       await report('merging');
-      const counts = await session.merge({ workspaceId: data.workspaceId, ...targets }, counters);
+      const counts = await session.complete(counters);
       await report('done');
-      this.logger.log(`import ${importId}: ${counters.rowsRead} rows, ${counts.imported} new, ${counts.updated} updated, ${counters.invalid} invalid`);
+      this.logger.log(
+        `import ${importId}: ${counters.rowsRead} rows, ${counts.imported} new, ${counts.updated} updated, ${counters.invalid} invalid`,
+      );
       return { status: 'completed', counts };
     } finally {
+      await session.abort();
       await session.close();
     }
   }
 
   private validate(request: ImportRequest): void {
     if (request.defaultCountry !== undefined && !isValidCountryCode(request.defaultCountry)) {
-      throw invalid('defaultCountry', 'must be an ISO 3166 two-letter country code', `"${request.defaultCountry}" is not a country code.`);
+      throw invalid(
+        'defaultCountry',
+        'must be an ISO 3166 two-letter country code',
+        `"${request.defaultCountry}" is not a country code.`,
+      );
     }
     if (request.kind === 'audience_contacts') {
       if (!AUDIENCE_ID.test(request.audienceId)) {
-        throw invalid('id', 'may hold only letters, digits, - and _ (1-64)', `"${request.audienceId}" is not a valid audience id.`);
+        throw invalid(
+          'id',
+          'may hold only letters, digits, - and _ (1-64)',
+          `"${request.audienceId}" is not a valid audience id.`,
+        );
       }
     } else {
       if (!VARIABLE_GROUP_ID.test(request.groupId)) {
-        throw invalid('id', 'may hold only letters, digits, - and _ (1-64)', `"${request.groupId}" is not a valid variable group id.`);
+        throw invalid(
+          'id',
+          'may hold only letters, digits, - and _ (1-64)',
+          `"${request.groupId}" is not a valid variable group id.`,
+        );
       }
       if (request.audienceId !== undefined && (!AUDIENCE_ID.test(request.audienceId) || request.audienceId === ALL_AUDIENCE_ID)) {
-        throw invalid('audienceId', 'must be an audience id other than "all"', `"${request.audienceId}" is not an audience id to add to.`);
+        throw invalid(
+          'audienceId',
+          'must be an audience id other than "all"',
+          `"${request.audienceId}" is not an audience id to add to.`,
+        );
       }
     }
-    for (const [field, value] of [['name', request.kind === 'audience_contacts' ? request.audienceName : request.groupName]] as const) {
+    for (const [field, value] of [
+      ['name', request.kind === 'audience_contacts' ? request.audienceName : request.groupName],
+    ] as const) {
       if (value !== undefined && (value.trim() === '' || value.length > 200)) {
         throw invalid(field, 'must be 1 to 200 characters', `${field} must be 1 to 200 characters.`);
       }
@@ -269,7 +321,11 @@ export class ImportsService {
     }
     const columns = header.valueColumns.map((i) => header.columns[i]!);
     if (columns.length === 0) {
-      throw new HeraldError('invalid', 'invalid_csv', 'A variable group import needs at least one column besides number and name.');
+      throw new HeraldError(
+        'invalid',
+        'invalid_csv',
+        'A variable group import needs at least one column besides number and name.',
+      );
     }
     const existing = await this.groups.lockForUpdate(workspaceId, request.groupId, manager);
     if (existing) {
@@ -290,7 +346,10 @@ export class ImportsService {
 
   private async targetKeys(data: ImportData): Promise<{ audiencePk?: string; groupPk?: string }> {
     const audienceId = data.target.audienceId;
-    const audiencePk = audienceId === undefined || audienceId === ALL_AUDIENCE_ID ? undefined : await this.audiences.pkOf(data.workspaceId, audienceId);
+    const audiencePk =
+      audienceId === undefined || audienceId === ALL_AUDIENCE_ID
+        ? undefined
+        : await this.audiences.pkOf(data.workspaceId, audienceId);
     if (audienceId !== undefined && audienceId !== ALL_AUDIENCE_ID && audiencePk === undefined) {
       throw new Error(`audience "${audienceId}" no longer exists`);
     }
