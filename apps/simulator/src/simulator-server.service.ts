@@ -1,0 +1,175 @@
+// The simulator's HTTP face: a bare node:http server (no framework, so it keeps up with a load generator at
+// 10,000+ sends/s), routing Graph paths to GraphApi and /_sim paths to AdminApi.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AdminApi } from './admin-api.service';
+import { GraphApi, type Reply } from './graph-api.service';
+import { unknownPath } from './graph-error.util';
+import type { Simulator } from './simulator.service';
+import { MAX_BODY_BYTES } from './simulator.constants';
+
+const VERSION_PATTERN = /^v\d+(\.\d+)?$/;
+
+/** Reads a request body; `undefined` when it is larger than `limit` (the rest is read and dropped). */
+function readBody(req: IncomingMessage, limit: number, done: (body: Buffer | undefined) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  req.on('data', (chunk: Buffer) => {
+    if (tooLarge) return;
+    size += chunk.length;
+    if (size > limit) {
+      tooLarge = true;
+      chunks.length = 0;
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (tooLarge) done(undefined);
+    else done(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+  });
+  req.on('error', () => undefined); // the client went away; nothing to answer
+}
+
+function safeDecode(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+function writeJson(res: ServerResponse, status: number, body: string): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export class SimulatorServer {
+  private readonly server: Server;
+  private readonly graph: GraphApi;
+  private readonly admin: AdminApi;
+  /** Requests answered with "timeout": held open until the client gives up (or we stop). */
+  private readonly held = new Set<ServerResponse>();
+
+  constructor(private readonly sim: Simulator) {
+    this.graph = new GraphApi(sim);
+    this.admin = new AdminApi(sim, () => this.held.size);
+    this.server = createServer({ keepAlive: true, noDelay: true }, (req, res) => this.handle(req, res));
+    this.server.keepAliveTimeout = 65_000;
+    this.server.headersTimeout = 66_000;
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** Stops taking requests, drops held ones, closes connections, then stops the simulator's work. */
+  async close(graceMs = 2000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const res of this.held) res.destroy();
+    this.held.clear();
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    await closed;
+    clearTimeout(timer);
+    await this.sim.stop();
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const method = req.method ?? 'GET';
+    if (method === 'GET' || method === 'HEAD') {
+      req.resume();
+      this.route(req, res, method, path, url, q, Buffer.alloc(0));
+      return;
+    }
+    readBody(req, MAX_BODY_BYTES, (body) => this.route(req, res, method, path, url, q, body));
+  }
+
+  private route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+    url: string,
+    q: number,
+    body: Buffer | undefined,
+  ): void {
+    try {
+      if (path === '/_sim' || path.startsWith('/_sim/')) {
+        const segments = path
+          .slice(5)
+          .split('/')
+          .filter((part) => part.length > 0)
+          .map(safeDecode);
+        const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+        const answer = this.admin.handle(method, segments, query, body);
+        writeJson(res, answer.status, answer.body);
+        return;
+      }
+      this.answer(res, this.graphRoute(req, method, path, url, q, body));
+    } catch (error) {
+      this.sim.log(
+        `error while handling ${method} ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      writeJson(res, 500, JSON.stringify({ error: { message: 'The simulator failed on this request; see its log.' } }));
+    }
+  }
+
+  private graphRoute(
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    url: string,
+    q: number,
+    body: Buffer | undefined,
+  ): Reply {
+    const parts = path.split('/');
+    // parts[0] is "" (the path starts with "/"); an optional version comes next.
+    let start = 1;
+    if (parts.length > 1 && VERSION_PATTERN.test(parts[1] as string)) start = 2;
+    const id = parts[start];
+    const edge = parts[start + 1];
+    const extra = parts.length > start + 2;
+    const authorization = req.headers.authorization;
+    if (id && !extra) {
+      if (edge === 'messages' && method === 'POST') return this.graph.send(id, authorization, body);
+      if (edge === 'message_templates' && method === 'POST') return this.graph.createTemplate(id, authorization, body);
+      if (edge === 'message_templates' && method === 'GET') {
+        const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+        const self = `http://${req.headers.host ?? 'localhost'}${url}`;
+        return this.graph.listTemplates(id, authorization, query, self);
+      }
+      if (edge === undefined && method === 'GET') return this.graph.getObject(id, authorization);
+    }
+    return this.graph.error(unknownPath(path));
+  }
+
+  private answer(res: ServerResponse, reply: Reply): void {
+    switch (reply.kind) {
+      case 'hold':
+        this.held.add(res);
+        res.on('close', () => this.held.delete(res));
+        return;
+      case 'json':
+        if (reply.delayMs > 0) this.sim.later(reply.delayMs, () => writeJson(res, reply.status, reply.body));
+        else writeJson(res, reply.status, reply.body);
+        return;
+    }
+  }
+}

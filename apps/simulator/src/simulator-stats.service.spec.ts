@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals';
+import { SimulatorStats } from './simulator-stats.service';
+
+const extra = { statusesPending: 0, statusesBuffered: 0, postsPending: 0, heldRequests: 0, templates: {} };
+
+describe(SimulatorStats.name, () => {
+  it('counts accepted sends in total and per phone number', () => {
+    const stats = new SimulatorStats(() => 0);
+    stats.accepted('a', undefined);
+    stats.accepted('a', undefined);
+    stats.accepted('b', undefined);
+    expect(stats.snapshot(extra).accepted).toEqual({ total: 3, byPhoneNumberId: { a: 2, b: 1 } });
+  });
+
+  it('counts callback data accepted more than once: every repeat, and the values repeated', () => {
+    const stats = new SimulatorStats(() => 0);
+    for (const data of ['r1', 'r2', 'r1', 'r1', 'r3', 'r2']) stats.accepted('a', data);
+    expect(stats.snapshot(extra).callbackData).toEqual({ distinct: 3, duplicates: 3, valuesAcceptedMoreThanOnce: 2 });
+  });
+
+  it('counts throttle violations per phone number and per second, with the worst second', () => {
+    const stats = new SimulatorStats(() => 0);
+    stats.throttled('a', 1_000_100);
+    stats.throttled('a', 1_000_900);
+    stats.throttled('b', 1_001_000);
+    expect(stats.snapshot(extra).throttle).toEqual({
+      violations: 3,
+      byPhoneNumberId: { a: 2, b: 1 },
+      bySecond: { '1000': 2, '1001': 1 },
+      secondsWithViolations: 2,
+      maxInOneSecond: 2,
+    });
+  });
+
+  it('counts rejections by code and faults by kind', () => {
+    const stats = new SimulatorStats(() => 0);
+    stats.rejected(130429);
+    stats.rejected(130429);
+    stats.rejected(100);
+    stats.fault('timeout');
+    const snapshot = stats.snapshot(extra);
+    expect(snapshot.rejected).toEqual({ total: 3, byCode: { '100': 1, '130429': 2 } });
+    expect(snapshot.faults.timeout).toBe(1);
+  });
+
+  it('counts webhook outcomes, and ignores work started before a reset', () => {
+    const stats = new SimulatorStats(() => 0);
+    const before = stats.generation;
+    stats.webhookAttempt(before, false, 'HTTP 500');
+    stats.webhookRetry(before);
+    stats.webhookAttempt(before, true);
+    stats.webhookDeliveredPost(before, 'statuses', ['sent', 'sent', 'delivered']);
+    let webhooks = stats.snapshot(extra).webhooks;
+    expect(webhooks).toMatchObject({
+      posts: 2,
+      postsSucceeded: 1,
+      postsFailed: 1,
+      retries: 1,
+      statusesSent: 3,
+      lastError: 'HTTP 500',
+    });
+    expect(webhooks.statusesSentByStatus).toEqual({ sent: 2, delivered: 1, read: 0, failed: 0 });
+
+    stats.reset();
+    stats.webhookAttempt(before, true);
+    stats.webhookDeliveredPost(before, 'statuses', ['read']);
+    stats.webhookGaveUp(before, 5);
+    webhooks = stats.snapshot(extra).webhooks;
+    expect(webhooks).toMatchObject({ posts: 0, statusesSent: 0, statusesFailed: 0, abandoned: 0, lastError: null });
+  });
+
+  it('forgets everything on reset, including seen callback data', () => {
+    const stats = new SimulatorStats(() => 0);
+    stats.accepted('a', 'x');
+    stats.throttled('a', 0);
+    stats.reset();
+    stats.accepted('a', 'x');
+    const snapshot = stats.snapshot(extra);
+    expect(snapshot.accepted.total).toBe(1);
+    expect(snapshot.callbackData.duplicates).toBe(0);
+    expect(snapshot.throttle.violations).toBe(0);
+  });
+});

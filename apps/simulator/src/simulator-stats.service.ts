@@ -1,0 +1,227 @@
+import { MAX_VIOLATION_SECONDS } from './simulator.constants';
+import type { StatusName } from './simulator.types';
+
+export type FaultKind = 'serverError' | 'timeout' | 'extraLatency' | 'throttleBurst';
+export type WebhookKind = 'statuses' | 'inbound' | 'templateStatus';
+
+function increment<K>(map: Map<K, number>, key: K, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function toObject<K extends string | number>(map: Map<K, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [key, value] of map) out[String(key)] = value;
+  return out;
+}
+
+/**
+ * Everything the simulator counts, for GET /_sim/stats. `generation` changes on every reset so work started
+ * before a reset (a webhook POST in flight) does not count into the fresh figures.
+ */
+export class SimulatorStats {
+  generation = 0;
+  private startedAt = Date.now();
+
+  private acceptedTotal = 0;
+  private readonly acceptedByPhone = new Map<string, number>();
+
+  private violationsTotal = 0;
+  private readonly violationsByPhone = new Map<string, number>();
+  /** Unix second → violations in it (insertion order is time order). */
+  private readonly violationsBySecond = new Map<number, number>();
+
+  private readonly seenCallbackData = new Set<string>();
+  private readonly repeatedCallbackData = new Set<string>();
+  private callbackDataDuplicates = 0;
+
+  private rejectedTotal = 0;
+  private readonly rejectedByCode = new Map<number, number>();
+
+  private readonly faults = new Map<FaultKind, number>();
+
+  private webhookPosts = 0;
+  private webhookPostsSucceeded = 0;
+  private webhookPostsFailed = 0;
+  private webhookRetries = 0;
+  private webhookAbandoned = 0;
+  private readonly webhookDelivered = new Map<WebhookKind, number>();
+  private readonly statusesSent = new Map<StatusName, number>();
+  private statusesFailedToDeliver = 0;
+  private lastWebhookError: string | null = null;
+
+  private templatesCreated = 0;
+  private readonly templatesReviewed = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.startedAt = now();
+  }
+
+  accepted(phoneNumberId: string, callbackData: string | undefined): void {
+    this.acceptedTotal += 1;
+    increment(this.acceptedByPhone, phoneNumberId);
+    if (callbackData === undefined) return;
+    if (this.seenCallbackData.has(callbackData)) {
+      this.callbackDataDuplicates += 1;
+      this.repeatedCallbackData.add(callbackData);
+    } else {
+      this.seenCallbackData.add(callbackData);
+    }
+  }
+
+  throttled(phoneNumberId: string, atMs: number): void {
+    this.violationsTotal += 1;
+    increment(this.violationsByPhone, phoneNumberId);
+    const second = Math.floor(atMs / 1000);
+    const count = this.violationsBySecond.get(second);
+    if (count !== undefined) {
+      this.violationsBySecond.set(second, count + 1);
+      return;
+    }
+    this.violationsBySecond.set(second, 1);
+    if (this.violationsBySecond.size > MAX_VIOLATION_SECONDS) {
+      const oldest = this.violationsBySecond.keys().next().value;
+      if (oldest !== undefined) this.violationsBySecond.delete(oldest);
+    }
+  }
+
+  rejected(code: number): void {
+    this.rejectedTotal += 1;
+    increment(this.rejectedByCode, code);
+  }
+
+  fault(kind: FaultKind): void {
+    increment(this.faults, kind);
+  }
+
+  webhookAttempt(generation: number, ok: boolean, error?: string): void {
+    if (generation !== this.generation) return;
+    this.webhookPosts += 1;
+    if (ok) this.webhookPostsSucceeded += 1;
+    else {
+      this.webhookPostsFailed += 1;
+      if (error) this.lastWebhookError = error;
+    }
+  }
+
+  webhookRetry(generation: number): void {
+    if (generation === this.generation) this.webhookRetries += 1;
+  }
+
+  webhookDeliveredPost(generation: number, kind: WebhookKind, statuses: readonly StatusName[]): void {
+    if (generation !== this.generation) return;
+    increment(this.webhookDelivered, kind);
+    for (const status of statuses) increment(this.statusesSent, status);
+  }
+
+  webhookGaveUp(generation: number, statusCount: number): void {
+    if (generation !== this.generation) return;
+    this.webhookAbandoned += 1;
+    this.statusesFailedToDeliver += statusCount;
+  }
+
+  templateCreated(): void {
+    this.templatesCreated += 1;
+  }
+
+  templateReviewed(status: string): void {
+    increment(this.templatesReviewed, status);
+  }
+
+  /** Accepted sends whose biz_opaque_callback_data had been accepted before. */
+  get duplicates(): number {
+    return this.callbackDataDuplicates;
+  }
+
+  get acceptedCount(): number {
+    return this.acceptedTotal;
+  }
+
+  snapshot(extra: {
+    statusesPending: number;
+    statusesBuffered: number;
+    postsPending: number;
+    heldRequests: number;
+    templates: Record<string, number>;
+  }) {
+    let maxInOneSecond = 0;
+    for (const count of this.violationsBySecond.values()) if (count > maxInOneSecond) maxInOneSecond = count;
+    const sent = toObject(this.statusesSent);
+    return {
+      startedAt: new Date(this.startedAt).toISOString(),
+      uptimeMs: this.now() - this.startedAt,
+      accepted: { total: this.acceptedTotal, byPhoneNumberId: toObject(this.acceptedByPhone) },
+      throttle: {
+        violations: this.violationsTotal,
+        byPhoneNumberId: toObject(this.violationsByPhone),
+        bySecond: toObject(this.violationsBySecond),
+        secondsWithViolations: this.violationsBySecond.size,
+        maxInOneSecond,
+      },
+      callbackData: {
+        distinct: this.seenCallbackData.size,
+        duplicates: this.callbackDataDuplicates,
+        valuesAcceptedMoreThanOnce: this.repeatedCallbackData.size,
+      },
+      rejected: { total: this.rejectedTotal, byCode: toObject(this.rejectedByCode) },
+      faults: {
+        serverError: this.faults.get('serverError') ?? 0,
+        timeout: this.faults.get('timeout') ?? 0,
+        extraLatency: this.faults.get('extraLatency') ?? 0,
+        throttleBurst: this.faults.get('throttleBurst') ?? 0,
+        heldRequests: extra.heldRequests,
+      },
+      webhooks: {
+        posts: this.webhookPosts,
+        postsSucceeded: this.webhookPostsSucceeded,
+        postsFailed: this.webhookPostsFailed,
+        retries: this.webhookRetries,
+        abandoned: this.webhookAbandoned,
+        postsPending: extra.postsPending,
+        delivered: {
+          statuses: this.webhookDelivered.get('statuses') ?? 0,
+          inbound: this.webhookDelivered.get('inbound') ?? 0,
+          templateStatus: this.webhookDelivered.get('templateStatus') ?? 0,
+        },
+        statusesSent: Object.values(sent).reduce((sum, n) => sum + n, 0),
+        statusesSentByStatus: {
+          sent: sent.sent ?? 0,
+          delivered: sent.delivered ?? 0,
+          read: sent.read ?? 0,
+          failed: sent.failed ?? 0,
+        },
+        statusesFailed: this.statusesFailedToDeliver,
+        statusesPending: extra.statusesPending,
+        statusesBuffered: extra.statusesBuffered,
+        lastError: this.lastWebhookError,
+      },
+      templates: { created: this.templatesCreated, reviewed: toObject(this.templatesReviewed), byStatus: extra.templates },
+    };
+  }
+
+  reset(): void {
+    this.generation += 1;
+    this.startedAt = this.now();
+    this.acceptedTotal = 0;
+    this.acceptedByPhone.clear();
+    this.violationsTotal = 0;
+    this.violationsByPhone.clear();
+    this.violationsBySecond.clear();
+    this.seenCallbackData.clear();
+    this.repeatedCallbackData.clear();
+    this.callbackDataDuplicates = 0;
+    this.rejectedTotal = 0;
+    this.rejectedByCode.clear();
+    this.faults.clear();
+    this.webhookPosts = 0;
+    this.webhookPostsSucceeded = 0;
+    this.webhookPostsFailed = 0;
+    this.webhookRetries = 0;
+    this.webhookAbandoned = 0;
+    this.webhookDelivered.clear();
+    this.statusesSent.clear();
+    this.statusesFailedToDeliver = 0;
+    this.lastWebhookError = null;
+    this.templatesCreated = 0;
+    this.templatesReviewed.clear();
+  }
+}

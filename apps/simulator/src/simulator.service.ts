@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { PhoneNumberRegistry } from './phone-number-registry.service';
+import { createRandom, type Random } from './random.util';
+import { inPeriodicBurst } from './fault-injection.util';
+import { defaultRuntimeConfig, mergeRuntimeConfig, type ConfigMerge } from './simulator.config';
+import { SimulatorStats } from './simulator-stats.service';
+import type { PhoneNumberRegistration, RuntimeConfig, StoredTemplate } from './simulator.types';
+import { StatusWebhooks } from './status-webhook.service';
+import { TemplateStore } from './template-store.service';
+import type { TemplateSeed } from './template-request.util';
+import { TimerWheel } from './timer-wheel.util';
+import { WebhookDelivery } from './webhook-delivery.service';
+import { templateStatusEnvelope } from './webhook-payload.util';
+
+export interface SimulatorOptions {
+  config?: RuntimeConfig;
+  phoneNumbers?: PhoneNumberRegistration[];
+  templates?: TemplateSeed[];
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface ResetOptions {
+  /** Also forget the registered phone numbers. */
+  phoneNumbers?: boolean;
+  /** Also forget the templates. */
+  templates?: boolean;
+  /** Also go back to the start-up configuration. */
+  config?: boolean;
+}
+
+/**
+ * The simulated Cloud API's state and parts: configuration, phone numbers, templates, throughput windows, the
+ * status pipeline, webhook delivery and the stats. The HTTP layers (GraphApi, AdminApi) work through it.
+ */
+export class Simulator {
+  readonly stats: SimulatorStats;
+  readonly registry: PhoneNumberRegistry;
+  readonly templates: TemplateStore;
+  readonly delivery: WebhookDelivery;
+  readonly statuses: StatusWebhooks;
+  /** One wheel for delayed work that is not a status: delayed answers, webhook retries, template reviews. */
+  private readonly tasks: TimerWheel<() => void>;
+  private runtime: RuntimeConfig;
+  private readonly initialConfig: RuntimeConfig;
+  private rng: Random;
+  /** Phone number id (or "*" for all) → end of an on-demand 130429 burst. */
+  private readonly bursts = new Map<string, number>();
+  private readonly wamidPrefix = `HBgL${randomBytes(9).toString('base64url')}`;
+  private wamidCounter = 0;
+  readonly now: () => number;
+  readonly log: (line: string) => void;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? (() => undefined);
+    this.initialConfig = structuredClone(options.config ?? defaultRuntimeConfig());
+    this.runtime = structuredClone(this.initialConfig);
+    this.rng = createRandom(this.runtime.seed);
+    this.stats = new SimulatorStats(this.now);
+    this.tasks = new TimerWheel((task) => task(), { resolutionMs: 5, now: this.now });
+    this.registry = new PhoneNumberRegistry(() => this.runtime.defaultMessagesPerSecond);
+    const later = (delayMs: number, task: () => void) => this.later(delayMs, task);
+    this.delivery = new WebhookDelivery(this.stats, () => this.runtime.webhooks, later, this.log);
+    this.templates = new TemplateStore(
+      () => this.runtime.templates,
+      later,
+      (template) => this.templateStatusChanged(template),
+      this.stats,
+    );
+    this.statuses = new StatusWebhooks(
+      this.registry,
+      this.delivery,
+      () => this.runtime,
+      () => this.rng,
+      this.now,
+    );
+    for (const phone of options.phoneNumbers ?? []) this.registry.upsert(phone);
+    for (const template of options.templates ?? []) this.templates.seed(template);
+  }
+
+  get config(): RuntimeConfig {
+    return this.runtime;
+  }
+
+  /** Merges a partial configuration; nothing changes when any setting is bad. */
+  updateConfig(patch: unknown): ConfigMerge {
+    const merged = mergeRuntimeConfig(this.runtime, patch);
+    if (merged.ok) this.applyConfig(merged.config);
+    return merged;
+  }
+
+  random(): Random {
+    return this.rng;
+  }
+
+  later(delayMs: number, task: () => void): void {
+    this.tasks.schedule(this.now() + delayMs, task);
+  }
+
+  nextWamid(): string {
+    this.wamidCounter += 1;
+    return `wamid.${this.wamidPrefix}${this.wamidCounter.toString(36).padStart(8, '0')}`;
+  }
+
+  /** Answers every send (of one number, or all) with 130429 for `durationMs`. */
+  startThrottleBurst(phoneNumberId: string | undefined, durationMs: number): void {
+    this.bursts.set(phoneNumberId ?? '*', this.now() + durationMs);
+  }
+
+  burstOn(phoneNumberId: string, now: number): boolean {
+    if (inPeriodicBurst(now, this.runtime.faults.throttleBurst)) return true;
+    if (this.bursts.size === 0) return false;
+    for (const key of ['*', phoneNumberId]) {
+      const until = this.bursts.get(key);
+      if (until === undefined) continue;
+      if (now < until) return true;
+      this.bursts.delete(key);
+    }
+    return false;
+  }
+
+  /** Clears the stats, seen callback data, windows, bursts and pending statuses; more when asked. */
+  reset(options: ResetOptions = {}): void {
+    this.stats.reset();
+    this.statuses.clear();
+    this.bursts.clear();
+    this.registry.resetWindows();
+    if (options.phoneNumbers) this.registry.clear();
+    if (options.templates) this.templates.clear();
+    if (options.config) this.applyConfig(structuredClone(this.initialConfig));
+    // With a seed, a run after a reset makes the same choices as the first one.
+    if (this.runtime.seed !== null) this.rng = createRandom(this.runtime.seed);
+  }
+
+  templateCounts(): Record<string, number> {
+    return this.templates.countsByStatus();
+  }
+
+  async stop(): Promise<void> {
+    this.statuses.stop();
+    this.tasks.stop();
+    await this.delivery.close();
+  }
+
+  private applyConfig(next: RuntimeConfig): void {
+    const reseed = next.seed !== this.runtime.seed;
+    this.runtime = next;
+    if (reseed) this.rng = createRandom(next.seed);
+  }
+
+  private templateStatusChanged(template: StoredTemplate): void {
+    if (!this.runtime.templates.statusWebhooks) return;
+    const payload = templateStatusEnvelope(template, this.now());
+    const sent = new Set<string>();
+    for (const phone of this.registry.inWaba(template.wabaId)) {
+      if (!phone.webhookUrl) continue;
+      const key = `${phone.webhookUrl}\u0000${phone.appSecret}`;
+      if (sent.has(key)) continue;
+      sent.add(key);
+      this.delivery.post({ url: phone.webhookUrl, appSecret: phone.appSecret, payload, kind: 'templateStatus', statuses: [] });
+    }
+  }
+}

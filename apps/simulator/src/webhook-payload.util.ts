@@ -1,0 +1,95 @@
+// The JSON Meta posts to a webhook URL, and its signature.
+import { createHmac } from 'node:crypto';
+import { ERROR_CODES, ERROR_CODES_HREF, ErrorCode } from './simulator.constants';
+import type { AcceptedMessage, PhoneNumberRegistration, StatusItem, StatusName, StoredTemplate } from './simulator.types';
+
+/** `X-Hub-Signature-256` for a body: "sha256=" + hex HMAC-SHA256 of the raw bytes with the app secret. */
+export function signatureOf(body: Buffer | string, appSecret: string): string {
+  return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
+}
+
+export function unixSeconds(ms: number): string {
+  return String(Math.floor(ms / 1000));
+}
+
+/** One `statuses[]` item for a message, as Meta shapes it. */
+export function statusItem(message: AcceptedMessage, status: StatusName, atMs: number, includePricing: boolean): StatusItem {
+  const item: StatusItem = {
+    id: message.wamid,
+    status,
+    timestamp: unixSeconds(atMs),
+    recipient_id: message.recipientId,
+  };
+  if (message.callbackData !== undefined) item.biz_opaque_callback_data = message.callbackData;
+  if (status === 'failed') {
+    const title = ERROR_CODES[ErrorCode.MessageUndeliverable].title;
+    item.errors = [
+      {
+        code: ErrorCode.MessageUndeliverable,
+        title,
+        message: title,
+        error_data: { details: 'Message Undeliverable.' },
+        href: ERROR_CODES_HREF,
+      },
+    ];
+  } else if (includePricing) {
+    item.pricing = { billable: true, pricing_model: 'PMP', type: 'regular', category: message.pricingCategory };
+  }
+  return item;
+}
+
+function metadataOf(phone: PhoneNumberRegistration) {
+  return { display_phone_number: phone.displayPhoneNumber, phone_number_id: phone.phoneNumberId };
+}
+
+function messagesEnvelope(phone: PhoneNumberRegistration, value: Record<string, unknown>) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: phone.wabaId,
+        changes: [{ value: { messaging_product: 'whatsapp', metadata: metadataOf(phone), ...value }, field: 'messages' }],
+      },
+    ],
+  };
+}
+
+/** A `messages` webhook carrying status updates of one phone number. */
+export function statusesEnvelope(phone: PhoneNumberRegistration, statuses: StatusItem[]) {
+  return messagesEnvelope(phone, { statuses });
+}
+
+/** A `messages` webhook carrying one message a user sent, with that user's profile. */
+export function inboundEnvelope(
+  phone: PhoneNumberRegistration,
+  contact: { name: string; waId: string },
+  message: Record<string, unknown>,
+) {
+  return messagesEnvelope(phone, { contacts: [{ profile: { name: contact.name }, wa_id: contact.waId }], messages: [message] });
+}
+
+/** A `message_template_status_update` webhook for one template. */
+export function templateStatusEnvelope(template: StoredTemplate, atMs: number) {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: template.wabaId,
+        time: Math.floor(atMs / 1000),
+        changes: [
+          {
+            value: {
+              event: template.status,
+              message_template_id: Number(template.id),
+              message_template_name: template.name,
+              message_template_language: template.language,
+              reason: template.status === 'REJECTED' ? template.rejectedReason : 'NONE',
+              message_template_category: template.category,
+            },
+            field: 'message_template_status_update',
+          },
+        ],
+      },
+    ],
+  };
+}
