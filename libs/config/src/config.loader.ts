@@ -6,10 +6,12 @@ import {
   parseByteSize,
   parseInteger,
   parseKey32,
+  parseKeywordList,
   parseLogLevel,
   parseMinLength,
   parseName,
   parseNodeEnv,
+  parsePattern,
   parseUrl,
   readVariable,
 } from './config.variables';
@@ -34,6 +36,7 @@ function core(env: Env): CoreConfig {
     databasePoolSize: parseInteger('DATABASE_POOL_SIZE', readVariable(env, 'DATABASE_POOL_SIZE'), 1, 200),
     redisUrl: parseUrl('REDIS_URL', readVariable(env, 'REDIS_URL'), ['redis:', 'rediss:']),
     redisPrefix: parseName('REDIS_PREFIX', readVariable(env, 'REDIS_PREFIX')),
+    sendMaxAttempts: parseInteger('SEND_MAX_ATTEMPTS', readVariable(env, 'SEND_MAX_ATTEMPTS'), 1, 100),
   };
 }
 
@@ -52,6 +55,7 @@ export function loadApiConfig(env: Env = readEnvironment()): ApiConfig {
     secretsKey: parseKey32('SECRETS_KEY', readVariable(env, 'SECRETS_KEY')),
     httpBodyLimitBytes: parseByteSize('HTTP_BODY_LIMIT', readVariable(env, 'HTTP_BODY_LIMIT')),
     importMaxBytes: parseByteSize('IMPORT_MAX_BYTES', readVariable(env, 'IMPORT_MAX_BYTES'), { bytes: 16 * 1024 ** 3, label: '16gb' }),
+    whatsappGraphVersion: parsePattern('WHATSAPP_GRAPH_VERSION', readVariable(env, 'WHATSAPP_GRAPH_VERSION'), /^v\d{1,3}\.\d{1,3}$/, 'a Graph API version like v26.0'),
   });
 }
 
@@ -67,5 +71,9 @@ export function loadWorkerConfig(env: Env = readEnvironment()): WorkerConfig {
       1,
       3650,
     ),
+    optOutKeywords: parseKeywordList('OPT_OUT_KEYWORDS', readVariable(env, 'OPT_OUT_KEYWORDS')),
+    providerTimeoutMs: parseInteger('PROVIDER_TIMEOUT_MS', readVariable(env, 'PROVIDER_TIMEOUT_MS'), 100, 300_000),
+    providerConnections: parseInteger('PROVIDER_CONNECTIONS', readVariable(env, 'PROVIDER_CONNECTIONS'), 1, 1024),
+    sendUnconfirmedAfterSeconds: parseInteger('SEND_UNCONFIRMED_AFTER_SECONDS', readVariable(env, 'SEND_UNCONFIRMED_AFTER_SECONDS'), 10, 86_400),
   });
 }

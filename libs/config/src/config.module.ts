@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { ApiConfig, CoreConfig, WorkerConfig } from './config.types';
+import { ApiConfig, CoreConfig, SecretsConfig, WorkerConfig } from './config.types';
 
 /**
  * Makes an already validated configuration injectable. Entry points load and validate it before Nest starts
@@ -17,6 +17,7 @@ export class ConfigModule {
     return ConfigModule.provide([
       { provide: CoreConfig, useValue: config },
       { provide: ApiConfig, useValue: config },
+      { provide: SecretsConfig, useValue: config },
     ]);
   }
 
@@ -24,6 +25,7 @@ export class ConfigModule {
     return ConfigModule.provide([
       { provide: CoreConfig, useValue: config },
       { provide: WorkerConfig, useValue: config },
+      { provide: SecretsConfig, useValue: config },
     ]);
   }
 

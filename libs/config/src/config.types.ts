@@ -13,6 +13,13 @@ export abstract class CoreConfig {
   abstract readonly redisUrl: string;
   /** Key prefix for every BullMQ key, so several Herald installs (or test runs) can share one Redis. */
   abstract readonly redisPrefix: string;
+  /** Tries of one message on transient failures; whoever enqueues a send sets it on the job. */
+  abstract readonly sendMaxAttempts: number;
+}
+
+/** What any process that opens sealed secrets (channel tokens) needs: the API and the worker. */
+export abstract class SecretsConfig {
+  abstract readonly secretsKey: Buffer;
 }
 
 /** The HTTP API's settings. */
@@ -24,6 +31,8 @@ export abstract class ApiConfig extends CoreConfig {
   abstract readonly secretsKey: Buffer;
   abstract readonly httpBodyLimitBytes: number;
   abstract readonly importMaxBytes: number;
+  /** Graph API version for channels created without a graphBaseUrl, e.g. v26.0. */
+  abstract readonly whatsappGraphVersion: string;
 }
 
 /** A worker process's settings. */
@@ -34,4 +43,9 @@ export abstract class WorkerConfig extends CoreConfig {
   abstract readonly shutdownGraceMs: number;
   /** Revoked API keys older than this are deleted by the maintenance job. */
   abstract readonly revokedApiKeyRetentionDays: number;
+  /** Inbound texts that opt a contact out of marketing, upper-cased. */
+  abstract readonly optOutKeywords: readonly string[];
+  abstract readonly providerTimeoutMs: number;
+  abstract readonly providerConnections: number;
+  abstract readonly sendUnconfirmedAfterSeconds: number;
 }

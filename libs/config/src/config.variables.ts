@@ -34,6 +34,12 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'IMPORT_MAX_BYTES', roles: ['api'], default: '1gb', description: 'Largest CSV file one import may upload (e.g. 200mb, 1gb); larger uploads get 413.' },
   { name: 'WORKER_CONCURRENCY', roles: ['worker'], default: '10', description: 'Jobs one worker process runs at once per queue (1-1000).' },
   { name: 'WORKER_SHUTDOWN_GRACE_MS', roles: ['worker'], default: '30000', description: 'On SIGTERM/SIGINT, how long active jobs may run to completion before the worker gives them back and exits.' },
+  { name: 'WHATSAPP_GRAPH_VERSION', roles: ['api'], default: 'v26.0', description: 'Graph API version of a new channel whose graphBaseUrl is not given: https://graph.facebook.com/<version>.' },
+  { name: 'OPT_OUT_KEYWORDS', roles: ['worker'], default: 'STOP,STOP ALL,UNSUBSCRIBE,CANCEL,END,QUIT,OPT OUT,OPTOUT,STOPP,ARRET,ARRÊT,DESABONNER,BAJA,DETENER,PARAR,CANCELAR,SAIR,ABMELDEN,ANNULLA,BASTA,RUKO,BAND', description: 'Comma-separated inbound texts (whole message, any case) that opt the sender out of marketing.' },
+  { name: 'PROVIDER_TIMEOUT_MS', roles: ['worker'], default: '15000', description: 'Timeout of one request to the provider (Graph API); a timeout is a transient failure.' },
+  { name: 'PROVIDER_CONNECTIONS', roles: ['worker'], default: '64', description: 'Keep-alive connections each worker process opens per provider origin.' },
+  { name: 'SEND_MAX_ATTEMPTS', roles: ALL, default: '8', description: 'Tries of one message on transient failures (exponential backoff from 1 s) before it is marked failed.' },
+  { name: 'SEND_UNCONFIRMED_AFTER_SECONDS', roles: ['worker'], default: '120', description: 'A message left "sending" by a crashed worker, with no provider status since, is sent again after this long.' },
   { name: 'REVOKED_API_KEY_RETENTION_DAYS', roles: ['worker'], default: '90', description: 'Revoked API keys are deleted this many days after revocation.' },
 ];
 
@@ -107,4 +113,19 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function parseLogLevel(value: string): string {
   if (!LOG_LEVELS.includes(value)) throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`);
   return value;
+}
+
+export function parsePattern(name: string, value: string, pattern: RegExp, what: string): string {
+  if (!pattern.test(value)) throw new ConfigError(name, `must be ${what} (got "${value.slice(0, 40)}")`);
+  return value;
+}
+
+/** A comma-separated list of words or short phrases, compared upper-cased. */
+export function parseKeywordList(name: string, value: string): string[] {
+  const words = value
+    .split(',')
+    .map((w) => w.trim().toUpperCase())
+    .filter((w) => w !== '');
+  if (words.length === 0 || words.some((w) => w.length > 40)) throw new ConfigError(name, 'must list at least one keyword of at most 40 characters');
+  return [...new Set(words)];
 }

@@ -1,0 +1,330 @@
+/**
+ * The contract every messaging channel implements (WhatsApp Cloud API now; Messenger, Instagram and Telegram
+ * later), and Herald's own, provider-neutral message content. Field names are Herald's (camelCase); each
+ * adapter translates them to its provider's wire format.
+ */
+
+/** The channels Herald speaks. A new provider adds its name here. */
+export type ChannelKind = 'whatsapp';
+
+// ---------------------------------------------------------------------------------------------------------
+// Outbound content: what `POST /v1/messages` accepts under `type` and the key named like the type.
+// ---------------------------------------------------------------------------------------------------------
+
+export const OUTBOUND_MESSAGE_TYPES = [
+  'text',
+  'template',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'interactive',
+  'location',
+] as const;
+export type OutboundMessageType = (typeof OUTBOUND_MESSAGE_TYPES)[number];
+
+/** A media file the provider fetches from a public http(s) URL. */
+export interface MediaLink {
+  readonly link: string;
+}
+export interface CaptionedMedia extends MediaLink {
+  readonly caption?: string;
+}
+export interface DocumentMedia extends CaptionedMedia {
+  /** Shown to the recipient; the extension picks the icon. */
+  readonly filename?: string;
+}
+
+interface MessageBase {
+  /** The provider's id of an earlier message this one replies to (quoted in the chat). */
+  readonly replyTo?: string;
+}
+
+export interface TextMessage extends MessageBase {
+  readonly type: 'text';
+  readonly text: { readonly body: string; readonly previewUrl?: boolean };
+}
+export interface ImageMessage extends MessageBase {
+  readonly type: 'image';
+  readonly image: CaptionedMedia;
+}
+export interface VideoMessage extends MessageBase {
+  readonly type: 'video';
+  readonly video: CaptionedMedia;
+}
+/** Audio takes no caption. */
+export interface AudioMessage extends MessageBase {
+  readonly type: 'audio';
+  readonly audio: MediaLink;
+}
+export interface DocumentMessage extends MessageBase {
+  readonly type: 'document';
+  readonly document: DocumentMedia;
+}
+/** Stickers take no caption. */
+export interface StickerMessage extends MessageBase {
+  readonly type: 'sticker';
+  readonly sticker: MediaLink;
+}
+export interface LocationMessage extends MessageBase {
+  readonly type: 'location';
+  readonly location: {
+    readonly latitude: number;
+    readonly longitude: number;
+    readonly name?: string;
+    readonly address?: string;
+  };
+}
+
+/** A text value for a template variable; `parameterName` fills a named variable (`{{first_name}}`). */
+export interface TemplateTextParameter {
+  readonly type: 'text';
+  readonly text: string;
+  readonly parameterName?: string;
+}
+export type TemplateHeaderParameter =
+  | TemplateTextParameter
+  | { readonly type: 'image'; readonly image: MediaLink }
+  | { readonly type: 'video'; readonly video: MediaLink }
+  | { readonly type: 'document'; readonly document: { readonly link: string; readonly filename?: string } };
+export type TemplateBodyParameter =
+  | TemplateTextParameter
+  | {
+      readonly type: 'currency';
+      readonly currency: { readonly fallbackValue: string; readonly code: string; readonly amount1000: number };
+    }
+  | { readonly type: 'date_time'; readonly dateTime: { readonly fallbackValue: string } };
+export type TemplateButtonParameter =
+  { readonly type: 'payload'; readonly payload: string } | { readonly type: 'text'; readonly text: string };
+
+export interface TemplateHeaderComponent {
+  readonly type: 'header';
+  readonly parameters: readonly TemplateHeaderParameter[];
+}
+export interface TemplateBodyComponent {
+  readonly type: 'body';
+  readonly parameters: readonly TemplateBodyParameter[];
+}
+export interface TemplateButtonComponent {
+  readonly type: 'button';
+  /** quick_reply takes a `payload` parameter; url takes a `text` parameter (the URL's variable suffix). */
+  readonly subType: 'quick_reply' | 'url';
+  /** The button's position in the template, from 0. */
+  readonly index: number;
+  readonly parameters: readonly TemplateButtonParameter[];
+}
+export type TemplateComponent = TemplateHeaderComponent | TemplateBodyComponent | TemplateButtonComponent;
+
+export interface TemplateMessage extends MessageBase {
+  readonly type: 'template';
+  readonly template: {
+    readonly name: string;
+    /** Language and locale code of the approved translation, e.g. `en_US`. */
+    readonly language: string;
+    /** Convenience: the body's variables in order, as text. Give this or `components`, not both. */
+    readonly params?: readonly string[];
+    readonly components?: readonly TemplateComponent[];
+  };
+}
+
+export type InteractiveHeader =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'image'; readonly image: MediaLink }
+  | { readonly type: 'video'; readonly video: MediaLink }
+  | { readonly type: 'document'; readonly document: { readonly link: string; readonly filename?: string } };
+
+export interface ReplyButton {
+  readonly type: 'reply';
+  readonly reply: { readonly id: string; readonly title: string };
+}
+export interface ListRow {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+}
+export interface ListSection {
+  readonly title?: string;
+  readonly rows: readonly ListRow[];
+}
+export interface ReplyButtonsContent {
+  readonly type: 'button';
+  readonly header?: InteractiveHeader;
+  readonly body: { readonly text: string };
+  readonly footer?: { readonly text: string };
+  readonly action: { readonly buttons: readonly ReplyButton[] };
+}
+export interface ListContent {
+  readonly type: 'list';
+  readonly header?: { readonly type: 'text'; readonly text: string };
+  readonly body: { readonly text: string };
+  readonly footer?: { readonly text: string };
+  /** `button` is the label of the button that opens the list. */
+  readonly action: { readonly button: string; readonly sections: readonly ListSection[] };
+}
+export interface InteractiveMessage extends MessageBase {
+  readonly type: 'interactive';
+  readonly interactive: ReplyButtonsContent | ListContent;
+}
+
+export type OutboundMessage =
+  | TextMessage
+  | ImageMessage
+  | VideoMessage
+  | AudioMessage
+  | DocumentMessage
+  | StickerMessage
+  | TemplateMessage
+  | InteractiveMessage
+  | LocationMessage;
+
+export interface SendRequest {
+  /** The recipient in E.164 with '+', e.g. `+919739978284`. */
+  readonly to: string;
+  readonly message: OutboundMessage;
+  /** Herald's message id: the provider echoes it in this message's status updates. */
+  readonly callbackData: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Outcomes and errors
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * What a failure means for Herald, one category per policy (shared/PROVIDER-FACTS.md, "Error codes and what
+ * to do"). Stable identifiers: they are stored and keyed on; never rename one.
+ */
+export type ProviderErrorCategory =
+  /** The number's message throughput was exceeded: retry with backoff, slow the number down. */
+  | 'throttled'
+  /** Too many messages to this one recipient: retry that recipient later; others are unaffected. */
+  | 'pair_rate_limited'
+  /** The number's throughput is being raised: retry shortly. */
+  | 'throughput_upgrade'
+  /** The app's or the business account's API call limit: retry later. */
+  | 'api_rate_limited'
+  /** The provider or the network failed this time (5xx, timeout, connection): retry with backoff. */
+  | 'transient'
+  /** The access token no longer works: stop the channel, ask the user for a new one. */
+  | 'auth_expired'
+  /** The recipient cannot get messages (not on WhatsApp, old app): permanent; skip in later runs. */
+  | 'not_on_whatsapp'
+  /** Free-form message outside the 24-hour customer-service window: send a template instead. */
+  | 'outside_service_window'
+  /** The provider's per-user marketing cap: do not retry within 24 hours. */
+  | 'marketing_cap'
+  /** The recipient stopped marketing messages: permanent; record the opt-out. */
+  | 'marketing_opt_out'
+  /** The number is spam-limited: stop sending on it and tell the user. */
+  | 'spam_limited'
+  /** The account is locked, blocked or has a payment problem: stop the channel. */
+  | 'channel_blocked'
+  /** Herald's request was refused as malformed or not allowed: permanent; report it. */
+  | 'invalid_request'
+  /** The template is missing, paused, disabled or got the wrong parameters: permanent; report it. */
+  | 'template_problem'
+  /** Nothing above applies. */
+  | 'unknown';
+
+export interface ProviderError {
+  /** The provider's error code as a string (`"131026"`), or Herald's for failures with none (`"timeout"`). */
+  readonly code: string;
+  readonly title: string;
+  readonly details: string;
+  /** True when sending the same request again later may succeed. */
+  readonly retriable: boolean;
+  readonly category: ProviderErrorCategory;
+  readonly httpStatus?: number;
+  readonly docsUrl?: string;
+  /** The least time to wait before a retry, when the provider says or its documentation advises one. */
+  readonly retryAfterMs?: number;
+  /** The provider's request trace id, for its support. */
+  readonly traceId?: string;
+}
+
+/** Accepted by the provider (not yet delivered), or refused. */
+export type SendOutcome =
+  | { readonly ok: true; readonly providerMessageId: string; readonly recipientId?: string }
+  | { readonly ok: false; readonly error: ProviderError };
+
+// ---------------------------------------------------------------------------------------------------------
+// Templates
+// ---------------------------------------------------------------------------------------------------------
+
+export type TemplateCategory = 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+
+export const TEMPLATE_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'REJECTED',
+  'PAUSED',
+  'DISABLED',
+  'IN_APPEAL',
+  'PENDING_DELETION',
+  'DELETED',
+  'LIMIT_EXCEEDED',
+  'ARCHIVED',
+] as const;
+/** A template's review state; `UNKNOWN` when the provider reports a state Herald does not know yet. */
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number] | 'UNKNOWN';
+
+/**
+ * A template to submit for review. Variables are `{{1}}`, `{{2}}`… (positional) or `{{first_name}}` (named);
+ * example values are given in the order the variables appear in the text.
+ */
+export interface TemplateDefinition {
+  /** Lowercase letters, digits and underscores. */
+  readonly name: string;
+  readonly language: string;
+  readonly category: TemplateCategory;
+  /** Default `positional`. */
+  readonly parameterFormat?: 'positional' | 'named';
+  readonly header?:
+    | { readonly format: 'text'; readonly text: string; readonly example?: string }
+    /** A media header's example is a handle from Meta's Resumable Upload API, not a URL. */
+    | { readonly format: 'image' | 'video' | 'document'; readonly exampleHandle: string };
+  readonly body: { readonly text: string; readonly examples?: readonly string[] };
+  readonly footer?: { readonly text: string };
+  readonly buttons?: readonly TemplateButtonDefinition[];
+}
+export type TemplateButtonDefinition =
+  | { readonly type: 'quick_reply'; readonly text: string }
+  /** `example` is a full URL showing the variable filled in, required when `url` ends in a variable. */
+  | { readonly type: 'url'; readonly text: string; readonly url: string; readonly example?: string }
+  | { readonly type: 'phone_number'; readonly text: string; readonly phoneNumber: string };
+
+export type TemplateRef = { readonly id: string } | { readonly name: string; readonly language?: string };
+
+export interface TemplateState {
+  readonly id: string;
+  readonly name?: string;
+  readonly language?: string;
+  readonly category?: string;
+  readonly status: TemplateStatus;
+  /** The status exactly as the provider gave it. */
+  readonly providerStatus: string;
+  readonly rejectedReason?: string;
+}
+
+export type TemplateOutcome =
+  { readonly ok: true; readonly template: TemplateState } | { readonly ok: false; readonly error: ProviderError };
+
+// ---------------------------------------------------------------------------------------------------------
+// The provider
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * One instance serves every channel of its kind: credentials come with each call, so a worker shares one
+ * connection pool per provider origin across all workspaces. Methods never throw for provider or network
+ * failures; they return `{ ok: false, error }`.
+ */
+export interface ChannelProvider<Credentials> {
+  readonly channel: ChannelKind;
+  /** Optional warm-up before the first send through these credentials in this process (connections, lookups). */
+  prepare?(credentials: Credentials): Promise<void>;
+  send(credentials: Credentials, request: SendRequest): Promise<SendOutcome>;
+  createTemplate(credentials: Credentials, definition: TemplateDefinition): Promise<TemplateOutcome>;
+  getTemplate(credentials: Credentials, ref: TemplateRef): Promise<TemplateOutcome>;
+  /** Closes idle connections; pending requests finish first. */
+  close(): Promise<void>;
+}

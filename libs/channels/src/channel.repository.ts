@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { ChannelKind } from './channel-provider.types';
+import type { ChannelStatus } from './channel.entity';
+import type { MessagingTier } from './channel.types';
+
+export interface ChannelRow {
+  id: string;
+  workspace_id: string;
+  type: ChannelKind;
+  name: string;
+  phone_number_id: string;
+  display_phone_number: string;
+  waba_id: string;
+  graph_base_url: string;
+  messages_per_second: number;
+  messaging_tier: MessagingTier;
+  is_default: boolean;
+  status: ChannelStatus;
+  status_reason: string | null;
+  secrets: Buffer;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ChannelFields {
+  name: string;
+  phoneNumberId: string;
+  displayPhoneNumber: string;
+  wabaId: string;
+  graphBaseUrl: string;
+  messagesPerSecond: number;
+  messagingTier: MessagingTier;
+  secrets: Buffer;
+}
+
+const COLUMNS: Record<keyof ChannelFields, string> = {
+  name: 'name',
+  phoneNumberId: 'phone_number_id',
+  displayPhoneNumber: 'display_phone_number',
+  wabaId: 'waba_id',
+  graphBaseUrl: 'graph_base_url',
+  messagesPerSecond: 'messages_per_second',
+  messagingTier: 'messaging_tier',
+  secrets: 'secrets',
+};
+
+/** Channels in SQL; deleted channels (deleted_at) are invisible to every lookup but `anyById`. */
+@Injectable()
+export class ChannelRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** Inserts a channel; the workspace's first live channel becomes its default. */
+  async insert(workspaceId: string, type: ChannelKind, f: ChannelFields, manager: EntityManager): Promise<ChannelRow> {
+    // One creation at a time per workspace, so two first channels cannot both become the default.
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channels:${workspaceId}`]);
+    const rows: ChannelRow[] = await manager.query(
+      `INSERT INTO channels (workspace_id, type, name, phone_number_id, display_phone_number, waba_id, graph_base_url,
+                             messages_per_second, messaging_tier, secrets, is_default)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+               NOT EXISTS (SELECT 1 FROM channels WHERE workspace_id = $1 AND deleted_at IS NULL))
+       RETURNING *`,
+      [workspaceId, type, f.name, f.phoneNumberId, f.displayPhoneNumber, f.wabaId, f.graphBaseUrl, f.messagesPerSecond, f.messagingTier, f.secrets],
+    );
+    return rows[0]!;
+  }
+
+  /** Another live channel of the workspace with this phone number id, if any. */
+  async findByPhoneNumberId(workspaceId: string, phoneNumberId: string, manager: EntityManager = this.dataSource.manager): Promise<ChannelRow | undefined> {
+    const rows: ChannelRow[] = await manager.query(
+      'SELECT * FROM channels WHERE workspace_id = $1 AND phone_number_id = $2 AND deleted_at IS NULL',
+      [workspaceId, phoneNumberId],
+    );
+    return rows[0];
+  }
+
+  async list(workspaceId: string): Promise<ChannelRow[]> {
+    return this.dataSource.query('SELECT * FROM channels WHERE workspace_id = $1 AND deleted_at IS NULL ORDER BY created_at, id', [workspaceId]);
+  }
+
+  async find(workspaceId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<ChannelRow | undefined> {
+    const rows: ChannelRow[] = await manager.query('SELECT * FROM channels WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL', [
+      workspaceId,
+      id,
+    ]);
+    return rows[0];
+  }
+
+  async findDefault(workspaceId: string): Promise<ChannelRow | undefined> {
+    const rows: ChannelRow[] = await this.dataSource.query(
+      'SELECT * FROM channels WHERE workspace_id = $1 AND is_default AND deleted_at IS NULL',
+      [workspaceId],
+    );
+    return rows[0];
+  }
+
+  /** A live channel by id alone: for webhooks (the URL names the channel) and for workers. */
+  async findById(id: string): Promise<ChannelRow | undefined> {
+    const rows: ChannelRow[] = await this.dataSource.query('SELECT * FROM channels WHERE id = $1 AND deleted_at IS NULL', [id]);
+    return rows[0];
+  }
+
+  async update(workspaceId: string, id: string, f: Partial<ChannelFields>, reactivate: boolean, manager: EntityManager): Promise<void> {
+    const entries = Object.entries(f).filter(([, v]) => v !== undefined) as Array<[keyof ChannelFields, unknown]>;
+    const sets = entries.map(([k], i) => `${COLUMNS[k]} = $${i + 3}`);
+    if (reactivate) sets.push(`status = 'active', status_reason = NULL`);
+    sets.push('updated_at = now()');
+    await manager.query(`UPDATE channels SET ${sets.join(', ')} WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`, [
+      workspaceId,
+      id,
+      ...entries.map(([, v]) => v),
+    ]);
+  }
+
+  async makeDefault(workspaceId: string, id: string, manager: EntityManager): Promise<void> {
+    await manager.query(`UPDATE channels SET is_default = false WHERE workspace_id = $1 AND is_default AND id <> $2`, [workspaceId, id]);
+    await manager.query(`UPDATE channels SET is_default = true, updated_at = now() WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+  }
+
+  /** Soft-deletes; when it was the default, the oldest remaining channel takes over. */
+  async softDelete(workspaceId: string, id: string, manager: EntityManager): Promise<boolean> {
+    const rows: Array<{ was_default: boolean }> = await manager.query(
+      `WITH gone AS (
+         UPDATE channels c SET deleted_at = now(), is_default = false
+           FROM (SELECT id, is_default FROM channels WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE) old
+          WHERE c.id = old.id RETURNING old.is_default AS was_default)
+       SELECT * FROM gone`,
+      [workspaceId, id],
+    );
+    if (rows.length === 0) return false;
+    if (rows[0]!.was_default) {
+      await manager.query(
+        `UPDATE channels SET is_default = true WHERE id = (
+           SELECT id FROM channels WHERE workspace_id = $1 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 1)`,
+        [workspaceId],
+      );
+    }
+    return true;
+  }
+
+  /** Stops a channel (expired token, blocked account) until a user updates it. */
+  async pause(id: string, reason: string): Promise<void> {
+    await this.dataSource.query(`UPDATE channels SET status = 'paused', status_reason = $2, updated_at = now() WHERE id = $1 AND status <> 'paused'`, [
+      id,
+      reason.slice(0, 1000),
+    ]);
+  }
+}

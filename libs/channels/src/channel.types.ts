@@ -1,0 +1,65 @@
+import type { ChannelKind } from './channel-provider.types';
+import type { ChannelStatus } from './channel.entity';
+
+export const MESSAGING_TIERS = ['250', '2000', '10000', '100000', 'unlimited'] as const;
+export type MessagingTier = (typeof MESSAGING_TIERS)[number];
+
+/** A channel's three secrets, sealed together at rest and never returned by the API. */
+export interface ChannelSecrets {
+  readonly accessToken: string;
+  /** Signs the provider's webhooks (X-Hub-Signature-256). */
+  readonly appSecret: string;
+  /** Answers the provider's webhook verification handshake. */
+  readonly verifyToken: string;
+}
+
+export interface CreateChannel extends ChannelSecrets {
+  readonly type: ChannelKind;
+  readonly name: string;
+  readonly phoneNumberId: string;
+  readonly displayPhoneNumber: string;
+  readonly wabaId: string;
+  readonly graphBaseUrl?: string;
+  readonly messagesPerSecond?: number;
+  readonly messagingTier?: MessagingTier;
+}
+
+export type UpdateChannel = Partial<Omit<CreateChannel, 'type'>> & { readonly isDefault?: true };
+
+/** What the API shows of a channel: everything but its secrets. */
+export interface ChannelView {
+  readonly id: string;
+  readonly type: ChannelKind;
+  readonly name: string;
+  readonly phoneNumberId: string;
+  readonly displayPhoneNumber: string;
+  readonly wabaId: string;
+  readonly graphBaseUrl: string;
+  readonly messagesPerSecond: number;
+  readonly messagingTier: MessagingTier;
+  readonly isDefault: boolean;
+  readonly status: ChannelStatus;
+  readonly statusReason: string | null;
+  /** Where the provider must post this channel's webhooks, relative to the API's public URL. */
+  readonly webhookPath: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** What a worker needs to send through a channel. */
+export interface SendingChannel {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly type: ChannelKind;
+  readonly phoneNumberId: string;
+  readonly wabaId: string;
+  readonly graphBaseUrl: string;
+  readonly messagesPerSecond: number;
+  readonly messagingTier: MessagingTier;
+  readonly status: ChannelStatus;
+  readonly statusReason: string | null;
+  readonly secrets: ChannelSecrets;
+}
+
+export const DEFAULT_MESSAGES_PER_SECOND = 80;
+export const DEFAULT_MESSAGING_TIER: MessagingTier = '250';

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { HeraldError } from '@herald/common';
+import { SecretsConfig } from '@herald/config';
+import { ChannelRepository, type ChannelFields, type ChannelRow } from './channel.repository';
+import {
+  DEFAULT_MESSAGES_PER_SECOND,
+  DEFAULT_MESSAGING_TIER,
+  type ChannelSecrets,
+  type ChannelView,
+  type CreateChannel,
+  type SendingChannel,
+  type UpdateChannel,
+} from './channel.types';
+import { openSecret, sealSecret } from './secret-box.util';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How long a worker or the webhook route reuses a channel it read (and its opened secrets). */
+const CACHE_MS = 5_000;
+
+function notFound(id: string): HeraldError {
+  return new HeraldError('not_found', 'channel_not_found', `No channel with id "${id}" exists in this workspace.`);
+}
+
+export function toChannelView(row: ChannelRow): ChannelView {
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    phoneNumberId: row.phone_number_id,
+    displayPhoneNumber: row.display_phone_number,
+    wabaId: row.waba_id,
+    graphBaseUrl: row.graph_base_url,
+    messagesPerSecond: row.messages_per_second,
+    messagingTier: row.messaging_tier,
+    isDefault: row.is_default,
+    status: row.status,
+    statusReason: row.status_reason,
+    webhookPath: `/webhooks/whatsapp/${row.id}`,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Sender numbers of a workspace. Secrets are sealed with SECRETS_KEY before they reach Postgres. */
+@Injectable()
+export class ChannelsService {
+  private readonly cache = new Map<string, { at: number; channel: SendingChannel }>();
+
+  constructor(
+    private readonly channels: ChannelRepository,
+    private readonly config: SecretsConfig,
+  ) {}
+
+  async create(workspaceId: string, input: CreateChannel, defaults: { graphVersion: string }): Promise<ChannelView> {
+    const fields: ChannelFields = {
+      name: input.name,
+      phoneNumberId: input.phoneNumberId,
+      displayPhoneNumber: input.displayPhoneNumber,
+      wabaId: input.wabaId,
+      graphBaseUrl: trimSlash(input.graphBaseUrl ?? `https://graph.facebook.com/${defaults.graphVersion}`),
+      messagesPerSecond: input.messagesPerSecond ?? DEFAULT_MESSAGES_PER_SECOND,
+      messagingTier: input.messagingTier ?? DEFAULT_MESSAGING_TIER,
+      secrets: this.seal({ accessToken: input.accessToken, appSecret: input.appSecret, verifyToken: input.verifyToken }),
+    };
+    const row = await this.channels.transaction(async (manager) => {
+      if (await this.channels.findByPhoneNumberId(workspaceId, input.phoneNumberId, manager)) {
+        throw new HeraldError('conflict', 'channel_exists', `A channel for phone number id "${input.phoneNumberId}" already exists in this workspace.`);
+      }
+      return this.channels.insert(workspaceId, input.type, fields, manager);
+    });
+    return toChannelView(row);
+  }
+
+  async list(workspaceId: string): Promise<ChannelView[]> {
+    return (await this.channels.list(workspaceId)).map(toChannelView);
+  }
+
+  async get(workspaceId: string, id: string): Promise<ChannelView> {
+    return toChannelView(await this.row(workspaceId, id));
+  }
+
+  /** Changes settings or secrets. A paused channel is active again once its token or account settings change. */
+  async update(workspaceId: string, id: string, input: UpdateChannel): Promise<ChannelView> {
+    await this.channels.transaction(async (manager) => {
+      const row = UUID.test(id) ? await this.channels.find(workspaceId, id, manager) : undefined;
+      if (!row) throw notFound(id);
+      if (input.phoneNumberId !== undefined && input.phoneNumberId !== row.phone_number_id) {
+        const other = await this.channels.findByPhoneNumberId(workspaceId, input.phoneNumberId, manager);
+        if (other) throw new HeraldError('conflict', 'channel_exists', `A channel for phone number id "${input.phoneNumberId}" already exists in this workspace.`);
+      }
+      const secretsChange = input.accessToken !== undefined || input.appSecret !== undefined || input.verifyToken !== undefined;
+      const secrets = secretsChange
+        ? this.seal({ ...this.open(row.secrets), ...definedOnly({ accessToken: input.accessToken, appSecret: input.appSecret, verifyToken: input.verifyToken }) })
+        : undefined;
+      await this.channels.update(
+        workspaceId,
+        id,
+        {
+          name: input.name,
+          phoneNumberId: input.phoneNumberId,
+          displayPhoneNumber: input.displayPhoneNumber,
+          wabaId: input.wabaId,
+          graphBaseUrl: input.graphBaseUrl === undefined ? undefined : trimSlash(input.graphBaseUrl),
+          messagesPerSecond: input.messagesPerSecond,
+          messagingTier: input.messagingTier,
+          secrets,
+        },
+        row.status === 'paused' && (secretsChange || input.phoneNumberId !== undefined || input.wabaId !== undefined || input.graphBaseUrl !== undefined),
+        manager,
+      );
+      if (input.isDefault === true) await this.channels.makeDefault(workspaceId, id, manager);
+    });
+    this.cache.delete(id);
+    return this.get(workspaceId, id);
+  }
+
+  async remove(workspaceId: string, id: string): Promise<void> {
+    const removed = UUID.test(id) && (await this.channels.transaction((manager) => this.channels.softDelete(workspaceId, id, manager)));
+    if (!removed) throw notFound(id);
+    this.cache.delete(id);
+  }
+
+  /**
+   * The channel a message goes out on: the one named, else the workspace's default. 404 for a channel of
+   * another workspace, 409 when the workspace has none yet.
+   */
+  async resolve(workspaceId: string, id: string | undefined): Promise<ChannelView> {
+    if (id !== undefined) return this.get(workspaceId, id);
+    const row = await this.channels.findDefault(workspaceId);
+    if (!row) throw new HeraldError('conflict', 'no_channel', 'This workspace has no channel yet: create one with POST /v1/channels first.');
+    return toChannelView(row);
+  }
+
+  /** For workers and webhooks: a live channel with its secrets opened, cached for a few seconds. */
+  async forSending(id: string): Promise<SendingChannel | undefined> {
+    const hit = this.cache.get(id);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.channel;
+    const row = UUID.test(id) ? await this.channels.findById(id) : undefined;
+    if (!row) {
+      this.cache.delete(id);
+      return undefined;
+    }
+    const channel: SendingChannel = {
+      id: row.id,
+      workspaceId: row.workspace_id,
+      type: row.type,
+      phoneNumberId: row.phone_number_id,
+      wabaId: row.waba_id,
+      graphBaseUrl: row.graph_base_url,
+      messagesPerSecond: row.messages_per_second,
+      messagingTier: row.messaging_tier,
+      status: row.status,
+      statusReason: row.status_reason,
+      secrets: this.open(row.secrets),
+    };
+    this.cache.set(id, { at: Date.now(), channel });
+    return channel;
+  }
+
+  /** Stops a channel after the provider said its token or account no longer works. */
+  async pause(id: string, reason: string): Promise<void> {
+    await this.channels.pause(id, reason);
+    this.cache.delete(id);
+  }
+
+  private async row(workspaceId: string, id: string): Promise<ChannelRow> {
+    const row = UUID.test(id) ? await this.channels.find(workspaceId, id) : undefined;
+    if (!row) throw notFound(id);
+    return row;
+  }
+
+  private seal(secrets: ChannelSecrets): Buffer {
+    return sealSecret(JSON.stringify(secrets), this.config.secretsKey);
+  }
+
+  private open(sealed: Buffer): ChannelSecrets {
+    return JSON.parse(openSecret(sealed, this.config.secretsKey)) as ChannelSecrets;
+  }
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,11 @@
+export * from './channel-provider.types';
+export * from './whatsapp';
+export * from './channel.entity';
+export * from './channel.types';
+export * from './channels.service';
+export * from './channels.module';
+export { sealSecret, openSecret } from './secret-box.util';
+
+import { Channel } from './channel.entity';
+/** The tables this capability owns. */
+export const CHANNEL_ENTITIES = [Channel];

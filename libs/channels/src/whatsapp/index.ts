@@ -1,0 +1,8 @@
+export * from './whatsapp.constants';
+export * from './whatsapp.types';
+export * from './whatsapp-cloud.adapter';
+export { GRAPH_ERROR_POLICIES, mapGraphError, mapGraphFailure, transportError, type GraphFailure } from './graph-error.util';
+export { toGraphMessage, toGraphTemplateDefinition, type GraphJson } from './graph-payload.util';
+export { validateOutboundMessage, type FieldIssue, type OutboundMessageValidation } from './outbound-message.util';
+export { parseWebhook, templateStatus } from './webhook-payload.util';
+export { signatureFor, verifySignature } from './webhook-signature.util';

@@ -1,0 +1,318 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseWebhook } from './webhook-payload.util';
+import { ERROR_CODES_DOCS_URL } from './whatsapp.constants';
+
+// Payloads follow Meta's webhook reference (webhooks/reference/messages/status, …/messages/text, …).
+function envelope(value: unknown, field = 'messages') {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{ id: '102290129340398', changes: [{ value, field }] }],
+  };
+}
+const METADATA = { display_phone_number: '15550783881', phone_number_id: '106540352242922' };
+
+describe(parseWebhook.name, () => {
+  it('reads a batch of statuses with callback data and pricing', () => {
+    const parsed = parseWebhook(
+      envelope({
+        messaging_product: 'whatsapp',
+        metadata: METADATA,
+        statuses: [
+          {
+            id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA',
+            status: 'sent',
+            timestamp: '1750263773',
+            recipient_id: '16505551234',
+            biz_opaque_callback_data: 'msg_01HZX',
+            pricing: { billable: true, pricing_model: 'PMP', type: 'regular', category: 'marketing' },
+          },
+          {
+            id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA',
+            status: 'delivered',
+            timestamp: '1750263775',
+            recipient_id: '16505551234',
+            biz_opaque_callback_data: 'msg_01HZX',
+          },
+          { id: 'wamid.other', status: 'read', timestamp: '1750263780', recipient_id: '16505550000' },
+        ],
+      }),
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.phoneNumberId).toBe('106540352242922');
+    expect(parsed.statuses).toEqual([
+      {
+        providerMessageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA',
+        status: 'sent',
+        timestamp: new Date('2025-06-18T16:22:53Z'),
+        recipientId: '16505551234',
+        phoneNumberId: '106540352242922',
+        wabaId: '102290129340398',
+        callbackData: 'msg_01HZX',
+        pricing: { billable: true, pricingModel: 'PMP', type: 'regular', category: 'marketing' },
+      },
+      {
+        providerMessageId: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBJDQjZCMzlEQUE4OTJBMTE4RTUA',
+        status: 'delivered',
+        timestamp: new Date('2025-06-18T16:22:55Z'),
+        recipientId: '16505551234',
+        phoneNumberId: '106540352242922',
+        wabaId: '102290129340398',
+        callbackData: 'msg_01HZX',
+      },
+      {
+        providerMessageId: 'wamid.other',
+        status: 'read',
+        timestamp: new Date('2025-06-18T16:23:00Z'),
+        recipientId: '16505550000',
+        phoneNumberId: '106540352242922',
+        wabaId: '102290129340398',
+      },
+    ]);
+  });
+
+  it('maps the errors of a failed status with the same table as the API', () => {
+    const parsed = parseWebhook(
+      envelope({
+        messaging_product: 'whatsapp',
+        metadata: METADATA,
+        statuses: [
+          {
+            id: 'wamid.failed',
+            status: 'failed',
+            timestamp: '1750263773',
+            recipient_id: '16505551234',
+            biz_opaque_callback_data: 'msg_02',
+            errors: [
+              {
+                code: 131049,
+                title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+                message: 'This message was not delivered to maintain healthy ecosystem engagement.',
+                error_data: {
+                  details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+                },
+                href: '/documentation/business-messaging/whatsapp/support/error-codes',
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(parsed.statuses).toHaveLength(1);
+    expect(parsed.statuses[0]).toMatchObject({ status: 'failed', callbackData: 'msg_02' });
+    expect(parsed.statuses[0]!.errors).toEqual([
+      {
+        code: '131049',
+        title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+        details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+        retriable: false,
+        category: 'marketing_cap',
+        docsUrl: ERROR_CODES_DOCS_URL,
+        retryAfterMs: 86_400_000,
+      },
+    ]);
+  });
+
+  it('reads inbound text, quick-reply button and interactive replies with their context and profile name', () => {
+    const parsed = parseWebhook(
+      envelope({
+        messaging_product: 'whatsapp',
+        metadata: METADATA,
+        contacts: [{ profile: { name: 'Sheena Nelson' }, wa_id: '16505551234' }],
+        messages: [
+          {
+            from: '16505551234',
+            id: 'wamid.text',
+            timestamp: '1749416383',
+            type: 'text',
+            text: { body: 'Does it come in another color?' },
+          },
+          {
+            context: { from: '15550783881', id: 'wamid.template' },
+            from: '16505551234',
+            id: 'wamid.button',
+            timestamp: '1749416384',
+            type: 'button',
+            button: { payload: 'unsubscribe-promo', text: 'Unsubscribe from Promos' },
+          },
+          {
+            context: { from: '15550783881', id: 'wamid.buttons' },
+            from: '16505551234',
+            id: 'wamid.reply',
+            timestamp: '1749416385',
+            type: 'interactive',
+            interactive: { type: 'button_reply', button_reply: { id: 'change-button', title: 'Change' } },
+          },
+          {
+            context: { from: '15550783881', id: 'wamid.list' },
+            from: '16505551234',
+            id: 'wamid.row',
+            timestamp: '1749416386',
+            type: 'interactive',
+            interactive: {
+              type: 'list_reply',
+              list_reply: { id: 'priority_express', title: 'Priority Mail Express', description: 'Next Day to 2 Days' },
+            },
+          },
+        ],
+      }),
+    );
+    expect(parsed.problems).toEqual([]);
+    const where = {
+      phoneNumberId: '106540352242922',
+      wabaId: '102290129340398',
+      profileName: 'Sheena Nelson',
+      from: '16505551234',
+    };
+    expect(parsed.inbound).toEqual([
+      {
+        ...where,
+        providerMessageId: 'wamid.text',
+        timestamp: new Date(1749416383_000),
+        type: 'text',
+        text: 'Does it come in another color?',
+      },
+      {
+        ...where,
+        providerMessageId: 'wamid.button',
+        timestamp: new Date(1749416384_000),
+        type: 'button',
+        button: { payload: 'unsubscribe-promo', text: 'Unsubscribe from Promos' },
+        contextMessageId: 'wamid.template',
+      },
+      {
+        ...where,
+        providerMessageId: 'wamid.reply',
+        timestamp: new Date(1749416385_000),
+        type: 'interactive',
+        interactive: { type: 'button_reply', id: 'change-button', title: 'Change' },
+        contextMessageId: 'wamid.buttons',
+      },
+      {
+        ...where,
+        providerMessageId: 'wamid.row',
+        timestamp: new Date(1749416386_000),
+        type: 'interactive',
+        interactive: {
+          type: 'list_reply',
+          id: 'priority_express',
+          title: 'Priority Mail Express',
+          description: 'Next Day to 2 Days',
+        },
+        contextMessageId: 'wamid.list',
+      },
+    ]);
+  });
+
+  it('reads inbound media ids', () => {
+    const parsed = parseWebhook(
+      envelope({
+        metadata: METADATA,
+        messages: [
+          {
+            from: '16505551234',
+            id: 'wamid.img',
+            timestamp: '1749416383',
+            type: 'image',
+            image: { caption: 'Look', mime_type: 'image/jpeg', sha256: 'abc', id: '1003383421387256' },
+          },
+        ],
+      }),
+    );
+    expect(parsed.inbound[0]).toMatchObject({
+      type: 'image',
+      media: { id: '1003383421387256', mimeType: 'image/jpeg', caption: 'Look' },
+    });
+  });
+
+  it('skips and reports malformed parts, keeping the good ones', () => {
+    const parsed = parseWebhook(
+      envelope({
+        metadata: METADATA,
+        statuses: [
+          { id: 'wamid.good', status: 'delivered', timestamp: '1750263775', recipient_id: '16505551234' },
+          { status: 'delivered', timestamp: '1750263775', recipient_id: '16505551234' },
+          { id: 'wamid.weird', status: 'exploded', timestamp: '1750263775', recipient_id: '16505551234' },
+          { id: 'wamid.when', status: 'read', timestamp: 'yesterday', recipient_id: '16505551234' },
+          'not an object',
+        ],
+        messages: [{ from: '16505551234', id: 'wamid.t', timestamp: '1749416383', type: 'text' }],
+      }),
+    );
+    expect(parsed.statuses.map((s) => s.providerMessageId)).toEqual(['wamid.good']);
+    expect(parsed.inbound).toEqual([]);
+    const at = 'entry[0].changes[0].value';
+    expect(parsed.problems).toEqual([
+      { path: `${at}.statuses[1].id`, issue: 'is missing' },
+      { path: `${at}.statuses[2].status`, issue: 'is not one of sent, delivered, read, failed, played' },
+      { path: `${at}.statuses[3].timestamp`, issue: 'is not a Unix time' },
+      { path: `${at}.statuses[4]`, issue: 'is not an object' },
+      { path: `${at}.messages[0].text.body`, issue: 'is missing' },
+    ]);
+  });
+
+  it.each([
+    ['a string', 'hello'],
+    ['null', null],
+    ['another object type', { object: 'page', entry: [] }],
+    ['an entry that is not an array', { object: 'whatsapp_business_account', entry: {} }],
+  ])('never throws on %s', (_case, payload) => {
+    const parsed = parseWebhook(payload);
+    expect(parsed.statuses).toEqual([]);
+    expect(parsed.inbound).toEqual([]);
+    expect(parsed.problems).toHaveLength(1);
+  });
+
+  it('reports a change without a phone number id', () => {
+    const parsed = parseWebhook(envelope({ statuses: [{ id: 'w', status: 'sent', timestamp: '1', recipient_id: '1' }] }));
+    expect(parsed.statuses).toEqual([]);
+    expect(parsed.problems).toEqual([{ path: 'entry[0].changes[0].value.metadata.phone_number_id', issue: 'is missing' }]);
+  });
+
+  it('reads template status updates', () => {
+    const parsed = parseWebhook(
+      envelope(
+        {
+          event: 'REJECTED',
+          message_template_id: 1689556908129832,
+          message_template_name: 'order_confirmation',
+          message_template_language: 'en_US',
+          reason: 'INVALID_FORMAT',
+          message_template_category: 'UTILITY',
+        },
+        'message_template_status_update',
+      ),
+    );
+    expect(parsed.templateStatusUpdates).toEqual([
+      {
+        wabaId: '102290129340398',
+        templateId: '1689556908129832',
+        name: 'order_confirmation',
+        language: 'en_US',
+        status: 'REJECTED',
+        providerStatus: 'REJECTED',
+        reason: 'INVALID_FORMAT',
+        category: 'UTILITY',
+      },
+    ]);
+    const unknown = parseWebhook(envelope({ event: 'FLAGGED', message_template_id: '42' }, 'message_template_status_update'));
+    expect(unknown.templateStatusUpdates[0]).toMatchObject({ status: 'UNKNOWN', providerStatus: 'FLAGGED' });
+  });
+
+  it('reads account-level errors', () => {
+    const parsed = parseWebhook(
+      envelope({
+        metadata: METADATA,
+        errors: [
+          { code: 130429, title: 'Rate limit hit', message: 'Rate limit hit', error_data: { details: 'Too many messages' } },
+        ],
+      }),
+    );
+    expect(parsed.accountErrors).toEqual([
+      {
+        phoneNumberId: '106540352242922',
+        wabaId: '102290129340398',
+        error: expect.objectContaining({ code: '130429', category: 'throttled', retriable: true }),
+      },
+    ]);
+  });
+});
