@@ -12,6 +12,8 @@ import { mountQueuesDashboard } from './queues-dashboard/queues-dashboard.util';
 export async function createApiApp(config: ApiConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
     bodyParser: false,
+    // Webhook signatures are checked on the exact bytes received.
+    rawBody: true,
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));

@@ -7,6 +7,8 @@ import { ApiConfig, ConfigModule } from '@herald/config';
 import { DatabaseModule } from '@herald/database';
 import { QueuesModule } from '@herald/queues';
 import { ContactsModule } from '@herald/contacts';
+import { ChannelsModule } from '@herald/channels';
+import { MessagingModule } from '@herald/messaging';
 import { ENTITIES } from '@herald/schema';
 import { WorkspacesModule } from '@herald/workspaces';
 import { AccessGuard } from './http/access.guard';
@@ -20,6 +22,9 @@ import { AudiencesController } from './audiences/audiences.controller';
 import { VariableGroupsController } from './variable-groups/variable-groups.controller';
 import { ImportsController } from './imports/imports.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
+import { ChannelsController } from './channels/channels.controller';
+import { MessagesController } from './messages/messages.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -56,10 +61,22 @@ export class ApiModule {
         QueuesModule.forRoot(),
         WorkspacesModule,
         ContactsModule,
+        ChannelsModule,
+        MessagingModule,
         HealthModule,
         MetricsModule,
       ],
-      controllers: [WorkspacesController, ApiKeysController, ContactsController, AudiencesController, VariableGroupsController, ImportsController],
+      controllers: [
+        WorkspacesController,
+        ApiKeysController,
+        ContactsController,
+        AudiencesController,
+        VariableGroupsController,
+        ImportsController,
+        ChannelsController,
+        MessagesController,
+        WebhooksController,
+      ],
       providers: [
         // Guards run in this order: who is calling, then what they sent.
         { provide: APP_GUARD, useClass: AccessGuard },

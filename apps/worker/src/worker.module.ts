@@ -7,6 +7,9 @@ import { QueuesModule } from '@herald/queues';
 import { ENTITIES } from '@herald/schema';
 import { WorkspacesModule } from '@herald/workspaces';
 import { ContactsModule } from '@herald/contacts';
+import { SendingModule } from '@herald/messaging';
+import { MessagesProcessor } from './messages/messages.processor';
+import { WebhooksProcessor } from './messages/webhooks.processor';
 import { ImportsProcessor } from './imports/imports.processor';
 import { ImportRecovery } from './imports/import-recovery.service';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
@@ -26,8 +29,9 @@ export class WorkerModule {
         QueuesModule.forRoot(),
         WorkspacesModule,
         ContactsModule,
+        SendingModule,
       ],
-      providers: [MaintenanceProcessor, MaintenanceSchedule, ImportsProcessor, ImportRecovery, WorkerPool],
+      providers: [MaintenanceProcessor, MaintenanceSchedule, ImportsProcessor, ImportRecovery, MessagesProcessor, WebhooksProcessor, WorkerPool],
     };
   }
 }

@@ -41,6 +41,10 @@ export class Contact extends WorkspaceOwned {
   @Column('varchar', { name: 'opt_out_source', length: 32, nullable: true })
   optOutSource!: OptOutSource | null;
 
+  /** When the provider said this number cannot receive WhatsApp messages (error 131026). */
+  @Column('timestamptz', { name: 'not_on_whatsapp_at', nullable: true })
+  notOnWhatsAppAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -14,14 +14,16 @@ interface ContactRow {
   opted_out: boolean;
   opted_out_at: Date | null;
   opt_out_source: OptOutSource | null;
+  not_on_whatsapp_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, number, name, attributes, timezone, opted_out, opted_out_at, opt_out_source, created_at, updated_at';
+const COLUMNS = 'id, number, name, attributes, timezone, opted_out, opted_out_at, opt_out_source, not_on_whatsapp_at, created_at, updated_at';
 
 export function toView(row: ContactRow): ContactView {
   return {
+    id: row.id,
     number: row.number,
     name: row.name,
     attributes: row.attributes,
@@ -29,6 +31,7 @@ export function toView(row: ContactRow): ContactView {
     optedOut: row.opted_out,
     optedOutAt: row.opted_out_at,
     optOutSource: row.opt_out_source,
+    notOnWhatsAppAt: row.not_on_whatsapp_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -100,10 +103,10 @@ export class ContactRepository {
   }
 
   async findByNumber(workspaceId: string, number: string): Promise<ContactRow | undefined> {
-    const rows: ContactRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM contacts WHERE workspace_id = $1 AND number = $2`, [
-      workspaceId,
-      number,
-    ]);
+    const rows: ContactRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM contacts WHERE workspace_id = $1 AND number = $2`,
+      [workspaceId, number],
+    );
     return rows[0];
   }
 
@@ -111,9 +114,16 @@ export class ContactRepository {
    * One page in id order after `afterId`, filtered by an optional parameterised condition on alias `c`
    * (parameters from $3 on). Keyset pagination: rows inserted meanwhile never shift a page.
    */
-  async page(workspaceId: string, afterId: string, limit: number, where?: { sql: string; params: unknown[] }): Promise<ContactRow[]> {
+  async page(
+    workspaceId: string,
+    afterId: string,
+    limit: number,
+    where?: { sql: string; params: unknown[] },
+  ): Promise<ContactRow[]> {
     return this.dataSource.query(
-      `SELECT ${COLUMNS.split(', ').map((c) => `c.${c}`).join(', ')} FROM contacts c
+      `SELECT ${COLUMNS.split(', ')
+        .map((c) => `c.${c}`)
+        .join(', ')} FROM contacts c
         WHERE c.workspace_id = $1 AND c.id > $2 ${where ? `AND (${where.sql})` : ''}
         ORDER BY c.id LIMIT ${Math.trunc(limit)}`,
       [workspaceId, afterId, ...(where?.params ?? [])],
@@ -133,7 +143,15 @@ export class ContactRepository {
          updated_at = now()
        WHERE workspace_id = $1 AND number = $2
        RETURNING ${COLUMNS}) SELECT * FROM updated`,
-      [workspaceId, number, patch.name !== undefined, patch.name ?? null, patch.remove, JSON.stringify(patch.set), patch.timezone ?? null],
+      [
+        workspaceId,
+        number,
+        patch.name !== undefined,
+        patch.name ?? null,
+        patch.remove,
+        JSON.stringify(patch.set),
+        patch.timezone ?? null,
+      ],
     );
     return rows[0];
   }
@@ -151,7 +169,13 @@ export class ContactRepository {
   }
 
   /** Opting out records when and how (kept if already opted out); opting in clears both. */
-  async setOptedOut(workspaceId: string, number: string, optedOut: boolean, source: OptOutSource, at: Date): Promise<ContactRow | undefined> {
+  async setOptedOut(
+    workspaceId: string,
+    number: string,
+    optedOut: boolean,
+    source: OptOutSource,
+    at: Date,
+  ): Promise<ContactRow | undefined> {
     const rows: ContactRow[] = await this.dataSource.query(
       `WITH updated AS (UPDATE contacts SET
          opted_out_at = CASE WHEN NOT $3 THEN NULL WHEN opted_out THEN opted_out_at ELSE $5 END,
@@ -163,5 +187,48 @@ export class ContactRepository {
       [workspaceId, number, optedOut, source, at],
     );
     return rows[0];
+  }
+
+  async findById(workspaceId: string, id: string): Promise<ContactRow | undefined> {
+    const rows: ContactRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM contacts WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);
+    return rows[0];
+  }
+
+  /** Contacts for these numbers, created (name only) where missing; returns number → id. */
+  async ensureNumbers(workspaceId: string, entries: ReadonlyArray<{ number: string; name: string | null; timezone: string }>): Promise<Map<string, string>> {
+    if (entries.length === 0) return new Map();
+    const rows: Array<{ id: string; number: string }> = await this.dataSource.query(
+      `WITH given AS (SELECT DISTINCT ON (number) * FROM unnest($2::text[], $3::text[], $4::text[]) AS g(number, name, timezone)),
+            added AS (
+              INSERT INTO contacts (workspace_id, number, name, timezone)
+              SELECT $1, number, name, timezone FROM given ORDER BY number
+              ON CONFLICT (workspace_id, number) DO NOTHING RETURNING id, number)
+       SELECT id, number FROM added
+       UNION ALL SELECT c.id, c.number FROM contacts c JOIN given g ON c.workspace_id = $1 AND c.number = g.number`,
+      [workspaceId, entries.map((e) => e.number), entries.map((e) => e.name), entries.map((e) => e.timezone)],
+    );
+    return new Map(rows.map((r) => [r.number, r.id]));
+  }
+
+  /** Opts contacts out (keeping an earlier opt-out's time and source). */
+  async optOutIds(ids: readonly string[], source: OptOutSource): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `WITH updated AS (
+         UPDATE contacts SET opted_out = true, opted_out_at = now(), opt_out_source = $2, updated_at = now()
+          WHERE id = ANY($1::bigint[]) AND NOT opted_out RETURNING 1)
+       SELECT count(*)::int AS n FROM updated`,
+      [ids, source],
+    );
+    return rows[0]!.n;
+  }
+
+  /** Records that the provider cannot reach these contacts on WhatsApp; later campaign runs skip them. */
+  async markNotOnWhatsApp(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE contacts SET not_on_whatsapp_at = now() WHERE id = ANY($1::bigint[]) AND not_on_whatsapp_at IS NULL`,
+      [ids],
+    );
   }
 }

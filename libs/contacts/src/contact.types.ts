@@ -5,6 +5,8 @@ export type Attributes = Record<string, AttributeValue>;
 
 /** A contact as the API shows it. */
 export interface ContactView {
+  /** Herald's id of the contact (a message may name it as `contactId`). */
+  readonly id: string;
   readonly number: string;
   readonly name: string | null;
   readonly attributes: Attributes;
@@ -12,6 +14,8 @@ export interface ContactView {
   readonly optedOut: boolean;
   readonly optedOutAt: Date | null;
   readonly optOutSource: OptOutSource | null;
+  /** When the provider said this number cannot receive WhatsApp messages; campaign runs skip it. */
+  readonly notOnWhatsAppAt: Date | null;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

@@ -3,7 +3,14 @@ import { Clock, HeraldError } from '@herald/common';
 import type { OptOutSource } from './contact.entity';
 import { ContactRepository, toView } from './contact.repository';
 import { compileSearchSpec } from './contact-search.util';
-import { DEFAULT_PAGE_SIZE, assertAttributes, assertPageLimit, decodeCursor, encodeCursor, splitAttributePatch } from './contact-input.util';
+import {
+  DEFAULT_PAGE_SIZE,
+  assertAttributes,
+  assertPageLimit,
+  decodeCursor,
+  encodeCursor,
+  splitAttributePatch,
+} from './contact-input.util';
 import type { ContactInput, ContactPage, ContactPatch, ContactView } from './contact.types';
 import { timezoneOf } from './contact-entries.util';
 import { isValidCountryCode, isValidTimezone, normalizePhoneNumber } from './phone-number.util';
@@ -29,7 +36,11 @@ export class ContactsService {
 
   private parseNumber(raw: string, field: string, defaultCountry?: string): { number: string; country: string | undefined } {
     if (defaultCountry !== undefined && !isValidCountryCode(defaultCountry)) {
-      throw invalid('defaultCountry', 'must be an ISO 3166 two-letter country code', `"${defaultCountry}" is not a country code.`);
+      throw invalid(
+        'defaultCountry',
+        'must be an ISO 3166 two-letter country code',
+        `"${defaultCountry}" is not a country code.`,
+      );
     }
     const result = normalizePhoneNumber(raw, defaultCountry);
     if (!result.ok) throw invalid(field, result.reason, `"${raw}" is not a usable phone number: ${result.reason}.`);
@@ -92,7 +103,12 @@ export class ContactsService {
     if (!(await this.contacts.delete(workspaceId, number))) throw this.notFound(number);
   }
 
-  async setOptedOut(workspaceId: string, rawNumber: string, optedOut: boolean, source: OptOutSource = 'api'): Promise<ContactView> {
+  async setOptedOut(
+    workspaceId: string,
+    rawNumber: string,
+    optedOut: boolean,
+    source: OptOutSource = 'api',
+  ): Promise<ContactView> {
     const number = this.normalize(rawNumber);
     const row = await this.contacts.setOptedOut(workspaceId, number, optedOut, source, this.clock.now().toJSDate());
     if (!row) throw this.notFound(number);
@@ -114,5 +130,31 @@ export class ContactsService {
 
   private notFound(number: string): HeraldError {
     return new HeraldError('not_found', 'contact_not_found', `No contact with number ${number} exists in this workspace.`);
+  }
+
+  async getById(workspaceId: string, id: string): Promise<ContactView> {
+    const row = /^[0-9]{1,18}$/.test(id) ? await this.contacts.findById(workspaceId, id) : undefined;
+    if (!row) throw new HeraldError('not_found', 'contact_not_found', `No contact with id "${id}" exists in this workspace.`);
+    return toView(row);
+  }
+
+  /**
+   * Contacts for numbers the provider reported (inbound senders: wa_ids without '+'), created where missing.
+   * Returns E.164 number → contact id; numbers that do not normalise are left out.
+   */
+  async ensureNumbers(workspaceId: string, entries: ReadonlyArray<{ number: string; name?: string | null }>): Promise<Map<string, string>> {
+    const valid = entries.flatMap((e) => {
+      const parsed = normalizePhoneNumber(e.number);
+      return parsed.ok ? [{ number: parsed.number, name: e.name?.slice(0, 200) ?? null, timezone: timezoneOf(parsed.country) }] : [];
+    });
+    return this.contacts.ensureNumbers(workspaceId, valid);
+  }
+
+  optOutIds(ids: readonly string[], source: OptOutSource): Promise<number> {
+    return this.contacts.optOutIds(ids, source);
+  }
+
+  markNotOnWhatsApp(ids: readonly string[]): Promise<void> {
+    return this.contacts.markNotOnWhatsApp(ids);
   }
 }

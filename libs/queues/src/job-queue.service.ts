@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
+import { CoreConfig } from '@herald/config';
 import { ALL_QUEUES, JobName, JobPayloads, QUEUE_OF_JOB, QueueName } from './queue.constants';
 
 /** The one typed way to put work on a queue, and to reach the queues themselves. */
@@ -10,7 +11,10 @@ export class JobQueue implements OnModuleInit {
   private readonly logger = new Logger(JobQueue.name);
   private lastErrorLoggedAt = 0;
 
-  constructor(private readonly moduleRef: ModuleRef) {}
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly config: CoreConfig,
+  ) {}
 
   /** Connection errors (Redis away) go to the log, at most one line every 10 s, not to stderr per retry. */
   onModuleInit(): void {
@@ -33,6 +37,12 @@ export class JobQueue implements OnModuleInit {
   }
 
   add<J extends JobName>(name: J, data: JobPayloads[J], options?: JobsOptions): Promise<unknown> {
-    return this.queue(QUEUE_OF_JOB[name]).add(name, data, options);
+    return this.queue(QUEUE_OF_JOB[name]).add(name, data, { ...this.defaultsFor(name), ...options });
+  }
+
+  /** Per-job settings from configuration: sends retry transient failures with exponential backoff. */
+  private defaultsFor(name: JobName): JobsOptions {
+    if (name === JobName.SendMessage) return { attempts: this.config.sendMaxAttempts, backoff: { type: 'exponential', delay: 1_000 } };
+    return {};
   }
 }

@@ -11,7 +11,15 @@ describe('the queue contract', () => {
 
   it('keeps the names that jobs in flight already carry', () => {
     // Renaming any of these strands queued jobs: add new names instead.
-    expect(ALL_QUEUES).toEqual(['maintenance', 'imports']);
-    expect(Object.values(JobName)).toEqual(['purge-revoked-api-keys', 'requeue-imports', 'process-import']);
+    expect(ALL_QUEUES).toEqual(['maintenance', 'imports', 'messages', 'webhooks']);
+    expect(Object.values(JobName)).toEqual([
+      'purge-revoked-api-keys',
+      'requeue-imports',
+      'process-import',
+      'send-message',
+      'apply-webhooks',
+      'requeue-messages',
+      'requeue-webhooks',
+    ]);
   });
 });

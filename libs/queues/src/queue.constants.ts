@@ -7,6 +7,10 @@ export enum QueueName {
   Maintenance = 'maintenance',
   /** CSV imports being applied. */
   Imports = 'imports',
+  /** Single messages to send through the provider. */
+  Messages = 'messages',
+  /** Verified provider webhooks (statuses, inbound messages) to apply. */
+  Webhooks = 'webhooks',
 }
 
 /** Job names, also stored with every job in Redis: never rename one once shipped. */
@@ -16,6 +20,14 @@ export enum JobName {
   RequeueImports = 'requeue-imports',
   /** Applies one staged CSV import. Job id = import id. */
   ProcessImport = 'process-import',
+  /** Sends one message. Job id = message id; the message's row in Postgres is the truth. */
+  SendMessage = 'send-message',
+  /** Applies stored webhook events (this one and others waiting) in one batch. */
+  ApplyWebhooks = 'apply-webhooks',
+  /** Hands messages whose job was lost (or whose send got no answer) to a worker again. */
+  RequeueMessages = 'requeue-messages',
+  /** Hands stored webhook events whose job was lost to a worker again. */
+  RequeueWebhooks = 'requeue-webhooks',
 }
 
 /** The payload each job carries. */
@@ -23,12 +35,18 @@ export interface JobPayloads {
   [JobName.PurgeRevokedApiKeys]: Record<string, never>;
   [JobName.RequeueImports]: Record<string, never>;
   [JobName.ProcessImport]: { importId: string };
+  [JobName.SendMessage]: { messageId: string };
+  [JobName.ApplyWebhooks]: { eventId: string };
+  [JobName.RequeueMessages]: Record<string, never>;
+  [JobName.RequeueWebhooks]: Record<string, never>;
 }
 
 /** The jobs each queue carries. */
 export const JOBS_OF_QUEUE = {
-  [QueueName.Maintenance]: [JobName.PurgeRevokedApiKeys, JobName.RequeueImports],
+  [QueueName.Maintenance]: [JobName.PurgeRevokedApiKeys, JobName.RequeueImports, JobName.RequeueMessages, JobName.RequeueWebhooks],
   [QueueName.Imports]: [JobName.ProcessImport],
+  [QueueName.Messages]: [JobName.SendMessage],
+  [QueueName.Webhooks]: [JobName.ApplyWebhooks],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName[] };
 
 /** The job names one queue's processor must handle. */
@@ -42,6 +60,9 @@ export const QUEUE_OF_JOB = Object.fromEntries(
 /** Queues whose jobs are heavy run fewer at once than WORKER_CONCURRENCY. */
 export const QUEUE_CONCURRENCY: Partial<Record<QueueName, number>> = {
   [QueueName.Imports]: 2,
+  // Sends mostly wait: for their rate-limit slot and for the provider's answer.
+  [QueueName.Messages]: 64,
+  [QueueName.Webhooks]: 4,
 };
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -1,8 +1,10 @@
+import { CHANNEL_ENTITIES } from '@herald/channels';
 import { CONTACT_ENTITIES } from '@herald/contacts';
+import { MESSAGING_ENTITIES } from '@herald/messaging';
 import { WORKSPACE_ENTITIES } from '@herald/workspaces';
 
 /**
  * Every entity Herald has, gathered from the capability libraries. Apps, the migration tooling and the
  * schema-drift test all use this one list.
  */
-export const ENTITIES = [...WORKSPACE_ENTITIES, ...CONTACT_ENTITIES];
+export const ENTITIES = [...WORKSPACE_ENTITIES, ...CONTACT_ENTITIES, ...CHANNEL_ENTITIES, ...MESSAGING_ENTITIES];

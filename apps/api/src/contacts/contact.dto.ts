@@ -81,6 +81,9 @@ export class SearchContactsDto extends PageQueryDto {
 }
 
 export class ContactDto {
+  @ApiProperty({ example: '1042', description: "Herald's id of the contact; a message may name it as contactId." })
+  id!: string;
+
   @ApiProperty({ example: '+919739978284' })
   number!: string;
 
@@ -101,6 +104,15 @@ export class ContactDto {
 
   @ApiProperty({ example: null, nullable: true, enum: ['api', 'import', 'inbound', 'provider'] })
   optOutSource!: string | null;
+
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When the provider said this number cannot receive WhatsApp messages (error 131026); campaign runs skip it.',
+  })
+  notOnWhatsAppAt!: Date | null;
 
   @ApiProperty({ example: '2026-11-21T08:00:00.000Z' })
   createdAt!: Date;

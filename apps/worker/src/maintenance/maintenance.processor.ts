@@ -4,6 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { WorkerConfig } from '@herald/config';
 import { JobName, QueueName, type JobNameOf } from '@herald/queues';
 import { WorkspacesService } from '@herald/workspaces';
+import { MessageRecovery } from '@herald/messaging';
 import { ImportRecovery } from '../imports/import-recovery.service';
 
 /** Housekeeping jobs. Thin: each job name calls one service method. */
@@ -13,6 +14,7 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly workspaces: WorkspacesService,
     private readonly config: WorkerConfig,
     private readonly importRecovery: ImportRecovery,
+    private readonly messageRecovery: MessageRecovery,
     private readonly logger: PinoLogger,
   ) {
     super();
@@ -29,6 +31,10 @@ export class MaintenanceProcessor extends WorkerHost {
       }
       case JobName.RequeueImports:
         return this.importRecovery.requeue();
+      case JobName.RequeueMessages:
+        return this.messageRecovery.requeueMessages(this.config.sendUnconfirmedAfterSeconds);
+      case JobName.RequeueWebhooks:
+        return this.messageRecovery.requeueWebhooks();
       default: {
         const unknown: never = name;
         throw new Error(`maintenance queue has no handler for job "${String(unknown)}"`);

@@ -1,9 +1,14 @@
 import type { MigrationInterface } from 'typeorm';
 import { CreateWorkspaces1795248213842 } from './1795248213842-create-workspaces';
 import { CreateContactsAudiencesVariableGroupsImports1795251826227 } from './1795251826227-create-contacts-audiences-variable-groups-imports';
+import { CreateChannelsMessagesWebhooks1795253482144 } from './1795253482144-create-channels-messages-webhooks';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
  * writes a new file here; add its class to this list. Never edit a migration that has landed.
  */
-export const MIGRATIONS: Array<new () => MigrationInterface> = [CreateWorkspaces1795248213842, CreateContactsAudiencesVariableGroupsImports1795251826227];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [
+  CreateWorkspaces1795248213842,
+  CreateContactsAudiencesVariableGroupsImports1795251826227,
+  CreateChannelsMessagesWebhooks1795253482144,
+];

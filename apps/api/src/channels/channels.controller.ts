@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ChannelsService, type MessagingTier } from '@herald/channels';
+import { ApiConfig } from '@herald/config';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { WorkspaceId } from '../http/workspace-id.decorator';
+import { ChannelDto, CreateChannelDto, UpdateChannelDto } from './channel.dto';
+
+const ID_PARAM = { name: 'id', example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' };
+
+const tier = (t: MessagingTier | number | undefined): MessagingTier | undefined => (t === undefined ? undefined : (String(t) as MessagingTier));
+
+@ApiTags('channels')
+@ApiBearerAuth('api-key')
+@ApiSecurity('x-api-key')
+@Controller('v1/channels')
+export class ChannelsController {
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly config: ApiConfig,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ summary: "Add a sender number. Secrets are stored encrypted and never returned; the workspace's first channel is its default." })
+  @ApiResponse({ status: 201, type: ChannelDto })
+  @ApiErrors(400, 401, 409, 413, 415)
+  create(@WorkspaceId() workspaceId: string, @Body() dto: CreateChannelDto): Promise<ChannelDto> {
+    return this.channels.create(workspaceId, { ...dto, messagingTier: tier(dto.messagingTier) }, { graphVersion: this.config.whatsappGraphVersion });
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the workspace's channels." })
+  @ApiResponse({ status: 200, type: [ChannelDto] })
+  @ApiErrors(401)
+  list(@WorkspaceId() workspaceId: string): Promise<ChannelDto[]> {
+    return this.channels.list(workspaceId);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one channel (without its secrets).' })
+  @ApiParam(ID_PARAM)
+  @ApiResponse({ status: 200, type: ChannelDto })
+  @ApiErrors(401, 404)
+  get(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<ChannelDto> {
+    return this.channels.get(workspaceId, id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a channel: settings, secrets (a new token reactivates a paused channel), or make it the default.' })
+  @ApiParam(ID_PARAM)
+  @ApiResponse({ status: 200, type: ChannelDto })
+  @ApiErrors(400, 401, 404, 409, 415)
+  update(@WorkspaceId() workspaceId: string, @Param('id') id: string, @Body() dto: UpdateChannelDto): Promise<ChannelDto> {
+    return this.channels.update(workspaceId, id, { ...dto, messagingTier: tier(dto.messagingTier) });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a channel; its messages keep their history. The oldest remaining channel becomes the default.' })
+  @ApiParam(ID_PARAM)
+  @ApiResponse({ status: 204, description: 'Deleted.' })
+  @ApiErrors(401, 404)
+  async remove(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<void> {
+    await this.channels.remove(workspaceId, id);
+  }
+}

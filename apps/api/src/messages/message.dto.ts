@@ -1,0 +1,149 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MESSAGE_STATUSES } from '@herald/messaging';
+
+/** Documents the body of POST /v1/messages; the body itself is checked by the messaging library's rules. */
+export class SendMessageDto {
+  @ApiPropertyOptional({ example: { number: '+919739978284', name: 'Asha Rao' }, description: 'The recipient (created as a contact if new). Give this or contactId.' })
+  to?: { number: string; name?: string };
+
+  @ApiPropertyOptional({ example: '1042', description: 'An existing contact, instead of to.' })
+  contactId?: string;
+
+  @ApiPropertyOptional({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10', description: "Default: the workspace's default channel." })
+  channelId?: string;
+
+  @ApiProperty({ example: 'template', enum: ['text', 'template', 'image', 'video', 'audio', 'document', 'sticker', 'interactive', 'location'] })
+  type!: string;
+
+  @ApiPropertyOptional({
+    example: { name: 'order_update', language: 'en_US', params: ['Asha', '#1042'] },
+    description: 'For type template: {name, language, params?: [text…] | components?: [...]}. Other types take their body under their own key: text {body}, image {link, caption}, document {link, caption, filename}, interactive, location.',
+  })
+  template?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: { body: 'Your order #1042 has shipped.' }, description: 'For type text: {body (≤ 4,096), previewUrl?}.' })
+  text?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: ['orders', 'shipping'], description: 'At most 10, lower-cased.' })
+  tags?: string[];
+
+  @ApiPropertyOptional({ example: 'order-1042-shipped', description: 'Your id for this send: repeating it returns the first message instead of sending again.' })
+  requestId?: string;
+
+  @ApiPropertyOptional({ example: { orderId: 1042 }, description: 'Any JSON object (≤ 4 KB), returned with the message.' })
+  customArgs?: Record<string, unknown>;
+}
+
+export class MessageAcceptedDto {
+  @ApiProperty({ example: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e' })
+  id!: string;
+
+  @ApiProperty({ example: 'queued', enum: MESSAGE_STATUSES })
+  status!: string;
+
+  @ApiProperty({ example: 'order-1042-shipped', nullable: true, type: String })
+  requestId!: string | null;
+}
+
+export class StatusStepDto {
+  @ApiProperty({ example: 'delivered', enum: MESSAGE_STATUSES })
+  status!: string;
+
+  @ApiProperty({ example: '2026-11-21T08:00:02.000Z' })
+  at!: Date;
+}
+
+export class MessageErrorDto {
+  @ApiProperty({ example: '131026' })
+  code!: string;
+
+  @ApiProperty({ example: 'Message undeliverable' })
+  title!: string;
+
+  @ApiProperty({ example: 'The recipient is not on WhatsApp or uses an old app.' })
+  details!: string;
+
+  @ApiPropertyOptional({ example: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes' })
+  docsUrl?: string;
+}
+
+export class ReplyDto {
+  @ApiProperty({ example: 'c1d2e3f4-0000-4000-8000-000000000001' })
+  id!: string;
+
+  @ApiProperty({ example: 'button' })
+  type!: string;
+
+  @ApiProperty({ example: 'Track order', nullable: true, type: String })
+  text!: string | null;
+
+  @ApiProperty({ example: 'track-1042', nullable: true, type: String })
+  payload!: string | null;
+
+  @ApiProperty({ example: '2026-11-21T08:05:00.000Z' })
+  receivedAt!: Date;
+}
+
+export class MessageDto {
+  @ApiProperty({ example: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e' })
+  id!: string;
+
+  @ApiProperty({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' })
+  channelId!: string;
+
+  @ApiProperty({ example: '+919739978284' })
+  to!: string;
+
+  @ApiProperty({ example: '1042' })
+  contactId!: string;
+
+  @ApiProperty({ example: 'template' })
+  type!: string;
+
+  @ApiProperty({ example: { type: 'template', template: { name: 'order_update', language: 'en_US', params: ['Asha', '#1042'] } } })
+  content!: Record<string, unknown>;
+
+  @ApiProperty({ example: 'order_update', nullable: true, type: String })
+  template!: string | null;
+
+  @ApiProperty({ example: 'read', enum: MESSAGE_STATUSES })
+  status!: string;
+
+  @ApiProperty({ type: [StatusStepDto], example: [{ status: 'queued', at: '2026-11-21T08:00:00.000Z' }, { status: 'read', at: '2026-11-21T08:00:05.000Z' }] })
+  statuses!: StatusStepDto[];
+
+  @ApiProperty({ type: MessageErrorDto, nullable: true, example: null })
+  error!: MessageErrorDto | null;
+
+  @ApiProperty({ example: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3N0E2', nullable: true, type: String })
+  providerMessageId!: string | null;
+
+  @ApiProperty({ example: 1 })
+  attempts!: number;
+
+  @ApiProperty({ example: ['orders'] })
+  tags!: string[];
+
+  @ApiProperty({ example: 'order-1042-shipped', nullable: true, type: String })
+  requestId!: string | null;
+
+  @ApiProperty({ example: { orderId: 1042 } })
+  customArgs!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: [ReplyDto], example: [] })
+  replies?: ReplyDto[];
+
+  @ApiProperty({ example: '2026-11-21T08:00:00.000Z' })
+  createdAt!: Date;
+
+  @ApiProperty({ example: '2026-11-21T08:00:05.000Z' })
+  updatedAt!: Date;
+}
+
+export class MessagePageDto {
+  @ApiProperty({ type: [MessageDto] })
+  data!: MessageDto[];
+
+  @ApiProperty({ example: 'bTp…', nullable: true, type: String })
+  nextCursor!: string | null;
+}

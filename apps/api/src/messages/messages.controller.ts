@@ -1,0 +1,52 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { MessagesService } from '@herald/messaging';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { WorkspaceId } from '../http/workspace-id.decorator';
+import { MessageAcceptedDto, MessageDto, MessagePageDto, SendMessageDto } from './message.dto';
+
+@ApiTags('messages')
+@ApiBearerAuth('api-key')
+@ApiSecurity('x-api-key')
+@Controller('v1/messages')
+export class MessagesController {
+  constructor(private readonly messages: MessagesService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send one message (text, template, media, interactive, location). Queued at once; a worker sends it.' })
+  @ApiBody({ type: SendMessageDto })
+  @ApiResponse({ status: 202, type: MessageAcceptedDto, description: 'Queued (or, for a repeated requestId, the first message: then 200).' })
+  @ApiErrors(400, 401, 404, 409, 413, 415)
+  async send(@WorkspaceId() workspaceId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<MessageAcceptedDto> {
+    const { created, ...accepted } = await this.messages.send(workspaceId, body);
+    if (!created) res.status(200);
+    return accepted;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List messages, newest first, filtered by status, tag, template, number and time (cursor pagination).' })
+  @ApiQuery({ name: 'status', required: false, example: 'failed' })
+  @ApiQuery({ name: 'tag', required: false, example: 'orders' })
+  @ApiQuery({ name: 'template', required: false, example: 'order_update' })
+  @ApiQuery({ name: 'number', required: false, example: '+919739978284' })
+  @ApiQuery({ name: 'from', required: false, example: '2026-11-21T00:00:00Z', description: 'ISO-8601 or unix seconds (inclusive).' })
+  @ApiQuery({ name: 'to', required: false, example: '2026-11-22T00:00:00Z', description: 'ISO-8601 or unix seconds (exclusive).' })
+  @ApiQuery({ name: 'limit', required: false, example: 100 })
+  @ApiQuery({ name: 'cursor', required: false, example: 'bTp…' })
+  @ApiResponse({ status: 200, type: MessagePageDto })
+  @ApiErrors(400, 401)
+  list(@WorkspaceId() workspaceId: string, @Query() query: Record<string, unknown>): Promise<MessagePageDto> {
+    return this.messages.list(workspaceId, query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One message: its status, every status with its time, the error, the provider id, tags, customArgs and replies.' })
+  @ApiParam({ name: 'id', example: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e' })
+  @ApiResponse({ status: 200, type: MessageDto })
+  @ApiErrors(401, 404)
+  get(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<MessageDto> {
+    return this.messages.get(workspaceId, id);
+  }
+}

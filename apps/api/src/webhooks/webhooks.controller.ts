@@ -1,0 +1,50 @@
+import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Header } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { RawBodyRequest } from '@nestjs/common';
+import type { Request } from 'express';
+import { WebhookIntake } from '@herald/messaging';
+import { Public } from '../http/access.decorator';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { WebhookReceivedDto, WhatsAppWebhookDto } from './webhook.dto';
+
+const CHANNEL_PARAM = { name: 'channelId', example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' };
+
+/** Meta → Herald. Authenticated by the channel's verify token (handshake) and app-secret signature (POST). */
+@ApiTags('webhooks')
+@Public()
+@Controller('webhooks/whatsapp')
+export class WebhooksController {
+  constructor(private readonly intake: WebhookIntake) {}
+
+  @Get(':channelId')
+  @Header('Content-Type', 'text/plain')
+  @ApiOperation({ summary: "Meta's verification handshake: answers hub.challenge when hub.verify_token is the channel's." })
+  @ApiParam(CHANNEL_PARAM)
+  @ApiQuery({ name: 'hub.mode', example: 'subscribe' })
+  @ApiQuery({ name: 'hub.verify_token', example: 'my-verify-token' })
+  @ApiQuery({ name: 'hub.challenge', example: '1158201444' })
+  @ApiProduces('text/plain')
+  @ApiResponse({ status: 200, description: 'The challenge, as plain text.', schema: { type: 'string', example: '1158201444' } })
+  @ApiErrors(400, 404)
+  @ApiResponse({ status: 403, description: 'Wrong verify token or mode.' })
+  handshake(@Param('channelId') channelId: string, @Query() query: Record<string, unknown>): Promise<string> {
+    return this.intake.handshake(channelId, query);
+  }
+
+  @Post(':channelId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Status updates and inbound messages from Meta, signed with X-Hub-Signature-256; stored, acknowledged, applied by a worker.' })
+  @ApiParam(CHANNEL_PARAM)
+  @ApiHeader({ name: 'X-Hub-Signature-256', description: 'sha256=<hex HMAC-SHA256 of the raw body with the app secret>', required: true })
+  @ApiBody({ type: WhatsAppWebhookDto })
+  @ApiResponse({ status: 200, type: WebhookReceivedDto })
+  @ApiErrors(400, 401, 404, 413, 415)
+  async receive(
+    @Param('channelId') channelId: string,
+    @Req() req: RawBodyRequest<Request>,
+    @Headers('x-hub-signature-256') signature: string | undefined,
+  ): Promise<WebhookReceivedDto> {
+    await this.intake.receive(channelId, req.rawBody, signature);
+    return { received: true };
+  }
+}

@@ -1,0 +1,32 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { PinoLogger } from 'nestjs-pino';
+import { MessageSender } from '@herald/messaging';
+import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
+
+/** Sends messages. Thin: the sender claims, sends and records; a RetryLaterError goes back to the queue. */
+@Processor(QueueName.Messages)
+export class MessagesProcessor extends WorkerHost {
+  constructor(
+    private readonly sender: MessageSender,
+    private readonly logger: PinoLogger,
+  ) {
+    super();
+    logger.setContext(MessagesProcessor.name);
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const name = job.name as JobNameOf<QueueName.Messages>;
+    switch (name) {
+      case JobName.SendMessage: {
+        const { messageId } = job.data as JobPayloads[JobName.SendMessage];
+        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        return { result: await this.sender.send(messageId, final) };
+      }
+      default: {
+        const unknown: never = name;
+        throw new Error(`messages queue has no handler for job "${String(unknown)}"`);
+      }
+    }
+  }
+}

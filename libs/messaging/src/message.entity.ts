@@ -1,0 +1,93 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { WorkspaceOwned } from '@herald/workspaces';
+import type { MessageStatus } from './message-status.util';
+
+/** An error as Herald records it: the provider's code and words, and where to read about it. */
+export interface MessageError {
+  readonly code: string;
+  readonly title: string;
+  readonly details: string;
+  readonly docsUrl?: string;
+  readonly category?: string;
+}
+
+/**
+ * One outbound message and everything that happened to it. The status only moves forward (see
+ * message-status.util); each step keeps its first time. Postgres is the record: the send job in Redis
+ * only carries the id.
+ */
+@Entity({ name: 'messages' })
+@Index('idx_messages_workspace_created', ['workspaceId', 'createdAt', 'id'])
+@Index('uq_messages_provider_id', ['providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })
+@Index('uq_messages_request_id', ['workspaceId', 'requestId'], { unique: true, where: 'request_id IS NOT NULL' })
+@Index('idx_messages_unfinished', ['status', 'updatedAt'], { where: `status IN ('queued', 'sending')` })
+@Index('idx_messages_tags', { synchronize: false })
+export class Message extends WorkspaceOwned {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'channel_id' })
+  channelId!: string;
+
+  @Column('bigint', { name: 'contact_id' })
+  contactId!: string;
+
+  /** E.164, as sent. */
+  @Column('varchar', { name: 'to_number', length: 16 })
+  toNumber!: string;
+
+  @Column('varchar', { length: 16 })
+  type!: string;
+
+  /** The message as the API received it (validated), sent as is. */
+  @Column('jsonb')
+  content!: Record<string, unknown>;
+
+  @Column('varchar', { name: 'template_name', length: 512, nullable: true })
+  templateName!: string | null;
+
+  @Column('text', { array: true, default: () => "'{}'" })
+  tags!: string[];
+
+  @Column('varchar', { name: 'request_id', length: 100, nullable: true })
+  requestId!: string | null;
+
+  @Column('jsonb', { name: 'custom_args', default: () => "'{}'" })
+  customArgs!: Record<string, unknown>;
+
+  @Column('varchar', { length: 16 })
+  status!: MessageStatus;
+
+  @Column('int', { default: 0 })
+  attempts!: number;
+
+  @Column('varchar', { name: 'provider_message_id', length: 128, nullable: true })
+  providerMessageId!: string | null;
+
+  @Column('jsonb', { nullable: true })
+  error!: MessageError | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column('timestamptz', { name: 'sending_at', nullable: true })
+  sendingAt!: Date | null;
+
+  @Column('timestamptz', { name: 'accepted_at', nullable: true })
+  acceptedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'sent_at', nullable: true })
+  sentAt!: Date | null;
+
+  @Column('timestamptz', { name: 'delivered_at', nullable: true })
+  deliveredAt!: Date | null;
+
+  @Column('timestamptz', { name: 'read_at', nullable: true })
+  readAt!: Date | null;
+
+  @Column('timestamptz', { name: 'failed_at', nullable: true })
+  failedAt!: Date | null;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule, WhatsAppCloudAdapter } from '@herald/channels';
+import { WorkerConfig } from '@herald/config';
+import { ContactsModule } from '@herald/contacts';
+import { MessageRecovery } from './message-recovery.service';
+import { MessageRepository } from './message.repository';
+import { CHANNEL_PROVIDER, MessageSender } from './message-sender.service';
+import { MessagesService } from './messages.service';
+import { SendRateLimiter } from './send-rate.limiter';
+import { WebhookApplier } from './webhook-applier.service';
+import { WebhookIntake } from './webhook-intake.service';
+import { WebhookRepository } from './webhook.repository';
+
+/** The API's messaging: accepting messages and webhooks. */
+@Module({
+  imports: [ChannelsModule, ContactsModule],
+  providers: [MessageRepository, WebhookRepository, MessagesService, WebhookIntake],
+  exports: [MessagesService, WebhookIntake],
+})
+export class MessagingModule {}
+
+/** The worker's messaging: the send path, webhook application and recovery of lost jobs. */
+@Module({
+  imports: [ChannelsModule, ContactsModule],
+  providers: [
+    MessageRepository,
+    WebhookRepository,
+    MessageSender,
+    WebhookApplier,
+    MessageRecovery,
+    SendRateLimiter,
+    {
+      provide: CHANNEL_PROVIDER,
+      inject: [WorkerConfig],
+      useFactory: (config: WorkerConfig) =>
+        new WhatsAppCloudAdapter({ connections: config.providerConnections, requestTimeoutMs: config.providerTimeoutMs }),
+    },
+  ],
+  exports: [MessageSender, WebhookApplier, MessageRecovery, CHANNEL_PROVIDER],
+})
+export class SendingModule {}

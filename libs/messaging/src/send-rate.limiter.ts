@@ -1,0 +1,105 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { CoreConfig } from '@herald/config';
+
+/**
+ * Slots are spaced a little wider than 1/rate: a provider counting over any sliding second must never see
+ * rate + 1 sends even when requests arrive a few milliseconds early or late (network jitter). 2 % of the
+ * rate is the price of zero throttle violations.
+ */
+export const RATE_SAFETY = 0.98;
+
+/** How late after its slot a send may still go (well under the 2 % slack of one second). */
+const LATE_MS = 10;
+const MAX_LATE_RETRIES = 20;
+
+/**
+ * GCRA (generic cell rate algorithm) over one Redis key per sender: each call reserves the next free slot
+ * at or after now and returns how long to wait for it. Redis' own clock decides, so workers on machines
+ * whose clocks disagree still share one schedule. KEYS[1] = next free slot (ms), KEYS[2] = paused-until (ms).
+ * ARGV[1] = slot spacing in ms (fractional), ARGV[2] = the most a caller may be scheduled ahead (ms).
+ * Returns the wait in ms, or -1 when the schedule is already further ahead than ARGV[2] (nothing reserved).
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local spacing = tonumber(ARGV[1])
+local horizon = tonumber(ARGV[2])
+local nextSlot = tonumber(redis.call('GET', KEYS[1]) or '0')
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+local slot = math.max(nextSlot, now, paused)
+if slot - now > horizon then return -1 end
+redis.call('SET', KEYS[1], tostring(slot + spacing), 'PX', math.ceil(slot - now + spacing + 60000))
+return math.ceil(slot - now)
+`;
+
+/** Pauses a sender until now + ARGV[1] ms unless it is paused longer already. KEYS[1] = paused-until. */
+const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = now + tonumber(ARGV[1])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', tonumber(ARGV[1]) + 1000) end
+return untilMs - now
+`;
+
+type Scripted = Redis & {
+  heraldReserve(slotKey: string, pauseKey: string, spacingMs: string, horizonMs: string): Promise<number>;
+  heraldPause(pauseKey: string, ms: string): Promise<number>;
+};
+
+/**
+ * The per-sender rate limit every worker process shares, held in Redis: sends through one phone number are
+ * spaced so the provider never sees more than its limit in any second, however many workers send.
+ */
+@Injectable()
+export class SendRateLimiter implements OnModuleDestroy {
+  private readonly redis: Scripted;
+  private readonly prefix: string;
+
+  constructor(config: CoreConfig) {
+    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) as Scripted;
+    this.redis.defineCommand('heraldReserve', { numberOfKeys: 2, lua: RESERVE });
+    this.redis.defineCommand('heraldPause', { numberOfKeys: 1, lua: PAUSE });
+    this.redis.on('error', () => undefined); // callers see failures as rejected calls
+    this.prefix = `${config.redisPrefix}:rate`;
+  }
+
+  /**
+   * Reserves a send slot for `sender` at `perSecond` and waits for it. Returns false without reserving when
+   * the sender is booked further ahead than `horizonMs` (the caller should come back later).
+   */
+  async acquire(sender: string, perSecond: number, horizonMs = 10_000): Promise<boolean> {
+    const spacing = (1000 / (perSecond * RATE_SAFETY)).toFixed(4);
+    for (let attempt = 1; ; attempt += 1) {
+      const asked = Date.now();
+      const wait = await this.redis.heraldReserve(this.slotKey(sender), this.pauseKey(sender), spacing, String(horizonMs));
+      if (wait < 0) return false;
+      // The slot is `wait` after Redis ran the script, which was no earlier than `asked`: measuring lateness from
+      // there counts a slow answer as lateness too, never the other way round.
+      const due = asked + wait;
+      const left = due - Date.now();
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+      // A send that leaves well after its slot (a busy event loop, a pause) could land right before the next
+      // sender's slot and make the provider count one too many in a second: take a fresh slot instead.
+      if (Date.now() - due <= LATE_MS || attempt >= MAX_LATE_RETRIES) return true;
+    }
+  }
+
+  /** Holds every send of `sender` for `ms` (after the provider said it is over its throughput). */
+  async pause(sender: string, ms: number): Promise<void> {
+    await this.redis.heraldPause(this.pauseKey(sender), String(Math.max(1, Math.round(ms))));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private slotKey(sender: string): string {
+    return `${this.prefix}:${sender}:next`;
+  }
+
+  private pauseKey(sender: string): string {
+    return `${this.prefix}:${sender}:paused`;
+  }
+}

@@ -1,0 +1,21 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * A verified webhook POST, kept from its acknowledgement until a worker has applied it (then deleted in the
+ * same transaction). If Redis loses the job, the maintenance sweep hands the event to a worker again.
+ */
+@Entity({ name: 'webhook_events' })
+@Index('idx_webhook_events_received', ['receivedAt'])
+export class WebhookEvent {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column('uuid', { name: 'channel_id' })
+  channelId!: string;
+
+  @Column('jsonb')
+  body!: unknown;
+
+  @Column('timestamptz', { name: 'received_at', default: () => 'now()' })
+  receivedAt!: Date;
+}

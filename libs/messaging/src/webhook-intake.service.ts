@@ -1,0 +1,61 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ChannelsService, verifySignature } from '@herald/channels';
+import { HeraldError } from '@herald/common';
+import { JobName, JobQueue } from '@herald/queues';
+import { WebhookRepository } from './webhook.repository';
+
+function notFound(): HeraldError {
+  return new HeraldError('not_found', 'channel_not_found', 'No channel with this id exists.');
+}
+
+/**
+ * The API's side of provider webhooks: the verification handshake, and intake of signed POSTs. A POST is
+ * checked against the channel's app secret on its raw bytes, stored in Postgres and acknowledged; a worker
+ * applies it. Nothing unsigned is stored.
+ */
+@Injectable()
+export class WebhookIntake {
+  private readonly logger = new Logger(WebhookIntake.name);
+
+  constructor(
+    private readonly channels: ChannelsService,
+    private readonly events: WebhookRepository,
+    private readonly queue: JobQueue,
+  ) {}
+
+  /** Meta's GET handshake: echo `hub.challenge` when `hub.verify_token` is the channel's. */
+  async handshake(channelId: string, query: Record<string, unknown>): Promise<string> {
+    const channel = await this.channels.forSending(channelId);
+    if (!channel) throw notFound();
+    const mode = query['hub.mode'];
+    const token = query['hub.verify_token'];
+    const challenge = query['hub.challenge'];
+    if (mode !== 'subscribe' || typeof token !== 'string' || token !== channel.secrets.verifyToken) {
+      throw new HeraldError('forbidden', 'verification_failed', 'hub.mode must be subscribe and hub.verify_token must be this channel\'s verify token.');
+    }
+    if (typeof challenge !== 'string' || challenge.length === 0 || challenge.length > 200) {
+      throw new HeraldError('invalid', 'validation_failed', 'hub.challenge is missing.', [{ field: 'hub.challenge', issue: 'is required' }]);
+    }
+    return challenge;
+  }
+
+  /** Verifies and stores one webhook POST, then hands it to a worker. Returns the stored event's id. */
+  async receive(channelId: string, rawBody: Buffer | undefined, signature: string | undefined): Promise<string> {
+    const channel = await this.channels.forSending(channelId);
+    if (!channel) throw notFound();
+    if (rawBody === undefined || !verifySignature(rawBody, signature, channel.secrets.appSecret)) {
+      throw new HeraldError('unauthorized', 'invalid_signature', 'X-Hub-Signature-256 is missing or does not match this channel\'s app secret.');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      throw new HeraldError('invalid', 'invalid_json', 'The webhook body is not JSON.');
+    }
+    const eventId = await this.events.store(channel.id, body);
+    await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: `webhook-${eventId}` }).catch((error: unknown) => {
+      this.logger.warn(`webhook event ${eventId} waits for the sweep: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return eventId;
+  }
+}

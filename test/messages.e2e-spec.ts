@@ -1,0 +1,479 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import { startApi, type ApiHarness } from './support/api-harness';
+import { startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+
+// Its own Redis prefix: the workers started here must not take other spec files' jobs, nor these theirs.
+const REDIS_PREFIX = `${process.env.REDIS_PREFIX}-messages`;
+const PHONE_NUMBER_ID = '106540352242922';
+const WABA_ID = '102290129340398';
+const ACCESS_TOKEN = 'EAAG-test-access-token';
+const APP_SECRET = 'test-app-secret-123';
+const VERIFY_TOKEN = 'test-verify-token';
+
+const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+interface MessageBody {
+  id: string;
+  status: string;
+  statuses: Array<{ status: string; at: string }>;
+  error: { code: string } | null;
+  providerMessageId: string | null;
+  replies: Array<{ type: string; text: string | null; payload: string | null }>;
+}
+
+describe('WhatsApp channel: channels, webhooks, single messages through the simulator', () => {
+  let api: ApiHarness;
+  let db: DataSource;
+  let sim: SimulatorHarness;
+  let workers: ChildHarness[] = [];
+  let key: string;
+  let channelId: string;
+  let apiUrl: string;
+
+  const post = (path: string, body: unknown, k = key) =>
+    api.http
+      .post(path)
+      .set('x-api-key', k)
+      .send(body as object);
+  const get = (path: string, k = key) => api.http.get(path).set('x-api-key', k);
+  const message = async (id: string) => (await get(`/v1/messages/${id}`)).body as MessageBody;
+
+  beforeAll(async () => {
+    api = await startApi({ REDIS_PREFIX });
+    await api.app.listen(0, '127.0.0.1');
+    apiUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    db = api.app.get(DataSource);
+    key = (await api.createWorkspace('Messaging')).apiKey;
+    sim = await startSimulator();
+    const created = await post('/v1/channels', {
+      type: 'whatsapp',
+      name: 'Simulated',
+      phoneNumberId: PHONE_NUMBER_ID,
+      displayPhoneNumber: '+1 555 010 0123',
+      wabaId: WABA_ID,
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY_TOKEN,
+      graphBaseUrl: `${sim.url}/v26.0`,
+      messagesPerSecond: 20,
+    });
+    expect(created.status).toBe(201);
+    channelId = created.body.id;
+    const registered = await sim.call('PUT', `/_sim/phone-numbers/${PHONE_NUMBER_ID}`, {
+      wabaId: WABA_ID,
+      displayPhoneNumber: '+1 555 010 0123',
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+      webhookUrl: `${apiUrl}/webhooks/whatsapp/${channelId}`,
+      messagesPerSecond: 20,
+    });
+    expect(registered.status).toBe(201);
+    await sim.call('PUT', '/_sim/templates', {
+      wabaId: WABA_ID,
+      name: 'order_update',
+      language: 'en_US',
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'Hi {{1}}, order {{2}} shipped.' }],
+    });
+    // Three worker processes share the sender's rate limit; each has warmed up by the time it is measured.
+    workers = [startWorker({ REDIS_PREFIX }), startWorker({ REDIS_PREFIX }), startWorker({ REDIS_PREFIX })];
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await sim?.stop();
+    await api?.close();
+  });
+
+  describe('channels', () => {
+    it('keeps secrets encrypted and never returns them; the first channel is the default', async () => {
+      const one = (await get(`/v1/channels/${channelId}`)).body;
+      expect(one).toMatchObject({
+        id: channelId,
+        type: 'whatsapp',
+        isDefault: true,
+        status: 'active',
+        messagesPerSecond: 20,
+        messagingTier: '250',
+      });
+      expect(JSON.stringify(one)).not.toMatch(/EAAG|test-app-secret|test-verify-token/);
+      const [row] = await db.query('SELECT secrets FROM channels WHERE id = $1', [channelId]);
+      expect((row.secrets as Buffer).toString('latin1')).not.toContain(ACCESS_TOKEN);
+    });
+
+    it('refuses bad input naming the field, and a second channel for the same number', async () => {
+      const bad = await post('/v1/channels', {
+        type: 'telegram',
+        name: '',
+        phoneNumberId: 'abc',
+        wabaId: '1',
+        accessToken: 'x',
+        appSecret: 'y',
+        verifyToken: 'z',
+        displayPhoneNumber: '+1 555',
+        graphBaseUrl: 'ftp://x',
+      });
+      expect(bad.status).toBe(400);
+      const fields = (bad.body.error.details as Array<{ field: string }>).map((d) => d.field);
+      expect(fields).toEqual(
+        expect.arrayContaining(['type', 'name', 'phoneNumberId', 'accessToken', 'appSecret', 'verifyToken', 'graphBaseUrl']),
+      );
+      const dup = await post('/v1/channels', {
+        type: 'whatsapp',
+        name: 'Again',
+        phoneNumberId: PHONE_NUMBER_ID,
+        displayPhoneNumber: '+1 555 010 0123',
+        wabaId: WABA_ID,
+        accessToken: ACCESS_TOKEN,
+        appSecret: APP_SECRET,
+        verifyToken: VERIFY_TOKEN,
+      });
+      expect(dup.status).toBe(409);
+    });
+
+    it('lists, updates, moves the default and deletes; other workspaces see nothing', async () => {
+      const ws = (await api.createWorkspace('Channels')).apiKey;
+      const body = {
+        type: 'whatsapp',
+        displayPhoneNumber: '+1 555 010 0999',
+        wabaId: '42',
+        accessToken: 'token-123456',
+        appSecret: 'secret-123456',
+        verifyToken: 'verify-123456',
+      };
+      const a = (await post('/v1/channels', { ...body, name: 'A', phoneNumberId: '1001' }, ws)).body;
+      const b = (await post('/v1/channels', { ...body, name: 'B', phoneNumberId: '1002', messagingTier: 2000 }, ws)).body;
+      expect([a.isDefault, b.isDefault, b.messagingTier, a.graphBaseUrl]).toEqual([
+        true,
+        false,
+        '2000',
+        'https://graph.facebook.com/v26.0',
+      ]);
+      const patched = await api.http
+        .patch(`/v1/channels/${b.id}`)
+        .set('x-api-key', ws)
+        .send({ isDefault: true, name: 'B2', messagesPerSecond: 1000 });
+      expect(patched.body).toMatchObject({ isDefault: true, name: 'B2', messagesPerSecond: 1000 });
+      expect((await get(`/v1/channels/${a.id}`, ws)).body.isDefault).toBe(false);
+      expect((await get(`/v1/channels/${a.id}`)).status).toBe(404);
+      expect((await api.http.delete(`/v1/channels/${b.id}`).set('x-api-key', ws)).status).toBe(204);
+      const left = (await get('/v1/channels', ws)).body;
+      expect(left.map((c: { id: string; isDefault: boolean }) => [c.id, c.isDefault])).toEqual([[a.id, true]]);
+      expect((await get(`/v1/channels/${b.id}`, ws)).status).toBe(404);
+    });
+  });
+
+  describe('webhooks', () => {
+    it("answers Meta's handshake with the channel's verify token only", async () => {
+      const ok = await api.http
+        .get(`/webhooks/whatsapp/${channelId}`)
+        .query({ 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1158201444' });
+      expect([ok.status, ok.text]).toEqual([200, '1158201444']);
+      const wrong = await api.http
+        .get(`/webhooks/whatsapp/${channelId}`)
+        .query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' });
+      expect(wrong.status).toBe(403);
+      expect(
+        (await api.http.get('/webhooks/whatsapp/00000000-0000-4000-8000-000000000000').query({ 'hub.mode': 'subscribe' })).status,
+      ).toBe(404);
+    });
+
+    it('refuses a missing or wrong signature with 401 and stores nothing', async () => {
+      const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
+      const before = Number((await db.query('SELECT count(*) AS n FROM webhook_events'))[0].n);
+      const none = await api.http.post(`/webhooks/whatsapp/${channelId}`).set('Content-Type', 'application/json').send(body);
+      const wrong = await api.http
+        .post(`/webhooks/whatsapp/${channelId}`)
+        .set('Content-Type', 'application/json')
+        .set('X-Hub-Signature-256', sign(body, 'another-secret'))
+        .send(body);
+      const tampered = await api.http
+        .post(`/webhooks/whatsapp/${channelId}`)
+        .set('Content-Type', 'application/json')
+        .set('X-Hub-Signature-256', sign(body))
+        .send(body.replace('[]', '[{}]'));
+      expect([none.status, wrong.status, tampered.status]).toEqual([401, 401, 401]);
+      expect(Number((await db.query('SELECT count(*) AS n FROM webhook_events'))[0].n)).toBe(before);
+      const ok = await api.http
+        .post(`/webhooks/whatsapp/${channelId}`)
+        .set('Content-Type', 'application/json')
+        .set('X-Hub-Signature-256', sign(body))
+        .send(body);
+      expect(ok.status).toBe(200);
+    });
+  });
+
+  describe('single messages', () => {
+    it('takes a template message from 202 to read through the simulator, with every status and its time', async () => {
+      const res = await post('/v1/messages', {
+        to: { number: '+91 97399 78284', name: 'Asha' },
+        type: 'template',
+        template: { name: 'order_update', language: 'en_US', params: ['Asha', '#1042'] },
+        tags: ['Orders'],
+        requestId: 'order-1042',
+        customArgs: { orderId: 1042 },
+      });
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual({ id: expect.any(String), status: 'queued', requestId: 'order-1042' });
+      const done = await waitFor(
+        () => message(res.body.id),
+        (m) => m.status === 'read',
+      );
+      expect(done).toMatchObject({
+        status: 'read',
+        error: null,
+        providerMessageId: expect.stringMatching(/^wamid\./),
+        tags: ['orders'],
+        customArgs: { orderId: 1042 },
+      });
+      expect(done.statuses.map((s) => s.status)).toEqual(['queued', 'sending', 'accepted', 'sent', 'delivered', 'read']);
+
+      const again = await post('/v1/messages', {
+        to: { number: '+919739978284' },
+        type: 'text',
+        text: { body: 'x' },
+        requestId: 'order-1042',
+      });
+      expect([again.status, again.body.id]).toEqual([200, res.body.id]);
+      const stats = (await sim.call<{ callbackData: { duplicates: number }; accepted: { total: number } }>('GET', '/_sim/stats'))
+        .body;
+      expect(stats.callbackData.duplicates).toBe(0);
+    });
+
+    it('refuses bad messages naming the field', async () => {
+      const cases: Array<[unknown, string]> = [
+        [{ type: 'text', text: { body: 'hi' } }, 'to'],
+        [{ to: { number: '+919739978284' }, contactId: '1', type: 'text', text: { body: 'hi' } }, 'contactId'],
+        [{ to: { number: '+919739978284' }, type: 'text', text: { body: 'x'.repeat(4097) } }, 'text.body'],
+        [{ to: { number: '+919739978284' }, type: 'image', image: { link: 'ftp://x/y.png', caption: 'c' } }, 'image.link'],
+        [
+          { to: { number: '+919739978284' }, type: 'image', image: { link: 'https://x/y.png', caption: 'c'.repeat(1025) } },
+          'image.caption',
+        ],
+        [
+          {
+            to: { number: '+919739978284' },
+            type: 'text',
+            text: { body: 'hi' },
+            tags: Array.from({ length: 11 }, (_, i) => `t${i}`),
+          },
+          'tags',
+        ],
+        [{ to: { number: '+919739978284' }, type: 'fax', fax: {} }, 'type'],
+        [{ to: { number: '+919739978284' }, type: 'text', text: { body: 'hi' }, channelId: 'nope' }, 'channelId'],
+      ];
+      for (const [body, field] of cases) {
+        const res = await post('/v1/messages', body);
+        expect([field, res.status]).toEqual([field, 400]);
+        expect((res.body.error.details as Array<{ field: string }>).map((d) => d.field)).toContain(field);
+      }
+      expect((await post('/v1/messages', { to: { number: 'not-a-number' }, type: 'text', text: { body: 'hi' } })).status).toBe(
+        400,
+      );
+    });
+
+    it('applies duplicate, reordered and batched statuses once each, never moving a message back', async () => {
+      const res = await post('/v1/messages', { to: { number: '+447400123001' }, type: 'text', text: { body: 'Hello' } });
+      const accepted = await waitFor(
+        () => message(res.body.id),
+        (m) => m.status === 'read',
+      );
+      const wamid = accepted.providerMessageId!;
+      const readAt = accepted.statuses.find((s) => s.status === 'read')!.at;
+      // A late delivered, a duplicate read and an unknown message, in one signed POST.
+      const status = (s: string, ts: number, id = wamid) => ({
+        id,
+        status: s,
+        timestamp: String(ts),
+        recipient_id: '447400123001',
+      });
+      const body = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: WABA_ID,
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '15550100123', phone_number_id: PHONE_NUMBER_ID },
+                  statuses: [status('delivered', 1), status('read', 2), status('sent', 3), status('read', 4, 'wamid.unknown')],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      const ack = await api.http
+        .post(`/webhooks/whatsapp/${channelId}`)
+        .set('Content-Type', 'application/json')
+        .set('X-Hub-Signature-256', sign(body))
+        .send(body);
+      expect(ack.status).toBe(200);
+      await waitFor(
+        async () => Number((await db.query('SELECT count(*) AS n FROM webhook_events'))[0].n),
+        (n) => n === 0,
+      );
+      const after = await message(res.body.id);
+      expect(after.status).toBe('read');
+      expect(after.statuses.find((s) => s.status === 'read')!.at).toBe(readAt);
+      expect(after.statuses.filter((s) => s.status === 'read')).toHaveLength(1);
+    });
+
+    it('records failures with their code: 131026 marks the number, 131050 opts the contact out', async () => {
+      await sim.call('PUT', '/_sim/config', { statuses: { notOnWhatsApp: { numbers: ['+447400123002'] } } });
+      const res = await post('/v1/messages', { to: { number: '+447400123002' }, type: 'text', text: { body: 'Hello' } });
+      const failed = await waitFor(
+        () => message(res.body.id),
+        (m) => m.status === 'failed',
+      );
+      expect(failed.error).toMatchObject({ code: '131026', title: expect.any(String) });
+      const contact = await waitFor(
+        async () => (await get('/v1/contacts/+447400123002')).body,
+        (c) => c.notOnWhatsAppAt !== null,
+      );
+      expect(contact.notOnWhatsAppAt).not.toBeNull();
+
+      const other = await post('/v1/messages', { to: { number: '+447400123003' }, type: 'text', text: { body: 'Deal' } });
+      await waitFor(
+        () => message(other.body.id),
+        (m) => m.status === 'read',
+      );
+      const body = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: WABA_ID,
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '15550100123', phone_number_id: PHONE_NUMBER_ID },
+                  statuses: [
+                    {
+                      id: 'wamid.not-stored-yet',
+                      biz_opaque_callback_data: other.body.id,
+                      status: 'failed',
+                      timestamp: '5',
+                      recipient_id: '447400123003',
+                      errors: [
+                        {
+                          code: 131050,
+                          title:
+                            'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+                        },
+                      ],
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      });
+      await api.http
+        .post(`/webhooks/whatsapp/${channelId}`)
+        .set('Content-Type', 'application/json')
+        .set('X-Hub-Signature-256', sign(body))
+        .send(body);
+      const optedOut = await waitFor(
+        async () => (await get('/v1/contacts/+447400123003')).body,
+        (c) => c.optedOut === true,
+      );
+      expect(optedOut).toMatchObject({ optedOut: true, optOutSource: 'provider' });
+      // Matched by our id (callback data) though the provider id differs. The message was read already: it stays
+      // read (a late failure never moves it back), but the opt-out the failure reports is recorded all the same.
+      expect(await message(other.body.id)).toMatchObject({ status: 'read', error: null });
+      const refused = await post('/v1/messages', { to: { number: '+447400123003' }, type: 'text', text: { body: 'Again' } });
+      expect([refused.status, refused.body.error.code]).toEqual([409, 'contact_opted_out']);
+    });
+
+    it('stores inbound messages, links a button reply to its message, and opts out on a STOP keyword', async () => {
+      const res = await post('/v1/messages', { to: { number: '+447400123004' }, type: 'text', text: { body: 'Track?' } });
+      const m = await waitFor(
+        () => message(res.body.id),
+        (x) => x.providerMessageId !== null,
+      );
+      await sim.call('POST', '/_sim/inbound', {
+        phoneNumberId: PHONE_NUMBER_ID,
+        from: '447400123004',
+        profileName: 'Bo',
+        contextMessageId: m.providerMessageId,
+        button: { payload: 'track-1', text: 'Track order' },
+      });
+      const replied = await waitFor(
+        () => message(res.body.id),
+        (x) => x.replies.length > 0,
+      );
+      expect(replied.replies).toEqual([expect.objectContaining({ type: 'button', text: 'Track order', payload: 'track-1' })]);
+      await sim.call('POST', '/_sim/inbound', { phoneNumberId: PHONE_NUMBER_ID, from: '447400123004', text: ' stop ' });
+      const contact = await waitFor(
+        async () => (await get('/v1/contacts/+447400123004')).body,
+        (c) => c.optedOut === true,
+      );
+      expect(contact).toMatchObject({ optedOut: true, optOutSource: 'inbound' });
+    });
+
+    it('lists messages by status, tag and number, newest first, a page at a time', async () => {
+      const page = (await get('/v1/messages?tag=orders')).body;
+      expect(page.data.map((m: { requestId: string }) => m.requestId)).toEqual(['order-1042']);
+      const failed = (await get('/v1/messages?status=failed')).body.data;
+      expect(failed.every((m: { status: string }) => m.status === 'failed')).toBe(true);
+      const byNumber = (await get('/v1/messages?number=447400123004')).body.data;
+      expect(byNumber).toHaveLength(1);
+      const first = (await get('/v1/messages?limit=2')).body;
+      const second = (await get(`/v1/messages?limit=2&cursor=${first.nextCursor}`)).body;
+      expect(first.data).toHaveLength(2);
+      expect(new Set([...first.data, ...second.data].map((m: { id: string }) => m.id)).size).toBe(
+        first.data.length + second.data.length,
+      );
+      expect((await get('/v1/messages?status=lost')).status).toBe(400);
+      expect((await get('/v1/messages?cursor=bogus')).status).toBe(400);
+    });
+
+    it('shares the rate limit across three worker processes: the simulator counts no violation', async () => {
+      await sim.call('POST', '/_sim/reset', {});
+      const started = Date.now();
+      const ids: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        ids.push(
+          (
+            await post('/v1/messages', {
+              to: { number: `+4474001235${String(i).padStart(2, '0')}` },
+              type: 'text',
+              text: { body: `n${i}` },
+            })
+          ).body.id,
+        );
+      }
+      const rows = await waitFor(
+        async () =>
+          (
+            await db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1) AND provider_message_id IS NOT NULL`, [
+              ids,
+            ])
+          )[0].n as number,
+        (n) => n === 60,
+        20_000,
+      );
+      expect(rows).toBe(60);
+      const elapsed = (Date.now() - started) / 1000;
+      const stats = (
+        await sim.call<{ accepted: { total: number }; throttle: { violations: number }; callbackData: { duplicates: number } }>(
+          'GET',
+          '/_sim/stats',
+        )
+      ).body;
+      expect(stats.accepted.total).toBe(60);
+      expect(stats.throttle.violations).toBe(0);
+      expect(stats.callbackData.duplicates).toBe(0);
+      // 60 sends at 20/s take about three seconds, however many workers.
+      expect(elapsed).toBeGreaterThan(2.5);
+    }, 30_000);
+  });
+});

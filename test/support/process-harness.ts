@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { request } from 'undici';
+
+/** A built Herald process (dist/) running as a child, with the tail of its output for failure messages. */
+export interface ChildHarness {
+  readonly child: ChildProcess;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function startChild(script: string, env: Record<string, string | undefined> = {}): ChildHarness {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let tail = '';
+  const keep = (d: Buffer) => {
+    tail = (tail + d.toString('utf8')).slice(-8_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  return {
+    child,
+    output: () => tail,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      await once(child, 'exit');
+    },
+  };
+}
+
+/** A worker process on this run's database and Redis prefix. */
+export function startWorker(env: Record<string, string> = {}): ChildHarness {
+  return startChild('dist/apps/worker/src/main.js', { LOG_LEVEL: 'warn', ...env });
+}
+
+export interface SimulatorHarness extends ChildHarness {
+  readonly url: string;
+  call<T = unknown>(
+    method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
+}
+
+/** The Cloud API simulator on a free port, with statuses a few milliseconds apart unless told otherwise. */
+export async function startSimulator(config: Record<string, unknown> = {}): Promise<SimulatorHarness> {
+  const harness = startChild('dist/apps/simulator/src/main.js', {
+    SIMULATOR_PORT: '0',
+    SIMULATOR_CONFIG: JSON.stringify({
+      seed: 7,
+      statuses: {
+        latencyMs: { min: 5, max: 20 },
+        deliveredProbability: 1,
+        readProbability: 1,
+        duplicateProbability: 0,
+        reorderProbability: 0,
+      },
+      webhooks: { flushIntervalMs: 20 },
+      templates: { approvalDelayMs: 0 },
+      ...config,
+    }),
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen += d.toString('utf8');
+      const match = /"url":"(http:\/\/[^"]+)"/.exec(seen);
+      if (match) {
+        harness.child.stdout!.off('data', onData);
+        resolve(match[1]!);
+      }
+    };
+    harness.child.stdout!.on('data', onData);
+    harness.child.once('exit', (code) => reject(new Error(`the simulator exited (${code}): ${harness.output()}`)));
+  });
+  return {
+    ...harness,
+    url,
+    async call<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE', path: string, body?: unknown) {
+      const res = await request(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.body.text();
+      return { status: res.statusCode, body: (text === '' ? undefined : JSON.parse(text)) as T };
+    },
+  };
+}
+
+/** Polls `read` until `done` holds or `ms` pass; returns the last value. */
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000, every = 50): Promise<T> {
+  const until = Date.now() + ms;
+  let value = await read();
+  while (!done(value) && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, every));
+    value = await read();
+  }
+  return value;
+}
