@@ -14,6 +14,11 @@ const ROOT = process.cwd();
 const DATA_DIR = path.join(ROOT, '.data');
 const SECRETS_FILE = path.join(DATA_DIR, 'local-secrets.json');
 const DEMO_WORKSPACE_FILE = path.join(DATA_DIR, 'demo-workspace.json');
+/** The demo channel's secrets (the API never returns them; the simulator forgets them at every stop). */
+const DEMO_CHANNEL_FILE = path.join(DATA_DIR, 'demo-channel.json');
+const SIMULATOR_SCRIPT = 'dist/apps/simulator/src/main.js';
+const DEMO_NUMBER = { phoneNumberId: '100000000000001', wabaId: '200000000000001', displayPhoneNumber: '+1 555 010 0000' };
+const DEMO_TEMPLATE = { name: 'order_update', language: 'en_US', text: 'Hi {{1}}, your order {{2}} has shipped.' };
 /** This runner's pid and its children's, so a run after one that was killed outright can clean up. */
 const STATE_FILE = path.join(DATA_DIR, 'stack.json');
 const CLI = 'dist/apps/cli/src/main.js';
@@ -35,7 +40,7 @@ interface ProcessSpec {
 
 function processSpecs(workers: number): ProcessSpec[] {
   return [
-    { name: 'simulator', script: 'dist/apps/simulator/src/main.js', optional: true },
+    { name: 'simulator', script: SIMULATOR_SCRIPT, optional: true },
     { name: 'api', script: 'dist/apps/api/src/main.js' },
     ...Array.from({ length: workers }, (_, i) => ({ name: `worker-${i + 1}`, script: 'dist/apps/worker/src/main.js' })),
   ];
@@ -377,6 +382,85 @@ async function ensureDemoWorkspace(env: NodeJS.ProcessEnv, port: number): Promis
   process.stdout.write(`  curl -H "Authorization: Bearer ${workspace.apiKey}" http://localhost:${port}/v1/api-keys\n`);
 }
 
+interface DemoChannel {
+  id: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+}
+
+async function callJson(url: string, method: string, body?: unknown, apiKey?: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+}
+
+/**
+ * Local mode with the simulator: the Demo workspace gets a channel wired to it (kept across starts), the
+ * simulator learns the number, its webhook URL and an approved demo template (it keeps nothing across
+ * restarts), and the curl lines to send a template message and watch it reach `read` are printed.
+ */
+async function ensureDemoChannel(port: number, simulatorPort: number): Promise<void> {
+  if (!existsSync(DEMO_WORKSPACE_FILE)) return;
+  const workspace = JSON.parse(await readFile(DEMO_WORKSPACE_FILE, 'utf8')) as DemoWorkspace;
+  const api = `http://127.0.0.1:${port}`;
+  const simulator = `http://127.0.0.1:${simulatorPort}`;
+  let channel = existsSync(DEMO_CHANNEL_FILE) ? (JSON.parse(await readFile(DEMO_CHANNEL_FILE, 'utf8')) as DemoChannel) : undefined;
+  if (channel && (await callJson(`${api}/v1/channels/${channel.id}`, 'GET', undefined, workspace.apiKey)).status !== 200) channel = undefined;
+  if (!channel) {
+    const secrets = {
+      accessToken: `demo-${randomBytes(18).toString('base64url')}`,
+      appSecret: randomBytes(24).toString('hex'),
+      verifyToken: randomBytes(12).toString('hex'),
+    };
+    const created = await callJson(
+      `${api}/v1/channels`,
+      'POST',
+      { type: 'whatsapp', name: 'Demo (simulator)', ...DEMO_NUMBER, ...secrets, graphBaseUrl: `${simulator}/v26.0` },
+      workspace.apiKey,
+    );
+    if (created.status !== 201) throw new Error(`could not create the demo channel: ${JSON.stringify(created.body)}`);
+    channel = { id: (created.body as { id: string }).id, ...secrets };
+    await writePrivateJson(DEMO_CHANNEL_FILE, channel);
+    say(`created the Demo workspace's channel ${channel.id}, wired to the simulator`);
+  }
+  const registered = await callJson(`${simulator}/_sim/phone-numbers/${DEMO_NUMBER.phoneNumberId}`, 'PUT', {
+    wabaId: DEMO_NUMBER.wabaId,
+    displayPhoneNumber: DEMO_NUMBER.displayPhoneNumber,
+    accessToken: channel.accessToken,
+    appSecret: channel.appSecret,
+    webhookUrl: `${api}/webhooks/whatsapp/${channel.id}`,
+  });
+  if (registered.status >= 300) throw new Error(`the simulator refused the demo number: ${JSON.stringify(registered.body)}`);
+  await callJson(`${simulator}/_sim/templates`, 'PUT', {
+    wabaId: DEMO_NUMBER.wabaId,
+    name: DEMO_TEMPLATE.name,
+    language: DEMO_TEMPLATE.language,
+    category: 'UTILITY',
+    status: 'APPROVED',
+    components: [{ type: 'BODY', text: DEMO_TEMPLATE.text }],
+  });
+  const body = JSON.stringify({
+    to: { number: '+919739978284', name: 'Asha' },
+    type: 'template',
+    template: { name: DEMO_TEMPLATE.name, language: DEMO_TEMPLATE.language, params: ['Asha', '#1042'] },
+  });
+  process.stdout.write(
+    [
+      `Send a template message through the simulator, then watch it reach "read":`,
+      `  curl -s -H "Authorization: Bearer ${workspace.apiKey}" -H 'Content-Type: application/json' \\`,
+      `       -d '${body}' http://localhost:${port}/v1/messages`,
+      `  curl -s -H "Authorization: Bearer ${workspace.apiKey}" http://localhost:${port}/v1/messages/<id>`,
+      '',
+    ].join('\n'),
+  );
+}
+
 async function waitUntilReady(port: number): Promise<boolean> {
   const url = `http://127.0.0.1:${port}/health/ready`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -432,6 +516,10 @@ async function main(): Promise<void> {
   if (!(await isPortFree(port))) {
     throw new Error(`port ${port} is already in use: stop what uses it or choose another, e.g. PORT=3001 npm start`);
   }
+  const simulatorWanted = local && existsSync(path.join(ROOT, SIMULATOR_SCRIPT));
+  if (simulatorWanted && !(await isPortFree(Number(process.env.SIMULATOR_PORT ?? 4010)))) {
+    throw new Error(`the simulator's port ${process.env.SIMULATOR_PORT ?? 4010} is in use: stop what uses it or set SIMULATOR_PORT`);
+  }
   let secretsFromFile = new Set<string>();
   if (local) {
     const secrets = await applyLocalSecrets();
@@ -467,7 +555,17 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   const [postgres, redis] = services as [ServiceHandle, ServiceHandle];
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: postgres.url, REDIS_URL: redis.url, PORT: String(port) };
+  const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 4010);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: postgres.url,
+    REDIS_URL: redis.url,
+    PORT: String(port),
+    SIMULATOR_PORT: String(simulatorPort),
+    // The demo's messages go all the way to "read" unless told otherwise (the simulator's own default is 60 %).
+    SIMULATOR_DELIVERED_PROBABILITY: process.env.SIMULATOR_DELIVERED_PROBABILITY ?? '1',
+    SIMULATOR_READ_PROBABILITY: process.env.SIMULATOR_READ_PROBABILITY ?? '1',
+  };
 
   const migrations = await runOnce('migrate', CLI, ['migration', 'run'], env);
   if (stopping) return;
@@ -487,6 +585,9 @@ async function main(): Promise<void> {
   if (!(await waitUntilReady(port))) {
     if (!stopping) await shutdown(1, `the API did not answer 200 on /health/ready within ${READY_TIMEOUT_MS / 1000} s`);
     return;
+  }
+  if (simulatorWanted) {
+    await ensureDemoChannel(port, simulatorPort).catch((error: unknown) => shout(`demo channel: ${messageOf(error)}`));
   }
   printUrls(port, workers, local, secretsFromFile);
 }
