@@ -15,6 +15,27 @@ const VERIFY_TOKEN = 'test-verify-token';
 
 const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
+/** A status webhook as Meta sends it: one entry, one change, these statuses. */
+const statusWebhook = (statuses: object[]) =>
+  JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: WABA_ID,
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550100123', phone_number_id: PHONE_NUMBER_ID },
+              statuses,
+            },
+          },
+        ],
+      },
+    ],
+  });
+
 interface MessageBody {
   id: string;
   status: string;
@@ -290,24 +311,12 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
         timestamp: String(ts),
         recipient_id: '447400123001',
       });
-      const body = JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: WABA_ID,
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '15550100123', phone_number_id: PHONE_NUMBER_ID },
-                  statuses: [status('delivered', 1), status('read', 2), status('sent', 3), status('read', 4, 'wamid.unknown')],
-                },
-              },
-            ],
-          },
-        ],
-      });
+      const body = statusWebhook([
+        status('delivered', 1),
+        status('read', 2),
+        status('sent', 3),
+        status('read', 4, 'wamid.unknown'),
+      ]);
       const ack = await api.http
         .post(`/webhooks/whatsapp/${channelId}`)
         .set('Content-Type', 'application/json')
@@ -343,39 +352,22 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
         () => message(other.body.id),
         (m) => m.status === 'read',
       );
-      const body = JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: WABA_ID,
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '15550100123', phone_number_id: PHONE_NUMBER_ID },
-                  statuses: [
-                    {
-                      id: 'wamid.not-stored-yet',
-                      biz_opaque_callback_data: other.body.id,
-                      status: 'failed',
-                      timestamp: '5',
-                      recipient_id: '447400123003',
-                      errors: [
-                        {
-                          code: 131050,
-                          title:
-                            'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
-                        },
-                      ],
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      });
+      const body = statusWebhook([
+        {
+          id: 'wamid.not-stored-yet',
+          biz_opaque_callback_data: other.body.id,
+          status: 'failed',
+          timestamp: '5',
+          recipient_id: '447400123003',
+          errors: [
+            {
+              code: 131050,
+              title:
+                'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+            },
+          ],
+        },
+      ]);
       await api.http
         .post(`/webhooks/whatsapp/${channelId}`)
         .set('Content-Type', 'application/json')
