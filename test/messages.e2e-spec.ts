@@ -39,6 +39,7 @@ const statusWebhook = (statuses: object[]) =>
 interface MessageBody {
   id: string;
   status: string;
+  attempts: number;
   statuses: Array<{ status: string; at: string }>;
   error: { code: string } | null;
   providerMessageId: string | null;
@@ -410,6 +411,43 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
       );
       expect(contact).toMatchObject({ optedOut: true, optOutSource: 'inbound' });
     });
+
+    it('retries a message the provider refused with 130429 or a 5xx, holding the number, until it is accepted', async () => {
+      await sim.call('POST', '/_sim/throttle-burst', { durationMs: 1_500, phoneNumberId: PHONE_NUMBER_ID });
+      const throttled = await post('/v1/messages', { to: { number: '+447400123010' }, type: 'text', text: { body: 'Later' } });
+      const done = await waitFor(
+        () => message(throttled.body.id),
+        (m) => m.status === 'read',
+        20_000,
+      );
+      expect(done.status).toBe('read');
+      expect(done.attempts).toBeGreaterThanOrEqual(2);
+      await sim.call('PUT', '/_sim/config', { faults: { serverErrorShare: 1 } });
+      let failingId: string;
+      try {
+        failingId = (await post('/v1/messages', { to: { number: '+447400123011' }, type: 'text', text: { body: 'Retry' } })).body
+          .id;
+        const retried = await waitFor(
+          () => message(failingId),
+          (m) => m.attempts >= 2,
+          10_000,
+        );
+        expect(retried.attempts).toBeGreaterThanOrEqual(2);
+        expect(['queued', 'sending']).toContain(retried.status);
+        expect(retried.error?.code).toMatch(/^(131000|2)$/);
+      } finally {
+        await sim.call('PUT', '/_sim/config', { faults: { serverErrorShare: 0 } });
+      }
+      expect(
+        (
+          await waitFor(
+            () => message(failingId),
+            (m) => m.status === 'read',
+            20_000,
+          )
+        ).status,
+      ).toBe('read');
+    }, 60_000);
 
     it('lists messages by status, tag and number, newest first, a page at a time', async () => {
       const page = (await get('/v1/messages?tag=orders')).body;
