@@ -70,9 +70,11 @@ describe('worker shutdown', () => {
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     expect(child.exitCode).toBeNull(); // still waiting for the job
+    // Listen before letting go: the worker may finish and exit before the release's answer is read.
+    const exited = once(child, 'exit');
     await lock.release();
 
-    const [code] = (await once(child, 'exit')) as [number];
+    const [code] = (await exited) as [number];
     expect(code).toBe(0);
     expect(await queue.getJobState(job.id!)).toBe('completed');
     expect((await queue.getJob(job.id!))!.returnvalue).toEqual({ deleted: 1 });
