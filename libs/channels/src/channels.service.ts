@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { HeraldError } from '@herald/common';
+import { HeraldError, isUuid } from '@herald/common';
 import { SecretsConfig } from '@herald/config';
 import { ChannelRepository, type ChannelFields, type ChannelRow } from './channel.repository';
 import {
@@ -13,7 +13,6 @@ import {
 } from './channel.types';
 import { openSecret, sealSecret } from './secret-box.util';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How long a worker or the webhook route reuses a channel it read (and its opened secrets). */
 const CACHE_MS = 5_000;
 
@@ -82,7 +81,7 @@ export class ChannelsService {
   /** Changes settings or secrets. A paused channel is active again once its token or account settings change. */
   async update(workspaceId: string, id: string, input: UpdateChannel): Promise<ChannelView> {
     await this.channels.transaction(async (manager) => {
-      const row = UUID.test(id) ? await this.channels.find(workspaceId, id, manager) : undefined;
+      const row = isUuid(id) ? await this.channels.find(workspaceId, id, manager) : undefined;
       if (!row) throw notFound(id);
       if (input.phoneNumberId !== undefined && input.phoneNumberId !== row.phone_number_id) {
         const other = await this.channels.findByPhoneNumberId(workspaceId, input.phoneNumberId, manager);
@@ -115,7 +114,7 @@ export class ChannelsService {
   }
 
   async remove(workspaceId: string, id: string): Promise<void> {
-    const removed = UUID.test(id) && (await this.channels.transaction((manager) => this.channels.softDelete(workspaceId, id, manager)));
+    const removed = isUuid(id) && (await this.channels.transaction((manager) => this.channels.softDelete(workspaceId, id, manager)));
     if (!removed) throw notFound(id);
     this.cache.delete(id);
   }
@@ -135,7 +134,7 @@ export class ChannelsService {
   async forSending(id: string): Promise<SendingChannel | undefined> {
     const hit = this.cache.get(id);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.channel;
-    const row = UUID.test(id) ? await this.channels.findById(id) : undefined;
+    const row = isUuid(id) ? await this.channels.findById(id) : undefined;
     if (!row) {
       this.cache.delete(id);
       return undefined;
@@ -164,7 +163,7 @@ export class ChannelsService {
   }
 
   private async row(workspaceId: string, id: string): Promise<ChannelRow> {
-    const row = UUID.test(id) ? await this.channels.find(workspaceId, id) : undefined;
+    const row = isUuid(id) ? await this.channels.find(workspaceId, id) : undefined;
     if (!row) throw notFound(id);
     return row;
   }

@@ -1,2 +1,3 @@
 export * from './herald.error';
 export * from './clock.service';
+export * from './uuid.util';

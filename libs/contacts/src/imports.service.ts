@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
-import { HeraldError } from '@herald/common';
+import { HeraldError, isUuid } from '@herald/common';
 import { AudienceRepository } from './audience.repository';
 import { ALL_AUDIENCE_ID, AUDIENCE_ID } from './audience.types';
 import { timezoneOf } from './contact-entries.util';
@@ -131,7 +131,7 @@ export class ImportsService {
   }
 
   async get(workspaceId: string, id: string): Promise<ImportView> {
-    const found = /^[0-9a-f-]{36}$/i.test(id) ? await this.imports.find(workspaceId, id) : undefined;
+    const found = isUuid(id) ? await this.imports.find(workspaceId, id) : undefined;
     if (!found) throw new HeraldError('not_found', 'import_not_found', `No import with id "${id}" exists in this workspace.`);
     return this.view(found);
   }

@@ -1,5 +1,5 @@
 import { OUTBOUND_MESSAGE_TYPES, validateOutboundMessage } from '@herald/channels';
-import { HeraldError } from '@herald/common';
+import { HeraldError, isUuid } from '@herald/common';
 import { MAX_CUSTOM_ARGS_BYTES, MAX_REQUEST_ID_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, type SendMessageInput } from './message.types';
 
 type Issue = {
@@ -7,7 +7,6 @@ type Issue = {
   issue: string;
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TAG = /^[a-z0-9][a-z0-9_.:-]*$/;
 const ENVELOPE = new Set(['to', 'contactId', 'channelId', 'type', 'tags', 'requestId', 'customArgs', 'replyTo']);
 
@@ -42,7 +41,7 @@ export function parseSendMessage(body: unknown): SendMessageInput {
 
   let channelId: string | undefined;
   if (body['channelId'] !== undefined) {
-    if (typeof body['channelId'] !== 'string' || !UUID.test(body['channelId'])) issues.push({ field: 'channelId', issue: 'must be a channel id' });
+    if (!isUuid(body['channelId'])) issues.push({ field: 'channelId', issue: 'must be a channel id' });
     else channelId = body['channelId'];
   }
 

@@ -26,7 +26,7 @@ export class MessageRecovery {
   async requeueMessages(unconfirmedAfterSeconds: number): Promise<{ requeued: number }> {
     const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds);
     const stamp = Date.now();
-    for (const messageId of ids) await this.queue.add(JobName.SendMessage, { messageId }, { jobId: `${messageId}:${stamp}` });
+    await this.queue.addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: `${messageId}:${stamp}` })));
     if (ids.length > 0) this.logger.warn(`handed ${ids.length} messages to workers again`);
     return { requeued: ids.length };
   }
@@ -34,7 +34,7 @@ export class MessageRecovery {
   async requeueWebhooks(): Promise<{ requeued: number }> {
     const ids = await this.events.waiting(WEBHOOK_GRACE_SECONDS);
     const stamp = Date.now();
-    for (const eventId of ids) await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: `webhook-${eventId}:${stamp}` });
+    await this.queue.addBulk(JobName.ApplyWebhooks, ids.map((eventId) => ({ data: { eventId }, jobId: `webhook-${eventId}:${stamp}` })));
     if (ids.length > 0) this.logger.warn(`handed ${ids.length} webhook events to workers again`);
     return { requeued: ids.length };
   }

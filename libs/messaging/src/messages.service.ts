@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService } from '@herald/channels';
-import { HeraldError } from '@herald/common';
+import { HeraldError, isUuid } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
 import { JobName, JobQueue } from '@herald/queues';
 import { MessageRepository, toMessageView } from './message.repository';
@@ -8,7 +8,6 @@ import { isMessageStatus } from './message-status.util';
 import { parseSendMessage } from './message-input.util';
 import type { MessageAccepted, MessageFilter, MessagePage, MessageView } from './message.types';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function invalid(field: string, issue: string): HeraldError {
   return new HeraldError('invalid', 'validation_failed', `${field} ${issue}.`, [{ field, issue }]);
@@ -21,8 +20,8 @@ export function encodeMessageCursor(row: { created_at: Date; id: string }): stri
 export function decodeMessageCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
   if (cursor === undefined || cursor === '') return undefined;
   const decoded = /^[A-Za-z0-9_-]{1,120}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const match = /^m:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|([0-9a-f-]{36})$/.exec(decoded);
-  if (!match || !UUID.test(match[2]!)) {
+  const match = /^m:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(.{36})$/.exec(decoded);
+  if (!match || !isUuid(match[2])) {
     throw new HeraldError('invalid', 'invalid_cursor', 'The cursor is not one this API returned; start again without it.', [
       { field: 'cursor', issue: 'is not a valid cursor' },
     ]);
@@ -77,7 +76,7 @@ export class MessagesService {
   }
 
   async get(workspaceId: string, id: string): Promise<MessageView> {
-    const row = UUID.test(id) ? await this.messages.find(workspaceId, id) : undefined;
+    const row = isUuid(id) ? await this.messages.find(workspaceId, id) : undefined;
     if (!row) throw new HeraldError('not_found', 'message_not_found', `No message with id "${id}" exists in this workspace.`);
     return toMessageView(row, await this.messages.replies(row.id));
   }

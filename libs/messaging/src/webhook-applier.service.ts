@@ -80,7 +80,11 @@ export class WebhookApplier {
   ) {
     if (inbound.length === 0) return [];
     const byWorkspace = new Map<string, ProviderInbound[]>();
-    for (const { channel, message } of inbound) byWorkspace.set(channel.workspaceId, [...(byWorkspace.get(channel.workspaceId) ?? []), message]);
+    for (const { channel, message } of inbound) {
+      const list = byWorkspace.get(channel.workspaceId);
+      if (list) list.push(message);
+      else byWorkspace.set(channel.workspaceId, [message]);
+    }
     const ids = new Map<string, Map<string, string>>();
     for (const [workspaceId, messages] of byWorkspace) {
       ids.set(workspaceId, await this.contacts.ensureNumbers(workspaceId, messages.map((m) => ({ number: m.from, name: m.profileName ?? null }))));

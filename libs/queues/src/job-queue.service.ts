@@ -40,6 +40,13 @@ export class JobQueue implements OnModuleInit {
     return this.queue(QUEUE_OF_JOB[name]).add(name, data, { ...this.defaultsFor(name), ...options });
   }
 
+  /** Many jobs of one name in one round trip (e.g. work rebuilt from Postgres after Redis lost it). */
+  addBulk<J extends JobName>(name: J, jobs: ReadonlyArray<{ data: JobPayloads[J]; jobId: string }>): Promise<unknown> {
+    if (jobs.length === 0) return Promise.resolve([]);
+    const defaults = this.defaultsFor(name);
+    return this.queue(QUEUE_OF_JOB[name]).addBulk(jobs.map((j) => ({ name, data: j.data, opts: { ...defaults, jobId: j.jobId } })));
+  }
+
   /** Per-job settings from configuration: sends retry transient failures with exponential backoff. */
   private defaultsFor(name: JobName): JobsOptions {
     if (name === JobName.SendMessage) return { attempts: this.config.sendMaxAttempts, backoff: { type: 'exponential', delay: 1_000 } };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Clock, HeraldError } from '@herald/common';
+import { Clock, HeraldError, isUuid } from '@herald/common';
 import { ApiKeyRepository, type AuthenticatedKey } from './api-key.repository';
 import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key.util';
 
@@ -76,7 +76,7 @@ export class WorkspacesService {
 
   /** Refuses a workspace id that does not exist (for operator commands that take one). */
   async assertExists(workspaceId: string): Promise<void> {
-    if (!/^[0-9a-f-]{36}$/i.test(workspaceId) || !(await this.keys.workspaceExists(workspaceId))) {
+    if (!isUuid(workspaceId) || !(await this.keys.workspaceExists(workspaceId))) {
       throw HeraldError.notFound('workspace', workspaceId);
     }
   }
