@@ -9,6 +9,7 @@ import { QueuesModule } from '@herald/queues';
 import { ContactsModule } from '@herald/contacts';
 import { ChannelsModule } from '@herald/channels';
 import { MessagingModule } from '@herald/messaging';
+import { CampaignsModule } from '@herald/campaigns';
 import { ENTITIES } from '@herald/schema';
 import { WorkspacesModule } from '@herald/workspaces';
 import { AccessGuard } from './http/access.guard';
@@ -25,6 +26,8 @@ import { WorkspacesController } from './workspaces/workspaces.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { MessagesController } from './messages/messages.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { CampaignsController } from './campaigns/campaigns.controller';
+import { SettingsController } from './campaigns/settings.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -63,6 +66,7 @@ export class ApiModule {
         ContactsModule,
         ChannelsModule,
         MessagingModule,
+        CampaignsModule,
         HealthModule,
         MetricsModule,
       ],
@@ -76,6 +80,8 @@ export class ApiModule {
         ChannelsController,
         MessagesController,
         WebhooksController,
+        CampaignsController,
+        SettingsController,
       ],
       providers: [
         // Guards run in this order: who is calling, then what they sent.

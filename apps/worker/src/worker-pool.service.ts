@@ -3,6 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { QUEUE_CONCURRENCY, type QueueName } from '@herald/queues';
+import { ChunkSender } from '@herald/campaigns';
 
 export type DrainOutcome = 'drained' | 'grace_expired';
 
@@ -16,6 +17,7 @@ export class WorkerPool {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly logger: PinoLogger,
+    private readonly chunks: ChunkSender,
   ) {
     logger.setContext(WorkerPool.name);
   }
@@ -39,6 +41,8 @@ export class WorkerPool {
     const workers = this.hosts().map((host) => host.worker);
     const active = workers.reduce((n, w) => n + ((w as unknown as { running?: number }).running ?? 0), 0);
     this.logger.info({ workers: workers.length, graceMs }, 'stopping: taking no new jobs, letting active ones finish');
+    // Campaign chunks can take minutes: they finish the batch in hand and go back to the queue for another worker.
+    this.chunks.stop();
     const closed = Promise.all(workers.map((w) => w.close())).then((): DrainOutcome => 'drained');
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<DrainOutcome>((resolve) => {

@@ -8,6 +8,8 @@ import { ENTITIES } from '@herald/schema';
 import { WorkspacesModule } from '@herald/workspaces';
 import { ContactsModule } from '@herald/contacts';
 import { SendingModule } from '@herald/messaging';
+import { CampaignsWorkerModule } from '@herald/campaigns';
+import { CampaignsProcessor } from './campaigns/campaigns.processor';
 import { MessagesProcessor } from './messages/messages.processor';
 import { WebhooksProcessor } from './messages/webhooks.processor';
 import { ImportsProcessor } from './imports/imports.processor';
@@ -30,8 +32,9 @@ export class WorkerModule {
         WorkspacesModule,
         ContactsModule,
         SendingModule,
+        CampaignsWorkerModule,
       ],
-      providers: [MaintenanceProcessor, MaintenanceSchedule, ImportsProcessor, ImportRecovery, MessagesProcessor, WebhooksProcessor, WorkerPool],
+      providers: [MaintenanceProcessor, MaintenanceSchedule, ImportsProcessor, ImportRecovery, MessagesProcessor, WebhooksProcessor, CampaignsProcessor, WorkerPool],
     };
   }
 }

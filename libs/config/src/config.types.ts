@@ -48,4 +48,6 @@ export abstract class WorkerConfig extends CoreConfig {
   abstract readonly providerTimeoutMs: number;
   abstract readonly providerConnections: number;
   abstract readonly sendUnconfirmedAfterSeconds: number;
+  abstract readonly campaignChunkSize: number;
+  abstract readonly campaignReconcileIntervalMs: number;
 }

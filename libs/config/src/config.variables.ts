@@ -40,6 +40,8 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'PROVIDER_CONNECTIONS', roles: ['worker'], default: '64', description: 'Keep-alive connections each worker process opens per provider origin.' },
   { name: 'SEND_MAX_ATTEMPTS', roles: ALL, default: '8', description: 'Tries of one message on transient failures (exponential backoff from 1 s) before it is marked failed.' },
   { name: 'SEND_UNCONFIRMED_AFTER_SECONDS', roles: ['worker'], default: '120', description: 'A message left "sending" by a crashed worker, with no provider status since, is sent again after this long.' },
+  { name: 'CAMPAIGN_CHUNK_SIZE', roles: ['worker'], default: '1000', description: 'Recipients per chunk job of a campaign run (Redis holds one job per chunk, never one per recipient).' },
+  { name: 'CAMPAIGN_RECONCILE_INTERVAL_MS', roles: ['worker'], default: '10000', description: 'How often campaign work is rebuilt from Postgres: lost jobs, in-doubt sends, template states, finished runs.' },
   { name: 'REVOKED_API_KEY_RETENTION_DAYS', roles: ['worker'], default: '90', description: 'Revoked API keys are deleted this many days after revocation.' },
 ];
 

@@ -7,6 +7,8 @@ export * from './webhook-intake.service';
 export * from './webhook-applier.service';
 export * from './message-recovery.service';
 export * from './messaging.module';
+export * from './provider-policy.service';
+export { SendRateLimiter, RATE_SAFETY } from './send-rate.limiter';
 
 import { InboundMessage } from './inbound-message.entity';
 import { Message } from './message.entity';

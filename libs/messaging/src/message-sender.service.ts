@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChannelsService, type ChannelProvider, type OutboundMessage, type ProviderError, type WhatsAppCredentials } from '@herald/channels';
-import { ContactsService } from '@herald/contacts';
-import type { MessageError } from './message.entity';
+import { Inject, Injectable } from '@nestjs/common';
+import { ChannelsService, type ChannelProvider, type OutboundMessage, type WhatsAppCredentials } from '@herald/channels';
 import { MessageRepository } from './message.repository';
 import { SendRateLimiter } from './send-rate.limiter';
+import { ProviderPolicy, THROTTLE_PAUSE_MS, maybeSent, toMessageError } from './provider-policy.service';
 
 export const CHANNEL_PROVIDER = Symbol('CHANNEL_PROVIDER');
 
@@ -20,16 +19,6 @@ export class RetryLaterError extends Error {
 
 export type SendResult = 'accepted' | 'failed' | 'skipped' | 'unconfirmed';
 
-/** Transport failures where the request certainly never reached the provider: safe to send again at once. */
-const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT|EHOSTUNREACH|ENETUNREACH)\b/;
-
-/** How long a number is held after the provider said it is over its throughput (unless it said how long). */
-const THROTTLE_PAUSE_MS = 1_000;
-
-export function toMessageError(e: ProviderError): MessageError {
-  return { code: e.code, title: e.title, details: e.details, category: e.category, ...(e.docsUrl ? { docsUrl: e.docsUrl } : {}) };
-}
-
 /**
  * The send path single messages and campaigns share: claim the message in Postgres (queued → sending), wait
  * for the sender's shared rate-limit slot, call the provider, record the outcome. Errors follow the
@@ -38,12 +27,10 @@ export function toMessageError(e: ProviderError): MessageError {
  */
 @Injectable()
 export class MessageSender {
-  private readonly logger = new Logger(MessageSender.name);
-
   constructor(
     private readonly messages: MessageRepository,
     private readonly channels: ChannelsService,
-    private readonly contacts: ContactsService,
+    private readonly policy: ProviderPolicy,
     private readonly limiter: SendRateLimiter,
     @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
   ) {}
@@ -87,11 +74,10 @@ export class MessageSender {
     }
     const error = outcome.error;
     const recorded = toMessageError(error);
-    await this.applyPolicy(error, channel.id, claimed.contact_id);
+    await this.policy.apply(error, channel.id, [claimed.contact_id]);
     if (error.retriable) {
       if (error.category === 'throttled') await this.limiter.pause(channel.phoneNumberId, error.retryAfterMs ?? THROTTLE_PAUSE_MS);
-      const maybeSent = (error.code === 'timeout' || error.code === 'network_error') && !NEVER_SENT.test(error.details);
-      if (maybeSent) {
+      if (maybeSent(error)) {
         // The provider may have taken it: its status webhook (matched by our id) will say so. If none comes,
         // the maintenance sweep sends it again after SEND_UNCONFIRMED_AFTER_SECONDS. Never resend blindly.
         await this.messages.noteUnconfirmed(messageId, recorded);
@@ -104,34 +90,5 @@ export class MessageSender {
     }
     await this.messages.markFailed(messageId, recorded);
     return 'failed';
-  }
-
-  /** What a permanent error means beyond this message (PROVIDER-FACTS policy table). */
-  private async applyPolicy(error: ProviderError, channelId: string, contactId: string): Promise<void> {
-    switch (error.category) {
-      case 'not_on_whatsapp':
-        await this.contacts.markNotOnWhatsApp([contactId]);
-        return;
-      case 'marketing_opt_out':
-        await this.contacts.optOutIds([contactId], 'provider');
-        return;
-      case 'auth_expired':
-      case 'channel_blocked':
-      case 'spam_limited':
-        this.logger.warn(`pausing channel ${channelId}: ${error.code} ${error.title}`);
-        await this.channels.pause(channelId, `${error.code} ${error.title}: ${error.details}`);
-        return;
-      case 'throttled':
-      case 'pair_rate_limited':
-      case 'throughput_upgrade':
-      case 'api_rate_limited':
-      case 'transient':
-      case 'outside_service_window':
-      case 'marketing_cap':
-      case 'invalid_request':
-      case 'template_problem':
-      case 'unknown':
-        return;
-    }
   }
 }

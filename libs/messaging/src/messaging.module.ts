@@ -3,6 +3,7 @@ import { ChannelsModule, WhatsAppCloudAdapter } from '@herald/channels';
 import { WorkerConfig } from '@herald/config';
 import { ContactsModule } from '@herald/contacts';
 import { MessageRecovery } from './message-recovery.service';
+import { ProviderPolicy } from './provider-policy.service';
 import { MessageRepository } from './message.repository';
 import { CHANNEL_PROVIDER, MessageSender } from './message-sender.service';
 import { MessagesService } from './messages.service';
@@ -26,6 +27,7 @@ export class MessagingModule {}
     MessageRepository,
     WebhookRepository,
     MessageSender,
+    ProviderPolicy,
     WebhookApplier,
     MessageRecovery,
     SendRateLimiter,
@@ -36,6 +38,6 @@ export class MessagingModule {}
         new WhatsAppCloudAdapter({ connections: config.providerConnections, requestTimeoutMs: config.providerTimeoutMs }),
     },
   ],
-  exports: [MessageSender, WebhookApplier, MessageRecovery, CHANNEL_PROVIDER],
+  exports: [MessageSender, WebhookApplier, MessageRecovery, CHANNEL_PROVIDER, ProviderPolicy, SendRateLimiter],
 })
 export class SendingModule {}

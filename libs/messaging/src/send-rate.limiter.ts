@@ -17,8 +17,10 @@ const MAX_LATE_RETRIES = 20;
  * GCRA (generic cell rate algorithm) over one Redis key per sender: each call reserves the next free slot
  * at or after now and returns how long to wait for it. Redis' own clock decides, so workers on machines
  * whose clocks disagree still share one schedule. KEYS[1] = next free slot (ms), KEYS[2] = paused-until (ms).
- * ARGV[1] = slot spacing in ms (fractional), ARGV[2] = the most a caller may be scheduled ahead (ms).
- * Returns the wait in ms, or -1 when the schedule is already further ahead than ARGV[2] (nothing reserved).
+ * ARGV[1] = slot spacing in ms (fractional), ARGV[2] = the most a caller may be scheduled ahead (ms),
+ * ARGV[3] = how many consecutive slots to reserve.
+ * Returns the wait in ms for the first slot, or -1 when the schedule is already further ahead than ARGV[2]
+ * (nothing reserved).
  */
 const RESERVE = `
 local t = redis.call('TIME')
@@ -29,7 +31,8 @@ local nextSlot = tonumber(redis.call('GET', KEYS[1]) or '0')
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 local slot = math.max(nextSlot, now, paused)
 if slot - now > horizon then return -1 end
-redis.call('SET', KEYS[1], tostring(slot + spacing), 'PX', math.ceil(slot - now + spacing + 60000))
+local count = tonumber(ARGV[3] or '1')
+redis.call('SET', KEYS[1], tostring(slot + spacing * count), 'PX', math.ceil(slot - now + spacing * count + 60000))
 return math.ceil(slot - now)
 `;
 
@@ -44,7 +47,7 @@ return untilMs - now
 `;
 
 type Scripted = Redis & {
-  heraldReserve(slotKey: string, pauseKey: string, spacingMs: string, horizonMs: string): Promise<number>;
+  heraldReserve(slotKey: string, pauseKey: string, spacingMs: string, horizonMs: string, count: string): Promise<number>;
   heraldPause(pauseKey: string, ms: string): Promise<number>;
 };
 
@@ -73,7 +76,7 @@ export class SendRateLimiter implements OnModuleDestroy {
     const spacing = (1000 / (perSecond * RATE_SAFETY)).toFixed(4);
     for (let attempt = 1; ; attempt += 1) {
       const asked = Date.now();
-      const wait = await this.redis.heraldReserve(this.slotKey(sender), this.pauseKey(sender), spacing, String(horizonMs));
+      const wait = await this.redis.heraldReserve(this.slotKey(sender), this.pauseKey(sender), spacing, String(horizonMs), '1');
       if (wait < 0) return false;
       // The slot is `wait` after Redis ran the script, which was no earlier than `asked`: measuring lateness from
       // there counts a slow answer as lateness too, never the other way round.
@@ -85,6 +88,34 @@ export class SendRateLimiter implements OnModuleDestroy {
       if (Date.now() - due <= LATE_MS || attempt >= MAX_LATE_RETRIES) return true;
     }
   }
+
+  /**
+   * Reserves `count` consecutive slots of `sender` in one round trip (campaign chunks send in small batches).
+   * Returns when the first slot is due (a `Date.now()` time) and the spacing; slot i is due at
+   * `firstAt + i × spacingMs`. A send that would leave more than `lateMs` after its slot must not go on that
+   * slot (see `acquire`): the caller reserves again for what is left. Null when booked beyond `horizonMs`.
+   */
+  async reserve(
+    sender: string,
+    perSecond: number,
+    count: number,
+    horizonMs = 10_000,
+  ): Promise<{ firstAt: number; spacingMs: number } | null> {
+    const spacingMs = 1000 / (perSecond * RATE_SAFETY);
+    const asked = Date.now();
+    const wait = await this.redis.heraldReserve(
+      this.slotKey(sender),
+      this.pauseKey(sender),
+      spacingMs.toFixed(4),
+      String(horizonMs),
+      String(count),
+    );
+    if (wait < 0) return null;
+    return { firstAt: asked + wait, spacingMs };
+  }
+
+  /** How late after its slot a send may still go on it. */
+  static readonly LATE_MS = LATE_MS;
 
   /** Holds every send of `sender` for `ms` (after the provider said it is over its throughput). */
   async pause(sender: string, ms: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService, parseWebhook, type InboundMessage as ProviderInbound, type SendingChannel } from '@herald/channels';
 import { ContactsService } from '@herald/contacts';
-import { toMessageError } from './message-sender.service';
+import { toMessageError } from './provider-policy.service';
 import { WebhookRepository, type InboundRow, type StatusRow } from './webhook.repository';
 
 /** Stored events applied together in one transaction. */
@@ -37,6 +37,7 @@ export class WebhookApplier {
       const claimed = await this.events.claim(manager, eventId, WEBHOOK_BATCH_EVENTS);
       const statuses: StatusRow[] = [];
       const inbound: Array<{ channel: SendingChannel; message: ProviderInbound }> = [];
+      const templates: Array<{ workspaceId: string; templateId: string; status: string; reason: string | null }> = [];
       for (const event of claimed) {
         const channel = await this.channels.forSending(event.channel_id);
         if (!channel) continue; // deleted since: nothing to apply it to
@@ -56,9 +57,15 @@ export class WebhookApplier {
           });
         }
         for (const m of parsed.inbound) if (m.phoneNumberId === channel.phoneNumberId) inbound.push({ channel, message: m });
+        for (const t of parsed.templateStatusUpdates) {
+          if (t.wabaId !== channel.wabaId) continue;
+          templates.push({ workspaceId: channel.workspaceId, templateId: t.templateId, status: t.status, reason: t.reason && t.reason !== 'NONE' ? t.reason : null });
+        }
       }
       const applied = await this.events.applyStatuses(manager, statuses);
       const stored = await this.storeInbound(manager, inbound);
+      // Campaign templates' review decisions; runs waiting for one are moved by the campaign reconciler.
+      await this.events.applyTemplateStatuses(manager, templates);
       return { claimed: claimed.length, statuses: statuses.length, applied, stored };
     });
 
@@ -104,6 +111,8 @@ export class WebhookApplier {
         receivedAt: m.timestamp,
       };
     });
-    return this.events.insertInbound(manager, rows);
+    const stored = await this.events.insertInbound(manager, rows);
+    await this.events.applyReplies(manager, rows);
+    return stored;
   }
 }

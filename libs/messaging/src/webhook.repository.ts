@@ -35,6 +35,63 @@ export interface AppliedStatuses {
 
 const STATUS_ARRAY = `ARRAY[${MESSAGE_STATUSES.map((s) => `'${s}'`).join(',')}]::text[]`;
 
+/** A table of things Herald sent, and how a status names one of its rows through our callback data. */
+interface SentTable {
+  readonly table: string;
+  /** SQL: the row id from `s.callback`, or NULL when the callback data is not of this table. */
+  readonly idFromCallback: string;
+}
+const MESSAGES: SentTable = {
+  table: 'messages',
+  idFromCallback: `CASE WHEN s.callback ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN s.callback::uuid END`,
+};
+const RECIPIENTS: SentTable = {
+  table: 'campaign_recipients',
+  idFromCallback: `CASE WHEN s.callback ~ '^r:[0-9]{1,18}$' THEN substring(s.callback from 3)::bigint END`,
+};
+
+/** One set-based, monotonic status update of `t` from unnested statuses ($1..$6). */
+function statusUpdateSql(t: SentTable): string {
+  return `WITH s AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
+           AS s(workspace_id, wamid, callback, status, at, error)),
+       matched AS (
+         SELECT s.*, COALESCE(
+                  (SELECT m.id FROM ${t.table} m WHERE m.provider_message_id = s.wamid AND m.workspace_id = s.workspace_id),
+                  (SELECT m.id FROM ${t.table} m WHERE m.id = ${t.idFromCallback} AND m.workspace_id = s.workspace_id)) AS row_id
+           FROM s),
+       agg AS (
+         SELECT row_id, min(wamid) AS wamid,
+                min(at) FILTER (WHERE status = 'sent') AS sent_at,
+                min(at) FILTER (WHERE status = 'delivered') AS delivered_at,
+                min(at) FILTER (WHERE status = 'read') AS read_at,
+                min(at) FILTER (WHERE status = 'failed') AS failed_at,
+                (array_agg(error ORDER BY at DESC) FILTER (WHERE status = 'failed'))[1] AS error,
+                max(${rankSql('status')}) AS top
+           FROM matched WHERE row_id IS NOT NULL GROUP BY row_id),
+       next AS (
+         SELECT agg.*, m.status AS old_status,
+                CASE WHEN agg.top > ${rankSql('m.status')} THEN (${STATUS_ARRAY})[agg.top] ELSE m.status END AS new_status
+           FROM agg JOIN ${t.table} m ON m.id = agg.row_id
+          WHERE ${rankSql('m.status')} IS NOT NULL
+          ORDER BY agg.row_id FOR UPDATE OF m),
+       updated AS (
+         UPDATE ${t.table} m SET
+                provider_message_id = COALESCE(m.provider_message_id, next.wamid),
+                -- A status webhook means the provider took it, even when our worker died before recording that.
+                accepted_at = COALESCE(m.accepted_at, LEAST(next.sent_at, next.delivered_at, next.read_at, next.failed_at)),
+                sent_at = COALESCE(m.sent_at, next.sent_at),
+                delivered_at = COALESCE(m.delivered_at, next.delivered_at),
+                read_at = COALESCE(m.read_at, next.read_at),
+                failed_at = COALESCE(m.failed_at, next.failed_at),
+                error = CASE WHEN next.new_status = 'failed' AND next.error IS NOT NULL THEN next.error ELSE m.error END,
+                status = next.new_status,
+                updated_at = now()
+           FROM next WHERE m.id = next.row_id
+         RETURNING m.contact_id, next.error->>'code' AS code, next.old_status IS DISTINCT FROM next.new_status AS changed)
+       SELECT * FROM updated`;
+}
+
 /** Stored webhook events and their set-based application to messages. */
 @Injectable()
 export class WebhookRepository {
@@ -79,63 +136,75 @@ export class WebhookRepository {
   }
 
   /**
-   * Applies statuses in one statement. Each message is matched by the provider's id, else by our own id
-   * echoed as callback data; its status only moves forward, each step keeps its first time, and a failure
-   * is recorded only when the message ends failed. Duplicates and reordering change nothing.
+   * Applies statuses to what Herald sent: single messages and campaign recipients, one statement each. Each
+   * is matched by the provider's id, else by our own id echoed as callback data (a message's uuid, or
+   * `r:<recipient id>`); its status only moves forward, each step keeps its first time, and a failure is
+   * recorded only when it ends failed. Duplicates and reordering change nothing.
    */
   async applyStatuses(manager: EntityManager, rows: StatusRow[]): Promise<AppliedStatuses> {
     if (rows.length === 0) return { matched: 0, updated: 0, failed: [] };
-    const result: Array<{ id: string; contact_id: string; status: string; code: string | null; changed: boolean }> = await manager.query(
-      `WITH s AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
-           AS s(workspace_id, wamid, callback, status, at, error)),
-       matched AS (
-         SELECT s.*, COALESCE(
-                  (SELECT m.id FROM messages m WHERE m.provider_message_id = s.wamid AND m.workspace_id = s.workspace_id),
-                  (SELECT m.id FROM messages m
-                    WHERE s.callback ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-                      AND m.id = s.callback::uuid AND m.workspace_id = s.workspace_id)) AS message_id
-           FROM s),
-       agg AS (
-         SELECT message_id, min(wamid) AS wamid,
-                min(at) FILTER (WHERE status = 'sent') AS sent_at,
-                min(at) FILTER (WHERE status = 'delivered') AS delivered_at,
-                min(at) FILTER (WHERE status = 'read') AS read_at,
-                min(at) FILTER (WHERE status = 'failed') AS failed_at,
-                (array_agg(error ORDER BY at DESC) FILTER (WHERE status = 'failed'))[1] AS error,
-                max(${rankSql('status')}) AS top
-           FROM matched WHERE message_id IS NOT NULL GROUP BY message_id),
-       next AS (
-         SELECT agg.*, m.status AS old_status,
-                CASE WHEN agg.top > ${rankSql('m.status')} THEN (${STATUS_ARRAY})[agg.top] ELSE m.status END AS new_status
-           FROM agg JOIN messages m ON m.id = agg.message_id ORDER BY agg.message_id FOR UPDATE OF m),
-       updated AS (
-         UPDATE messages m SET
-                provider_message_id = COALESCE(m.provider_message_id, next.wamid),
-                sent_at = COALESCE(m.sent_at, next.sent_at),
-                delivered_at = COALESCE(m.delivered_at, next.delivered_at),
-                read_at = COALESCE(m.read_at, next.read_at),
-                failed_at = COALESCE(m.failed_at, next.failed_at),
-                error = CASE WHEN next.new_status = 'failed' AND next.error IS NOT NULL THEN next.error ELSE m.error END,
-                status = next.new_status,
-                updated_at = now()
-           FROM next WHERE m.id = next.message_id
-         RETURNING m.id, m.contact_id, m.status, next.error->>'code' AS code, next.old_status IS DISTINCT FROM next.new_status AS changed)
-       SELECT * FROM updated`,
-      [
-        rows.map((r) => r.workspaceId),
-        rows.map((r) => r.providerMessageId),
-        rows.map((r) => r.callbackData),
-        rows.map((r) => r.status),
-        rows.map((r) => r.at),
-        rows.map((r) => (r.error === null ? null : JSON.stringify(r.error))),
-      ],
-    );
+    const params = [
+      rows.map((r) => r.workspaceId),
+      rows.map((r) => r.providerMessageId),
+      rows.map((r) => r.callbackData),
+      rows.map((r) => r.status),
+      rows.map((r) => r.at),
+      rows.map((r) => (r.error === null ? null : JSON.stringify(r.error))),
+    ];
+    const result = [...(await manager.query(statusUpdateSql(MESSAGES), params)), ...(await manager.query(statusUpdateSql(RECIPIENTS), params))] as Array<{
+      contact_id: string;
+      code: string | null;
+      changed: boolean;
+    }>;
     return {
       matched: result.length,
       updated: result.filter((r) => r.changed).length,
       failed: result.filter((r) => r.code !== null).map((r) => ({ contactId: r.contact_id, code: r.code! })),
     };
+  }
+
+  /**
+   * Replies to campaign messages: the recipient keeps the button pressed or the text as its `action`, and a
+   * press of an input button (payload `input:<field>`) is kept in the campaign's input variable group.
+   */
+  async applyReplies(manager: EntityManager, rows: InboundRow[]): Promise<void> {
+    const replies = rows.filter((r) => r.contextProviderMessageId !== null);
+    if (replies.length === 0) return;
+    await manager.query(
+      `WITH i AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS i(workspace_id, context, text, payload, at)),
+       acted AS (
+         UPDATE campaign_recipients r SET action = left(coalesce(i.text, i.payload), 1000), action_at = i.at, updated_at = now()
+           FROM i WHERE r.provider_message_id = i.context AND r.workspace_id = i.workspace_id
+         RETURNING r.run_id, r.contact_id, i.payload, i.text)
+       INSERT INTO variable_values (group_pk, contact_id, values)
+       SELECT DISTINCT ON (c.input_group_pk, acted.contact_id) c.input_group_pk, acted.contact_id,
+              jsonb_build_object(substring(acted.payload from 7), coalesce(acted.text, ''))
+         FROM acted JOIN campaign_runs cr ON cr.id = acted.run_id JOIN campaigns c ON c.id = cr.campaign_id
+        WHERE acted.payload LIKE 'input:%' AND c.input_group_pk IS NOT NULL
+       ON CONFLICT (group_pk, contact_id) DO UPDATE SET values = variable_values.values || EXCLUDED.values, updated_at = now()`,
+      [
+        replies.map((r) => r.workspaceId),
+        replies.map((r) => r.contextProviderMessageId),
+        replies.map((r) => r.text),
+        replies.map((r) => r.payload),
+        replies.map((r) => r.receivedAt),
+      ],
+    );
+  }
+
+  /** Template review decisions (message_template_status_update) for the campaigns that use the template. */
+  async applyTemplateStatuses(
+    manager: EntityManager,
+    updates: ReadonlyArray<{ workspaceId: string; templateId: string; status: string; reason: string | null }>,
+  ): Promise<void> {
+    if (updates.length === 0) return;
+    await manager.query(
+      `UPDATE campaigns c SET template_status = u.status, template_reason = u.reason, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(workspace_id, template_id, status, reason)
+        WHERE c.template_id = u.template_id AND c.workspace_id = u.workspace_id`,
+      [updates.map((u) => u.workspaceId), updates.map((u) => u.templateId), updates.map((u) => u.status), updates.map((u) => u.reason)],
+    );
   }
 
   /** Stores inbound messages once each, linking replies to the message they answer. Returns the new ones. */

@@ -41,15 +41,22 @@ export class JobQueue implements OnModuleInit {
   }
 
   /** Many jobs of one name in one round trip (e.g. work rebuilt from Postgres after Redis lost it). */
-  addBulk<J extends JobName>(name: J, jobs: ReadonlyArray<{ data: JobPayloads[J]; jobId: string }>): Promise<unknown> {
+  addBulk<J extends JobName>(name: J, jobs: ReadonlyArray<{ data: JobPayloads[J]; jobId: string; delay?: number }>): Promise<unknown> {
     if (jobs.length === 0) return Promise.resolve([]);
     const defaults = this.defaultsFor(name);
-    return this.queue(QUEUE_OF_JOB[name]).addBulk(jobs.map((j) => ({ name, data: j.data, opts: { ...defaults, jobId: j.jobId } })));
+    return this.queue(QUEUE_OF_JOB[name]).addBulk(
+      jobs.map((j) => ({ name, data: j.data, opts: { ...defaults, jobId: j.jobId, ...(j.delay ? { delay: j.delay } : {}) } })),
+    );
   }
 
   /** Per-job settings from configuration: sends retry transient failures with exponential backoff. */
   private defaultsFor(name: JobName): JobsOptions {
     if (name === JobName.SendMessage) return { attempts: this.config.sendMaxAttempts, backoff: { type: 'exponential', delay: 1_000 } };
+    // Campaign jobs are rebuilt from Postgres by the reconciler under the same ids: a finished or failed one
+    // must not stay in Redis holding its id, or the rebuild would be ignored.
+    if (name === JobName.StartRun || name === JobName.SendChunk || name === JobName.RegisterTemplate) {
+      return { removeOnComplete: true, removeOnFail: true, attempts: 3, backoff: { type: 'exponential', delay: 1_000 } };
+    }
     return {};
   }
 }

@@ -11,7 +11,7 @@ describe('the queue contract', () => {
 
   it('keeps the names that jobs in flight already carry', () => {
     // Renaming any of these strands queued jobs: add new names instead.
-    expect(ALL_QUEUES).toEqual(['maintenance', 'imports', 'messages', 'webhooks']);
+    expect(ALL_QUEUES).toEqual(['maintenance', 'imports', 'messages', 'webhooks', 'campaigns']);
     expect(Object.values(JobName)).toEqual([
       'purge-revoked-api-keys',
       'requeue-imports',
@@ -20,6 +20,10 @@ describe('the queue contract', () => {
       'apply-webhooks',
       'requeue-messages',
       'requeue-webhooks',
+      'register-template',
+      'start-run',
+      'send-chunk',
+      'reconcile-campaigns',
     ]);
   });
 });

@@ -11,6 +11,8 @@ export enum QueueName {
   Messages = 'messages',
   /** Verified provider webhooks (statuses, inbound messages) to apply. */
   Webhooks = 'webhooks',
+  /** Campaign work: template registration, run starts (delayed to timeToRun) and chunks of recipients. */
+  Campaigns = 'campaigns',
 }
 
 /** Job names, also stored with every job in Redis: never rename one once shipped. */
@@ -28,6 +30,14 @@ export enum JobName {
   RequeueMessages = 'requeue-messages',
   /** Hands stored webhook events whose job was lost to a worker again. */
   RequeueWebhooks = 'requeue-webhooks',
+  /** Submits a campaign's template to its channel. Job id = `template-<campaign id>`. */
+  RegisterTemplate = 'register-template',
+  /** Starts a run at its timeToRun (a delayed job): fixes its recipients, then queues its chunks. Job id = run id. */
+  StartRun = 'start-run',
+  /** Sends one chunk of a run's recipients. Job id = `<run id>-c<chunk>`; Postgres says who is left. */
+  SendChunk = 'send-chunk',
+  /** Rebuilds campaign work from Postgres (lost jobs, in-doubt sends, template states, finished runs). */
+  ReconcileCampaigns = 'reconcile-campaigns',
 }
 
 /** The payload each job carries. */
@@ -39,14 +49,25 @@ export interface JobPayloads {
   [JobName.ApplyWebhooks]: { eventId: string };
   [JobName.RequeueMessages]: Record<string, never>;
   [JobName.RequeueWebhooks]: Record<string, never>;
+  [JobName.RegisterTemplate]: { campaignId: string };
+  [JobName.StartRun]: { runId: string };
+  [JobName.SendChunk]: { runId: string; chunk: number };
+  [JobName.ReconcileCampaigns]: Record<string, never>;
 }
 
 /** The jobs each queue carries. */
 export const JOBS_OF_QUEUE = {
-  [QueueName.Maintenance]: [JobName.PurgeRevokedApiKeys, JobName.RequeueImports, JobName.RequeueMessages, JobName.RequeueWebhooks],
+  [QueueName.Maintenance]: [
+    JobName.PurgeRevokedApiKeys,
+    JobName.RequeueImports,
+    JobName.RequeueMessages,
+    JobName.RequeueWebhooks,
+    JobName.ReconcileCampaigns,
+  ],
   [QueueName.Imports]: [JobName.ProcessImport],
   [QueueName.Messages]: [JobName.SendMessage],
   [QueueName.Webhooks]: [JobName.ApplyWebhooks],
+  [QueueName.Campaigns]: [JobName.RegisterTemplate, JobName.StartRun, JobName.SendChunk],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName[] };
 
 /** The job names one queue's processor must handle. */

@@ -1,3 +1,4 @@
+import { CAMPAIGN_ENTITIES } from '@herald/campaigns';
 import { CHANNEL_ENTITIES } from '@herald/channels';
 import { CONTACT_ENTITIES } from '@herald/contacts';
 import { MESSAGING_ENTITIES } from '@herald/messaging';
@@ -7,4 +8,10 @@ import { WORKSPACE_ENTITIES } from '@herald/workspaces';
  * Every entity Herald has, gathered from the capability libraries. Apps, the migration tooling and the
  * schema-drift test all use this one list.
  */
-export const ENTITIES = [...WORKSPACE_ENTITIES, ...CONTACT_ENTITIES, ...CHANNEL_ENTITIES, ...MESSAGING_ENTITIES];
+export const ENTITIES = [
+  ...WORKSPACE_ENTITIES,
+  ...CONTACT_ENTITIES,
+  ...CHANNEL_ENTITIES,
+  ...MESSAGING_ENTITIES,
+  ...CAMPAIGN_ENTITIES,
+];

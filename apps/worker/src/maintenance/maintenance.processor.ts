@@ -5,6 +5,7 @@ import { WorkerConfig } from '@herald/config';
 import { JobName, QueueName, type JobNameOf } from '@herald/queues';
 import { WorkspacesService } from '@herald/workspaces';
 import { MessageRecovery } from '@herald/messaging';
+import { CampaignReconciler } from '@herald/campaigns';
 import { ImportRecovery } from '../imports/import-recovery.service';
 
 /** Housekeeping jobs. Thin: each job name calls one service method. */
@@ -15,6 +16,7 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly config: WorkerConfig,
     private readonly importRecovery: ImportRecovery,
     private readonly messageRecovery: MessageRecovery,
+    private readonly campaignReconciler: CampaignReconciler,
     private readonly logger: PinoLogger,
   ) {
     super();
@@ -35,6 +37,8 @@ export class MaintenanceProcessor extends WorkerHost {
         return this.messageRecovery.requeueMessages(this.config.sendUnconfirmedAfterSeconds);
       case JobName.RequeueWebhooks:
         return this.messageRecovery.requeueWebhooks();
+      case JobName.ReconcileCampaigns:
+        return this.campaignReconciler.reconcile();
       default: {
         const unknown: never = name;
         throw new Error(`maintenance queue has no handler for job "${String(unknown)}"`);

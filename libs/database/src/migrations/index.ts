@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import { CreateWorkspaces1795248213842 } from './1795248213842-create-workspaces';
 import { CreateContactsAudiencesVariableGroupsImports1795251826227 } from './1795251826227-create-contacts-audiences-variable-groups-imports';
 import { CreateChannelsMessagesWebhooks1795253482144 } from './1795253482144-create-channels-messages-webhooks';
+import { CreateCampaigns1795262400000 } from './1795262400000-create-campaigns';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -11,4 +12,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateWorkspaces1795248213842,
   CreateContactsAudiencesVariableGroupsImports1795251826227,
   CreateChannelsMessagesWebhooks1795253482144,
+  CreateCampaigns1795262400000,
 ];

@@ -1,0 +1,231 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RECIPIENT_STATUSES, RUN_STATUSES } from '@herald/campaigns';
+
+const RUN_ID = '7d1e2f3a-4b5c-4d6e-8f70-112233445566';
+const CAMPAIGN_ID = '3f2a9c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+
+/** Documents POST /v1/campaigns; the body itself is checked by the campaigns library's rules. */
+export class CreateCampaignDto {
+  @ApiProperty({ example: 'Diwali sale' })
+  title!: string;
+
+  @ApiProperty({
+    example: 'Hi {{name}}, your order {orders.id} ships {orders.date}.',
+    description:
+      "≤ 1,024 characters. `{group.field}`: a variable group's field; `{{name}}`, `{{number}}`, `{{attributes.key}}`: the contact's.",
+  })
+  message!: string;
+
+  @ApiPropertyOptional({ example: 'https://example.com/banner.jpg', description: 'Image header of the template.' })
+  imgUrl?: string;
+
+  @ApiPropertyOptional({
+    example: [
+      { text: 'Yes, please', type: 'input', input: 'answer' },
+      { text: 'Track order', type: 'journey', journeyId: 'track' },
+    ],
+    description:
+      'At most 10; labels ≤ 25 characters; phone and url buttons only with each other (≤ 2 url, ≤ 1 phone), never with input/journey.',
+  })
+  buttons?: Array<Record<string, string>>;
+
+  @ApiPropertyOptional({ example: 'MARKETING', enum: ['MARKETING', 'UTILITY'], default: 'MARKETING' })
+  templateType?: string;
+
+  @ApiPropertyOptional({ example: 'en_US', default: 'en_US' })
+  languageCode?: string;
+
+  @ApiPropertyOptional({
+    example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10',
+    description: "Default: the workspace's default channel.",
+  })
+  channelId?: string;
+
+  @ApiPropertyOptional({
+    example: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5], timezone: 'recipient' },
+    description: 'Sends only inside this window; "recipient" uses each contact\'s own timezone, else an IANA zone.',
+  })
+  sendWindow?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    example: { runImmediately: true, audiences: ['vip'], timeToRun: '2026-11-21T09:00:00Z' },
+    description: 'runImmediately (default false) also starts a run for audiences at timeToRun (default now).',
+  })
+  options?: Record<string, unknown>;
+}
+
+export class CreateRunDto {
+  @ApiProperty({ example: ['vip', 'newsletter'], description: 'Audience ids, or ["all"].' })
+  audiences!: string[];
+
+  @ApiPropertyOptional({ example: 1795305600, description: 'Unix seconds or ISO-8601; past means now; at most 35 days ahead.' })
+  timeToRun?: number | string;
+}
+
+export class RunCreatedDto {
+  @ApiProperty({ example: RUN_ID })
+  runId!: string;
+
+  @ApiProperty({ example: 'scheduled', enum: RUN_STATUSES })
+  status!: string;
+
+  @ApiProperty({ example: '2026-11-21T09:00:00.000Z' })
+  timeToRun!: Date;
+}
+
+export class CampaignCreatedDto {
+  @ApiProperty({ example: CAMPAIGN_ID })
+  campaignId!: string;
+
+  @ApiProperty({ example: 'PENDING', description: 'PENDING until the provider reviews the template, then APPROVED or REJECTED.' })
+  templateStatus!: string;
+
+  @ApiPropertyOptional({ type: RunCreatedDto })
+  run?: RunCreatedDto;
+}
+
+export class RunCountsDto {
+  @ApiProperty({ example: 0 }) queued!: number;
+  @ApiProperty({ example: 0 }) sending!: number;
+  @ApiProperty({ example: 3 }) accepted!: number;
+  @ApiProperty({ example: 120 }) sent!: number;
+  @ApiProperty({ example: 640 }) delivered!: number;
+  @ApiProperty({ example: 210 }) read!: number;
+  @ApiProperty({ example: 7 }) failed!: number;
+  @ApiProperty({ example: 20 }) skipped!: number;
+  @ApiProperty({ example: 0 }) cancelled!: number;
+}
+
+export class RunDto {
+  @ApiProperty({ example: RUN_ID })
+  runId!: string;
+
+  @ApiProperty({ example: CAMPAIGN_ID })
+  campaignId!: string;
+
+  @ApiProperty({ example: 'running', enum: RUN_STATUSES })
+  status!: string;
+
+  @ApiProperty({ example: ['vip'] })
+  audiences!: string[];
+
+  @ApiProperty({ example: '2026-11-21T09:00:00.000Z' })
+  timeToRun!: Date;
+
+  @ApiProperty({ example: '2026-11-21T09:00:00.180Z', nullable: true, type: Date })
+  startedAt!: Date | null;
+
+  @ApiProperty({ example: null, nullable: true, type: Date })
+  completedAt!: Date | null;
+
+  @ApiProperty({ example: 1000, nullable: true, type: Number, description: 'Fixed when the run starts (skipped ones included).' })
+  recipients!: number | null;
+
+  @ApiProperty({ type: RunCountsDto, description: 'Recipients by current status.' })
+  counts!: RunCountsDto;
+
+  @ApiProperty({ example: { opted_out: 12, missing_variable: 8 } })
+  skippedByReason!: Record<string, number>;
+
+  @ApiProperty({ example: 0.9812, description: 'Share of recipients no longer waiting or in flight (0..1).' })
+  progress!: number;
+
+  @ApiProperty({
+    example: '2026-11-21T09:00:14.000Z',
+    nullable: true,
+    type: Date,
+    description: 'Estimated end, from the pace so far (running runs only).',
+  })
+  eta!: Date | null;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  failureReason!: string | null;
+
+  @ApiProperty({ example: '2026-11-21T08:59:50.000Z' })
+  createdAt!: Date;
+}
+
+export class RetriedRunDto extends RunDto {
+  @ApiProperty({ example: 14, description: 'Recipients sent again.' })
+  requeued!: number;
+}
+
+export class CampaignDto {
+  @ApiProperty({ example: CAMPAIGN_ID }) id!: string;
+  @ApiProperty({ example: 'Diwali sale' }) title!: string;
+  @ApiProperty({ example: 'Hi {{name}}, your order {orders.id} ships {orders.date}.' }) message!: string;
+  @ApiProperty({ example: null, nullable: true, type: String }) imgUrl!: string | null;
+  @ApiProperty({ example: [{ text: 'Yes, please', type: 'input', input: 'answer' }] }) buttons!: unknown[];
+  @ApiProperty({ example: 'MARKETING' }) templateType!: string;
+  @ApiProperty({ example: 'en_US' }) languageCode!: string;
+  @ApiProperty({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' }) channelId!: string;
+  @ApiProperty({
+    example: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5], timezone: 'recipient' },
+    nullable: true,
+    type: Object,
+  })
+  sendWindow!: object | null;
+  @ApiProperty({ example: 'diwali_sale_3f2a9c1e' }) templateName!: string;
+  @ApiProperty({ example: 'APPROVED' }) templateStatus!: string;
+  @ApiProperty({ example: null, nullable: true, type: String }) templateReason!: string | null;
+  @ApiProperty({
+    example: 'campaign-3f2a9c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b',
+    nullable: true,
+    type: String,
+    description: 'Variable group holding input-button replies.',
+  })
+  inputGroup!: string | null;
+  @ApiProperty({ example: 960 }) totalSent!: number;
+  @ApiProperty({ example: 912 }) totalDelivered!: number;
+  @ApiProperty({ example: 455 }) totalRead!: number;
+  @ApiPropertyOptional({ type: [RunDto] }) runs?: RunDto[];
+  @ApiProperty({ example: '2026-11-21T08:59:00.000Z' }) createdAt!: Date;
+  @ApiProperty({ example: '2026-11-21T08:59:05.000Z' }) updatedAt!: Date;
+}
+
+export class CampaignPageDto {
+  @ApiProperty({ type: [CampaignDto] })
+  data!: CampaignDto[];
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  nextCursor!: string | null;
+}
+
+export class ResultsDto {
+  @ApiProperty({ example: 960, description: 'Accepted by the provider (and not found to be off WhatsApp).' }) sent!: number;
+  @ApiProperty({ example: 912, description: 'Reached the phone (read ones included).' }) delivered!: number;
+  @ApiProperty({ example: 455, description: 'Read by the recipient.' }) read!: number;
+  @ApiProperty({ example: 4, description: 'Failed before the provider accepted them.' }) sendErrors!: number;
+  @ApiProperty({ example: 12, description: 'Accepted, then failed to deliver.' }) deliveryErrors!: number;
+  @ApiProperty({ example: 20, description: 'Error 131026, or known before the run and skipped.' }) numbersNotOnWhatsApp!: number;
+  @ApiProperty({ example: 16, description: 'Not sent: opted out, not on WhatsApp, frequency cap, missing variable.' })
+  skipped!: number;
+  @ApiProperty({ example: 0.95, description: 'delivered ÷ sent.' }) deliveryRate!: number;
+  @ApiProperty({ example: 0.4989, description: 'read ÷ delivered.' }) readRate!: number;
+  @ApiProperty({ example: 1, description: 'Runs counted.' }) runs!: number;
+}
+
+export class RecipientDto {
+  @ApiProperty({ example: '+919739978284' }) number!: string;
+  @ApiProperty({ example: 'Asha Rao', nullable: true, type: String }) name!: string | null;
+  @ApiProperty({ example: 'read', enum: RECIPIENT_STATUSES }) status!: string;
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Provider error code, or the skip reason.' })
+  errorCode!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) errorTitle!: string | null;
+  @ApiProperty({ example: '2026-11-21T09:00:01.000Z', nullable: true, type: Date }) sentAt!: Date | null;
+  @ApiProperty({ example: '2026-11-21T09:00:02.000Z', nullable: true, type: Date }) deliveredAt!: Date | null;
+  @ApiProperty({ example: '2026-11-21T09:03:40.000Z', nullable: true, type: Date }) readAt!: Date | null;
+  @ApiProperty({ example: 'Yes, please', nullable: true, type: String, description: 'The button pressed or the reply text.' })
+  action!: string | null;
+  @ApiProperty({ example: RUN_ID }) runId!: string;
+}
+
+export class SettingsDto {
+  @ApiProperty({
+    example: { messages: 2, days: 7 },
+    nullable: true,
+    type: Object,
+    description: 'At most `messages` marketing campaign messages per contact in any `days` days; null: no cap.',
+  })
+  frequencyCap!: { messages: number; days: number } | null;
+}

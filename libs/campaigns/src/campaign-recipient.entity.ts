@@ -1,0 +1,108 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { MessageError } from '@herald/messaging';
+
+export const RECIPIENT_STATUSES = [
+  'queued',
+  'sending',
+  'accepted',
+  'sent',
+  'failed',
+  'delivered',
+  'read',
+  'skipped',
+  'cancelled',
+] as const;
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+export const SKIP_REASONS = ['opted_out', 'not_on_whatsapp', 'frequency_cap', 'missing_variable'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/**
+ * One contact of one run, and everything that happened to it. Fixed in one set-based INSERT when the run
+ * starts; its status changes in Postgres before the provider is called (queued → sending) and after
+ * (accepted / failed), so a worker dying at any instant leaves a state that says what to do. Counts per run
+ * are kept by statement triggers (campaign_run_counts), never by scanning these rows.
+ */
+@Entity({ name: 'campaign_recipients' })
+@Index('idx_campaign_recipients_chunk', ['runId', 'chunkNo', 'id'])
+@Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo'], { where: `status IN ('queued', 'sending')` })
+@Index('idx_campaign_recipients_sending', ['updatedAt'], { where: `status = 'sending'` })
+@Index('uq_campaign_recipients_provider_id', ['providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })
+@Index('idx_campaign_recipients_marketing', ['contactId', 'acceptedAt'], { where: 'marketing AND accepted_at IS NOT NULL' })
+export class CampaignRecipient {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column('uuid', { name: 'run_id' })
+  runId!: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId!: string;
+
+  @Column('bigint', { name: 'contact_id' })
+  contactId!: string;
+
+  @Column('varchar', { name: 'to_number', length: 16 })
+  toNumber!: string;
+
+  @Column('varchar', { length: 64 })
+  timezone!: string;
+
+  /** Which chunk job sends it; -1 for recipients skipped at fan-out. */
+  @Column('int', { name: 'chunk_no' })
+  chunkNo!: number;
+
+  @Column('varchar', { length: 16 })
+  status!: RecipientStatus;
+
+  @Column('varchar', { name: 'skip_reason', length: 32, nullable: true })
+  skipReason!: SkipReason | null;
+
+  /** The template's parameters, resolved when the run started. */
+  @Column('jsonb', { nullable: true })
+  params!: string[] | null;
+
+  /** Counts towards the workspace's marketing frequency cap once accepted. */
+  @Column('boolean')
+  marketing!: boolean;
+
+  /** Not before this time (outside the sending window, over the tier, or backing off after a transient error). */
+  @Column('timestamptz', { name: 'not_before', nullable: true })
+  notBefore!: Date | null;
+
+  @Column('smallint', { default: 0 })
+  attempts!: number;
+
+  @Column('varchar', { name: 'provider_message_id', length: 128, nullable: true })
+  providerMessageId!: string | null;
+
+  @Column('jsonb', { nullable: true })
+  error!: MessageError | null;
+
+  @Column('timestamptz', { name: 'sending_at', nullable: true })
+  sendingAt!: Date | null;
+
+  @Column('timestamptz', { name: 'accepted_at', nullable: true })
+  acceptedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'sent_at', nullable: true })
+  sentAt!: Date | null;
+
+  @Column('timestamptz', { name: 'delivered_at', nullable: true })
+  deliveredAt!: Date | null;
+
+  @Column('timestamptz', { name: 'read_at', nullable: true })
+  readAt!: Date | null;
+
+  @Column('timestamptz', { name: 'failed_at', nullable: true })
+  failedAt!: Date | null;
+
+  /** The button pressed or the reply's text. */
+  @Column('text', { nullable: true })
+  action!: string | null;
+
+  @Column('timestamptz', { name: 'action_at', nullable: true })
+  actionAt!: Date | null;
+
+  @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,114 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { WorkerConfig } from '@herald/config';
+import { JobQueue, QueueName } from '@herald/queues';
+import { CampaignRepository } from './campaign.repository';
+import { RecipientRepository } from './recipient.repository';
+import { RunJobs } from './run-jobs.service';
+import { TemplateRegistrar } from './template-registrar.service';
+
+/** Every this many passes, chunks of running runs are queued again even without a sign of loss (a failed job). */
+const FULL_PASS_EVERY = 6;
+/** A pending template is asked about when nothing was heard of it for this long. */
+const TEMPLATE_POLL_SECONDS = 30;
+
+export interface ReconcileReport {
+  redisLost: boolean;
+  inDoubtReleased: number;
+  startsQueued: number;
+  chunksQueued: number;
+  completed: number;
+}
+
+/**
+ * Rebuilds campaign work from Postgres, on a BullMQ job scheduler. Jobs have deterministic ids, so queueing
+ * one that still exists does nothing: the reconciler can always queue what Postgres says should exist.
+ * - Redis lost its data (the epoch key is gone): every scheduled start and every chunk with recipients left.
+ * - Starts due soon whose job is missing; runs waiting for a template that was decided meanwhile.
+ * - Sends in doubt for longer than SEND_UNCONFIRMED_AFTER_SECONDS: back to queued, their chunks queued.
+ * - Running runs with nothing left: completed. Pending templates: asked about. The tier ledger: trimmed.
+ */
+@Injectable()
+export class CampaignReconciler implements OnModuleDestroy {
+  private readonly logger = new Logger(CampaignReconciler.name);
+  private passes = 0;
+  private redis: Redis | undefined;
+
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly recipients: RecipientRepository,
+    private readonly jobs: RunJobs,
+    private readonly queue: JobQueue,
+    private readonly templates: TemplateRegistrar,
+    private readonly config: WorkerConfig,
+  ) {}
+
+  async reconcile(): Promise<ReconcileReport> {
+    this.passes += 1;
+    const redisLost = await this.redisLost();
+    const report: ReconcileReport = { redisLost, inDoubtReleased: 0, startsQueued: 0, chunksQueued: 0, completed: 0 };
+
+    const released = await this.recipients.releaseInDoubt(this.config.sendUnconfirmedAfterSeconds);
+    report.inDoubtReleased = released.length;
+
+    const horizon = Date.now() + 2 * this.config.campaignReconcileIntervalMs;
+    const scheduled = await this.campaigns.runsIn(['scheduled']);
+    const starts = redisLost
+      ? scheduled
+      : await this.missingStarts(scheduled.filter((r) => r.time_to_run.getTime() <= horizon).map((r) => r.id));
+    const due = new Map(scheduled.map((r) => [r.id, r.time_to_run]));
+    await this.jobs.startsNow(
+      starts.map((r) => (typeof r === 'string' ? r : r.id)),
+      due,
+    );
+    report.startsQueued = starts.length;
+
+    for (const run of await this.campaigns.runsIn(['waiting_for_template']))
+      await this.templates.settleWaitingRuns(run.campaign_id);
+
+    report.completed = (await this.campaigns.completeFinished()).length;
+    const running = (await this.campaigns.runsIn(['running'])).map((r) => r.id);
+    const chunks =
+      redisLost || this.passes % FULL_PASS_EVERY === 0
+        ? await this.recipients.pendingChunks(running)
+        : released.filter((c) => running.includes(c.runId));
+    await this.jobs.chunks(chunks);
+    report.chunksQueued = chunks.length;
+
+    for (const campaign of await this.campaigns.pendingTemplates(TEMPLATE_POLL_SECONDS)) {
+      await this.templates
+        .poll(campaign)
+        .catch((error: Error) => this.logger.warn(`template of campaign ${campaign.id}: ${error.message}`));
+    }
+    await this.recipients.deleteTierLedgerBefore();
+    if (redisLost || report.inDoubtReleased > 0 || report.startsQueued > 0)
+      this.logger.log(`reconciled: ${JSON.stringify(report)}`);
+    return report;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis?.quit().catch(() => this.redis?.disconnect());
+  }
+
+  private async missingStarts(runIds: string[]): Promise<string[]> {
+    const queue = this.queue.queue(QueueName.Campaigns);
+    const missing: string[] = [];
+    for (const id of runIds) if (!(await queue.getJob(id))) missing.push(id);
+    return missing;
+  }
+
+  /**
+   * Redis keeps an epoch key from the first pass on. Missing means Redis was flushed or replaced since: every
+   * job may be gone, so everything is rebuilt (which is harmless when it was not).
+   */
+  private async redisLost(): Promise<boolean> {
+    if (!this.redis) {
+      this.redis = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 3 });
+      this.redis.on('error', () => undefined); // a failed call fails the pass; the next pass tries again
+    }
+    const client = this.redis;
+    const key = `${this.config.redisPrefix}:campaigns:epoch`;
+    const set = await client.set(key, new Date().toISOString(), 'NX');
+    return set === 'OK';
+  }
+}

@@ -1,0 +1,79 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { WorkspaceOwned } from '@herald/workspaces';
+import type { CampaignButton, CampaignVariable } from './campaign-message.util';
+import type { SendWindow } from './send-window.util';
+
+export const CAMPAIGN_TEMPLATE_TYPES = ['MARKETING', 'UTILITY'] as const;
+export type CampaignTemplateType = (typeof CAMPAIGN_TEMPLATE_TYPES)[number];
+
+/**
+ * A message with variables and buttons, registered as a WhatsApp template on its channel. The template's
+ * review state is tracked here (`template_status`); runs wait for APPROVED.
+ */
+@Entity({ name: 'campaigns' })
+@Index('idx_campaigns_workspace_created', ['workspaceId', 'createdAt', 'id'])
+@Index('idx_campaigns_template_pending', ['templateStatus'], { where: `template_status = 'PENDING' AND deleted_at IS NULL` })
+export class Campaign extends WorkspaceOwned {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'channel_id' })
+  channelId!: string;
+
+  @Column('varchar', { length: 200 })
+  title!: string;
+
+  /** As written, with `{group.field}` and `{{name}}` placeholders. */
+  @Column('text')
+  message!: string;
+
+  /** The template body: placeholders replaced by `{{1}}`, `{{2}}`… */
+  @Column('text')
+  body!: string;
+
+  /** The placeholders, in the order of their positional parameters. */
+  @Column('jsonb')
+  variables!: CampaignVariable[];
+
+  @Column('text', { name: 'img_url', nullable: true })
+  imgUrl!: string | null;
+
+  @Column('jsonb', { default: () => "'[]'" })
+  buttons!: CampaignButton[];
+
+  @Column('varchar', { name: 'template_type', length: 16 })
+  templateType!: CampaignTemplateType;
+
+  @Column('varchar', { name: 'language_code', length: 16 })
+  languageCode!: string;
+
+  @Column('jsonb', { name: 'send_window', nullable: true })
+  sendWindow!: SendWindow | null;
+
+  @Column('varchar', { name: 'template_name', length: 512 })
+  templateName!: string;
+
+  /** The provider's template id, once submitted. */
+  @Column('varchar', { name: 'template_id', length: 128, nullable: true })
+  templateId!: string | null;
+
+  /** PENDING until the provider decides; then APPROVED or REJECTED (or another provider state). */
+  @Column('varchar', { name: 'template_status', length: 24 })
+  templateStatus!: string;
+
+  @Column('text', { name: 'template_reason', nullable: true })
+  templateReason!: string | null;
+
+  /** The variable group replies to this campaign's input buttons are kept in (when it has any). */
+  @Column('bigint', { name: 'input_group_pk', nullable: true })
+  inputGroupPk!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column('timestamptz', { name: 'deleted_at', nullable: true })
+  deletedAt!: Date | null;
+}

@@ -1,0 +1,288 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { CampaignButton, CampaignVariable } from './campaign-message.util';
+import type { CampaignTemplateType } from './campaign.entity';
+import type { RunStatus } from './campaign-run.entity';
+import type { SendWindow } from './send-window.util';
+
+export interface CampaignRow {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  title: string;
+  message: string;
+  body: string;
+  variables: CampaignVariable[];
+  img_url: string | null;
+  buttons: CampaignButton[];
+  template_type: CampaignTemplateType;
+  language_code: string;
+  send_window: SendWindow | null;
+  template_name: string;
+  template_id: string | null;
+  template_status: string;
+  template_reason: string | null;
+  input_group_pk: string | null;
+  created_at: Date;
+  updated_at: Date;
+  deleted_at: Date | null;
+}
+
+export interface RunRow {
+  id: string;
+  workspace_id: string;
+  campaign_id: string;
+  audiences: string[];
+  status: RunStatus;
+  time_to_run: Date;
+  started_at: Date | null;
+  completed_at: Date | null;
+  recipients: number | null;
+  chunk_count: number | null;
+  failure_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export type NewCampaign = Omit<
+  CampaignRow,
+  'id' | 'template_id' | 'template_reason' | 'created_at' | 'updated_at' | 'deleted_at' | 'template_name'
+> & {
+  id: string;
+  template_name: string;
+};
+
+const ACTIVE = `('scheduled', 'waiting_for_template', 'running', 'paused')`;
+
+/** Campaigns, runs and run counters in SQL. */
+@Injectable()
+export class CampaignRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  /** For one-statement changes outside a transaction. */
+  dataSource(): DataSource {
+    return this.db;
+  }
+
+  query<T>(sql: string, params: unknown[]): Promise<T> {
+    return this.db.query(sql, params);
+  }
+
+  async insertCampaign(manager: EntityManager, c: NewCampaign): Promise<CampaignRow> {
+    const rows: CampaignRow[] = await manager.query(
+      `INSERT INTO campaigns (id, workspace_id, channel_id, title, message, body, variables, img_url, buttons, template_type, language_code, send_window,
+                              template_name, template_status, input_group_pk)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15) RETURNING *`,
+      [
+        c.id,
+        c.workspace_id,
+        c.channel_id,
+        c.title,
+        c.message,
+        c.body,
+        JSON.stringify(c.variables),
+        c.img_url,
+        JSON.stringify(c.buttons),
+        c.template_type,
+        c.language_code,
+        c.send_window === null ? null : JSON.stringify(c.send_window),
+        c.template_name,
+        c.template_status,
+        c.input_group_pk,
+      ],
+    );
+    return rows[0]!;
+  }
+
+  async findCampaign(workspaceId: string, id: string): Promise<CampaignRow | undefined> {
+    const rows: CampaignRow[] = await this.db.query(
+      'SELECT * FROM campaigns WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL',
+      [workspaceId, id],
+    );
+    return rows[0];
+  }
+
+  async campaignById(id: string): Promise<CampaignRow | undefined> {
+    const rows: CampaignRow[] = await this.db.query('SELECT * FROM campaigns WHERE id = $1', [id]);
+    return rows[0];
+  }
+
+  /** Newest first; `active`: only campaigns with (true) or without (false) a scheduled, running or paused run. */
+  async listCampaigns(
+    workspaceId: string,
+    active: boolean | undefined,
+    limit: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<CampaignRow[]> {
+    const params: unknown[] = [workspaceId];
+    const where = ['c.workspace_id = $1', 'c.deleted_at IS NULL'];
+    if (active !== undefined) {
+      where.push(
+        `${active ? '' : 'NOT '}EXISTS (SELECT 1 FROM campaign_runs r WHERE r.campaign_id = c.id AND r.status IN ${ACTIVE})`,
+      );
+    }
+    if (after) {
+      params.push(after.createdAt, after.id);
+      where.push(`(c.created_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(limit + 1);
+    return this.db.query(
+      `SELECT c.* FROM campaigns c WHERE ${where.join(' AND ')} ORDER BY c.created_at DESC, c.id DESC LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** Soft-deletes the campaign unless a run is active; 'active' when one is. */
+  async deleteCampaign(workspaceId: string, id: string): Promise<'deleted' | 'active' | 'not_found'> {
+    return this.transaction(async (manager) => {
+      const rows: Array<{ id: string }> = await manager.query(
+        'SELECT id FROM campaigns WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL FOR UPDATE',
+        [workspaceId, id],
+      );
+      if (rows.length === 0) return 'not_found';
+      const active: unknown[] = await manager.query(
+        `SELECT 1 FROM campaign_runs WHERE campaign_id = $1 AND status IN ${ACTIVE} LIMIT 1`,
+        [id],
+      );
+      if (active.length > 0) return 'active';
+      await manager.query('UPDATE campaigns SET deleted_at = now(), updated_at = now() WHERE id = $1', [id]);
+      return 'deleted';
+    });
+  }
+
+  async setTemplate(campaignId: string, state: { id?: string | null; status: string; reason?: string | null }): Promise<void> {
+    await this.db.query(
+      `UPDATE campaigns SET template_id = COALESCE($2, template_id), template_status = $3, template_reason = $4, updated_at = now() WHERE id = $1`,
+      [campaignId, state.id ?? null, state.status, state.reason ?? null],
+    );
+  }
+
+  /** Campaigns whose template is still under review (or was never submitted), last looked at over `seconds` ago. */
+  async pendingTemplates(seconds: number, limit = 100): Promise<CampaignRow[]> {
+    return this.db.query(
+      `SELECT * FROM campaigns WHERE template_status = 'PENDING' AND deleted_at IS NULL AND updated_at < now() - make_interval(secs => $1)
+        ORDER BY updated_at LIMIT $2`,
+      [seconds, limit],
+    );
+  }
+
+  async touchCampaign(id: string): Promise<void> {
+    await this.db.query('UPDATE campaigns SET updated_at = now() WHERE id = $1', [id]);
+  }
+
+  async insertRun(
+    manager: EntityManager,
+    run: { workspaceId: string; campaignId: string; audiences: string[]; timeToRun: Date },
+  ): Promise<RunRow> {
+    const rows: RunRow[] = await manager.query(
+      `INSERT INTO campaign_runs (workspace_id, campaign_id, audiences, status, time_to_run) VALUES ($1, $2, $3::jsonb, 'scheduled', $4) RETURNING *`,
+      [run.workspaceId, run.campaignId, JSON.stringify(run.audiences), run.timeToRun],
+    );
+    return rows[0]!;
+  }
+
+  async findRun(workspaceId: string, campaignId: string, runId: string): Promise<RunRow | undefined> {
+    const rows: RunRow[] = await this.db.query(
+      'SELECT * FROM campaign_runs WHERE workspace_id = $1 AND campaign_id = $2 AND id = $3',
+      [workspaceId, campaignId, runId],
+    );
+    return rows[0];
+  }
+
+  async runById(id: string, manager: EntityManager | DataSource = this.db, lock = false): Promise<RunRow | undefined> {
+    const rows: RunRow[] = await manager.query(`SELECT * FROM campaign_runs WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+    return rows[0];
+  }
+
+  async runsOf(campaignIds: readonly string[]): Promise<RunRow[]> {
+    if (campaignIds.length === 0) return [];
+    return this.db.query('SELECT * FROM campaign_runs WHERE campaign_id = ANY($1::uuid[]) ORDER BY created_at DESC', [
+      campaignIds,
+    ]);
+  }
+
+  /** Moves a run from one of `from` to `to` (with the columns given); false when it was not in `from`. */
+  async transition(
+    manager: EntityManager | DataSource,
+    runId: string,
+    from: readonly RunStatus[],
+    to: RunStatus,
+    extra: { startedAt?: boolean; completedAt?: boolean; failureReason?: string; recipients?: number; chunkCount?: number } = {},
+  ): Promise<boolean> {
+    const rows: Array<{ id: string }> = await manager.query(
+      `WITH moved AS (
+         UPDATE campaign_runs SET status = $3, updated_at = now(),
+                started_at = CASE WHEN $4 THEN COALESCE(started_at, now()) ELSE started_at END,
+                completed_at = CASE WHEN $5 THEN now() ELSE completed_at END,
+                failure_reason = COALESCE($6, failure_reason),
+                recipients = COALESCE($7, recipients),
+                chunk_count = COALESCE($8, chunk_count)
+          WHERE id = $1 AND status = ANY($2::text[]) RETURNING id)
+       SELECT id FROM moved`,
+      [
+        runId,
+        from,
+        to,
+        extra.startedAt ?? false,
+        extra.completedAt ?? false,
+        extra.failureReason ?? null,
+        extra.recipients ?? null,
+        extra.chunkCount ?? null,
+      ],
+    );
+    return rows.length > 0;
+  }
+
+  /** Runs in these states (for the reconciler). */
+  async runsIn(statuses: readonly RunStatus[], limit = 1_000): Promise<RunRow[]> {
+    return this.db.query('SELECT * FROM campaign_runs WHERE status = ANY($1::text[]) ORDER BY time_to_run LIMIT $2', [
+      statuses,
+      limit,
+    ]);
+  }
+
+  /** Running runs with nothing queued or in flight: done. Returns their ids. */
+  async completeFinished(runIds?: readonly string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `WITH done AS (
+         UPDATE campaign_runs r SET status = 'completed', completed_at = now(), updated_at = now()
+          WHERE r.status = 'running' ${runIds ? 'AND r.id = ANY($1::uuid[])' : ''}
+            AND NOT EXISTS (SELECT 1 FROM campaign_recipients x WHERE x.run_id = r.id AND x.status IN ('queued', 'sending'))
+         RETURNING r.id)
+       SELECT id FROM done`,
+      runIds ? [runIds] : [],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Per-run counters by bucket. */
+  async counts(runIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+    const out = new Map<string, Record<string, number>>();
+    if (runIds.length === 0) return out;
+    const rows: Array<{ run_id: string; bucket: string; n: string }> = await this.db.query(
+      'SELECT run_id, bucket, n FROM campaign_run_counts WHERE run_id = ANY($1::uuid[]) AND n <> 0',
+      [runIds],
+    );
+    for (const r of rows) {
+      const counts = out.get(r.run_id) ?? {};
+      counts[r.bucket] = Number(r.n);
+      out.set(r.run_id, counts);
+    }
+    return out;
+  }
+
+  /** Workspace settings that shape fan-out. */
+  async frequencyCap(manager: EntityManager, workspaceId: string): Promise<{ messages: number; days: number } | null> {
+    const rows: Array<{ m: number | null; d: number | null }> = await manager.query(
+      'SELECT frequency_cap_messages AS m, frequency_cap_days AS d FROM workspaces WHERE id = $1',
+      [workspaceId],
+    );
+    const r = rows[0];
+    return r && r.m !== null && r.d !== null ? { messages: r.m, days: r.d } : null;
+  }
+}

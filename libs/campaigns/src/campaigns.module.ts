@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { ChannelsModule } from '@herald/channels';
+import { SendingModule } from '@herald/messaging';
+import { Clock } from '@herald/common';
+import { CampaignRepository } from './campaign.repository';
+import { CampaignReconciler } from './campaign-reconciler.service';
+import { CampaignsService } from './campaigns.service';
+import { ChunkSender } from './chunk-sender.service';
+import { RecipientRepository } from './recipient.repository';
+import { RunJobs } from './run-jobs.service';
+import { RunStarter } from './run-starter.service';
+import { TemplateRegistrar } from './template-registrar.service';
+
+/** The API's campaigns: definitions, runs, control and results. */
+@Module({
+  imports: [ChannelsModule],
+  providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, Clock],
+  exports: [CampaignsService],
+})
+export class CampaignsModule {}
+
+/** The worker's campaigns: template registration, run starts, chunk sending and reconciliation. */
+@Module({
+  imports: [ChannelsModule, SendingModule],
+  providers: [CampaignRepository, RecipientRepository, RunJobs, TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler],
+  exports: [TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler],
+})
+export class CampaignsWorkerModule {}

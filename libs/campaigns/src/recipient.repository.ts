@@ -1,0 +1,367 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { rankSql, type MessageError } from '@herald/messaging';
+import type { CampaignVariable } from './campaign-message.util';
+import type { RecipientExportRow } from './campaigns.service';
+
+/** What fan-out needs to fix a run's recipients. */
+export interface FanOutSpec {
+  readonly runId: string;
+  readonly workspaceId: string;
+  /** Audience primary keys, or 'all' for every contact of the workspace. */
+  readonly audiencePks: readonly string[] | 'all';
+  readonly variables: readonly CampaignVariable[];
+  /** Variable group id → primary key, for every group the variables use. */
+  readonly groupPks: ReadonlyMap<string, string>;
+  readonly marketing: boolean;
+  /** Skip contacts that already got this many marketing messages in `days` (null: no cap). */
+  readonly frequencyCap: { readonly messages: number; readonly days: number } | null;
+  readonly chunkSize: number;
+}
+
+export interface ClaimedRecipient {
+  readonly id: string;
+  readonly contact_id: string;
+  readonly to_number: string;
+  readonly params: string[];
+  /** Tries so far, this one included. */
+  readonly attempts: number;
+}
+
+/** The outcome of one batch of sends, recorded in at most four statements. */
+export interface BatchOutcome {
+  readonly accepted: Array<{ id: string; providerMessageId: string }>;
+  /** Transient failures: back to queued, not before `delayMs` from now. */
+  readonly retry: Array<{ id: string; error: MessageError; delayMs: number }>;
+  readonly failed: Array<{ id: string; error: MessageError }>;
+  /** No answer: the provider may have it. Stays `sending` until its status webhook or the in-doubt timeout. */
+  readonly inDoubt: Array<{ id: string; error: MessageError }>;
+  /** Claimed but not sent (paused, slot missed, shutting down): back to queued as if never claimed. */
+  readonly released: string[];
+}
+
+const DAY = `interval '24 hours'`;
+
+/**
+ * Campaign recipients in SQL. Every change is set-based: fan-out is one INSERT … SELECT, a batch of sends is
+ * claimed in one UPDATE and recorded in one UPDATE per kind of outcome. Per-run counts follow by trigger.
+ */
+@Injectable()
+export class RecipientRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Fixes a run's recipients in one statement: the union of its audiences, deduplicated; opted-out contacts,
+   * numbers known not to be on WhatsApp, contacts over the frequency cap and contacts missing a variable are
+   * recorded as skipped with the reason; the others get their parameters resolved and a chunk number
+   * (ordered by timezone, so a chunk mostly shares one sending window). Returns recipients and chunks.
+   */
+  async fanOut(manager: EntityManager, spec: FanOutSpec): Promise<{ recipients: number; chunks: number }> {
+    const params: unknown[] = [spec.runId, spec.workspaceId, spec.chunkSize, spec.marketing];
+    const bind = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const members =
+      spec.audiencePks === 'all'
+        ? `SELECT id AS contact_id FROM contacts WHERE workspace_id = $2`
+        : `SELECT DISTINCT contact_id FROM audience_members WHERE audience_pk = ANY(${bind(spec.audiencePks)}::bigint[])`;
+    const joins: string[] = [];
+    const groupAlias = new Map<string, string>();
+    for (const v of spec.variables) {
+      if (v.kind !== 'group' || groupAlias.has(v.group)) continue;
+      const alias = `g${groupAlias.size + 1}`;
+      groupAlias.set(v.group, alias);
+      joins.push(
+        `LEFT JOIN variable_values ${alias} ON ${alias}.group_pk = ${bind(spec.groupPks.get(v.group))}::bigint AND ${alias}.contact_id = c.id`,
+      );
+    }
+    const value = (v: CampaignVariable): string => {
+      switch (v.kind) {
+        case 'contact':
+          return v.key === 'name' ? `NULLIF(btrim(c.name), '')` : 'c.number';
+        case 'attribute':
+          return `NULLIF(btrim(c.attributes->>${bind(v.key)}::text), '')`;
+        case 'group':
+          return `NULLIF(btrim(${groupAlias.get(v.group)}.values->>${bind(v.field)}::text), '')`;
+      }
+    };
+    const columns = spec.variables.map((v, i) => `${value(v)} AS p${i + 1}`);
+    const p = spec.variables.map((_, i) => `p${i + 1}`);
+    const missing =
+      spec.variables.length === 0
+        ? 'NULL'
+        : `concat_ws(', ', ${spec.variables.map((v, i) => `CASE WHEN p${i + 1} IS NULL THEN ${bind(v.token)}::text END`).join(', ')})`;
+    const capped =
+      spec.frequencyCap && spec.marketing
+        ? `(SELECT count(*) FROM campaign_recipients h WHERE h.contact_id = c.id AND h.marketing
+              AND h.accepted_at > now() - make_interval(days => ${bind(spec.frequencyCap.days)}::int)) >= ${bind(spec.frequencyCap.messages)}::int`
+        : 'false';
+    const rows: Array<{ recipients: string; chunks: string }> = await manager.query(
+      `WITH members AS (${members}),
+       base AS (
+         SELECT c.id, c.number, c.timezone, c.opted_out, c.not_on_whatsapp_at, ${capped} AS capped${columns.map((col) => `, ${col}`).join('')}
+           FROM members m JOIN contacts c ON c.id = m.contact_id AND c.workspace_id = $2
+           ${joins.join('\n           ')}),
+       classified AS (
+         SELECT base.*, ${missing} AS missing,
+                CASE WHEN opted_out THEN 'opted_out'
+                     WHEN not_on_whatsapp_at IS NOT NULL THEN 'not_on_whatsapp'
+                     WHEN capped THEN 'frequency_cap'
+                     ${p.length > 0 ? `WHEN ${p.map((x) => `${x} IS NULL`).join(' OR ')} THEN 'missing_variable'` : ''}
+                END AS skip
+           FROM base),
+       numbered AS (
+         SELECT classified.*,
+                CASE WHEN skip IS NULL THEN ((row_number() OVER (PARTITION BY skip IS NULL ORDER BY timezone, id)) - 1) / $3 ELSE -1 END AS chunk_no
+           FROM classified),
+       inserted AS (
+         INSERT INTO campaign_recipients (run_id, workspace_id, contact_id, to_number, timezone, chunk_no, status, skip_reason, params, marketing, error)
+         SELECT $1, $2, id, number, timezone, chunk_no, CASE WHEN skip IS NULL THEN 'queued' ELSE 'skipped' END, skip,
+                CASE WHEN skip IS NULL THEN jsonb_build_array(${p.join(', ')}) END, $4,
+                CASE WHEN skip = 'missing_variable' THEN jsonb_build_object('code', 'missing_variable', 'title', 'Missing variable', 'details', 'No value for ' || missing)
+                     WHEN skip = 'frequency_cap' THEN jsonb_build_object('code', 'frequency_cap', 'title', 'Frequency cap reached', 'details', 'The contact got the workspace''s maximum of marketing messages in its window.')
+                END
+           FROM numbered ORDER BY chunk_no, timezone, id
+         RETURNING chunk_no)
+       SELECT count(*) AS recipients, COALESCE(max(chunk_no) + 1, 0) AS chunks FROM inserted`,
+      params,
+    );
+    return { recipients: Number(rows[0]!.recipients), chunks: Number(rows[0]!.chunks) };
+  }
+
+  /**
+   * Takes up to `limit` queued, due recipients of one chunk for sending (queued → sending) — only while the
+   * run is running, so a pause stops claims at once. `zones`: only recipients in these timezones (the ones
+   * whose window is open). With a tier ledger (`tier`), only numbers the channel already messaged in the last
+   * 24 h, plus new ones up to the allowance, are taken, and the ledger is updated in the same statement.
+   */
+  async claim(
+    runId: string,
+    chunk: number,
+    limit: number,
+    zones: readonly string[] | null,
+    tier: { channelId: string; allowance: number } | null,
+    manager: EntityManager | DataSource = this.dataSource,
+  ): Promise<ClaimedRecipient[]> {
+    const params: unknown[] = [runId, chunk, limit];
+    const zoneFilter = zones === null ? '' : `AND r.timezone = ANY($${params.push(zones)}::text[])`;
+    const candidates = `SELECT r.id, r.to_number FROM campaign_recipients r
+        WHERE r.run_id = $1 AND r.chunk_no = $2 AND r.status = 'queued' AND (r.not_before IS NULL OR r.not_before <= now()) ${zoneFilter}
+          AND EXISTS (SELECT 1 FROM campaign_runs WHERE id = $1 AND status = 'running')
+        ORDER BY r.id LIMIT $3 FOR UPDATE OF r SKIP LOCKED`;
+    let picked: string;
+    if (tier === null) {
+      picked = `picked AS (${candidates})`;
+    } else {
+      const channel = `$${params.push(tier.channelId)}::uuid`;
+      const allowance = `$${params.push(tier.allowance)}::int`;
+      picked = `cand AS (${candidates}),
+       known AS (
+         SELECT cand.*, EXISTS (SELECT 1 FROM channel_recipient_log l WHERE l.channel_id = ${channel} AND l.to_number = cand.to_number
+                                   AND l.last_sent_at > now() - ${DAY}) AS known FROM cand),
+       picked AS (
+         SELECT id, to_number FROM (SELECT known.*, row_number() OVER (PARTITION BY known ORDER BY id) AS rn FROM known) k
+          WHERE known OR rn <= ${allowance}),
+       logged AS (
+         INSERT INTO channel_recipient_log (channel_id, to_number, last_sent_at) SELECT DISTINCT ${channel}, to_number, now() FROM picked
+         ON CONFLICT (channel_id, to_number) DO UPDATE SET last_sent_at = now())`;
+    }
+    return manager.query(
+      `WITH ${picked},
+       claimed AS (
+         UPDATE campaign_recipients r SET status = 'sending', sending_at = COALESCE(r.sending_at, now()), attempts = r.attempts + 1, updated_at = now()
+           FROM picked WHERE r.id = picked.id
+         RETURNING r.id, r.contact_id, r.to_number, r.params, r.attempts)
+       SELECT * FROM claimed ORDER BY id`,
+      params,
+    );
+  }
+
+  /** Unique numbers the channel messaged in the last 24 h (its messaging-tier usage). */
+  async tierUsage(manager: EntityManager, channelId: string): Promise<{ used: number; freesAt: Date | null }> {
+    const rows: Array<{ used: string; oldest: Date | null }> = await manager.query(
+      `SELECT count(*) AS used, min(last_sent_at) AS oldest FROM channel_recipient_log WHERE channel_id = $1 AND last_sent_at > now() - ${DAY}`,
+      [channelId],
+    );
+    const oldest = rows[0]!.oldest;
+    return { used: Number(rows[0]!.used), freesAt: oldest === null ? null : new Date(oldest.getTime() + 86_400_000) };
+  }
+
+  /** Serialises tier decisions of one channel across every worker, for the rest of the transaction. */
+  async lockChannel(manager: EntityManager, channelId: string): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [channelId]);
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** Records a batch's outcomes: one statement per kind present. Statuses only move forward. */
+  async record(outcome: BatchOutcome): Promise<void> {
+    const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params);
+    const work: Array<Promise<unknown>> = [];
+    if (outcome.accepted.length > 0) {
+      work.push(
+        q(
+          `UPDATE campaign_recipients r SET provider_message_id = COALESCE(r.provider_message_id, v.wamid), accepted_at = COALESCE(r.accepted_at, now()),
+                  error = NULL, status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'accepted'`)} THEN 'accepted' ELSE r.status END, updated_at = now()
+             FROM unnest($1::bigint[], $2::text[]) AS v(id, wamid) WHERE r.id = v.id`,
+          [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId)],
+        ),
+      );
+    }
+    if (outcome.retry.length > 0) {
+      work.push(
+        q(
+          `UPDATE campaign_recipients r SET status = 'queued', error = v.error, not_before = now() + make_interval(secs => v.delay_ms / 1000.0), updated_at = now()
+             FROM unnest($1::bigint[], $2::jsonb[], $3::int[]) AS v(id, error, delay_ms) WHERE r.id = v.id AND r.status = 'sending'`,
+          [
+            outcome.retry.map((r) => r.id),
+            outcome.retry.map((r) => JSON.stringify(r.error)),
+            outcome.retry.map((r) => Math.round(r.delayMs)),
+          ],
+        ),
+      );
+    }
+    if (outcome.failed.length > 0) {
+      work.push(
+        q(
+          `UPDATE campaign_recipients r SET error = v.error, failed_at = COALESCE(r.failed_at, now()),
+                  status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'failed'`)} THEN 'failed' ELSE r.status END, updated_at = now()
+             FROM unnest($1::bigint[], $2::jsonb[]) AS v(id, error) WHERE r.id = v.id`,
+          [outcome.failed.map((f) => f.id), outcome.failed.map((f) => JSON.stringify(f.error))],
+        ),
+      );
+    }
+    if (outcome.inDoubt.length > 0) {
+      work.push(
+        q(
+          `UPDATE campaign_recipients r SET error = v.error, updated_at = now()
+             FROM unnest($1::bigint[], $2::jsonb[]) AS v(id, error) WHERE r.id = v.id AND r.status = 'sending'`,
+          [outcome.inDoubt.map((f) => f.id), outcome.inDoubt.map((f) => JSON.stringify(f.error))],
+        ),
+      );
+    }
+    if (outcome.released.length > 0) {
+      work.push(
+        q(
+          `UPDATE campaign_recipients SET status = 'queued', attempts = greatest(attempts - 1, 0), updated_at = now() WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
+          [outcome.released],
+        ),
+      );
+    }
+    await Promise.all(work);
+  }
+
+  /** Distinct timezones of a chunk's queued recipients that are due now. */
+  async dueZones(runId: string, chunk: number): Promise<string[]> {
+    const rows: Array<{ timezone: string }> = await this.dataSource.query(
+      `SELECT DISTINCT timezone FROM campaign_recipients WHERE run_id = $1 AND chunk_no = $2 AND status = 'queued' AND (not_before IS NULL OR not_before <= now())`,
+      [runId, chunk],
+    );
+    return rows.map((r) => r.timezone);
+  }
+
+  /** Recipients of a chunk in zones whose window is closed wait until it opens. */
+  async defer(runId: string, chunk: number, zones: ReadonlyArray<{ zone: string; until: Date }>): Promise<void> {
+    if (zones.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE campaign_recipients r SET not_before = v.until, updated_at = now()
+         FROM unnest($3::text[], $4::timestamptz[]) AS v(zone, until)
+        WHERE r.run_id = $1 AND r.chunk_no = $2 AND r.status = 'queued' AND r.timezone = v.zone AND (r.not_before IS NULL OR r.not_before < v.until)`,
+      [runId, chunk, zones.map((z) => z.zone), zones.map((z) => z.until)],
+    );
+  }
+
+  /** Defers every due queued recipient of a chunk (tier exhausted) until `until`. */
+  async deferChunk(runId: string, chunk: number, until: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE campaign_recipients SET not_before = $3, updated_at = now()
+        WHERE run_id = $1 AND chunk_no = $2 AND status = 'queued' AND (not_before IS NULL OR not_before < $3)`,
+      [runId, chunk, until],
+    );
+  }
+
+  /** What is left of a chunk: queued recipients (and when the first is due), and sends in flight. */
+  async chunkLeft(runId: string, chunk: number): Promise<{ queued: number; nextDue: Date | null; sending: number }> {
+    const rows: Array<{ queued: string; next_due: Date | null; sending: string }> = await this.dataSource.query(
+      `SELECT count(*) FILTER (WHERE status = 'queued') AS queued, min(COALESCE(not_before, now())) FILTER (WHERE status = 'queued') AS next_due,
+              count(*) FILTER (WHERE status = 'sending') AS sending
+         FROM campaign_recipients WHERE run_id = $1 AND chunk_no = $2 AND status IN ('queued', 'sending')`,
+      [runId, chunk],
+    );
+    const r = rows[0]!;
+    return { queued: Number(r.queued), nextDue: r.next_due, sending: Number(r.sending) };
+  }
+
+  /** Chunks of these runs with queued recipients, and when each is next due (for rebuilding lost jobs). */
+  async pendingChunks(runIds: readonly string[]): Promise<Array<{ runId: string; chunk: number; due: Date }>> {
+    if (runIds.length === 0) return [];
+    const rows: Array<{ run_id: string; chunk_no: number; due: Date }> = await this.dataSource.query(
+      `SELECT run_id, chunk_no, min(COALESCE(not_before, now())) AS due FROM campaign_recipients
+        WHERE run_id = ANY($1::uuid[]) AND status = 'queued' GROUP BY run_id, chunk_no`,
+      [runIds],
+    );
+    return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no, due: r.due }));
+  }
+
+  /**
+   * Sends left `sending` for over `seconds` with no word from the provider (the worker died mid-send, or the
+   * request got no answer): the provider's status webhook, matched by our callback data, had that long to
+   * settle them. Back to queued; returns the runs and chunks to hand to a worker again.
+   */
+  async releaseInDoubt(seconds: number, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
+    const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
+      `WITH stuck AS (
+         UPDATE campaign_recipients SET status = 'queued', updated_at = now()
+          WHERE id IN (SELECT id FROM campaign_recipients WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1)
+                        ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         RETURNING run_id, chunk_no)
+       SELECT DISTINCT run_id, chunk_no FROM stuck`,
+      [seconds, limit],
+    );
+    return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
+  }
+
+  /** Recipients still waiting of a run that is cancelled: they will never be sent. */
+  async cancelQueued(manager: EntityManager, runId: string): Promise<void> {
+    await manager.query(
+      `UPDATE campaign_recipients SET status = 'cancelled', updated_at = now() WHERE run_id = $1 AND status = 'queued'`,
+      [runId],
+    );
+  }
+
+  /** Failed recipients whose failure was transient go back to the queue (retry-failed). Returns how many. */
+  async requeueTransientFailures(manager: EntityManager, runId: string): Promise<number> {
+    const rows: Array<{ n: string }> = await manager.query(
+      `WITH again AS (
+         UPDATE campaign_recipients SET status = 'queued', error = NULL, failed_at = NULL, accepted_at = NULL, not_before = NULL, attempts = 0, updated_at = now()
+          WHERE run_id = $1 AND status = 'failed' AND error->>'category' IN ('transient', 'throttled', 'api_rate_limited', 'pair_rate_limited', 'throughput_upgrade')
+         RETURNING 1)
+       SELECT count(*) AS n FROM again`,
+      [runId],
+    );
+    return Number(rows[0]!.n);
+  }
+
+  /** One page of a run's recipients for export, in id order after `after`. */
+  async exportPage(runId: string, status: string | null, after: string, limit: number): Promise<RecipientExportRow[]> {
+    return this.dataSource.query(
+      `SELECT r.id, r.to_number AS number, c.name, r.status, r.skip_reason AS "skipReason", r.error->>'code' AS "errorCode", r.error->>'title' AS "errorTitle",
+              r.sent_at AS "sentAt", r.delivered_at AS "deliveredAt", r.read_at AS "readAt", r.action, r.run_id AS "runId"
+         FROM campaign_recipients r LEFT JOIN contacts c ON c.id = r.contact_id
+        WHERE r.run_id = $1 AND r.id > $2 ${status === null ? '' : 'AND r.status = $4'}
+        ORDER BY r.id LIMIT $3`,
+      status === null ? [runId, after, limit] : [runId, after, limit, status],
+    );
+  }
+
+  async deleteTierLedgerBefore(limit = 50_000): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM channel_recipient_log WHERE ctid IN (SELECT ctid FROM channel_recipient_log WHERE last_sent_at < now() - ${DAY} LIMIT $1)`,
+      [limit],
+    );
+  }
+}

@@ -1,0 +1,132 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  ChannelsService,
+  type ChannelProvider,
+  type SendingChannel,
+  type TemplateState,
+  type WhatsAppCredentials,
+} from '@herald/channels';
+import { CHANNEL_PROVIDER } from '@herald/messaging';
+import { CampaignRepository, type CampaignRow } from './campaign.repository';
+import { toTemplateDefinition } from './campaign-message.util';
+import { RunJobs } from './run-jobs.service';
+
+export function credentialsOf(channel: SendingChannel): WhatsAppCredentials {
+  return {
+    graphBaseUrl: channel.graphBaseUrl,
+    phoneNumberId: channel.phoneNumberId,
+    wabaId: channel.wabaId,
+    accessToken: channel.secrets.accessToken,
+  };
+}
+
+/** Thrown so the queue tries again later (a transient provider failure). */
+export class TemplateRetryError extends Error {}
+
+/**
+ * A campaign's template on its channel: submitted once (the submission is looked up by name if a retry finds
+ * it exists already), then followed until the provider decides: by its status webhook, or by asking.
+ * A decision moves the runs waiting for it: approved ones start, the others fail with the reason.
+ */
+@Injectable()
+export class TemplateRegistrar {
+  private readonly logger = new Logger(TemplateRegistrar.name);
+
+  constructor(
+    private readonly campaigns: CampaignRepository,
+    private readonly channels: ChannelsService,
+    private readonly jobs: RunJobs,
+    @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
+  ) {}
+
+  async register(campaignId: string): Promise<string> {
+    const campaign = await this.campaigns.campaignById(campaignId);
+    if (!campaign || campaign.template_id !== null) return 'nothing to do';
+    const channel = await this.channels.forSending(campaign.channel_id);
+    if (!channel) {
+      await this.decide(campaign, { status: 'REJECTED', reason: 'The channel was deleted before the template was submitted.' });
+      return 'channel deleted';
+    }
+    const credentials = credentialsOf(channel);
+    const definition = toTemplateDefinition({
+      name: campaign.template_name,
+      languageCode: campaign.language_code,
+      category: campaign.template_type,
+      body: campaign.body,
+      variables: campaign.variables,
+      imgUrl: campaign.img_url,
+      buttons: campaign.buttons,
+    });
+    const created = await this.provider.createTemplate(credentials, definition);
+    if (created.ok) {
+      await this.decide(campaign, created.template);
+      return created.template.status;
+    }
+    if (created.error.retriable) throw new TemplateRetryError(`${created.error.code} ${created.error.title}`);
+    // Submitted by an earlier attempt that died before recording it? Then it exists under our name.
+    const existing = await this.provider.getTemplate(credentials, {
+      name: campaign.template_name,
+      language: campaign.language_code,
+    });
+    if (existing.ok) {
+      await this.decide(campaign, existing.template);
+      return existing.template.status;
+    }
+    await this.decide(campaign, {
+      status: 'REJECTED',
+      reason: `${created.error.code} ${created.error.title}: ${created.error.details}`,
+    });
+    return 'REJECTED';
+  }
+
+  /** Asks the provider where a pending template stands (when its status webhook may have been missed). */
+  async poll(campaign: CampaignRow): Promise<void> {
+    if (campaign.template_id === null) {
+      await this.jobs.registerTemplate(campaign.id);
+      await this.campaigns.touchCampaign(campaign.id);
+      return;
+    }
+    const channel = await this.channels.forSending(campaign.channel_id);
+    if (!channel) return;
+    const state = await this.provider.getTemplate(credentialsOf(channel), { id: campaign.template_id });
+    if (state.ok) await this.decide(campaign, state.template);
+    else await this.campaigns.touchCampaign(campaign.id);
+  }
+
+  /** Records the template's state; a decision starts or fails the runs waiting for it. */
+  async decide(
+    campaign: CampaignRow,
+    state: Pick<TemplateState, 'status'> & { id?: string; rejectedReason?: string; reason?: string },
+  ): Promise<void> {
+    const reason = state.rejectedReason ?? state.reason ?? null;
+    await this.campaigns.setTemplate(campaign.id, {
+      id: state.id ?? null,
+      status: state.status,
+      reason: reason === 'NONE' ? null : reason,
+    });
+    await this.settleWaitingRuns(campaign.id);
+  }
+
+  /** Runs waiting for this campaign's template: started when it is approved, failed when it never will be. */
+  async settleWaitingRuns(campaignId: string): Promise<void> {
+    const campaign = await this.campaigns.campaignById(campaignId);
+    if (!campaign || campaign.template_status === 'PENDING') return;
+    const waiting = (await this.campaigns.runsOf([campaignId])).filter((r) => r.status === 'waiting_for_template');
+    if (waiting.length === 0) return;
+    if (campaign.template_status === 'APPROVED') {
+      await this.jobs.startsNow(waiting.map((r) => r.id));
+      return;
+    }
+    const reason = `The template was ${campaign.template_status}${campaign.template_reason ? `: ${campaign.template_reason}` : ''}.`;
+    for (const run of waiting) {
+      if (
+        await this.campaigns.transition(this.campaigns.dataSource(), run.id, ['waiting_for_template'], 'failed', {
+          completedAt: true,
+          failureReason: reason,
+        })
+      ) {
+        this.logger.warn(`run ${run.id} failed: ${reason}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,473 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { windowState } from '@herald/campaigns';
+import { startApi, type ApiHarness } from './support/api-harness';
+import { startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+
+// Its own Redis prefix: these workers must not take other spec files' jobs; "losing Redis" deletes only these keys.
+const REDIS_PREFIX = `${process.env.REDIS_PREFIX}-campaigns`;
+const PHONE_NUMBER_ID = '106540352242933';
+const WABA_ID = '102290129340411';
+const ACCESS_TOKEN = 'EAAG-campaigns-token';
+const APP_SECRET = 'campaigns-app-secret';
+const RATE = 100;
+const WORKER_ENV = {
+  REDIS_PREFIX,
+  CAMPAIGN_CHUNK_SIZE: '40',
+  CAMPAIGN_RECONCILE_INTERVAL_MS: '1000',
+  SEND_UNCONFIRMED_AFTER_SECONDS: '10',
+  WORKER_CONCURRENCY: '4',
+};
+
+interface RunBody {
+  status: string;
+  recipients: number | null;
+  counts: Record<string, number>;
+  skippedByReason: Record<string, number>;
+  progress: number;
+  eta: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  failureReason: string | null;
+}
+
+describe('campaign engine: campaigns, runs, fan-out, sending through the simulator', () => {
+  let api: ApiHarness;
+  let db: DataSource;
+  let sim: SimulatorHarness;
+  let redis: Redis;
+  let workers: ChildHarness[] = [];
+  let key: string;
+  let workspaceId: string;
+  let channelId: string;
+
+  const post = (path: string, body: unknown) =>
+    api.http
+      .post(path)
+      .set('x-api-key', key)
+      .send(body as object);
+  const get = (path: string) => api.http.get(path).set('x-api-key', key);
+  const run = async (campaignId: string, runId: string) =>
+    (await get(`/v1/campaigns/${campaignId}/runs/${runId}`)).body as RunBody;
+  const settled = (r: RunBody) => ['completed', 'cancelled', 'failed'].includes(r.status);
+  const simStats = async () =>
+    (
+      await sim.call<{ accepted: { byPhoneNumberId: Record<string, number> }; callbackData: { duplicates: number } }>(
+        'GET',
+        '/_sim/stats',
+      )
+    ).body;
+
+  /** Contacts n..n+count-1 (numbers +9199000nnnnn) in `audience`, with an `orders` row unless told otherwise. */
+  async function seed(audience: string, from: number, count: number, opts: { noOrder?: number[] } = {}): Promise<string[]> {
+    const [aud] = await db.query(
+      `INSERT INTO audiences (workspace_id, id, name) VALUES ($1, $2, $2) ON CONFLICT (workspace_id, id) DO UPDATE SET name = EXCLUDED.name RETURNING pk`,
+      [workspaceId, audience],
+    );
+    const numbers = Array.from({ length: count }, (_, i) => `+9199000${String(from + i).padStart(5, '0')}`);
+    const rows: Array<{ id: string; number: string }> = await db.query(
+      `INSERT INTO contacts (workspace_id, number, name, timezone)
+       SELECT $1, n, 'Guest ' || right(n, 4), 'Asia/Kolkata' FROM unnest($2::text[]) AS n
+       ON CONFLICT (workspace_id, number) DO UPDATE SET name = EXCLUDED.name RETURNING id, number`,
+      [workspaceId, numbers],
+    );
+    await db.query(
+      `INSERT INTO audience_members (audience_pk, contact_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING`,
+      [aud.pk, rows.map((r) => r.id)],
+    );
+    const [group] = await db.query(`SELECT pk FROM variable_groups WHERE workspace_id = $1 AND id = 'orders'`, [workspaceId]);
+    const withOrder = rows.filter((r) => !(opts.noOrder ?? []).includes(Number(r.number.slice(-5))));
+    await db.query(
+      `INSERT INTO variable_values (group_pk, contact_id, values)
+       SELECT $1, c, jsonb_build_object('id', 'A-' || c, 'date', 'Monday') FROM unnest($2::bigint[]) AS c ON CONFLICT DO NOTHING`,
+      [group.pk, withOrder.map((r) => r.id)],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async function campaign(body: Record<string, unknown>): Promise<string> {
+    const res = await post('/v1/campaigns', {
+      title: 'Order update',
+      message: 'Hi {{name}}, order {orders.id} ships {orders.date}.',
+      ...body,
+    });
+    expect(res.status).toBe(201);
+    const id = res.body.campaignId as string;
+    const approved = await waitFor(
+      async () => (await get(`/v1/campaigns/${id}`)).body.templateStatus,
+      (s) => s !== 'PENDING',
+      15_000,
+    );
+    expect(approved).toBe(String(body['title'] ?? '').includes('reject') ? 'REJECTED' : 'APPROVED');
+    return id;
+  }
+
+  /** Every recipient of the run by status, counted in Postgres (the truth the counters must equal). */
+  async function truth(runId: string): Promise<Record<string, number>> {
+    const rows: Array<{ status: string; n: string }> = await db.query(
+      'SELECT status, count(*) AS n FROM campaign_recipients WHERE run_id = $1 GROUP BY status',
+      [runId],
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  beforeAll(async () => {
+    api = await startApi({ REDIS_PREFIX });
+    await api.app.listen(0, '127.0.0.1');
+    const apiUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    db = api.app.get(DataSource);
+    redis = new Redis(process.env.REDIS_URL!);
+    const ws = await api.createWorkspace('Campaigns');
+    key = ws.apiKey;
+    workspaceId = ws.id;
+    sim = await startSimulator({ templates: { approvalDelayMs: 300, rejectNamePattern: 'reject' } });
+    const created = await post('/v1/channels', {
+      type: 'whatsapp',
+      name: 'Simulated',
+      phoneNumberId: PHONE_NUMBER_ID,
+      displayPhoneNumber: '+1 555 010 0456',
+      wabaId: WABA_ID,
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+      verifyToken: 'campaigns-verify',
+      graphBaseUrl: `${sim.url}/v26.0`,
+      messagesPerSecond: RATE,
+      messagingTier: 'unlimited',
+    });
+    expect(created.status).toBe(201);
+    channelId = created.body.id;
+    const registered = await sim.call('PUT', `/_sim/phone-numbers/${PHONE_NUMBER_ID}`, {
+      wabaId: WABA_ID,
+      displayPhoneNumber: '+1 555 010 0456',
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+      webhookUrl: `${apiUrl}/webhooks/whatsapp/${channelId}`,
+      messagesPerSecond: RATE,
+    });
+    expect(registered.status).toBe(201);
+    expect((await post('/v1/variable-groups', { id: 'orders', name: 'Orders', fields: ['id', 'date'] })).status).toBe(201);
+    workers = [startWorker(WORKER_ENV), startWorker(WORKER_ENV)];
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await sim?.stop();
+    if (redis) {
+      const keys = await redis.keys(`${REDIS_PREFIX}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+    await api?.close();
+  });
+
+  describe('creating campaigns and runs', () => {
+    it('refuses unknown groups and fields, bad placeholders and button-rule violations, naming each', async () => {
+      const res = await post('/v1/campaigns', {
+        title: 'Bad',
+        message: 'Hi {{nickname}}, {order.id} and {orders.total}',
+        buttons: [
+          { text: 'Call us', type: 'phone', phoneNumber: '+14155550123' },
+          { text: 'Yes', type: 'input', input: 'answer' },
+          { text: 'x'.repeat(26), type: 'url', url: 'https://example.com' },
+        ],
+        templateType: 'PROMO',
+      });
+      expect(res.status).toBe(400);
+      const issues = JSON.stringify(res.body.error.details);
+      expect(issues).toContain('{{nickname}}');
+      expect(issues).toContain('buttons[2].text');
+      expect(issues).toContain('templateType');
+      expect(issues).toMatch(/phone and url|input\/journey/);
+      const groups = await post('/v1/campaigns', { title: 'Bad', message: 'Hi {order.id} and {orders.total}' });
+      expect(groups.status).toBe(400);
+      const named = (groups.body.error.details as Array<{ field: string; issue: string }>).map((d) => d.issue).join('\n');
+      expect(named).toContain('unknown variable group "order"');
+      expect(named).toContain('no field "total"');
+      const tooMany = await post('/v1/campaigns', {
+        title: 'Too many',
+        message: 'Hi',
+        buttons: Array.from({ length: 3 }, (_, i) => ({ text: `Site ${i}`, type: 'url', url: `https://example.com/${i}` })),
+      });
+      expect(tooMany.status).toBe(400);
+    });
+
+    it('registers the template, refuses runs more than 35 days ahead and unknown audiences, and deleting while active', async () => {
+      await seed('lobby', 1, 3);
+      const id = await campaign({ title: 'Later' });
+      const far = await post(`/v1/campaigns/${id}/runs`, {
+        audiences: ['lobby'],
+        timeToRun: Math.floor(Date.now() / 1000) + 36 * 86_400,
+      });
+      expect(far.status).toBe(400);
+      expect(far.body.error.details[0].field).toBe('timeToRun');
+      const unknown = await post(`/v1/campaigns/${id}/runs`, { audiences: ['lobby', 'nobody'] });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.error.message).toContain('nobody');
+      const later = await post(`/v1/campaigns/${id}/runs`, {
+        audiences: ['lobby'],
+        timeToRun: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      expect(later.status).toBe(202);
+      expect(later.body.status).toBe('scheduled');
+      expect((await get('/v1/campaigns?active=true')).body.data.map((c: { id: string }) => c.id)).toContain(id);
+      expect((await api.http.delete(`/v1/campaigns/${id}`).set('x-api-key', key)).status).toBe(409);
+      expect((await post(`/v1/campaigns/${id}/runs/${later.body.runId}/cancel`, {})).body.status).toBe('cancelled');
+      expect((await get('/v1/campaigns?active=false')).body.data.map((c: { id: string }) => c.id)).toContain(id);
+      expect((await api.http.delete(`/v1/campaigns/${id}`).set('x-api-key', key)).status).toBe(204);
+      expect((await get(`/v1/campaigns/${id}`)).status).toBe(404);
+    });
+
+    it('fails the runs of a campaign whose template was rejected, with the reason', async () => {
+      const id = await campaign({ title: 'please reject this' });
+      const res = await post(`/v1/campaigns/${id}/runs`, { audiences: ['lobby'] });
+      expect(res.status).toBe(409);
+      expect(res.body.error.code).toBe('template_not_usable');
+    });
+  });
+
+  describe('a run', () => {
+    it('fixes recipients with exclusions and reasons, waits for timeToRun, sends everyone once, and counts the truth', async () => {
+      // 60 in "north", 60 in "south", 20 in both: 100 distinct. Some cannot be sent, each for its reason.
+      const north = await seed('north', 100, 60, { noOrder: [101, 102] });
+      await seed('south', 140, 60);
+      await db.query('UPDATE contacts SET opted_out = true WHERE id = ANY($1::bigint[])', [north.slice(10, 13)]);
+      await db.query('UPDATE contacts SET not_on_whatsapp_at = now() WHERE id = ANY($1::bigint[])', [north.slice(20, 22)]);
+      // A frequency cap of 1 marketing message per 7 days; two contacts got one yesterday.
+      expect(
+        (
+          await api.http
+            .patch('/v1/settings')
+            .set('x-api-key', key)
+            .send({ frequencyCap: { messages: 1, days: 7 } })
+        ).status,
+      ).toBe(200);
+      await db.query(
+        `INSERT INTO campaign_recipients (run_id, workspace_id, contact_id, to_number, timezone, chunk_no, status, marketing, accepted_at)
+         SELECT gen_random_uuid(), $1, id, number, timezone, -1, 'read', true, now() - interval '1 day' FROM contacts WHERE id = ANY($2::bigint[])`,
+        [workspaceId, north.slice(30, 32)],
+      );
+      const id = await campaign({
+        buttons: [
+          { text: 'Yes please', type: 'input', input: 'answer' },
+          { text: 'Track', type: 'journey', journeyId: 'track' },
+        ],
+      });
+      const timeToRun = new Date(Date.now() + 3_000);
+      const created = await post(`/v1/campaigns/${id}/runs`, {
+        audiences: ['north', 'south'],
+        timeToRun: timeToRun.toISOString(),
+      });
+      expect(created.status).toBe(202);
+      const runId = created.body.runId as string;
+      const before = await run(id, runId);
+      expect(before.status).toBe('scheduled');
+
+      const done = await waitFor(() => run(id, runId), settled, 30_000, 200);
+      expect(done.status).toBe('completed');
+      expect(done.recipients).toBe(100);
+      expect(done.skippedByReason).toEqual({ opted_out: 3, not_on_whatsapp: 2, frequency_cap: 2, missing_variable: 2 });
+      const [{ first }] = await db.query('SELECT min(sending_at) AS first FROM campaign_recipients WHERE run_id = $1', [runId]);
+      expect((first as Date).getTime()).toBeGreaterThanOrEqual(timeToRun.getTime());
+      expect(new Date(done.startedAt!).getTime()).toBeGreaterThanOrEqual(timeToRun.getTime());
+
+      // Every sendable recipient reaches read (the simulator delivers and reads all); counters equal the truth.
+      await waitFor(
+        () => truth(runId),
+        (t) => t['read'] === 91,
+        15_000,
+        200,
+      );
+      const counted = (await run(id, runId)).counts;
+      const real = await truth(runId);
+      for (const status of ['queued', 'sending', 'accepted', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled']) {
+        expect([status, counted[status]]).toEqual([status, real[status] ?? 0]);
+      }
+      const results = (await get(`/v1/campaigns/${id}/results?runId=${runId}`)).body;
+      expect(results).toMatchObject({
+        sent: 91,
+        delivered: 91,
+        read: 91,
+        sendErrors: 0,
+        deliveryErrors: 0,
+        numbersNotOnWhatsApp: 2,
+        skipped: 9,
+        deliveryRate: 1,
+        readRate: 1,
+      });
+      const [{ params }] = await db.query(
+        `SELECT params FROM campaign_recipients WHERE run_id = $1 AND status = 'read' ORDER BY id LIMIT 1`,
+        [runId],
+      );
+      expect(params).toEqual([expect.stringMatching(/^Guest \d{4}$/), expect.stringMatching(/^A-\d+$/), 'Monday']);
+      expect((await simStats()).callbackData.duplicates).toBe(0);
+
+      // A button reply is the recipient's action, and an input button's reply lands in the campaign's input group.
+      const [replied] = await db.query(
+        `SELECT id, contact_id, provider_message_id, to_number FROM campaign_recipients WHERE run_id = $1 AND status = 'read' ORDER BY id LIMIT 1`,
+        [runId],
+      );
+      const inbound = await sim.call('POST', '/_sim/inbound', {
+        phoneNumberId: PHONE_NUMBER_ID,
+        from: replied.to_number.slice(1),
+        contextMessageId: replied.provider_message_id,
+        button: { payload: 'input:answer', text: 'Yes please' },
+      });
+      expect(inbound.status).toBe(202);
+      const group = (await get(`/v1/campaigns/${id}`)).body.inputGroup as string;
+      const values = await waitFor(
+        async () => (await get(`/v1/variable-groups/${group}/values?number=${encodeURIComponent(replied.to_number)}`)).body,
+        (v) => JSON.stringify(v).includes('Yes please'),
+        10_000,
+        200,
+      );
+      expect(JSON.stringify(values)).toContain('Yes please');
+
+      const csv = await get(`/v1/campaigns/${id}/recipients?runId=${runId}&format=csv`);
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toContain('text/csv');
+      const lines = csv.text.trim().split('\n');
+      expect(lines[0]).toBe('number,name,status,errorCode,errorTitle,sentAt,deliveredAt,readAt,action,runId');
+      expect(lines).toHaveLength(101);
+      expect(lines.some((l) => l.includes(',Yes please,'))).toBe(true);
+      const skipped = (await get(`/v1/campaigns/${id}/recipients?runId=${runId}&status=skipped`)).body as Array<{
+        errorCode: string;
+      }>;
+      expect(skipped.map((r) => r.errorCode).sort()).toEqual([
+        'frequency_cap',
+        'frequency_cap',
+        'missing_variable',
+        'missing_variable',
+        'not_on_whatsapp',
+        'not_on_whatsapp',
+        'opted_out',
+        'opted_out',
+        'opted_out',
+      ]);
+      const listed = (await get(`/v1/campaigns/${id}`)).body;
+      expect(listed).toMatchObject({ templateStatus: 'APPROVED', totalSent: 91, totalDelivered: 91, totalRead: 91 });
+      expect(listed.runs).toHaveLength(1);
+      await api.http.patch('/v1/settings').set('x-api-key', key).send({ frequencyCap: null });
+    }, 60_000);
+
+    it('pauses within a second, resumes where it stopped, and a cancelled run sends nothing more', async () => {
+      await seed('crowd', 1000, 400);
+      const id = await campaign({ title: 'Pause me' });
+      const runId = (await post(`/v1/campaigns/${id}/runs`, { audiences: ['crowd'] })).body.runId as string;
+      await waitFor(
+        () => truth(runId),
+        (t) => (t['accepted'] ?? 0) + (t['sent'] ?? 0) + (t['delivered'] ?? 0) + (t['read'] ?? 0) >= 60,
+        15_000,
+        50,
+      );
+      const paused = await post(`/v1/campaigns/${id}/runs/${runId}/pause`, {});
+      expect(paused.status).toBe(200);
+      expect(paused.body.status).toBe('paused');
+      await new Promise((r) => setTimeout(r, 1_000));
+      const sentAtOneSecond = (await simStats()).accepted.byPhoneNumberId[PHONE_NUMBER_ID]!;
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect((await simStats()).accepted.byPhoneNumberId[PHONE_NUMBER_ID]).toBe(sentAtOneSecond);
+      const left = (await truth(runId))['queued'] ?? 0;
+      expect(left).toBeGreaterThan(0);
+
+      expect((await post(`/v1/campaigns/${id}/runs/${runId}/resume`, {})).body.status).toBe('running');
+      const done = await waitFor(() => run(id, runId), settled, 30_000, 200);
+      expect(done.status).toBe('completed');
+      expect(done.progress).toBe(1);
+      expect((await truth(runId))['queued']).toBeUndefined();
+
+      // Cancel mid-run: whatever was still queued is cancelled and never sent.
+      const again = (await post(`/v1/campaigns/${id}/runs`, { audiences: ['crowd'] })).body.runId as string;
+      await waitFor(
+        () => truth(again),
+        (t) => (t['accepted'] ?? 0) + (t['sent'] ?? 0) + (t['delivered'] ?? 0) + (t['read'] ?? 0) >= 40,
+        15_000,
+        50,
+      );
+      const cancelled = await post(`/v1/campaigns/${id}/runs/${again}/cancel`, {});
+      expect(cancelled.body.status).toBe('cancelled');
+      await new Promise((r) => setTimeout(r, 1_500));
+      const after = await simStats();
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect((await simStats()).accepted.byPhoneNumberId[PHONE_NUMBER_ID]).toBe(after.accepted.byPhoneNumberId[PHONE_NUMBER_ID]);
+      const t = await truth(again);
+      expect(t['cancelled']).toBeGreaterThan(0);
+      expect(t['queued']).toBeUndefined();
+      expect((await post(`/v1/campaigns/${id}/runs/${again}/resume`, {})).status).toBe(409);
+      expect((await simStats()).callbackData.duplicates).toBe(0);
+    }, 60_000);
+
+    it('defers recipients outside the sending window to its next opening and sends none of them', async () => {
+      await seed('night', 2000, 10);
+      // A one-hour window in Asia/Kolkata that is closed now.
+      const nowIst = new Date(Date.now() + 5.5 * 3_600_000);
+      const startHour = (nowIst.getUTCHours() + 3) % 24;
+      const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+      const window = {
+        start: hh(startHour),
+        end: hh((startHour + 1) % 24 || 24),
+        days: [1, 2, 3, 4, 5, 6, 7],
+        timezone: 'Asia/Kolkata',
+      };
+      const id = await campaign({ title: 'Night owls', sendWindow: window });
+      const runId = (await post(`/v1/campaigns/${id}/runs`, { audiences: ['night'] })).body.runId as string;
+      const rows = await waitFor(
+        () =>
+          db.query(`SELECT status, not_before FROM campaign_recipients WHERE run_id = $1`, [runId]) as Promise<
+            Array<{ status: string; not_before: Date | null }>
+          >,
+        (r) => r.length === 10 && r.every((x) => x.not_before !== null),
+        15_000,
+        200,
+      );
+      const expected = windowState({ ...window, days: [1, 2, 3, 4, 5, 6, 7] }, 'Asia/Kolkata', new Date());
+      expect(expected.open).toBe(false);
+      for (const r of rows) {
+        expect(r.status).toBe('queued');
+        expect(r.not_before!.toISOString()).toBe((expected as { opensAt: Date }).opensAt.toISOString());
+      }
+      expect((await run(id, runId)).status).toBe('running');
+      expect((await post(`/v1/campaigns/${id}/runs/${runId}/cancel`, {})).body.status).toBe('cancelled');
+    }, 30_000);
+  });
+
+  describe('nothing lost, nothing sent twice', () => {
+    it('survives a worker killed with SIGKILL mid-run and Redis losing every job mid-run', async () => {
+      await seed('storm', 3000, 600);
+      const id = await campaign({ title: 'Storm' });
+      const acceptedBefore = (await simStats()).accepted.byPhoneNumberId[PHONE_NUMBER_ID] ?? 0;
+      const runId = (await post(`/v1/campaigns/${id}/runs`, { audiences: ['storm'] })).body.runId as string;
+      workers.push(startWorker(WORKER_ENV));
+      await waitFor(
+        () => truth(runId),
+        (t) => (t['read'] ?? 0) + (t['delivered'] ?? 0) + (t['sent'] ?? 0) + (t['accepted'] ?? 0) >= 100,
+        15_000,
+        20,
+      );
+      // A worker dies mid-send; a fresh one takes its place.
+      workers[0]!.child.kill('SIGKILL');
+      workers[0] = startWorker(WORKER_ENV);
+      await waitFor(
+        () => truth(runId),
+        (t) => (t['read'] ?? 0) + (t['delivered'] ?? 0) + (t['sent'] ?? 0) + (t['accepted'] ?? 0) >= 250,
+        20_000,
+        20,
+      );
+      // Redis loses everything of ours: jobs, schedules, rate-limit state.
+      const keys = await redis.keys(`${REDIS_PREFIX}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+
+      const done = await waitFor(() => run(id, runId), settled, 60_000, 250);
+      expect(done.status).toBe('completed');
+      const t = await truth(runId);
+      expect(t['queued']).toBeUndefined();
+      expect(t['sending']).toBeUndefined();
+      expect(t['failed']).toBeUndefined();
+      const stats = await simStats();
+      expect(stats.callbackData.duplicates).toBe(0);
+      // Every recipient was accepted exactly once by the provider.
+      expect(stats.accepted.byPhoneNumberId[PHONE_NUMBER_ID]! - acceptedBefore).toBe(600);
+    }, 120_000);
+  });
+});
