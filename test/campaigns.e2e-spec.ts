@@ -432,6 +432,71 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
     }, 30_000);
   });
 
+  describe('the messaging tier', () => {
+    it('never starts conversations with more unique numbers per 24 h than the channel tier allows', async () => {
+      const tierPhone = '106540352242944';
+      const channel = await post('/v1/channels', {
+        type: 'whatsapp',
+        name: 'Tier 250',
+        phoneNumberId: tierPhone,
+        displayPhoneNumber: '+1 555 010 0789',
+        wabaId: WABA_ID,
+        accessToken: ACCESS_TOKEN,
+        appSecret: APP_SECRET,
+        verifyToken: 'campaigns-verify',
+        graphBaseUrl: `${sim.url}/v26.0`,
+        messagesPerSecond: RATE,
+        messagingTier: '250',
+      });
+      expect(channel.status).toBe(201);
+      await sim.call('PUT', `/_sim/phone-numbers/${tierPhone}`, {
+        wabaId: WABA_ID,
+        displayPhoneNumber: '+1 555 010 0789',
+        accessToken: ACCESS_TOKEN,
+        appSecret: APP_SECRET,
+        messagesPerSecond: RATE,
+      });
+      // 245 numbers already messaged in the last 24 h (the oldest 23 h ago), one of them in the audience.
+      const members = await seed('tier', 4000, 20);
+      const [known] = await db.query('SELECT number FROM contacts WHERE id = $1', [members[0]]);
+      await db.query(
+        `INSERT INTO channel_recipient_log (channel_id, to_number, last_sent_at)
+         SELECT $1::uuid, '+1555' || lpad(i::text, 7, '0'), now() - make_interval(hours => 23) + make_interval(secs => i) FROM generate_series(1, 244) AS i
+         UNION ALL SELECT $1::uuid, $2, now() - interval '1 hour'`,
+        [channel.body.id, known.number],
+      );
+      const id = await campaign({ title: 'Tiered', channelId: channel.body.id });
+      const runId = (await post(`/v1/campaigns/${id}/runs`, { audiences: ['tier'] })).body.runId as string;
+      // The known number plus 5 new ones fit (250 − 245); the other 14 wait until the oldest entry is 24 h old.
+      const t = await waitFor(
+        () => truth(runId),
+        (x) => (x['accepted'] ?? 0) === 6 && (x['queued'] ?? 0) === 14,
+        15_000,
+        200,
+      );
+      expect(t).toEqual({ accepted: 6, queued: 14 }); // this number has no webhook URL: accepted is as far as they get
+      const [{ used }] = await db.query(
+        `SELECT count(*)::int AS used FROM channel_recipient_log WHERE channel_id = $1 AND last_sent_at > now() - interval '24 hours'`,
+        [channel.body.id],
+      );
+      expect(used).toBe(250);
+      // They wait (in the delayed set) until the oldest ledger entry is 24 h old: in about an hour.
+      const waits = await waitFor(
+        async () =>
+          (await db.query(
+            `SELECT min(not_before) - now() > interval '50 minutes' AS wait FROM campaign_recipients WHERE run_id = $1 AND status = 'queued'`,
+            [runId],
+          )) as Array<{ wait: boolean | null }>,
+        (rows) => rows[0]!.wait === true,
+        10_000,
+        100,
+      );
+      expect(waits[0]!.wait).toBe(true);
+      expect((await run(id, runId)).status).toBe('running');
+      expect((await post(`/v1/campaigns/${id}/runs/${runId}/cancel`, {})).body.status).toBe('cancelled');
+    }, 30_000);
+  });
+
   describe('nothing lost, nothing sent twice', () => {
     it('survives a worker killed with SIGKILL mid-run and Redis losing every job mid-run', async () => {
       await seed('storm', 3000, 600);
