@@ -212,6 +212,16 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       expect(later.status).toBe(202);
       expect(later.body.status).toBe('scheduled');
       expect((await get('/v1/campaigns?active=true')).body.data.map((c: { id: string }) => c.id)).toContain(id);
+      const immediate = await post('/v1/campaigns', {
+        title: 'Right away',
+        message: 'Hello {{name}}',
+        options: { runImmediately: true, audiences: ['lobby'], timeToRun: Math.floor(Date.now() / 1000) + 3_600 },
+      });
+      expect(immediate.status).toBe(201);
+      expect(immediate.body).toMatchObject({ templateStatus: 'PENDING', run: { status: 'scheduled' } });
+      const immediateRun = `/v1/campaigns/${immediate.body.campaignId}/runs/${immediate.body.run.runId}`;
+      expect((await get(immediateRun)).body.status).toBe('scheduled');
+      expect((await post(`${immediateRun}/cancel`, {})).body.status).toBe('cancelled');
       expect((await api.http.delete(`/v1/campaigns/${id}`).set('x-api-key', key)).status).toBe(409);
       expect((await post(`/v1/campaigns/${id}/runs/${later.body.runId}/cancel`, {})).body.status).toBe('cancelled');
       expect((await get('/v1/campaigns?active=false')).body.data.map((c: { id: string }) => c.id)).toContain(id);

@@ -25,6 +25,8 @@ const MAX_BATCH = 50;
 /** Waits shorter than this are slept through in the job; longer ones give the worker slot back (delayed job). */
 const MAX_INLINE_WAIT_MS = 2_000;
 const CONTEXT_TTL_MS = 1_000;
+/** A window closing sooner than this is treated as closed (a batch takes up to BATCH_SECONDS to send). */
+const WINDOW_MARGIN_MS = 1_000;
 
 const TIERS: Record<string, number> = { '250': 250, '2000': 2_000, '10000': 10_000, '100000': 100_000 };
 
@@ -83,7 +85,6 @@ export class ChunkSender {
         this.logger.warn(`run ${runId} stopped: ${reason}`);
         return { state: 'stopped' };
       }
-      const zones = await this.openZones(ctx.campaign, runId, chunk);
       const perSecond = channel.messagesPerSecond;
       const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(perSecond * BATCH_SECONDS)));
       const slots = await this.limiter.reserve(channel.phoneNumberId, perSecond, size);
@@ -93,6 +94,8 @@ export class ChunkSender {
       }
       const wait = slots.firstAt - Date.now();
       if (wait > 0) await sleep(wait);
+      // Windows are judged at the slot, right before the claim: the batch goes out within BATCH_SECONDS.
+      const zones = await this.openZones(ctx.campaign, runId, chunk);
       const claimed = await this.claim(runId, chunk, size, zones, channel);
       if (claimed.length === 0) {
         const next = await this.whatNext(runId, chunk, channel);
@@ -144,9 +147,14 @@ export class ChunkSender {
     const open: string[] = [];
     const closed: Array<{ zone: string; until: Date }> = [];
     for (const zone of await this.recipients.dueZones(runId, chunk)) {
-      const state = windowState(window, windowZone(window, zone), now);
-      if (state.open) open.push(zone);
-      else closed.push({ zone, until: state.opensAt });
+      const local = windowZone(window, zone);
+      const state = windowState(window, local, now);
+      if (!state.open) closed.push({ zone, until: state.opensAt });
+      // Closing within the second: a batch claimed now could still be on the wire after it. Wait for the next.
+      else if (state.closesAt.getTime() - now.getTime() < WINDOW_MARGIN_MS) {
+        const next = windowState(window, local, state.closesAt);
+        closed.push({ zone, until: next.open ? state.closesAt : next.opensAt });
+      } else open.push(zone);
     }
     await this.recipients.defer(runId, chunk, closed);
     return open;
