@@ -41,7 +41,6 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
   let workers: ChildHarness[] = [];
   let key: string;
   let workspaceId: string;
-  let channelId: string;
 
   const post = (path: string, body: unknown) =>
     api.http
@@ -87,6 +86,35 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
     return rows.map((r) => r.id);
   }
 
+  /** A channel on the simulator's number `phone`; with `apiUrl`, the simulator posts its webhooks there. */
+  async function addChannel(phone: string, display: string, tier: string, apiUrl?: string): Promise<string> {
+    const created = await post('/v1/channels', {
+      type: 'whatsapp',
+      name: `Simulated ${phone}`,
+      phoneNumberId: phone,
+      displayPhoneNumber: display,
+      wabaId: WABA_ID,
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+      verifyToken: 'campaigns-verify',
+      graphBaseUrl: `${sim.url}/v26.0`,
+      messagesPerSecond: RATE,
+      messagingTier: tier,
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const registered = await sim.call('PUT', `/_sim/phone-numbers/${phone}`, {
+      wabaId: WABA_ID,
+      displayPhoneNumber: display,
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+      messagesPerSecond: RATE,
+      ...(apiUrl ? { webhookUrl: `${apiUrl}/webhooks/whatsapp/${id}` } : {}),
+    });
+    expect(registered.status).toBe(201);
+    return id;
+  }
+
   async function campaign(body: Record<string, unknown>): Promise<string> {
     const res = await post('/v1/campaigns', {
       title: 'Order update',
@@ -123,30 +151,7 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
     key = ws.apiKey;
     workspaceId = ws.id;
     sim = await startSimulator({ templates: { approvalDelayMs: 300, rejectNamePattern: 'reject' } });
-    const created = await post('/v1/channels', {
-      type: 'whatsapp',
-      name: 'Simulated',
-      phoneNumberId: PHONE_NUMBER_ID,
-      displayPhoneNumber: '+1 555 010 0456',
-      wabaId: WABA_ID,
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      verifyToken: 'campaigns-verify',
-      graphBaseUrl: `${sim.url}/v26.0`,
-      messagesPerSecond: RATE,
-      messagingTier: 'unlimited',
-    });
-    expect(created.status).toBe(201);
-    channelId = created.body.id;
-    const registered = await sim.call('PUT', `/_sim/phone-numbers/${PHONE_NUMBER_ID}`, {
-      wabaId: WABA_ID,
-      displayPhoneNumber: '+1 555 010 0456',
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      webhookUrl: `${apiUrl}/webhooks/whatsapp/${channelId}`,
-      messagesPerSecond: RATE,
-    });
-    expect(registered.status).toBe(201);
+    await addChannel(PHONE_NUMBER_ID, '+1 555 010 0456', 'unlimited', apiUrl);
     expect((await post('/v1/variable-groups', { id: 'orders', name: 'Orders', fields: ['id', 'date'] })).status).toBe(201);
     workers = [startWorker(WORKER_ENV), startWorker(WORKER_ENV)];
   }, 30_000);
@@ -444,28 +449,8 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
 
   describe('the messaging tier', () => {
     it('never starts conversations with more unique numbers per 24 h than the channel tier allows', async () => {
-      const tierPhone = '106540352242944';
-      const channel = await post('/v1/channels', {
-        type: 'whatsapp',
-        name: 'Tier 250',
-        phoneNumberId: tierPhone,
-        displayPhoneNumber: '+1 555 010 0789',
-        wabaId: WABA_ID,
-        accessToken: ACCESS_TOKEN,
-        appSecret: APP_SECRET,
-        verifyToken: 'campaigns-verify',
-        graphBaseUrl: `${sim.url}/v26.0`,
-        messagesPerSecond: RATE,
-        messagingTier: '250',
-      });
-      expect(channel.status).toBe(201);
-      await sim.call('PUT', `/_sim/phone-numbers/${tierPhone}`, {
-        wabaId: WABA_ID,
-        displayPhoneNumber: '+1 555 010 0789',
-        accessToken: ACCESS_TOKEN,
-        appSecret: APP_SECRET,
-        messagesPerSecond: RATE,
-      });
+      // This number has no webhook URL: accepted is as far as its messages get.
+      const tierChannel = await addChannel('106540352242944', '+1 555 010 0789', '250');
       // 245 numbers already messaged in the last 24 h (the oldest 23 h ago), one of them in the audience.
       const members = await seed('tier', 4000, 20);
       const [known] = await db.query('SELECT number FROM contacts WHERE id = $1', [members[0]]);
@@ -473,9 +458,9 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
         `INSERT INTO channel_recipient_log (channel_id, to_number, last_sent_at)
          SELECT $1::uuid, '+1555' || lpad(i::text, 7, '0'), now() - make_interval(hours => 23) + make_interval(secs => i) FROM generate_series(1, 244) AS i
          UNION ALL SELECT $1::uuid, $2, now() - interval '1 hour'`,
-        [channel.body.id, known.number],
+        [tierChannel, known.number],
       );
-      const id = await campaign({ title: 'Tiered', channelId: channel.body.id });
+      const id = await campaign({ title: 'Tiered', channelId: tierChannel });
       const runId = (await post(`/v1/campaigns/${id}/runs`, { audiences: ['tier'] })).body.runId as string;
       // The known number plus 5 new ones fit (250 − 245); the other 14 wait until the oldest entry is 24 h old.
       const t = await waitFor(
@@ -484,10 +469,10 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
         15_000,
         200,
       );
-      expect(t).toEqual({ accepted: 6, queued: 14 }); // this number has no webhook URL: accepted is as far as they get
+      expect(t).toEqual({ accepted: 6, queued: 14 });
       const [{ used }] = await db.query(
         `SELECT count(*)::int AS used FROM channel_recipient_log WHERE channel_id = $1 AND last_sent_at > now() - interval '24 hours'`,
-        [channel.body.id],
+        [tierChannel],
       );
       expect(used).toBe(250);
       // They wait (in the delayed set) until the oldest ledger entry is 24 h old: in about an hour.
