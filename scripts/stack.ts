@@ -421,7 +421,8 @@ async function ensureDemoChannel(port: number, simulatorPort: number): Promise<v
     const created = await callJson(
       `${api}/v1/channels`,
       'POST',
-      { type: 'whatsapp', name: 'Demo (simulator)', ...DEMO_NUMBER, ...secrets, graphBaseUrl: `${simulator}/v26.0` },
+      // The simulator does not model messaging tiers: the demo number may message any number of people a day.
+      { type: 'whatsapp', name: 'Demo (simulator)', ...DEMO_NUMBER, ...secrets, graphBaseUrl: `${simulator}/v26.0`, messagingTier: 'unlimited' },
       workspace.apiKey,
     );
     if (created.status !== 201) throw new Error(`could not create the demo channel: ${JSON.stringify(created.body)}`);
