@@ -54,17 +54,14 @@ export class CampaignReconciler implements OnModuleDestroy {
     const horizon = Date.now() + 2 * this.config.campaignReconcileIntervalMs;
     const scheduled = await this.campaigns.runsIn(['scheduled']);
     const starts = redisLost
-      ? scheduled
+      ? scheduled.map((r) => r.id)
       : await this.missingStarts(scheduled.filter((r) => r.time_to_run.getTime() <= horizon).map((r) => r.id));
-    const due = new Map(scheduled.map((r) => [r.id, r.time_to_run]));
-    await this.jobs.startsNow(
-      starts.map((r) => (typeof r === 'string' ? r : r.id)),
-      due,
-    );
+    // Queued with their own delay: a rebuilt start still fires at its timeToRun, not now.
+    await this.jobs.startsNow(starts, new Map(scheduled.map((r) => [r.id, r.time_to_run])));
     report.startsQueued = starts.length;
 
-    for (const run of await this.campaigns.runsIn(['waiting_for_template']))
-      await this.templates.settleWaitingRuns(run.campaign_id);
+    const waiting = new Set((await this.campaigns.runsIn(['waiting_for_template'])).map((r) => r.campaign_id));
+    for (const campaignId of waiting) await this.templates.settleWaitingRuns(campaignId);
 
     report.completed = (await this.campaigns.completeFinished()).length;
     const running = (await this.campaigns.runsIn(['running'])).map((r) => r.id);

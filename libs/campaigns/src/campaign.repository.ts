@@ -64,15 +64,6 @@ export class CampaignRepository {
     return this.db.transaction(work);
   }
 
-  /** For one-statement changes outside a transaction. */
-  dataSource(): DataSource {
-    return this.db;
-  }
-
-  query<T>(sql: string, params: unknown[]): Promise<T> {
-    return this.db.query(sql, params);
-  }
-
   async insertCampaign(manager: EntityManager, c: NewCampaign): Promise<CampaignRow> {
     const rows: CampaignRow[] = await manager.query(
       `INSERT INTO campaigns (id, workspace_id, channel_id, title, message, body, variables, img_url, buttons, template_type, language_code, send_window,
@@ -206,13 +197,16 @@ export class CampaignRepository {
     ]);
   }
 
-  /** Moves a run from one of `from` to `to` (with the columns given); false when it was not in `from`. */
+  /**
+   * Moves runs from one of `from` to `to` (with the columns given). Returns whether any moved: a run not in
+   * `from` (another request or worker moved it first) is left alone.
+   */
   async transition(
-    manager: EntityManager | DataSource,
-    runId: string,
+    runIds: string | readonly string[],
     from: readonly RunStatus[],
     to: RunStatus,
     extra: { startedAt?: boolean; completedAt?: boolean; failureReason?: string; recipients?: number; chunkCount?: number } = {},
+    manager: EntityManager | DataSource = this.db,
   ): Promise<boolean> {
     const rows: Array<{ id: string }> = await manager.query(
       `WITH moved AS (
@@ -222,10 +216,10 @@ export class CampaignRepository {
                 failure_reason = COALESCE($6, failure_reason),
                 recipients = COALESCE($7, recipients),
                 chunk_count = COALESCE($8, chunk_count)
-          WHERE id = $1 AND status = ANY($2::text[]) RETURNING id)
+          WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id)
        SELECT id FROM moved`,
       [
-        runId,
+        typeof runIds === 'string' ? [runIds] : runIds,
         from,
         to,
         extra.startedAt ?? false,
@@ -276,8 +270,68 @@ export class CampaignRepository {
     return out;
   }
 
+  /** Audience ids → primary keys (ids that do not exist are absent from the map). */
+  async audiencePks(
+    workspaceId: string,
+    ids: readonly string[],
+    manager: EntityManager | DataSource = this.db,
+  ): Promise<Map<string, string>> {
+    const rows: Array<{ id: string; pk: string }> = await manager.query(
+      'SELECT id, pk FROM audiences WHERE workspace_id = $1 AND id = ANY($2::text[])',
+      [workspaceId, ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.pk]));
+  }
+
+  /** Variable groups by id: their primary key and fields (ids that do not exist are absent from the map). */
+  async variableGroups(
+    workspaceId: string,
+    ids: readonly string[],
+    manager: EntityManager | DataSource = this.db,
+  ): Promise<Map<string, { pk: string; fields: string[] }>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<{ id: string; pk: string; fields: string[] }> = await manager.query(
+      'SELECT id, pk, fields FROM variable_groups WHERE workspace_id = $1 AND id = ANY($2::text[])',
+      [workspaceId, [...new Set(ids)]],
+    );
+    return new Map(rows.map((r) => [r.id, { pk: r.pk, fields: r.fields }]));
+  }
+
+  /** The variable group a campaign's input-button replies are kept in. Returns its primary key. */
+  async insertInputGroup(
+    manager: EntityManager,
+    g: { workspaceId: string; id: string; name: string; description: string; fields: string[] },
+  ): Promise<string> {
+    const rows: Array<{ pk: string }> = await manager.query(
+      `INSERT INTO variable_groups (workspace_id, id, name, description, fields) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING pk`,
+      [g.workspaceId, g.id, g.name, g.description, JSON.stringify(g.fields)],
+    );
+    return rows[0]!.pk;
+  }
+
+  /** Variable group ids by primary key. */
+  async variableGroupIds(pks: readonly string[]): Promise<Map<string, string>> {
+    if (pks.length === 0) return new Map();
+    const rows: Array<{ pk: string; id: string }> = await this.db.query(
+      'SELECT pk, id FROM variable_groups WHERE pk = ANY($1::bigint[])',
+      [pks],
+    );
+    return new Map(rows.map((g) => [g.pk, g.id]));
+  }
+
+  async setFrequencyCap(workspaceId: string, cap: { messages: number; days: number } | null): Promise<void> {
+    await this.db.query('UPDATE workspaces SET frequency_cap_messages = $2, frequency_cap_days = $3 WHERE id = $1', [
+      workspaceId,
+      cap?.messages ?? null,
+      cap?.days ?? null,
+    ]);
+  }
+
   /** Workspace settings that shape fan-out. */
-  async frequencyCap(manager: EntityManager, workspaceId: string): Promise<{ messages: number; days: number } | null> {
+  async frequencyCap(
+    workspaceId: string,
+    manager: EntityManager | DataSource = this.db,
+  ): Promise<{ messages: number; days: number } | null> {
     const rows: Array<{ m: number | null; d: number | null }> = await manager.query(
       'SELECT frequency_cap_messages AS m, frequency_cap_days AS d FROM workspaces WHERE id = $1',
       [workspaceId],

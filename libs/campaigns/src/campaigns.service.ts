@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService } from '@herald/channels';
-import { Clock, HeraldError, isUuid } from '@herald/common';
+import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
 import { ACTIVE_RUN_STATUSES, type RunStatus } from './campaign-run.entity';
 import { RECIPIENT_STATUSES, type RecipientStatus } from './campaign-recipient.entity';
-import { checkGroupFields, templateName } from './campaign-message.util';
+import { assertNoIssues, checkGroupFields, templateName } from './campaign-message.util';
 import { parseCreateCampaign, parseRunInput, type RunInput } from './campaign-input.util';
 import { addBuckets, foldCounts, progressOf, toResults, type RunCounts, type RunResults } from './run-figures.util';
-import { RecipientRepository } from './recipient.repository';
+import { RecipientRepository, type RecipientExportRow } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
 import type { SendWindow } from './send-window.util';
 import type { CampaignButton } from './campaign-message.util';
@@ -70,7 +70,10 @@ export const RECIPIENT_EXPORT_COLUMNS = [
   'action',
 ] as const;
 
+/** Each campaign on a page brings its runs and counters: pages are smaller than contact pages. */
 const MAX_PAGE = 100;
+const DEFAULT_PAGE = 50;
+const CURSOR_TAG = 'k';
 
 /** The API's campaigns: create, schedule runs, control them, and read results. Workers do the sending. */
 @Injectable()
@@ -89,32 +92,26 @@ export class CampaignsService {
     const now = this.clock.now().toJSDate();
     const input = parseCreateCampaign(body, now);
     const channel = await this.channels.resolve(workspaceId, input.channelId);
-    const groups = await this.groupFields(
+    const groups = await this.campaigns.variableGroups(
       workspaceId,
       input.variables.flatMap((v) => (v.kind === 'group' ? [v.group] : [])),
     );
-    const issues = checkGroupFields(input.variables, groups);
-    if (issues.length > 0)
-      throw new HeraldError('invalid', 'validation_failed', `Invalid campaign: ${issues[0]!.field} ${issues[0]!.issue}.`, issues);
+    assertNoIssues(checkGroupFields(input.variables, new Map([...groups].map(([id, g]) => [id, g.fields]))));
     if (input.run) await this.audiencePks(workspaceId, input.run.audiences, 'options.audiences');
 
     const id = randomUUID();
     const { campaign, run } = await this.campaigns.transaction(async (manager) => {
       const inputs = [...new Set(input.buttons.flatMap((b) => (b.type === 'input' && b.input ? [b.input] : [])))];
-      let inputGroupPk: string | null = null;
-      if (inputs.length > 0) {
-        const rows: Array<{ pk: string }> = await manager.query(
-          `INSERT INTO variable_groups (workspace_id, id, name, description, fields) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING pk`,
-          [
-            workspaceId,
-            inputGroupId(id),
-            `Replies to ${input.title}`.slice(0, 200),
-            `Input-button replies to campaign ${id}.`,
-            JSON.stringify(inputs),
-          ],
-        );
-        inputGroupPk = rows[0]!.pk;
-      }
+      const inputGroupPk =
+        inputs.length === 0
+          ? null
+          : await this.campaigns.insertInputGroup(manager, {
+              workspaceId,
+              id: inputGroupId(id),
+              name: `Replies to ${input.title}`.slice(0, 200),
+              description: `Input-button replies to campaign ${id}.`,
+              fields: inputs,
+            });
       const campaign = await this.campaigns.insertCampaign(manager, {
         id,
         workspace_id: workspaceId,
@@ -148,24 +145,19 @@ export class CampaignsService {
     const active =
       query['active'] === undefined ? undefined : query['active'] === 'true' ? true : query['active'] === 'false' ? false : null;
     if (active === null) throw invalid('active', 'must be true or false');
-    const limit = query['limit'] === undefined ? 50 : Number(query['limit']);
+    const limit = query['limit'] === undefined ? DEFAULT_PAGE : Number(query['limit']);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE)
-      throw invalid('limit', `must be an integer from 1 to ${MAX_PAGE}`);
-    let after: { createdAt: string; id: string } | undefined;
-    if (query['cursor'] !== undefined) {
-      const decoded = typeof query['cursor'] === 'string' ? Buffer.from(query['cursor'], 'base64url').toString('utf8') : '';
-      const m = /^k:([^|]+)\|(.+)$/.exec(decoded);
-      if (!m || !isUuid(m[2]!) || Number.isNaN(Date.parse(m[1]!))) throw invalid('cursor', 'is not a cursor this API returned');
-      after = { createdAt: m[1]!, id: m[2]! };
-    }
+      throw invalid('limit', `must be a whole number from 1 to ${MAX_PAGE}`);
+    const cursor = query['cursor'];
+    if (cursor !== undefined && typeof cursor !== 'string') throw invalid('cursor', 'must be a single value');
+    const after = decodeTimeCursor(CURSOR_TAG, cursor);
     const rows = await this.campaigns.listCampaigns(workspaceId, active, limit, after);
     const page = rows.slice(0, limit);
     const views = await this.views(page, false);
     const last = page[page.length - 1];
     return {
       data: views,
-      nextCursor:
-        rows.length > limit && last ? Buffer.from(`k:${last.created_at.toISOString()}|${last.id}`).toString('base64url') : null,
+      nextCursor: rows.length > limit && last ? encodeTimeCursor(CURSOR_TAG, last) : null,
     };
   }
 
@@ -219,14 +211,7 @@ export class CampaignsService {
   /** Stops new sends of a running run at once (claims check the run's status); sends in flight finish. */
   async pause(workspaceId: string, campaignId: string, runId: string): Promise<RunView> {
     const run = await this.run(workspaceId, campaignId, runId);
-    if (
-      !(await this.campaigns.transition(
-        this.dataSourceless(),
-        run.id,
-        ['running', 'scheduled', 'waiting_for_template'],
-        'paused',
-      ))
-    )
+    if (!(await this.campaigns.transition(run.id, ['running', 'scheduled', 'waiting_for_template'], 'paused')))
       throw wrongState(run, 'pause');
     return this.getRun(workspaceId, campaignId, runId);
   }
@@ -237,12 +222,10 @@ export class CampaignsService {
     if (run.status !== 'paused') throw wrongState(run, 'resume');
     if (run.started_at === null) {
       // Paused before it started: back to scheduled, and its start job (kept or rebuilt) starts it.
-      if (!(await this.campaigns.transition(this.dataSourceless(), run.id, ['paused'], 'scheduled')))
-        throw wrongState(run, 'resume');
+      if (!(await this.campaigns.transition(run.id, ['paused'], 'scheduled'))) throw wrongState(run, 'resume');
       await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
     } else {
-      if (!(await this.campaigns.transition(this.dataSourceless(), run.id, ['paused'], 'running')))
-        throw wrongState(run, 'resume');
+      if (!(await this.campaigns.transition(run.id, ['paused'], 'running'))) throw wrongState(run, 'resume');
       await this.enqueue(async () => this.jobs.chunks(await this.recipients.pendingChunks([run.id])), `chunks of run ${run.id}`);
     }
     return this.getRun(workspaceId, campaignId, runId);
@@ -252,7 +235,7 @@ export class CampaignsService {
   async cancel(workspaceId: string, campaignId: string, runId: string): Promise<RunView> {
     const run = await this.run(workspaceId, campaignId, runId);
     const done = await this.campaigns.transaction(async (manager) => {
-      if (!(await this.campaigns.transition(manager, run.id, ACTIVE_RUN_STATUSES, 'cancelled', { completedAt: true })))
+      if (!(await this.campaigns.transition(run.id, ACTIVE_RUN_STATUSES, 'cancelled', { completedAt: true }, manager)))
         return false;
       await this.recipients.cancelQueued(manager, run.id);
       return true;
@@ -271,7 +254,7 @@ export class CampaignsService {
       if (!locked || !['running', 'completed', 'paused'].includes(locked.status))
         throw wrongState(run, 'retry failed recipients of');
       const n = await this.recipients.requeueTransientFailures(manager, run.id);
-      if (n > 0 && locked.status === 'completed') await this.campaigns.transition(manager, run.id, ['completed'], 'running');
+      if (n > 0 && locked.status === 'completed') await this.campaigns.transition(run.id, ['completed'], 'running', {}, manager);
       return n;
     });
     if (requeued > 0)
@@ -327,7 +310,7 @@ export class CampaignsService {
 
   /** Workspace settings of campaign sending: the marketing frequency cap. */
   async settings(workspaceId: string): Promise<{ frequencyCap: { messages: number; days: number } | null }> {
-    return { frequencyCap: await this.campaigns.transaction((m) => this.campaigns.frequencyCap(m, workspaceId)) };
+    return { frequencyCap: await this.campaigns.frequencyCap(workspaceId) };
   }
 
   async updateSettings(workspaceId: string, body: unknown): Promise<{ frequencyCap: { messages: number; days: number } | null }> {
@@ -347,20 +330,10 @@ export class CampaignsService {
         issues.push({ field: 'frequencyCap.days', issue: 'must be an integer from 1 to 365' });
       if (Object.keys(c).some((k) => k !== 'messages' && k !== 'days'))
         issues.push({ field: 'frequencyCap', issue: 'takes only messages and days' });
-      if (issues.length > 0)
-        throw new HeraldError(
-          'invalid',
-          'validation_failed',
-          `Invalid settings: ${issues[0]!.field} ${issues[0]!.issue}.`,
-          issues,
-        );
+      assertNoIssues(issues, 'settings');
       value = { messages: c['messages'] as number, days: c['days'] as number };
     }
-    await this.campaigns.query('UPDATE workspaces SET frequency_cap_messages = $2, frequency_cap_days = $3 WHERE id = $1', [
-      workspaceId,
-      value?.messages ?? null,
-      value?.days ?? null,
-    ]);
+    await this.campaigns.setFrequencyCap(workspaceId, value);
     return { frequencyCap: value };
   }
 
@@ -377,10 +350,6 @@ export class CampaignsService {
     }
   }
 
-  private dataSourceless() {
-    return this.campaigns.dataSource();
-  }
-
   private async campaign(workspaceId: string, id: string): Promise<CampaignRow> {
     const row = isUuid(id) ? await this.campaigns.findCampaign(workspaceId, id) : undefined;
     if (!row) throw HeraldError.notFound('campaign', id);
@@ -393,23 +362,10 @@ export class CampaignsService {
     return run;
   }
 
-  private async groupFields(workspaceId: string, groups: string[]): Promise<Map<string, string[]>> {
-    if (groups.length === 0) return new Map();
-    const rows: Array<{ id: string; fields: string[] }> = await this.campaigns.query(
-      'SELECT id, fields FROM variable_groups WHERE workspace_id = $1 AND id = ANY($2::text[])',
-      [workspaceId, [...new Set(groups)]],
-    );
-    return new Map(rows.map((r) => [r.id, r.fields]));
-  }
-
   /** Audience ids → primary keys; unknown ones are a 400 naming them. 'all' → 'all'. */
   async audiencePks(workspaceId: string, audiences: readonly string[], field: string): Promise<string[] | 'all'> {
     if (audiences.length === 1 && audiences[0] === 'all') return 'all';
-    const rows: Array<{ id: string; pk: string }> = await this.campaigns.query(
-      'SELECT id, pk FROM audiences WHERE workspace_id = $1 AND id = ANY($2::text[])',
-      [workspaceId, audiences],
-    );
-    const known = new Map(rows.map((r) => [r.id, r.pk]));
+    const known = await this.campaigns.audiencePks(workspaceId, audiences);
     const unknown = audiences.filter((a) => !known.has(a));
     if (unknown.length > 0) {
       throw new HeraldError(
@@ -425,7 +381,9 @@ export class CampaignsService {
   private async views(rows: CampaignRow[], withRuns: boolean): Promise<CampaignView[]> {
     const runs = await this.campaigns.runsOf(rows.map((r) => r.id));
     const counts = await this.campaigns.counts(runs.map((r) => r.id));
-    const groupIds = await this.inputGroupIds(rows);
+    const groupIds = await this.campaigns.variableGroupIds(
+      rows.flatMap((r) => (r.input_group_pk === null ? [] : [r.input_group_pk])),
+    );
     return rows.map((c) => {
       const own = runs.filter((r) => r.campaign_id === c.id);
       const results = toResults(addBuckets(own.map((r) => counts.get(r.id) ?? {})));
@@ -451,16 +409,6 @@ export class CampaignsService {
         updatedAt: c.updated_at,
       };
     });
-  }
-
-  private async inputGroupIds(rows: CampaignRow[]): Promise<Map<string, string>> {
-    const pks = rows.flatMap((r) => (r.input_group_pk === null ? [] : [r.input_group_pk]));
-    if (pks.length === 0) return new Map();
-    const found: Array<{ pk: string; id: string }> = await this.campaigns.query(
-      'SELECT pk, id FROM variable_groups WHERE pk = ANY($1::bigint[])',
-      [pks],
-    );
-    return new Map(found.map((g) => [g.pk, g.id]));
   }
 
   private runView(run: RunRow, buckets: Record<string, number>): RunView {
@@ -489,29 +437,12 @@ export class CampaignsService {
   }
 }
 
-export interface RecipientExportRow {
-  id: string;
-  number: string;
-  name: string | null;
-  status: RecipientStatus;
-  skipReason: string | null;
-  errorCode: string | null;
-  errorTitle: string | null;
-  sentAt: Date | null;
-  deliveredAt: Date | null;
-  readAt: Date | null;
-  action: string | null;
-  runId: string;
-}
-
 /** The campaign's input group id: replies to its input buttons land there. */
 export function inputGroupId(campaignId: string): string {
   return `campaign-${campaignId}`;
 }
 
-function invalid(field: string, issue: string): HeraldError {
-  return new HeraldError('invalid', 'validation_failed', `${field} ${issue}.`, [{ field, issue }]);
-}
+const invalid = HeraldError.invalid;
 
 function wrongState(run: RunRow, action: string): HeraldError {
   return new HeraldError('conflict', 'run_state', `Cannot ${action} a run that is ${run.status}.`, [

@@ -1,6 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChannelsService, type ChannelProvider, type SendingChannel, type WhatsAppCredentials } from '@herald/channels';
+import {
+  ChannelsService,
+  type ChannelProvider,
+  type ProviderError,
+  type SendingChannel,
+  type WhatsAppCredentials,
+} from '@herald/channels';
 import { WorkerConfig } from '@herald/config';
 import {
   CHANNEL_PROVIDER,
@@ -77,7 +83,7 @@ export class ChunkSender {
         const reason = channel
           ? `The channel is paused: ${channel.statusReason ?? 'see the channel'}.`
           : 'The channel was deleted.';
-        await this.campaigns.transition(this.campaigns.dataSource(), runId, ['running'], channel ? 'paused' : 'failed', {
+        await this.campaigns.transition(runId, ['running'], channel ? 'paused' : 'failed', {
           failureReason: reason,
           completedAt: !channel,
         });
@@ -200,6 +206,8 @@ export class ChunkSender {
       buttons: campaign.buttons,
     };
     const outcome: BatchOutcome = { accepted: [], retry: [], failed: [], inDoubt: [], released: [] };
+    // What an error means beyond one send (mark numbers, opt contacts out, pause the channel): once per kind.
+    const policies = new Map<string, { error: ProviderError; contactIds: string[] }>();
     await Promise.all(
       claimed.map(async (r, i) => {
         const due = slots.firstAt + i * slots.spacingMs;
@@ -220,7 +228,9 @@ export class ChunkSender {
         }
         const error = sent.error;
         const recorded = toMessageError(error);
-        await this.policy.apply(error, channel.id, [r.contact_id]);
+        const same = policies.get(error.category);
+        if (same) same.contactIds.push(r.contact_id);
+        else policies.set(error.category, { error, contactIds: [r.contact_id] });
         if (!error.retriable) {
           outcome.failed.push({ id: r.id, error: recorded });
           return;
@@ -240,6 +250,7 @@ export class ChunkSender {
           });
       }),
     );
+    for (const { error, contactIds } of policies.values()) await this.policy.apply(error, channel.id, contactIds);
     return outcome;
   }
 

@@ -20,3 +20,4 @@ export * from './template-registrar.service';
 export * from './campaign-reconciler.service';
 export * from './campaigns.module';
 export { chunkJobId } from './run-jobs.service';
+export type { RecipientExportRow } from './recipient.repository';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rankSql, type MessageError } from '@herald/messaging';
 import type { CampaignVariable } from './campaign-message.util';
-import type { RecipientExportRow } from './campaigns.service';
+import type { RecipientStatus } from './campaign-recipient.entity';
 
 /** What fan-out needs to fix a run's recipients. */
 export interface FanOutSpec {
@@ -39,6 +39,22 @@ export interface BatchOutcome {
   readonly inDoubt: Array<{ id: string; error: MessageError }>;
   /** Claimed but not sent (paused, slot missed, shutting down): back to queued as if never claimed. */
   readonly released: string[];
+}
+
+/** One recipient as the export shows it. */
+export interface RecipientExportRow {
+  id: string;
+  number: string;
+  name: string | null;
+  status: RecipientStatus;
+  skipReason: string | null;
+  errorCode: string | null;
+  errorTitle: string | null;
+  sentAt: Date | null;
+  deliveredAt: Date | null;
+  readAt: Date | null;
+  action: string | null;
+  runId: string;
 }
 
 const DAY = `interval '24 hours'`;

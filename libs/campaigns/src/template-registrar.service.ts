@@ -20,6 +20,11 @@ export function credentialsOf(channel: SendingChannel): WhatsAppCredentials {
   };
 }
 
+/** Why runs of a campaign whose template was not approved cannot be sent. */
+export function templateFailure(campaign: Pick<CampaignRow, 'template_status' | 'template_reason'>): string {
+  return `The template was ${campaign.template_status}${campaign.template_reason ? `: ${campaign.template_reason}` : ''}.`;
+}
+
 /** Thrown so the queue tries again later (a transient provider failure). */
 export class TemplateRetryError extends Error {}
 
@@ -117,16 +122,10 @@ export class TemplateRegistrar {
       await this.jobs.startsNow(waiting.map((r) => r.id));
       return;
     }
-    const reason = `The template was ${campaign.template_status}${campaign.template_reason ? `: ${campaign.template_reason}` : ''}.`;
-    for (const run of waiting) {
-      if (
-        await this.campaigns.transition(this.campaigns.dataSource(), run.id, ['waiting_for_template'], 'failed', {
-          completedAt: true,
-          failureReason: reason,
-        })
-      ) {
-        this.logger.warn(`run ${run.id} failed: ${reason}`);
-      }
+    const reason = templateFailure(campaign);
+    const ids = waiting.map((r) => r.id);
+    if (await this.campaigns.transition(ids, ['waiting_for_template'], 'failed', { completedAt: true, failureReason: reason })) {
+      this.logger.warn(`runs ${ids.join(', ')} failed: ${reason}`);
     }
   }
 }

@@ -29,6 +29,11 @@ export class HeraldError extends Error {
     this.name = 'HeraldError';
   }
 
+  /** A 400 about one field: `<field> <issue>.` */
+  static invalid(field: string, issue: string): HeraldError {
+    return new HeraldError('invalid', 'validation_failed', `${field} ${issue}.`, [{ field, issue }]);
+  }
+
   static notFound(what: string, id: string): HeraldError {
     return new HeraldError('not_found', `${what.replace(/\s+/g, '_')}_not_found`, `No ${what} with id "${id}" exists in this workspace.`);
   }

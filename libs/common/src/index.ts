@@ -1,3 +1,4 @@
 export * from './herald.error';
 export * from './clock.service';
 export * from './uuid.util';
+export * from './time-cursor.util';

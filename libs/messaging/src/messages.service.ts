@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService } from '@herald/channels';
-import { HeraldError, isUuid } from '@herald/common';
+import { HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
 import { JobName, JobQueue } from '@herald/queues';
 import { MessageRepository, toMessageView } from './message.repository';
@@ -9,25 +9,8 @@ import { parseSendMessage } from './message-input.util';
 import type { MessageAccepted, MessageFilter, MessagePage, MessageView } from './message.types';
 
 
-function invalid(field: string, issue: string): HeraldError {
-  return new HeraldError('invalid', 'validation_failed', `${field} ${issue}.`, [{ field, issue }]);
-}
-
-export function encodeMessageCursor(row: { created_at: Date; id: string }): string {
-  return Buffer.from(`m:${row.created_at.toISOString()}|${row.id}`, 'utf8').toString('base64url');
-}
-
-export function decodeMessageCursor(cursor: string | undefined): { createdAt: string; id: string } | undefined {
-  if (cursor === undefined || cursor === '') return undefined;
-  const decoded = /^[A-Za-z0-9_-]{1,120}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const match = /^m:(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)\|(.{36})$/.exec(decoded);
-  if (!match || !isUuid(match[2])) {
-    throw new HeraldError('invalid', 'invalid_cursor', 'The cursor is not one this API returned; start again without it.', [
-      { field: 'cursor', issue: 'is not a valid cursor' },
-    ]);
-  }
-  return { createdAt: match[1]!, id: match[2]! };
-}
+const invalid = HeraldError.invalid;
+const CURSOR_TAG = 'm';
 
 /**
  * Single messages: written to Postgres as `queued`, then handed to a worker by a job that carries only the
@@ -108,9 +91,9 @@ export class MessagesService {
       if (Number.isNaN(at.getTime())) throw invalid(key, 'must be an ISO-8601 time or unix seconds');
       filter[key] = at;
     }
-    const rows = await this.messages.page(workspaceId, filter, limit, decodeMessageCursor(text('cursor')));
+    const rows = await this.messages.page(workspaceId, filter, limit, decodeTimeCursor(CURSOR_TAG, text('cursor')));
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
-    return { data: page.map((r) => toMessageView(r)), nextCursor: more ? encodeMessageCursor(page[page.length - 1]!) : null };
+    return { data: page.map((r) => toMessageView(r)), nextCursor: more ? encodeTimeCursor(CURSOR_TAG, page[page.length - 1]!) : null };
   }
 }
