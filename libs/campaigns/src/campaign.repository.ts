@@ -254,12 +254,12 @@ export class CampaignRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Per-run counters by bucket. */
+  /** Per-run counters by bucket (the sum of the bucket's shards). */
   async counts(runIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
     const out = new Map<string, Record<string, number>>();
     if (runIds.length === 0) return out;
     const rows: Array<{ run_id: string; bucket: string; n: string }> = await this.db.query(
-      'SELECT run_id, bucket, n FROM campaign_run_counts WHERE run_id = ANY($1::uuid[]) AND n <> 0',
+      'SELECT run_id, bucket, sum(n) AS n FROM campaign_run_counts WHERE run_id = ANY($1::uuid[]) GROUP BY 1, 2 HAVING sum(n) <> 0',
       [runIds],
     );
     for (const r of rows) {

@@ -27,7 +27,10 @@ export type ChunkResult = { state: 'done' | 'stopped' } | { state: 'deferred'; u
 
 /** A batch covers about this much of the sender's rate, so a pause stops sends within it. */
 const BATCH_SECONDS = 0.2;
-const MAX_BATCH = 50;
+const MAX_BATCH = 200;
+/** Late sends take fresh slots at most this many times, and only slots due within this long. */
+const MAX_SLOT_ROUNDS = 5;
+const MAX_RESLOT_WAIT_MS = 500;
 /** Waits shorter than this are slept through in the job; longer ones give the worker slot back (delayed job). */
 const MAX_INLINE_WAIT_MS = 2_000;
 const CONTEXT_TTL_MS = 1_000;
@@ -190,7 +193,7 @@ export class ChunkSender {
     });
   }
 
-  /** Each claimed recipient goes on its own slot; one that would leave late gives its slot up (released). */
+  /** Sends the claimed recipients on their rate-limit slots and sorts out what became of each. */
   private async sendBatch(
     campaign: CampaignRow,
     channel: SendingChannel,
@@ -208,48 +211,62 @@ export class ChunkSender {
     const outcome: BatchOutcome = { accepted: [], retry: [], failed: [], inDoubt: [], released: [] };
     // What an error means beyond one send (mark numbers, opt contacts out, pause the channel): once per kind.
     const policies = new Map<string, { error: ProviderError; contactIds: string[] }>();
-    await Promise.all(
-      claimed.map(async (r, i) => {
-        const due = slots.firstAt + i * slots.spacingMs;
-        const wait = due - Date.now();
-        if (wait > 0) await sleep(wait);
-        if (Date.now() - due > SendRateLimiter.LATE_MS) {
-          outcome.released.push(r.id);
-          return;
-        }
-        const sent = await this.provider.send(credentials, {
-          to: r.to_number,
-          message: toTemplateMessage(template, r.params),
-          callbackData: `r:${r.id}`,
+    const sendOne = async (r: ClaimedRecipient): Promise<void> => {
+      const sent = await this.provider.send(credentials, {
+        to: r.to_number,
+        message: toTemplateMessage(template, r.params),
+        callbackData: `r:${r.id}`,
+      });
+      if (sent.ok) {
+        outcome.accepted.push({ id: r.id, providerMessageId: sent.providerMessageId });
+        return;
+      }
+      const error = sent.error;
+      const recorded = toMessageError(error);
+      const same = policies.get(error.category);
+      if (same) same.contactIds.push(r.contact_id);
+      else policies.set(error.category, { error, contactIds: [r.contact_id] });
+      if (!error.retriable) {
+        outcome.failed.push({ id: r.id, error: recorded });
+        return;
+      }
+      if (error.category === 'throttled')
+        await this.limiter.pause(channel.phoneNumberId, error.retryAfterMs ?? THROTTLE_PAUSE_MS);
+      if (maybeSent(error)) {
+        outcome.inDoubt.push({ id: r.id, error: recorded });
+        return;
+      }
+      if (r.attempts >= this.config.sendMaxAttempts) outcome.failed.push({ id: r.id, error: recorded });
+      else
+        outcome.retry.push({
+          id: r.id,
+          error: recorded,
+          delayMs: error.retryAfterMs ?? Math.min(60_000, 1_000 * 2 ** (r.attempts - 1)),
         });
-        if (sent.ok) {
-          outcome.accepted.push({ id: r.id, providerMessageId: sent.providerMessageId });
-          return;
-        }
-        const error = sent.error;
-        const recorded = toMessageError(error);
-        const same = policies.get(error.category);
-        if (same) same.contactIds.push(r.contact_id);
-        else policies.set(error.category, { error, contactIds: [r.contact_id] });
-        if (!error.retriable) {
-          outcome.failed.push({ id: r.id, error: recorded });
-          return;
-        }
-        if (error.category === 'throttled')
-          await this.limiter.pause(channel.phoneNumberId, error.retryAfterMs ?? THROTTLE_PAUSE_MS);
-        if (maybeSent(error)) {
-          outcome.inDoubt.push({ id: r.id, error: recorded });
-          return;
-        }
-        if (r.attempts >= this.config.sendMaxAttempts) outcome.failed.push({ id: r.id, error: recorded });
-        else
-          outcome.retry.push({
-            id: r.id,
-            error: recorded,
-            delayMs: error.retryAfterMs ?? Math.min(60_000, 1_000 * 2 ** (r.attempts - 1)),
-          });
-      }),
-    );
+    };
+    // Each recipient goes on its own slot. One that would leave late (the claim or the event loop took longer
+    // than the slack) takes a fresh slot instead, as long as that slot is soon; else it goes back to the queue.
+    let pending = claimed;
+    let current: { firstAt: number; spacingMs: number } | null = slots;
+    for (let round = 0; pending.length > 0; round += 1) {
+      if (current === null || round >= MAX_SLOT_ROUNDS || current.firstAt - Date.now() > MAX_RESLOT_WAIT_MS) {
+        outcome.released.push(...pending.map((r) => r.id));
+        break;
+      }
+      const late: ClaimedRecipient[] = [];
+      const on = current;
+      await Promise.all(
+        pending.map(async (r, i) => {
+          const due = on.firstAt + i * on.spacingMs;
+          const wait = due - Date.now();
+          if (wait > 0) await sleep(wait);
+          if (Date.now() - due > SendRateLimiter.LATE_MS) late.push(r);
+          else await sendOne(r);
+        }),
+      );
+      pending = late;
+      if (late.length > 0) current = await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length);
+    }
     for (const { error, contactIds } of policies.values()) await this.policy.apply(error, channel.id, contactIds);
     return outcome;
   }

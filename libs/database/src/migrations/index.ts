@@ -3,6 +3,7 @@ import { CreateWorkspaces1795248213842 } from './1795248213842-create-workspaces
 import { CreateContactsAudiencesVariableGroupsImports1795251826227 } from './1795251826227-create-contacts-audiences-variable-groups-imports';
 import { CreateChannelsMessagesWebhooks1795253482144 } from './1795253482144-create-channels-messages-webhooks';
 import { CreateCampaigns1795262400000 } from './1795262400000-create-campaigns';
+import { ShardCampaignRunCounts1795340000000 } from './1795340000000-shard-campaign-run-counts';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -13,4 +14,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateContactsAudiencesVariableGroupsImports1795251826227,
   CreateChannelsMessagesWebhooks1795253482144,
   CreateCampaigns1795262400000,
+  ShardCampaignRunCounts1795340000000,
 ];

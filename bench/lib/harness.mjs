@@ -1,0 +1,580 @@
+// What every benchmark needs: Postgres and Redis found or started like the tests do, a database and a Redis
+// prefix of the benchmark's own (removed afterwards unless --keep), the built apps started as child processes
+// (stopped on exit, also on Ctrl-C/SIGTERM), RSS watching, HTTP helpers and the figures table.
+//
+// Plain ESM JavaScript on purpose: benchmarks run the built apps and libs from dist/ and need no build of their own.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const requireFromRoot = createRequire(join(root, 'package.json'));
+export const dist = (p) => join(root, 'dist', p);
+
+export const ENTRY = {
+  api: dist('apps/api/src/main.js'),
+  worker: dist('apps/worker/src/main.js'),
+  simulator: dist('apps/simulator/src/main.js'),
+  cli: dist('apps/cli/src/main.js'),
+  services: dist('libs/local-services/src/index.js'),
+};
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 20_000;
+const RSS_SAMPLE_MS = 200;
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const fmt = (n, digits = 1) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(n);
+export const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));
+export const mb = (bytes) => bytes / 1024 ** 2;
+
+/** `say('throughput')('line')` writes "[throughput] line" to stderr (stdout is for the figures). */
+export const sayer = (tag) => (line) => process.stderr.write(`[${tag}] ${line}\n`);
+
+export function machineLine() {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'} × ${cpus.length}, ${fmt(os.totalmem() / 1024 ** 3)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
+}
+
+/** Builds dist/ when it is missing (the npm scripts build first anyway). */
+export function ensureBuilt(say) {
+  if (Object.values(ENTRY).every((f) => existsSync(f))) return;
+  say('dist/ is missing or incomplete: npm run build');
+  const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('the build failed');
+}
+
+// ------------------------------------------------------------------------------------------------ arguments
+
+/**
+ * Parses `--flag value`, `--flag=value` and boolean `--flag` against `spec` ({ name: 'int' | 'bool' | 'str' }).
+ * Unknown flags and bad values end the process with a usage line (exit 2).
+ */
+export function parseArgs(argv, spec, usageLine) {
+  const usage = (problem) => {
+    if (problem) process.stderr.write(`${problem}\n`);
+    process.stderr.write(`usage: ${usageLine}\n`);
+    process.exit(problem ? 2 : 0);
+  };
+  const opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
+    if (flag === '--help' || flag === '-h') usage();
+    const name = flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+    const kind = flag.startsWith('--') ? spec[name] : undefined;
+    if (!kind) usage(`unknown argument "${argv[i]}"`);
+    if (kind === 'bool') {
+      opts[name] = true;
+      continue;
+    }
+    const raw = inline ?? argv[++i];
+    if (raw === undefined) usage(`${flag} needs a value`);
+    if (kind === 'int') {
+      const n = Number(String(raw).replace(/[_,]/g, ''));
+      if (!Number.isSafeInteger(n) || n < 0) usage(`${flag} must be a whole number (got "${raw}")`);
+      opts[name] = n;
+    } else opts[name] = raw;
+  }
+  return opts;
+}
+
+// ------------------------------------------------------------------------------------------------- figures
+
+/**
+ * The figures of one benchmark: name | value | target | pass/FAIL. `print()` writes the table to stdout; with
+ * BENCH_RESULTS=<file> set (npm run bench does), each row is also appended there as one JSON line.
+ */
+export class Figures {
+  constructor(bench, title) {
+    this.bench = bench;
+    this.title = title;
+    this.rows = [];
+    this.failed = 0;
+  }
+
+  /** `pass` undefined: an informative figure with no target. */
+  add(name, value, target = '', pass = undefined) {
+    if (pass === false) this.failed += 1;
+    this.rows.push({ name, value: String(value), target: String(target), pass });
+    return pass;
+  }
+
+  /** A check that must hold: `got` equals `want`. */
+  check(name, got, want) {
+    return this.add(`check: ${name}`, String(got), `= ${String(want)}`, got === want);
+  }
+
+  print(extra = []) {
+    const cells = this.rows.map((r) => [r.name, r.value, r.target, r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL']);
+    const head = ['figure', 'value', 'target', 'result'];
+    const widths = head.map((h, c) => Math.max(h.length, ...cells.map((r) => r[c].length)));
+    const line = (r) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+    process.stdout.write(
+      [
+        '',
+        this.title,
+        `machine: ${machineLine()}`,
+        ...extra,
+        '',
+        line(head),
+        `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+        ...cells.map(line),
+        '',
+        this.failed === 0
+          ? 'PASS: every target met and every check passed'
+          : `FAIL: ${this.failed} target(s) missed or check(s) failed`,
+        '',
+      ].join('\n'),
+    );
+    const out = process.env.BENCH_RESULTS;
+    if (out) {
+      for (const r of this.rows) {
+        if (r.pass === undefined && !r.target) continue;
+        appendFileSync(out, `${JSON.stringify({ bench: this.bench, ...r })}\n`);
+      }
+    }
+    return this.failed === 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------- HTTP
+
+/** One request over a fresh connection; resolves { status, json, text } (never throws on an HTTP status). */
+export function request(base, method, path, { headers = {}, body, stream, timeoutMs = 60_000 } = {}) {
+  return new Promise((resolvePromise, reject) => {
+    const payload = body === undefined || typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    const allHeaders =
+      payload !== undefined && typeof body === 'object' && !Buffer.isBuffer(body)
+        ? { 'content-type': 'application/json', ...headers }
+        : headers;
+    const req = http.request(new URL(path, base), { method, headers: allHeaders, agent: false, timeout: timeoutMs }, (res) => {
+      const parts = [];
+      res.on('data', (d) => parts.push(d));
+      res.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8');
+        let json;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        resolvePromise({ status: res.statusCode, json, text });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    if (stream) pipeline(stream, req).catch(reject);
+    else req.end(payload);
+  });
+}
+
+/** Like `request`, but anything other than a 2xx is an error that names the call. */
+export async function call(base, method, path, options = {}) {
+  const res = await request(base, method, path, options);
+  if (res.status < 200 || res.status >= 300)
+    throw new Error(`${method} ${path} answered ${res.status}: ${res.text.slice(0, 500)}`);
+  return res.json;
+}
+
+export async function waitFor(what, probe, timeoutMs, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ processes
+
+/** Starts `node <script>`; keeps its last 40 lines for error messages and echoes them with a `[name]` tag. */
+export function startProcess(name, script, env, { nodeArgs = [], quiet = false } = {}) {
+  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, ...extra, script], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines = [];
+  const listeners = [];
+  const keep = (stream) => {
+    const reader = createInterface({ input: stream });
+    reader.on('line', (line) => {
+      lines.push(line);
+      if (lines.length > 40) lines.shift();
+      for (const listener of listeners) listener(line);
+      if (!quiet) process.stderr.write(`[${name}] ${line.length > 400 ? `${line.slice(0, 400)}…` : line}\n`);
+    });
+  };
+  keep(child.stdout);
+  keep(child.stderr);
+  child.tail = () => lines.join('\n');
+  child.label = name;
+  child.onLine = (listener) => listeners.push(listener);
+  child.exited = once(child, 'exit');
+  return child;
+}
+
+export const running = (child) => child && child.exitCode === null && child.signalCode === null;
+
+export async function stopProcess(child, signal = 'SIGTERM') {
+  if (!running(child)) return;
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+/** VmRSS sampled every 200 ms, and the kernel's own peak (VmHWM); both in bytes. */
+export class RssWatch {
+  constructor(child) {
+    this.child = child;
+    this.peak = 0;
+    this.timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
+    this.timer.unref();
+  }
+
+  sample() {
+    try {
+      const text = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+      const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+      const rss = field('VmRSS');
+      this.peak = Math.max(this.peak, rss, field('VmHWM'));
+      return rss;
+    } catch {
+      return undefined;
+    }
+  }
+
+  stop() {
+    this.sample();
+    clearInterval(this.timer);
+    return this.peak;
+  }
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU seconds used so far by every process whose command name is one of `names` (e.g. postgres, redis-server),
+ * by name: the servers' whole cost, background processes included. Counts only processes alive now.
+ */
+export function cpuSecondsByName(names) {
+  const out = Object.fromEntries(names.map((n) => [n, 0]));
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!(comm in out)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[comm] += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Where the CPU went between `start()` and `stop()`: the given child processes, this process, and the Postgres
+ * and Redis servers. Postgres backends that exit in between are missed, so the servers' figures are a floor.
+ */
+export class CpuMeter {
+  constructor(children) {
+    this.children = children;
+  }
+
+  read() {
+    const own = process.cpuUsage();
+    return {
+      ...Object.fromEntries(Object.entries(this.children).map(([name, child]) => [name, cpuSecondsOf(child.pid) ?? 0])),
+      'load generator / bench': (own.user + own.system) / 1e6,
+      ...cpuSecondsByName(['postgres', 'redis-server']),
+    };
+  }
+
+  start() {
+    this.before = this.read();
+    this.startedAt = performance.now();
+    return this;
+  }
+
+  /** CPU seconds per process name over the interval, and the interval in seconds. */
+  stop() {
+    const after = this.read();
+    const used = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Math.max(0, v - (this.before[k] ?? 0))]));
+    return { used, seconds: (performance.now() - this.startedAt) / 1000 };
+  }
+}
+
+// ------------------------------------------------------------------------------------------- the benchmark
+
+/**
+ * A benchmark's world: services, its own database (migrated) and Redis prefix, and the processes it starts.
+ * `await bench.cleanup()` (also run on SIGINT/SIGTERM) stops them and removes the database and keys.
+ */
+export class Bench {
+  constructor(name, { keep = false } = {}) {
+    this.name = name;
+    this.keep = keep;
+    this.say = sayer(name);
+    const run = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+    this.database = `herald_bench_${run}`;
+    this.redisPrefix = `herald-bench-${run.replace(/_/g, '-')}`;
+    this.children = new Set();
+    this.closers = [];
+    this.services = requireFromRoot(ENTRY.services);
+    for (const signal of ['SIGINT', 'SIGTERM']) {
+      process.once(signal, () => {
+        this.say(`${signal}: stopping`);
+        void this.cleanup().finally(() => process.exit(130));
+      });
+    }
+  }
+
+  /** Finds or starts Postgres and Redis, creates and migrates the database; sets `this.env` for the apps. */
+  async setup({ postgresUrl } = {}) {
+    ensureBuilt(this.say);
+    const log = (line) => this.say(line);
+    this.postgres = await this.services.ensurePostgres({
+      url: postgresUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+      dataDir: join(root, '.data/postgres'),
+      database: 'postgres',
+      log,
+    });
+    this.redis = await this.services.ensureRedis({
+      url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      dataDir: join(root, '.data/redis'),
+      log,
+    });
+    await this.services.ensureDatabase(this.postgres.url, this.database);
+    this.dbCreated = true;
+    this.databaseUrl = this.services.withDatabase(this.postgres.url, this.database);
+    this.adminToken = randomBytes(24).toString('base64url');
+    this.env = {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: this.databaseUrl,
+      REDIS_URL: this.redis.url,
+      REDIS_PREFIX: this.redisPrefix,
+      ADMIN_TOKEN: this.adminToken,
+      BULL_BOARD_USER: 'board',
+      BULL_BOARD_PASSWORD: randomBytes(12).toString('base64url'),
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+      HERALD_ENV_FILE: join(root, 'bench/no-such.env'), // ignore a developer's .env
+    };
+    delete this.env.NODE_OPTIONS;
+    this.migrate();
+    this.say(`database ${this.database} migrated; Redis prefix ${this.redisPrefix}`);
+    return this;
+  }
+
+  migrate(env = this.env) {
+    const migrate = spawnSync(process.execPath, [ENTRY.cli, 'migration', 'run'], { cwd: root, env, encoding: 'utf8' });
+    if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
+  }
+
+  track(child) {
+    this.children.add(child);
+    void child.exited.then(() => this.children.delete(child));
+    return child;
+  }
+
+  /** Starts the API on a free port and waits for /health/ready; resolves { child, url }. */
+  async startApi(extraEnv = {}, options = {}) {
+    const port = await this.services.anyFreePort();
+    const child = this.track(
+      startProcess(options.name ?? 'api', ENTRY.api, { ...this.env, PORT: String(port), ...extraEnv }, options),
+    );
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor(
+      'the API to answer /health/ready',
+      async () => {
+        if (!running(child)) throw new Error(`the API exited before it was ready:\n${child.tail()}`);
+        const res = await request(url, 'GET', '/health/ready', { timeoutMs: 2_000 }).catch(() => undefined);
+        return res?.status === 200;
+      },
+      READY_TIMEOUT_MS,
+      200,
+    );
+    return { child, url };
+  }
+
+  /** Starts a worker (its BullMQ workers take jobs as soon as Nest has built it, ≈ 1 s). */
+  async startWorker(extraEnv = {}, options = {}) {
+    const child = this.track(startProcess(options.name ?? 'worker', ENTRY.worker, { ...this.env, ...extraEnv }, options));
+    await Promise.race([sleep(options.settleMs ?? 1_500), child.exited]);
+    if (!running(child)) throw new Error(`the worker exited at start:\n${child.tail()}`);
+    return child;
+  }
+
+  /** Starts the Cloud API simulator on a free port; resolves { child, url }. */
+  async startSimulator(extraEnv = {}) {
+    const child = this.track(
+      startProcess(
+        'simulator',
+        ENTRY.simulator,
+        { ...process.env, SIMULATOR_HOST: '127.0.0.1', SIMULATOR_PORT: '0', ...extraEnv },
+        { quiet: true },
+      ),
+    );
+    const port = await new Promise((resolvePort, rejectPort) => {
+      const timer = setTimeout(() => rejectPort(new Error('the simulator did not start within 15 s')), 15_000);
+      child.onLine((line) => {
+        try {
+          const entry = JSON.parse(line);
+          if (entry.msg === 'listening') {
+            clearTimeout(timer);
+            resolvePort(entry.port);
+          } else if (entry.level === 'error' || entry.level >= 50) process.stderr.write(`[simulator] ${line}\n`);
+        } catch {
+          process.stderr.write(`[simulator] ${line}\n`);
+        }
+      });
+      void child.exited.then(() => rejectPort(new Error(`the simulator exited:\n${child.tail()}`)));
+    });
+    return { child, url: `http://127.0.0.1:${port}` };
+  }
+
+  /** A pg Pool on the benchmark's database (closed by cleanup). */
+  pg(max = 4) {
+    const { Pool } = requireFromRoot('pg');
+    const pool = new Pool({ connectionString: this.databaseUrl, max });
+    pool.on('error', () => undefined); // a restarted Postgres drops idle clients; queries report their own errors
+    this.closers.push(() => pool.end());
+    return pool;
+  }
+
+  /** An ioredis client on the benchmark's Redis (closed by cleanup). */
+  redisClient() {
+    const { Redis } = requireFromRoot('ioredis');
+    const client = new Redis(this.redis.url, { maxRetriesPerRequest: 3 });
+    client.on('error', () => undefined);
+    this.closers.push(() => client.disconnect());
+    return client;
+  }
+
+  /** Bytes Redis reports as used_memory. */
+  async redisUsedMemory(client) {
+    const info = await client.info('memory');
+    return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
+  }
+
+  async deleteRedisKeys() {
+    const { Redis } = requireFromRoot('ioredis');
+    const redis = new Redis(this.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
+    try {
+      await redis.connect();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.redisPrefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  async cleanup() {
+    this.cleaning ??= (async () => {
+      await Promise.all([...this.children].map((c) => stopProcess(c)));
+      for (const close of this.closers.splice(0)) await Promise.resolve(close()).catch(() => undefined);
+      if (this.keep) {
+        if (this.dbCreated) this.say(`kept database ${this.database} and Redis prefix ${this.redisPrefix} (--keep)`);
+        return;
+      }
+      if (this.redis) await this.deleteRedisKeys().catch((e) => this.say(`could not delete Redis keys: ${e.message}`));
+      if (this.dbCreated)
+        await this.services
+          .dropDatabase(this.postgres.url, this.database)
+          .catch((e) => this.say(`could not drop ${this.database}: ${e.message}`));
+      await this.redis?.stop();
+      await this.postgres?.stop();
+    })();
+    return this.cleaning;
+  }
+}
+
+/**
+ * Runs `main(bench)` and exits: 0 when it returns true, 1 when it returns false or throws. Always cleans up.
+ */
+export async function runBench(bench, main) {
+  let ok = false;
+  try {
+    ok = await main(bench);
+  } catch (error) {
+    bench.say(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } finally {
+    await bench.cleanup();
+  }
+  process.exit(ok ? 0 : 1);
+}
+
+// ------------------------------------------------------------------------------------- CPU profile summary
+
+/** Self time per function (and per package) of the .cpuprofile files in `dir`. */
+export function summariseProfiles(dir, top = 20) {
+  if (!existsSync(dir)) return `no profile in ${dir}`;
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const out = [];
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const self = new Map();
+    for (let k = 0; k < profile.samples.length; k++) {
+      self.set(profile.samples[k], (self.get(profile.samples[k]) ?? 0) + (profile.timeDeltas[k] ?? 0));
+    }
+    const fns = new Map();
+    const pkgs = new Map();
+    let busy = 0;
+    let idle = 0;
+    for (const [id, us] of self) {
+      const { functionName, url, lineNumber } = byId.get(id).callFrame;
+      if (functionName === '(idle)') {
+        idle += us;
+        continue;
+      }
+      busy += us;
+      const where = url.replace(/^file:\/\//, '').replace(`${root}/`, '');
+      const key = `${functionName || '(anonymous)'}  ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
+      fns.set(key, (fns.get(key) ?? 0) + us);
+      const pkg =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
+        (where.startsWith('node:')
+          ? 'node (core)'
+          : where.startsWith('dist/')
+            ? where.split('/').slice(1, 3).join('/')
+            : functionName.startsWith('(')
+              ? functionName
+              : where || '(native)');
+      pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + us);
+    }
+    const rank = (m, n) =>
+      [...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([k, us]) => `    ${fmt(us / 1000, 0).padStart(8)} ms  ${fmt((100 * us) / busy).padStart(5)} %  ${k}`);
+    out.push(`  ${file}: ${fmt(busy / 1e6, 2)} s on CPU, ${fmt(idle / 1e6, 2)} s idle`);
+    out.push('   by package / area (self time):', ...rank(pkgs, 12));
+    out.push(`   top ${top} functions (self time):`, ...rank(fns, top));
+  }
+  return out.join('\n');
+}
