@@ -196,3 +196,23 @@ export async function simTruth(sim, phone) {
 export function simConfig(sim, config) {
   return call(sim.url, 'PUT', '/_sim/config', { body: config });
 }
+
+/**
+ * The chaos scenarios' verdict on finished runs: every recipient in a terminal state (none queued or sending:
+ * 0 lost), the simulator accepted no callback data twice (0 duplicated), and it accepted for `phone` exactly
+ * as many sends as Postgres recorded as accepted.
+ */
+export async function settledChecks(figures, pg, sim, runIds, phone) {
+  let unsettled = 0;
+  let accepted = 0;
+  for (const runId of runIds) {
+    const truth = await runTruth(pg, runId);
+    unsettled += truth.unsettled;
+    accepted += truth.accepted;
+  }
+  const s = await simTruth(sim, phone);
+  figures.add('lost (recipients not in a terminal state)', unsettled, '= 0', unsettled === 0);
+  figures.add('duplicated (callback data accepted twice)', s.duplicates, '= 0', s.duplicates === 0);
+  figures.check('simulator accepted = Postgres accepted', s.accepted, accepted);
+  return { unsettled, duplicates: s.duplicates, accepted, simAccepted: s.accepted };
+}

@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { appendFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -348,21 +348,32 @@ export class Bench {
     }
   }
 
-  /** Finds or starts Postgres and Redis, creates and migrates the database; sets `this.env` for the apps. */
-  async setup({ postgresUrl } = {}) {
+  /**
+   * Finds or starts Postgres and Redis, creates and migrates the database; sets `this.env` for the apps.
+   * `privatePostgres` / `privateRedis`: start servers of the benchmark's own (in a temp directory, on free
+   * ports, removed afterwards), for scenarios that restart Postgres or FLUSHALL Redis without touching anyone
+   * else's data.
+   */
+  async setup({ privatePostgres = false, privateRedis = false } = {}) {
     ensureBuilt(this.say);
     const log = (line) => this.say(line);
-    this.postgres = await this.services.ensurePostgres({
-      url: postgresUrl ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-      dataDir: join(root, '.data/postgres'),
-      database: 'postgres',
-      log,
-    });
-    this.redis = await this.services.ensureRedis({
-      url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      dataDir: join(root, '.data/redis'),
-      log,
-    });
+    this.scratch = mkdtempSync(join(os.tmpdir(), `${this.redisPrefix}-`));
+    if (privatePostgres) {
+      this.privatePostgres = { dataDir: join(this.scratch, 'postgres'), port: await this.services.anyFreePort() };
+      this.postgres = await this.startPrivatePostgres();
+    } else {
+      this.postgres = await this.services.ensurePostgres({
+        url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+        dataDir: join(root, '.data/postgres'),
+        database: 'postgres',
+        log,
+      });
+    }
+    this.redis = await this.services.ensureRedis(
+      privateRedis
+        ? { dataDir: join(this.scratch, 'redis'), port: await this.services.anyFreePort(), install: false, log }
+        : { url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', dataDir: join(root, '.data/redis'), log },
+    );
     await this.services.ensureDatabase(this.postgres.url, this.database);
     this.dbCreated = true;
     this.databaseUrl = this.services.withDatabase(this.postgres.url, this.database);
@@ -384,6 +395,26 @@ export class Bench {
     this.migrate();
     this.say(`database ${this.database} migrated; Redis prefix ${this.redisPrefix}`);
     return this;
+  }
+
+  startPrivatePostgres() {
+    return this.services.ensurePostgres({
+      dataDir: this.privatePostgres.dataDir,
+      port: this.privatePostgres.port,
+      database: 'postgres',
+      log: (line) => this.say(line),
+    });
+  }
+
+  /** Stops the private Postgres (fast shutdown: clients are cut off) and, after `downMs`, starts it again. */
+  async restartPostgres(downMs = 0, onDown = async () => undefined) {
+    if (!this.privatePostgres) throw new Error('restartPostgres needs setup({ privatePostgres: true })');
+    await this.postgres.stop();
+    const downAt = Date.now();
+    await onDown();
+    await sleep(Math.max(0, downMs - (Date.now() - downAt)));
+    this.postgres = await this.startPrivatePostgres();
+    return Date.now() - downAt;
   }
 
   migrate(env = this.env) {
@@ -508,6 +539,10 @@ export class Bench {
           .catch((e) => this.say(`could not drop ${this.database}: ${e.message}`));
       await this.redis?.stop();
       await this.postgres?.stop();
+      // A private server may have put its data elsewhere (the postgres OS user cannot enter a private /tmp).
+      const dataDir = this.privatePostgres && this.postgres?.logFile?.replace(/\.log$/, '');
+      if (dataDir) for (const p of [dataDir, this.postgres.logFile]) rmSync(p, { recursive: true, force: true });
+      if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
     })();
     return this.cleaning;
   }
