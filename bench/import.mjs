@@ -16,29 +16,18 @@
 // processes and removes its database and Redis keys (unless --keep).
 //
 // Plain ESM JavaScript on purpose: it runs the built apps and libs from dist/ and needs no build of its own.
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import http from 'node:http';
-import { createRequire } from 'node:module';
+import { createReadStream, createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { fileURLToPath } from 'node:url';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(join(root, 'package.json'));
+import { join, resolve } from 'node:path';
+import { Bench, Figures, RssWatch, dist, fmt, int, request, requireFromRoot, sleep, summariseProfiles } from './lib/harness.mjs';
 
 const FULL_ROWS = 1_000_000;
 const SMOKE_ROWS = 20_000;
 const TARGET_WALL_S = 20; // for 1,000,000 rows (the issue's goal on a 2-core machine)
 const TARGET_RSS_MB = 300; // per process
 const POLL_MS = 250;
-const RSS_SAMPLE_MS = 200;
-const READY_TIMEOUT_MS = 60_000;
 const IMPORT_TIMEOUT_MS = 15 * 60_000;
-const STOP_TIMEOUT_MS = 20_000;
 const INVALID_EVERY = 100; // exactly 1 % invalid rows
 const AUDIENCE = 'bench';
 
@@ -91,33 +80,12 @@ function parseArgs(argv) {
 const opts = parseArgs(process.argv.slice(2));
 const enforceTime = !opts.smoke && opts.rows >= FULL_ROWS;
 const targetWallS = (TARGET_WALL_S * opts.rows) / FULL_ROWS;
+const mbOf = (bytes) => bytes / 1024 ** 2;
 
-const say = (line) => process.stderr.write(`[bench] ${line}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const mb = (kb) => kb / 1024;
-const fmt = (n, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const int = (n) => Math.round(n).toLocaleString('en-US');
-
-// --------------------------------------------------------------------------------------------------- build
-
-const dist = (p) => join(root, 'dist', p);
-const ENTRY = {
-  api: dist('apps/api/src/main.js'),
-  worker: dist('apps/worker/src/main.js'),
-  cli: dist('apps/cli/src/main.js'),
-  services: dist('libs/local-services/src/index.js'),
-  phone: dist('libs/contacts/src/phone-number.util.js'),
-};
-if (!Object.values(ENTRY).every((f) => existsSync(f))) {
-  say('dist/ is missing or incomplete: npm run build');
-  const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-  if (built.status !== 0) {
-    say('the build failed');
-    process.exit(1);
-  }
-}
-const services = require(ENTRY.services);
-const { normalizePhoneNumber } = require(ENTRY.phone);
+const bench = new Bench('import', { keep: opts.keep });
+const say = bench.say;
+const csvFile = join(os.tmpdir(), `${bench.redisPrefix}.csv`);
+let normalizePhoneNumber;
 
 // ---------------------------------------------------------------------------------------------- CSV data
 
@@ -180,259 +148,17 @@ async function writeCsv(file, rows) {
   return { invalid, checked, bytes: statSync(file).size };
 }
 
-// ------------------------------------------------------------------------------------------------- HTTP
-
-function request(base, method, path, { headers = {}, body, stream } = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const req = http.request(new URL(path, base), { method, headers, agent: false }, (res) => {
-      const parts = [];
-      res.on('data', (d) => parts.push(d));
-      res.on('end', () => {
-        const text = Buffer.concat(parts).toString('utf8');
-        let json;
-        try {
-          json = text ? JSON.parse(text) : undefined;
-        } catch {
-          json = undefined;
-        }
-        resolvePromise({ status: res.statusCode, json, text });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (stream) pipeline(stream, req).catch(reject);
-    else req.end(body);
-  });
-}
-
-async function waitReady(base, child) {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the API exited (${child.exitCode}) before it was ready:\n${child.tail()}`);
-    const res = await request(base, 'GET', '/health/ready').catch(() => undefined);
-    if (res?.status === 200) return;
-    await sleep(200);
-  }
-  throw new Error(`the API did not answer 200 on /health/ready within ${READY_TIMEOUT_MS / 1000} s`);
-}
-
-// -------------------------------------------------------------------------------------------- processes
-
-function startProcess(name, script, args, env, profileDir) {
-  const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : []), ...extra];
-  const child = spawn(process.execPath, [...nodeArgs, script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = [];
-  const keep = (stream) => {
-    let rest = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (d) => {
-      const all = (rest + d).split('\n');
-      rest = all.pop();
-      for (const line of all) {
-        lines.push(line);
-        if (lines.length > 40) lines.shift();
-        process.stderr.write(`[${name}] ${line.length > 400 ? `${line.slice(0, 400)}…` : line}\n`);
-      }
-    });
-  };
-  keep(child.stdout);
-  keep(child.stderr);
-  child.tail = () => lines.join('\n');
-  child.label = name;
-  return child;
-}
-
-async function stopProcess(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => {
-    say(`${child.label} did not stop within ${STOP_TIMEOUT_MS / 1000} s: killing it`);
-    child.kill('SIGKILL');
-  }, STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** VmRSS sampled every 200 ms, and the kernel's own peak (VmHWM) read at the end, in kB. */
-class RssWatch {
-  constructor(child) {
-    this.child = child;
-    this.sampledPeakKb = 0;
-    this.hwmKb = 0;
-    this.timer = setInterval(() => this.sample(), RSS_SAMPLE_MS);
-    this.timer.unref();
-  }
-  status() {
-    try {
-      const text = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
-      const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
-      return { rss: field('VmRSS'), hwm: field('VmHWM') };
-    } catch {
-      return undefined;
-    }
-  }
-  sample() {
-    const s = this.status();
-    if (!s) return;
-    this.sampledPeakKb = Math.max(this.sampledPeakKb, s.rss);
-    this.hwmKb = Math.max(this.hwmKb, s.hwm);
-    return s;
-  }
-  stop() {
-    this.sample();
-    clearInterval(this.timer);
-    return Math.max(this.hwmKb, this.sampledPeakKb);
-  }
-}
-
-// ------------------------------------------------------------------------------------- CPU profile summary
-
-/** Self time per function (and per package) of the .cpuprofile files in `dir`. */
-function summariseProfiles(dir, top = 20) {
-  if (!existsSync(dir)) return `no profile in ${dir}`;
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
-  const out = [];
-  for (const file of files) {
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const self = new Map();
-    for (let k = 0; k < profile.samples.length; k++) {
-      self.set(profile.samples[k], (self.get(profile.samples[k]) ?? 0) + (profile.timeDeltas[k] ?? 0));
-    }
-    const fns = new Map();
-    const pkgs = new Map();
-    let busy = 0;
-    let idle = 0;
-    for (const [id, us] of self) {
-      const { functionName, url, lineNumber } = byId.get(id).callFrame;
-      if (functionName === '(idle)') {
-        idle += us;
-        continue;
-      }
-      busy += us;
-      const where = url.replace(/^file:\/\//, '').replace(`${root}/`, '');
-      const key = `${functionName || '(anonymous)'}  ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
-      fns.set(key, (fns.get(key) ?? 0) + us);
-      const pkg =
-        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
-        (where.startsWith('node:')
-          ? 'node (core)'
-          : where.startsWith('dist/')
-            ? where.split('/').slice(1, 3).join('/')
-            : functionName.startsWith('(')
-              ? functionName
-              : where || '(native)');
-      pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + us);
-    }
-    const rank = (m, n) =>
-      [...m]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, n)
-        .map(([k, us]) => `    ${fmt(us / 1000, 0).padStart(8)} ms  ${fmt((100 * us) / busy).padStart(5)} %  ${k}`);
-    out.push(`  ${file}: ${fmt(busy / 1e6, 2)} s on CPU, ${fmt(idle / 1e6, 2)} s idle`);
-    out.push('   by package / area (self time):', ...rank(pkgs, 12));
-    out.push(`   top ${top} functions (self time):`, ...rank(fns, top));
-  }
-  return out.join('\n');
-}
-
-// -------------------------------------------------------------------------------------------------- run
-
-const run = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-const database = `herald_bench_${run}`;
-const redisPrefix = `herald-bench-${run.replace(/_/g, '-')}`;
-const csvFile = join(os.tmpdir(), `herald-bench-${run}.csv`);
-const state = { postgres: undefined, redis: undefined, dbCreated: false, api: undefined, worker: undefined };
-let cleaning;
-
-async function cleanup() {
-  cleaning ??= (async () => {
-    await Promise.all([stopProcess(state.api), stopProcess(state.worker)]);
-    rmSync(csvFile, { force: true });
-    if (opts.keep) {
-      if (state.dbCreated) say(`kept database ${database} and Redis prefix ${redisPrefix} (--keep)`);
-      return;
-    }
-    if (state.redis) {
-      const { Redis } = require('ioredis');
-      const redis = new Redis(state.redis.url, { maxRetriesPerRequest: 1, lazyConnect: true });
-      try {
-        await redis.connect();
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length > 0) await redis.del(...keys);
-        } while (cursor !== '0');
-      } catch (error) {
-        say(`could not delete Redis keys ${redisPrefix}:*: ${error.message}`);
-      } finally {
-        redis.disconnect();
-      }
-    }
-    if (state.dbCreated)
-      await services.dropDatabase(state.postgres.url, database).catch((e) => say(`could not drop ${database}: ${e.message}`));
-    await state.redis?.stop();
-    await state.postgres?.stop();
-  })();
-  return cleaning;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    say(`${signal}: stopping`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
 async function main() {
-  const machine = `${os.cpus()[0]?.model.trim() ?? 'unknown CPU'} × ${os.cpus().length}, ${fmt(os.totalmem() / 1024 ** 3)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}`;
-  say(`${int(opts.rows)} rows${opts.smoke ? ' (smoke)' : ''}; ${machine}`);
-
-  // Services, database, migrations.
-  const log = (line) => say(line);
-  state.postgres = await services.ensurePostgres({
-    url: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-    dataDir: join(root, '.data/postgres'),
-    database: 'postgres',
-    log,
-  });
-  state.redis = await services.ensureRedis({
-    url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    dataDir: join(root, '.data/redis'),
-    log,
-  });
-  await services.ensureDatabase(state.postgres.url, database);
-  state.dbCreated = true;
-  const port = await services.anyFreePort();
-  const adminToken = randomBytes(24).toString('base64url');
-  const env = {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATABASE_URL: services.withDatabase(state.postgres.url, database),
-    REDIS_URL: state.redis.url,
-    REDIS_PREFIX: redisPrefix,
-    PORT: String(port),
-    ADMIN_TOKEN: adminToken,
-    BULL_BOARD_USER: 'board',
-    BULL_BOARD_PASSWORD: randomBytes(12).toString('base64url'),
-    SECRETS_KEY: randomBytes(32).toString('base64'),
-    HERALD_ENV_FILE: join(root, 'bench/no-such.env'), // ignore a developer's .env
-  };
-  delete env.NODE_OPTIONS;
-  const migrate = spawnSync(process.execPath, [ENTRY.cli, 'migration', 'run'], { cwd: root, env, encoding: 'utf8' });
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
-  say(`database ${database} migrated; Redis prefix ${redisPrefix}`);
+  await bench.setup();
+  ({ normalizePhoneNumber } = requireFromRoot(dist('libs/contacts/src/phone-number.util.js')));
+  say(`${int(opts.rows)} rows${opts.smoke ? ' (smoke)' : ''}`);
   if (opts.explain) {
     // auto_explain for this database only; needs a superuser connection. The plans go to the server's log.
-    const { Client } = require('pg');
-    const admin = new Client({ connectionString: state.postgres.url });
+    const { Client } = requireFromRoot('pg');
+    const admin = new Client({ connectionString: bench.postgres.url });
     await admin.connect();
     try {
-      const db = admin.escapeIdentifier(database);
+      const db = admin.escapeIdentifier(bench.database);
       for (const [name, value] of [
         ['session_preload_libraries', 'auto_explain'],
         ['auto_explain.log_min_duration', '250ms'],
@@ -466,20 +192,17 @@ async function main() {
     rmSync(opts.profile, { recursive: true, force: true });
     mkdirSync(opts.profile, { recursive: true });
   }
-  state.api = startProcess('api', ENTRY.api, [], env, opts.profile);
-  state.worker = startProcess('worker', ENTRY.worker, [], env, opts.profile);
-  const base = `http://127.0.0.1:${port}`;
-  await waitReady(base, state.api);
-  await sleep(500); // let the worker finish starting too
-  if (state.worker.exitCode !== null) throw new Error(`the worker exited (${state.worker.exitCode}):\n${state.worker.tail()}`);
-  const rss = { api: new RssWatch(state.api), worker: new RssWatch(state.worker) };
-  const idle = { api: rss.api.sample()?.rss ?? 0, worker: rss.worker.sample()?.rss ?? 0 };
+  const profile = (name) => (opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.profile, name)}`] : []);
+  const { url: base, child: apiChild } = await bench.startApi({}, { nodeArgs: profile('api') });
+  const worker = await bench.startWorker({}, { nodeArgs: profile('worker'), settleMs: 500 });
+  const rss = { api: new RssWatch(apiChild), worker: new RssWatch(worker) };
+  const idle = { api: rss.api.sample() ?? 0, worker: rss.worker.sample() ?? 0 };
   say(
-    `API on ${base} (pid ${state.api.pid}), worker pid ${state.worker.pid}; idle RSS ${fmt(mb(idle.api))} / ${fmt(mb(idle.worker))} MB`,
+    `API on ${base} (pid ${apiChild.pid}), worker pid ${worker.pid}; idle RSS ${fmt(mbOf(idle.api))} / ${fmt(mbOf(idle.worker))} MB`,
   );
 
   const ws = await request(base, 'POST', '/v1/workspaces', {
-    headers: { 'x-admin-token': adminToken, 'content-type': 'application/json' },
+    headers: { 'x-admin-token': bench.adminToken, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'Bench' }),
   });
   if (ws.status !== 201 && ws.status !== 200) throw new Error(`POST /v1/workspaces answered ${ws.status}: ${ws.text}`);
@@ -510,7 +233,7 @@ async function main() {
     if (performance.now() - lastSay > 2_000) {
       lastSay = performance.now();
       say(
-        `  ${fmt((lastSay - t0) / 1000)} s: ${view.status}, ${int(view.rowsRead)} rows read; RSS api ${fmt(mb(rss.api.sampledPeakKb))} MB, worker ${fmt(mb(rss.worker.sampledPeakKb))} MB (peaks so far)`,
+        `  ${fmt((lastSay - t0) / 1000)} s: ${view.status}, ${int(view.rowsRead)} rows read; RSS api ${fmt(mbOf(rss.api.peak))} MB, worker ${fmt(mbOf(rss.worker.peak))} MB (peaks so far)`,
       );
     }
     await sleep(POLL_MS);
@@ -521,8 +244,11 @@ async function main() {
   // Checks.
   const valid = opts.rows - csv.invalid;
   const audience = await request(base, 'GET', `/v1/audiences/${AUDIENCE}`, { headers: { 'x-api-key': key } });
-  const { Queue } = require('bullmq');
-  const queue = new Queue('imports', { connection: { url: state.redis.url, maxRetriesPerRequest: 1 }, prefix: redisPrefix });
+  const { Queue } = requireFromRoot('bullmq');
+  const queue = new Queue('imports', {
+    connection: { url: bench.redis.url, maxRetriesPerRequest: 1 },
+    prefix: bench.redisPrefix,
+  });
   const job = await queue.getJob(importId);
   await queue.close();
   const checks = [
@@ -543,12 +269,11 @@ async function main() {
   const applyS = (tDone - tUploaded) / 1000;
   const serverApplyS =
     view.startedAt && view.completedAt ? (Date.parse(view.completedAt) - Date.parse(view.startedAt)) / 1000 : NaN;
-  const rows = [];
-  let failed = 0;
-  const figure = (name, value, target, pass) => {
-    if (pass === false) failed += 1;
-    rows.push([name, value, target, pass === undefined ? '' : pass ? 'pass' : 'FAIL']);
-  };
+  const figures = new Figures(
+    'import',
+    `Import benchmark — ${int(opts.rows)} rows${opts.smoke ? ' (smoke)' : ''}${opts.profile || opts.explain ? ' — PROFILED (--profile/--explain), figures inflated' : ''}`,
+  );
+  const figure = (...args) => figures.add(...args);
   figure('rows', int(opts.rows), '', undefined);
   figure('CSV size', `${fmt(csv.bytes / 1024 ** 2)} MB`, '', undefined);
   figure('upload (POST → 202)', `${fmt(uploadS, 2)} s`, '', undefined);
@@ -572,38 +297,21 @@ async function main() {
     enforceTime ? `≥ ${int(FULL_ROWS / TARGET_WALL_S)} rows/s` : '',
     undefined,
   );
-  figure('peak RSS api (VmHWM)', `${fmt(mb(peak.api))} MB`, `≤ ${TARGET_RSS_MB} MB`, mb(peak.api) <= TARGET_RSS_MB);
-  figure('peak RSS worker (VmHWM)', `${fmt(mb(peak.worker))} MB`, `≤ ${TARGET_RSS_MB} MB`, mb(peak.worker) <= TARGET_RSS_MB);
-  figure('idle RSS api / worker', `${fmt(mb(idle.api))} / ${fmt(mb(idle.worker))} MB`, '', undefined);
-  for (const [name, got, want] of checks) figure(`check: ${name}`, String(got), `= ${String(want)}`, got === want);
-
-  const widths = [0, 1, 2, 3].map((c) =>
-    Math.max(...[['figure', 'value', 'target', 'result'], ...rows].map((r) => String(r[c]).length)),
-  );
-  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
-  const out = [
-    '',
-    `Import benchmark — ${int(opts.rows)} rows${opts.smoke ? ' (smoke)' : ''}${opts.profile || opts.explain ? ' — PROFILED (--profile/--explain), figures inflated' : ''}`,
-    `machine: ${machine}`,
-    '',
-    line(['figure', 'value', 'target', 'result']),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.map(line),
-    '',
-    failed === 0 ? 'PASS: every target met and every check passed' : `FAIL: ${failed} target(s) missed or check(s) failed`,
-    '',
-  ];
-  process.stdout.write(out.join('\n'));
-  return failed === 0;
+  figure('peak RSS api (VmHWM)', `${fmt(mbOf(peak.api))} MB`, `≤ ${TARGET_RSS_MB} MB`, mbOf(peak.api) <= TARGET_RSS_MB);
+  figure('peak RSS worker (VmHWM)', `${fmt(mbOf(peak.worker))} MB`, `≤ ${TARGET_RSS_MB} MB`, mbOf(peak.worker) <= TARGET_RSS_MB);
+  figure('idle RSS api / worker', `${fmt(mbOf(idle.api))} / ${fmt(mbOf(idle.worker))} MB`, '', undefined);
+  for (const [name, got, want] of checks) figures.check(name, got, want);
+  return figures.print();
 }
 
 let ok = false;
 try {
   ok = await main();
 } catch (error) {
-  if (!cleaning) say(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  say(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
 } finally {
-  await cleanup();
+  rmSync(csvFile, { force: true });
+  await bench.cleanup();
 }
 if (opts.profile) {
   process.stdout.write(`\nCPU profiles in ${opts.profile}\n`);

@@ -20,20 +20,12 @@
 // and checks that each accepted send got its first status and that both sides counted the same statuses.
 //
 // Plain ESM JavaScript on purpose: it runs the built simulator from dist/ and needs no build of its own.
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { Pool, request } from 'undici';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const ENTRY = join(root, 'dist/apps/simulator/src/main.js');
+import { ENTRY, Figures, RssWatch, cpuSecondsOf, startSimulator, stopProcess } from './lib/harness.mjs';
 const TARGET_SENDS_PER_S = 10_000;
-const READY_TIMEOUT_MS = 15_000;
-const STOP_TIMEOUT_MS = 10_000;
 const WARMUP_MS = 1_500;
 const DRAIN_TIMEOUT_MS = 20_000;
 const PHONE = { id: '100000000000001', waba: '200000000000001', token: 'capacity-token', secret: 'capacity-secret' };
@@ -92,68 +84,10 @@ function parseArgs(argv) {
 
 // ---------------------------------------------------------------------------------------------- the child
 
-function startSimulator() {
-  const child = spawn(process.execPath, [ENTRY], {
-    cwd: root,
-    env: { ...process.env, SIMULATOR_HOST: '127.0.0.1', SIMULATOR_PORT: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise((resolveExit) => child.once('exit', (code, signal) => resolveExit(signal ?? code)));
-  child.stderr.on('data', (chunk) => process.stderr.write(`[simulator] ${chunk}`));
-  const ready = new Promise((resolveReady, rejectReady) => {
-    const timer = setTimeout(
-      () => rejectReady(new Error(`the simulator did not start within ${READY_TIMEOUT_MS} ms`)),
-      READY_TIMEOUT_MS,
-    );
-    const lines = createInterface({ input: child.stdout });
-    lines.on('line', (line) => {
-      let entry;
-      try {
-        entry = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (entry.msg === 'listening') {
-        clearTimeout(timer);
-        resolveReady(entry.port);
-      }
-    });
-    void exited.then((how) => {
-      clearTimeout(timer);
-      rejectReady(new Error(`the simulator exited before listening (${how})`));
-    });
-  });
-  return { child, ready, exited };
-}
-
-async function stopSimulator(sim) {
-  if (sim.child.exitCode !== null || sim.child.signalCode !== null) return;
-  sim.child.kill('SIGTERM');
-  const timer = setTimeout(() => sim.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  const how = await sim.exited;
-  clearTimeout(timer);
-  return how;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc; undefined off Linux. */
-function cpuSecondsOf(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
-
 function rssMbOf(pid) {
-  try {
-    const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('VmRSS:'));
-    return Math.round(Number(line.split(/\s+/)[1]) / 1024);
-  } catch {
-    return undefined;
-  }
+  const watch = new RssWatch({ pid });
+  const bytes = watch.stop();
+  return bytes ? Math.round(bytes / 1024 ** 2) : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------- webhooks
@@ -264,17 +198,17 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  if (!existsSync(ENTRY)) {
-    process.stderr.write(`bench/simulator-capacity: ${ENTRY} is missing: run \`npm run build\` first\n`);
+  if (!existsSync(ENTRY.simulator)) {
+    process.stderr.write(`bench/simulator-capacity: ${ENTRY.simulator} is missing: run \`npm run build\` first\n`);
     process.exit(2);
   }
-  const sim = startSimulator();
+  let sim;
   let pool;
   let receiver;
   let exitCode = 0;
   try {
-    const port = await sim.ready;
-    const base = `http://127.0.0.1:${port}`;
+    sim = await startSimulator();
+    const base = sim.url;
     if (opts.webhooks) {
       receiver = await startReceiver(PHONE.secret);
       // No duplicates, so both sides' counts can be compared exactly; short latencies so the run drains quickly.
@@ -353,15 +287,31 @@ async function main() {
       problems.push(`${fmt(rate)} sends/s is under the ${fmt(TARGET_SENDS_PER_S)} target`);
     for (const problem of problems) process.stderr.write(`FAIL: ${problem}\n`);
     if (problems.length === 0) process.stdout.write(opts.smoke ? 'OK (smoke: no throughput target)\n' : 'OK\n');
+    // For `npm run bench`'s summary: the target and the verdict of the checks.
+    const figures = new Figures('simulator', 'simulator capacity');
+    if (!opts.smoke)
+      figures.add(
+        'sends accepted per second',
+        `${fmt(rate)} sends/s`,
+        `≥ ${fmt(TARGET_SENDS_PER_S)}`,
+        rate >= TARGET_SENDS_PER_S,
+      );
+    const checkProblems = problems.filter((p) => !p.includes('target'));
+    figures.add(
+      'check: counts agree (client, simulator, receiver)',
+      checkProblems.join('; ') || 'all agree',
+      'all agree',
+      checkProblems.length === 0,
+    );
     exitCode = problems.length > 0 ? 1 : 0;
+    figures.record();
   } catch (error) {
     process.stderr.write(`bench/simulator-capacity: ${error instanceof Error ? error.message : String(error)}\n`);
     exitCode = 1;
   } finally {
     if (pool) await pool.close().catch(() => undefined);
     if (receiver) receiver.server.close();
-    const how = await stopSimulator(sim);
-    if (how !== undefined && how !== 0) process.stderr.write(`bench/simulator-capacity: the simulator stopped with ${how}\n`);
+    if (sim) await stopProcess(sim.child);
   }
   process.exit(exitCode);
 }

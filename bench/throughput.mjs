@@ -22,6 +22,7 @@ import {
   Figures,
   call,
   CpuMeter,
+  RssWatch,
   dist,
   fmt,
   int,
@@ -174,6 +175,7 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
       120_000,
       20,
     );
+    const watches = workers.map((w) => new RssWatch(w));
     const meter = new CpuMeter({
       simulator: sim.child,
       api: apiChild,
@@ -181,6 +183,7 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
     }).start();
     const view = await waitRun(api, campaignId, runId, { timeoutMs: 20 * 60_000, everyMs: 100 });
     const { used } = meter.stop();
+    const peaks = watches.map((w) => fmt(w.stop() / 1024 ** 2, 0));
     const truth = await runTruth(pg, runId);
     const seconds = (truth.lastAccept - truth.firstClaim) / 1000;
     const rate = truth.accepted / seconds;
@@ -192,6 +195,7 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
       `${int(rate)} sends/s (${int(truth.accepted)} in ${fmt(seconds, 2)} s)`,
     );
     figures.add(`  CPU per send`, perSend(used, truth.accepted));
+    figures.add(`  peak RSS of the worker${n > 1 ? 's' : ''} (VmHWM)`, `${peaks.join(' / ')} MB`);
     figures.add(`  ratio to simulator capacity (${CONNECTIONS * n} connections)`, fmt(rate / capacities[n], 3));
     // What the ratio could be on these 2 cores if the worker cost no more than the bare load generator: the
     // simulator's and the load generator's CPU per send, against that plus Postgres', Redis' and the API's.

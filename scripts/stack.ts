@@ -34,15 +34,29 @@ interface ProcessSpec {
   name: string;
   script: string;
   args?: string[];
+  /** Node.js flags, before the script. */
+  nodeArgs?: string[];
   /** Started only when its build output exists (apps added by later work). */
   optional?: boolean;
 }
+
+/**
+ * A sending worker allocates fast (thousands of requests a second) and V8 grows the old generation lazily:
+ * left alone, a worker whose live heap is well under 100 MB reached 338 MB RSS in a 1,000,000-recipient run.
+ * With the old generation capped it collects sooner and stays under 200 MB (docs/BENCHMARKS.md, scale).
+ * The same flag is in docker-compose.yml and `npm run start:worker`.
+ */
+const WORKER_NODE_ARGS = ['--max-old-space-size=192'];
 
 function processSpecs(workers: number): ProcessSpec[] {
   return [
     { name: 'simulator', script: SIMULATOR_SCRIPT, optional: true },
     { name: 'api', script: 'dist/apps/api/src/main.js' },
-    ...Array.from({ length: workers }, (_, i) => ({ name: `worker-${i + 1}`, script: 'dist/apps/worker/src/main.js' })),
+    ...Array.from({ length: workers }, (_, i) => ({
+      name: `worker-${i + 1}`,
+      script: 'dist/apps/worker/src/main.js',
+      nodeArgs: WORKER_NODE_ARGS,
+    })),
   ];
 }
 
@@ -99,8 +113,8 @@ let stopping: Promise<void> | undefined;
  * Starts `node <script>` in its own process group, so that a Ctrl-C in the terminal reaches only this
  * runner, which then stops the children in order (apps first, then the databases they use).
  */
-function startNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, captureStdout = false) {
-  const child = spawn(process.execPath, [script, ...args], {
+function startNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, captureStdout = false, nodeArgs: string[] = []) {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd: ROOT,
     env,
     detached: true,
@@ -577,7 +591,7 @@ async function main(): Promise<void> {
 
   for (const spec of processSpecs(workers)) {
     if (spec.optional && !existsSync(path.join(ROOT, spec.script))) continue;
-    const { entry } = startNode(spec.name, spec.script, spec.args ?? [], env);
+    const { entry } = startNode(spec.name, spec.script, spec.args ?? [], env, false, spec.nodeArgs);
     void entry.ended.then((how) => {
       if (!stopping) void shutdown(1, `${spec.name} stopped unexpectedly (${how}): shutting everything down`);
     });

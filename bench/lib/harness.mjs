@@ -27,6 +27,8 @@ export const ENTRY = {
   services: dist('libs/local-services/src/index.js'),
 };
 
+/** How Herald's launchers start a worker (scripts/stack.ts, docker-compose.yml, npm run start:worker). */
+export const WORKER_NODE_ARGS = ['--max-old-space-size=192'];
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 const RSS_SAMPLE_MS = 200;
@@ -135,14 +137,17 @@ export class Figures {
         '',
       ].join('\n'),
     );
-    const out = process.env.BENCH_RESULTS;
-    if (out) {
-      for (const r of this.rows) {
-        if (r.pass === undefined && !r.target) continue;
-        appendFileSync(out, `${JSON.stringify({ bench: this.bench, ...r })}\n`);
-      }
-    }
+    this.record();
     return this.failed === 0;
+  }
+
+  /** With BENCH_RESULTS=<file> (npm run bench sets it), appends each row that has a verdict as a JSON line. */
+  record() {
+    const out = process.env.BENCH_RESULTS;
+    if (!out) return;
+    for (const r of this.rows) {
+      if (r.pass !== undefined) appendFileSync(out, `${JSON.stringify({ bench: this.bench, ...r })}\n`);
+    }
   }
 }
 
@@ -323,6 +328,37 @@ export class CpuMeter {
   }
 }
 
+/**
+ * Starts the built Cloud API simulator on a free port (it logs JSON; errors are echoed); resolves
+ * { child, url }. `track(child)` sees the child before it is ready (to stop it on failure).
+ */
+export async function startSimulator(extraEnv = {}, track = (child) => child) {
+  const child = track(
+    startProcess(
+      'simulator',
+      ENTRY.simulator,
+      { ...process.env, SIMULATOR_HOST: '127.0.0.1', SIMULATOR_PORT: '0', ...extraEnv },
+      { quiet: true },
+    ),
+  );
+  const port = await new Promise((resolvePort, rejectPort) => {
+    const timer = setTimeout(() => rejectPort(new Error('the simulator did not start within 15 s')), 15_000);
+    child.onLine((line) => {
+      try {
+        const entry = JSON.parse(line);
+        if (entry.msg === 'listening') {
+          clearTimeout(timer);
+          resolvePort(entry.port);
+        } else if (entry.level === 'error' || entry.level >= 50) process.stderr.write(`[simulator] ${line}\n`);
+      } catch {
+        process.stderr.write(`[simulator] ${line}\n`);
+      }
+    });
+    void child.exited.then(() => rejectPort(new Error(`the simulator exited:\n${child.tail()}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
 // ------------------------------------------------------------------------------------------- the benchmark
 
 /**
@@ -448,9 +484,15 @@ export class Bench {
     return { child, url };
   }
 
-  /** Starts a worker (its BullMQ workers take jobs as soon as Nest has built it, ≈ 1 s). */
+  /**
+   * Starts a worker as `npm start` and docker-compose.yml do (with WORKER_NODE_ARGS); its BullMQ workers take
+   * jobs as soon as Nest has built it, ≈ 1 s.
+   */
   async startWorker(extraEnv = {}, options = {}) {
-    const child = this.track(startProcess(options.name ?? 'worker', ENTRY.worker, { ...this.env, ...extraEnv }, options));
+    const nodeArgs = [...WORKER_NODE_ARGS, ...(options.nodeArgs ?? [])];
+    const child = this.track(
+      startProcess(options.name ?? 'worker', ENTRY.worker, { ...this.env, ...extraEnv }, { ...options, nodeArgs }),
+    );
     await Promise.race([sleep(options.settleMs ?? 1_500), child.exited]);
     if (!running(child)) throw new Error(`the worker exited at start:\n${child.tail()}`);
     return child;
@@ -458,30 +500,8 @@ export class Bench {
 
   /** Starts the Cloud API simulator on a free port; resolves { child, url }. */
   async startSimulator(extraEnv = {}) {
-    const child = this.track(
-      startProcess(
-        'simulator',
-        ENTRY.simulator,
-        { ...process.env, SIMULATOR_HOST: '127.0.0.1', SIMULATOR_PORT: '0', ...extraEnv },
-        { quiet: true },
-      ),
-    );
-    const port = await new Promise((resolvePort, rejectPort) => {
-      const timer = setTimeout(() => rejectPort(new Error('the simulator did not start within 15 s')), 15_000);
-      child.onLine((line) => {
-        try {
-          const entry = JSON.parse(line);
-          if (entry.msg === 'listening') {
-            clearTimeout(timer);
-            resolvePort(entry.port);
-          } else if (entry.level === 'error' || entry.level >= 50) process.stderr.write(`[simulator] ${line}\n`);
-        } catch {
-          process.stderr.write(`[simulator] ${line}\n`);
-        }
-      });
-      void child.exited.then(() => rejectPort(new Error(`the simulator exited:\n${child.tail()}`)));
-    });
-    return { child, url: `http://127.0.0.1:${port}` };
+    const sim = await startSimulator(extraEnv, (child) => this.track(child));
+    return sim;
   }
 
   /** A pg Pool on the benchmark's database (closed by cleanup). */
