@@ -62,12 +62,26 @@ export async function seedAudience(pg, workspaceId, audience, count, { offset = 
   return pk;
 }
 
+/** Registers (or re-registers) `phone` with the simulator; without `webhookUrl` it posts no webhooks at all. */
+export function registerPhone(sim, phone, rate, webhookUrl) {
+  return call(sim.url, 'PUT', `/_sim/phone-numbers/${phone}`, {
+    body: {
+      wabaId: WABA_ID,
+      displayPhoneNumber: `1555${phone.slice(-7)}`,
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+      messagesPerSecond: rate,
+      ...(webhookUrl ? { webhookUrl } : {}),
+    },
+  });
+}
+
 /**
  * A channel on the simulator's number `phone`. `rate` above the API's 1,000/s (Meta's highest tier) is set in
- * SQL: that is "limits out of the way" for throughput runs. With `webhookUrl`, the simulator posts statuses
- * to the API; without, it sends none.
+ * SQL: that is "limits out of the way" for throughput runs. The simulator posts its webhooks to the API; a
+ * benchmark that wants no status webhooks calls `registerPhone(sim, phone, rate)` once its template is approved.
  */
-export async function addChannel(api, sim, pg, { phone, rate = 80, tier = 'unlimited', webhooks = true }) {
+export async function addChannel(api, sim, pg, { phone, rate = 80, tier = 'unlimited' }) {
   const created = await api.post('/v1/channels', {
     type: 'whatsapp',
     name: `Simulated ${phone}`,
@@ -82,16 +96,8 @@ export async function addChannel(api, sim, pg, { phone, rate = 80, tier = 'unlim
     messagingTier: tier,
   });
   if (rate > 1000) await pg.query('UPDATE channels SET messages_per_second = $2 WHERE id = $1', [created.id, rate]);
-  await call(sim.url, 'PUT', `/_sim/phone-numbers/${phone}`, {
-    body: {
-      wabaId: WABA_ID,
-      displayPhoneNumber: `1555${phone.slice(-7)}`,
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      messagesPerSecond: rate,
-      ...(webhooks ? { webhookUrl: `${api.url}/webhooks/whatsapp/${created.id}` } : {}),
-    },
-  });
+  // Template decisions reach the API by webhook too, so register the webhook URL first in any case.
+  await registerPhone(sim, phone, rate, `${api.url}/webhooks/whatsapp/${created.id}`);
   return created.id;
 }
 

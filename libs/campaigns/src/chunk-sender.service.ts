@@ -13,6 +13,7 @@ import {
   ProviderPolicy,
   SendRateLimiter,
   THROTTLE_PAUSE_MS,
+  type ReservedSlots,
   maybeSent,
   toMessageError,
 } from '@herald/messaging';
@@ -28,6 +29,8 @@ export type ChunkResult = { state: 'done' | 'stopped' } | { state: 'deferred'; u
 /** A batch covers about this much of the sender's rate, so a pause stops sends within it. */
 const BATCH_SECONDS = 0.2;
 const MAX_BATCH = 200;
+/** How long before its first slot a batch is claimed (a claim takes a few ms, more on a busy database). */
+const CLAIM_LEAD_MS = 100;
 /** Late sends take fresh slots at most this many times, and only slots due within this long. */
 const MAX_SLOT_ROUNDS = 5;
 const MAX_RESLOT_WAIT_MS = 500;
@@ -101,9 +104,11 @@ export class ChunkSender {
         await sleep(500);
         continue;
       }
-      const wait = slots.firstAt - Date.now();
+      // Claim a little before the first slot, so the claim's own time does not make the first sends late (a
+      // late send loses its slot); not earlier, so a pause still stops what has not been claimed.
+      const wait = slots.firstAt - CLAIM_LEAD_MS - Date.now();
       if (wait > 0) await sleep(wait);
-      // Windows are judged at the slot, right before the claim: the batch goes out within BATCH_SECONDS.
+      // Windows are judged right before the claim: the batch goes out within BATCH_SECONDS.
       const zones = await this.openZones(ctx.campaign, runId, chunk);
       const claimed = await this.claim(runId, chunk, size, zones, channel);
       if (claimed.length === 0) {
@@ -198,7 +203,7 @@ export class ChunkSender {
     campaign: CampaignRow,
     channel: SendingChannel,
     claimed: ClaimedRecipient[],
-    slots: { firstAt: number; spacingMs: number },
+    slots: ReservedSlots,
   ): Promise<BatchOutcome> {
     const credentials = credentialsOf(channel);
     await this.provider.prepare?.(credentials);
@@ -247,7 +252,7 @@ export class ChunkSender {
     // Each recipient goes on its own slot. One that would leave late (the claim or the event loop took longer
     // than the slack) takes a fresh slot instead, as long as that slot is soon; else it goes back to the queue.
     let pending = claimed;
-    let current: { firstAt: number; spacingMs: number } | null = slots;
+    let current: ReservedSlots | null = slots;
     for (let round = 0; pending.length > 0; round += 1) {
       if (current === null || round >= MAX_SLOT_ROUNDS || current.firstAt - Date.now() > MAX_RESLOT_WAIT_MS) {
         outcome.released.push(...pending.map((r) => r.id));
@@ -260,7 +265,7 @@ export class ChunkSender {
           const due = on.firstAt + i * on.spacingMs;
           const wait = due - Date.now();
           if (wait > 0) await sleep(wait);
-          if (Date.now() - due > SendRateLimiter.LATE_MS) late.push(r);
+          if (Date.now() - due > on.lateMs) late.push(r);
           else await sendOne(r);
         }),
       );

@@ -9,8 +9,13 @@ import { CoreConfig } from '@herald/config';
  */
 export const RATE_SAFETY = 0.98;
 
-/** How late after its slot a send may still go (well under the 2 % slack of one second). */
-const LATE_MS = 10;
+/**
+ * How late after its slot a send may leave, all uncertainty included. With slots spaced 1 / (0.98 × rate),
+ * an interval of 1 s + x holds at most floor((1 + x) × 0.98 × rate) + 1 slots, which is ≤ rate exactly when
+ * x < 1/0.98 − 1 ≈ 20.4 ms, whatever the rate: sends that each leave less than that after their slot never
+ * put rate + 1 into a sliding second. 2 ms of it is kept for the network and the provider's own clock.
+ */
+export const LATENESS_BUDGET_MS = 18;
 const MAX_LATE_RETRIES = 20;
 
 /**
@@ -46,6 +51,13 @@ if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', to
 return untilMs - now
 `;
 
+/** Consecutive send slots: slot i is due at `firstAt + i × spacingMs`; a send may leave ≤ `lateMs` after it. */
+export interface ReservedSlots {
+  firstAt: number;
+  spacingMs: number;
+  lateMs: number;
+}
+
 type Scripted = Redis & {
   heraldReserve(slotKey: string, pauseKey: string, spacingMs: string, horizonMs: string, count: string): Promise<number>;
   heraldPause(pauseKey: string, ms: string): Promise<number>;
@@ -75,47 +87,51 @@ export class SendRateLimiter implements OnModuleDestroy {
   async acquire(sender: string, perSecond: number, horizonMs = 10_000): Promise<boolean> {
     const spacing = (1000 / (perSecond * RATE_SAFETY)).toFixed(4);
     for (let attempt = 1; ; attempt += 1) {
-      const asked = Date.now();
-      const wait = await this.redis.heraldReserve(this.slotKey(sender), this.pauseKey(sender), spacing, String(horizonMs), '1');
-      if (wait < 0) return false;
-      // The slot is `wait` after Redis ran the script, which was no earlier than `asked`: measuring lateness from
-      // there counts a slow answer as lateness too, never the other way round.
-      const due = asked + wait;
-      const left = due - Date.now();
+      const slot = await this.reserveOne(sender, spacing, horizonMs);
+      if (slot === null) return false;
+      const left = slot.firstAt - Date.now();
       if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
       // A send that leaves well after its slot (a busy event loop, a pause) could land right before the next
       // sender's slot and make the provider count one too many in a second: take a fresh slot instead.
-      if (Date.now() - due <= LATE_MS || attempt >= MAX_LATE_RETRIES) return true;
+      if (Date.now() - slot.firstAt <= slot.lateMs || attempt >= MAX_LATE_RETRIES) return true;
     }
   }
 
   /**
-   * Reserves `count` consecutive slots of `sender` in one round trip (campaign chunks send in small batches).
-   * Returns when the first slot is due (a `Date.now()` time) and the spacing; slot i is due at
-   * `firstAt + i × spacingMs`. A send that would leave more than `lateMs` after its slot must not go on that
-   * slot (see `acquire`): the caller reserves again for what is left. Null when booked beyond `horizonMs`.
+   * Reserves `count` consecutive slots of `sender` in one round trip (campaign chunks send in batches).
+   * Slot i is due at `firstAt + i × spacingMs` (`Date.now()` times). A send that would leave more than
+   * `lateMs` after its slot must not go on that slot (see `acquire`): the caller reserves again for what is
+   * left. Null when the sender is booked beyond `horizonMs`.
    */
-  async reserve(
-    sender: string,
-    perSecond: number,
-    count: number,
-    horizonMs = 10_000,
-  ): Promise<{ firstAt: number; spacingMs: number } | null> {
+  async reserve(sender: string, perSecond: number, count: number, horizonMs = 10_000): Promise<ReservedSlots | null> {
     const spacingMs = 1000 / (perSecond * RATE_SAFETY);
+    const slots = await this.reserveOne(sender, spacingMs.toFixed(4), horizonMs, count);
+    return slots && { ...slots, spacingMs };
+  }
+
+  /**
+   * Redis' clock places the slot `wait` after the script ran, somewhere between asking and the answer. Counting
+   * from the answer, a send is never early; the round trip is then the most it can already be late, so it is
+   * taken off the lateness budget (a slow answer leaves less slack, never more).
+   */
+  private async reserveOne(
+    sender: string,
+    spacing: string,
+    horizonMs: number,
+    count = 1,
+  ): Promise<{ firstAt: number; lateMs: number } | null> {
     const asked = Date.now();
     const wait = await this.redis.heraldReserve(
       this.slotKey(sender),
       this.pauseKey(sender),
-      spacingMs.toFixed(4),
+      spacing,
       String(horizonMs),
       String(count),
     );
+    const answered = Date.now();
     if (wait < 0) return null;
-    return { firstAt: asked + wait, spacingMs };
+    return { firstAt: answered + wait, lateMs: Math.max(0, LATENESS_BUDGET_MS - (answered - asked)) };
   }
-
-  /** How late after its slot a send may still go on it. */
-  static readonly LATE_MS = LATE_MS;
 
   /** Holds every send of `sender` for `ms` (after the provider said it is over its throughput). */
   async pause(sender: string, ms: number): Promise<void> {
