@@ -18,7 +18,17 @@
 // Targets for 1,000,000: fan-out ≤ 15 s, Redis growth ≤ 50 MB, RSS ≤ 300 MB per process, time per
 // recipient ≤ 1.2 × that at 10,000. Every run must complete with every recipient accepted, once.
 import { Bench, Figures, RssWatch, fmt, int, mb, parseArgs, runBench, sleep } from './lib/harness.mjs';
-import { Api, addChannel, approvedCampaign, numberSql, registerPhone, runTruth, simTruth, startRun, waitRun } from './lib/campaign.mjs';
+import {
+  Api,
+  addChannel,
+  approvedCampaign,
+  numberSql,
+  registerPhone,
+  runTruth,
+  simTruth,
+  startRun,
+  waitRun,
+} from './lib/campaign.mjs';
 
 const opts = parseArgs(
   process.argv.slice(2),

@@ -40,6 +40,7 @@ import {
   approvedCampaign,
   runTruth,
   seedAudience,
+  registerPhone,
   simTruth,
   startRun,
   waitRun,
