@@ -63,6 +63,7 @@ export class CampaignReconciler implements OnModuleDestroy {
     const waiting = new Set((await this.campaigns.runsIn(['waiting_for_template'])).map((r) => r.campaign_id));
     for (const campaignId of waiting) await this.templates.settleWaitingRuns(campaignId);
 
+    await this.recipients.cancelStrays();
     report.completed = (await this.campaigns.completeFinished()).length;
     const running = (await this.campaigns.runsIn(['running'])).map((r) => r.id);
     const chunks =

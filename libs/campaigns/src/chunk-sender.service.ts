@@ -97,8 +97,16 @@ export class ChunkSender {
         this.logger.warn(`run ${runId} stopped: ${reason}`);
         return { state: 'stopped' };
       }
+      // Slots only for recipients that are there: a reserved slot nobody uses is channel capacity lost (else one
+      // batch at the end of every chunk, and a whole batch for a chunk job that finds nothing left).
+      const due = await this.recipients.dueCount(runId, chunk, MAX_BATCH);
+      if (due === 0) {
+        const next = await this.whatNext(runId, chunk, channel);
+        if (next === 'continue') continue;
+        return next;
+      }
       const perSecond = channel.messagesPerSecond;
-      const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(perSecond * BATCH_SECONDS)));
+      const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(perSecond * BATCH_SECONDS), due));
       const slots = await this.limiter.reserve(channel.phoneNumberId, perSecond, size);
       if (slots === null) {
         await sleep(500);

@@ -271,6 +271,16 @@ export class RecipientRepository {
     await Promise.all(work);
   }
 
+  /** How many of a chunk's queued recipients are due now, counted up to `limit`. */
+  async dueCount(runId: string, chunk: number, limit: number): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM campaign_recipients
+        WHERE run_id = $1 AND chunk_no = $2 AND status = 'queued' AND (not_before IS NULL OR not_before <= now()) LIMIT $3) d`,
+      [runId, chunk, limit],
+    );
+    return rows[0]!.n;
+  }
+
   /** Distinct timezones of a chunk's queued recipients that are due now. */
   async dueZones(runId: string, chunk: number): Promise<string[]> {
     const rows: Array<{ timezone: string }> = await this.dataSource.query(
@@ -347,6 +357,21 @@ export class RecipientRepository {
       `UPDATE campaign_recipients SET status = 'cancelled', updated_at = now() WHERE run_id = $1 AND status = 'queued'`,
       [runId],
     );
+  }
+
+  /**
+   * Recipients back in the queue of a run that was cancelled meanwhile (a send in hand when the cancel came and
+   * then released, retried or found in doubt): cancelled too. Returns how many.
+   */
+  async cancelStrays(): Promise<number> {
+    const rows: Array<{ n: string }> = await this.dataSource.query(
+      `WITH strays AS (
+         UPDATE campaign_recipients r SET status = 'cancelled', updated_at = now()
+           FROM campaign_runs x WHERE x.id = r.run_id AND x.status = 'cancelled' AND r.status = 'queued'
+         RETURNING 1)
+       SELECT count(*) AS n FROM strays`,
+    );
+    return Number(rows[0]!.n);
   }
 
   /** Failed recipients whose failure was transient go back to the queue (retry-failed). Returns how many. */
