@@ -255,6 +255,7 @@ export class ChunkSender {
           id: r.id,
           error: recorded,
           delayMs: error.retryAfterMs ?? Math.min(60_000, 1_000 * 2 ** (r.attempts - 1)),
+          attempts: r.attempts,
         });
     };
     // Each recipient goes on its own slot. One that would leave late (the claim or the event loop took longer
@@ -263,7 +264,7 @@ export class ChunkSender {
     let current: ReservedSlots | null = slots;
     for (let round = 0; pending.length > 0; round += 1) {
       if (current === null || round >= MAX_SLOT_ROUNDS || current.firstAt - Date.now() > MAX_RESLOT_WAIT_MS) {
-        outcome.released.push(...pending.map((r) => r.id));
+        outcome.released.push(...pending.map((r) => ({ id: r.id, attempts: r.attempts })));
         break;
       }
       const late: ClaimedRecipient[] = [];

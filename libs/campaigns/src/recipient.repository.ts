@@ -32,13 +32,13 @@ export interface ClaimedRecipient {
 /** The outcome of one batch of sends, recorded in at most four statements. */
 export interface BatchOutcome {
   readonly accepted: Array<{ id: string; providerMessageId: string }>;
-  /** Transient failures: back to queued, not before `delayMs` from now. */
-  readonly retry: Array<{ id: string; error: MessageError; delayMs: number }>;
+  /** Transient failures: back to queued, not before `delayMs` from now. `attempts`: as claimed. */
+  readonly retry: Array<{ id: string; error: MessageError; delayMs: number; attempts: number }>;
   readonly failed: Array<{ id: string; error: MessageError }>;
   /** No answer: the provider may have it. Stays `sending` until its status webhook or the in-doubt timeout. */
   readonly inDoubt: Array<{ id: string; error: MessageError }>;
   /** Claimed but not sent (paused, slot missed, shutting down): back to queued as if never claimed. */
-  readonly released: string[];
+  readonly released: Array<{ id: string; attempts: number }>;
 }
 
 /** One recipient as the export shows it. */
@@ -58,6 +58,33 @@ export interface RecipientExportRow {
 }
 
 const DAY = `interval '24 hours'`;
+const PERSIST_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
+
+const byId = (a: { id: string }, b: { id: string }): number =>
+  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function sortedById(o: BatchOutcome): BatchOutcome {
+  return {
+    accepted: [...o.accepted].sort(byId),
+    retry: [...o.retry].sort(byId),
+    failed: [...o.failed].sort(byId),
+    inDoubt: [...o.inDoubt].sort(byId),
+    released: [...o.released].sort(byId),
+  };
+}
+
+/** Runs `work`, and again after each of PERSIST_DELAYS_MS while it fails; the last failure is thrown. */
+async function persist<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      const delay = PERSIST_DELAYS_MS[attempt];
+      if (delay === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
 
 /**
  * Campaign recipients in SQL. Every change is set-based: fan-out is one INSERT … SELECT, a batch of sends is
@@ -214,15 +241,24 @@ export class RecipientRepository {
     return this.dataSource.transaction(work);
   }
 
-  /** Records a batch's outcomes: one statement per kind present. Statuses only move forward. */
-  async record(outcome: BatchOutcome): Promise<void> {
-    const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params);
+  /**
+   * Records a batch's outcomes: one statement per kind present. Statuses only move forward. The sends are done,
+   * so a statement that fails (Postgres unreachable) is tried again for about 30 s: unrecorded, recipients the
+   * provider refused or never got would stay `sending` until SEND_UNCONFIRMED_AFTER_SECONDS. A statement may
+   * run twice so: the monotonic ones change nothing the second time, and the ones that put a recipient back in
+   * the queue only touch it while it is still at the claim they answer (`attempts`).
+   */
+  async record(unordered: BatchOutcome): Promise<void> {
+    // Rows in id order, as the status webhooks lock them: two statements locking in opposite orders deadlock.
+    const outcome = sortedById(unordered);
+    const q = (sql: string, params: unknown[]) => persist(() => this.dataSource.query(sql, params));
     const work: Array<Promise<unknown>> = [];
     if (outcome.accepted.length > 0) {
       work.push(
         q(
           `UPDATE campaign_recipients r SET provider_message_id = COALESCE(r.provider_message_id, v.wamid), accepted_at = COALESCE(r.accepted_at, now()),
-                  error = NULL, status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'accepted'`)} THEN 'accepted' ELSE r.status END, updated_at = now()
+                  error = CASE WHEN r.status = 'failed' THEN r.error END,
+                  status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'accepted'`)} THEN 'accepted' ELSE r.status END, updated_at = now()
              FROM unnest($1::bigint[], $2::text[]) AS v(id, wamid) WHERE r.id = v.id`,
           [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId)],
         ),
@@ -232,11 +268,13 @@ export class RecipientRepository {
       work.push(
         q(
           `UPDATE campaign_recipients r SET status = 'queued', error = v.error, not_before = now() + make_interval(secs => v.delay_ms / 1000.0), updated_at = now()
-             FROM unnest($1::bigint[], $2::jsonb[], $3::int[]) AS v(id, error, delay_ms) WHERE r.id = v.id AND r.status = 'sending'`,
+             FROM unnest($1::bigint[], $2::jsonb[], $3::int[], $4::int[]) AS v(id, error, delay_ms, attempts)
+            WHERE r.id = v.id AND r.status = 'sending' AND r.attempts = v.attempts`,
           [
             outcome.retry.map((r) => r.id),
             outcome.retry.map((r) => JSON.stringify(r.error)),
             outcome.retry.map((r) => Math.round(r.delayMs)),
+            outcome.retry.map((r) => r.attempts),
           ],
         ),
       );
@@ -263,8 +301,9 @@ export class RecipientRepository {
     if (outcome.released.length > 0) {
       work.push(
         q(
-          `UPDATE campaign_recipients SET status = 'queued', attempts = greatest(attempts - 1, 0), updated_at = now() WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
-          [outcome.released],
+          `UPDATE campaign_recipients r SET status = 'queued', attempts = greatest(r.attempts - 1, 0), updated_at = now()
+             FROM unnest($1::bigint[], $2::int[]) AS v(id, attempts) WHERE r.id = v.id AND r.status = 'sending' AND r.attempts = v.attempts`,
+          [outcome.released.map((r) => r.id), outcome.released.map((r) => r.attempts)],
         ),
       );
     }

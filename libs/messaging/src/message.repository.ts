@@ -152,7 +152,8 @@ export class MessageRepository {
   /** The provider took the message. A status webhook may have moved it further already: keep that. */
   async markAccepted(id: string, providerMessageId: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE messages SET provider_message_id = COALESCE(provider_message_id, $2), accepted_at = COALESCE(accepted_at, now()), error = NULL,
+      `UPDATE messages SET provider_message_id = COALESCE(provider_message_id, $2), accepted_at = COALESCE(accepted_at, now()),
+              error = CASE WHEN status = 'failed' THEN error END,
               status = CASE WHEN ${rankSql('status')} < ${rankSql(`'accepted'`)} THEN 'accepted' ELSE status END, updated_at = now()
         WHERE id = $1`,
       [id, providerMessageId],

@@ -54,7 +54,12 @@ export class JobQueue implements OnModuleInit {
     if (name === JobName.SendMessage) return { attempts: this.config.sendMaxAttempts, backoff: { type: 'exponential', delay: 1_000 } };
     // Campaign jobs are rebuilt from Postgres by the reconciler under the same ids: a finished or failed one
     // must not stay in Redis holding its id, or the rebuild would be ignored.
-    if (name === JobName.StartRun || name === JobName.SendChunk || name === JobName.RegisterTemplate) {
+    // Chunks and starts fail when Postgres or Redis is unreachable: tried every 2 s for a minute, not 3 times in
+    // 3 s (after which the run waits for the reconciler's next full pass, up to 6 intervals later).
+    if (name === JobName.StartRun || name === JobName.SendChunk) {
+      return { removeOnComplete: true, removeOnFail: true, attempts: 30, backoff: { type: 'fixed', delay: 2_000 } };
+    }
+    if (name === JobName.RegisterTemplate) {
       return { removeOnComplete: true, removeOnFail: true, attempts: 3, backoff: { type: 'exponential', delay: 1_000 } };
     }
     return {};
