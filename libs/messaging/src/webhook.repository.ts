@@ -114,13 +114,15 @@ export class WebhookRepository {
    * they are applied exactly once, by whoever commits. Events another worker holds are skipped.
    */
   async claim(manager: EntityManager, eventId: string, limit: number): Promise<Array<{ id: string; channel_id: string; body: unknown }>> {
+    // Both parts go through the primary key, so a claim costs the same whatever the backlog (an `id = $1 OR id IN
+    // (…)` read the whole table: 4–5 ms per claim at 10,000 waiting), and the scan goes on past events other jobs
+    // hold, so concurrent jobs take distinct batches instead of racing for the same 50.
     return manager.query(
-      `WITH claimed AS (
-         DELETE FROM webhook_events WHERE id IN (
-           SELECT id FROM webhook_events
-            WHERE id = $1 OR id IN (SELECT id FROM webhook_events ORDER BY id LIMIT $2)
-            FOR UPDATE SKIP LOCKED)
-         RETURNING id, channel_id, body)
+      `WITH own AS (SELECT id FROM webhook_events WHERE id = $1 FOR UPDATE SKIP LOCKED),
+            more AS (SELECT id FROM webhook_events WHERE id <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
+            claimed AS (
+              DELETE FROM webhook_events w USING (SELECT id FROM own UNION ALL SELECT id FROM more) p WHERE w.id = p.id
+              RETURNING w.id, w.channel_id, w.body)
        SELECT * FROM claimed ORDER BY id`,
       [eventId, limit],
     );
@@ -143,6 +145,9 @@ export class WebhookRepository {
    */
   async applyStatuses(manager: EntityManager, rows: StatusRow[]): Promise<AppliedStatuses> {
     if (rows.length === 0) return { matched: 0, updated: 0, failed: [] };
+    // A batch of thousands of statuses is estimated above jit_above_cost; compiling took 40–75 ms, more than
+    // running the statement. (SET LOCAL: for this transaction only.)
+    await manager.query('SET LOCAL jit = off');
     const params = [
       rows.map((r) => r.workspaceId),
       rows.map((r) => r.providerMessageId),
