@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark and chaos scenario, one after the other, then one table of figure, target
 // and pass/fail. Exits 1 when any target is missed or any check fails.
 //
-//   npm run bench                          # full forms (about 25 minutes on 2 cores)
+//   npm run bench                          # full forms (about 16 minutes on 2 cores)
 //   npm run bench -- --smoke               # the short forms CI runs
 //   npm run bench -- --only throughput,scale
 //   npm run bench -- --markdown out.md     # also write the summary as a Markdown table (docs/BENCHMARKS.md)
