@@ -10,7 +10,7 @@
 //   (a 200 there is a lie: 0 allowed), there must be at least one, and its 503 must name postgres.
 // - After: the first 200 must come within RECOVERY_TARGET_S of `backAt`.
 // The probes and polls run in this process, so "down" is as this process saw it; the API sees the same server.
-import { fmt, int, request, requireFromRoot, running, sleep, waitFor } from '../lib/harness.mjs';
+import { fmt, int, request, running, sleep, waitFor } from '../lib/harness.mjs';
 import {
   Api,
   addChannel,
@@ -30,22 +30,6 @@ const PHONE = '109000000000003';
 const POLL_MS = 200;
 const PROBE_MS = 50;
 const RECOVERY_TARGET_S = 10;
-
-/** Whether Postgres takes a new connection and answers SELECT 1 (within a second). */
-async function probePostgres(url) {
-  const { Client } = requireFromRoot('pg');
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return { ok: true };
-  } catch (error) {
-    return { ok: false, error: error.message };
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /**
  * Warnings and errors a process logged, by message (digits folded): pino JSON lines at level ≥ 40, and the
@@ -169,7 +153,8 @@ export async function run({ bench, figures, smoke, say }) {
     }));
     return { ok: res.status === 200, status: res.status, body: res.json };
   });
-  const prober = poll(probes, PROBE_MS, () => probePostgres(bench.databaseUrl));
+  // Whether Postgres takes a new connection and answers SELECT 1 (within a second): the local-services probe.
+  const prober = poll(probes, PROBE_MS, () => bench.services.probePostgres(bench.databaseUrl, 1_000));
   await sleep(POLL_MS * 2); // a couple of 200s before the stop
   say(`stopping Postgres for ${downMs / 1000} s (at ${int(timeline.at(-1)?.accepted ?? 0)} acceptances)`);
   const downFor = await bench.restartPostgres(downMs, async () => {

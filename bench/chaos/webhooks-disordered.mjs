@@ -15,14 +15,12 @@
 // view); the results endpoint (sent, delivered, read, delivery errors, numbers not on WhatsApp) equals what
 // the simulator reported; 0 lost, 0 duplicated.
 import http from 'node:http';
-import { call, fmt, int, waitFor } from '../lib/harness.mjs';
+import { fmt, int, waitFor } from '../lib/harness.mjs';
 import {
-  ACCESS_TOKEN,
-  APP_SECRET,
   Api,
-  WABA_ID,
   addChannel,
   approvedCampaign,
+  registerPhone,
   runTruth,
   seedAudience,
   settledChecks,
@@ -127,18 +125,9 @@ export async function run({ bench, figures, smoke, say }) {
 
   say(`seeding ${int(recipients)} contacts`);
   await seedAudience(pg, api.workspaceId, 'all', recipients);
-  const channelId = await addChannel(api, sim, pg, { phone: PHONE, rate, webhooks: false });
+  const channelId = await addChannel(api, sim, pg, { phone: PHONE, rate });
   // The simulator posts to the tap, which forwards to the channel's webhook URL on the API.
-  await call(sim.url, 'PUT', `/_sim/phone-numbers/${PHONE}`, {
-    body: {
-      wabaId: WABA_ID,
-      displayPhoneNumber: `1555${PHONE.slice(-7)}`,
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      messagesPerSecond: rate,
-      webhookUrl: `${tap.url}/webhooks/whatsapp/${channelId}`,
-    },
-  });
+  await registerPhone(sim, PHONE, rate, `${tap.url}/webhooks/whatsapp/${channelId}`);
   const campaignId = await approvedCampaign(api, channelId);
   const { runId } = await startRun(api, campaignId, ['all']);
   const view = await waitRun(api, campaignId, runId, { timeoutMs: 20 * 60_000 });
