@@ -4,6 +4,7 @@
 //   npm run bench:rate-limit                   # 3 workers; 80 msg/s for 60 s, then 1,000 msg/s for 20 s
 //   npm run bench:rate-limit -- --smoke        # 3 workers; 80 msg/s for 5 s, then 1,000 msg/s for 3 s (CI)
 //   npm run bench:rate-limit -- --seconds 30   # both phases this long
+//   npm run bench:rate-limit -- --without-statuses   # the simulator sends no status webhooks (diagnosis)
 //
 // For each limit L and duration D: a channel whose number the simulator also limits to L messages per any
 // sliding second (it answers 130429 beyond and counts a violation), a run of L × D recipients with 3 worker
@@ -11,12 +12,22 @@
 // (last acceptance − first claim) from Postgres, and the simulator's violations in any 1-second window.
 // Targets: achieved ÷ L ≥ 0.97 and 0 violations (the smoke form checks violations and completeness only).
 import { Bench, Figures, fmt, int, parseArgs, runBench } from './lib/harness.mjs';
-import { Api, addChannel, approvedCampaign, runTruth, seedAudience, simTruth, startRun, waitRun } from './lib/campaign.mjs';
+import {
+  Api,
+  addChannel,
+  approvedCampaign,
+  registerPhone,
+  runTruth,
+  seedAudience,
+  simTruth,
+  startRun,
+  waitRun,
+} from './lib/campaign.mjs';
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { smoke: 'bool', keep: 'bool', seconds: 'int', workers: 'int' },
-  'node bench/rate-limit.mjs [--seconds S] [--workers N] [--smoke] [--keep]',
+  { smoke: 'bool', keep: 'bool', seconds: 'int', workers: 'int', withoutStatuses: 'bool' },
+  'node bench/rate-limit.mjs [--seconds S] [--workers N] [--without-statuses] [--smoke] [--keep]',
 );
 const WORKERS = opts.workers ?? 3;
 const TARGET_USE = 0.97;
@@ -46,6 +57,8 @@ await runBench(new Bench('rate-limit', { keep: opts.keep }), async (bench) => {
     offset += recipients;
     const channelId = await addChannel(api, sim, pg, { phone: phase.phone, rate: phase.limit });
     const campaignId = await approvedCampaign(api, channelId, `Rate ${phase.limit}`);
+    // Diagnosis: the same run without status webhooks (the workers then only send).
+    if (opts.withoutStatuses) await registerPhone(sim, phase.phone, phase.limit);
     bench.say(`${int(recipients)} recipients at ${phase.limit} msg/s`);
     const { runId } = await startRun(api, campaignId, [audience]);
     const view = await waitRun(api, campaignId, runId, { timeoutMs: (phase.seconds * 3 + 120) * 1000 });
