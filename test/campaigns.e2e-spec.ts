@@ -4,14 +4,19 @@ import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { windowState } from '@herald/campaigns';
 import { startApi, type ApiHarness } from './support/api-harness';
-import { startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+import {
+  addSimulatedChannel,
+  startSimulator,
+  startWorker,
+  waitFor,
+  type ChildHarness,
+  type SimulatorHarness,
+} from './support/process-harness';
 
 // Its own Redis prefix: these workers must not take other spec files' jobs; "losing Redis" deletes only these keys.
 const REDIS_PREFIX = `${process.env.REDIS_PREFIX}-campaigns`;
 const PHONE_NUMBER_ID = '106540352242933';
-const WABA_ID = '102290129340411';
-const ACCESS_TOKEN = 'EAAG-campaigns-token';
-const APP_SECRET = 'campaigns-app-secret';
+const CREDENTIALS = { wabaId: '102290129340411', accessToken: 'EAAG-campaigns-token', appSecret: 'campaigns-app-secret' };
 const RATE = 100;
 const WORKER_ENV = {
   REDIS_PREFIX,
@@ -87,33 +92,8 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
   }
 
   /** A channel on the simulator's number `phone`; with `apiUrl`, the simulator posts its webhooks there. */
-  async function addChannel(phone: string, display: string, tier: string, apiUrl?: string): Promise<string> {
-    const created = await post('/v1/channels', {
-      type: 'whatsapp',
-      name: `Simulated ${phone}`,
-      phoneNumberId: phone,
-      displayPhoneNumber: display,
-      wabaId: WABA_ID,
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      verifyToken: 'campaigns-verify',
-      graphBaseUrl: `${sim.url}/v26.0`,
-      messagesPerSecond: RATE,
-      messagingTier: tier,
-    });
-    expect(created.status).toBe(201);
-    const id = created.body.id as string;
-    const registered = await sim.call('PUT', `/_sim/phone-numbers/${phone}`, {
-      wabaId: WABA_ID,
-      displayPhoneNumber: display,
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      messagesPerSecond: RATE,
-      ...(apiUrl ? { webhookUrl: `${apiUrl}/webhooks/whatsapp/${id}` } : {}),
-    });
-    expect(registered.status).toBe(201);
-    return id;
-  }
+  const addChannel = (phone: string, display: string, tier: string, apiUrl?: string): Promise<string> =>
+    addSimulatedChannel(post, sim, { phone, display, rate: RATE, tier, credentials: CREDENTIALS, apiUrl });
 
   async function campaign(body: Record<string, unknown>): Promise<string> {
     const res = await post('/v1/campaigns', {

@@ -4,16 +4,21 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { startApi, type ApiHarness } from './support/api-harness';
-import { startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+import {
+  addSimulatedChannel,
+  startSimulator,
+  startWorker,
+  waitFor,
+  type ChildHarness,
+  type SimulatorHarness,
+} from './support/process-harness';
 
 // Short forms of the chaos scenarios (bench/chaos/redis-flushed.mjs, bench/chaos/workers-killed.mjs).
 // Its own Redis prefix: these workers take no other spec file's jobs, and "Redis loses everything" deletes
 // only these keys (never FLUSHALL: the Redis is shared).
 const REDIS_PREFIX = `${process.env.REDIS_PREFIX}-chaosredis`;
 const PHONE_NUMBER_ID = '106540352249001';
-const WABA_ID = '102290129340411';
-const ACCESS_TOKEN = 'EAAG-chaos-token';
-const APP_SECRET = 'chaos-app-secret';
+const CREDENTIALS = { wabaId: '102290129340411', accessToken: 'EAAG-chaos-token', appSecret: 'chaos-app-secret' };
 const RATE = 250;
 const RECONCILE_MS = 1_000;
 const WORKER_ENV = {
@@ -141,30 +146,15 @@ describe('chaos, short forms: Redis losing its keys, workers killed', () => {
     key = ws.apiKey;
     workspaceId = ws.id;
     sim = await startSimulator({ templates: { approvalDelayMs: 100 } });
-    const created = await post('/v1/channels', {
-      type: 'whatsapp',
-      name: 'Simulated chaos',
-      phoneNumberId: PHONE_NUMBER_ID,
-      displayPhoneNumber: '+1 555 010 9001',
-      wabaId: WABA_ID,
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      verifyToken: 'chaos-verify',
-      graphBaseUrl: `${sim.url}/v26.0`,
-      messagesPerSecond: RATE,
-      messagingTier: 'unlimited',
-    });
-    expect(created.status).toBe(201);
     // Status webhooks to the API, as in production: they settle the sends a killed worker never recorded.
-    const registered = await sim.call('PUT', `/_sim/phone-numbers/${PHONE_NUMBER_ID}`, {
-      wabaId: WABA_ID,
-      displayPhoneNumber: '15550109001',
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      messagesPerSecond: RATE,
-      webhookUrl: `${apiUrl}/webhooks/whatsapp/${created.body.id as string}`,
+    await addSimulatedChannel(post, sim, {
+      phone: PHONE_NUMBER_ID,
+      display: '+1 555 010 9001',
+      rate: RATE,
+      tier: 'unlimited',
+      credentials: CREDENTIALS,
+      apiUrl,
     });
-    expect(registered.status).toBe(201);
     workers = [startWorker(WORKER_ENV), startWorker(WORKER_ENV), startWorker(WORKER_ENV)];
   }, 30_000);
 

@@ -9,6 +9,7 @@ import { request } from 'undici';
 import { anyFreePort, ensureDatabase, ensurePostgres, withDatabase, type ServiceHandle } from '@herald/local-services';
 import { isNotOnWhatsApp } from '../apps/simulator/src/status-plan.util';
 import {
+  addSimulatedChannel,
   startChild,
   startSimulator,
   startWorker,
@@ -26,9 +27,7 @@ import {
  * workers as child processes of the build, and a Redis prefix of its own.
  */
 const REDIS_PREFIX = `${process.env.REDIS_PREFIX}-chaos`;
-const WABA_ID = '102290129340411';
-const ACCESS_TOKEN = 'EAAG-chaos-token';
-const APP_SECRET = 'chaos-app-secret';
+const CREDENTIALS = { wabaId: '102290129340411', accessToken: 'EAAG-chaos-token', appSecret: 'chaos-app-secret' };
 const RATE = 200;
 const PROVIDER_TIMEOUT_MS = 1_000;
 const SEND_MAX_ATTEMPTS = 8;
@@ -119,33 +118,18 @@ describe('chaos, short forms: 0 lost, 0 duplicated', () => {
 
   /** A channel on the simulator's number `phone`, its statuses posted to the API; a campaign on it, approved. */
   async function campaignOn(phone: string): Promise<string> {
-    const channel = await post<{ id: string }>('/v1/channels', {
-      type: 'whatsapp',
-      name: `Chaos ${phone}`,
-      phoneNumberId: phone,
-      displayPhoneNumber: `+1 555 ${phone.slice(-7, -4)} ${phone.slice(-4)}`,
-      wabaId: WABA_ID,
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      verifyToken: 'chaos-verify',
-      graphBaseUrl: `${sim.url}/v26.0`,
-      messagesPerSecond: RATE,
-      messagingTier: 'unlimited',
+    const channelId = await addSimulatedChannel(post, sim, {
+      phone,
+      display: `+1 555 ${phone.slice(-7, -4)} ${phone.slice(-4)}`,
+      rate: RATE,
+      tier: 'unlimited',
+      credentials: CREDENTIALS,
+      apiUrl,
     });
-    expect(channel.status).toBe(201);
-    const registered = await sim.call('PUT', `/_sim/phone-numbers/${phone}`, {
-      wabaId: WABA_ID,
-      displayPhoneNumber: `1555${phone.slice(-7)}`,
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
-      messagesPerSecond: RATE,
-      webhookUrl: `${apiUrl}/webhooks/whatsapp/${channel.body.id}`,
-    });
-    expect(registered.status).toBe(201);
     const created = await post<{ campaignId: string }>('/v1/campaigns', {
       title: `Chaos ${phone}`,
       message: 'Hi {{name}}, this week only.',
-      channelId: channel.body.id,
+      channelId,
     });
     expect(created.status).toBe(201);
     const id = created.body.campaignId;

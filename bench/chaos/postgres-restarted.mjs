@@ -10,7 +10,7 @@
 //   (a 200 there is a lie: 0 allowed), there must be at least one, and its 503 must name postgres.
 // - After: the first 200 must come within RECOVERY_TARGET_S of `backAt`.
 // The probes and polls run in this process, so "down" is as this process saw it; the API sees the same server.
-import { fmt, int, request, running, sleep, waitFor } from '../lib/harness.mjs';
+import { collectProblems, fmt, int, problemSummary, request, running, sleep, waitFor } from '../lib/harness.mjs';
 import {
   Api,
   addChannel,
@@ -31,28 +31,6 @@ const POLL_MS = 200;
 const PROBE_MS = 50;
 const RECOVERY_TARGET_S = 10;
 
-/**
- * Warnings and errors a process logged, by message (digits folded): pino JSON lines at level ≥ 40, and the
- * first line of plain ones that say error or failed (TypeORM's; their indented continuations are skipped).
- */
-function collectProblems(child) {
-  const seen = new Map();
-  child.onLine((line) => {
-    let msg;
-    try {
-      const entry = JSON.parse(line);
-      if (typeof entry.level === 'number' && entry.level < 40) return;
-      msg = String(entry.err?.message ?? entry.msg ?? line);
-    } catch {
-      if (/^\s/.test(line) || !/error|fail/i.test(line)) return;
-      msg = line;
-    }
-    const key = msg.replace(/\d+/g, 'N').slice(0, 120);
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-  });
-  return seen;
-}
-
 /** Campaign jobs in Redis, by state (BullMQ's keys under the bench's prefix). */
 async function campaignJobs(bench) {
   const redis = bench.redisClient();
@@ -65,15 +43,6 @@ async function campaignJobs(bench) {
   ]);
   return `${wait + active + delayed + prioritized} (waiting ${wait + prioritized}, active ${active}, delayed ${delayed})`;
 }
-
-const summary = (seen, top = 4) =>
-  seen.size === 0
-    ? 'none'
-    : [...seen]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(([msg, n]) => `${n}× ${msg}`)
-        .join(' | ');
 
 export async function run({ bench, figures, smoke, say }) {
   const recipients = smoke ? 2_000 : 30_000;
@@ -253,9 +222,6 @@ export async function run({ bench, figures, smoke, say }) {
   for (const w of workers)
     for (const [msg, n] of w.problems)
       workerProblems.set(`${w.label}: ${msg}`, (workerProblems.get(`${w.label}: ${msg}`) ?? 0) + n);
-  figures.add(
-    'worker warnings/errors logged',
-    `${[...workerProblems.values()].reduce((a, b) => a + b, 0)}: ${summary(workerProblems)}`,
-  );
-  figures.add('API warnings/errors logged', `${[...apiProblems.values()].reduce((a, b) => a + b, 0)}: ${summary(apiProblems)}`);
+  figures.add('worker warnings/errors logged', problemSummary(workerProblems));
+  figures.add('API warnings/errors logged', problemSummary(apiProblems));
 }

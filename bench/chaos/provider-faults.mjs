@@ -10,7 +10,7 @@
 // ends failed with 131026 (and its contact is marked); transient failures were retried (no recipient failed
 // on a transient code before its attempts were used up); every send attempt Herald counted is one the
 // simulator saw (Σ attempts = accepted + rejected + held).
-import { dist, fmt, int, requireFromRoot, waitFor } from '../lib/harness.mjs';
+import { collectProblems, dist, fmt, int, problemSummary, requireFromRoot, waitFor } from '../lib/harness.mjs';
 import {
   Api,
   addChannel,
@@ -31,34 +31,6 @@ const PHONE = '109000000000004';
 const SEND_MAX_ATTEMPTS = 8; // Herald's default, set explicitly so the check below reads it
 const PROVIDER_TIMEOUT_MS = 2_000;
 const TRANSIENT_CATEGORIES = ['transient', 'throttled', 'api_rate_limited', 'pair_rate_limited', 'throughput_upgrade'];
-
-/** Warnings and errors a process logged, by message (digits folded). */
-function collectProblems(child) {
-  const seen = new Map();
-  child.onLine((line) => {
-    let msg;
-    try {
-      const entry = JSON.parse(line);
-      if (typeof entry.level === 'number' && entry.level < 40) return;
-      msg = String(entry.err?.message ?? entry.msg ?? line);
-    } catch {
-      if (/^\s/.test(line) || !/error|fail/i.test(line)) return;
-      msg = line;
-    }
-    const key = msg.replace(/\d+/g, 'N').slice(0, 120);
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-  });
-  return seen;
-}
-
-const summary = (seen, top = 4) => {
-  const total = [...seen.values()].reduce((a, b) => a + b, 0);
-  const lines = [...seen]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, top)
-    .map(([msg, n]) => `${n}× ${msg}`);
-  return total === 0 ? '0' : `${total}: ${lines.join(' | ')}`;
-};
 
 /** The simulator has posted every status it planned, and Herald has applied every webhook it stored. */
 async function webhooksSettled(sim, pg, timeoutMs) {
@@ -230,5 +202,5 @@ export async function run({ bench, figures, smoke, say }) {
   say(`settled: ${JSON.stringify(settled)}`);
   const workerProblems = new Map();
   for (const w of workers) for (const [msg, n] of w.problems) workerProblems.set(msg, (workerProblems.get(msg) ?? 0) + n);
-  figures.add('worker warnings/errors logged', summary(workerProblems));
+  figures.add('worker warnings/errors logged', problemSummary(workerProblems));
 }

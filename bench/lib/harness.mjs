@@ -237,6 +237,38 @@ export async function stopProcess(child, signal = 'SIGTERM') {
   clearTimeout(timer);
 }
 
+/**
+ * Counts the warnings and errors a child process logs, by message with digits folded: pino lines at level ≥ 40,
+ * and the first line of plain ones that say error or failed (their indented continuations are skipped).
+ */
+export function collectProblems(child) {
+  const seen = new Map();
+  child.onLine((line) => {
+    let msg;
+    try {
+      const entry = JSON.parse(line);
+      if (typeof entry.level === 'number' && entry.level < 40) return;
+      msg = String(entry.err?.message ?? entry.msg ?? line);
+    } catch {
+      if (/^\s/.test(line) || !/error|fail/i.test(line)) return;
+      msg = line;
+    }
+    const key = msg.replace(/\d+/g, 'N').slice(0, 120);
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  });
+  return seen;
+}
+
+/** "total: n× message | …" of the `top` most frequent problems collected by `collectProblems`. */
+export function problemSummary(seen, top = 4) {
+  const total = [...seen.values()].reduce((a, b) => a + b, 0);
+  const lines = [...seen]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([msg, n]) => `${n}× ${msg}`);
+  return total === 0 ? '0' : `${total}: ${lines.join(' | ')}`;
+}
+
 /** VmRSS sampled every 200 ms, and the kernel's own peak (VmHWM); both in bytes. */
 export class RssWatch {
   constructor(child) {
@@ -500,8 +532,7 @@ export class Bench {
 
   /** Starts the Cloud API simulator on a free port; resolves { child, url }. */
   async startSimulator(extraEnv = {}) {
-    const sim = await startSimulator(extraEnv, (child) => this.track(child));
-    return sim;
+    return startSimulator(extraEnv, (child) => this.track(child));
   }
 
   /** A pg Pool on the benchmark's database (closed by cleanup). */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { request } from 'undici';
+import { expect } from '@jest/globals';
 
 /** A built Herald process (dist/) running as a child, with the tail of its output for failure messages. */
 export interface ChildHarness {
@@ -97,4 +98,47 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
     value = await read();
   }
   return value;
+}
+
+/** Posts a JSON body to the API with the spec's API key (supertest or fetch, whichever the spec uses). */
+export type ApiPost = (path: string, body: unknown) => PromiseLike<{ status: number; body: unknown }>;
+
+/**
+ * A WhatsApp channel on the simulator's number `phone`: created through the API, then registered with the
+ * simulator under the same credentials; with `apiUrl`, the simulator posts its webhooks to the channel's URL
+ * there. Returns the channel id.
+ */
+export async function addSimulatedChannel(
+  post: ApiPost,
+  sim: SimulatorHarness,
+  o: {
+    phone: string;
+    display: string;
+    rate: number;
+    tier: string;
+    credentials: { wabaId: string; accessToken: string; appSecret: string };
+    apiUrl?: string;
+  },
+): Promise<string> {
+  const created = await post('/v1/channels', {
+    type: 'whatsapp',
+    name: `Simulated ${o.phone}`,
+    phoneNumberId: o.phone,
+    displayPhoneNumber: o.display,
+    ...o.credentials,
+    verifyToken: 'spec-verify',
+    graphBaseUrl: `${sim.url}/v26.0`,
+    messagesPerSecond: o.rate,
+    messagingTier: o.tier,
+  });
+  expect(created.status).toBe(201);
+  const id = (created.body as { id: string }).id;
+  const registered = await sim.call('PUT', `/_sim/phone-numbers/${o.phone}`, {
+    ...o.credentials,
+    displayPhoneNumber: o.display.replace(/\D/g, ''),
+    messagesPerSecond: o.rate,
+    ...(o.apiUrl ? { webhookUrl: `${o.apiUrl}/webhooks/whatsapp/${id}` } : {}),
+  });
+  expect(registered.status).toBe(201);
+  return id;
 }
