@@ -15,7 +15,9 @@ import {
   THROTTLE_PAUSE_MS,
   type ReservedSlots,
   maybeSent,
+  slotClock,
   toMessageError,
+  untilSlot,
 } from '@herald/messaging';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
 import { toTemplateMessage } from './campaign-message.util';
@@ -114,8 +116,7 @@ export class ChunkSender {
       }
       // Claim a little before the first slot, so the claim's own time does not make the first sends late (a
       // late send loses its slot); not earlier, so a pause still stops what has not been claimed.
-      const wait = slots.firstAt - CLAIM_LEAD_MS - Date.now();
-      if (wait > 0) await sleep(wait);
+      await untilSlot(slots.firstAt - CLAIM_LEAD_MS);
       // Windows are judged right before the claim: the batch goes out within BATCH_SECONDS.
       const zones = await this.openZones(ctx.campaign, runId, chunk);
       const claimed = await this.claim(runId, chunk, size, zones, channel);
@@ -263,7 +264,7 @@ export class ChunkSender {
     let pending = claimed;
     let current: ReservedSlots | null = slots;
     for (let round = 0; pending.length > 0; round += 1) {
-      if (current === null || round >= MAX_SLOT_ROUNDS || current.firstAt - Date.now() > MAX_RESLOT_WAIT_MS) {
+      if (current === null || round >= MAX_SLOT_ROUNDS || current.firstAt - slotClock() > MAX_RESLOT_WAIT_MS) {
         outcome.released.push(...pending.map((r) => ({ id: r.id, attempts: r.attempts })));
         break;
       }
@@ -272,9 +273,8 @@ export class ChunkSender {
       await Promise.all(
         pending.map(async (r, i) => {
           const due = on.firstAt + i * on.spacingMs;
-          const wait = due - Date.now();
-          if (wait > 0) await sleep(wait);
-          if (Date.now() - due > on.lateMs) late.push(r);
+          await untilSlot(due);
+          if (slotClock() - due > on.lateMs) late.push(r);
           else await sendOne(r);
         }),
       );

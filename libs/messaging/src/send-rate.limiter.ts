@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { CoreConfig } from '@herald/config';
+import { ClockOffset } from './clock-offset.util';
 
 /**
  * Slots are spaced a little wider than 1/rate: a provider counting over any sliding second must never see
@@ -13,25 +15,25 @@ export const RATE_SAFETY = 0.98;
  * How late after its slot a send may leave. With slots spaced 1 / (0.98 × rate), an interval of 1 s + x holds
  * at most floor((1 + x) × 0.98 × rate) + 1 slots, which is ≤ rate exactly when x < 1/0.98 − 1 ≈ 20.4 ms,
  * whatever the rate: that is all the jitter there is room for, between our slot and the provider's clock. 8 ms
- * of it is ours (less the round trip to Redis); the rest is for the network and the provider's own lag. With
- * 18 ms ours, a loaded machine's simulator counted 6–14 refusals in 3 s at 1,000 msg/s, and the pauses after
- * them cost more throughput than the extra slack saved (docs/BENCHMARKS.md, rate limits).
+ * of it is ours (less what we do not know of Redis' clock, see `ClockOffset`); the rest is for the network and
+ * the provider's own lag. With 18 ms ours, a loaded machine's simulator counted 6–14 refusals in 3 s at
+ * 1,000 msg/s, and the pauses after them cost more throughput than the extra slack saved (docs/BENCHMARKS.md,
+ * rate limits).
  */
 export const LATENESS_BUDGET_MS = 8;
 const MAX_LATE_RETRIES = 20;
 
 /**
- * GCRA (generic cell rate algorithm) over one Redis key per sender: each call reserves the next free slot
- * at or after now and returns how long to wait for it. Redis' own clock decides, so workers on machines
- * whose clocks disagree still share one schedule. KEYS[1] = next free slot (ms), KEYS[2] = paused-until (ms).
- * ARGV[1] = slot spacing in ms (fractional), ARGV[2] = the most a caller may be scheduled ahead (ms),
- * ARGV[3] = how many consecutive slots to reserve.
- * Returns the wait in ms for the first slot, or -1 when the schedule is already further ahead than ARGV[2]
- * (nothing reserved).
+ * GCRA (generic cell rate algorithm) over one Redis key per sender: each call reserves the next free slots at
+ * or after now. Redis' own clock decides, so workers on machines whose clocks disagree still share one
+ * schedule. KEYS[1] = next free slot (ms), KEYS[2] = paused-until (ms). ARGV[1] = slot spacing in ms
+ * (fractional), ARGV[2] = the most a caller may be scheduled ahead (ms), ARGV[3] = how many consecutive slots.
+ * Returns { first slot, Redis' now } in Redis ms with microseconds (as strings: Lua numbers would be truncated
+ * to integers), or -1 when the schedule is already further ahead than ARGV[2] (nothing reserved).
  */
 const RESERVE = `
 local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local spacing = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
 local nextSlot = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -39,9 +41,22 @@ local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 local slot = math.max(nextSlot, now, paused)
 if slot - now > horizon then return -1 end
 local count = tonumber(ARGV[3] or '1')
-redis.call('SET', KEYS[1], tostring(slot + spacing * count), 'PX', math.ceil(slot - now + spacing * count + 60000))
-return math.ceil(slot - now)
+redis.call('SET', KEYS[1], string.format('%.4f', slot + spacing * count), 'PX', math.ceil(slot - now + spacing * count + 60000))
+return { string.format('%.4f', slot), string.format('%.4f', now) }
 `;
+
+/**
+ * The clock slots are given in: monotonic with sub-millisecond resolution (`Date.now()` moves in whole
+ * milliseconds and with the wall clock's steps, both of which would make sends early or late).
+ */
+export function slotClock(): number {
+  return performance.now();
+}
+
+/** Waits until `at` on the `slotClock()`; never returns early (timers may fire up to a millisecond early). */
+export async function untilSlot(at: number): Promise<void> {
+  for (let left = at - slotClock(); left > 0; left = at - slotClock()) await sleep(left);
+}
 
 /** Pauses a sender until now + ARGV[1] ms unless it is paused longer already. KEYS[1] = paused-until. */
 const PAUSE = `
@@ -53,7 +68,10 @@ if untilMs > current then redis.call('SET', KEYS[1], tostring(untilMs), 'PX', to
 return untilMs - now
 `;
 
-/** Consecutive send slots: slot i is due at `firstAt + i × spacingMs`; a send may leave ≤ `lateMs` after it. */
+/**
+ * Consecutive send slots: slot i is due at `firstAt + i × spacingMs` on the `slotClock()` (not `Date.now()`); a
+ * send may leave ≤ `lateMs` after it.
+ */
 export interface ReservedSlots {
   firstAt: number;
   spacingMs: number;
@@ -61,7 +79,13 @@ export interface ReservedSlots {
 }
 
 type Scripted = Redis & {
-  heraldReserve(slotKey: string, pauseKey: string, spacingMs: string, horizonMs: string, count: string): Promise<number>;
+  heraldReserve(
+    slotKey: string,
+    pauseKey: string,
+    spacingMs: string,
+    horizonMs: string,
+    count: string,
+  ): Promise<-1 | [string, string]>;
   heraldPause(pauseKey: string, ms: string): Promise<number>;
 };
 
@@ -73,6 +97,8 @@ type Scripted = Redis & {
 export class SendRateLimiter implements OnModuleDestroy {
   private readonly redis: Scripted;
   private readonly prefix: string;
+  /** Redis' clock − `slotClock()`, learned from the reservations' own round trips. */
+  private readonly redisClock = new ClockOffset();
 
   constructor(config: CoreConfig) {
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) as Scripted;
@@ -91,17 +117,16 @@ export class SendRateLimiter implements OnModuleDestroy {
     for (let attempt = 1; ; attempt += 1) {
       const slot = await this.reserveOne(sender, spacing, horizonMs);
       if (slot === null) return false;
-      const left = slot.firstAt - Date.now();
-      if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+      await untilSlot(slot.firstAt);
       // A send that leaves well after its slot (a busy event loop, a pause) could land right before the next
       // sender's slot and make the provider count one too many in a second: take a fresh slot instead.
-      if (Date.now() - slot.firstAt <= slot.lateMs || attempt >= MAX_LATE_RETRIES) return true;
+      if (slotClock() - slot.firstAt <= slot.lateMs || attempt >= MAX_LATE_RETRIES) return true;
     }
   }
 
   /**
    * Reserves `count` consecutive slots of `sender` in one round trip (campaign chunks send in batches).
-   * Slot i is due at `firstAt + i × spacingMs` (`Date.now()` times). A send that would leave more than
+   * Slot i is due at `firstAt + i × spacingMs` (`slotClock()` times). A send that would leave more than
    * `lateMs` after its slot must not go on that slot (see `acquire`): the caller reserves again for what is
    * left. Null when the sender is booked beyond `horizonMs`.
    */
@@ -112,9 +137,10 @@ export class SendRateLimiter implements OnModuleDestroy {
   }
 
   /**
-   * Redis' clock places the slot `wait` after the script ran, somewhere between asking and the answer. Counting
-   * from the answer, a send is never early; the round trip is then the most it can already be late, so it is
-   * taken off the lateness budget (a slow answer leaves less slack, never more).
+   * Redis' clock places the slot; ours must not send before it. The first slot is mapped onto our clock with the
+   * largest offset the round trips allow, so no send is early whatever the offset really is; what the offset
+   * may really be beyond that (normally a fraction of a millisecond: the fastest recent round trip) is how late
+   * a send on time by our clock may already be by Redis', so it is taken off the lateness budget.
    */
   private async reserveOne(
     sender: string,
@@ -122,17 +148,19 @@ export class SendRateLimiter implements OnModuleDestroy {
     horizonMs: number,
     count = 1,
   ): Promise<{ firstAt: number; lateMs: number } | null> {
-    const asked = Date.now();
-    const wait = await this.redis.heraldReserve(
+    const asked = slotClock();
+    const answer = await this.redis.heraldReserve(
       this.slotKey(sender),
       this.pauseKey(sender),
       spacing,
       String(horizonMs),
       String(count),
     );
-    const answered = Date.now();
-    if (wait < 0) return null;
-    return { firstAt: answered + wait, lateMs: Math.max(0, LATENESS_BUDGET_MS - (answered - asked)) };
+    const answered = slotClock();
+    if (!Array.isArray(answer)) return null;
+    const [slot, now] = answer.map(Number) as [number, number];
+    const offset = this.redisClock.add(asked, now, answered);
+    return { firstAt: slot - offset.lo, lateMs: Math.max(0, LATENESS_BUDGET_MS - (offset.hi - offset.lo)) };
   }
 
   /** Holds every send of `sender` for `ms` (after the provider said it is over its throughput). */

@@ -1,0 +1,41 @@
+import { describe, expect, it } from '@jest/globals';
+import { ClockOffset } from './clock-offset.util';
+
+describe(ClockOffset.name, () => {
+  it('bounds the offset by one round trip', () => {
+    // Remote clock 1000 ms ahead; the remote read its clock 2 ms into a 5 ms round trip.
+    expect(new ClockOffset().add(10, 1012, 15)).toEqual({ lo: 997, hi: 1002 });
+  });
+
+  it('narrows to the intersection of the samples: one fast round trip is enough', () => {
+    const offset = new ClockOffset();
+    offset.add(0, 1004, 8); // [996, 1004]
+    offset.add(100, 1100.4, 100.5); // [999.9, 1000.4]
+    const bounds = offset.add(200, 1209, 215); // [994, 1009]
+    expect(bounds.lo).toBeCloseTo(999.9, 9);
+    expect(bounds.hi).toBeCloseTo(1000.4, 9);
+  });
+
+  it('follows a stepped clock: intervals that no longer overlap the newest are dropped', () => {
+    const offset = new ClockOffset();
+    offset.add(0, 1000.5, 1); // [999.5, 1000.5]
+    // The remote clock stepped 50 ms forward.
+    const bounds = offset.add(100, 1150.5, 101); // [1049.5, 1050.5]
+    expect(bounds).toEqual({ lo: 1049.5, hi: 1050.5 });
+  });
+
+  it('forgets samples older than its horizon and keeps at most its sample count', () => {
+    const aged = new ClockOffset(32, 1_000);
+    aged.add(0, 1000.1, 0.2); // tight, but too old by the next call
+    expect(aged.add(5_000, 6004, 5_008)).toEqual({ lo: 996, hi: 1004 });
+
+    const few = new ClockOffset(2, 60_000);
+    few.add(0, 1000.1, 0.2); // tight, pushed out by two more
+    few.add(10, 1014, 18);
+    expect(few.add(20, 1024, 28)).toEqual({ lo: 996, hi: 1004 });
+  });
+
+  it('refuses an answer before its question', () => {
+    expect(() => new ClockOffset().add(10, 0, 9)).toThrow(RangeError);
+  });
+});
