@@ -4,13 +4,17 @@
 //   npm run bench:rate-limit                   # 3 workers; 80 msg/s for 60 s, then 1,000 msg/s for 20 s
 //   npm run bench:rate-limit -- --smoke        # 3 workers; 80 msg/s for 5 s, then 1,000 msg/s for 3 s (CI)
 //   npm run bench:rate-limit -- --seconds 30   # both phases this long
+//   npm run bench:rate-limit -- --limit 1000   # only the 1,000 msg/s phase
 //   npm run bench:rate-limit -- --without-statuses   # the simulator sends no status webhooks (diagnosis)
 //
 // For each limit L and duration D: a channel whose number the simulator also limits to L messages per any
 // sliding second (it answers 130429 beyond and counts a violation), a run of L × D recipients with 3 worker
-// processes, statuses flowing back as in production. Figures: achieved ÷ L, where achieved = recipients ÷
-// (last acceptance − first claim) from Postgres, and the simulator's violations in any 1-second window.
-// Targets: achieved ÷ L ≥ 0.97 and 0 violations (the smoke form checks violations and completeness only).
+// processes, statuses flowing back as in production. Figures: achieved ÷ L, where achieved is the rate the
+// provider saw (the simulator's accepted sends for the number − 1, over the time from its first to its last),
+// and the simulator's violations in any 1-second window. Also printed, without a target: the end-to-end rate
+// from Postgres, recipients ÷ (last acceptance recorded − first claim), which adds the claim's lead before the
+// first slot and the recording after the last send. Targets: achieved ÷ L ≥ 0.97 and 0 violations (the smoke
+// form checks violations and completeness only).
 import { Bench, Figures, fmt, int, parseArgs, runBench } from './lib/harness.mjs';
 import {
   Api,
@@ -26,15 +30,16 @@ import {
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { smoke: 'bool', keep: 'bool', seconds: 'int', workers: 'int', withoutStatuses: 'bool' },
-  'node bench/rate-limit.mjs [--seconds S] [--workers N] [--without-statuses] [--smoke] [--keep]',
+  { smoke: 'bool', keep: 'bool', seconds: 'int', workers: 'int', limit: 'int', withoutStatuses: 'bool' },
+  'node bench/rate-limit.mjs [--seconds S] [--workers N] [--limit 80|1000] [--without-statuses] [--smoke] [--keep]',
 );
 const WORKERS = opts.workers ?? 3;
 const TARGET_USE = 0.97;
 const PHASES = [
   { limit: 80, seconds: opts.seconds ?? (opts.smoke ? 5 : 60), phone: '109000000000080' },
   { limit: 1000, seconds: opts.seconds ?? (opts.smoke ? 3 : 20), phone: '109000000001000' },
-];
+].filter((phase) => opts.limit === undefined || phase.limit === opts.limit);
+if (PHASES.length === 0) throw new Error('--limit: 80 or 1000');
 
 await runBench(new Bench('rate-limit', { keep: opts.keep }), async (bench) => {
   await bench.setup();
@@ -63,12 +68,21 @@ await runBench(new Bench('rate-limit', { keep: opts.keep }), async (bench) => {
     const { runId } = await startRun(api, campaignId, [audience]);
     const view = await waitRun(api, campaignId, runId, { timeoutMs: (phase.seconds * 3 + 120) * 1000 });
     const truth = await runTruth(pg, runId);
-    const seconds = (truth.lastAccept - truth.firstClaim) / 1000;
-    const achieved = truth.accepted / seconds;
     const s = await simTruth(sim, phase.phone);
+    const spanMs = s.stats.accepted.timesByPhoneNumberId?.[phase.phone]?.spanMs ?? 0;
+    const achieved = spanMs > 0 ? ((s.accepted - 1) * 1000) / spanMs : 0;
+    const seconds = (truth.lastAccept - truth.firstClaim) / 1000;
+    const endToEnd = truth.accepted / seconds;
     const violations = s.stats.throttle.byPhoneNumberId?.[phase.phone] ?? 0;
     const label = `${phase.limit} msg/s for ${phase.seconds} s`;
-    figures.add(`${label}: achieved`, `${fmt(achieved, 1)} msg/s (${int(truth.accepted)} in ${fmt(seconds, 2)} s)`);
+    figures.add(
+      `${label}: achieved at the provider`,
+      `${fmt(achieved, 1)} msg/s (${int(s.accepted)} in ${fmt(spanMs / 1000, 3)} s)`,
+    );
+    figures.add(
+      `${label}: end to end (first claim → last acceptance recorded)`,
+      `${fmt(endToEnd, 1)} msg/s (${int(truth.accepted)} in ${fmt(seconds, 2)} s), ${fmt(endToEnd / phase.limit, 4)} of the limit`,
+    );
     figures.add(
       `${label}: achieved ÷ limit`,
       fmt(achieved / phase.limit, 4),

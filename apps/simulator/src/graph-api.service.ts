@@ -80,7 +80,7 @@ export class GraphApi {
     }
 
     const wamid = sim.nextWamid();
-    sim.stats.accepted(phoneNumberId, send.callbackData);
+    sim.stats.accepted(phoneNumberId, send.callbackData, now);
     if (phone.webhookUrl !== null) {
       sim.statuses.schedule(
         { wamid, phoneNumberId, recipientId: send.waId, callbackData: send.callbackData, pricingCategory },

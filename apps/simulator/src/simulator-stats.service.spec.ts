@@ -4,12 +4,21 @@ import { SimulatorStats } from './simulator-stats.service';
 const extra = { statusesPending: 0, statusesBuffered: 0, postsPending: 0, heldRequests: 0, templates: {} };
 
 describe(SimulatorStats.name, () => {
-  it('counts accepted sends in total and per phone number', () => {
+  it('counts accepted sends in total and per phone number, with when the first and the latest arrived', () => {
     const stats = new SimulatorStats(() => 0);
-    stats.accepted('a', undefined);
-    stats.accepted('a', undefined);
-    stats.accepted('b', undefined);
-    expect(stats.snapshot(extra).accepted).toEqual({ total: 3, byPhoneNumberId: { a: 2, b: 1 } });
+    stats.accepted('a', undefined, 1_000);
+    stats.accepted('a', undefined, 1_250);
+    stats.accepted('b', undefined, 2_000);
+    expect(stats.snapshot(extra).accepted).toEqual({
+      total: 3,
+      byPhoneNumberId: { a: 2, b: 1 },
+      timesByPhoneNumberId: {
+        a: { first: '1970-01-01T00:00:01.000Z', last: '1970-01-01T00:00:01.250Z', spanMs: 250 },
+        b: { first: '1970-01-01T00:00:02.000Z', last: '1970-01-01T00:00:02.000Z', spanMs: 0 },
+      },
+    });
+    stats.reset();
+    expect(stats.snapshot(extra).accepted).toEqual({ total: 0, byPhoneNumberId: {}, timesByPhoneNumberId: {} });
   });
 
   it('counts callback data accepted more than once: every repeat, and the values repeated', () => {

@@ -24,6 +24,8 @@ export class SimulatorStats {
 
   private acceptedTotal = 0;
   private readonly acceptedByPhone = new Map<string, number>();
+  /** Per number, when its first and its latest accepted send arrived (the rate the provider saw). */
+  private readonly acceptedTimesByPhone = new Map<string, { first: number; last: number }>();
 
   private violationsTotal = 0;
   private readonly violationsByPhone = new Map<string, number>();
@@ -56,9 +58,12 @@ export class SimulatorStats {
     this.startedAt = now();
   }
 
-  accepted(phoneNumberId: string, callbackData: string | undefined): void {
+  accepted(phoneNumberId: string, callbackData: string | undefined, at = this.now()): void {
     this.acceptedTotal += 1;
     increment(this.acceptedByPhone, phoneNumberId);
+    const times = this.acceptedTimesByPhone.get(phoneNumberId);
+    if (times) times.last = at;
+    else this.acceptedTimesByPhone.set(phoneNumberId, { first: at, last: at });
     if (callbackData === undefined) return;
     if (this.seenCallbackData.has(callbackData)) {
       this.callbackDataDuplicates += 1;
@@ -149,7 +154,16 @@ export class SimulatorStats {
     return {
       startedAt: new Date(this.startedAt).toISOString(),
       uptimeMs: this.now() - this.startedAt,
-      accepted: { total: this.acceptedTotal, byPhoneNumberId: toObject(this.acceptedByPhone) },
+      accepted: {
+        total: this.acceptedTotal,
+        byPhoneNumberId: toObject(this.acceptedByPhone),
+        timesByPhoneNumberId: Object.fromEntries(
+          [...this.acceptedTimesByPhone].map(([phone, { first, last }]) => [
+            phone,
+            { first: new Date(first).toISOString(), last: new Date(last).toISOString(), spanMs: last - first },
+          ]),
+        ),
+      },
       throttle: {
         violations: this.violationsTotal,
         byPhoneNumberId: toObject(this.violationsByPhone),
@@ -203,6 +217,7 @@ export class SimulatorStats {
     this.startedAt = this.now();
     this.acceptedTotal = 0;
     this.acceptedByPhone.clear();
+    this.acceptedTimesByPhone.clear();
     this.violationsTotal = 0;
     this.violationsByPhone.clear();
     this.violationsBySecond.clear();
