@@ -3,7 +3,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Client } from 'pg';
 import { Queue, QueueEvents } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { createDataSourceOptions } from '@herald/database';
+import { dropDatabase, ensureDatabase, withDatabase } from '@herald/local-services';
 import { JobName, QueueName } from '@herald/queues';
+import { ENTITIES } from '@herald/schema';
 
 /**
  * A real worker process (the build `npm run start:worker` runs) is stopped while a job is active. The job is
@@ -16,30 +20,57 @@ describe('worker shutdown', () => {
   const connection = { url: process.env.REDIS_URL! };
   // A prefix of its own: no jobs or schedules left by other specs' workers can keep this worker busy.
   const prefix = `${process.env.REDIS_PREFIX!}-shutdown`;
+  // And a database of its own: with no campaign epoch under its prefix, the worker's reconciler would otherwise
+  // rebuild (and send) the running runs of the other spec files, and its recovery jobs take up their messages.
+  const adminUrl = process.env.HERALD_TEST_ADMIN_DATABASE_URL!;
+  const database = `${new URL(process.env.DATABASE_URL!).pathname.slice(1)}_shutdown`;
+  const databaseUrl = withDatabase(adminUrl, database);
 
   beforeAll(async () => {
-    db = new Client({ connectionString: process.env.DATABASE_URL });
+    await ensureDatabase(adminUrl, database);
+    const ds = new DataSource(createDataSourceOptions({ databaseUrl, databasePoolSize: 1 }, ENTITIES));
+    ds.setOptions({ logging: false });
+    await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    await ds.destroy();
+    db = new Client({ connectionString: databaseUrl });
     await db.connect();
     queue = new Queue(QueueName.Maintenance, { connection, prefix });
     events = new QueueEvents(QueueName.Maintenance, { connection, prefix });
     await events.waitUntilReady();
   });
   afterAll(async () => {
-    await queue.close();
-    await events.close();
-    await db.end();
+    await queue?.close();
+    await events?.close();
+    await db?.end();
+    await dropDatabase(adminUrl, database);
   });
 
-  function startWorker(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-    const child = spawn(process.execPath, ['dist/apps/worker/src/main.js'], {
-      env: { ...process.env, REDIS_PREFIX: prefix, LOG_LEVEL: 'info', ...env },
+  interface Worker {
+    child: ChildProcess;
+    output: () => string;
+    /** How the process ended, listened for from the start: a worker the signal killed outright is reported. */
+    exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  }
+
+  /** `slowStart`: the worker takes 1.5 s longer to start after its BullMQ workers have begun taking jobs. */
+  function startWorker(env: Record<string, string>, opts: { slowStart?: boolean } = {}): Worker {
+    const preload = opts.slowStart ? ['--import', './test/support/slow-start.mjs'] : [];
+    const child = spawn(process.execPath, [...preload, 'dist/apps/worker/src/main.js'], {
+      env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    return { child, output: () => output };
+    const exited = once(child, 'exit').then(([code, signal]) => ({
+      code: code as number | null,
+      signal: signal as NodeJS.Signals | null,
+    }));
+    return { child, output: () => output, exited };
   }
+
+  const running = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
 
   /** Inserts a key revoked long ago and locks it, so the purge job blocks on it. */
   async function holdPurgeJob(): Promise<{ release: () => Promise<void> }> {
@@ -61,36 +92,44 @@ describe('worker shutdown', () => {
     throw new Error(`job never became active (state ${await queue.getJobState(jobId)})`);
   }
 
-  it('lets the active job finish on SIGTERM, then exits 0', async () => {
-    const lock = await holdPurgeJob();
-    const { child, output } = startWorker({ WORKER_SHUTDOWN_GRACE_MS: '20000' });
-    const job = await queue.add(JobName.PurgeRevokedApiKeys, {}, { jobId: `shutdown-ok-${Date.now()}` });
-    await waitForActive(job.id!);
-
-    child.kill('SIGTERM');
+  /** SIGTERM while the job is active; the job is let go 0.5 s later and must finish before the worker exits 0. */
+  async function stopsAfterTheActiveJob(worker: Worker, jobId: string, lock: { release: () => Promise<void> }): Promise<void> {
+    await waitForActive(jobId);
+    worker.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
-    expect(child.exitCode).toBeNull(); // still waiting for the job
-    // Listen before letting go: the worker may finish and exit before the release's answer is read.
-    const exited = once(child, 'exit');
+    expect(running(worker.child)).toBe(true); // still waiting for the job
     await lock.release();
 
-    const [code] = (await exited) as [number];
-    expect(code).toBe(0);
-    expect(await queue.getJobState(job.id!)).toBe('completed');
-    expect((await queue.getJob(job.id!))!.returnvalue).toEqual({ deleted: 1 });
-    expect(output()).toContain('all active jobs finished');
+    expect(await worker.exited).toEqual({ code: 0, signal: null });
+    expect(await queue.getJobState(jobId)).toBe('completed');
+    expect((await queue.getJob(jobId))!.returnvalue).toEqual({ deleted: 1 });
+    expect(worker.output()).toContain('SIGTERM received');
+    expect(worker.output()).toContain('all active jobs finished');
+  }
+
+  it('lets the active job finish on SIGTERM, then exits 0', async () => {
+    const lock = await holdPurgeJob();
+    const worker = startWorker({ WORKER_SHUTDOWN_GRACE_MS: '20000' });
+    const job = await queue.add(JobName.PurgeRevokedApiKeys, {}, { jobId: `shutdown-ok-${Date.now()}` });
+    await stopsAfterTheActiveJob(worker, job.id!, lock);
+  }, 60_000);
+
+  it('does the same when SIGTERM comes while it is still starting, its workers already taking jobs', async () => {
+    const lock = await holdPurgeJob();
+    const worker = startWorker({ WORKER_SHUTDOWN_GRACE_MS: '20000' }, { slowStart: true });
+    const job = await queue.add(JobName.PurgeRevokedApiKeys, {}, { jobId: `shutdown-starting-${Date.now()}` });
+    await stopsAfterTheActiveJob(worker, job.id!, lock);
   }, 60_000);
 
   it('gives up after the grace period and leaves the job to be retried', async () => {
     const lock = await holdPurgeJob();
-    const { child, output } = startWorker({ WORKER_SHUTDOWN_GRACE_MS: '300' });
+    const { child, output, exited } = startWorker({ WORKER_SHUTDOWN_GRACE_MS: '300' });
     const job = await queue.add(JobName.PurgeRevokedApiKeys, {}, { jobId: `shutdown-grace-${Date.now()}` });
     await waitForActive(job.id!);
     const started = Date.now();
     child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number];
+    expect(await exited).toEqual({ code: 1, signal: null });
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(code).toBe(1);
     expect(output()).toContain('grace period over');
     expect(await queue.getJobState(job.id!)).toBe('active'); // locked until it stalls, then retried
     await lock.release();

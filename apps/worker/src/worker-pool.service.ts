@@ -43,15 +43,20 @@ export class WorkerPool {
     this.logger.info({ workers: workers.length, graceMs }, 'stopping: taking no new jobs, letting active ones finish');
     // Campaign chunks can take minutes: they finish the batch in hand and go back to the queue for another worker.
     this.chunks.stop();
-    const closed = Promise.all(workers.map((w) => w.close())).then((): DrainOutcome => 'drained');
+    // A worker's close() resolves once its active jobs are done: the queues left here at the end are the cut-short ones.
+    const busy = new Set(workers.map((w) => w.name));
+    const closed = Promise.all(workers.map((w) => w.close().then(() => busy.delete(w.name)))).then((): DrainOutcome => 'drained');
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<DrainOutcome>((resolve) => {
-      timer = setTimeout(() => resolve('grace_expired'), graceMs);
+      timer = setTimeout(() => resolve('grace_expired'), Math.max(0, graceMs));
     });
     const outcome = await Promise.race([closed, expired]);
     clearTimeout(timer);
     if (outcome === 'grace_expired') {
-      this.logger.warn({ graceMs }, 'grace period over with jobs still active; they will be retried by another worker');
+      this.logger.warn(
+        { graceMs, queues: [...busy] },
+        'grace period over with jobs still active; they will be retried by another worker',
+      );
     } else {
       this.logger.info({ active }, 'all active jobs finished');
     }
