@@ -35,6 +35,10 @@ describe(ClockOffset.name, () => {
     expect(few.add(20, 1024, 28)).toEqual({ lo: 996, hi: 1004 });
   });
 
+  it('knows nothing before the first sample', () => {
+    expect(new ClockOffset().bounds()).toEqual({ lo: -Infinity, hi: Infinity });
+  });
+
   it('refuses an answer before its question', () => {
     expect(() => new ClockOffset().add(10, 0, 9)).toThrow(RangeError);
   });

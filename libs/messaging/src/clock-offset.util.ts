@@ -22,6 +22,11 @@ export class ClockOffset {
     this.samples = this.samples.filter((s) => answered - s.at <= this.maxAgeMs);
     this.samples.push({ at: answered, lo: remote - answered, hi: remote - asked });
     if (this.samples.length > this.maxSamples) this.samples.shift();
+    return this.bounds();
+  }
+
+  /** The tightest bounds the kept samples allow (±∞ before the first sample). */
+  bounds(): { lo: number; hi: number } {
     for (;;) {
       let lo = -Infinity;
       let hi = Infinity;
@@ -30,7 +35,7 @@ export class ClockOffset {
         if (s.hi < hi) hi = s.hi;
       }
       // The newest sample alone always overlaps itself, so this ends.
-      if (lo <= hi) return { lo, hi };
+      if (lo <= hi || this.samples.length <= 1) return { lo, hi };
       this.samples.shift();
     }
   }

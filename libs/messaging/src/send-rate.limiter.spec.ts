@@ -44,8 +44,19 @@ describe('SendRateLimiter.reserve', () => {
   it('reserves nothing when the sender is booked beyond the horizon', async () => {
     // 10 slots at 10/s book the sender ≈ 1 s ahead; with a 500 ms horizon the next call is refused.
     expect(await limiter.reserve('spec-horizon', 10, 10)).not.toBeNull();
-    expect(await limiter.reserve('spec-horizon', 10, 1, 500)).toBeNull();
-    expect(await limiter.reserve('spec-horizon', 10, 1, 5_000)).not.toBeNull();
+    expect(await limiter.reserve('spec-horizon', 10, 1, { horizonMs: 500 })).toBeNull();
+    expect(await limiter.reserve('spec-horizon', 10, 1, { horizonMs: 5_000 })).not.toBeNull();
+  });
+
+  it('puts the first slot of an idle sender at least the lead away, and a booked one right after its last', async () => {
+    const asked = slotClock();
+    const first = await limiter.reserve('spec-lead', 100, 2, { leadMs: 150 });
+    expect(first!.firstAt - asked).toBeGreaterThanOrEqual(150 - 2);
+    expect(first!.firstAt - asked).toBeLessThan(150 + 50);
+    // Booked until first + 2 slots (≈ first + 20.4 ms), which is sooner than a fresh lead: the lead adds nothing.
+    const second = await limiter.reserve('spec-lead', 100, 1, { leadMs: 5 });
+    // (± what the two mappings onto our clock may differ by: a millisecond or two.)
+    expect(Math.abs(second!.firstAt - first!.firstAt - 2 * first!.spacingMs)).toBeLessThan(2);
   });
 
   it('holds every slot of a paused sender until the pause ends', async () => {

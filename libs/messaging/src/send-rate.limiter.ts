@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { CoreConfig } from '@herald/config';
 import { ClockOffset } from './clock-offset.util';
@@ -22,12 +22,21 @@ export const RATE_SAFETY = 0.98;
  */
 export const LATENESS_BUDGET_MS = 8;
 const MAX_LATE_RETRIES = 20;
+/**
+ * What we may not know of Redis' clock before a reservation is answered with a few extra `TIME` round trips
+ * (a cold connection's first answers are slow, and a wide uncertainty eats the whole lateness budget).
+ */
+const MAX_CLOCK_UNCERTAINTY_MS = 1;
+/** Background `TIME` samples keep a fast round trip among the recent ones. */
+const CALIBRATE_EVERY_MS = 5_000;
+const CALIBRATION_SAMPLES = 3;
 
 /**
  * GCRA (generic cell rate algorithm) over one Redis key per sender: each call reserves the next free slots at
  * or after now. Redis' own clock decides, so workers on machines whose clocks disagree still share one
  * schedule. KEYS[1] = next free slot (ms), KEYS[2] = paused-until (ms). ARGV[1] = slot spacing in ms
- * (fractional), ARGV[2] = the most a caller may be scheduled ahead (ms), ARGV[3] = how many consecutive slots.
+ * (fractional), ARGV[2] = the most a caller may be scheduled ahead (ms), ARGV[3] = how many consecutive slots,
+ * ARGV[4] = the least time from now to the first slot (ms: the caller's preparation, on an idle sender).
  * Returns { first slot, Redis' now } in Redis ms with microseconds (as strings: Lua numbers would be truncated
  * to integers), or -1 when the schedule is already further ahead than ARGV[2] (nothing reserved).
  */
@@ -38,7 +47,7 @@ local spacing = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
 local nextSlot = tonumber(redis.call('GET', KEYS[1]) or '0')
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
-local slot = math.max(nextSlot, now, paused)
+local slot = math.max(nextSlot, now + tonumber(ARGV[4] or '0'), paused)
 if slot - now > horizon then return -1 end
 local count = tonumber(ARGV[3] or '1')
 redis.call('SET', KEYS[1], string.format('%.4f', slot + spacing * count), 'PX', math.ceil(slot - now + spacing * count + 60000))
@@ -85,6 +94,7 @@ type Scripted = Redis & {
     spacingMs: string,
     horizonMs: string,
     count: string,
+    leadMs: string,
   ): Promise<-1 | [string, string]>;
   heraldPause(pauseKey: string, ms: string): Promise<number>;
 };
@@ -94,11 +104,12 @@ type Scripted = Redis & {
  * spaced so the provider never sees more than its limit in any second, however many workers send.
  */
 @Injectable()
-export class SendRateLimiter implements OnModuleDestroy {
+export class SendRateLimiter implements OnModuleInit, OnModuleDestroy {
   private readonly redis: Scripted;
   private readonly prefix: string;
   /** Redis' clock − `slotClock()`, learned from the reservations' own round trips. */
   private readonly redisClock = new ClockOffset();
+  private calibration?: NodeJS.Timeout;
 
   constructor(config: CoreConfig) {
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false }) as Scripted;
@@ -128,11 +139,17 @@ export class SendRateLimiter implements OnModuleDestroy {
    * Reserves `count` consecutive slots of `sender` in one round trip (campaign chunks send in batches).
    * Slot i is due at `firstAt + i × spacingMs` (`slotClock()` times). A send that would leave more than
    * `lateMs` after its slot must not go on that slot (see `acquire`): the caller reserves again for what is
-   * left. Null when the sender is booked beyond `horizonMs`.
+   * left. Null when the sender is booked beyond `horizonMs`. The first slot is at least `leadMs` away, so a caller
+   * that still has work to do before sending (a claim) is not late on an idle sender's first slots.
    */
-  async reserve(sender: string, perSecond: number, count: number, horizonMs = 10_000): Promise<ReservedSlots | null> {
+  async reserve(
+    sender: string,
+    perSecond: number,
+    count: number,
+    { horizonMs = 10_000, leadMs = 0 }: { horizonMs?: number; leadMs?: number } = {},
+  ): Promise<ReservedSlots | null> {
     const spacingMs = 1000 / (perSecond * RATE_SAFETY);
-    const slots = await this.reserveOne(sender, spacingMs.toFixed(4), horizonMs, count);
+    const slots = await this.reserveOne(sender, spacingMs.toFixed(4), horizonMs, count, leadMs);
     return slots && { ...slots, spacingMs };
   }
 
@@ -147,6 +164,7 @@ export class SendRateLimiter implements OnModuleDestroy {
     spacing: string,
     horizonMs: number,
     count = 1,
+    leadMs = 0,
   ): Promise<{ firstAt: number; lateMs: number } | null> {
     const asked = slotClock();
     const answer = await this.redis.heraldReserve(
@@ -155,12 +173,30 @@ export class SendRateLimiter implements OnModuleDestroy {
       spacing,
       String(horizonMs),
       String(count),
+      String(leadMs),
     );
     const answered = slotClock();
     if (!Array.isArray(answer)) return null;
     const [slot, now] = answer.map(Number) as [number, number];
-    const offset = this.redisClock.add(asked, now, answered);
+    let offset = this.redisClock.add(asked, now, answered);
+    if (offset.hi - offset.lo > MAX_CLOCK_UNCERTAINTY_MS) offset = await this.calibrate();
     return { firstAt: slot - offset.lo, lateMs: Math.max(0, LATENESS_BUDGET_MS - (offset.hi - offset.lo)) };
+  }
+
+  /** A few `TIME` round trips: the fastest of them bounds Redis' clock offset tightly. */
+  private async calibrate(samples = CALIBRATION_SAMPLES): Promise<{ lo: number; hi: number }> {
+    for (let i = 0; i < samples; i++) {
+      const asked = slotClock();
+      const [seconds, micros] = await this.redis.time();
+      this.redisClock.add(asked, Number(seconds) * 1000 + Number(micros) / 1000, slotClock());
+    }
+    return this.redisClock.bounds();
+  }
+
+  onModuleInit(): void {
+    const calibrate = () => void this.calibrate().catch(() => undefined); // Redis down: the next round trips tell
+    calibrate();
+    this.calibration = setInterval(calibrate, CALIBRATE_EVERY_MS).unref();
   }
 
   /** Holds every send of `sender` for `ms` (after the provider said it is over its throughput). */
@@ -169,6 +205,7 @@ export class SendRateLimiter implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    clearInterval(this.calibration);
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
