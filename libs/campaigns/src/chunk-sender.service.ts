@@ -109,7 +109,7 @@ export class ChunkSender {
       }
       const perSecond = channel.messagesPerSecond;
       const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(perSecond * BATCH_SECONDS), due));
-      const slots = await this.limiter.reserve(channel.phoneNumberId, perSecond, size);
+      const slots = await this.limiter.reserve(channel.phoneNumberId, perSecond, size, { leadMs: CLAIM_LEAD_MS });
       if (slots === null) {
         await sleep(500);
         continue;
@@ -262,12 +262,8 @@ export class ChunkSender {
     // Each recipient goes on its own slot. One that would leave late (the claim or the event loop took longer
     // than the slack) takes a fresh slot instead, as long as that slot is soon; else it goes back to the queue.
     let pending = claimed;
-    let current: ReservedSlots | null = slots;
-    for (let round = 0; pending.length > 0; round += 1) {
-      if (current === null || round >= MAX_SLOT_ROUNDS || current.firstAt - slotClock() > MAX_RESLOT_WAIT_MS) {
-        outcome.released.push(...pending.map((r) => ({ id: r.id, attempts: r.attempts })));
-        break;
-      }
+    let current = slots;
+    for (let round = 1; ; round += 1) {
       const late: ClaimedRecipient[] = [];
       const on = current;
       await Promise.all(
@@ -278,8 +274,21 @@ export class ChunkSender {
           else await sendOne(r);
         }),
       );
+      if (late.length === 0) break;
+      // Only slots due soon: reserving further ahead and then handing the recipients back would leave those
+      // slots unused too (each late send would cost two).
+      const next =
+        round < MAX_SLOT_ROUNDS
+          ? await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length, {
+              horizonMs: MAX_RESLOT_WAIT_MS,
+            })
+          : null;
+      if (next === null) {
+        outcome.released.push(...late.map((r) => ({ id: r.id, attempts: r.attempts })));
+        break;
+      }
       pending = late;
-      if (late.length > 0) current = await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length);
+      current = next;
     }
     for (const { error, contactIds } of policies.values()) await this.policy.apply(error, channel.id, contactIds);
     return outcome;
