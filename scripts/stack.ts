@@ -44,9 +44,11 @@ interface ProcessSpec {
  * A sending worker allocates fast (thousands of requests a second) and V8 grows the old generation lazily:
  * left alone, a worker whose live heap is well under 100 MB reached 338 MB RSS in a 1,000,000-recipient run.
  * With the old generation capped it collects sooner and stays under 200 MB (docs/BENCHMARKS.md, scale).
- * The same flag is in docker-compose.yml and `npm run start:worker`.
+ * Its garbage collection runs on the main thread only: collector threads competing for a few cores made
+ * pauses of 5–20 ms, and a send held up longer than the lateness budget loses its rate-limit slot
+ * (docs/BENCHMARKS.md, rate limits). The same flags are in docker-compose.yml and `npm run start:worker`.
  */
-const WORKER_NODE_ARGS = ['--max-old-space-size=192'];
+const WORKER_NODE_ARGS = ['--max-old-space-size=192', '--single-threaded-gc'];
 
 function processSpecs(workers: number): ProcessSpec[] {
   return [

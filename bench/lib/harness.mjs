@@ -28,7 +28,7 @@ export const ENTRY = {
 };
 
 /** How Herald's launchers start a worker (scripts/stack.ts, docker-compose.yml, npm run start:worker). */
-export const WORKER_NODE_ARGS = ['--max-old-space-size=192'];
+export const WORKER_NODE_ARGS = ['--max-old-space-size=192', '--single-threaded-gc'];
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 const RSS_SAMPLE_MS = 200;
