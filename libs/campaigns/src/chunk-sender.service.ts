@@ -15,7 +15,6 @@ import {
   THROTTLE_PAUSE_MS,
   type ReservedSlots,
   maybeSent,
-  slotClock,
   toMessageError,
   untilSlot,
 } from '@herald/messaging';
@@ -23,6 +22,7 @@ import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.re
 import { toTemplateMessage } from './campaign-message.util';
 import { RecipientRepository, type BatchOutcome, type ClaimedRecipient } from './recipient.repository';
 import { windowState, windowZone } from './send-window.util';
+import { sendOnSlots } from './slot-pacing.util';
 import { credentialsOf } from './template-registrar.service';
 
 /** What became of a chunk job. `deferred`: the job was moved to the delayed set until `until`. */
@@ -264,16 +264,7 @@ export class ChunkSender {
     let pending = claimed;
     let current = slots;
     for (let round = 1; ; round += 1) {
-      const late: ClaimedRecipient[] = [];
-      const on = current;
-      await Promise.all(
-        pending.map(async (r, i) => {
-          const due = on.firstAt + i * on.spacingMs;
-          await untilSlot(due);
-          if (slotClock() - due > on.lateMs) late.push(r);
-          else await sendOne(r);
-        }),
-      );
+      const { late } = await sendOnSlots(pending, current, sendOne);
       if (late.length === 0) break;
       // Only slots due soon: reserving further ahead and then handing the recipients back would leave those
       // slots unused too (each late send would cost two).

@@ -1,0 +1,59 @@
+import { describe, expect, it } from '@jest/globals';
+import { slotClock } from '@herald/messaging';
+import { sendOnSlots } from './slot-pacing.util';
+
+/** Keeps the event loop busy for `ms` (a stall: GC, a long task, the process not scheduled). */
+function stall(ms: number): void {
+  const until = slotClock() + ms;
+  while (slotClock() < until) {
+    /* busy */
+  }
+}
+
+describe('sendOnSlots', () => {
+  it('sends each item on its slot, in order, never before it', async () => {
+    const slots = { firstAt: slotClock() + 20, spacingMs: 3, lateMs: 50 };
+    const sentAt: Array<{ item: number; at: number }> = [];
+    const { late } = await sendOnSlots([0, 1, 2, 3, 4], slots, async (item) => {
+      sentAt.push({ item, at: slotClock() });
+    });
+    expect(late).toEqual([]);
+    expect(sentAt.map((s) => s.item)).toEqual([0, 1, 2, 3, 4]);
+    for (const { item, at } of sentAt) expect(at).toBeGreaterThanOrEqual(slots.firstAt + item * slots.spacingMs);
+  });
+
+  it('hands back the items a stall made late beyond the allowance, and sends the rest', async () => {
+    const slots = { firstAt: slotClock() + 10, spacingMs: 10, lateMs: 8 };
+    const sent: number[] = [];
+    // Item 0's send stalls the loop for 30 ms: slots 1 and 2 (due 10 and 20 ms after slot 0) pass by more than
+    // the allowance; the later ones are in time again.
+    const { late } = await sendOnSlots([0, 1, 2, 3, 4, 5, 6, 7], slots, async (item) => {
+      sent.push(item);
+      if (item === 0) stall(30);
+    });
+    expect(late).toEqual(expect.arrayContaining([1, 2]));
+    expect(sent[0]).toBe(0);
+    expect([...sent, ...late].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('waits for every send, and rejects with a failure only once it has waited for them', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const settled: number[] = [];
+      const slots = { firstAt: slotClock() + 5, spacingMs: 10, lateMs: 50 };
+      const run = sendOnSlots([0, 1, 2], slots, async (item) => {
+        if (item === 0) throw new Error('provider unreachable');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        settled.push(item);
+      });
+      await expect(run).rejects.toThrow('provider unreachable');
+      expect(settled).toEqual([1, 2]);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
