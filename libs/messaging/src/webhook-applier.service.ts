@@ -31,8 +31,26 @@ export class WebhookApplier {
     private readonly contacts: ContactsService,
   ) {}
 
+  /**
+   * Applies the event `eventId` and whatever else is waiting, batch after batch, until a batch comes back short:
+   * the API asks for one job for all the events stored within a few milliseconds (`WebhookIntake`), so a job
+   * drains what it finds rather than one batch of it.
+   */
   async apply(eventId: string, optOutKeywords: readonly string[]): Promise<AppliedBatch> {
     const keywords = new Set(optOutKeywords.map((k) => k.toUpperCase()));
+    const total: AppliedBatch = { events: 0, statuses: 0, statusesMatched: 0, inbound: 0, optedOut: 0 };
+    for (;;) {
+      const batch = await this.applyBatch(eventId, keywords);
+      total.events += batch.events;
+      total.statuses += batch.statuses;
+      total.statusesMatched += batch.statusesMatched;
+      total.inbound += batch.inbound;
+      total.optedOut += batch.optedOut;
+      if (batch.events < WEBHOOK_BATCH_EVENTS) return total;
+    }
+  }
+
+  private async applyBatch(eventId: string, keywords: ReadonlySet<string>): Promise<AppliedBatch> {
     const outcome = await this.events.transaction(async (manager) => {
       const claimed = await this.events.claim(manager, eventId, WEBHOOK_BATCH_EVENTS);
       const statuses: StatusRow[] = [];

@@ -1,8 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { ChannelsService, verifySignature } from '@herald/channels';
 import { HeraldError } from '@herald/common';
 import { JobName, JobQueue } from '@herald/queues';
 import { WebhookRepository } from './webhook.repository';
+
+/** How long a stored event may wait for the job that applies it, so that POSTs arriving together share one. */
+const ENQUEUE_AFTER_MS = 20;
 
 function notFound(): HeraldError {
   return new HeraldError('not_found', 'channel_not_found', 'No channel with this id exists.');
@@ -11,11 +14,12 @@ function notFound(): HeraldError {
 /**
  * The API's side of provider webhooks: the verification handshake, and intake of signed POSTs. A POST is
  * checked against the channel's app secret on its raw bytes, stored in Postgres and acknowledged; a worker
- * applies it. Nothing unsigned is stored.
+ * applies it, with the others stored at about the same time. Nothing unsigned is stored.
  */
 @Injectable()
-export class WebhookIntake {
+export class WebhookIntake implements OnModuleDestroy {
   private readonly logger = new Logger(WebhookIntake.name);
+  private pending?: { eventId: string; timer: NodeJS.Timeout };
 
   constructor(
     private readonly channels: ChannelsService,
@@ -53,9 +57,36 @@ export class WebhookIntake {
       throw new HeraldError('invalid', 'invalid_json', 'The webhook body is not JSON.');
     }
     const eventId = await this.events.store(channel.id, body);
-    await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: `webhook-${eventId}` }).catch((error: unknown) => {
-      this.logger.warn(`webhook event ${eventId} waits for the sweep: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    this.applySoon(eventId);
     return eventId;
+  }
+
+  /**
+   * Asks a worker to apply `eventId` within ENQUEUE_AFTER_MS, together with every event stored before the ask:
+   * POSTs that arrive together (a provider flushing its queue) share one job, which takes the newest event and
+   * the oldest others (`WebhookApplier`). Once an ask is on its way, the next event waits for an ask of its own.
+   */
+  private applySoon(eventId: string): void {
+    if (this.pending) {
+      this.pending.eventId = eventId;
+      return;
+    }
+    this.pending = { eventId, timer: setTimeout(() => void this.enqueue(), ENQUEUE_AFTER_MS) };
+  }
+
+  private async enqueue(): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = undefined;
+    clearTimeout(pending.timer);
+    const { eventId } = pending;
+    await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: `webhook-${eventId}` }).catch((error: unknown) => {
+      this.logger.warn(`webhook events up to ${eventId} wait for the sweep: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
+  /** Stopping: ask for what is stored now rather than leave it to the sweep. */
+  async onModuleDestroy(): Promise<void> {
+    await this.enqueue();
   }
 }

@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals';
+import { signatureFor, type ChannelsService } from '@herald/channels';
+import { JobName, type JobQueue } from '@herald/queues';
+import { WebhookIntake } from './webhook-intake.service';
+import type { WebhookRepository } from './webhook.repository';
+
+const APP_SECRET = 'intake-spec-secret';
+
+/** An intake over stand-ins: every stored event gets the next id, every job asked for is recorded. */
+function intake() {
+  let nextId = 100;
+  const added: Array<{ name: string; eventId: string; jobId: string | undefined }> = [];
+  const channels = {
+    forSending: async () => ({ id: 'c1', secrets: { appSecret: APP_SECRET, verifyToken: 'v' } }),
+  } as unknown as ChannelsService;
+  const events = { store: async () => String((nextId += 1)) } as unknown as WebhookRepository;
+  const queue = {
+    add: async (name: string, data: { eventId: string }, options?: { jobId?: string }) => {
+      added.push({ name, eventId: data.eventId, jobId: options?.jobId });
+    },
+  } as unknown as JobQueue;
+  const service = new WebhookIntake(channels, events, queue);
+  const post = (body: unknown) => {
+    const raw = Buffer.from(JSON.stringify(body));
+    return service.receive('c1', raw, signatureFor(raw, APP_SECRET));
+  };
+  return { service, post, added };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('WebhookIntake', () => {
+  it('asks for one job for the POSTs stored together, naming the newest event', async () => {
+    const { post, added } = intake();
+    const ids = await Promise.all([1, 2, 3, 4, 5].map((n) => post({ object: 'whatsapp_business_account', n })));
+    expect(ids).toEqual(['101', '102', '103', '104', '105']);
+    expect(added).toEqual([]); // acknowledged before the job is asked for
+    await sleep(60);
+    expect(added).toEqual([{ name: JobName.ApplyWebhooks, eventId: '105', jobId: 'webhook-105' }]);
+    // A later POST gets a job of its own.
+    await post({ object: 'whatsapp_business_account', n: 6 });
+    await sleep(60);
+    expect(added.map((a) => a.eventId)).toEqual(['105', '106']);
+  });
+
+  it('asks at once for what is stored when the API stops', async () => {
+    const { service, post, added } = intake();
+    await post({ object: 'whatsapp_business_account' });
+    await service.onModuleDestroy();
+    expect(added.map((a) => a.eventId)).toEqual(['101']);
+    await sleep(60);
+    expect(added).toHaveLength(1);
+  });
+
+  it('stores nothing and asks for nothing when the signature does not match', async () => {
+    const { service, added } = intake();
+    const raw = Buffer.from('{"object":"whatsapp_business_account"}');
+    await expect(service.receive('c1', raw, signatureFor(raw, 'another-secret'))).rejects.toThrow(/X-Hub-Signature-256/);
+    await sleep(60);
+    expect(added).toEqual([]);
+  });
+});
