@@ -49,10 +49,15 @@ interface ProcessSpec {
  * (docs/BENCHMARKS.md, rate limits). The same flags are in docker-compose.yml and `npm run start:worker`.
  */
 const WORKER_NODE_ARGS = ['--max-old-space-size=192', '--single-threaded-gc'];
+/**
+ * The simulator shares the cores with the workers: its collector's helper threads, too, held up sends past
+ * their slots (docs/BENCHMARKS.md, rate limits). The same flag is in `npm run start:simulator`.
+ */
+const SIMULATOR_NODE_ARGS = ['--single-threaded-gc'];
 
 function processSpecs(workers: number): ProcessSpec[] {
   return [
-    { name: 'simulator', script: SIMULATOR_SCRIPT, optional: true },
+    { name: 'simulator', script: SIMULATOR_SCRIPT, optional: true, nodeArgs: SIMULATOR_NODE_ARGS },
     { name: 'api', script: 'dist/apps/api/src/main.js' },
     ...Array.from({ length: workers }, (_, i) => ({
       name: `worker-${i + 1}`,

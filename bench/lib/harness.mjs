@@ -29,6 +29,11 @@ export const ENTRY = {
 
 /** How Herald's launchers start a worker (scripts/stack.ts, docker-compose.yml, npm run start:worker). */
 export const WORKER_NODE_ARGS = ['--max-old-space-size=192', '--single-threaded-gc'];
+/**
+ * As `npm run start:simulator` and scripts/stack.ts start the simulator: it shares the machine's cores with
+ * the workers, and its collector's helper threads cost them rate-limit slots (docs/BENCHMARKS.md, rate limits).
+ */
+export const SIMULATOR_NODE_ARGS = ['--single-threaded-gc'];
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 const RSS_SAMPLE_MS = 200;
@@ -370,7 +375,7 @@ export async function startSimulator(extraEnv = {}, track = (child) => child) {
       'simulator',
       ENTRY.simulator,
       { ...process.env, SIMULATOR_HOST: '127.0.0.1', SIMULATOR_PORT: '0', ...extraEnv },
-      { quiet: true },
+      { quiet: true, nodeArgs: SIMULATOR_NODE_ARGS },
     ),
   );
   const port = await new Promise((resolvePort, rejectPort) => {
