@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { JobName, QueueName } from '@herald/queues';
 import { startApi, type ApiHarness } from './support/api-harness';
 import { startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
 
@@ -504,6 +506,44 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
       expect(stats.callbackData.duplicates).toBe(0);
       // 60 sends at 20/s take about three seconds, however many workers.
       expect(elapsed).toBeGreaterThan(2.5);
+    }, 30_000);
+  });
+  describe('recovery', () => {
+    it('hands a message whose job Redis lost to a worker again, on the maintenance sweep', async () => {
+      const res = await post('/v1/messages', {
+        to: { number: '+91 97399 78286' },
+        type: 'template',
+        template: { name: 'order_update', language: 'en_US', params: ['Ravi', '#2001'] },
+      });
+      expect(res.status).toBe(202);
+      await waitFor(
+        () => message(res.body.id),
+        (m) => m.status === 'read',
+      );
+      // Its twin that never got a job: queued for longer than the sweep's grace (5 minutes), as after Redis lost it.
+      const [lost] = (await db.query(
+        `INSERT INTO messages (workspace_id, channel_id, contact_id, to_number, type, content, template_name, status, attempts,
+                               created_at, updated_at)
+         SELECT workspace_id, channel_id, contact_id, to_number, type, content, template_name, 'queued', 0,
+                now() - interval '10 minutes', now() - interval '10 minutes'
+         FROM messages WHERE id = $1
+         RETURNING id`,
+        [res.body.id],
+      )) as Array<{ id: string }>;
+      // The sweep runs every 30 s on its schedule; ask for a round now.
+      const maintenance = new Queue(QueueName.Maintenance, { connection: { url: process.env.REDIS_URL! }, prefix: REDIS_PREFIX });
+      try {
+        await maintenance.add(JobName.RequeueMessages, {});
+        const recovered = await waitFor(
+          () => message(lost!.id),
+          (m) => m.status === 'read',
+          20_000,
+        );
+        expect(recovered).toMatchObject({ status: 'read', error: null, providerMessageId: expect.stringMatching(/^wamid\./) });
+        expect(recovered.statuses.map((s) => s.status)).toContain('accepted');
+      } finally {
+        await maintenance.close();
+      }
     }, 30_000);
   });
 });
