@@ -545,5 +545,37 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
         await maintenance.close();
       }
     }, 30_000);
+
+    it('applies a stored webhook event whose job Redis lost, on the maintenance sweep', async () => {
+      const wamid = 'wamid.recovery-sweep-1';
+      const [sent] = (await db.query(
+        `INSERT INTO messages (workspace_id, channel_id, contact_id, to_number, type, content, template_name, status, attempts,
+                               provider_message_id, accepted_at)
+         SELECT workspace_id, channel_id, contact_id, to_number, type, content, template_name, 'accepted', 1, $1, now()
+         FROM messages WHERE channel_id = $2 LIMIT 1
+         RETURNING id`,
+        [wamid, channelId],
+      )) as Array<{ id: string }>;
+      // Stored longer ago than the sweep's grace (60 s), its job gone.
+      const body = statusWebhook([
+        { id: wamid, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: '919739978286' },
+      ]);
+      const [event] = (await db.query(
+        `INSERT INTO webhook_events (channel_id, body, received_at) VALUES ($1, $2::jsonb, now() - interval '2 minutes') RETURNING id`,
+        [channelId, body],
+      )) as Array<{ id: string }>;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const waiting = async () =>
+        Number((await db.query('SELECT count(*) AS n FROM webhook_events WHERE id = $1', [event!.id]))[0].n);
+      expect(await waiting()).toBe(1); // nothing else applies it
+      const maintenance = new Queue(QueueName.Maintenance, { connection: { url: process.env.REDIS_URL! }, prefix: REDIS_PREFIX });
+      try {
+        await maintenance.add(JobName.RequeueWebhooks, {});
+        expect(await waitFor(waiting, (n) => n === 0, 20_000)).toBe(0);
+        expect((await message(sent!.id)).status).toBe('delivered');
+      } finally {
+        await maintenance.close();
+      }
+    }, 30_000);
   });
 });
