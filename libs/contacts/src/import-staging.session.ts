@@ -32,9 +32,23 @@ function copyText(value: string): string {
     : value;
 }
 
-/** Rows merged per batch: big enough that per-statement costs vanish, small enough to overlap parsing well. */
+/**
+ * `FROM` clause: the batch's rows (`b`) in number order, each with its contact (`c`: id, updated_at) if the number
+ * is in the workspace already; one probe of (workspace_id, number) per row.
+ *
+ * The plain join (`import_batch b JOIN contacts c ON …`) is planned as a hash join over every contact of the
+ * workspace: the statistics of `contacts` do not count what this transaction has inserted, so the planner takes
+ * the workspace for small. That costs time in proportion to the workspace (0.4-0.5 s per 50,000-row batch at
+ * 1,000,000 contacts, and growing), the probes in proportion to the batch. The LATERAL subquery with LIMIT (the
+ * pair is unique, so the LIMIT changes nothing) cannot be flattened into a join, so it is always probed; taking
+ * the rows in number order keeps consecutive probes on neighbouring index pages.
+ */
+const BATCH_WITH_CONTACTS = `(SELECT * FROM import_batch ORDER BY number) b CROSS JOIN LATERAL (
+         SELECT c.id, c.updated_at FROM contacts c WHERE c.workspace_id = $1 AND c.number = b.number LIMIT 1) c`;
+
 /** Lines joined into one buffer at a time. */
 const PACK_LINES = 1_000;
+/** Rows merged per batch: big enough that per-statement costs vanish, small enough to overlap parsing well. */
 export const MERGE_BATCH_ROWS = 50_000;
 
 /**
@@ -172,7 +186,7 @@ export class StagingSession {
     await run('TRUNCATE import_existing');
     await run(
       `INSERT INTO import_existing (number, id, seen)
-       SELECT b.number, c.id, c.updated_at = now() FROM import_batch b JOIN contacts c ON c.workspace_id = $1 AND c.number = b.number`,
+       SELECT b.number, c.id, c.updated_at = now() FROM ${BATCH_WITH_CONTACTS}`,
       [workspaceId],
     );
     await run('ANALYZE import_existing');
@@ -202,7 +216,7 @@ export class StagingSession {
       await run('TRUNCATE import_ids');
       await run(
         `INSERT INTO import_ids (id, "values")
-         SELECT c.id, b."values" FROM import_batch b JOIN contacts c ON c.workspace_id = $1 AND c.number = b.number`,
+         SELECT c.id, b."values" FROM ${BATCH_WITH_CONTACTS}`,
         [workspaceId],
       );
       await run('ANALYZE import_ids');
