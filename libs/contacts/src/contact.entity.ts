@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import { WorkspaceOwned } from '@herald/workspaces';
 
 /** How a contact came to be opted out (or back in). */
 export type OptOutSource = 'api' | 'import' | 'inbound' | 'provider';
@@ -8,13 +7,20 @@ export type OptOutSource = 'api' | 'import' | 'inbound' | 'provider';
  * A person a workspace can message, identified by an E.164 number that is unique per workspace. The
  * internal bigint id keeps memberships and per-recipient rows narrow at millions of contacts, and gives
  * keyset pagination a stable order.
+ *
+ * No foreign key to `workspaces` on purpose (docs/adr/0002): imports write a million contacts at a time and the
+ * per-row FK check cost a fifth of the import. Every path that writes contacts starts from a row that keeps its
+ * own foreign key to the workspace: the API key, the import, the channel.
  */
 @Entity({ name: 'contacts' })
 @Index('uq_contacts_workspace_number', ['workspaceId', 'number'], { unique: true })
 @Index('idx_contacts_workspace_id', ['workspaceId', 'id'])
 // GIN index for attribute filters (`attributes @> …`); created by the migration, not by TypeORM.
 @Index('idx_contacts_attributes', { synchronize: false })
-export class Contact extends WorkspaceOwned {
+export class Contact {
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId!: string;
+
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 

@@ -4,6 +4,7 @@ import { CreateContactsAudiencesVariableGroupsImports1795251826227 } from './179
 import { CreateChannelsMessagesWebhooks1795253482144 } from './1795253482144-create-channels-messages-webhooks';
 import { CreateCampaigns1795262400000 } from './1795262400000-create-campaigns';
 import { ShardCampaignRunCounts1795340000000 } from './1795340000000-shard-campaign-run-counts';
+import { DropContactsWorkspaceFk1795350000000 } from './1795350000000-drop-contacts-workspace-fk';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -15,4 +16,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateChannelsMessagesWebhooks1795253482144,
   CreateCampaigns1795262400000,
   ShardCampaignRunCounts1795340000000,
+  DropContactsWorkspaceFk1795350000000,
 ];
