@@ -3,7 +3,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * `contacts` without its foreign key to `workspaces` (docs/adr/0002). An import writes a million contacts in one
  * statement per batch, and PostgreSQL checks a foreign key with a trigger per row: the check on `workspaces`
- * alone took 18-22 % of a 1,000,000-row import (`bench/import`: 22.6-24.2 s with it, 18.2-19.7 s without, in
+ * alone took 16-21 % of a 1,000,000-row import (`bench/import`: 22.6-24.2 s with it, 18.2-19.7 s without, in
  * alternating runs). Every path that writes contacts starts from a row that keeps its own foreign key to the
  * workspace (the API key, the import, the channel), and workspaces cannot be deleted.
  */
