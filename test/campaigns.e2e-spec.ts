@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { windowState } from '@herald/campaigns';
+import { RecipientRepository } from '../libs/campaigns/src/recipient.repository';
 import { startApi, type ApiHarness } from './support/api-harness';
 import {
   addSimulatedChannel,
@@ -509,5 +510,55 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       // Every recipient was accepted exactly once by the provider.
       expect(stats.accepted.byPhoneNumberId[PHONE_NUMBER_ID]! - acceptedBefore).toBe(600);
     }, 120_000);
+
+    it('records outcomes locking recipients in id order whatever order they come in, as status webhooks do', async () => {
+      // Two statements taking the same rows in opposite orders deadlock (an outcome and a status batch once did).
+      await seed('locks', 9000, 3);
+      const id = await campaign({ title: 'Locks' });
+      const runId = (await post(`/v1/campaigns/${id}/runs`, { audiences: ['locks'] })).body.runId as string;
+      expect((await waitFor(() => run(id, runId), settled, 30_000, 100)).status).toBe('completed');
+      const sent: Array<{ id: string; provider_message_id: string }> = await db.query(
+        'SELECT id, provider_message_id FROM campaign_recipients WHERE run_id = $1 ORDER BY id',
+        [runId],
+      );
+      expect(sent).toHaveLength(3);
+      const [low, mid, high] = sent as [(typeof sent)[0], (typeof sent)[0], (typeof sent)[0]];
+      const holder = db.createQueryRunner();
+      await holder.startTransaction();
+      await holder.query('SELECT 1 FROM campaign_recipients WHERE id = $1 FOR UPDATE', [mid.id]);
+      const recording = api.app.get(RecipientRepository, { strict: false }).record({
+        accepted: [high, mid, low].map((r) => ({ id: r.id, providerMessageId: r.provider_message_id })),
+        retry: [],
+        failed: [],
+        inDoubt: [],
+        released: [],
+      });
+      const waiting = await waitFor(
+        async () =>
+          (
+            await db.query(
+              `SELECT count(*)::int AS n FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%campaign_recipients r SET provider_message_id%'`,
+            )
+          )[0].n as number,
+        (n) => n === 1,
+        5_000,
+        20,
+      );
+      // While it waits for the middle one, it holds the lowest and has not touched the highest.
+      const probe = db.createQueryRunner();
+      await probe.startTransaction();
+      const free: Array<{ id: string }> = await probe.query(
+        'SELECT id FROM campaign_recipients WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE SKIP LOCKED',
+        [[low.id, high.id]],
+      );
+      await probe.rollbackTransaction();
+      await probe.release();
+      await holder.rollbackTransaction();
+      await holder.release();
+      await recording;
+      expect(waiting).toBe(1);
+      expect(free.map((r) => r.id)).toEqual([high.id]);
+    }, 60_000);
   });
 });

@@ -60,17 +60,17 @@ export interface RecipientExportRow {
 const DAY = `interval '24 hours'`;
 const PERSIST_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
 
-const byId = (a: { id: string }, b: { id: string }): number =>
-  a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-function sortedById(o: BatchOutcome): BatchOutcome {
-  return {
-    accepted: [...o.accepted].sort(byId),
-    retry: [...o.retry].sort(byId),
-    failed: [...o.failed].sort(byId),
-    inDoubt: [...o.inDoubt].sort(byId),
-    released: [...o.released].sort(byId),
-  };
+/**
+ * An UPDATE of the recipients named in `values` (an unnest aliased `v` with an `id` column) that locks them in id
+ * order first, as the status webhooks do (webhook.repository.ts). Without that, the order was the plan's: a hash
+ * join over a large batch walks the table in physical order, and an outcome statement and a status batch locking
+ * the same recipients in opposite orders deadlocked (seen in the provider-faults chaos scenario).
+ */
+function updateInIdOrder(values: string, set: string, where = 'TRUE'): string {
+  return `WITH v AS (SELECT * FROM ${values}),
+       locked AS (SELECT r.id FROM campaign_recipients r JOIN v ON v.id = r.id ORDER BY r.id FOR UPDATE OF r)
+     UPDATE campaign_recipients r SET ${set}
+       FROM v JOIN locked ON locked.id = v.id WHERE r.id = v.id AND ${where}`;
 }
 
 /** Runs `work`, and again after each of PERSIST_DELAYS_MS while it fails; the last failure is thrown. */
@@ -248,18 +248,18 @@ export class RecipientRepository {
    * run twice so: the monotonic ones change nothing the second time, and the ones that put a recipient back in
    * the queue only touch it while it is still at the claim they answer (`attempts`).
    */
-  async record(unordered: BatchOutcome): Promise<void> {
-    // Rows in id order, as the status webhooks lock them: two statements locking in opposite orders deadlock.
-    const outcome = sortedById(unordered);
+  async record(outcome: BatchOutcome): Promise<void> {
     const q = (sql: string, params: unknown[]) => persist(() => this.dataSource.query(sql, params));
     const work: Array<Promise<unknown>> = [];
     if (outcome.accepted.length > 0) {
       work.push(
         q(
-          `UPDATE campaign_recipients r SET provider_message_id = COALESCE(r.provider_message_id, v.wamid), accepted_at = COALESCE(r.accepted_at, now()),
-                  error = CASE WHEN r.status = 'failed' THEN r.error END,
-                  status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'accepted'`)} THEN 'accepted' ELSE r.status END, updated_at = now()
-             FROM unnest($1::bigint[], $2::text[]) AS v(id, wamid) WHERE r.id = v.id`,
+          updateInIdOrder(
+            'unnest($1::bigint[], $2::text[]) AS v(id, wamid)',
+            `provider_message_id = COALESCE(r.provider_message_id, v.wamid), accepted_at = COALESCE(r.accepted_at, now()),
+             error = CASE WHEN r.status = 'failed' THEN r.error END,
+             status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'accepted'`)} THEN 'accepted' ELSE r.status END, updated_at = now()`,
+          ),
           [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId)],
         ),
       );
@@ -267,9 +267,11 @@ export class RecipientRepository {
     if (outcome.retry.length > 0) {
       work.push(
         q(
-          `UPDATE campaign_recipients r SET status = 'queued', error = v.error, not_before = now() + make_interval(secs => v.delay_ms / 1000.0), updated_at = now()
-             FROM unnest($1::bigint[], $2::jsonb[], $3::int[], $4::int[]) AS v(id, error, delay_ms, attempts)
-            WHERE r.id = v.id AND r.status = 'sending' AND r.attempts = v.attempts`,
+          updateInIdOrder(
+            'unnest($1::bigint[], $2::jsonb[], $3::int[], $4::int[]) AS v(id, error, delay_ms, attempts)',
+            `status = 'queued', error = v.error, not_before = now() + make_interval(secs => v.delay_ms / 1000.0), updated_at = now()`,
+            `r.status = 'sending' AND r.attempts = v.attempts`,
+          ),
           [
             outcome.retry.map((r) => r.id),
             outcome.retry.map((r) => JSON.stringify(r.error)),
@@ -282,9 +284,11 @@ export class RecipientRepository {
     if (outcome.failed.length > 0) {
       work.push(
         q(
-          `UPDATE campaign_recipients r SET error = v.error, failed_at = COALESCE(r.failed_at, now()),
-                  status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'failed'`)} THEN 'failed' ELSE r.status END, updated_at = now()
-             FROM unnest($1::bigint[], $2::jsonb[]) AS v(id, error) WHERE r.id = v.id`,
+          updateInIdOrder(
+            'unnest($1::bigint[], $2::jsonb[]) AS v(id, error)',
+            `error = v.error, failed_at = COALESCE(r.failed_at, now()),
+             status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'failed'`)} THEN 'failed' ELSE r.status END, updated_at = now()`,
+          ),
           [outcome.failed.map((f) => f.id), outcome.failed.map((f) => JSON.stringify(f.error))],
         ),
       );
@@ -292,8 +296,11 @@ export class RecipientRepository {
     if (outcome.inDoubt.length > 0) {
       work.push(
         q(
-          `UPDATE campaign_recipients r SET error = v.error, updated_at = now()
-             FROM unnest($1::bigint[], $2::jsonb[]) AS v(id, error) WHERE r.id = v.id AND r.status = 'sending'`,
+          updateInIdOrder(
+            'unnest($1::bigint[], $2::jsonb[]) AS v(id, error)',
+            'error = v.error, updated_at = now()',
+            `r.status = 'sending'`,
+          ),
           [outcome.inDoubt.map((f) => f.id), outcome.inDoubt.map((f) => JSON.stringify(f.error))],
         ),
       );
@@ -301,8 +308,11 @@ export class RecipientRepository {
     if (outcome.released.length > 0) {
       work.push(
         q(
-          `UPDATE campaign_recipients r SET status = 'queued', attempts = greatest(r.attempts - 1, 0), updated_at = now()
-             FROM unnest($1::bigint[], $2::int[]) AS v(id, attempts) WHERE r.id = v.id AND r.status = 'sending' AND r.attempts = v.attempts`,
+          updateInIdOrder(
+            'unnest($1::bigint[], $2::int[]) AS v(id, attempts)',
+            `status = 'queued', attempts = greatest(r.attempts - 1, 0), updated_at = now()`,
+            `r.status = 'sending' AND r.attempts = v.attempts`,
+          ),
           [outcome.released.map((r) => r.id), outcome.released.map((r) => r.attempts)],
         ),
       );

@@ -178,9 +178,13 @@ export class WebhookRepository {
     await manager.query(
       `WITH i AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS i(workspace_id, context, text, payload, at)),
+       -- Locked in id order, as statuses and the workers' outcomes lock recipients.
+       locked AS (
+         SELECT r.id FROM campaign_recipients r JOIN i ON r.provider_message_id = i.context AND r.workspace_id = i.workspace_id
+          ORDER BY r.id FOR UPDATE OF r),
        acted AS (
          UPDATE campaign_recipients r SET action = left(coalesce(i.text, i.payload), 1000), action_at = i.at, updated_at = now()
-           FROM i WHERE r.provider_message_id = i.context AND r.workspace_id = i.workspace_id
+           FROM i, locked WHERE r.id = locked.id AND r.provider_message_id = i.context AND r.workspace_id = i.workspace_id
          RETURNING r.run_id, r.contact_id, i.payload, i.text)
        INSERT INTO variable_values (group_pk, contact_id, values)
        SELECT DISTINCT ON (c.input_group_pk, acted.contact_id) c.input_group_pk, acted.contact_id,
