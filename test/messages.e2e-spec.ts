@@ -228,6 +228,62 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
         .send(body);
       expect(ok.status).toBe(200);
     });
+
+    it('takes a signed JSON body as it came: refuses one that is not JSON, or not sent as JSON; keeps a NUL as U+FFFD', async () => {
+      const postSigned = (body: string, type = 'application/json') =>
+        api.http
+          .post(`/webhooks/whatsapp/${channelId}`)
+          .set('Content-Type', type)
+          .set('X-Hub-Signature-256', sign(body))
+          .send(body);
+      const notJson = await postSigned('{"object": "whatsapp_business_account", ');
+      expect([notJson.status, notJson.body.error.code]).toEqual([400, 'invalid_json']);
+      const plain = await postSigned(JSON.stringify({ object: 'whatsapp_business_account', entry: [] }), 'text/plain');
+      expect([plain.status, plain.body.error.code]).toEqual([415, 'unsupported_media_type']);
+
+      // jsonb cannot hold \u0000. An escaped backslash before "u0000" is text and stays as it is.
+      const text = (id: string, body: string) => ({
+        from: '447400123009',
+        id,
+        timestamp: '1700000000',
+        type: 'text',
+        text: { body },
+      });
+      const body = JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: WABA_ID,
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '15550100123', phone_number_id: PHONE_NUMBER_ID },
+                  contacts: [{ profile: { name: 'Nul' }, wa_id: '447400123009' }],
+                  messages: [text('wamid.nul-escape', 'NUL'), text('wamid.nul-text', 'PATH')],
+                },
+              },
+            ],
+          },
+        ],
+      })
+        .replace('"NUL"', '"a\\u0000b"')
+        .replace('"PATH"', '"c:\\\\u0000"');
+      expect(body).toContain('"a\\u0000b"');
+      expect((await postSigned(body)).status).toBe(200);
+      const stored = await waitFor(
+        async () =>
+          (await db.query(
+            `SELECT provider_message_id AS id, text FROM inbound_messages WHERE provider_message_id LIKE 'wamid.nul-%' ORDER BY 1`,
+          )) as Array<{ id: string; text: string }>,
+        (rows) => rows.length === 2,
+      );
+      expect(stored).toEqual([
+        { id: 'wamid.nul-escape', text: 'a\ufffdb' },
+        { id: 'wamid.nul-text', text: 'c:\\u0000' },
+      ]);
+    });
   });
 
   describe('single messages', () => {

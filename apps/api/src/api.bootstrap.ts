@@ -7,16 +7,21 @@ import { ApiModule } from './api.module';
 import { mountApiDocs } from './docs/openapi.util';
 import { HeraldValidationPipe } from './http/validation.pipe';
 import { mountQueuesDashboard } from './queues-dashboard/queues-dashboard.util';
+import { WEBHOOKS_ROUTE } from './webhooks/webhooks.controller';
 
 /** Builds the HTTP API (used by main.ts and by the end-to-end tests). */
 export async function createApiApp(config: ApiConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
     bodyParser: false,
-    // Webhook signatures are checked on the exact bytes received.
-    rawBody: true,
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // Webhook POSTs stay bytes: the signature is checked on the exact bytes received, and Postgres parses the body as
+  // it stores it. Everything else is parsed as JSON (the JSON parser skips a body already read).
+  app.useBodyParser('raw', {
+    type: (req) => req.method === 'POST' && (req.url ?? '').startsWith(`/${WEBHOOKS_ROUTE}/`),
+    limit: config.httpBodyLimitBytes,
+  });
   app.useBodyParser('json', { limit: config.httpBodyLimitBytes });
   app.useGlobalPipes(new HeraldValidationPipe());
   app.disable('x-powered-by');

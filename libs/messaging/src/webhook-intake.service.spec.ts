@@ -13,7 +13,17 @@ function intake() {
   const channels = {
     forSending: async () => ({ id: 'c1', secrets: { appSecret: APP_SECRET, verifyToken: 'v' } }),
   } as unknown as ChannelsService;
-  const events = { store: async () => String((nextId += 1)) } as unknown as WebhookRepository;
+  // Postgres parses the body as it stores it: here, a body that is not JSON is one the stand-in cannot parse.
+  const events = {
+    store: async (_channelId: string, json: string) => {
+      try {
+        JSON.parse(json);
+      } catch {
+        return null;
+      }
+      return String((nextId += 1));
+    },
+  } as unknown as WebhookRepository;
   const queue = {
     add: async (name: string, data: { eventId: string }, options?: { jobId?: string }) => {
       added.push({ name, eventId: data.eventId, jobId: options?.jobId });
@@ -56,6 +66,17 @@ describe('WebhookIntake', () => {
     const { service, added } = intake();
     const raw = Buffer.from('{"object":"whatsapp_business_account"}');
     await expect(service.receive('c1', raw, signatureFor(raw, 'another-secret'))).rejects.toThrow(/X-Hub-Signature-256/);
+    await sleep(60);
+    expect(added).toEqual([]);
+  });
+
+  it('refuses a signed body that is not JSON, and asks for nothing', async () => {
+    const { service, added } = intake();
+    const raw = Buffer.from('{"object": ');
+    await expect(service.receive('c1', raw, signatureFor(raw, APP_SECRET))).rejects.toMatchObject({
+      kind: 'invalid',
+      code: 'invalid_json',
+    });
     await sleep(60);
     expect(added).toEqual([]);
   });

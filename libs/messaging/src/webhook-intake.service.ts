@@ -13,8 +13,8 @@ function notFound(): HeraldError {
 
 /**
  * The API's side of provider webhooks: the verification handshake, and intake of signed POSTs. A POST is
- * checked against the channel's app secret on its raw bytes, stored in Postgres and acknowledged; a worker
- * applies it, with the others stored at about the same time. Nothing unsigned is stored.
+ * checked against the channel's app secret on its raw bytes, stored in Postgres as it came (Postgres parses it)
+ * and acknowledged; a worker applies it, with the others stored at about the same time. Nothing unsigned is stored.
  */
 @Injectable()
 export class WebhookIntake implements OnModuleDestroy {
@@ -50,13 +50,8 @@ export class WebhookIntake implements OnModuleDestroy {
     if (rawBody === undefined || !verifySignature(rawBody, signature, channel.secrets.appSecret)) {
       throw new HeraldError('unauthorized', 'invalid_signature', 'X-Hub-Signature-256 is missing or does not match this channel\'s app secret.');
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody.toString('utf8'));
-    } catch {
-      throw new HeraldError('invalid', 'invalid_json', 'The webhook body is not JSON.');
-    }
-    const eventId = await this.events.store(channel.id, body);
+    const eventId = await this.events.store(channel.id, rawBody.toString('utf8'));
+    if (eventId === null) throw new HeraldError('invalid', 'invalid_json', 'The webhook body is not JSON.');
     this.applySoon(eventId);
     return eventId;
   }

@@ -101,12 +101,29 @@ export class WebhookRepository {
     return this.dataSource.transaction(work);
   }
 
-  async store(channelId: string, body: unknown): Promise<string> {
-    const rows: Array<{ id: string }> = await this.dataSource.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id', [
-      channelId,
-      JSON.stringify(body),
-    ]);
-    return rows[0]!.id;
+  /**
+   * Stores a webhook body as received; Postgres parses it into jsonb, so the API neither parses nor re-serialises
+   * it. Returns the event's id, or null when the body is not JSON. jsonb cannot hold a NUL character, which JSON
+   * may carry as the escape \u0000 (in a customer's text, say): such a body is stored with U+FFFD in its place
+   * rather than refused, since a refused webhook is retried by Meta and then dropped.
+   */
+  async store(channelId: string, json: string): Promise<string | null> {
+    const insert = async (text: string): Promise<string> => {
+      const rows: Array<{ id: string }> = await this.dataSource.query(
+        'INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id',
+        [channelId, text],
+      );
+      return rows[0]!.id;
+    };
+    try {
+      return await insert(json);
+    } catch (error) {
+      const code = (error as { driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
+      if (code === '22P02') return null; // invalid input syntax for type json
+      if (code !== '22P05') throw error; // 22P05: unsupported Unicode escape sequence (\u0000)
+      // An escape is a backslash preceded by an even number of backslashes (\\u0000 is text, not a NUL).
+      return insert(json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd'));
+    }
   }
 
   /**

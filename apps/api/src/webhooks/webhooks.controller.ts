@@ -1,18 +1,20 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Header } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
 import { WebhookIntake } from '@herald/messaging';
 import { Public } from '../http/access.decorator';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WebhookReceivedDto, WhatsAppWebhookDto } from './webhook.dto';
 
+/** Where Meta posts a channel's webhooks: `/webhooks/whatsapp/<channel id>`. */
+export const WEBHOOKS_ROUTE = 'webhooks/whatsapp';
+
 const CHANNEL_PARAM = { name: 'channelId', example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' };
 
 /** Meta → Herald. Authenticated by the channel's verify token (handshake) and app-secret signature (POST). */
 @ApiTags('webhooks')
 @Public()
-@Controller('webhooks/whatsapp')
+@Controller(WEBHOOKS_ROUTE)
 export class WebhooksController {
   constructor(private readonly intake: WebhookIntake) {}
 
@@ -41,10 +43,11 @@ export class WebhooksController {
   @ApiErrors(400, 401, 404, 413, 415)
   async receive(
     @Param('channelId') channelId: string,
-    @Req() req: RawBodyRequest<Request>,
+    @Req() req: Request,
     @Headers('x-hub-signature-256') signature: string | undefined,
   ): Promise<WebhookReceivedDto> {
-    await this.intake.receive(channelId, req.rawBody, signature);
+    // The bytes as received (the raw parser of api.bootstrap.ts): the signature is over them.
+    await this.intake.receive(channelId, Buffer.isBuffer(req.body) ? req.body : undefined, signature);
     return { received: true };
   }
 }
