@@ -92,6 +92,9 @@ function statusUpdateSql(t: SentTable): string {
        SELECT * FROM updated`;
 }
 
+/** A NUL in JSON text: `\u0000` preceded by an even number of backslashes (in `\\u0000` the backslash is escaped). */
+const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
 /** Stored webhook events and their set-based application to messages. */
 @Injectable()
 export class WebhookRepository {
@@ -108,21 +111,16 @@ export class WebhookRepository {
    * rather than refused, since a refused webhook is retried by Meta and then dropped.
    */
   async store(channelId: string, json: string): Promise<string | null> {
-    const insert = async (text: string): Promise<string> => {
+    try {
       const rows: Array<{ id: string }> = await this.dataSource.query(
         'INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id',
-        [channelId, text],
+        [channelId, json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json],
       );
       return rows[0]!.id;
-    };
-    try {
-      return await insert(json);
     } catch (error) {
       const code = (error as { driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
       if (code === '22P02') return null; // invalid input syntax for type json
-      if (code !== '22P05') throw error; // 22P05: unsupported Unicode escape sequence (\u0000)
-      // An escape is a backslash preceded by an even number of backslashes (\\u0000 is text, not a NUL).
-      return insert(json.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd'));
+      throw error;
     }
   }
 
