@@ -17,8 +17,8 @@ const VERIFY_TOKEN = 'test-verify-token';
 
 const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
-/** A status webhook as Meta sends it: one entry, one change, these statuses. */
-const statusWebhook = (statuses: object[]) =>
+/** A `messages` webhook as Meta sends it: one entry, one change of this number, with `value`'s statuses or messages. */
+const messagesWebhook = (value: object) =>
   JSON.stringify({
     object: 'whatsapp_business_account',
     entry: [
@@ -30,13 +30,15 @@ const statusWebhook = (statuses: object[]) =>
             value: {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '15550100123', phone_number_id: PHONE_NUMBER_ID },
-              statuses,
+              ...value,
             },
           },
         ],
       },
     ],
   });
+
+const statusWebhook = (statuses: object[]) => messagesWebhook({ statuses });
 
 interface MessageBody {
   id: string;
@@ -249,24 +251,9 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
         type: 'text',
         text: { body },
       });
-      const body = JSON.stringify({
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: WABA_ID,
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '15550100123', phone_number_id: PHONE_NUMBER_ID },
-                  contacts: [{ profile: { name: 'Nul' }, wa_id: '447400123009' }],
-                  messages: [text('wamid.nul-escape', 'NUL'), text('wamid.nul-text', 'PATH')],
-                },
-              },
-            ],
-          },
-        ],
+      const body = messagesWebhook({
+        contacts: [{ profile: { name: 'Nul' }, wa_id: '447400123009' }],
+        messages: [text('wamid.nul-escape', 'NUL'), text('wamid.nul-text', 'PATH')],
       })
         .replace('"NUL"', '"a\\u0000b"')
         .replace('"PATH"', '"c:\\\\u0000"');
