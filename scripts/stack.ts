@@ -41,28 +41,30 @@ interface ProcessSpec {
 }
 
 /**
+ * Node flags of the worker and the simulator, read from scripts/node-flags.json (the benchmarks read it too;
+ * docker-compose.yml and the start:* npm scripts repeat them, and test/launch-flags.e2e-spec.ts keeps them equal).
+ *
  * A sending worker allocates fast (thousands of requests a second) and V8 grows the old generation lazily:
  * left alone, a worker whose live heap is well under 100 MB reached 338 MB RSS in a 1,000,000-recipient run.
  * With the old generation capped it collects sooner and stays under 200 MB (docs/BENCHMARKS.md, scale).
  * Its garbage collection runs on the main thread only: collector threads competing for a few cores made
  * pauses of 5–20 ms, and a send held up longer than the lateness budget loses its rate-limit slot
- * (docs/BENCHMARKS.md, rate limits). The same flags are in docker-compose.yml and `npm run start:worker`.
+ * (docs/BENCHMARKS.md, rate limits). The simulator shares the cores with the workers: its collector's helper
+ * threads, too, held up sends past their slots.
  */
-const WORKER_NODE_ARGS = ['--max-old-space-size=192', '--single-threaded-gc'];
-/**
- * The simulator shares the cores with the workers: its collector's helper threads, too, held up sends past
- * their slots (docs/BENCHMARKS.md, rate limits). The same flag is in `npm run start:simulator`.
- */
-const SIMULATOR_NODE_ARGS = ['--single-threaded-gc'];
+const NODE_FLAGS = JSON.parse(readFileSync(path.join(ROOT, 'scripts/node-flags.json'), 'utf8')) as {
+  worker: string[];
+  simulator: string[];
+};
 
 function processSpecs(workers: number): ProcessSpec[] {
   return [
-    { name: 'simulator', script: SIMULATOR_SCRIPT, optional: true, nodeArgs: SIMULATOR_NODE_ARGS },
+    { name: 'simulator', script: SIMULATOR_SCRIPT, optional: true, nodeArgs: NODE_FLAGS.simulator },
     { name: 'api', script: 'dist/apps/api/src/main.js' },
     ...Array.from({ length: workers }, (_, i) => ({
       name: `worker-${i + 1}`,
       script: 'dist/apps/worker/src/main.js',
-      nodeArgs: WORKER_NODE_ARGS,
+      nodeArgs: NODE_FLAGS.worker,
     })),
   ];
 }

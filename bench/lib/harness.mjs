@@ -27,13 +27,14 @@ export const ENTRY = {
   services: dist('libs/local-services/src/index.js'),
 };
 
-/** How Herald's launchers start a worker (scripts/stack.ts, docker-compose.yml, npm run start:worker). */
-export const WORKER_NODE_ARGS = ['--max-old-space-size=192', '--single-threaded-gc'];
 /**
- * As `npm run start:simulator` and scripts/stack.ts start the simulator: it shares the machine's cores with
- * the workers, and its collector's helper threads cost them rate-limit slots (docs/BENCHMARKS.md, rate limits).
+ * Node flags as Herald's launchers start a worker and the simulator (scripts/node-flags.json, read by
+ * scripts/stack.ts too; docker-compose.yml and the start:* npm scripts carry the same): the old generation of a
+ * worker capped, and the collector of both on the main thread (docs/BENCHMARKS.md, scale and rate limits).
  */
-export const SIMULATOR_NODE_ARGS = ['--single-threaded-gc'];
+const NODE_FLAGS = JSON.parse(readFileSync(join(root, 'scripts/node-flags.json'), 'utf8'));
+export const WORKER_NODE_ARGS = NODE_FLAGS.worker;
+export const SIMULATOR_NODE_ARGS = NODE_FLAGS.simulator;
 const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 20_000;
 const RSS_SAMPLE_MS = 200;
