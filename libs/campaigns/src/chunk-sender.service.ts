@@ -11,18 +11,15 @@ import { WorkerConfig } from '@herald/config';
 import {
   CHANNEL_PROVIDER,
   ProviderPolicy,
-  SendRateLimiter,
   THROTTLE_PAUSE_MS,
-  type ReservedSlots,
   maybeSent,
   toMessageError,
-  untilSlot,
 } from '@herald/messaging';
+import { SendRateLimiter, sendOnSlots, untilSlot, type ReservedSlots } from '@herald/sending';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
 import { toTemplateMessage } from './campaign-message.util';
 import { RecipientRepository, type BatchOutcome, type ClaimedRecipient } from './recipient.repository';
 import { windowState, windowZone } from './send-window.util';
-import { sendOnSlots } from './slot-pacing.util';
 import { credentialsOf } from './template-registrar.service';
 
 /** What became of a chunk job. `deferred`: the job was moved to the delayed set until `until`. */

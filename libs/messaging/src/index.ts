@@ -8,7 +8,6 @@ export * from './webhook-applier.service';
 export * from './message-recovery.service';
 export * from './messaging.module';
 export * from './provider-policy.service';
-export { LATENESS_BUDGET_MS, RATE_SAFETY, SendRateLimiter, slotClock, untilSlot, type ReservedSlots } from './send-rate.limiter';
 
 import { InboundMessage } from './inbound-message.entity';
 import { Message } from './message.entity';

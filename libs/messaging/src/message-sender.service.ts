@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChannelsService, type ChannelProvider, type OutboundMessage, type WhatsAppCredentials } from '@herald/channels';
 import { MessageRepository } from './message.repository';
-import { SendRateLimiter } from './send-rate.limiter';
+import { SendRateLimiter } from '@herald/sending';
 import { ProviderPolicy, THROTTLE_PAUSE_MS, maybeSent, toMessageError } from './provider-policy.service';
 
 export const CHANNEL_PROVIDER = Symbol('CHANNEL_PROVIDER');

@@ -7,7 +7,7 @@ import { ProviderPolicy } from './provider-policy.service';
 import { MessageRepository } from './message.repository';
 import { CHANNEL_PROVIDER, MessageSender } from './message-sender.service';
 import { MessagesService } from './messages.service';
-import { SendRateLimiter } from './send-rate.limiter';
+import { SendRateLimiter } from '@herald/sending';
 import { WebhookApplier } from './webhook-applier.service';
 import { WebhookIntake } from './webhook-intake.service';
 import { WebhookRepository } from './webhook.repository';

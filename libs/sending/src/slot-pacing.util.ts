@@ -1,4 +1,4 @@
-import { type ReservedSlots, slotClock, untilSlot } from '@herald/messaging';
+import { type ReservedSlots, slotClock, untilSlot } from './send-rate.limiter';
 
 /**
  * Sends `items[i]` on slot i of `slots`, never before it. One that could only leave more than `slots.lateMs`

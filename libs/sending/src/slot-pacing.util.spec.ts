@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { slotClock } from '@herald/messaging';
+import { slotClock } from './send-rate.limiter';
 import { sendOnSlots } from './slot-pacing.util';
 
 /** Keeps the event loop busy for `ms` (a stall: GC, a long task, the process not scheduled). */
