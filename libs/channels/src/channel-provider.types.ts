@@ -184,6 +184,18 @@ export interface SendRequest {
   readonly message: OutboundMessage;
   /** Herald's message id: the provider echoes it in this message's status updates. */
   readonly callbackData: string;
+  /**
+   * Which of the provider's send endpoints takes the message. `messages` (the default) takes everything;
+   * `marketing_messages` (Meta's Marketing Messages API) takes only marketing templates, and only for an account
+   * onboarded to it (see `getMarketingMessagesOnboarding`). The body is the same on both.
+   */
+  readonly route?: 'messages' | 'marketing_messages';
+  /**
+   * The message was built by Herald from input it had already validated (a campaign's template and params), so
+   * the adapter does not validate it again per recipient. Only for messages built in code, never for content
+   * that comes straight from an API caller.
+   */
+  readonly prevalidated?: true;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -215,6 +227,11 @@ export type ProviderErrorCategory =
   | 'marketing_cap'
   /** The recipient stopped marketing messages: permanent; record the opt-out. */
   | 'marketing_opt_out'
+  /**
+   * The recipient is in the provider's marketing experiment (Meta holds back marketing templates from a small
+   * share of users): final for this message, never retry it; not the recipient's choice, so no opt-out.
+   */
+  | 'marketing_experiment'
   /** The number is spam-limited: stop sending on it and tell the user. */
   | 'spam_limited'
   /** The account is locked, blocked or has a payment problem: stop the channel. */
@@ -242,9 +259,13 @@ export interface ProviderError {
   readonly traceId?: string;
 }
 
-/** Accepted by the provider (not yet delivered), or refused. */
+/**
+ * Accepted by the provider (not yet delivered), or refused. `held`: the provider accepted the message but holds
+ * it for a quality assessment (Meta's template pacing): it is neither sent nor failed until a status update says
+ * which, typically 30–60 minutes later. Absent when the message was accepted normally.
+ */
 export type SendOutcome =
-  | { readonly ok: true; readonly providerMessageId: string; readonly recipientId?: string }
+  | { readonly ok: true; readonly providerMessageId: string; readonly recipientId?: string; readonly held?: boolean }
   | { readonly ok: false; readonly error: ProviderError };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -309,6 +330,37 @@ export interface TemplateState {
 export type TemplateOutcome =
   { readonly ok: true; readonly template: TemplateState } | { readonly ok: false; readonly error: ProviderError };
 
+/** An existing template's current category (it can change after approval) and review state. */
+export type TemplateCategoryOutcome =
+  | {
+      readonly ok: true;
+      readonly templateId: string;
+      readonly category: TemplateCategory;
+      readonly status: TemplateStatus;
+    }
+  | { readonly ok: false; readonly error: ProviderError };
+
+// ---------------------------------------------------------------------------------------------------------
+// Account reads
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * The business's messaging limit: how many unique users it may reach outside a customer-service window in a
+ * moving 24 hours, shared by every number of the business (portfolio). `limit` null = unlimited; `raw` is the
+ * value exactly as the provider gave it (e.g. `TIER_2K`).
+ */
+export type MessagingLimitOutcome =
+  | { readonly ok: true; readonly limit: number | null; readonly raw: string }
+  | { readonly ok: false; readonly error: ProviderError };
+
+/**
+ * Whether the account may send marketing templates through the marketing route (`route: 'marketing_messages'`).
+ * `status` is the provider's onboarding state as given (e.g. `ONBOARDED`, `ELIGIBLE`), null when it gave none.
+ */
+export type MarketingOnboardingOutcome =
+  | { readonly ok: true; readonly onboarded: boolean; readonly status: string | null }
+  | { readonly ok: false; readonly error: ProviderError };
+
 // ---------------------------------------------------------------------------------------------------------
 // The provider
 // ---------------------------------------------------------------------------------------------------------
@@ -325,6 +377,15 @@ export interface ChannelProvider<Credentials> {
   send(credentials: Credentials, request: SendRequest): Promise<SendOutcome>;
   createTemplate(credentials: Credentials, definition: TemplateDefinition): Promise<TemplateOutcome>;
   getTemplate(credentials: Credentials, ref: TemplateRef): Promise<TemplateOutcome>;
+  /**
+   * The category and status of the template with exactly this name and language. Answers may be cached for a
+   * few minutes, so a change shows up that much later (status webhooks are the fast path).
+   */
+  getTemplateCategory(credentials: Credentials, name: string, language: string): Promise<TemplateCategoryOutcome>;
+  /** The business's current messaging limit (unique users per moving 24 hours). */
+  getMessagingLimit(credentials: Credentials): Promise<MessagingLimitOutcome>;
+  /** Whether the account is onboarded to the provider's marketing route (Meta's Marketing Messages API). */
+  getMarketingMessagesOnboarding(credentials: Credentials): Promise<MarketingOnboardingOutcome>;
   /** Closes idle connections; pending requests finish first. */
   close(): Promise<void>;
 }

@@ -73,7 +73,7 @@ export function loadWorkerConfig(env: Env = readEnvironment()): WorkerConfig {
     ),
     optOutKeywords: parseKeywordList('OPT_OUT_KEYWORDS', readVariable(env, 'OPT_OUT_KEYWORDS')),
     providerTimeoutMs: parseInteger('PROVIDER_TIMEOUT_MS', readVariable(env, 'PROVIDER_TIMEOUT_MS'), 100, 300_000),
-    providerConnections: parseInteger('PROVIDER_CONNECTIONS', readVariable(env, 'PROVIDER_CONNECTIONS'), 1, 1024),
+    providerConnections: parseInteger('PROVIDER_CONNECTIONS', readVariable(env, 'PROVIDER_CONNECTIONS'), 0, 100_000),
     sendUnconfirmedAfterSeconds: parseInteger('SEND_UNCONFIRMED_AFTER_SECONDS', readVariable(env, 'SEND_UNCONFIRMED_AFTER_SECONDS'), 10, 86_400),
     campaignChunkSize: parseInteger('CAMPAIGN_CHUNK_SIZE', readVariable(env, 'CAMPAIGN_CHUNK_SIZE'), 10, 10_000),
     campaignReconcileIntervalMs: parseInteger('CAMPAIGN_RECONCILE_INTERVAL_MS', readVariable(env, 'CAMPAIGN_RECONCILE_INTERVAL_MS'), 1_000, 600_000),

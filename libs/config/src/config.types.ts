@@ -46,6 +46,7 @@ export abstract class WorkerConfig extends CoreConfig {
   /** Inbound texts that opt a contact out of marketing, upper-cased. */
   abstract readonly optOutKeywords: readonly string[];
   abstract readonly providerTimeoutMs: number;
+  /** Most keep-alive connections a worker opens per provider origin; 0: no bound (in flight follows rate × latency). */
   abstract readonly providerConnections: number;
   abstract readonly sendUnconfirmedAfterSeconds: number;
   abstract readonly campaignChunkSize: number;

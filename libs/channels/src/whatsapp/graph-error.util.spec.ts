@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ProviderErrorCategory } from '../channel-provider.types';
-import { GRAPH_ERROR_POLICIES, mapGraphError, mapGraphFailure, parseRetryAfter, transportError } from './graph-error.util';
+import {
+  GRAPH_ERROR_POLICIES,
+  isInvalidParameterError,
+  mapGraphError,
+  mapGraphFailure,
+  parseRetryAfter,
+  transportError,
+} from './graph-error.util';
 import { ERROR_CODES_DOCS_URL } from './whatsapp.constants';
 
 /** Meta's API error answer for a code, as its error-codes page shows it. */
@@ -32,6 +39,7 @@ describe(mapGraphFailure.name, () => {
     [131047, 'outside_service_window', false],
     [131049, 'marketing_cap', false],
     [131050, 'marketing_opt_out', false],
+    [130472, 'marketing_experiment', false],
     [131048, 'spam_limited', false],
     [131031, 'channel_blocked', false],
     [368, 'channel_blocked', false],
@@ -201,5 +209,25 @@ describe(parseRetryAfter.name, () => {
     expect(parseRetryAfter('Sat, 21 Nov 2026 10:01:00 GMT', now)).toBe(60_000);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+});
+
+describe(isInvalidParameterError.name, () => {
+  it("recognises Graph's invalid parameter (a field unknown to the version), nothing else", () => {
+    const unknownField = mapGraphFailure({
+      httpStatus: 400,
+      body: { error: { message: '(#100) Tried accessing nonexisting field (x)', type: 'OAuthException', code: 100 } },
+    });
+    expect(isInvalidParameterError(unknownField)).toBe(true);
+    expect(isInvalidParameterError(mapGraphFailure({ httpStatus: 400, body: graphError(190) }))).toBe(false);
+    expect(isInvalidParameterError(transportError('timeout', 'x'))).toBe(false);
+  });
+});
+
+describe('marketing experiment (130472)', () => {
+  it('is final: never retried, not even later, and not an opt-out', () => {
+    const error = mapGraphFailure({ httpStatus: 400, body: graphError(130472) });
+    expect(error).toMatchObject({ code: '130472', category: 'marketing_experiment', retriable: false });
+    expect(error.retryAfterMs).toBeUndefined();
   });
 });

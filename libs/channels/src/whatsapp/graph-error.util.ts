@@ -52,6 +52,8 @@ export const GRAPH_ERROR_POLICIES: ReadonlyMap<number, ErrorPolicy> = new Map<nu
     },
   ],
   [131050, { category: 'marketing_opt_out', retriable: false, title: 'User stopped marketing messages' }],
+  // Meta's marketing experiment (about 1 % of users get no marketing templates): final, never retried.
+  [130472, { category: 'marketing_experiment', retriable: false, title: "User's number is part of an experiment" }],
   [131048, { category: 'spam_limited', retriable: false, title: 'Spam rate limit hit' }],
   [131031, { category: 'channel_blocked', retriable: false, title: 'Business Account locked' }],
   [368, { category: 'channel_blocked', retriable: false, title: 'Temporarily blocked for policies violations' }],
@@ -67,6 +69,17 @@ export const GRAPH_ERROR_POLICIES: ReadonlyMap<number, ErrorPolicy> = new Map<nu
   [132015, { category: 'template_problem', retriable: false, title: 'Template is Paused' }],
   [132016, { category: 'template_problem', retriable: false, title: 'Template is Disabled' }],
 ]);
+
+/** Graph's generic "invalid parameter", which is also what a field unknown to the requested version gets. */
+const INVALID_PARAMETER = 100;
+
+/**
+ * True when Graph refused a read as an invalid parameter, e.g. a field the channel's pinned Graph version does
+ * not know yet (`(#100) Tried accessing nonexisting field`): the caller may ask for an older field instead.
+ */
+export function isInvalidParameterError(error: ProviderError): boolean {
+  return error.code === String(INVALID_PARAMETER);
+}
 
 /** A Graph error as the API answers it (`{error: {...}}`) or as a webhook carries it (`errors[]`). */
 interface GraphErrorFields {

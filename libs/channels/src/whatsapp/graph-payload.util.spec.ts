@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { OutboundMessage } from '../channel-provider.types';
-import { toGraphMessage, toGraphTemplateDefinition, variableNames } from './graph-payload.util';
+import { messagingLimitFromGraph, toGraphMessage, toGraphTemplateDefinition, variableNames } from './graph-payload.util';
 
 // Expected bodies are written out as in Meta's "Send messages" reference examples
 // (business-messaging/whatsapp/messages/*), plus Herald's biz_opaque_callback_data.
@@ -472,5 +472,31 @@ describe(toGraphTemplateDefinition.name, () => {
 
   it('reads variable names in order', () => {
     expect(variableNames('Hi {{ first_name }}, {{2}} and {{order_id}}')).toEqual(['first_name', '2', 'order_id']);
+  });
+});
+
+describe(messagingLimitFromGraph.name, () => {
+  it.each([
+    ['TIER_50', 50],
+    ['TIER_250', 250],
+    ['TIER_1K', 1_000],
+    ['TIER_2K', 2_000],
+    ['TIER_10K', 10_000],
+    ['TIER_100K', 100_000],
+    ['TIER_UNLIMITED', null],
+    ['UNLIMITED', null],
+    ['10000', 10_000],
+  ])('reads %s as %p unique users per 24 h', (raw, limit) => {
+    expect(messagingLimitFromGraph(raw)).toEqual({ limit, raw });
+  });
+
+  it('reads a plain number', () => {
+    expect(messagingLimitFromGraph(2000)).toEqual({ limit: 2_000, raw: '2000' });
+  });
+
+  it('gives nothing for what it does not know, rather than a wrong limit', () => {
+    for (const value of ['TIER_NEW', '', 'TIER_', '2M', -1, 1.5, null, undefined, { tier: 'TIER_2K' }]) {
+      expect(messagingLimitFromGraph(value)).toBeUndefined();
+    }
   });
 });

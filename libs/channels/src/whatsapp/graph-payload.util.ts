@@ -211,6 +211,28 @@ export function toGraphTemplateDefinition(d: TemplateDefinition): GraphJson {
   };
 }
 
+/**
+ * A messaging limit as Graph gives it → unique users per moving 24 h (null = unlimited). Meta documents tiers
+ * (`whatsapp_business_manager_messaging_limit`: `TIER_250`, `TIER_2K`, `TIER_10K`, `TIER_100K`, `TIER_UNLIMITED`;
+ * the deprecated `messaging_limit_tier` also had `TIER_50` and `TIER_1K`); a plain number is read as such.
+ * Undefined for anything else: an unknown limit must not be taken for a known one.
+ */
+export function messagingLimitFromGraph(value: unknown): { limit: number | null; raw: string } | undefined {
+  if (typeof value === 'number') {
+    return Number.isSafeInteger(value) && value >= 0 ? { limit: value, raw: String(value) } : undefined;
+  }
+  if (typeof value !== 'string') return undefined;
+  const raw = value;
+  const tier = raw
+    .trim()
+    .toUpperCase()
+    .replace(/^TIER_/, '');
+  if (tier === 'UNLIMITED') return { limit: null, raw };
+  const match = /^(\d{1,9})(K?)$/.exec(tier);
+  if (match === null) return undefined;
+  return { limit: Number(match[1]) * (match[2] === 'K' ? 1_000 : 1), raw };
+}
+
 /** The names of `{{name}}` variables in order of appearance (positional `{{1}}` give their digits). */
 export function variableNames(text: string): string[] {
   return [...text.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1]!);

@@ -15,7 +15,10 @@ interface Received {
 /** A stand-in for graph.facebook.com on 127.0.0.1, port 0. */
 class FakeGraph {
   readonly requests: Received[] = [];
+  /** Connections accepted so far. */
   connections = 0;
+  /** Connections open now. */
+  open = 0;
   private constructor(private readonly server: Server) {}
 
   static async start(answer: (req: Received, res: ServerResponse) => void): Promise<FakeGraph> {
@@ -36,8 +39,12 @@ class FakeGraph {
     });
     const graph = new FakeGraph(server);
     (graph as { requests: Received[] }).requests = requests;
-    server.on('connection', () => {
+    server.on('connection', (socket) => {
       graph.connections += 1;
+      graph.open += 1;
+      socket.on('close', () => {
+        graph.open -= 1;
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return graph;
@@ -72,7 +79,7 @@ describe(WhatsAppCloudAdapter.name, () => {
 
   async function setUp(answer: (req: Received, res: ServerResponse) => void, options: WhatsAppCloudAdapterOptions = {}) {
     graph = await FakeGraph.start(answer);
-    adapter = new WhatsAppCloudAdapter({ requestTimeoutMs: 2_000, connections: 4, ...options });
+    adapter = new WhatsAppCloudAdapter({ requestTimeoutMs: 2_000, ...options });
     const credentials: WhatsAppCredentials = {
       graphBaseUrl: graph.baseUrl,
       phoneNumberId: '106540352242922',
@@ -121,6 +128,91 @@ describe(WhatsAppCloudAdapter.name, () => {
       for (let i = 0; i < 5; i += 1) expect((await adapter.send(credentials, TEXT)).ok).toBe(true);
       expect(graph.requests).toHaveLength(5);
       expect(graph.connections).toBe(1);
+    });
+
+    it('reuses connections between sends without a bound too', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => json(res, 200, SUCCESS));
+      for (let i = 0; i < 20; i += 1) expect((await adapter.send(credentials, TEXT)).ok).toBe(true);
+      // undici takes a connection back one event-loop turn after its answer, so a send that follows at once
+      // may open a second one; never more.
+      expect(graph.connections).toBeLessThanOrEqual(2);
+    });
+
+    it('flags a send Meta holds for a quality assessment, and only that', async () => {
+      let status: string | undefined = 'held_for_quality_assessment';
+      const { adapter, credentials } = await setUp((_req, res) =>
+        json(res, 200, {
+          ...SUCCESS,
+          messages: [{ id: 'wamid.1', ...(status === undefined ? {} : { message_status: status }) }],
+        }),
+      );
+      expect(await adapter.send(credentials, TEXT)).toEqual({
+        ok: true,
+        providerMessageId: 'wamid.1',
+        recipientId: '16505551234',
+        held: true,
+      });
+      status = 'accepted';
+      expect(await adapter.send(credentials, TEXT)).toEqual({
+        ok: true,
+        providerMessageId: 'wamid.1',
+        recipientId: '16505551234',
+      });
+      status = undefined;
+      expect(await adapter.send(credentials, TEXT)).toEqual({
+        ok: true,
+        providerMessageId: 'wamid.1',
+        recipientId: '16505551234',
+      });
+    });
+
+    it('posts the same body to marketing_messages on that route', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => json(res, 200, SUCCESS));
+      const offer = {
+        to: '+16505551234',
+        message: { type: 'template', template: { name: 'autumn_sale', language: 'en_US', params: ['Ana'] } },
+        callbackData: 'r:1',
+      } as const;
+      expect((await adapter.send(credentials, { ...offer, route: 'marketing_messages' })).ok).toBe(true);
+      expect((await adapter.send(credentials, offer)).ok).toBe(true);
+      expect(graph.requests.map((r) => r.url)).toEqual([
+        `/${GRAPH_API_VERSION}/106540352242922/marketing_messages`,
+        `/${GRAPH_API_VERSION}/106540352242922/messages`,
+      ]);
+      expect(JSON.parse(graph.requests[0]!.body)).toEqual(JSON.parse(graph.requests[1]!.body));
+    });
+
+    it('refuses a non-template message on the marketing route without calling Meta', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => json(res, 200, SUCCESS));
+      expect(await adapter.send(credentials, { ...TEXT, route: 'marketing_messages' })).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'invalid_route', category: 'invalid_request', retriable: false }),
+      });
+      expect(graph.requests).toHaveLength(0);
+    });
+
+    it('does not validate a prevalidated message again', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => json(res, 200, SUCCESS));
+      // Would fail validation (too long); prevalidated says Herald checked it already, so it goes as built.
+      const built = { ...TEXT, message: { type: 'text', text: { body: 'x'.repeat(4097) } }, prevalidated: true } as const;
+      expect((await adapter.send(credentials, built)).ok).toBe(true);
+      expect(JSON.parse(graph.requests[0]!.body)).toMatchObject({ type: 'text', text: { body: 'x'.repeat(4097) } });
+      // The recipient and the callback data are still checked.
+      expect(await adapter.send(credentials, { ...built, to: '16505551234' })).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'invalid_recipient' }),
+      });
+      expect(graph.requests).toHaveLength(1);
+    });
+
+    it('maps the marketing experiment (130472) as final', async () => {
+      const { adapter, credentials } = await setUp((_req, res) =>
+        json(res, 400, { error: { message: "(#130472) User's number is part of an experiment", code: 130472 } }),
+      );
+      expect(await adapter.send(credentials, TEXT)).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: '130472', category: 'marketing_experiment', retriable: false }),
+      });
     });
 
     it('maps a Graph error answer by its code', async () => {
@@ -221,6 +313,279 @@ describe(WhatsAppCloudAdapter.name, () => {
       expect(await adapter.send(credentials, TEXT)).toEqual({
         ok: false,
         error: expect.objectContaining({ code: 'unexpected_response', retriable: false }),
+      });
+    });
+  });
+
+  describe('in-flight capacity', () => {
+    const LATENCY_MS = 200;
+    let latencyMs = LATENCY_MS;
+    let inFlight = 0;
+    let peak = 0;
+    /** Answers after `latencyMs` and records how many requests it held at once. */
+    const slow = (_req: Received, res: ServerResponse): void => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        json(res, 200, SUCCESS);
+      }, latencyMs);
+    };
+    afterEach(() => {
+      latencyMs = LATENCY_MS;
+      inFlight = 0;
+      peak = 0;
+    });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+    it('is not capped: 300 concurrent sends against a 200 ms server finish in about one round trip', async () => {
+      const { graph, adapter, credentials } = await setUp(slow);
+      const burst = async (): Promise<number> => {
+        peak = 0;
+        const started = Date.now();
+        const outcomes = await Promise.all(Array.from({ length: 300 }, () => adapter.send(credentials, TEXT)));
+        expect(outcomes.every((o) => o.ok)).toBe(true);
+        await nextTurn(); // undici takes a connection back one event-loop turn after its answer
+        return Date.now() - started;
+      };
+
+      // Cold: the pool opens a connection for every send that finds all open ones busy.
+      await burst();
+      expect(peak).toBe(300); // all 300 were at the server at once: none waited for a connection
+      expect(graph.connections).toBe(300);
+
+      // Warm, as a number sending steadily at rate × latency is: all 300 at the server at once again, on the
+      // same connections, and done in one round trip, not the two (400 ms or more) a cap below 300 would cost.
+      latencyMs = 0;
+      const cpu = await burst(); // what the 300 round trips cost without latency: both ends are in this process
+      latencyMs = LATENCY_MS;
+      const elapsed = await burst();
+      expect(peak).toBe(300);
+      expect(graph.connections).toBe(300);
+      expect(elapsed).toBeGreaterThanOrEqual(LATENCY_MS);
+      // Measured 240–320 ms on a 2-core machine, where the burst took 70–110 ms of CPU time. On a machine busy
+      // with other work it can take much more: only the CPU time beyond 100 ms is allowed on top of 2 × 200 ms.
+      expect(elapsed).toBeLessThan(2 * LATENCY_MS + Math.max(0, cpu - LATENCY_MS / 2));
+    });
+
+    it('honours PROVIDER_CONNECTIONS as an upper bound', async () => {
+      const { graph, adapter, credentials } = await setUp(slow, { connections: 2 });
+      const started = Date.now();
+      const outcomes = await Promise.all(Array.from({ length: 4 }, () => adapter.send(credentials, TEXT)));
+      expect(outcomes.every((o) => o.ok)).toBe(true);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2 * LATENCY_MS - 10);
+      expect(peak).toBe(2);
+      expect(graph.connections).toBe(2);
+    });
+
+    it('closes the connections of a burst once they are idle', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => setTimeout(() => json(res, 200, SUCCESS), 50), {
+        keepAliveTimeoutMs: 100,
+      });
+      await Promise.all(Array.from({ length: 20 }, () => adapter.send(credentials, TEXT)));
+      expect(graph.connections).toBe(20);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(graph.open).toBe(0);
+      // And the pool opens again on demand.
+      expect((await adapter.send(credentials, TEXT)).ok).toBe(true);
+    });
+  });
+
+  describe('account reads', () => {
+    it('reads the portfolio messaging limit', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) =>
+        json(res, 200, { whatsapp_business_manager_messaging_limit: 'TIER_2K', id: '106540352242922' }),
+      );
+      expect(await adapter.getMessagingLimit(credentials)).toEqual({ ok: true, limit: 2_000, raw: 'TIER_2K' });
+      const url = new URL(graph.requests[0]!.url, 'http://x');
+      expect(graph.requests[0]!.method).toBe('GET');
+      expect(url.pathname).toBe(`/${GRAPH_API_VERSION}/106540352242922`);
+      expect(url.searchParams.get('fields')).toBe('whatsapp_business_manager_messaging_limit');
+      expect(graph.requests[0]!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+      expect(graph.requests).toHaveLength(1);
+    });
+
+    it('reads an unlimited messaging limit as null', async () => {
+      const { adapter, credentials } = await setUp((_req, res) =>
+        json(res, 200, { whatsapp_business_manager_messaging_limit: 'TIER_UNLIMITED', id: '1' }),
+      );
+      expect(await adapter.getMessagingLimit(credentials)).toEqual({ ok: true, limit: null, raw: 'TIER_UNLIMITED' });
+    });
+
+    it('falls back to messaging_limit_tier when the new field is absent', async () => {
+      const { graph, adapter, credentials } = await setUp((req, res) => {
+        const fields = new URL(req.url, 'http://x').searchParams.get('fields');
+        json(res, 200, fields === 'messaging_limit_tier' ? { messaging_limit_tier: 'TIER_1K', id: '1' } : { id: '1' });
+      });
+      expect(await adapter.getMessagingLimit(credentials)).toEqual({ ok: true, limit: 1_000, raw: 'TIER_1K' });
+      expect(graph.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('fields'))).toEqual([
+        'whatsapp_business_manager_messaging_limit',
+        'messaging_limit_tier',
+      ]);
+    });
+
+    it('falls back to messaging_limit_tier when an older Graph version refuses the new field', async () => {
+      const { adapter, credentials } = await setUp((req, res) => {
+        const fields = new URL(req.url, 'http://x').searchParams.get('fields');
+        if (fields === 'messaging_limit_tier') json(res, 200, { messaging_limit_tier: 'TIER_250', id: '1' });
+        else
+          json(res, 400, {
+            error: {
+              message: '(#100) Tried accessing nonexisting field (whatsapp_business_manager_messaging_limit)',
+              type: 'OAuthException',
+              code: 100,
+            },
+          });
+      });
+      expect(await adapter.getMessagingLimit(credentials)).toEqual({ ok: true, limit: 250, raw: 'TIER_250' });
+    });
+
+    it('returns other failures of the messaging-limit read as they are, without a fallback', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) =>
+        json(res, 401, { error: { message: 'Error validating access token', type: 'OAuthException', code: 190 } }),
+      );
+      expect(await adapter.getMessagingLimit(credentials)).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: '190', category: 'auth_expired' }),
+      });
+      expect(graph.requests).toHaveLength(1);
+    });
+
+    it('does not take an unknown messaging limit for a known one', async () => {
+      const { adapter, credentials } = await setUp((_req, res) =>
+        json(res, 200, { whatsapp_business_manager_messaging_limit: 'TIER_SOMETHING_NEW', id: '1' }),
+      );
+      expect(await adapter.getMessagingLimit(credentials)).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'unexpected_response', retriable: false }),
+      });
+    });
+
+    it('reads whether the WABA is onboarded to the Marketing Messages API', async () => {
+      let status: string | undefined = 'ONBOARDED';
+      const { graph, adapter, credentials } = await setUp((_req, res) =>
+        json(res, 200, {
+          id: '102290129340398',
+          ...(status === undefined ? {} : { marketing_messages_onboarding_status: status }),
+        }),
+      );
+      expect(await adapter.getMarketingMessagesOnboarding(credentials)).toEqual({
+        ok: true,
+        onboarded: true,
+        status: 'ONBOARDED',
+      });
+      const url = new URL(graph.requests[0]!.url, 'http://x');
+      expect(url.pathname).toBe(`/${GRAPH_API_VERSION}/102290129340398`);
+      expect(url.searchParams.get('fields')).toBe('marketing_messages_onboarding_status');
+
+      status = 'ELIGIBLE';
+      expect(await adapter.getMarketingMessagesOnboarding(credentials)).toEqual({
+        ok: true,
+        onboarded: false,
+        status: 'ELIGIBLE',
+      });
+      status = 'PENDING_VALID_PAYMENT_METHOD';
+      expect(await adapter.getMarketingMessagesOnboarding(credentials)).toEqual({
+        ok: true,
+        onboarded: false,
+        status: 'PENDING_VALID_PAYMENT_METHOD',
+      });
+      status = undefined;
+      expect(await adapter.getMarketingMessagesOnboarding(credentials)).toEqual({ ok: true, onboarded: false, status: null });
+    });
+
+    it('returns a failed onboarding read as the mapped error', async () => {
+      const { adapter, credentials } = await setUp((_req, res) => {
+        res.writeHead(503);
+        res.end();
+      });
+      expect(await adapter.getMarketingMessagesOnboarding(credentials)).toEqual({
+        ok: false,
+        error: expect.objectContaining({ category: 'transient', retriable: true }),
+      });
+    });
+  });
+
+  describe('template category', () => {
+    const LISTING = {
+      data: [
+        { id: '1', name: 'spring_sale', language: 'pt_BR', status: 'APPROVED', category: 'UTILITY' },
+        { id: '2', name: 'spring_sale', language: 'en_US', status: 'PAUSED', category: 'MARKETING' },
+      ],
+      paging: { cursors: { before: 'b', after: 'a' } },
+    };
+
+    it('reads the category and status of the template with that exact name and language', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => json(res, 200, LISTING));
+      expect(await adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US')).toEqual({
+        ok: true,
+        templateId: '2',
+        category: 'MARKETING',
+        status: 'PAUSED',
+      });
+      const url = new URL(graph.requests[0]!.url, 'http://x');
+      expect(url.pathname).toBe(`/${GRAPH_API_VERSION}/102290129340398/message_templates`);
+      expect(url.searchParams.get('name')).toBe('spring_sale');
+      expect(await adapter.getTemplateCategory(credentials, 'spring_sale', 'pt_BR')).toMatchObject({
+        ok: true,
+        category: 'UTILITY',
+      });
+      expect(await adapter.getTemplateCategory(credentials, 'spring_sale', 'es')).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'template_not_found' }),
+      });
+    });
+
+    it('reuses an answer, and shares one lookup between concurrent calls', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => setTimeout(() => json(res, 200, LISTING), 20));
+      const outcomes = await Promise.all(
+        Array.from({ length: 50 }, () => adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US')),
+      );
+      expect(outcomes.every((o) => o.ok && o.category === 'MARKETING')).toBe(true);
+      expect(await adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US')).toMatchObject({ ok: true });
+      expect(graph.requests).toHaveLength(1);
+      // Another channel's token does not get this answer.
+      await adapter.getTemplateCategory({ ...credentials, accessToken: 'another' }, 'spring_sale', 'en_US');
+      expect(graph.requests).toHaveLength(2);
+    });
+
+    it('asks again once the answer is older than its time to live', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => json(res, 200, LISTING), { templateCacheTtlMs: 50 });
+      await adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US');
+      await adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US');
+      expect(graph.requests).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 80));
+      await adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US');
+      expect(graph.requests).toHaveLength(2);
+    });
+
+    it('keeps at most templateCacheSize templates', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => json(res, 200, LISTING), { templateCacheSize: 1 });
+      await adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US');
+      await adapter.getTemplateCategory(credentials, 'spring_sale', 'pt_BR');
+      await adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US');
+      expect(graph.requests).toHaveLength(3);
+    });
+
+    it('does not keep failures', async () => {
+      let fail = true;
+      const { graph, adapter, credentials } = await setUp((_req, res) => {
+        if (fail) json(res, 500, { error: { message: 'Something went wrong', code: 131000 } });
+        else json(res, 200, LISTING);
+      });
+      expect(await adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US')).toMatchObject({ ok: false });
+      fail = false;
+      expect(await adapter.getTemplateCategory(credentials, 'spring_sale', 'en_US')).toMatchObject({ ok: true });
+      expect(graph.requests).toHaveLength(2);
+    });
+
+    it('says when a template has a category Herald does not know', async () => {
+      const { adapter, credentials } = await setUp((_req, res) =>
+        json(res, 200, { data: [{ id: '9', name: 'x', language: 'en', status: 'APPROVED', category: 'SOMETHING' }] }),
+      );
+      expect(await adapter.getTemplateCategory(credentials, 'x', 'en')).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'unexpected_response' }),
       });
     });
   });

@@ -1,16 +1,22 @@
+import { createHash } from 'node:crypto';
 import { Pool } from 'undici';
 import type {
   ChannelProvider,
+  MarketingOnboardingOutcome,
+  MessagingLimitOutcome,
+  OutboundMessage,
   ProviderError,
   SendOutcome,
   SendRequest,
+  TemplateCategory,
+  TemplateCategoryOutcome,
   TemplateDefinition,
   TemplateOutcome,
   TemplateRef,
   TemplateState,
 } from '../channel-provider.types';
-import { invalidRequestError, isRecord, mapGraphFailure, transportError } from './graph-error.util';
-import { toGraphMessage, toGraphTemplateDefinition, type GraphJson } from './graph-payload.util';
+import { invalidRequestError, isInvalidParameterError, isRecord, mapGraphFailure, transportError } from './graph-error.util';
+import { messagingLimitFromGraph, toGraphMessage, toGraphTemplateDefinition, type GraphJson } from './graph-payload.util';
 import { validateOutboundMessage } from './outbound-message.util';
 import { templateStatus } from './webhook-payload.util';
 import { WHATSAPP_ADAPTER_DEFAULTS, WHATSAPP_LIMITS } from './whatsapp.constants';
@@ -18,6 +24,17 @@ import type { WhatsAppCloudAdapterOptions, WhatsAppCredentials } from './whatsap
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const TEMPLATE_FIELDS = 'id,name,language,status,category,rejected_reason';
+const TEMPLATE_CATEGORIES: readonly TemplateCategory[] = ['MARKETING', 'UTILITY', 'AUTHENTICATION'];
+/** The business portfolio's messaging limit on the phone number node (Graph v24.0+), e.g. `TIER_2K`. */
+const MESSAGING_LIMIT_FIELD = 'whatsapp_business_manager_messaging_limit';
+/** The deprecated per-number field it replaced (v23.0 and older). */
+const LEGACY_MESSAGING_LIMIT_FIELD = 'messaging_limit_tier';
+/** On the WABA node: ELIGIBLE, ONBOARDED, PENDING_*, INELIGIBLE_*. */
+const MARKETING_ONBOARDING_FIELD = 'marketing_messages_onboarding_status';
+const MARKETING_ONBOARDED = 'ONBOARDED';
+/** `messages[0].message_status` of a send Meta holds for its quality assessment (template pacing). */
+const HELD_FOR_QUALITY_ASSESSMENT = 'held_for_quality_assessment';
+const SEND_ROUTES: ReadonlySet<string> = new Set(['messages', 'marketing_messages']);
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
@@ -33,18 +50,25 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
   private readonly pools = new Map<string, Pool>();
   /** Phone numbers this process has already looked up (see `prepare`). */
   private readonly prepared = new Map<string, Promise<void>>();
-  private readonly connections: number;
+  /** Upper bound on connections per origin; null = none (see `pool`). */
+  private readonly maxConnections: number | null;
   private readonly requestTimeoutMs: number;
   private readonly connectTimeoutMs: number;
   private readonly keepAliveTimeoutMs: number;
   private readonly userAgent: string;
+  /** Template categories by (Graph root, WABA, token, name, language); lookups in flight are shared. */
+  private readonly templateCategories: BoundedTtlCache<Promise<TemplateCategoryOutcome>> | undefined;
 
   constructor(options: WhatsAppCloudAdapterOptions = {}) {
-    this.connections = options.connections ?? WHATSAPP_ADAPTER_DEFAULTS.connections;
+    const connections = options.connections ?? WHATSAPP_ADAPTER_DEFAULTS.connections;
+    this.maxConnections = Number.isSafeInteger(connections) && connections > 0 ? connections : null;
     this.requestTimeoutMs = options.requestTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.requestTimeoutMs;
     this.connectTimeoutMs = options.connectTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.connectTimeoutMs;
     this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.keepAliveTimeoutMs;
     this.userAgent = options.userAgent ?? 'herald';
+    const ttlMs = options.templateCacheTtlMs ?? WHATSAPP_ADAPTER_DEFAULTS.templateCacheTtlMs;
+    const size = options.templateCacheSize ?? WHATSAPP_ADAPTER_DEFAULTS.templateCacheSize;
+    this.templateCategories = ttlMs > 0 && size > 0 ? new BoundedTtlCache(ttlMs, size) : undefined;
   }
 
   /**
@@ -75,13 +99,29 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
         ),
       };
     }
-    const checked = validateOutboundMessage(request.message);
-    if (!checked.ok) {
-      const details = checked.errors.map((e) => `${e.field}: ${e.issue}`).join('; ');
-      return { ok: false, error: invalidRequestError('invalid_message', details) };
+    const route = request.route ?? 'messages';
+    if (!SEND_ROUTES.has(route)) {
+      return { ok: false, error: invalidRequestError('invalid_route', `"${String(route)}" is not a send route.`) };
     }
-    const body = toGraphMessage(request.to, checked.message, request.callbackData);
-    const answer = await this.call(credentials, 'POST', [credentials.phoneNumberId, 'messages'], undefined, body);
+    // Meta's Marketing Messages API takes templates only.
+    if (route === 'marketing_messages' && request.message.type !== 'template') {
+      return {
+        ok: false,
+        error: invalidRequestError('invalid_route', `A ${request.message.type} message cannot go to marketing_messages.`),
+      };
+    }
+    let message: OutboundMessage = request.message;
+    // Herald built it from input it validated already (a campaign's template and params): not again per recipient.
+    if (request.prevalidated !== true) {
+      const checked = validateOutboundMessage(request.message);
+      if (!checked.ok) {
+        const details = checked.errors.map((e) => `${e.field}: ${e.issue}`).join('; ');
+        return { ok: false, error: invalidRequestError('invalid_message', details) };
+      }
+      message = checked.message;
+    }
+    const body = toGraphMessage(request.to, message, request.callbackData);
+    const answer = await this.call(credentials, 'POST', [credentials.phoneNumberId, route], undefined, body);
     if (!answer.ok) return answer;
     const json = isRecord(answer.json) ? answer.json : {};
     const messages = Array.isArray(json['messages']) ? json['messages'] : [];
@@ -91,7 +131,14 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     const id = isRecord(first) && typeof first['id'] === 'string' ? first['id'] : undefined;
     if (id === undefined) return { ok: false, error: unexpectedAnswer('The send was answered without a message id.') };
     const waId = isRecord(contact) && typeof contact['wa_id'] === 'string' ? contact['wa_id'] : undefined;
-    return { ok: true, providerMessageId: id, ...(waId === undefined ? {} : { recipientId: waId }) };
+    // "accepted" or no message_status: sent normally. Held: neither sent nor failed until a status webhook says.
+    const held = isRecord(first) && first['message_status'] === HELD_FOR_QUALITY_ASSESSMENT;
+    return {
+      ok: true,
+      providerMessageId: id,
+      ...(waId === undefined ? {} : { recipientId: waId }),
+      ...(held ? { held: true } : {}),
+    };
   }
 
   async createTemplate(credentials: WhatsAppCredentials, definition: TemplateDefinition): Promise<TemplateOutcome> {
@@ -155,18 +202,103 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     };
   }
 
+  /**
+   * The current category and status of the template with exactly this name and language, from the WABA's
+   * template listing (`getTemplate`). Successful answers are reused for `templateCacheTtlMs` (5 min) and
+   * concurrent lookups of one template share one request; failures are not kept, so the next call asks again.
+   */
+  async getTemplateCategory(credentials: WhatsAppCredentials, name: string, language: string): Promise<TemplateCategoryOutcome> {
+    const cache = this.templateCategories;
+    if (cache === undefined) return this.lookUpTemplateCategory(credentials, name, language);
+    // The token is part of the key (hashed): an answer got with one channel's token is never handed to another.
+    const token = createHash('sha256').update(credentials.accessToken).digest('base64url');
+    const key = [credentials.graphBaseUrl, credentials.wabaId, token, name, language].join('\u0000');
+    const cached = cache.get(key);
+    if (cached !== undefined) return cached;
+    const lookup = this.lookUpTemplateCategory(credentials, name, language);
+    cache.set(key, lookup);
+    const forget = (): void => cache.deleteIf(key, lookup);
+    void lookup.then((outcome) => (outcome.ok ? undefined : forget()), forget);
+    return lookup;
+  }
+
+  /**
+   * The business portfolio's messaging limit: `GET /{phone-number-id}?fields=whatsapp_business_manager_messaging_limit`
+   * (Graph v24.0+, e.g. `"TIER_2K"`). When Graph does not give it (a channel pinned to v23.0 or older refuses
+   * the field as an invalid parameter, or the answer lacks it), the deprecated `messaging_limit_tier` instead.
+   */
+  async getMessagingLimit(credentials: WhatsAppCredentials): Promise<MessagingLimitOutcome> {
+    const current = await this.readField(credentials, credentials.phoneNumberId, MESSAGING_LIMIT_FIELD);
+    if (!current.ok && !isInvalidParameterError(current.error)) return current;
+    const answer =
+      current.ok && current.value !== undefined
+        ? current
+        : await this.readField(credentials, credentials.phoneNumberId, LEGACY_MESSAGING_LIMIT_FIELD);
+    if (!answer.ok) return answer;
+    if (answer.value === undefined) {
+      return {
+        ok: false,
+        error: unexpectedAnswer(
+          `The phone number was answered without ${MESSAGING_LIMIT_FIELD} or ${LEGACY_MESSAGING_LIMIT_FIELD}.`,
+        ),
+      };
+    }
+    const limit = messagingLimitFromGraph(answer.value);
+    return limit === undefined
+      ? { ok: false, error: unexpectedAnswer(`Unknown messaging limit ${JSON.stringify(answer.value)}.`) }
+      : { ok: true, ...limit };
+  }
+
+  /**
+   * Whether the WABA is onboarded to the Marketing Messages API: `GET /{waba-id}?fields=marketing_messages_onboarding_status`.
+   * Only `ONBOARDED` may send there; `ELIGIBLE`, `PENDING_*` and `INELIGIBLE_*` may not (yet).
+   */
+  async getMarketingMessagesOnboarding(credentials: WhatsAppCredentials): Promise<MarketingOnboardingOutcome> {
+    const answer = await this.readField(credentials, credentials.wabaId, MARKETING_ONBOARDING_FIELD);
+    if (!answer.ok) return answer;
+    const status = typeof answer.value === 'string' && answer.value !== '' ? answer.value : null;
+    return { ok: true, onboarded: status === MARKETING_ONBOARDED, status };
+  }
+
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
     await Promise.all(pools.map((pool) => pool.close()));
   }
 
+  /**
+   * One pool per Graph origin, whose in-flight capacity follows demand.
+   *
+   * A number sending at rate R against a provider latency L has R × L requests in flight (Little's law:
+   * 1,000 msg/s × 250 ms = 250). Over HTTP/1.1 each needs a connection of its own, so a fixed cap of C
+   * connections silently holds every number to C ÷ L (64 ÷ 0.25 s = 256 msg/s), whatever rate it is allowed.
+   * So by default the pool has no cap (undici `connections: null`): it opens a connection when every open one is
+   * busy. Demand is bounded before it gets here: the rate limiter decides when each send starts and callers
+   * await their sends (a campaign job its batch), so in flight stays at about rate × latency, and at most the
+   * batches in flight if Meta slows down. PROVIDER_CONNECTIONS can still set an upper bound (e.g. for a file
+   * descriptor limit), knowing that it caps each origin at bound ÷ latency.
+   *
+   * Idle connections are closed after `keepAliveTimeoutMs`, and a server's Keep-Alive hint cannot stretch that
+   * (`keepAliveMaxTimeout` is the same), so a burst does not leave hundreds open. undici hands requests to the
+   * pool's clients in order, so steady traffic keeps the first few warm and the rest of a burst goes idle.
+   * undici takes an HTTP/1.1 connection back one event-loop turn after its answer, so sends started within that
+   * turn open new ones: the pool overshoots rate × latency by about rate × one loop turn, a few connections.
+   *
+   * Not chosen: sizing the pool from the observed rate × latency (it lags a burst or a latency spike by its
+   * measuring window, exactly when capacity is needed, for no gain over "open when busy, close when idle");
+   * HTTP/1.1 pipelining (one slow answer holds up those behind it); HTTP/2 (`allowH2`), although Graph offers
+   * it. HTTP/2 would only save sockets and handshakes, and in undici it does not enforce `maxResponseSize`, its
+   * GOAWAY handling is marked unverified (a GOAWAY could fail up to ~100 sends at once, each then in doubt), and
+   * it needs TLS, so the HTTP/1.1 simulator and every benchmark would measure another protocol than production.
+   */
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
     if (pool === undefined) {
       pool = new Pool(origin, {
-        connections: this.connections,
+        connections: this.maxConnections,
+        pipelining: 1,
         keepAliveTimeout: this.keepAliveTimeoutMs,
+        keepAliveMaxTimeout: this.keepAliveTimeoutMs,
         connectTimeout: this.connectTimeoutMs,
         headersTimeout: this.requestTimeoutMs,
         bodyTimeout: this.requestTimeoutMs,
@@ -175,6 +307,32 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
       this.pools.set(origin, pool);
     }
     return pool;
+  }
+
+  private async lookUpTemplateCategory(
+    credentials: WhatsAppCredentials,
+    name: string,
+    language: string,
+  ): Promise<TemplateCategoryOutcome> {
+    const found = await this.getTemplate(credentials, { name, language });
+    if (!found.ok) return found;
+    const { id, category, status } = found.template;
+    const known = TEMPLATE_CATEGORIES.find((c) => c === category?.toUpperCase());
+    return known === undefined
+      ? { ok: false, error: unexpectedAnswer(`Template "${name}" (${language}) has an unknown category: ${category ?? 'none'}.`) }
+      : { ok: true, templateId: id, category: known, status };
+  }
+
+  /** One field of a Graph node; `value` undefined when the answer does not have it. */
+  private async readField(
+    credentials: WhatsAppCredentials,
+    node: string,
+    field: string,
+  ): Promise<{ readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: ProviderError }> {
+    const answer = await this.call(credentials, 'GET', [node], { fields: field });
+    if (!answer.ok) return answer;
+    const value = isRecord(answer.json) ? answer.json[field] : undefined;
+    return { ok: true, value: value === null ? undefined : value };
   }
 
   private async call(
@@ -250,6 +408,39 @@ function templateState(value: unknown, known: { name?: string; language?: string
     ...(category === undefined ? {} : { category }),
     ...(reason === undefined ? {} : { rejectedReason: reason }),
   };
+}
+
+/** A map with a time to live and a size bound; when full, the least recently used entry goes first. */
+class BoundedTtlCache<V> {
+  private readonly entries = new Map<string, { readonly value: V; readonly expiresAt: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  get(key: string): V | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    this.entries.delete(key);
+    if (entry.expiresAt <= Date.now()) return undefined;
+    this.entries.set(key, entry); // Map order is use order: most recently used last.
+    return entry.value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  /** Removes the entry only if it still holds this value (a newer one may have replaced it). */
+  deleteIf(key: string, value: V): void {
+    if (this.entries.get(key)?.value === value) this.entries.delete(key);
+  }
 }
 
 function parseJson(raw: string): unknown {

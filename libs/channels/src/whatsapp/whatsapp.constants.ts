@@ -41,11 +41,16 @@ export const WHATSAPP_LIMITS = {
 } as const;
 
 export const WHATSAPP_ADAPTER_DEFAULTS = {
-  /** Connections per Graph origin. */
-  connections: 16,
+  /** Upper bound on connections per Graph origin; 0 = none: the pool follows demand (see the adapter's `pool`). */
+  connections: 0,
   requestTimeoutMs: 15_000,
   connectTimeoutMs: 5_000,
+  /** An idle connection is closed after this long, so the extra connections of a burst do not stay open. */
   keepAliveTimeoutMs: 30_000,
   /** Pages read when looking a template up by name. */
   templateLookupPages: 5,
+  /** How long a template's category and status are reused by `getTemplateCategory`. */
+  templateCacheTtlMs: 5 * 60_000,
+  /** Templates (WABA, name, language) remembered at most; the least recently used goes first. */
+  templateCacheSize: 1_000,
 } as const;

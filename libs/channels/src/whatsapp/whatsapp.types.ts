@@ -12,7 +12,11 @@ export interface WhatsAppCredentials {
 }
 
 export interface WhatsAppCloudAdapterOptions {
-  /** Keep-alive connections per Graph origin. */
+  /**
+   * Upper bound on open connections per Graph origin (PROVIDER_CONNECTIONS). Unset or 0: no bound, the pool
+   * opens as many as the sends in flight need (rate × latency) and closes them when idle. A bound below that
+   * queues sends and caps every number at bound ÷ latency messages per second.
+   */
   readonly connections?: number;
   /** The whole request, from sending to the last byte of the answer. */
   readonly requestTimeoutMs?: number;
@@ -20,6 +24,10 @@ export interface WhatsAppCloudAdapterOptions {
   /** How long an idle connection is kept open. */
   readonly keepAliveTimeoutMs?: number;
   readonly userAgent?: string;
+  /** How long `getTemplateCategory` reuses an answer; 0 disables the cache. */
+  readonly templateCacheTtlMs?: number;
+  /** Most templates `getTemplateCategory` remembers. */
+  readonly templateCacheSize?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
