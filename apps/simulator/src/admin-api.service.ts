@@ -119,6 +119,8 @@ export class AdminApi {
       postsPending: this.sim.delivery.pending,
       heldRequests: this.heldRequests(),
       templates: this.sim.templateCounts(),
+      serviceWindowsOpen: this.sim.serviceWindows.count(this.sim.now()),
+      messagingLimitUsers: this.sim.messagingLimits.snapshot(this.sim.now()),
     });
   }
 
@@ -217,7 +219,10 @@ export class AdminApi {
     if (!phone) return problem(404, `No phone number ${request.phoneNumberId} is registered.`);
     if (!phone.webhookUrl) return problem(409, `Phone number ${phone.phoneNumberId} has no webhookUrl to deliver to.`);
     const wamid = this.sim.nextWamid();
-    const message = inboundMessage(request, phone, wamid, this.sim.now());
+    const now = this.sim.now();
+    // Any message from the user opens (or refreshes) the 24-hour customer-service window with this number.
+    this.sim.serviceWindows.open(phone.phoneNumberId, request.from, now);
+    const message = inboundMessage(request, phone, wamid, now);
     this.sim.delivery.post({
       url: phone.webhookUrl,
       appSecret: phone.appSecret,

@@ -48,3 +48,11 @@ export function serverErrorResponse(random: Random): GraphErrorResponse {
 export function throttleResponse(): GraphErrorResponse {
   return graphError(ErrorCode.RateLimitHit, { details: 'Cloud API message throughput has been reached.' });
 }
+
+/** 131056: too many messages from the number to this recipient in a short time (a synchronous 400). */
+export function pairRateResponse(): GraphErrorResponse {
+  return graphError(ErrorCode.PairRateLimit, {
+    details:
+      'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+  });
+}

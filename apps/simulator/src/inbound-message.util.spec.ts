@@ -11,6 +11,9 @@ const phone: PhoneNumberRegistration = {
   appSecret: 's',
   webhookUrl: 'http://127.0.0.1:1/hook',
   messagesPerSecond: null,
+  businessId: '2002',
+  messagingLimit: 'TIER_UNLIMITED',
+  marketingMessagesOnboarded: false,
 };
 
 function build(body: unknown) {

@@ -1,10 +1,19 @@
+import { MESSAGING_LIMIT_TIERS, type MessagingLimitTier } from './simulator.constants';
 import type { PhoneNumberRegistration } from './simulator.types';
 import { ThroughputWindow } from './throughput-window.util';
 
-/** The registered business phone numbers and each one's throughput window. */
+/**
+ * The registered business phone numbers and each one's throughput window; also what is derived from all of them
+ * (a portfolio's messaging limit, a WABA's Marketing Messages onboarding), worked out on each registration change
+ * so that a send looks it up in O(1).
+ */
 export class PhoneNumberRegistry {
   private readonly numbers = new Map<string, PhoneNumberRegistration>();
   private readonly windows = new Map<string, ThroughputWindow>();
+  /** Business portfolio → the highest messaging limit among its numbers. */
+  private readonly businessLimits = new Map<string, MessagingLimitTier>();
+  /** WABAs with a number registered as onboarded to the Marketing Messages API. */
+  private readonly onboardedWabas = new Set<string>();
 
   constructor(private readonly defaultMessagesPerSecond: () => number) {}
 
@@ -12,6 +21,7 @@ export class PhoneNumberRegistry {
   upsert(registration: PhoneNumberRegistration): 'created' | 'updated' {
     const existed = this.numbers.has(registration.phoneNumberId);
     this.numbers.set(registration.phoneNumberId, registration);
+    this.derive();
     return existed ? 'updated' : 'created';
   }
 
@@ -21,7 +31,9 @@ export class PhoneNumberRegistry {
 
   delete(phoneNumberId: string): boolean {
     this.windows.delete(phoneNumberId);
-    return this.numbers.delete(phoneNumberId);
+    const deleted = this.numbers.delete(phoneNumberId);
+    if (deleted) this.derive();
+    return deleted;
   }
 
   list(): PhoneNumberRegistration[] {
@@ -31,6 +43,19 @@ export class PhoneNumberRegistry {
   /** The numbers of one WhatsApp Business Account. */
   inWaba(wabaId: string): PhoneNumberRegistration[] {
     return this.list().filter((phone) => phone.wabaId === wabaId);
+  }
+
+  /**
+   * The messaging limit of the number's business portfolio: the highest limit among its numbers (as Meta set
+   * portfolio limits on 2025-10-07), shared by all of them.
+   */
+  businessLimitOf(phone: PhoneNumberRegistration): MessagingLimitTier {
+    return this.businessLimits.get(phone.businessId) ?? phone.messagingLimit;
+  }
+
+  /** Whether the WABA is onboarded to the Marketing Messages API (a number of it registered as such). */
+  isMarketingOnboarded(wabaId: string): boolean {
+    return this.onboardedWabas.has(wabaId);
   }
 
   limitOf(phone: PhoneNumberRegistration): number {
@@ -56,5 +81,18 @@ export class PhoneNumberRegistry {
   clear(): void {
     this.numbers.clear();
     this.windows.clear();
+    this.derive();
+  }
+
+  private derive(): void {
+    this.businessLimits.clear();
+    this.onboardedWabas.clear();
+    for (const phone of this.numbers.values()) {
+      const current = this.businessLimits.get(phone.businessId);
+      if (current === undefined || MESSAGING_LIMIT_TIERS.indexOf(phone.messagingLimit) > MESSAGING_LIMIT_TIERS.indexOf(current)) {
+        this.businessLimits.set(phone.businessId, phone.messagingLimit);
+      }
+      if (phone.marketingMessagesOnboarded) this.onboardedWabas.add(phone.wabaId);
+    }
   }
 }

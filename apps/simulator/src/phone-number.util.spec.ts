@@ -15,7 +15,40 @@ describe(parsePhoneNumberRegistration.name, () => {
       appSecret: 'secret',
       webhookUrl: null,
       messagesPerSecond: null,
+      businessId: '2002',
+      messagingLimit: 'TIER_UNLIMITED',
+      marketingMessagesOnboarded: false,
     });
+  });
+
+  it('takes a business portfolio, a messaging limit and Marketing Messages onboarding', () => {
+    const parsed = parsePhoneNumberRegistration('1001', {
+      ...body,
+      businessId: 'portfolio-7',
+      messagingLimit: 'TIER_2K',
+      marketingMessagesOnboarded: true,
+    });
+    expect(parsed.ok && parsed.value).toMatchObject({
+      businessId: 'portfolio-7',
+      messagingLimit: 'TIER_2K',
+      marketingMessagesOnboarded: true,
+    });
+  });
+
+  it('names a bad messaging limit, business id or onboarding flag', () => {
+    const parsed = parsePhoneNumberRegistration('1001', {
+      ...body,
+      businessId: 'has space',
+      messagingLimit: 'TIER_1K',
+      marketingMessagesOnboarded: 'yes',
+    });
+    expect(parsed.ok).toBe(false);
+    if (parsed.ok) return;
+    expect(parsed.problems).toEqual([
+      expect.stringContaining('businessId'),
+      'messagingLimit: must be one of TIER_250, TIER_2K, TIER_10K, TIER_100K, TIER_UNLIMITED (got "TIER_1K")',
+      'marketingMessagesOnboarded: must be true or false',
+    ]);
   });
 
   it('takes a webhook URL and a throughput limit', () => {

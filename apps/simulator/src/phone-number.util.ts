@@ -1,5 +1,5 @@
 import { isHttpUrl } from './send-request.util';
-import { MAX_MESSAGES_PER_SECOND } from './simulator.constants';
+import { MAX_MESSAGES_PER_SECOND, MESSAGING_LIMIT_TIERS, type MessagingLimitTier } from './simulator.constants';
 import type { PhoneNumberRegistration } from './simulator.types';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: string[] };
@@ -23,11 +23,15 @@ const FIELDS = new Set([
   'appSecret',
   'webhookUrl',
   'messagesPerSecond',
+  'businessId',
+  'messagingLimit',
+  'marketingMessagesOnboarded',
 ]);
 
 /**
  * Reads a registration body: `{wabaId, displayPhoneNumber, accessToken, appSecret, webhookUrl?, messagesPerSecond?,
- * verifiedName?}` (plus `phoneNumberId` when it is not taken from the path). Lists every problem.
+ * verifiedName?, businessId?, messagingLimit?, marketingMessagesOnboarded?}` (plus `phoneNumberId` when it is not
+ * taken from the path). Lists every problem.
  */
 export function parsePhoneNumberRegistration(phoneNumberId: string | undefined, body: unknown): Parsed<PhoneNumberRegistration> {
   if (!isObject(body)) return { ok: false, problems: ['the body must be a JSON object'] };
@@ -70,6 +74,16 @@ export function parsePhoneNumberRegistration(phoneNumberId: string | undefined, 
   const webhookUrl = text('webhookUrl', false);
   if (webhookUrl !== undefined && !isHttpUrl(webhookUrl)) problems.push('webhookUrl: must be an http(s) URL');
 
+  const businessId = text('businessId', false, ID_PATTERN, 'must be 1–64 letters, digits, "_" or "-"');
+  const limit = body.messagingLimit;
+  if (limit !== undefined && limit !== null && !(MESSAGING_LIMIT_TIERS as readonly unknown[]).includes(limit)) {
+    problems.push(`messagingLimit: must be one of ${MESSAGING_LIMIT_TIERS.join(', ')} (got ${JSON.stringify(limit)})`);
+  }
+  const onboarded = body.marketingMessagesOnboarded;
+  if (onboarded !== undefined && onboarded !== null && typeof onboarded !== 'boolean') {
+    problems.push('marketingMessagesOnboarded: must be true or false');
+  }
+
   const mps = body.messagesPerSecond;
   if (
     mps !== undefined &&
@@ -90,6 +104,9 @@ export function parsePhoneNumberRegistration(phoneNumberId: string | undefined, 
       appSecret: appSecret as string,
       webhookUrl: webhookUrl ?? null,
       messagesPerSecond: typeof mps === 'number' ? mps : null,
+      businessId: businessId ?? (wabaId as string),
+      messagingLimit: typeof limit === 'string' ? (limit as MessagingLimitTier) : 'TIER_UNLIMITED',
+      marketingMessagesOnboarded: onboarded === true,
     },
   };
 }

@@ -109,6 +109,8 @@ beforeAll(async () => {
     },
     webhooks: { flushIntervalMs: 10, retryDelayMs: 20 },
     templates: { approvalDelayMs: 150 },
+    // These specs send free-form text to users who never wrote; the window specs turn enforcement back on.
+    serviceWindow: { enforce: false },
   });
   if (!merged.ok) throw new Error(merged.problems.join('; '));
   simulator = new Simulator({ config: merged.config });
@@ -366,6 +368,85 @@ describe(SimulatorServer.name, () => {
     expect(badPhone.status).toBe(400);
     expect((await call('GET', '/_sim/nope')).status).toBe(404);
     expect((await call('GET', '/_sim/health')).json).toEqual({ ok: true });
+  });
+
+  it('delays every Graph answer by latency.responseMs, with a thousand answers in flight on one timer', async () => {
+    await call('PUT', '/_sim/config', { latency: { responseMs: 150 } });
+    const timed = async (request: () => Promise<{ status: number }>) => {
+      const started = performance.now();
+      const answer = await request();
+      return { status: answer.status, ms: performance.now() - started };
+    };
+    const send = await timed(() => call('POST', `/v21.0/${PHONE.id}/messages`, textSend('+15551234567'), PHONE.token));
+    const phone = await timed(() => call('GET', `/v21.0/${PHONE.id}`, undefined, PHONE.token));
+    const templates = await timed(() => call('GET', `/v21.0/${PHONE.waba}/message_templates`, undefined, PHONE.token));
+    const refused = await timed(() => call('POST', `/v21.0/${PHONE.id}/messages`, textSend('+15551234567')));
+    const unknown = await timed(() => call('GET', '/v21.0/nope/edge/more', undefined, PHONE.token));
+    for (const answer of [send, phone, templates, refused, unknown]) expect(answer.ms).toBeGreaterThanOrEqual(140);
+    expect([send.status, phone.status, templates.status, refused.status, unknown.status]).toEqual([200, 200, 200, 401, 400]);
+    const stats = await timed(() => call('GET', '/_sim/stats'));
+    expect(stats.ms).toBeLessThan(140);
+
+    await call('PUT', `/_sim/phone-numbers/${PHONE.id}`, {
+      wabaId: PHONE.waba,
+      displayPhoneNumber: '15550783881',
+      accessToken: PHONE.token,
+      appSecret: PHONE.secret,
+      messagesPerSecond: 1_000_000,
+    });
+    const timersBefore = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const started = performance.now();
+    const inFlight = Array.from({ length: 1000 }, (_, i) =>
+      call('POST', `/v21.0/${PHONE.id}/messages`, textSend(`+1555400${String(i).padStart(4, '0')}`), PHONE.token),
+    );
+    await sleep(100);
+    const timersDuring = process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const answers = await Promise.all(inFlight);
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+    expect(timersDuring - timersBefore).toBeLessThan(20);
+  });
+
+  it('reports 131047 in a failed status webhook, and a POST /_sim/inbound opens the window', async () => {
+    await call('PUT', '/_sim/config', { serviceWindow: { enforce: true } });
+    const closed = await call('POST', `/v21.0/${PHONE.id}/messages`, textSend('+15551234567', 'closed'), PHONE.token);
+    expect(closed.status).toBe(200);
+    const failed = await waitFor(
+      () => statusesReceived().find((s) => s.biz_opaque_callback_data === 'closed'),
+      'the failed status',
+    );
+    expect(failed).toMatchObject({ status: 'failed', errors: [{ code: 131047 }] });
+
+    await call('POST', '/_sim/inbound', { phoneNumberId: PHONE.id, from: '+15551234567', text: 'hello' });
+    await call('POST', `/v21.0/${PHONE.id}/messages`, textSend('+15551234567', 'open'), PHONE.token);
+    const mine = await waitFor(() => {
+      const statuses = statusesReceived().filter((s) => s.biz_opaque_callback_data === 'open');
+      return statuses.length === 3 ? statuses : undefined;
+    }, 'three statuses');
+    expect(mine.map((s) => s.status).sort()).toEqual(['delivered', 'read', 'sent']);
+    const stats = (await call('GET', '/_sim/stats')).json;
+    expect(stats.failed).toEqual({ total: 1, byCode: { '131047': 1 } });
+    expect(stats.serviceWindowsOpen).toBe(1);
+  });
+
+  it('routes POST /{v}/{phoneNumberId}/marketing_messages and GET /{v}/{wabaId}', async () => {
+    await call('PUT', '/_sim/templates', { wabaId: PHONE.waba, name: 'spring_sale', language: 'en_US', category: 'MARKETING' });
+    const waba = await call('GET', `/v23.0/${PHONE.waba}`, undefined, PHONE.token);
+    expect(waba.json).toEqual({ id: PHONE.waba, marketing_messages_onboarding_status: 'ELIGIBLE' });
+    const sent = await call(
+      'POST',
+      `/v23.0/${PHONE.id}/marketing_messages`,
+      {
+        messaging_product: 'whatsapp',
+        to: '+15551234567',
+        type: 'template',
+        template: { name: 'spring_sale', language: { code: 'en_US' } },
+      },
+      PHONE.token,
+    );
+    expect(sent.status).toBe(200);
+    expect(sent.json.messages[0].message_status).toBe('accepted');
+    expect((await call('GET', '/_sim/stats')).json.accepted.byEndpoint).toEqual({ messages: 0, marketing_messages: 1 });
   });
 
   it('resets the stats and seen callback data but keeps phone numbers unless asked', async () => {

@@ -122,7 +122,7 @@ export class SimulatorServer {
         writeJson(res, answer.status, answer.body);
         return;
       }
-      this.answer(res, this.graphRoute(req, method, path, url, q, body));
+      this.answer(res, this.graphRoute(req, method, path, url, q, body), this.sim.responseDelay());
     } catch (error) {
       this.sim.log(
         `error while handling ${method} ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
@@ -149,6 +149,7 @@ export class SimulatorServer {
     const authorization = req.headers.authorization;
     if (id && !extra) {
       if (edge === 'messages' && method === 'POST') return this.graph.send(id, authorization, body);
+      if (edge === 'marketing_messages' && method === 'POST') return this.graph.sendMarketing(id, authorization, body);
       if (edge === 'message_templates' && method === 'POST') return this.graph.createTemplate(id, authorization, body);
       if (edge === 'message_templates' && method === 'GET') {
         const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
@@ -160,16 +161,23 @@ export class SimulatorServer {
     return this.graph.error(unknownPath(path));
   }
 
-  private answer(res: ServerResponse, reply: Reply): void {
+  /**
+   * Writes a Graph answer, after its own delay (an injected extra latency) plus `responseDelayMs` (the provider's
+   * distance, `latency.responseMs`). Delayed answers wait in the simulator's one timer wheel, not a timer each,
+   * so thousands in flight cost one 5 ms interval.
+   */
+  private answer(res: ServerResponse, reply: Reply, responseDelayMs: number): void {
     switch (reply.kind) {
       case 'hold':
         this.held.add(res);
         res.on('close', () => this.held.delete(res));
         return;
-      case 'json':
-        if (reply.delayMs > 0) this.sim.later(reply.delayMs, () => writeJson(res, reply.status, reply.body));
+      case 'json': {
+        const delayMs = reply.delayMs + responseDelayMs;
+        if (delayMs > 0) this.sim.later(delayMs, () => writeJson(res, reply.status, reply.body));
         else writeJson(res, reply.status, reply.body);
         return;
+      }
     }
   }
 }

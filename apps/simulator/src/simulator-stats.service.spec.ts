@@ -12,13 +12,16 @@ describe(SimulatorStats.name, () => {
     expect(stats.snapshot(extra).accepted).toEqual({
       total: 3,
       byPhoneNumberId: { a: 2, b: 1 },
+      byEndpoint: { messages: 3, marketing_messages: 0 },
+      marketingMessagesFallbacks: 0,
+      heldForQualityAssessment: 0,
       timesByPhoneNumberId: {
         a: { first: '1970-01-01T00:00:01.000Z', last: '1970-01-01T00:00:01.250Z', spanMs: 250 },
         b: { first: '1970-01-01T00:00:02.000Z', last: '1970-01-01T00:00:02.000Z', spanMs: 0 },
       },
     });
     stats.reset();
-    expect(stats.snapshot(extra).accepted).toEqual({ total: 0, byPhoneNumberId: {}, timesByPhoneNumberId: {} });
+    expect(stats.snapshot(extra).accepted).toMatchObject({ total: 0, byPhoneNumberId: {}, timesByPhoneNumberId: {} });
   });
 
   it('counts callback data accepted more than once: every repeat, and the values repeated', () => {
@@ -39,6 +42,32 @@ describe(SimulatorStats.name, () => {
       secondsWithViolations: 2,
       maxInOneSecond: 2,
     });
+  });
+
+  it('counts sends by endpoint, failures reported by webhook by code, held sends and Marketing Messages fallbacks', () => {
+    const stats = new SimulatorStats(() => 0);
+    stats.accepted('a', undefined, 0, 'messages');
+    stats.accepted('a', undefined, 0, 'marketing_messages');
+    stats.accepted('a', undefined, 0, 'marketing_messages');
+    stats.failedByWebhook(131047);
+    stats.failedByWebhook(131049);
+    stats.failedByWebhook(131047);
+    stats.held();
+    stats.marketingFallback();
+    const snapshot = stats.snapshot({ ...extra, serviceWindowsOpen: 2, messagingLimitUsers: { biz: 5 } });
+    expect(snapshot.accepted).toMatchObject({
+      byEndpoint: { messages: 1, marketing_messages: 2 },
+      heldForQualityAssessment: 1,
+      marketingMessagesFallbacks: 1,
+    });
+    expect(snapshot.failed).toEqual({ total: 3, byCode: { '131047': 2, '131049': 1 } });
+    expect(snapshot.serviceWindowsOpen).toBe(2);
+    expect(snapshot.messagingLimitUsers).toEqual({ biz: 5 });
+    stats.reset();
+    const cleared = stats.snapshot(extra);
+    expect(cleared.failed).toEqual({ total: 0, byCode: {} });
+    expect(cleared.accepted.byEndpoint).toEqual({ messages: 0, marketing_messages: 0 });
+    expect(cleared.accepted.heldForQualityAssessment).toBe(0);
   });
 
   it('counts rejections by code and faults by kind', () => {

@@ -1,4 +1,4 @@
-import { MAX_VIOLATION_SECONDS } from './simulator.constants';
+import { MAX_VIOLATION_SECONDS, type SendEndpoint } from './simulator.constants';
 import type { StatusName } from './simulator.types';
 
 export type FaultKind = 'serverError' | 'timeout' | 'extraLatency' | 'throttleBurst';
@@ -24,6 +24,14 @@ export class SimulatorStats {
 
   private acceptedTotal = 0;
   private readonly acceptedByPhone = new Map<string, number>();
+  private readonly acceptedByEndpoint = new Map<SendEndpoint, number>();
+  /** Accepted sends whose only status is `failed`, by the error code the webhook carries. */
+  private failedTotal = 0;
+  private readonly failedByCode = new Map<number, number>();
+  /** Template sends answered "held_for_quality_assessment". */
+  private heldTotal = 0;
+  /** Sends through /marketing_messages for a WABA not onboarded, sent as Cloud API marketing messages. */
+  private marketingFallbacks = 0;
   /** Per number, when its first and its latest accepted send arrived (the rate the provider saw). */
   private readonly acceptedTimesByPhone = new Map<string, { first: number; last: number }>();
 
@@ -58,9 +66,10 @@ export class SimulatorStats {
     this.startedAt = now();
   }
 
-  accepted(phoneNumberId: string, callbackData: string | undefined, at = this.now()): void {
+  accepted(phoneNumberId: string, callbackData: string | undefined, at = this.now(), endpoint: SendEndpoint = 'messages'): void {
     this.acceptedTotal += 1;
     increment(this.acceptedByPhone, phoneNumberId);
+    increment(this.acceptedByEndpoint, endpoint);
     const times = this.acceptedTimesByPhone.get(phoneNumberId);
     if (times) times.last = at;
     else this.acceptedTimesByPhone.set(phoneNumberId, { first: at, last: at });
@@ -87,6 +96,20 @@ export class SimulatorStats {
       const oldest = this.violationsBySecond.keys().next().value;
       if (oldest !== undefined) this.violationsBySecond.delete(oldest);
     }
+  }
+
+  /** An accepted send that will fail in its status webhook with `code`. */
+  failedByWebhook(code: number): void {
+    this.failedTotal += 1;
+    increment(this.failedByCode, code);
+  }
+
+  held(): void {
+    this.heldTotal += 1;
+  }
+
+  marketingFallback(): void {
+    this.marketingFallbacks += 1;
   }
 
   rejected(code: number): void {
@@ -147,6 +170,8 @@ export class SimulatorStats {
     postsPending: number;
     heldRequests: number;
     templates: Record<string, number>;
+    serviceWindowsOpen?: number;
+    messagingLimitUsers?: Record<string, number>;
   }) {
     let maxInOneSecond = 0;
     for (const count of this.violationsBySecond.values()) if (count > maxInOneSecond) maxInOneSecond = count;
@@ -157,6 +182,12 @@ export class SimulatorStats {
       accepted: {
         total: this.acceptedTotal,
         byPhoneNumberId: toObject(this.acceptedByPhone),
+        byEndpoint: {
+          messages: this.acceptedByEndpoint.get('messages') ?? 0,
+          marketing_messages: this.acceptedByEndpoint.get('marketing_messages') ?? 0,
+        },
+        marketingMessagesFallbacks: this.marketingFallbacks,
+        heldForQualityAssessment: this.heldTotal,
         timesByPhoneNumberId: Object.fromEntries(
           [...this.acceptedTimesByPhone].map(([phone, { first, last }]) => [
             phone,
@@ -177,6 +208,9 @@ export class SimulatorStats {
         valuesAcceptedMoreThanOnce: this.repeatedCallbackData.size,
       },
       rejected: { total: this.rejectedTotal, byCode: toObject(this.rejectedByCode) },
+      failed: { total: this.failedTotal, byCode: toObject(this.failedByCode) },
+      serviceWindowsOpen: extra.serviceWindowsOpen ?? 0,
+      messagingLimitUsers: extra.messagingLimitUsers ?? {},
       faults: {
         serverError: this.faults.get('serverError') ?? 0,
         timeout: this.faults.get('timeout') ?? 0,
@@ -217,7 +251,12 @@ export class SimulatorStats {
     this.startedAt = this.now();
     this.acceptedTotal = 0;
     this.acceptedByPhone.clear();
+    this.acceptedByEndpoint.clear();
     this.acceptedTimesByPhone.clear();
+    this.failedTotal = 0;
+    this.failedByCode.clear();
+    this.heldTotal = 0;
+    this.marketingFallbacks = 0;
     this.violationsTotal = 0;
     this.violationsByPhone.clear();
     this.violationsBySecond.clear();

@@ -46,6 +46,58 @@ describe(mergeRuntimeConfig.name, () => {
     expect(merged.ok).toBe(false);
   });
 
+  it('has the provider-policy settings with their defaults', () => {
+    const config = defaultRuntimeConfig();
+    expect(config.latency).toEqual({ responseMs: { min: 0, max: 0 } });
+    expect(config.pairRate).toEqual({ enabled: false, perSeconds: 6, burst: 45 });
+    expect(config.serviceWindow).toEqual({ enforce: true });
+    expect(config.marketing).toEqual({
+      capped: { numbers: [], share: 0 },
+      stopped: { numbers: [], share: 0 },
+      experiment: { numbers: [], share: 0 },
+    });
+    expect(config.quality).toEqual({ heldShare: 0, heldMs: 2000 });
+  });
+
+  it('changes the provider-policy settings and names every bad value', () => {
+    const merged = mergeRuntimeConfig(defaultRuntimeConfig(), {
+      latency: { responseMs: '100-400' },
+      pairRate: { enabled: true, perSeconds: 0.5, burst: 3 },
+      serviceWindow: { enforce: false },
+      marketing: { capped: { numbers: ['+15550000049'], share: 0.02 }, experiment: { share: 0.01 } },
+      quality: { heldShare: 0.1, heldMs: 500 },
+    });
+    if (!merged.ok) throw new Error(merged.problems.join('; '));
+    expect(merged.config.latency.responseMs).toEqual({ min: 100, max: 400 });
+    expect(merged.config.pairRate).toEqual({ enabled: true, perSeconds: 0.5, burst: 3 });
+    expect(merged.config.serviceWindow.enforce).toBe(false);
+    expect(merged.config.marketing.capped).toEqual({ numbers: ['+15550000049'], share: 0.02 });
+    expect(merged.config.marketing.stopped).toEqual({ numbers: [], share: 0 });
+    expect(merged.config.quality).toEqual({ heldShare: 0.1, heldMs: 500 });
+
+    const bad = mergeRuntimeConfig(defaultRuntimeConfig(), {
+      latency: { responseMs: '400-100' },
+      pairRate: { enabled: 'yes', perSeconds: 0, burst: 0 },
+      serviceWindow: { enforce: 1 },
+      marketing: { stopped: { numbers: 'everyone', share: 2 }, cap: {} },
+      quality: { heldShare: -1, heldMs: 1.5 },
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems).toEqual([
+      expect.stringMatching(/^latency\.responseMs: must be a range .*"400-100"/),
+      'pairRate.enabled: must be true or false (got "yes")',
+      'pairRate.perSeconds: must be a number from 0.001 to 86400 (got 0)',
+      'pairRate.burst: must be a whole number from 1 to 100000 (got 0)',
+      'serviceWindow.enforce: must be true or false (got 1)',
+      'marketing.stopped.numbers: must be an array of phone numbers',
+      'marketing.stopped.share: must be a number from 0 to 1 (got 2)',
+      'marketing.cap: unknown setting',
+      'quality.heldShare: must be a number from 0 to 1 (got -1)',
+      'quality.heldMs: must be a whole number from 0 to 86400000 (got 1.5)',
+    ]);
+  });
+
   it('refuses a body that is not an object', () => {
     expect(mergeRuntimeConfig(defaultRuntimeConfig(), [1, 2]).ok).toBe(false);
   });
@@ -108,5 +160,22 @@ describe(loadSimulatorSettings.name, () => {
     expect(fails({ SIMULATOR_PHONE_NUMBERS: '[{"phoneNumberId":"1","wabaId":"2"}]' })).toBe('SIMULATOR_PHONE_NUMBERS');
     expect(fails({ SIMULATOR_DELIVERED_PROBABILITY: '1.5' })).toBe('SIMULATOR_DELIVERED_PROBABILITY');
     expect(fails({ SIMULATOR_CONFIG: '{"nope":1}' })).toBe('SIMULATOR_CONFIG');
+    expect(fails({ SIMULATOR_RESPONSE_LATENCY_MS: 'fast' })).toBe('SIMULATOR_RESPONSE_LATENCY_MS');
+    expect(fails({ SIMULATOR_PAIR_RATE: 'maybe' })).toBe('SIMULATOR_PAIR_RATE');
+  });
+
+  it('reads the response latency as "250" or "200-300", and the pair rate and service window switches', () => {
+    expect(loadSimulatorSettings({ SIMULATOR_RESPONSE_LATENCY_MS: '250' }).config.latency.responseMs).toEqual({
+      min: 250,
+      max: 250,
+    });
+    const settings = loadSimulatorSettings({
+      SIMULATOR_RESPONSE_LATENCY_MS: '200-300',
+      SIMULATOR_PAIR_RATE: 'true',
+      SIMULATOR_SERVICE_WINDOW: 'false',
+    });
+    expect(settings.config.latency.responseMs).toEqual({ min: 200, max: 300 });
+    expect(settings.config.pairRate.enabled).toBe(true);
+    expect(settings.config.serviceWindow.enforce).toBe(false);
   });
 });

@@ -33,6 +33,15 @@ export const DEFAULT_RUNTIME_CONFIG: RuntimeConfig = Object.freeze({
     extraLatencyMs: { min: 0, max: 0 },
     throttleBurst: { everyMs: 0, durationMs: 0 },
   },
+  latency: { responseMs: { min: 0, max: 0 } },
+  pairRate: { enabled: false, perSeconds: 6, burst: 45 },
+  serviceWindow: { enforce: true },
+  marketing: {
+    capped: { numbers: [], share: 0 },
+    stopped: { numbers: [], share: 0 },
+    experiment: { numbers: [], share: 0 },
+  },
+  quality: { heldShare: 0, heldMs: 2000 },
 }) as RuntimeConfig;
 
 export function defaultRuntimeConfig(): RuntimeConfig {
@@ -58,6 +67,13 @@ const probability: Checker = (value) =>
   typeof value === 'number' && value >= 0 && value <= 1
     ? { ok: true, value }
     : { ok: false, problem: `must be a number from 0 to 1 (got ${JSON.stringify(value)})` };
+
+const positive =
+  (min: number, max: number): Checker =>
+  (value) =>
+    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max
+      ? { ok: true, value }
+      : { ok: false, problem: `must be a number from ${min} to ${max} (got ${JSON.stringify(value)})` };
 
 const boolean: Checker = (value) =>
   typeof value === 'boolean'
@@ -140,6 +156,19 @@ const SETTINGS: Readonly<Record<string, Checker>> = {
   'faults.extraLatencyMs': msRange(600_000),
   'faults.throttleBurst.everyMs': integer(0, 86_400_000),
   'faults.throttleBurst.durationMs': integer(0, 86_400_000),
+  'latency.responseMs': msRange(600_000),
+  'pairRate.enabled': boolean,
+  'pairRate.perSeconds': positive(0.001, 86_400),
+  'pairRate.burst': integer(1, 100_000),
+  'serviceWindow.enforce': boolean,
+  'marketing.capped.numbers': numberList,
+  'marketing.capped.share': probability,
+  'marketing.stopped.numbers': numberList,
+  'marketing.stopped.share': probability,
+  'marketing.experiment.numbers': numberList,
+  'marketing.experiment.share': probability,
+  'quality.heldShare': probability,
+  'quality.heldMs': integer(0, 86_400_000),
 };
 
 export type ConfigMerge = { ok: true; config: RuntimeConfig } | { ok: false; problems: string[] };
@@ -252,6 +281,14 @@ export const ENV_SETTINGS: ReadonlyArray<{ variable: string; path: string; read:
   { variable: 'SIMULATOR_TEMPLATE_WEBHOOKS', path: 'templates.statusWebhooks', read: asBoolean, meaning: 'true/false' },
   { variable: 'SIMULATOR_SERVER_ERROR_SHARE', path: 'faults.serverErrorShare', read: asNumber, meaning: '0..1 of sends' },
   { variable: 'SIMULATOR_TIMEOUT_SHARE', path: 'faults.timeoutShare', read: asNumber, meaning: '0..1 of sends' },
+  {
+    variable: 'SIMULATOR_RESPONSE_LATENCY_MS',
+    path: 'latency.responseMs',
+    read: asText,
+    meaning: '"250" or "200-300" before every Graph answer',
+  },
+  { variable: 'SIMULATOR_PAIR_RATE', path: 'pairRate.enabled', read: asBoolean, meaning: 'true/false: enforce 131056' },
+  { variable: 'SIMULATOR_SERVICE_WINDOW', path: 'serviceWindow.enforce', read: asBoolean, meaning: 'true/false: enforce 131047' },
 ];
 
 function patchAt(path: string, value: unknown): Json {

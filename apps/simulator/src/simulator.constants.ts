@@ -72,6 +72,14 @@ export const ErrorCode = {
   TemplateDoesNotExist: 132001,
   TemplatePaused: 132015,
   TemplateDisabled: 132016,
+  PairRateLimit: 131056,
+  ReEngagement: 131047,
+  SpamRateLimit: 131048,
+  MarketingNotDelivered: 131049,
+  MarketingStopped: 131050,
+  MarketingExperiment: 130472,
+  OnlyMarketingMessages: 134100,
+  TemplateUnavailable: 134102,
 } as const;
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -105,7 +113,70 @@ export const ERROR_CODES: Readonly<Record<ErrorCodeValue, ErrorCodeInfo>> = {
   },
   [ErrorCode.TemplatePaused]: { httpStatus: 400, title: 'Template is paused', type: 'OAuthException' },
   [ErrorCode.TemplateDisabled]: { httpStatus: 400, title: 'Template is disabled', type: 'OAuthException' },
+  [ErrorCode.PairRateLimit]: {
+    httpStatus: 400,
+    title: '(Business Account, Consumer Account) pair rate limit hit',
+    type: 'OAuthException',
+  },
+  [ErrorCode.ReEngagement]: { httpStatus: 400, title: 'Re-engagement message', type: 'OAuthException' },
+  [ErrorCode.SpamRateLimit]: { httpStatus: 400, title: 'Spam rate limit hit', type: 'OAuthException' },
+  [ErrorCode.MarketingNotDelivered]: {
+    httpStatus: 400,
+    title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+    type: 'OAuthException',
+  },
+  [ErrorCode.MarketingStopped]: {
+    httpStatus: 400,
+    title:
+      'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+    type: 'OAuthException',
+  },
+  [ErrorCode.MarketingExperiment]: { httpStatus: 400, title: "User's number is part of an experiment", type: 'OAuthException' },
+  [ErrorCode.OnlyMarketingMessages]: {
+    httpStatus: 400,
+    title: 'Only marketing messages can be sent on this API',
+    type: 'OAuthException',
+  },
+  [ErrorCode.TemplateUnavailable]: { httpStatus: 400, title: 'Template unavailable', type: 'OAuthException' },
 };
+
+/**
+ * `error_data.details` of the failures that arrive in a `failed` status webhook (Meta accepts the send with 200,
+ * then reports the failure in `statuses[].errors[]`). Titles are in ERROR_CODES.
+ */
+export const WEBHOOK_FAILURE_DETAILS: Readonly<Record<number, string>> = {
+  [ErrorCode.MessageUndeliverable]: 'Message Undeliverable.',
+  [ErrorCode.ReEngagement]:
+    'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+  // The simulator reports the messaging limit with 131048 (Meta documents no code of its own for it).
+  [ErrorCode.SpamRateLimit]:
+    'Message failed to send because there are restrictions on how many messages can be sent from this phone number: ' +
+    'the business portfolio reached its messaging limit of unique users in 24 hours.',
+  [ErrorCode.MarketingNotDelivered]: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+  [ErrorCode.MarketingStopped]: 'This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+  [ErrorCode.MarketingExperiment]: "Message failed to send because this user's phone number is part of an experiment.",
+};
+
+/** Messaging limits (unique users reached outside a service window per moving 24 h, per business portfolio). */
+export const MESSAGING_LIMIT_TIERS = ['TIER_250', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED'] as const;
+export type MessagingLimitTier = (typeof MESSAGING_LIMIT_TIERS)[number];
+export const MESSAGING_LIMIT_USERS: Readonly<Record<MessagingLimitTier, number>> = {
+  TIER_250: 250,
+  TIER_2K: 2_000,
+  TIER_10K: 10_000,
+  TIER_100K: 100_000,
+  TIER_UNLIMITED: Number.POSITIVE_INFINITY,
+};
+
+/** How long a user's inbound message keeps the customer-service window open. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** The messaging limit counts unique users over a moving window of this length. */
+export const MESSAGING_LIMIT_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Open service windows remembered at most (oldest forgotten first). */
+export const MAX_SERVICE_WINDOWS = 1_000_000;
+
+/** The Graph endpoints a message can be sent through (the stats count sends by endpoint). */
+export type SendEndpoint = 'messages' | 'marketing_messages';
 
 export const ERROR_CODES_HREF = 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/';
 

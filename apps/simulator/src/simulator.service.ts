@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { MessagingLimits } from './messaging-limit.util';
+import { PairRateLimiter } from './pair-rate.util';
 import { PhoneNumberRegistry } from './phone-number-registry.service';
-import { createRandom, type Random } from './random.util';
+import { createRandom, pickInRange, type Random } from './random.util';
+import { ServiceWindows } from './service-window.util';
 import { inPeriodicBurst } from './fault-injection.util';
 import { defaultRuntimeConfig, mergeRuntimeConfig, type ConfigMerge } from './simulator.config';
 import { SimulatorStats } from './simulator-stats.service';
@@ -39,6 +42,12 @@ export class Simulator {
   readonly templates: TemplateStore;
   readonly delivery: WebhookDelivery;
   readonly statuses: StatusWebhooks;
+  /** Pair rate buckets per (phone number, recipient), when `pairRate.enabled`. */
+  readonly pairs: PairRateLimiter;
+  /** Customer-service windows opened by inbound messages. */
+  readonly serviceWindows: ServiceWindows;
+  /** Unique users each business portfolio reached in the last 24 hours. */
+  readonly messagingLimits: MessagingLimits;
   /** One wheel for delayed work that is not a status: delayed answers, webhook retries, template reviews. */
   private readonly tasks: TimerWheel<() => void>;
   private runtime: RuntimeConfig;
@@ -60,6 +69,9 @@ export class Simulator {
     this.stats = new SimulatorStats(this.now);
     this.tasks = new TimerWheel((task) => task(), { resolutionMs: 5, now: this.now });
     this.registry = new PhoneNumberRegistry(() => this.runtime.defaultMessagesPerSecond);
+    this.pairs = new PairRateLimiter(this.now);
+    this.serviceWindows = new ServiceWindows();
+    this.messagingLimits = new MessagingLimits();
     const later = (delayMs: number, task: () => void) => this.later(delayMs, task);
     this.delivery = new WebhookDelivery(this.stats, () => this.runtime.webhooks, later, this.log);
     this.templates = new TemplateStore(
@@ -94,6 +106,12 @@ export class Simulator {
     return this.rng;
   }
 
+  /** How long the next Graph answer waits (`latency.responseMs`); draws nothing when the range is 0–0. */
+  responseDelay(): number {
+    const range = this.runtime.latency.responseMs;
+    return range.max === 0 ? 0 : pickInRange(range, this.rng);
+  }
+
   later(delayMs: number, task: () => void): void {
     this.tasks.schedule(this.now() + delayMs, task);
   }
@@ -120,12 +138,18 @@ export class Simulator {
     return false;
   }
 
-  /** Clears the stats, seen callback data, windows, bursts and pending statuses; more when asked. */
+  /**
+   * Clears the stats, seen callback data, throughput windows, bursts, pending statuses, pair rate buckets,
+   * customer-service windows and messaging-limit counts; more when asked.
+   */
   reset(options: ResetOptions = {}): void {
     this.stats.reset();
     this.statuses.clear();
     this.bursts.clear();
     this.registry.resetWindows();
+    this.pairs.clear();
+    this.serviceWindows.clear();
+    this.messagingLimits.clear();
     if (options.phoneNumbers) this.registry.clear();
     if (options.templates) this.templates.clear();
     if (options.config) this.applyConfig(structuredClone(this.initialConfig));

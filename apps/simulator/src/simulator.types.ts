@@ -1,4 +1,4 @@
-import type { MessageType, TemplateCategory, TemplateStatus } from './simulator.constants';
+import type { MessageType, MessagingLimitTier, TemplateCategory, TemplateStatus } from './simulator.constants';
 
 /** A business phone number the simulator answers for, as registered through /_sim/phone-numbers. */
 export interface PhoneNumberRegistration {
@@ -15,6 +15,22 @@ export interface PhoneNumberRegistration {
   webhookUrl: string | null;
   /** Throughput limit; null means the runtime default (`defaultMessagesPerSecond`). */
   messagesPerSecond: number | null;
+  /** The business portfolio the number belongs to (its messaging limit is shared); defaults to the wabaId. */
+  businessId: string;
+  /**
+   * This number's messaging limit (Meta's deprecated per-number `messaging_limit_tier`). The portfolio's limit
+   * (`whatsapp_business_manager_messaging_limit`, enforced) is the highest of its numbers'.
+   */
+  messagingLimit: MessagingLimitTier;
+  /** The WABA accepted the Marketing Messages API terms (any number of the WABA saying so onboards the WABA). */
+  marketingMessagesOnboarded: boolean;
+}
+
+/** Recipients picked for a rule: listed explicitly, or a share of all others chosen by a hash of the number. */
+export interface RecipientPick {
+  /** Any format; compared by digits. */
+  numbers: string[];
+  share: number;
 }
 
 export interface MsRange {
@@ -35,12 +51,8 @@ export interface RuntimeConfig {
     deliveredProbability: number;
     /** Share of delivered messages that get read. */
     readProbability: number;
-    notOnWhatsApp: {
-      /** Recipients that always fail with 131026 (any format; compared by digits). */
-      numbers: string[];
-      /** Share of all other recipients that fail, chosen by a hash of the number (reruns agree). */
-      share: number;
-    };
+    /** Recipients that fail with 131026; the share is chosen by a hash of the number (reruns agree). */
+    notOnWhatsApp: RecipientPick;
     /** Chance that a status is posted a second time in a later POST. */
     duplicateProbability: number;
     /** Chance that a status is held back to a later POST, behind newer ones. */
@@ -81,6 +93,30 @@ export interface RuntimeConfig {
     /** Periodic bursts of 130429: during the first `durationMs` of every `everyMs` (0 = off). */
     throttleBurst: { everyMs: number; durationMs: number };
   };
+  latency: {
+    /** Every Graph API answer (sends, templates, object reads, errors) waits a draw from this range. */
+    responseMs: MsRange;
+  };
+  /** Meta's pair rate limit per (business number, recipient): ~1 message per `perSeconds`, bursts of `burst`. */
+  pairRate: { enabled: boolean; perSeconds: number; burst: number };
+  serviceWindow: {
+    /** Non-template messages to a user without an inbound message in the last 24 h fail with 131047. */
+    enforce: boolean;
+  };
+  /** Meta's rules for MARKETING template sends, each by recipient. */
+  marketing: {
+    /** Per-user marketing limit: failed, 131049. */
+    capped: RecipientPick;
+    /** The user stopped marketing messages from the business: failed, 131050. */
+    stopped: RecipientPick;
+    /** The user is in a marketing experiment: failed, 130472. */
+    experiment: RecipientPick;
+  };
+  quality: {
+    /** Share of template sends answered "held_for_quality_assessment" and released after `heldMs`. */
+    heldShare: number;
+    heldMs: number;
+  };
 }
 
 export type StatusName = 'sent' | 'delivered' | 'read' | 'failed';
@@ -92,8 +128,16 @@ export interface AcceptedMessage {
   /** The recipient's wa_id (digits). */
   recipientId: string;
   callbackData: string | undefined;
-  /** Pricing category: a template's category in lower case, else "service". */
+  /** Pricing category: a template's category in lower case ("marketing_lite" through /marketing_messages), else "service". */
   pricingCategory: string;
+  /** `pricing.billable` (default true); false for free customer-service messages. */
+  billable?: boolean;
+  /** `pricing.type` (default "regular"); "free_customer_service" inside a customer-service window. */
+  pricingType?: string;
+  /** When set, the message's only status is `failed` with this error code. */
+  failureCode?: number;
+  /** Extra time before the first status (a send held for quality assessment). */
+  holdMs?: number;
 }
 
 export interface WebhookError {

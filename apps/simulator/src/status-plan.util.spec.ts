@@ -36,6 +36,20 @@ describe(planStatuses.name, () => {
     expect(read / delivered).toBeCloseTo(0.5, 1);
   });
 
+  it('plans only failed when told the message fails, whoever the recipient', () => {
+    const config = { ...statuses(), latencyMs: { min: 100, max: 100 } };
+    expect(planStatuses('15551234567', config, seededRandom(1), true)).toEqual([{ afterMs: 100, status: 'failed' }]);
+  });
+
+  it('shifts every status of a held message by holdMs', () => {
+    const config = { ...statuses(), latencyMs: { min: 100, max: 100 }, deliveredProbability: 1, readProbability: 1 };
+    expect(planStatuses('15551234567', config, seededRandom(1), false, 2000)).toEqual([
+      { afterMs: 2100, status: 'sent' },
+      { afterMs: 2200, status: 'delivered' },
+      { afterMs: 2300, status: 'read' },
+    ]);
+  });
+
   it('plans only failed for a number that is not on WhatsApp', () => {
     const config = { ...statuses(), notOnWhatsApp: { numbers: ['+1 555 000 0000'], share: 0 } };
     expect(planStatuses('15550000000', config, seededRandom(1)).map((s) => s.status)).toEqual(['failed']);

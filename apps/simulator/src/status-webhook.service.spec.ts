@@ -22,6 +22,9 @@ function setup(patch: unknown) {
     appSecret: 's',
     webhookUrl: 'http://127.0.0.1:1/hook',
     messagesPerSecond: null,
+    businessId: '2002',
+    messagingLimit: 'TIER_UNLIMITED',
+    marketingMessagesOnboarded: false,
   });
   const posts: WebhookPost[] = [];
   const delivery = { post: (post: WebhookPost) => posts.push(post) } as unknown as WebhookDelivery;

@@ -47,7 +47,14 @@ export class StatusWebhooks {
 
   schedule(message: AcceptedMessage, acceptedAt: number): void {
     if (this.stopped) return;
-    for (const step of planStatuses(message.recipientId, this.config().statuses, this.random())) {
+    const plan = planStatuses(
+      message.recipientId,
+      this.config().statuses,
+      this.random(),
+      message.failureCode !== undefined,
+      message.holdMs ?? 0,
+    );
+    for (const step of plan) {
       this.wheel.schedule(acceptedAt + step.afterMs, { message, status: step.status });
     }
   }

@@ -1,7 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import type { AcceptedMessage, PhoneNumberRegistration, StoredTemplate } from './simulator.types';
-import { inboundEnvelope, signatureOf, statusesEnvelope, statusItem, templateStatusEnvelope } from './webhook-payload.util';
+import {
+  inboundEnvelope,
+  signatureOf,
+  statusesEnvelope,
+  statusItem,
+  templateStatusEnvelope,
+  webhookError,
+} from './webhook-payload.util';
 
 const phone: PhoneNumberRegistration = {
   phoneNumberId: '1001',
@@ -12,6 +19,9 @@ const phone: PhoneNumberRegistration = {
   appSecret: 's3cret',
   webhookUrl: 'http://127.0.0.1:1/hook',
   messagesPerSecond: null,
+  businessId: '2002',
+  messagingLimit: 'TIER_UNLIMITED',
+  marketingMessagesOnboarded: false,
 };
 const message: AcceptedMessage = {
   wamid: 'wamid.ABC',
@@ -47,6 +57,36 @@ describe(statusItem.name, () => {
     expect(item.pricing).toBeUndefined();
     expect(item.biz_opaque_callback_data).toBeUndefined();
     expect(item.errors?.[0]).toMatchObject({ code: 131026, title: 'Message undeliverable' });
+  });
+});
+
+describe(webhookError.name, () => {
+  it("gives a failed status the failure's code, Meta's title as title and message, and details", () => {
+    const item = statusItem({ ...message, failureCode: 131047 }, 'failed', 0, true);
+    expect(item.errors).toEqual([
+      {
+        code: 131047,
+        title: 'Re-engagement message',
+        message: 'Re-engagement message',
+        error_data: {
+          details:
+            'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+        },
+        href: 'https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/',
+      },
+    ]);
+    expect(webhookError(130472)).toMatchObject({ code: 130472, title: "User's number is part of an experiment" });
+    expect(webhookError(131050).error_data.details).toContain('stop receiving marketing messages');
+  });
+
+  it('prices a free customer-service message as not billable', () => {
+    const item = statusItem(
+      { ...message, pricingCategory: 'service', billable: false, pricingType: 'free_customer_service' },
+      'sent',
+      0,
+      true,
+    );
+    expect(item.pricing).toEqual({ billable: false, pricing_model: 'PMP', type: 'free_customer_service', category: 'service' });
   });
 });
 

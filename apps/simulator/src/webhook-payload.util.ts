@@ -1,7 +1,14 @@
 // The JSON Meta posts to a webhook URL, and its signature.
 import { createHmac } from 'node:crypto';
-import { ERROR_CODES, ERROR_CODES_HREF, ErrorCode } from './simulator.constants';
-import type { AcceptedMessage, PhoneNumberRegistration, StatusItem, StatusName, StoredTemplate } from './simulator.types';
+import { ERROR_CODES, ERROR_CODES_HREF, ErrorCode, type ErrorCodeValue, WEBHOOK_FAILURE_DETAILS } from './simulator.constants';
+import type {
+  AcceptedMessage,
+  PhoneNumberRegistration,
+  StatusItem,
+  StatusName,
+  StoredTemplate,
+  WebhookError,
+} from './simulator.types';
 
 /** `X-Hub-Signature-256` for a body: "sha256=" + hex HMAC-SHA256 of the raw bytes with the app secret. */
 export function signatureOf(body: Buffer | string, appSecret: string): string {
@@ -22,20 +29,28 @@ export function statusItem(message: AcceptedMessage, status: StatusName, atMs: n
   };
   if (message.callbackData !== undefined) item.biz_opaque_callback_data = message.callbackData;
   if (status === 'failed') {
-    const title = ERROR_CODES[ErrorCode.MessageUndeliverable].title;
-    item.errors = [
-      {
-        code: ErrorCode.MessageUndeliverable,
-        title,
-        message: title,
-        error_data: { details: 'Message Undeliverable.' },
-        href: ERROR_CODES_HREF,
-      },
-    ];
+    item.errors = [webhookError(message.failureCode ?? ErrorCode.MessageUndeliverable)];
   } else if (includePricing) {
-    item.pricing = { billable: true, pricing_model: 'PMP', type: 'regular', category: message.pricingCategory };
+    item.pricing = {
+      billable: message.billable ?? true,
+      pricing_model: 'PMP',
+      type: message.pricingType ?? 'regular',
+      category: message.pricingCategory,
+    };
   }
   return item;
+}
+
+/** A `statuses[].errors[]` item as Meta shapes it: `message` repeats the title; key on `code`. */
+export function webhookError(code: number): WebhookError {
+  const title = ERROR_CODES[code as ErrorCodeValue]?.title ?? 'Message failed to send';
+  return {
+    code,
+    title,
+    message: title,
+    error_data: { details: WEBHOOK_FAILURE_DETAILS[code] ?? title },
+    href: ERROR_CODES_HREF,
+  };
 }
 
 function metadataOf(phone: PhoneNumberRegistration) {
