@@ -48,6 +48,11 @@ interface MessageBody {
   error: { code: string } | null;
   providerMessageId: string | null;
   replies: Array<{ type: string; text: string | null; payload: string | null }>;
+  category: string | null;
+  skipReason: string | null;
+  waiting: { reason: string; until: string | null } | null;
+  scheduledFor: string | null;
+  expiresAt: string | null;
 }
 
 describe('WhatsApp channel: channels, webhooks, single messages through the simulator', () => {
@@ -66,6 +71,8 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
       .send(body as object);
   const get = (path: string, k = key) => api.http.get(path).set('x-api-key', k);
   const message = async (id: string) => (await get(`/v1/messages/${id}`)).body as MessageBody;
+  /** A business-initiated message: an approved template (a free-form one needs the contact's service window open). */
+  const template = (...params: string[]) => ({ type: 'template', template: { name: 'order_update', language: 'en_US', params: [params[0] ?? 'A', params[1] ?? '#1'] } });
 
   beforeAll(async () => {
     api = await startApi({ REDIS_PREFIX });
@@ -109,6 +116,7 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
   }, 30_000);
 
   afterAll(async () => {
+    if (process.env.DEBUG_WORKERS) console.log(workers.map((w) => w.output()).join('\n----\n'));
     await Promise.all(workers.map((w) => w.stop()));
     await sim?.stop();
     await api?.close();
@@ -330,20 +338,20 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
           'tags',
         ],
         [{ to: { number: '+919739978284' }, type: 'fax', fax: {} }, 'type'],
-        [{ to: { number: '+919739978284' }, type: 'text', text: { body: 'hi' }, channelId: 'nope' }, 'channelId'],
+        [{ to: { number: '+919739978284' }, ...template('hi'), channelId: 'nope' }, 'channelId'],
       ];
       for (const [body, field] of cases) {
         const res = await post('/v1/messages', body);
         expect([field, res.status]).toEqual([field, 400]);
         expect((res.body.error.details as Array<{ field: string }>).map((d) => d.field)).toContain(field);
       }
-      expect((await post('/v1/messages', { to: { number: 'not-a-number' }, type: 'text', text: { body: 'hi' } })).status).toBe(
+      expect((await post('/v1/messages', { to: { number: 'not-a-number' }, ...template('hi') })).status).toBe(
         400,
       );
     });
 
     it('applies duplicate, reordered and batched statuses once each, never moving a message back', async () => {
-      const res = await post('/v1/messages', { to: { number: '+447400123001' }, type: 'text', text: { body: 'Hello' } });
+      const res = await post('/v1/messages', { to: { number: '+447400123001' }, ...template('Hello') });
       const accepted = await waitFor(
         () => message(res.body.id),
         (m) => m.status === 'read',
@@ -381,7 +389,7 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
 
     it('records failures with their code: 131026 marks the number, 131050 opts the contact out', async () => {
       await sim.call('PUT', '/_sim/config', { statuses: { notOnWhatsApp: { numbers: ['+447400123002'] } } });
-      const res = await post('/v1/messages', { to: { number: '+447400123002' }, type: 'text', text: { body: 'Hello' } });
+      const res = await post('/v1/messages', { to: { number: '+447400123002' }, ...template('Hello') });
       const failed = await waitFor(
         () => message(res.body.id),
         (m) => m.status === 'failed',
@@ -393,7 +401,7 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
       );
       expect(contact.notOnWhatsAppAt).not.toBeNull();
 
-      const other = await post('/v1/messages', { to: { number: '+447400123003' }, type: 'text', text: { body: 'Deal' } });
+      const other = await post('/v1/messages', { to: { number: '+447400123003' }, ...template('Deal') });
       await waitFor(
         () => message(other.body.id),
         (m) => m.status === 'read',
@@ -427,12 +435,18 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
       // Matched by our id (callback data) though the provider id differs. The message was read already: it stays
       // read (a late failure never moves it back), but the opt-out the failure reports is recorded all the same.
       expect(await message(other.body.id)).toMatchObject({ status: 'read', error: null });
-      const refused = await post('/v1/messages', { to: { number: '+447400123003' }, type: 'text', text: { body: 'Again' } });
+      // Opted out of marketing only: a utility template still reaches the contact.
+      const utility = await post('/v1/messages', { to: { number: '+447400123003' }, ...template('Again') });
+      expect(utility.status).toBe(202);
+      expect((await waitFor(() => message(utility.body.id), (m) => m.status === 'read')).category).toBe('utility');
+      // Opted out of everything (only through the API): refused at once.
+      expect((await post('/v1/contacts/+447400123003/opt-out', { scope: 'all' })).body).toMatchObject({ optedOut: true, optOutScope: 'all' });
+      const refused = await post('/v1/messages', { to: { number: '+447400123003' }, ...template('Again') });
       expect([refused.status, refused.body.error.code]).toEqual([409, 'contact_opted_out']);
     });
 
     it('stores inbound messages, links a button reply to its message, and opts out on a STOP keyword', async () => {
-      const res = await post('/v1/messages', { to: { number: '+447400123004' }, type: 'text', text: { body: 'Track?' } });
+      const res = await post('/v1/messages', { to: { number: '+447400123004' }, ...template('Track?') });
       const m = await waitFor(
         () => message(res.body.id),
         (x) => x.providerMessageId !== null,
@@ -459,7 +473,7 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
 
     it('retries a message the provider refused with 130429 or a 5xx, holding the number, until it is accepted', async () => {
       await sim.call('POST', '/_sim/throttle-burst', { durationMs: 1_500, phoneNumberId: PHONE_NUMBER_ID });
-      const throttled = await post('/v1/messages', { to: { number: '+447400123010' }, type: 'text', text: { body: 'Later' } });
+      const throttled = await post('/v1/messages', { to: { number: '+447400123010' }, ...template('Later') });
       const done = await waitFor(
         () => message(throttled.body.id),
         (m) => m.status === 'read',
@@ -470,7 +484,7 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
       await sim.call('PUT', '/_sim/config', { faults: { serverErrorShare: 1 } });
       let failingId: string;
       try {
-        failingId = (await post('/v1/messages', { to: { number: '+447400123011' }, type: 'text', text: { body: 'Retry' } })).body
+        failingId = (await post('/v1/messages', { to: { number: '+447400123011' }, ...template('Retry') })).body
           .id;
         const retried = await waitFor(
           () => message(failingId),
@@ -520,8 +534,7 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
           (
             await post('/v1/messages', {
               to: { number: `+4474001235${String(i).padStart(2, '0')}` },
-              type: 'text',
-              text: { body: `n${i}` },
+              ...template(`n${i}`),
             })
           ).body.id,
         );

@@ -9,6 +9,8 @@ import { QueuesModule } from '@herald/queues';
 import { ContactsModule } from '@herald/contacts';
 import { ChannelsModule } from '@herald/channels';
 import { MessagingModule } from '@herald/messaging';
+import { ProviderEventsModule } from '@herald/provider-events';
+import { SendSettingsModule } from '@herald/sending';
 import { CampaignsModule } from '@herald/campaigns';
 import { ENTITIES } from '@herald/schema';
 import { WorkspacesModule } from '@herald/workspaces';
@@ -27,7 +29,7 @@ import { ChannelsController } from './channels/channels.controller';
 import { MessagesController } from './messages/messages.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
-import { SettingsController } from './campaigns/settings.controller';
+import { SettingsController } from './settings/settings.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -66,6 +68,8 @@ export class ApiModule {
         ContactsModule,
         ChannelsModule,
         MessagingModule,
+        ProviderEventsModule,
+        SendSettingsModule,
         CampaignsModule,
         HealthModule,
         MetricsModule,

@@ -7,7 +7,9 @@ import { QueuesModule } from '@herald/queues';
 import { ENTITIES } from '@herald/schema';
 import { WorkspacesModule } from '@herald/workspaces';
 import { ContactsModule } from '@herald/contacts';
-import { SendingModule } from '@herald/messaging';
+import { MessagingWorkerModule } from '@herald/messaging';
+import { ProviderEventsWorkerModule } from '@herald/provider-events';
+import { SendingModule } from '@herald/sending';
 import { CampaignsWorkerModule } from '@herald/campaigns';
 import { CampaignsProcessor } from './campaigns/campaigns.processor';
 import { MessagesProcessor } from './messages/messages.processor';
@@ -32,7 +34,9 @@ export class WorkerModule {
         WorkspacesModule,
         ContactsModule,
         SendingModule,
+        MessagingWorkerModule,
         CampaignsWorkerModule,
+        ProviderEventsWorkerModule,
       ],
       providers: [MaintenanceProcessor, MaintenanceSchedule, ImportsProcessor, ImportRecovery, MessagesProcessor, WebhooksProcessor, CampaignsProcessor, WorkerPool],
     };

@@ -35,7 +35,17 @@ describe('timeToRun', () => {
 
 describe('run and campaign bodies', () => {
   it('reads a run: audiences (or "all" alone) and timeToRun; unknown fields are named', () => {
-    expect(parseRunInput({ audiences: ['vip', 'vip', 'new'] }, now)).toEqual({ audiences: ['vip', 'new'], timeToRun: null });
+    expect(parseRunInput({ audiences: ['vip', 'vip', 'new'] }, now)).toEqual({
+      audiences: ['vip', 'new'],
+      timeToRun: null,
+      validitySeconds: null,
+      ignoreQuietHours: false,
+    });
+    expect(parseRunInput({ audiences: ['vip'], validity: 600, ignoreQuietHours: true }, now)).toMatchObject({ validitySeconds: 600, ignoreQuietHours: true });
+    expect(issuesOf(() => parseRunInput({ audiences: ['vip'], validity: 5, ignoreQuietHours: 'yes' }, now)).map((i) => i.field)).toEqual([
+      'validity',
+      'ignoreQuietHours',
+    ]);
     expect(issuesOf(() => parseRunInput({ audiences: [], when: 1 }, now)).map((i) => i.field)).toEqual(['when', 'audiences']);
     expect(issuesOf(() => parseRunInput({ audiences: ['all', 'vip'] }, now))[0]!.issue).toContain('"all"');
   });

@@ -7,7 +7,7 @@ import {
   type CampaignIssue,
   type CampaignVariable,
 } from './campaign-message.util';
-import { parseSendWindow, type SendWindow } from './send-window.util';
+import { parseSendWindow, type SendWindow } from '@herald/sending';
 
 /** How far ahead a run may be scheduled. */
 export const MAX_SCHEDULE_AHEAD_MS = 35 * 86_400_000;
@@ -25,12 +25,18 @@ const CREATE_KEYS = new Set([
   'options',
 ]);
 const OPTION_KEYS = new Set(['runImmediately', 'audiences', 'timeToRun']);
-const RUN_KEYS = new Set(['audiences', 'timeToRun']);
+const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours']);
+/** The longest validity a run may ask for. */
+export const MAX_RUN_VALIDITY_SECONDS = 30 * 86_400;
 
 export interface RunInput {
   readonly audiences: string[];
   /** null: now. */
   readonly timeToRun: Date | null;
+  /** Seconds from the run's start its recipients may still be sent; null: the default for its category. */
+  readonly validitySeconds?: number | null;
+  /** Marketing sends of the run go out during the workspace's quiet hours too. */
+  readonly ignoreQuietHours?: boolean;
 }
 
 export interface CreateCampaignInput {
@@ -108,8 +114,17 @@ export function parseRunInput(body: unknown, now: Date): RunInput {
   unknownKeys(body, RUN_KEYS, '', issues);
   const audiences = parseAudiences(body['audiences'], 'audiences', issues);
   const timeToRun = parseTimeToRun(body['timeToRun'], 'timeToRun', now, issues);
+  let validitySeconds: number | null = null;
+  const validity = body['validity'];
+  if (validity !== undefined && validity !== null) {
+    if (typeof validity !== 'number' || !Number.isInteger(validity) || validity < 60 || validity > MAX_RUN_VALIDITY_SECONDS)
+      issues.push({ field: 'validity', issue: `must be a whole number of seconds from 60 to ${MAX_RUN_VALIDITY_SECONDS}` });
+    else validitySeconds = validity;
+  }
+  const ignore = body['ignoreQuietHours'];
+  if (ignore !== undefined && typeof ignore !== 'boolean') issues.push({ field: 'ignoreQuietHours', issue: 'must be true or false' });
   if (issues.length > 0) fail('run', issues);
-  return { audiences, timeToRun };
+  return { audiences, timeToRun, validitySeconds, ignoreQuietHours: ignore === true };
 }
 
 /** Reads a `POST /v1/campaigns` body: every problem at once, each naming its field. */

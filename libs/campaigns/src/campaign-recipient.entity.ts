@@ -1,20 +1,20 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { MessageError } from '@herald/messaging';
+import type { MessageError, SkipReason, WaitReason } from '@herald/sending';
 
 export const RECIPIENT_STATUSES = [
   'queued',
   'sending',
   'accepted',
+  'held',
   'sent',
   'failed',
   'delivered',
   'read',
   'skipped',
   'cancelled',
+  'expired',
 ] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
-export const SKIP_REASONS = ['opted_out', 'not_on_whatsapp', 'frequency_cap', 'missing_variable'] as const;
-export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /**
  * One contact of one run, and everything that happened to it. Fixed in one set-based INSERT when the run
@@ -68,6 +68,10 @@ export class CampaignRecipient {
   /** Not before this time (outside the sending window, over the tier, or backing off after a transient error). */
   @Column('timestamptz', { name: 'not_before', nullable: true })
   notBefore!: Date | null;
+
+  /** Why it waits until `not_before` (quiet hours, tier, backoff…); null when nothing holds it. */
+  @Column('varchar', { name: 'waiting_reason', length: 24, nullable: true })
+  waitingReason!: WaitReason | null;
 
   @Column('smallint', { default: 0 })
   attempts!: number;

@@ -2,6 +2,8 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { WorkerConfig } from '@herald/config';
 import { JobQueue, QueueName } from '@herald/queues';
+import { SendLedgerRepository } from '@herald/sending';
+import { campaignCategory, runExpiry } from './chunk-sender.service';
 import { CampaignRepository } from './campaign.repository';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
@@ -41,6 +43,7 @@ export class CampaignReconciler implements OnModuleDestroy {
     private readonly queue: JobQueue,
     private readonly templates: TemplateRegistrar,
     private readonly config: WorkerConfig,
+    private readonly ledger: SendLedgerRepository,
   ) {}
 
   async reconcile(): Promise<ReconcileReport> {
@@ -64,6 +67,7 @@ export class CampaignReconciler implements OnModuleDestroy {
     for (const campaignId of waiting) await this.templates.settleWaitingRuns(campaignId);
 
     await this.recipients.cancelStrays();
+    await this.expireOverdue();
     report.completed = (await this.campaigns.completeFinished()).length;
     const running = (await this.campaigns.runsIn(['running'])).map((r) => r.id);
     const chunks =
@@ -78,10 +82,30 @@ export class CampaignReconciler implements OnModuleDestroy {
         .poll(campaign)
         .catch((error: Error) => this.logger.warn(`template of campaign ${campaign.id}: ${error.message}`));
     }
-    await this.recipients.deleteTierLedgerBefore();
+    await this.ledger.prune();
     if (redisLost || report.inDoubtReleased > 0 || report.startsQueued > 0)
       this.logger.log(`reconciled: ${JSON.stringify(report)}`);
     return report;
+  }
+
+  /**
+   * Recipients still waiting when their run's validity ran out become `expired` — never sent late, whether a
+   * paused run, a paused channel, a window or the tier held them. A running run left with nothing completes.
+   */
+  private async expireOverdue(): Promise<void> {
+    const runs = await this.campaigns.runsIn(['running', 'paused']);
+    if (runs.length === 0) return;
+    const campaigns = new Map<string, Awaited<ReturnType<CampaignRepository['campaignById']>>>();
+    const due: Array<{ runId: string; expiresAt: Date }> = [];
+    for (const run of runs) {
+      if (!campaigns.has(run.campaign_id)) campaigns.set(run.campaign_id, await this.campaigns.campaignById(run.campaign_id));
+      const campaign = campaigns.get(run.campaign_id);
+      if (!campaign || run.started_at === null) continue;
+      const expiresAt = runExpiry(run, campaignCategory(campaign));
+      if (expiresAt.getTime() <= Date.now()) due.push({ runId: run.id, expiresAt });
+    }
+    const touched = await this.recipients.expireOverdue(due);
+    if (touched.length > 0) this.logger.log(`expired what was left of runs ${touched.join(', ')}`);
   }
 
   async onModuleDestroy(): Promise<void> {

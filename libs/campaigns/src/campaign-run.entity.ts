@@ -56,6 +56,13 @@ export class CampaignRun extends WorkspaceOwned {
   @Column('text', { name: 'failure_reason', nullable: true })
   failureReason!: string | null;
 
+  /** Seconds from the start its recipients may still be sent (null: 36 h, 10 min for authentication). */
+  @Column('int', { name: 'validity_seconds', nullable: true })
+  validitySeconds!: number | null;
+
+  @Column('boolean', { name: 'ignore_quiet_hours', default: false })
+  ignoreQuietHours!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { WorkspaceOwned } from '@herald/workspaces';
 import type { CampaignButton, CampaignVariable } from './campaign-message.util';
-import type { SendWindow } from './send-window.util';
+import type { SendWindow } from '@herald/sending';
 
 export const CAMPAIGN_TEMPLATE_TYPES = ['MARKETING', 'UTILITY'] as const;
 export type CampaignTemplateType = (typeof CAMPAIGN_TEMPLATE_TYPES)[number];

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { CampaignButton, CampaignVariable } from './campaign-message.util';
 import type { CampaignTemplateType } from './campaign.entity';
 import type { RunStatus } from './campaign-run.entity';
-import type { SendWindow } from './send-window.util';
+import type { SendWindow } from '@herald/sending';
 
 export interface CampaignRow {
   id: string;
@@ -41,6 +41,8 @@ export interface RunRow {
   recipients: number | null;
   chunk_count: number | null;
   failure_reason: string | null;
+  validity_seconds: number | null;
+  ignore_quiet_hours: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -168,11 +170,12 @@ export class CampaignRepository {
 
   async insertRun(
     manager: EntityManager,
-    run: { workspaceId: string; campaignId: string; audiences: string[]; timeToRun: Date },
+    run: { workspaceId: string; campaignId: string; audiences: string[]; timeToRun: Date; validitySeconds: number | null; ignoreQuietHours: boolean },
   ): Promise<RunRow> {
     const rows: RunRow[] = await manager.query(
-      `INSERT INTO campaign_runs (workspace_id, campaign_id, audiences, status, time_to_run) VALUES ($1, $2, $3::jsonb, 'scheduled', $4) RETURNING *`,
-      [run.workspaceId, run.campaignId, JSON.stringify(run.audiences), run.timeToRun],
+      `INSERT INTO campaign_runs (workspace_id, campaign_id, audiences, status, time_to_run, validity_seconds, ignore_quiet_hours)
+       VALUES ($1, $2, $3::jsonb, 'scheduled', $4, $5, $6) RETURNING *`,
+      [run.workspaceId, run.campaignId, JSON.stringify(run.audiences), run.timeToRun, run.validitySeconds, run.ignoreQuietHours],
     );
     return rows[0]!;
   }
@@ -298,15 +301,18 @@ export class CampaignRepository {
   }
 
   /** The variable group a campaign's input-button replies are kept in. Returns its primary key. */
-  async insertInputGroup(
+  /** Template review decisions (message_template_status_update) for the campaigns that use the template. */
+  async applyTemplateStatuses(
     manager: EntityManager,
-    g: { workspaceId: string; id: string; name: string; description: string; fields: string[] },
-  ): Promise<string> {
-    const rows: Array<{ pk: string }> = await manager.query(
-      `INSERT INTO variable_groups (workspace_id, id, name, description, fields) VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING pk`,
-      [g.workspaceId, g.id, g.name, g.description, JSON.stringify(g.fields)],
+    updates: ReadonlyArray<{ workspaceId: string; templateId: string; status: string; reason: string | null }>,
+  ): Promise<void> {
+    if (updates.length === 0) return;
+    await manager.query(
+      `UPDATE campaigns c SET template_status = u.status, template_reason = u.reason, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(workspace_id, template_id, status, reason)
+        WHERE c.template_id = u.template_id AND c.workspace_id = u.workspace_id`,
+      [updates.map((u) => u.workspaceId), updates.map((u) => u.templateId), updates.map((u) => u.status), updates.map((u) => u.reason)],
     );
-    return rows[0]!.pk;
   }
 
   /** Variable group ids by primary key. */
@@ -319,24 +325,5 @@ export class CampaignRepository {
     return new Map(rows.map((g) => [g.pk, g.id]));
   }
 
-  async setFrequencyCap(workspaceId: string, cap: { messages: number; days: number } | null): Promise<void> {
-    await this.db.query('UPDATE workspaces SET frequency_cap_messages = $2, frequency_cap_days = $3 WHERE id = $1', [
-      workspaceId,
-      cap?.messages ?? null,
-      cap?.days ?? null,
-    ]);
-  }
 
-  /** Workspace settings that shape fan-out. */
-  async frequencyCap(
-    workspaceId: string,
-    manager: EntityManager | DataSource = this.db,
-  ): Promise<{ messages: number; days: number } | null> {
-    const rows: Array<{ m: number | null; d: number | null }> = await manager.query(
-      'SELECT frequency_cap_messages AS m, frequency_cap_days AS d FROM workspaces WHERE id = $1',
-      [workspaceId],
-    );
-    const r = rows[0];
-    return r && r.m !== null && r.d !== null ? { messages: r.m, days: r.d } : null;
-  }
 }

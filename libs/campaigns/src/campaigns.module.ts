@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
-import { SendingModule } from '@herald/messaging';
+import { ContactsModule } from '@herald/contacts';
+import { SendingModule } from '@herald/sending';
 import { Clock } from '@herald/common';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignReconciler } from './campaign-reconciler.service';
@@ -9,11 +10,12 @@ import { ChunkSender } from './chunk-sender.service';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
 import { RunStarter } from './run-starter.service';
+import { RecipientEvents } from './recipient-events.service';
 import { TemplateRegistrar } from './template-registrar.service';
 
 /** The API's campaigns: definitions, runs, control and results. */
 @Module({
-  imports: [ChannelsModule],
+  imports: [ChannelsModule, ContactsModule],
   providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, Clock],
   exports: [CampaignsService],
 })
@@ -21,8 +23,8 @@ export class CampaignsModule {}
 
 /** The worker's campaigns: template registration, run starts, chunk sending and reconciliation. */
 @Module({
-  imports: [ChannelsModule, SendingModule],
-  providers: [CampaignRepository, RecipientRepository, RunJobs, TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler],
-  exports: [TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler],
+  imports: [ChannelsModule, ContactsModule, SendingModule],
+  providers: [CampaignRepository, RecipientRepository, RunJobs, TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents, Clock],
+  exports: [TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents],
 })
 export class CampaignsWorkerModule {}

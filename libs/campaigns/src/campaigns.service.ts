@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService } from '@herald/channels';
+import { VariableGroupsService } from '@herald/contacts';
 import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
 import { ACTIVE_RUN_STATUSES, type RunStatus } from './campaign-run.entity';
@@ -10,7 +11,7 @@ import { parseCreateCampaign, parseRunInput, type RunInput } from './campaign-in
 import { addBuckets, foldCounts, progressOf, toResults, type RunCounts, type RunResults } from './run-figures.util';
 import { RecipientRepository, type RecipientExportRow } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
-import type { SendWindow } from './send-window.util';
+import type { SendWindow } from '@herald/sending';
 import type { CampaignButton } from './campaign-message.util';
 
 export interface RunView {
@@ -84,6 +85,7 @@ export class CampaignsService {
     private readonly campaigns: CampaignRepository,
     private readonly recipients: RecipientRepository,
     private readonly channels: ChannelsService,
+    private readonly variableGroups: VariableGroupsService,
     private readonly jobs: RunJobs,
     private readonly clock: Clock,
   ) {}
@@ -105,8 +107,7 @@ export class CampaignsService {
       const inputGroupPk =
         inputs.length === 0
           ? null
-          : await this.campaigns.insertInputGroup(manager, {
-              workspaceId,
+          : await this.variableGroups.createOwnedGroup(manager, workspaceId, {
               id: inputGroupId(id),
               name: `Replies to ${input.title}`.slice(0, 200),
               description: `Input-button replies to campaign ${id}.`,
@@ -308,37 +309,15 @@ export class CampaignsService {
     }
   }
 
-  /** Workspace settings of campaign sending: the marketing frequency cap. */
-  async settings(workspaceId: string): Promise<{ frequencyCap: { messages: number; days: number } | null }> {
-    return { frequencyCap: await this.campaigns.frequencyCap(workspaceId) };
-  }
-
-  async updateSettings(workspaceId: string, body: unknown): Promise<{ frequencyCap: { messages: number; days: number } | null }> {
-    const record = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
-    if (!record) throw invalid('body', 'must be a JSON object');
-    const unknown = Object.keys(record).filter((k) => k !== 'frequencyCap');
-    if (unknown.length > 0) throw invalid(unknown[0]!, 'is not a known field');
-    const cap = record['frequencyCap'];
-    let value: { messages: number; days: number } | null = null;
-    if (cap !== null) {
-      const c = typeof cap === 'object' && cap !== null ? (cap as Record<string, unknown>) : {};
-      const issues = [];
-      if (!Number.isInteger(c['messages']) || (c['messages'] as number) < 1 || (c['messages'] as number) > 1_000) {
-        issues.push({ field: 'frequencyCap.messages', issue: 'must be an integer from 1 to 1000' });
-      }
-      if (!Number.isInteger(c['days']) || (c['days'] as number) < 1 || (c['days'] as number) > 365)
-        issues.push({ field: 'frequencyCap.days', issue: 'must be an integer from 1 to 365' });
-      if (Object.keys(c).some((k) => k !== 'messages' && k !== 'days'))
-        issues.push({ field: 'frequencyCap', issue: 'takes only messages and days' });
-      assertNoIssues(issues, 'settings');
-      value = { messages: c['messages'] as number, days: c['days'] as number };
-    }
-    await this.campaigns.setFrequencyCap(workspaceId, value);
-    return { frequencyCap: value };
-  }
-
   private newRun(workspaceId: string, campaignId: string, input: RunInput, now: Date) {
-    return { workspaceId, campaignId, audiences: input.audiences, timeToRun: input.timeToRun ?? now };
+    return {
+      workspaceId,
+      campaignId,
+      audiences: input.audiences,
+      timeToRun: input.timeToRun ?? now,
+      validitySeconds: input.validitySeconds ?? null,
+      ignoreQuietHours: input.ignoreQuietHours ?? false,
+    };
   }
 
   /** Postgres holds the work already; a queue that cannot take it now is rebuilt by the reconciler. */

@@ -1,26 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  ChannelsService,
-  type ChannelProvider,
-  type ProviderError,
-  type SendingChannel,
-  type WhatsAppCredentials,
-} from '@herald/channels';
+import { Injectable, Logger } from '@nestjs/common';
+import { ChannelsService, type SendingChannel } from '@herald/channels';
+import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import {
-  CHANNEL_PROVIDER,
-  ProviderPolicy,
-  THROTTLE_PAUSE_MS,
-  maybeSent,
-  toMessageError,
-} from '@herald/messaging';
-import { SendRateLimiter, sendOnSlots, untilSlot, type ReservedSlots } from '@herald/sending';
+  SendLedgerRepository,
+  SendPipeline,
+  SendRateLimiter,
+  tierLimit,
+  untilSlot,
+  windowState,
+  windowZone,
+  type ClaimedSend,
+  type SendCategory,
+} from '@herald/sending';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
 import { toTemplateMessage } from './campaign-message.util';
-import { RecipientRepository, type BatchOutcome, type ClaimedRecipient } from './recipient.repository';
-import { windowState, windowZone } from './send-window.util';
-import { credentialsOf } from './template-registrar.service';
+import { RecipientRepository, type ClaimedRecipient } from './recipient.repository';
 
 /** What became of a chunk job. `deferred`: the job was moved to the delayed set until `until`. */
 export type ChunkResult = { state: 'done' | 'stopped' } | { state: 'deferred'; until: Date };
@@ -30,29 +26,40 @@ const BATCH_SECONDS = 0.2;
 const MAX_BATCH = 200;
 /** How long before its first slot a batch is claimed (a claim takes a few ms, more on a busy database). */
 const CLAIM_LEAD_MS = 100;
-/** Late sends take fresh slots at most this many times, and only slots due within this long. */
-const MAX_SLOT_ROUNDS = 5;
-const MAX_RESLOT_WAIT_MS = 500;
 /** Waits shorter than this are slept through in the job; longer ones give the worker slot back (delayed job). */
 const MAX_INLINE_WAIT_MS = 2_000;
 const CONTEXT_TTL_MS = 1_000;
 /** A window closing sooner than this is treated as closed (a batch takes up to BATCH_SECONDS to send). */
 const WINDOW_MARGIN_MS = 1_000;
-
-const TIERS: Record<string, number> = { '250': 250, '2000': 2_000, '10000': 10_000, '100000': 100_000 };
+/** A run's validity when it gives none: 36 h; 10 min for authentication templates. */
+const DEFAULT_VALIDITY_SECONDS = 36 * 3_600;
+const AUTHENTICATION_VALIDITY_SECONDS = 600;
 
 interface RunContext {
   run: RunRow;
   campaign: CampaignRow;
+  category: SendCategory;
+  expiresAt: Date | null;
   at: number;
 }
 
+/** When a run's recipients stop being valid: from its start, its own validity or its category's default. */
+export function runExpiry(run: Pick<RunRow, 'started_at' | 'time_to_run' | 'validity_seconds'>, category: SendCategory): Date {
+  const seconds = run.validity_seconds ?? (category === 'authentication' ? AUTHENTICATION_VALIDITY_SECONDS : DEFAULT_VALIDITY_SECONDS);
+  return new Date((run.started_at ?? run.time_to_run).getTime() + seconds * 1000);
+}
+
+export function campaignCategory(campaign: Pick<CampaignRow, 'template_type'>): SendCategory {
+  return campaign.template_type.toLowerCase() as SendCategory;
+}
+
 /**
- * Sends one chunk of a run, batch by batch: reserve the batch's rate-limit slots (shared by every worker
- * through Redis), claim that many due recipients in Postgres (queued → sending, only while the run is
- * running, only in zones whose window is open, only within the messaging tier), send each on its slot, record
- * the outcomes (accepted / retry later / failed / in doubt). What is left for later (outside the window,
- * backing off, over the tier) makes the job wait in the delayed set; nothing about who is left lives in Redis.
+ * Campaign recipients as a source of the one send pipeline. Sends one chunk of a run, batch by batch: reserve the
+ * batch's rate-limit slots (shared by every worker through Redis), claim that many due recipients in Postgres
+ * (queued → sending, only while the run is running, only in zones whose sending window is open), hand them to the
+ * pipeline (checks, provider, one policy) and record what it says. What is left for later (outside the window,
+ * quiet hours, backing off, over the tier) makes the job wait in the delayed set; nothing about who is left lives
+ * in Redis.
  */
 @Injectable()
 export class ChunkSender {
@@ -65,9 +72,10 @@ export class ChunkSender {
     private readonly recipients: RecipientRepository,
     private readonly channels: ChannelsService,
     private readonly limiter: SendRateLimiter,
-    private readonly policy: ProviderPolicy,
+    private readonly pipeline: SendPipeline,
+    private readonly ledger: SendLedgerRepository,
     private readonly config: WorkerConfig,
-    @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
+    private readonly clock: Clock,
   ) {}
 
   /** The process is stopping: finish the batch in hand, then hand the chunk back. */
@@ -75,9 +83,6 @@ export class ChunkSender {
     this.stopping = true;
   }
 
-  /**
-   * `delay(until)`: gives the job back to the queue until then (the processor moves it to the delayed set).
-   */
   async send(runId: string, chunk: number): Promise<ChunkResult> {
     for (;;) {
       if (this.stopping) return { state: 'deferred', until: new Date() };
@@ -85,13 +90,8 @@ export class ChunkSender {
       if (!ctx || ctx.run.status !== 'running') return { state: 'stopped' };
       const channel = await this.channels.forSending(ctx.campaign.channel_id);
       if (!channel || channel.status === 'paused') {
-        const reason = channel
-          ? `The channel is paused: ${channel.statusReason ?? 'see the channel'}.`
-          : 'The channel was deleted.';
-        await this.campaigns.transition(runId, ['running'], channel ? 'paused' : 'failed', {
-          failureReason: reason,
-          completedAt: !channel,
-        });
+        const reason = channel ? `The channel is paused: ${channel.statusReason ?? 'see the channel'}.` : 'The channel was deleted.';
+        await this.campaigns.transition(runId, ['running'], channel ? 'paused' : 'failed', { failureReason: reason, completedAt: !channel });
         this.contexts.delete(runId);
         this.logger.warn(`run ${runId} stopped: ${reason}`);
         return { state: 'stopped' };
@@ -116,38 +116,61 @@ export class ChunkSender {
       await untilSlot(slots.firstAt - CLAIM_LEAD_MS);
       // Windows are judged right before the claim: the batch goes out within BATCH_SECONDS.
       const zones = await this.openZones(ctx.campaign, runId, chunk);
-      const claimed = await this.claim(runId, chunk, size, zones, channel);
+      const claimed = zones !== null && zones.length === 0 ? [] : await this.recipients.claim(runId, chunk, size, zones);
       if (claimed.length === 0) {
         const next = await this.whatNext(runId, chunk, channel);
         if (next === 'continue') continue;
         return next;
       }
-      const outcome = await this.sendBatch(ctx.campaign, channel, claimed, slots);
-      await this.recipients.record(outcome);
+      const { sendable, outcomes } = await this.pipeline.check(channel, claimed.map((r) => this.toSend(ctx, r)));
+      await this.pipeline.send(channel, sendable, slots, this.config.sendMaxAttempts, outcomes);
+      await this.recipients.record(outcomes);
     }
   }
 
-  /** Nothing claimable now: finished, stopped, or waiting for a time (window, backoff, tier). */
+  /** A claimed recipient as the pipeline takes it: the template message Herald built from the validated campaign. */
+  private toSend(ctx: RunContext, r: ClaimedRecipient): ClaimedSend {
+    const c = ctx.campaign;
+    return {
+      id: r.id,
+      callbackData: `r:${r.id}`,
+      workspaceId: ctx.run.workspace_id,
+      contactId: r.contact_id,
+      to: r.to_number,
+      message: toTemplateMessage({ name: c.template_name, languageCode: c.language_code, imgUrl: c.img_url, buttons: c.buttons }, r.params),
+      attempts: r.attempts,
+      category: ctx.category,
+      expiresAt: ctx.expiresAt,
+      timezone: r.timezone,
+      ignoreQuietHours: ctx.run.ignore_quiet_hours,
+      frequencyCapped: true,
+      prevalidated: true,
+    };
+  }
+
+  /** Nothing claimable now: finished, stopped, or waiting for a time (window, quiet hours, backoff, tier). */
   private async whatNext(runId: string, chunk: number, channel: SendingChannel): Promise<ChunkResult | 'continue'> {
     this.contexts.delete(runId);
     const ctx = await this.context(runId);
     if (!ctx || ctx.run.status !== 'running') return { state: 'stopped' };
     const left = await this.recipients.chunkLeft(runId, chunk);
+    const now = this.clock.now().toMillis();
     if (left.queued === 0) {
       // In-flight ones of other workers settle themselves; the last one out completes the run.
       if (left.sending === 0) await this.campaigns.completeFinished([runId]);
       return { state: 'done' };
     }
-    let until = left.nextDue ?? new Date();
-    if (until.getTime() <= Date.now() && TIERS[channel.messagingTier] !== undefined) {
+    let until = left.nextDue ?? new Date(now);
+    const limit = tierLimit(channel);
+    if (until.getTime() <= now && limit !== undefined) {
       // Due but not claimed: the tier allows no new recipient now. Wait until the oldest one leaves the 24 h.
-      const usage = await this.recipients.transaction((m) => this.recipients.tierUsage(m, channel.id));
-      if (usage.used >= TIERS[channel.messagingTier]!) {
-        until = usage.freesAt ?? new Date(Date.now() + 3_600_000);
+      const usage = await this.ledger.tierUsage(channel.id);
+      if (usage.used >= limit) {
+        until = usage.freesAt ?? new Date(now + 3_600_000);
         await this.recipients.deferChunk(runId, chunk, until);
       }
     }
-    const wait = until.getTime() - Date.now();
+    const wait = until.getTime() - now;
     if (wait <= 0) {
       await sleep(50);
       return 'continue';
@@ -163,7 +186,7 @@ export class ChunkSender {
   private async openZones(campaign: CampaignRow, runId: string, chunk: number): Promise<string[] | null> {
     const window = campaign.send_window;
     if (window === null) return null;
-    const now = new Date();
+    const now = this.clock.now().toJSDate();
     const open: string[] = [];
     const closed: Array<{ zone: string; until: Date }> = [];
     for (const zone of await this.recipients.dueZones(runId, chunk)) {
@@ -180,115 +203,14 @@ export class ChunkSender {
     return open;
   }
 
-  private async claim(
-    runId: string,
-    chunk: number,
-    size: number,
-    zones: string[] | null,
-    channel: SendingChannel,
-  ): Promise<ClaimedRecipient[]> {
-    if (zones !== null && zones.length === 0) return [];
-    const tier = TIERS[channel.messagingTier];
-    if (tier === undefined) return this.recipients.claim(runId, chunk, size, zones, null);
-    return this.recipients.transaction(async (manager) => {
-      await this.recipients.lockChannel(manager, channel.id);
-      const { used } = await this.recipients.tierUsage(manager, channel.id);
-      return this.recipients.claim(
-        runId,
-        chunk,
-        size,
-        zones,
-        { channelId: channel.id, allowance: Math.max(0, tier - used) },
-        manager,
-      );
-    });
-  }
-
-  /** Sends the claimed recipients on their rate-limit slots and sorts out what became of each. */
-  private async sendBatch(
-    campaign: CampaignRow,
-    channel: SendingChannel,
-    claimed: ClaimedRecipient[],
-    slots: ReservedSlots,
-  ): Promise<BatchOutcome> {
-    const credentials = credentialsOf(channel);
-    await this.provider.prepare?.(credentials);
-    const template = {
-      name: campaign.template_name,
-      languageCode: campaign.language_code,
-      imgUrl: campaign.img_url,
-      buttons: campaign.buttons,
-    };
-    const outcome: BatchOutcome = { accepted: [], retry: [], failed: [], inDoubt: [], released: [] };
-    // What an error means beyond one send (mark numbers, opt contacts out, pause the channel): once per kind.
-    const policies = new Map<string, { error: ProviderError; contactIds: string[] }>();
-    const sendOne = async (r: ClaimedRecipient): Promise<void> => {
-      const sent = await this.provider.send(credentials, {
-        to: r.to_number,
-        message: toTemplateMessage(template, r.params),
-        callbackData: `r:${r.id}`,
-      });
-      if (sent.ok) {
-        outcome.accepted.push({ id: r.id, providerMessageId: sent.providerMessageId });
-        return;
-      }
-      const error = sent.error;
-      const recorded = toMessageError(error);
-      const same = policies.get(error.category);
-      if (same) same.contactIds.push(r.contact_id);
-      else policies.set(error.category, { error, contactIds: [r.contact_id] });
-      if (!error.retriable) {
-        outcome.failed.push({ id: r.id, error: recorded });
-        return;
-      }
-      if (error.category === 'throttled')
-        await this.limiter.pause(channel.phoneNumberId, error.retryAfterMs ?? THROTTLE_PAUSE_MS);
-      if (maybeSent(error)) {
-        outcome.inDoubt.push({ id: r.id, error: recorded });
-        return;
-      }
-      if (r.attempts >= this.config.sendMaxAttempts) outcome.failed.push({ id: r.id, error: recorded });
-      else
-        outcome.retry.push({
-          id: r.id,
-          error: recorded,
-          delayMs: error.retryAfterMs ?? Math.min(60_000, 1_000 * 2 ** (r.attempts - 1)),
-          attempts: r.attempts,
-        });
-    };
-    // Each recipient goes on its own slot. One that would leave late (the claim or the event loop took longer
-    // than the slack) takes a fresh slot instead, as long as that slot is soon; else it goes back to the queue.
-    let pending = claimed;
-    let current = slots;
-    for (let round = 1; ; round += 1) {
-      const { late } = await sendOnSlots(pending, current, sendOne);
-      if (late.length === 0) break;
-      // Only slots due soon: reserving further ahead and then handing the recipients back would leave those
-      // slots unused too (each late send would cost two).
-      const next =
-        round < MAX_SLOT_ROUNDS
-          ? await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length, {
-              horizonMs: MAX_RESLOT_WAIT_MS,
-            })
-          : null;
-      if (next === null) {
-        outcome.released.push(...late.map((r) => ({ id: r.id, attempts: r.attempts })));
-        break;
-      }
-      pending = late;
-      current = next;
-    }
-    for (const { error, contactIds } of policies.values()) await this.policy.apply(error, channel.id, contactIds);
-    return outcome;
-  }
-
   private async context(runId: string): Promise<RunContext | undefined> {
     const cached = this.contexts.get(runId);
     if (cached && Date.now() - cached.at < CONTEXT_TTL_MS) return cached;
     const run = await this.campaigns.runById(runId);
     const campaign = run ? await this.campaigns.campaignById(run.campaign_id) : undefined;
     if (!run || !campaign) return undefined;
-    const ctx = { run, campaign, at: Date.now() };
+    const category = campaignCategory(campaign);
+    const ctx = { run, campaign, category, expiresAt: runExpiry(run, category), at: Date.now() };
     this.contexts.set(runId, ctx);
     if (this.contexts.size > 1_000) this.contexts.delete(this.contexts.keys().next().value!);
     return ctx;

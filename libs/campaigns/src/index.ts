@@ -6,11 +6,9 @@ import { Campaign } from './campaign.entity';
 import { CampaignRecipient } from './campaign-recipient.entity';
 import { CampaignRun } from './campaign-run.entity';
 import { CampaignRunCount } from './campaign-run-count.entity';
-import { TierLedgerEntry } from './tier-ledger.entity';
 /** The tables this capability owns. */
-export const CAMPAIGN_ENTITIES = [Campaign, CampaignRun, CampaignRecipient, CampaignRunCount, TierLedgerEntry];
+export const CAMPAIGN_ENTITIES = [Campaign, CampaignRun, CampaignRecipient, CampaignRunCount];
 export * from './campaign-message.util';
-export * from './send-window.util';
 export * from './campaign-input.util';
 export * from './run-figures.util';
 export * from './campaigns.service';
@@ -18,6 +16,9 @@ export * from './chunk-sender.service';
 export * from './run-starter.service';
 export * from './template-registrar.service';
 export * from './campaign-reconciler.service';
+export { RecipientEvents } from './recipient-events.service';
 export * from './campaigns.module';
 export { chunkJobId } from './run-jobs.service';
 export type { RecipientExportRow } from './recipient.repository';
+/** Recording a batch's outcomes, public for the spec that checks its lock order against status webhooks. */
+export { RecipientRepository } from './recipient.repository';

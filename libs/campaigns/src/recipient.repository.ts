@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rankSql, type MessageError } from '@herald/messaging';
+import { RETRYABLE_FAILURES, rankSql, statusParams, statusUpdateSql, toApplied, type AppliedStatuses, type SendOutcomes, type StatusRow } from '@herald/sending';
 import type { CampaignVariable } from './campaign-message.util';
 import type { RecipientStatus } from './campaign-recipient.entity';
 
@@ -14,9 +14,8 @@ export interface FanOutSpec {
   readonly variables: readonly CampaignVariable[];
   /** Variable group id → primary key, for every group the variables use. */
   readonly groupPks: ReadonlyMap<string, string>;
+  /** A marketing run skips every opted-out contact; a utility or authentication run only those opted out of all. */
   readonly marketing: boolean;
-  /** Skip contacts that already got this many marketing messages in `days` (null: no cap). */
-  readonly frequencyCap: { readonly messages: number; readonly days: number } | null;
   readonly chunkSize: number;
 }
 
@@ -25,21 +24,11 @@ export interface ClaimedRecipient {
   readonly contact_id: string;
   readonly to_number: string;
   readonly params: string[];
+  readonly timezone: string;
   /** Tries so far, this one included. */
   readonly attempts: number;
 }
 
-/** The outcome of one batch of sends, recorded in at most four statements. */
-export interface BatchOutcome {
-  readonly accepted: Array<{ id: string; providerMessageId: string }>;
-  /** Transient failures: back to queued, not before `delayMs` from now. `attempts`: as claimed. */
-  readonly retry: Array<{ id: string; error: MessageError; delayMs: number; attempts: number }>;
-  readonly failed: Array<{ id: string; error: MessageError }>;
-  /** No answer: the provider may have it. Stays `sending` until its status webhook or the in-doubt timeout. */
-  readonly inDoubt: Array<{ id: string; error: MessageError }>;
-  /** Claimed but not sent (paused, slot missed, shutting down): back to queued as if never claimed. */
-  readonly released: Array<{ id: string; attempts: number }>;
-}
 
 /** One recipient as the export shows it. */
 export interface RecipientExportRow {
@@ -57,7 +46,10 @@ export interface RecipientExportRow {
   runId: string;
 }
 
-const DAY = `interval '24 hours'`;
+/** Failed recipients `retry-failed` may queue again, by the one policy's list (131049 only after 24 h, 130472 never). */
+const RETRYABLE_SQL = RETRYABLE_FAILURES.map(
+  (f) => `(error->>'category' = '${f.category}'${f.afterMs > 0 ? ` AND failed_at <= now() - make_interval(secs => ${f.afterMs / 1000})` : ''})`,
+).join(' OR ');
 const PERSIST_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
 
 /**
@@ -136,22 +128,16 @@ export class RecipientRepository {
       spec.variables.length === 0
         ? 'NULL'
         : `concat_ws(', ', ${spec.variables.map((v, i) => `CASE WHEN p${i + 1} IS NULL THEN ${bind(v.token)}::text END`).join(', ')})`;
-    const capped =
-      spec.frequencyCap && spec.marketing
-        ? `(SELECT count(*) FROM campaign_recipients h WHERE h.contact_id = c.id AND h.marketing
-              AND h.accepted_at > now() - make_interval(days => ${bind(spec.frequencyCap.days)}::int)) >= ${bind(spec.frequencyCap.messages)}::int`
-        : 'false';
     const rows: Array<{ recipients: string; chunks: string }> = await manager.query(
       `WITH members AS (${members}),
        base AS (
-         SELECT c.id, c.number, c.timezone, c.opted_out, c.not_on_whatsapp_at, ${capped} AS capped${columns.map((col) => `, ${col}`).join('')}
+         SELECT c.id, c.number, c.timezone, c.opted_out AND ($4 OR c.opt_out_scope = 'all') AS opted_out, c.not_on_whatsapp_at${columns.map((col) => `, ${col}`).join('')}
            FROM members m JOIN contacts c ON c.id = m.contact_id AND c.workspace_id = $2
            ${joins.join('\n           ')}),
        classified AS (
          SELECT base.*, ${missing} AS missing,
                 CASE WHEN opted_out THEN 'opted_out'
                      WHEN not_on_whatsapp_at IS NOT NULL THEN 'not_on_whatsapp'
-                     WHEN capped THEN 'frequency_cap'
                      ${p.length > 0 ? `WHEN ${p.map((x) => `${x} IS NULL`).join(' OR ')} THEN 'missing_variable'` : ''}
                 END AS skip
            FROM base),
@@ -163,9 +149,7 @@ export class RecipientRepository {
          INSERT INTO campaign_recipients (run_id, workspace_id, contact_id, to_number, timezone, chunk_no, status, skip_reason, params, marketing, error)
          SELECT $1, $2, id, number, timezone, chunk_no, CASE WHEN skip IS NULL THEN 'queued' ELSE 'skipped' END, skip,
                 CASE WHEN skip IS NULL THEN jsonb_build_array(${p.join(', ')}) END, $4,
-                CASE WHEN skip = 'missing_variable' THEN jsonb_build_object('code', 'missing_variable', 'title', 'Missing variable', 'details', 'No value for ' || missing)
-                     WHEN skip = 'frequency_cap' THEN jsonb_build_object('code', 'frequency_cap', 'title', 'Frequency cap reached', 'details', 'The contact got the workspace''s maximum of marketing messages in its window.')
-                END
+                CASE WHEN skip = 'missing_variable' THEN jsonb_build_object('code', 'missing_variable', 'title', 'Missing variable', 'details', 'No value for ' || missing) END
            FROM numbered ORDER BY chunk_no, timezone, id
          RETURNING chunk_no)
        SELECT count(*) AS recipients, COALESCE(max(chunk_no) + 1, 0) AS chunks FROM inserted`,
@@ -175,66 +159,27 @@ export class RecipientRepository {
   }
 
   /**
-   * Takes up to `limit` queued, due recipients of one chunk for sending (queued → sending) — only while the
-   * run is running, so a pause stops claims at once. `zones`: only recipients in these timezones (the ones
-   * whose window is open). With a tier ledger (`tier`), only numbers the channel already messaged in the last
-   * 24 h, plus new ones up to the allowance, are taken, and the ledger is updated in the same statement.
+   * Takes up to `limit` queued, due recipients of one chunk for sending (queued → sending) — only while the run is
+   * running, so a pause stops claims at once. `zones`: only recipients in these timezones (the ones whose sending
+   * window is open). The send pipeline's checks (opt-out, quiet hours, cap, tier…) then decide on each.
    */
-  async claim(
-    runId: string,
-    chunk: number,
-    limit: number,
-    zones: readonly string[] | null,
-    tier: { channelId: string; allowance: number } | null,
-    manager: EntityManager | DataSource = this.dataSource,
-  ): Promise<ClaimedRecipient[]> {
+  async claim(runId: string, chunk: number, limit: number, zones: readonly string[] | null): Promise<ClaimedRecipient[]> {
     const params: unknown[] = [runId, chunk, limit];
     const zoneFilter = zones === null ? '' : `AND r.timezone = ANY($${params.push(zones)}::text[])`;
-    const candidates = `SELECT r.id, r.to_number FROM campaign_recipients r
-        WHERE r.run_id = $1 AND r.chunk_no = $2 AND r.status = 'queued' AND (r.not_before IS NULL OR r.not_before <= now()) ${zoneFilter}
-          AND EXISTS (SELECT 1 FROM campaign_runs WHERE id = $1 AND status = 'running')
-        ORDER BY r.id LIMIT $3 FOR UPDATE OF r SKIP LOCKED`;
-    let picked: string;
-    if (tier === null) {
-      picked = `picked AS (${candidates})`;
-    } else {
-      const channel = `$${params.push(tier.channelId)}::uuid`;
-      const allowance = `$${params.push(tier.allowance)}::int`;
-      picked = `cand AS (${candidates}),
-       known AS (
-         SELECT cand.*, EXISTS (SELECT 1 FROM channel_recipient_log l WHERE l.channel_id = ${channel} AND l.to_number = cand.to_number
-                                   AND l.last_sent_at > now() - ${DAY}) AS known FROM cand),
-       picked AS (
-         SELECT id, to_number FROM (SELECT known.*, row_number() OVER (PARTITION BY known ORDER BY id) AS rn FROM known) k
-          WHERE known OR rn <= ${allowance}),
-       logged AS (
-         INSERT INTO channel_recipient_log (channel_id, to_number, last_sent_at) SELECT DISTINCT ${channel}, to_number, now() FROM picked
-         ON CONFLICT (channel_id, to_number) DO UPDATE SET last_sent_at = now())`;
-    }
-    return manager.query(
-      `WITH ${picked},
+    return this.dataSource.query(
+      `WITH picked AS (
+         SELECT r.id FROM campaign_recipients r
+          WHERE r.run_id = $1 AND r.chunk_no = $2 AND r.status = 'queued' AND (r.not_before IS NULL OR r.not_before <= now()) ${zoneFilter}
+            AND EXISTS (SELECT 1 FROM campaign_runs WHERE id = $1 AND status = 'running')
+          ORDER BY r.id LIMIT $3 FOR UPDATE OF r SKIP LOCKED),
        claimed AS (
-         UPDATE campaign_recipients r SET status = 'sending', sending_at = COALESCE(r.sending_at, now()), attempts = r.attempts + 1, updated_at = now()
+         UPDATE campaign_recipients r SET status = 'sending', sending_at = COALESCE(r.sending_at, now()), attempts = r.attempts + 1,
+                waiting_reason = NULL, updated_at = now()
            FROM picked WHERE r.id = picked.id
-         RETURNING r.id, r.contact_id, r.to_number, r.params, r.attempts)
+         RETURNING r.id, r.contact_id, r.to_number, r.params, r.timezone, r.attempts)
        SELECT * FROM claimed ORDER BY id`,
       params,
     );
-  }
-
-  /** Unique numbers the channel messaged in the last 24 h (its messaging-tier usage). */
-  async tierUsage(manager: EntityManager, channelId: string): Promise<{ used: number; freesAt: Date | null }> {
-    const rows: Array<{ used: string; oldest: Date | null }> = await manager.query(
-      `SELECT count(*) AS used, min(last_sent_at) AS oldest FROM channel_recipient_log WHERE channel_id = $1 AND last_sent_at > now() - ${DAY}`,
-      [channelId],
-    );
-    const oldest = rows[0]!.oldest;
-    return { used: Number(rows[0]!.used), freesAt: oldest === null ? null : new Date(oldest.getTime() + 86_400_000) };
-  }
-
-  /** Serialises tier decisions of one channel across every worker, for the rest of the transaction. */
-  async lockChannel(manager: EntityManager, channelId: string): Promise<void> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [channelId]);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -248,35 +193,45 @@ export class RecipientRepository {
    * run twice so: the monotonic ones change nothing the second time, and the ones that put a recipient back in
    * the queue only touch it while it is still at the claim they answer (`attempts`).
    */
-  async record(outcome: BatchOutcome): Promise<void> {
+  async record(outcome: SendOutcomes): Promise<void> {
     const q = (sql: string, params: unknown[]) => persist(() => this.dataSource.query(sql, params));
     const work: Array<Promise<unknown>> = [];
     if (outcome.accepted.length > 0) {
       work.push(
         q(
           updateInIdOrder(
-            'unnest($1::bigint[], $2::text[]) AS v(id, wamid)',
+            'unnest($1::bigint[], $2::text[], $3::text[]) AS v(id, wamid, status)',
             `provider_message_id = COALESCE(r.provider_message_id, v.wamid), accepted_at = COALESCE(r.accepted_at, now()),
              error = CASE WHEN r.status = 'failed' THEN r.error END,
-             status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'accepted'`)} THEN 'accepted' ELSE r.status END, updated_at = now()`,
+             status = CASE WHEN ${rankSql('r.status')} < ${rankSql('v.status')} THEN v.status ELSE r.status END, updated_at = now()`,
           ),
-          [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId)],
+          [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId), outcome.accepted.map((a) => (a.held ? 'held' : 'accepted'))],
         ),
       );
     }
-    if (outcome.retry.length > 0) {
+    const back = [
+      ...outcome.retry.map((r) => ({ id: r.id, attempts: r.attempts, delayMs: Math.round(r.delayMs), until: null, reason: 'backoff', error: r.error, release: false })),
+      ...outcome.deferred.map((d) => ({ id: d.id, attempts: d.attempts, delayMs: null, until: d.until, reason: d.reason, error: null, release: true })),
+      ...outcome.released.map((r) => ({ id: r.id, attempts: r.attempts, delayMs: null, until: null, reason: null, error: null, release: true })),
+    ];
+    if (back.length > 0) {
       work.push(
         q(
           updateInIdOrder(
-            'unnest($1::bigint[], $2::jsonb[], $3::int[], $4::int[]) AS v(id, error, delay_ms, attempts)',
-            `status = 'queued', error = v.error, not_before = now() + make_interval(secs => v.delay_ms / 1000.0), updated_at = now()`,
+            'unnest($1::bigint[], $2::int[], $3::int[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::boolean[]) AS v(id, attempts, delay_ms, until, reason, error, release)',
+            `status = 'queued', error = COALESCE(v.error, r.error), waiting_reason = v.reason,
+             not_before = COALESCE(v.until, now() + make_interval(secs => v.delay_ms / 1000.0), r.not_before),
+             attempts = CASE WHEN v.release THEN greatest(r.attempts - 1, 0) ELSE r.attempts END, updated_at = now()`,
             `r.status = 'sending' AND r.attempts = v.attempts`,
           ),
           [
-            outcome.retry.map((r) => r.id),
-            outcome.retry.map((r) => JSON.stringify(r.error)),
-            outcome.retry.map((r) => Math.round(r.delayMs)),
-            outcome.retry.map((r) => r.attempts),
+            back.map((b) => b.id),
+            back.map((b) => b.attempts),
+            back.map((b) => b.delayMs),
+            back.map((b) => b.until),
+            back.map((b) => b.reason),
+            back.map((b) => (b.error === null ? null : JSON.stringify(b.error))),
+            back.map((b) => b.release),
           ],
         ),
       );
@@ -296,28 +251,43 @@ export class RecipientRepository {
     if (outcome.inDoubt.length > 0) {
       work.push(
         q(
-          updateInIdOrder(
-            'unnest($1::bigint[], $2::jsonb[]) AS v(id, error)',
-            'error = v.error, updated_at = now()',
-            `r.status = 'sending'`,
-          ),
+          updateInIdOrder('unnest($1::bigint[], $2::jsonb[]) AS v(id, error)', 'error = v.error, updated_at = now()', `r.status = 'sending'`),
           [outcome.inDoubt.map((f) => f.id), outcome.inDoubt.map((f) => JSON.stringify(f.error))],
         ),
       );
     }
-    if (outcome.released.length > 0) {
+    const unsent = [
+      ...outcome.skipped.map((k) => ({ id: k.id, status: 'skipped', reason: k.reason, error: k.error })),
+      ...outcome.expired.map((e) => ({ id: e.id, status: 'expired', reason: null, error: null })),
+    ];
+    if (unsent.length > 0) {
       work.push(
         q(
           updateInIdOrder(
-            'unnest($1::bigint[], $2::int[]) AS v(id, attempts)',
-            `status = 'queued', attempts = greatest(r.attempts - 1, 0), updated_at = now()`,
-            `r.status = 'sending' AND r.attempts = v.attempts`,
+            'unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[]) AS v(id, status, reason, error)',
+            'status = v.status, skip_reason = v.reason, error = COALESCE(v.error, r.error), waiting_reason = NULL, updated_at = now()',
+            `r.status = 'sending'`,
           ),
-          [outcome.released.map((r) => r.id), outcome.released.map((r) => r.attempts)],
+          [unsent.map((u) => u.id), unsent.map((u) => u.status), unsent.map((u) => u.reason), unsent.map((u) => (u.error === null ? null : JSON.stringify(u.error)))],
         ),
       );
     }
     await Promise.all(work);
+  }
+
+  /** Recipients still waiting of runs whose validity ran out: expired, never sent late. Returns the runs touched. */
+  async expireOverdue(runs: ReadonlyArray<{ runId: string; expiresAt: Date }>): Promise<string[]> {
+    if (runs.length === 0) return [];
+    const rows: Array<{ run_id: string }> = await this.dataSource.query(
+      `WITH due AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) AS d(run_id, expires_at) WHERE d.expires_at <= now()),
+       gone AS (
+         UPDATE campaign_recipients r SET status = 'expired', waiting_reason = NULL, updated_at = now()
+           FROM due WHERE r.run_id = due.run_id AND r.status = 'queued'
+         RETURNING r.run_id)
+       SELECT DISTINCT run_id FROM gone`,
+      [runs.map((r) => r.runId), runs.map((r) => r.expiresAt)],
+    );
+    return rows.map((r) => r.run_id);
   }
 
   /** How many of a chunk's queued recipients are due now, counted up to `limit`. */
@@ -343,7 +313,7 @@ export class RecipientRepository {
   async defer(runId: string, chunk: number, zones: ReadonlyArray<{ zone: string; until: Date }>): Promise<void> {
     if (zones.length === 0) return;
     await this.dataSource.query(
-      `UPDATE campaign_recipients r SET not_before = v.until, updated_at = now()
+      `UPDATE campaign_recipients r SET not_before = v.until, waiting_reason = 'sending_window', updated_at = now()
          FROM unnest($3::text[], $4::timestamptz[]) AS v(zone, until)
         WHERE r.run_id = $1 AND r.chunk_no = $2 AND r.status = 'queued' AND r.timezone = v.zone AND (r.not_before IS NULL OR r.not_before < v.until)`,
       [runId, chunk, zones.map((z) => z.zone), zones.map((z) => z.until)],
@@ -353,7 +323,7 @@ export class RecipientRepository {
   /** Defers every due queued recipient of a chunk (tier exhausted) until `until`. */
   async deferChunk(runId: string, chunk: number, until: Date): Promise<void> {
     await this.dataSource.query(
-      `UPDATE campaign_recipients SET not_before = $3, updated_at = now()
+      `UPDATE campaign_recipients SET not_before = $3, waiting_reason = 'messaging_tier', updated_at = now()
         WHERE run_id = $1 AND chunk_no = $2 AND status = 'queued' AND (not_before IS NULL OR not_before < $3)`,
       [runId, chunk, until],
     );
@@ -428,7 +398,7 @@ export class RecipientRepository {
     const rows: Array<{ n: string }> = await manager.query(
       `WITH again AS (
          UPDATE campaign_recipients SET status = 'queued', error = NULL, failed_at = NULL, accepted_at = NULL, not_before = NULL, attempts = 0, updated_at = now()
-          WHERE run_id = $1 AND status = 'failed' AND error->>'category' IN ('transient', 'throttled', 'api_rate_limited', 'pair_rate_limited', 'throughput_upgrade')
+          WHERE run_id = $1 AND status = 'failed' AND (${RETRYABLE_SQL})
          RETURNING 1)
        SELECT count(*) AS n FROM again`,
       [runId],
@@ -448,10 +418,44 @@ export class RecipientRepository {
     );
   }
 
-  async deleteTierLedgerBefore(limit = 50_000): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM channel_recipient_log WHERE ctid IN (SELECT ctid FROM channel_recipient_log WHERE last_sent_at < now() - ${DAY} LIMIT $1)`,
-      [limit],
+  /** Statuses from provider events, for recipients (matched by wamid or by `r:<id>` as callback data). */
+  async applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
+    if (rows.length === 0) return { matched: 0, updated: 0, failed: [] };
+    return toApplied(
+      await manager.query(
+        statusUpdateSql('campaign_recipients', `CASE WHEN s.callback ~ '^r:[0-9]{1,18}$' THEN substring(s.callback from 3)::bigint END`),
+        statusParams(rows),
+      ),
     );
   }
+
+  /**
+   * Replies to campaign messages: the recipient keeps the button pressed or the text as its `action`. Returns the
+   * presses of input buttons (payload `input:<field>`) with the campaign's input group, for the contacts library.
+   */
+  async applyReplies(
+    manager: EntityManager,
+    replies: ReadonlyArray<{ workspaceId: string; context: string; text: string | null; payload: string | null; at: Date }>,
+  ): Promise<Array<{ groupPk: string; contactId: string; field: string; value: string }>> {
+    if (replies.length === 0) return [];
+    const rows: Array<{ group_pk: string; contact_id: string; field: string; value: string }> = await manager.query(
+      `WITH i AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS i(workspace_id, context, text, payload, at)),
+       -- Locked in id order, as statuses and the workers' outcomes lock recipients.
+       locked AS (
+         SELECT r.id FROM campaign_recipients r JOIN i ON r.provider_message_id = i.context AND r.workspace_id = i.workspace_id
+          ORDER BY r.id FOR UPDATE OF r),
+       acted AS (
+         UPDATE campaign_recipients r SET action = left(coalesce(i.text, i.payload), 1000), action_at = i.at, updated_at = now()
+           FROM i, locked WHERE r.id = locked.id AND r.provider_message_id = i.context AND r.workspace_id = i.workspace_id
+         RETURNING r.run_id, r.contact_id, i.payload, i.text)
+       SELECT c.input_group_pk AS group_pk, acted.contact_id, substring(acted.payload from 7) AS field, coalesce(acted.text, '') AS value
+         FROM acted JOIN campaign_runs cr ON cr.id = acted.run_id JOIN campaigns c ON c.id = cr.campaign_id
+        WHERE acted.payload LIKE 'input:%' AND c.input_group_pk IS NOT NULL`,
+      [replies.map((r) => r.workspaceId), replies.map((r) => r.context), replies.map((r) => r.text), replies.map((r) => r.payload), replies.map((r) => r.at)],
+    );
+    return rows.map((r) => ({ groupPk: r.group_pk, contactId: r.contact_id, field: r.field, value: r.value }));
+  }
+
+
 }

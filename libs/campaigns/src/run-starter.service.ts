@@ -71,7 +71,6 @@ export class RunStarter {
         variables: campaign.variables,
         groupPks: new Map([...groups].map(([id, g]) => [id, g.pk])),
         marketing: campaign.template_type === 'MARKETING',
-        frequencyCap: await this.campaigns.frequencyCap(run.workspace_id, manager),
         chunkSize: this.config.campaignChunkSize,
       });
       await this.campaigns.transition(

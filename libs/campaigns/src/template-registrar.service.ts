@@ -1,24 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  ChannelsService,
-  type ChannelProvider,
-  type SendingChannel,
-  type TemplateState,
-  type WhatsAppCredentials,
-} from '@herald/channels';
-import { CHANNEL_PROVIDER } from '@herald/messaging';
+import { ChannelsService, type ChannelProvider, type TemplateState, type WhatsAppCredentials } from '@herald/channels';
+import { CHANNEL_PROVIDER, credentialsOf } from '@herald/sending';
 import { CampaignRepository, type CampaignRow } from './campaign.repository';
 import { toTemplateDefinition } from './campaign-message.util';
 import { RunJobs } from './run-jobs.service';
-
-export function credentialsOf(channel: SendingChannel): WhatsAppCredentials {
-  return {
-    graphBaseUrl: channel.graphBaseUrl,
-    phoneNumberId: channel.phoneNumberId,
-    wabaId: channel.wabaId,
-    accessToken: channel.secrets.accessToken,
-  };
-}
 
 /** Why runs of a campaign whose template was not approved cannot be sent. */
 export function templateFailure(campaign: Pick<CampaignRow, 'template_status' | 'template_reason'>): string {

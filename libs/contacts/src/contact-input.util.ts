@@ -1,4 +1,5 @@
 import { HeraldError, type ErrorDetail } from '@herald/common';
+import type { OptOutScope } from './contact.entity';
 import type { AttributeValue, Attributes } from './contact.types';
 
 export const ATTRIBUTE_KEY = /^[A-Za-z0-9_]{1,64}$/;
@@ -72,4 +73,14 @@ export function decodeCursor(cursor: string | undefined): string {
     ]);
   }
   return match[1]!;
+}
+
+/** Reads an opt-out body: absent or `{}` → `marketing`; `{"scope": "marketing" | "all"}`. */
+export function parseOptOutScope(body: unknown): OptOutScope {
+  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0)) return 'marketing';
+  const scope = typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>)['scope'] : undefined;
+  const extra = typeof body === 'object' && body !== null ? Object.keys(body).filter((k) => k !== 'scope') : [];
+  if (extra.length > 0) throw HeraldError.invalid(extra[0]!, 'is not a known field');
+  if (scope !== 'marketing' && scope !== 'all') throw HeraldError.invalid('scope', 'must be marketing or all');
+  return scope;
 }

@@ -2,6 +2,12 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 
 /** How a contact came to be opted out (or back in). */
 export type OptOutSource = 'api' | 'import' | 'inbound' | 'provider';
+/**
+ * What an opt-out covers: `marketing` (a STOP keyword, Meta's 131050; utility and authentication sends still
+ * reach the contact) or `all` (asked for explicitly through the API: nothing reaches the contact).
+ */
+export const OPT_OUT_SCOPES = ['marketing', 'all'] as const;
+export type OptOutScope = (typeof OPT_OUT_SCOPES)[number];
 
 /**
  * A person a workspace can message, identified by an E.164 number that is unique per workspace. The
@@ -46,6 +52,9 @@ export class Contact {
 
   @Column('varchar', { name: 'opt_out_source', length: 32, nullable: true })
   optOutSource!: OptOutSource | null;
+
+  @Column('varchar', { name: 'opt_out_scope', length: 16, nullable: true })
+  optOutScope!: OptOutScope | null;
 
   /** When the provider said this number cannot receive WhatsApp messages (error 131026). */
   @Column('timestamptz', { name: 'not_on_whatsapp_at', nullable: true })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { OptOutSource } from './contact.entity';
+import type { OptOutScope, OptOutSource } from './contact.entity';
 import type { ContactRecord } from './contact-entries.util';
 import type { Attributes, ContactView } from './contact.types';
 
@@ -14,12 +14,13 @@ interface ContactRow {
   opted_out: boolean;
   opted_out_at: Date | null;
   opt_out_source: OptOutSource | null;
+  opt_out_scope: OptOutScope | null;
   not_on_whatsapp_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, number, name, attributes, timezone, opted_out, opted_out_at, opt_out_source, not_on_whatsapp_at, created_at, updated_at';
+const COLUMNS = 'id, number, name, attributes, timezone, opted_out, opted_out_at, opt_out_source, opt_out_scope, not_on_whatsapp_at, created_at, updated_at';
 
 export function toView(row: ContactRow): ContactView {
   return {
@@ -31,6 +32,7 @@ export function toView(row: ContactRow): ContactView {
     optedOut: row.opted_out,
     optedOutAt: row.opted_out_at,
     optOutSource: row.opt_out_source,
+    optOutScope: row.opt_out_scope,
     notOnWhatsAppAt: row.not_on_whatsapp_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -175,16 +177,19 @@ export class ContactRepository {
     optedOut: boolean,
     source: OptOutSource,
     at: Date,
+    scope: OptOutScope = 'marketing',
   ): Promise<ContactRow | undefined> {
     const rows: ContactRow[] = await this.dataSource.query(
       `WITH updated AS (UPDATE contacts SET
          opted_out_at = CASE WHEN NOT $3 THEN NULL WHEN opted_out THEN opted_out_at ELSE $5 END,
          opt_out_source = CASE WHEN NOT $3 THEN NULL WHEN opted_out THEN opt_out_source ELSE $4 END,
+         -- A wider scope replaces a narrower one; asking again for marketing keeps an opt-out from everything.
+         opt_out_scope = CASE WHEN NOT $3 THEN NULL WHEN opted_out AND opt_out_scope = 'all' THEN 'all' ELSE $6 END,
          opted_out = $3,
          updated_at = now()
        WHERE workspace_id = $1 AND number = $2
        RETURNING ${COLUMNS}) SELECT * FROM updated`,
-      [workspaceId, number, optedOut, source, at],
+      [workspaceId, number, optedOut, source, at, scope],
     );
     return rows[0];
   }
@@ -215,12 +220,42 @@ export class ContactRepository {
     if (ids.length === 0) return 0;
     const rows: Array<{ n: number }> = await this.dataSource.query(
       `WITH updated AS (
-         UPDATE contacts SET opted_out = true, opted_out_at = now(), opt_out_source = $2, updated_at = now()
+         UPDATE contacts SET opted_out = true, opted_out_at = now(), opt_out_source = $2, opt_out_scope = 'marketing', updated_at = now()
           WHERE id = ANY($1::bigint[]) AND NOT opted_out RETURNING 1)
        SELECT count(*)::int AS n FROM updated`,
       [ids, source],
     );
     return rows[0]!.n;
+  }
+
+  /**
+   * What the send checks need of a batch's contacts, in one indexed read: the opt-out and its scope, whether the
+   * number is known not to be on WhatsApp, and when the contact last wrote to `channelId` (its service window).
+   */
+  async sendStates(
+    channelId: string,
+    ids: readonly string[],
+  ): Promise<Array<{ id: string; timezone: string; opt_out_scope: OptOutScope | null; not_on_whatsapp: boolean; last_inbound_at: Date | null }>> {
+    if (ids.length === 0) return [];
+    return this.dataSource.query(
+      `SELECT c.id, c.timezone, CASE WHEN c.opted_out THEN COALESCE(c.opt_out_scope, 'marketing') END AS opt_out_scope,
+              c.not_on_whatsapp_at IS NOT NULL AS not_on_whatsapp, w.last_inbound_at
+         FROM contacts c LEFT JOIN contact_service_windows w ON w.channel_id = $2 AND w.contact_id = c.id
+        WHERE c.id = ANY($1::bigint[])`,
+      [ids, channelId],
+    );
+  }
+
+  /** Contacts wrote to channels: their service windows run from these times (later ones win). */
+  async noteInbound(manager: EntityManager, rows: ReadonlyArray<{ channelId: string; contactId: string; at: Date }>): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO contact_service_windows (channel_id, contact_id, last_inbound_at)
+       SELECT channel_id, contact_id, max(at) FROM unnest($1::uuid[], $2::bigint[], $3::timestamptz[]) AS i(channel_id, contact_id, at)
+        GROUP BY channel_id, contact_id ORDER BY channel_id, contact_id
+       ON CONFLICT (channel_id, contact_id) DO UPDATE SET last_inbound_at = greatest(contact_service_windows.last_inbound_at, EXCLUDED.last_inbound_at)`,
+      [rows.map((r) => r.channelId), rows.map((r) => r.contactId), rows.map((r) => r.at)],
+    );
   }
 
   /** Records that the provider cannot reach these contacts on WhatsApp; later campaign runs skip them. */

@@ -1,4 +1,4 @@
-import type { OptOutSource } from './contact.entity';
+import type { OptOutScope, OptOutSource } from './contact.entity';
 
 export type AttributeValue = string | number | boolean;
 export type Attributes = Record<string, AttributeValue>;
@@ -14,6 +14,7 @@ export interface ContactView {
   readonly optedOut: boolean;
   readonly optedOutAt: Date | null;
   readonly optOutSource: OptOutSource | null;
+  readonly optOutScope: OptOutScope | null;
   /** When the provider said this number cannot receive WhatsApp messages; campaign runs skip it. */
   readonly notOnWhatsAppAt: Date | null;
   readonly createdAt: Date;
@@ -39,4 +40,14 @@ export interface ContactPatch {
   /** Merged into the contact's attributes; a key set to null is removed. */
   readonly attributes?: Record<string, AttributeValue | null>;
   readonly timezone?: string;
+}
+
+/** What the send checks need to know of a contact. */
+export interface ContactSendState {
+  readonly timezone: string;
+  /** null: not opted out. */
+  readonly optOutScope: OptOutScope | null;
+  readonly notOnWhatsApp: boolean;
+  /** When the contact last wrote to the channel asked about (its customer-service window runs 24 h from then). */
+  readonly lastInboundAt: Date | null;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, HeraldError } from '@herald/common';
-import type { OptOutSource } from './contact.entity';
+import type { EntityManager } from 'typeorm';
+import type { OptOutScope, OptOutSource } from './contact.entity';
 import { ContactRepository, toView } from './contact.repository';
 import { compileSearchSpec } from './contact-search.util';
 import {
@@ -11,7 +12,7 @@ import {
   encodeCursor,
   splitAttributePatch,
 } from './contact-input.util';
-import type { ContactInput, ContactPage, ContactPatch, ContactView } from './contact.types';
+import type { ContactInput, ContactPage, ContactPatch, ContactSendState, ContactView } from './contact.types';
 import { timezoneOf } from './contact-entries.util';
 import { isValidCountryCode, isValidTimezone, normalizePhoneNumber } from './phone-number.util';
 
@@ -108,9 +109,10 @@ export class ContactsService {
     rawNumber: string,
     optedOut: boolean,
     source: OptOutSource = 'api',
+    scope: OptOutScope = 'marketing',
   ): Promise<ContactView> {
     const number = this.normalize(rawNumber);
-    const row = await this.contacts.setOptedOut(workspaceId, number, optedOut, source, this.clock.now().toJSDate());
+    const row = await this.contacts.setOptedOut(workspaceId, number, optedOut, source, this.clock.now().toJSDate(), scope);
     if (!row) throw this.notFound(number);
     return toView(row);
   }
@@ -152,6 +154,19 @@ export class ContactsService {
 
   optOutIds(ids: readonly string[], source: OptOutSource): Promise<number> {
     return this.contacts.optOutIds(ids, source);
+  }
+
+  /** For the send checks: each contact's opt-out scope (null: not opted out), number state and service window. */
+  async sendStates(channelId: string, ids: readonly string[]): Promise<Map<string, ContactSendState>> {
+    const rows = await this.contacts.sendStates(channelId, ids);
+    return new Map(
+      rows.map((r) => [r.id, { timezone: r.timezone, optOutScope: r.opt_out_scope, notOnWhatsApp: r.not_on_whatsapp, lastInboundAt: r.last_inbound_at }]),
+    );
+  }
+
+  /** Inbound messages opened (or refreshed) these contacts' service windows with these channels. */
+  noteInbound(manager: EntityManager, rows: ReadonlyArray<{ channelId: string; contactId: string; at: Date }>): Promise<void> {
+    return this.contacts.noteInbound(manager, rows);
   }
 
   markNotOnWhatsApp(ids: readonly string[]): Promise<void> {

@@ -23,5 +23,7 @@ import { VariableGroup } from './variable-group.entity';
 import { VariableValue } from './variable-value.entity';
 import { Import } from './import.entity';
 import { ImportChunk } from './import-chunk.entity';
+import { ContactServiceWindow } from './contact-service-window.entity';
 /** The tables this capability owns. */
-export const CONTACT_ENTITIES = [Contact, Audience, AudienceMember, VariableGroup, VariableValue, Import, ImportChunk];
+export const CONTACT_ENTITIES = [Contact, Audience, AudienceMember, VariableGroup, VariableValue, Import, ImportChunk, ContactServiceWindow];
+export { parseOptOutScope } from './contact-input.util';

@@ -93,6 +93,19 @@ export class VariableGroupRepository {
     return { added: Number(result[0]!.added), updated: Number(result[0]!.updated) };
   }
 
+  /** Merges one field's value per (group, contact), across groups, in one statement (replies to input buttons). */
+  async mergeFields(manager: EntityManager, rows: ReadonlyArray<{ groupPk: string; contactId: string; field: string; value: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO variable_values (group_pk, contact_id, values)
+       SELECT DISTINCT ON (group_pk, contact_id) group_pk, contact_id, jsonb_build_object(field, value)
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) WITH ORDINALITY AS v(group_pk, contact_id, field, value, ord)
+        ORDER BY group_pk, contact_id, ord DESC
+       ON CONFLICT (group_pk, contact_id) DO UPDATE SET values = variable_values.values || EXCLUDED.values, updated_at = now()`,
+      [rows.map((r) => r.groupPk), rows.map((r) => r.contactId), rows.map((r) => r.field), rows.map((r) => r.value)],
+    );
+  }
+
   /** A page of value rows in contact order after `afterContactId`, optionally for one number. */
   async values(
     groupPk: string,

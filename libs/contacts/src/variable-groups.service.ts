@@ -58,6 +58,25 @@ export class VariableGroupsService {
     private readonly contacts: ContactsService,
   ) {}
 
+  /**
+   * A group other capabilities fill (a campaign's input-button replies), created inside the caller's transaction.
+   * Returns its primary key; 409 when the id is taken.
+   */
+  async createOwnedGroup(
+    manager: EntityManager,
+    workspaceId: string,
+    g: { id: string; name: string; description: string; fields: string[] },
+  ): Promise<string> {
+    const pk = await this.groups.insert(workspaceId, g, manager);
+    if (pk === undefined) throw new HeraldError('conflict', 'variable_group_exists', `A variable group with id "${g.id}" already exists.`);
+    return pk;
+  }
+
+  /** Replies to input buttons: one field's value per (group, contact), merged into the groups' rows. */
+  mergeFields(manager: EntityManager, rows: ReadonlyArray<{ groupPk: string; contactId: string; field: string; value: string }>): Promise<void> {
+    return this.groups.mergeFields(manager, rows);
+  }
+
   async create(workspaceId: string, input: CreateVariableGroup): Promise<VariableGroupView & ValuesResult> {
     const problems = fieldProblems(input.fields);
     if (!VARIABLE_GROUP_ID.test(input.id)) problems.unshift({ field: 'id', issue: 'may hold only letters, digits, - and _ (1-64)' });

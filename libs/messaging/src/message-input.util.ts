@@ -1,6 +1,17 @@
 import { OUTBOUND_MESSAGE_TYPES, validateOutboundMessage } from '@herald/channels';
 import { HeraldError, isUuid } from '@herald/common';
-import { MAX_CUSTOM_ARGS_BYTES, MAX_REQUEST_ID_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, type SendMessageInput } from './message.types';
+import {
+  MAX_CUSTOM_ARGS_BYTES,
+  MAX_RECIPIENTS,
+  MAX_REQUEST_ID_LENGTH,
+  MAX_SCHEDULE_AHEAD_MS,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  MAX_VALIDITY_SECONDS,
+  SEND_NOW_WITHIN_MS,
+  type MessageRecipient,
+  type SendMessageInput,
+} from './message.types';
 
 type Issue = {
   field: string;
@@ -8,7 +19,22 @@ type Issue = {
 };
 
 const TAG = /^[a-z0-9][a-z0-9_.:-]*$/;
-const ENVELOPE = new Set(['to', 'contactId', 'channelId', 'type', 'tags', 'requestId', 'customArgs', 'replyTo']);
+const ENVELOPE = new Set([
+  'to',
+  'contactId',
+  'channelId',
+  'from',
+  'type',
+  'tags',
+  'requestId',
+  'customArgs',
+  'replyTo',
+  'scheduledFor',
+  'scheduleDateTime',
+  'validity',
+  'ignoreQuietHours',
+  'useFrequencyCapping',
+]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -19,16 +45,27 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * provider's rules), and the caller's bookkeeping (tags, requestId, customArgs). Every problem is reported
  * at once, each naming its field; nothing is guessed.
  */
-export function parseSendMessage(body: unknown): SendMessageInput {
+export function parseSendMessage(body: unknown, now: Date = new Date()): SendMessageInput {
   const issues: Issue[] = [];
   if (!isRecord(body)) throw new HeraldError('invalid', 'validation_failed', 'The body must be a JSON object.', [{ field: '', issue: 'must be an object' }]);
 
-  let to: SendMessageInput['to'];
+  let to: MessageRecipient[] | undefined;
+  const toMany = Array.isArray(body['to']);
   if (body['to'] !== undefined) {
-    const t = body['to'];
-    if (!isRecord(t) || typeof t['number'] !== 'string' || t['number'].trim() === '') issues.push({ field: 'to.number', issue: 'must be a phone number' });
-    else if (t['name'] !== undefined && (typeof t['name'] !== 'string' || t['name'].length > 200)) issues.push({ field: 'to.name', issue: 'must be a string of at most 200 characters' });
-    else to = { number: t['number'], ...(typeof t['name'] === 'string' ? { name: t['name'] } : {}) };
+    const list: unknown[] = toMany ? (body['to'] as unknown[]) : [body['to']];
+    if (toMany && (list.length === 0 || list.length > MAX_RECIPIENTS)) issues.push({ field: 'to', issue: `must hold 1 to ${MAX_RECIPIENTS} recipients` });
+    else {
+      to = [];
+      list.forEach((t, i) => {
+        const field = toMany ? `to[${i}]` : 'to';
+        // A recipient is {number, name?} or, in an array, the number alone.
+        const r = typeof t === 'string' && toMany ? { number: t } : t;
+        if (!isRecord(r) || typeof r['number'] !== 'string' || r['number'].trim() === '') issues.push({ field: `${field}.number`, issue: 'must be a phone number' });
+        else if (r['name'] !== undefined && (typeof r['name'] !== 'string' || r['name'].length > 200))
+          issues.push({ field: `${field}.name`, issue: 'must be a string of at most 200 characters' });
+        else to!.push({ number: r['number'], ...(typeof r['name'] === 'string' ? { name: r['name'] } : {}) });
+      });
+    }
   }
   let contactId: string | undefined;
   if (body['contactId'] !== undefined) {
@@ -44,6 +81,30 @@ export function parseSendMessage(body: unknown): SendMessageInput {
     if (!isUuid(body['channelId'])) issues.push({ field: 'channelId', issue: 'must be a channel id' });
     else channelId = body['channelId'];
   }
+  let from: string | undefined;
+  if (body['from'] !== undefined) {
+    const f = body['from'];
+    if (typeof f !== 'string' || !/^\+?[0-9 ()-]{5,32}$/.test(f.trim())) issues.push({ field: 'from', issue: "must be a channel's display phone number" });
+    else if (channelId !== undefined) issues.push({ field: 'from', issue: 'give either channelId or from, not both' });
+    else from = f;
+  }
+
+  const scheduledFor = readSchedule(body, now, issues);
+  let validitySeconds: number | null = null;
+  if (body['validity'] !== undefined) {
+    const v = body['validity'];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_VALIDITY_SECONDS)
+      issues.push({ field: 'validity', issue: `must be a whole number of seconds from 1 to ${MAX_VALIDITY_SECONDS}` });
+    else validitySeconds = v;
+  }
+  const flag = (key: string): boolean => {
+    const v = body[key];
+    if (v === undefined) return false;
+    if (typeof v !== 'boolean') issues.push({ field: key, issue: 'must be true or false' });
+    return v === true;
+  };
+  const ignoreQuietHours = flag('ignoreQuietHours');
+  const useFrequencyCapping = flag('useFrequencyCapping');
 
   const tags: string[] = [];
   if (body['tags'] !== undefined) {
@@ -83,5 +144,47 @@ export function parseSendMessage(body: unknown): SendMessageInput {
     const first = issues[0]!;
     throw new HeraldError('invalid', 'validation_failed', `Invalid message: ${first.field || 'body'} ${first.issue}.`, issues);
   }
-  return { to, contactId, channelId, message: content.message, tags, requestId, customArgs };
+  return {
+    to,
+    toMany,
+    contactId,
+    channelId,
+    from,
+    message: content.message,
+    tags,
+    requestId,
+    customArgs,
+    scheduledFor,
+    validitySeconds,
+    ignoreQuietHours,
+    useFrequencyCapping,
+  };
+}
+
+/**
+ * `scheduledFor` (RFC 3339 with an offset, or unix seconds; WhautoChat's `scheduleDateTime` is the same field):
+ * null for now — also when it is in the past or within the next 10 minutes — and refused beyond 35 days.
+ */
+function readSchedule(body: Record<string, unknown>, now: Date, issues: Issue[]): Date | null {
+  const field = body['scheduledFor'] !== undefined ? 'scheduledFor' : 'scheduleDateTime';
+  const raw = body[field];
+  if (raw === undefined || raw === null) return null;
+  if (body['scheduledFor'] !== undefined && body['scheduleDateTime'] !== undefined) {
+    issues.push({ field: 'scheduleDateTime', issue: 'give either scheduledFor or scheduleDateTime, not both' });
+    return null;
+  }
+  let at: Date | null = null;
+  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < 1e11) at = new Date(raw * 1000);
+  else if (typeof raw === 'string' && /^\d{1,11}$/.test(raw)) at = new Date(Number(raw) * 1000);
+  else if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(raw)) at = new Date(raw);
+  if (at === null || Number.isNaN(at.getTime())) {
+    issues.push({ field, issue: 'must be an RFC 3339 time with an offset (2026-12-24T09:00:00Z) or unix seconds' });
+    return null;
+  }
+  const ahead = at.getTime() - now.getTime();
+  if (ahead > MAX_SCHEDULE_AHEAD_MS) {
+    issues.push({ field, issue: 'must be at most 35 days ahead' });
+    return null;
+  }
+  return ahead <= SEND_NOW_WITHIN_MS ? null : at;
 }

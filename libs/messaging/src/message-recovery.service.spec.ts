@@ -2,17 +2,16 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import type { CoreConfig } from '@herald/config';
-import { JobName, JobQueue, QUEUE_OF_JOB } from '@herald/queues';
-import { MessageRecovery, requeuedJobId } from './message-recovery.service';
+import { JobName, JobQueue, QUEUE_OF_JOB, requeuedJobId } from '@herald/queues';
+import { MessageRecovery } from './message-recovery.service';
 import type { MessageRepository } from './message.repository';
-import type { WebhookRepository } from './webhook.repository';
 
 // Real BullMQ queues on the test run's Redis, under a prefix of this spec's own; Postgres is stood in for by
 // the ids the repositories would have found.
 const prefix = `${process.env.REDIS_PREFIX ?? 'herald-test'}-recovery`;
 const connection = { url: process.env.REDIS_URL! };
 const queues = new Map(
-  [JobName.SendMessage, JobName.ApplyWebhooks].map((name) => {
+  [JobName.SendMessage].map((name) => {
     const queueName = QUEUE_OF_JOB[name];
     return [queueName, new Queue(queueName, { connection, prefix })] as const;
   }),
@@ -21,10 +20,8 @@ const moduleRef = { get: (token: string) => [...queues.values()].find((q) => tok
 const jobQueue = new JobQueue(moduleRef, { sendMaxAttempts: 3 } as CoreConfig);
 
 const messageIds = ['0b6f1f0e-7a51-4f0e-9d6c-1a2b3c4d5e6f', '6a1d9e2c-3b4f-4c5d-8e7f-9a0b1c2d3e4f'];
-const eventIds = ['71', '72'];
 const recovery = new MessageRecovery(
-  { recoverable: async () => messageIds } as unknown as MessageRepository,
-  { waiting: async () => eventIds } as unknown as WebhookRepository,
+  { recoverable: async () => messageIds, expireOverdue: async () => 0 } as unknown as MessageRepository,
   jobQueue,
 );
 
@@ -37,16 +34,10 @@ describe('MessageRecovery', () => {
   });
 
   it('hands lost messages to workers again as jobs BullMQ accepts', async () => {
-    expect(await recovery.requeueMessages(600)).toEqual({ requeued: 2 });
+    expect(await recovery.requeueMessages(600)).toEqual({ requeued: 2, expired: 0 });
     const jobs = await queues.get(QUEUE_OF_JOB[JobName.SendMessage])!.getJobs(['waiting', 'delayed', 'prioritized']);
     expect(jobs.map((j) => (j.data as { messageId: string }).messageId).sort()).toEqual([...messageIds].sort());
     for (const job of jobs) expect(job.id).toMatch(new RegExp(`^${(job.data as { messageId: string }).messageId}-again-\\d+$`));
-  });
-
-  it('hands stored webhook events nobody applied to workers again', async () => {
-    expect(await recovery.requeueWebhooks()).toEqual({ requeued: 2 });
-    const jobs = await queues.get(QUEUE_OF_JOB[JobName.ApplyWebhooks])!.getJobs(['waiting', 'delayed', 'prioritized']);
-    expect(jobs.map((j) => (j.data as { eventId: string }).eventId).sort()).toEqual(eventIds);
   });
 
   it('makes ids without a colon, distinct from the first job and from other rounds', () => {

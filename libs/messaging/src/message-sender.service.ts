@@ -1,94 +1,98 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ChannelsService, type ChannelProvider, type OutboundMessage, type WhatsAppCredentials } from '@herald/channels';
-import { MessageRepository } from './message.repository';
-import { SendRateLimiter } from '@herald/sending';
-import { ProviderPolicy, THROTTLE_PAUSE_MS, maybeSent, toMessageError } from './provider-policy.service';
+import { Injectable } from '@nestjs/common';
+import { ChannelsService, type OutboundMessage } from '@herald/channels';
+import { Clock } from '@herald/common';
+import { WorkerConfig } from '@herald/config';
+import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
+import { SendPipeline, SendRateLimiter, emptyOutcomes, type ClaimedSend, type SendCategory } from '@herald/sending';
+import { MessageRepository, type MessageRow } from './message.repository';
+import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS } from './message.types';
 
-export const CHANNEL_PROVIDER = Symbol('CHANNEL_PROVIDER');
+export type SendResult = 'accepted' | 'failed' | 'waiting' | 'unsent' | 'unconfirmed' | 'not_due';
 
-/** Thrown to have the queue try the message again later (with backoff). */
-export class RetryLaterError extends Error {
-  constructor(
-    message: string,
-    readonly delayMs?: number,
-  ) {
-    super(message);
-    this.name = 'RetryLaterError';
-  }
-}
-
-export type SendResult = 'accepted' | 'failed' | 'skipped' | 'unconfirmed';
+/** A paused channel is looked at again this often; the message expires meanwhile if its validity runs out. */
+const PAUSED_RECHECK_MS = 60_000;
+/** How far ahead a single message may wait for its rate-limit slot inside its job. */
+const SLOT_HORIZON_MS = 10_000;
 
 /**
- * The send path single messages and campaigns share: claim the message in Postgres (queued → sending), wait
- * for the sender's shared rate-limit slot, call the provider, record the outcome. Errors follow the
- * provider policy: transient ones are retried, throttling holds the whole number, permanent ones are
- * recorded with their code and act on the contact or the channel where the policy says so.
+ * Single messages as a source of the one send pipeline: claim the message in Postgres (queued → sending), let the
+ * pipeline check it, take a slot of the number's shared rate limit, send it and classify the answer, then record
+ * the outcome. What must wait (backoff, quiet hours, tier, paused channel, a full rate limit) goes back to
+ * `queued` with its time and reason, and a delayed job for then.
  */
 @Injectable()
 export class MessageSender {
   constructor(
     private readonly messages: MessageRepository,
     private readonly channels: ChannelsService,
-    private readonly policy: ProviderPolicy,
+    private readonly pipeline: SendPipeline,
     private readonly limiter: SendRateLimiter,
-    @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
+    private readonly queue: JobQueue,
+    private readonly config: WorkerConfig,
+    private readonly clock: Clock,
   ) {}
 
-  /** `final`: the queue will not try again, so a transient failure is recorded as the message's failure. */
-  async send(messageId: string, final: boolean): Promise<SendResult> {
+  async send(messageId: string): Promise<SendResult> {
     const claimed = await this.messages.claim(messageId);
-    if (!claimed) return 'skipped';
+    if (!claimed) return 'not_due';
+    const outcomes = emptyOutcomes();
     const channel = await this.channels.forSending(claimed.channel_id);
     if (!channel) {
-      await this.messages.markFailed(messageId, { code: 'channel_deleted', title: 'Channel deleted', details: 'The channel of this message was deleted before it was sent.' });
+      outcomes.failed.push({ id: claimed.id, error: { code: 'channel_deleted', title: 'Channel deleted', details: 'The channel of this message was deleted before it was sent.' } });
+      await this.messages.record(outcomes);
       return 'failed';
     }
+    const now = this.clock.now().toJSDate();
     if (channel.status === 'paused') {
-      await this.messages.markFailed(messageId, {
-        code: 'channel_paused',
-        title: 'Channel paused',
-        details: `The channel is paused: ${channel.statusReason ?? 'see the channel'}. Update it (PATCH /v1/channels/${channel.id}) to send again.`,
-      });
-      return 'failed';
-    }
-    const credentials = {
-      graphBaseUrl: channel.graphBaseUrl,
-      phoneNumberId: channel.phoneNumberId,
-      wabaId: channel.wabaId,
-      accessToken: channel.secrets.accessToken,
-    };
-    await this.provider.prepare?.(credentials);
-    if (!(await this.limiter.acquire(channel.phoneNumberId, channel.messagesPerSecond))) {
-      await this.messages.requeue(messageId, null);
-      throw new RetryLaterError(`sender ${channel.phoneNumberId} is booked far ahead`);
-    }
-    const outcome = await this.provider.send(credentials, {
-      to: claimed.to_number,
-      message: claimed.content as unknown as OutboundMessage,
-      callbackData: claimed.id,
-    });
-    if (outcome.ok) {
-      await this.messages.markAccepted(messageId, outcome.providerMessageId);
-      return 'accepted';
-    }
-    const error = outcome.error;
-    const recorded = toMessageError(error);
-    await this.policy.apply(error, channel.id, [claimed.contact_id]);
-    if (error.retriable) {
-      if (error.category === 'throttled') await this.limiter.pause(channel.phoneNumberId, error.retryAfterMs ?? THROTTLE_PAUSE_MS);
-      if (maybeSent(error)) {
-        // The provider may have taken it: its status webhook (matched by our id) will say so. If none comes,
-        // the maintenance sweep sends it again after SEND_UNCONFIRMED_AFTER_SECONDS. Never resend blindly.
-        await this.messages.noteUnconfirmed(messageId, recorded);
-        return 'unconfirmed';
-      }
-      if (!final) {
-        await this.messages.requeue(messageId, recorded);
-        throw new RetryLaterError(`${error.code} ${error.title}`, error.retryAfterMs);
+      outcomes.deferred.push({ id: claimed.id, attempts: claimed.attempts, until: new Date(now.getTime() + PAUSED_RECHECK_MS), reason: 'channel_paused' });
+    } else {
+      const message = claimed.content as unknown as OutboundMessage;
+      const category = claimed.category ?? (await this.pipeline.categoryOf(channel, message));
+      const expiresAt = expiryOf(claimed, category);
+      if (claimed.category === null) await this.messages.setCategory(claimed.id, category, expiresAt);
+      const send: ClaimedSend = {
+        id: claimed.id,
+        callbackData: claimed.id,
+        workspaceId: claimed.workspace_id,
+        contactId: claimed.contact_id,
+        to: claimed.to_number,
+        message,
+        attempts: claimed.attempts,
+        category,
+        expiresAt,
+        timezone: null,
+        ignoreQuietHours: claimed.ignore_quiet_hours,
+        frequencyCapped: claimed.use_frequency_capping,
+        prevalidated: true,
+      };
+      const checked = await this.pipeline.check(channel, [send]);
+      Object.assign(outcomes, checked.outcomes);
+      if (checked.sendable.length > 0) {
+        const slots = await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, 1, { horizonMs: SLOT_HORIZON_MS });
+        if (slots === null) outcomes.deferred.push({ id: claimed.id, attempts: claimed.attempts, until: new Date(now.getTime() + 1_000), reason: 'rate_limit' });
+        else await this.pipeline.send(channel, checked.sendable, slots, this.config.sendMaxAttempts, outcomes);
       }
     }
-    await this.messages.markFailed(messageId, recorded);
-    return 'failed';
+    await this.messages.record(outcomes);
+    const later = [
+      ...outcomes.retry.map((r) => r.delayMs),
+      ...outcomes.deferred.map((d) => d.until.getTime() - Date.now()),
+      ...outcomes.released.map(() => 0),
+    ];
+    if (later.length > 0) {
+      const delay = Math.max(0, ...later);
+      await this.queue.add(JobName.SendMessage, { messageId }, { jobId: requeuedJobId(messageId, Date.now()), delay });
+      return 'waiting';
+    }
+    if (outcomes.accepted.length > 0) return 'accepted';
+    if (outcomes.inDoubt.length > 0) return 'unconfirmed';
+    if (outcomes.failed.length > 0) return 'failed';
+    return 'unsent';
   }
+}
+
+/** When a message stops being valid: from its due time, its own validity or its category's default. */
+export function expiryOf(row: Pick<MessageRow, 'scheduled_for' | 'created_at' | 'validity_seconds'>, category: SendCategory): Date {
+  const seconds = row.validity_seconds ?? (category === 'authentication' ? AUTHENTICATION_VALIDITY_SECONDS : DEFAULT_VALIDITY_SECONDS);
+  return new Date((row.scheduled_for ?? row.created_at).getTime() + seconds * 1000);
 }

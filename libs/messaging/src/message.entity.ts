@@ -1,15 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { MessageError, SendCategory, SendState, SkipReason, WaitReason } from '@herald/sending';
 import { WorkspaceOwned } from '@herald/workspaces';
-import type { MessageStatus } from './message-status.util';
-
-/** An error as Herald records it: the provider's code and words, and where to read about it. */
-export interface MessageError {
-  readonly code: string;
-  readonly title: string;
-  readonly details: string;
-  readonly docsUrl?: string;
-  readonly category?: string;
-}
 
 /**
  * One outbound message and everything that happened to it. The status only moves forward (see
@@ -21,6 +12,7 @@ export interface MessageError {
 @Index('uq_messages_provider_id', ['providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })
 @Index('uq_messages_request_id', ['workspaceId', 'requestId'], { unique: true, where: 'request_id IS NOT NULL' })
 @Index('idx_messages_unfinished', ['status', 'updatedAt'], { where: `status IN ('queued', 'sending')` })
+@Index('idx_messages_waiting', ['notBefore'], { where: `status IN ('scheduled', 'queued')` })
 @Index('idx_messages_tags', { synchronize: false })
 export class Message extends WorkspaceOwned {
   @PrimaryGeneratedColumn('uuid')
@@ -49,14 +41,47 @@ export class Message extends WorkspaceOwned {
   @Column('text', { array: true, default: () => "'{}'" })
   tags!: string[];
 
-  @Column('varchar', { name: 'request_id', length: 100, nullable: true })
+  @Column('varchar', { name: 'request_id', length: 128, nullable: true })
   requestId!: string | null;
 
   @Column('jsonb', { name: 'custom_args', default: () => "'{}'" })
   customArgs!: Record<string, unknown>;
 
   @Column('varchar', { length: 16 })
-  status!: MessageStatus;
+  status!: SendState;
+
+  /** The template's category as the provider reports it (`service` for a free-form message); null until known. */
+  @Column('varchar', { length: 16, nullable: true })
+  category!: SendCategory | null;
+
+  /** When the caller asked for it to go out (`scheduled` until then). */
+  @Column('timestamptz', { name: 'scheduled_for', nullable: true })
+  scheduledFor!: Date | null;
+
+  /** Not sent before this time (scheduled, backing off, or waiting for the reason in `waiting_reason`). */
+  @Column('timestamptz', { name: 'not_before', nullable: true })
+  notBefore!: Date | null;
+
+  @Column('varchar', { name: 'waiting_reason', length: 24, nullable: true })
+  waitingReason!: WaitReason | null;
+
+  /** Seconds from its due time the send stays valid, as the caller gave it (null: the default for its category). */
+  @Column('int', { name: 'validity_seconds', nullable: true })
+  validitySeconds!: number | null;
+
+  /** Never sent after this: it becomes `expired`. */
+  @Column('timestamptz', { name: 'expires_at', nullable: true })
+  expiresAt!: Date | null;
+
+  @Column('boolean', { name: 'ignore_quiet_hours', default: false })
+  ignoreQuietHours!: boolean;
+
+  /** A single marketing message counts towards (and is held to) the frequency cap only when asked (Bird). */
+  @Column('boolean', { name: 'use_frequency_capping', default: false })
+  useFrequencyCapping!: boolean;
+
+  @Column('varchar', { name: 'skip_reason', length: 32, nullable: true })
+  skipReason!: SkipReason | null;
 
   @Column('int', { default: 0 })
   attempts!: number;

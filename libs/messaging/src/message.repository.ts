@@ -1,8 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { MessageError } from './message.entity';
-import { STATUS_RANK, rankSql, type MessageStatus } from './message-status.util';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  STATUS_RANK,
+  rankSql,
+  statusParams,
+  statusUpdateSql,
+  toApplied,
+  type AppliedStatuses,
+  type StatusRow,
+  type MessageError,
+  type MessageStatus,
+  type SendCategory,
+  type SendOutcomes,
+  type SendState,
+  type SkipReason,
+  type WaitReason,
+} from '@herald/sending';
 import type { MessageFilter, MessageView, ReplyView, StatusStep } from './message.types';
 
 export interface MessageRow {
@@ -17,7 +31,16 @@ export interface MessageRow {
   tags: string[];
   request_id: string | null;
   custom_args: Record<string, unknown>;
-  status: MessageStatus;
+  status: SendState;
+  category: SendCategory | null;
+  scheduled_for: Date | null;
+  not_before: Date | null;
+  waiting_reason: WaitReason | null;
+  validity_seconds: number | null;
+  expires_at: Date | null;
+  ignore_quiet_hours: boolean;
+  use_frequency_capping: boolean;
+  skip_reason: SkipReason | null;
   attempts: number;
   provider_message_id: string | null;
   error: MessageError | null;
@@ -42,7 +65,7 @@ export function toMessageView(row: MessageRow, replies?: ReplyView[]): MessageVi
     ['failed', row.failed_at],
   ];
   const statuses: StatusStep[] = steps
-    .filter((s): s is [MessageStatus, Date] => s[1] !== null)
+    .filter((s): s is [MessageStatus, Date] => s[1] !== null && (s[0] !== 'queued' || row.status !== 'scheduled'))
     .map(([status, at]) => ({ status, at }))
     // In the order of a message's life: the provider's times have whole seconds, ours milliseconds.
     .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status]);
@@ -55,6 +78,11 @@ export function toMessageView(row: MessageRow, replies?: ReplyView[]): MessageVi
     content: row.content,
     template: row.template_name,
     status: row.status,
+    category: row.category,
+    scheduledFor: row.scheduled_for,
+    expiresAt: row.expires_at,
+    waiting: waitingOf(row),
+    skipReason: row.skip_reason,
     statuses,
     error: row.error,
     providerMessageId: row.provider_message_id,
@@ -68,6 +96,14 @@ export function toMessageView(row: MessageRow, replies?: ReplyView[]): MessageVi
   };
 }
 
+/** Why a message that is due is not going out, for as long as that holds. */
+function waitingOf(row: MessageRow): MessageView['waiting'] {
+  if (row.status !== 'queued' && row.status !== 'scheduled') return null;
+  if (row.status === 'scheduled' && row.waiting_reason === null) return null;
+  if (row.waiting_reason === null) return null;
+  return { reason: row.waiting_reason, until: row.not_before };
+}
+
 export interface NewMessage {
   workspaceId: string;
   channelId: string;
@@ -79,27 +115,85 @@ export interface NewMessage {
   tags: readonly string[];
   requestId: string | null;
   customArgs: Record<string, unknown>;
+  scheduledFor: Date | null;
+  validitySeconds: number | null;
+  /** (scheduledFor or now) + validity, with the default validity when none was given. */
+  expiresAt: Date;
+  ignoreQuietHours: boolean;
+  useFrequencyCapping: boolean;
+  category: SendCategory | null;
 }
 
-/** Messages in SQL. Status changes are single statements that only ever move a message forward. */
+/** An inbound message as the fan-in hands it over. */
+export interface InboundRow {
+  workspaceId: string;
+  channelId: string;
+  providerMessageId: string;
+  fromNumber: string;
+  contactId: string | null;
+  type: string;
+  text: string | null;
+  payload: string | null;
+  contextProviderMessageId: string | null;
+  receivedAt: Date;
+}
+
+const UUID = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
+
+/** Messages in SQL. Every change is one statement (set-based where it covers several), and statuses only move forward. */
 @Injectable()
 export class MessageRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Inserts a queued message; with a requestId already used, returns that message instead (`created` false). */
-  async insert(m: NewMessage): Promise<{ row: MessageRow; created: boolean }> {
-    const rows: Array<MessageRow & { created: boolean }> = await this.dataSource.query(
-      `WITH added AS (
-         INSERT INTO messages (workspace_id, channel_id, contact_id, to_number, type, content, template_name, tags, request_id, custom_args, status)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8::text[], $9, $10::jsonb, 'queued')
+  /**
+   * Inserts messages (`queued`, or `scheduled` when they have a time); one with a requestId already used returns
+   * that message instead (`created` false). One statement for the whole list, in its order; the numbers of one
+   * list are distinct.
+   */
+  async insert(list: readonly NewMessage[]): Promise<Array<{ row: MessageRow; created: boolean }>> {
+    if (list.length === 0) return [];
+    const col = <K extends keyof NewMessage>(k: K) => list.map((m) => m[k]);
+    const rows: Array<MessageRow & { created: boolean; ord: string }> = await this.dataSource.query(
+      `WITH v AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
+                              $11::timestamptz[], $12::int[], $13::timestamptz[], $14::boolean[], $15::boolean[], $16::text[])
+           WITH ORDINALITY AS v(workspace_id, channel_id, contact_id, to_number, type, content, template_name, tags, request_id, custom_args,
+                                scheduled_for, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, ord)),
+       added AS (
+         INSERT INTO messages (workspace_id, channel_id, contact_id, to_number, type, content, template_name, tags, request_id, custom_args,
+                               scheduled_for, not_before, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, status)
+         SELECT workspace_id, channel_id, contact_id, to_number, type, content, template_name, ARRAY(SELECT jsonb_array_elements_text(tags)), request_id, custom_args,
+                scheduled_for, scheduled_for, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category,
+                CASE WHEN scheduled_for IS NULL THEN 'queued' ELSE 'scheduled' END
+           FROM v ORDER BY ord
          ON CONFLICT (workspace_id, request_id) WHERE request_id IS NOT NULL DO NOTHING
          RETURNING *)
-       SELECT *, true AS created FROM added
-       UNION ALL SELECT *, false AS created FROM messages WHERE workspace_id = $1 AND request_id = $9 AND NOT EXISTS (SELECT 1 FROM added)`,
-      [m.workspaceId, m.channelId, m.contactId, m.toNumber, m.type, JSON.stringify(m.content), m.templateName, m.tags, m.requestId, JSON.stringify(m.customArgs)],
+       SELECT a.*, true AS created, v.ord FROM added a JOIN v ON a.to_number = v.to_number
+       UNION ALL
+       SELECT m.*, false AS created, v.ord FROM v JOIN messages m ON m.workspace_id = v.workspace_id AND m.request_id = v.request_id
+        WHERE NOT EXISTS (SELECT 1 FROM added a WHERE a.request_id = v.request_id)`,
+      [
+        col('workspaceId'),
+        col('channelId'),
+        col('contactId'),
+        col('toNumber'),
+        col('type'),
+        list.map((m) => JSON.stringify(m.content)),
+        col('templateName'),
+        list.map((m) => JSON.stringify(m.tags)),
+        col('requestId'),
+        list.map((m) => JSON.stringify(m.customArgs)),
+        col('scheduledFor'),
+        col('validitySeconds'),
+        col('expiresAt'),
+        col('ignoreQuietHours'),
+        col('useFrequencyCapping'),
+        col('category'),
+      ],
     );
-    const row = rows[0]!;
-    return { row, created: row.created };
+    const byOrd = new Map<number, { row: MessageRow; created: boolean }>();
+    for (const { ord, created, ...row } of rows) if (!byOrd.has(Number(ord))) byOrd.set(Number(ord), { row: row as MessageRow, created });
+    return list.map((_, i) => byOrd.get(i + 1)!);
   }
 
   async find(workspaceId: string, id: string): Promise<MessageRow | undefined> {
@@ -137,55 +231,105 @@ export class MessageRepository {
     return this.dataSource.query(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
   }
 
-  /** Takes a queued message for sending; undefined when it is not queued (sent, failed, or another worker has it). */
+  /**
+   * Takes a due message for sending (queued or scheduled, not before its time → sending); undefined when it is not
+   * due or not waiting (sent, failed, cancelled, or another worker has it).
+   */
   async claim(id: string): Promise<MessageRow | undefined> {
     const rows: MessageRow[] = await this.dataSource.query(
       `WITH claimed AS (
-         UPDATE messages SET status = 'sending', sending_at = COALESCE(sending_at, now()), attempts = attempts + 1, updated_at = now()
-          WHERE id = $1 AND status = 'queued' RETURNING *)
+         UPDATE messages SET status = 'sending', sending_at = COALESCE(sending_at, now()), attempts = attempts + 1, waiting_reason = NULL, updated_at = now()
+          WHERE id = $1 AND status IN ('queued', 'scheduled') AND (not_before IS NULL OR not_before <= now()) RETURNING *)
        SELECT * FROM claimed`,
       [id],
     );
     return rows[0];
   }
 
-  /** The provider took the message. A status webhook may have moved it further already: keep that. */
-  async markAccepted(id: string, providerMessageId: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE messages SET provider_message_id = COALESCE(provider_message_id, $2), accepted_at = COALESCE(accepted_at, now()),
-              error = CASE WHEN status = 'failed' THEN error END,
-              status = CASE WHEN ${rankSql('status')} < ${rankSql(`'accepted'`)} THEN 'accepted' ELSE status END, updated_at = now()
-        WHERE id = $1`,
-      [id, providerMessageId],
-    );
-  }
-
-  /** Back to the queue after a failure worth retrying; the error is kept for whoever looks meanwhile. */
-  async requeue(id: string, error: MessageError | null): Promise<void> {
-    await this.dataSource.query(`UPDATE messages SET status = 'queued', error = COALESCE($2::jsonb, error), updated_at = now() WHERE id = $1 AND status = 'sending'`, [
-      id,
-      error === null ? null : JSON.stringify(error),
-    ]);
-  }
-
-  /** Keeps the message in `sending` with the error seen: the provider may have taken it (no answer came). */
-  async noteUnconfirmed(id: string, error: MessageError): Promise<void> {
-    await this.dataSource.query(`UPDATE messages SET error = $2::jsonb, updated_at = now() WHERE id = $1 AND status = 'sending'`, [id, JSON.stringify(error)]);
-  }
-
-  async markFailed(id: string, error: MessageError): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE messages SET error = $2::jsonb, failed_at = COALESCE(failed_at, now()),
-              status = CASE WHEN ${rankSql('status')} < ${rankSql(`'failed'`)} THEN 'failed' ELSE status END, updated_at = now()
-        WHERE id = $1`,
-      [id, JSON.stringify(error)],
-    );
+  /** The category learnt from the provider (template sends), kept for the view and for later tries. */
+  async setCategory(id: string, category: SendCategory, expiresAt: Date | null): Promise<void> {
+    await this.dataSource.query('UPDATE messages SET category = $2, expires_at = COALESCE($3, expires_at) WHERE id = $1', [id, category, expiresAt]);
   }
 
   /**
-   * Messages whose job may be lost: queued for over `queuedSeconds`, or left `sending` by a worker that died
-   * (or got no answer) for over `sendingSeconds` with no status from the provider since. The latter are put
-   * back to `queued` here. Returns ids to enqueue again.
+   * Records what became of claimed messages: one statement per kind present. Statuses only move forward; the
+   * statements that put a message back in the queue only touch it while it is still at the claim they answer.
+   */
+  async record(o: SendOutcomes): Promise<void> {
+    const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params);
+    if (o.accepted.length > 0)
+      await q(
+        `UPDATE messages m SET provider_message_id = COALESCE(m.provider_message_id, v.wamid), accepted_at = COALESCE(m.accepted_at, now()),
+                error = CASE WHEN m.status = 'failed' THEN m.error END,
+                status = CASE WHEN ${rankSql('m.status')} < ${rankSql(`v.status`)} THEN v.status ELSE m.status END, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, wamid, status) WHERE m.id = v.id`,
+        [o.accepted.map((a) => a.id), o.accepted.map((a) => a.providerMessageId), o.accepted.map((a) => (a.held ? 'held' : 'accepted'))],
+      );
+    const back = [
+      ...o.retry.map((r) => ({ id: r.id, attempts: r.attempts, until: new Date(Date.now() + r.delayMs), reason: 'backoff', error: r.error, release: false })),
+      ...o.deferred.map((d) => ({ id: d.id, attempts: d.attempts, until: d.until, reason: d.reason, error: null, release: true })),
+      ...o.released.map((r) => ({ id: r.id, attempts: r.attempts, until: null, reason: null, error: null, release: true })),
+    ];
+    if (back.length > 0)
+      await q(
+        `UPDATE messages m SET status = 'queued', not_before = v.until, waiting_reason = v.reason, error = COALESCE(v.error, m.error),
+                attempts = CASE WHEN v.release THEN greatest(m.attempts - 1, 0) ELSE m.attempts END, updated_at = now()
+           FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::jsonb[], $6::boolean[]) AS v(id, attempts, until, reason, error, release)
+          WHERE m.id = v.id AND m.status = 'sending' AND m.attempts = v.attempts`,
+        [back.map((b) => b.id), back.map((b) => b.attempts), back.map((b) => b.until), back.map((b) => b.reason), back.map((b) => (b.error === null ? null : JSON.stringify(b.error))), back.map((b) => b.release)],
+      );
+    if (o.failed.length > 0)
+      await q(
+        `UPDATE messages m SET error = v.error, failed_at = COALESCE(m.failed_at, now()),
+                status = CASE WHEN ${rankSql('m.status')} < ${rankSql(`'failed'`)} THEN 'failed' ELSE m.status END, updated_at = now()
+           FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, error) WHERE m.id = v.id`,
+        [o.failed.map((f) => f.id), o.failed.map((f) => JSON.stringify(f.error))],
+      );
+    if (o.inDoubt.length > 0)
+      await q(`UPDATE messages m SET error = v.error, updated_at = now() FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, error) WHERE m.id = v.id AND m.status = 'sending'`, [
+        o.inDoubt.map((f) => f.id),
+        o.inDoubt.map((f) => JSON.stringify(f.error)),
+      ]);
+    const unsent = [
+      ...o.skipped.map((k) => ({ id: k.id, status: 'skipped', reason: k.reason, error: k.error })),
+      ...o.expired.map((e) => ({ id: e.id, status: 'expired', reason: null, error: null })),
+    ];
+    if (unsent.length > 0)
+      await q(
+        `UPDATE messages m SET status = v.status, skip_reason = v.reason, error = COALESCE(v.error, m.error), waiting_reason = NULL, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS v(id, status, reason, error) WHERE m.id = v.id AND m.status = 'sending'`,
+        [unsent.map((u) => u.id), unsent.map((u) => u.status), unsent.map((u) => u.reason), unsent.map((u) => (u.error === null ? null : JSON.stringify(u.error)))],
+      );
+  }
+
+  /** Cancels a message that has not been sent: scheduled or queued → cancelled. Returns its row, or what it is now. */
+  async cancel(workspaceId: string, id: string): Promise<{ cancelled: boolean; row: MessageRow | undefined }> {
+    const rows: MessageRow[] = await this.dataSource.query(
+      `UPDATE messages SET status = 'cancelled', waiting_reason = NULL, updated_at = now()
+        WHERE workspace_id = $1 AND id = $2 AND status IN ('scheduled', 'queued') RETURNING *`,
+      [workspaceId, id],
+    );
+    if (rows[0]) return { cancelled: true, row: rows[0] };
+    return { cancelled: false, row: await this.find(workspaceId, id) };
+  }
+
+  /** Waiting messages whose validity ran out (also while their channel was paused): expired, never sent late. */
+  async expireOverdue(limit = 10_000): Promise<number> {
+    const rows: Array<{ n: string }> = await this.dataSource.query(
+      `WITH gone AS (
+         UPDATE messages SET status = 'expired', waiting_reason = NULL, updated_at = now()
+          WHERE id IN (SELECT id FROM messages WHERE status IN ('scheduled', 'queued') AND expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING 1)
+       SELECT count(*) AS n FROM gone`,
+      [limit],
+    );
+    return Number(rows[0]!.n);
+  }
+
+  /**
+   * Messages whose job may be lost: due for over `queuedSeconds` and still waiting, or left `sending` by a worker
+   * that died (or got no answer) for over `sendingSeconds` with no status from the provider since. The latter are
+   * put back to `queued` here. Returns ids to enqueue again.
    */
   async recoverable(queuedSeconds: number, sendingSeconds: number, limit = 5_000): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
@@ -195,10 +339,47 @@ export class MessageRepository {
                         ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
          RETURNING id),
        waiting AS (
-         SELECT id FROM messages WHERE status = 'queued' AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT $3)
+         SELECT id FROM messages WHERE status IN ('queued', 'scheduled') AND updated_at < now() - make_interval(secs => $1)
+            AND (not_before IS NULL OR not_before < now() - make_interval(secs => $1)) ORDER BY updated_at LIMIT $3)
        SELECT id FROM stuck UNION SELECT id FROM waiting`,
       [queuedSeconds, sendingSeconds, limit],
     );
     return rows.map((r) => r.id);
   }
+
+  /** Statuses from provider events, for messages (matched by wamid or by our uuid as callback data). */
+  async applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
+    if (rows.length === 0) return { matched: 0, updated: 0, failed: [] };
+    return toApplied(await manager.query(statusUpdateSql('messages', `CASE WHEN s.callback ~ ${UUID} THEN s.callback::uuid END`), statusParams(rows)));
+  }
+
+  /** Stores inbound messages once each, linking replies to the message they answer. Returns the new ones. */
+  async insertInbound(manager: EntityManager, rows: readonly InboundRow[]): Promise<Array<{ id: string; contact_id: string | null; text: string | null }>> {
+    if (rows.length === 0) return [];
+    return manager.query(
+      `WITH added AS (
+       INSERT INTO inbound_messages (workspace_id, channel_id, provider_message_id, from_number, contact_id, type, text, payload,
+                                     context_provider_message_id, reply_to_message_id, received_at)
+       SELECT i.workspace_id, i.channel_id, i.wamid, i.from_number, i.contact_id, i.type, i.text, i.payload, i.context,
+              (SELECT m.id FROM messages m WHERE m.provider_message_id = i.context AND m.workspace_id = i.workspace_id), i.at
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+           AS i(workspace_id, channel_id, wamid, from_number, contact_id, type, text, payload, context, at)
+       ON CONFLICT (channel_id, provider_message_id) DO NOTHING
+       RETURNING id, contact_id, text)
+       SELECT * FROM added`,
+      [
+        rows.map((r) => r.workspaceId),
+        rows.map((r) => r.channelId),
+        rows.map((r) => r.providerMessageId),
+        rows.map((r) => r.fromNumber),
+        rows.map((r) => r.contactId),
+        rows.map((r) => r.type),
+        rows.map((r) => r.text),
+        rows.map((r) => r.payload),
+        rows.map((r) => r.contextProviderMessageId),
+        rows.map((r) => r.receivedAt),
+      ],
+    );
+  }
 }
+

@@ -1,20 +1,27 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ChannelsService } from '@herald/channels';
-import { HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
+import { ChannelsService, type ChannelView } from '@herald/channels';
+import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
 import { JobName, JobQueue } from '@herald/queues';
-import { MessageRepository, toMessageView } from './message.repository';
-import { isMessageStatus } from './message-status.util';
+import { isSendState, SEND_STATES, type SendCategory } from '@herald/sending';
+import { MessageRepository, toMessageView, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
-import type { MessageAccepted, MessageFilter, MessagePage, MessageView } from './message.types';
-
+import {
+  DEFAULT_VALIDITY_SECONDS,
+  type MessageAccepted,
+  type MessageFilter,
+  type MessagePage,
+  type MessagesAccepted,
+  type MessageView,
+} from './message.types';
 
 const invalid = HeraldError.invalid;
 const CURSOR_TAG = 'm';
 
 /**
- * Single messages: written to Postgres as `queued`, then handed to a worker by a job that carries only the
- * id. A repeated requestId returns the first message instead of sending again.
+ * Single messages: written to Postgres (`queued`, or `scheduled` with a time), then handed to a worker by a job
+ * that carries only the id (delayed until the scheduled time). A repeated requestId returns the first message
+ * instead of sending again. `to` may list up to 1,000 numbers: one message each.
  */
 @Injectable()
 export class MessagesService {
@@ -25,37 +32,115 @@ export class MessagesService {
     private readonly channels: ChannelsService,
     private readonly contacts: ContactsService,
     private readonly queue: JobQueue,
+    private readonly clock: Clock,
   ) {}
 
-  async send(workspaceId: string, body: unknown): Promise<MessageAccepted & { created: boolean }> {
-    const input = parseSendMessage(body);
-    const channel = await this.channels.resolve(workspaceId, input.channelId);
-    const contact =
-      input.contactId !== undefined
-        ? await this.contacts.getById(workspaceId, input.contactId)
-        : (await this.contacts.upsert(workspaceId, { number: input.to!.number, ...(input.to!.name !== undefined ? { name: input.to!.name } : {}) })).contact;
-    if (contact.optedOut) {
-      throw new HeraldError('conflict', 'contact_opted_out', `${contact.number} has opted out of messages (${contact.optOutSource ?? 'unknown'}); opt them in first.`);
-    }
-    const { row, created } = await this.messages.insert({
+  async send(workspaceId: string, body: unknown): Promise<{ one: MessageAccepted & { created: boolean } } | { many: MessagesAccepted }> {
+    const now = this.clock.now().toJSDate();
+    const input = parseSendMessage(body, now);
+    const channel = await this.sender(workspaceId, input.channelId, input.from);
+    // Known at once for a free-form message; a template's comes from the provider when a worker takes it.
+    const category: SendCategory | null = input.message.type === 'template' ? null : 'service';
+    const due = input.scheduledFor ?? now;
+    // An authentication template's shorter default is applied by the worker once it knows the category.
+    const validity = input.validitySeconds ?? DEFAULT_VALIDITY_SECONDS;
+    const base = {
       workspaceId,
       channelId: channel.id,
-      contactId: contact.id,
-      toNumber: contact.number,
       type: input.message.type,
       content: input.message as unknown as Record<string, unknown>,
       templateName: input.message.type === 'template' ? input.message.template.name : null,
       tags: input.tags,
-      requestId: input.requestId ?? null,
       customArgs: input.customArgs,
-    });
-    if (created) {
-      // Postgres has the message; if Redis is away the maintenance sweep enqueues it later.
-      await this.queue.add(JobName.SendMessage, { messageId: row.id }, { jobId: row.id }).catch((error: unknown) => {
-        this.logger.warn(`message ${row.id} stays queued until the sweep: ${error instanceof Error ? error.message : String(error)}`);
-      });
+      scheduledFor: input.scheduledFor,
+      validitySeconds: input.validitySeconds,
+      expiresAt: new Date(due.getTime() + validity * 1000),
+      ignoreQuietHours: input.ignoreQuietHours,
+      useFrequencyCapping: input.useFrequencyCapping,
+      category,
+    };
+
+    if (!input.toMany) {
+      const contact =
+        input.contactId !== undefined
+          ? await this.contacts.getById(workspaceId, input.contactId)
+          : (await this.contacts.upsert(workspaceId, { number: input.to![0]!.number, ...(input.to![0]!.name !== undefined ? { name: input.to![0]!.name } : {}) })).contact;
+      if (contact.optedOut && contact.optOutScope === 'all') {
+        throw new HeraldError('conflict', 'contact_opted_out', `${contact.number} has opted out of all messages (${contact.optOutSource ?? 'unknown'}); opt them in first.`);
+      }
+      const [first] = await this.messages.insert([{ ...base, contactId: contact.id, toNumber: contact.number, requestId: input.requestId ?? null }]);
+      const { row, created } = first!;
+      if (created) await this.enqueue([row.id], input.scheduledFor, now);
+      return { one: { id: row.id, status: row.status, requestId: row.request_id, ...(row.scheduled_for ? { scheduledFor: row.scheduled_for } : {}), created } };
     }
-    return { id: row.id, status: row.status, requestId: row.request_id, created };
+
+    // Many: each number normalised and made a contact in one statement; a bad or repeated number is refused alone.
+    const refused: MessagesAccepted['refused'] = [];
+    const ids = await this.contacts.ensureNumbers(workspaceId, input.to!.map((t) => ({ number: t.number, name: t.name ?? null })));
+    const seen = new Set<string>();
+    const wanted: Array<{ index: number; number: string; contactId: string }> = [];
+    input.to!.forEach((t, index) => {
+      let number: string;
+      try {
+        number = this.contacts.normalize(t.number, `to[${index}].number`);
+      } catch {
+        refused.push({ index, number: t.number, reason: 'not a valid phone number' });
+        return;
+      }
+      if (seen.has(number)) return void refused.push({ index, number, reason: 'repeats an earlier recipient' });
+      seen.add(number);
+      const contactId = ids.get(number);
+      if (contactId === undefined) return void refused.push({ index, number, reason: 'not a valid phone number' });
+      wanted.push({ index, number, contactId });
+    });
+    const states = await this.contacts.sendStates(channel.id, wanted.map((w) => w.contactId));
+    const rows: NewMessage[] = [];
+    for (const w of wanted) {
+      if (states.get(w.contactId)?.optOutScope === 'all') refused.push({ index: w.index, number: w.number, reason: 'opted out of all messages' });
+      else rows.push({ ...base, contactId: w.contactId, toNumber: w.number, requestId: input.requestId === undefined ? null : `${input.requestId}/${w.number}` });
+    }
+    const inserted = await this.messages.insert(rows);
+    await this.enqueue(inserted.filter((i) => i.created).map((i) => i.row.id), input.scheduledFor, now);
+    return {
+      many: {
+        messages: inserted.map(({ row }) => ({
+          id: row.id,
+          to: row.to_number,
+          status: row.status,
+          requestId: row.request_id,
+          ...(row.scheduled_for ? { scheduledFor: row.scheduled_for } : {}),
+        })),
+        refused: refused.sort((a, b) => a.index - b.index),
+      },
+    };
+  }
+
+  /** Cancels a message that has not gone out yet (scheduled or queued). 409 once a worker has it or it is done. */
+  async cancel(workspaceId: string, id: string): Promise<MessageView> {
+    const { cancelled, row } = isUuid(id) ? await this.messages.cancel(workspaceId, id) : { cancelled: false, row: undefined };
+    if (!row) throw new HeraldError('not_found', 'message_not_found', `No message with id "${id}" exists in this workspace.`);
+    if (!cancelled) throw new HeraldError('conflict', 'message_not_cancellable', `The message is ${row.status}: only a scheduled or queued message can be cancelled.`);
+    return toMessageView(row);
+  }
+
+  /** The channel named by id, or by its display number (`from`), else the workspace's default. */
+  private async sender(workspaceId: string, channelId: string | undefined, from: string | undefined): Promise<ChannelView> {
+    if (from === undefined) return this.channels.resolve(workspaceId, channelId);
+    const digits = from.replace(/\D/g, '');
+    const match = (await this.channels.list(workspaceId)).find((c) => c.displayPhoneNumber.replace(/\D/g, '') === digits);
+    if (!match) throw new HeraldError('not_found', 'channel_not_found', `No channel of this workspace has the display number ${from}.`, [{ field: 'from', issue: 'names no channel' }]);
+    return match;
+  }
+
+  /** Postgres has the messages; if Redis is away the maintenance sweep enqueues them later. */
+  private async enqueue(ids: readonly string[], scheduledFor: Date | null, now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    const delay = scheduledFor === null ? 0 : Math.max(0, scheduledFor.getTime() - now.getTime());
+    await this.queue
+      .addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: messageId, ...(delay > 0 ? { delay } : {}) })))
+      .catch((error: unknown) => {
+        this.logger.warn(`${ids.length} message(s) stay queued until the sweep: ${error instanceof Error ? error.message : String(error)}`);
+      });
   }
 
   async get(workspaceId: string, id: string): Promise<MessageView> {
@@ -76,7 +161,7 @@ export class MessagesService {
     };
     const status = text('status');
     if (status !== undefined) {
-      if (!isMessageStatus(status)) throw invalid('status', 'must be queued, sending, accepted, sent, delivered, read or failed');
+      if (!isSendState(status)) throw invalid('status', `must be one of ${SEND_STATES.join(', ')}`);
       filter.status = status;
     }
     const tag = text('tag');

@@ -1,43 +1,26 @@
 import { Module } from '@nestjs/common';
-import { ChannelsModule, WhatsAppCloudAdapter } from '@herald/channels';
-import { WorkerConfig } from '@herald/config';
+import { ChannelsModule } from '@herald/channels';
+import { Clock } from '@herald/common';
 import { ContactsModule } from '@herald/contacts';
+import { SendingModule } from '@herald/sending';
+import { MessageEvents } from './message-events.service';
 import { MessageRecovery } from './message-recovery.service';
-import { ProviderPolicy } from './provider-policy.service';
 import { MessageRepository } from './message.repository';
-import { CHANNEL_PROVIDER, MessageSender } from './message-sender.service';
+import { MessageSender } from './message-sender.service';
 import { MessagesService } from './messages.service';
-import { SendRateLimiter } from '@herald/sending';
-import { WebhookApplier } from './webhook-applier.service';
-import { WebhookIntake } from './webhook-intake.service';
-import { WebhookRepository } from './webhook.repository';
 
-/** The API's messaging: accepting messages and webhooks. */
+/** The API's messaging: accepting, listing and cancelling single messages. */
 @Module({
   imports: [ChannelsModule, ContactsModule],
-  providers: [MessageRepository, WebhookRepository, MessagesService, WebhookIntake],
-  exports: [MessagesService, WebhookIntake],
+  providers: [MessageRepository, MessagesService, Clock],
+  exports: [MessagesService],
 })
 export class MessagingModule {}
 
-/** The worker's messaging: the send path, webhook application and recovery of lost jobs. */
+/** The worker's messaging: single messages as a source of the send pipeline, their provider events, lost jobs. */
 @Module({
-  imports: [ChannelsModule, ContactsModule],
-  providers: [
-    MessageRepository,
-    WebhookRepository,
-    MessageSender,
-    ProviderPolicy,
-    WebhookApplier,
-    MessageRecovery,
-    SendRateLimiter,
-    {
-      provide: CHANNEL_PROVIDER,
-      inject: [WorkerConfig],
-      useFactory: (config: WorkerConfig) =>
-        new WhatsAppCloudAdapter({ connections: config.providerConnections, requestTimeoutMs: config.providerTimeoutMs }),
-    },
-  ],
-  exports: [MessageSender, WebhookApplier, MessageRecovery, CHANNEL_PROVIDER, ProviderPolicy, SendRateLimiter],
+  imports: [ChannelsModule, ContactsModule, SendingModule],
+  providers: [MessageRepository, MessageSender, MessageEvents, MessageRecovery, Clock],
+  exports: [MessageSender, MessageEvents, MessageRecovery],
 })
-export class SendingModule {}
+export class MessagingWorkerModule {}

@@ -1,8 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService, parseWebhook, type InboundMessage as ProviderInbound, type SendingChannel } from '@herald/channels';
-import { ContactsService } from '@herald/contacts';
-import { toMessageError } from './provider-policy.service';
-import { WebhookRepository, type InboundRow, type StatusRow } from './webhook.repository';
+import { RecipientEvents } from '@herald/campaigns';
+import { ContactsService, VariableGroupsService } from '@herald/contacts';
+import { MessageEvents, type InboundRow } from '@herald/messaging';
+import { ProviderPolicy, toMessageError, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
+import type { EntityManager } from 'typeorm';
+import { WebhookRepository } from './webhook.repository';
 
 /** Stored events applied together in one transaction. */
 export const WEBHOOK_BATCH_EVENTS = 50;
@@ -16,10 +19,18 @@ export interface AppliedBatch {
 }
 
 /**
- * The worker's side of webhooks: takes a batch of stored events, applies every status to its message (set-
- * based, monotonic, idempotent), stores inbound messages once, links replies, and acts on opt-outs: an
- * inbound keyword (OPT_OUT_KEYWORDS) or error 131050 opts the contact out of marketing; 131026 marks the
- * number as not on WhatsApp. All of it commits with the deletion of the events, or none of it.
+ * The one fan-in of provider events. A worker takes a batch of stored webhook events and hands each change to the
+ * library that owns the table it touches, all in one transaction with the deletion of the events, each with one
+ * set-based statement per table per batch:
+ *
+ * - statuses → messaging (single messages) and campaigns (recipients): monotonic, idempotent;
+ * - inbound messages → messaging (stored once, replies linked), contacts (the sender's service window), and
+ *   campaigns (a reply's action), whose input-button presses go to contacts' variable values;
+ * - template review decisions → campaigns.
+ *
+ * Then, after the commit (idempotent: a rerun finds them done), the one provider policy acts on the failures the
+ * statuses reported — exactly as it does for errors answered on a send — and STOP-like keywords opt contacts out
+ * of marketing.
  */
 @Injectable()
 export class WebhookApplier {
@@ -29,6 +40,10 @@ export class WebhookApplier {
     private readonly events: WebhookRepository,
     private readonly channels: ChannelsService,
     private readonly contacts: ContactsService,
+    private readonly variableGroups: VariableGroupsService,
+    private readonly messages: MessageEvents,
+    private readonly recipients: RecipientEvents,
+    private readonly policy: ProviderPolicy,
   ) {}
 
   /**
@@ -53,7 +68,7 @@ export class WebhookApplier {
   private async applyBatch(eventId: string, keywords: ReadonlySet<string>): Promise<AppliedBatch> {
     const outcome = await this.events.transaction(async (manager) => {
       const claimed = await this.events.claim(manager, eventId, WEBHOOK_BATCH_EVENTS);
-      const statuses: StatusRow[] = [];
+      const statuses: Array<StatusRow & { channelId: string }> = [];
       const inbound: Array<{ channel: SendingChannel; message: ProviderInbound }> = [];
       const templates: Array<{ workspaceId: string; templateId: string; status: string; reason: string | null }> = [];
       for (const event of claimed) {
@@ -63,13 +78,13 @@ export class WebhookApplier {
         for (const p of parsed.problems.slice(0, 5)) this.logger.warn(`webhook event ${event.id}: ${p.path} ${p.issue}`);
         for (const s of parsed.statuses) {
           if (s.phoneNumberId !== channel.phoneNumberId) continue; // not this channel's number
-          const status = s.status === 'played' ? 'read' : s.status;
           const error = s.errors?.[0];
           statuses.push({
+            channelId: channel.id,
             workspaceId: channel.workspaceId,
             providerMessageId: s.providerMessageId,
             callbackData: s.callbackData ?? null,
-            status,
+            status: s.status === 'played' ? 'read' : s.status,
             at: s.timestamp,
             error: error === undefined ? null : toMessageError(error),
           });
@@ -80,29 +95,29 @@ export class WebhookApplier {
           templates.push({ workspaceId: channel.workspaceId, templateId: t.templateId, status: t.status, reason: t.reason && t.reason !== 'NONE' ? t.reason : null });
         }
       }
-      const applied = await this.events.applyStatuses(manager, statuses);
+      // Off for this transaction: a batch of thousands of statuses is estimated above jit_above_cost, and compiling
+      // took 40–75 ms, more than running the statements.
+      if (statuses.length > 0) await manager.query('SET LOCAL jit = off');
+      const applied = [await this.messages.applyStatuses(manager, statuses), await this.recipients.applyStatuses(manager, statuses)];
       const stored = await this.storeInbound(manager, inbound);
       // Campaign templates' review decisions; runs waiting for one are moved by the campaign reconciler.
-      await this.events.applyTemplateStatuses(manager, templates);
-      return { claimed: claimed.length, statuses: statuses.length, applied, stored };
+      await this.recipients.applyTemplateStatuses(manager, templates);
+      return { claimed: claimed.length, statuses, applied, stored };
     });
 
-    // Effects on contacts, after the commit (idempotent: a rerun finds them done).
-    const failedContacts = (code: string) => outcome.applied.failed.filter((f) => f.code === code).map((f) => f.contactId);
-    await this.contacts.markNotOnWhatsApp(failedContacts('131026'));
-    let optedOut = await this.contacts.optOutIds(failedContacts('131050'), 'provider');
+    // The one provider policy, on the failures statuses reported (131026 marks the number, 131050 opts out of
+    // marketing, an auth or account error pauses the channel), as on errors answered on a send.
+    await this.policy.apply(failuresOf(outcome.statuses, outcome.applied));
     const stopping = outcome.stored.filter((m) => m.contact_id !== null && m.text !== null && keywords.has(m.text.trim().toUpperCase()));
-    optedOut += await this.contacts.optOutIds(
+    const optedOut = await this.contacts.optOutIds(
       stopping.map((m) => m.contact_id!),
       'inbound',
     );
-    return { events: outcome.claimed, statuses: outcome.statuses, statusesMatched: outcome.applied.matched, inbound: outcome.stored.length, optedOut };
+    const matched = outcome.applied.reduce((n, a) => n + a.matched, 0);
+    return { events: outcome.claimed, statuses: outcome.statuses.length, statusesMatched: matched, inbound: outcome.stored.length, optedOut };
   }
 
-  private async storeInbound(
-    manager: Parameters<Parameters<WebhookRepository['transaction']>[0]>[0],
-    inbound: Array<{ channel: SendingChannel; message: ProviderInbound }>,
-  ) {
+  private async storeInbound(manager: EntityManager, inbound: Array<{ channel: SendingChannel; message: ProviderInbound }>) {
     if (inbound.length === 0) return [];
     const byWorkspace = new Map<string, ProviderInbound[]>();
     for (const { channel, message } of inbound) {
@@ -129,8 +144,32 @@ export class WebhookApplier {
         receivedAt: m.timestamp,
       };
     });
-    const stored = await this.events.insertInbound(manager, rows);
-    await this.events.applyReplies(manager, rows);
+    const stored = await this.messages.storeInbound(manager, rows);
+    await this.contacts.noteInbound(
+      manager,
+      rows.flatMap((r) => (r.contactId === null ? [] : [{ channelId: r.channelId, contactId: r.contactId, at: r.receivedAt }])),
+    );
+    const inputs = await this.recipients.applyReplies(
+      manager,
+      rows.flatMap((r) =>
+        r.contextProviderMessageId === null
+          ? []
+          : [{ workspaceId: r.workspaceId, context: r.contextProviderMessageId, text: r.text, payload: r.payload, at: r.receivedAt }],
+      ),
+    );
+    await this.variableGroups.mergeFields(manager, inputs);
     return stored;
   }
+}
+
+/** Failures reported by status webhooks, with the channel and contact, for the provider policy. */
+function failuresOf(statuses: ReadonlyArray<StatusRow & { channelId: string }>, applied: readonly AppliedStatuses[]): SendFailure[] {
+  if (!applied.some((a) => a.failed.length > 0)) return [];
+  const channelOf = new Map(statuses.map((s) => [s.providerMessageId, s.channelId]));
+  return applied.flatMap((a) =>
+    a.failed.flatMap((f) => {
+      const channelId = channelOf.get(f.providerMessageId);
+      return channelId === undefined ? [] : [{ channelId, contactId: f.contactId, error: f.error }];
+    }),
+  );
 }

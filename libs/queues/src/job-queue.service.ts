@@ -5,6 +5,14 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { CoreConfig } from '@herald/config';
 import { ALL_QUEUES, JobName, JobPayloads, QUEUE_OF_JOB, QueueName } from './queue.constants';
 
+/**
+ * A job id of its own for work handed out again (the first job's id may still be held by a completed or failed
+ * job). Not `<id>:<stamp>`: BullMQ refuses custom ids with a colon (other than its own three-part ones).
+ */
+export function requeuedJobId(firstJobId: string, stamp: number): string {
+  return `${firstJobId}-again-${stamp}`;
+}
+
 /** The one typed way to put work on a queue, and to reach the queues themselves. */
 @Injectable()
 export class JobQueue implements OnModuleInit {
@@ -51,7 +59,9 @@ export class JobQueue implements OnModuleInit {
 
   /** Per-job settings from configuration: sends retry transient failures with exponential backoff. */
   private defaultsFor(name: JobName): JobsOptions {
-    if (name === JobName.SendMessage) return { attempts: this.config.sendMaxAttempts, backoff: { type: 'exponential', delay: 1_000 } };
+    // A send job only fails when Postgres or Redis is unreachable (provider errors are the pipeline's to retry, with
+    // a delayed job of their own): tried again every 2 s for a minute; the maintenance sweep covers longer outages.
+    if (name === JobName.SendMessage) return { attempts: 30, backoff: { type: 'fixed', delay: 2_000 }, removeOnComplete: 1_000, removeOnFail: 1_000 };
     // Campaign jobs are rebuilt from Postgres by the reconciler under the same ids: a finished or failed one
     // must not stay in Redis holding its id, or the rebuild would be ignored.
     // Chunks and starts fail when Postgres or Redis is unreachable: tried every 2 s for a minute, not 3 times in

@@ -2,6 +2,8 @@ import { CAMPAIGN_ENTITIES } from '@herald/campaigns';
 import { CHANNEL_ENTITIES } from '@herald/channels';
 import { CONTACT_ENTITIES } from '@herald/contacts';
 import { MESSAGING_ENTITIES } from '@herald/messaging';
+import { PROVIDER_EVENT_ENTITIES } from '@herald/provider-events';
+import { SENDING_ENTITIES } from '@herald/sending';
 import { WORKSPACE_ENTITIES } from '@herald/workspaces';
 
 /**
@@ -12,6 +14,8 @@ export const ENTITIES = [
   ...WORKSPACE_ENTITIES,
   ...CONTACT_ENTITIES,
   ...CHANNEL_ENTITIES,
+  ...SENDING_ENTITIES,
   ...MESSAGING_ENTITIES,
+  ...PROVIDER_EVENT_ENTITIES,
   ...CAMPAIGN_ENTITIES,
 ];

@@ -1,2 +1,17 @@
 export { LATENESS_BUDGET_MS, RATE_SAFETY, SendRateLimiter, slotClock, untilSlot, type ReservedSlots } from './send-rate.limiter';
 export { sendOnSlots } from './slot-pacing.util';
+export * from './send-status.util';
+export * from './send-status-sql.util';
+export * from './send.types';
+export * from './send-policy.util';
+export * from './send-window.util';
+export * from './send-settings.service';
+export { SendLedgerRepository } from './send-ledger.repository';
+export { ProviderPolicy } from './provider-policy.service';
+export { CHANNEL_PROVIDER, SendPipeline, credentialsOf, tierLimit } from './send-pipeline.service';
+export * from './sending.module';
+
+import { MarketingSendEntry } from './marketing-send.entity';
+import { TierLedgerEntry } from './tier-ledger.entity';
+/** The tables this capability owns. */
+export const SENDING_ENTITIES = [TierLedgerEntry, MarketingSendEntry];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { advance, MESSAGE_STATUSES, rankSql } from './message-status.util';
+import { advance, MESSAGE_STATUSES, rankSql } from './send-status.util';
 
 describe('advance', () => {
   it('moves forward through the life of a message', () => {
@@ -27,5 +27,14 @@ describe('advance', () => {
 
   it('ranks in SQL in the same order', () => {
     expect(rankSql('m.status')).toBe(`array_position(ARRAY[${MESSAGE_STATUSES.map((s) => `'${s}'`).join(',')}]::text[], m.status::text)`);
+  });
+});
+
+describe('held', () => {
+  it('sits between accepted and sent: the next provider status moves it on', () => {
+    expect(advance('accepted', 'held')).toBe('held');
+    expect(advance('held', 'sent')).toBe('sent');
+    expect(advance('held', 'failed')).toBe('failed');
+    expect(advance('sent', 'held')).toBe('sent');
   });
 });

@@ -54,14 +54,14 @@ const SEARCH_DAYS = 15;
  * - `days` and `timezone` may be absent (or null, as many clients serialise absent optional fields) and default to
  *   every day and 'recipient'. `days` is returned sorted.
  */
-export function parseSendWindow(input: unknown): { window: SendWindow | null; issues: WindowIssue[] } {
+export function parseSendWindow(input: unknown, field = 'sendWindow'): { window: SendWindow | null; issues: WindowIssue[] } {
   if (input === null || input === undefined) return { window: null, issues: [] };
   if (typeof input !== 'object' || Array.isArray(input)) {
-    return { window: null, issues: [{ field: 'sendWindow', issue: 'must be an object' }] };
+    return { window: null, issues: [{ field, issue: 'must be an object' }] };
   }
   const value = input as Record<string, unknown>;
   const issues: WindowIssue[] = [];
-  const report = (field: string, issue: string) => issues.push({ field: `sendWindow.${field}`, issue });
+  const report = (key: string, issue: string) => issues.push({ field: `${field}.${key}`, issue });
 
   const start = readTime(value.start, false, (issue) => report('start', issue));
   const end = readTime(value.end, true, (issue) => report('end', issue));

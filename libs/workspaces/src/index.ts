@@ -5,6 +5,7 @@ export { looksLikeApiKey } from './api-key.util';
 export type { AuthenticatedKey } from './api-key.repository';
 export * from './workspaces.service';
 export * from './workspaces.module';
+export { WorkspaceSettingsRepository, type StoredSendingSettings } from './workspace-settings.repository';
 
 import { ApiKey } from './api-key.entity';
 import { Workspace } from './workspace.entity';

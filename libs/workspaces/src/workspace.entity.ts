@@ -9,13 +9,17 @@ export class Workspace {
   @Column('varchar', { length: 200 })
   name!: string;
 
-  /** Marketing frequency cap: at most this many marketing campaign messages per contact per rolling window. */
+  /** Marketing frequency cap: at most this many marketing messages (any kind of send) per contact per rolling window. */
   @Column('int', { name: 'frequency_cap_messages', nullable: true })
   frequencyCapMessages!: number | null;
 
   /** The cap's rolling window, in days. */
   @Column('int', { name: 'frequency_cap_days', nullable: true })
   frequencyCapDays!: number | null;
+
+  /** Quiet hours for marketing sends (a sending-window shape, validated by the sending library), or null. */
+  @Column('jsonb', { name: 'quiet_hours', nullable: true })
+  quietHours!: Record<string, unknown> | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

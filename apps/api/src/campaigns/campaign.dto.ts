@@ -219,13 +219,3 @@ export class RecipientDto {
   action!: string | null;
   @ApiProperty({ example: RUN_ID }) runId!: string;
 }
-
-export class SettingsDto {
-  @ApiProperty({
-    example: { messages: 2, days: 7 },
-    nullable: true,
-    type: Object,
-    description: 'At most `messages` marketing campaign messages per contact in any `days` days; null: no cap.',
-  })
-  frequencyCap!: { messages: number; days: number } | null;
-}

@@ -105,6 +105,9 @@ export class ContactDto {
   @ApiProperty({ example: null, nullable: true, enum: ['api', 'import', 'inbound', 'provider'] })
   optOutSource!: string | null;
 
+  @ApiProperty({ example: null, nullable: true, enum: ['marketing', 'all'], description: 'What the opt-out covers: marketing sends only, or all.' })
+  optOutScope!: string | null;
+
   @ApiProperty({
     example: null,
     nullable: true,

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ContactsService } from '@herald/contacts';
+import { ContactsService, OPT_OUT_SCOPES, parseOptOutScope } from '@herald/contacts';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
 import { ContactDto, ContactPageDto, PageQueryDto, PatchContactDto, SearchContactsDto, UpsertContactDto } from './contact.dto';
@@ -73,12 +73,16 @@ export class ContactsController {
 
   @Post(':number/opt-out')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Opt a contact out: no campaign or blast reaches it until it opts in again.' })
+  @ApiOperation({
+    summary:
+      'Opt a contact out until it opts in again. Body `{"scope": "marketing"}` (the default: no marketing send reaches it; utility and authentication ones still do) or `{"scope": "all"}` (nothing does).',
+  })
   @ApiParam(NUMBER_PARAM)
+  @ApiBody({ required: false, schema: { type: 'object', properties: { scope: { type: 'string', enum: [...OPT_OUT_SCOPES] } }, example: { scope: 'all' } } })
   @ApiResponse({ status: 200, type: ContactDto })
   @ApiErrors(400, 401, 404)
-  optOut(@WorkspaceId() workspaceId: string, @Param('number') number: string): Promise<ContactDto> {
-    return this.contacts.setOptedOut(workspaceId, number, true, 'api');
+  optOut(@WorkspaceId() workspaceId: string, @Param('number') number: string, @Body() body: unknown): Promise<ContactDto> {
+    return this.contacts.setOptedOut(workspaceId, number, true, 'api', parseOptOutScope(body));
   }
 
   @Post(':number/opt-in')

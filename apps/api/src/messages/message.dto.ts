@@ -1,16 +1,42 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MESSAGE_STATUSES } from '@herald/messaging';
+import { SEND_STATES, WAIT_REASONS } from '@herald/sending';
 
 /** Documents the body of POST /v1/messages; the body itself is checked by the messaging library's rules. */
 export class SendMessageDto {
-  @ApiPropertyOptional({ example: { number: '+919739978284', name: 'Asha Rao' }, description: 'The recipient (created as a contact if new). Give this or contactId.' })
-  to?: { number: string; name?: string };
+  @ApiPropertyOptional({
+    example: { number: '+919739978284', name: 'Asha Rao' },
+    description:
+      'The recipient (created as a contact if new), or an array of up to 1,000 recipients ({number, name?} or the number alone): one message each. Give this or contactId.',
+  })
+  to?: { number: string; name?: string } | Array<{ number: string; name?: string } | string>;
 
   @ApiPropertyOptional({ example: '1042', description: 'An existing contact, instead of to.' })
   contactId?: string;
 
   @ApiPropertyOptional({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10', description: "Default: the workspace's default channel." })
   channelId?: string;
+
+  @ApiPropertyOptional({ example: '+1 555 010 0123', description: "The sender by its display phone number, instead of channelId." })
+  from?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-12-24T09:00:00Z',
+    description:
+      'Send at this time (RFC 3339 with an offset, or unix seconds; `scheduleDateTime` is the same). Within 10 minutes or in the past: now. At most 35 days ahead. The message is `scheduled` until then and can be cancelled.',
+  })
+  scheduledFor?: string | number;
+
+  @ApiPropertyOptional({
+    example: 3600,
+    description: 'Seconds from its due time the message may still be sent (default 36 h; 10 min for authentication templates); after that it becomes `expired` and is never sent.',
+  })
+  validity?: number;
+
+  @ApiPropertyOptional({ example: false, description: "A marketing message goes out during the workspace's quiet hours too." })
+  ignoreQuietHours?: boolean;
+
+  @ApiPropertyOptional({ example: false, description: "A marketing message counts towards, and is held to, the workspace's frequency cap." })
+  useFrequencyCapping?: boolean;
 
   @ApiProperty({ example: 'template', enum: ['text', 'template', 'image', 'video', 'audio', 'document', 'sticker', 'interactive', 'location'] })
   type!: string;
@@ -38,15 +64,34 @@ export class MessageAcceptedDto {
   @ApiProperty({ example: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e' })
   id!: string;
 
-  @ApiProperty({ example: 'queued', enum: MESSAGE_STATUSES })
+  @ApiProperty({ example: 'queued', enum: SEND_STATES })
   status!: string;
 
   @ApiProperty({ example: 'order-1042-shipped', nullable: true, type: String })
   requestId!: string | null;
+
+  @ApiPropertyOptional({ example: '2026-12-24T09:00:00.000Z' })
+  scheduledFor?: Date;
+}
+
+export class MessagesAcceptedDto {
+  @ApiProperty({ example: [{ id: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e', to: '+919739978284', status: 'queued', requestId: null }] })
+  messages!: Array<{ id: string; to: string; status: string; requestId: string | null; scheduledFor?: Date }>;
+
+  @ApiProperty({ example: [{ index: 2, number: '12', reason: 'not a valid phone number' }] })
+  refused!: Array<{ index: number; number: string; reason: string }>;
+}
+
+export class WaitingDto {
+  @ApiProperty({ example: 'quiet_hours', enum: WAIT_REASONS })
+  reason!: string;
+
+  @ApiProperty({ example: '2026-12-02T08:00:00.000Z', nullable: true, type: Date })
+  until!: Date | null;
 }
 
 export class StatusStepDto {
-  @ApiProperty({ example: 'delivered', enum: MESSAGE_STATUSES })
+  @ApiProperty({ example: 'delivered', enum: SEND_STATES })
   status!: string;
 
   @ApiProperty({ example: '2026-11-21T08:00:02.000Z' })
@@ -106,8 +151,23 @@ export class MessageDto {
   @ApiProperty({ example: 'order_update', nullable: true, type: String })
   template!: string | null;
 
-  @ApiProperty({ example: 'read', enum: MESSAGE_STATUSES })
+  @ApiProperty({ example: 'read', enum: SEND_STATES })
   status!: string;
+
+  @ApiProperty({ example: 'utility', nullable: true, type: String, description: "The template's category as the provider reports it; `service` for a free-form message." })
+  category!: string | null;
+
+  @ApiProperty({ example: null, nullable: true, type: Date })
+  scheduledFor!: Date | null;
+
+  @ApiProperty({ example: '2026-12-03T20:00:00.000Z', nullable: true, type: Date, description: 'Never sent after this.' })
+  expiresAt!: Date | null;
+
+  @ApiProperty({ type: WaitingDto, nullable: true, description: 'Why a due message is not going out yet, and until when.' })
+  waiting!: WaitingDto | null;
+
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why a check refused it: opted_out, not_on_whatsapp, frequency_cap.' })
+  skipReason!: string | null;
 
   @ApiProperty({ type: [StatusStepDto], example: [{ status: 'queued', at: '2026-11-21T08:00:00.000Z' }, { status: 'read', at: '2026-11-21T08:00:05.000Z' }] })
   statuses!: StatusStepDto[];

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { MessagesService } from '@herald/messaging';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
-import { MessageAcceptedDto, MessageDto, MessagePageDto, SendMessageDto } from './message.dto';
+import { MessageAcceptedDto, MessageDto, MessagePageDto, MessagesAcceptedDto, SendMessageDto } from './message.dto';
 
 @ApiTags('messages')
 @ApiBearerAuth('api-key')
@@ -15,14 +15,34 @@ export class MessagesController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send one message (text, template, media, interactive, location). Queued at once; a worker sends it.' })
+  @ApiOperation({
+    summary:
+      'Send a message (text, template, media, interactive, location) now or at scheduledFor, to one recipient or up to 1,000 (`to` as an array: one message each). Queued at once; a worker sends it.',
+  })
   @ApiBody({ type: SendMessageDto })
-  @ApiResponse({ status: 202, type: MessageAcceptedDto, description: 'Queued (or, for a repeated requestId, the first message: then 200).' })
+  @ApiResponse({ status: 202, type: MessageAcceptedDto, description: 'Queued or scheduled (or, for a repeated requestId, the first message: then 200).' })
+  @ApiResponse({ status: 201, type: MessagesAcceptedDto, description: 'With `to` as an array: 202 and each message, and each number refused with why.' })
   @ApiErrors(400, 401, 404, 409, 413, 415)
-  async send(@WorkspaceId() workspaceId: string, @Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<MessageAcceptedDto> {
-    const { created, ...accepted } = await this.messages.send(workspaceId, body);
+  async send(
+    @WorkspaceId() workspaceId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<MessageAcceptedDto | MessagesAcceptedDto> {
+    const answer = await this.messages.send(workspaceId, body);
+    if ('many' in answer) return answer.many;
+    const { created, ...accepted } = answer.one;
     if (!created) res.status(200);
     return accepted;
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a message that has not gone out yet (scheduled or queued): it becomes cancelled and is never sent.' })
+  @ApiParam({ name: 'id', example: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e' })
+  @ApiResponse({ status: 200, type: MessageDto })
+  @ApiErrors(401, 404, 409)
+  cancel(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<MessageDto> {
+    return this.messages.cancel(workspaceId, id);
   }
 
   @Get()

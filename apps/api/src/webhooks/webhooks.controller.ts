@@ -1,7 +1,7 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Header } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { WebhookIntake } from '@herald/messaging';
+import { WebhookIntake } from '@herald/provider-events';
 import { Public } from '../http/access.decorator';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WebhookReceivedDto, WhatsAppWebhookDto } from './webhook.dto';

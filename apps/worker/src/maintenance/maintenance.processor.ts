@@ -5,6 +5,7 @@ import { WorkerConfig } from '@herald/config';
 import { JobName, QueueName, type JobNameOf } from '@herald/queues';
 import { WorkspacesService } from '@herald/workspaces';
 import { MessageRecovery } from '@herald/messaging';
+import { WebhookRecovery } from '@herald/provider-events';
 import { CampaignReconciler } from '@herald/campaigns';
 import { ImportRecovery } from '../imports/import-recovery.service';
 
@@ -16,6 +17,7 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly config: WorkerConfig,
     private readonly importRecovery: ImportRecovery,
     private readonly messageRecovery: MessageRecovery,
+    private readonly webhookRecovery: WebhookRecovery,
     private readonly campaignReconciler: CampaignReconciler,
     private readonly logger: PinoLogger,
   ) {
@@ -36,7 +38,7 @@ export class MaintenanceProcessor extends WorkerHost {
       case JobName.RequeueMessages:
         return this.messageRecovery.requeueMessages(this.config.sendUnconfirmedAfterSeconds);
       case JobName.RequeueWebhooks:
-        return this.messageRecovery.requeueWebhooks();
+        return this.webhookRecovery.requeue();
       case JobName.ReconcileCampaigns:
         return this.campaignReconciler.reconcile();
       default: {

@@ -4,7 +4,7 @@ import { PinoLogger } from 'nestjs-pino';
 import { MessageSender } from '@herald/messaging';
 import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
 
-/** Sends messages. Thin: the sender claims, sends and records; a RetryLaterError goes back to the queue. */
+/** Sends messages. Thin: the sender claims, sends through the pipeline and records; what must wait gets a delayed job. */
 @Processor(QueueName.Messages)
 export class MessagesProcessor extends WorkerHost {
   constructor(
@@ -20,8 +20,7 @@ export class MessagesProcessor extends WorkerHost {
     switch (name) {
       case JobName.SendMessage: {
         const { messageId } = job.data as JobPayloads[JobName.SendMessage];
-        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        return { result: await this.sender.send(messageId, final) };
+        return { result: await this.sender.send(messageId) };
       }
       default: {
         const unknown: never = name;

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { WorkerConfig } from '@herald/config';
-import { WebhookApplier } from '@herald/messaging';
+import { WebhookApplier } from '@herald/provider-events';
 import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
 
 /** Applies stored webhook events in batches. Thin: the applier does it in one transaction. */

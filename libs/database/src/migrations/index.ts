@@ -5,6 +5,7 @@ import { CreateChannelsMessagesWebhooks1795253482144 } from './1795253482144-cre
 import { CreateCampaigns1795262400000 } from './1795262400000-create-campaigns';
 import { ShardCampaignRunCounts1795340000000 } from './1795340000000-shard-campaign-run-counts';
 import { DropContactsWorkspaceFk1795350000000 } from './1795350000000-drop-contacts-workspace-fk';
+import { OneSendPipeline1795400000000 } from './1795400000000-one-send-pipeline';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -17,4 +18,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CreateCampaigns1795262400000,
   ShardCampaignRunCounts1795340000000,
   DropContactsWorkspaceFk1795350000000,
+  OneSendPipeline1795400000000,
 ];

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { AppliedStatuses, StatusRow } from '@herald/sending';
+import type { EntityManager } from 'typeorm';
+import { CampaignRepository } from './campaign.repository';
+import { RecipientRepository } from './recipient.repository';
+
+/**
+ * What provider events change in this library's tables, applied inside the fan-in's transaction: statuses of
+ * campaign recipients, replies to campaign messages, and template review decisions.
+ */
+@Injectable()
+export class RecipientEvents {
+  constructor(
+    private readonly recipients: RecipientRepository,
+    private readonly campaigns: CampaignRepository,
+  ) {}
+
+  applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
+    return this.recipients.applyStatuses(manager, rows);
+  }
+
+  /** Returns input-button presses (field and value per contact and input group) for the contacts library to keep. */
+  applyReplies(
+    manager: EntityManager,
+    replies: ReadonlyArray<{ workspaceId: string; context: string; text: string | null; payload: string | null; at: Date }>,
+  ): Promise<Array<{ groupPk: string; contactId: string; field: string; value: string }>> {
+    return this.recipients.applyReplies(manager, replies);
+  }
+
+  applyTemplateStatuses(
+    manager: EntityManager,
+    updates: ReadonlyArray<{ workspaceId: string; templateId: string; status: string; reason: string | null }>,
+  ): Promise<void> {
+    return this.campaigns.applyTemplateStatuses(manager, updates);
+  }
+}

@@ -1,0 +1,8 @@
+export * from './webhook-intake.service';
+export * from './webhook-applier.service';
+export * from './webhook-recovery.service';
+export * from './provider-events.module';
+
+import { WebhookEvent } from './webhook-event.entity';
+/** The tables this capability owns. */
+export const PROVIDER_EVENT_ENTITIES = [WebhookEvent];

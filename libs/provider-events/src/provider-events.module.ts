@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { CampaignsWorkerModule } from '@herald/campaigns';
+import { ChannelsModule } from '@herald/channels';
+import { ContactsModule } from '@herald/contacts';
+import { MessagingWorkerModule } from '@herald/messaging';
+import { SendingModule } from '@herald/sending';
+import { WebhookApplier } from './webhook-applier.service';
+import { WebhookIntake } from './webhook-intake.service';
+import { WebhookRecovery } from './webhook-recovery.service';
+import { WebhookRepository } from './webhook.repository';
+
+/** The API's side: the webhook handshake and intake of signed POSTs. */
+@Module({
+  imports: [ChannelsModule],
+  providers: [WebhookRepository, WebhookIntake],
+  exports: [WebhookIntake],
+})
+export class ProviderEventsModule {}
+
+/** The worker's side: the fan-in that applies stored events through the libraries owning each table. */
+@Module({
+  imports: [ChannelsModule, ContactsModule, SendingModule, MessagingWorkerModule, CampaignsWorkerModule],
+  providers: [WebhookRepository, WebhookApplier, WebhookRecovery],
+  exports: [WebhookApplier, WebhookRecovery],
+})
+export class ProviderEventsWorkerModule {}

@@ -1,0 +1,244 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ChannelProvider, OutboundMessage, SendingChannel, WhatsAppCredentials } from '@herald/channels';
+import { Clock } from '@herald/common';
+import { ContactsService } from '@herald/contacts';
+import { ProviderPolicy } from './provider-policy.service';
+import { SendLedgerRepository } from './send-ledger.repository';
+import { decide, toMessageError } from './send-policy.util';
+import { SendRateLimiter, type ReservedSlots } from './send-rate.limiter';
+import { SendSettingsService } from './send-settings.service';
+import { windowState, windowZone } from './send-window.util';
+import { sendOnSlots } from './slot-pacing.util';
+import { emptyOutcomes, type ClaimedSend, type MessageError, type SendCategory, type SendFailure, type SendOutcomes } from './send.types';
+
+export const CHANNEL_PROVIDER = Symbol('CHANNEL_PROVIDER');
+
+const SERVICE_WINDOW_MS = 86_400_000;
+/** Late sends take fresh slots at most this many times, and only slots due within this long. */
+const MAX_SLOT_ROUNDS = 5;
+const MAX_RESLOT_WAIT_MS = 500;
+/** Unique recipients per rolling 24 h of each limited messaging tier. */
+const TIER_LIMITS: Readonly<Record<string, number>> = { '250': 250, '2000': 2_000, '10000': 10_000, '100000': 100_000 };
+
+/** Herald's own refusals, recorded like a provider's errors. */
+const OUTSIDE_SERVICE_WINDOW: MessageError = {
+  code: 'outside_service_window',
+  title: 'Outside the customer-service window',
+  details:
+    'A free-form message can only be sent within 24 hours of the contact\'s last message to this number; send an approved template instead.',
+  category: 'outside_service_window',
+};
+const OPTED_OUT = (scope: string): MessageError => ({
+  code: 'opted_out',
+  title: 'Contact opted out',
+  details: scope === 'all' ? 'The contact opted out of all messages.' : 'The contact opted out of marketing messages.',
+});
+const NOT_ON_WHATSAPP: MessageError = {
+  code: 'not_on_whatsapp',
+  title: 'Not on WhatsApp',
+  details: 'The provider said earlier that this number cannot receive WhatsApp messages (131026).',
+};
+const FREQUENCY_CAP: MessageError = {
+  code: 'frequency_cap',
+  title: 'Frequency cap reached',
+  details: "The contact got the workspace's maximum of marketing messages in its window.",
+};
+
+/** The number's tier of unique recipients per 24 h, or undefined when unlimited. */
+export function tierLimit(channel: Pick<SendingChannel, 'messagingTier'>): number | undefined {
+  return TIER_LIMITS[channel.messagingTier];
+}
+
+/**
+ * The one send pipeline. Every kind of send — a single message, a campaign recipient, and every later source —
+ * comes here once its source has claimed it in its own table (queued → sending):
+ *
+ *   checks at claim time (`check`) → rate-limit slots (the caller's reservation) → provider (`send`)
+ *   → one classifier and one backoff rule (`decide`) → what failures mean beyond the send (`ProviderPolicy`)
+ *
+ * and goes back to its source as `SendOutcomes`, which the source records set-based. The pipeline never reads
+ * or writes a source's table: sources are libraries of their own and plug in by claiming and recording.
+ */
+@Injectable()
+export class SendPipeline {
+  constructor(
+    private readonly contacts: ContactsService,
+    private readonly settings: SendSettingsService,
+    private readonly ledger: SendLedgerRepository,
+    private readonly policy: ProviderPolicy,
+    private readonly limiter: SendRateLimiter,
+    private readonly clock: Clock,
+    @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
+  ) {}
+
+  /**
+   * The checks every send passes at claim time, for the whole batch at once: validity (expired → never sent),
+   * opt-out in its scope, numbers known not to be on WhatsApp, the customer-service window for free-form
+   * messages, quiet hours in the recipient's local time (marketing), the workspace's frequency cap (marketing)
+   * and the channel's messaging tier (business-initiated). Returns what may go out now; the rest is in `outcomes`.
+   */
+  async check(channel: SendingChannel, claimed: readonly ClaimedSend[]): Promise<{ sendable: ClaimedSend[]; outcomes: SendOutcomes }> {
+    const outcomes = emptyOutcomes();
+    if (claimed.length === 0) return { sendable: [], outcomes };
+    const now = this.clock.now().toJSDate();
+    let rest: ClaimedSend[] = [];
+    for (const c of claimed) {
+      if (c.expiresAt !== null && c.expiresAt.getTime() <= now.getTime()) outcomes.expired.push({ id: c.id, attempts: c.attempts });
+      else rest.push(c);
+    }
+
+    const states = await this.contacts.sendStates(channel.id, [...new Set(rest.map((c) => c.contactId))]);
+    rest = rest.filter((c) => {
+      const state = states.get(c.contactId);
+      const scope = state?.optOutScope ?? null;
+      if (scope === 'all' || (scope === 'marketing' && c.category === 'marketing')) {
+        outcomes.skipped.push({ id: c.id, attempts: c.attempts, reason: 'opted_out', error: OPTED_OUT(scope) });
+        return false;
+      }
+      if (state?.notOnWhatsApp) {
+        outcomes.skipped.push({ id: c.id, attempts: c.attempts, reason: 'not_on_whatsapp', error: NOT_ON_WHATSAPP });
+        return false;
+      }
+      if (c.category === 'service' && (state?.lastInboundAt == null || now.getTime() - state.lastInboundAt.getTime() >= SERVICE_WINDOW_MS)) {
+        outcomes.failed.push({ id: c.id, error: OUTSIDE_SERVICE_WINDOW });
+        return false;
+      }
+      return true;
+    });
+
+    for (const workspaceId of new Set(rest.map((c) => c.workspaceId))) {
+      const { quietHours, frequencyCap } = await this.settings.cached(workspaceId, now.getTime());
+      const marketing = rest.filter((c) => c.workspaceId === workspaceId && c.category === 'marketing');
+      const waiting = new Set<string>();
+      if (quietHours !== null) {
+        for (const c of marketing) {
+          if (c.ignoreQuietHours) continue;
+          const state = windowState(quietHours, windowZone(quietHours, c.timezone ?? states.get(c.contactId)?.timezone), now);
+          if (!state.open) continue;
+          waiting.add(c.id);
+          outcomes.deferred.push({ id: c.id, attempts: c.attempts, until: state.closesAt, reason: 'quiet_hours' });
+        }
+      }
+      if (frequencyCap !== null) {
+        const capped = await this.ledger.admitMarketing(
+          workspaceId,
+          frequencyCap,
+          marketing.filter((c) => c.frequencyCapped && !waiting.has(c.id)).map((c) => ({ key: c.callbackData, contactId: c.contactId })),
+        );
+        for (const c of marketing) {
+          if (!capped.has(c.callbackData)) continue;
+          waiting.add(c.id);
+          outcomes.skipped.push({ id: c.id, attempts: c.attempts, reason: 'frequency_cap', error: FREQUENCY_CAP });
+        }
+      }
+      if (waiting.size > 0) rest = rest.filter((c) => !waiting.has(c.id));
+    }
+
+    const limit = tierLimit(channel);
+    if (limit !== undefined) {
+      // Business-initiated conversations count towards the tier; a free-form reply inside the window does not.
+      const initiated = rest.filter((c) => c.category !== 'service');
+      const { refused, freesAt } = await this.ledger.admitTier(channel.id, limit, initiated.map((c) => c.to));
+      if (refused.size > 0) {
+        const until = freesAt ?? new Date(now.getTime() + 3_600_000);
+        rest = rest.filter((c) => {
+          if (c.category === 'service' || !refused.has(c.to)) return true;
+          outcomes.deferred.push({ id: c.id, attempts: c.attempts, until, reason: 'messaging_tier' });
+          return false;
+        });
+      }
+    }
+    return { sendable: rest, outcomes };
+  }
+
+  /**
+   * A send's category: a template's as the provider reports it (cached by the adapter), `service` for a free-form
+   * message. When the provider cannot say (unreachable, unknown template), `marketing`: the strictest rules apply,
+   * and a template that does not exist is refused by the provider on the send itself.
+   */
+  async categoryOf(channel: SendingChannel, message: OutboundMessage): Promise<SendCategory> {
+    if (message.type !== 'template') return 'service';
+    const found = await this.provider.getTemplateCategory(credentialsOf(channel), message.template.name, message.template.language);
+    if (!found.ok) return 'marketing';
+    const category = found.category.toLowerCase();
+    return category === 'utility' || category === 'authentication' ? category : 'marketing';
+  }
+
+  /**
+   * Sends each claimed send on its own rate-limit slot of `slots` (reserved by the caller for this batch) and sorts
+   * out what became of each. One that would leave late (the claim or the event loop took longer than the slack)
+   * takes a fresh slot if one is due soon, else goes back to the queue. What failures mean beyond their send is
+   * acted on once per kind. `into`: outcomes to add to (the checks' ones).
+   */
+  async send(
+    channel: SendingChannel,
+    sends: readonly ClaimedSend[],
+    slots: ReservedSlots,
+    maxAttempts: number,
+    into: SendOutcomes = emptyOutcomes(),
+  ): Promise<SendOutcomes> {
+    if (sends.length === 0) return into;
+    const credentials = credentialsOf(channel);
+    await this.provider.prepare?.(credentials);
+    const failures: SendFailure[] = [];
+    const sendOne = async (c: ClaimedSend): Promise<void> => {
+      const sent = await this.provider.send(credentials, {
+        to: c.to,
+        message: c.message,
+        callbackData: c.callbackData,
+        ...(c.prevalidated ? { prevalidated: true as const } : {}),
+      });
+      if (sent.ok) {
+        into.accepted.push({ id: c.id, providerMessageId: sent.providerMessageId, held: 'held' in sent && sent.held === true });
+        return;
+      }
+      const error = sent.error;
+      const recorded = toMessageError(error);
+      failures.push({ channelId: channel.id, contactId: c.contactId, error: { ...recorded, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) } });
+      const decision = decide(error, c.attempts, maxAttempts);
+      switch (decision.kind) {
+        case 'failed':
+          into.failed.push({ id: c.id, error: recorded });
+          return;
+        case 'in_doubt':
+          into.inDoubt.push({ id: c.id, error: recorded });
+          return;
+        case 'retry':
+          into.retry.push({ id: c.id, error: recorded, delayMs: decision.delayMs, attempts: c.attempts });
+          return;
+      }
+    };
+    let pending: readonly ClaimedSend[] = sends;
+    let current = slots;
+    try {
+      for (let round = 1; ; round += 1) {
+        const { late } = await sendOnSlots(pending, current, sendOne);
+        if (late.length === 0) break;
+        // Only slots due soon: reserving further ahead and then handing the sends back would leave those slots
+        // unused too (each late send would cost two).
+        const next =
+          round < MAX_SLOT_ROUNDS
+            ? await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length, { horizonMs: MAX_RESLOT_WAIT_MS })
+            : null;
+        if (next === null) {
+          into.released.push(...late.map((c) => ({ id: c.id, attempts: c.attempts })));
+          break;
+        }
+        pending = late;
+        current = next;
+      }
+    } finally {
+      await this.policy.apply(failures);
+    }
+    return into;
+  }
+}
+
+export function credentialsOf(channel: SendingChannel): WhatsAppCredentials {
+  return {
+    graphBaseUrl: channel.graphBaseUrl,
+    phoneNumberId: channel.phoneNumberId,
+    wabaId: channel.wabaId,
+    accessToken: channel.secrets.accessToken,
+  };
+}

@@ -1,0 +1,115 @@
+import type { ProviderError, ProviderErrorCategory } from '@herald/channels';
+import type { MessageError } from './send.types';
+
+/**
+ * The one provider policy, for every send of every source (single messages, campaign recipients, later blasts
+ * and other channels), whether the error came back on the send or later in a status webhook. Provider codes are
+ * named in one place only — the provider adapter's map from its codes to a `ProviderErrorCategory`
+ * (libs/channels/src/whatsapp/graph-error.util.ts) — and this module decides by category: what becomes of the
+ * send (`decide`: retry when, fail, or wait for the provider's word) and what it means beyond the send
+ * (`effectsOf`: hold the number, pause the channel, mark the number, opt the contact out).
+ */
+
+/** How long a number is held after the provider said it is over its throughput (unless it said how long). */
+export const THROTTLE_PAUSE_MS = 1_000;
+/** The longest backoff between two tries of one send (pair-rate escalation and exponential backoff alike). */
+export const MAX_BACKOFF_MS = 15 * 60_000;
+/** Meta: do not send a marketing template blocked by its per-user cap (131049) again within 24 h. */
+export const MARKETING_CAP_RETRY_AFTER_MS = 86_400_000;
+
+/** Transport failures where the request certainly never reached the provider: safe to send again at once. */
+const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT|EHOSTUNREACH|ENETUNREACH)\b/;
+
+export function toMessageError(e: ProviderError): MessageError {
+  return { code: e.code, title: e.title, details: e.details, category: e.category, ...(e.docsUrl ? { docsUrl: e.docsUrl } : {}) };
+}
+
+/**
+ * A request that got no answer (timeout, connection dropped after sending) may have been taken by the provider:
+ * its status webhook, which echoes our callback data, will tell. Never send such a one again blindly.
+ */
+export function maybeSent(error: ProviderError): boolean {
+  return (error.code === 'timeout' || error.code === 'network_error') && !NEVER_SENT.test(error.details);
+}
+
+/** What becomes of one send the provider refused (or did not answer). */
+export type SendDecision =
+  /** Back to the queue, not before `delayMs` from now. */
+  | { readonly kind: 'retry'; readonly delayMs: number }
+  /** Final for this try. */
+  | { readonly kind: 'failed' }
+  /** No answer: stays `sending` until its status webhook says what happened, or the in-doubt timeout. */
+  | { readonly kind: 'in_doubt' };
+
+/**
+ * The one backoff rule. The provider's own word wins (Retry-After, or the wait its documentation advises for the
+ * code); a pair-rate refusal (131056) escalates as Meta advises, 4^X seconds before retry X; anything else
+ * doubles from 1 s. `attempts`: tries so far, the failed one included.
+ */
+export function backoffMs(error: ProviderError, attempts: number): number {
+  const tries = Math.max(1, attempts);
+  if (error.category === 'pair_rate_limited') return Math.min(MAX_BACKOFF_MS, 1_000 * 4 ** tries);
+  return Math.min(MAX_BACKOFF_MS, error.retryAfterMs ?? Math.min(60_000, 1_000 * 2 ** (tries - 1)));
+}
+
+/** What becomes of a send that failed with `error` on its `attempts`-th try, when at most `maxAttempts` are allowed. */
+export function decide(error: ProviderError, attempts: number, maxAttempts: number): SendDecision {
+  if (!error.retriable) return { kind: 'failed' };
+  if (maybeSent(error)) return { kind: 'in_doubt' };
+  if (attempts >= maxAttempts) return { kind: 'failed' };
+  return { kind: 'retry', delayMs: backoffMs(error, attempts) };
+}
+
+/** What an error means beyond the one send. */
+export interface PolicyEffects {
+  /** Hold every send of the number for this long (throughput exceeded). */
+  readonly holdNumberMs?: number;
+  /** The channel cannot send until a person fixes it (token, account, spam limit). */
+  readonly pauseChannel?: boolean;
+  /** The recipient's number is not on WhatsApp: skipped by later sends. */
+  readonly markNotOnWhatsApp?: boolean;
+  /** The recipient stopped marketing messages: opt the contact out of marketing. */
+  readonly optOutMarketing?: boolean;
+}
+
+/** The effects of a category, exhaustively: a new category does not compile until it is given its policy here. */
+export function effectsOf(error: Pick<ProviderError, 'category' | 'retryAfterMs'>): PolicyEffects {
+  const category: ProviderErrorCategory = error.category;
+  switch (category) {
+    case 'throttled':
+      return { holdNumberMs: error.retryAfterMs ?? THROTTLE_PAUSE_MS };
+    case 'not_on_whatsapp':
+      return { markNotOnWhatsApp: true };
+    case 'marketing_opt_out':
+      return { optOutMarketing: true };
+    case 'auth_expired':
+    case 'channel_blocked':
+    case 'spam_limited':
+      return { pauseChannel: true };
+    case 'pair_rate_limited':
+    case 'throughput_upgrade':
+    case 'api_rate_limited':
+    case 'transient':
+    case 'outside_service_window':
+    case 'marketing_cap':
+    case 'marketing_experiment':
+    case 'invalid_request':
+    case 'template_problem':
+    case 'unknown':
+      return {};
+  }
+}
+
+/**
+ * Failed sends `retry-failed` may put back in the queue, and from when: transient failures at once; Meta's
+ * per-user marketing cap (131049) only 24 h after the failure; never a marketing experiment (130472), an opt-out
+ * or a request the provider refused as wrong.
+ */
+export const RETRYABLE_FAILURES: ReadonlyArray<{ readonly category: ProviderErrorCategory; readonly afterMs: number }> = [
+  { category: 'transient', afterMs: 0 },
+  { category: 'throttled', afterMs: 0 },
+  { category: 'api_rate_limited', afterMs: 0 },
+  { category: 'pair_rate_limited', afterMs: 0 },
+  { category: 'throughput_upgrade', afterMs: 0 },
+  { category: 'marketing_cap', afterMs: MARKETING_CAP_RETRY_AFTER_MS },
+];

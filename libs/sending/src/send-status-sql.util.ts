@@ -1,0 +1,89 @@
+import { MESSAGE_STATUSES, rankSql } from './send-status.util';
+import type { MessageError } from './send.types';
+
+/** One status from a provider event, scoped to the workspace of the channel it came through. */
+export interface StatusRow {
+  workspaceId: string;
+  providerMessageId: string;
+  callbackData: string | null;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  at: Date;
+  error: MessageError | null;
+}
+
+/** What applying statuses changed: failures (whatever the row's status became) with the contact, for the policy. */
+export interface AppliedStatuses {
+  matched: number;
+  updated: number;
+  failed: Array<{ contactId: string; providerMessageId: string; error: MessageError }>;
+}
+
+const STATUS_ARRAY = `ARRAY[${MESSAGE_STATUSES.map((s) => `'${s}'`).join(',')}]::text[]`;
+
+/**
+ * One set-based, monotonic status update of a table of sends from unnested statuses ($1..$6): each status is
+ * matched by the provider's id, else by our own id echoed as callback data (`idFromCallback`, SQL over
+ * `s.callback`); its status only moves forward, each step keeps its first time, and a failure is recorded only when
+ * the send ends failed. Rows are locked in id order (as every other statement on these rows does) so concurrent
+ * statements cannot deadlock. Used by the owner of each table of sends, for its own table.
+ */
+export function statusUpdateSql(table: string, idFromCallback: string): string {
+  return `WITH s AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
+           AS s(workspace_id, wamid, callback, status, at, error)),
+       matched AS (
+         SELECT s.*, COALESCE(
+                  (SELECT m.id FROM ${table} m WHERE m.provider_message_id = s.wamid AND m.workspace_id = s.workspace_id),
+                  (SELECT m.id FROM ${table} m WHERE m.id = ${idFromCallback} AND m.workspace_id = s.workspace_id)) AS row_id
+           FROM s),
+       agg AS (
+         SELECT row_id, min(wamid) AS wamid,
+                min(at) FILTER (WHERE status = 'sent') AS sent_at,
+                min(at) FILTER (WHERE status = 'delivered') AS delivered_at,
+                min(at) FILTER (WHERE status = 'read') AS read_at,
+                min(at) FILTER (WHERE status = 'failed') AS failed_at,
+                (array_agg(error ORDER BY at DESC) FILTER (WHERE status = 'failed'))[1] AS error,
+                max(${rankSql('status')}) AS top
+           FROM matched WHERE row_id IS NOT NULL GROUP BY row_id),
+       next AS (
+         SELECT agg.*, m.status AS old_status,
+                CASE WHEN agg.top > ${rankSql('m.status')} THEN (${STATUS_ARRAY})[agg.top] ELSE m.status END AS new_status
+           FROM agg JOIN ${table} m ON m.id = agg.row_id
+          WHERE ${rankSql('m.status')} IS NOT NULL
+          ORDER BY agg.row_id FOR UPDATE OF m),
+       updated AS (
+         UPDATE ${table} m SET
+                provider_message_id = COALESCE(m.provider_message_id, next.wamid),
+                -- A status webhook means the provider took it, even when our worker died before recording that.
+                accepted_at = COALESCE(m.accepted_at, LEAST(next.sent_at, next.delivered_at, next.read_at, next.failed_at)),
+                sent_at = COALESCE(m.sent_at, next.sent_at),
+                delivered_at = COALESCE(m.delivered_at, next.delivered_at),
+                read_at = COALESCE(m.read_at, next.read_at),
+                failed_at = COALESCE(m.failed_at, next.failed_at),
+                error = CASE WHEN next.new_status = 'failed' AND next.error IS NOT NULL THEN next.error ELSE m.error END,
+                status = next.new_status,
+                updated_at = now()
+           FROM next WHERE m.id = next.row_id
+         RETURNING m.contact_id, next.wamid, next.error, next.old_status IS DISTINCT FROM next.new_status AS changed)
+       SELECT * FROM updated`;
+}
+
+export function statusParams(rows: readonly StatusRow[]): unknown[] {
+  return [
+    rows.map((r) => r.workspaceId),
+    rows.map((r) => r.providerMessageId),
+    rows.map((r) => r.callbackData),
+    rows.map((r) => r.status),
+    rows.map((r) => r.at),
+    rows.map((r) => (r.error === null ? null : JSON.stringify(r.error))),
+  ];
+}
+
+export function toApplied(result: Array<{ contact_id: string; wamid: string; error: MessageError | null; changed: boolean }>): AppliedStatuses {
+  return {
+    matched: result.length,
+    updated: result.filter((r) => r.changed).length,
+    failed: result.filter((r) => r.error !== null && r.error !== undefined).map((r) => ({ contactId: r.contact_id, providerMessageId: r.wamid, error: r.error! })),
+  };
+}
+

@@ -1,0 +1,90 @@
+import type { OutboundMessage } from '@herald/channels';
+
+/** An error as Herald records it on a send: the provider's code and words (or Herald's), and where to read more. */
+export interface MessageError {
+  readonly code: string;
+  readonly title: string;
+  readonly details: string;
+  readonly docsUrl?: string;
+  readonly category?: string;
+}
+
+/**
+ * What a send is, for the rules that depend on it: a template's category as the provider reports it, or
+ * `service` for a free-form message (allowed only inside the customer-service window).
+ */
+export const SEND_CATEGORIES = ['marketing', 'utility', 'authentication', 'service'] as const;
+export type SendCategory = (typeof SEND_CATEGORIES)[number];
+
+/** Why a send that is due is not being sent now. */
+export const WAIT_REASONS = [
+  'sending_window',
+  'quiet_hours',
+  'messaging_tier',
+  'rate_limit',
+  'template_pending',
+  'channel_paused',
+  'backoff',
+] as const;
+export type WaitReason = (typeof WAIT_REASONS)[number];
+
+/** Why a send was never made, decided by a check at claim time. */
+export const SKIP_REASONS = ['opted_out', 'not_on_whatsapp', 'frequency_cap', 'missing_variable'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/**
+ * One send a source has claimed (queued → sending in its own table): everything the pipeline needs to check,
+ * send and classify it. Sources build the message; the pipeline never reads their tables.
+ */
+export interface ClaimedSend {
+  /** The source's own id of the row. */
+  readonly id: string;
+  /** Echoed by the provider in this send's status webhooks (a message's uuid, or `r:<recipient id>`). */
+  readonly callbackData: string;
+  readonly workspaceId: string;
+  readonly contactId: string;
+  /** E.164 with '+'. */
+  readonly to: string;
+  readonly message: OutboundMessage;
+  /** Tries so far, this one included. */
+  readonly attempts: number;
+  readonly category: SendCategory;
+  /** Not sent after this: it becomes `expired`. */
+  readonly expiresAt: Date | null;
+  /** The recipient's IANA zone (quiet hours are in the recipient's local time). */
+  readonly timezone: string | null;
+  readonly ignoreQuietHours: boolean;
+  /** Counts towards, and is held to, the workspace's frequency cap (marketing sends of campaigns; single ones when asked). */
+  readonly frequencyCapped: boolean;
+  /** Herald built the message from input it had already validated: the adapter need not check it again. */
+  readonly prevalidated: boolean;
+}
+
+/** What became of a batch of claimed sends; sources record it set-based, one statement per kind present. */
+export interface SendOutcomes {
+  readonly accepted: Array<{ id: string; providerMessageId: string; held: boolean }>;
+  /** Transient failures: back to queued, not before `delayMs` from now. `attempts`: as claimed. */
+  readonly retry: Array<{ id: string; error: MessageError; delayMs: number; attempts: number }>;
+  readonly failed: Array<{ id: string; error: MessageError }>;
+  /** No answer: the provider may have it. Stays `sending` until its status webhook or the in-doubt timeout. */
+  readonly inDoubt: Array<{ id: string; error: MessageError }>;
+  /** Claimed but not sent (slot missed, shutting down): back to queued as if never claimed. */
+  readonly released: Array<{ id: string; attempts: number }>;
+  /** Refused by a check at claim time (opted out, frequency cap): never sent. */
+  readonly skipped: Array<{ id: string; attempts: number; reason: SkipReason; error: MessageError }>;
+  /** Its validity ran out before it could be sent: never sent. */
+  readonly expired: Array<{ id: string; attempts: number }>;
+  /** Must wait (quiet hours, tier, paused channel): back to queued, not before `until`, saying why. */
+  readonly deferred: Array<{ id: string; attempts: number; until: Date; reason: WaitReason }>;
+}
+
+export function emptyOutcomes(): SendOutcomes {
+  return { accepted: [], retry: [], failed: [], inDoubt: [], released: [], skipped: [], expired: [], deferred: [] };
+}
+
+/** A send that failed, and the contact it was for: what the policy acts on beyond the send. */
+export interface SendFailure {
+  readonly channelId: string;
+  readonly contactId: string;
+  readonly error: Pick<MessageError, 'code' | 'title' | 'details'> & { readonly category?: string; readonly retryAfterMs?: number };
+}

@@ -1,0 +1,177 @@
+import { Module } from '@nestjs/common';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { CampaignsWorkerModule } from '@herald/campaigns';
+import {
+  mapGraphError,
+  type ChannelProvider,
+  type SendOutcome,
+  type SendRequest,
+  type TemplateCategory,
+  type WhatsAppCredentials,
+} from '@herald/channels';
+import { ChannelsModule, ChannelsService } from '@herald/channels';
+import { Clock } from '@herald/common';
+import { ConfigModule } from '@herald/config';
+import { ContactsModule } from '@herald/contacts';
+import { DatabaseModule } from '@herald/database';
+import { MessagingModule, MessagingWorkerModule } from '@herald/messaging';
+import { ProviderEventsWorkerModule } from '@herald/provider-events';
+import { QueuesModule } from '@herald/queues';
+import { ENTITIES } from '@herald/schema';
+import { CHANNEL_PROVIDER, SendingModule } from '@herald/sending';
+import { WorkspacesModule, WorkspacesService } from '@herald/workspaces';
+import { testWorkerConfig } from './test-env';
+
+/** Time the code under test reads through `Clock`: set it instead of sleeping. Real time until set. */
+export class SettableClock extends Clock {
+  private at: DateTime | null = null;
+  override now(): DateTime {
+    return this.at ?? DateTime.utc();
+  }
+  set(iso: string | Date): void {
+    this.at = typeof iso === 'string' ? DateTime.fromISO(iso, { zone: 'utc' }) : DateTime.fromJSDate(iso, { zone: 'utc' });
+  }
+  advance(ms: number): void {
+    this.at = this.now().plus({ milliseconds: ms });
+  }
+  reset(): void {
+    this.at = null;
+  }
+}
+
+/** What the fake provider answers for one send: accepted (held or not), or a Graph error code, or no answer. */
+export type FakeAnswer = 'accept' | 'held' | 'timeout' | { code: number; retryAfterMs?: number };
+
+/**
+ * A provider that answers in process: by recipient number as told (`answers`), accepting the rest. It records
+ * every request it got, and reports templates' categories from `categories`.
+ */
+export class FakeProvider implements ChannelProvider<WhatsAppCredentials> {
+  readonly channel = 'whatsapp' as const;
+  readonly sent: SendRequest[] = [];
+  readonly answers = new Map<string, FakeAnswer[]>();
+  readonly categories = new Map<string, TemplateCategory>();
+  messagingLimit: number | null = null;
+  private seq = 0;
+
+  /** The next answers for `to`, in order; after them, accept. */
+  answer(to: string, ...answers: FakeAnswer[]): void {
+    this.answers.set(to, answers);
+  }
+
+  sentTo(to: string): SendRequest[] {
+    return this.sent.filter((r) => r.to === to);
+  }
+
+  async send(_credentials: WhatsAppCredentials, request: SendRequest): Promise<SendOutcome> {
+    this.sent.push(request);
+    const next = this.answers.get(request.to)?.shift() ?? 'accept';
+    if (next === 'accept' || next === 'held') return { ok: true, providerMessageId: `wamid.fake-${++this.seq}`, held: next === 'held' };
+    if (next === 'timeout') return { ok: false, error: { code: 'timeout', title: 'Request timed out', details: 'no answer', retriable: true, category: 'transient' } };
+    return { ok: false, error: mapGraphError({ code: next.code, message: `fake ${next.code}` }, 400, next.retryAfterMs) };
+  }
+
+  async getTemplateCategory(_c: WhatsAppCredentials, name: string) {
+    const category = this.categories.get(name);
+    if (category === undefined) return { ok: false as const, error: { code: '132001', title: 'Template does not exist', details: name, retriable: false, category: 'template_problem' as const } };
+    return { ok: true as const, templateId: `t-${name}`, category, status: 'APPROVED' as const };
+  }
+
+  async getMessagingLimit() {
+    return { ok: true as const, limit: this.messagingLimit, raw: this.messagingLimit === null ? 'TIER_UNLIMITED' : `TIER_${this.messagingLimit}` };
+  }
+
+  async getMarketingMessagesOnboarding() {
+    return { ok: true as const, onboarded: false, status: null };
+  }
+
+  async createTemplate(): Promise<never> {
+    throw new Error('not used');
+  }
+
+  async getTemplate(): Promise<never> {
+    throw new Error('not used');
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * The worker's send pipeline and its sources, in process, without queue processors: tests call the senders and
+ * the fan-in directly, with a fake provider and a settable clock, against this run's Postgres and Redis.
+ */
+export interface PipelineHarness {
+  readonly module: TestingModule;
+  readonly provider: FakeProvider;
+  readonly clock: SettableClock;
+  readonly db: DataSource;
+  get<T>(type: abstract new (...args: never[]) => T): T;
+  /** A workspace and a channel on it (secrets sealed as usual; the fake provider ignores them). */
+  workspace(name: string, channel?: { messagesPerSecond?: number; messagingTier?: '250' | '2000' | 'unlimited' }): Promise<{ workspaceId: string; channelId: string }>;
+  close(): Promise<void>;
+}
+
+export async function startPipeline(redisPrefix: string): Promise<PipelineHarness> {
+  const config = testWorkerConfig({ REDIS_PREFIX: redisPrefix });
+  const provider = new FakeProvider();
+  const clock = new SettableClock();
+
+  @Module({
+    imports: [
+      ConfigModule.forWorker(config),
+      DatabaseModule.forRoot(ENTITIES, 'herald-pipeline-spec'),
+      QueuesModule.forRoot(),
+      WorkspacesModule,
+      ContactsModule,
+      ChannelsModule,
+      SendingModule,
+      MessagingModule,
+      MessagingWorkerModule,
+      CampaignsWorkerModule,
+      ProviderEventsWorkerModule,
+    ],
+  })
+  class PipelineSpecModule {}
+
+  const module = await Test.createTestingModule({ imports: [PipelineSpecModule] })
+    .overrideProvider(CHANNEL_PROVIDER)
+    .useValue(provider)
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .compile();
+  await module.init();
+  const get = <T>(type: abstract new (...args: never[]) => T): T => module.get(type as never, { strict: false });
+  let n = 0;
+  return {
+    module,
+    provider,
+    clock,
+    db: get(DataSource),
+    get,
+    async workspace(name, channel = {}) {
+      const { id: workspaceId } = await get(WorkspacesService).createWorkspace(name);
+      n += 1;
+      const created = await get(ChannelsService).create(
+        workspaceId,
+        {
+          type: 'whatsapp',
+          name,
+          phoneNumberId: `${redisPrefix}-${n}-${Date.now()}`,
+          displayPhoneNumber: `+1 555 010 ${String(1000 + n)}`,
+          wabaId: `waba-${n}`,
+          accessToken: 'token',
+          appSecret: 'secret',
+          verifyToken: 'verify',
+          graphBaseUrl: 'http://127.0.0.1:9',
+          messagesPerSecond: channel.messagesPerSecond ?? 1_000,
+          messagingTier: channel.messagingTier ?? 'unlimited',
+        },
+        { graphVersion: 'v26.0' },
+      );
+      return { workspaceId, channelId: created.id };
+    },
+    close: () => module.close(),
+  };
+}
