@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
-import { CampaignsWorkerModule } from '@herald/campaigns';
+import { CampaignsModule, CampaignsWorkerModule } from '@herald/campaigns';
 import {
   mapGraphError,
   type ChannelProvider,
@@ -129,6 +129,7 @@ export async function startPipeline(redisPrefix: string): Promise<PipelineHarnes
       SendingModule,
       MessagingModule,
       MessagingWorkerModule,
+      CampaignsModule,
       CampaignsWorkerModule,
       ProviderEventsWorkerModule,
     ],

@@ -305,8 +305,10 @@ export class MessageRepository {
   /** Cancels a message that has not been sent: scheduled or queued → cancelled. Returns its row, or what it is now. */
   async cancel(workspaceId: string, id: string): Promise<{ cancelled: boolean; row: MessageRow | undefined }> {
     const rows: MessageRow[] = await this.dataSource.query(
-      `UPDATE messages SET status = 'cancelled', waiting_reason = NULL, updated_at = now()
-        WHERE workspace_id = $1 AND id = $2 AND status IN ('scheduled', 'queued') RETURNING *`,
+      `WITH cancelled AS (
+         UPDATE messages SET status = 'cancelled', waiting_reason = NULL, updated_at = now()
+          WHERE workspace_id = $1 AND id = $2 AND status IN ('scheduled', 'queued') RETURNING *)
+       SELECT * FROM cancelled`,
       [workspaceId, id],
     );
     if (rows[0]) return { cancelled: true, row: rows[0] };

@@ -1,0 +1,332 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { CampaignsService, ChunkSender, RunStarter } from '@herald/campaigns';
+import { ChannelsService } from '@herald/channels';
+import { AudiencesService, ContactsService } from '@herald/contacts';
+import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
+import { WebhookApplier } from '@herald/provider-events';
+import { SendSettingsService } from '@herald/sending';
+import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
+
+/**
+ * The send pipeline in process: sources claim, the pipeline checks, sends through a fake provider and classifies,
+ * and the sources record — driven directly, with a settable clock, against real Postgres and Redis. Each check and
+ * each outcome of the one policy, for single messages and for campaign recipients.
+ */
+const PREFIX = `${process.env.REDIS_PREFIX ?? 'herald-test'}-pipeline`;
+
+describe('the send pipeline, in process', () => {
+  let h: PipelineHarness;
+  let ws: { workspaceId: string; channelId: string };
+  let messages: MessagesService;
+  let sender: MessageSender;
+  let contacts: ContactsService;
+  let settings: SendSettingsService;
+  let seq = 0;
+
+  /** A number of its own for each test (contacts keep state between tests). */
+  const fresh = (country: '44' | '91' = '44') => (country === '44' ? `+4474009${String(++seq).padStart(5, '0')}` : `+9197399${String(++seq).padStart(5, '0')}`);
+  const template = (name: string) => ({ type: 'template', template: { name, language: 'en_US', params: ['A'] } });
+  const accept = async (body: Record<string, unknown>, workspaceId = ws.workspaceId): Promise<string> => {
+    const answer = await messages.send(workspaceId, body);
+    if (!('one' in answer)) throw new Error('expected one message');
+    return answer.one.id;
+  };
+  const view = (id: string, workspaceId = ws.workspaceId): Promise<MessageView> => messages.get(workspaceId, id);
+
+  beforeAll(async () => {
+    h = await startPipeline(PREFIX);
+    ws = await h.workspace('Pipeline');
+    messages = h.get(MessagesService);
+    sender = h.get(MessageSender);
+    contacts = h.get(ContactsService);
+    settings = h.get(SendSettingsService);
+    h.provider.categories.set('promo', 'MARKETING');
+    h.provider.categories.set('receipt', 'UTILITY');
+    h.provider.categories.set('code', 'AUTHENTICATION');
+  }, 30_000);
+
+  beforeEach(() => h.clock.reset());
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  describe('claim', () => {
+    it('claims a due message once, sends it with its own id as callback data, prevalidated, and records the provider id', async () => {
+      const to = fresh();
+      const id = await accept({ to: { number: to }, ...template('receipt') });
+      expect(await sender.send(id)).toBe('accepted');
+      expect(await sender.send(id)).toBe('not_due');
+      expect(h.provider.sentTo(to)).toEqual([expect.objectContaining({ callbackData: id, prevalidated: true })]);
+      expect(await view(id)).toMatchObject({ status: 'accepted', category: 'utility', providerMessageId: expect.stringMatching(/^wamid\.fake-/) });
+    });
+
+    it('leaves a scheduled message alone until its time, and a cancelled one for ever', async () => {
+      const to = fresh();
+      const scheduledFor = new Date(Date.now() + 3_600_000).toISOString();
+      const id = await accept({ to: { number: to }, ...template('receipt'), scheduledFor });
+      expect(await view(id)).toMatchObject({ status: 'scheduled', scheduledFor: new Date(scheduledFor) });
+      expect(await sender.send(id)).toBe('not_due');
+      expect((await messages.cancel(ws.workspaceId, id)).status).toBe('cancelled');
+      await expect(messages.cancel(ws.workspaceId, id)).rejects.toMatchObject({ code: 'message_not_cancellable' });
+      expect(await sender.send(id)).toBe('not_due');
+      expect(h.provider.sentTo(to)).toHaveLength(0);
+    });
+  });
+
+  describe('checks at claim time', () => {
+    it('never sends a message whose validity ran out: it is expired', async () => {
+      const to = fresh();
+      const id = await accept({ to: { number: to }, ...template('receipt'), validity: 60 });
+      h.clock.advance(61_000);
+      expect(await sender.send(id)).toBe('unsent');
+      expect((await view(id)).status).toBe('expired');
+      expect(h.provider.sentTo(to)).toHaveLength(0);
+    });
+
+    it('gives an authentication template 10 minutes by default', async () => {
+      const to = fresh();
+      const id = await accept({ to: { number: to }, ...template('code') });
+      h.clock.advance(11 * 60_000);
+      await sender.send(id);
+      expect(await view(id)).toMatchObject({ status: 'expired', category: 'authentication' });
+    });
+
+    it('holds opt-outs to their scope, at send time: marketing ones skip marketing only, "all" skips everything', async () => {
+      const to = fresh();
+      const promo = await accept({ to: { number: to }, ...template('promo') });
+      const receipt = await accept({ to: { number: to }, ...template('receipt') });
+      const later = await accept({ to: { number: to }, ...template('receipt') });
+      await contacts.setOptedOut(ws.workspaceId, to, true, 'inbound'); // STOP: marketing
+      expect(await sender.send(promo)).toBe('unsent');
+      expect(await view(promo)).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+      expect(await sender.send(receipt)).toBe('accepted');
+      await contacts.setOptedOut(ws.workspaceId, to, true, 'api', 'all');
+      expect(await sender.send(later)).toBe('unsent');
+      expect(await view(later)).toMatchObject({ status: 'skipped', skipReason: 'opted_out' });
+      expect(h.provider.sentTo(to)).toHaveLength(1);
+    });
+
+    it('refuses a free-form message outside the customer-service window, and sends it inside', async () => {
+      const to = fresh();
+      const text = { type: 'text', text: { body: 'Hello' } };
+      const outside = await accept({ to: { number: to }, ...text });
+      expect(await sender.send(outside)).toBe('failed');
+      expect(await view(outside)).toMatchObject({ status: 'failed', category: 'service', error: { code: 'outside_service_window' } });
+      expect(h.provider.sentTo(to)).toHaveLength(0);
+      const contact = await contacts.get(ws.workspaceId, to);
+      await h.db.transaction((m) => contacts.noteInbound(m, [{ channelId: ws.channelId, contactId: contact.id, at: new Date() }]));
+      const inside = await accept({ to: { number: to }, ...text });
+      expect(await sender.send(inside)).toBe('accepted');
+    });
+
+    it('holds marketing sends through quiet hours in the recipient\'s own time, unless told to ignore them', async () => {
+      await settings.update(ws.workspaceId, { quietHours: { start: '21:00', end: '08:00', timezone: 'recipient' } });
+      try {
+        h.clock.set('2026-12-02T17:00:00Z'); // 22:30 in Kolkata, 17:00 in London
+        const india = fresh('91');
+        const uk = fresh('44');
+        const held = await accept({ to: { number: india }, ...template('promo') });
+        expect(await sender.send(held)).toBe('waiting');
+        expect(await view(held)).toMatchObject({ status: 'queued', waiting: { reason: 'quiet_hours', until: new Date('2026-12-03T02:30:00Z') } });
+        expect(await sender.send(await accept({ to: { number: uk }, ...template('promo') }))).toBe('accepted');
+        expect(await sender.send(await accept({ to: { number: india }, ...template('receipt') }))).toBe('accepted');
+        expect(await sender.send(await accept({ to: { number: india }, ...template('promo'), ignoreQuietHours: true }))).toBe('accepted');
+        expect(h.provider.sentTo(india)).toHaveLength(2);
+      } finally {
+        await settings.update(ws.workspaceId, { quietHours: null });
+      }
+    });
+
+    it('counts marketing sends against the frequency cap when they are claimed', async () => {
+      await settings.update(ws.workspaceId, { frequencyCap: { messages: 1, days: 7 } });
+      try {
+        const to = fresh();
+        const first = await accept({ to: { number: to }, ...template('promo'), useFrequencyCapping: true });
+        const second = await accept({ to: { number: to }, ...template('promo'), useFrequencyCapping: true });
+        const uncapped = await accept({ to: { number: to }, ...template('promo') });
+        expect(await sender.send(first)).toBe('accepted');
+        expect(await sender.send(second)).toBe('unsent');
+        expect(await view(second)).toMatchObject({ status: 'skipped', skipReason: 'frequency_cap', error: { code: 'frequency_cap' } });
+        expect(await sender.send(uncapped)).toBe('accepted');
+      } finally {
+        await settings.update(ws.workspaceId, { frequencyCap: null });
+      }
+    });
+
+    it('keeps a limited messaging tier: a new number waits for a place, one already reached is sent', async () => {
+      const tier = await h.workspace('Tier', { messagingTier: '250' });
+      const reached = fresh();
+      await h.db.query(
+        `INSERT INTO channel_recipient_log (channel_id, to_number, last_sent_at)
+         SELECT $1, CASE WHEN i = 1 THEN $2 ELSE '+1555' || lpad(i::text, 7, '0') END, now() - interval '1 hour' FROM generate_series(1, 250) i`,
+        [tier.channelId, reached],
+      );
+      const waiting = await accept({ to: { number: fresh() }, ...template('receipt') }, tier.workspaceId);
+      expect(await sender.send(waiting)).toBe('waiting');
+      const seen = await view(waiting, tier.workspaceId);
+      expect(seen.waiting?.reason).toBe('messaging_tier');
+      expect(new Date(seen.waiting!.until!).getTime()).toBeGreaterThan(Date.now() + 22 * 3_600_000);
+      expect(await sender.send(await accept({ to: { number: reached }, ...template('receipt') }, tier.workspaceId))).toBe('accepted');
+    });
+  });
+
+  describe('outcomes: one classifier, one backoff rule, one policy', () => {
+    const failWith = async (code: number, template_ = 'receipt') => {
+      const to = fresh();
+      h.provider.answer(to, { code });
+      const id = await accept({ to: { number: to }, ...template(template_) });
+      const result = await sender.send(id);
+      return { to, id, result, message: await view(id) };
+    };
+
+    it('131026: failed, and the number is marked not on WhatsApp (later sends skip it)', async () => {
+      const { to, message } = await failWith(131026);
+      expect(message).toMatchObject({ status: 'failed', error: { code: '131026' } });
+      expect((await contacts.get(ws.workspaceId, to)).notOnWhatsAppAt).not.toBeNull();
+      const next = await accept({ to: { number: to }, ...template('receipt') });
+      expect(await sender.send(next)).toBe('unsent');
+      expect(await view(next)).toMatchObject({ status: 'skipped', skipReason: 'not_on_whatsapp' });
+    });
+
+    it('131050: failed, and the contact is opted out of marketing', async () => {
+      const { to, message } = await failWith(131050, 'promo');
+      expect(message.status).toBe('failed');
+      expect(await contacts.get(ws.workspaceId, to)).toMatchObject({ optedOut: true, optOutSource: 'provider', optOutScope: 'marketing' });
+    });
+
+    it('131049 and 130472: failed for good, never retried', async () => {
+      for (const code of [131049, 130472]) {
+        const { to, result, message } = await failWith(code, 'promo');
+        expect([code, result, message.status, message.waiting]).toEqual([code, 'failed', 'failed', null]);
+        expect(h.provider.sentTo(to)).toHaveLength(1);
+      }
+    });
+
+    it('130429: back to the queue after the provider\'s wait, then sent', async () => {
+      const to = fresh();
+      h.provider.answer(to, { code: 130429, retryAfterMs: 300 });
+      const id = await accept({ to: { number: to }, ...template('receipt') });
+      expect(await sender.send(id)).toBe('waiting');
+      expect(await view(id)).toMatchObject({ status: 'queued', waiting: { reason: 'backoff' }, error: { code: '130429' } });
+      expect(await sender.send(id)).toBe('not_due');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await sender.send(id)).toBe('accepted');
+      expect((await view(id)).attempts).toBe(2);
+    });
+
+    it('131056: backs off 4^X seconds, as Meta advises for the pair rate', async () => {
+      const to = fresh();
+      h.provider.answer(to, { code: 131056 }, { code: 131056 });
+      const id = await accept({ to: { number: to }, ...template('receipt') });
+      const waits: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const before = Date.now();
+        expect(await sender.send(id)).toBe('waiting');
+        waits.push(new Date((await view(id)).waiting!.until!).getTime() - before);
+        await h.db.query('UPDATE messages SET not_before = now() WHERE id = $1', [id]); // time passes
+      }
+      expect(waits[0]).toBeGreaterThan(3_000);
+      expect(waits[0]).toBeLessThan(6_000);
+      expect(waits[1]).toBeGreaterThan(15_000);
+      expect(waits[1]).toBeLessThan(18_000);
+    });
+
+    it('no answer: left in doubt (sending) for its status webhook, never sent again blindly', async () => {
+      const to = fresh();
+      h.provider.answer(to, 'timeout');
+      const id = await accept({ to: { number: to }, ...template('receipt') });
+      expect(await sender.send(id)).toBe('unconfirmed');
+      expect(await view(id)).toMatchObject({ status: 'sending', error: { code: 'timeout' } });
+      expect(await sender.send(id)).toBe('not_due');
+    });
+
+    it('held_for_quality_assessment: held, neither sent nor failed', async () => {
+      const to = fresh();
+      h.provider.answer(to, 'held');
+      const id = await accept({ to: { number: to }, ...template('promo') });
+      expect(await sender.send(id)).toBe('accepted');
+      expect((await view(id)).status).toBe('held');
+    });
+
+    it('190 on a send pauses the channel; its messages then wait, and expire if the pause outlasts them', async () => {
+      const paused = await h.workspace('Paused');
+      const to = fresh();
+      h.provider.answer(to, { code: 190 });
+      await sender.send(await accept({ to: { number: to }, ...template('receipt') }, paused.workspaceId));
+      expect((await h.get(ChannelsService).get(paused.workspaceId, paused.channelId)).status).toBe('paused');
+      const next = await accept({ to: { number: fresh() }, ...template('receipt'), validity: 120 }, paused.workspaceId);
+      expect(await sender.send(next)).toBe('waiting');
+      expect((await view(next, paused.workspaceId)).waiting?.reason).toBe('channel_paused');
+      h.clock.advance(121_000);
+      await h.db.query('UPDATE messages SET not_before = now() WHERE id = $1', [next]);
+      await h.get(ChannelsService).update(paused.workspaceId, paused.channelId, { accessToken: 'new-token' });
+      await sender.send(next);
+      expect((await view(next, paused.workspaceId)).status).toBe('expired');
+    });
+
+    it('190 reported by a status webhook pauses the channel too: one policy, whichever way the error came', async () => {
+      const other = await h.workspace('Webhook policy');
+      const to = fresh();
+      const id = await accept({ to: { number: to }, ...template('receipt') }, other.workspaceId);
+      expect(await sender.send(id)).toBe('accepted');
+      const { providerMessageId } = await view(id, other.workspaceId);
+      const channel = await h.get(ChannelsService).forSending(other.channelId);
+      const body = {
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: channel!.wabaId,
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '15550101000', phone_number_id: channel!.phoneNumberId },
+                  statuses: [
+                    {
+                      id: providerMessageId,
+                      status: 'failed',
+                      timestamp: String(Math.floor(Date.now() / 1000)),
+                      recipient_id: to.slice(1),
+                      errors: [{ code: 190, title: 'Access token has expired' }],
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      };
+      const [event] = (await h.db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id', [
+        other.channelId,
+        JSON.stringify(body),
+      ])) as Array<{ id: string }>;
+      expect(await h.get(WebhookApplier).apply(event!.id, [])).toMatchObject({ statuses: 1, statusesMatched: 1 });
+      expect(await view(id, other.workspaceId)).toMatchObject({ status: 'failed', error: { code: '190' } });
+      expect((await h.get(ChannelsService).get(other.workspaceId, other.channelId)).status).toBe('paused');
+    });
+  });
+
+  describe('campaign recipients through the same pipeline', () => {
+    it('skips a recipient who opted out after the run started, and sends the others', async () => {
+      const campaignWs = await h.workspace('Campaign');
+      const numbers = [fresh(), fresh(), fresh()];
+      await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'trio', name: 'Trio', contacts: numbers.map((number) => ({ number })) });
+      const campaignsService = h.get(CampaignsService);
+      const { campaignId } = await campaignsService.create(campaignWs.workspaceId, { title: 'Mid-run opt-out', message: 'Hello {{name}}!' });
+      await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
+      const [campaign] = (await h.db.query('SELECT template_name FROM campaigns WHERE id = $1', [campaignId])) as Array<{ template_name: string }>;
+      h.provider.categories.set(campaign!.template_name, 'MARKETING');
+      await h.db.query(`UPDATE contacts SET name = 'Friend' WHERE workspace_id = $1`, [campaignWs.workspaceId]);
+      const { runId } = await campaignsService.createRun(campaignWs.workspaceId, campaignId, { audiences: ['trio'] });
+      expect(await h.get(RunStarter).start(runId)).toBe('running');
+      await contacts.setOptedOut(campaignWs.workspaceId, numbers[1]!, true, 'inbound'); // STOP, after the fan-out
+      expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+      const run = await campaignsService.getRun(campaignWs.workspaceId, campaignId, runId);
+      expect(run).toMatchObject({ status: 'completed', skippedByReason: { opted_out: 1 } });
+      expect(numbers.map((n) => h.provider.sentTo(n).length)).toEqual([1, 0, 1]);
+      expect(h.provider.sentTo(numbers[0]!)[0]).toMatchObject({ prevalidated: true, callbackData: expect.stringMatching(/^r:\d+$/) });
+    });
+  });
+});
