@@ -81,6 +81,16 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
     db = api.app.get(DataSource);
     key = (await api.createWorkspace('Messaging')).apiKey;
     sim = await startSimulator();
+    // The number exists at the provider before its channel does, with a messaging limit of 2,000 users a day.
+    const numberAtProvider = {
+      wabaId: WABA_ID,
+      displayPhoneNumber: '+1 555 010 0123',
+      accessToken: ACCESS_TOKEN,
+      appSecret: APP_SECRET,
+      messagesPerSecond: 20,
+      messagingLimit: 'TIER_2K',
+    };
+    expect((await sim.call('PUT', `/_sim/phone-numbers/${PHONE_NUMBER_ID}`, numberAtProvider)).status).toBe(201);
     const created = await post('/v1/channels', {
       type: 'whatsapp',
       name: 'Simulated',
@@ -96,14 +106,10 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
     expect(created.status).toBe(201);
     channelId = created.body.id;
     const registered = await sim.call('PUT', `/_sim/phone-numbers/${PHONE_NUMBER_ID}`, {
-      wabaId: WABA_ID,
-      displayPhoneNumber: '+1 555 010 0123',
-      accessToken: ACCESS_TOKEN,
-      appSecret: APP_SECRET,
+      ...numberAtProvider,
       webhookUrl: `${apiUrl}/webhooks/whatsapp/${channelId}`,
-      messagesPerSecond: 20,
     });
-    expect(registered.status).toBe(201);
+    expect(registered.status).toBe(200);
     await sim.call('PUT', '/_sim/templates', {
       wabaId: WABA_ID,
       name: 'order_update',
@@ -123,6 +129,15 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
   });
 
   describe('channels', () => {
+    it('reads the messaging tier from the provider instead of trusting the typed-in one', async () => {
+      // Created with the default (250); the provider says 2,000.
+      const read = await waitFor(
+        async () => (await get(`/v1/channels/${channelId}`)).body as { messagingTier: string; limitsReadAt: string | null },
+        (c) => c.limitsReadAt !== null,
+      );
+      expect(read.messagingTier).toBe('2000');
+    });
+
     it('keeps secrets encrypted and never returns them; the first channel is the default', async () => {
       const one = (await get(`/v1/channels/${channelId}`)).body;
       expect(one).toMatchObject({
@@ -131,7 +146,6 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
         isDefault: true,
         status: 'active',
         messagesPerSecond: 20,
-        messagingTier: '250',
       });
       expect(JSON.stringify(one)).not.toMatch(/EAAG|test-app-secret|test-verify-token/);
       const [row] = await db.query('SELECT secrets FROM channels WHERE id = $1', [channelId]);

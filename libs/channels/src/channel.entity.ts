@@ -51,6 +51,14 @@ export class Channel extends WorkspaceOwned {
   @Column('text', { name: 'status_reason', nullable: true })
   statusReason!: string | null;
 
+  /** The provider says marketing templates of this number go through the Marketing Messages API. */
+  @Column('boolean', { name: 'marketing_messages', default: false })
+  marketingMessages!: boolean;
+
+  /** When the messaging tier and the marketing route were last read from the provider (null: never). */
+  @Column('timestamptz', { name: 'limits_read_at', nullable: true })
+  limitsReadAt!: Date | null;
+
   @Column('bytea')
   secrets!: Buffer;
 

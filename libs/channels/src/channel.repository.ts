@@ -19,6 +19,8 @@ export interface ChannelRow {
   is_default: boolean;
   status: ChannelStatus;
   status_reason: string | null;
+  marketing_messages: boolean;
+  limits_read_at: Date | null;
   secrets: Buffer;
   created_at: Date;
   updated_at: Date;
@@ -144,6 +146,25 @@ export class ChannelRepository {
   }
 
   /** Stops a channel (expired token, blocked account) until a user updates it. */
+  /** What the provider says of the number: its messaging tier and whether marketing goes through /marketing_messages. */
+  async setProviderState(id: string, state: { messagingTier: MessagingTier | null; marketingMessages: boolean | null }): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE channels SET messaging_tier = COALESCE($2, messaging_tier), marketing_messages = COALESCE($3, marketing_messages),
+              limits_read_at = now(), updated_at = now() WHERE id = $1`,
+      [id, state.messagingTier, state.marketingMessages],
+    );
+  }
+
+  /** Live channels whose provider state was not read for `seconds` (or never). */
+  async needingProviderRead(seconds: number, limit = 100): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM channels WHERE deleted_at IS NULL AND status = 'active'
+          AND (limits_read_at IS NULL OR limits_read_at < now() - make_interval(secs => $1)) ORDER BY limits_read_at NULLS FIRST LIMIT $2`,
+      [seconds, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async pause(id: string, reason: string): Promise<void> {
     await this.dataSource.query(`UPDATE channels SET status = 'paused', status_reason = $2, updated_at = now() WHERE id = $1 AND status <> 'paused'`, [
       id,

@@ -40,6 +40,10 @@ export interface ChannelView {
   readonly isDefault: boolean;
   readonly status: ChannelStatus;
   readonly statusReason: string | null;
+  /** Marketing templates go through the provider's Marketing Messages API (read from the provider). */
+  readonly marketingMessages: boolean;
+  /** When the tier and marketing route were last read from the provider; null until the first read. */
+  readonly limitsReadAt: Date | null;
   /** Where the provider must post this channel's webhooks, relative to the API's public URL. */
   readonly webhookPath: string;
   readonly createdAt: Date;
@@ -58,6 +62,7 @@ export interface SendingChannel {
   readonly messagingTier: MessagingTier;
   readonly status: ChannelStatus;
   readonly statusReason: string | null;
+  readonly marketingMessages: boolean;
   readonly secrets: ChannelSecrets;
 }
 

@@ -1,12 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { HeraldError, isUuid } from '@herald/common';
 import { SecretsConfig } from '@herald/config';
+import { JobName, JobQueue } from '@herald/queues';
 import { ChannelRepository, type ChannelFields, type ChannelRow } from './channel.repository';
 import {
   DEFAULT_MESSAGES_PER_SECOND,
   DEFAULT_MESSAGING_TIER,
   type ChannelSecrets,
   type ChannelView,
+  type MessagingTier,
   type CreateChannel,
   type SendingChannel,
   type UpdateChannel,
@@ -34,6 +36,8 @@ export function toChannelView(row: ChannelRow): ChannelView {
     isDefault: row.is_default,
     status: row.status,
     statusReason: row.status_reason,
+    marketingMessages: row.marketing_messages,
+    limitsReadAt: row.limits_read_at,
     webhookPath: `/webhooks/whatsapp/${row.id}`,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -43,11 +47,13 @@ export function toChannelView(row: ChannelRow): ChannelView {
 /** Sender numbers of a workspace. Secrets are sealed with SECRETS_KEY before they reach Postgres. */
 @Injectable()
 export class ChannelsService {
+  private readonly logger = new Logger(ChannelsService.name);
   private readonly cache = new Map<string, { at: number; channel: SendingChannel }>();
 
   constructor(
     private readonly channels: ChannelRepository,
     private readonly config: SecretsConfig,
+    private readonly queue: JobQueue,
   ) {}
 
   async create(workspaceId: string, input: CreateChannel, defaults: { graphVersion: string }): Promise<ChannelView> {
@@ -66,6 +72,10 @@ export class ChannelsService {
         throw new HeraldError('conflict', 'channel_exists', `A channel for phone number id "${input.phoneNumberId}" already exists in this workspace.`);
       }
       return this.channels.insert(workspaceId, input.type, fields, manager);
+    });
+    // The typed-in tier stands until a worker has read the real one from the provider (and every 15 minutes after).
+    await this.queue.add(JobName.ReadChannelLimits, { channelId: row.id }, { jobId: `limits-${row.id}` }).catch((error: Error) => {
+      this.logger.warn(`channel ${row.id}: limits will be read on the next round (${error.message})`);
     });
     return toChannelView(row);
   }
@@ -150,10 +160,22 @@ export class ChannelsService {
       messagingTier: row.messaging_tier,
       status: row.status,
       statusReason: row.status_reason,
+      marketingMessages: row.marketing_messages,
       secrets: this.open(row.secrets),
     };
     this.cache.set(id, { at: Date.now(), channel });
     return channel;
+  }
+
+  /** Records what the provider says of the number (its messaging tier, its marketing route). */
+  async setProviderState(id: string, state: { messagingTier: MessagingTier | null; marketingMessages: boolean | null }): Promise<void> {
+    await this.channels.setProviderState(id, state);
+    this.cache.delete(id);
+  }
+
+  /** Live channels whose provider state is older than `seconds`. */
+  needingProviderRead(seconds: number): Promise<string[]> {
+    return this.channels.needingProviderRead(seconds);
   }
 
   /** Stops a channel after the provider said its token or account no longer works. */

@@ -38,6 +38,8 @@ export enum JobName {
   SendChunk = 'send-chunk',
   /** Rebuilds campaign work from Postgres (lost jobs, in-doubt sends, template states, finished runs). */
   ReconcileCampaigns = 'reconcile-campaigns',
+  /** Reads each channel's messaging tier and Marketing Messages status from the provider (one channel, or all due). */
+  ReadChannelLimits = 'read-channel-limits',
 }
 
 /** The payload each job carries. */
@@ -53,6 +55,7 @@ export interface JobPayloads {
   [JobName.StartRun]: { runId: string };
   [JobName.SendChunk]: { runId: string; chunk: number };
   [JobName.ReconcileCampaigns]: Record<string, never>;
+  [JobName.ReadChannelLimits]: { channelId?: string };
 }
 
 /** The jobs each queue carries. */
@@ -63,6 +66,7 @@ export const JOBS_OF_QUEUE = {
     JobName.RequeueMessages,
     JobName.RequeueWebhooks,
     JobName.ReconcileCampaigns,
+    JobName.ReadChannelLimits,
   ],
   [QueueName.Imports]: [JobName.ProcessImport],
   [QueueName.Messages]: [JobName.SendMessage],

@@ -187,6 +187,8 @@ export class SendPipeline {
         message: c.message,
         callbackData: c.callbackData,
         ...(c.prevalidated ? { prevalidated: true as const } : {}),
+        // Marketing templates of a number onboarded to the Marketing Messages API go there (its category decides).
+        ...(c.category === 'marketing' && channel.marketingMessages && c.message.type === 'template' ? { route: 'marketing_messages' as const } : {}),
       });
       if (sent.ok) {
         into.accepted.push({ id: c.id, providerMessageId: sent.providerMessageId, held: 'held' in sent && sent.held === true });

@@ -4,6 +4,7 @@ import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import { ContactsModule } from '@herald/contacts';
 import { WorkspacesModule } from '@herald/workspaces';
+import { ProviderLimits } from './provider-limits.service';
 import { ProviderPolicy } from './provider-policy.service';
 import { SendLedgerRepository } from './send-ledger.repository';
 import { CHANNEL_PROVIDER, SendPipeline } from './send-pipeline.service';
@@ -24,6 +25,7 @@ export class SendSettingsModule {}
   providers: [
     SendPipeline,
     ProviderPolicy,
+    ProviderLimits,
     SendLedgerRepository,
     SendSettingsService,
     SendRateLimiter,
@@ -35,6 +37,6 @@ export class SendSettingsModule {}
         new WhatsAppCloudAdapter({ connections: config.providerConnections, requestTimeoutMs: config.providerTimeoutMs }),
     },
   ],
-  exports: [SendPipeline, ProviderPolicy, SendLedgerRepository, SendRateLimiter, SendSettingsService, CHANNEL_PROVIDER],
+  exports: [SendPipeline, ProviderPolicy, ProviderLimits, SendLedgerRepository, SendRateLimiter, SendSettingsService, CHANNEL_PROVIDER],
 })
 export class SendingModule {}

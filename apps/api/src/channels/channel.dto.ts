@@ -174,6 +174,17 @@ export class ChannelDto {
   @ApiProperty({ example: null, nullable: true, type: String, description: 'Why the channel is paused (e.g. 190 access token expired).' })
   statusReason!: string | null;
 
+  @ApiProperty({ example: false, description: "Read from the provider: marketing templates go through Meta's Marketing Messages API." })
+  marketingMessages!: boolean;
+
+  @ApiProperty({
+    example: '2026-12-02T09:00:00.000Z',
+    nullable: true,
+    type: Date,
+    description: 'When the messaging tier and the marketing route were last read from the provider (null: not yet; the typed-in tier applies until then).',
+  })
+  limitsReadAt!: Date | null;
+
   @ApiProperty({ example: '/webhooks/whatsapp/5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10', description: "Give Meta the API's public URL followed by this path." })
   webhookPath!: string;
 

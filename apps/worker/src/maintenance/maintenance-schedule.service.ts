@@ -40,6 +40,7 @@ export class MaintenanceSchedule implements OnApplicationBootstrap, OnApplicatio
     await queue.upsertJobScheduler(JobName.RequeueImports, { every: MINUTE_MS }, { name: JobName.RequeueImports, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueMessages, { every: MINUTE_MS / 2 }, { name: JobName.RequeueMessages, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueWebhooks, { every: MINUTE_MS / 2 }, { name: JobName.RequeueWebhooks, data: {} });
+    await queue.upsertJobScheduler(JobName.ReadChannelLimits, { every: 5 * MINUTE_MS }, { name: JobName.ReadChannelLimits, data: {} });
     await queue.upsertJobScheduler(
       JobName.ReconcileCampaigns,
       { every: this.config.campaignReconcileIntervalMs },

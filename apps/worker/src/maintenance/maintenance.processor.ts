@@ -2,10 +2,11 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { WorkerConfig } from '@herald/config';
-import { JobName, QueueName, type JobNameOf } from '@herald/queues';
+import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
 import { WorkspacesService } from '@herald/workspaces';
 import { MessageRecovery } from '@herald/messaging';
 import { WebhookRecovery } from '@herald/provider-events';
+import { ProviderLimits } from '@herald/sending';
 import { CampaignReconciler } from '@herald/campaigns';
 import { ImportRecovery } from '../imports/import-recovery.service';
 
@@ -18,6 +19,7 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly importRecovery: ImportRecovery,
     private readonly messageRecovery: MessageRecovery,
     private readonly webhookRecovery: WebhookRecovery,
+    private readonly providerLimits: ProviderLimits,
     private readonly campaignReconciler: CampaignReconciler,
     private readonly logger: PinoLogger,
   ) {
@@ -39,6 +41,10 @@ export class MaintenanceProcessor extends WorkerHost {
         return this.messageRecovery.requeueMessages(this.config.sendUnconfirmedAfterSeconds);
       case JobName.RequeueWebhooks:
         return this.webhookRecovery.requeue();
+      case JobName.ReadChannelLimits: {
+        const { channelId } = job.data as JobPayloads[JobName.ReadChannelLimits];
+        return this.providerLimits.read(channelId === undefined ? undefined : [channelId]);
+      }
       case JobName.ReconcileCampaigns:
         return this.campaignReconciler.reconcile();
       default: {

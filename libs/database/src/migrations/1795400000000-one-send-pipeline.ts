@@ -2,7 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * One send pipeline for every send: the columns its checks and controls need (schedule, validity, category,
- * waiting reason, quiet hours, opt-out scope), the marketing-send ledger of the frequency cap, and the per-channel
+ * waiting reason, quiet hours, opt-out scope, the provider-read tier and marketing route), the marketing-send ledger of the frequency cap, and the per-channel
  * customer-service windows. `messages.request_id` widens to 128 in place (a `to` array's messages carry
  * `<requestId>/<number>`); the generated drop-and-add would have lost every stored request id.
  */
@@ -15,6 +15,8 @@ export class OneSendPipeline1795400000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE "marketing_send_log" ("send_key" character varying(64) NOT NULL, "workspace_id" uuid NOT NULL, "contact_id" bigint NOT NULL, "sent_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_023e6f87a8f83602e86eb45e2e3" PRIMARY KEY ("send_key"))`);
     await queryRunner.query(`CREATE INDEX "idx_marketing_send_log_contact" ON "marketing_send_log"  ("workspace_id", "contact_id", "sent_at") `);
     await queryRunner.query(`ALTER TABLE "workspaces" ADD "quiet_hours" jsonb`);
+    await queryRunner.query(`ALTER TABLE "channels" ADD "marketing_messages" boolean NOT NULL DEFAULT false`);
+    await queryRunner.query(`ALTER TABLE "channels" ADD "limits_read_at" TIMESTAMP WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "campaign_runs" ADD "validity_seconds" integer`);
     await queryRunner.query(`ALTER TABLE "campaign_runs" ADD "ignore_quiet_hours" boolean NOT NULL DEFAULT false`);
     await queryRunner.query(`ALTER TABLE "campaign_recipients" ADD "waiting_reason" character varying(24)`);
@@ -48,6 +50,8 @@ export class OneSendPipeline1795400000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "campaign_recipients" DROP COLUMN "waiting_reason"`);
     await queryRunner.query(`ALTER TABLE "campaign_runs" DROP COLUMN "ignore_quiet_hours"`);
     await queryRunner.query(`ALTER TABLE "campaign_runs" DROP COLUMN "validity_seconds"`);
+    await queryRunner.query(`ALTER TABLE "channels" DROP COLUMN "limits_read_at"`);
+    await queryRunner.query(`ALTER TABLE "channels" DROP COLUMN "marketing_messages"`);
     await queryRunner.query(`ALTER TABLE "workspaces" DROP COLUMN "quiet_hours"`);
     await queryRunner.query(`DROP INDEX "public"."idx_marketing_send_log_contact"`);
     await queryRunner.query(`DROP TABLE "marketing_send_log"`);
