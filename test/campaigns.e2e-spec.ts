@@ -93,8 +93,8 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
   }
 
   /** A channel on the simulator's number `phone`; with `apiUrl`, the simulator posts its webhooks there. */
-  const addChannel = (phone: string, display: string, tier: string, apiUrl?: string): Promise<string> =>
-    addSimulatedChannel(post, sim, { phone, display, rate: RATE, tier, credentials: CREDENTIALS, apiUrl });
+  const addChannel = (phone: string, display: string, tier: string, apiUrl?: string, businessId?: string): Promise<string> =>
+    addSimulatedChannel(post, sim, { phone, display, rate: RATE, tier, credentials: CREDENTIALS, apiUrl, businessId });
 
   async function campaign(body: Record<string, unknown>): Promise<string> {
     const res = await post('/v1/campaigns', {
@@ -325,7 +325,7 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       expect(csv.status).toBe(200);
       expect(csv.headers['content-type']).toContain('text/csv');
       const lines = csv.text.trim().split('\n');
-      expect(lines[0]).toBe('number,name,status,errorCode,errorTitle,sentAt,deliveredAt,readAt,action,runId');
+      expect(lines[0]).toBe('number,name,status,errorCode,errorTitle,errorDetails,sentAt,deliveredAt,readAt,action,runId');
       expect(lines).toHaveLength(101);
       expect(lines.some((l) => l.includes(',Yes please,'))).toBe(true);
       const skipped = (await get(`/v1/campaigns/${id}/recipients?runId=${runId}&status=skipped`)).body as Array<{
@@ -431,8 +431,12 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
 
   describe('the messaging tier', () => {
     it('never starts conversations with more unique numbers per 24 h than the channel tier allows', async () => {
-      // This number has no webhook URL: accepted is as far as its messages get.
-      const tierChannel = await addChannel('106540352242944', '+1 555 010 0789', '250');
+      // This number has no webhook URL: accepted is as far as its messages get. Its business portfolio (its own here)
+      // may reach 250 users a day: the provider says so, and workers read it.
+      const tierChannel = await addChannel('106540352242944', '+1 555 010 0789', '250', undefined, 'tiered-business');
+      expect(
+        (await waitFor(async () => (await get(`/v1/channels/${tierChannel}`)).body, (c) => c.limitsReadAt !== null)).messagingTier,
+      ).toBe('250');
       // 245 numbers already messaged in the last 24 h (the oldest 23 h ago), one of them in the audience.
       const members = await seed('tier', 4000, 20);
       const [known] = await db.query('SELECT number FROM contacts WHERE id = $1', [members[0]]);

@@ -103,9 +103,13 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
 /** Posts a JSON body to the API with the spec's API key (supertest or fetch, whichever the spec uses). */
 export type ApiPost = (path: string, body: unknown) => PromiseLike<{ status: number; body: unknown }>;
 
+/** The simulator's messaging-limit value for one of Herald's tiers. */
+const SIM_LIMITS: Record<string, string> = { '250': 'TIER_250', '2000': 'TIER_2K', '10000': 'TIER_10K', '100000': 'TIER_100K', unlimited: 'TIER_UNLIMITED' };
+
 /**
- * A WhatsApp channel on the simulator's number `phone`: created through the API, then registered with the
- * simulator under the same credentials; with `apiUrl`, the simulator posts its webhooks to the channel's URL
+ * A WhatsApp channel on the simulator's number `phone`, whose messaging limit at the provider is `tier`: the number is
+ * registered with the simulator first (workers read the tier from it when the channel is created), then created
+ * through the API under the same credentials; with `apiUrl`, the simulator posts its webhooks to the channel's URL
  * there. Returns the channel id.
  */
 export async function addSimulatedChannel(
@@ -118,8 +122,18 @@ export async function addSimulatedChannel(
     tier: string;
     credentials: { wabaId: string; accessToken: string; appSecret: string };
     apiUrl?: string;
+    /** The business portfolio at the provider (its numbers share one messaging limit); default: the WABA's. */
+    businessId?: string;
   },
 ): Promise<string> {
+  const atProvider = {
+    ...o.credentials,
+    ...(o.businessId ? { businessId: o.businessId } : {}),
+    displayPhoneNumber: o.display.replace(/\D/g, ''),
+    messagesPerSecond: o.rate,
+    messagingLimit: SIM_LIMITS[o.tier] ?? 'TIER_UNLIMITED',
+  };
+  expect((await sim.call('PUT', `/_sim/phone-numbers/${o.phone}`, atProvider)).status).toBe(201);
   const created = await post('/v1/channels', {
     type: 'whatsapp',
     name: `Simulated ${o.phone}`,
@@ -133,12 +147,9 @@ export async function addSimulatedChannel(
   });
   expect(created.status).toBe(201);
   const id = (created.body as { id: string }).id;
-  const registered = await sim.call('PUT', `/_sim/phone-numbers/${o.phone}`, {
-    ...o.credentials,
-    displayPhoneNumber: o.display.replace(/\D/g, ''),
-    messagesPerSecond: o.rate,
-    ...(o.apiUrl ? { webhookUrl: `${o.apiUrl}/webhooks/whatsapp/${id}` } : {}),
-  });
-  expect(registered.status).toBe(201);
+  if (o.apiUrl) {
+    const registered = await sim.call('PUT', `/_sim/phone-numbers/${o.phone}`, { ...atProvider, webhookUrl: `${o.apiUrl}/webhooks/whatsapp/${id}` });
+    expect(registered.status).toBe(200);
+  }
   return id;
 }

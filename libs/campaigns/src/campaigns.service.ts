@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService } from '@herald/channels';
+import type { WaitReason } from '@herald/sending';
+import { CHANNEL_PAUSED } from './chunk-sender.service';
 import { VariableGroupsService } from '@herald/contacts';
 import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
@@ -27,6 +29,8 @@ export interface RunView {
   skippedByReason: Record<string, number>;
   progress: number;
   eta: Date | null;
+  /** Why a run that is not finished is not sending now, and until when (null while it sends, or when done). */
+  waiting: { reason: WaitReason; until: Date | null } | null;
   failureReason: string | null;
   createdAt: Date;
 }
@@ -65,6 +69,7 @@ export const RECIPIENT_EXPORT_COLUMNS = [
   'status',
   'errorCode',
   'errorTitle',
+  'errorDetails',
   'sentAt',
   'deliveredAt',
   'readAt',
@@ -206,7 +211,28 @@ export class CampaignsService {
   async getRun(workspaceId: string, campaignId: string, runId: string): Promise<RunView> {
     const run = await this.run(workspaceId, campaignId, runId);
     const counts = await this.campaigns.counts([run.id]);
-    return this.runView(run, counts.get(run.id) ?? {});
+    return this.runView(run, counts.get(run.id) ?? {}, await this.waiting(run));
+  }
+
+  /** Why a run is not sending now (shown with the run, and counted into its ETA). */
+  private async waiting(run: RunRow): Promise<RunView['waiting']> {
+    switch (run.status) {
+      case 'waiting_for_template':
+        return { reason: 'template_pending', until: null };
+      case 'scheduled':
+        return null;
+      case 'paused':
+        return run.failure_reason?.startsWith(CHANNEL_PAUSED) ? { reason: 'channel_paused', until: null } : null;
+      case 'running': {
+        const w = await this.recipients.waitingOf(run.id);
+        if (!w || w.dueNow) return null;
+        return { reason: (w.reason as WaitReason | null) ?? 'backoff', until: w.until };
+      }
+      case 'completed':
+      case 'cancelled':
+      case 'failed':
+        return null;
+    }
   }
 
   /** Stops new sends of a running run at once (claims check the run's status); sends in flight finish. */
@@ -390,13 +416,13 @@ export class CampaignsService {
     });
   }
 
-  private runView(run: RunRow, buckets: Record<string, number>): RunView {
+  private runView(run: RunRow, buckets: Record<string, number>, waiting: RunView['waiting'] = null): RunView {
     const { counts, skippedBy } = foldCounts(buckets);
     const recipients = run.recipients ?? 0;
     const { progress, eta } =
       run.recipients === null
         ? { progress: 0, eta: null }
-        : progressOf(counts, recipients, run.started_at, this.clock.now().toJSDate(), run.status === 'running');
+        : progressOf(counts, recipients, run.started_at, this.clock.now().toJSDate(), run.status === 'running', waiting?.until ?? null);
     return {
       runId: run.id,
       campaignId: run.campaign_id,
@@ -410,6 +436,7 @@ export class CampaignsService {
       skippedByReason: skippedBy,
       progress,
       eta,
+      waiting,
       failureReason: run.failure_reason,
       createdAt: run.created_at,
     };

@@ -18,6 +18,9 @@ import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.re
 import { toTemplateMessage } from './campaign-message.util';
 import { RecipientRepository, type ClaimedRecipient } from './recipient.repository';
 
+/** How a run paused by its channel says why (the run view reads its waiting reason from it). */
+export const CHANNEL_PAUSED = 'The channel is paused';
+
 /** What became of a chunk job. `deferred`: the job was moved to the delayed set until `until`. */
 export type ChunkResult = { state: 'done' | 'stopped' } | { state: 'deferred'; until: Date };
 
@@ -90,7 +93,7 @@ export class ChunkSender {
       if (!ctx || ctx.run.status !== 'running') return { state: 'stopped' };
       const channel = await this.channels.forSending(ctx.campaign.channel_id);
       if (!channel || channel.status === 'paused') {
-        const reason = channel ? `The channel is paused: ${channel.statusReason ?? 'see the channel'}.` : 'The channel was deleted.';
+        const reason = channel ? `${CHANNEL_PAUSED}: ${channel.statusReason ?? 'see the channel'}.` : 'The channel was deleted.';
         await this.campaigns.transition(runId, ['running'], channel ? 'paused' : 'failed', { failureReason: reason, completedAt: !channel });
         this.contexts.delete(runId);
         this.logger.warn(`run ${runId} stopped: ${reason}`);

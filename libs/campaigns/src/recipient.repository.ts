@@ -39,6 +39,8 @@ export interface RecipientExportRow {
   skipReason: string | null;
   errorCode: string | null;
   errorTitle: string | null;
+  /** The error's details: for a skipped recipient, exactly why (e.g. the missing variable's name). */
+  errorDetails: string | null;
   sentAt: Date | null;
   deliveredAt: Date | null;
   readAt: Date | null;
@@ -290,6 +292,24 @@ export class RecipientRepository {
     return rows.map((r) => r.run_id);
   }
 
+  /**
+   * What holds a run back: nothing when a queued recipient is due now (it is being sent); else the reason and time
+   * of the earliest one waiting (window, quiet hours, tier, backoff). Undefined when none is queued.
+   */
+  async waitingOf(runId: string): Promise<{ dueNow: boolean; reason: string | null; until: Date | null } | undefined> {
+    const rows: Array<{ due_now: boolean; reason: string | null; until: Date | null }> = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM campaign_recipients WHERE run_id = $1 AND status = 'queued' AND (not_before IS NULL OR not_before <= now())) AS due_now,
+              w.waiting_reason AS reason, w.not_before AS until
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (SELECT waiting_reason, not_before FROM campaign_recipients
+                             WHERE run_id = $1 AND status = 'queued' AND not_before > now() ORDER BY not_before LIMIT 1) w ON true`,
+      [runId],
+    );
+    const row = rows[0]!;
+    if (!row.due_now && row.until === null) return undefined;
+    return { dueNow: row.due_now, reason: row.reason, until: row.until };
+  }
+
   /** How many of a chunk's queued recipients are due now, counted up to `limit`. */
   async dueCount(runId: string, chunk: number, limit: number): Promise<number> {
     const rows: Array<{ n: number }> = await this.dataSource.query(
@@ -409,7 +429,7 @@ export class RecipientRepository {
   /** One page of a run's recipients for export, in id order after `after`. */
   async exportPage(runId: string, status: string | null, after: string, limit: number): Promise<RecipientExportRow[]> {
     return this.dataSource.query(
-      `SELECT r.id, r.to_number AS number, c.name, r.status, r.skip_reason AS "skipReason", r.error->>'code' AS "errorCode", r.error->>'title' AS "errorTitle",
+      `SELECT r.id, r.to_number AS number, c.name, r.status, r.skip_reason AS "skipReason", r.error->>'code' AS "errorCode", r.error->>'title' AS "errorTitle", r.error->>'details' AS "errorDetails",
               r.sent_at AS "sentAt", r.delivered_at AS "deliveredAt", r.read_at AS "readAt", r.action, r.run_id AS "runId"
          FROM campaign_recipients r LEFT JOIN contacts c ON c.id = r.contact_id
         WHERE r.run_id = $1 AND r.id > $2 ${status === null ? '' : 'AND r.status = $4'}

@@ -13,6 +13,8 @@ describe('run figures from counter buckets', () => {
     'skipped:opted_out': 3,
     'skipped:not_on_whatsapp': 1,
     queued: 6,
+    held: 1,
+    expired: 2,
   };
 
   it('folds buckets into statuses, with skip reasons and kinds of failure apart', () => {
@@ -27,6 +29,8 @@ describe('run figures from counter buckets', () => {
       failed: 7,
       skipped: 4,
       cancelled: 0,
+      held: 1,
+      expired: 2,
     });
     expect(skippedBy).toEqual({ opted_out: 3, not_on_whatsapp: 1 });
     expect(failedBy).toEqual({ send: 1, delivery: 2, not_on_whatsapp: 4 });
@@ -41,6 +45,8 @@ describe('run figures from counter buckets', () => {
       deliveryErrors: 2,
       numbersNotOnWhatsApp: 5,
       skipped: 4,
+      held: 1,
+      expired: 2,
       deliveryRate: 0.6818,
       readRate: 0.3333,
     });
@@ -54,12 +60,22 @@ describe('run figures from counter buckets', () => {
   it('gives progress and an ETA from the pace of sends (skipped ones do not speed it up)', () => {
     const started = new Date('2026-11-21T09:00:00Z');
     const now = new Date('2026-11-21T09:00:10Z');
-    const counts = { queued: 50, sending: 0, accepted: 0, sent: 0, delivered: 0, read: 40, failed: 0, skipped: 10, cancelled: 0 };
+    const counts = { queued: 50, sending: 0, accepted: 0, held: 0, sent: 0, delivered: 0, read: 40, failed: 0, skipped: 10, cancelled: 0, expired: 0 };
     const { progress, eta } = progressOf(counts, 100, started, now, true);
     expect(progress).toBe(0.5);
     // 40 sent in 10 s → 4/s → 50 left take 12.5 s.
     expect(eta?.toISOString()).toBe('2026-11-21T09:00:22.500Z');
     expect(progressOf(counts, 100, started, now, false).eta).toBeNull();
     expect(progressOf({ ...counts, queued: 0, read: 90 }, 100, started, now, false).progress).toBe(1);
+  });
+
+  it('counts a wait (window, quiet hours, tier) into the ETA: the rest goes out from when it ends, at the same pace', () => {
+    const started = new Date('2026-11-21T09:00:00Z');
+    const now = new Date('2026-11-21T09:00:10Z');
+    const counts = { queued: 50, sending: 0, accepted: 0, held: 0, sent: 0, delivered: 0, read: 40, failed: 0, skipped: 10, cancelled: 0, expired: 0 };
+    const until = new Date('2026-11-21T10:00:00Z');
+    expect(progressOf(counts, 100, started, now, true, until).eta?.toISOString()).toBe('2026-11-21T10:00:12.500Z');
+    // Nothing sent yet, waiting for the window: at least the opening.
+    expect(progressOf({ ...counts, read: 0, queued: 90 }, 100, started, now, true, until).eta?.toISOString()).toBe(until.toISOString());
   });
 });

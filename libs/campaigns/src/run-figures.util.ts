@@ -3,12 +3,16 @@ export interface RunCounts {
   queued: number;
   sending: number;
   accepted: number;
+  /** Accepted, then held by Meta for a quality assessment: neither sent nor failed yet. */
+  held: number;
   sent: number;
   delivered: number;
   read: number;
   failed: number;
   skipped: number;
   cancelled: number;
+  /** Not sent within the run's validity: never sent. */
+  expired: number;
 }
 
 /**
@@ -28,6 +32,10 @@ export interface RunResults {
   deliveryErrors: number;
   numbersNotOnWhatsApp: number;
   skipped: number;
+  /** Accepted and held by Meta for a quality assessment. */
+  held: number;
+  /** Not sent within the run's validity. */
+  expired: number;
   deliveryRate: number;
   readRate: number;
 }
@@ -49,6 +57,8 @@ export function foldCounts(buckets: Readonly<Record<string, number>>): {
     failed: 0,
     skipped: 0,
     cancelled: 0,
+    held: 0,
+    expired: 0,
   };
   const skippedBy: Record<string, number> = {};
   const failedBy: Record<string, number> = {};
@@ -77,6 +87,8 @@ export function toResults(buckets: Readonly<Record<string, number>>): RunResults
     skipped: Object.entries(buckets)
       .filter(([k]) => k.startsWith('skipped:'))
       .reduce((n, [, v]) => n + v, 0),
+    held: b('held'),
+    expired: b('expired'),
     deliveryRate: ratio(delivered, sent),
     readRate: ratio(b('read'), delivered),
   };
@@ -99,13 +111,16 @@ export function progressOf(
   startedAt: Date | null,
   now: Date,
   running: boolean,
+  waitingUntil: Date | null = null,
 ): { progress: number; eta: Date | null } {
   if (recipients === 0) return { progress: running ? 0 : 1, eta: null };
   const left = counts.queued + counts.sending;
   const progress = Math.round(((recipients - left) / recipients) * 10_000) / 10_000;
   if (!running || startedAt === null || left === 0) return { progress, eta: null };
-  const sentSoFar = recipients - left - counts.skipped - counts.cancelled;
+  const sentSoFar = recipients - left - counts.skipped - counts.cancelled - counts.expired;
   const elapsed = (now.getTime() - startedAt.getTime()) / 1000;
-  if (sentSoFar <= 0 || elapsed <= 0) return { progress, eta: null };
-  return { progress, eta: new Date(now.getTime() + (left / (sentSoFar / elapsed)) * 1000) };
+  // Held back (a window, quiet hours, the tier): the rest goes out from then, at the pace so far.
+  const from = waitingUntil !== null && waitingUntil.getTime() > now.getTime() ? waitingUntil.getTime() : now.getTime();
+  if (sentSoFar <= 0 || elapsed <= 0) return { progress, eta: from > now.getTime() ? new Date(from) : null };
+  return { progress, eta: new Date(from + (left / (sentSoFar / elapsed)) * 1000) };
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RECIPIENT_STATUSES, RUN_STATUSES } from '@herald/campaigns';
+import { WAIT_REASONS } from '@herald/sending';
 
 const RUN_ID = '7d1e2f3a-4b5c-4d6e-8f70-112233445566';
 const CAMPAIGN_ID = '3f2a9c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
@@ -60,6 +61,15 @@ export class CreateRunDto {
 
   @ApiPropertyOptional({ example: 1795305600, description: 'Unix seconds or ISO-8601; past means now; at most 35 days ahead.' })
   timeToRun?: number | string;
+
+  @ApiPropertyOptional({
+    example: 86400,
+    description: "Seconds from the run's start its recipients may still be sent (default 36 h; 10 min for authentication); the rest become expired.",
+  })
+  validity?: number;
+
+  @ApiPropertyOptional({ example: false, description: "Marketing sends of the run go out during the workspace's quiet hours too." })
+  ignoreQuietHours?: boolean;
 }
 
 export class RunCreatedDto {
@@ -94,6 +104,13 @@ export class RunCountsDto {
   @ApiProperty({ example: 7 }) failed!: number;
   @ApiProperty({ example: 20 }) skipped!: number;
   @ApiProperty({ example: 0 }) cancelled!: number;
+  @ApiProperty({ example: 0, description: 'Accepted and held by Meta for a quality assessment.' }) held!: number;
+  @ApiProperty({ example: 0, description: "Not sent within the run's validity: never sent." }) expired!: number;
+}
+
+export class RunWaitingDto {
+  @ApiProperty({ example: 'sending_window', enum: WAIT_REASONS }) reason!: string;
+  @ApiProperty({ example: '2026-11-22T03:30:00.000Z', nullable: true, type: Date }) until!: Date | null;
 }
 
 export class RunDto {
@@ -137,6 +154,14 @@ export class RunDto {
     description: 'Estimated end, from the pace so far (running runs only).',
   })
   eta!: Date | null;
+
+  @ApiProperty({
+    type: RunWaitingDto,
+    nullable: true,
+    example: null,
+    description: 'Why a run that is not finished is not sending now, and until when; the ETA counts it. null while it sends.',
+  })
+  waiting!: RunWaitingDto | null;
 
   @ApiProperty({ example: null, nullable: true, type: String })
   failureReason!: string | null;
@@ -200,6 +225,8 @@ export class ResultsDto {
   @ApiProperty({ example: 20, description: 'Error 131026, or known before the run and skipped.' }) numbersNotOnWhatsApp!: number;
   @ApiProperty({ example: 16, description: 'Not sent: opted out, not on WhatsApp, frequency cap, missing variable.' })
   skipped!: number;
+  @ApiProperty({ example: 0, description: 'Accepted and held by Meta for a quality assessment.' }) held!: number;
+  @ApiProperty({ example: 0, description: "Not sent within the run's validity." }) expired!: number;
   @ApiProperty({ example: 0.95, description: 'delivered ÷ sent.' }) deliveryRate!: number;
   @ApiProperty({ example: 0.4989, description: 'read ÷ delivered.' }) readRate!: number;
   @ApiProperty({ example: 1, description: 'Runs counted.' }) runs!: number;
@@ -212,6 +239,8 @@ export class RecipientDto {
   @ApiProperty({ example: null, nullable: true, type: String, description: 'Provider error code, or the skip reason.' })
   errorCode!: string | null;
   @ApiProperty({ example: null, nullable: true, type: String }) errorTitle!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: "Exactly why: e.g. 'No value for orders.id' for a missing variable." })
+  errorDetails!: string | null;
   @ApiProperty({ example: '2026-11-21T09:00:01.000Z', nullable: true, type: Date }) sentAt!: Date | null;
   @ApiProperty({ example: '2026-11-21T09:00:02.000Z', nullable: true, type: Date }) deliveredAt!: Date | null;
   @ApiProperty({ example: '2026-11-21T09:03:40.000Z', nullable: true, type: Date }) readAt!: Date | null;

@@ -38,6 +38,7 @@ function exportRow(r: RecipientExportRow) {
     status: r.status,
     errorCode: r.errorCode ?? r.skipReason,
     errorTitle: r.errorTitle,
+    errorDetails: r.errorDetails,
     sentAt: r.sentAt,
     deliveredAt: r.deliveredAt,
     readAt: r.readAt,
