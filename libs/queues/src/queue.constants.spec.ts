@@ -24,6 +24,7 @@ describe('the queue contract', () => {
       'start-run',
       'send-chunk',
       'reconcile-campaigns',
+      'read-channel-limits',
     ]);
   });
 });
