@@ -441,10 +441,10 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       const members = await seed('tier', 4000, 20);
       const [known] = await db.query('SELECT number FROM contacts WHERE id = $1', [members[0]]);
       await db.query(
-        `INSERT INTO channel_recipient_log (channel_id, to_number, last_sent_at)
-         SELECT $1::uuid, '+1555' || lpad(i::text, 7, '0'), now() - make_interval(hours => 23) + make_interval(secs => i) FROM generate_series(1, 244) AS i
-         UNION ALL SELECT $1::uuid, $2, now() - interval '1 hour'`,
-        [tierChannel, known.number],
+        `INSERT INTO messaging_limit_log (waba_id, to_number, last_sent_at)
+         SELECT $1, '+1555' || lpad(i::text, 7, '0'), now() - make_interval(hours => 23) + make_interval(secs => i) FROM generate_series(1, 244) AS i
+         UNION ALL SELECT $1, $2, now() - interval '1 hour'`,
+        [CREDENTIALS.wabaId, known.number],
       );
       const id = await campaign({ title: 'Tiered', channelId: tierChannel });
       const runId = (await post(`/v1/campaigns/${id}/runs`, { audiences: ['tier'] })).body.runId as string;
@@ -457,8 +457,8 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       );
       expect(t).toEqual({ accepted: 6, queued: 14 });
       const [{ used }] = await db.query(
-        `SELECT count(*)::int AS used FROM channel_recipient_log WHERE channel_id = $1 AND last_sent_at > now() - interval '24 hours'`,
-        [tierChannel],
+        `SELECT count(*)::int AS used FROM messaging_limit_log WHERE waba_id = $1 AND last_sent_at > now() - interval '24 hours'`,
+        [CREDENTIALS.wabaId],
       );
       expect(used).toBe(250);
       // They wait (in the delayed set) until the oldest ledger entry is 24 h old: in about an hour.

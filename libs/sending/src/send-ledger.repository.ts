@@ -7,7 +7,7 @@ const DAY = `interval '24 hours'`;
 /**
  * The ledgers the claim-time checks keep, set-based, one batch at a time: marketing sends per contact (the
  * workspace's frequency cap) and the unique numbers each channel started conversations with in the last 24 h
- * (the messaging tier). Each decision takes an advisory lock for its workspace or channel for the length of its
+ * (the messaging tier, per business account: its numbers share it). Each decision takes an advisory lock for its workspace or account for the length of its
  * transaction, so two workers (two runs started together, a run and a single message) cannot both take the last
  * place.
  */
@@ -48,27 +48,27 @@ export class SendLedgerRepository {
   }
 
   /**
-   * Admits business-initiated sends of a channel under its messaging tier (`limit` unique numbers per rolling 24 h):
-   * numbers it messaged in the last 24 h always pass, new ones up to what is left. Returns the numbers refused
-   * and when the oldest number leaves the 24 h (a place frees then).
+   * Admits business-initiated sends under the messaging limit of the account `wabaId` (`limit` unique numbers per
+   * rolling 24 h, shared by all its numbers): numbers it messaged in the last 24 h always pass, new ones up to
+   * what is left. Returns the numbers refused and when the oldest number leaves the 24 h (a place frees then).
    */
-  async admitTier(channelId: string, limit: number, numbers: readonly string[]): Promise<{ refused: Set<string>; freesAt: Date | null }> {
+  async admitTier(wabaId: string, limit: number, numbers: readonly string[]): Promise<{ refused: Set<string>; freesAt: Date | null }> {
     if (numbers.length === 0) return { refused: new Set(), freesAt: null };
     return this.db.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [channelId]);
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [wabaId]);
       const rows: Array<{ to_number: string | null; frees_at: Date | null }> = await manager.query(
         `WITH n AS (SELECT DISTINCT to_number FROM unnest($2::text[]) AS n(to_number)),
-         used AS (SELECT count(*) AS used, min(last_sent_at) AS oldest FROM channel_recipient_log WHERE channel_id = $1 AND last_sent_at > now() - ${DAY}),
+         used AS (SELECT count(*) AS used, min(last_sent_at) AS oldest FROM messaging_limit_log WHERE waba_id = $1 AND last_sent_at > now() - ${DAY}),
          known AS (
-           SELECT n.to_number, EXISTS (SELECT 1 FROM channel_recipient_log l WHERE l.channel_id = $1 AND l.to_number = n.to_number
+           SELECT n.to_number, EXISTS (SELECT 1 FROM messaging_limit_log l WHERE l.waba_id = $1 AND l.to_number = n.to_number
                                           AND l.last_sent_at > now() - ${DAY}) AS known FROM n),
          ranked AS (SELECT known.*, row_number() OVER (PARTITION BY known ORDER BY to_number) AS rn FROM known),
          admitted AS (SELECT to_number FROM ranked, used WHERE known OR rn <= $3::int - used.used),
          logged AS (
-           INSERT INTO channel_recipient_log (channel_id, to_number, last_sent_at) SELECT $1, to_number, now() FROM admitted
-           ON CONFLICT (channel_id, to_number) DO UPDATE SET last_sent_at = now())
+           INSERT INTO messaging_limit_log (waba_id, to_number, last_sent_at) SELECT $1, to_number, now() FROM admitted
+           ON CONFLICT (waba_id, to_number) DO UPDATE SET last_sent_at = now())
          SELECT r.to_number, u.oldest + ${DAY} AS frees_at FROM used u LEFT JOIN (SELECT to_number FROM ranked WHERE to_number NOT IN (SELECT to_number FROM admitted)) r ON true`,
-        [channelId, numbers, limit],
+        [wabaId, numbers, limit],
       );
       return {
         refused: new Set(rows.flatMap((r) => (r.to_number === null ? [] : [r.to_number]))),
@@ -77,11 +77,11 @@ export class SendLedgerRepository {
     });
   }
 
-  /** Unique numbers the channel messaged in the last 24 h, and when the oldest leaves. */
-  async tierUsage(channelId: string): Promise<{ used: number; freesAt: Date | null }> {
+  /** Unique numbers the account messaged in the last 24 h, and when the oldest leaves. */
+  async tierUsage(wabaId: string): Promise<{ used: number; freesAt: Date | null }> {
     const rows: Array<{ used: string; oldest: Date | null }> = await this.db.query(
-      `SELECT count(*) AS used, min(last_sent_at) AS oldest FROM channel_recipient_log WHERE channel_id = $1 AND last_sent_at > now() - ${DAY}`,
-      [channelId],
+      `SELECT count(*) AS used, min(last_sent_at) AS oldest FROM messaging_limit_log WHERE waba_id = $1 AND last_sent_at > now() - ${DAY}`,
+      [wabaId],
     );
     const oldest = rows[0]!.oldest;
     return { used: Number(rows[0]!.used), freesAt: oldest === null ? null : new Date(oldest.getTime() + 86_400_000) };
@@ -90,7 +90,7 @@ export class SendLedgerRepository {
   /** Housekeeping: forget what no check can look at any more. */
   async prune(limit = 50_000): Promise<void> {
     await this.db.query(
-      `DELETE FROM channel_recipient_log WHERE ctid IN (SELECT ctid FROM channel_recipient_log WHERE last_sent_at < now() - ${DAY} LIMIT $1)`,
+      `DELETE FROM messaging_limit_log WHERE ctid IN (SELECT ctid FROM messaging_limit_log WHERE last_sent_at < now() - ${DAY} LIMIT $1)`,
       [limit],
     );
     await this.db.query(

@@ -1,14 +1,15 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
- * Who each channel messaged in the last 24 h: Meta's messaging tier caps the unique recipients a number may
- * start conversations with per rolling 24 h. Kept only for channels whose tier is limited.
+ * Who each WhatsApp Business Account messaged in the last 24 h: Meta's messaging limit caps the unique users a
+ * business portfolio starts conversations with per rolling 24 h, shared by all its numbers. Herald keys it by the
+ * account (every number of one WABA is in one portfolio). Kept only for limited tiers.
  */
-@Entity({ name: 'channel_recipient_log' })
-@Index('idx_channel_recipient_log_recent', ['channelId', 'lastSentAt'])
+@Entity({ name: 'messaging_limit_log' })
+@Index('idx_messaging_limit_log_recent', ['wabaId', 'lastSentAt'])
 export class TierLedgerEntry {
-  @PrimaryColumn('uuid', { name: 'channel_id' })
-  channelId!: string;
+  @PrimaryColumn('varchar', { name: 'waba_id', length: 64 })
+  wabaId!: string;
 
   @PrimaryColumn('varchar', { name: 'to_number', length: 16 })
   toNumber!: string;

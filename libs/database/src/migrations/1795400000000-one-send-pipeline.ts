@@ -15,6 +15,15 @@ export class OneSendPipeline1795400000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE "marketing_send_log" ("send_key" character varying(64) NOT NULL, "workspace_id" uuid NOT NULL, "contact_id" bigint NOT NULL, "sent_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_023e6f87a8f83602e86eb45e2e3" PRIMARY KEY ("send_key"))`);
     await queryRunner.query(`CREATE INDEX "idx_marketing_send_log_contact" ON "marketing_send_log"  ("workspace_id", "contact_id", "sent_at") `);
     await queryRunner.query(`ALTER TABLE "workspaces" ADD "quiet_hours" jsonb`);
+    // The tier ledger moves from one per channel to one per business account (its numbers share Meta's limit).
+    await queryRunner.query(`CREATE TABLE "messaging_limit_log" ("waba_id" character varying(64) NOT NULL, "to_number" character varying(16) NOT NULL, "last_sent_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_bea2b96747483ddb1a568501ff8" PRIMARY KEY ("waba_id", "to_number"))`);
+    await queryRunner.query(`CREATE INDEX "idx_messaging_limit_log_recent" ON "messaging_limit_log"  ("waba_id", "last_sent_at") `);
+    await queryRunner.query(
+      `INSERT INTO "messaging_limit_log" (waba_id, to_number, last_sent_at)
+       SELECT c.waba_id, l.to_number, max(l.last_sent_at) FROM "channel_recipient_log" l JOIN "channels" c ON c.id = l.channel_id GROUP BY 1, 2`,
+    );
+    await queryRunner.query(`DROP INDEX "public"."idx_channel_recipient_log_recent"`);
+    await queryRunner.query(`DROP TABLE "channel_recipient_log"`);
     await queryRunner.query(`ALTER TABLE "channels" ADD "marketing_messages" boolean NOT NULL DEFAULT false`);
     await queryRunner.query(`ALTER TABLE "channels" ADD "limits_read_at" TIMESTAMP WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "campaign_runs" ADD "validity_seconds" integer`);
@@ -53,6 +62,16 @@ export class OneSendPipeline1795400000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "channels" DROP COLUMN "limits_read_at"`);
     await queryRunner.query(`ALTER TABLE "channels" DROP COLUMN "marketing_messages"`);
     await queryRunner.query(`ALTER TABLE "workspaces" DROP COLUMN "quiet_hours"`);
+    await queryRunner.query(
+      `CREATE TABLE "channel_recipient_log" ("channel_id" uuid NOT NULL, "to_number" character varying(16) NOT NULL, "last_sent_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_43d49667cea49c3a504435c7116" PRIMARY KEY ("channel_id", "to_number"))`,
+    );
+    await queryRunner.query(`CREATE INDEX "idx_channel_recipient_log_recent" ON "channel_recipient_log"  ("channel_id", "last_sent_at")`);
+    await queryRunner.query(
+      `INSERT INTO "channel_recipient_log" (channel_id, to_number, last_sent_at)
+       SELECT c.id, l.to_number, l.last_sent_at FROM "messaging_limit_log" l JOIN "channels" c ON c.waba_id = l.waba_id ON CONFLICT DO NOTHING`,
+    );
+    await queryRunner.query(`DROP INDEX "public"."idx_messaging_limit_log_recent"`);
+    await queryRunner.query(`DROP TABLE "messaging_limit_log"`);
     await queryRunner.query(`DROP INDEX "public"."idx_marketing_send_log_contact"`);
     await queryRunner.query(`DROP TABLE "marketing_send_log"`);
     await queryRunner.query(`DROP TABLE "contact_service_windows"`);
