@@ -2,7 +2,7 @@
 // `npm run bench`: every benchmark and chaos scenario, one after the other, then one table of figure, target
 // and pass/fail. Exits 1 when any target is missed or any check fails.
 //
-//   npm run bench                          # full forms (about 16 minutes on 2 cores)
+//   npm run bench                          # full forms (about 22 minutes on 2 cores)
 //   npm run bench -- --smoke               # the short forms CI runs
 //   npm run bench -- --only throughput,scale
 //   npm run bench -- --markdown out.md     # also write the summary as a Markdown table (docs/BENCHMARKS.md)
@@ -20,6 +20,7 @@ export const BENCHES = [
   { name: 'import', script: 'bench/import.mjs' },
   { name: 'throughput', script: 'bench/throughput.mjs' },
   { name: 'rate-limit', script: 'bench/rate-limit.mjs' },
+  { name: 'provider-latency', script: 'bench/provider-latency.mjs' },
   { name: 'schedule', script: 'bench/schedule.mjs' },
   { name: 'scale', script: 'bench/scale.mjs' },
   { name: 'webhooks', script: 'bench/webhooks.mjs' },

@@ -335,20 +335,103 @@ export function cpuSecondsByName(names) {
 }
 
 /**
- * Where the CPU went between `start()` and `stop()`: the given child processes, this process, and the Postgres
- * and Redis servers. Postgres backends that exit in between are missed, so the servers' figures are a floor.
+ * CPU seconds (user + system) used so far by process `pid` and every descendant, children that have exited and
+ * been reaped included (`cutime` + `cstime` of their parent): a Postgres postmaster's figure then holds its
+ * backends, autovacuum workers and background processes, also those that came and went meanwhile.
+ */
+export function cpuSecondsOfTree(pid) {
+  const parentOf = new Map();
+  const ticks = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parentOf.set(Number(entry), Number(fields[1]));
+      ticks.set(Number(entry), Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  if (!ticks.has(pid)) return undefined;
+  let total = 0;
+  for (const [p, t] of ticks) {
+    for (let q = p; q > 1; q = parentOf.get(q) ?? 0) {
+      if (q === pid) {
+        total += t;
+        break;
+      }
+    }
+  }
+  return total / 100;
+}
+
+/** Open file descriptors of a process (sockets, files, pipes), by a readdir of /proc/<pid>/fd: cheap. */
+export function openFdsOf(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The open file descriptors of some child processes together, sampled every `everyMs` until `stop()`, which
+ * returns { atStart, peak }. A worker's descriptors above its idle count are nearly all its connections to the
+ * provider (its Postgres and Redis connections are open from the start). Cheaper than reading /proc/net/tcp, which
+ * costs ~20 ms of CPU a read with a few thousand sockets, on cores the measured processes need.
+ */
+export class FdWatch {
+  constructor(children, everyMs = 200) {
+    this.children = children;
+    this.atStart = this.count();
+    this.peak = this.atStart;
+    this.timer = setInterval(() => this.sample(), everyMs);
+    this.timer.unref();
+  }
+
+  count() {
+    return this.children.reduce((n, child) => n + openFdsOf(child.pid), 0);
+  }
+
+  sample() {
+    this.peak = Math.max(this.peak, this.count());
+  }
+
+  stop() {
+    this.sample();
+    clearInterval(this.timer);
+    return { atStart: this.atStart, peak: this.peak };
+  }
+}
+
+/**
+ * Where the CPU went between `start()` and `stop()`: the given child processes (each its own pid only), this
+ * process (all its threads: the load generator when it runs in this process, else the benchmark's polling), and
+ * the Postgres and Redis servers.
+ *
+ * Servers: by default every process on the machine named `postgres` or `redis-server`, whoever it works for
+ * (another benchmark's or the test suite's servers included), and Postgres backends that exit in between are
+ * missed. With `servers: { postgres: pid, 'redis-server': pid }` (a benchmark's private servers:
+ * `bench.setup({ privatePostgres: true, privateRedis: true })`), each is that server's process tree instead,
+ * exited backends included (cpuSecondsOfTree). `self` names this process's row.
  */
 export class CpuMeter {
-  constructor(children) {
+  constructor(children, { servers, self = 'load generator / bench' } = {}) {
     this.children = children;
+    this.servers = servers;
+    this.self = self;
   }
 
   read() {
     const own = process.cpuUsage();
+    const servers = this.servers
+      ? Object.fromEntries(Object.entries(this.servers).map(([name, pid]) => [name, cpuSecondsOfTree(pid) ?? 0]))
+      : cpuSecondsByName(['postgres', 'redis-server']);
     return {
       ...Object.fromEntries(Object.entries(this.children).map(([name, child]) => [name, cpuSecondsOf(child.pid) ?? 0])),
-      'load generator / bench': (own.user + own.system) / 1e6,
-      ...cpuSecondsByName(['postgres', 'redis-server']),
+      [this.self]: (own.user + own.system) / 1e6,
+      ...servers,
     };
   }
 
@@ -363,6 +446,64 @@ export class CpuMeter {
     const after = this.read();
     const used = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, Math.max(0, v - (this.before[k] ?? 0))]));
     return { used, seconds: (performance.now() - this.startedAt) / 1000 };
+  }
+}
+
+/**
+ * CPU seconds of a shared Postgres server spent for one database, by backend pid (pg_stat_activity): the client
+ * backends of Herald's processes (application_name herald-api / herald-worker), the autovacuum workers on the
+ * database, and the server's WAL writer, checkpointer and background writer (shared with every other database on
+ * the server: a ceiling for those three when others write meanwhile). The benchmark's own connections are left
+ * out. Read every `everyMs`: a backend that exits loses at most its last interval. For a server other benchmarks
+ * or the test suite also use, where counting every process named postgres (CpuMeter's default) would count theirs.
+ */
+export class PostgresCpu {
+  constructor(pg, database, everyMs = 1_000) {
+    this.pg = pg;
+    this.database = database;
+    this.everyMs = everyMs;
+  }
+
+  async read() {
+    const { rows } = await this.pg.query(
+      `SELECT pid, CASE WHEN backend_type IN ('walwriter', 'checkpointer', 'background writer') THEN 'background'
+                        WHEN backend_type = 'autovacuum worker' THEN 'autovacuum'
+                        WHEN application_name = 'herald-api' THEN 'for API'
+                        ELSE 'for workers' END AS who
+         FROM pg_stat_activity
+        WHERE (datname = $1 AND application_name IN ('herald-api', 'herald-worker'))
+           OR (datname = $1 AND backend_type = 'autovacuum worker')
+           OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
+      [this.database],
+    );
+    return new Map(rows.map((r) => [r.pid, { who: r.who, seconds: cpuSecondsOf(r.pid) ?? 0 }]));
+  }
+
+  async start() {
+    this.before = await this.read();
+    this.last = new Map(this.before);
+    this.timer = setInterval(() => void this.sample(), this.everyMs);
+    this.timer.unref();
+    return this;
+  }
+
+  async sample() {
+    for (const [pid, reading] of await this.read().catch(() => new Map())) this.last.set(pid, reading);
+  }
+
+  /** { total, 'for API', 'for workers', autovacuum, background } in CPU seconds. */
+  async stop() {
+    clearInterval(this.timer);
+    await this.sample();
+    const used = { total: 0, 'for API': 0, 'for workers': 0, autovacuum: 0, background: 0 };
+    for (const [pid, { who, seconds }] of this.last) {
+      // A backend born meanwhile starts from 0; one whose pid was reused by another process reads lower: skip.
+      const spent = seconds - (this.before.get(pid)?.seconds ?? 0);
+      if (spent <= 0) continue;
+      used[who] += spent;
+      used.total += spent;
+    }
+    return used;
   }
 }
 
