@@ -105,6 +105,9 @@ export class ChunkSender {
   }
 
   private async sendBatches(runId: string, chunk: number, inFlight: InFlightBatches): Promise<ChunkResult> {
+    // Recipients are claimed in id order: later claims start after the last one (the batches in flight are not
+    // walked over again); a pass that finds nothing more starts again from the beginning (retries come back there).
+    let after = '0';
     for (;;) {
       if (this.stopping) return { state: 'deferred', until: new Date() };
       const ctx = await this.context(runId);
@@ -119,7 +122,11 @@ export class ChunkSender {
       }
       // Slots only for recipients that are there: a reserved slot nobody uses is channel capacity lost (else one
       // batch at the end of every chunk, and a whole batch for a chunk job that finds nothing left).
-      const due = await this.recipients.dueCount(runId, chunk, MAX_BATCH);
+      const due = await this.recipients.dueCount(runId, chunk, MAX_BATCH, after);
+      if (due === 0 && after !== '0') {
+        after = '0';
+        continue;
+      }
       if (due === 0) {
         // What is left is only known once the batches in flight are recorded (a retry puts a recipient back).
         if (inFlight.size > 0) {
@@ -142,7 +149,11 @@ export class ChunkSender {
       await untilSlot(slots.firstAt - CLAIM_LEAD_MS);
       // Windows are judged right before the claim: the batch goes out within BATCH_SECONDS.
       const zones = await this.openZones(ctx.campaign, runId, chunk);
-      const claimed = zones !== null && zones.length === 0 ? [] : await this.recipients.claim(runId, chunk, size, zones);
+      const claimed = zones !== null && zones.length === 0 ? [] : await this.recipients.claim(runId, chunk, size, zones, after);
+      if (claimed.length === 0 && after !== '0') {
+        after = '0';
+        continue;
+      }
       if (claimed.length === 0) {
         if (inFlight.size > 0) {
           await inFlight.drain();
@@ -152,6 +163,7 @@ export class ChunkSender {
         if (next === 'continue') continue;
         return next;
       }
+      after = claimed[claimed.length - 1]!.id;
       const { sendable, outcomes } = await this.pipeline.check(channel, claimed.map((r) => this.toSend(ctx, r)));
       // Sent on its slots and recorded when its answers are in; meanwhile the next batch is claimed for the slots
       // after these. At most MAX_BATCHES_IN_FLIGHT at once; a failed one stops the chunk.
@@ -287,3 +299,4 @@ class InFlightBatches {
     if (this.failure) throw this.failure.error;
   }
 }
+

@@ -163,15 +163,16 @@ export class RecipientRepository {
   /**
    * Takes up to `limit` queued, due recipients of one chunk for sending (queued → sending) — only while the run is
    * running, so a pause stops claims at once. `zones`: only recipients in these timezones (the ones whose sending
-   * window is open). The send pipeline's checks (opt-out, quiet hours, cap, tier…) then decide on each.
+   * window is open). The send pipeline's checks (opt-out, quiet hours, cap, tier…) then decide on each. `after`: only
+   * ids above it (the chunk's claims so far), so a claim does not walk over the batches still in flight.
    */
-  async claim(runId: string, chunk: number, limit: number, zones: readonly string[] | null): Promise<ClaimedRecipient[]> {
-    const params: unknown[] = [runId, chunk, limit];
+  async claim(runId: string, chunk: number, limit: number, zones: readonly string[] | null, after = '0'): Promise<ClaimedRecipient[]> {
+    const params: unknown[] = [runId, chunk, limit, after];
     const zoneFilter = zones === null ? '' : `AND r.timezone = ANY($${params.push(zones)}::text[])`;
     return this.dataSource.query(
       `WITH picked AS (
          SELECT r.id FROM campaign_recipients r
-          WHERE r.run_id = $1 AND r.chunk_no = $2 AND r.status = 'queued' AND (r.not_before IS NULL OR r.not_before <= now()) ${zoneFilter}
+          WHERE r.run_id = $1 AND r.chunk_no = $2 AND r.id > $4 AND r.status = 'queued' AND (r.not_before IS NULL OR r.not_before <= now()) ${zoneFilter}
             AND EXISTS (SELECT 1 FROM campaign_runs WHERE id = $1 AND status = 'running')
           ORDER BY r.id LIMIT $3 FOR UPDATE OF r SKIP LOCKED),
        claimed AS (
@@ -311,11 +312,11 @@ export class RecipientRepository {
   }
 
   /** How many of a chunk's queued recipients are due now, counted up to `limit`. */
-  async dueCount(runId: string, chunk: number, limit: number): Promise<number> {
+  async dueCount(runId: string, chunk: number, limit: number, after = '0'): Promise<number> {
     const rows: Array<{ n: number }> = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM campaign_recipients
-        WHERE run_id = $1 AND chunk_no = $2 AND status = 'queued' AND (not_before IS NULL OR not_before <= now()) LIMIT $3) d`,
-      [runId, chunk, limit],
+        WHERE run_id = $1 AND chunk_no = $2 AND id > $4 AND status = 'queued' AND (not_before IS NULL OR not_before <= now()) LIMIT $3) d`,
+      [runId, chunk, limit, after],
     );
     return rows[0]!.n;
   }
