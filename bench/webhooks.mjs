@@ -38,7 +38,7 @@ import {
   Bench,
   CpuMeter,
   Figures,
-  cpuSecondsOf,
+  PostgresCpu,
   RssWatch,
   fmt,
   int,
@@ -240,56 +240,6 @@ class WaitSampler {
   }
 }
 
-/**
- * CPU seconds of Postgres by pid, split by who it worked for: the API's backends (application_name herald-api),
- * the worker's (herald-worker), and the server's WAL writer, checkpointer and background writer (shared with
- * any other database on the server). The benchmark's own polling backends are left out. (CpuMeter's by-name
- * figure counts every Postgres process on the machine, other benchmarks' included, and goes wrong when theirs
- * exit meanwhile.) Read every second, so a backend that exits loses at most its last second: a floor.
- */
-class PostgresCpu {
-  constructor(pg, database) {
-    this.pg = pg;
-    this.database = database;
-  }
-
-  async read() {
-    const { rows } = await this.pg.query(
-      `SELECT pid, CASE WHEN backend_type <> 'client backend' THEN 'background'
-                        WHEN application_name = 'herald-api' THEN 'for API'
-                        WHEN application_name = 'herald-worker' THEN 'for worker' END AS who
-         FROM pg_stat_activity
-        WHERE (datname = $1 AND application_name IN ('herald-api', 'herald-worker'))
-           OR backend_type IN ('walwriter', 'checkpointer', 'background writer')`,
-      [this.database],
-    );
-    return new Map(rows.map((r) => [r.pid, { who: r.who, seconds: cpuSecondsOf(r.pid) ?? 0 }]));
-  }
-
-  async start() {
-    this.before = await this.read();
-    this.last = new Map(this.before);
-    // Read every second: a backend's last figure stands when it exits (the API's idle connections close after 30 s).
-    this.timer = setInterval(() => void this.sample(), 1_000);
-    return this;
-  }
-
-  async sample() {
-    for (const [pid, reading] of await this.read().catch(() => new Map())) this.last.set(pid, reading);
-  }
-
-  /** { 'postgres for API': s, 'postgres for worker': s, 'postgres background': s } */
-  async stop() {
-    clearInterval(this.timer);
-    await this.sample();
-    const used = { 'postgres for API': 0, 'postgres for worker': 0, 'postgres background': 0 };
-    for (const [pid, { who, seconds }] of this.last) {
-      used[`postgres ${who}`] += Math.max(0, seconds - (this.before.get(pid)?.seconds ?? 0));
-    }
-    return used;
-  }
-}
-
 /** Busy and total CPU seconds of the whole machine so far, from /proc/stat. */
 function machineCpu() {
   const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
@@ -436,7 +386,17 @@ await runBench(new Bench('webhooks', { keep: opts.keep }), async (bench) => {
   );
   await sleep(500); // the last "completed" events on their way to the QueueEvents reader
   const { api: apiCpu, worker: workerCpu, redis: redisCpu, 'load generator / bench': benchCpu } = all;
-  const used = { api: apiCpu, worker: workerCpu, ...(await pgCpu.stop()), redis: redisCpu, 'load generator': benchCpu };
+  // Postgres by this database's backends (harness PostgresCpu: the API's, the worker's, autovacuum, the server's writers).
+  const pgUsed = await pgCpu.stop();
+  const used = {
+    api: apiCpu,
+    worker: workerCpu,
+    'postgres for API': pgUsed['for API'],
+    'postgres for worker': pgUsed['for workers'],
+    'postgres background': pgUsed.background + pgUsed.autovacuum,
+    redis: redisCpu,
+    'load generator': benchCpu,
+  };
   const waitLines = waits.stop();
   const peak = { api: rss.api.stop(), worker: rss.worker.stop() };
 
