@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { CampaignsService, ChunkSender, RunStarter } from '@herald/campaigns';
+import { CampaignReconciler, CampaignsService, ChunkSender, RunStarter } from '@herald/campaigns';
 import { ChannelsService } from '@herald/channels';
 import { AudiencesService, ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
@@ -328,6 +328,23 @@ describe('the send pipeline, in process', () => {
       expect(run).toMatchObject({ status: 'completed', skippedByReason: { opted_out: 1 } });
       expect(numbers.map((n) => h.provider.sentTo(n).length)).toEqual([1, 0, 1]);
       expect(h.provider.sentTo(numbers[0]!)[0]).toMatchObject({ prevalidated: true, callbackData: expect.stringMatching(/^r:\d+$/) });
+    });
+
+    it('expires what is left of a run whose validity ran out while it was paused, and never sends it', async () => {
+      const campaignWs = await h.workspace('Expiring run');
+      const numbers = [fresh(), fresh()];
+      await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'pair', name: 'Pair', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+      const campaignsService = h.get(CampaignsService);
+      const { campaignId } = await campaignsService.create(campaignWs.workspaceId, { title: 'Short-lived', message: 'Hello {{name}}!' });
+      await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
+      const { runId } = await campaignsService.createRun(campaignWs.workspaceId, campaignId, { audiences: ['pair'], validity: 60 });
+      expect(await h.get(RunStarter).start(runId)).toBe('running');
+      expect((await campaignsService.pause(campaignWs.workspaceId, campaignId, runId)).status).toBe('paused');
+      await h.db.query(`UPDATE campaign_runs SET started_at = now() - interval '61 seconds' WHERE id = $1`, [runId]);
+      await h.get(CampaignReconciler).reconcile();
+      const run = await campaignsService.getRun(campaignWs.workspaceId, campaignId, runId);
+      expect(run.counts).toMatchObject({ expired: 2, queued: 0 });
+      expect(numbers.map((n) => h.provider.sentTo(n).length)).toEqual([0, 0]);
     });
   });
 });

@@ -7,7 +7,7 @@ import {
   type CampaignIssue,
   type CampaignVariable,
 } from './campaign-message.util';
-import { parseSendWindow, type SendWindow } from '@herald/sending';
+import { MAX_VALIDITY_SECONDS, parseSendWindow, type SendWindow } from '@herald/sending';
 
 /** How far ahead a run may be scheduled. */
 export const MAX_SCHEDULE_AHEAD_MS = 35 * 86_400_000;
@@ -26,8 +26,6 @@ const CREATE_KEYS = new Set([
 ]);
 const OPTION_KEYS = new Set(['runImmediately', 'audiences', 'timeToRun']);
 const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours']);
-/** The longest validity a run may ask for. */
-export const MAX_RUN_VALIDITY_SECONDS = 30 * 86_400;
 
 export interface RunInput {
   readonly audiences: string[];
@@ -117,8 +115,8 @@ export function parseRunInput(body: unknown, now: Date): RunInput {
   let validitySeconds: number | null = null;
   const validity = body['validity'];
   if (validity !== undefined && validity !== null) {
-    if (typeof validity !== 'number' || !Number.isInteger(validity) || validity < 60 || validity > MAX_RUN_VALIDITY_SECONDS)
-      issues.push({ field: 'validity', issue: `must be a whole number of seconds from 60 to ${MAX_RUN_VALIDITY_SECONDS}` });
+    if (typeof validity !== 'number' || !Number.isInteger(validity) || validity < 60 || validity > MAX_VALIDITY_SECONDS)
+      issues.push({ field: 'validity', issue: `must be a whole number of seconds from 60 to ${MAX_VALIDITY_SECONDS}` });
     else validitySeconds = validity;
   }
   const ignore = body['ignoreQuietHours'];

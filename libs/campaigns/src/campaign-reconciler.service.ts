@@ -2,8 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { WorkerConfig } from '@herald/config';
 import { JobQueue, QueueName } from '@herald/queues';
-import { SendLedgerRepository } from '@herald/sending';
-import { campaignCategory, runExpiry } from './chunk-sender.service';
+import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS, SendLedgerRepository } from '@herald/sending';
 import { CampaignRepository } from './campaign.repository';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
@@ -93,18 +92,7 @@ export class CampaignReconciler implements OnModuleDestroy {
    * paused run, a paused channel, a window or the tier held them. A running run left with nothing completes.
    */
   private async expireOverdue(): Promise<void> {
-    const runs = await this.campaigns.runsIn(['running', 'paused']);
-    if (runs.length === 0) return;
-    const campaigns = new Map<string, Awaited<ReturnType<CampaignRepository['campaignById']>>>();
-    const due: Array<{ runId: string; expiresAt: Date }> = [];
-    for (const run of runs) {
-      if (!campaigns.has(run.campaign_id)) campaigns.set(run.campaign_id, await this.campaigns.campaignById(run.campaign_id));
-      const campaign = campaigns.get(run.campaign_id);
-      if (!campaign || run.started_at === null) continue;
-      const expiresAt = runExpiry(run, campaignCategory(campaign));
-      if (expiresAt.getTime() <= Date.now()) due.push({ runId: run.id, expiresAt });
-    }
-    const touched = await this.recipients.expireOverdue(due);
+    const touched = await this.recipients.expireOverdue({ default: DEFAULT_VALIDITY_SECONDS, authentication: AUTHENTICATION_VALIDITY_SECONDS });
     if (touched.length > 0) this.logger.log(`expired what was left of runs ${touched.join(', ')}`);
   }
 

@@ -7,6 +7,7 @@ import {
   SendLedgerRepository,
   SendPipeline,
   SendRateLimiter,
+  expiresAt,
   tierLimit,
   untilSlot,
   windowState,
@@ -41,9 +42,6 @@ const WINDOW_MARGIN_MS = 1_000;
  * reached a third of its rate). Eight cover 1.4 s of latency.
  */
 const MAX_BATCHES_IN_FLIGHT = 8;
-/** A run's validity when it gives none: 36 h; 10 min for authentication templates. */
-const DEFAULT_VALIDITY_SECONDS = 36 * 3_600;
-const AUTHENTICATION_VALIDITY_SECONDS = 600;
 
 interface RunContext {
   run: RunRow;
@@ -53,13 +51,7 @@ interface RunContext {
   at: number;
 }
 
-/** When a run's recipients stop being valid: from its start, its own validity or its category's default. */
-export function runExpiry(run: Pick<RunRow, 'started_at' | 'time_to_run' | 'validity_seconds'>, category: SendCategory): Date {
-  const seconds = run.validity_seconds ?? (category === 'authentication' ? AUTHENTICATION_VALIDITY_SECONDS : DEFAULT_VALIDITY_SECONDS);
-  return new Date((run.started_at ?? run.time_to_run).getTime() + seconds * 1000);
-}
-
-export function campaignCategory(campaign: Pick<CampaignRow, 'template_type'>): SendCategory {
+function campaignCategory(campaign: Pick<CampaignRow, 'template_type'>): SendCategory {
   return campaign.template_type.toLowerCase() as SendCategory;
 }
 
@@ -256,7 +248,7 @@ export class ChunkSender {
     const campaign = run ? await this.campaigns.campaignById(run.campaign_id) : undefined;
     if (!run || !campaign) return undefined;
     const category = campaignCategory(campaign);
-    const ctx = { run, campaign, category, expiresAt: runExpiry(run, category), at: Date.now() };
+    const ctx = { run, campaign, category, expiresAt: expiresAt(run.started_at ?? run.time_to_run, run.validity_seconds, category), at: Date.now() };
     this.contexts.set(runId, ctx);
     if (this.contexts.size > 1_000) this.contexts.delete(this.contexts.keys().next().value!);
     return ctx;

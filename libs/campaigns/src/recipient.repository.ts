@@ -278,17 +278,24 @@ export class RecipientRepository {
     await Promise.all(work);
   }
 
-  /** Recipients still waiting of runs whose validity ran out: expired, never sent late. Returns the runs touched. */
-  async expireOverdue(runs: ReadonlyArray<{ runId: string; expiresAt: Date }>): Promise<string[]> {
-    if (runs.length === 0) return [];
+  /**
+   * Recipients still waiting of running or paused runs whose validity ran out (from the run's start: its own
+   * validity, else the default for its template's category): expired, never sent late. One statement for every run;
+   * returns the runs touched.
+   */
+  async expireOverdue(defaults: { default: number; authentication: number }): Promise<string[]> {
     const rows: Array<{ run_id: string }> = await this.dataSource.query(
-      `WITH due AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[]) AS d(run_id, expires_at) WHERE d.expires_at <= now()),
+      `WITH due AS (
+         SELECT x.id FROM campaign_runs x JOIN campaigns c ON c.id = x.campaign_id
+          WHERE x.status IN ('running', 'paused') AND x.started_at IS NOT NULL
+            AND x.started_at + make_interval(secs => COALESCE(x.validity_seconds,
+                  CASE WHEN c.template_type = 'AUTHENTICATION' THEN $2::int ELSE $1::int END)) <= now()),
        gone AS (
          UPDATE campaign_recipients r SET status = 'expired', waiting_reason = NULL, updated_at = now()
-           FROM due WHERE r.run_id = due.run_id AND r.status = 'queued'
+           FROM due WHERE r.run_id = due.id AND r.status = 'queued'
          RETURNING r.run_id)
        SELECT DISTINCT run_id FROM gone`,
-      [runs.map((r) => r.runId), runs.map((r) => r.expiresAt)],
+      [defaults.default, defaults.authentication],
     );
     return rows.map((r) => r.run_id);
   }

@@ -1,7 +1,7 @@
 export * from './message.entity';
 export * from './message.types';
 export * from './messages.service';
-export { MessageSender, expiryOf, type SendResult } from './message-sender.service';
+export { MessageSender, type SendResult } from './message-sender.service';
 export { MessageEvents } from './message-events.service';
 export type { InboundRow } from './message.repository';
 export * from './message-recovery.service';

@@ -1,5 +1,6 @@
 import { OUTBOUND_MESSAGE_TYPES, validateOutboundMessage } from '@herald/channels';
 import { HeraldError, isUuid } from '@herald/common';
+import { MAX_VALIDITY_SECONDS } from '@herald/sending';
 import {
   MAX_CUSTOM_ARGS_BYTES,
   MAX_RECIPIENTS,
@@ -7,7 +8,6 @@ import {
   MAX_SCHEDULE_AHEAD_MS,
   MAX_TAG_LENGTH,
   MAX_TAGS,
-  MAX_VALIDITY_SECONDS,
   SEND_NOW_WITHIN_MS,
   type MessageRecipient,
   type SendMessageInput,

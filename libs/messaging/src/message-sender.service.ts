@@ -3,9 +3,8 @@ import { ChannelsService, type OutboundMessage } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
-import { SendPipeline, SendRateLimiter, emptyOutcomes, type ClaimedSend, type SendCategory } from '@herald/sending';
-import { MessageRepository, type MessageRow } from './message.repository';
-import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS } from './message.types';
+import { SendPipeline, SendRateLimiter, emptyOutcomes, expiresAt, type ClaimedSend } from '@herald/sending';
+import { MessageRepository } from './message.repository';
 
 export type SendResult = 'accepted' | 'failed' | 'waiting' | 'unsent' | 'unconfirmed' | 'not_due';
 
@@ -48,8 +47,8 @@ export class MessageSender {
     } else {
       const message = claimed.content as unknown as OutboundMessage;
       const category = claimed.category ?? (await this.pipeline.categoryOf(channel, message));
-      const expiresAt = expiryOf(claimed, category);
-      if (claimed.category === null) await this.messages.setCategory(claimed.id, category, expiresAt);
+      const expiry = expiresAt(claimed.scheduled_for ?? claimed.created_at, claimed.validity_seconds, category);
+      if (claimed.category === null) await this.messages.setCategory(claimed.id, category, expiry);
       const send: ClaimedSend = {
         id: claimed.id,
         callbackData: claimed.id,
@@ -59,7 +58,7 @@ export class MessageSender {
         message,
         attempts: claimed.attempts,
         category,
-        expiresAt,
+        expiresAt: expiry,
         timezone: null,
         ignoreQuietHours: claimed.ignore_quiet_hours,
         frequencyCapped: claimed.use_frequency_capping,
@@ -91,8 +90,3 @@ export class MessageSender {
   }
 }
 
-/** When a message stops being valid: from its due time, its own validity or its category's default. */
-export function expiryOf(row: Pick<MessageRow, 'scheduled_for' | 'created_at' | 'validity_seconds'>, category: SendCategory): Date {
-  const seconds = row.validity_seconds ?? (category === 'authentication' ? AUTHENTICATION_VALIDITY_SECONDS : DEFAULT_VALIDITY_SECONDS);
-  return new Date((row.scheduled_for ?? row.created_at).getTime() + seconds * 1000);
-}

@@ -11,10 +11,6 @@ export const MAX_RECIPIENTS = 1_000;
 export const MAX_SCHEDULE_AHEAD_MS = 35 * 86_400_000;
 /** A message due within this long (or in the past) goes out now. */
 export const SEND_NOW_WITHIN_MS = 10 * 60_000;
-/** How long a message stays valid when the caller does not say: 36 h; 10 min for authentication templates. */
-export const DEFAULT_VALIDITY_SECONDS = 36 * 3_600;
-export const AUTHENTICATION_VALIDITY_SECONDS = 600;
-export const MAX_VALIDITY_SECONDS = 30 * 86_400;
 
 export interface MessageRecipient {
   readonly number: string;

@@ -3,11 +3,10 @@ import { ChannelsService, type ChannelView } from '@herald/channels';
 import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
 import { JobName, JobQueue } from '@herald/queues';
-import { isSendState, SEND_STATES, type SendCategory } from '@herald/sending';
+import { expiresAt, isSendState, SEND_STATES, type SendCategory } from '@herald/sending';
 import { MessageRepository, toMessageView, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
 import {
-  DEFAULT_VALIDITY_SECONDS,
   type MessageAccepted,
   type MessageFilter,
   type MessagePage,
@@ -42,8 +41,7 @@ export class MessagesService {
     // Known at once for a free-form message; a template's comes from the provider when a worker takes it.
     const category: SendCategory | null = input.message.type === 'template' ? null : 'service';
     const due = input.scheduledFor ?? now;
-    // An authentication template's shorter default is applied by the worker once it knows the category.
-    const validity = input.validitySeconds ?? DEFAULT_VALIDITY_SECONDS;
+    // A template's category (an authentication template's shorter default) is applied by the worker once it knows it.
     const base = {
       workspaceId,
       channelId: channel.id,
@@ -54,7 +52,7 @@ export class MessagesService {
       customArgs: input.customArgs,
       scheduledFor: input.scheduledFor,
       validitySeconds: input.validitySeconds,
-      expiresAt: new Date(due.getTime() + validity * 1000),
+      expiresAt: expiresAt(due, input.validitySeconds, category),
       ignoreQuietHours: input.ignoreQuietHours,
       useFrequencyCapping: input.useFrequencyCapping,
       category,

@@ -95,9 +95,7 @@ export class WebhookApplier {
           templates.push({ workspaceId: channel.workspaceId, templateId: t.templateId, status: t.status, reason: t.reason && t.reason !== 'NONE' ? t.reason : null });
         }
       }
-      // Off for this transaction: a batch of thousands of statuses is estimated above jit_above_cost, and compiling
-      // took 40–75 ms, more than running the statements.
-      if (statuses.length > 0) await manager.query('SET LOCAL jit = off');
+      if (statuses.length > 0) await this.events.withoutJit(manager);
       const applied = [await this.messages.applyStatuses(manager, statuses), await this.recipients.applyStatuses(manager, statuses)];
       const stored = await this.storeInbound(manager, inbound);
       // Campaign templates' review decisions; runs waiting for one are moved by the campaign reconciler.

@@ -1,5 +1,5 @@
 import type { ProviderError, ProviderErrorCategory } from '@herald/channels';
-import type { MessageError } from './send.types';
+import type { MessageError, SendCategory } from './send.types';
 
 /**
  * The one provider policy, for every send of every source (single messages, campaign recipients, later blasts
@@ -113,3 +113,19 @@ export const RETRYABLE_FAILURES: ReadonlyArray<{ readonly category: ProviderErro
   { category: 'throughput_upgrade', afterMs: 0 },
   { category: 'marketing_cap', afterMs: MARKETING_CAP_RETRY_AFTER_MS },
 ];
+
+/** How long a send stays valid when its caller does not say: 36 h; 10 minutes for authentication templates. */
+export const DEFAULT_VALIDITY_SECONDS = 36 * 3_600;
+export const AUTHENTICATION_VALIDITY_SECONDS = 600;
+/** The longest validity a caller may ask for. */
+export const MAX_VALIDITY_SECONDS = 30 * 86_400;
+
+/** The validity a send has: its own, or its category's default. */
+export function validitySecondsOf(validitySeconds: number | null, category: SendCategory | null): number {
+  return validitySeconds ?? (category === 'authentication' ? AUTHENTICATION_VALIDITY_SECONDS : DEFAULT_VALIDITY_SECONDS);
+}
+
+/** When a send due at `dueAt` stops being valid: never sent after it (it becomes `expired`). */
+export function expiresAt(dueAt: Date, validitySeconds: number | null, category: SendCategory | null): Date {
+  return new Date(dueAt.getTime() + validitySecondsOf(validitySeconds, category) * 1000);
+}
