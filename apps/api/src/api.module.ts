@@ -27,6 +27,7 @@ import { ImportsController } from './imports/imports.controller';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { MessagesController } from './messages/messages.controller';
+import { SendsListing } from './messages/sends.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { SettingsController } from './settings/settings.controller';
@@ -92,6 +93,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: ContentTypeGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        SendsListing,
       ],
     };
   }

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { MessageError, SkipReason, WaitReason } from '@herald/sending';
+import type { MessageError, SendPricing, SkipReason, WaitReason } from '@herald/sending';
 
 export const RECIPIENT_STATUSES = [
   'queued',
@@ -81,6 +81,10 @@ export class CampaignRecipient {
 
   @Column('jsonb', { nullable: true })
   error!: MessageError | null;
+
+  /** What the provider charges for it, as its status webhooks last reported. */
+  @Column('jsonb', { nullable: true })
+  pricing!: SendPricing | null;
 
   @Column('timestamptz', { name: 'sending_at', nullable: true })
   sendingAt!: Date | null;

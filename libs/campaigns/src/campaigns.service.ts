@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService } from '@herald/channels';
-import type { WaitReason } from '@herald/sending';
+import type { SendFilter, SendView, WaitReason } from '@herald/sending';
 import { CHANNEL_PAUSED } from './chunk-sender.service';
 import { VariableGroupsService } from '@herald/contacts';
 import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
@@ -11,7 +11,8 @@ import { RECIPIENT_STATUSES, type RecipientStatus } from './campaign-recipient.e
 import { assertNoIssues, checkGroupFields, templateName } from './campaign-message.util';
 import { parseCreateCampaign, parseRunInput, type RunInput } from './campaign-input.util';
 import { addBuckets, foldCounts, progressOf, toResults, type RunCounts, type RunResults } from './run-figures.util';
-import { RecipientRepository, type RecipientExportRow } from './recipient.repository';
+import { RecipientRepository, type RecipientExportRow, type SendsPosition } from './recipient.repository';
+import { CAMPAIGN_SEND_ID, positionOf, toCampaignSendView } from './campaign-send-view.util';
 import { RunJobs } from './run-jobs.service';
 import type { SendWindow } from '@herald/sending';
 import type { CampaignButton } from './campaign-message.util';
@@ -333,6 +334,29 @@ export class CampaignsService {
         if (rows.length < pageSize) break;
       }
     }
+  }
+
+  /**
+   * A page of the workspace's campaign sends for `GET /v1/messages` (the filter is checked at the edge): up to
+   * `limit` sends after `after`, each with its position for the next page. Sends carry no tags, so a tag filter
+   * matches none.
+   */
+  async sendsPage(
+    workspaceId: string,
+    filter: SendFilter,
+    limit: number,
+    after?: SendsPosition,
+  ): Promise<Array<{ view: SendView; position: SendsPosition }>> {
+    if (filter.tag !== undefined || filter.status === 'scheduled') return [];
+    const rows = await this.recipients.sendsPage(workspaceId, filter, limit, after);
+    return rows.map((row) => ({ view: toCampaignSendView(row), position: positionOf(row) }));
+  }
+
+  /** One campaign send by its id in the API (`r:<recipient id>`); undefined when there is none in the workspace. */
+  async send(workspaceId: string, id: string): Promise<SendView | undefined> {
+    const match = CAMPAIGN_SEND_ID.exec(id);
+    const row = match ? await this.recipients.sendById(workspaceId, match[1]!) : undefined;
+    return row ? toCampaignSendView(row) : undefined;
   }
 
   private newRun(workspaceId: string, campaignId: string, input: RunInput, now: Date) {

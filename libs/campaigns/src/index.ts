@@ -19,6 +19,7 @@ export * from './campaign-reconciler.service';
 export { RecipientEvents } from './recipient-events.service';
 export * from './campaigns.module';
 export { chunkJobId } from './run-jobs.service';
-export type { RecipientExportRow } from './recipient.repository';
+export type { RecipientExportRow, SendsPosition } from './recipient.repository';
+export { CAMPAIGN_SEND_ID } from './campaign-send-view.util';
 /** Recording a batch's outcomes, public for the spec that checks its lock order against status webhooks. */
 export { RecipientRepository } from './recipient.repository';

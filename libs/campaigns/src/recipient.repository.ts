@@ -1,7 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { RETRYABLE_FAILURES, rankSql, statusParams, statusUpdateSql, toApplied, type AppliedStatuses, type SendOutcomes, type StatusRow } from '@herald/sending';
+import {
+  RETRYABLE_FAILURES,
+  rankSql,
+  statusParams,
+  statusUpdateSql,
+  toApplied,
+  type AppliedStatuses,
+  type MessageError,
+  type SendFilter,
+  type SendOutcomes,
+  type SendPricing,
+  type SkipReason,
+  type StatusRow,
+  type WaitReason,
+} from '@herald/sending';
+import type { CampaignTemplateType } from './campaign.entity';
 import type { CampaignVariable } from './campaign-message.util';
 import type { RecipientStatus } from './campaign-recipient.entity';
 
@@ -29,6 +44,45 @@ export interface ClaimedRecipient {
   readonly attempts: number;
 }
 
+
+/** Where a page of campaign sends ended: the last row's run, chunk and id. */
+export interface SendsPosition {
+  runId: string;
+  chunkNo: number;
+  id: string;
+}
+
+/** A campaign recipient with its run and campaign, as a send in `GET /v1/messages`. */
+export interface CampaignSendRow {
+  id: string;
+  run_id: string;
+  campaign_id: string;
+  channel_id: string;
+  contact_id: string;
+  to_number: string;
+  status: RecipientStatus;
+  skip_reason: SkipReason | null;
+  params: string[] | null;
+  chunk_no: number;
+  not_before: Date | null;
+  waiting_reason: WaitReason | null;
+  attempts: number;
+  provider_message_id: string | null;
+  error: MessageError | null;
+  pricing: SendPricing | null;
+  sending_at: Date | null;
+  accepted_at: Date | null;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  read_at: Date | null;
+  failed_at: Date | null;
+  updated_at: Date;
+  started_at: Date;
+  validity_seconds: number | null;
+  template_name: string;
+  language_code: string;
+  template_type: CampaignTemplateType;
+}
 
 /** One recipient as the export shows it. */
 export interface RecipientExportRow {
@@ -444,6 +498,64 @@ export class RecipientRepository {
         ORDER BY r.id LIMIT $3`,
       status === null ? [runId, after, limit] : [runId, after, limit, status],
     );
+  }
+
+  /**
+   * A page of a workspace's campaign sends for `GET /v1/messages`: runs newest first (by start), each run's
+   * recipients in reverse send order (chunk, then id: the recipients index, so any run is read from its end, not
+   * scanned). `after` is the last row of the previous page. Up to `limit` rows.
+   */
+  async sendsPage(workspaceId: string, f: SendFilter, limit: number, after?: SendsPosition): Promise<CampaignSendRow[]> {
+    const run = ['c.workspace_id = $1', 'run.started_at IS NOT NULL'];
+    const rec: string[] = [];
+    const params: unknown[] = [workspaceId];
+    const add = (where: string[], sql: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (f.campaignId !== undefined) add(run, (p) => `run.campaign_id = ${p}::uuid`, f.campaignId);
+    if (f.runId !== undefined) add(run, (p) => `run.id = ${p}::uuid`, f.runId);
+    if (f.template !== undefined) add(run, (p) => `c.template_name = ${p}`, f.template);
+    if (f.from !== undefined) add(run, (p) => `run.started_at >= ${p}`, f.from);
+    if (f.to !== undefined) add(run, (p) => `run.started_at < ${p}`, f.to);
+    if (f.status !== undefined) add(rec, (p) => `r.status = ${p}`, f.status);
+    if (f.number !== undefined) add(rec, (p) => `r.to_number = ${p}`, f.number);
+    if (after !== undefined) {
+      params.push(after.runId, after.chunkNo, after.id);
+      const [pr, pc, pi] = [params.length - 2, params.length - 1, params.length];
+      run.push(`(run.started_at, run.id) <= (SELECT started_at, id FROM campaign_runs WHERE id = $${pr}::uuid)`);
+      rec.push(`(r.run_id <> $${pr}::uuid OR (r.chunk_no, r.id) < ($${pc}::int, $${pi}::bigint))`);
+    }
+    params.push(limit);
+    return this.dataSource.query(
+      `SELECT r.id, r.run_id, run.campaign_id, c.channel_id, r.contact_id, r.to_number, r.status, r.skip_reason, r.params, r.chunk_no,
+              r.not_before, r.waiting_reason, r.attempts, r.provider_message_id, r.error, r.pricing, r.sending_at, r.accepted_at,
+              r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.updated_at, run.started_at, run.validity_seconds,
+              c.template_name, c.language_code, c.template_type
+         FROM campaign_runs run
+         JOIN campaigns c ON c.id = run.campaign_id
+         CROSS JOIN LATERAL (
+           SELECT * FROM campaign_recipients r WHERE r.run_id = run.id ${rec.map((w) => `AND ${w}`).join(' ')}
+            ORDER BY r.chunk_no DESC, r.id DESC LIMIT $${params.length}) r
+        WHERE ${run.join(' AND ')}
+        ORDER BY run.started_at DESC, run.id DESC, r.chunk_no DESC, r.id DESC
+        LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** One campaign send by its recipient id, in the workspace. */
+  async sendById(workspaceId: string, id: string): Promise<CampaignSendRow | undefined> {
+    const rows: CampaignSendRow[] = await this.dataSource.query(
+      `SELECT r.id, r.run_id, run.campaign_id, c.channel_id, r.contact_id, r.to_number, r.status, r.skip_reason, r.params, r.chunk_no,
+              r.not_before, r.waiting_reason, r.attempts, r.provider_message_id, r.error, r.pricing, r.sending_at, r.accepted_at,
+              r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.updated_at, run.started_at, run.validity_seconds,
+              c.template_name, c.language_code, c.template_type
+         FROM campaign_recipients r JOIN campaign_runs run ON run.id = r.run_id JOIN campaigns c ON c.id = run.campaign_id
+        WHERE r.id = $1 AND r.workspace_id = $2`,
+      [id, workspaceId],
+    );
+    return rows[0];
   }
 
   /** Statuses from provider events, for recipients (matched by wamid or by `r:<id>` as callback data). */

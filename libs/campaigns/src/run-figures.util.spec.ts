@@ -49,8 +49,16 @@ describe('run figures from counter buckets', () => {
       expired: 2,
       deliveryRate: 0.6818,
       readRate: 0.3333,
+      billable: { total: 0, byCategory: {} },
     });
     expect(toResults({})).toMatchObject({ sent: 0, deliveryRate: 0, readRate: 0 });
+  });
+
+  it('counts billable sends by pricing category, and they change no status count', () => {
+    const priced = { ...buckets, 'billable:marketing': 12, 'billable:utility': 3, 'billable:service': 0 };
+    expect(toResults(priced).billable).toEqual({ total: 15, byCategory: { marketing: 12, utility: 3 } });
+    expect(toResults(priced).sent).toBe(toResults(buckets).sent);
+    expect(foldCounts(priced).counts).toEqual(foldCounts(buckets).counts);
   });
 
   it('adds runs together for a campaign', () => {

@@ -38,6 +38,8 @@ export interface RunResults {
   expired: number;
   deliveryRate: number;
   readRate: number;
+  /** Sends the provider charges for, by its pricing category, as its status webhooks reported. */
+  billable: { total: number; byCategory: Record<string, number> };
 }
 
 const ratio = (a: number, b: number): number => (b === 0 ? 0 : Math.round((a / b) * 10_000) / 10_000);
@@ -91,7 +93,20 @@ export function toResults(buckets: Readonly<Record<string, number>>): RunResults
     expired: b('expired'),
     deliveryRate: ratio(delivered, sent),
     readRate: ratio(b('read'), delivered),
+    billable: billableOf(buckets),
   };
+}
+
+function billableOf(buckets: Readonly<Record<string, number>>): RunResults['billable'] {
+  const byCategory: Record<string, number> = {};
+  let total = 0;
+  for (const [k, v] of Object.entries(buckets)) {
+    if (!k.startsWith('billable:') || v === 0) continue;
+    const category = k.slice('billable:'.length);
+    byCategory[category] = (byCategory[category] ?? 0) + v;
+    total += v;
+  }
+  return { total, byCategory };
 }
 
 /** Adds bucket maps (a campaign's results over all its runs). */

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { MessageError, SendCategory, SendState, SkipReason, WaitReason } from '@herald/sending';
+import type { MessageError, SendCategory, SendPricing, SendState, SkipReason, WaitReason } from '@herald/sending';
 import { WorkspaceOwned } from '@herald/workspaces';
 
 /**
@@ -91,6 +91,10 @@ export class Message extends WorkspaceOwned {
 
   @Column('jsonb', { nullable: true })
   error!: MessageError | null;
+
+  /** What the provider charges for it, as its status webhooks last reported. */
+  @Column('jsonb', { nullable: true })
+  pricing!: SendPricing | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -2,22 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
-  STATUS_RANK,
   rankSql,
+  statusSteps,
   statusParams,
   statusUpdateSql,
   toApplied,
   type AppliedStatuses,
   type StatusRow,
   type MessageError,
-  type MessageStatus,
   type SendCategory,
   type SendOutcomes,
+  type SendPricing,
   type SendState,
   type SkipReason,
   type WaitReason,
 } from '@herald/sending';
-import type { MessageFilter, MessageView, ReplyView, StatusStep } from './message.types';
+import type { MessageFilter, MessageView, ReplyView } from './message.types';
 
 export interface MessageRow {
   id: string;
@@ -44,6 +44,7 @@ export interface MessageRow {
   attempts: number;
   provider_message_id: string | null;
   error: MessageError | null;
+  pricing: SendPricing | null;
   created_at: Date;
   sending_at: Date | null;
   accepted_at: Date | null;
@@ -55,20 +56,16 @@ export interface MessageRow {
 }
 
 export function toMessageView(row: MessageRow, replies?: ReplyView[]): MessageView {
-  const steps: Array<[MessageStatus, Date | null]> = [
-    ['queued', row.created_at],
+  const statuses = statusSteps([
+    // A scheduled message has not been queued yet.
+    ['queued', row.status === 'scheduled' ? null : row.created_at],
     ['sending', row.sending_at],
     ['accepted', row.accepted_at],
     ['sent', row.sent_at],
     ['delivered', row.delivered_at],
     ['read', row.read_at],
     ['failed', row.failed_at],
-  ];
-  const statuses: StatusStep[] = steps
-    .filter((s): s is [MessageStatus, Date] => s[1] !== null && (s[0] !== 'queued' || row.status !== 'scheduled'))
-    .map(([status, at]) => ({ status, at }))
-    // In the order of a message's life: the provider's times have whole seconds, ours milliseconds.
-    .sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status]);
+  ]);
   return {
     id: row.id,
     channelId: row.channel_id,
@@ -86,10 +83,13 @@ export function toMessageView(row: MessageRow, replies?: ReplyView[]): MessageVi
     statuses,
     error: row.error,
     providerMessageId: row.provider_message_id,
+    pricing: row.pricing,
     attempts: row.attempts,
     tags: row.tags,
     requestId: row.request_id,
     customArgs: row.custom_args,
+    campaignId: null,
+    runId: null,
     ...(replies === undefined ? {} : { replies }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -227,7 +227,7 @@ export class MessageRepository {
       params.push(after.createdAt, after.id);
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
-    params.push(limit + 1);
+    params.push(limit);
     return this.dataSource.query(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
   }
 

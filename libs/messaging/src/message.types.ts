@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '@herald/channels';
-import type { MessageError, MessageStatus, SendCategory, SendState, SkipReason, WaitReason } from '@herald/sending';
+import type { SendFilter, SendState, SendView } from '@herald/sending';
 
 export const MAX_TAGS = 10;
 export const MAX_TAG_LENGTH = 50;
@@ -51,11 +51,6 @@ export interface MessagesAccepted {
   readonly refused: Array<{ readonly index: number; readonly number: string; readonly reason: string }>;
 }
 
-export interface StatusStep {
-  readonly status: MessageStatus;
-  readonly at: Date;
-}
-
 export interface ReplyView {
   readonly id: string;
   readonly type: string;
@@ -64,42 +59,12 @@ export interface ReplyView {
   readonly receivedAt: Date;
 }
 
-export interface MessageView {
-  readonly id: string;
-  readonly channelId: string;
-  readonly to: string;
-  readonly contactId: string;
-  readonly type: string;
-  readonly content: Record<string, unknown>;
-  readonly template: string | null;
-  readonly status: SendState;
-  readonly category: SendCategory | null;
-  readonly scheduledFor: Date | null;
-  readonly expiresAt: Date | null;
-  /** Why a message that is due is not being sent, and until when. */
-  readonly waiting: { readonly reason: WaitReason; readonly until: Date | null } | null;
-  readonly skipReason: SkipReason | null;
-  /** Every status reached, with the time it was first reached. */
-  readonly statuses: StatusStep[];
-  readonly error: MessageError | null;
-  readonly providerMessageId: string | null;
-  readonly attempts: number;
-  readonly tags: string[];
-  readonly requestId: string | null;
-  readonly customArgs: Record<string, unknown>;
+/** A single message: a send (the shape every send has in the API) with the replies to it. */
+export interface MessageView extends SendView {
   readonly replies?: ReplyView[];
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
 }
 
-export interface MessageFilter {
-  readonly status?: SendState;
-  readonly tag?: string;
-  readonly template?: string;
-  readonly number?: string;
-  readonly from?: Date;
-  readonly to?: Date;
-}
+export type MessageFilter = SendFilter;
 
 export interface MessagePage {
   readonly data: MessageView[];

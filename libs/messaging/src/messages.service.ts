@@ -1,21 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService, type ChannelView } from '@herald/channels';
-import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
+import { Clock, HeraldError, isUuid } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
 import { JobName, JobQueue } from '@herald/queues';
-import { expiresAt, isSendState, SEND_STATES, type SendCategory } from '@herald/sending';
+import { expiresAt, isSendState, SEND_STATES, type SendCategory, type SendFilter } from '@herald/sending';
 import { MessageRepository, toMessageView, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
 import {
   type MessageAccepted,
-  type MessageFilter,
-  type MessagePage,
   type MessagesAccepted,
   type MessageView,
 } from './message.types';
 
 const invalid = HeraldError.invalid;
-const CURSOR_TAG = 'm';
 
 /**
  * Single messages: written to Postgres (`queued`, or `scheduled` with a time), then handed to a worker by a job
@@ -147,10 +144,14 @@ export class MessagesService {
     return toMessageView(row, await this.messages.replies(row.id));
   }
 
-  async list(workspaceId: string, query: Record<string, unknown>): Promise<MessagePage> {
+  /**
+   * The query of `GET /v1/messages`, checked once: the filter every source of sends applies, the page size and
+   * the cursor (opaque here: the API that merges the sources reads it).
+   */
+  parseListQuery(query: Record<string, unknown>): { filter: SendFilter; limit: number; cursor: string | undefined } {
     const limit = query['limit'] === undefined ? DEFAULT_PAGE_SIZE : Number(query['limit']);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw invalid('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
-    const filter: { -readonly [K in keyof MessageFilter]: MessageFilter[K] } = {};
+    const filter: { -readonly [K in keyof SendFilter]: SendFilter[K] } = {};
     const text = (key: string): string | undefined => {
       const v = query[key];
       if (v === undefined) return undefined;
@@ -174,9 +175,27 @@ export class MessagesService {
       if (Number.isNaN(at.getTime())) throw invalid(key, 'must be an ISO-8601 time or unix seconds');
       filter[key] = at;
     }
-    const rows = await this.messages.page(workspaceId, filter, limit, decodeTimeCursor(CURSOR_TAG, text('cursor')));
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    return { data: page.map((r) => toMessageView(r)), nextCursor: more ? encodeTimeCursor(CURSOR_TAG, page[page.length - 1]!) : null };
+    for (const key of ['campaignId', 'runId'] as const) {
+      const v = text(key);
+      if (v === undefined) continue;
+      if (!isUuid(v)) throw invalid(key, 'must be a campaign or run id (a uuid)');
+      filter[key] = v.toLowerCase();
+    }
+    return { filter, limit, cursor: text('cursor') };
+  }
+
+  /**
+   * Up to `limit` single messages matching `filter`, newest first, after `after` (the last one of the previous
+   * page). A campaign or run filter matches none: those are campaign sends.
+   */
+  async page(
+    workspaceId: string,
+    filter: SendFilter,
+    limit: number,
+    after?: { createdAt: string; id: string },
+  ): Promise<MessageView[]> {
+    if (filter.campaignId !== undefined || filter.runId !== undefined) return [];
+    const rows = await this.messages.page(workspaceId, filter, limit, after);
+    return rows.map((r) => toMessageView(r));
   }
 }

@@ -3,7 +3,7 @@ import { ChannelsService, parseWebhook, type InboundMessage as ProviderInbound, 
 import { RecipientEvents } from '@herald/campaigns';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { MessageEvents, type InboundRow } from '@herald/messaging';
-import { ProviderPolicy, toMessageError, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
+import { ProviderPolicy, toMessageError, toSendPricing, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
 import type { EntityManager } from 'typeorm';
 import { WebhookRepository } from './webhook.repository';
 
@@ -87,6 +87,7 @@ export class WebhookApplier {
             status: s.status === 'played' ? 'read' : s.status,
             at: s.timestamp,
             error: error === undefined ? null : toMessageError(error),
+            pricing: toSendPricing(s.pricing),
           });
         }
         for (const m of parsed.inbound) if (m.phoneNumberId === channel.phoneNumberId) inbound.push({ channel, message: m });

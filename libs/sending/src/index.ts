@@ -3,6 +3,7 @@ export { sendOnSlots } from './slot-pacing.util';
 export * from './send-status.util';
 export * from './send-status-sql.util';
 export * from './send.types';
+export * from './send-view.util';
 export * from './send-policy.util';
 export * from './send-window.util';
 export * from './send-settings.service';

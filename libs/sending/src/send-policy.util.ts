@@ -1,5 +1,5 @@
-import type { ProviderError, ProviderErrorCategory } from '@herald/channels';
-import type { MessageError, SendCategory } from './send.types';
+import type { MessagePricing, ProviderError, ProviderErrorCategory } from '@herald/channels';
+import type { MessageError, SendCategory, SendPricing } from './send.types';
 
 /**
  * The one provider policy, for every send of every source (single messages, campaign recipients, later blasts
@@ -22,6 +22,13 @@ const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT|E
 
 export function toMessageError(e: ProviderError): MessageError {
   return { code: e.code, title: e.title, details: e.details, category: e.category, ...(e.docsUrl ? { docsUrl: e.docsUrl } : {}) };
+}
+
+/** The provider's pricing of a send as Herald keeps it (null when the status carried none). */
+export function toSendPricing(p: MessagePricing | undefined): SendPricing | null {
+  if (p === undefined) return null;
+  const text = (v: string | undefined, max: number) => (v === undefined || v === '' ? null : v.toLowerCase().slice(0, max));
+  return { billable: p.billable ?? null, category: text(p.category, 32), pricingModel: p.pricingModel?.slice(0, 16) ?? null, type: text(p.type, 32) };
 }
 
 /**

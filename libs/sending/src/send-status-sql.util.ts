@@ -1,5 +1,5 @@
 import { MESSAGE_STATUSES, rankSql } from './send-status.util';
-import type { MessageError } from './send.types';
+import type { MessageError, SendPricing } from './send.types';
 
 /** One status from a provider event, scoped to the workspace of the channel it came through. */
 export interface StatusRow {
@@ -9,6 +9,8 @@ export interface StatusRow {
   status: 'sent' | 'delivered' | 'read' | 'failed';
   at: Date;
   error: MessageError | null;
+  /** The pricing the status reported (Meta sends it on sent/delivered), kept on the send. */
+  pricing: SendPricing | null;
 }
 
 /** What applying statuses changed: failures (whatever the row's status became) with the contact, for the policy. */
@@ -21,16 +23,16 @@ export interface AppliedStatuses {
 const STATUS_ARRAY = `ARRAY[${MESSAGE_STATUSES.map((s) => `'${s}'`).join(',')}]::text[]`;
 
 /**
- * One set-based, monotonic status update of a table of sends from unnested statuses ($1..$6): each status is
+ * One set-based, monotonic status update of a table of sends from unnested statuses ($1..$7): each status is
  * matched by the provider's id, else by our own id echoed as callback data (`idFromCallback`, SQL over
- * `s.callback`); its status only moves forward, each step keeps its first time, and a failure is recorded only when
- * the send ends failed. Rows are locked in id order (as every other statement on these rows does) so concurrent
+ * `s.callback`); its status only moves forward, each step keeps its first time, a failure is recorded only when
+ * the send ends failed, and the latest pricing reported is kept. Rows are locked in id order (as every other statement on these rows does) so concurrent
  * statements cannot deadlock. Used by the owner of each table of sends, for its own table.
  */
 export function statusUpdateSql(table: string, idFromCallback: string): string {
   return `WITH s AS (
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
-           AS s(workspace_id, wamid, callback, status, at, error)),
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::jsonb[])
+           AS s(workspace_id, wamid, callback, status, at, error, pricing)),
        matched AS (
          SELECT s.*, COALESCE(
                   (SELECT m.id FROM ${table} m WHERE m.provider_message_id = s.wamid AND m.workspace_id = s.workspace_id),
@@ -43,6 +45,7 @@ export function statusUpdateSql(table: string, idFromCallback: string): string {
                 min(at) FILTER (WHERE status = 'read') AS read_at,
                 min(at) FILTER (WHERE status = 'failed') AS failed_at,
                 (array_agg(error ORDER BY at DESC) FILTER (WHERE status = 'failed'))[1] AS error,
+                (array_agg(pricing ORDER BY at DESC) FILTER (WHERE pricing IS NOT NULL))[1] AS pricing,
                 max(${rankSql('status')}) AS top
            FROM matched WHERE row_id IS NOT NULL GROUP BY row_id),
        next AS (
@@ -61,6 +64,7 @@ export function statusUpdateSql(table: string, idFromCallback: string): string {
                 read_at = COALESCE(m.read_at, next.read_at),
                 failed_at = COALESCE(m.failed_at, next.failed_at),
                 error = CASE WHEN next.new_status = 'failed' AND next.error IS NOT NULL THEN next.error ELSE m.error END,
+                pricing = COALESCE(next.pricing, m.pricing),
                 status = next.new_status,
                 updated_at = now()
            FROM next WHERE m.id = next.row_id
@@ -76,6 +80,7 @@ export function statusParams(rows: readonly StatusRow[]): unknown[] {
     rows.map((r) => r.status),
     rows.map((r) => r.at),
     rows.map((r) => (r.error === null ? null : JSON.stringify(r.error))),
+    rows.map((r) => (r.pricing === null ? null : JSON.stringify(r.pricing))),
   ];
 }
 

@@ -10,6 +10,18 @@ export interface MessageError {
 }
 
 /**
+ * What the provider will charge for a send, as its status webhooks report it (Meta: per delivered message since
+ * 2025-07-01). `category` is the provider's pricing category (marketing, marketing_lite, utility, authentication,
+ * authentication_international, service, referral_conversion); `type` says whether and why it is free.
+ */
+export interface SendPricing {
+  readonly billable: boolean | null;
+  readonly category: string | null;
+  readonly pricingModel: string | null;
+  readonly type: string | null;
+}
+
+/**
  * What a send is, for the rules that depend on it: a template's category as the provider reports it, or
  * `service` for a free-form message (allowed only inside the customer-service window).
  */

@@ -216,6 +216,12 @@ export class CampaignPageDto {
   nextCursor!: string | null;
 }
 
+export class BillableDto {
+  @ApiProperty({ example: 912, description: 'Sends the provider charges for, by its status webhooks.' }) total!: number;
+  @ApiProperty({ example: { marketing: 912 }, description: "By the provider's pricing category (marketing, utility, authentication…)." })
+  byCategory!: Record<string, number>;
+}
+
 export class ResultsDto {
   @ApiProperty({ example: 960, description: 'Accepted by the provider (and not found to be off WhatsApp).' }) sent!: number;
   @ApiProperty({ example: 912, description: 'Reached the phone (read ones included).' }) delivered!: number;
@@ -229,6 +235,8 @@ export class ResultsDto {
   @ApiProperty({ example: 0, description: "Not sent within the run's validity." }) expired!: number;
   @ApiProperty({ example: 0.95, description: 'delivered ÷ sent.' }) deliveryRate!: number;
   @ApiProperty({ example: 0.4989, description: 'read ÷ delivered.' }) readRate!: number;
+  @ApiProperty({ type: BillableDto, description: "Billable sends as the provider's pricing reported them (Meta charges per delivered message)." })
+  billable!: BillableDto;
   @ApiProperty({ example: 1, description: 'Runs counted.' }) runs!: number;
 }
 

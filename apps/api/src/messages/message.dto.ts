@@ -112,6 +112,20 @@ export class MessageErrorDto {
   docsUrl?: string;
 }
 
+export class PricingDto {
+  @ApiProperty({ example: true, nullable: true, type: Boolean, description: 'Whether the provider charges for it.' })
+  billable!: boolean | null;
+
+  @ApiProperty({ example: 'marketing', nullable: true, type: String, description: "The provider's pricing category." })
+  category!: string | null;
+
+  @ApiProperty({ example: 'PMP', nullable: true, type: String })
+  pricingModel!: string | null;
+
+  @ApiProperty({ example: 'regular', nullable: true, type: String, description: 'regular, free_customer_service or free_entry_point.' })
+  type!: string | null;
+}
+
 export class ReplyDto {
   @ApiProperty({ example: 'c1d2e3f4-0000-4000-8000-000000000001' })
   id!: string;
@@ -166,7 +180,7 @@ export class MessageDto {
   @ApiProperty({ type: WaitingDto, nullable: true, description: 'Why a due message is not going out yet, and until when.' })
   waiting!: WaitingDto | null;
 
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why a check refused it: opted_out, not_on_whatsapp, frequency_cap.' })
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why it was never sent: opted_out, not_on_whatsapp, frequency_cap, missing_variable (error.details names the variable).' })
   skipReason!: string | null;
 
   @ApiProperty({ type: [StatusStepDto], example: [{ status: 'queued', at: '2026-11-21T08:00:00.000Z' }, { status: 'read', at: '2026-11-21T08:00:05.000Z' }] })
@@ -177,6 +191,9 @@ export class MessageDto {
 
   @ApiProperty({ example: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgARGBI3N0E2', nullable: true, type: String })
   providerMessageId!: string | null;
+
+  @ApiProperty({ type: PricingDto, nullable: true, description: 'What the provider charges for it, from its status webhooks; null until one says.' })
+  pricing!: PricingDto | null;
 
   @ApiProperty({ example: 1 })
   attempts!: number;
@@ -189,6 +206,12 @@ export class MessageDto {
 
   @ApiProperty({ example: { orderId: 1042 } })
   customArgs!: Record<string, unknown>;
+
+  @ApiProperty({ example: null, nullable: true, type: String, description: "A campaign send's campaign (its id is then `r:<n>`); null for a single message." })
+  campaignId!: string | null;
+
+  @ApiProperty({ example: null, nullable: true, type: String, description: "A campaign send's run." })
+  runId!: string | null;
 
   @ApiPropertyOptional({ type: [ReplyDto], example: [] })
   replies?: ReplyDto[];

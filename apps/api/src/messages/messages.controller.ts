@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { MessagesService } from '@herald/messaging';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
+import { SendsListing } from './sends.service';
 import { MessageAcceptedDto, MessageDto, MessagePageDto, MessagesAcceptedDto, SendMessageDto } from './message.dto';
 
 @ApiTags('messages')
@@ -11,7 +12,10 @@ import { MessageAcceptedDto, MessageDto, MessagePageDto, MessagesAcceptedDto, Se
 @ApiSecurity('x-api-key')
 @Controller('v1/messages')
 export class MessagesController {
-  constructor(private readonly messages: MessagesService) {}
+  constructor(
+    private readonly messages: MessagesService,
+    private readonly sends: SendsListing,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -46,7 +50,12 @@ export class MessagesController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List messages, newest first, filtered by status, tag, template, number and time (cursor pagination).' })
+  @ApiOperation({
+    summary:
+      'List every send, newest first: single messages and campaign recipients (id `r:<n>`, with campaignId and runId), filtered by campaign, run, status, tag, template, number and time (cursor pagination).',
+  })
+  @ApiQuery({ name: 'campaignId', required: false, description: "Only this campaign's sends." })
+  @ApiQuery({ name: 'runId', required: false, description: "Only this run's sends." })
   @ApiQuery({ name: 'status', required: false, example: 'failed' })
   @ApiQuery({ name: 'tag', required: false, example: 'orders' })
   @ApiQuery({ name: 'template', required: false, example: 'order_update' })
@@ -58,15 +67,18 @@ export class MessagesController {
   @ApiResponse({ status: 200, type: MessagePageDto })
   @ApiErrors(400, 401)
   list(@WorkspaceId() workspaceId: string, @Query() query: Record<string, unknown>): Promise<MessagePageDto> {
-    return this.messages.list(workspaceId, query);
+    return this.sends.list(workspaceId, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One message: its status, every status with its time, the error, the provider id, tags, customArgs and replies.' })
+  @ApiOperation({
+    summary:
+      'One send: its status, every status with its time, the error, the provider id, pricing, tags, customArgs and replies (a single message), or a campaign send by its `r:<n>` id.',
+  })
   @ApiParam({ name: 'id', example: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e' })
   @ApiResponse({ status: 200, type: MessageDto })
   @ApiErrors(401, 404)
   get(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<MessageDto> {
-    return this.messages.get(workspaceId, id);
+    return this.sends.get(workspaceId, id);
   }
 }

@@ -6,6 +6,7 @@ import { CreateCampaigns1795262400000 } from './1795262400000-create-campaigns';
 import { ShardCampaignRunCounts1795340000000 } from './1795340000000-shard-campaign-run-counts';
 import { DropContactsWorkspaceFk1795350000000 } from './1795350000000-drop-contacts-workspace-fk';
 import { OneSendPipeline1795400000000 } from './1795400000000-one-send-pipeline';
+import { SendPricing1795450000000 } from './1795450000000-send-pricing';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -19,4 +20,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ShardCampaignRunCounts1795340000000,
   DropContactsWorkspaceFk1795350000000,
   OneSendPipeline1795400000000,
+  SendPricing1795450000000,
 ];
