@@ -140,10 +140,13 @@ export class ChannelsService {
     return toChannelView(row);
   }
 
-  /** For workers and webhooks: a live channel with its secrets opened, cached for a few seconds. */
-  async forSending(id: string): Promise<SendingChannel | undefined> {
+  /**
+   * For workers and webhooks: a live channel with its secrets opened, cached for a few seconds; `fresh` reads it
+   * from Postgres anyway (e.g. before acting on a cached `paused`).
+   */
+  async forSending(id: string, fresh = false): Promise<SendingChannel | undefined> {
     const hit = this.cache.get(id);
-    if (hit && Date.now() - hit.at < CACHE_MS) return hit.channel;
+    if (hit && !fresh && Date.now() - hit.at < CACHE_MS) return hit.channel;
     const row = isUuid(id) ? await this.channels.findById(id) : undefined;
     if (!row) {
       this.cache.delete(id);

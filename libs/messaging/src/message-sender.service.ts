@@ -35,7 +35,9 @@ export class MessageSender {
     const claimed = await this.messages.claim(messageId);
     if (!claimed) return 'not_due';
     const outcomes = emptyOutcomes();
-    const channel = await this.channels.forSending(claimed.channel_id);
+    let channel = await this.channels.forSending(claimed.channel_id);
+    // A paused channel may have been reactivated within the cache's few seconds: look again before waiting a minute.
+    if (channel?.status === 'paused') channel = await this.channels.forSending(claimed.channel_id, true);
     if (!channel) {
       outcomes.failed.push({ id: claimed.id, error: { code: 'channel_deleted', title: 'Channel deleted', details: 'The channel of this message was deleted before it was sent.' } });
       await this.messages.record(outcomes);

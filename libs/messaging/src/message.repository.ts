@@ -349,6 +349,18 @@ export class MessageRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Messages waiting for their paused channel become due now (it was reactivated); returns their ids. */
+  async wakeChannel(channelId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `WITH woken AS (
+         UPDATE messages SET not_before = now(), updated_at = now()
+          WHERE status = 'queued' AND channel_id = $1 AND waiting_reason = 'channel_paused' RETURNING id)
+       SELECT id FROM woken`,
+      [channelId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Statuses from provider events, for messages (matched by wamid or by our uuid as callback data). */
   async applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
     if (rows.length === 0) return { matched: 0, updated: 0, failed: [] };

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService, type ChannelView } from '@herald/channels';
 import { Clock, HeraldError, isUuid } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
-import { JobName, JobQueue } from '@herald/queues';
+import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { expiresAt, isSendState, SEND_STATES, type SendCategory, type SendFilter } from '@herald/sending';
 import { MessageRepository, toMessageView, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
@@ -125,6 +125,21 @@ export class MessagesService {
     const match = (await this.channels.list(workspaceId)).find((c) => c.displayPhoneNumber.replace(/\D/g, '') === digits);
     if (!match) throw new HeraldError('not_found', 'channel_not_found', `No channel of this workspace has the display number ${from}.`, [{ field: 'from', issue: 'names no channel' }]);
     return match;
+  }
+
+  /**
+   * A paused channel is active again: its messages that waited for it go out now instead of at their next
+   * look (a minute apart), each still within its validity.
+   */
+  async channelResumed(channelId: string): Promise<number> {
+    const ids = await this.messages.wakeChannel(channelId);
+    const now = this.clock.now().toJSDate();
+    await this.queue
+      .addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: requeuedJobId(messageId, now.getTime()) })))
+      .catch((error: unknown) => {
+        this.logger.warn(`${ids.length} message(s) of a resumed channel wait for their next look: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    return ids.length;
   }
 
   /** Postgres has the messages; if Redis is away the maintenance sweep enqueues them later. */

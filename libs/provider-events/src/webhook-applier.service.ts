@@ -7,6 +7,9 @@ import { ProviderPolicy, toMessageError, toSendPricing, type AppliedStatuses, ty
 import type { EntityManager } from 'typeorm';
 import { WebhookRepository } from './webhook.repository';
 
+const CAMPAIGN_CALLBACK = /^r:[0-9]{1,18}$/;
+const UUID_CALLBACK = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Stored events applied together in one transaction. */
 export const WEBHOOK_BATCH_EVENTS = 50;
 
@@ -97,7 +100,11 @@ export class WebhookApplier {
         }
       }
       if (statuses.length > 0) await this.events.withoutJit(manager);
-      const applied = [await this.messages.applyStatuses(manager, statuses), await this.recipients.applyStatuses(manager, statuses)];
+      // Herald's callback data says whose send it is (a message's uuid, a recipient's `r:<id>`): each owner gets
+      // its own statuses and those without callback data, instead of probing its table for every status.
+      const forMessages = statuses.filter((s) => s.callbackData === null || !CAMPAIGN_CALLBACK.test(s.callbackData));
+      const forRecipients = statuses.filter((s) => s.callbackData === null || !UUID_CALLBACK.test(s.callbackData));
+      const applied = [await this.messages.applyStatuses(manager, forMessages), await this.recipients.applyStatuses(manager, forRecipients)];
       const stored = await this.storeInbound(manager, inbound);
       // Campaign templates' review decisions; runs waiting for one are moved by the campaign reconciler.
       await this.recipients.applyTemplateStatuses(manager, templates);

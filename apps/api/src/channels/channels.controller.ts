@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ChannelsService, type MessagingTier } from '@herald/channels';
 import { ApiConfig } from '@herald/config';
+import { MessagesService } from '@herald/messaging';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
 import { ChannelDto, CreateChannelDto, UpdateChannelDto } from './channel.dto';
@@ -18,6 +19,7 @@ export class ChannelsController {
   constructor(
     private readonly channels: ChannelsService,
     private readonly config: ApiConfig,
+    private readonly messages: MessagesService,
   ) {}
 
   @Post()
@@ -51,8 +53,12 @@ export class ChannelsController {
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: ChannelDto })
   @ApiErrors(400, 401, 404, 409, 415)
-  update(@WorkspaceId() workspaceId: string, @Param('id') id: string, @Body() dto: UpdateChannelDto): Promise<ChannelDto> {
-    return this.channels.update(workspaceId, id, { ...dto, messagingTier: tier(dto.messagingTier) });
+  async update(@WorkspaceId() workspaceId: string, @Param('id') id: string, @Body() dto: UpdateChannelDto): Promise<ChannelDto> {
+    const before = await this.channels.get(workspaceId, id);
+    const after = await this.channels.update(workspaceId, id, { ...dto, messagingTier: tier(dto.messagingTier) });
+    // Reactivated (a new token): the messages that waited for it go now.
+    if (before.status === 'paused' && after.status === 'active') await this.messages.channelResumed(after.id);
+    return after;
   }
 
   @Delete(':id')
