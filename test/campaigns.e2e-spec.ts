@@ -434,17 +434,18 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       // This number has no webhook URL: accepted is as far as its messages get. Its business portfolio (its own here)
       // may reach 250 users a day: the provider says so, and workers read it.
       const tierChannel = await addChannel('106540352242944', '+1 555 010 0789', '250', undefined, 'tiered-business');
-      expect(
-        (await waitFor(async () => (await get(`/v1/channels/${tierChannel}`)).body, (c) => c.limitsReadAt !== null)).messagingTier,
-      ).toBe('250');
+      const read = await waitFor(async () => (await get(`/v1/channels/${tierChannel}`)).body, (c) => c.limitsReadAt !== null);
+      expect(read.messagingTier).toBe('250');
+      // Herald's ledger is the portfolio's (owner_business_info of the WABA; the simulator names its first number's).
+      const ledgerKey = (read.businessPortfolioId as string | null) ?? CREDENTIALS.wabaId;
       // 245 numbers already messaged in the last 24 h (the oldest 23 h ago), one of them in the audience.
       const members = await seed('tier', 4000, 20);
       const [known] = await db.query('SELECT number FROM contacts WHERE id = $1', [members[0]]);
       await db.query(
-        `INSERT INTO messaging_limit_log (waba_id, to_number, last_sent_at)
+        `INSERT INTO messaging_limit_log (portfolio_key, to_number, last_sent_at)
          SELECT $1, '+1555' || lpad(i::text, 7, '0'), now() - make_interval(hours => 23) + make_interval(secs => i) FROM generate_series(1, 244) AS i
          UNION ALL SELECT $1, $2, now() - interval '1 hour'`,
-        [CREDENTIALS.wabaId, known.number],
+        [ledgerKey, known.number],
       );
       const id = await campaign({ title: 'Tiered', channelId: tierChannel });
       const runId = (await post(`/v1/campaigns/${id}/runs`, { audiences: ['tier'] })).body.runId as string;
@@ -457,8 +458,8 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       );
       expect(t).toEqual({ accepted: 6, queued: 14 });
       const [{ used }] = await db.query(
-        `SELECT count(*)::int AS used FROM messaging_limit_log WHERE waba_id = $1 AND last_sent_at > now() - interval '24 hours'`,
-        [CREDENTIALS.wabaId],
+        `SELECT count(*)::int AS used FROM messaging_limit_log WHERE portfolio_key = $1 AND last_sent_at > now() - interval '24 hours'`,
+        [ledgerKey],
       );
       expect(used).toBe(250);
       // They wait (in the delayed set) until the oldest ledger entry is 24 h old: in about an hour.

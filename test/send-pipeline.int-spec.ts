@@ -158,7 +158,7 @@ describe('the send pipeline, in process', () => {
       const tier = await h.workspace('Tier', { messagingTier: '250' });
       const reached = fresh();
       await h.db.query(
-        `INSERT INTO messaging_limit_log (waba_id, to_number, last_sent_at)
+        `INSERT INTO messaging_limit_log (portfolio_key, to_number, last_sent_at)
          SELECT (SELECT waba_id FROM channels WHERE id = $1), CASE WHEN i = 1 THEN $2 ELSE '+1555' || lpad(i::text, 7, '0') END, now() - interval '1 hour'
            FROM generate_series(1, 250) i`,
         [tier.channelId, reached],

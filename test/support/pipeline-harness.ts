@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DateTime } from 'luxon';
@@ -54,6 +55,10 @@ export class FakeProvider implements ChannelProvider<WhatsAppCredentials> {
   readonly answers = new Map<string, FakeAnswer[]>();
   readonly categories = new Map<string, TemplateCategory>();
   messagingLimit: number | null = null;
+  /** The business portfolio that owns each WABA (`owner_business_info`); a WABA not here names none. */
+  readonly portfolios = new Map<string, string>();
+  /** Message ids are unique across harnesses too: spec files share one database (uq_messages_provider_id). */
+  private readonly tag = randomUUID().slice(0, 8);
   private seq = 0;
 
   /** The next answers for `to`, in order; after them, accept. */
@@ -68,7 +73,7 @@ export class FakeProvider implements ChannelProvider<WhatsAppCredentials> {
   async send(_credentials: WhatsAppCredentials, request: SendRequest): Promise<SendOutcome> {
     this.sent.push(request);
     const next = this.answers.get(request.to)?.shift() ?? 'accept';
-    if (next === 'accept' || next === 'held') return { ok: true, providerMessageId: `wamid.fake-${++this.seq}`, held: next === 'held' };
+    if (next === 'accept' || next === 'held') return { ok: true, providerMessageId: `wamid.fake-${this.tag}-${++this.seq}`, held: next === 'held' };
     if (next === 'timeout') return { ok: false, error: { code: 'timeout', title: 'Request timed out', details: 'no answer', retriable: true, category: 'transient' } };
     return { ok: false, error: mapGraphError({ code: next.code, message: `fake ${next.code}` }, 400, next.retryAfterMs) };
   }
@@ -85,6 +90,11 @@ export class FakeProvider implements ChannelProvider<WhatsAppCredentials> {
 
   async getMarketingMessagesOnboarding() {
     return { ok: true as const, onboarded: false, status: null };
+  }
+
+  async getBusinessPortfolio(credentials: WhatsAppCredentials) {
+    const id = this.portfolios.get(credentials.wabaId);
+    return { ok: true as const, business: id === undefined ? null : { id, name: `Portfolio ${id}` } };
   }
 
   async createTemplate(): Promise<never> {
@@ -109,7 +119,10 @@ export interface PipelineHarness {
   readonly db: DataSource;
   get<T>(type: abstract new (...args: never[]) => T): T;
   /** A workspace and a channel on it (secrets sealed as usual; the fake provider ignores them). */
-  workspace(name: string, channel?: { messagesPerSecond?: number; messagingTier?: '250' | '2000' | 'unlimited' }): Promise<{ workspaceId: string; channelId: string }>;
+  workspace(
+    name: string,
+    channel?: { messagesPerSecond?: number; messagingTier?: '250' | '2000' | 'unlimited'; wabaId?: string },
+  ): Promise<{ workspaceId: string; channelId: string }>;
   close(): Promise<void>;
 }
 
@@ -161,7 +174,7 @@ export async function startPipeline(redisPrefix: string): Promise<PipelineHarnes
           name,
           phoneNumberId: `${redisPrefix}-${n}-${Date.now()}`,
           displayPhoneNumber: `+1 555 010 ${String(1000 + n)}`,
-          wabaId: `waba-${n}`,
+          wabaId: channel.wabaId ?? `waba-${n}`,
           accessToken: 'token',
           appSecret: 'secret',
           verifyToken: 'verify',

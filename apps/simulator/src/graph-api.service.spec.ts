@@ -363,6 +363,21 @@ describe('messaging limit', () => {
     });
   });
 
+  it('names the business portfolio that owns a WABA (owner_business_info): its numbers’, else the WABA itself', () => {
+    const h = harness({}, [
+      registration('1001', { wabaId: 'waba-a', businessId: 'portfolio' }),
+      registration('1002', { wabaId: 'waba-b', businessId: 'portfolio' }),
+      registration('1003', { wabaId: 'waba-c' }),
+    ]);
+    expect(h.get('waba-a').json).toEqual({
+      id: 'waba-a',
+      marketing_messages_onboarding_status: 'ELIGIBLE',
+      owner_business_info: { id: 'portfolio', name: 'Business portfolio' },
+    });
+    expect(h.get('waba-b').json).toMatchObject({ owner_business_info: { id: 'portfolio' } });
+    expect(h.get('waba-c').json).toMatchObject({ owner_business_info: { id: 'waba-c' } });
+  });
+
   it('reads the limit with the existing phone number fields; unlimited by default', () => {
     const h = harness();
     expect(h.get(PHONE).json).toEqual({
@@ -382,7 +397,7 @@ describe('messaging limit', () => {
 describe('Marketing Messages API', () => {
   it('reads the WABA’s onboarding status, set by its numbers’ registrations', () => {
     const h = harness();
-    expect(h.get(WABA).json).toEqual({ id: WABA, marketing_messages_onboarding_status: 'ELIGIBLE' });
+    expect(h.get(WABA).json).toMatchObject({ id: WABA, marketing_messages_onboarding_status: 'ELIGIBLE' });
     expect(h.get(WABA, 'other-token').json.error.code).toBe(190);
     h.admin('PUT', ['phone-numbers', PHONE], {
       wabaId: WABA,
@@ -392,7 +407,7 @@ describe('Marketing Messages API', () => {
       webhookUrl: 'http://127.0.0.1:1/hook',
       marketingMessagesOnboarded: true,
     });
-    expect(h.get(WABA).json).toEqual({ id: WABA, marketing_messages_onboarding_status: 'ONBOARDED' });
+    expect(h.get(WABA).json).toMatchObject({ id: WABA, marketing_messages_onboarding_status: 'ONBOARDED' });
   });
 
   it('sends MARKETING templates like /messages, priced marketing_lite, and counts sends by endpoint', async () => {

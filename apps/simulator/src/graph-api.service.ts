@@ -356,9 +356,11 @@ export class GraphApi {
   }
 
   private wabaView(wabaId: string): Record<string, unknown> {
+    const business = this.sim.registry.businessOf(wabaId) ?? wabaId;
     return {
       id: wabaId,
       marketing_messages_onboarding_status: this.sim.registry.isMarketingOnboarded(wabaId) ? 'ONBOARDED' : 'ELIGIBLE',
+      owner_business_info: { id: business, name: `Business ${business}` },
     };
   }
 }

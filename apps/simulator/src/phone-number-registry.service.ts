@@ -14,6 +14,8 @@ export class PhoneNumberRegistry {
   private readonly businessLimits = new Map<string, MessagingLimitTier>();
   /** WABAs with a number registered as onboarded to the Marketing Messages API. */
   private readonly onboardedWabas = new Set<string>();
+  /** WABA → the business portfolio that owns it. */
+  private readonly wabaBusinesses = new Map<string, string>();
 
   constructor(private readonly defaultMessagesPerSecond: () => number) {}
 
@@ -53,6 +55,14 @@ export class PhoneNumberRegistry {
     return this.businessLimits.get(phone.businessId) ?? phone.messagingLimit;
   }
 
+  /**
+   * The business portfolio that owns the WABA (`owner_business_info`): the `businessId` its numbers were registered
+   * with (the first registered one's, should they disagree); undefined for a WABA with no number.
+   */
+  businessOf(wabaId: string): string | undefined {
+    return this.wabaBusinesses.get(wabaId);
+  }
+
   /** Whether the WABA is onboarded to the Marketing Messages API (a number of it registered as such). */
   isMarketingOnboarded(wabaId: string): boolean {
     return this.onboardedWabas.has(wabaId);
@@ -87,7 +97,9 @@ export class PhoneNumberRegistry {
   private derive(): void {
     this.businessLimits.clear();
     this.onboardedWabas.clear();
+    this.wabaBusinesses.clear();
     for (const phone of this.numbers.values()) {
+      if (!this.wabaBusinesses.has(phone.wabaId)) this.wabaBusinesses.set(phone.wabaId, phone.businessId);
       const current = this.businessLimits.get(phone.businessId);
       if (current === undefined || MESSAGING_LIMIT_TIERS.indexOf(phone.messagingLimit) > MESSAGING_LIMIT_TIERS.indexOf(current)) {
         this.businessLimits.set(phone.businessId, phone.messagingLimit);

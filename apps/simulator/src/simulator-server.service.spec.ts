@@ -432,7 +432,11 @@ describe(SimulatorServer.name, () => {
   it('routes POST /{v}/{phoneNumberId}/marketing_messages and GET /{v}/{wabaId}', async () => {
     await call('PUT', '/_sim/templates', { wabaId: PHONE.waba, name: 'spring_sale', language: 'en_US', category: 'MARKETING' });
     const waba = await call('GET', `/v23.0/${PHONE.waba}`, undefined, PHONE.token);
-    expect(waba.json).toEqual({ id: PHONE.waba, marketing_messages_onboarding_status: 'ELIGIBLE' });
+    expect(waba.json).toEqual({
+      id: PHONE.waba,
+      marketing_messages_onboarding_status: 'ELIGIBLE',
+      owner_business_info: { id: PHONE.waba, name: `Business ${PHONE.waba}` },
+    });
     const sent = await call(
       'POST',
       `/v23.0/${PHONE.id}/marketing_messages`,

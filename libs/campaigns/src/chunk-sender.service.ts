@@ -202,7 +202,7 @@ export class ChunkSender {
     const limit = tierLimit(channel);
     if (until.getTime() <= now && limit !== undefined) {
       // Due but not claimed: the tier allows no new recipient now. Wait until the oldest one leaves the 24 h.
-      const usage = await this.ledger.tierUsage(channel.wabaId);
+      const usage = await this.ledger.tierUsage(channel);
       if (usage.used >= limit) {
         until = usage.freesAt ?? new Date(now + 3_600_000);
         await this.recipients.deferChunk(runId, chunk, until);

@@ -361,6 +361,15 @@ export type MarketingOnboardingOutcome =
   | { readonly ok: true; readonly onboarded: boolean; readonly status: string | null }
   | { readonly ok: false; readonly error: ProviderError };
 
+/**
+ * The business that owns the account (Meta: the business portfolio that owns the WABA). Meta counts the messaging
+ * limit per portfolio, shared by all its accounts and their numbers. `business` is null when the answer names none;
+ * `name` is null when it gives none.
+ */
+export type BusinessPortfolioOutcome =
+  | { readonly ok: true; readonly business: { readonly id: string; readonly name: string | null } | null }
+  | { readonly ok: false; readonly error: ProviderError };
+
 // ---------------------------------------------------------------------------------------------------------
 // The provider
 // ---------------------------------------------------------------------------------------------------------
@@ -386,6 +395,8 @@ export interface ChannelProvider<Credentials> {
   getMessagingLimit(credentials: Credentials): Promise<MessagingLimitOutcome>;
   /** Whether the account is onboarded to the provider's marketing route (Meta's Marketing Messages API). */
   getMarketingMessagesOnboarding(credentials: Credentials): Promise<MarketingOnboardingOutcome>;
+  /** The business portfolio that owns the account: whose messaging limit the account's numbers share. */
+  getBusinessPortfolio(credentials: Credentials): Promise<BusinessPortfolioOutcome>;
   /** Closes idle connections; pending requests finish first. */
   close(): Promise<void>;
 }

@@ -55,7 +55,14 @@ export class Channel extends WorkspaceOwned {
   @Column('boolean', { name: 'marketing_messages', default: false })
   marketingMessages!: boolean;
 
-  /** When the messaging tier and the marketing route were last read from the provider (null: never). */
+  /**
+   * The business portfolio that owns the number's WABA, as the provider says (null: not read yet, or the provider
+   * named none). Meta's messaging limit is per portfolio: channels of one portfolio share one tier ledger.
+   */
+  @Column('varchar', { name: 'business_portfolio_id', length: 64, nullable: true })
+  businessPortfolioId!: string | null;
+
+  /** When the messaging tier, the marketing route and the portfolio were last read from the provider (null: never). */
   @Column('timestamptz', { name: 'limits_read_at', nullable: true })
   limitsReadAt!: Date | null;
 

@@ -20,6 +20,7 @@ export interface ChannelRow {
   status: ChannelStatus;
   status_reason: string | null;
   marketing_messages: boolean;
+  business_portfolio_id: string | null;
   limits_read_at: Date | null;
   secrets: Buffer;
   created_at: Date;
@@ -35,6 +36,13 @@ export interface ChannelFields {
   messagesPerSecond: number;
   messagingTier: MessagingTier;
   secrets: Buffer;
+}
+
+/** What a provider read found (null: unread, keep the value Herald had). */
+export interface ProviderState {
+  messagingTier: MessagingTier | null;
+  marketingMessages: boolean | null;
+  businessPortfolioId: string | null;
 }
 
 const COLUMNS: Record<keyof ChannelFields, string> = {
@@ -110,6 +118,13 @@ export class ChannelRepository {
   async update(workspaceId: string, id: string, f: Partial<ChannelFields>, reactivate: boolean, manager: EntityManager): Promise<void> {
     const entries = Object.entries(f).filter(([, v]) => v !== undefined) as Array<[keyof ChannelFields, unknown]>;
     const sets = entries.map(([k], i) => `${COLUMNS[k]} = $${i + 3}`);
+    const waba = entries.findIndex(([k]) => k === 'wabaId');
+    if (waba >= 0) {
+      // Another account may belong to another business portfolio: forget the one read, and read it again soon.
+      const changed = `waba_id IS DISTINCT FROM $${waba + 3}::varchar`;
+      sets.push(`business_portfolio_id = CASE WHEN ${changed} THEN NULL ELSE business_portfolio_id END`);
+      sets.push(`limits_read_at = CASE WHEN ${changed} THEN NULL ELSE limits_read_at END`);
+    }
     if (reactivate) sets.push(`status = 'active', status_reason = NULL`);
     sets.push('updated_at = now()');
     await manager.query(`UPDATE channels SET ${sets.join(', ')} WHERE workspace_id = $1 AND id = $2 AND deleted_at IS NULL`, [
@@ -145,13 +160,15 @@ export class ChannelRepository {
     return true;
   }
 
-  /** Stops a channel (expired token, blocked account) until a user updates it. */
-  /** What the provider says of the number: its messaging tier and whether marketing goes through /marketing_messages. */
-  async setProviderState(id: string, state: { messagingTier: MessagingTier | null; marketingMessages: boolean | null }): Promise<void> {
+  /**
+   * What the provider says of the number: its messaging tier, whether marketing goes through /marketing_messages, and
+   * the business portfolio that owns its account. A null keeps the value Herald had.
+   */
+  async setProviderState(id: string, state: ProviderState): Promise<void> {
     await this.dataSource.query(
-      `UPDATE channels SET messaging_tier = COALESCE($2, messaging_tier), marketing_messages = COALESCE($3, marketing_messages),
-              limits_read_at = now(), updated_at = now() WHERE id = $1`,
-      [id, state.messagingTier, state.marketingMessages],
+      `UPDATE channels SET messaging_tier = COALESCE($2::varchar, messaging_tier), marketing_messages = COALESCE($3::boolean, marketing_messages),
+              business_portfolio_id = COALESCE($4::varchar, business_portfolio_id), limits_read_at = now(), updated_at = now() WHERE id = $1`,
+      [id, state.messagingTier, state.marketingMessages, state.businessPortfolioId],
     );
   }
 
@@ -165,6 +182,7 @@ export class ChannelRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Stops a channel (expired token, blocked account) until a user updates it. */
   async pause(id: string, reason: string): Promise<void> {
     await this.dataSource.query(`UPDATE channels SET status = 'paused', status_reason = $2, updated_at = now() WHERE id = $1 AND status <> 'paused'`, [
       id,

@@ -42,7 +42,12 @@ export interface ChannelView {
   readonly statusReason: string | null;
   /** Marketing templates go through the provider's Marketing Messages API (read from the provider). */
   readonly marketingMessages: boolean;
-  /** When the tier and marketing route were last read from the provider; null until the first read. */
+  /**
+   * The business portfolio that owns the WABA (read from the provider; null until read). Numbers of one portfolio
+   * share Meta's messaging limit, and Herald's tier ledger with it.
+   */
+  readonly businessPortfolioId: string | null;
+  /** When the tier, marketing route and portfolio were last read from the provider; null until the first read. */
   readonly limitsReadAt: Date | null;
   /** Where the provider must post this channel's webhooks, relative to the API's public URL. */
   readonly webhookPath: string;
@@ -63,6 +68,8 @@ export interface SendingChannel {
   readonly status: ChannelStatus;
   readonly statusReason: string | null;
   readonly marketingMessages: boolean;
+  /** The business portfolio that owns the WABA, once read from the provider (see `ChannelView`). */
+  readonly businessPortfolioId: string | null;
   readonly secrets: ChannelSecrets;
 }
 

@@ -2,13 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HeraldError, isUuid } from '@herald/common';
 import { SecretsConfig } from '@herald/config';
 import { JobName, JobQueue } from '@herald/queues';
-import { ChannelRepository, type ChannelFields, type ChannelRow } from './channel.repository';
+import { ChannelRepository, type ChannelFields, type ChannelRow, type ProviderState } from './channel.repository';
 import {
   DEFAULT_MESSAGES_PER_SECOND,
   DEFAULT_MESSAGING_TIER,
   type ChannelSecrets,
   type ChannelView,
-  type MessagingTier,
   type CreateChannel,
   type SendingChannel,
   type UpdateChannel,
@@ -37,6 +36,7 @@ export function toChannelView(row: ChannelRow): ChannelView {
     status: row.status,
     statusReason: row.status_reason,
     marketingMessages: row.marketing_messages,
+    businessPortfolioId: row.business_portfolio_id,
     limitsReadAt: row.limits_read_at,
     webhookPath: `/webhooks/whatsapp/${row.id}`,
     createdAt: row.created_at,
@@ -164,14 +164,15 @@ export class ChannelsService {
       status: row.status,
       statusReason: row.status_reason,
       marketingMessages: row.marketing_messages,
+      businessPortfolioId: row.business_portfolio_id,
       secrets: this.open(row.secrets),
     };
     this.cache.set(id, { at: Date.now(), channel });
     return channel;
   }
 
-  /** Records what the provider says of the number (its messaging tier, its marketing route). */
-  async setProviderState(id: string, state: { messagingTier: MessagingTier | null; marketingMessages: boolean | null }): Promise<void> {
+  /** Records what the provider says of the number (its messaging tier, its marketing route, its business portfolio). */
+  async setProviderState(id: string, state: ProviderState): Promise<void> {
     await this.channels.setProviderState(id, state);
     this.cache.delete(id);
   }

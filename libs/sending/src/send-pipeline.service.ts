@@ -136,9 +136,10 @@ export class SendPipeline {
 
     const limit = tierLimit(channel);
     if (limit !== undefined) {
-      // Business-initiated conversations count towards the tier; a free-form reply inside the window does not.
+      // Business-initiated conversations count towards the tier, in the ledger of the channel's business portfolio
+      // (shared with its other accounts' channels); a free-form reply inside the window does not.
       const initiated = rest.filter((c) => c.category !== 'service');
-      const { refused, freesAt } = await this.ledger.admitTier(channel.wabaId, limit, initiated.map((c) => c.to));
+      const { refused, freesAt } = await this.ledger.admitTier(channel, limit, initiated.map((c) => c.to));
       if (refused.size > 0) {
         const until = freesAt ?? new Date(now.getTime() + 3_600_000);
         rest = rest.filter((c) => {

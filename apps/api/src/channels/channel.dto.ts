@@ -178,10 +178,20 @@ export class ChannelDto {
   marketingMessages!: boolean;
 
   @ApiProperty({
+    example: '805021500648488',
+    nullable: true,
+    type: String,
+    description:
+      "Read from the provider: the business portfolio that owns the WABA (Meta's `owner_business_info`). Meta's messaging limit is per portfolio, so channels of one portfolio share one count of unique users per 24 h; null until read (the WABA's count applies until then).",
+  })
+  businessPortfolioId!: string | null;
+
+  @ApiProperty({
     example: '2026-12-02T09:00:00.000Z',
     nullable: true,
     type: Date,
-    description: 'When the messaging tier and the marketing route were last read from the provider (null: not yet; the typed-in tier applies until then).',
+    description:
+      'When the messaging tier, the marketing route and the business portfolio were last read from the provider (null: not yet; the typed-in tier applies until then).',
   })
   limitsReadAt!: Date | null;
 

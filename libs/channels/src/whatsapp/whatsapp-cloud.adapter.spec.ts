@@ -506,6 +506,59 @@ describe(WhatsAppCloudAdapter.name, () => {
     });
   });
 
+  describe('business portfolio', () => {
+    it('reads the business that owns the WABA from owner_business_info', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) =>
+        json(res, 200, { owner_business_info: { id: '805021500648488', name: 'Lucky Shrub' }, id: '102290129340398' }),
+      );
+      expect(await adapter.getBusinessPortfolio(credentials)).toEqual({
+        ok: true,
+        business: { id: '805021500648488', name: 'Lucky Shrub' },
+      });
+      const url = new URL(graph.requests[0]!.url, 'http://x');
+      expect(url.pathname).toBe(`/${GRAPH_API_VERSION}/102290129340398`);
+      expect(url.searchParams.get('fields')).toBe('owner_business_info');
+      expect(graph.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    });
+
+    it('names no business when the answer has no owner_business_info, and no name when it gives none', async () => {
+      let body: unknown = { id: '102290129340398' };
+      const { adapter, credentials } = await setUp((_req, res) => json(res, 200, body));
+      expect(await adapter.getBusinessPortfolio(credentials)).toEqual({ ok: true, business: null });
+      body = { owner_business_info: { id: 805021500648488 }, id: '102290129340398' };
+      expect(await adapter.getBusinessPortfolio(credentials)).toEqual({
+        ok: true,
+        business: { id: '805021500648488', name: null },
+      });
+    });
+
+    it('does not take an owner without a usable id for a business', async () => {
+      let owner: unknown = { name: 'No id' };
+      const { adapter, credentials } = await setUp((_req, res) => json(res, 200, { owner_business_info: owner, id: '1' }));
+      expect(await adapter.getBusinessPortfolio(credentials)).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'unexpected_response', retriable: false }),
+      });
+      owner = { id: 'x'.repeat(65) };
+      expect(await adapter.getBusinessPortfolio(credentials)).toMatchObject({
+        ok: false,
+        error: { code: 'unexpected_response' },
+      });
+    });
+
+    it('returns a failed read as the mapped error', async () => {
+      const { adapter, credentials } = await setUp((_req, res) =>
+        json(res, 400, {
+          error: { message: '(#200) Requires business_management permission', type: 'OAuthException', code: 200 },
+        }),
+      );
+      expect(await adapter.getBusinessPortfolio(credentials)).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: '200', retriable: false }),
+      });
+    });
+  });
+
   describe('template category', () => {
     const LISTING = {
       data: [

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool } from 'undici';
 import type {
+  BusinessPortfolioOutcome,
   ChannelProvider,
   MarketingOnboardingOutcome,
   MessagingLimitOutcome,
@@ -32,6 +33,10 @@ const LEGACY_MESSAGING_LIMIT_FIELD = 'messaging_limit_tier';
 /** On the WABA node: ELIGIBLE, ONBOARDED, PENDING_*, INELIGIBLE_*. */
 const MARKETING_ONBOARDING_FIELD = 'marketing_messages_onboarding_status';
 const MARKETING_ONBOARDED = 'ONBOARDED';
+/** On the WABA node: the business portfolio that owns it, `{id, name}`. */
+const OWNER_BUSINESS_FIELD = 'owner_business_info';
+/** Herald keeps a portfolio id in varchar(64) columns; Meta's object ids are numeric strings far shorter. */
+const MAX_BUSINESS_ID_LENGTH = 64;
 /** `messages[0].message_status` of a send Meta holds for its quality assessment (template pacing). */
 const HELD_FOR_QUALITY_ASSESSMENT = 'held_for_quality_assessment';
 const SEND_ROUTES: ReadonlySet<string> = new Set(['messages', 'marketing_messages']);
@@ -258,6 +263,28 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     if (!answer.ok) return answer;
     const status = typeof answer.value === 'string' && answer.value !== '' ? answer.value : null;
     return { ok: true, onboarded: status === MARKETING_ONBOARDED, status };
+  }
+
+  /**
+   * The business portfolio that owns the WABA: `GET /{waba-id}?fields=owner_business_info`, answered
+   * `{"owner_business_info": {"id": "...", "name": "..."}, "id": "<waba-id>"}`. Meta counts the messaging limit per
+   * portfolio, shared by every WABA it owns and their numbers. An answer without the field names no business.
+   */
+  async getBusinessPortfolio(credentials: WhatsAppCredentials): Promise<BusinessPortfolioOutcome> {
+    const answer = await this.readField(credentials, credentials.wabaId, OWNER_BUSINESS_FIELD);
+    if (!answer.ok) return answer;
+    if (answer.value === undefined) return { ok: true, business: null };
+    const owner = answer.value;
+    const rawId = isRecord(owner) ? owner['id'] : undefined;
+    const id = typeof rawId === 'string' || (typeof rawId === 'number' && Number.isSafeInteger(rawId)) ? String(rawId) : '';
+    if (id === '' || id.length > MAX_BUSINESS_ID_LENGTH) {
+      return {
+        ok: false,
+        error: unexpectedAnswer(`The WABA's ${OWNER_BUSINESS_FIELD} has no usable id: ${JSON.stringify(owner).slice(0, 200)}.`),
+      };
+    }
+    const name = isRecord(owner) && typeof owner['name'] === 'string' && owner['name'] !== '' ? owner['name'] : null;
+    return { ok: true, business: { id, name } };
   }
 
   async close(): Promise<void> {
