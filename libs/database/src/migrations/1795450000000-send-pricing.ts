@@ -30,12 +30,11 @@ export class SendPricing1795450000000 implements MigrationInterface {
 
 /** The statement trigger's function, with (up) or without (down) the billable buckets; sharded as before. */
 function countFunction(billable: boolean): string {
+  // The billable buckets read only rows with a billable pricing (a second pass over the transition table, which
+  // costs less than a second bucket for every row: measured, docs/BENCHMARKS.md).
   const buckets = (rows: string, d: string) =>
-    billable
-      ? `SELECT run_id, b, ${d} AS d FROM ${rows}
-           CROSS JOIN LATERAL (VALUES (campaign_recipient_bucket(status, skip_reason, error, accepted_at)), (campaign_billable_bucket(pricing))) v(b)
-          WHERE b IS NOT NULL`
-      : `SELECT run_id, campaign_recipient_bucket(status, skip_reason, error, accepted_at) AS b, ${d} AS d FROM ${rows}`;
+    `SELECT run_id, campaign_recipient_bucket(status, skip_reason, error, accepted_at) AS b, ${d} AS d FROM ${rows}` +
+    (billable ? ` UNION ALL SELECT run_id, campaign_billable_bucket(pricing), ${d} FROM ${rows} WHERE pricing IS NOT NULL AND (pricing->>'billable')::boolean` : '');
   return `
       CREATE OR REPLACE FUNCTION campaign_recipients_count() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
