@@ -27,7 +27,6 @@ export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 @Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo'], { where: `status IN ('queued', 'sending')` })
 @Index('idx_campaign_recipients_sending', ['updatedAt'], { where: `status = 'sending'` })
 @Index('uq_campaign_recipients_provider_id', ['providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })
-@Index('idx_campaign_recipients_marketing', ['contactId', 'acceptedAt'], { where: 'marketing AND accepted_at IS NOT NULL' })
 export class CampaignRecipient {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
@@ -61,7 +60,7 @@ export class CampaignRecipient {
   @Column('jsonb', { nullable: true })
   params!: string[] | null;
 
-  /** Counts towards the workspace's marketing frequency cap once accepted. */
+  /** A marketing run's recipient (its run's template type, fixed at fan-out). */
   @Column('boolean')
   marketing!: boolean;
 

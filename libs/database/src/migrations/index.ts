@@ -7,6 +7,7 @@ import { ShardCampaignRunCounts1795340000000 } from './1795340000000-shard-campa
 import { DropContactsWorkspaceFk1795350000000 } from './1795350000000-drop-contacts-workspace-fk';
 import { OneSendPipeline1795400000000 } from './1795400000000-one-send-pipeline';
 import { SendPricing1795450000000 } from './1795450000000-send-pricing';
+import { DropRecipientMarketingIndex1795460000000 } from './1795460000000-drop-recipient-marketing-index';
 import { PortfolioTierLedger1795500000000 } from './1795500000000-portfolio-tier-ledger';
 
 /**
@@ -22,5 +23,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   DropContactsWorkspaceFk1795350000000,
   OneSendPipeline1795400000000,
   SendPricing1795450000000,
+  DropRecipientMarketingIndex1795460000000,
   PortfolioTierLedger1795500000000,
 ];
