@@ -24,6 +24,7 @@ export const BENCHES = [
   { name: 'schedule', script: 'bench/schedule.mjs' },
   { name: 'scale', script: 'bench/scale.mjs' },
   { name: 'webhooks', script: 'bench/webhooks.mjs' },
+  { name: 'status-apply', script: 'bench/status-apply.mjs' },
   { name: 'chaos', script: 'bench/chaos.mjs' },
 ];
 

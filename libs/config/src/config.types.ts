@@ -33,6 +33,8 @@ export abstract class ApiConfig extends CoreConfig {
   abstract readonly importMaxBytes: number;
   /** Graph API version for channels created without a graphBaseUrl, e.g. v26.0. */
   abstract readonly whatsappGraphVersion: string;
+  /** How long a stored webhook waits for the job that applies it (statuses of one message arriving close together coalesce). */
+  abstract readonly webhookApplyDelayMs: number;
 }
 
 /** A worker process's settings. */

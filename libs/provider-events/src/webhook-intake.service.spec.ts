@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { signatureFor, type ChannelsService } from '@herald/channels';
+import type { ApiConfig } from '@herald/config';
 import { JobName, type JobQueue } from '@herald/queues';
 import { WebhookIntake } from './webhook-intake.service';
 import type { WebhookRepository } from './webhook.repository';
@@ -7,7 +8,7 @@ import type { WebhookRepository } from './webhook.repository';
 const APP_SECRET = 'intake-spec-secret';
 
 /** An intake over stand-ins: every stored event gets the next id, every job asked for is recorded. */
-function intake() {
+function intake(webhookApplyDelayMs = 20) {
   let nextId = 100;
   const added: Array<{ name: string; eventId: string; jobId: string | undefined }> = [];
   const channels = {
@@ -29,7 +30,7 @@ function intake() {
       added.push({ name, eventId: data.eventId, jobId: options?.jobId });
     },
   } as unknown as JobQueue;
-  const service = new WebhookIntake(channels, events, queue);
+  const service = new WebhookIntake(channels, events, queue, { webhookApplyDelayMs } as ApiConfig);
   const post = (body: unknown) => {
     const raw = Buffer.from(JSON.stringify(body));
     return service.receive('c1', raw, signatureFor(raw, APP_SECRET));
@@ -51,6 +52,17 @@ describe('WebhookIntake', () => {
     await post({ object: 'whatsapp_business_account', n: 6 });
     await sleep(60);
     expect(added.map((a) => a.eventId)).toEqual(['105', '106']);
+  });
+
+  it('holds the ask for WEBHOOK_APPLY_DELAY_MS, so statuses posted apart within it are applied together', async () => {
+    const { post, added } = intake(300);
+    await post({ object: 'whatsapp_business_account', status: 'sent' });
+    await sleep(100);
+    await post({ object: 'whatsapp_business_account', status: 'delivered' });
+    await sleep(100);
+    expect(added).toEqual([]);
+    await sleep(200);
+    expect(added).toEqual([{ name: JobName.ApplyWebhooks, eventId: '102', jobId: 'webhook-102' }]);
   });
 
   it('asks at once for what is stored when the API stops', async () => {

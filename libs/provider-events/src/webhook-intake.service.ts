@@ -1,11 +1,10 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { ChannelsService, verifySignature } from '@herald/channels';
 import { HeraldError } from '@herald/common';
+import { ApiConfig } from '@herald/config';
 import { JobName, JobQueue } from '@herald/queues';
 import { WebhookRepository } from './webhook.repository';
 
-/** How long a stored event may wait for the job that applies it, so that POSTs arriving together share one. */
-const ENQUEUE_AFTER_MS = 20;
 
 function notFound(): HeraldError {
   return new HeraldError('not_found', 'channel_not_found', 'No channel with this id exists.');
@@ -25,6 +24,7 @@ export class WebhookIntake implements OnModuleDestroy {
     private readonly channels: ChannelsService,
     private readonly events: WebhookRepository,
     private readonly queue: JobQueue,
+    private readonly config: ApiConfig,
   ) {}
 
   /** Meta's GET handshake: echo `hub.challenge` when `hub.verify_token` is the channel's. */
@@ -57,16 +57,20 @@ export class WebhookIntake implements OnModuleDestroy {
   }
 
   /**
-   * Asks a worker to apply `eventId` within ENQUEUE_AFTER_MS, together with every event stored before the ask:
-   * POSTs that arrive together (a provider flushing its queue) share one job, which takes the newest event and
-   * the oldest others (`WebhookApplier`). Once an ask is on its way, the next event waits for an ask of its own.
+   * Asks a worker to apply `eventId` within WEBHOOK_APPLY_DELAY_MS, together with every event stored before the
+   * ask: POSTs that arrive together (a provider flushing its queue) share one job, which takes the newest event
+   * and the oldest others (`WebhookApplier`). Once an ask is on its way, the next event waits for an ask of its own.
+   *
+   * The wait is what lets the statuses of one message coalesce: Meta sends `sent` and `delivered` about a second
+   * apart, and statuses applied in one batch change each row once (a status update rewrites the row and its
+   * index entries, about 30 µs of Postgres CPU each; three in one batch cost half of three apart: BENCHMARKS.md).
    */
   private applySoon(eventId: string): void {
     if (this.pending) {
       this.pending.eventId = eventId;
       return;
     }
-    this.pending = { eventId, timer: setTimeout(() => void this.enqueue(), ENQUEUE_AFTER_MS) };
+    this.pending = { eventId, timer: setTimeout(() => void this.enqueue(), this.config.webhookApplyDelayMs) };
   }
 
   private async enqueue(): Promise<void> {

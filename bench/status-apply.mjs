@@ -1,0 +1,118 @@
+#!/usr/bin/env node
+// Benchmark (not a test): what applying a send's statuses costs Postgres, one status at a time or coalesced.
+//
+//   node bench/status-apply.mjs                  # 30,000 sends per case, each case twice; no targets
+//   node bench/status-apply.mjs --sends 100000 --rounds 3
+//   node bench/status-apply.mjs --smoke          # 2,000 sends, once (CI)
+//
+// Meta sends `sent`, `delivered` and `read` for every send, seconds apart. Herald applies statuses in batches
+// (WebhookApplier, the campaigns library's status statement, `statusUpdateSql`), and a status update rewrites
+// the recipient's row and its index entries (a status change cannot be a HOT update: `status` is in the
+// predicates of partial indexes) and runs the per-run counting trigger. This measures, on the benchmark's own
+// database with the real migrations, the CPU of the Postgres backend applying the statuses of N accepted
+// campaign recipients:
+//
+// - apart: the three statuses in three passes (sent for all, then delivered, then read), in batches of 3,600;
+// - coalesced: the three statuses of each send in the same batch (what WEBHOOK_APPLY_DELAY_MS gives when they
+//   arrive within it), batches of 3,600 statuses.
+//
+// The cases alternate (apart, coalesced, apart, …) on fresh rows, so a busy machine weighs on both alike;
+// compare them within one run. Checks: every recipient `read` and counted so, and billable counts = N.
+import { randomUUID } from 'node:crypto';
+import { Bench, Figures, cpuSecondsOf, fmt, int, parseArgs, requireFromRoot, runBench } from './lib/harness.mjs';
+
+const opts = parseArgs(
+  process.argv.slice(2),
+  { sends: 'int', rounds: 'int', smoke: 'bool', keep: 'bool' },
+  'node bench/status-apply.mjs [--sends N] [--rounds N] [--smoke] [--keep]',
+);
+const SENDS = opts.sends ?? (opts.smoke ? 2_000 : 30_000);
+const ROUNDS = opts.rounds ?? (opts.smoke ? 1 : 2);
+const BATCH = 3_600;
+const WORKSPACE = randomUUID();
+const PRICING = { billable: true, category: 'marketing', pricingModel: 'PMP', type: 'regular' };
+
+const { statusUpdateSql, statusParams } = requireFromRoot('./dist/libs/sending/src/send-status-sql.util.js');
+const SQL = statusUpdateSql('campaign_recipients', `CASE WHEN s.callback ~ '^r:[0-9]{1,18}$' THEN substring(s.callback from 3)::bigint END`);
+
+/** N accepted recipients of a run of their own (not measured). */
+async function seed(pg, runId) {
+  await pg.query(
+    `INSERT INTO campaign_recipients (run_id, workspace_id, contact_id, to_number, timezone, chunk_no, status, marketing,
+                                      provider_message_id, sending_at, accepted_at, attempts)
+     SELECT $1::uuid, $2::uuid, g, '+1555' || lpad(g::text, 7, '0'), 'UTC', g / 1000, 'accepted', true,
+            'wamid.' || $1::text || '.' || g, now(), now(), 1
+       FROM generate_series(1, $3::int) g`,
+    [runId, WORKSPACE, SENDS],
+  );
+  await pg.query('VACUUM ANALYZE campaign_recipients');
+}
+
+const statusRows = (runId, statuses) => {
+  const rows = [];
+  for (let g = 1; g <= SENDS; g++) {
+    for (const status of statuses) {
+      rows.push({ workspaceId: WORKSPACE, providerMessageId: `wamid.${runId}.${g}`, callbackData: null, status, at: new Date(), error: null, pricing: status === 'read' ? null : PRICING });
+    }
+  }
+  return rows;
+};
+
+/** Applies `rows` in batches as the applier does (one transaction each, JIT off); the backend's CPU seconds. */
+async function apply(client, pid, rows) {
+  const before = cpuSecondsOf(pid);
+  const started = performance.now();
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await client.query('BEGIN');
+    await client.query('SET LOCAL jit = off');
+    await client.query(SQL, statusParams(rows.slice(i, i + BATCH)));
+    await client.query('COMMIT');
+  }
+  return { cpu: cpuSecondsOf(pid) - before, wall: (performance.now() - started) / 1000 };
+}
+
+await runBench(new Bench('status-apply', { keep: opts.keep }), async (bench) => {
+  await bench.setup();
+  const pool = bench.pg(2);
+  const client = await pool.connect();
+  const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  const figures = new Figures('status-apply', `Status application — ${int(SENDS)} sends per case, ${ROUNDS} round(s)`);
+  const cases = [
+    ['apart: sent, then delivered, then read, in three passes', [['sent'], ['delivered'], ['read']]],
+    ['coalesced: the three statuses of a send in one batch', [['sent', 'delivered', 'read']]],
+  ];
+  const cost = new Map(cases.map(([name]) => [name, []]));
+  const runs = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, passes] of cases) {
+      const runId = randomUUID();
+      runs.push(runId);
+      await seed(pool, runId);
+      let cpu = 0;
+      let wall = 0;
+      for (const statuses of passes) {
+        const took = await apply(client, pid, statusRows(runId, statuses));
+        cpu += took.cpu;
+        wall += took.wall;
+      }
+      cost.get(name).push({ cpu, wall });
+      bench.say(`${name}: ${fmt((cpu * 1e6) / SENDS)} µs per send (wall ${fmt(wall, 2)} s)`);
+    }
+  }
+  client.release();
+  const perSend = (name) => cost.get(name).map((c) => (c.cpu * 1e6) / SENDS);
+  for (const [name] of cases) figures.add(`Postgres CPU per send, ${name}`, `${perSend(name).map((v) => fmt(v)).join(' / ')} µs`);
+  const [apart, together] = cases.map(([name]) => perSend(name).reduce((a, b) => a + b, 0) / ROUNDS);
+  figures.add('coalesced ÷ apart', fmt(together / apart, 2));
+  figures.add('one row update (apart − coalesced, per update saved)', `${fmt((apart - together) / 2)} µs`);
+  const counts = await pool.query(
+    `SELECT bucket, sum(n)::int AS n FROM campaign_run_counts WHERE run_id = ANY($1::uuid[]) GROUP BY bucket ORDER BY bucket`,
+    [runs],
+  );
+  const bucket = (b) => counts.rows.find((r) => r.bucket === b)?.n ?? 0;
+  figures.check('recipients counted read', bucket('read'), SENDS * runs.length);
+  figures.check('billable counted (marketing)', bucket('billable:marketing'), SENDS * runs.length);
+  const read = await pool.query(`SELECT count(*)::int AS n FROM campaign_recipients WHERE run_id = ANY($1::uuid[]) AND status = 'read'`, [runs]);
+  figures.check('recipients read', read.rows[0].n, SENDS * runs.length);
+  return figures.print([`batches of ${int(BATCH)} statuses, one backend; CPU from /proc of that backend`]);
+});
