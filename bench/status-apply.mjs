@@ -18,6 +18,10 @@
 //
 // The cases alternate (apart, coalesced, apart, …) on fresh rows, so a busy machine weighs on both alike;
 // compare them within one run. Checks: every recipient `read` and counted so, and billable counts = N.
+//
+// Also the intake's part: storing webhook bodies of 100 statuses (≈ 33 KB, as Meta batches them) and taking
+// them back (DELETE … RETURNING, as the applier's claim does), in a `jsonb` column and in a `json` one
+// (webhook_events.body is `json` since 2026-12-03), alternating, in a scratch table.
 import { randomUUID } from 'node:crypto';
 import { Bench, Figures, cpuSecondsOf, fmt, int, parseArgs, requireFromRoot, runBench } from './lib/harness.mjs';
 
@@ -34,6 +38,21 @@ const PRICING = { billable: true, category: 'marketing', pricingModel: 'PMP', ty
 
 const { statusUpdateSql, statusParams } = requireFromRoot('./dist/libs/sending/src/send-status-sql.util.js');
 const SQL = statusUpdateSql('campaign_recipients', `CASE WHEN s.callback ~ '^r:[0-9]{1,18}$' THEN substring(s.callback from 3)::bigint END`);
+
+/** A `messages` webhook of 100 statuses as Meta posts them (with conversation and pricing). */
+function webhookBody() {
+  const statuses = Array.from({ length: 100 }, (_, i) => ({
+    id: `wamid.HBgMOTE5${String(i).padStart(12, '0')}FQIAERgSMkQ5QjdFRkE3RjY5MzQ5NkQyAA==`,
+    status: 'delivered',
+    timestamp: '1764750000',
+    recipient_id: `9190000${String(i).padStart(5, '0')}`,
+    biz_opaque_callback_data: `r:${i + 1}`,
+    conversation: { id: 'CONVERSATION_ID', origin: { type: 'marketing' } },
+    pricing: { billable: true, pricing_model: 'PMP', category: 'marketing', type: 'regular' },
+  }));
+  const value = { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550000001', phone_number_id: '109000000000001' }, statuses };
+  return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field: 'messages', value }] }] });
+}
 
 /** N accepted recipients of a run of their own (not measured). */
 async function seed(pg, runId) {
@@ -99,7 +118,22 @@ await runBench(new Bench('status-apply', { keep: opts.keep }), async (bench) => 
       bench.say(`${name}: ${fmt((cpu * 1e6) / SENDS)} µs per send (wall ${fmt(wall, 2)} s)`);
     }
   }
+  const body = webhookBody();
+  const bodies = opts.smoke ? 100 : 600;
+  const store = new Map([['jsonb', []], ['json', []]]);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const type of ['jsonb', 'json']) {
+      await client.query(`DROP TABLE IF EXISTS bench_bodies; CREATE TABLE bench_bodies (id bigserial PRIMARY KEY, body ${type} NOT NULL)`);
+      const before = cpuSecondsOf(pid);
+      for (let i = 0; i < bodies; i++) await client.query(`INSERT INTO bench_bodies (body) VALUES ($1::${type}) RETURNING id`, [body]);
+      const taken = await client.query('DELETE FROM bench_bodies RETURNING id, body');
+      if (taken.rows.length !== bodies) throw new Error(`took back ${taken.rows.length} bodies of ${bodies}`);
+      store.get(type).push(((cpuSecondsOf(pid) - before) * 1e6) / (bodies * 100));
+    }
+  }
+  await client.query('DROP TABLE bench_bodies');
   client.release();
+  for (const [type, values] of store) figures.add(`Postgres CPU per status, webhook body stored and taken back as ${type}`, `${values.map((v) => fmt(v)).join(' / ')} µs`);
   const perSend = (name) => cost.get(name).map((c) => (c.cpu * 1e6) / SENDS);
   for (const [name] of cases) figures.add(`Postgres CPU per send, ${name}`, `${perSend(name).map((v) => fmt(v)).join(' / ')} µs`);
   const [apart, together] = cases.map(([name]) => perSend(name).reduce((a, b) => a + b, 0) / ROUNDS);

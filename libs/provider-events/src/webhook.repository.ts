@@ -15,15 +15,16 @@ export class WebhookRepository {
   }
 
   /**
-   * Stores a webhook body as received; Postgres parses it into jsonb, so the API neither parses nor re-serialises
-   * it. Returns the event's id, or null when the body is not JSON. jsonb cannot hold a NUL character, which JSON
-   * may carry as the escape \u0000 (in a customer's text, say): such a body is stored with U+FFFD in its place
-   * rather than refused, since a refused webhook is retried by Meta and then dropped.
+   * Stores a webhook body as received; Postgres checks it is JSON (a `json` column keeps the text), so the API
+   * neither parses nor re-serialises it. Returns the event's id, or null when the body is not JSON. No text column
+   * of Postgres can hold a NUL character, which JSON may carry as the escape \u0000 (in a customer's text, say):
+   * such a body is stored with U+FFFD in its place rather than refused, since a refused webhook is retried by Meta
+   * and then dropped, and the inbound message it carries could not be stored.
    */
   async store(channelId: string, json: string): Promise<string | null> {
     try {
       const rows: Array<{ id: string }> = await this.dataSource.query(
-        'INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id',
+        'INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::json) RETURNING id',
         [channelId, json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json],
       );
       return rows[0]!.id;

@@ -8,6 +8,7 @@ import { DropContactsWorkspaceFk1795350000000 } from './1795350000000-drop-conta
 import { OneSendPipeline1795400000000 } from './1795400000000-one-send-pipeline';
 import { SendPricing1795450000000 } from './1795450000000-send-pricing';
 import { DropRecipientMarketingIndex1795460000000 } from './1795460000000-drop-recipient-marketing-index';
+import { WebhookEventsJson1795470000000 } from './1795470000000-webhook-events-json';
 import { PortfolioTierLedger1795500000000 } from './1795500000000-portfolio-tier-ledger';
 
 /**
@@ -24,5 +25,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   OneSendPipeline1795400000000,
   SendPricing1795450000000,
   DropRecipientMarketingIndex1795460000000,
+  WebhookEventsJson1795470000000,
   PortfolioTierLedger1795500000000,
 ];
