@@ -24,8 +24,9 @@ export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
  */
 @Entity({ name: 'campaign_recipients' })
 @Index('idx_campaign_recipients_chunk', ['runId', 'chunkNo', 'id'])
-@Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo'], { where: `status IN ('queued', 'sending')` })
-@Index('idx_campaign_recipients_sending', ['updatedAt'], { where: `status = 'sending'` })
+@Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo', 'id'], { where: `status IN ('queued', 'sending')` })
+// `sending_at IS NOT NULL` (true of every claimed row) keeps the outcome statements, which filter on status only, off it.
+@Index('idx_campaign_recipients_in_doubt', ['updatedAt'], { where: `status = 'sending' AND sending_at IS NOT NULL` })
 @Index('uq_campaign_recipients_provider_id', ['providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })
 export class CampaignRecipient {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

@@ -9,6 +9,7 @@ import { OneSendPipeline1795400000000 } from './1795400000000-one-send-pipeline'
 import { SendPricing1795450000000 } from './1795450000000-send-pricing';
 import { DropRecipientMarketingIndex1795460000000 } from './1795460000000-drop-recipient-marketing-index';
 import { WebhookEventsJson1795470000000 } from './1795470000000-webhook-events-json';
+import { RecipientClaimIndexes1795480000000 } from './1795480000000-recipient-claim-indexes';
 import { PortfolioTierLedger1795500000000 } from './1795500000000-portfolio-tier-ledger';
 
 /**
@@ -26,5 +27,6 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   SendPricing1795450000000,
   DropRecipientMarketingIndex1795460000000,
   WebhookEventsJson1795470000000,
+  RecipientClaimIndexes1795480000000,
   PortfolioTierLedger1795500000000,
 ];
