@@ -317,6 +317,13 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
    * it. HTTP/2 would only save sockets and handshakes, and in undici it does not enforce `maxResponseSize`, its
    * GOAWAY handling is marked unverified (a GOAWAY could fail up to ~100 sends at once, each then in doubt), and
    * it needs TLS, so the HTTP/1.1 simulator and every benchmark would measure another protocol than production.
+   * Also tried and measured (2026-12-03, docs/BENCHMARKS.md, provider latency): keeping about 1.2 × the observed
+   * rate × latency connections open ahead of demand (a custom connector handing pre-opened sockets to the pool),
+   * so no send waits for a connect. It took the connects out of the sends' path (connects opened on demand in a
+   * 20,000 run at 1,000 msg/s: about 800 → 90–120) for half as many sockets again, but neither achieved ÷
+   * limit nor the throttle refusals improved (lower in 8 of 12 paired rows; 20 refusals against 29): the sends
+   * that leave late are held up by a busy event loop (stalls of 10–100 ms on the benchmark's 2 shared cores),
+   * which connections opened ahead do not change.
    */
   private pool(origin: string): Pool {
     let pool = this.pools.get(origin);
