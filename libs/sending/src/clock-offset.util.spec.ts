@@ -30,9 +30,20 @@ describe(ClockOffset.name, () => {
     expect(aged.add(5_000, 6004, 5_008)).toEqual({ lo: 996, hi: 1004 });
 
     const few = new ClockOffset(2, 60_000);
-    few.add(0, 1000.1, 0.2); // tight, pushed out by two more
-    few.add(10, 1014, 18);
-    expect(few.add(20, 1024, 28)).toEqual({ lo: 996, hi: 1004 });
+    few.add(0, 1004, 8); // wide: the first to go
+    few.add(10, 1010.1, 10.2); // tight: kept however many slow ones follow
+    few.add(20, 1024, 28);
+    const bounds = few.add(30, 1034, 38);
+    expect(bounds.lo).toBeCloseTo(999.9, 9);
+    expect(bounds.hi).toBeCloseTo(1000.1, 9);
+  });
+
+  it('keeps the newest sample when forgetting one, so a stepped clock is still noticed', () => {
+    const offset = new ClockOffset(2, 60_000);
+    offset.add(0, 1000.1, 0.2); // tight: [999.9, 1000.1]
+    offset.add(10, 1010.5, 11); // [999.5, 1000.5]
+    // The remote clock stepped 50 ms forward: the newest is the widest, yet it stays and the others give way.
+    expect(offset.add(20, 1074, 28)).toEqual({ lo: 1046, hi: 1054 });
   });
 
   it('knows nothing before the first sample', () => {
