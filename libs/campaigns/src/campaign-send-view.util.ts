@@ -25,16 +25,8 @@ export function toCampaignSendView(row: CampaignSendRow): SendView {
     expiresAt: expiresAt(row.started_at, row.validity_seconds, category),
     waiting: row.status === 'queued' && row.waiting_reason !== null ? { reason: row.waiting_reason, until: row.not_before } : null,
     skipReason: row.skip_reason,
-    statuses: statusSteps([
-      // Skipped at fan-out: never queued.
-      ['queued', row.status === 'skipped' && row.chunk_no < 0 ? null : row.started_at],
-      ['sending', row.sending_at],
-      ['accepted', row.accepted_at],
-      ['sent', row.sent_at],
-      ['delivered', row.delivered_at],
-      ['read', row.read_at],
-      ['failed', row.failed_at],
-    ]),
+    // Skipped at fan-out: never queued.
+    statuses: statusSteps(row.status === 'skipped' && row.chunk_no < 0 ? null : row.started_at, row),
     error: row.error,
     providerMessageId: row.provider_message_id,
     pricing: row.pricing,

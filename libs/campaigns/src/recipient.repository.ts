@@ -12,6 +12,7 @@ import {
   type SendFilter,
   type SendOutcomes,
   type SendPricing,
+  type SendTimesRow,
   type SkipReason,
   type StatusRow,
   type WaitReason,
@@ -53,7 +54,7 @@ export interface SendsPosition {
 }
 
 /** A campaign recipient with its run and campaign, as a send in `GET /v1/messages`. */
-export interface CampaignSendRow {
+export interface CampaignSendRow extends SendTimesRow {
   id: string;
   run_id: string;
   campaign_id: string;
@@ -70,12 +71,6 @@ export interface CampaignSendRow {
   provider_message_id: string | null;
   error: MessageError | null;
   pricing: SendPricing | null;
-  sending_at: Date | null;
-  accepted_at: Date | null;
-  sent_at: Date | null;
-  delivered_at: Date | null;
-  read_at: Date | null;
-  failed_at: Date | null;
   updated_at: Date;
   started_at: Date;
   validity_seconds: number | null;

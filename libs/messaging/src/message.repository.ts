@@ -13,13 +13,14 @@ import {
   type SendCategory,
   type SendOutcomes,
   type SendPricing,
+  type SendTimesRow,
   type SendState,
   type SkipReason,
   type WaitReason,
 } from '@herald/sending';
 import type { MessageFilter, MessageView, ReplyView } from './message.types';
 
-export interface MessageRow {
+export interface MessageRow extends SendTimesRow {
   id: string;
   workspace_id: string;
   channel_id: string;
@@ -46,26 +47,12 @@ export interface MessageRow {
   error: MessageError | null;
   pricing: SendPricing | null;
   created_at: Date;
-  sending_at: Date | null;
-  accepted_at: Date | null;
-  sent_at: Date | null;
-  delivered_at: Date | null;
-  read_at: Date | null;
-  failed_at: Date | null;
   updated_at: Date;
 }
 
 export function toMessageView(row: MessageRow, replies?: ReplyView[]): MessageView {
-  const statuses = statusSteps([
-    // A scheduled message has not been queued yet.
-    ['queued', row.status === 'scheduled' ? null : row.created_at],
-    ['sending', row.sending_at],
-    ['accepted', row.accepted_at],
-    ['sent', row.sent_at],
-    ['delivered', row.delivered_at],
-    ['read', row.read_at],
-    ['failed', row.failed_at],
-  ]);
+  // A scheduled message has not been queued yet.
+  const statuses = statusSteps(row.status === 'scheduled' ? null : row.created_at, row);
   return {
     id: row.id,
     channelId: row.channel_id,

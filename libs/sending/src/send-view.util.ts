@@ -55,11 +55,31 @@ export interface SendFilter {
   readonly runId?: string;
 }
 
+/** The times every table of sends keeps, one per status reached (null: not reached). */
+export interface SendTimesRow {
+  sending_at: Date | null;
+  accepted_at: Date | null;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+  read_at: Date | null;
+  failed_at: Date | null;
+}
+
 /**
- * The statuses a send reached, from the times its row keeps (null: not reached), in the order of a send's life
- * (the provider's times have whole seconds, Herald's milliseconds, so times alone could misorder them).
+ * The statuses a send reached, from the times its row keeps and when it was queued (null: never queued), in the
+ * order of a send's life (the provider's times have whole seconds, Herald's milliseconds, so times alone could
+ * misorder them).
  */
-export function statusSteps(times: ReadonlyArray<readonly [MessageStatus, Date | null]>): StatusStep[] {
+export function statusSteps(queuedAt: Date | null, row: SendTimesRow): StatusStep[] {
+  const times: Array<readonly [MessageStatus, Date | null]> = [
+    ['queued', queuedAt],
+    ['sending', row.sending_at],
+    ['accepted', row.accepted_at],
+    ['sent', row.sent_at],
+    ['delivered', row.delivered_at],
+    ['read', row.read_at],
+    ['failed', row.failed_at],
+  ];
   return times
     .filter((s): s is readonly [MessageStatus, Date] => s[1] !== null)
     .map(([status, at]) => ({ status, at }))
