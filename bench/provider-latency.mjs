@@ -28,7 +28,12 @@
 // Checks: every run completed (the bounded one cancelled, nothing left sending), Postgres accepted = simulator
 // accepted for each number, no callback data accepted twice, and at the end every accepted send `read` in Postgres
 // (the statuses were all applied), no webhook POST abandoned.
-import { Bench, FdWatch, Figures, fmt, int, parseArgs, runBench, sleep, stopProcess, waitFor } from './lib/harness.mjs';
+//
+// CPU per send of each process over each case (from its first run started to its last settled, statuses applied
+// meanwhile included): the workers together, the API, Postgres (this database's backends and the server's
+// writers, PostgresCpu), Redis (the shared server, by process name: other work on it counts too) and the
+// simulator, over the sends the simulator accepted in the case.
+import { Bench, CpuMeter, FdWatch, Figures, PostgresCpu, cpuSecondsByName, fmt, int, parseArgs, runBench, sleep, stopProcess, waitFor } from './lib/harness.mjs';
 import {
   Api,
   addChannel,
@@ -117,7 +122,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
   await simConfig(sim, {
     statuses: { deliveredProbability: 1, readProbability: 1, duplicateProbability: 0, reorderProbability: 0 },
   });
-  const { url } = await bench.startApi();
+  const { url, child: apiChild } = await bench.startApi();
   const api = new Api(url, bench.adminToken);
   await api.workspace();
 
@@ -152,6 +157,12 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
   const runCase = async (c) => {
     await simConfig(sim, { latency: { responseMs: c.latency } });
     const fds = new FdWatch(workers);
+    const meter = new CpuMeter(
+      { simulator: sim.child, api: apiChild, ...Object.fromEntries(workers.map((w, i) => [`worker-${i + 1}`, w])) },
+      { servers: bench.redis.pid ? { redis: bench.redis.pid } : {}, self: 'bench' },
+    ).start();
+    const redisBefore = bench.redis.pid ? 0 : cpuSecondsByName(['redis-server'])['redis-server'];
+    const pgCpu = await new PostgresCpu(pg, bench.database).start();
     const runs = [];
     for (const part of c.parts) runs.push({ ...part, ...(await startRun(api, part.campaignId, [part.audience])) });
     const timeoutMs = ((c.recipients / c.limit) * 3 + 120) * 1000;
@@ -176,6 +187,9 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
       );
     }
     c.fds = fds.stop();
+    const { used } = meter.stop();
+    used.postgres = (await pgCpu.stop()).total;
+    if (!bench.redis.pid) used.redis = cpuSecondsByName(['redis-server'])['redis-server'] - redisBefore;
     const stats = await simStats(sim);
     c.rows = [];
     for (const [index, r] of runs.entries()) {
@@ -221,6 +235,14 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
         pass: SMOKE ? undefined : ratioOk && violationsOk,
       });
     }
+    const sends = runs.reduce((n, r) => n + (stats.accepted.byPhoneNumberId?.[r.phone] ?? 0), 0);
+    const us = (seconds) => (sends > 0 ? (seconds * 1e6) / sends : 0);
+    const workerSeconds = Object.entries(used).filter(([k]) => k.startsWith('worker-')).reduce((n, [, v]) => n + v, 0);
+    c.cpu = { workers: us(workerSeconds), api: us(used.api), postgres: us(used.postgres), redis: us(used.redis ?? 0), simulator: us(used.simulator) };
+    figures.add(
+      `${c.label}, ${c.latency} ms: CPU per send, µs`,
+      `workers ${fmt(c.cpu.workers, 0)}, API ${fmt(c.cpu.api, 0)}, Postgres ${fmt(c.cpu.postgres, 0)}, Redis ${fmt(c.cpu.redis, 0)}; simulator ${fmt(c.cpu.simulator, 0)} (${int(sends)} sends)`,
+    );
     bench.say(
       `${c.label}, ${c.latency} ms: ${c.rows.map((r) => `${fmt(r.ratio, 4)} of the limit, ${r.violations} violations`).join('; ')}; workers' open descriptors: peak ${c.fds.peak} (${c.fds.atStart} at the start)`,
     );
@@ -282,7 +304,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
   ]);
 
   // One line per case and number, PASS/FAIL as the targets have it.
-  const head = ['case', 'latency', 'limit', 'accepted', 'span', 'achieved', '÷ limit', 'violations', 'worker fds', 'result'];
+  const head = ['case', 'latency', 'limit', 'accepted', 'span', 'achieved', '÷ limit', 'violations', 'worker fds', 'Herald CPU/send', 'result'];
   const body = cases.flatMap((c) =>
     c.rows.map((r) => [
       r.name.replace(/, \d+ ms/, ''),
@@ -294,6 +316,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
       fmt(r.ratio, 4),
       String(r.violations),
       `${c.fds.peak} (${c.fds.atStart})`,
+      `${fmt(c.cpu.workers + c.cpu.api + c.cpu.postgres + c.cpu.redis, 0)} µs`,
       r.pass === undefined ? '—' : r.pass ? 'PASS' : 'FAIL',
     ]),
   );
@@ -306,6 +329,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
       ...body.map(line),
       '',
       `worker fds: the workers' open file descriptors together, peak during the case (at its start); above the idle count (about 30 a worker) nearly all are connections to the provider, idle ones closing after 30 s`,
+      `Herald CPU/send: workers + API + Postgres + Redis over the case (every number of it), statuses applied meanwhile included`,
       '',
     ].join('\n'),
   );
