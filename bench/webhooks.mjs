@@ -458,6 +458,7 @@ await runBench(new Bench('webhooks', { keep: opts.keep }), async (bench) => {
   figures.check('recipients failed', rows.failed, 0);
   const sorted = (o) => JSON.stringify(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
   figures.check('run counters = GROUP BY status over the rows', sorted(truth.counts), sorted(truth.byStatus));
+  figures.check('billable counters = GROUP BY pricing over the rows', sorted(truth.billable), sorted(truth.billableByRows));
   const [{ n: left }] = (await pg.query('SELECT count(*)::int AS n FROM webhook_events')).rows;
   figures.check('stored events left unapplied', left, 0);
   await sleep(1_200); // table statistics reach pg_stat_user_tables within a second of the commit

@@ -163,16 +163,28 @@ export async function runTruth(pg, runId) {
       [runId],
     )
   ).rows;
-  const counts = Object.fromEntries(
+  const buckets = (
+    await pg.query('SELECT bucket, sum(n)::int AS n FROM campaign_run_counts WHERE run_id = $1 GROUP BY 1 HAVING sum(n) <> 0', [
+      runId,
+    ])
+  ).rows;
+  // Status buckets, and apart the billable ones (`billable:<pricing category>`), which count what the rows' pricing says.
+  const counts = Object.fromEntries(buckets.filter((r) => !r.bucket.startsWith('billable:')).map((r) => [r.bucket, r.n]));
+  const billable = Object.fromEntries(buckets.filter((r) => r.bucket.startsWith('billable:')).map((r) => [r.bucket, r.n]));
+  const billableByRows = Object.fromEntries(
     (
-      await pg.query('SELECT bucket, sum(n)::int AS n FROM campaign_run_counts WHERE run_id = $1 GROUP BY 1 HAVING sum(n) <> 0', [
-        runId,
-      ])
+      await pg.query(
+        `SELECT 'billable:' || coalesce(pricing->>'category', 'other') AS bucket, count(*)::int AS n FROM campaign_recipients
+          WHERE run_id = $1 AND (pricing->>'billable')::boolean GROUP BY 1`,
+        [runId],
+      )
     ).rows.map((r) => [r.bucket, r.n]),
   );
   return {
     byStatus,
     counts,
+    billable,
+    billableByRows,
     total: times.total,
     accepted: times.accepted,
     distinctIds: times.distinct_ids,
