@@ -34,12 +34,8 @@ describe('every send in one view, with its pricing', () => {
   let runId: string;
   const singles: string[] = [];
 
-  const post = (path: string, body: unknown) =>
-    api.http
-      .post(path)
-      .set('x-api-key', key)
-      .send(body as object);
-  const get = (path: string) => api.http.get(path).set('x-api-key', key);
+  const post = (path: string, body: unknown) => api.as(key).post(path, body);
+  const get = (path: string) => api.as(key).get(path);
 
   beforeAll(async () => {
     api = await startApi({ REDIS_PREFIX });

@@ -9,6 +9,12 @@ export interface ApiHarness {
   readonly adminToken: string;
   /** Creates a workspace through the API and returns its id and key. */
   createWorkspace(name?: string): Promise<{ id: string; apiKey: string }>;
+  /** Requests made with a workspace's API key. */
+  as(apiKey: string): {
+    get(path: string): request.Test;
+    post(path: string, body: unknown): request.Test;
+    patch(path: string, body: unknown): request.Test;
+  };
   close(): Promise<void>;
 }
 
@@ -26,6 +32,13 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
       const res = await http.post('/v1/workspaces').set('x-admin-token', config.adminToken).send({ name });
       if (res.status !== 201) throw new Error(`workspace creation failed: ${res.status} ${JSON.stringify(res.body)}`);
       return { id: res.body.id as string, apiKey: res.body.apiKey as string };
+    },
+    as(apiKey: string) {
+      return {
+        get: (path: string) => http.get(path).set('x-api-key', apiKey),
+        post: (path: string, body: unknown) => http.post(path).set('x-api-key', apiKey).send(body as object),
+        patch: (path: string, body: unknown) => http.patch(path).set('x-api-key', apiKey).send(body as object),
+      };
     },
     close: () => app.close(),
   };
