@@ -12,13 +12,14 @@ import {
   type MessageError,
   type SendCategory,
   type SendOutcomes,
+  type SendFilter,
   type SendPricing,
   type SendTimesRow,
   type SendState,
   type SkipReason,
   type WaitReason,
 } from '@herald/sending';
-import type { MessageFilter, MessageView, ReplyView } from './message.types';
+import type { MessageView, ReplyView } from './message.types';
 
 export interface MessageRow extends SendTimesRow {
   id: string;
@@ -197,7 +198,7 @@ export class MessageRepository {
   }
 
   /** Newest first, keyset-paginated on (created_at, id). */
-  async page(workspaceId: string, f: MessageFilter, limit: number, after?: { createdAt: string; id: string }): Promise<MessageRow[]> {
+  async page(workspaceId: string, f: SendFilter, limit: number, after?: { createdAt: string; id: string }): Promise<MessageRow[]> {
     const where = ['workspace_id = $1'];
     const params: unknown[] = [workspaceId];
     const add = (sql: (p: string) => string, value: unknown) => {

@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '@herald/channels';
-import type { SendFilter, SendState, SendView } from '@herald/sending';
+import type { SendState, SendView } from '@herald/sending';
 
 export const MAX_TAGS = 10;
 export const MAX_TAG_LENGTH = 50;
@@ -64,9 +64,3 @@ export interface MessageView extends SendView {
   readonly replies?: ReplyView[];
 }
 
-export type MessageFilter = SendFilter;
-
-export interface MessagePage {
-  readonly data: MessageView[];
-  readonly nextCursor: string | null;
-}

@@ -90,18 +90,17 @@ function decodeSendsCursor(cursor: string | undefined): SendsCursor {
   }
   if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== CURSOR_VERSION) throw bad();
   const [, m, r] = parsed as [string, unknown, unknown];
-  const messages =
-    m === 0 ? null
-    : m === 1 ? undefined
-    : Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && !Number.isNaN(Date.parse(m[0])) && isUuid(m[1]) ? { createdAt: m[0], id: m[1] as string }
-    : bad();
-  const campaigns =
-    r === 0 ? null
-    : r === 1 ? undefined
-    : Array.isArray(r) && r.length === 3 && isUuid(r[0]) && Number.isInteger(r[1]) && typeof r[2] === 'string' && /^[1-9][0-9]{0,17}$/.test(r[2])
-      ? { runId: r[0] as string, chunkNo: r[1] as number, id: r[2] }
-    : bad();
-  if (messages instanceof HeraldError) throw messages;
-  if (campaigns instanceof HeraldError) throw campaigns;
+  let messages: SendsCursor['messages'];
+  if (m === 0) messages = null;
+  else if (m === 1) messages = undefined;
+  else if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && !Number.isNaN(Date.parse(m[0])) && isUuid(m[1])) {
+    messages = { createdAt: m[0], id: m[1] };
+  } else throw bad();
+  let campaigns: SendsCursor['campaigns'];
+  if (r === 0) campaigns = null;
+  else if (r === 1) campaigns = undefined;
+  else if (Array.isArray(r) && r.length === 3 && isUuid(r[0]) && Number.isInteger(r[1]) && typeof r[2] === 'string' && /^[1-9][0-9]{0,17}$/.test(r[2])) {
+    campaigns = { runId: r[0], chunkNo: r[1] as number, id: r[2] };
+  } else throw bad();
   return { messages, campaigns };
 }
