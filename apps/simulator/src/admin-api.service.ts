@@ -3,7 +3,14 @@
 import { inboundMessage, parseInboundRequest } from './inbound-message.util';
 import { isValidObjectId, parsePhoneNumberRegistration } from './phone-number.util';
 import type { Simulator } from './simulator.service';
-import { TEMPLATE_STATUSES, type TemplateStatus } from './simulator.constants';
+import {
+  TEMPLATE_CATEGORIES,
+  TEMPLATE_QUALITY_SCORES,
+  TEMPLATE_STATUSES,
+  type TemplateCategory,
+  type TemplateQualityScore,
+  type TemplateStatus,
+} from './simulator.constants';
 import { parseTemplateSeed } from './template-request.util';
 import { templateView } from './template-store.service';
 import { inboundEnvelope } from './webhook-payload.util';
@@ -96,6 +103,14 @@ export class AdminApi {
         if (sub === 'status')
           return method === 'PUT'
             ? withBody((value) => this.setTemplateStatus(id, value))
+            : this.wrong(method, segments, ['PUT']);
+        if (sub === 'quality')
+          return method === 'PUT'
+            ? withBody((value) => this.setTemplateQuality(id, value))
+            : this.wrong(method, segments, ['PUT']);
+        if (sub === 'category')
+          return method === 'PUT'
+            ? withBody((value) => this.setTemplateCategory(id, value))
             : this.wrong(method, segments, ['PUT']);
         if (sub !== undefined) return this.notFound(segments);
         return method === 'GET' ? this.getTemplate(id) : this.wrong(method, segments, ['GET']);
@@ -201,14 +216,64 @@ export class AdminApi {
   }
 
   private setTemplateStatus(id: string, value: unknown): AdminReply {
-    if (!isObject(value)) return problem(400, 'Send {"status": "APPROVED|REJECTED|PAUSED|DISABLED|PENDING", "reason"?: string}.');
-    const { status, reason } = value;
+    if (!isObject(value)) {
+      return problem(
+        400,
+        'Send {"status": "APPROVED|REJECTED|PAUSED|DISABLED|PENDING", "reason"?: string, "otherInfo"?: {"title", "description"}}.',
+      );
+    }
+    const { status, reason, otherInfo } = value;
     if (typeof status !== 'string' || !(TEMPLATE_STATUSES as readonly string[]).includes(status)) {
       return problem(400, `status must be one of ${TEMPLATE_STATUSES.join(', ')}.`);
     }
     if (reason !== undefined && typeof reason !== 'string') return problem(400, 'reason must be a string.');
-    const template = this.sim.templates.setStatus(id, status as TemplateStatus, reason);
+    if (
+      otherInfo !== undefined &&
+      (!isObject(otherInfo) || typeof otherInfo.title !== 'string' || typeof otherInfo.description !== 'string')
+    ) {
+      return problem(400, 'otherInfo must be {"title": string, "description": string}.');
+    }
+    const info =
+      otherInfo === undefined ? undefined : { title: otherInfo.title as string, description: otherInfo.description as string };
+    const template = this.sim.templates.setStatus(id, status as TemplateStatus, reason, info);
     return template ? reply(200, { ...templateView(template), wabaId: template.wabaId }) : problem(404, `No template ${id}.`);
+  }
+
+  /** `{score}`: sets the quality score; a change sends message_template_quality_update. */
+  private setTemplateQuality(id: string, value: unknown): AdminReply {
+    const score = isObject(value) ? value.score : undefined;
+    if (typeof score !== 'string' || !(TEMPLATE_QUALITY_SCORES as readonly string[]).includes(score)) {
+      return problem(400, `Send {"score": one of ${TEMPLATE_QUALITY_SCORES.join(', ')}}.`);
+    }
+    const changed = this.sim.setTemplateQuality(id, score as TemplateQualityScore);
+    if (!changed) return problem(404, `No template ${id}.`);
+    return reply(200, { ...templateView(changed.template), wabaId: changed.template.wabaId, webhookSent: changed.webhook });
+  }
+
+  /**
+   * `{category, impending?: true, effectiveAt?: ISO time}`: changes the category and sends the completed
+   * template_category_update; with `impending`, changes nothing and sends Meta's advance notice (effective in 24 h
+   * unless `effectiveAt` says when).
+   */
+  private setTemplateCategory(id: string, value: unknown): AdminReply {
+    const hint = `Send {"category": one of ${TEMPLATE_CATEGORIES.join(', ')}, "impending"?: true, "effectiveAt"?: ISO time}.`;
+    if (!isObject(value)) return problem(400, hint);
+    const { category, impending, effectiveAt } = value;
+    if (typeof category !== 'string' || !(TEMPLATE_CATEGORIES as readonly string[]).includes(category)) return problem(400, hint);
+    if (impending !== undefined && typeof impending !== 'boolean') return problem(400, 'impending must be true or false.');
+    let effectiveAtMs = this.sim.now() + 24 * 60 * 60 * 1000;
+    if (effectiveAt !== undefined) {
+      const parsed = typeof effectiveAt === 'string' ? Date.parse(effectiveAt) : NaN;
+      if (!Number.isFinite(parsed)) return problem(400, 'effectiveAt must be an ISO 8601 time.');
+      effectiveAtMs = parsed;
+    }
+    const changed = this.sim.setTemplateCategory(
+      id,
+      category as TemplateCategory,
+      impending === true ? { effectiveAtMs } : undefined,
+    );
+    if (!changed) return problem(404, `No template ${id}.`);
+    return reply(200, { ...templateView(changed.template), wabaId: changed.template.wabaId, webhookSent: changed.webhook });
   }
 
   private inbound(value: unknown): AdminReply {

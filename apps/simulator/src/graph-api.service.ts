@@ -1,10 +1,20 @@
-// The Graph endpoints the simulator answers like Meta: sends, template creation and lookup, object reads.
+// The Graph endpoints the simulator answers like Meta: sends, template creation, lookup and deletion, object reads,
+// the app of a token, and the Resumable Upload API (media header examples).
 import { chooseFault, pairRateResponse, serverErrorResponse, throttleResponse } from './fault-injection.util';
 import { badAccessToken, graphError, invalidParameter, unknownObject } from './graph-error.util';
+import { appIdOf } from './phone-number-registry.service';
 import { isPicked } from './recipient-pick.util';
 import { validateSendRequest } from './send-request.util';
 import type { Simulator } from './simulator.service';
-import { ErrorCode, MESSAGING_LIMIT_USERS, type SendEndpoint } from './simulator.constants';
+import {
+  ErrorCode,
+  HEADER_EXAMPLE_MISSING_SUBCODE,
+  HEADER_MEDIA_RULES,
+  MAX_UPLOAD_BYTES,
+  MESSAGING_LIMIT_USERS,
+  UPLOAD_FILE_TYPES,
+  type SendEndpoint,
+} from './simulator.constants';
 import { isNotOnWhatsApp } from './status-plan.util';
 import type { GraphErrorResponse, PhoneNumberRegistration, StoredTemplate, ValidSend } from './simulator.types';
 import { checkTemplateDraft, templateParameterProblem } from './template-request.util';
@@ -14,10 +24,26 @@ import { templateView } from './template-store.service';
 export type Reply = { kind: 'json'; status: number; body: string; delayMs: number } | { kind: 'hold' };
 
 export function bearerToken(authorization: string | undefined): string | undefined {
-  if (authorization === undefined || authorization.length < 8) return undefined;
-  if (authorization.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;
-  const token = authorization.slice(7).trim();
+  return schemeToken(authorization, 'bearer');
+}
+
+/** The token of `Authorization: OAuth <token>`, the scheme Meta's Resumable Upload API documents for its upload step. */
+export function oauthToken(authorization: string | undefined): string | undefined {
+  return schemeToken(authorization, 'oauth');
+}
+
+function schemeToken(authorization: string | undefined, scheme: string): string | undefined {
+  const prefix = `${scheme} `;
+  if (authorization === undefined || authorization.length <= prefix.length) return undefined;
+  if (authorization.slice(0, prefix.length).toLowerCase() !== prefix) return undefined;
+  const token = authorization.slice(prefix.length).trim();
   return token.length > 0 ? token : undefined;
+}
+
+/** A Bearer token, else Graph's `access_token` query parameter (Meta's upload examples pass it that way). */
+function requestToken(authorization: string | undefined, query: URLSearchParams): string | undefined {
+  const fromQuery = query.get('access_token');
+  return bearerToken(authorization) ?? (fromQuery !== null && fromQuery.trim() !== '' ? fromQuery.trim() : undefined);
 }
 
 function parseJson(raw: Buffer | undefined): { ok: true; value: unknown } | { ok: false; error: GraphErrorResponse } {
@@ -229,13 +255,18 @@ export class GraphApi {
     if (!parsed.ok) return this.error(parsed.error);
     const checked = checkTemplateDraft(parsed.value);
     if (!checked.ok) return this.error(checked.error);
+    const mediaProblem = this.headerExampleProblem(wabaId, bearerToken(authorization) ?? '', checked.draft.components);
+    if (mediaProblem) return this.error(mediaProblem);
     const created = this.sim.templates.create(wabaId, checked.draft);
     if (!created.ok) return this.error(created.error);
     const { id, status, category } = created.template;
     return this.json(200, { id, status, category });
   }
 
-  /** GET /{version}/{wabaId}/message_templates?name=&status=&language=&category=&limit=&after=. */
+  /**
+   * GET /{version}/{wabaId}/message_templates?fields=&name=&status=&language=&category=&limit=&after=. `fields` picks
+   * the fields of each template (id always); without it every field the simulator keeps.
+   */
   listTemplates(wabaId: string, authorization: string | undefined, query: URLSearchParams, selfUrl: string): Reply {
     const denied = this.authorizeWaba(wabaId, authorization, 'get');
     if (denied) return this.error(denied);
@@ -251,6 +282,14 @@ export class GraphApi {
     const status = query.get('status')?.toUpperCase();
     const language = query.get('language');
     const category = query.get('category')?.toUpperCase();
+    const rawFields = query.get('fields');
+    const fields =
+      rawFields === null
+        ? undefined
+        : rawFields
+            .split(',')
+            .map((field) => field.trim())
+            .filter((field) => field.length > 0);
     const matching = this.sim.templates
       .list(wabaId)
       .filter(
@@ -262,7 +301,7 @@ export class GraphApi {
       );
     const page = matching.slice(offset, offset + limit);
     const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');
-    const result: Record<string, unknown> = { data: page.map(templateView) };
+    const result: Record<string, unknown> = { data: page.map((template) => templateView(template, fields)) };
     if (page.length > 0) {
       const paging: Record<string, unknown> = { cursors: { before: cursor(offset), after: cursor(offset + page.length) } };
       if (offset + page.length < matching.length) {
@@ -273,6 +312,136 @@ export class GraphApi {
       result.paging = paging;
     }
     return this.json(200, result);
+  }
+
+  /**
+   * DELETE /{version}/{wabaId}/message_templates?name=(&hsm_id=): every language of the template named `name`, or
+   * with `hsm_id` only that template (which must have that name) → `{"success": true}`. A name (or id) the WABA does
+   * not have is refused with 100 (see docs/SIMULATOR.md: Meta documents no code for it).
+   */
+  deleteTemplates(wabaId: string, authorization: string | undefined, query: URLSearchParams): Reply {
+    const denied = this.authorizeWaba(wabaId, authorization, 'delete');
+    if (denied) return this.error(denied);
+    const name = query.get('name');
+    if (name === null || name.trim() === '') return this.error(invalidParameter('The parameter name is required.'));
+    const hsmId = query.get('hsm_id');
+    if (hsmId !== null && !/^\d{1,64}$/.test(hsmId)) {
+      return this.error(invalidParameter(`Param hsm_id must be a template id - got "${hsmId}".`));
+    }
+    const deleted = this.sim.templates.delete(wabaId, name, hsmId ?? undefined);
+    if (deleted.length === 0) {
+      const which = hsmId === null ? `named ${name}` : `${hsmId} named ${name}`;
+      return this.error(
+        graphError(ErrorCode.InvalidParameter, {
+          message: '(#100) Invalid parameter',
+          details: `Message template not found: WhatsApp Business Account ${wabaId} has no template ${which}.`,
+        }),
+      );
+    }
+    return this.json(200, { success: true });
+  }
+
+  /** GET /{version}/app: the app the token belongs to, `{id, name}` (Graph answers the token's own app). */
+  getApp(authorization: string | undefined, query: URLSearchParams): Reply {
+    const token = requestToken(authorization, query);
+    if (token === undefined) return this.error(badAccessToken('missing'));
+    const phone = this.sim.registry.withToken(token)[0];
+    if (!phone) return this.error(badAccessToken('missing'));
+    const id = appIdOf(phone);
+    return this.json(200, { id, name: `Herald Simulator app ${id}` });
+  }
+
+  /**
+   * POST /{version}/{appId}/uploads?file_name=&file_length=&file_type= (Resumable Upload API, step 1) →
+   * `{"id": "upload:<session>"}`. The token must be that of a number registered with that app.
+   */
+  createUploadSession(appId: string, authorization: string | undefined, query: URLSearchParams): Reply {
+    const token = requestToken(authorization, query);
+    if (token === undefined) return this.error(badAccessToken('missing'));
+    const phones = this.sim.registry.inApp(appId);
+    if (phones.length === 0) return this.error(unknownObject('post', appId));
+    if (!phones.some((phone) => phone.accessToken === token)) return this.error(badAccessToken('mismatch'));
+    const rawLength = query.get('file_length');
+    if (rawLength === null) return this.error(invalidParameter('The parameter file_length is required.'));
+    const fileLength = /^\d{1,12}$/.test(rawLength) ? Number(rawLength) : NaN;
+    if (!Number.isSafeInteger(fileLength) || fileLength < 1 || fileLength > MAX_UPLOAD_BYTES) {
+      return this.error(invalidParameter(`Param file_length must be a whole number from 1 to ${MAX_UPLOAD_BYTES}.`));
+    }
+    const fileType = query.get('file_type');
+    if (fileType === null) return this.error(invalidParameter('The parameter file_type is required.'));
+    if (!(UPLOAD_FILE_TYPES as readonly string[]).includes(fileType)) {
+      return this.error(
+        invalidParameter(`Param file_type must be one of {${UPLOAD_FILE_TYPES.join(', ')}} - got "${fileType}".`),
+      );
+    }
+    const fileName = query.get('file_name')?.trim() || 'file';
+    const session = this.sim.uploads.open(appId, fileName.slice(0, 255), fileLength, fileType);
+    // Like Meta's, the id carries a signature as a query: clients use it verbatim as the next path.
+    return this.json(200, { id: `${session.id}?sig=${session.sig}` });
+  }
+
+  /**
+   * POST /{version}/upload:<session> (step 2): `Authorization: OAuth <token>`, header `file_offset` (where these
+   * bytes start: the session's offset, 0 at first), the bytes as the body. The last bytes are answered with the
+   * handle, `{"h": "<handle>"}`; bytes that leave the file incomplete with `{"id", "file_offset"}` (resume there).
+   */
+  uploadChunk(
+    sessionId: string,
+    authorization: string | undefined,
+    fileOffset: string | undefined,
+    raw: Buffer | undefined,
+    query: URLSearchParams = new URLSearchParams(),
+  ): Reply {
+    const token = oauthToken(authorization);
+    if (token === undefined) {
+      const message = 'Invalid OAuth access token - Cannot parse access token';
+      return this.error(
+        graphError(ErrorCode.AccessToken, {
+          message,
+          details: `${message}: the upload step takes the token as "Authorization: OAuth <token>".`,
+        }),
+      );
+    }
+    const session = this.sim.uploads.session(sessionId);
+    if (!session || query.get('sig') !== session.sig) return this.error(unknownObject('post', sessionId));
+    if (!this.sim.registry.inApp(session.appId).some((phone) => phone.accessToken === token)) {
+      return this.error(badAccessToken('mismatch'));
+    }
+    if (raw === undefined) return this.error(invalidParameter(`The upload is larger than ${MAX_UPLOAD_BYTES} bytes.`));
+    if (fileOffset === undefined || !/^\d{1,12}$/.test(fileOffset.trim())) {
+      return this.error(invalidParameter('The header file_offset is required: the byte where this upload starts (0 at first).'));
+    }
+    const offset = Number(fileOffset.trim());
+    if (offset !== session.offset) {
+      return this.error(
+        invalidParameter(
+          `file_offset ${offset} does not match the upload session's offset ${session.offset}: resume from ${session.offset} (GET ${sessionId} tells it).`,
+        ),
+      );
+    }
+    if (session.handle !== undefined && raw.length === 0) return this.json(200, { h: session.handle });
+    if (raw.length === 0) return this.error(invalidParameter("The request body is empty; send the file's bytes."));
+    if (offset + raw.length > session.fileLength) {
+      return this.error(
+        invalidParameter(`The upload is longer than file_length: ${offset + raw.length} bytes of ${session.fileLength}.`),
+      );
+    }
+    this.sim.uploads.append(session, raw.length);
+    return session.handle !== undefined
+      ? this.json(200, { h: session.handle })
+      : this.json(200, { id: `${session.id}?sig=${session.sig}`, file_offset: session.offset });
+  }
+
+  /** GET /{version}/upload:<session>: where an interrupted upload resumes, `{"id", "file_offset"}`. */
+  getUploadSession(sessionId: string, authorization: string | undefined, query: URLSearchParams = new URLSearchParams()): Reply {
+    const token = oauthToken(authorization) ?? bearerToken(authorization);
+    if (token === undefined) return this.error(badAccessToken('missing'));
+    const session = this.sim.uploads.session(sessionId);
+    if (!session || query.get('sig') !== session.sig) return this.error(unknownObject('get', sessionId));
+    if (!this.sim.registry.inApp(session.appId).some((phone) => phone.accessToken === token)) {
+      return this.error(badAccessToken('mismatch'));
+    }
+    return this.json(200, { id: `${session.id}?sig=${session.sig}`, file_offset: session.offset });
   }
 
   /** GET /{version}/{id}: a template, a phone number, or a WhatsApp Business Account. */
@@ -326,11 +495,64 @@ export class GraphApi {
     }
   }
 
+  /**
+   * A media header (IMAGE, VIDEO, DOCUMENT) needs `example.header_handle: ["<handle>"]` with a handle the upload API
+   * issued to the app of the creating token, of a type and size that format takes. Anything else (a URL included:
+   * Meta takes no URL there) is refused like Meta is reported to: 100 with subcode 2388273 (docs/SIMULATOR.md).
+   */
+  private headerExampleProblem(wabaId: string, token: string, components: unknown[]): GraphErrorResponse | undefined {
+    for (const component of components) {
+      if (typeof component !== 'object' || component === null) continue;
+      const c = component as Record<string, unknown>;
+      if (typeof c.type !== 'string' || c.type.toUpperCase() !== 'HEADER' || typeof c.format !== 'string') continue;
+      const format = c.format.toUpperCase();
+      if (format !== 'IMAGE' && format !== 'VIDEO' && format !== 'DOCUMENT') continue;
+      const refuse = (why: string) =>
+        graphError(ErrorCode.InvalidParameter, {
+          message: '(#100) Invalid parameter',
+          subcode: HEADER_EXAMPLE_MISSING_SUBCODE,
+          details: `Templates with ${format} header type need an example/sample, but it was not provided. ${why}`,
+        });
+      const example = c.example;
+      const handles =
+        typeof example === 'object' && example !== null ? (example as Record<string, unknown>).header_handle : undefined;
+      const handle = Array.isArray(handles) ? (handles as unknown[])[0] : undefined;
+      if (typeof handle !== 'string' || handle.length === 0) {
+        return refuse(
+          'Give example.header_handle: ["<handle>"], a handle from the Resumable Upload API (POST /{app-id}/uploads).',
+        );
+      }
+      if (/^https?:\/\//i.test(handle)) {
+        return refuse(
+          'example.header_handle must be a handle from the Resumable Upload API (POST /{app-id}/uploads), not a URL.',
+        );
+      }
+      const file = this.sim.uploads.file(handle);
+      const apps = new Set(
+        this.sim.registry
+          .inWaba(wabaId)
+          .filter((phone) => phone.accessToken === token)
+          .map(appIdOf),
+      );
+      if (!file || !apps.has(file.appId)) {
+        return refuse('example.header_handle is not a handle the Resumable Upload API issued to this app.');
+      }
+      const rule = HEADER_MEDIA_RULES[format];
+      if (!rule.types.includes(file.fileType)) {
+        return refuse(`The uploaded file is ${file.fileType}; a ${format} header takes ${rule.types.join(' or ')}.`);
+      }
+      if (file.fileLength > rule.maxBytes) {
+        return refuse(`The uploaded file has ${file.fileLength} bytes; a ${format} header takes at most ${rule.maxBytes}.`);
+      }
+    }
+    return undefined;
+  }
+
   /** The token must be that of a phone number registered in the WhatsApp Business Account. */
   private authorizeWaba(
     wabaId: string,
     authorization: string | undefined,
-    method: 'get' | 'post',
+    method: 'get' | 'post' | 'delete',
   ): GraphErrorResponse | undefined {
     const token = bearerToken(authorization);
     if (token === undefined) return badAccessToken('missing');

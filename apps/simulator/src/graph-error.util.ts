@@ -53,7 +53,7 @@ export function invalidParameter(details: string): GraphErrorResponse {
 }
 
 /** Graph's answer for an id it does not know: "Unsupported post request. Object with ID … does not exist …". */
-export function unknownObject(method: 'get' | 'post', id: string): GraphErrorResponse {
+export function unknownObject(method: 'get' | 'post' | 'delete', id: string): GraphErrorResponse {
   const message =
     `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, ` +
     'or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api';

@@ -1,6 +1,17 @@
+import { createHash } from 'node:crypto';
 import { MESSAGING_LIMIT_TIERS, type MessagingLimitTier } from './simulator.constants';
 import type { PhoneNumberRegistration } from './simulator.types';
 import { ThroughputWindow } from './throughput-window.util';
+
+/**
+ * The Meta app a number's token belongs to: its registered `appId`, else a 15-digit id derived from its app secret
+ * (an app secret belongs to one app), so every number registered with one secret shares one app.
+ */
+export function appIdOf(phone: PhoneNumberRegistration): string {
+  if (phone.appId !== undefined) return phone.appId;
+  const digits = BigInt(`0x${createHash('sha256').update(phone.appSecret).digest('hex').slice(0, 15)}`) % 10n ** 14n;
+  return `1${digits.toString().padStart(14, '0')}`;
+}
 
 /**
  * The registered business phone numbers and each one's throughput window; also what is derived from all of them
@@ -40,6 +51,16 @@ export class PhoneNumberRegistry {
 
   list(): PhoneNumberRegistration[] {
     return [...this.numbers.values()];
+  }
+
+  /** The numbers whose access token is `token`. */
+  withToken(token: string): PhoneNumberRegistration[] {
+    return this.list().filter((phone) => phone.accessToken === token);
+  }
+
+  /** The numbers registered with (or derived to) this Meta app id. */
+  inApp(appId: string): PhoneNumberRegistration[] {
+    return this.list().filter((phone) => appIdOf(phone) === appId);
   }
 
   /** The numbers of one WhatsApp Business Account. */

@@ -26,11 +26,12 @@ const FIELDS = new Set([
   'businessId',
   'messagingLimit',
   'marketingMessagesOnboarded',
+  'appId',
 ]);
 
 /**
  * Reads a registration body: `{wabaId, displayPhoneNumber, accessToken, appSecret, webhookUrl?, messagesPerSecond?,
- * verifiedName?, businessId?, messagingLimit?, marketingMessagesOnboarded?}` (plus `phoneNumberId` when it is not
+ * verifiedName?, businessId?, messagingLimit?, marketingMessagesOnboarded?, appId?}` (plus `phoneNumberId` when it is not
  * taken from the path). Lists every problem.
  */
 export function parsePhoneNumberRegistration(phoneNumberId: string | undefined, body: unknown): Parsed<PhoneNumberRegistration> {
@@ -75,6 +76,7 @@ export function parsePhoneNumberRegistration(phoneNumberId: string | undefined, 
   if (webhookUrl !== undefined && !isHttpUrl(webhookUrl)) problems.push('webhookUrl: must be an http(s) URL');
 
   const businessId = text('businessId', false, ID_PATTERN, 'must be 1–64 letters, digits, "_" or "-"');
+  const appId = text('appId', false, /^\d{1,32}$/, 'must be 1–32 digits (a Meta app id)');
   const limit = body.messagingLimit;
   if (limit !== undefined && limit !== null && !(MESSAGING_LIMIT_TIERS as readonly unknown[]).includes(limit)) {
     problems.push(`messagingLimit: must be one of ${MESSAGING_LIMIT_TIERS.join(', ')} (got ${JSON.stringify(limit)})`);
@@ -107,6 +109,7 @@ export function parsePhoneNumberRegistration(phoneNumberId: string | undefined, 
       businessId: businessId ?? (wabaId as string),
       messagingLimit: typeof limit === 'string' ? (limit as MessagingLimitTier) : 'TIER_UNLIMITED',
       marketingMessagesOnboarded: onboarded === true,
+      ...(appId === undefined ? {} : { appId }),
     },
   };
 }

@@ -6,7 +6,7 @@ import { AdminApi } from './admin-api.service';
 import { GraphApi, type Reply } from './graph-api.service';
 import { unknownPath } from './graph-error.util';
 import type { Simulator } from './simulator.service';
-import { MAX_BODY_BYTES } from './simulator.constants';
+import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from './simulator.constants';
 
 const VERSION_PATTERN = /^v\d+(\.\d+)?$/;
 
@@ -98,7 +98,9 @@ export class SimulatorServer {
       this.route(req, res, method, path, url, q, Buffer.alloc(0));
       return;
     }
-    readBody(req, MAX_BODY_BYTES, (body) => this.route(req, res, method, path, url, q, body));
+    // An upload (POST /upload:<session>) carries a file: up to a 100 MB PDF header.
+    const limit = path.includes('/upload:') || path.includes('/upload%3A') ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
+    readBody(req, limit, (body) => this.route(req, res, method, path, url, q, body));
   }
 
   private route(
@@ -143,11 +145,22 @@ export class SimulatorServer {
     // parts[0] is "" (the path starts with "/"); an optional version comes next.
     let start = 1;
     if (parts.length > 1 && VERSION_PATTERN.test(parts[1] as string)) start = 2;
-    const id = parts[start];
+    const id = parts[start] === undefined ? undefined : safeDecode(parts[start] as string);
     const edge = parts[start + 1];
     const extra = parts.length > start + 2;
     const authorization = req.headers.authorization;
+    const query = () => new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     if (id && !extra) {
+      if (id === 'app' && edge === undefined && method === 'GET') return this.graph.getApp(authorization, query());
+      if (id.startsWith('upload:') && edge === undefined) {
+        if (method === 'POST') {
+          const offset = req.headers['file_offset'];
+          return this.graph.uploadChunk(id, authorization, Array.isArray(offset) ? offset[0] : offset, body, query());
+        }
+        if (method === 'GET') return this.graph.getUploadSession(id, authorization, query());
+      }
+      if (edge === 'uploads' && method === 'POST') return this.graph.createUploadSession(id, authorization, query());
+      if (edge === 'message_templates' && method === 'DELETE') return this.graph.deleteTemplates(id, authorization, query());
       if (edge === 'messages' && method === 'POST') return this.graph.send(id, authorization, body);
       if (edge === 'marketing_messages' && method === 'POST') return this.graph.sendMarketing(id, authorization, body);
       if (edge === 'message_templates' && method === 'POST') return this.graph.createTemplate(id, authorization, body);

@@ -26,6 +26,32 @@ export type TemplateCategory = (typeof TEMPLATE_CATEGORIES)[number];
 export const TEMPLATE_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
 export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
 
+/** Meta's template quality ratings; UNKNOWN = pending (what a new template has). */
+export const TEMPLATE_QUALITY_SCORES = ['GREEN', 'YELLOW', 'RED', 'UNKNOWN'] as const;
+export type TemplateQualityScore = (typeof TEMPLATE_QUALITY_SCORES)[number];
+
+/** `file_type`s the Resumable Upload API takes (Graph API guide "Upload a file"). */
+export const UPLOAD_FILE_TYPES = ['application/pdf', 'image/jpeg', 'image/jpg', 'image/png', 'video/mp4'] as const;
+
+/** Largest file the simulator's upload API takes (a template's PDF header may be 100 MB). */
+export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+
+/** What each media header format of a template takes: file types and largest file (shared/PROVIDER-FACTS.md). */
+export const HEADER_MEDIA_RULES: Readonly<
+  Record<'IMAGE' | 'VIDEO' | 'DOCUMENT', { types: readonly string[]; maxBytes: number }>
+> = {
+  IMAGE: { types: ['image/jpeg', 'image/jpg', 'image/png'], maxBytes: 5 * 1024 * 1024 },
+  VIDEO: { types: ['video/mp4'], maxBytes: 16 * 1024 * 1024 },
+  DOCUMENT: { types: ['application/pdf'], maxBytes: 100 * 1024 * 1024 },
+};
+
+/**
+ * The subcode Meta is reported to pair with a media header created without a usable example ("Templates with IMAGE
+ * header type need an example/sample, but it was not provided"), e.g. a URL in `header_handle`. Meta's pages do not
+ * list it; it is taken from a public report (see docs/SIMULATOR.md).
+ */
+export const HEADER_EXAMPLE_MISSING_SUBCODE = 2388273;
+
 /** Limits Meta documents for sends and templates. */
 export const LIMITS = {
   textBody: 4096,

@@ -12,8 +12,10 @@ import { StatusWebhooks } from './status-webhook.service';
 import { TemplateStore } from './template-store.service';
 import type { TemplateSeed } from './template-request.util';
 import { TimerWheel } from './timer-wheel.util';
+import { UploadStore } from './upload-store.service';
 import { WebhookDelivery } from './webhook-delivery.service';
-import { templateStatusEnvelope } from './webhook-payload.util';
+import { templateCategoryEnvelope, templateQualityEnvelope, templateStatusEnvelope } from './webhook-payload.util';
+import type { TemplateCategory, TemplateQualityScore } from './simulator.constants';
 
 export interface SimulatorOptions {
   config?: RuntimeConfig;
@@ -40,6 +42,8 @@ export class Simulator {
   readonly stats: SimulatorStats;
   readonly registry: PhoneNumberRegistry;
   readonly templates: TemplateStore;
+  /** Resumable Upload API sessions and the handles they issued. */
+  readonly uploads = new UploadStore();
   readonly delivery: WebhookDelivery;
   readonly statuses: StatusWebhooks;
   /** Pair rate buckets per (phone number, recipient), when `pairRate.enabled`. */
@@ -77,8 +81,9 @@ export class Simulator {
     this.templates = new TemplateStore(
       () => this.runtime.templates,
       later,
-      (template) => this.templateStatusChanged(template),
+      (template, otherInfo) => this.templateStatusChanged(template, otherInfo),
       this.stats,
+      this.now,
     );
     this.statuses = new StatusWebhooks(
       this.registry,
@@ -151,7 +156,10 @@ export class Simulator {
     this.serviceWindows.clear();
     this.messagingLimits.clear();
     if (options.phoneNumbers) this.registry.clear();
-    if (options.templates) this.templates.clear();
+    if (options.templates) {
+      this.templates.clear();
+      this.uploads.clear();
+    }
     if (options.config) this.applyConfig(structuredClone(this.initialConfig));
     // With a seed, a run after a reset makes the same choices as the first one.
     if (this.runtime.seed !== null) this.rng = createRandom(this.runtime.seed);
@@ -173,16 +181,68 @@ export class Simulator {
     if (reseed) this.rng = createRandom(next.seed);
   }
 
-  private templateStatusChanged(template: StoredTemplate): void {
-    if (!this.runtime.templates.statusWebhooks) return;
-    const payload = templateStatusEnvelope(template, this.now());
+  /**
+   * Sets a template's quality score and, when it changed, sends `message_template_quality_update`. Undefined when
+   * the id is unknown; `webhook` says whether one was sent.
+   */
+  setTemplateQuality(id: string, score: TemplateQualityScore): { template: StoredTemplate; webhook: boolean } | undefined {
+    const changed = this.templates.setQuality(id, score);
+    if (!changed) return undefined;
+    const { template, previous } = changed;
+    if (previous === score) return { template, webhook: false };
+    return {
+      template,
+      webhook: this.postTemplateWebhook(template.wabaId, templateQualityEnvelope(template, previous, this.now())),
+    };
+  }
+
+  /**
+   * Changes a template's category and sends the completed `template_category_update` (`previous_category`,
+   * `new_category`); with `impending`, changes nothing and sends the advance notice instead (`correct_category` =
+   * `category`, `new_category` = the current one, `category_update_timestamp` = `effectiveAtMs`).
+   */
+  setTemplateCategory(
+    id: string,
+    category: TemplateCategory,
+    impending?: { effectiveAtMs: number },
+  ): { template: StoredTemplate; webhook: boolean } | undefined {
+    const now = this.now();
+    if (impending) {
+      const template = this.templates.get(id);
+      if (!template) return undefined;
+      const payload = templateCategoryEnvelope(
+        template,
+        { kind: 'impending', correct: category, effectiveAtMs: impending.effectiveAtMs },
+        now,
+      );
+      return { template, webhook: this.postTemplateWebhook(template.wabaId, payload) };
+    }
+    const changed = this.templates.setCategory(id, category);
+    if (!changed) return undefined;
+    const { template, previous } = changed;
+    if (previous === category) return { template, webhook: false };
+    const payload = templateCategoryEnvelope(template, { kind: 'completed', previous }, now);
+    return { template, webhook: this.postTemplateWebhook(template.wabaId, payload) };
+  }
+
+  private templateStatusChanged(template: StoredTemplate, otherInfo?: { title: string; description: string }): void {
+    this.postTemplateWebhook(template.wabaId, templateStatusEnvelope(template, this.now(), otherInfo));
+  }
+
+  /**
+   * Posts a template webhook (status, quality, category) to every distinct webhook of the WABA's numbers, the way
+   * Meta sends WABA fields to the app's subscription; off with `templates.statusWebhooks: false`. True when posted.
+   */
+  private postTemplateWebhook(wabaId: string, payload: unknown): boolean {
+    if (!this.runtime.templates.statusWebhooks) return false;
     const sent = new Set<string>();
-    for (const phone of this.registry.inWaba(template.wabaId)) {
+    for (const phone of this.registry.inWaba(wabaId)) {
       if (!phone.webhookUrl) continue;
       const key = `${phone.webhookUrl}\u0000${phone.appSecret}`;
       if (sent.has(key)) continue;
       sent.add(key);
       this.delivery.post({ url: phone.webhookUrl, appSecret: phone.appSecret, payload, kind: 'templateStatus', statuses: [] });
     }
+    return sent.size > 0;
   }
 }

@@ -1,4 +1,10 @@
-import type { MessageType, MessagingLimitTier, TemplateCategory, TemplateStatus } from './simulator.constants';
+import type {
+  MessageType,
+  MessagingLimitTier,
+  TemplateCategory,
+  TemplateQualityScore,
+  TemplateStatus,
+} from './simulator.constants';
 
 /** A business phone number the simulator answers for, as registered through /_sim/phone-numbers. */
 export interface PhoneNumberRegistration {
@@ -24,6 +30,11 @@ export interface PhoneNumberRegistration {
   messagingLimit: MessagingLimitTier;
   /** The WABA accepted the Marketing Messages API terms (any number of the WABA saying so onboards the WABA). */
   marketingMessagesOnboarded: boolean;
+  /**
+   * The Meta app the access token belongs to (`GET /app`, `POST /{appId}/uploads`). Absent: derived from the app
+   * secret (see `appIdOf`), so numbers registered with one app secret share one app.
+   */
+  appId?: string;
 }
 
 /** Recipients picked for a rule: listed explicitly, or a share of all others chosen by a hash of the number. */
@@ -186,6 +197,10 @@ export interface StoredTemplate {
   parameterFormat: 'POSITIONAL' | 'NAMED';
   components: unknown[];
   rejectedReason: string;
+  /** Meta's template quality rating (`quality_score.score`); created templates start UNKNOWN. */
+  qualityScore: TemplateQualityScore;
+  /** When the quality score was last set (ms), shown as `quality_score.date`. */
+  qualityScoreAt: number;
 }
 
 /** A Graph error ready to send: HTTP status and the JSON body. */

@@ -107,6 +107,8 @@ describe(templateParameterProblem.name, () => {
     parameterFormat: 'POSITIONAL',
     components: draft.components,
     rejectedReason: 'NONE',
+    qualityScore: 'GREEN',
+    qualityScoreAt: 0,
   };
   const ref = (body: number, header: number, named: string[] = []): SendTemplateRef => ({
     name: 'order_update',

@@ -7,8 +7,10 @@ import {
   ErrorCode,
   LIMITS,
   TEMPLATE_CATEGORIES,
+  TEMPLATE_QUALITY_SCORES,
   TEMPLATE_STATUSES,
   type TemplateCategory,
+  type TemplateQualityScore,
   type TemplateStatus,
 } from './simulator.constants';
 import type { GraphErrorResponse, SendTemplateRef, StoredTemplate } from './simulator.types';
@@ -26,6 +28,8 @@ export interface TemplateDraft {
 export interface TemplateSeed extends TemplateDraft {
   wabaId: string;
   status: TemplateStatus;
+  /** Default GREEN for an APPROVED seed (it has been sent for a while), else UNKNOWN (no rating yet). */
+  qualityScore?: TemplateQualityScore;
 }
 
 const NAME_PATTERN = /^[a-z0-9_]+$/;
@@ -155,7 +159,10 @@ export function checkTemplateDraft(body: unknown): DraftCheck {
   };
 }
 
-/** Reads a /_sim/templates seed: `{wabaId, name, language, category?, status?, components?, parameter_format?}`. */
+/**
+ * Reads a /_sim/templates seed: `{wabaId, name, language, category?, status?, components?, parameter_format?,
+ * quality_score?}`.
+ */
 export function parseTemplateSeed(body: unknown): Parsed<TemplateSeed> {
   if (!isObject(body)) return { ok: false, problems: ['a template must be a JSON object'] };
   const problems: string[] = [];
@@ -181,6 +188,10 @@ export function parseTemplateSeed(body: unknown): Parsed<TemplateSeed> {
   }
   const format = body.parameter_format ?? 'POSITIONAL';
   if (format !== 'POSITIONAL' && format !== 'NAMED') problems.push('parameter_format: POSITIONAL or NAMED');
+  const quality = body.quality_score;
+  if (quality !== undefined && !(TEMPLATE_QUALITY_SCORES as readonly unknown[]).includes(quality)) {
+    problems.push(`quality_score: one of ${TEMPLATE_QUALITY_SCORES.join(', ')}`);
+  }
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
@@ -192,6 +203,7 @@ export function parseTemplateSeed(body: unknown): Parsed<TemplateSeed> {
       status: status as TemplateStatus,
       parameterFormat: format as 'POSITIONAL' | 'NAMED',
       components: components as unknown[],
+      ...(quality === undefined ? {} : { qualityScore: quality as TemplateQualityScore }),
     },
   };
 }

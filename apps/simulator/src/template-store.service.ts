@@ -1,6 +1,6 @@
 import { graphError } from './graph-error.util';
 import type { SimulatorStats } from './simulator-stats.service';
-import { ErrorCode, type TemplateStatus } from './simulator.constants';
+import { ErrorCode, type TemplateCategory, type TemplateQualityScore, type TemplateStatus } from './simulator.constants';
 import type { GraphErrorResponse, RuntimeConfig, StoredTemplate } from './simulator.types';
 import type { TemplateDraft, TemplateSeed } from './template-request.util';
 
@@ -12,9 +12,26 @@ function keyOf(wabaId: string, name: string, language: string): string {
   return `${wabaId}\u0000${name}\u0000${language}`;
 }
 
-/** A template as Graph shows it (GET /{templateId}, GET /{wabaId}/message_templates). */
-export function templateView(template: StoredTemplate): Record<string, unknown> {
-  const view: Record<string, unknown> = {
+/** The fields a template view can have (Graph's WhatsApp message template node, the ones the simulator keeps). */
+export const TEMPLATE_VIEW_FIELDS = [
+  'name',
+  'parameter_format',
+  'components',
+  'language',
+  'status',
+  'category',
+  'id',
+  'rejected_reason',
+  'quality_score',
+] as const;
+
+/**
+ * A template as Graph shows it (GET /{templateId}, GET /{wabaId}/message_templates). Without `fields`: every field
+ * it keeps (`rejected_reason` only when REJECTED). With `fields` (Graph's `?fields=a,b`): those it knows, always with
+ * `id`, `rejected_reason` "NONE" when not rejected; unknown names are left out.
+ */
+export function templateView(template: StoredTemplate, fields?: readonly string[]): Record<string, unknown> {
+  const all: Record<string, unknown> = {
     name: template.name,
     parameter_format: template.parameterFormat,
     components: template.components,
@@ -22,8 +39,16 @@ export function templateView(template: StoredTemplate): Record<string, unknown> 
     status: template.status,
     category: template.category,
     id: template.id,
+    quality_score: { score: template.qualityScore, date: Math.floor(template.qualityScoreAt / 1000) },
   };
-  if (template.status === 'REJECTED') view.rejected_reason = template.rejectedReason;
+  if (fields === undefined) {
+    if (template.status === 'REJECTED') all.rejected_reason = template.rejectedReason;
+    return all;
+  }
+  all.rejected_reason = template.status === 'REJECTED' ? template.rejectedReason : 'NONE';
+  const view: Record<string, unknown> = {};
+  for (const field of fields) if (field in all) view[field] = all[field];
+  view.id = template.id;
   return view;
 }
 
@@ -41,8 +66,9 @@ export class TemplateStore {
   constructor(
     private readonly settings: () => RuntimeConfig['templates'],
     private readonly later: (delayMs: number, task: () => void) => void,
-    private readonly onStatusChange: (template: StoredTemplate) => void,
+    private readonly onStatusChange: (template: StoredTemplate, otherInfo?: { title: string; description: string }) => void,
     private readonly stats: SimulatorStats,
+    private readonly now: () => number = Date.now,
   ) {}
 
   create(
@@ -56,7 +82,7 @@ export class TemplateStore {
         error: graphError(ErrorCode.InvalidParameter, { details, subcode: DUPLICATE_TEMPLATE_SUBCODE }),
       };
     }
-    const template = this.store({ ...draft, wabaId, status: 'PENDING' });
+    const template = this.store({ ...draft, wabaId, status: 'PENDING', qualityScore: 'UNKNOWN' });
     this.stats.templateCreated();
     const delay = this.settings().approvalDelayMs;
     if (delay === 0) this.review(template.id);
@@ -68,21 +94,65 @@ export class TemplateStore {
   seed(seed: TemplateSeed): StoredTemplate {
     const existing = this.byKey.get(keyOf(seed.wabaId, seed.name, seed.language));
     if (existing) {
-      Object.assign(existing, { ...seed, rejectedReason: seed.status === 'REJECTED' ? REJECTED_REASON : 'NONE' });
+      Object.assign(existing, {
+        ...seed,
+        rejectedReason: seed.status === 'REJECTED' ? REJECTED_REASON : 'NONE',
+        qualityScore: seed.qualityScore ?? existing.qualityScore,
+      });
       return existing;
     }
     return this.store(seed);
   }
 
-  /** Changes a template's status (e.g. PAUSED, DISABLED) and reports it; undefined when the id is unknown. */
-  setStatus(id: string, status: TemplateStatus, reason?: string): StoredTemplate | undefined {
+  /**
+   * Changes a template's status (e.g. PAUSED, DISABLED) and reports it, with `otherInfo` (Meta's `other_info`) when
+   * given; undefined when the id is unknown.
+   */
+  setStatus(
+    id: string,
+    status: TemplateStatus,
+    reason?: string,
+    otherInfo?: { title: string; description: string },
+  ): StoredTemplate | undefined {
     const template = this.byId.get(id);
     if (!template) return undefined;
     template.status = status;
     template.rejectedReason = status === 'REJECTED' ? (reason ?? REJECTED_REASON) : 'NONE';
     this.stats.templateReviewed(status);
-    this.onStatusChange(template);
+    this.onStatusChange(template, otherInfo);
     return template;
+  }
+
+  /** Sets a template's quality score; the previous one, or undefined when the id is unknown. */
+  setQuality(id: string, score: TemplateQualityScore): { template: StoredTemplate; previous: TemplateQualityScore } | undefined {
+    const template = this.byId.get(id);
+    if (!template) return undefined;
+    const previous = template.qualityScore;
+    template.qualityScore = score;
+    template.qualityScoreAt = this.now();
+    return { template, previous };
+  }
+
+  /** Sets a template's category; the previous one, or undefined when the id is unknown. */
+  setCategory(id: string, category: TemplateCategory): { template: StoredTemplate; previous: TemplateCategory } | undefined {
+    const template = this.byId.get(id);
+    if (!template) return undefined;
+    const previous = template.category;
+    template.category = category;
+    return { template, previous };
+  }
+
+  /**
+   * Deletes a WABA's templates named `name` (every language), or only the one with id `id` when given (it must
+   * have that name). Returns those deleted; none when nothing matched.
+   */
+  delete(wabaId: string, name: string, id?: string): StoredTemplate[] {
+    const doomed = this.list(wabaId).filter((t) => t.name === name && (id === undefined || t.id === id));
+    for (const template of doomed) {
+      this.byId.delete(template.id);
+      this.byKey.delete(keyOf(template.wabaId, template.name, template.language));
+    }
+    return doomed;
   }
 
   get(id: string): StoredTemplate | undefined {
@@ -121,6 +191,8 @@ export class TemplateStore {
       parameterFormat: seed.parameterFormat,
       components: seed.components,
       rejectedReason: seed.status === 'REJECTED' ? REJECTED_REASON : 'NONE',
+      qualityScore: seed.qualityScore ?? (seed.status === 'APPROVED' ? 'GREEN' : 'UNKNOWN'),
+      qualityScoreAt: this.now(),
     };
     this.byId.set(template.id, template);
     this.byKey.set(keyOf(template.wabaId, template.name, template.language), template);

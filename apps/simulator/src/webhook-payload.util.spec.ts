@@ -143,6 +143,8 @@ describe(templateStatusEnvelope.name, () => {
       parameterFormat: 'POSITIONAL',
       components: [],
       rejectedReason: 'INCORRECT_CATEGORY',
+      qualityScore: 'UNKNOWN',
+      qualityScoreAt: 0,
     };
     const change = templateStatusEnvelope(template, 5000).entry[0]?.changes[0];
     expect(change).toEqual({

@@ -83,28 +83,80 @@ export function inboundEnvelope(
   return messagesEnvelope(phone, { contacts: [{ profile: { name: contact.name }, wa_id: contact.waId }], messages: [message] });
 }
 
-/** A `message_template_status_update` webhook for one template. */
-export function templateStatusEnvelope(template: StoredTemplate, atMs: number) {
+/** One change of a WhatsApp Business Account field (the template webhooks), as Meta wraps it. */
+function wabaEnvelope(wabaId: string, atMs: number, field: string, value: Record<string, unknown>) {
   return {
     object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: template.wabaId,
-        time: Math.floor(atMs / 1000),
-        changes: [
-          {
-            value: {
-              event: template.status,
-              message_template_id: Number(template.id),
-              message_template_name: template.name,
-              message_template_language: template.language,
-              reason: template.status === 'REJECTED' ? template.rejectedReason : 'NONE',
-              message_template_category: template.category,
-            },
-            field: 'message_template_status_update',
-          },
-        ],
-      },
-    ],
+    entry: [{ id: wabaId, time: Math.floor(atMs / 1000), changes: [{ value, field }] }],
   };
+}
+
+/** What a paused template's status webhook says (`other_info`), unless /_sim gave its own. */
+export const DEFAULT_PAUSE_INFO = {
+  title: 'FIRST_PAUSE',
+  description: 'Your WhatsApp message template has been paused for 3 hours because of low quality.',
+} as const;
+
+/**
+ * A `message_template_status_update` webhook for one template (Meta's webhooks reference): `{event,
+ * message_template_id, message_template_name, message_template_language, reason, message_template_category}`, plus
+ * `other_info: {title, description}` when given (paused templates get DEFAULT_PAUSE_INFO).
+ */
+export function templateStatusEnvelope(
+  template: StoredTemplate,
+  atMs: number,
+  otherInfo?: { title: string; description: string },
+) {
+  const info = otherInfo ?? (template.status === 'PAUSED' ? DEFAULT_PAUSE_INFO : undefined);
+  return wabaEnvelope(template.wabaId, atMs, 'message_template_status_update', {
+    event: template.status,
+    message_template_id: Number(template.id),
+    message_template_name: template.name,
+    message_template_language: template.language,
+    reason: template.status === 'REJECTED' ? template.rejectedReason : 'NONE',
+    message_template_category: template.category,
+    ...(info === undefined ? {} : { other_info: { title: info.title, description: info.description } }),
+  });
+}
+
+/**
+ * A `message_template_quality_update` webhook (Meta's webhooks reference): `{previous_quality_score,
+ * new_quality_score, message_template_id, message_template_name, message_template_language}`.
+ */
+export function templateQualityEnvelope(template: StoredTemplate, previous: string, atMs: number) {
+  return wabaEnvelope(template.wabaId, atMs, 'message_template_quality_update', {
+    previous_quality_score: previous,
+    new_quality_score: template.qualityScore,
+    message_template_id: Number(template.id),
+    message_template_name: template.name,
+    message_template_language: template.language,
+  });
+}
+
+/**
+ * A `template_category_update` webhook (Meta's webhooks reference). Completed: `{message_template_id,
+ * message_template_name, message_template_language, previous_category, new_category}`. Impending (Meta will change the
+ * category at `category_update_timestamp`): `{…, correct_category, new_category: <the current one>,
+ * category_update_timestamp}`.
+ */
+export function templateCategoryEnvelope(
+  template: StoredTemplate,
+  change: { kind: 'completed'; previous: string } | { kind: 'impending'; correct: string; effectiveAtMs: number },
+  atMs: number,
+) {
+  const head = {
+    message_template_id: Number(template.id),
+    message_template_name: template.name,
+    message_template_language: template.language,
+  };
+  const value =
+    change.kind === 'completed'
+      ? { ...head, previous_category: change.previous, new_category: template.category }
+      : {
+          ...head,
+          correct_category: change.correct,
+          new_category: template.category,
+          category_update_timestamp: Math.floor(change.effectiveAtMs / 1000),
+        };
+  return wabaEnvelope(template.wabaId, atMs, 'template_category_update', value);
 }

@@ -340,6 +340,88 @@ export type TemplateCategoryOutcome =
     }
   | { readonly ok: false; readonly error: ProviderError };
 
+/**
+ * One component of a template exactly as the provider lists it (Meta: `{type: "HEADER", format: "IMAGE", example:
+ * {header_handle: [...]}}`, `{type: "BODY", text, example}`, `{type: "BUTTONS", buttons: [...]}`…). Kept loose: the
+ * provider adds fields over time and Herald passes them through.
+ */
+export interface ProviderTemplateComponent {
+  readonly type?: string;
+  readonly format?: string;
+  readonly text?: string;
+  readonly [field: string]: unknown;
+}
+
+/** A template's quality rating as Meta reports it; another string when it reports one Herald does not know. */
+export type TemplateQualityScore = 'GREEN' | 'YELLOW' | 'RED' | 'UNKNOWN';
+
+/** A template as the provider lists it: review state, quality and the full components. */
+export interface TemplateDetail {
+  readonly id: string;
+  readonly name: string;
+  readonly language: string;
+  /** As given, e.g. `MARKETING`. */
+  readonly category: string;
+  readonly status: TemplateStatus;
+  /** The status exactly as the provider gave it. */
+  readonly providerStatus: string;
+  /** `GREEN`, `YELLOW`, `RED` or `UNKNOWN` (pending) as given; absent when the provider gave none. */
+  readonly qualityScore?: TemplateQualityScore | (string & {});
+  readonly rejectedReason?: string;
+  readonly parameterFormat: 'positional' | 'named';
+  /** The provider's components as listed (objects only). */
+  readonly components: readonly ProviderTemplateComponent[];
+}
+
+/** Which page of templates: `after` is the `next` cursor of the previous page. */
+export interface TemplatePageRequest {
+  readonly after?: string;
+  /** Templates per page (Meta's default is 25); Herald asks for 100 when not given. */
+  readonly limit?: number;
+}
+
+/** One page of the account's templates; `next` is the cursor of the following page, absent on the last one. */
+export type TemplateListOutcome =
+  | { readonly ok: true; readonly templates: TemplateDetail[]; readonly next?: string }
+  | { readonly ok: false; readonly error: ProviderError };
+
+/** Which template to delete: every language of `name`, or only the one with provider id `id` (and that name). */
+export interface TemplateDeleteRequest {
+  readonly name: string;
+  readonly id?: string;
+}
+
+export type TemplateDeleteOutcome = { readonly ok: true } | { readonly ok: false; readonly error: ProviderError };
+
+/** A file to upload for a template's media header example. */
+export interface MediaUploadRequest {
+  readonly bytes: Uint8Array;
+  /** e.g. `image/jpeg`, `image/png`, `video/mp4`, `application/pdf`. */
+  readonly mimeType: string;
+  readonly fileName?: string;
+}
+
+export interface MediaFetchOptions {
+  /** Refuse a body larger than this (announced by Content-Length, or counted while reading). */
+  readonly maxBytes: number;
+  /** The whole fetch, redirects included. Default 15 s. */
+  readonly timeoutMs?: number;
+  /** Redirects followed at most. Default 3. */
+  readonly maxRedirects?: number;
+}
+
+/**
+ * A file fetched from an http(s) URL (a template header given as a URL, to be uploaded with `uploadMedia`).
+ * `mimeType` is the answer's Content-Type as given ('' when it had none); `url` the address after redirects.
+ */
+export type MediaFetchOutcome =
+  | { readonly ok: true; readonly bytes: Uint8Array; readonly mimeType: string; readonly url: string }
+  | { readonly ok: false; readonly error: ProviderError };
+
+/** `handle` goes into a media header's example (`TemplateDefinition.header.exampleHandle`). */
+export type MediaUploadOutcome =
+  { readonly ok: true; readonly handle: string } | { readonly ok: false; readonly error: ProviderError };
+
 // ---------------------------------------------------------------------------------------------------------
 // Account reads
 // ---------------------------------------------------------------------------------------------------------
@@ -397,6 +479,17 @@ export interface ChannelProvider<Credentials> {
   getMarketingMessagesOnboarding(credentials: Credentials): Promise<MarketingOnboardingOutcome>;
   /** The business portfolio that owns the account: whose messaging limit the account's numbers share. */
   getBusinessPortfolio(credentials: Credentials): Promise<BusinessPortfolioOutcome>;
+  /**
+   * One page of the account's templates with their status, quality and components. Optional on the contract so
+   * providers (and test fakes) without template management still satisfy it; the WhatsApp adapter has it.
+   */
+  listTemplates?(credentials: Credentials, page?: TemplatePageRequest): Promise<TemplateListOutcome>;
+  /** Deletes every language of a template by name, or only the one with `id`. */
+  deleteTemplate?(credentials: Credentials, ref: TemplateDeleteRequest): Promise<TemplateDeleteOutcome>;
+  /** Uploads a file for a template's media header example and returns its handle. */
+  uploadMedia?(credentials: Credentials, file: MediaUploadRequest): Promise<MediaUploadOutcome>;
+  /** GETs a file from an http(s) URL for `uploadMedia` (bounded in size, time and redirects). */
+  fetchMedia?(url: string, options: MediaFetchOptions): Promise<MediaFetchOutcome>;
   /** Closes idle connections; pending requests finish first. */
   close(): Promise<void>;
 }

@@ -5,4 +5,14 @@ export { GRAPH_ERROR_POLICIES, mapGraphError, mapGraphFailure, transportError, t
 export { toGraphMessage, toGraphTemplateDefinition, type GraphJson } from './graph-payload.util';
 export { validateOutboundMessage, type FieldIssue, type OutboundMessageValidation } from './outbound-message.util';
 export { parseWebhook, templateStatus } from './webhook-payload.util';
+export {
+  FETCH_MEDIA_DEFAULTS,
+  RESUMABLE_UPLOAD_MIME_TYPES,
+  TEMPLATE_HEADER_MEDIA,
+  fetchMedia,
+  mimeTypeOf,
+  templateHeaderMediaProblem,
+  type FetchMediaOptions,
+  type TemplateHeaderMediaFormat,
+} from './media-fetch.util';
 export { signatureFor, verifySignature } from './webhook-signature.util';

@@ -316,3 +316,200 @@ describe(parseWebhook.name, () => {
     ]);
   });
 });
+
+// Template webhooks, shaped as Meta's webhooks reference shows them (message_template_status_update,
+// message_template_quality_update, template_category_update).
+describe(`${parseWebhook.name}: template webhooks`, () => {
+  const WABA = '102290129340398';
+  const timed = (value: unknown, field: string) => ({
+    object: 'whatsapp_business_account',
+    entry: [{ id: WABA, time: 1_750_000_000, changes: [{ value, field }] }],
+  });
+
+  it('carries other_info, disable_info and rejection_info on status updates, with the entry time', () => {
+    const parsed = parseWebhook({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: WABA,
+          time: 1_750_000_000,
+          changes: [
+            {
+              field: 'message_template_status_update',
+              value: {
+                event: 'PAUSED',
+                message_template_id: 806312974732579,
+                message_template_name: 'spring_sale',
+                message_template_language: 'en_US',
+                reason: 'NONE',
+                message_template_category: 'MARKETING',
+                other_info: { title: 'FIRST_PAUSE', description: 'Paused for 3 hours because of low quality.' },
+              },
+            },
+            {
+              field: 'message_template_status_update',
+              value: {
+                event: 'DISABLED',
+                message_template_id: 806312974732580,
+                reason: 'NONE',
+                disable_info: { disable_date: 1_750_100_000 },
+              },
+            },
+            {
+              field: 'message_template_status_update',
+              value: {
+                event: 'REJECTED',
+                message_template_id: '806312974732581',
+                reason: 'INVALID_FORMAT',
+                rejection_info: { reason: 'Variables at the end', recommendation: 'Add text after {{1}}.', extra: 1 },
+              },
+            },
+          ],
+        },
+      ],
+    });
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.templateStatusUpdates).toEqual([
+      {
+        wabaId: WABA,
+        templateId: '806312974732579',
+        name: 'spring_sale',
+        language: 'en_US',
+        status: 'PAUSED',
+        providerStatus: 'PAUSED',
+        reason: 'NONE',
+        category: 'MARKETING',
+        otherInfo: { title: 'FIRST_PAUSE', description: 'Paused for 3 hours because of low quality.' },
+        at: new Date(1_750_000_000_000),
+      },
+      {
+        wabaId: WABA,
+        templateId: '806312974732580',
+        status: 'DISABLED',
+        providerStatus: 'DISABLED',
+        reason: 'NONE',
+        disableDate: '1750100000',
+        at: new Date(1_750_000_000_000),
+      },
+      {
+        wabaId: WABA,
+        templateId: '806312974732581',
+        status: 'REJECTED',
+        providerStatus: 'REJECTED',
+        reason: 'INVALID_FORMAT',
+        rejectionInfo: { reason: 'Variables at the end', recommendation: 'Add text after {{1}}.' },
+        at: new Date(1_750_000_000_000),
+      },
+    ]);
+  });
+
+  it('reads message_template_quality_update', () => {
+    const parsed = parseWebhook(
+      timed(
+        {
+          previous_quality_score: 'GREEN',
+          new_quality_score: 'YELLOW',
+          message_template_id: 806312974732579,
+          message_template_name: 'spring_sale',
+          message_template_language: 'en_US',
+        },
+        'message_template_quality_update',
+      ),
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.templateQualityUpdates).toEqual([
+      {
+        wabaId: WABA,
+        templateId: '806312974732579',
+        name: 'spring_sale',
+        language: 'en_US',
+        previousQualityScore: 'GREEN',
+        newQualityScore: 'YELLOW',
+        at: new Date(1_750_000_000_000),
+      },
+    ]);
+    expect(parsed.templateStatusUpdates).toEqual([]);
+  });
+
+  it('reads a completed template_category_update', () => {
+    const parsed = parseWebhook(
+      timed(
+        {
+          message_template_id: 806312974732579,
+          message_template_name: 'order_update',
+          message_template_language: 'en_US',
+          previous_category: 'UTILITY',
+          new_category: 'MARKETING',
+        },
+        'template_category_update',
+      ),
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.templateCategoryUpdates).toEqual([
+      {
+        wabaId: WABA,
+        templateId: '806312974732579',
+        name: 'order_update',
+        language: 'en_US',
+        kind: 'completed',
+        previousCategory: 'UTILITY',
+        newCategory: 'MARKETING',
+        at: new Date(1_750_000_000_000),
+      },
+    ]);
+  });
+
+  it('reads an impending template_category_update: new_category is the current one, correct_category the next', () => {
+    const parsed = parseWebhook(
+      envelope(
+        {
+          message_template_id: '806312974732579',
+          message_template_name: 'order_update',
+          message_template_language: 'en_US',
+          correct_category: 'MARKETING',
+          new_category: 'UTILITY',
+          category_update_timestamp: 1_750_086_400,
+        },
+        'template_category_update',
+      ),
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.templateCategoryUpdates).toEqual([
+      {
+        wabaId: WABA,
+        templateId: '806312974732579',
+        name: 'order_update',
+        language: 'en_US',
+        kind: 'impending',
+        newCategory: 'UTILITY',
+        correctCategory: 'MARKETING',
+        effectiveAt: new Date(1_750_086_400_000),
+      },
+    ]);
+  });
+
+  it('skips malformed template webhooks and says why', () => {
+    const parsed = parseWebhook({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: WABA,
+          changes: [
+            { field: 'message_template_quality_update', value: { message_template_id: 1, previous_quality_score: 'GREEN' } },
+            { field: 'message_template_quality_update', value: { new_quality_score: 'RED' } },
+            { field: 'template_category_update', value: { message_template_id: 2, previous_category: 'UTILITY' } },
+          ],
+        },
+        { changes: [{ field: 'template_category_update', value: { message_template_id: 3, new_category: 'MARKETING' } }] },
+      ],
+    });
+    expect(parsed.templateQualityUpdates).toEqual([]);
+    expect(parsed.templateCategoryUpdates).toEqual([]);
+    expect(parsed.problems).toEqual([
+      { path: 'entry[0].changes[0].value.new_quality_score', issue: 'is missing' },
+      { path: 'entry[0].changes[1].value.message_template_id', issue: 'is missing' },
+      { path: 'entry[0].changes[2].value.new_category', issue: 'is missing' },
+      { path: 'entry[1].changes[0].value', issue: 'has no WhatsApp Business Account id (entry.id)' },
+    ]);
+  });
+});

@@ -8,14 +8,17 @@ import {
   type MessagePricing,
   type ParsedWebhook,
   type StatusUpdate,
+  type TemplateCategoryUpdate,
+  type TemplateQualityUpdate,
   type TemplateStatusUpdate,
 } from './whatsapp.types';
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
 /**
- * Reads Meta's webhook envelope (`{object: "whatsapp_business_account", entry: [{id, changes: [{field,
- * value}]}]}`) into status updates, inbound messages, template status changes and account errors. Never
+ * Reads Meta's webhook envelope (`{object: "whatsapp_business_account", entry: [{id, time?, changes: [{field,
+ * value}]}]}`) into status updates, inbound messages, template status, quality and category changes and account
+ * errors. Never
  * throws: a malformed part is skipped and listed in `problems` with its path; fields Herald does not use
  * are ignored.
  */
@@ -24,6 +27,8 @@ export function parseWebhook(payload: unknown): ParsedWebhook {
     statuses: [],
     inbound: [],
     templateStatusUpdates: [],
+    templateQualityUpdates: [],
+    templateCategoryUpdates: [],
     accountErrors: [],
     problems: [],
   };
@@ -42,20 +47,25 @@ export function parseWebhook(payload: unknown): ParsedWebhook {
     return out;
   }
   entries.forEach((entry, e) => {
-    const at = `entry[${e}]`;
-    if (!isRecord(entry)) return problem(at, 'is not an object');
+    const eat = `entry[${e}]`;
+    if (!isRecord(entry)) return problem(eat, 'is not an object');
     const wabaId = idString(entry['id']);
+    const time = unixTime(entry['time']);
     const changes = entry['changes'];
-    if (!Array.isArray(changes)) return problem(`${at}.changes`, 'is not an array');
+    if (!Array.isArray(changes)) return problem(`${eat}.changes`, 'is not an array');
     changes.forEach((change, c) => {
-      const cat = `${at}.changes[${c}]`;
+      const cat = `${eat}.changes[${c}]`;
       if (!isRecord(change) || !isRecord(change['value'])) return problem(cat, 'has no value object');
       const value = change['value'];
       switch (change['field']) {
         case 'messages':
           return readMessagesChange(value, `${cat}.value`, wabaId, out, problem);
         case 'message_template_status_update':
-          return readTemplateChange(value, `${cat}.value`, wabaId, out, problem);
+          return readTemplateChange(value, `${cat}.value`, wabaId, time, out, problem);
+        case 'message_template_quality_update':
+          return readTemplateQualityChange(value, `${cat}.value`, wabaId, time, out, problem);
+        case 'template_category_update':
+          return readTemplateCategoryChange(value, `${cat}.value`, wabaId, time, out, problem);
         default:
           return; // other subscriptions (account updates, quality…) are not Herald's concern here
       }
@@ -197,32 +207,139 @@ function readInbound(
   return out;
 }
 
+/**
+ * `message_template_status_update` (Meta's webhooks reference, message_template_status_update): `{event,
+ * message_template_id, message_template_name, message_template_language, reason, message_template_category,
+ * disable_info?: {disable_date}, other_info?: {title, description} (paused, locked or unlocked), rejection_info?:
+ * {reason, recommendation} (rejected with INVALID_FORMAT)}`.
+ */
 function readTemplateChange(
   value: Record<string, unknown>,
   at: string,
   wabaId: string | undefined,
+  time: Date | undefined,
   out: Mutable<ParsedWebhook>,
   problem: Report,
 ): void {
-  const templateId = idString(value['message_template_id']);
-  if (templateId === undefined) return problem(`${at}.message_template_id`, 'is missing');
+  const head = templateHead(value, at, wabaId, problem);
+  if (head === undefined) return;
   const event = str(value['event']);
   if (event === undefined) return problem(`${at}.event`, 'is missing');
-  if (wabaId === undefined) return problem(`${at}`, 'has no WhatsApp Business Account id (entry.id)');
-  const name = str(value['message_template_name']);
-  const language = str(value['message_template_language']);
   const reason = str(value['reason']);
   const category = str(value['message_template_category']);
+  const otherInfo = textFields(value['other_info'], ['title', 'description']);
+  const disableDate = isRecord(value['disable_info']) ? scalarString(value['disable_info']['disable_date']) : undefined;
+  const rejectionInfo = textFields(value['rejection_info'], ['reason', 'recommendation']);
   out.templateStatusUpdates.push({
-    wabaId,
-    templateId,
+    ...head,
     status: templateStatus(event),
     providerStatus: event,
-    ...(name === undefined ? {} : { name }),
-    ...(language === undefined ? {} : { language }),
     ...(reason === undefined ? {} : { reason }),
     ...(category === undefined ? {} : { category }),
+    ...(otherInfo === undefined ? {} : { otherInfo }),
+    ...(disableDate === undefined ? {} : { disableDate }),
+    ...(rejectionInfo === undefined ? {} : { rejectionInfo }),
+    ...(time === undefined ? {} : { at: time }),
   } satisfies TemplateStatusUpdate);
+}
+
+/**
+ * `message_template_quality_update` (Meta's webhooks reference, message_template_quality_update):
+ * `{previous_quality_score, new_quality_score, message_template_id, message_template_name, message_template_language}`,
+ * scores GREEN, YELLOW, RED or UNKNOWN.
+ */
+function readTemplateQualityChange(
+  value: Record<string, unknown>,
+  at: string,
+  wabaId: string | undefined,
+  time: Date | undefined,
+  out: Mutable<ParsedWebhook>,
+  problem: Report,
+): void {
+  const head = templateHead(value, at, wabaId, problem);
+  if (head === undefined) return;
+  const newQualityScore = str(value['new_quality_score']);
+  if (newQualityScore === undefined) return problem(`${at}.new_quality_score`, 'is missing');
+  const previousQualityScore = str(value['previous_quality_score']);
+  out.templateQualityUpdates.push({
+    ...head,
+    newQualityScore,
+    ...(previousQualityScore === undefined ? {} : { previousQualityScore }),
+    ...(time === undefined ? {} : { at: time }),
+  } satisfies TemplateQualityUpdate);
+}
+
+/**
+ * `template_category_update` (Meta's webhooks reference, template_category_update): `{message_template_id,
+ * message_template_name, message_template_language}` and either, for a completed change, `{previous_category,
+ * new_category}`, or, for an impending one, `{correct_category, new_category (the current one),
+ * category_update_timestamp}`.
+ */
+function readTemplateCategoryChange(
+  value: Record<string, unknown>,
+  at: string,
+  wabaId: string | undefined,
+  time: Date | undefined,
+  out: Mutable<ParsedWebhook>,
+  problem: Report,
+): void {
+  const head = templateHead(value, at, wabaId, problem);
+  if (head === undefined) return;
+  const newCategory = str(value['new_category']);
+  if (newCategory === undefined) return problem(`${at}.new_category`, 'is missing');
+  const previousCategory = str(value['previous_category']);
+  const correctCategory = str(value['correct_category']);
+  const effectiveAt = unixTime(value['category_update_timestamp']);
+  const impending = correctCategory !== undefined && previousCategory === undefined;
+  out.templateCategoryUpdates.push({
+    ...head,
+    kind: impending ? 'impending' : 'completed',
+    newCategory,
+    ...(previousCategory === undefined ? {} : { previousCategory }),
+    ...(correctCategory === undefined ? {} : { correctCategory }),
+    ...(effectiveAt === undefined ? {} : { effectiveAt }),
+    ...(time === undefined ? {} : { at: time }),
+  } satisfies TemplateCategoryUpdate);
+}
+
+/** The WABA and template every template webhook names; undefined (with a problem) when either is missing. */
+function templateHead(
+  value: Record<string, unknown>,
+  at: string,
+  wabaId: string | undefined,
+  problem: Report,
+): { wabaId: string; templateId: string; name?: string; language?: string } | undefined {
+  const templateId = idString(value['message_template_id']);
+  if (templateId === undefined) return void problem(`${at}.message_template_id`, 'is missing');
+  if (wabaId === undefined) return void problem(`${at}`, 'has no WhatsApp Business Account id (entry.id)');
+  const name = str(value['message_template_name']);
+  const language = str(value['message_template_language']);
+  return {
+    wabaId,
+    templateId,
+    ...(name === undefined ? {} : { name }),
+    ...(language === undefined ? {} : { language }),
+  };
+}
+
+/** The named non-empty string fields of an object; undefined when it is not one or has none of them. */
+function textFields<K extends string>(value: unknown, keys: readonly K[]): Partial<Record<K, string>> | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: Partial<Record<K, string>> = {};
+  let any = false;
+  for (const key of keys) {
+    const text = str(value[key]);
+    if (text !== undefined) {
+      out[key] = text;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
+}
+
+/** A string, or a number as a string (Meta sends some timestamps either way). */
+function scalarString(value: unknown): string | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : str(value);
 }
 
 /** Meta's template status string as Herald's TemplateStatus. */

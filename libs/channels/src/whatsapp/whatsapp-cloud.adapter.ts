@@ -4,20 +4,31 @@ import type {
   BusinessPortfolioOutcome,
   ChannelProvider,
   MarketingOnboardingOutcome,
+  MediaFetchOptions,
+  MediaFetchOutcome,
+  MediaUploadOutcome,
+  MediaUploadRequest,
   MessagingLimitOutcome,
   OutboundMessage,
   ProviderError,
+  ProviderTemplateComponent,
   SendOutcome,
   SendRequest,
   TemplateCategory,
   TemplateCategoryOutcome,
   TemplateDefinition,
+  TemplateDeleteOutcome,
+  TemplateDeleteRequest,
+  TemplateDetail,
+  TemplateListOutcome,
   TemplateOutcome,
+  TemplatePageRequest,
   TemplateRef,
   TemplateState,
 } from '../channel-provider.types';
 import { invalidRequestError, isInvalidParameterError, isRecord, mapGraphFailure, transportError } from './graph-error.util';
 import { messagingLimitFromGraph, toGraphMessage, toGraphTemplateDefinition, type GraphJson } from './graph-payload.util';
+import { fetchMedia, mimeTypeOf, RESUMABLE_UPLOAD_MIME_TYPES } from './media-fetch.util';
 import { validateOutboundMessage } from './outbound-message.util';
 import { templateStatus } from './webhook-payload.util';
 import { WHATSAPP_ADAPTER_DEFAULTS, WHATSAPP_LIMITS } from './whatsapp.constants';
@@ -25,6 +36,16 @@ import type { WhatsAppCloudAdapterOptions, WhatsAppCredentials } from './whatsap
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const TEMPLATE_FIELDS = 'id,name,language,status,category,rejected_reason';
+/** What `listTemplates` reads of each template (WhatsApp Business Account > message_templates). */
+const TEMPLATE_DETAIL_FIELDS = 'name,language,category,status,quality_score,components,parameter_format,rejected_reason,id';
+/** Templates per page when the caller names no limit; Meta's own default is 25. */
+const TEMPLATE_PAGE_DEFAULT = 100;
+const TEMPLATE_PAGE_MAX = 1_000;
+/** How long the app a token belongs to (`GET /app`) is remembered; a token never changes app. */
+const APP_ID_TTL_MS = 24 * 60 * 60_000;
+const APP_ID_CACHE_SIZE = 1_000;
+/** An upload session id as Graph gives it, used verbatim in the next URL: `upload:<base64>` and maybe `?sig=…`. */
+const UPLOAD_SESSION_ID = /^upload:[A-Za-z0-9+/=_\-.~%]+(\?[A-Za-z0-9+/=_\-.~%&]*)?$/;
 const TEMPLATE_CATEGORIES: readonly TemplateCategory[] = ['MARKETING', 'UTILITY', 'AUTHENTICATION'];
 /** The business portfolio's messaging limit on the phone number node (Graph v24.0+), e.g. `TIER_2K`. */
 const MESSAGING_LIMIT_FIELD = 'whatsapp_business_manager_messaging_limit';
@@ -45,6 +66,16 @@ const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEO
 
 type GraphAnswer = { readonly ok: true; readonly json: unknown } | { readonly ok: false; readonly error: ProviderError };
 
+/** What a Graph call sends besides JSON: raw bytes, other headers, another Authorization, a longer timeout. */
+interface CallOptions {
+  readonly raw?: Uint8Array;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly authorization?: string;
+  readonly timeoutMs?: number;
+  /** The segments are already URL-ready: joined as they are (an upload session id with its `?sig=`). */
+  readonly verbatimPath?: boolean;
+}
+
 /**
  * WhatsApp Cloud API over HTTP: sends messages, creates templates and reads their status. One keep-alive
  * pool per Graph origin, shared by every channel (credentials come with each call). Never throws for
@@ -63,6 +94,9 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
   private readonly userAgent: string;
   /** Template categories by (Graph root, WABA, token, name, language); lookups in flight are shared. */
   private readonly templateCategories: BoundedTtlCache<Promise<TemplateCategoryOutcome>> | undefined;
+  /** The app each token belongs to, by (Graph root, token hash); lookups in flight are shared, failures not kept. */
+  private readonly appIds = new BoundedTtlCache<Promise<AppIdAnswer>>(APP_ID_TTL_MS, APP_ID_CACHE_SIZE);
+  private readonly uploadTimeoutMs: number;
 
   constructor(options: WhatsAppCloudAdapterOptions = {}) {
     const connections = options.connections ?? WHATSAPP_ADAPTER_DEFAULTS.connections;
@@ -74,6 +108,7 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     const ttlMs = options.templateCacheTtlMs ?? WHATSAPP_ADAPTER_DEFAULTS.templateCacheTtlMs;
     const size = options.templateCacheSize ?? WHATSAPP_ADAPTER_DEFAULTS.templateCacheSize;
     this.templateCategories = ttlMs > 0 && size > 0 ? new BoundedTtlCache(ttlMs, size) : undefined;
+    this.uploadTimeoutMs = options.uploadTimeoutMs ?? Math.max(WHATSAPP_ADAPTER_DEFAULTS.uploadTimeoutMs, this.requestTimeoutMs);
   }
 
   /**
@@ -287,6 +322,140 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     return { ok: true, business: { id, name } };
   }
 
+  /**
+   * One page of the WABA's templates: `GET /{waba-id}/message_templates?fields=name,language,category,status,
+   * quality_score,components,parameter_format,rejected_reason,id&limit=&after=` (Graph API reference, WhatsApp Business
+   * Account > Message Templates). `next` is `paging.cursors.after` when the answer has `paging.next` (Graph's cursor
+   * paging: no `next`, no further page). An entry without id, name, language or status is skipped, not fatal.
+   */
+  async listTemplates(credentials: WhatsAppCredentials, page: TemplatePageRequest = {}): Promise<TemplateListOutcome> {
+    const limit = page.limit ?? TEMPLATE_PAGE_DEFAULT;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > TEMPLATE_PAGE_MAX) {
+      return {
+        ok: false,
+        error: invalidRequestError('invalid_limit', `limit must be a whole number from 1 to ${TEMPLATE_PAGE_MAX}.`),
+      };
+    }
+    const query: Record<string, string> = {
+      fields: TEMPLATE_DETAIL_FIELDS,
+      limit: String(limit),
+      ...(page.after === undefined || page.after === '' ? {} : { after: page.after }),
+    };
+    const answer = await this.call(credentials, 'GET', [credentials.wabaId, 'message_templates'], query);
+    if (!answer.ok) return answer;
+    if (!isRecord(answer.json) || !Array.isArray(answer.json['data'])) {
+      return { ok: false, error: unexpectedAnswer('The template listing was answered without a data array.') };
+    }
+    const templates: TemplateDetail[] = [];
+    for (const item of answer.json['data']) {
+      const detail = templateDetail(item);
+      if (detail !== undefined) templates.push(detail);
+    }
+    const next = nextCursor(answer.json);
+    return { ok: true, templates, ...(next === undefined ? {} : { next }) };
+  }
+
+  /**
+   * Deletes a template: `DELETE /{waba-id}/message_templates?name=` removes every language of that name; with
+   * `hsm_id` (the template's id) only that one (Graph API reference, WhatsApp Business Account > Message Templates,
+   * Deleting). Meta answers `{"success": true}`; a deleted name cannot be used again for 30 days.
+   */
+  async deleteTemplate(credentials: WhatsAppCredentials, ref: TemplateDeleteRequest): Promise<TemplateDeleteOutcome> {
+    if (typeof ref.name !== 'string' || ref.name.trim() === '') {
+      return { ok: false, error: invalidRequestError('invalid_template_name', 'The template name is required.') };
+    }
+    if (ref.id !== undefined && !/^\d{1,64}$/.test(ref.id)) {
+      return { ok: false, error: invalidRequestError('invalid_template_id', `"${ref.id}" is not a template id.`) };
+    }
+    const query: Record<string, string> = { name: ref.name, ...(ref.id === undefined ? {} : { hsm_id: ref.id }) };
+    const answer = await this.call(credentials, 'DELETE', [credentials.wabaId, 'message_templates'], query);
+    if (!answer.ok) return answer;
+    return isRecord(answer.json) && answer.json['success'] === true
+      ? { ok: true }
+      : { ok: false, error: unexpectedAnswer('The template deletion was not answered {"success": true}.') };
+  }
+
+  /**
+   * Uploads a template header's example file through Meta's Resumable Upload API (Graph API guide "Upload a file";
+   * WhatsApp "Create and manage templates": media header examples take its handle in `example.header_handle`):
+   * 1. `POST /{app-id}/uploads?file_name=&file_length=&file_type=` → `{"id": "upload:<session>"}`;
+   * 2. `POST /upload:<session>` with `Authorization: OAuth <token>`, `file_offset: 0` and the bytes as the body →
+   *    `{"h": "<handle>"}`.
+   * The app is `credentials.appId`, else the one Graph names for the token (`GET /app`, remembered per token).
+   */
+  async uploadMedia(credentials: WhatsAppCredentials, file: MediaUploadRequest): Promise<MediaUploadOutcome> {
+    const fileType = mimeTypeOf(file.mimeType);
+    if (fileType === undefined || !RESUMABLE_UPLOAD_MIME_TYPES.includes(fileType)) {
+      return {
+        ok: false,
+        error: invalidRequestError(
+          'invalid_media_type',
+          `Meta's upload API takes ${RESUMABLE_UPLOAD_MIME_TYPES.join(', ')}; got "${file.mimeType}".`,
+        ),
+      };
+    }
+    if (!(file.bytes instanceof Uint8Array) || file.bytes.byteLength === 0) {
+      return { ok: false, error: invalidRequestError('invalid_media', 'The file is empty.') };
+    }
+    const app =
+      credentials.appId !== undefined && credentials.appId !== ''
+        ? { ok: true as const, id: credentials.appId }
+        : await this.appIdOf(credentials);
+    if (!app.ok) return app;
+    const fileName =
+      file.fileName !== undefined && file.fileName.trim() !== '' ? file.fileName.trim() : defaultFileName(fileType);
+    const session = await this.call(credentials, 'POST', [app.id, 'uploads'], {
+      file_name: fileName,
+      file_length: String(file.bytes.byteLength),
+      file_type: fileType,
+    });
+    if (!session.ok) return session;
+    // Meta's session ids carry their own signature as a query (`upload:<id>?sig=<sig>`) and are used as given.
+    const sessionId = isRecord(session.json) && typeof session.json['id'] === 'string' ? session.json['id'] : '';
+    if (!UPLOAD_SESSION_ID.test(sessionId)) {
+      return { ok: false, error: unexpectedAnswer('The upload session was answered without an "upload:…" id.') };
+    }
+    const upload = await this.call(credentials, 'POST', [sessionId], undefined, undefined, {
+      verbatimPath: true,
+      raw: file.bytes,
+      authorization: `OAuth ${credentials.accessToken}`,
+      headers: { file_offset: '0', 'content-type': fileType },
+      timeoutMs: this.uploadTimeoutMs,
+    });
+    if (!upload.ok) return upload;
+    const handle = isRecord(upload.json) && typeof upload.json['h'] === 'string' ? upload.json['h'] : '';
+    return handle === ''
+      ? { ok: false, error: unexpectedAnswer('The upload was answered without a file handle ("h").') }
+      : { ok: true, handle };
+  }
+
+  /**
+   * GETs a header's media from an http(s) URL before `uploadMedia` (see `fetchMedia` in media-fetch.util: 15 s,
+   * ≤ 3 redirects, refused past `maxBytes`). Check the type and size against TEMPLATE_HEADER_MEDIA.
+   */
+  fetchMedia(url: string, options: MediaFetchOptions): Promise<MediaFetchOutcome> {
+    return fetchMedia(url, { userAgent: this.userAgent, ...options });
+  }
+
+  /** The id of the app the token belongs to: `GET /app` answers `{id, name, …}` for the token's app. */
+  private appIdOf(credentials: WhatsAppCredentials): Promise<AppIdAnswer> {
+    const token = createHash('sha256').update(credentials.accessToken).digest('base64url');
+    const key = `${credentials.graphBaseUrl}\u0000${token}`;
+    const cached = this.appIds.get(key);
+    if (cached !== undefined) return cached;
+    const lookup = this.call(credentials, 'GET', ['app'], { fields: 'id,name' }).then((answer): AppIdAnswer => {
+      if (!answer.ok) return answer;
+      const raw = isRecord(answer.json) ? answer.json['id'] : undefined;
+      const id = typeof raw === 'string' || (typeof raw === 'number' && Number.isSafeInteger(raw)) ? String(raw) : '';
+      return /^\d{1,64}$/.test(id)
+        ? { ok: true, id }
+        : { ok: false, error: unexpectedAnswer('GET /app was answered without the app id.') };
+    });
+    this.appIds.set(key, lookup);
+    void lookup.then((outcome) => (outcome.ok ? undefined : this.appIds.deleteIf(key, lookup)));
+    return lookup;
+  }
+
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
@@ -371,10 +540,11 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
 
   private async call(
     credentials: WhatsAppCredentials,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     segments: readonly string[],
     query?: Record<string, string>,
     body?: GraphJson,
+    options: CallOptions = {},
   ): Promise<GraphAnswer> {
     let base: URL;
     try {
@@ -389,21 +559,24 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
       };
     }
     const path =
-      `${base.pathname.replace(/\/+$/, '')}/${segments.map(encodeURIComponent).join('/')}` +
+      `${base.pathname.replace(/\/+$/, '')}/${(options.verbatimPath === true ? segments : segments.map(encodeURIComponent)).join('/')}` +
       (query === undefined ? '' : `?${new URLSearchParams(query).toString()}`);
     const headers: Record<string, string> = {
-      authorization: `Bearer ${credentials.accessToken}`,
+      authorization: options.authorization ?? `Bearer ${credentials.accessToken}`,
       accept: 'application/json',
       'user-agent': this.userAgent,
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    Object.assign(headers, options.headers);
+    const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     try {
       const response = await this.pool(base.origin).request({
         method,
         path,
         headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.requestTimeoutMs),
+        ...(payload === undefined ? {} : { body: payload }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? this.requestTimeoutMs),
+        ...(options.timeoutMs === undefined ? {} : { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs }),
       });
       const raw = await response.body.text();
       const json = parseJson(raw);
@@ -442,6 +615,56 @@ function templateState(value: unknown, known: { name?: string; language?: string
     ...(category === undefined ? {} : { category }),
     ...(reason === undefined ? {} : { rejectedReason: reason }),
   };
+}
+
+type AppIdAnswer = { readonly ok: true; readonly id: string } | { readonly ok: false; readonly error: ProviderError };
+
+/** The cursor of the next page: `paging.cursors.after`, only when the answer has `paging.next`. */
+function nextCursor(json: Record<string, unknown>): string | undefined {
+  const paging = isRecord(json['paging']) ? json['paging'] : {};
+  const cursors = isRecord(paging['cursors']) ? paging['cursors'] : {};
+  const after = cursors['after'];
+  return typeof paging['next'] === 'string' && typeof after === 'string' && after !== '' ? after : undefined;
+}
+
+/**
+ * One entry of the template listing, leniently: unknown fields are ignored, a missing id, name, language or status
+ * skips the entry. `quality_score` is `{score, date}` on the template node (a bare string is read too).
+ */
+function templateDetail(value: unknown): TemplateDetail | undefined {
+  if (!isRecord(value)) return undefined;
+  const state = templateState(value, {});
+  if (state === undefined || state.name === undefined || state.language === undefined) return undefined;
+  const quality = value['quality_score'];
+  const rawScore = isRecord(quality) ? quality['score'] : quality;
+  const qualityScore = typeof rawScore === 'string' && rawScore !== '' ? rawScore : undefined;
+  const format = value['parameter_format'];
+  const components: ProviderTemplateComponent[] = Array.isArray(value['components'])
+    ? (value['components'] as unknown[]).filter((c): c is ProviderTemplateComponent => isRecord(c))
+    : [];
+  return {
+    id: state.id,
+    name: state.name,
+    language: state.language,
+    category: state.category ?? '',
+    status: state.status,
+    providerStatus: state.providerStatus,
+    ...(qualityScore === undefined ? {} : { qualityScore }),
+    ...(state.rejectedReason === undefined ? {} : { rejectedReason: state.rejectedReason }),
+    parameterFormat: typeof format === 'string' && format.toUpperCase() === 'NAMED' ? 'named' : 'positional',
+    components,
+  };
+}
+
+function defaultFileName(mimeType: string): string {
+  const extension: Record<string, string> = {
+    'application/pdf': 'pdf',
+    'image/jpeg': 'jpg',
+    'image/jpg': 'jpg',
+    'image/png': 'png',
+    'video/mp4': 'mp4',
+  };
+  return `header.${extension[mimeType] ?? 'bin'}`;
 }
 
 /** A map with a time to live and a size bound; when full, the least recently used entry goes first. */

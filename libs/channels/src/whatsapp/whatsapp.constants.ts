@@ -53,4 +53,6 @@ export const WHATSAPP_ADAPTER_DEFAULTS = {
   templateCacheTtlMs: 5 * 60_000,
   /** Templates (WABA, name, language) remembered at most; the least recently used goes first. */
   templateCacheSize: 1_000,
+  /** One media upload request (up to 100 MB for a PDF header): longer than an ordinary call. */
+  uploadTimeoutMs: 120_000,
 } as const;

@@ -9,6 +9,11 @@ export interface WhatsAppCredentials {
   readonly wabaId: string;
   /** A system-user or business access token with whatsapp_business_messaging (and _management). */
   readonly accessToken: string;
+  /**
+   * The Meta app the token belongs to: media uploads for template headers go to `/{app-id}/uploads` (Resumable
+   * Upload API). When absent the adapter asks Graph (`GET /app` with the token) once per token and remembers it.
+   */
+  readonly appId?: string;
 }
 
 export interface WhatsAppCloudAdapterOptions {
@@ -28,6 +33,8 @@ export interface WhatsAppCloudAdapterOptions {
   readonly templateCacheTtlMs?: number;
   /** Most templates `getTemplateCategory` remembers. */
   readonly templateCacheSize?: number;
+  /** The whole of one media upload request (the file's bytes); longer than `requestTimeoutMs` by default. */
+  readonly uploadTimeoutMs?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -95,6 +102,46 @@ export interface TemplateStatusUpdate {
   /** Meta's reason, e.g. `INVALID_FORMAT`; `NONE` on approval. */
   readonly reason?: string;
   readonly category?: string;
+  /** Meta's explanation when a template is paused, locked or unlocked (`other_info`). */
+  readonly otherInfo?: { readonly title?: string; readonly description?: string };
+  /** When a disabled template was (or will be) disabled (`disable_info.disable_date`), as Meta gave it. */
+  readonly disableDate?: string;
+  /** Why a template was rejected with INVALID_FORMAT and what to change (`rejection_info`). */
+  readonly rejectionInfo?: { readonly reason?: string; readonly recommendation?: string };
+  /** `entry.time` of the webhook, when it had one. */
+  readonly at?: Date;
+}
+
+/** A template's quality rating changed (`message_template_quality_update`): GREEN, YELLOW, RED or UNKNOWN. */
+export interface TemplateQualityUpdate {
+  readonly wabaId: string;
+  readonly templateId: string;
+  readonly name?: string;
+  readonly language?: string;
+  readonly previousQualityScore?: string;
+  readonly newQualityScore: string;
+  /** `entry.time` of the webhook, when it had one. */
+  readonly at?: Date;
+}
+
+/**
+ * A template's category changed, or is going to (`template_category_update`). `completed`: the category is now
+ * `newCategory` (was `previousCategory`). `impending`: Meta will change it from `newCategory` (the current one) to
+ * `correctCategory` at `effectiveAt`; nothing changed yet.
+ */
+export interface TemplateCategoryUpdate {
+  readonly wabaId: string;
+  readonly templateId: string;
+  readonly name?: string;
+  readonly language?: string;
+  readonly kind: 'completed' | 'impending';
+  readonly previousCategory?: string;
+  readonly newCategory: string;
+  readonly correctCategory?: string;
+  /** For an impending change: when it takes effect (`category_update_timestamp`). */
+  readonly effectiveAt?: Date;
+  /** `entry.time` of the webhook, when it had one. */
+  readonly at?: Date;
 }
 
 /** An error about the number or the account rather than one message (`value.errors`). */
@@ -116,6 +163,8 @@ export interface ParsedWebhook {
   readonly statuses: StatusUpdate[];
   readonly inbound: InboundMessage[];
   readonly templateStatusUpdates: TemplateStatusUpdate[];
+  readonly templateQualityUpdates: TemplateQualityUpdate[];
+  readonly templateCategoryUpdates: TemplateCategoryUpdate[];
   readonly accountErrors: AccountError[];
   readonly problems: WebhookProblem[];
 }

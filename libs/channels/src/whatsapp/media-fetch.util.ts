@@ -1,0 +1,184 @@
+import { request } from 'undici';
+import type { MediaFetchOptions, MediaFetchOutcome, ProviderError } from '../channel-provider.types';
+
+/** A template media header's format (Meta: HEADER `format` IMAGE, VIDEO or DOCUMENT, in lower case). */
+export type TemplateHeaderMediaFormat = 'image' | 'video' | 'document';
+
+/**
+ * What Meta takes for each media header format of a template: the file types and the largest file (shared/
+ * PROVIDER-FACTS.md, "Media by link": image jpeg/png ≤ 5 MB, video mp4 ≤ 16 MB, document ≤ 100 MB and PDF only for
+ * template headers). These are also the types the Resumable Upload API accepts (Graph API "Upload a file" guide:
+ * application/pdf, image/jpeg, image/jpg, image/png, video/mp4). MB is read as MiB, Meta's usual meaning.
+ */
+export const TEMPLATE_HEADER_MEDIA: Readonly<
+  Record<TemplateHeaderMediaFormat, { readonly mimeTypes: readonly string[]; readonly maxBytes: number }>
+> = {
+  image: { mimeTypes: ['image/jpeg', 'image/png'], maxBytes: 5 * 1024 * 1024 },
+  video: { mimeTypes: ['video/mp4'], maxBytes: 16 * 1024 * 1024 },
+  document: { mimeTypes: ['application/pdf'], maxBytes: 100 * 1024 * 1024 },
+};
+
+/** The MIME types the Resumable Upload API accepts (`file_type`); `image/jpg` is Meta's alias of `image/jpeg`. */
+export const RESUMABLE_UPLOAD_MIME_TYPES: readonly string[] = [
+  'application/pdf',
+  'image/jpeg',
+  'image/jpg',
+  'image/png',
+  'video/mp4',
+];
+
+/** The bare MIME type of a Content-Type value, in lower case (`image/JPEG; charset=x` → `image/jpeg`). */
+export function mimeTypeOf(contentType: string | undefined): string | undefined {
+  if (contentType === undefined) return undefined;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return type === '' ? undefined : type;
+}
+
+/**
+ * Whether a file may be a template's media header of this format: its type is one Meta takes for it and it is
+ * within the size limit. Undefined when it may; else why not, in words for the user.
+ */
+export function templateHeaderMediaProblem(
+  format: TemplateHeaderMediaFormat,
+  mimeType: string | undefined,
+  byteLength: number,
+): string | undefined {
+  const rule = TEMPLATE_HEADER_MEDIA[format];
+  const type = mimeTypeOf(mimeType) === 'image/jpg' ? 'image/jpeg' : mimeTypeOf(mimeType);
+  if (type === undefined || !rule.mimeTypes.includes(type)) {
+    return `A ${format} header must be ${rule.mimeTypes.join(' or ')}; the file is ${type ?? 'of no stated type'}.`;
+  }
+  if (byteLength > rule.maxBytes) {
+    return `A ${format} header may be at most ${rule.maxBytes} bytes; the file has ${byteLength}.`;
+  }
+  return undefined;
+}
+
+export interface FetchMediaOptions extends MediaFetchOptions {
+  readonly userAgent?: string;
+}
+
+export const FETCH_MEDIA_DEFAULTS = { timeoutMs: 15_000, maxRedirects: 3 } as const;
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * GETs a media file Herald will upload to Meta (a template header given as a URL): http(s) only, at most
+ * `maxRedirects` redirects (each to http(s) again), within `timeoutMs`, no larger than `maxBytes` (the download is
+ * stopped as soon as it is). Never throws; failures are `{ok: false, error}` with codes `media_url_invalid`,
+ * `media_too_large`, `media_redirects`, `media_http_status`, `timeout` or `network`.
+ */
+export async function fetchMedia(url: string, options: FetchMediaOptions): Promise<MediaFetchOutcome> {
+  const timeoutMs = options.timeoutMs ?? FETCH_MEDIA_DEFAULTS.timeoutMs;
+  const maxRedirects = options.maxRedirects ?? FETCH_MEDIA_DEFAULTS.maxRedirects;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let current = parseHttpUrl(url);
+  if (typeof current === 'string') return failure('media_url_invalid', current);
+  try {
+    for (let redirects = 0; ; redirects += 1) {
+      const response = await request(current, {
+        method: 'GET',
+        signal,
+        headers: { accept: '*/*', 'user-agent': options.userAgent ?? 'herald' },
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      if (REDIRECT_STATUSES.has(response.statusCode)) {
+        await response.body.dump();
+        const location = header(response.headers['location']);
+        if (location === undefined) {
+          return failure('media_http_status', `${current.href} answered ${response.statusCode} without a Location.`);
+        }
+        if (redirects >= maxRedirects) {
+          return failure('media_redirects', `${url} redirects more than ${maxRedirects} times.`);
+        }
+        const next = parseHttpUrl(location, current);
+        if (typeof next === 'string') return failure('media_url_invalid', `${current.href} redirects to ${next}`);
+        current = next;
+        continue;
+      }
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        await response.body.dump();
+        return failure(
+          'media_http_status',
+          `${current.href} answered HTTP ${response.statusCode}.`,
+          response.statusCode >= 500 || response.statusCode === 429,
+        );
+      }
+      const announced = Number(header(response.headers['content-length']));
+      if (Number.isFinite(announced) && announced > options.maxBytes) {
+        response.body.destroy();
+        return tooLarge(current.href, options.maxBytes, announced);
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > options.maxBytes) {
+          response.body.destroy();
+          return tooLarge(current.href, options.maxBytes);
+        }
+        chunks.push(chunk);
+      }
+      return {
+        ok: true,
+        bytes: new Uint8Array(Buffer.concat(chunks, size)),
+        mimeType: header(response.headers['content-type']) ?? '',
+        url: current.href,
+      };
+    }
+  } catch (error) {
+    const e = error instanceof Error ? (error as Error & { code?: unknown }) : undefined;
+    const message = e?.message ?? String(error);
+    if (signal.aborted || e?.name === 'TimeoutError' || String(e?.code ?? '').includes('TIMEOUT')) {
+      return failure('timeout', `${url} did not answer within ${timeoutMs} ms.`, true, 'transient');
+    }
+    return failure('network', `${url}: ${typeof e?.code === 'string' ? `${e.code}: ` : ''}${message}`, true, 'transient');
+  }
+}
+
+function parseHttpUrl(value: string, base?: URL): URL | string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value, base);
+  } catch {
+    return `"${value}" is not a URL.`;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `"${parsed.href}" is not an http(s) URL.`;
+  return parsed;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function tooLarge(url: string, maxBytes: number, announced?: number): MediaFetchOutcome {
+  const size = announced === undefined ? 'more' : `${announced} bytes`;
+  return failure('media_too_large', `${url} is larger than ${maxBytes} bytes (${size}).`);
+}
+
+function failure(
+  code: string,
+  details: string,
+  retriable = false,
+  category: ProviderError['category'] = 'invalid_request',
+): { ok: false; error: ProviderError } {
+  const titles: Record<string, string> = {
+    media_url_invalid: 'Media URL not allowed',
+    media_too_large: 'Media file too large',
+    media_redirects: 'Too many redirects',
+    media_http_status: 'Media URL failed',
+    timeout: 'Media fetch timed out',
+    network: 'Media fetch failed',
+  };
+  return {
+    ok: false,
+    error: {
+      code,
+      title: titles[code] ?? 'Media fetch failed',
+      details,
+      retriable,
+      category: retriable ? 'transient' : category,
+    },
+  };
+}
