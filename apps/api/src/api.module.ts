@@ -13,6 +13,7 @@ import { ProviderEventsModule } from '@herald/provider-events';
 import { SendSettingsModule } from '@herald/sending';
 import { CampaignsModule } from '@herald/campaigns';
 import { ENTITIES } from '@herald/schema';
+import { TemplatesModule } from '@herald/templates';
 import { WorkspacesModule } from '@herald/workspaces';
 import { AccessGuard } from './http/access.guard';
 import { ContentTypeGuard } from './http/content-type.guard';
@@ -31,6 +32,7 @@ import { SendsListing } from './messages/sends.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { SettingsController } from './settings/settings.controller';
+import { TemplatesController } from './templates/templates.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -72,6 +74,7 @@ export class ApiModule {
         ProviderEventsModule,
         SendSettingsModule,
         CampaignsModule,
+        TemplatesModule,
         HealthModule,
         MetricsModule,
       ],
@@ -87,6 +90,7 @@ export class ApiModule {
         WebhooksController,
         CampaignsController,
         SettingsController,
+        TemplatesController,
       ],
       providers: [
         // Guards run in this order: who is calling, then what they sent.

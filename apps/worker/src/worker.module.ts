@@ -11,6 +11,7 @@ import { MessagingWorkerModule } from '@herald/messaging';
 import { ProviderEventsWorkerModule } from '@herald/provider-events';
 import { SendingModule } from '@herald/sending';
 import { CampaignsWorkerModule } from '@herald/campaigns';
+import { TemplatesModule } from '@herald/templates';
 import { CampaignsProcessor } from './campaigns/campaigns.processor';
 import { MessagesProcessor } from './messages/messages.processor';
 import { WebhooksProcessor } from './messages/webhooks.processor';
@@ -37,6 +38,7 @@ export class WorkerModule {
         MessagingWorkerModule,
         CampaignsWorkerModule,
         ProviderEventsWorkerModule,
+        TemplatesModule,
       ],
       providers: [MaintenanceProcessor, MaintenanceSchedule, ImportsProcessor, ImportRecovery, MessagesProcessor, WebhooksProcessor, CampaignsProcessor, WorkerPool],
     };

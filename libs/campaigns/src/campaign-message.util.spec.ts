@@ -414,7 +414,7 @@ describe(toTemplateDefinition.name, () => {
         category: 'MARKETING',
         body,
         variables,
-        imgUrl: 'https://cdn.example.com/diwali.png',
+        imageHandle: '4::aW1hZ2UvcG5n:ARb-handle',
         buttons: [
           { text: 'Yes', type: 'input', input: 'answer' },
           { text: 'Start', type: 'journey', journeyId: 'j1' },
@@ -425,7 +425,7 @@ describe(toTemplateDefinition.name, () => {
       language: 'en_US',
       category: 'MARKETING',
       parameterFormat: 'positional',
-      header: { format: 'image', exampleHandle: 'https://cdn.example.com/diwali.png' },
+      header: { format: 'image', exampleHandle: '4::aW1hZ2UvcG5n:ARb-handle' },
       body: { text: 'Hi {{1}} ({{2}}), {{3}} for {{4}}', examples: ['Alex', '+14155550123', 'orders total', 'attributes city'] },
       buttons: [
         { type: 'quick_reply', text: 'Yes' },
@@ -441,7 +441,7 @@ describe(toTemplateDefinition.name, () => {
       category: 'UTILITY',
       body: 'No variables here',
       variables: [],
-      imgUrl: null,
+      imageHandle: null,
       buttons: [
         { text: 'Call', type: 'phone', phoneNumber: '+14155550123' },
         { text: 'Shop', type: 'url', url: 'https://example.com/shop' },

@@ -446,14 +446,18 @@ function buttonDefinition(b: CampaignButton): TemplateButtonDefinition {
   }
 }
 
-/** The template a campaign registers on its channel: the positional body, its examples, image header and buttons. */
+/**
+ * The template a campaign registers on its channel: the positional body, its examples, image header and buttons.
+ * An image header's example is the handle its image got from the provider's upload API (`imageHandle`), never the
+ * image's URL: the Cloud API refuses a URL there.
+ */
 export function toTemplateDefinition(c: {
   name: string;
   languageCode: string;
   category: TemplateCategory;
   body: string;
   variables: readonly CampaignVariable[];
-  imgUrl?: string | null;
+  imageHandle?: string | null;
   buttons: readonly CampaignButton[];
 }): TemplateDefinition {
   return {
@@ -461,9 +465,7 @@ export function toTemplateDefinition(c: {
     language: c.languageCode,
     category: c.category,
     parameterFormat: 'positional',
-    // The Cloud API wants a handle from Meta's Resumable Upload API as a media header's example, not a URL.
-    // Herald passes the image URL as is: the adapter (or the simulator) decides what to do with it.
-    ...(c.imgUrl ? { header: { format: 'image' as const, exampleHandle: c.imgUrl } } : {}),
+    ...(c.imageHandle ? { header: { format: 'image' as const, exampleHandle: c.imageHandle } } : {}),
     body: c.variables.length > 0 ? { text: c.body, examples: c.variables.map(sampleValue) } : { text: c.body },
     ...(c.buttons.length > 0 ? { buttons: c.buttons.map(buttonDefinition) } : {}),
   };

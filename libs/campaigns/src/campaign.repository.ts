@@ -305,14 +305,18 @@ export class CampaignRepository {
   async applyTemplateStatuses(
     manager: EntityManager,
     updates: ReadonlyArray<{ workspaceId: string; templateId: string; status: string; reason: string | null }>,
-  ): Promise<void> {
-    if (updates.length === 0) return;
-    await manager.query(
-      `UPDATE campaigns c SET template_status = u.status, template_reason = u.reason, updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(workspace_id, template_id, status, reason)
-        WHERE c.template_id = u.template_id AND c.workspace_id = u.workspace_id`,
+  ): Promise<string[]> {
+    if (updates.length === 0) return [];
+    const rows = (await manager.query(
+      `WITH u AS (
+         UPDATE campaigns c SET template_status = u.status, template_reason = u.reason, updated_at = now()
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(workspace_id, template_id, status, reason)
+          WHERE c.template_id = u.template_id AND c.workspace_id = u.workspace_id
+         RETURNING c.id)
+       SELECT DISTINCT id FROM u`,
       [updates.map((u) => u.workspaceId), updates.map((u) => u.templateId), updates.map((u) => u.status), updates.map((u) => u.reason)],
-    );
+    )) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
   }
 
   /** Variable group ids by primary key. */

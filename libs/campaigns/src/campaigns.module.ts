@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
 import { ContactsModule } from '@herald/contacts';
 import { SendingModule } from '@herald/sending';
+import { TemplatesModule } from '@herald/templates';
 import { Clock } from '@herald/common';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignReconciler } from './campaign-reconciler.service';
@@ -23,7 +24,7 @@ export class CampaignsModule {}
 
 /** The worker's campaigns: template registration, run starts, chunk sending and reconciliation. */
 @Module({
-  imports: [ChannelsModule, ContactsModule, SendingModule],
+  imports: [ChannelsModule, ContactsModule, SendingModule, TemplatesModule],
   providers: [CampaignRepository, RecipientRepository, RunJobs, TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents, Clock],
   exports: [TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents],
 })

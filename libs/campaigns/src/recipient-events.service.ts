@@ -3,6 +3,7 @@ import type { AppliedStatuses, StatusRow } from '@herald/sending';
 import type { EntityManager } from 'typeorm';
 import { CampaignRepository } from './campaign.repository';
 import { RecipientRepository } from './recipient.repository';
+import { TemplateRegistrar } from './template-registrar.service';
 
 /**
  * What provider events change in this library's tables, applied inside the fan-in's transaction: statuses of
@@ -13,6 +14,7 @@ export class RecipientEvents {
   constructor(
     private readonly recipients: RecipientRepository,
     private readonly campaigns: CampaignRepository,
+    private readonly registrar: TemplateRegistrar,
   ) {}
 
   applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
@@ -30,7 +32,15 @@ export class RecipientEvents {
   applyTemplateStatuses(
     manager: EntityManager,
     updates: ReadonlyArray<{ workspaceId: string; templateId: string; status: string; reason: string | null }>,
-  ): Promise<void> {
+  ): Promise<string[]> {
     return this.campaigns.applyTemplateStatuses(manager, updates);
+  }
+
+  /**
+   * After the fan-in's commit: the runs of these campaigns that waited for their template start now that it is
+   * approved (or fail when it never will be), instead of at the reconciler's next pass.
+   */
+  async templatesDecided(campaignIds: readonly string[]): Promise<void> {
+    for (const id of campaignIds) await this.registrar.settleWaitingRuns(id);
   }
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ChannelsService, type ChannelProvider, type TemplateState, type WhatsAppCredentials } from '@herald/channels';
+import { HeraldError } from '@herald/common';
 import { CHANNEL_PROVIDER, credentialsOf } from '@herald/sending';
+import { TemplatesService } from '@herald/templates';
 import { CampaignRepository, type CampaignRow } from './campaign.repository';
 import { toTemplateDefinition } from './campaign-message.util';
 import { RunJobs } from './run-jobs.service';
@@ -27,6 +29,7 @@ export class TemplateRegistrar {
     private readonly channels: ChannelsService,
     private readonly jobs: RunJobs,
     @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
+    private readonly templates: TemplatesService,
   ) {}
 
   async register(campaignId: string): Promise<string> {
@@ -38,13 +41,24 @@ export class TemplateRegistrar {
       return 'channel deleted';
     }
     const credentials = credentialsOf(channel);
+    // The image goes to the provider's upload API for a handle: the Cloud API takes no URL as a header's example.
+    let imageHandle: string | null = null;
+    if (campaign.img_url) {
+      try {
+        imageHandle = await this.templates.headerHandle(channel.id, 'image', campaign.img_url);
+      } catch (error) {
+        if (!(error instanceof HeraldError) || error.kind === 'unavailable') throw new TemplateRetryError(`image upload: ${(error as Error).message}`);
+        await this.decide(campaign, { status: 'REJECTED', reason: `The image could not be used: ${error.message}` });
+        return 'REJECTED';
+      }
+    }
     const definition = toTemplateDefinition({
       name: campaign.template_name,
       languageCode: campaign.language_code,
       category: campaign.template_type,
       body: campaign.body,
       variables: campaign.variables,
-      imgUrl: campaign.img_url,
+      imageHandle,
       buttons: campaign.buttons,
     });
     const created = await this.provider.createTemplate(credentials, definition);

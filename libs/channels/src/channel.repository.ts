@@ -182,6 +182,15 @@ export class ChannelRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Every live channel (not deleted, not paused), oldest first. */
+  async activeIds(limit = 10_000): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM channels WHERE deleted_at IS NULL AND status = 'active' ORDER BY created_at, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Stops a channel (expired token, blocked account) until a user updates it. */
   async pause(id: string, reason: string): Promise<void> {
     await this.dataSource.query(`UPDATE channels SET status = 'paused', status_reason = $2, updated_at = now() WHERE id = $1 AND status <> 'paused'`, [

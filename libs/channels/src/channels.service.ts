@@ -77,6 +77,10 @@ export class ChannelsService {
     await this.queue.add(JobName.ReadChannelLimits, { channelId: row.id }, { jobId: `limits-${row.id}` }).catch((error: Error) => {
       this.logger.warn(`channel ${row.id}: limits will be read on the next round (${error.message})`);
     });
+    // Its account's templates, read once now (then hourly, and as webhooks name new ones).
+    await this.queue.add(JobName.SyncTemplates, { channelId: row.id }, { jobId: `templates-${row.id}` }).catch((error: Error) => {
+      this.logger.warn(`channel ${row.id}: templates will be read on the next round (${error.message})`);
+    });
     return toChannelView(row);
   }
 
@@ -180,6 +184,11 @@ export class ChannelsService {
   /** Live channels whose provider state is older than `seconds`. */
   needingProviderRead(seconds: number): Promise<string[]> {
     return this.channels.needingProviderRead(seconds);
+  }
+
+  /** Every live channel's id (for periodic reads from the provider). */
+  activeIds(): Promise<string[]> {
+    return this.channels.activeIds();
   }
 
   /** Stops a channel after the provider said its token or account no longer works. */

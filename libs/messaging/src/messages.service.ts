@@ -4,6 +4,7 @@ import { Clock, HeraldError, isUuid } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { expiresAt, isSendState, SEND_STATES, type SendCategory, type SendFilter } from '@herald/sending';
+import { TemplatesService } from '@herald/templates';
 import { MessageRepository, toMessageView, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
 import {
@@ -29,12 +30,15 @@ export class MessagesService {
     private readonly contacts: ContactsService,
     private readonly queue: JobQueue,
     private readonly clock: Clock,
+    private readonly templates: TemplatesService,
   ) {}
 
   async send(workspaceId: string, body: unknown): Promise<{ one: MessageAccepted & { created: boolean } } | { many: MessagesAccepted }> {
     const now = this.clock.now().toJSDate();
     const input = parseSendMessage(body, now);
     const channel = await this.sender(workspaceId, input.channelId, input.from);
+    // A template the account does not have, that is not approved, or given the wrong parameters: refused now, not queued.
+    if (input.message.type === 'template') await this.templates.checkSend(workspaceId, channel, input.message.template);
     // Known at once for a free-form message; a template's comes from the provider when a worker takes it.
     const category: SendCategory | null = input.message.type === 'template' ? null : 'service';
     const due = input.scheduledFor ?? now;

@@ -3,6 +3,7 @@ import { ChannelsModule } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { ContactsModule } from '@herald/contacts';
 import { SendingModule } from '@herald/sending';
+import { TemplatesModule } from '@herald/templates';
 import { MessageEvents } from './message-events.service';
 import { MessageRecovery } from './message-recovery.service';
 import { MessageRepository } from './message.repository';
@@ -11,7 +12,7 @@ import { MessagesService } from './messages.service';
 
 /** The API's messaging: accepting, listing and cancelling single messages. */
 @Module({
-  imports: [ChannelsModule, ContactsModule],
+  imports: [ChannelsModule, ContactsModule, TemplatesModule],
   providers: [MessageRepository, MessagesService, Clock],
   exports: [MessagesService],
 })

@@ -4,6 +4,7 @@ import { ChannelsModule } from '@herald/channels';
 import { ContactsModule } from '@herald/contacts';
 import { MessagingWorkerModule } from '@herald/messaging';
 import { SendingModule } from '@herald/sending';
+import { TemplatesModule } from '@herald/templates';
 import { WebhookApplier } from './webhook-applier.service';
 import { WebhookIntake } from './webhook-intake.service';
 import { WebhookRecovery } from './webhook-recovery.service';
@@ -19,7 +20,7 @@ export class ProviderEventsModule {}
 
 /** The worker's side: the fan-in that applies stored events through the libraries owning each table. */
 @Module({
-  imports: [ChannelsModule, ContactsModule, SendingModule, MessagingWorkerModule, CampaignsWorkerModule],
+  imports: [ChannelsModule, ContactsModule, SendingModule, MessagingWorkerModule, CampaignsWorkerModule, TemplatesModule],
   providers: [WebhookRepository, WebhookApplier, WebhookRecovery],
   exports: [WebhookApplier, WebhookRecovery],
 })

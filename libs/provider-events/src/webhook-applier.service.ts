@@ -4,6 +4,7 @@ import { RecipientEvents } from '@herald/campaigns';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { MessageEvents, type InboundRow } from '@herald/messaging';
 import { ProviderPolicy, toMessageError, toSendPricing, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
+import { TemplatesService, type TemplateChange } from '@herald/templates';
 import type { EntityManager } from 'typeorm';
 import { WebhookRepository } from './webhook.repository';
 
@@ -29,7 +30,8 @@ export interface AppliedBatch {
  * - statuses → messaging (single messages) and campaigns (recipients): monotonic, idempotent;
  * - inbound messages → messaging (stored once, replies linked), contacts (the sender's service window), and
  *   campaigns (a reply's action), whose input-button presses go to contacts' variable values;
- * - template review decisions → campaigns.
+ * - template review decisions → campaigns (its own templates) and templates (status, quality and category of every
+ *   template of the account; one it does not have makes it read the account's list again).
  *
  * Then, after the commit (idempotent: a rerun finds them done), the one provider policy acts on the failures the
  * statuses reported — exactly as it does for errors answered on a send — and STOP-like keywords opt contacts out
@@ -47,6 +49,7 @@ export class WebhookApplier {
     private readonly messages: MessageEvents,
     private readonly recipients: RecipientEvents,
     private readonly policy: ProviderPolicy,
+    private readonly templateLibrary: TemplatesService,
   ) {}
 
   /**
@@ -74,6 +77,7 @@ export class WebhookApplier {
       const statuses: Array<StatusRow & { channelId: string }> = [];
       const inbound: Array<{ channel: SendingChannel; message: ProviderInbound }> = [];
       const templates: Array<{ workspaceId: string; templateId: string; status: string; reason: string | null }> = [];
+      const templateChanges: Array<TemplateChange & { channelId: string }> = [];
       for (const event of claimed) {
         const channel = await this.channels.forSending(event.channel_id);
         if (!channel) continue; // deleted since: nothing to apply it to
@@ -96,7 +100,27 @@ export class WebhookApplier {
         for (const m of parsed.inbound) if (m.phoneNumberId === channel.phoneNumberId) inbound.push({ channel, message: m });
         for (const t of parsed.templateStatusUpdates) {
           if (t.wabaId !== channel.wabaId) continue;
-          templates.push({ workspaceId: channel.workspaceId, templateId: t.templateId, status: t.status, reason: t.reason && t.reason !== 'NONE' ? t.reason : null });
+          const reason = t.reason && t.reason !== 'NONE' ? t.reason : null;
+          templates.push({ workspaceId: channel.workspaceId, templateId: t.templateId, status: t.status, reason });
+          const why = [reason, t.otherInfo?.title, t.otherInfo?.description].filter((x): x is string => typeof x === 'string' && x !== '').join(': ');
+          templateChanges.push({
+            kind: 'status',
+            channelId: channel.id,
+            workspaceId: channel.workspaceId,
+            providerTemplateId: t.templateId,
+            status: t.status,
+            providerStatus: t.providerStatus,
+            reason: why === '' ? null : why,
+          });
+        }
+        for (const q of parsed.templateQualityUpdates) {
+          if (q.wabaId !== channel.wabaId) continue;
+          templateChanges.push({ kind: 'quality', channelId: channel.id, workspaceId: channel.workspaceId, providerTemplateId: q.templateId, qualityScore: q.newQualityScore });
+        }
+        for (const c of parsed.templateCategoryUpdates) {
+          // An impending change is only a notice; the category changes when Meta says it has.
+          if (c.wabaId !== channel.wabaId || c.kind !== 'completed') continue;
+          templateChanges.push({ kind: 'category', channelId: channel.id, workspaceId: channel.workspaceId, providerTemplateId: c.templateId, category: c.newCategory.toUpperCase() });
         }
       }
       if (statuses.length > 0) await this.events.withoutJit(manager);
@@ -106,14 +130,18 @@ export class WebhookApplier {
       const forRecipients = statuses.filter((s) => s.callbackData === null || !UUID_CALLBACK.test(s.callbackData));
       const applied = [await this.messages.applyStatuses(manager, forMessages), await this.recipients.applyStatuses(manager, forRecipients)];
       const stored = await this.storeInbound(manager, inbound);
-      // Campaign templates' review decisions; runs waiting for one are moved by the campaign reconciler.
-      await this.recipients.applyTemplateStatuses(manager, templates);
-      return { claimed: claimed.length, statuses, applied, stored };
+      // Campaign templates' review decisions (the runs waiting for one are moved after the commit).
+      const decidedCampaigns = await this.recipients.applyTemplateStatuses(manager, templates);
+      const unknownTemplates = await this.templateLibrary.applyChanges(manager, templateChanges);
+      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns };
     });
 
     // The one provider policy, on the failures statuses reported (131026 marks the number, 131050 opts out of
     // marketing, an auth or account error pauses the channel), as on errors answered on a send.
     await this.policy.apply(failuresOf(outcome.statuses, outcome.applied));
+    if (outcome.unknownTemplates.length > 0) await this.templateLibrary.syncSoon(outcome.unknownTemplates);
+    // Runs waiting for a template decided in this batch start now, not at the reconciler's next pass.
+    if (outcome.decidedCampaigns.length > 0) await this.recipients.templatesDecided(outcome.decidedCampaigns);
     const stopping = outcome.stored.filter((m) => m.contact_id !== null && m.text !== null && keywords.has(m.text.trim().toUpperCase()));
     const optedOut = await this.contacts.optOutIds(
       stopping.map((m) => m.contact_id!),

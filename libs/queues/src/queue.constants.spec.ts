@@ -25,6 +25,7 @@ describe('the queue contract', () => {
       'send-chunk',
       'reconcile-campaigns',
       'read-channel-limits',
+      'sync-templates',
     ]);
   });
 });

@@ -40,6 +40,8 @@ export enum JobName {
   ReconcileCampaigns = 'reconcile-campaigns',
   /** Reads each channel's messaging tier and Marketing Messages status from the provider (one channel, or all due). */
   ReadChannelLimits = 'read-channel-limits',
+  /** Reads a channel's account's message templates from the provider (one channel, or every account due). */
+  SyncTemplates = 'sync-templates',
 }
 
 /** The payload each job carries. */
@@ -56,6 +58,7 @@ export interface JobPayloads {
   [JobName.SendChunk]: { runId: string; chunk: number };
   [JobName.ReconcileCampaigns]: Record<string, never>;
   [JobName.ReadChannelLimits]: { channelId?: string };
+  [JobName.SyncTemplates]: { channelId?: string };
 }
 
 /** The jobs each queue carries. */
@@ -67,6 +70,7 @@ export const JOBS_OF_QUEUE = {
     JobName.RequeueWebhooks,
     JobName.ReconcileCampaigns,
     JobName.ReadChannelLimits,
+    JobName.SyncTemplates,
   ],
   [QueueName.Imports]: [JobName.ProcessImport],
   [QueueName.Messages]: [JobName.SendMessage],

@@ -4,6 +4,7 @@ import { CONTACT_ENTITIES } from '@herald/contacts';
 import { MESSAGING_ENTITIES } from '@herald/messaging';
 import { PROVIDER_EVENT_ENTITIES } from '@herald/provider-events';
 import { SENDING_ENTITIES } from '@herald/sending';
+import { TEMPLATE_ENTITIES } from '@herald/templates';
 import { WORKSPACE_ENTITIES } from '@herald/workspaces';
 
 /**
@@ -18,4 +19,5 @@ export const ENTITIES = [
   ...MESSAGING_ENTITIES,
   ...PROVIDER_EVENT_ENTITIES,
   ...CAMPAIGN_ENTITIES,
+  ...TEMPLATE_ENTITIES,
 ];

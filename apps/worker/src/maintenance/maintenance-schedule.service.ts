@@ -41,6 +41,8 @@ export class MaintenanceSchedule implements OnApplicationBootstrap, OnApplicatio
     await queue.upsertJobScheduler(JobName.RequeueMessages, { every: MINUTE_MS / 2 }, { name: JobName.RequeueMessages, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueWebhooks, { every: MINUTE_MS / 2 }, { name: JobName.RequeueWebhooks, data: {} });
     await queue.upsertJobScheduler(JobName.ReadChannelLimits, { every: 5 * MINUTE_MS }, { name: JobName.ReadChannelLimits, data: {} });
+    // Each account's templates are read whole once an hour (TEMPLATE_SYNC_EVERY_SECONDS); webhooks keep them current between.
+    await queue.upsertJobScheduler(JobName.SyncTemplates, { every: 15 * MINUTE_MS }, { name: JobName.SyncTemplates, data: {} });
     await queue.upsertJobScheduler(
       JobName.ReconcileCampaigns,
       { every: this.config.campaignReconcileIntervalMs },

@@ -8,6 +8,7 @@ import { MessageRecovery } from '@herald/messaging';
 import { WebhookRecovery } from '@herald/provider-events';
 import { ProviderLimits } from '@herald/sending';
 import { CampaignReconciler } from '@herald/campaigns';
+import { TemplatesService } from '@herald/templates';
 import { ImportRecovery } from '../imports/import-recovery.service';
 
 /** Housekeeping jobs. Thin: each job name calls one service method. */
@@ -21,6 +22,7 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly webhookRecovery: WebhookRecovery,
     private readonly providerLimits: ProviderLimits,
     private readonly campaignReconciler: CampaignReconciler,
+    private readonly templates: TemplatesService,
     private readonly logger: PinoLogger,
   ) {
     super();
@@ -44,6 +46,11 @@ export class MaintenanceProcessor extends WorkerHost {
       case JobName.ReadChannelLimits: {
         const { channelId } = job.data as JobPayloads[JobName.ReadChannelLimits];
         return this.providerLimits.read(channelId === undefined ? undefined : [channelId]);
+      }
+      case JobName.SyncTemplates: {
+        const { channelId } = job.data as JobPayloads[JobName.SyncTemplates];
+        if (channelId !== undefined) return this.templates.syncChannel(channelId);
+        return this.templates.syncDue();
       }
       case JobName.ReconcileCampaigns:
         return this.campaignReconciler.reconcile();

@@ -11,6 +11,7 @@ import { DropRecipientMarketingIndex1795460000000 } from './1795460000000-drop-r
 import { WebhookEventsJson1795470000000 } from './1795470000000-webhook-events-json';
 import { RecipientClaimIndexes1795480000000 } from './1795480000000-recipient-claim-indexes';
 import { PortfolioTierLedger1795500000000 } from './1795500000000-portfolio-tier-ledger';
+import { Templates1795550000000 } from './1795550000000-templates';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -29,4 +30,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   WebhookEventsJson1795470000000,
   RecipientClaimIndexes1795480000000,
   PortfolioTierLedger1795500000000,
+  Templates1795550000000,
 ];

@@ -1,0 +1,265 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { TEMPLATE_CATEGORIES, type TemplateCategoryName } from '@herald/templates';
+
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
+/** Meta: lowercase letters, digits and underscores, up to 512 characters. */
+const NAME = /^[a-z0-9_]{1,512}$/;
+/** Meta's language codes: `en`, `en_US`, `pt_BR`, `zh_CN`… */
+const LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2})?$/;
+
+export class TemplateHeaderDto {
+  @ApiProperty({ enum: ['text', 'image', 'video', 'document'], example: 'image' })
+  @IsIn(['text', 'image', 'video', 'document'])
+  format!: 'text' | 'image' | 'video' | 'document';
+
+  @ApiPropertyOptional({ example: 'Your order {{1}}', description: "For format text: up to 60 characters, at most one variable." })
+  @ValidateIf((h: TemplateHeaderDto) => h.format === 'text')
+  @IsString()
+  @MinLength(1)
+  @MaxLength(60)
+  text?: string;
+
+  @ApiPropertyOptional({ example: '#1234', description: "For a text header with a variable: the example value." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  example?: string;
+
+  @ApiPropertyOptional({
+    example: 'https://example.com/banner.jpg',
+    description: 'For image, video and document: a public URL Herald fetches and uploads to the provider (image jpeg/png ≤ 5 MB, video mp4 ≤ 16 MB, document pdf ≤ 100 MB).',
+  })
+  @ValidateIf((h: TemplateHeaderDto) => h.format !== 'text')
+  @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
+  @MaxLength(2000)
+  url?: string;
+}
+
+export class TemplateBodyDto {
+  @ApiProperty({ example: 'Hi {{1}}, your order {{2}} is on its way.', description: 'Up to 1,024 characters; variables {{1}}… or {{name}}.' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  text!: string;
+
+  @ApiPropertyOptional({ example: ['Asha', '#1234'], description: 'An example value for each variable, in order.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @MaxLength(1024, { each: true })
+  examples?: string[];
+}
+
+export class TemplateFooterDto {
+  @ApiProperty({ example: 'Reply STOP to opt out' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(60)
+  text!: string;
+}
+
+export class TemplateButtonDto {
+  @ApiProperty({ enum: ['quick_reply', 'url', 'phone_number'] })
+  @IsIn(['quick_reply', 'url', 'phone_number'])
+  type!: 'quick_reply' | 'url' | 'phone_number';
+
+  @ApiProperty({ example: 'Track order' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(25)
+  text!: string;
+
+  @ApiPropertyOptional({ example: 'https://shop.example.com/track/{{1}}', description: 'For url buttons; may end in one variable.' })
+  @ValidateIf((b: TemplateButtonDto) => b.type === 'url')
+  @IsString()
+  @Matches(/^https?:\/\/\S+$/, { message: 'url must be an http(s) URL' })
+  @MaxLength(2000)
+  url?: string;
+
+  @ApiPropertyOptional({ example: 'https://shop.example.com/track/1234', description: 'For a url ending in a variable: the URL with it filled in.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  example?: string;
+
+  @ApiPropertyOptional({ example: '+15550100123', description: 'For phone_number buttons.' })
+  @ValidateIf((b: TemplateButtonDto) => b.type === 'phone_number')
+  @Matches(/^\+?[0-9 ()-]{5,20}$/, { message: 'phoneNumber must be a phone number' })
+  phoneNumber?: string;
+}
+
+export class CreateTemplateDto {
+  @ApiPropertyOptional({ description: "The channel whose account gets the template; default: the workspace's default channel." })
+  @IsOptional()
+  @IsUUID()
+  channelId?: string;
+
+  @ApiProperty({ example: 'order_shipped', description: 'Lowercase letters, digits and underscores.' })
+  @Matches(NAME, { message: 'name must be lowercase letters, digits and underscores (up to 512)' })
+  name!: string;
+
+  @ApiProperty({ example: 'en_US' })
+  @Matches(LANGUAGE, { message: 'language must be a language code such as en or en_US' })
+  language!: string;
+
+  @ApiProperty({ enum: TEMPLATE_CATEGORIES })
+  @IsIn(TEMPLATE_CATEGORIES)
+  category!: TemplateCategoryName;
+
+  @ApiPropertyOptional({ enum: ['positional', 'named'], default: 'positional' })
+  @IsOptional()
+  @IsIn(['positional', 'named'])
+  parameterFormat?: 'positional' | 'named';
+
+  @ApiPropertyOptional({ type: TemplateHeaderDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TemplateHeaderDto)
+  header?: TemplateHeaderDto;
+
+  @ApiProperty({ type: TemplateBodyDto })
+  @ValidateNested()
+  @Type(() => TemplateBodyDto)
+  body!: TemplateBodyDto;
+
+  @ApiPropertyOptional({ type: TemplateFooterDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TemplateFooterDto)
+  footer?: TemplateFooterDto;
+
+  @ApiPropertyOptional({ type: [TemplateButtonDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => TemplateButtonDto)
+  buttons?: TemplateButtonDto[];
+}
+
+export class TemplateQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID()
+  channelId?: string;
+
+  @ApiPropertyOptional({ example: 'APPROVED' })
+  @IsOptional()
+  @Matches(/^[A-Za-z_]{1,32}$/, { message: 'status must be a template status such as APPROVED' })
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'MARKETING' })
+  @IsOptional()
+  @Matches(/^[A-Za-z_]{1,32}$/, { message: 'category must be MARKETING, UTILITY or AUTHENTICATION' })
+  category?: string;
+
+  @ApiPropertyOptional({ example: 'order_shipped' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'en_US' })
+  @IsOptional()
+  @Matches(LANGUAGE, { message: 'language must be a language code such as en or en_US' })
+  language?: string;
+
+  @ApiPropertyOptional({ example: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  cursor?: string;
+}
+
+export class TemplateOneQueryDto {
+  @ApiPropertyOptional({ example: 'en_US', description: 'One language; without it, every language of the template.' })
+  @IsOptional()
+  @Matches(LANGUAGE, { message: 'language must be a language code such as en or en_US' })
+  language?: string;
+
+  @ApiPropertyOptional({ description: "Only this channel's account." })
+  @IsOptional()
+  @IsUUID()
+  channelId?: string;
+}
+
+export class TemplateSyncDto {
+  @ApiPropertyOptional({ description: "Only this channel's account; default: every account of the workspace." })
+  @IsOptional()
+  @IsUUID()
+  channelId?: string;
+}
+
+export class TemplateParametersDto {
+  @ApiProperty({ example: { kind: 'media', format: 'image' }, description: 'none, text {variables}, media {format} or location.' })
+  header!: Record<string, unknown>;
+
+  @ApiProperty({ example: { count: 1 }, description: 'How many body variables; for named variables also their names.' })
+  body!: Record<string, unknown>;
+
+  @ApiProperty({ example: [{ index: 0, type: 'url' }], description: 'Buttons that take a parameter: url, copy_code or otp.' })
+  buttons!: Array<Record<string, unknown>>;
+}
+
+export class TemplateDto {
+  @ApiProperty({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' }) id!: string;
+  @ApiProperty({ example: '1234567890123456', description: "The provider's id of the template." }) providerTemplateId!: string;
+  @ApiProperty({ example: '102290129340398' }) wabaId!: string;
+  @ApiProperty({ example: ['5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a11'], description: "The workspace's channels of that account." }) channelIds!: string[];
+  @ApiProperty({ example: 'spring_banner' }) name!: string;
+  @ApiProperty({ example: 'en_US' }) language!: string;
+  @ApiProperty({ example: 'MARKETING' }) category!: string;
+  @ApiProperty({ example: 'APPROVED', description: 'APPROVED, PENDING, REJECTED, PAUSED, DISABLED, … or UNKNOWN.' }) status!: string;
+  @ApiProperty({ example: 'APPROVED' }) providerStatus!: string;
+  @ApiProperty({ example: 'GREEN', nullable: true, type: String }) qualityScore!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Why it was rejected, paused or disabled.' }) reason!: string | null;
+  @ApiProperty({ example: 'positional', enum: ['positional', 'named'] }) parameterFormat!: 'positional' | 'named';
+  @ApiProperty({ example: [{ type: 'BODY', text: 'Hi {{1}}, spring is here.' }], description: 'As the provider reports them.' }) components!: unknown[];
+  @ApiProperty({ type: TemplateParametersDto }) parameters!: TemplateParametersDto;
+  @ApiProperty({ example: '2026-12-03T10:00:00.000Z' }) syncedAt!: string;
+  @ApiProperty({ example: '2026-12-03T10:00:00.000Z' }) updatedAt!: string;
+}
+
+export class TemplatePageDto {
+  @ApiProperty({ type: [TemplateDto] }) data!: TemplateDto[];
+  @ApiProperty({ example: null, nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class SyncResultDto {
+  @ApiProperty({ example: '102290129340398' }) wabaId!: string;
+  @ApiProperty({ example: true }) ok!: boolean;
+  @ApiProperty({ example: 12 }) templates!: number;
+  @ApiProperty({ example: 0, description: 'Templates no longer at the provider, removed here.' }) removed!: number;
+  @ApiPropertyOptional({ example: '190 Invalid OAuth access token' }) error?: string;
+}
+
+export class SyncAnswerDto {
+  @ApiProperty({ type: [SyncResultDto] }) accounts!: SyncResultDto[];
+}
