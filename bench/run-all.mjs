@@ -25,6 +25,7 @@ export const BENCHES = [
   { name: 'scale', script: 'bench/scale.mjs' },
   { name: 'webhooks', script: 'bench/webhooks.mjs' },
   { name: 'status-apply', script: 'bench/status-apply.mjs' },
+  { name: 'clicks', script: 'bench/clicks.mjs' },
   { name: 'chaos', script: 'bench/chaos.mjs' },
 ];
 

@@ -20,6 +20,7 @@ import { ContentTypeGuard } from './http/content-type.guard';
 import { ErrorFilter } from './http/error.filter';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { LinksApiModule } from './links/links-api.module';
 import { ApiKeysController } from './workspaces/api-keys.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { AudiencesController } from './audiences/audiences.controller';
@@ -77,6 +78,7 @@ export class ApiModule {
         TemplatesModule,
         HealthModule,
         MetricsModule,
+        LinksApiModule,
       ],
       controllers: [
         WorkspacesController,

@@ -1,6 +1,7 @@
 import { CAMPAIGN_ENTITIES } from '@herald/campaigns';
 import { CHANNEL_ENTITIES } from '@herald/channels';
 import { CONTACT_ENTITIES } from '@herald/contacts';
+import { LINK_ENTITIES } from '@herald/links';
 import { MESSAGING_ENTITIES } from '@herald/messaging';
 import { PROVIDER_EVENT_ENTITIES } from '@herald/provider-events';
 import { SENDING_ENTITIES } from '@herald/sending';
@@ -19,5 +20,6 @@ export const ENTITIES = [
   ...MESSAGING_ENTITIES,
   ...PROVIDER_EVENT_ENTITIES,
   ...CAMPAIGN_ENTITIES,
+  ...LINK_ENTITIES,
   ...TEMPLATE_ENTITIES,
 ];

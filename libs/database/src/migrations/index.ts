@@ -12,6 +12,7 @@ import { WebhookEventsJson1795470000000 } from './1795470000000-webhook-events-j
 import { RecipientClaimIndexes1795480000000 } from './1795480000000-recipient-claim-indexes';
 import { PortfolioTierLedger1795500000000 } from './1795500000000-portfolio-tier-ledger';
 import { Templates1795550000000 } from './1795550000000-templates';
+import { TrackedLinks1795600000000 } from './1795600000000-tracked-links';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -31,4 +32,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   RecipientClaimIndexes1795480000000,
   PortfolioTierLedger1795500000000,
   Templates1795550000000,
+  TrackedLinks1795600000000,
 ];
