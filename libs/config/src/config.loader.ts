@@ -37,6 +37,7 @@ function core(env: Env): CoreConfig {
     redisUrl: parseUrl('REDIS_URL', readVariable(env, 'REDIS_URL'), ['redis:', 'rediss:']),
     redisPrefix: parseName('REDIS_PREFIX', readVariable(env, 'REDIS_PREFIX')),
     sendMaxAttempts: parseInteger('SEND_MAX_ATTEMPTS', readVariable(env, 'SEND_MAX_ATTEMPTS'), 1, 100),
+    publicUrl: parseUrl('PUBLIC_URL', readVariable(env, 'PUBLIC_URL'), ['http:', 'https:']).replace(/\/+$/, ''),
   };
 }
 

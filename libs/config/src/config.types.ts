@@ -15,6 +15,8 @@ export abstract class CoreConfig {
   abstract readonly redisPrefix: string;
   /** Tries of one message on transient failures; whoever enqueues a send sets it on the job. */
   abstract readonly sendMaxAttempts: number;
+  /** The API's address as recipients reach it, without a trailing slash: tracked links are `<publicUrl>/l/<code>`. */
+  abstract readonly publicUrl: string;
 }
 
 /** What any process that opens sealed secrets (channel tokens) needs: the API and the worker. */

@@ -26,6 +26,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'REDIS_URL', roles: ALL, description: 'Redis connection URL, e.g. redis://127.0.0.1:6379. Use maxmemory-policy noeviction.' },
   { name: 'REDIS_PREFIX', roles: ALL, default: 'herald', description: 'Prefix of every queue key in Redis (letters, digits, -, _).' },
   { name: 'PORT', roles: ['api'], default: '3000', description: 'TCP port of the HTTP API.' },
+  { name: 'PUBLIC_URL', roles: ALL, default: 'http://localhost:3000', description: "The API's address as recipients reach it (http(s), no path): tracked links become <PUBLIC_URL>/l/<code>." },
   { name: 'ADMIN_TOKEN', roles: ['api'], secret: true, description: 'Operator token for POST /v1/workspaces (header x-admin-token); at least 16 characters.' },
   { name: 'BULL_BOARD_USER', roles: ['api'], description: 'HTTP basic-auth user for the queue dashboard at /admin/queues.' },
   { name: 'BULL_BOARD_PASSWORD', roles: ['api'], secret: true, description: 'HTTP basic-auth password for /admin/queues; at least 8 characters.' },

@@ -1,6 +1,6 @@
 import { OUTBOUND_MESSAGE_TYPES, validateOutboundMessage } from '@herald/channels';
 import { HeraldError, isUuid } from '@herald/common';
-import { MAX_VALIDITY_SECONDS } from '@herald/sending';
+import { MAX_VALIDITY_SECONDS, parseUtm, type UtmParams } from '@herald/sending';
 import {
   MAX_CUSTOM_ARGS_BYTES,
   MAX_RECIPIENTS,
@@ -34,6 +34,8 @@ const ENVELOPE = new Set([
   'validity',
   'ignoreQuietHours',
   'useFrequencyCapping',
+  'trackLinks',
+  'utm',
 ]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -105,6 +107,9 @@ export function parseSendMessage(body: unknown, now: Date = new Date()): SendMes
   };
   const ignoreQuietHours = flag('ignoreQuietHours');
   const useFrequencyCapping = flag('useFrequencyCapping');
+  // Absent: the workspace's default decides.
+  const trackLinks = body['trackLinks'] === undefined ? undefined : flag('trackLinks');
+  const utm: UtmParams | undefined = body['utm'] === undefined ? undefined : parseUtm(body['utm'], 'utm', issues);
 
   const tags: string[] = [];
   if (body['tags'] !== undefined) {
@@ -158,6 +163,8 @@ export function parseSendMessage(body: unknown, now: Date = new Date()): SendMes
     validitySeconds,
     ignoreQuietHours,
     useFrequencyCapping,
+    ...(trackLinks === undefined ? {} : { trackLinks }),
+    ...(utm === undefined ? {} : { utm }),
   };
 }
 

@@ -93,6 +93,8 @@ function waitingOf(row: MessageRow): MessageView['waiting'] {
 }
 
 export interface NewMessage {
+  /** Chosen by the caller when something must name the message before it is stored (its tracked links); else made by Postgres. */
+  id?: string;
   workspaceId: string;
   channelId: string;
   contactId: string;
@@ -144,13 +146,13 @@ export class MessageRepository {
     const rows: Array<MessageRow & { created: boolean; ord: string }> = await this.dataSource.query(
       `WITH v AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
-                              $11::timestamptz[], $12::int[], $13::timestamptz[], $14::boolean[], $15::boolean[], $16::text[])
+                              $11::timestamptz[], $12::int[], $13::timestamptz[], $14::boolean[], $15::boolean[], $16::text[], $17::uuid[])
            WITH ORDINALITY AS v(workspace_id, channel_id, contact_id, to_number, type, content, template_name, tags, request_id, custom_args,
-                                scheduled_for, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, ord)),
+                                scheduled_for, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, id, ord)),
        added AS (
-         INSERT INTO messages (workspace_id, channel_id, contact_id, to_number, type, content, template_name, tags, request_id, custom_args,
+         INSERT INTO messages (id, workspace_id, channel_id, contact_id, to_number, type, content, template_name, tags, request_id, custom_args,
                                scheduled_for, not_before, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, status)
-         SELECT workspace_id, channel_id, contact_id, to_number, type, content, template_name, ARRAY(SELECT jsonb_array_elements_text(tags)), request_id, custom_args,
+         SELECT COALESCE(id, gen_random_uuid()), workspace_id, channel_id, contact_id, to_number, type, content, template_name, ARRAY(SELECT jsonb_array_elements_text(tags)), request_id, custom_args,
                 scheduled_for, scheduled_for, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category,
                 CASE WHEN scheduled_for IS NULL THEN 'queued' ELSE 'scheduled' END
            FROM v ORDER BY ord
@@ -177,6 +179,7 @@ export class MessageRepository {
         col('ignoreQuietHours'),
         col('useFrequencyCapping'),
         col('category'),
+        list.map((m) => m.id ?? null),
       ],
     );
     const byOrd = new Map<number, { row: MessageRow; created: boolean }>();

@@ -1,3 +1,4 @@
+import type { UtmParams } from '@herald/sending';
 import type { OutboundMessage } from '@herald/channels';
 import type { SendState, SendView } from '@herald/sending';
 
@@ -36,6 +37,10 @@ export interface SendMessageInput {
   readonly validitySeconds: number | null;
   readonly ignoreQuietHours: boolean;
   readonly useFrequencyCapping: boolean;
+  /** Replace the message's URLs by tracked links; absent: the workspace's setting. */
+  readonly trackLinks?: boolean;
+  /** UTM parameters for the tracked links' destinations; absent: the workspace's. */
+  readonly utm?: UtmParams;
 }
 
 export interface MessageAccepted {
@@ -62,5 +67,11 @@ export interface ReplyView {
 /** A single message: a send (the shape every send has in the API) with the replies to it. */
 export interface MessageView extends SendView {
   readonly replies?: ReplyView[];
+  /** Its tracked links' clicks (a message sent with `trackLinks`), oldest first. */
+  readonly clicks?: {
+    readonly count: number;
+    readonly firstClickedAt: Date | null;
+    readonly timeline: ReadonlyArray<{ readonly destination: string; readonly clickedAt: Date; readonly userAgent: string | null }>;
+  };
 }
 

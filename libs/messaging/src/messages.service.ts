@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { ChannelsService, type ChannelView } from '@herald/channels';
+import { ChannelsService, type ChannelView, type OutboundMessage } from '@herald/channels';
+import { CoreConfig } from '@herald/config';
+import { LinksService } from '@herald/links';
 import { Clock, HeraldError, isUuid } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
-import { expiresAt, isSendState, SEND_STATES, type SendCategory, type SendFilter } from '@herald/sending';
+import { expiresAt, isSendState, SEND_STATES, SendSettingsService, type SendCategory, type SendFilter, type UtmParams } from '@herald/sending';
 import { TemplatesService } from '@herald/templates';
+import { messageTexts } from './message-links.util';
 import { MessageRepository, toMessageView, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
 import {
@@ -31,6 +35,9 @@ export class MessagesService {
     private readonly queue: JobQueue,
     private readonly clock: Clock,
     private readonly templates: TemplatesService,
+    private readonly settings: SendSettingsService,
+    private readonly links: LinksService,
+    private readonly config: CoreConfig,
   ) {}
 
   async send(workspaceId: string, body: unknown): Promise<{ one: MessageAccepted & { created: boolean } } | { many: MessagesAccepted }> {
@@ -67,7 +74,8 @@ export class MessagesService {
       if (contact.optedOut && contact.optOutScope === 'all') {
         throw new HeraldError('conflict', 'contact_opted_out', `${contact.number} has opted out of all messages (${contact.optOutSource ?? 'unknown'}); opt them in first.`);
       }
-      const [first] = await this.messages.insert([{ ...base, contactId: contact.id, toNumber: contact.number, requestId: input.requestId ?? null }]);
+      const rows = await this.tracked(workspaceId, input, [{ ...base, contactId: contact.id, toNumber: contact.number, requestId: input.requestId ?? null }]);
+      const [first] = await this.messages.insert(rows);
       const { row, created } = first!;
       if (created) await this.enqueue([row.id], input.scheduledFor, now);
       return { one: { id: row.id, status: row.status, requestId: row.request_id, ...(row.scheduled_for ? { scheduledFor: row.scheduled_for } : {}), created } };
@@ -98,7 +106,7 @@ export class MessagesService {
       if (states.get(w.contactId)?.optOutScope === 'all') refused.push({ index: w.index, number: w.number, reason: 'opted out of all messages' });
       else rows.push({ ...base, contactId: w.contactId, toNumber: w.number, requestId: input.requestId === undefined ? null : `${input.requestId}/${w.number}` });
     }
-    const inserted = await this.messages.insert(rows);
+    const inserted = await this.messages.insert(await this.tracked(workspaceId, input, rows));
     await this.enqueue(inserted.filter((i) => i.created).map((i) => i.row.id), input.scheduledFor, now);
     return {
       many: {
@@ -112,6 +120,32 @@ export class MessagesService {
         refused: refused.sort((a, b) => a.index - b.index),
       },
     };
+  }
+
+  /**
+   * With link tracking on (the message's `trackLinks`, else the workspace's setting), each message gets its id now
+   * and every URL its recipient reads becomes a link of its own (`<PUBLIC_URL>/l/<code>`, UTM parameters added to
+   * the destination): one INSERT for all the links of the request. A repeated requestId keeps the first message; the
+   * links made for the repeat lead nowhere but their destination and are never sent.
+   */
+  private async tracked(workspaceId: string, input: { trackLinks?: boolean; utm?: UtmParams; message: OutboundMessage }, rows: NewMessage[]): Promise<NewMessage[]> {
+    if (input.trackLinks === false || rows.length === 0) return rows;
+    const { texts, rebuild } = messageTexts(input.message);
+    if (!texts.some((t) => /https?:\/\//i.test(t))) return rows;
+    const settings = input.trackLinks === true && input.utm !== undefined ? undefined : await this.settings.cached(workspaceId);
+    if (input.trackLinks === undefined && !settings?.trackLinks) return rows;
+    const utm = input.utm ?? settings?.utm ?? undefined;
+    const ids = rows.map(() => randomUUID());
+    const rewritten = await this.links.trackTexts(
+      workspaceId,
+      ids.flatMap((sendRef) => texts.map((text) => ({ sendRef, text }))),
+      { baseUrl: this.config.publicUrl, ...(utm ? { utm } : {}) },
+    );
+    return rows.map((row, r) => ({
+      ...row,
+      id: ids[r]!,
+      content: rebuild(rewritten.slice(r * texts.length, (r + 1) * texts.length)) as unknown as Record<string, unknown>,
+    }));
   }
 
   /** Cancels a message that has not gone out yet (scheduled or queued). 409 once a worker has it or it is done. */
@@ -160,7 +194,22 @@ export class MessagesService {
   async get(workspaceId: string, id: string): Promise<MessageView> {
     const row = isUuid(id) ? await this.messages.find(workspaceId, id) : undefined;
     if (!row) throw new HeraldError('not_found', 'message_not_found', `No message with id "${id}" exists in this workspace.`);
-    return toMessageView(row, await this.messages.replies(row.id));
+    const [replies, clicks, timeline] = await Promise.all([
+      this.messages.replies(row.id),
+      this.links.clicksOfSends(workspaceId, [row.id]),
+      this.links.clickTimeline(workspaceId, row.id),
+    ]);
+    const view = toMessageView(row, replies);
+    const mine = clicks.get(row.id);
+    if (!mine || mine.clicks === 0) return view;
+    return {
+      ...view,
+      clicks: {
+        count: mine.clicks,
+        firstClickedAt: mine.firstClickedAt,
+        timeline: timeline.map((c) => ({ destination: c.destination, clickedAt: c.clickedAt, userAgent: c.userAgent })),
+      },
+    };
   }
 
   /**

@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { ContactsModule } from '@herald/contacts';
-import { SendingModule } from '@herald/sending';
+import { SendingModule, SendSettingsModule } from '@herald/sending';
+import { LinksModule } from '@herald/links';
 import { TemplatesModule } from '@herald/templates';
 import { MessageEvents } from './message-events.service';
 import { MessageRecovery } from './message-recovery.service';
@@ -12,7 +13,7 @@ import { MessagesService } from './messages.service';
 
 /** The API's messaging: accepting, listing and cancelling single messages. */
 @Module({
-  imports: [ChannelsModule, ContactsModule, TemplatesModule],
+  imports: [ChannelsModule, ContactsModule, TemplatesModule, SendSettingsModule, LinksModule],
   providers: [MessageRepository, MessagesService, Clock],
   exports: [MessagesService],
 })

@@ -9,10 +9,41 @@ export interface SendSettings {
   readonly frequencyCap: { readonly messages: number; readonly days: number } | null;
   /** Marketing sends wait while these hours last, in the recipient's local time (or a fixed zone). */
   readonly quietHours: SendWindow | null;
+  /** Sends track their links unless they say otherwise (`trackLinks` on a message, run or blast). */
+  readonly trackLinks: boolean;
+  /** UTM parameters added to tracked links' destinations, or null. */
+  readonly utm: UtmParams | null;
+}
+
+/** UTM parameters for tracked links' destinations (Bird's "web tracking parameters"). */
+export interface UtmParams {
+  readonly source?: string;
+  readonly medium?: string;
+  readonly campaign?: string;
+  readonly content?: string;
+  readonly term?: string;
+}
+
+const UTM_KEYS = ['source', 'medium', 'campaign', 'content', 'term'] as const;
+
+/** Reads a `utm` object (on settings or a send): known keys only, each a non-empty string of at most 100 characters. */
+export function parseUtm(value: unknown, field: string, issues: Array<{ field: string; issue: string }>): UtmParams | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({ field, issue: 'must be an object with source, medium, campaign, content or term' });
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  const before = issues.length;
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (!(UTM_KEYS as readonly string[]).includes(k)) issues.push({ field: `${field}.${k}`, issue: 'is not a UTM parameter (source, medium, campaign, content, term)' });
+    else if (typeof v !== 'string' || v.trim() === '' || v.length > 100) issues.push({ field: `${field}.${k}`, issue: 'must be a non-empty string of at most 100 characters' });
+    else out[k] = v;
+  }
+  return issues.length === before ? out : undefined;
 }
 
 const CACHE_MS = 5_000;
-const FIELDS = new Set(['frequencyCap', 'quietHours']);
+const FIELDS = new Set(['frequencyCap', 'quietHours', 'trackLinks', 'utm']);
 
 /**
  * Reads and changes a workspace's sending settings (`GET`/`PATCH /v1/settings`). Input is validated here, once;
@@ -29,14 +60,14 @@ export class SendSettingsService {
     if (!stored) throw HeraldError.notFound('workspace', workspaceId);
     // Stored quiet hours were validated on the way in; an unreadable value counts as none rather than stopping sends.
     const quietHours = parseSendWindow(stored.quietHours, 'quietHours').window;
-    return { frequencyCap: stored.frequencyCap, quietHours };
+    return { frequencyCap: stored.frequencyCap, quietHours, trackLinks: stored.trackLinks, utm: stored.linkUtm };
   }
 
   /** For workers: the settings, at most a few seconds old. */
   async cached(workspaceId: string, now = Date.now()): Promise<SendSettings> {
     const hit = this.cache.get(workspaceId);
     if (hit && now - hit.at < CACHE_MS) return hit.settings;
-    const settings = await this.get(workspaceId).catch(() => ({ frequencyCap: null, quietHours: null }));
+    const settings = await this.get(workspaceId).catch((): SendSettings => ({ frequencyCap: null, quietHours: null, trackLinks: false, utm: null }));
     this.cache.set(workspaceId, { at: now, settings });
     if (this.cache.size > 10_000) this.cache.delete(this.cache.keys().next().value!);
     return settings;
@@ -45,7 +76,8 @@ export class SendSettingsService {
   async update(workspaceId: string, body: unknown): Promise<SendSettings> {
     const patch = parseSettingsPatch(body);
     await this.get(workspaceId);
-    await this.store.set(workspaceId, patch);
+    const { utm, ...rest } = patch;
+    await this.store.set(workspaceId, { ...rest, ...(utm !== undefined ? { linkUtm: utm as Record<string, string> | null } : {}) });
     this.cache.delete(workspaceId);
     return this.get(workspaceId);
   }
@@ -82,6 +114,17 @@ export function parseSettingsPatch(body: unknown): Partial<SendSettings> {
       const parsed = parseSendWindow(record['quietHours'], 'quietHours');
       issues.push(...parsed.issues);
       if (parsed.window) patch.quietHours = parsed.window;
+    }
+  }
+  if ('trackLinks' in record) {
+    if (typeof record['trackLinks'] === 'boolean') patch.trackLinks = record['trackLinks'];
+    else issues.push({ field: 'trackLinks', issue: 'must be true or false' });
+  }
+  if ('utm' in record) {
+    if (record['utm'] === null) patch.utm = null;
+    else {
+      const utm = parseUtm(record['utm'], 'utm', issues);
+      if (utm) patch.utm = utm;
     }
   }
   if (issues.length > 0) {

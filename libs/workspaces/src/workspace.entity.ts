@@ -21,6 +21,14 @@ export class Workspace {
   @Column('jsonb', { name: 'quiet_hours', nullable: true })
   quietHours!: Record<string, unknown> | null;
 
+  /** Whether sends track their links by default (a message, run or blast may say otherwise). */
+  @Column('boolean', { name: 'track_links', default: false })
+  trackLinks!: boolean;
+
+  /** UTM parameters added to tracked links' destinations by default, or null. */
+  @Column('jsonb', { name: 'link_utm', nullable: true })
+  linkUtm!: Record<string, string> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -18,4 +18,15 @@ export class SettingsDto {
       "Quiet hours: marketing sends wait until they end, in the recipient's local time (`timezone: \"recipient\"`) or a fixed IANA zone; `ignoreQuietHours` on a message or run overrides. `days`: the days the quiet hours start on (ISO, 1 = Monday). null: none.",
   })
   quietHours!: { start: string; end: string; days: number[]; timezone: string } | null;
+
+  @ApiProperty({ example: false, description: 'Sends track their links unless a message, run or blast says otherwise (`trackLinks`).' })
+  trackLinks!: boolean;
+
+  @ApiProperty({
+    example: { source: 'whatsapp', medium: 'message', campaign: 'spring' },
+    nullable: true,
+    type: Object,
+    description: "UTM parameters added to tracked links' destinations (source, medium, campaign, content, term); a URL's own utm_* win. null: none.",
+  })
+  utm!: { source?: string; medium?: string; campaign?: string; content?: string; term?: string } | null;
 }

@@ -13,6 +13,7 @@ import { RecipientClaimIndexes1795480000000 } from './1795480000000-recipient-cl
 import { PortfolioTierLedger1795500000000 } from './1795500000000-portfolio-tier-ledger';
 import { Templates1795550000000 } from './1795550000000-templates';
 import { TrackedLinks1795600000000 } from './1795600000000-tracked-links';
+import { WorkspaceLinkTracking1795700000000 } from './1795700000000-workspace-link-tracking';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -33,4 +34,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   PortfolioTierLedger1795500000000,
   Templates1795550000000,
   TrackedLinks1795600000000,
+  WorkspaceLinkTracking1795700000000,
 ];

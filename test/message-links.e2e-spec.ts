@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { AddressInfo } from 'node:net';
+import { ClickRecorder } from '@herald/links';
+import { startApi, type ApiHarness } from './support/api-harness';
+import { addSimulatedChannel, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+
+/**
+ * Tracked links on single messages, end to end: `trackLinks` (or the workspace's setting) turns every URL a
+ * recipient reads into `<PUBLIC_URL>/l/<code>` of its own, UTM parameters go on the destination, the message goes
+ * out with the link, a click answers 302 and shows on the message.
+ */
+const REDIS_PREFIX = `${process.env.REDIS_PREFIX}-msglinks`;
+const PUBLIC_URL = 'https://go.herald.test';
+const PHONE_NUMBER_ID = '106540352243077';
+const CREDENTIALS = { wabaId: '102290129343077', accessToken: 'EAAG-msglinks-token', appSecret: 'msglinks-app-secret' };
+const LINK = new RegExp(`${PUBLIC_URL.replace(/\./g, '\\.')}/l/([A-Za-z0-9_-]{12})`, 'g');
+
+interface Message {
+  id: string;
+  status: string;
+  content: { template?: { params: string[] }; text?: { body: string } };
+  clicks?: { count: number; firstClickedAt: string; timeline: Array<{ destination: string; userAgent: string | null }> };
+}
+
+describe('tracked links on messages', () => {
+  let api: ApiHarness;
+  let sim: SimulatorHarness;
+  let worker: ChildHarness;
+  let key: string;
+
+  const post = (path: string, body: unknown) =>
+    api.http
+      .post(path)
+      .set('x-api-key', key)
+      .send(body as object);
+  const get = (path: string) => api.http.get(path).set('x-api-key', key);
+  const message = async (id: string) => (await get(`/v1/messages/${id}`)).body as Message;
+  const send = (to: unknown, extra: Record<string, unknown> = {}) =>
+    post('/v1/messages', { to, type: 'template', template: { name: 'shipped', language: 'en_US', params: ['Asha', 'https://shop.example.com/t/42?lang=en'] }, ...extra });
+  const codes = (text: string) => [...text.matchAll(LINK)].map((m) => m[1]!);
+
+  beforeAll(async () => {
+    api = await startApi({ REDIS_PREFIX, PUBLIC_URL });
+    await api.app.listen(0, '127.0.0.1');
+    const apiUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    key = (await api.createWorkspace('Message links')).apiKey;
+    sim = await startSimulator({});
+    await addSimulatedChannel(post, sim, { phone: PHONE_NUMBER_ID, display: '+1 555 010 3077', rate: 40, tier: 'unlimited', credentials: CREDENTIALS, apiUrl });
+    await sim.call('PUT', '/_sim/templates', [
+      { wabaId: CREDENTIALS.wabaId, name: 'shipped', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, track it: {{2}}' }] },
+    ]);
+    worker = startWorker({ REDIS_PREFIX });
+  }, 30_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await sim?.stop();
+    await api?.close();
+  });
+
+  it('sends each recipient a link of its own, redirects a click with UTM parameters and shows it on the message', async () => {
+    const res = await send(['+447400700001', '+447400700002'], { trackLinks: true, utm: { source: 'whatsapp', campaign: 'shipping' } });
+    expect(res.status).toBe(202);
+    const [a, b] = res.body.messages as Array<{ id: string }>;
+    const first = await waitFor(() => message(a!.id), (m) => m.status === 'read', 15_000);
+    const second = await message(b!.id);
+    const [codeA] = codes(first.content.template!.params[1]!);
+    const [codeB] = codes(second.content.template!.params[1]!);
+    expect(first.content.template!.params[0]).toBe('Asha');
+    expect(codeA).toBeDefined();
+    expect(codeB).toBeDefined();
+    expect(codeA).not.toBe(codeB);
+
+    const click = await api.http.get(`/l/${codeA}`).set('user-agent', 'Mozilla/5.0 (spec)');
+    expect(click.status).toBe(302);
+    const location = new URL(click.headers['location'] as string);
+    expect(`${location.origin}${location.pathname}`).toBe('https://shop.example.com/t/42');
+    expect(Object.fromEntries(location.searchParams)).toEqual({ lang: 'en', utm_source: 'whatsapp', utm_campaign: 'shipping' });
+    await api.app.get(ClickRecorder).flush();
+
+    const clicked = await message(a!.id);
+    expect(clicked.clicks).toMatchObject({ count: 1, timeline: [{ destination: location.href, userAgent: 'Mozilla/5.0 (spec)' }] });
+    expect((await message(b!.id)).clicks).toBeUndefined();
+  });
+
+  it('follows the workspace setting unless the message says otherwise, and refuses bad settings', async () => {
+    const untracked = await send({ number: '+447400700003' });
+    expect(codes((await message(untracked.body.id)).content.template!.params[1]!)).toEqual([]);
+
+    const patched = await api.http.patch('/v1/settings').set('x-api-key', key).send({ trackLinks: true, utm: { medium: 'chat' } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ trackLinks: true, utm: { medium: 'chat' } });
+    const byDefault = await send({ number: '+447400700004' });
+    const [code] = codes((await message(byDefault.body.id)).content.template!.params[1]!);
+    const location = new URL((await api.http.get(`/l/${code}`)).headers['location'] as string);
+    expect(location.searchParams.get('utm_medium')).toBe('chat');
+    const optedOut = await send({ number: '+447400700005' }, { trackLinks: false });
+    expect(codes((await message(optedOut.body.id)).content.template!.params[1]!)).toEqual([]);
+
+    const bad = await api.http.patch('/v1/settings').set('x-api-key', key).send({ trackLinks: 'yes', utm: { source: '', colour: 'red' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['trackLinks', 'utm.colour', 'utm.source']);
+    const badMessage = await send({ number: '+447400700006' }, { utm: 'spring' });
+    expect([badMessage.status, badMessage.body.error.details[0].field]).toEqual([400, 'utm']);
+  });
+});
