@@ -28,12 +28,8 @@ describe('tracked links on messages', () => {
   let worker: ChildHarness;
   let key: string;
 
-  const post = (path: string, body: unknown) =>
-    api.http
-      .post(path)
-      .set('x-api-key', key)
-      .send(body as object);
-  const get = (path: string) => api.http.get(path).set('x-api-key', key);
+  const post = (path: string, body: unknown) => api.as(key).post(path, body);
+  const get = (path: string) => api.as(key).get(path);
   const message = async (id: string) => (await get(`/v1/messages/${id}`)).body as Message;
   const send = (to: unknown, extra: Record<string, unknown> = {}) =>
     post('/v1/messages', { to, type: 'template', template: { name: 'shipped', language: 'en_US', params: ['Asha', 'https://shop.example.com/t/42?lang=en'] }, ...extra });
@@ -87,7 +83,7 @@ describe('tracked links on messages', () => {
     const untracked = await send({ number: '+447400700003' });
     expect(codes((await message(untracked.body.id)).content.template!.params[1]!)).toEqual([]);
 
-    const patched = await api.http.patch('/v1/settings').set('x-api-key', key).send({ trackLinks: true, utm: { medium: 'chat' } });
+    const patched = await api.as(key).patch('/v1/settings', { trackLinks: true, utm: { medium: 'chat' } });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ trackLinks: true, utm: { medium: 'chat' } });
     const byDefault = await send({ number: '+447400700004' });
@@ -97,7 +93,7 @@ describe('tracked links on messages', () => {
     const optedOut = await send({ number: '+447400700005' }, { trackLinks: false });
     expect(codes((await message(optedOut.body.id)).content.template!.params[1]!)).toEqual([]);
 
-    const bad = await api.http.patch('/v1/settings').set('x-api-key', key).send({ trackLinks: 'yes', utm: { source: '', colour: 'red' } });
+    const bad = await api.as(key).patch('/v1/settings', { trackLinks: 'yes', utm: { source: '', colour: 'red' } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['trackLinks', 'utm.colour', 'utm.source']);
     const badMessage = await send({ number: '+447400700006' }, { utm: 'spring' });

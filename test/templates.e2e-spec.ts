@@ -38,12 +38,8 @@ describe('templates, end to end', () => {
   let key: string;
   let channelId: string;
 
-  const post = (path: string, body: unknown) =>
-    api.http
-      .post(path)
-      .set('x-api-key', key)
-      .send(body as object);
-  const get = (path: string) => api.http.get(path).set('x-api-key', key);
+  const post = (path: string, body: unknown) => api.as(key).post(path, body);
+  const get = (path: string) => api.as(key).get(path);
   const send = (name: string, extra: Record<string, unknown> = {}) =>
     post('/v1/messages', { to: { number: '+447400600001' }, type: 'template', template: { name, language: 'en_US', ...extra } });
 

@@ -1,6 +1,7 @@
 import { OUTBOUND_MESSAGE_TYPES, validateOutboundMessage } from '@herald/channels';
 import { HeraldError, isUuid } from '@herald/common';
-import { MAX_VALIDITY_SECONDS, parseUtm, type UtmParams } from '@herald/sending';
+import type { UtmParams } from '@herald/links';
+import { MAX_VALIDITY_SECONDS, parseUtm } from '@herald/sending';
 import {
   MAX_CUSTOM_ARGS_BYTES,
   MAX_RECIPIENTS,

@@ -64,7 +64,9 @@ export function messageTexts(message: OutboundMessage): { texts: string[]; rebui
         }),
       };
     }
-    default:
+    case 'audio':
+    case 'sticker':
+    case 'location':
       return { texts, rebuild: () => message };
   }
 }

@@ -1,4 +1,4 @@
-import type { UtmParams } from '@herald/sending';
+import type { UtmParams } from '@herald/links';
 import type { OutboundMessage } from '@herald/channels';
 import type { SendState, SendView } from '@herald/sending';
 

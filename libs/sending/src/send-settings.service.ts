@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HeraldError } from '@herald/common';
+import type { UtmParams } from '@herald/links';
 import { WorkspaceSettingsRepository } from '@herald/workspaces';
 import { parseSendWindow, type SendWindow } from './send-window.util';
 
@@ -15,14 +16,6 @@ export interface SendSettings {
   readonly utm: UtmParams | null;
 }
 
-/** UTM parameters for tracked links' destinations (Bird's "web tracking parameters"). */
-export interface UtmParams {
-  readonly source?: string;
-  readonly medium?: string;
-  readonly campaign?: string;
-  readonly content?: string;
-  readonly term?: string;
-}
 
 const UTM_KEYS = ['source', 'medium', 'campaign', 'content', 'term'] as const;
 

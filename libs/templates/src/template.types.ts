@@ -1,5 +1,5 @@
 import type { TemplateButtonDefinition } from '@herald/channels';
-import type { HeaderNeed, ButtonNeed } from './template-requirements.util';
+import type { ButtonNeed, HeaderNeed, TemplateSendInput } from './template-requirements.util';
 
 export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
 export type TemplateCategoryName = (typeof TEMPLATE_CATEGORIES)[number];
@@ -73,14 +73,7 @@ export interface SyncResult {
 }
 
 /** A template send to check before it is queued (Herald's template message content). */
-export interface TemplateSendRef {
+export interface TemplateSendRef extends TemplateSendInput {
   readonly name: string;
   readonly language: string;
-  readonly params?: readonly string[];
-  readonly components?: ReadonlyArray<{
-    readonly type: string;
-    readonly subType?: string;
-    readonly index?: number;
-    readonly parameters: ReadonlyArray<{ readonly type: string; readonly parameterName?: string }>;
-  }>;
 }
