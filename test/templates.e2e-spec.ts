@@ -173,6 +173,25 @@ describe('templates, end to end', () => {
     const approved = await waitFor(async () => ((await get('/v1/templates/autumn_banner')).body as Template[])[0]!, (t) => t.status === 'APPROVED', 15_000);
     expect(approved.parameters.header).toEqual({ kind: 'media', format: 'image' });
     expect(approved.qualityScore).toBe('UNKNOWN');
+    const autumn = (to: string) =>
+      post('/v1/messages', {
+        to: { number: to },
+        type: 'template',
+        template: {
+          name: 'autumn_banner',
+          language: 'en_US',
+          components: [
+            { type: 'header', parameters: [{ type: 'image', image: { link: `${mediaUrl}/banner.png` } }] },
+            { type: 'body', parameters: [{ type: 'text', text: 'Asha' }] },
+            { type: 'button', subType: 'url', index: 0, parameters: [{ type: 'text', text: 'a1' }] },
+          ],
+        },
+      });
+    const asMarketing = await autumn('+447400600201');
+    expect(asMarketing.status).toBe(202);
+    const firstSent = await waitFor(async () => (await get(`/v1/messages/${asMarketing.body.id}`)).body, (m) => m.status === 'read', 15_000);
+    expect(firstSent.category).toBe('marketing');
+    const firstSentAt = Date.now();
 
     // Quality and category as Meta changes them after approval, by webhook.
     const providerId = (approved as Template & { providerTemplateId: string }).providerTemplateId;
@@ -184,6 +203,11 @@ describe('templates, end to end', () => {
       15_000,
     );
     expect([changed.qualityScore, changed.category, changed.status]).toEqual(['YELLOW', 'UTILITY', 'APPROVED']);
+    // Sends follow the new category within seconds (the adapter's own lookup would keep MARKETING for 5 minutes).
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstSentAt + 5_500 - Date.now())));
+    const asUtility = await autumn('+447400600202');
+    const secondSent = await waitFor(async () => (await get(`/v1/messages/${asUtility.body.id}`)).body, (m) => m.status === 'read', 15_000);
+    expect(secondSent.category).toBe('utility');
 
     const wrong = await post('/v1/templates', { name: 'bad_header', language: 'en_US', category: 'MARKETING', header: { format: 'image', url: `${mediaUrl}/page.html` }, body: { text: 'Hi' } });
     expect([wrong.status, wrong.body.error.code]).toEqual([400, 'header_media_type']);

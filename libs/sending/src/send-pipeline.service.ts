@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ChannelProvider, OutboundMessage, SendingChannel, WhatsAppCredentials } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { ContactsService } from '@herald/contacts';
+import { TemplatesService } from '@herald/templates';
 import { ProviderPolicy } from './provider-policy.service';
 import { SendLedgerRepository } from './send-ledger.repository';
 import { decide, toMessageError } from './send-policy.util';
@@ -74,6 +75,7 @@ export class SendPipeline {
     private readonly limiter: SendRateLimiter,
     private readonly clock: Clock,
     @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
+    private readonly templates: TemplatesService,
   ) {}
 
   /**
@@ -158,16 +160,22 @@ export class SendPipeline {
   }
 
   /**
-   * A send's category: a template's as the provider reports it (cached by the adapter), `service` for a free-form
-   * message. When the provider cannot say (unreachable, unknown template), `marketing`: the strictest rules apply,
-   * and a template that does not exist is refused by the provider on the send itself.
+   * A send's category: a template's as Herald's templates library has it (kept current by sync and category
+   * webhooks), else as the provider answers a lookup (cached by the adapter); `service` for a free-form message.
+   * When neither can say (unreachable, unknown template), `marketing`: the strictest rules apply, and a template
+   * that does not exist is refused by the provider on the send itself.
    */
   async categoryOf(channel: SendingChannel, message: OutboundMessage): Promise<SendCategory> {
     if (message.type !== 'template') return 'service';
-    const found = await this.provider.getTemplateCategory(credentialsOf(channel), message.template.name, message.template.language);
-    if (!found.ok) return 'marketing';
-    const category = found.category.toLowerCase();
-    return category === 'utility' || category === 'authentication' ? category : 'marketing';
+    const { name, language } = message.template;
+    let category = await this.templates.categoryOf(channel.workspaceId, channel.wabaId, name, language);
+    if (category === undefined) {
+      const found = await this.provider.getTemplateCategory(credentialsOf(channel), name, language);
+      if (!found.ok) return 'marketing';
+      category = found.category;
+    }
+    const lower = category.toLowerCase();
+    return lower === 'utility' || lower === 'authentication' ? lower : 'marketing';
   }
 
   /**

@@ -3,6 +3,7 @@ import { ChannelsModule, WhatsAppCloudAdapter } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import { ContactsModule } from '@herald/contacts';
+import { TemplatesModule } from '@herald/templates';
 import { WorkspacesModule } from '@herald/workspaces';
 import { ProviderLimits } from './provider-limits.service';
 import { ProviderPolicy } from './provider-policy.service';
@@ -21,13 +22,13 @@ export class SendSettingsModule {}
 
 /** The worker's send pipeline: checks, the shared rate limiter, the provider and the one policy. */
 @Module({
-  imports: [ChannelsModule, ContactsModule, WorkspacesModule],
+  // The settings come from SendSettingsModule, so a process that has both (the in-process specs) has one cache of them.
+  imports: [ChannelsModule, ContactsModule, WorkspacesModule, TemplatesModule, SendSettingsModule],
   providers: [
     SendPipeline,
     ProviderPolicy,
     ProviderLimits,
     SendLedgerRepository,
-    SendSettingsService,
     SendRateLimiter,
     Clock,
     {
@@ -37,6 +38,6 @@ export class SendSettingsModule {}
         new WhatsAppCloudAdapter({ connections: config.providerConnections, requestTimeoutMs: config.providerTimeoutMs }),
     },
   ],
-  exports: [SendPipeline, ProviderPolicy, ProviderLimits, SendLedgerRepository, SendRateLimiter, SendSettingsService, CHANNEL_PROVIDER],
+  exports: [SendPipeline, ProviderPolicy, ProviderLimits, SendLedgerRepository, SendRateLimiter, SendSettingsModule, CHANNEL_PROVIDER],
 })
 export class SendingModule {}

@@ -24,6 +24,8 @@ export const TEMPLATE_SYNC_EVERY_SECONDS = 60 * 60;
 /** A send naming a template Herald does not know reads the account's list again, at most this often. */
 export const TEMPLATE_SYNC_ON_MISS_SECONDS = 5;
 const MAX_PAGES = 100;
+/** How long `categoryOf` reuses what it read. */
+const CATEGORY_CACHE_MS = 5_000;
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
@@ -43,6 +45,7 @@ const credentialsOf = (c: SendingChannel): WhatsAppCredentials => ({
 @Injectable()
 export class TemplatesService implements OnModuleDestroy {
   private readonly logger = new Logger(TemplatesService.name);
+  private readonly categories = new Map<string, { at: number; category: string | undefined }>();
 
   constructor(
     private readonly templates: TemplateRepository,
@@ -268,6 +271,22 @@ export class TemplatesService implements OnModuleDestroy {
         problems.map((issue) => ({ field: 'template', issue })),
       );
     }
+  }
+
+  /**
+   * A template's category as Herald last heard it from the provider (sync or `template_category_update`), read
+   * through a cache of a few seconds; undefined when Herald does not have the template. The send pipeline asks this
+   * first, so a re-categorised template is sent by its new category's rules (and route) within seconds.
+   */
+  async categoryOf(workspaceId: string, wabaId: string, name: string, language: string): Promise<string | undefined> {
+    const key = `${workspaceId}\u0000${wabaId}\u0000${name}\u0000${language}`;
+    const now = Date.now();
+    const hit = this.categories.get(key);
+    if (hit && now - hit.at < CATEGORY_CACHE_MS) return hit.category;
+    const [row] = await this.templates.find(workspaceId, [wabaId], name, language);
+    this.categories.set(key, { at: now, category: row?.category });
+    if (this.categories.size > 10_000) this.categories.delete(this.categories.keys().next().value!);
+    return row?.category;
   }
 
   // ------------------------------------------------------------------------------------------------ provider events
