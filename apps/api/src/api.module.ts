@@ -32,6 +32,7 @@ import { MessagesController } from './messages/messages.controller';
 import { SendsListing } from './messages/sends.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
+import { BlastsController } from './blasts/blasts.controller';
 import { SettingsController } from './settings/settings.controller';
 import { TemplatesController } from './templates/templates.controller';
 
@@ -91,6 +92,7 @@ export class ApiModule {
         MessagesController,
         WebhooksController,
         CampaignsController,
+        BlastsController,
         SettingsController,
         TemplatesController,
       ],

@@ -40,6 +40,7 @@ describe('run and campaign bodies', () => {
       timeToRun: null,
       validitySeconds: null,
       ignoreQuietHours: false,
+      tags: [],
     });
     expect(parseRunInput({ audiences: ['vip'], validity: 600, ignoreQuietHours: true }, now)).toMatchObject({ validitySeconds: 600, ignoreQuietHours: true });
     expect(issuesOf(() => parseRunInput({ audiences: ['vip'], validity: 5, ignoreQuietHours: 'yes' }, now)).map((i) => i.field)).toEqual([

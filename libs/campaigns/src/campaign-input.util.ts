@@ -6,7 +6,9 @@ import {
   type CampaignButton,
   type CampaignIssue,
   type CampaignVariable,
+  type MediaHeader,
 } from './campaign-message.util';
+import { parseWrittenParams } from './recipient-params.util';
 import { MAX_VALIDITY_SECONDS, parseSendWindow, type SendWindow } from '@herald/sending';
 
 /** How far ahead a run may be scheduled. */
@@ -24,8 +26,35 @@ const CREATE_KEYS = new Set([
   'sendWindow',
   'options',
 ]);
+/** A campaign using a template the business already has: these instead of message, imgUrl, templateType, languageCode. */
+const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options']);
 const OPTION_KEYS = new Set(['runImmediately', 'audiences', 'timeToRun']);
-const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours']);
+const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours', 'tags']);
+/** ChitChatLabs' blast fields are read too: fb_template + language, file, tag. */
+const BLAST_KEYS = new Set([
+  'template',
+  'searchSpec',
+  'audiences',
+  'params',
+  'header',
+  'buttons',
+  'tags',
+  'scheduledFor',
+  'validity',
+  'ignoreQuietHours',
+  'channelId',
+  'from',
+  'title',
+  'fb_template',
+  'language',
+  'file',
+  'tag',
+]);
+const TAG = /^[a-z0-9][a-z0-9_.:-]*$/;
+/** The same limits as a single message's tags. */
+export const MAX_TAGS = 10;
+export const MAX_TAG_LENGTH = 50;
+const HEADER_TYPES = ['image', 'video', 'document'] as const;
 
 export interface RunInput {
   readonly audiences: string[];
@@ -35,6 +64,33 @@ export interface RunInput {
   readonly validitySeconds?: number | null;
   /** Marketing sends of the run go out during the workspace's quiet hours too. */
   readonly ignoreQuietHours?: boolean;
+  /** Carried to every send of the run. */
+  readonly tags?: readonly string[];
+  /** The contacts matching it when the run starts, instead of audiences (a blast). */
+  readonly searchSpec?: Record<string, unknown> | null;
+}
+
+/** A template the business already has, and what each send of it gives: parameters as written, with placeholders. */
+export interface TemplateUse {
+  readonly name: string;
+  readonly language: string;
+  /** The body's parameters, in order. */
+  readonly params: string[];
+  readonly header: MediaHeader | null;
+  /** Buttons taking a parameter (a URL ending in a variable): the button's index and its parameter. */
+  readonly buttons: Array<{ index: number; param: string }>;
+  /** Every distinct placeholder the parameters use. */
+  readonly variables: CampaignVariable[];
+}
+
+/** `POST /v1/campaigns` with `template`: a campaign of a template the business already has. */
+export interface TemplateCampaignInput {
+  readonly title: string;
+  readonly use: TemplateUse;
+  readonly channelId?: string;
+  readonly from?: string;
+  readonly sendWindow: SendWindow | null;
+  readonly run: RunInput | null;
 }
 
 export interface CreateCampaignInput {
@@ -112,17 +168,197 @@ export function parseRunInput(body: unknown, now: Date): RunInput {
   unknownKeys(body, RUN_KEYS, '', issues);
   const audiences = parseAudiences(body['audiences'], 'audiences', issues);
   const timeToRun = parseTimeToRun(body['timeToRun'], 'timeToRun', now, issues);
-  let validitySeconds: number | null = null;
-  const validity = body['validity'];
-  if (validity !== undefined && validity !== null) {
-    if (typeof validity !== 'number' || !Number.isInteger(validity) || validity < 60 || validity > MAX_VALIDITY_SECONDS)
-      issues.push({ field: 'validity', issue: `must be a whole number of seconds from 60 to ${MAX_VALIDITY_SECONDS}` });
-    else validitySeconds = validity;
-  }
+  const validitySeconds = parseValidity(body['validity'], issues);
   const ignore = body['ignoreQuietHours'];
   if (ignore !== undefined && typeof ignore !== 'boolean') issues.push({ field: 'ignoreQuietHours', issue: 'must be true or false' });
+  const tags = parseTags(body['tags'], 'tags', issues);
   if (issues.length > 0) fail('run', issues);
-  return { audiences, timeToRun, validitySeconds, ignoreQuietHours: ignore === true };
+  return { audiences, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags };
+}
+
+function parseValidity(validity: unknown, issues: CampaignIssue[]): number | null {
+  if (validity === undefined || validity === null) return null;
+  if (typeof validity !== 'number' || !Number.isInteger(validity) || validity < 60 || validity > MAX_VALIDITY_SECONDS) {
+    issues.push({ field: 'validity', issue: `must be a whole number of seconds from 60 to ${MAX_VALIDITY_SECONDS}` });
+    return null;
+  }
+  return validity;
+}
+
+/** Tags as single messages take them: at most 10, each 1-50 letters, digits, _ . : or -, lower-cased, each once. */
+export function parseTags(value: unknown, field: string, issues: CampaignIssue[]): string[] {
+  const tags: string[] = [];
+  if (value === undefined || value === null) return tags;
+  if (!Array.isArray(value)) {
+    issues.push({ field, issue: `must be an array of at most ${MAX_TAGS} strings` });
+    return tags;
+  }
+  if (value.length > MAX_TAGS) {
+    issues.push({ field, issue: `must hold at most ${MAX_TAGS} tags` });
+    return tags;
+  }
+  value.forEach((tag: unknown, i) => {
+    const lower = typeof tag === 'string' ? tag.trim().toLowerCase() : '';
+    if (lower.length === 0 || lower.length > MAX_TAG_LENGTH || !TAG.test(lower))
+      issues.push({ field: `${field}[${i}]`, issue: `must be 1-${MAX_TAG_LENGTH} letters, digits, _ . : or -` });
+    else if (!tags.includes(lower)) tags.push(lower);
+  });
+  return tags;
+}
+
+function parseHeader(value: unknown, field: string, issues: CampaignIssue[]): MediaHeader | null {
+  if (value === undefined || value === null) return null;
+  if (!isRecord(value)) {
+    issues.push({ field, issue: 'must be an object {type, link}' });
+    return null;
+  }
+  for (const key of Object.keys(value)) if (key !== 'type' && key !== 'link') issues.push({ field: `${field}.${key}`, issue: 'is not a known field' });
+  const type = value['type'];
+  const link = value['link'];
+  const before = issues.length;
+  if (typeof type !== 'string' || !(HEADER_TYPES as readonly string[]).includes(type))
+    issues.push({ field: `${field}.type`, issue: `must be one of ${HEADER_TYPES.join(', ')}` });
+  if (typeof link !== 'string' || link.length > 2000 || !/^https?:\/\/[^\s]+$/.test(link) || !URL.canParse(link))
+    issues.push({ field: `${field}.link`, issue: 'must be an http(s) URL' });
+  return issues.length === before ? { type: type as MediaHeader['type'], link: link as string } : null;
+}
+
+/** `template: {name, language}` (or ChitChatLabs' `fb_template` and `language`), params, header and buttons. */
+function parseTemplateUse(body: Record<string, unknown>, issues: CampaignIssue[], aliases = false): TemplateUse {
+  let name: unknown;
+  let language: unknown;
+  let field = 'template';
+  const template = body['template'];
+  if (aliases && template === undefined && body['fb_template'] !== undefined) {
+    field = 'fb_template';
+    name = body['fb_template'];
+    language = body['language'];
+  } else if (!isRecord(template)) {
+    issues.push({ field: 'template', issue: 'must be an object {name, language}: a template of the channel\'s account' });
+  } else {
+    for (const key of Object.keys(template))
+      if (key !== 'name' && key !== 'language') issues.push({ field: `template.${key}`, issue: 'is not a known field' });
+    name = template['name'];
+    language = template['language'];
+  }
+  if (aliases && body['fb_template'] !== undefined && template !== undefined)
+    issues.push({ field: 'fb_template', issue: 'give either template or fb_template, not both' });
+  if (template !== undefined || field === 'fb_template') {
+    if (typeof name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(name))
+      issues.push({ field: field === 'template' ? 'template.name' : 'fb_template', issue: 'must be a template name (lower-case letters, digits and _)' });
+    if (typeof language !== 'string' || !/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(language))
+      issues.push({ field: field === 'template' ? 'template.language' : 'language', issue: 'must be a language code like en or en_US' });
+  }
+  const written = parseWrittenParams(body['params'], body['buttons']);
+  issues.push(...written.issues);
+  if (aliases && body['file'] !== undefined && body['header'] !== undefined)
+    issues.push({ field: 'file', issue: 'give either header or file, not both' });
+  const header = parseHeader(body['header'] ?? (aliases ? body['file'] : undefined), body['header'] === undefined && aliases && body['file'] !== undefined ? 'file' : 'header', issues);
+  return {
+    name: typeof name === 'string' ? name : '',
+    language: typeof language === 'string' ? language : '',
+    params: written.body,
+    header,
+    buttons: written.buttons,
+    variables: written.variables,
+  };
+}
+
+/** Reads a `POST /v1/campaigns` body that names a template the business already has (`template`). */
+export function parseTemplateCampaign(body: Record<string, unknown>, now: Date): TemplateCampaignInput {
+  const issues: CampaignIssue[] = [];
+  for (const key of Object.keys(body)) {
+    if (!TEMPLATE_CAMPAIGN_KEYS.has(key)) {
+      issues.push({
+        field: key,
+        issue: CREATE_KEYS.has(key) ? 'is not used with template (the template already has its text, type and language)' : 'is not a known field',
+      });
+    }
+  }
+  const use = parseTemplateUse(body, issues);
+  const title = body['title'] === undefined ? use.name : typeof body['title'] === 'string' ? body['title'].trim() : '';
+  if (title.length === 0 || title.length > 200) issues.push({ field: 'title', issue: 'must be 1 to 200 characters' });
+  const channelId = body['channelId'];
+  if (channelId !== undefined && typeof channelId !== 'string') issues.push({ field: 'channelId', issue: 'must be a channel id' });
+  const window = parseSendWindow(body['sendWindow']);
+  issues.push(...window.issues);
+  const run = parseOptions(body['options'], now, issues);
+  if (issues.length > 0) fail('campaign', issues);
+  return { title, use, ...(typeof channelId === 'string' ? { channelId } : {}), sendWindow: window.window, run };
+}
+
+/** A blast: one run of a template the business already has, to a search's contacts or to audiences. */
+export interface BlastInput {
+  readonly title: string;
+  readonly use: TemplateUse;
+  readonly channelId?: string;
+  readonly from?: string;
+  readonly run: RunInput;
+}
+
+/** Reads a `POST /v1/blasts` body (ChitChatLabs' `fb_template`, `language`, `file` and `tag` are read too). */
+export function parseBlast(body: unknown, now: Date): BlastInput {
+  if (!isRecord(body)) fail('blast', [{ field: '', issue: 'must be a JSON object' }]);
+  const issues: CampaignIssue[] = [];
+  unknownKeys(body, BLAST_KEYS, '', issues);
+  const use = parseTemplateUse(body, issues, true);
+  const spec = body['searchSpec'];
+  const hasAudiences = body['audiences'] !== undefined;
+  let audiences: string[] = [];
+  let searchSpec: Record<string, unknown> | null = null;
+  if (spec !== undefined && hasAudiences) issues.push({ field: 'searchSpec', issue: 'give either searchSpec or audiences, not both' });
+  else if (spec !== undefined) {
+    if (!isRecord(spec)) issues.push({ field: 'searchSpec', issue: 'must be a JSON object such as {"attributes.plan": "gold"}' });
+    else searchSpec = spec;
+  } else if (hasAudiences) audiences = parseAudiences(body['audiences'], 'audiences', issues);
+  else issues.push({ field: 'searchSpec', issue: 'is required (or audiences): it chooses the contacts; {} means every contact' });
+  const timeToRun = parseTimeToRun(body['scheduledFor'], 'scheduledFor', now, issues);
+  const validitySeconds = parseValidity(body['validity'], issues);
+  const ignore = body['ignoreQuietHours'];
+  if (ignore !== undefined && typeof ignore !== 'boolean') issues.push({ field: 'ignoreQuietHours', issue: 'must be true or false' });
+  let tags = parseTags(body['tags'], 'tags', issues);
+  if (body['tag'] !== undefined) {
+    if (body['tags'] !== undefined) issues.push({ field: 'tag', issue: 'give either tags or tag, not both' });
+    else tags = parseTags([body['tag']], 'tag', issues);
+  }
+  const channelId = body['channelId'];
+  const from = body['from'];
+  if (channelId !== undefined && typeof channelId !== 'string') issues.push({ field: 'channelId', issue: 'must be a channel id' });
+  if (from !== undefined && (typeof from !== 'string' || from.replace(/\D/g, '').length < 5))
+    issues.push({ field: 'from', issue: "must be a channel's display phone number" });
+  if (channelId !== undefined && from !== undefined) issues.push({ field: 'from', issue: 'give either channelId or from, not both' });
+  const title = body['title'] === undefined ? `Blast of ${use.name}` : typeof body['title'] === 'string' ? body['title'].trim() : '';
+  if (title.length === 0 || title.length > 200) issues.push({ field: 'title', issue: 'must be 1 to 200 characters' });
+  if (issues.length > 0) fail('blast', issues);
+  return {
+    title: title.slice(0, 200),
+    use,
+    ...(typeof channelId === 'string' ? { channelId } : {}),
+    ...(typeof from === 'string' ? { from } : {}),
+    run: { audiences, searchSpec, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags },
+  };
+}
+
+function parseOptions(options: unknown, now: Date, issues: CampaignIssue[]): RunInput | null {
+  if (options === undefined) return null;
+  if (!isRecord(options)) {
+    issues.push({ field: 'options', issue: 'must be an object' });
+    return null;
+  }
+  unknownKeys(options, OPTION_KEYS, 'options.', issues);
+  const runImmediately = options['runImmediately'] ?? false;
+  if (typeof runImmediately !== 'boolean') issues.push({ field: 'options.runImmediately', issue: 'must be true or false' });
+  if (runImmediately === true) {
+    const audiences = parseAudiences(options['audiences'], 'options.audiences', issues);
+    return { audiences, timeToRun: parseTimeToRun(options['timeToRun'], 'options.timeToRun', now, issues) };
+  }
+  if (options['audiences'] !== undefined || options['timeToRun'] !== undefined) {
+    issues.push({
+      field: 'options.runImmediately',
+      issue: 'must be true to use audiences or timeToRun (or start a run with POST /v1/campaigns/:id/runs)',
+    });
+  }
+  return null;
 }
 
 /** Reads a `POST /v1/campaigns` body: every problem at once, each naming its field. */
@@ -166,25 +402,7 @@ export function parseCreateCampaign(body: unknown, now: Date): CreateCampaignInp
     issues.push({ field: 'channelId', issue: 'must be a channel id' });
   const window = parseSendWindow(body['sendWindow']);
   issues.push(...window.issues);
-  let run: RunInput | null = null;
-  const options = body['options'];
-  if (options !== undefined) {
-    if (!isRecord(options)) issues.push({ field: 'options', issue: 'must be an object' });
-    else {
-      unknownKeys(options, OPTION_KEYS, 'options.', issues);
-      const runImmediately = options['runImmediately'] ?? false;
-      if (typeof runImmediately !== 'boolean') issues.push({ field: 'options.runImmediately', issue: 'must be true or false' });
-      if (runImmediately === true) {
-        const audiences = parseAudiences(options['audiences'], 'options.audiences', issues);
-        run = { audiences, timeToRun: parseTimeToRun(options['timeToRun'], 'options.timeToRun', now, issues) };
-      } else if (options['audiences'] !== undefined || options['timeToRun'] !== undefined) {
-        issues.push({
-          field: 'options.runImmediately',
-          issue: 'must be true to use audiences or timeToRun (or start a run with POST /v1/campaigns/:id/runs)',
-        });
-      }
-    }
-  }
+  const run = parseOptions(body['options'], now, issues);
   if (issues.length > 0) fail('campaign', issues);
   return {
     title,

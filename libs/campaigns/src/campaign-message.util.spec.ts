@@ -299,8 +299,12 @@ describe(parseButtons.name, () => {
     expect(issue('example.com')).toEqual([{ field: 'buttons[0].url', issue: 'must be an http(s) URL' }]);
     expect(issue('https://exa mple.com')).toEqual([{ field: 'buttons[0].url', issue: 'must not contain spaces' }]);
     expect(issue('https://example.com/{{1}}')).toEqual([
-      { field: 'buttons[0].url', issue: 'must not contain "{{" or "}}": URLs with a variable are not supported' },
+      { field: 'buttons[0].url', issue: 'has an unknown contact field "{{1}}": use {{name}}, {{number}} or {{attributes.<key>}}' },
     ]);
+    expect(issue('https://example.com/{pay.link}/x')).toEqual([
+      { field: 'buttons[0].url', issue: 'may hold one variable, at its end only (e.g. https://pay.example.com/p/{payments.link})' },
+    ]);
+    expect(issue('{pay.link}')).toEqual([{ field: 'buttons[0].url', issue: 'must start with the fixed part of the link; only its end may be a variable' }]);
     expect(issue(`https://example.com/${'a'.repeat(2000)}`)).toEqual([
       { field: 'buttons[0].url', issue: 'must be at most 2000 characters' },
     ]);

@@ -280,16 +280,39 @@ function e164(value: string): string | undefined {
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
+/**
+ * A URL button's per-recipient variable: a URL that ends in one placeholder (`https://pay.example.com/p/{payments.link}`)
+ * is registered as `<prefix>{{1}}` (Meta appends the recipient's value to the prefix); undefined for a fixed URL.
+ * Throws nothing: `urlProblem` says what is wrong with a URL that has braces anywhere else.
+ */
+export function urlVariable(url: string): { prefix: string; variable: CampaignVariable; placeholder: string } | undefined {
+  const pieces = scan(url);
+  const last = pieces[pieces.length - 1];
+  if (last?.kind !== 'variable') return undefined;
+  const before = pieces.slice(0, -1);
+  if (!before.every((p) => p.kind === 'text')) return undefined;
+  return { prefix: before.map((p) => (p.kind === 'text' ? p.text : '')).join(''), variable: last.variable, placeholder: last.raw };
+}
+
 /** Why `value` is not a usable link for a URL button, or undefined when it is. */
 function urlProblem(value: string): string | undefined {
   if (value.length > MAX_URL_LENGTH) return `must be at most ${MAX_URL_LENGTH} characters`;
   if (/\s/.test(value)) return 'must not contain spaces';
-  // Meta reads `{{1}}` at the end of a button URL as a variable, which would need a value in every send.
-  if (value.includes('{{') || value.includes('}}'))
-    return 'must not contain "{{" or "}}": URLs with a variable are not supported';
+  let fixed = value;
+  if (/[{}]/.test(value)) {
+    // Meta takes one variable in a button URL, at its end: the recipient's value is appended to the rest.
+    const variable = urlVariable(value);
+    if (!variable) {
+      const invalid = scan(value).find((p) => p.kind === 'invalid');
+      if (invalid?.kind === 'invalid') return invalid.issue;
+      return 'may hold one variable, at its end only (e.g. https://pay.example.com/p/{payments.link})';
+    }
+    if (variable.prefix === '') return 'must start with the fixed part of the link; only its end may be a variable';
+    fixed = `${variable.prefix}x`;
+  }
   let parsed: URL;
   try {
-    parsed = new URL(value);
+    parsed = new URL(fixed);
   } catch {
     return 'must be an http(s) URL';
   }
@@ -441,9 +464,17 @@ function buttonDefinition(b: CampaignButton): TemplateButtonDefinition {
       return { type: 'quick_reply', text: b.text };
     case 'phone':
       return { type: 'phone_number', text: b.text, phoneNumber: b.phoneNumber ?? '' };
-    case 'url':
-      return { type: 'url', text: b.text, url: b.url ?? '' };
+    case 'url': {
+      const variable = urlVariable(b.url ?? '');
+      if (!variable) return { type: 'url', text: b.text, url: b.url ?? '' };
+      return { type: 'url', text: b.text, url: `${variable.prefix}{{1}}`, example: `${variable.prefix}${urlSample(variable.variable)}` };
+    }
   }
+}
+
+/** A URL-safe example for a URL button's variable. */
+function urlSample(v: CampaignVariable): string {
+  return encodeURIComponent(sampleValue(v).replace(/\s+/g, '-'));
 }
 
 /**
@@ -478,28 +509,104 @@ function buttonPayload(b: CampaignButton): string | undefined {
   return undefined;
 }
 
+/** How a campaign's per-recipient parameters are laid out: the body's first, then one per button with a variable. */
+export interface MessageLayout {
+  /** How many of the recipient's parameters are the body's (the rest are the buttons'). Default: all of them. */
+  readonly bodyCount?: number;
+  /** A named template's body variables, in the order of the parameters. */
+  readonly bodyNames?: readonly string[];
+  /** The media header of a template the business already had. */
+  readonly header?: MediaHeader | null;
+  /** The indexes of the buttons that take a parameter, in the order of their parameters. */
+  readonly buttonIndexes?: readonly number[];
+}
+
+/** A media header given as a link (an existing template's image, video or document header). */
+export interface MediaHeader {
+  readonly type: 'image' | 'video' | 'document';
+  readonly link: string;
+}
+
 /**
- * One recipient's message: the image, the body's values in position order, and the payload of each quick
- * reply. A button's `index` is its place among all the template's buttons, as Meta numbers them.
- * Phone and url buttons take no parameters (their URL has no variable), so they get no component.
+ * One recipient's message: the header, the body's values in position order, each URL button's variable, and the
+ * payload of each quick reply. A button's `index` is its place among all the template's buttons, as Meta numbers
+ * them. `params` are the recipient's parameters, fixed at fan-out: the body's, then the buttons' (`layout`).
  */
 export function toTemplateMessage(
   c: { name: string; languageCode: string; imgUrl?: string | null; buttons: readonly CampaignButton[] },
   params: readonly string[],
+  layout: MessageLayout = {},
 ): TemplateMessage {
   const components: TemplateComponent[] = [];
-  if (c.imgUrl) components.push({ type: 'header', parameters: [{ type: 'image', image: { link: c.imgUrl } }] });
-  if (params.length > 0) components.push({ type: 'body', parameters: params.map((text) => ({ type: 'text', text })) });
+  const header = layout.header ?? (c.imgUrl ? { type: 'image' as const, link: c.imgUrl } : null);
+  if (header) {
+    components.push({
+      type: 'header',
+      parameters: [
+        header.type === 'image'
+          ? { type: 'image', image: { link: header.link } }
+          : header.type === 'video'
+            ? { type: 'video', video: { link: header.link } }
+            : { type: 'document', document: { link: header.link } },
+      ],
+    });
+  }
+  const bodyCount = layout.bodyCount ?? params.length;
+  const body = params.slice(0, bodyCount);
+  if (body.length > 0) {
+    const names = layout.bodyNames;
+    components.push({
+      type: 'body',
+      parameters: body.map((text, i) => (names?.[i] ? { type: 'text', text, parameterName: names[i] } : { type: 'text', text })),
+    });
+  }
   c.buttons.forEach((b, index) => {
     const payload = buttonPayload(b);
     if (payload !== undefined) {
       components.push({ type: 'button', subType: 'quick_reply', index, parameters: [{ type: 'payload', payload }] });
     }
   });
+  (layout.buttonIndexes ?? []).forEach((index, j) => {
+    const text = params[bodyCount + j];
+    if (text !== undefined) components.push({ type: 'button', subType: 'url', index, parameters: [{ type: 'text', text }] });
+  });
   return {
     type: 'template',
     template: { name: c.name, language: c.languageCode, ...(components.length > 0 ? { components } : {}) },
   };
+}
+
+/** A piece of a parameter as written: text kept as it is, or a placeholder filled per recipient. */
+export type ParamPiece = { readonly text: string } | { readonly variable: CampaignVariable };
+
+/**
+ * Reads one parameter as written (`"{{name}}"`, `"Order {orders.id}"`, `"Spring sale"`): its pieces, and what is
+ * wrong with it, named by `field`. The same placeholders as a campaign's message.
+ */
+export function parseParam(value: unknown, field: string): { pieces: ParamPiece[]; issues: CampaignIssue[] } {
+  if (typeof value !== 'string') return { pieces: [], issues: [{ field, issue: 'must be a string' }] };
+  if (value.trim() === '') return { pieces: [], issues: [{ field, issue: 'must not be empty' }] };
+  if (characters(value) > MAX_MESSAGE_LENGTH)
+    return { pieces: [], issues: [{ field, issue: `must be at most ${MAX_MESSAGE_LENGTH} characters` }] };
+  const pieces: ParamPiece[] = [];
+  const issues: CampaignIssue[] = [];
+  for (const piece of scan(value)) {
+    switch (piece.kind) {
+      case 'text':
+        pieces.push({ text: piece.text });
+        break;
+      case 'variable':
+        pieces.push({ variable: piece.variable });
+        break;
+      case 'invalid':
+        issues.push({ field, issue: piece.issue });
+        break;
+      case 'stray':
+        issues.push({ field, issue: `has a stray "${piece.raw}" at character ${piece.start + 1}: ${BRACES_HINT}` });
+        break;
+    }
+  }
+  return { pieces, issues: capped(issues) };
 }
 
 /** Reads a quick reply's payload back (see `toTemplateMessage`); null for anything Herald did not send. */

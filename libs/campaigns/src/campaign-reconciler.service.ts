@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { WorkerConfig } from '@herald/config';
 import { JobQueue, QueueName } from '@herald/queues';
 import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS, SendLedgerRepository } from '@herald/sending';
-import { CampaignRepository } from './campaign.repository';
+import { CampaignRepository, TEMPLATE_PAUSED } from './campaign.repository';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
 import { TemplateRegistrar } from './template-registrar.service';
@@ -62,7 +62,9 @@ export class CampaignReconciler implements OnModuleDestroy {
     await this.jobs.startsNow(starts, new Map(scheduled.map((r) => [r.id, r.time_to_run])));
     report.startsQueued = starts.length;
 
-    const waiting = new Set((await this.campaigns.runsIn(['waiting_for_template'])).map((r) => r.campaign_id));
+    // Runs waiting for a template, and runs a paused template holds (its approval webhook may have been missed).
+    const held = (await this.campaigns.runsIn(['paused'])).filter((r) => r.failure_reason?.startsWith(TEMPLATE_PAUSED));
+    const waiting = new Set([...(await this.campaigns.runsIn(['waiting_for_template'])), ...held].map((r) => r.campaign_id));
     for (const campaignId of waiting) await this.templates.settleWaitingRuns(campaignId);
 
     await this.recipients.cancelStrays();

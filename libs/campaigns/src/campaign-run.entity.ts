@@ -30,7 +30,7 @@ export class CampaignRun extends WorkspaceOwned {
   @Column('uuid', { name: 'campaign_id' })
   campaignId!: string;
 
-  /** Audience ids, or `["all"]`. */
+  /** Audience ids, or `["all"]`; empty when `searchSpec` chooses the recipients. */
   @Column('jsonb')
   audiences!: string[];
 
@@ -62,6 +62,14 @@ export class CampaignRun extends WorkspaceOwned {
 
   @Column('boolean', { name: 'ignore_quiet_hours', default: false })
   ignoreQuietHours!: boolean;
+
+  /** Carried to every send of the run (`GET /v1/messages?tag=`). */
+  @Column('text', { array: true, default: () => "'{}'" })
+  tags!: string[];
+
+  /** A blast's recipients: the contacts matching this searchSpec when it starts (instead of audiences). */
+  @Column('jsonb', { name: 'search_spec', nullable: true })
+  searchSpec!: Record<string, unknown> | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

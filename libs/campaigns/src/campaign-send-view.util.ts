@@ -11,13 +11,25 @@ export function campaignSendId(recipientId: string): string {
 /** A campaign run's recipient as a send in `GET /v1/messages`. */
 export function toCampaignSendView(row: CampaignSendRow): SendView {
   const category = row.template_type.toLowerCase() as SendCategory;
+  const params = row.params ?? [];
+  const buttons = row.template_params?.buttons ?? [];
+  const bodyCount = Math.max(0, params.length - buttons.length);
   return {
     id: campaignSendId(row.id),
     channelId: row.channel_id,
     to: row.to_number,
     contactId: row.contact_id,
     type: 'template',
-    content: { type: 'template', template: { name: row.template_name, language: row.language_code, parameters: row.params ?? [] } },
+    content: {
+      type: 'template',
+      template: {
+        name: row.template_name,
+        language: row.language_code,
+        parameters: params.slice(0, bodyCount),
+        ...(row.template_params?.header ? { header: row.template_params.header } : {}),
+        ...(buttons.length > 0 && params.length > 0 ? { buttons: buttons.map((b, j) => ({ index: b.index, param: params[bodyCount + j] ?? null })) } : {}),
+      },
+    },
     template: row.template_name,
     status: row.status,
     category,
@@ -31,7 +43,7 @@ export function toCampaignSendView(row: CampaignSendRow): SendView {
     providerMessageId: row.provider_message_id,
     pricing: row.pricing,
     attempts: row.attempts,
-    tags: [],
+    tags: row.tags ?? [],
     requestId: null,
     customArgs: {},
     campaignId: row.campaign_id,

@@ -2,9 +2,19 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import { WorkspaceOwned } from '@herald/workspaces';
 import type { CampaignButton, CampaignVariable } from './campaign-message.util';
 import type { SendWindow } from '@herald/sending';
+import type { TemplateParams } from './recipient-params.util';
 
 export const CAMPAIGN_TEMPLATE_TYPES = ['MARKETING', 'UTILITY'] as const;
 export type CampaignTemplateType = (typeof CAMPAIGN_TEMPLATE_TYPES)[number];
+/** A campaign's category: the type it registered its template with, or the category of a template the business had. */
+export type CampaignCategory = CampaignTemplateType | 'AUTHENTICATION';
+
+/** `campaign`: made with POST /v1/campaigns; `blast`: one run of a template, made with POST /v1/blasts. */
+export const CAMPAIGN_KINDS = ['campaign', 'blast'] as const;
+export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
+/** `registered`: Herald registers the campaign's message as a template; `existing`: a template the business already had. */
+export const TEMPLATE_SOURCES = ['registered', 'existing'] as const;
+export type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 
 /**
  * A message with variables and buttons, registered as a WhatsApp template on its channel. The template's
@@ -42,7 +52,20 @@ export class Campaign extends WorkspaceOwned {
   buttons!: CampaignButton[];
 
   @Column('varchar', { name: 'template_type', length: 16 })
-  templateType!: CampaignTemplateType;
+  templateType!: CampaignCategory;
+
+  @Column('varchar', { length: 16, default: 'campaign' })
+  kind!: CampaignKind;
+
+  @Column('varchar', { name: 'template_source', length: 16, default: 'registered' })
+  templateSource!: TemplateSource;
+
+  /**
+   * Parameters besides the message's placeholders: an existing template's body parameters as written, its media
+   * header, and buttons taking a per-recipient parameter. Null: none (the message's placeholders only).
+   */
+  @Column('jsonb', { name: 'template_params', nullable: true })
+  templateParams!: TemplateParams | null;
 
   @Column('varchar', { name: 'language_code', length: 16 })
   languageCode!: string;

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CampaignButton, CampaignVariable } from './campaign-message.util';
-import type { CampaignTemplateType } from './campaign.entity';
+import type { CampaignCategory, CampaignKind, TemplateSource } from './campaign.entity';
+import type { TemplateParams } from './recipient-params.util';
 import type { RunStatus } from './campaign-run.entity';
 import type { SendWindow } from '@herald/sending';
 
@@ -16,7 +17,10 @@ export interface CampaignRow {
   variables: CampaignVariable[];
   img_url: string | null;
   buttons: CampaignButton[];
-  template_type: CampaignTemplateType;
+  template_type: CampaignCategory;
+  kind: CampaignKind;
+  template_source: TemplateSource;
+  template_params: TemplateParams | null;
   language_code: string;
   send_window: SendWindow | null;
   template_name: string;
@@ -43,17 +47,40 @@ export interface RunRow {
   failure_reason: string | null;
   validity_seconds: number | null;
   ignore_quiet_hours: boolean;
+  tags: string[];
+  search_spec: Record<string, unknown> | null;
   created_at: Date;
   updated_at: Date;
 }
 
 export type NewCampaign = Omit<
   CampaignRow,
-  'id' | 'template_id' | 'template_reason' | 'created_at' | 'updated_at' | 'deleted_at' | 'template_name'
+  'id' | 'template_id' | 'template_reason' | 'created_at' | 'updated_at' | 'deleted_at' | 'template_name' | 'kind' | 'template_source' | 'template_params'
 > & {
   id: string;
   template_name: string;
+  kind?: CampaignKind;
+  template_source?: TemplateSource;
+  template_params?: TemplateParams | null;
+  /** The provider's id of a template the business already had. */
+  template_id?: string | null;
 };
+
+/** A run to write: audiences or a searchSpec choose its recipients. */
+export interface NewRun {
+  workspaceId: string;
+  campaignId: string;
+  audiences: string[];
+  searchSpec?: Record<string, unknown> | null;
+  timeToRun: Date;
+  validitySeconds: number | null;
+  ignoreQuietHours: boolean;
+  tags?: readonly string[];
+}
+
+/** How a run paused because its template was paused or disabled says why (its waiting reason is read from it). */
+export const TEMPLATE_PAUSED = 'template_paused';
+const TEMPLATE_STOPPED = ['PAUSED', 'DISABLED'];
 
 const ACTIVE = `('scheduled', 'waiting_for_template', 'running', 'paused')`;
 
@@ -69,8 +96,8 @@ export class CampaignRepository {
   async insertCampaign(manager: EntityManager, c: NewCampaign): Promise<CampaignRow> {
     const rows: CampaignRow[] = await manager.query(
       `INSERT INTO campaigns (id, workspace_id, channel_id, title, message, body, variables, img_url, buttons, template_type, language_code, send_window,
-                              template_name, template_status, input_group_pk)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15) RETURNING *`,
+                              template_name, template_status, input_group_pk, kind, template_source, template_params, template_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18::jsonb, $19) RETURNING *`,
       [
         c.id,
         c.workspace_id,
@@ -87,6 +114,10 @@ export class CampaignRepository {
         c.template_name,
         c.template_status,
         c.input_group_pk,
+        c.kind ?? 'campaign',
+        c.template_source ?? 'registered',
+        c.template_params ? JSON.stringify(c.template_params) : null,
+        c.template_id ?? null,
       ],
     );
     return rows[0]!;
@@ -105,15 +136,16 @@ export class CampaignRepository {
     return rows[0];
   }
 
-  /** Newest first; `active`: only campaigns with (true) or without (false) a scheduled, running or paused run. */
+  /** Newest first, of one kind; `active`: only campaigns with (true) or without (false) a scheduled, running or paused run. */
   async listCampaigns(
     workspaceId: string,
     active: boolean | undefined,
     limit: number,
     after?: { createdAt: string; id: string },
+    kind: CampaignKind = 'campaign',
   ): Promise<CampaignRow[]> {
-    const params: unknown[] = [workspaceId];
-    const where = ['c.workspace_id = $1', 'c.deleted_at IS NULL'];
+    const params: unknown[] = [workspaceId, kind];
+    const where = ['c.workspace_id = $1', 'c.deleted_at IS NULL', 'c.kind = $2'];
     if (active !== undefined) {
       where.push(
         `${active ? '' : 'NOT '}EXISTS (SELECT 1 FROM campaign_runs r WHERE r.campaign_id = c.id AND r.status IN ${ACTIVE})`,
@@ -168,14 +200,20 @@ export class CampaignRepository {
     await this.db.query('UPDATE campaigns SET updated_at = now() WHERE id = $1', [id]);
   }
 
-  async insertRun(
-    manager: EntityManager,
-    run: { workspaceId: string; campaignId: string; audiences: string[]; timeToRun: Date; validitySeconds: number | null; ignoreQuietHours: boolean },
-  ): Promise<RunRow> {
+  async insertRun(manager: EntityManager, run: NewRun): Promise<RunRow> {
     const rows: RunRow[] = await manager.query(
-      `INSERT INTO campaign_runs (workspace_id, campaign_id, audiences, status, time_to_run, validity_seconds, ignore_quiet_hours)
-       VALUES ($1, $2, $3::jsonb, 'scheduled', $4, $5, $6) RETURNING *`,
-      [run.workspaceId, run.campaignId, JSON.stringify(run.audiences), run.timeToRun, run.validitySeconds, run.ignoreQuietHours],
+      `INSERT INTO campaign_runs (workspace_id, campaign_id, audiences, status, time_to_run, validity_seconds, ignore_quiet_hours, tags, search_spec)
+       VALUES ($1, $2, $3::jsonb, 'scheduled', $4, $5, $6, $7::text[], $8::jsonb) RETURNING *`,
+      [
+        run.workspaceId,
+        run.campaignId,
+        JSON.stringify(run.audiences),
+        run.timeToRun,
+        run.validitySeconds,
+        run.ignoreQuietHours,
+        run.tags ?? [],
+        run.searchSpec ? JSON.stringify(run.searchSpec) : null,
+      ],
     );
     return rows[0]!;
   }
@@ -208,7 +246,15 @@ export class CampaignRepository {
     runIds: string | readonly string[],
     from: readonly RunStatus[],
     to: RunStatus,
-    extra: { startedAt?: boolean; completedAt?: boolean; failureReason?: string; recipients?: number; chunkCount?: number } = {},
+    extra: {
+      startedAt?: boolean;
+      completedAt?: boolean;
+      failureReason?: string;
+      /** Forget the reason it was paused or failed (resumed). */
+      clearReason?: boolean;
+      recipients?: number;
+      chunkCount?: number;
+    } = {},
     manager: EntityManager | DataSource = this.db,
   ): Promise<boolean> {
     const rows: Array<{ id: string }> = await manager.query(
@@ -216,7 +262,7 @@ export class CampaignRepository {
          UPDATE campaign_runs SET status = $3, updated_at = now(),
                 started_at = CASE WHEN $4 THEN COALESCE(started_at, now()) ELSE started_at END,
                 completed_at = CASE WHEN $5 THEN now() ELSE completed_at END,
-                failure_reason = COALESCE($6, failure_reason),
+                failure_reason = CASE WHEN $9 THEN NULL ELSE COALESCE($6, failure_reason) END,
                 recipients = COALESCE($7, recipients),
                 chunk_count = COALESCE($8, chunk_count)
           WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id)
@@ -230,6 +276,7 @@ export class CampaignRepository {
         extra.failureReason ?? null,
         extra.recipients ?? null,
         extra.chunkCount ?? null,
+        extra.clearReason ?? false,
       ],
     );
     return rows.length > 0;
@@ -300,8 +347,11 @@ export class CampaignRepository {
     return new Map(rows.map((r) => [r.id, { pk: r.pk, fields: r.fields }]));
   }
 
-  /** The variable group a campaign's input-button replies are kept in. Returns its primary key. */
-  /** Template review decisions (message_template_status_update) for the campaigns that use the template. */
+  /**
+   * Template status changes (message_template_status_update) for the campaigns that use the template. A template
+   * PAUSED or DISABLED by Meta pauses the campaigns' running and scheduled runs (reason `template_paused`), in the same
+   * transaction; they resume when it is APPROVED again (`templatePausedRuns`, after the commit).
+   */
   async applyTemplateStatuses(
     manager: EntityManager,
     updates: ReadonlyArray<{ workspaceId: string; templateId: string; status: string; reason: string | null }>,
@@ -312,11 +362,30 @@ export class CampaignRepository {
          UPDATE campaigns c SET template_status = u.status, template_reason = u.reason, updated_at = now()
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS u(workspace_id, template_id, status, reason)
           WHERE c.template_id = u.template_id AND c.workspace_id = u.workspace_id
-         RETURNING c.id)
+         RETURNING c.id, u.status),
+       paused AS (
+         UPDATE campaign_runs r SET status = 'paused', failure_reason = $6 || ': the template is ' || u.status, updated_at = now()
+           FROM u WHERE r.campaign_id = u.id AND u.status = ANY($5::text[]) AND r.status IN ('running', 'scheduled', 'waiting_for_template')
+         RETURNING r.id)
        SELECT DISTINCT id FROM u`,
-      [updates.map((u) => u.workspaceId), updates.map((u) => u.templateId), updates.map((u) => u.status), updates.map((u) => u.reason)],
+      [
+        updates.map((u) => u.workspaceId),
+        updates.map((u) => u.templateId),
+        updates.map((u) => u.status),
+        updates.map((u) => u.reason),
+        TEMPLATE_STOPPED,
+        TEMPLATE_PAUSED,
+      ],
     )) as Array<{ id: string }>;
     return rows.map((r) => r.id);
+  }
+
+  /** Runs of a campaign paused because its template was paused or disabled. */
+  async templatePausedRuns(campaignId: string): Promise<RunRow[]> {
+    return this.db.query(`SELECT * FROM campaign_runs WHERE campaign_id = $1 AND status = 'paused' AND failure_reason LIKE $2`, [
+      campaignId,
+      `${TEMPLATE_PAUSED}%`,
+    ]);
   }
 
   /** Variable group ids by primary key. */

@@ -7,6 +7,7 @@ import { Clock } from '@herald/common';
 import { CampaignRepository } from './campaign.repository';
 import { CampaignReconciler } from './campaign-reconciler.service';
 import { CampaignsService } from './campaigns.service';
+import { BlastsService } from './blasts.service';
 import { ChunkSender } from './chunk-sender.service';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
@@ -14,11 +15,11 @@ import { RunStarter } from './run-starter.service';
 import { RecipientEvents } from './recipient-events.service';
 import { TemplateRegistrar } from './template-registrar.service';
 
-/** The API's campaigns: definitions, runs, control and results. */
+/** The API's campaigns: definitions, runs, control and results; blasts (a run of a template the business has). */
 @Module({
-  imports: [ChannelsModule, ContactsModule],
-  providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, Clock],
-  exports: [CampaignsService],
+  imports: [ChannelsModule, ContactsModule, TemplatesModule],
+  providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, BlastsService, Clock],
+  exports: [CampaignsService, BlastsService],
 })
 export class CampaignsModule {}
 

@@ -1,15 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { ChannelsService } from '@herald/channels';
+import { ChannelsService, type ChannelView } from '@herald/channels';
+import { TemplatesService, type TemplateView } from '@herald/templates';
 import type { SendFilter, SendView, WaitReason } from '@herald/sending';
 import { CHANNEL_PAUSED } from './chunk-sender.service';
-import { VariableGroupsService } from '@herald/contacts';
+import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
-import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
+import { CampaignRepository, TEMPLATE_PAUSED, type CampaignRow, type RunRow } from './campaign.repository';
+import type { CampaignKind } from './campaign.entity';
 import { ACTIVE_RUN_STATUSES, type RunStatus } from './campaign-run.entity';
 import { RECIPIENT_STATUSES, type RecipientStatus } from './campaign-recipient.entity';
-import { assertNoIssues, checkGroupFields, templateName } from './campaign-message.util';
-import { parseCreateCampaign, parseRunInput, type RunInput } from './campaign-input.util';
+import { assertNoIssues, checkGroupFields, templateName, urlVariable } from './campaign-message.util';
+import {
+  parseCreateCampaign,
+  parseRunInput,
+  parseTemplateCampaign,
+  type RunInput,
+  type TemplateCampaignInput,
+  type TemplateUse,
+} from './campaign-input.util';
+import { registeredButtonParams, type TemplateParams } from './recipient-params.util';
 import { addBuckets, foldCounts, progressOf, toResults, type RunCounts, type RunResults } from './run-figures.util';
 import { RecipientRepository, type RecipientExportRow, type SendsPosition } from './recipient.repository';
 import { CAMPAIGN_SEND_ID, positionOf, toCampaignSendView } from './campaign-send-view.util';
@@ -17,11 +27,17 @@ import { RunJobs } from './run-jobs.service';
 import type { SendWindow } from '@herald/sending';
 import type { CampaignButton } from './campaign-message.util';
 
+/** Why a run waits: the send pipeline's reasons, and its template paused by Meta. */
+export type RunWaitReason = WaitReason | typeof TEMPLATE_PAUSED;
+
 export interface RunView {
   runId: string;
   campaignId: string;
   status: RunStatus;
   audiences: string[];
+  /** A blast's search: its recipients are the contacts matching it when it starts. */
+  searchSpec: Record<string, unknown> | null;
+  tags: string[];
   timeToRun: Date;
   startedAt: Date | null;
   completedAt: Date | null;
@@ -31,7 +47,7 @@ export interface RunView {
   progress: number;
   eta: Date | null;
   /** Why a run that is not finished is not sending now, and until when (null while it sends, or when done). */
-  waiting: { reason: WaitReason; until: Date | null } | null;
+  waiting: { reason: RunWaitReason; until: Date | null } | null;
   failureReason: string | null;
   createdAt: Date;
 }
@@ -44,6 +60,10 @@ export interface CampaignView {
   buttons: CampaignButton[];
   templateType: string;
   languageCode: string;
+  /** `existing`: a template the business already had; `registered`: Herald registered the message as one. */
+  templateSource: string;
+  /** An existing template's parameters as written (body, header, buttons), or a URL button's variable. */
+  templateParams: TemplateParams | null;
   channelId: string;
   sendWindow: SendWindow | null;
   templateName: string;
@@ -94,17 +114,33 @@ export class CampaignsService {
     private readonly variableGroups: VariableGroupsService,
     private readonly jobs: RunJobs,
     private readonly clock: Clock,
+    private readonly templates: TemplatesService,
+    private readonly contacts: ContactsService,
   ) {}
 
   async create(workspaceId: string, body: unknown): Promise<CampaignCreated> {
     const now = this.clock.now().toJSDate();
+    if (typeof body === 'object' && body !== null && !Array.isArray(body) && 'template' in body) {
+      const created = await this.createFromTemplate(workspaceId, parseTemplateCampaign(body as Record<string, unknown>, now), 'campaign');
+      return {
+        campaignId: created.campaign.id,
+        templateStatus: created.campaign.template_status,
+        ...(created.run ? { run: { runId: created.run.id, status: created.run.status, timeToRun: created.run.time_to_run } } : {}),
+      };
+    }
     const input = parseCreateCampaign(body, now);
     const channel = await this.channels.resolve(workspaceId, input.channelId);
+    const buttonParams = registeredButtonParams(input.buttons);
+    const urlVariables = input.buttons.flatMap((b) => {
+      const v = b.type === 'url' ? urlVariable(b.url ?? '') : undefined;
+      return v ? [v.variable] : [];
+    });
+    const used = [...input.variables, ...urlVariables];
     const groups = await this.campaigns.variableGroups(
       workspaceId,
-      input.variables.flatMap((v) => (v.kind === 'group' ? [v.group] : [])),
+      used.flatMap((v) => (v.kind === 'group' ? [v.group] : [])),
     );
-    assertNoIssues(checkGroupFields(input.variables, new Map([...groups].map(([id, g]) => [id, g.fields]))));
+    assertNoIssues(checkGroupFields(used, new Map([...groups].map(([id, g]) => [id, g.fields]))));
     if (input.run) await this.audiencePks(workspaceId, input.run.audiences, 'options.audiences');
 
     const id = randomUUID();
@@ -135,6 +171,7 @@ export class CampaignsService {
         template_name: templateName(input.title, id),
         template_status: 'PENDING',
         input_group_pk: inputGroupPk,
+        template_params: buttonParams.length > 0 ? { buttons: buttonParams } : null,
       });
       const run = input.run ? await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, input.run, now)) : null;
       return { campaign, run };
@@ -148,6 +185,123 @@ export class CampaignsService {
     };
   }
 
+  /**
+   * A campaign (or a blast) of a template the business already has: checked against the stored template (it exists
+   * in that language on the channel's account, is APPROVED, and takes exactly the parameters given: 400/409 naming
+   * what is wrong), its category and provider id kept with the campaign. Nothing is registered: its runs start at
+   * their time.
+   */
+  async createFromTemplate(
+    workspaceId: string,
+    input: TemplateCampaignInput,
+    kind: CampaignKind,
+  ): Promise<{ campaign: CampaignRow; run: RunRow | null }> {
+    const now = this.clock.now().toJSDate();
+    const channel = await this.sender(workspaceId, input.channelId, input.from);
+    const groups = await this.campaigns.variableGroups(
+      workspaceId,
+      input.use.variables.flatMap((v) => (v.kind === 'group' ? [v.group] : [])),
+    );
+    assertNoIssues(
+      checkGroupFields(input.use.variables, new Map([...groups].map(([id, g]) => [id, g.fields]))).map((i) => ({ ...i, field: 'params' })),
+    );
+    const run = input.run;
+    if (run?.searchSpec) await this.contacts.search(workspaceId, run.searchSpec, 1); // 400 naming a bad key
+    else if (run) await this.audiencePks(workspaceId, run.audiences, kind === 'blast' ? 'audiences' : 'options.audiences');
+    const template = await this.checkTemplate(workspaceId, channel, input.use);
+
+    const id = randomUUID();
+    const names = template.parameters.body.names;
+    const templateParams: TemplateParams = {
+      body: input.use.params,
+      ...(names && names.length > 0 ? { names: [...names] } : {}),
+      ...(input.use.header ? { header: input.use.header } : {}),
+      buttons: input.use.buttons,
+    };
+    const text = bodyText(template.components);
+    const { campaign, runRow } = await this.campaigns.transaction(async (manager) => {
+      const campaign = await this.campaigns.insertCampaign(manager, {
+        id,
+        workspace_id: workspaceId,
+        channel_id: channel.id,
+        title: input.title,
+        message: text,
+        body: text,
+        variables: input.use.variables,
+        img_url: null,
+        buttons: [],
+        template_type: templateCategory(template.category),
+        language_code: template.language,
+        send_window: input.sendWindow,
+        template_name: template.name,
+        template_status: template.status,
+        template_id: template.providerTemplateId,
+        input_group_pk: null,
+        kind,
+        template_source: 'existing',
+        template_params: templateParams,
+      });
+      const runRow = run ? await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, run, now)) : null;
+      return { campaign, runRow };
+    });
+    if (runRow) await this.enqueue(() => this.jobs.scheduleStart(runRow.id, runRow.time_to_run), `run ${runRow.id}`);
+    return { campaign, run: runRow };
+  }
+
+  /** The stored template a campaign names, checked for a send of the parameters given. */
+  private async checkTemplate(workspaceId: string, channel: ChannelView, use: TemplateUse): Promise<TemplateView> {
+    const find = async () => {
+      try {
+        return (await this.templates.get(workspaceId, use.name, { language: use.language, channelId: channel.id }))[0];
+      } catch (error) {
+        if (error instanceof HeraldError && error.kind === 'not_found') return undefined;
+        throw error;
+      }
+    };
+    let template = await find();
+    if (!template) {
+      // Not known here: checkSend reads the account's list again (at most every 5 s) and says what it has.
+      await this.templates.checkSend(workspaceId, channel, { name: use.name, language: use.language, params: use.params });
+      template = await find();
+      if (!template) {
+        throw new HeraldError('invalid', 'template_not_found', `The channel's WhatsApp Business Account has no template "${use.name}" in ${use.language}.`, [
+          { field: 'template.name', issue: 'names no template of this account in this language' },
+        ]);
+      }
+    }
+    const names = template.parameters.body.names;
+    const components = [
+      ...(use.params.length > 0
+        ? [{ type: 'body', parameters: use.params.map((_, i) => ({ type: 'text', ...(names?.[i] ? { parameterName: names[i] } : {}) })) }]
+        : []),
+      ...(use.header ? [{ type: 'header', parameters: [{ type: use.header.type }] }] : []),
+      ...use.buttons.map((b) => ({ type: 'button', subType: 'url', index: b.index, parameters: [{ type: 'text' }] })),
+    ];
+    await this.templates.checkSend(workspaceId, channel, { name: use.name, language: use.language, components });
+    const unsupported = use.buttons.filter((b) => template.parameters.buttons.some((n) => n.index === b.index && n.type !== 'url'));
+    if (unsupported.length > 0) {
+      throw new HeraldError(
+        'invalid',
+        'template_parameters',
+        `Template "${template.name}": only URL buttons take a per-recipient parameter here (button ${unsupported.map((b) => b.index).join(', ')} is not one).`,
+        unsupported.map((b) => ({ field: 'buttons', issue: `button ${b.index} is not a URL button with a variable` })),
+      );
+    }
+    return template;
+  }
+
+  /** The channel named by id, or by its display number (`from`), else the workspace's default. */
+  private async sender(workspaceId: string, channelId: string | undefined, from: string | undefined): Promise<ChannelView> {
+    if (from === undefined) return this.channels.resolve(workspaceId, channelId);
+    const digits = from.replace(/\D/g, '');
+    const match = (await this.channels.list(workspaceId)).find((c) => c.displayPhoneNumber.replace(/\D/g, '') === digits);
+    if (!match)
+      throw new HeraldError('not_found', 'channel_not_found', `No channel of this workspace has the display number ${from}.`, [
+        { field: 'from', issue: 'names no channel' },
+      ]);
+    return match;
+  }
+
   async list(workspaceId: string, query: Record<string, unknown>): Promise<{ data: CampaignView[]; nextCursor: string | null }> {
     const active =
       query['active'] === undefined ? undefined : query['active'] === 'true' ? true : query['active'] === 'false' ? false : null;
@@ -158,7 +312,9 @@ export class CampaignsService {
     const cursor = query['cursor'];
     if (cursor !== undefined && typeof cursor !== 'string') throw invalid('cursor', 'must be a single value');
     const after = decodeTimeCursor(CURSOR_TAG, cursor);
-    const rows = await this.campaigns.listCampaigns(workspaceId, active, limit, after);
+    const kind = query['kind'] ?? 'campaign';
+    if (kind !== 'campaign' && kind !== 'blast') throw invalid('kind', 'must be campaign or blast');
+    const rows = await this.campaigns.listCampaigns(workspaceId, active, limit, after, kind);
     const page = rows.slice(0, limit);
     const views = await this.views(page, false);
     const last = page[page.length - 1];
@@ -192,6 +348,8 @@ export class CampaignsService {
     body: unknown,
   ): Promise<{ runId: string; status: RunStatus; timeToRun: Date }> {
     const campaign = await this.campaign(workspaceId, campaignId);
+    if (campaign.kind === 'blast')
+      throw new HeraldError('conflict', 'blast_has_one_run', 'A blast is one run: send another blast with POST /v1/blasts.');
     const now = this.clock.now().toJSDate();
     const input = parseRunInput(body, now);
     await this.audiencePks(workspaceId, input.audiences, 'audiences');
@@ -223,6 +381,7 @@ export class CampaignsService {
       case 'scheduled':
         return null;
       case 'paused':
+        if (run.failure_reason?.startsWith(TEMPLATE_PAUSED)) return { reason: TEMPLATE_PAUSED, until: null };
         return run.failure_reason?.startsWith(CHANNEL_PAUSED) ? { reason: 'channel_paused', until: null } : null;
       case 'running': {
         const w = await this.recipients.waitingOf(run.id);
@@ -248,12 +407,21 @@ export class CampaignsService {
   async resume(workspaceId: string, campaignId: string, runId: string): Promise<RunView> {
     const run = await this.run(workspaceId, campaignId, runId);
     if (run.status !== 'paused') throw wrongState(run, 'resume');
+    const campaign = await this.campaign(workspaceId, campaignId);
+    if (campaign.template_status === 'PAUSED' || campaign.template_status === 'DISABLED') {
+      throw new HeraldError(
+        'conflict',
+        'template_not_usable',
+        `The template is ${campaign.template_status}${campaign.template_reason ? ` (${campaign.template_reason})` : ''}: the run resumes by itself when Meta approves it again.`,
+        [{ field: 'templateStatus', issue: campaign.template_status }],
+      );
+    }
     if (run.started_at === null) {
       // Paused before it started: back to scheduled, and its start job (kept or rebuilt) starts it.
-      if (!(await this.campaigns.transition(run.id, ['paused'], 'scheduled'))) throw wrongState(run, 'resume');
+      if (!(await this.campaigns.transition(run.id, ['paused'], 'scheduled', { clearReason: true }))) throw wrongState(run, 'resume');
       await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
     } else {
-      if (!(await this.campaigns.transition(run.id, ['paused'], 'running'))) throw wrongState(run, 'resume');
+      if (!(await this.campaigns.transition(run.id, ['paused'], 'running', { clearReason: true }))) throw wrongState(run, 'resume');
       await this.enqueue(async () => this.jobs.chunks(await this.recipients.pendingChunks([run.id])), `chunks of run ${run.id}`);
     }
     return this.getRun(workspaceId, campaignId, runId);
@@ -338,8 +506,7 @@ export class CampaignsService {
 
   /**
    * A page of the workspace's campaign sends for `GET /v1/messages` (the filter is checked at the edge): up to
-   * `limit` sends after `after`, each with its position for the next page. Sends carry no tags, so a tag filter
-   * matches none.
+   * `limit` sends after `after`, each with its position for the next page. A send's tags are its run's.
    */
   async sendsPage(
     workspaceId: string,
@@ -347,7 +514,7 @@ export class CampaignsService {
     limit: number,
     after?: SendsPosition,
   ): Promise<Array<{ view: SendView; position: SendsPosition }>> {
-    if (filter.tag !== undefined || filter.status === 'scheduled') return [];
+    if (filter.status === 'scheduled') return [];
     const rows = await this.recipients.sendsPage(workspaceId, filter, limit, after);
     return rows.map((row) => ({ view: toCampaignSendView(row), position: positionOf(row) }));
   }
@@ -364,9 +531,11 @@ export class CampaignsService {
       workspaceId,
       campaignId,
       audiences: input.audiences,
+      searchSpec: input.searchSpec ?? null,
       timeToRun: input.timeToRun ?? now,
       validitySeconds: input.validitySeconds ?? null,
       ignoreQuietHours: input.ignoreQuietHours ?? false,
+      tags: input.tags ?? [],
     };
   }
 
@@ -424,6 +593,8 @@ export class CampaignsService {
         buttons: c.buttons,
         templateType: c.template_type,
         languageCode: c.language_code,
+        templateSource: c.template_source,
+        templateParams: c.template_params,
         channelId: c.channel_id,
         sendWindow: c.send_window,
         templateName: c.template_name,
@@ -452,6 +623,8 @@ export class CampaignsService {
       campaignId: run.campaign_id,
       status: run.status,
       audiences: run.audiences,
+      searchSpec: run.search_spec,
+      tags: run.tags,
       timeToRun: run.time_to_run,
       startedAt: run.started_at,
       completedAt: run.completed_at,
@@ -473,6 +646,21 @@ export function inputGroupId(campaignId: string): string {
 }
 
 const invalid = HeraldError.invalid;
+
+/** A template's body text as the provider reports its components. */
+function bodyText(components: readonly unknown[]): string {
+  for (const c of components) {
+    const r = c as { type?: unknown; text?: unknown };
+    if (typeof r.type === 'string' && r.type.toUpperCase() === 'BODY' && typeof r.text === 'string') return r.text;
+  }
+  return '';
+}
+
+/** The provider's category of a template as a campaign keeps it (the strictest, marketing, when it is not one of ours). */
+function templateCategory(category: string): 'MARKETING' | 'UTILITY' | 'AUTHENTICATION' {
+  const c = category.toUpperCase();
+  return c === 'UTILITY' || c === 'AUTHENTICATION' ? c : 'MARKETING';
+}
 
 function wrongState(run: RunRow, action: string): HeraldError {
   return new HeraldError('conflict', 'run_state', `Cannot ${action} a run that is ${run.status}.`, [

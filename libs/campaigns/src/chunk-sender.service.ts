@@ -16,7 +16,8 @@ import {
   type SendCategory,
 } from '@herald/sending';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
-import { toTemplateMessage } from './campaign-message.util';
+import { toTemplateMessage, type MessageLayout } from './campaign-message.util';
+import { messageLayout } from './recipient-params.util';
 import { RecipientRepository, type ClaimedRecipient } from './recipient.repository';
 
 /** How a run paused by its channel says why (the run view reads its waiting reason from it). */
@@ -48,6 +49,8 @@ interface RunContext {
   campaign: CampaignRow;
   category: SendCategory;
   expiresAt: Date | null;
+  /** Which of a recipient's parameters are the body's and which the buttons', and the header. */
+  layout: MessageLayout;
   at: number;
 }
 
@@ -175,7 +178,7 @@ export class ChunkSender {
       workspaceId: ctx.run.workspace_id,
       contactId: r.contact_id,
       to: r.to_number,
-      message: toTemplateMessage({ name: c.template_name, languageCode: c.language_code, imgUrl: c.img_url, buttons: c.buttons }, r.params),
+      message: toTemplateMessage({ name: c.template_name, languageCode: c.language_code, imgUrl: c.img_url, buttons: c.buttons }, r.params, ctx.layout),
       attempts: r.attempts,
       category: ctx.category,
       expiresAt: ctx.expiresAt,
@@ -248,7 +251,14 @@ export class ChunkSender {
     const campaign = run ? await this.campaigns.campaignById(run.campaign_id) : undefined;
     if (!run || !campaign) return undefined;
     const category = campaignCategory(campaign);
-    const ctx = { run, campaign, category, expiresAt: expiresAt(run.started_at ?? run.time_to_run, run.validity_seconds, category), at: Date.now() };
+    const ctx = {
+      run,
+      campaign,
+      category,
+      expiresAt: expiresAt(run.started_at ?? run.time_to_run, run.validity_seconds, category),
+      layout: messageLayout({ variables: campaign.variables, templateParams: campaign.template_params }),
+      at: Date.now(),
+    };
     this.contexts.set(runId, ctx);
     if (this.contexts.size > 1_000) this.contexts.delete(this.contexts.keys().next().value!);
     return ctx;

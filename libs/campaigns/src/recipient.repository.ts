@@ -17,17 +17,21 @@ import {
   type StatusRow,
   type WaitReason,
 } from '@herald/sending';
-import type { CampaignTemplateType } from './campaign.entity';
+import type { CampaignCategory } from './campaign.entity';
 import type { CampaignVariable } from './campaign-message.util';
+import type { OutputPiece, TemplateParams } from './recipient-params.util';
 import type { RecipientStatus } from './campaign-recipient.entity';
 
 /** What fan-out needs to fix a run's recipients. */
 export interface FanOutSpec {
   readonly runId: string;
   readonly workspaceId: string;
-  /** Audience primary keys, or 'all' for every contact of the workspace. */
-  readonly audiencePks: readonly string[] | 'all';
+  /** Audience primary keys, 'all' for every contact of the workspace, or the contacts themselves (a blast's search). */
+  readonly audiencePks: readonly string[] | 'all' | { readonly contactIds: readonly string[] };
+  /** Every distinct placeholder the parameters use, resolved once per recipient. */
   readonly variables: readonly CampaignVariable[];
+  /** Each parameter from them (default: one per variable, in order): the body's, then the buttons'. */
+  readonly outputs?: ReadonlyArray<readonly OutputPiece[]>;
   /** Variable group id → primary key, for every group the variables use. */
   readonly groupPks: ReadonlyMap<string, string>;
   /** A marketing run skips every opted-out contact; a utility or authentication run only those opted out of all. */
@@ -76,7 +80,9 @@ export interface CampaignSendRow extends SendTimesRow {
   validity_seconds: number | null;
   template_name: string;
   language_code: string;
-  template_type: CampaignTemplateType;
+  template_type: CampaignCategory;
+  template_params: TemplateParams | null;
+  tags: string[];
 }
 
 /** One recipient as the export shows it. */
@@ -156,7 +162,9 @@ export class RecipientRepository {
     const members =
       spec.audiencePks === 'all'
         ? `SELECT id AS contact_id FROM contacts WHERE workspace_id = $2`
-        : `SELECT DISTINCT contact_id FROM audience_members WHERE audience_pk = ANY(${bind(spec.audiencePks)}::bigint[])`;
+        : 'contactIds' in spec.audiencePks
+          ? `SELECT DISTINCT unnest(${bind(spec.audiencePks.contactIds)}::bigint[]) AS contact_id`
+          : `SELECT DISTINCT contact_id FROM audience_members WHERE audience_pk = ANY(${bind(spec.audiencePks)}::bigint[])`;
     const joins: string[] = [];
     const groupAlias = new Map<string, string>();
     for (const v of spec.variables) {
@@ -179,6 +187,13 @@ export class RecipientRepository {
     };
     const columns = spec.variables.map((v, i) => `${value(v)} AS p${i + 1}`);
     const p = spec.variables.map((_, i) => `p${i + 1}`);
+    // Each parameter: a variable's value as it is, or text and values joined (`Order {orders.id}`), or text alone.
+    const output = (pieces: readonly OutputPiece[]): string => {
+      const parts = pieces.map((piece) => ('variable' in piece ? `p${piece.variable + 1}` : `${bind(piece.text)}::text`));
+      if (parts.length === 1 && pieces[0] && 'variable' in pieces[0]) return parts[0]!;
+      return parts.length === 0 ? `''` : `concat(${parts.join(', ')})`;
+    };
+    const outputs = spec.outputs === undefined ? p : spec.outputs.map(output);
     const missing =
       spec.variables.length === 0
         ? 'NULL'
@@ -203,7 +218,7 @@ export class RecipientRepository {
        inserted AS (
          INSERT INTO campaign_recipients (run_id, workspace_id, contact_id, to_number, timezone, chunk_no, status, skip_reason, params, marketing, error)
          SELECT $1, $2, id, number, timezone, chunk_no, CASE WHEN skip IS NULL THEN 'queued' ELSE 'skipped' END, skip,
-                CASE WHEN skip IS NULL THEN jsonb_build_array(${p.join(', ')}) END, $4,
+                CASE WHEN skip IS NULL THEN jsonb_build_array(${outputs.join(', ')}) END, $4,
                 CASE WHEN skip = 'missing_variable' THEN jsonb_build_object('code', 'missing_variable', 'title', 'Missing variable', 'details', 'No value for ' || missing) END
            FROM numbered ORDER BY chunk_no, timezone, id
          RETURNING chunk_no)
@@ -513,6 +528,7 @@ export class RecipientRepository {
       where.push(sql(`$${params.length}`));
     };
     if (f.campaignId !== undefined) add(run, (p) => `run.campaign_id = ${p}::uuid`, f.campaignId);
+    if (f.tag !== undefined) add(run, (p) => `run.tags @> ARRAY[${p}]::text[]`, f.tag);
     if (f.runId !== undefined) add(run, (p) => `run.id = ${p}::uuid`, f.runId);
     if (f.template !== undefined) add(run, (p) => `c.template_name = ${p}`, f.template);
     if (f.from !== undefined) add(run, (p) => `run.started_at >= ${p}`, f.from);
@@ -529,8 +545,8 @@ export class RecipientRepository {
     return this.dataSource.query(
       `SELECT r.id, r.run_id, run.campaign_id, c.channel_id, r.contact_id, r.to_number, r.status, r.skip_reason, r.params, r.chunk_no,
               r.not_before, r.waiting_reason, r.attempts, r.provider_message_id, r.error, r.pricing, r.sending_at, r.accepted_at,
-              r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.updated_at, run.started_at, run.validity_seconds,
-              c.template_name, c.language_code, c.template_type
+              r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.updated_at, run.started_at, run.validity_seconds, run.tags,
+              c.template_name, c.language_code, c.template_type, c.template_params
          FROM campaign_runs run
          JOIN campaigns c ON c.id = run.campaign_id
          CROSS JOIN LATERAL (
@@ -548,8 +564,8 @@ export class RecipientRepository {
     const rows: CampaignSendRow[] = await this.dataSource.query(
       `SELECT r.id, r.run_id, run.campaign_id, c.channel_id, r.contact_id, r.to_number, r.status, r.skip_reason, r.params, r.chunk_no,
               r.not_before, r.waiting_reason, r.attempts, r.provider_message_id, r.error, r.pricing, r.sending_at, r.accepted_at,
-              r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.updated_at, run.started_at, run.validity_seconds,
-              c.template_name, c.language_code, c.template_type
+              r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.updated_at, run.started_at, run.validity_seconds, run.tags,
+              c.template_name, c.language_code, c.template_type, c.template_params
          FROM campaign_recipients r JOIN campaign_runs run ON run.id = r.run_id JOIN campaigns c ON c.id = run.campaign_id
         WHERE r.id = $1 AND r.workspace_id = $2`,
       [id, workspaceId],

@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { WorkerConfig } from '@herald/config';
-import { CampaignRepository } from './campaign.repository';
+import { ContactsService, MAX_PAGE_SIZE } from '@herald/contacts';
+import { HeraldError } from '@herald/common';
+import { CampaignRepository, TEMPLATE_PAUSED } from './campaign.repository';
+import { paramLayout } from './recipient-params.util';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
 import { templateFailure } from './template-registrar.service';
@@ -20,9 +23,21 @@ export class RunStarter {
     private readonly recipients: RecipientRepository,
     private readonly jobs: RunJobs,
     private readonly config: WorkerConfig,
+    private readonly contacts: ContactsService,
   ) {}
 
   async start(runId: string): Promise<string> {
+    // A blast's search is answered by the contacts library before the transaction (see `searchMembers`).
+    const pending = await this.campaigns.runById(runId);
+    let searched: string[] | undefined;
+    if (pending?.search_spec && (pending.status === 'scheduled' || pending.status === 'waiting_for_template') && pending.time_to_run.getTime() <= Date.now() + 1_000) {
+      const found = await this.searchMembers(pending.workspace_id, pending.search_spec);
+      if ('failure' in found) {
+        await this.campaigns.transition(runId, [pending.status], 'failed', { completedAt: true, failureReason: found.failure });
+        return 'failed';
+      }
+      searched = found.ids;
+    }
     const outcome = await this.campaigns.transaction(async (manager) => {
       const run = await this.campaigns.runById(runId, manager, true);
       if (!run || (run.status !== 'scheduled' && run.status !== 'waiting_for_template'))
@@ -43,6 +58,17 @@ export class RunStarter {
         await this.campaigns.transition(run.id, [run.status], 'waiting_for_template', {}, manager);
         return { state: 'waiting_for_template', chunks: 0 };
       }
+      if (campaign.template_status === 'PAUSED' || campaign.template_status === 'DISABLED') {
+        // Meta paused the template (quality): the run waits, and resumes when it is approved again.
+        await this.campaigns.transition(
+          run.id,
+          [run.status],
+          'paused',
+          { failureReason: `${TEMPLATE_PAUSED}: the template is ${campaign.template_status}` },
+          manager,
+        );
+        return { state: 'paused', chunks: 0 };
+      }
       if (campaign.template_status !== 'APPROVED') {
         await this.campaigns.transition(
           run.id,
@@ -55,12 +81,16 @@ export class RunStarter {
       }
       // Audiences or groups deleted since the run was scheduled simply contribute nobody / no values.
       const all = run.audiences.length === 1 && run.audiences[0] === 'all';
-      const audiencePks = all
-        ? 'all'
-        : [...(await this.campaigns.audiencePks(run.workspace_id, run.audiences, manager)).values()];
+      const audiencePks =
+        run.search_spec !== null
+          ? { contactIds: searched ?? [] }
+          : all
+            ? 'all'
+            : [...(await this.campaigns.audiencePks(run.workspace_id, run.audiences, manager)).values()];
+      const layout = paramLayout({ variables: campaign.variables, templateParams: campaign.template_params });
       const groups = await this.campaigns.variableGroups(
         run.workspace_id,
-        campaign.variables.flatMap((v) => (v.kind === 'group' ? [v.group] : [])),
+        layout.variables.flatMap((v) => (v.kind === 'group' ? [v.group] : [])),
         manager,
       );
       const started = Date.now();
@@ -68,7 +98,8 @@ export class RunStarter {
         runId: run.id,
         workspaceId: run.workspace_id,
         audiencePks,
-        variables: campaign.variables,
+        variables: layout.variables,
+        outputs: layout.outputs,
         groupPks: new Map([...groups].map(([id, g]) => [id, g.pk])),
         marketing: campaign.template_type === 'MARKETING',
         chunkSize: this.config.campaignChunkSize,
@@ -86,5 +117,26 @@ export class RunStarter {
     if ('due' in outcome && outcome.due) await this.jobs.scheduleStart(runId, outcome.due);
     if (outcome.chunks > 0) await this.jobs.chunks(Array.from({ length: outcome.chunks }, (_, chunk) => ({ runId, chunk })));
     return outcome.state;
+  }
+
+  /**
+   * The contacts a blast's searchSpec matches, through the contacts library's search (the same as
+   * `POST /v1/contacts/search`), in pages of 1,000 ids; the fan-out then takes them as one array. A spec that no
+   * longer compiles (it was checked when the blast was made) fails the run with the reason.
+   */
+  private async searchMembers(workspaceId: string, spec: Record<string, unknown>): Promise<{ ids: string[] } | { failure: string }> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    try {
+      do {
+        const page = await this.contacts.search(workspaceId, spec, MAX_PAGE_SIZE, cursor);
+        for (const c of page.data) ids.push(c.id);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+    } catch (error) {
+      if (error instanceof HeraldError && error.kind === 'invalid') return { failure: `The searchSpec cannot be used: ${error.message}` };
+      throw error;
+    }
+    return { ids };
   }
 }

@@ -6,6 +6,7 @@ import { TemplatesService } from '@herald/templates';
 import { CampaignRepository, type CampaignRow } from './campaign.repository';
 import { toTemplateDefinition } from './campaign-message.util';
 import { RunJobs } from './run-jobs.service';
+import { RecipientRepository } from './recipient.repository';
 
 /** Why runs of a campaign whose template was not approved cannot be sent. */
 export function templateFailure(campaign: Pick<CampaignRow, 'template_status' | 'template_reason'>): string {
@@ -30,6 +31,7 @@ export class TemplateRegistrar {
     private readonly jobs: RunJobs,
     @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
     private readonly templates: TemplatesService,
+    private readonly recipients: RecipientRepository,
   ) {}
 
   async register(campaignId: string): Promise<string> {
@@ -111,10 +113,14 @@ export class TemplateRegistrar {
     await this.settleWaitingRuns(campaign.id);
   }
 
-  /** Runs waiting for this campaign's template: started when it is approved, failed when it never will be. */
+  /**
+   * Runs waiting for this campaign's template: started when it is approved, failed when it never will be. Runs paused
+   * because Meta paused or disabled the template resume when it is approved again.
+   */
   async settleWaitingRuns(campaignId: string): Promise<void> {
     const campaign = await this.campaigns.campaignById(campaignId);
     if (!campaign || campaign.template_status === 'PENDING') return;
+    if (campaign.template_status === 'APPROVED' && campaign.deleted_at === null) await this.resumeTemplatePaused(campaignId);
     const waiting = (await this.campaigns.runsOf([campaignId])).filter((r) => r.status === 'waiting_for_template');
     if (waiting.length === 0) return;
     if (campaign.template_status === 'APPROVED') {
@@ -123,8 +129,20 @@ export class TemplateRegistrar {
     }
     const reason = templateFailure(campaign);
     const ids = waiting.map((r) => r.id);
+    if (campaign.template_status === 'PAUSED' || campaign.template_status === 'DISABLED') return; // paused with the campaign's runs
     if (await this.campaigns.transition(ids, ['waiting_for_template'], 'failed', { completedAt: true, failureReason: reason })) {
       this.logger.warn(`runs ${ids.join(', ')} failed: ${reason}`);
+    }
+  }
+
+  /** The runs a paused template held, going again: started ones where they stopped, the others at their start. */
+  private async resumeTemplatePaused(campaignId: string): Promise<void> {
+    for (const run of await this.campaigns.templatePausedRuns(campaignId)) {
+      const to = run.started_at === null ? 'scheduled' : 'running';
+      if (!(await this.campaigns.transition(run.id, ['paused'], to, { clearReason: true }))) continue;
+      if (to === 'scheduled') await this.jobs.startsNow([run.id], new Map([[run.id, run.time_to_run]]));
+      else await this.jobs.chunks(await this.recipients.pendingChunks([run.id]));
+      this.logger.log(`run ${run.id} resumed: its template is approved again`);
     }
   }
 }

@@ -1,14 +1,37 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RECIPIENT_STATUSES, RUN_STATUSES } from '@herald/campaigns';
+import { TEMPLATE_PAUSED } from '@herald/campaigns';
 import { WAIT_REASONS } from '@herald/sending';
+
+/** Why a run waits: the send pipeline's reasons, and its template paused by Meta. */
+export const RUN_WAIT_REASONS = [...WAIT_REASONS, TEMPLATE_PAUSED];
 
 const RUN_ID = '7d1e2f3a-4b5c-4d6e-8f70-112233445566';
 const CAMPAIGN_ID = '3f2a9c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 
 /** Documents POST /v1/campaigns; the body itself is checked by the campaigns library's rules. */
 export class CreateCampaignDto {
-  @ApiProperty({ example: 'Diwali sale' })
+  @ApiProperty({ example: 'Diwali sale', description: 'Required; with `template`, defaults to the template name.' })
   title!: string;
+
+  @ApiPropertyOptional({
+    example: { name: 'spring_banner', language: 'en_US' },
+    description:
+      'An approved template the business already has, instead of message/imgUrl/templateType/languageCode: nothing is registered and runs start at their time.',
+  })
+  template?: { name: string; language: string };
+
+  @ApiPropertyOptional({
+    example: ['{{name}}', 'Order {orders.id}'],
+    description: "With template: one per body variable, in order; each may hold {{name}}, {{number}}, {{attributes.key}}, {group.field}.",
+  })
+  params?: string[];
+
+  @ApiPropertyOptional({
+    example: { type: 'image', link: 'https://cdn.example.com/spring.png' },
+    description: "With template: the media header's link (image, video or document).",
+  })
+  header?: { type: string; link: string };
 
   @ApiProperty({
     example: 'Hi {{name}}, your order {orders.id} ships {orders.date}.',
@@ -26,9 +49,9 @@ export class CreateCampaignDto {
       { text: 'Track order', type: 'journey', journeyId: 'track' },
     ],
     description:
-      'At most 10; labels ≤ 25 characters; phone and url buttons only with each other (≤ 2 url, ≤ 1 phone), never with input/journey.',
+      'At most 10; labels ≤ 25 characters; phone and url buttons only with each other (≤ 2 url, ≤ 1 phone), never with input/journey. A url may end in a variable ({group.field}, {{attributes.key}}…), filled per recipient. With template: [{index, param}] for URL buttons ending in a variable.',
   })
-  buttons?: Array<Record<string, string>>;
+  buttons?: Array<Record<string, unknown>>;
 
   @ApiPropertyOptional({ example: 'MARKETING', enum: ['MARKETING', 'UTILITY'], default: 'MARKETING' })
   templateType?: string;
@@ -70,6 +93,9 @@ export class CreateRunDto {
 
   @ApiPropertyOptional({ example: false, description: "Marketing sends of the run go out during the workspace's quiet hours too." })
   ignoreQuietHours?: boolean;
+
+  @ApiPropertyOptional({ example: ['diwali', 'q4'], description: 'Up to 10, carried to every send of the run (GET /v1/messages?tag=).' })
+  tags?: string[];
 }
 
 export class RunCreatedDto {
@@ -109,7 +135,7 @@ export class RunCountsDto {
 }
 
 export class RunWaitingDto {
-  @ApiProperty({ example: 'sending_window', enum: WAIT_REASONS }) reason!: string;
+  @ApiProperty({ example: 'sending_window', enum: RUN_WAIT_REASONS }) reason!: string;
   @ApiProperty({ example: '2026-11-22T03:30:00.000Z', nullable: true, type: Date }) until!: Date | null;
 }
 
@@ -125,6 +151,12 @@ export class RunDto {
 
   @ApiProperty({ example: ['vip'] })
   audiences!: string[];
+
+  @ApiProperty({ example: null, nullable: true, type: Object, description: "A blast's search: its recipients are the contacts it matched at the start." })
+  searchSpec!: Record<string, unknown> | null;
+
+  @ApiProperty({ example: ['diwali'], description: 'Carried to every send of the run.' })
+  tags!: string[];
 
   @ApiProperty({ example: '2026-11-21T09:00:00.000Z' })
   timeToRun!: Date;
@@ -183,6 +215,15 @@ export class CampaignDto {
   @ApiProperty({ example: [{ text: 'Yes, please', type: 'input', input: 'answer' }] }) buttons!: unknown[];
   @ApiProperty({ example: 'MARKETING' }) templateType!: string;
   @ApiProperty({ example: 'en_US' }) languageCode!: string;
+  @ApiProperty({ example: 'registered', enum: ['registered', 'existing'], description: 'existing: a template the business already had.' })
+  templateSource!: string;
+  @ApiProperty({
+    example: { body: ['{{name}}'], header: { type: 'image', link: 'https://cdn.example.com/spring.png' }, buttons: [{ index: 0, param: '{{attributes.ref}}' }] },
+    nullable: true,
+    type: Object,
+    description: "An existing template's parameters as written, and buttons with a per-recipient parameter.",
+  })
+  templateParams!: object | null;
   @ApiProperty({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' }) channelId!: string;
   @ApiProperty({
     example: { start: '09:00', end: '20:00', days: [1, 2, 3, 4, 5], timezone: 'recipient' },

@@ -11,10 +11,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { stringify } from 'csv-stringify';
-import { CampaignsService, RECIPIENT_EXPORT_COLUMNS, type RecipientExportRow } from '@herald/campaigns';
+import { CampaignsService } from '@herald/campaigns';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
+import { streamRecipients } from './recipients-stream.util';
 import {
   CampaignCreatedDto,
   CampaignDto,
@@ -31,22 +31,6 @@ import {
 const CAMPAIGN = { name: 'id', example: '3f2a9c1e-5b6d-4e7f-8a9b-0c1d2e3f4a5b' };
 const RUN = { name: 'runId', example: '7d1e2f3a-4b5c-4d6e-8f70-112233445566' };
 
-function exportRow(r: RecipientExportRow) {
-  return {
-    number: r.number,
-    name: r.name,
-    status: r.status,
-    errorCode: r.errorCode ?? r.skipReason,
-    errorTitle: r.errorTitle,
-    errorDetails: r.errorDetails,
-    sentAt: r.sentAt,
-    deliveredAt: r.deliveredAt,
-    readAt: r.readAt,
-    action: r.action,
-    runId: r.runId,
-  };
-}
-
 @ApiTags('campaigns')
 @ApiBearerAuth('api-key')
 @ApiSecurity('x-api-key')
@@ -57,7 +41,8 @@ export class CampaignsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
-    summary: 'Create a campaign: registers its WhatsApp template on the channel; with options.runImmediately also starts a run.',
+    summary:
+      'Create a campaign: registers its message as a WhatsApp template, or uses an approved one the business has (template + params); options.runImmediately also starts a run.',
   })
   @ApiBody({ type: CreateCampaignDto })
   @ApiResponse({ status: 201, type: CampaignCreatedDto })
@@ -68,9 +53,10 @@ export class CampaignsController {
 
   @Get()
   @ApiOperation({
-    summary: 'List campaigns, newest first; active=true: with a scheduled, running or paused run (false: without).',
+    summary: 'List campaigns, newest first; active=true: with a scheduled, running or paused run (false: without); kind=blast: blasts.',
   })
   @ApiQuery({ name: 'active', required: false, example: 'true' })
+  @ApiQuery({ name: 'kind', required: false, example: 'campaign', enum: ['campaign', 'blast'] })
   @ApiQuery({ name: 'limit', required: false, example: 50 })
   @ApiQuery({ name: 'cursor', required: false, example: 'azoyMDI2LTExLTIxVDA4OjU5OjAwLjAwMFp8…' })
   @ApiResponse({ status: 200, type: CampaignPageDto })
@@ -195,32 +181,6 @@ export class CampaignsController {
     @Res() res: Response,
   ): Promise<void> {
     const { runIds, status, format } = await this.campaigns.recipientsQuery(workspaceId, id, query);
-    const pages = this.campaigns.exportRecipients(runIds, status);
-    if (format === 'csv') {
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .setHeader('Content-Disposition', `attachment; filename="campaign-${id}-recipients.csv"`);
-      const csv = stringify({
-        header: true,
-        columns: [...RECIPIENT_EXPORT_COLUMNS, 'runId'],
-        cast: { date: (d) => d.toISOString() },
-      });
-      csv.pipe(res);
-      for await (const page of pages) {
-        for (const row of page) if (!csv.write(exportRow(row))) await new Promise((resolve) => csv.once('drain', resolve));
-      }
-      csv.end();
-      return;
-    }
-    res.status(200).type('application/json; charset=utf-8');
-    res.write('[');
-    let first = true;
-    for await (const page of pages) {
-      const text = page.map((r) => JSON.stringify(exportRow(r))).join(',');
-      if (!res.write(`${first ? '' : ','}${text}`)) await new Promise((resolve) => res.once('drain', resolve));
-      first = false;
-    }
-    res.end(']');
+    await streamRecipients(res, this.campaigns.exportRecipients(runIds, status), format, `campaign-${id}-recipients.csv`);
   }
 }

@@ -14,6 +14,7 @@ import { PortfolioTierLedger1795500000000 } from './1795500000000-portfolio-tier
 import { Templates1795550000000 } from './1795550000000-templates';
 import { TrackedLinks1795600000000 } from './1795600000000-tracked-links';
 import { WorkspaceLinkTracking1795700000000 } from './1795700000000-workspace-link-tracking';
+import { AddBlastsAndRunTags1795650000000 } from './1795650000000-add-blasts-and-run-tags';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -35,4 +36,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Templates1795550000000,
   TrackedLinks1795600000000,
   WorkspaceLinkTracking1795700000000,
+  AddBlastsAndRunTags1795650000000,
 ];

@@ -1,0 +1,99 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RUN_STATUSES } from '@herald/campaigns';
+import { ResultsDto, RunCountsDto, RunWaitingDto } from '../campaigns/campaign.dto';
+
+const BLAST_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const RUN_ID = '7d1e2f3a-4b5c-4d6e-8f70-112233445566';
+
+/** Documents POST /v1/blasts; the body itself is checked by the campaigns library's rules. */
+export class CreateBlastDto {
+  @ApiProperty({ example: { name: 'habit_run_confirmation_message', language: 'en' }, description: "An approved template of the channel's account (or ChitChatLabs' fb_template + language)." })
+  template!: { name: string; language: string };
+
+  @ApiPropertyOptional({
+    example: { name: 'Partha' },
+    description: 'The contacts it goes to (as POST /v1/contacts/search): name, number, attributes.<key>, audience, optedOut; {} is every contact. Or audiences, not both.',
+  })
+  searchSpec?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: ['vip'], description: 'Audience ids (or ["all"]) instead of searchSpec.' })
+  audiences?: string[];
+
+  @ApiPropertyOptional({
+    example: ['{{name}}', 'Habit Run November Edition', '24th Nov'],
+    description: 'One per body variable, in order; placeholders {{name}}, {{number}}, {{attributes.key}} and {group.field} are filled per contact.',
+  })
+  params?: string[];
+
+  @ApiPropertyOptional({ example: { type: 'image', link: 'https://cdn.example.com/run.png' }, description: "The media header's link (ChitChatLabs' file)." })
+  header?: { type: string; link: string };
+
+  @ApiPropertyOptional({ example: [{ index: 0, param: '{{attributes.ref}}' }], description: 'URL buttons ending in a variable: the button index and its parameter.' })
+  buttons?: Array<{ index: number; param: string }>;
+
+  @ApiPropertyOptional({ example: ['test_tag_bulk'], description: 'Up to 10, carried to every send (GET /v1/messages?tag=). ChitChatLabs\' tag is read too.' })
+  tags?: string[];
+
+  @ApiPropertyOptional({ example: '2026-12-24T09:00:00+05:30', description: 'RFC 3339 with an offset or unix seconds, ≤ 35 days ahead; past or absent: now.' })
+  scheduledFor?: string | number;
+
+  @ApiPropertyOptional({ example: 86400, description: 'Seconds from its start its recipients may still be sent (default 36 h, 10 min for authentication).' })
+  validity?: number;
+
+  @ApiPropertyOptional({ example: false, description: "Marketing sends go out during the workspace's quiet hours too." })
+  ignoreQuietHours?: boolean;
+
+  @ApiPropertyOptional({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10', description: "The sender; default: the workspace's default channel." })
+  channelId?: string;
+
+  @ApiPropertyOptional({ example: '+1 555 010 0123', description: 'The sender by its display number, instead of channelId.' })
+  from?: string;
+}
+
+export class BlastCreatedDto {
+  @ApiProperty({ example: BLAST_ID }) blastId!: string;
+  @ApiProperty({ example: RUN_ID }) runId!: string;
+  @ApiProperty({ example: 'running', enum: RUN_STATUSES }) status!: string;
+  @ApiProperty({ example: 1240, nullable: true, type: Number, description: 'Recipients fixed at its start (skipped ones included); null until it starts.' })
+  recipients!: number | null;
+  @ApiProperty({ example: '2026-11-21T09:00:00.000Z' }) timeToRun!: Date;
+}
+
+export class BlastTemplateDto {
+  @ApiProperty({ example: 'habit_run_confirmation_message' }) name!: string;
+  @ApiProperty({ example: 'en' }) language!: string;
+  @ApiProperty({ example: 'MARKETING' }) category!: string;
+  @ApiProperty({ example: 'APPROVED' }) status!: string;
+  @ApiProperty({ example: null, nullable: true, type: String }) reason!: string | null;
+}
+
+export class BlastDto {
+  @ApiProperty({ example: BLAST_ID }) blastId!: string;
+  @ApiProperty({ example: RUN_ID }) runId!: string;
+  @ApiProperty({ example: 'Blast of habit_run_confirmation_message' }) title!: string;
+  @ApiProperty({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' }) channelId!: string;
+  @ApiProperty({ type: BlastTemplateDto }) template!: BlastTemplateDto;
+  @ApiProperty({ example: ['{{name}}', 'Habit Run November Edition'] }) params!: readonly string[];
+  @ApiProperty({ example: null, nullable: true, type: Object }) header!: object | null;
+  @ApiProperty({ example: [] }) buttons!: readonly unknown[];
+  @ApiProperty({ example: { name: 'Partha' }, nullable: true, type: Object }) searchSpec!: Record<string, unknown> | null;
+  @ApiProperty({ example: [] }) audiences!: string[];
+  @ApiProperty({ example: ['test_tag_bulk'] }) tags!: string[];
+  @ApiProperty({ example: 'running', enum: RUN_STATUSES }) status!: string;
+  @ApiProperty({ example: '2026-11-21T09:00:00.000Z' }) timeToRun!: Date;
+  @ApiProperty({ example: '2026-11-21T09:00:00.180Z', nullable: true, type: Date }) startedAt!: Date | null;
+  @ApiProperty({ example: null, nullable: true, type: Date }) completedAt!: Date | null;
+  @ApiProperty({ example: 1240, nullable: true, type: Number }) recipients!: number | null;
+  @ApiProperty({ type: RunCountsDto }) counts!: RunCountsDto;
+  @ApiProperty({ example: { opted_out: 3 } }) skippedByReason!: Record<string, number>;
+  @ApiProperty({ example: 0.42 }) progress!: number;
+  @ApiProperty({ example: '2026-11-21T09:00:14.000Z', nullable: true, type: Date }) eta!: Date | null;
+  @ApiProperty({ type: RunWaitingDto, nullable: true, example: null }) waiting!: RunWaitingDto | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) failureReason!: string | null;
+  @ApiProperty({ type: ResultsDto }) results!: Omit<ResultsDto, 'runs'>;
+  @ApiProperty({ example: '2026-11-21T08:59:50.000Z' }) createdAt!: Date;
+}
+
+export class RetriedBlastDto extends BlastDto {
+  @ApiProperty({ example: 14, description: 'Recipients sent again.' }) requeued!: number;
+}

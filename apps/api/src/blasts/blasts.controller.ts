@@ -1,0 +1,100 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { BlastsService, CampaignsService } from '@herald/campaigns';
+import { ApiErrors } from '../http/api-errors.decorator';
+import { WorkspaceId } from '../http/workspace-id.decorator';
+import { RecipientDto } from '../campaigns/campaign.dto';
+import { streamRecipients } from '../campaigns/recipients-stream.util';
+import { BlastCreatedDto, BlastDto, CreateBlastDto, RetriedBlastDto } from './blast.dto';
+
+const BLAST = { name: 'id', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' };
+
+/** Blasts: a template the business has, to a search's contacts or to audiences. A blast is one campaign run. */
+@ApiTags('blasts')
+@ApiBearerAuth('api-key')
+@ApiSecurity('x-api-key')
+@Controller('v1/blasts')
+export class BlastsController {
+  constructor(
+    private readonly blasts: BlastsService,
+    private readonly campaigns: CampaignsService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send an approved template to every contact matching searchSpec (or in audiences), params filled per contact.' })
+  @ApiBody({ type: CreateBlastDto })
+  @ApiResponse({ status: 202, type: BlastCreatedDto })
+  @ApiErrors(400, 401, 404, 409, 413, 415)
+  create(@WorkspaceId() workspaceId: string, @Body() body: unknown): Promise<BlastCreatedDto> {
+    return this.blasts.create(workspaceId, body);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One blast: status, counts, progress, ETA, why it waits, and its results.' })
+  @ApiParam(BLAST)
+  @ApiResponse({ status: 200, type: BlastDto })
+  @ApiErrors(401, 404)
+  get(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<BlastDto> {
+    return this.blasts.get(workspaceId, id);
+  }
+
+  @Post(':id/pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause a blast: no new sends within a second; sends in flight finish.' })
+  @ApiParam(BLAST)
+  @ApiResponse({ status: 200, type: BlastDto })
+  @ApiErrors(401, 404, 409)
+  pause(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<BlastDto> {
+    return this.blasts.pause(workspaceId, id);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a paused blast where it stopped.' })
+  @ApiParam(BLAST)
+  @ApiResponse({ status: 200, type: BlastDto })
+  @ApiErrors(401, 404, 409)
+  resume(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<BlastDto> {
+    return this.blasts.resume(workspaceId, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a blast: nothing more is sent; waiting recipients become cancelled.' })
+  @ApiParam(BLAST)
+  @ApiResponse({ status: 200, type: BlastDto })
+  @ApiErrors(401, 404, 409)
+  cancel(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<BlastDto> {
+    return this.blasts.cancel(workspaceId, id);
+  }
+
+  @Post(':id/retry-failed')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Send again to recipients whose failure was transient (5xx, throttling, no answer).' })
+  @ApiParam(BLAST)
+  @ApiResponse({ status: 200, type: RetriedBlastDto })
+  @ApiErrors(401, 404, 409)
+  retryFailed(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<RetriedBlastDto> {
+    return this.blasts.retryFailed(workspaceId, id);
+  }
+
+  @Get(':id/recipients')
+  @ApiOperation({ summary: 'Every recipient with status, error, times and action, streamed as JSON or CSV (?format=csv).' })
+  @ApiParam(BLAST)
+  @ApiQuery({ name: 'status', required: false, example: 'failed' })
+  @ApiQuery({ name: 'format', required: false, example: 'csv', enum: ['json', 'csv'] })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiResponse({ status: 200, type: [RecipientDto] })
+  @ApiErrors(400, 401, 404)
+  async recipients(
+    @WorkspaceId() workspaceId: string,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { runIds, status, format } = await this.blasts.recipientsQuery(workspaceId, id, query);
+    await streamRecipients(res, this.campaigns.exportRecipients(runIds, status), format, `blast-${id}-recipients.csv`);
+  }
+}
