@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { CompiledSearch } from '@herald/contacts';
 import {
   RETRYABLE_FAILURES,
   rankSql,
@@ -26,8 +27,11 @@ import type { RecipientStatus } from './campaign-recipient.entity';
 export interface FanOutSpec {
   readonly runId: string;
   readonly workspaceId: string;
-  /** Audience primary keys, 'all' for every contact of the workspace, or the contacts themselves (a blast's search). */
-  readonly audiencePks: readonly string[] | 'all' | { readonly contactIds: readonly string[] };
+  /**
+   * Audience primary keys, 'all' for every contact of the workspace, or a blast's search: its condition on `contacts`
+   * aliased `c`, compiled by the contacts library for the placeholder number it is given.
+   */
+  readonly audiencePks: readonly string[] | 'all' | { readonly search: (firstParam: number) => CompiledSearch };
   /** Every distinct placeholder the parameters use, resolved once per recipient. */
   readonly variables: readonly CampaignVariable[];
   /** Each parameter from them (default: one per variable, in order): the body's, then the buttons'. */
@@ -159,11 +163,15 @@ export class RecipientRepository {
       params.push(value);
       return `$${params.length}`;
     };
+    const searchMembers = (search: CompiledSearch) => {
+      params.push(...search.params);
+      return `SELECT c.id AS contact_id FROM contacts c WHERE c.workspace_id = $2 AND (${search.sql})`;
+    };
     const members =
       spec.audiencePks === 'all'
         ? `SELECT id AS contact_id FROM contacts WHERE workspace_id = $2`
-        : 'contactIds' in spec.audiencePks
-          ? `SELECT DISTINCT unnest(${bind(spec.audiencePks.contactIds)}::bigint[]) AS contact_id`
+        : 'search' in spec.audiencePks
+          ? searchMembers(spec.audiencePks.search(params.length + 1))
           : `SELECT DISTINCT contact_id FROM audience_members WHERE audience_pk = ANY(${bind(spec.audiencePks)}::bigint[])`;
     const joins: string[] = [];
     const groupAlias = new Map<string, string>();

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { WorkerConfig } from '@herald/config';
-import { ContactsService, MAX_PAGE_SIZE } from '@herald/contacts';
+import { ContactsService } from '@herald/contacts';
 import { HeraldError } from '@herald/common';
 import { CampaignRepository, TEMPLATE_PAUSED } from './campaign.repository';
 import { paramLayout } from './recipient-params.util';
@@ -27,17 +27,6 @@ export class RunStarter {
   ) {}
 
   async start(runId: string): Promise<string> {
-    // A blast's search is answered by the contacts library before the transaction (see `searchMembers`).
-    const pending = await this.campaigns.runById(runId);
-    let searched: string[] | undefined;
-    if (pending?.search_spec && (pending.status === 'scheduled' || pending.status === 'waiting_for_template') && pending.time_to_run.getTime() <= Date.now() + 1_000) {
-      const found = await this.searchMembers(pending.workspace_id, pending.search_spec);
-      if ('failure' in found) {
-        await this.campaigns.transition(runId, [pending.status], 'failed', { completedAt: true, failureReason: found.failure });
-        return 'failed';
-      }
-      searched = found.ids;
-    }
     const outcome = await this.campaigns.transaction(async (manager) => {
       const run = await this.campaigns.runById(runId, manager, true);
       if (!run || (run.status !== 'scheduled' && run.status !== 'waiting_for_template'))
@@ -81,9 +70,19 @@ export class RunStarter {
       }
       // Audiences or groups deleted since the run was scheduled simply contribute nobody / no values.
       const all = run.audiences.length === 1 && run.audiences[0] === 'all';
+      // A blast's search: the contacts library's condition, joined by the fan-out itself (one statement, any size).
+      // A spec that no longer compiles (it was checked when the blast was made) fails the run with the reason.
+      const spec = run.search_spec;
+      if (spec !== null) {
+        const problem = this.searchProblem(spec);
+        if (problem !== undefined) {
+          await this.campaigns.transition(run.id, [run.status], 'failed', { completedAt: true, failureReason: problem }, manager);
+          return { state: 'failed', chunks: 0 };
+        }
+      }
       const audiencePks =
-        run.search_spec !== null
-          ? { contactIds: searched ?? [] }
+        spec !== null
+          ? { search: (firstParam: number) => this.contacts.searchCondition(spec, 'c', firstParam) }
           : all
             ? 'all'
             : [...(await this.campaigns.audiencePks(run.workspace_id, run.audiences, manager)).values()];
@@ -119,24 +118,14 @@ export class RunStarter {
     return outcome.state;
   }
 
-  /**
-   * The contacts a blast's searchSpec matches, through the contacts library's search (the same as
-   * `POST /v1/contacts/search`), in pages of 1,000 ids; the fan-out then takes them as one array. A spec that no
-   * longer compiles (it was checked when the blast was made) fails the run with the reason.
-   */
-  private async searchMembers(workspaceId: string, spec: Record<string, unknown>): Promise<{ ids: string[] } | { failure: string }> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
+  /** Why a blast's searchSpec cannot be used, or undefined when it compiles. */
+  private searchProblem(spec: Record<string, unknown>): string | undefined {
     try {
-      do {
-        const page = await this.contacts.search(workspaceId, spec, MAX_PAGE_SIZE, cursor);
-        for (const c of page.data) ids.push(c.id);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor !== undefined);
+      this.contacts.searchCondition(spec, 'c', 1);
+      return undefined;
     } catch (error) {
-      if (error instanceof HeraldError && error.kind === 'invalid') return { failure: `The searchSpec cannot be used: ${error.message}` };
+      if (error instanceof HeraldError && error.kind === 'invalid') return `The searchSpec cannot be used: ${error.message}`;
       throw error;
     }
-    return { ids };
   }
 }

@@ -3,7 +3,7 @@ import { Clock, HeraldError } from '@herald/common';
 import type { EntityManager } from 'typeorm';
 import type { OptOutScope, OptOutSource } from './contact.entity';
 import { ContactRepository, toView } from './contact.repository';
-import { compileSearchSpec } from './contact-search.util';
+import { compileSearchSpec, type CompiledSearch } from './contact-search.util';
 import {
   DEFAULT_PAGE_SIZE,
   assertAttributes,
@@ -77,15 +77,23 @@ export class ContactsService {
 
   /** Contacts matching a searchSpec (see contact-search.util), a page at a time. */
   async search(workspaceId: string, searchSpec: unknown, limit = DEFAULT_PAGE_SIZE, cursor?: string): Promise<ContactPage> {
-    const where = compileSearchSpec(searchSpec, {
-      alias: 'c',
-      firstParam: 3,
+    return this.page(workspaceId, limit, cursor, this.searchCondition(searchSpec, 'c', 3));
+  }
+
+  /**
+   * A searchSpec as a SQL condition on the contacts table aliased `alias` (values as $firstParam, $firstParam+1, …),
+   * for another library's set-based statement that reads contacts (a blast's fan-out joins it instead of asking for
+   * pages of ids). 400 naming the key when the spec is not one.
+   */
+  searchCondition(searchSpec: unknown, alias: string, firstParam: number): CompiledSearch {
+    return compileSearchSpec(searchSpec, {
+      alias,
+      firstParam,
       normalizeNumber: (raw) => {
         const result = normalizePhoneNumber(raw);
         return result.ok ? result.number : undefined;
       },
     });
-    return this.page(workspaceId, limit, cursor, where);
   }
 
   async patch(workspaceId: string, rawNumber: string, patch: ContactPatch): Promise<ContactView> {

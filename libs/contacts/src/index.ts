@@ -8,6 +8,7 @@ export * from './contact.types';
 export * from './audience.types';
 export * from './variable-group.types';
 export type { InvalidEntry } from './contact-entries.util';
+export type { CompiledSearch } from './contact-search.util';
 export * from './contacts.service';
 export * from './audiences.service';
 export * from './variable-groups.service';
