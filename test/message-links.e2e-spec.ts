@@ -45,7 +45,7 @@ describe('tracked links on messages', () => {
     await sim.call('PUT', '/_sim/templates', [
       { wabaId: CREDENTIALS.wabaId, name: 'shipped', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, track it: {{2}}' }] },
     ]);
-    worker = startWorker({ REDIS_PREFIX });
+    worker = startWorker({ REDIS_PREFIX, PUBLIC_URL });
   }, 30_000);
 
   afterAll(async () => {
@@ -98,5 +98,51 @@ describe('tracked links on messages', () => {
     expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['trackLinks', 'utm.colour', 'utm.source']);
     const badMessage = await send({ number: '+447400700006' }, { utm: 'spring' });
     expect([badMessage.status, badMessage.body.error.details[0].field]).toEqual([400, 'utm']);
+  });
+
+  it('tracks the links of a blast per recipient, and counts clicks in its results and recipients CSV', async () => {
+    await post('/v1/audiences', {
+      id: 'link-blast',
+      name: 'Link blast',
+      contacts: [
+        { number: '+447400700101', name: 'Asha' },
+        { number: '+447400700102', name: 'Bo' },
+      ],
+    });
+    const created = await post('/v1/blasts', {
+      template: { name: 'shipped', language: 'en_US' },
+      audiences: ['link-blast'],
+      params: ['{{name}}', 'https://shop.example.com/t/{{number}}'],
+      trackLinks: true,
+      utm: { campaign: 'blast' },
+    });
+    expect(created.status).toBe(202);
+    const blastId = created.body.blastId as string;
+    const done = await waitFor(async () => (await get(`/v1/blasts/${blastId}`)).body, (b) => b.status === 'completed', 20_000);
+    const sends = (await get(`/v1/messages?runId=${created.body.runId}`)).body.data as Array<{ to: string; content: { template: { parameters: string[] } } }>;
+    expect(sends).toHaveLength(2);
+    const byNumber = new Map(sends.map((m) => [m.to, codes(m.content.template.parameters[1]!)]));
+    expect(byNumber.get('+447400700101')).toHaveLength(1);
+    expect(byNumber.get('+447400700102')).toHaveLength(1);
+    expect(byNumber.get('+447400700101')![0]).not.toBe(byNumber.get('+447400700102')![0]);
+    expect(done.results).toMatchObject({ clicked: 0, clickRate: 0 });
+
+    const click = await api.http.get(`/l/${byNumber.get('+447400700101')![0]}`);
+    const location = new URL(click.headers['location'] as string);
+    expect([click.status, location.pathname, location.searchParams.get('utm_campaign')]).toEqual([302, '/t/+447400700101', 'blast']);
+    await api.http.get(`/l/${byNumber.get('+447400700101')![0]}`); // twice by the same recipient: one clicker
+    await api.app.get(ClickRecorder).flush();
+
+    expect((await get(`/v1/blasts/${blastId}`)).body.results).toMatchObject({ clicked: 1, clickRate: 0.5 });
+    const csv = (await get(`/v1/blasts/${blastId}/recipients?format=csv`)).text.trim().split('\n');
+    const header = csv[0]!.split(',');
+    const clickedAt = header.indexOf('clickedAt');
+    expect(clickedAt).toBeGreaterThan(0);
+    const rows = csv.slice(1).map((line) => line.split(','));
+    expect(rows.find((r) => r[0] === '+447400700101')![clickedAt]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(rows.find((r) => r[0] === '+447400700102')![clickedAt]).toBe('');
+
+    const bad = await post('/v1/blasts', { template: { name: 'shipped', language: 'en_US' }, audiences: ['link-blast'], params: ['a', 'b'], trackLinks: 'yes', utm: { colour: 'red' } });
+    expect([bad.status, bad.body.error.details.map((d: { field: string }) => d.field).sort()]).toEqual([400, ['trackLinks', 'utm.colour']]);
   });
 });

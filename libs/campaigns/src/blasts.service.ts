@@ -5,9 +5,8 @@ import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.re
 import type { RunStatus } from './campaign-run.entity';
 import type { RecipientStatus } from './campaign-recipient.entity';
 import { parseBlast } from './campaign-input.util';
-import { CampaignsService, type RunView } from './campaigns.service';
+import { CampaignsService, type CampaignResults, type RunView } from './campaigns.service';
 import type { MediaHeader } from './campaign-message.util';
-import type { RunResults } from './run-figures.util';
 
 export interface BlastCreated {
   blastId: string;
@@ -26,7 +25,7 @@ export interface BlastView extends Omit<RunView, 'campaignId'> {
   params: readonly string[];
   header: MediaHeader | null;
   buttons: ReadonlyArray<{ index: number; param: string }>;
-  results: RunResults;
+  results: Omit<CampaignResults, 'runs'>;
 }
 
 /** How long `POST /v1/blasts` waits for a blast due now to fix its recipients, to answer how many there are. */
@@ -120,7 +119,7 @@ export class BlastsService {
   }
 }
 
-function toBlastView(campaign: CampaignRow, run: RunView, results: RunResults): BlastView {
+function toBlastView(campaign: CampaignRow, run: RunView, results: Omit<CampaignResults, 'runs'>): BlastView {
   const { campaignId: _campaignId, ...rest } = run;
   const tp = campaign.template_params;
   return {

@@ -9,7 +9,8 @@ import {
   type MediaHeader,
 } from './campaign-message.util';
 import { parseWrittenParams } from './recipient-params.util';
-import { MAX_VALIDITY_SECONDS, parseSendWindow, type SendWindow } from '@herald/sending';
+import type { UtmParams } from '@herald/links';
+import { MAX_VALIDITY_SECONDS, parseSendWindow, parseUtm, type SendWindow } from '@herald/sending';
 
 /** How far ahead a run may be scheduled. */
 export const MAX_SCHEDULE_AHEAD_MS = 35 * 86_400_000;
@@ -29,7 +30,7 @@ const CREATE_KEYS = new Set([
 /** A campaign using a template the business already has: these instead of message, imgUrl, templateType, languageCode. */
 const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options']);
 const OPTION_KEYS = new Set(['runImmediately', 'audiences', 'timeToRun']);
-const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours', 'tags']);
+const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours', 'tags', 'trackLinks', 'utm']);
 /** ChitChatLabs' blast fields are read too: fb_template + language, file, tag. */
 const BLAST_KEYS = new Set([
   'template',
@@ -42,6 +43,8 @@ const BLAST_KEYS = new Set([
   'scheduledFor',
   'validity',
   'ignoreQuietHours',
+  'trackLinks',
+  'utm',
   'channelId',
   'from',
   'title',
@@ -68,6 +71,24 @@ export interface RunInput {
   readonly tags?: readonly string[];
   /** The contacts matching it when the run starts, instead of audiences (a blast). */
   readonly searchSpec?: Record<string, unknown> | null;
+  /** Track the links in its parameters; absent: the workspace's setting when the run starts. */
+  readonly trackLinks?: boolean;
+  /** UTM parameters for the tracked links; absent: the workspace's. */
+  readonly utm?: UtmParams;
+}
+
+/** `trackLinks` and `utm` as runs and blasts take them (as single messages do). */
+function parseLinkTracking(body: Record<string, unknown>, issues: CampaignIssue[]): { trackLinks?: boolean; utm?: UtmParams } {
+  const out: { trackLinks?: boolean; utm?: UtmParams } = {};
+  if (body['trackLinks'] !== undefined) {
+    if (typeof body['trackLinks'] === 'boolean') out.trackLinks = body['trackLinks'];
+    else issues.push({ field: 'trackLinks', issue: 'must be true or false' });
+  }
+  if (body['utm'] !== undefined) {
+    const utm = parseUtm(body['utm'], 'utm', issues);
+    if (utm) out.utm = utm;
+  }
+  return out;
 }
 
 /** A template the business already has, and what each send of it gives: parameters as written, with placeholders. */
@@ -172,8 +193,9 @@ export function parseRunInput(body: unknown, now: Date): RunInput {
   const ignore = body['ignoreQuietHours'];
   if (ignore !== undefined && typeof ignore !== 'boolean') issues.push({ field: 'ignoreQuietHours', issue: 'must be true or false' });
   const tags = parseTags(body['tags'], 'tags', issues);
+  const links = parseLinkTracking(body, issues);
   if (issues.length > 0) fail('run', issues);
-  return { audiences, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags };
+  return { audiences, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags, ...links };
 }
 
 function parseValidity(validity: unknown, issues: CampaignIssue[]): number | null {
@@ -329,13 +351,14 @@ export function parseBlast(body: unknown, now: Date): BlastInput {
   if (channelId !== undefined && from !== undefined) issues.push({ field: 'from', issue: 'give either channelId or from, not both' });
   const title = body['title'] === undefined ? `Blast of ${use.name}` : typeof body['title'] === 'string' ? body['title'].trim() : '';
   if (title.length === 0 || title.length > 200) issues.push({ field: 'title', issue: 'must be 1 to 200 characters' });
+  const links = parseLinkTracking(body, issues);
   if (issues.length > 0) fail('blast', issues);
   return {
     title: title.slice(0, 200),
     use,
     ...(typeof channelId === 'string' ? { channelId } : {}),
     ...(typeof from === 'string' ? { from } : {}),
-    run: { audiences, searchSpec, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags },
+    run: { audiences, searchSpec, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags, ...links },
   };
 }
 

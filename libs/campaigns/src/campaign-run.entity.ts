@@ -71,6 +71,14 @@ export class CampaignRun extends WorkspaceOwned {
   @Column('jsonb', { name: 'search_spec', nullable: true })
   searchSpec!: Record<string, unknown> | null;
 
+  /** Whether the run tracks the links in its recipients' parameters; null: the workspace's setting when it starts. */
+  @Column('boolean', { name: 'track_links', nullable: true })
+  trackLinks!: boolean | null;
+
+  /** UTM parameters for its tracked links; null: the workspace's. */
+  @Column('jsonb', { name: 'link_utm', nullable: true })
+  linkUtm!: Record<string, string> | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

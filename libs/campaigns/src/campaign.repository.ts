@@ -49,6 +49,8 @@ export interface RunRow {
   ignore_quiet_hours: boolean;
   tags: string[];
   search_spec: Record<string, unknown> | null;
+  track_links: boolean | null;
+  link_utm: Record<string, string> | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -76,6 +78,8 @@ export interface NewRun {
   validitySeconds: number | null;
   ignoreQuietHours: boolean;
   tags?: readonly string[];
+  trackLinks?: boolean | null;
+  utm?: Record<string, string> | null;
 }
 
 /** How a run paused because its template was paused or disabled says why (its waiting reason is read from it). */
@@ -202,8 +206,9 @@ export class CampaignRepository {
 
   async insertRun(manager: EntityManager, run: NewRun): Promise<RunRow> {
     const rows: RunRow[] = await manager.query(
-      `INSERT INTO campaign_runs (workspace_id, campaign_id, audiences, status, time_to_run, validity_seconds, ignore_quiet_hours, tags, search_spec)
-       VALUES ($1, $2, $3::jsonb, 'scheduled', $4, $5, $6, $7::text[], $8::jsonb) RETURNING *`,
+      `INSERT INTO campaign_runs (workspace_id, campaign_id, audiences, status, time_to_run, validity_seconds, ignore_quiet_hours, tags, search_spec,
+                                  track_links, link_utm)
+       VALUES ($1, $2, $3::jsonb, 'scheduled', $4, $5, $6, $7::text[], $8::jsonb, $9, $10::jsonb) RETURNING *`,
       [
         run.workspaceId,
         run.campaignId,
@@ -213,6 +218,8 @@ export class CampaignRepository {
         run.ignoreQuietHours,
         run.tags ?? [],
         run.searchSpec ? JSON.stringify(run.searchSpec) : null,
+        run.trackLinks ?? null,
+        run.utm ? JSON.stringify(run.utm) : null,
       ],
     );
     return rows[0]!;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
 import { ContactsModule } from '@herald/contacts';
 import { SendingModule } from '@herald/sending';
+import { LinksModule } from '@herald/links';
 import { TemplatesModule } from '@herald/templates';
 import { Clock } from '@herald/common';
 import { CampaignRepository } from './campaign.repository';
@@ -17,7 +18,7 @@ import { TemplateRegistrar } from './template-registrar.service';
 
 /** The API's campaigns: definitions, runs, control and results; blasts (a run of a template the business has). */
 @Module({
-  imports: [ChannelsModule, ContactsModule, TemplatesModule],
+  imports: [ChannelsModule, ContactsModule, TemplatesModule, LinksModule],
   providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, BlastsService, Clock],
   exports: [CampaignsService, BlastsService],
 })
@@ -25,7 +26,7 @@ export class CampaignsModule {}
 
 /** The worker's campaigns: template registration, run starts, chunk sending and reconciliation. */
 @Module({
-  imports: [ChannelsModule, ContactsModule, SendingModule, TemplatesModule],
+  imports: [ChannelsModule, ContactsModule, SendingModule, TemplatesModule, LinksModule],
   providers: [CampaignRepository, RecipientRepository, RunJobs, TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents, Clock],
   exports: [TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents],
 })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService, type ChannelView } from '@herald/channels';
+import { LinksService } from '@herald/links';
 import { TemplatesService, type TemplateView } from '@herald/templates';
 import type { SendFilter, SendView, WaitReason } from '@herald/sending';
 import { CHANNEL_PAUSED } from './chunk-sender.service';
@@ -94,6 +95,7 @@ export const RECIPIENT_EXPORT_COLUMNS = [
   'sentAt',
   'deliveredAt',
   'readAt',
+  'clickedAt',
   'action',
 ] as const;
 
@@ -103,6 +105,15 @@ const DEFAULT_PAGE = 50;
 const CURSOR_TAG = 'k';
 
 /** The API's campaigns: create, schedule runs, control them, and read results. Workers do the sending. */
+
+/** A campaign's (or one run's) results: the sends' figures, and the recipients who clicked a tracked link. */
+export type CampaignResults = RunResults & {
+  /** Sends of which at least one tracked link was clicked. */
+  clicked: number;
+  /** clicked ÷ sent. */
+  clickRate: number;
+  runs: number;
+};
 @Injectable()
 export class CampaignsService {
   private readonly logger = new Logger(CampaignsService.name);
@@ -116,6 +127,7 @@ export class CampaignsService {
     private readonly clock: Clock,
     private readonly templates: TemplatesService,
     private readonly contacts: ContactsService,
+    private readonly links: LinksService,
   ) {}
 
   async create(workspaceId: string, body: unknown): Promise<CampaignCreated> {
@@ -458,13 +470,16 @@ export class CampaignsService {
     return { ...(await this.getRun(workspaceId, campaignId, runId)), requeued };
   }
 
-  async results(workspaceId: string, campaignId: string, runId?: string): Promise<RunResults & { runs: number }> {
+  async results(workspaceId: string, campaignId: string, runId?: string): Promise<CampaignResults> {
     const campaign = await this.campaign(workspaceId, campaignId);
     let ids: string[];
     if (runId !== undefined) ids = [(await this.run(workspaceId, campaign.id, runId)).id];
     else ids = (await this.campaigns.runsOf([campaign.id])).map((r) => r.id);
-    const counts = await this.campaigns.counts(ids);
-    return { ...toResults(addBuckets([...counts.values()])), runs: ids.length };
+    const [counts, clicks] = await Promise.all([this.campaigns.counts(ids), this.links.clicksFor(workspaceId, ids)]);
+    const results = toResults(addBuckets([...counts.values()]));
+    // Each send is in one run, so the runs' unique clickers add up.
+    const clicked = [...clicks.values()].reduce((n, c) => n + c.clicked, 0);
+    return { ...results, clicked, clickRate: results.sent === 0 ? 0 : Math.round((clicked / results.sent) * 10_000) / 10_000, runs: ids.length };
   }
 
   /** Checks a recipients export request and returns what to stream. */
@@ -488,6 +503,7 @@ export class CampaignsService {
 
   /** The recipients of some runs, in pages of `pageSize` (keyset on id): stream them, never load them all. */
   async *exportRecipients(
+    workspaceId: string,
     runIds: readonly string[],
     status: RecipientStatus | null,
     pageSize = 5_000,
@@ -497,6 +513,9 @@ export class CampaignsService {
       for (;;) {
         const rows = await this.recipients.exportPage(runId, status, after, pageSize);
         if (rows.length === 0) break;
+        // When each first clicked a tracked link: one query per page.
+        const clicks = await this.links.clicksOfSends(workspaceId, rows.map((r) => `r:${r.id}`));
+        for (const r of rows) r.clickedAt = clicks.get(`r:${r.id}`)?.firstClickedAt ?? null;
         yield rows;
         after = rows[rows.length - 1]!.id;
         if (rows.length < pageSize) break;
@@ -536,6 +555,8 @@ export class CampaignsService {
       validitySeconds: input.validitySeconds ?? null,
       ignoreQuietHours: input.ignoreQuietHours ?? false,
       tags: input.tags ?? [],
+      trackLinks: input.trackLinks ?? null,
+      utm: input.utm ? { ...input.utm } : null,
     };
   }
 

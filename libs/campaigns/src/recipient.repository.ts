@@ -103,6 +103,8 @@ export interface RecipientExportRow {
   sentAt: Date | null;
   deliveredAt: Date | null;
   readAt: Date | null;
+  /** When a tracked link of the send was first clicked (filled by the campaigns service). */
+  clickedAt?: Date | null;
   action: string | null;
   runId: string;
 }
@@ -150,6 +152,30 @@ async function persist<T>(work: () => Promise<T>): Promise<T> {
 @Injectable()
 export class RecipientRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * A page of a run's queued recipients whose body parameters hold a URL (for their tracked links), in id order
+   * after `afterId`.
+   */
+  async withUrls(manager: EntityManager, runId: string, bodyCount: number, afterId: string, limit: number): Promise<Array<{ id: string; params: string[] }>> {
+    return manager.query(
+      `SELECT id, params FROM campaign_recipients
+        WHERE run_id = $1 AND id > $2 AND status = 'queued' AND params IS NOT NULL
+          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(params) WITH ORDINALITY AS p(v, n) WHERE n <= $3 AND v ~* 'https?://')
+        ORDER BY id LIMIT $4`,
+      [runId, afterId, bodyCount, limit],
+    );
+  }
+
+  /** Sets recipients' parameters (their tracked links written in), one statement. */
+  async setParams(manager: EntityManager, rows: ReadonlyArray<{ id: string; params: readonly string[] }>): Promise<void> {
+    if (rows.length === 0) return;
+    await manager.query(
+      `UPDATE campaign_recipients r SET params = v.params, updated_at = now()
+         FROM json_to_recordset($1::json) AS v(id bigint, params jsonb) WHERE r.id = v.id`,
+      [JSON.stringify(rows)],
+    );
+  }
 
   /**
    * Fixes a run's recipients in one statement: the union of its audiences, deduplicated; opted-out contacts,

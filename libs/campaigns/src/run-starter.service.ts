@@ -1,8 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { WorkerConfig } from '@herald/config';
 import { ContactsService } from '@herald/contacts';
+import { LinksService } from '@herald/links';
+import { SendSettingsService } from '@herald/sending';
+import type { EntityManager } from 'typeorm';
 import { HeraldError } from '@herald/common';
-import { CampaignRepository, TEMPLATE_PAUSED } from './campaign.repository';
+import { CampaignRepository, TEMPLATE_PAUSED, type RunRow } from './campaign.repository';
 import { paramLayout } from './recipient-params.util';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
@@ -14,6 +17,9 @@ import { templateFailure } from './template-registrar.service';
  * then queues its chunks. A crash before the commit leaves it scheduled (the job runs again); after it, the
  * reconciler queues the chunks from Postgres.
  */
+
+/** Recipients whose links are made per statement pair (one INSERT of links, one UPDATE of parameters). */
+const LINK_PAGE = 2_000;
 @Injectable()
 export class RunStarter {
   private readonly logger = new Logger(RunStarter.name);
@@ -24,6 +30,8 @@ export class RunStarter {
     private readonly jobs: RunJobs,
     private readonly config: WorkerConfig,
     private readonly contacts: ContactsService,
+    private readonly settings: SendSettingsService,
+    private readonly links: LinksService,
   ) {}
 
   async start(runId: string): Promise<string> {
@@ -103,6 +111,7 @@ export class RunStarter {
         marketing: campaign.template_type === 'MARKETING',
         chunkSize: this.config.campaignChunkSize,
       });
+      await this.trackLinks(manager, run, layout.bodyCount);
       await this.campaigns.transition(
         run.id,
         [run.status],
@@ -116,6 +125,34 @@ export class RunStarter {
     if ('due' in outcome && outcome.due) await this.jobs.scheduleStart(runId, outcome.due);
     if (outcome.chunks > 0) await this.jobs.chunks(Array.from({ length: outcome.chunks }, (_, chunk) => ({ runId, chunk })));
     return outcome.state;
+  }
+
+  /**
+   * With link tracking on (the run's `trackLinks`, else the workspace's setting), every URL in a recipient's body
+   * parameters becomes a link of that recipient's own (`<PUBLIC_URL>/l/<code>`, send `r:<id>`), in the fan-out's
+   * transaction: per page of recipients one INSERT of links and one UPDATE of parameters. URLs in a registered
+   * template's own text are fixed by the template (Meta wants static text at a body's start and end) and stay as
+   * they are; a URL button's suffix is not rewritten (the button's base URL is the template's).
+   */
+  private async trackLinks(manager: EntityManager, run: RunRow, bodyCount: number): Promise<void> {
+    if (run.track_links === false || bodyCount === 0) return;
+    const settings = await this.settings.get(run.workspace_id);
+    if (!(run.track_links ?? settings.trackLinks)) return;
+    const utm = run.link_utm ?? settings.utm ?? undefined;
+    let after = '0';
+    for (;;) {
+      const page = await this.recipients.withUrls(manager, run.id, bodyCount, after, LINK_PAGE);
+      if (page.length === 0) return;
+      const texts = page.flatMap((r) => r.params.slice(0, bodyCount).map((text) => ({ sendRef: `r:${r.id}`, runId: run.id, text })));
+      const tracked = await this.links.trackTexts(run.workspace_id, texts, { baseUrl: this.config.publicUrl, ...(utm ? { utm } : {}) }, manager);
+      let at = 0;
+      await this.recipients.setParams(
+        manager,
+        page.map((r) => ({ id: r.id, params: [...tracked.slice(at, (at += bodyCount)), ...r.params.slice(bodyCount)] })),
+      );
+      after = page[page.length - 1]!.id;
+      if (page.length < LINK_PAGE) return;
+    }
   }
 
   /** Why a blast's searchSpec cannot be used, or undefined when it compiles. */

@@ -95,6 +95,6 @@ export class BlastsController {
     @Res() res: Response,
   ): Promise<void> {
     const { runIds, status, format } = await this.blasts.recipientsQuery(workspaceId, id, query);
-    await streamRecipients(res, this.campaigns.exportRecipients(runIds, status), format, `blast-${id}-recipients.csv`);
+    await streamRecipients(res, this.campaigns.exportRecipients(workspaceId, runIds, status), format, `blast-${id}-recipients.csv`);
   }
 }

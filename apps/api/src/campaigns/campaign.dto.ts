@@ -278,6 +278,8 @@ export class ResultsDto {
   @ApiProperty({ example: 0.4989, description: 'read ÷ delivered.' }) readRate!: number;
   @ApiProperty({ type: BillableDto, description: "Billable sends as the provider's pricing reported them (Meta charges per delivered message)." })
   billable!: BillableDto;
+  @ApiProperty({ example: 120, description: 'Sends of which a tracked link was clicked (unique recipients per run).' }) clicked!: number;
+  @ApiProperty({ example: 0.1224, description: 'clicked ÷ sent.' }) clickRate!: number;
   @ApiProperty({ example: 1, description: 'Runs counted.' }) runs!: number;
 }
 
@@ -293,6 +295,7 @@ export class RecipientDto {
   @ApiProperty({ example: '2026-11-21T09:00:01.000Z', nullable: true, type: Date }) sentAt!: Date | null;
   @ApiProperty({ example: '2026-11-21T09:00:02.000Z', nullable: true, type: Date }) deliveredAt!: Date | null;
   @ApiProperty({ example: '2026-11-21T09:03:40.000Z', nullable: true, type: Date }) readAt!: Date | null;
+  @ApiProperty({ example: null, nullable: true, type: Date, description: 'When a tracked link of the send was first clicked.' }) clickedAt!: Date | null;
   @ApiProperty({ example: 'Yes, please', nullable: true, type: String, description: 'The button pressed or the reply text.' })
   action!: string | null;
   @ApiProperty({ example: RUN_ID }) runId!: string;

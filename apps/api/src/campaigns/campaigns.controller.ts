@@ -181,6 +181,6 @@ export class CampaignsController {
     @Res() res: Response,
   ): Promise<void> {
     const { runIds, status, format } = await this.campaigns.recipientsQuery(workspaceId, id, query);
-    await streamRecipients(res, this.campaigns.exportRecipients(runIds, status), format, `campaign-${id}-recipients.csv`);
+    await streamRecipients(res, this.campaigns.exportRecipients(workspaceId, runIds, status), format, `campaign-${id}-recipients.csv`);
   }
 }

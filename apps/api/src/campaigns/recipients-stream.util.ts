@@ -13,6 +13,7 @@ function exportRow(r: RecipientExportRow) {
     sentAt: r.sentAt,
     deliveredAt: r.deliveredAt,
     readAt: r.readAt,
+    clickedAt: r.clickedAt ?? null,
     action: r.action,
     runId: r.runId,
   };

@@ -15,6 +15,7 @@ import { Templates1795550000000 } from './1795550000000-templates';
 import { TrackedLinks1795600000000 } from './1795600000000-tracked-links';
 import { WorkspaceLinkTracking1795700000000 } from './1795700000000-workspace-link-tracking';
 import { AddBlastsAndRunTags1795650000000 } from './1795650000000-add-blasts-and-run-tags';
+import { RunLinkTracking1795750000000 } from './1795750000000-run-link-tracking';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -37,4 +38,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   TrackedLinks1795600000000,
   WorkspaceLinkTracking1795700000000,
   AddBlastsAndRunTags1795650000000,
+  RunLinkTracking1795750000000,
 ];
