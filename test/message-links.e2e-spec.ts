@@ -145,4 +145,30 @@ describe('tracked links on messages', () => {
     const bad = await post('/v1/blasts', { template: { name: 'shipped', language: 'en_US' }, audiences: ['link-blast'], params: ['a', 'b'], trackLinks: 'yes', utm: { colour: 'red' } });
     expect([bad.status, bad.body.error.details.map((d: { field: string }) => d.field).sort()]).toEqual([400, ['trackLinks', 'utm.colour']]);
   });
+
+  it('lets a campaign track its runs’ links by default, and a run decline', async () => {
+    expect((await api.as(key).patch('/v1/settings', { trackLinks: false })).status).toBe(200);
+    const created = await post('/v1/campaigns', {
+      title: 'Tracked by the campaign',
+      template: { name: 'shipped', language: 'en_US' },
+      params: ['{{name}}', 'https://shop.example.com/c/{{number}}'],
+      trackLinks: true,
+      utm: { source: 'campaign' },
+    });
+    expect(created.status).toBe(201);
+    const campaignId = created.body.campaignId as string;
+    const paramsOf = async (body: Record<string, unknown>) => {
+      const run = await post(`/v1/campaigns/${campaignId}/runs`, { audiences: ['link-blast'], ...body });
+      expect(run.status).toBe(202);
+      await waitFor(async () => (await get(`/v1/campaigns/${campaignId}/runs/${run.body.runId}`)).body, (r) => r.status === 'completed', 20_000);
+      const sends = (await get(`/v1/messages?runId=${run.body.runId}`)).body.data as Array<{ content: { template: { parameters: string[] } } }>;
+      return sends.map((m) => m.content.template.parameters[1]!);
+    };
+    const tracked = await paramsOf({});
+    expect(tracked.map((p) => codes(p).length)).toEqual([1, 1]);
+    const location = new URL((await api.http.get(`/l/${codes(tracked[0]!)[0]}`)).headers['location'] as string);
+    expect(location.searchParams.get('utm_source')).toBe('campaign');
+    const declined = await paramsOf({ trackLinks: false });
+    expect(declined.sort()).toEqual(['https://shop.example.com/c/+447400700101', 'https://shop.example.com/c/+447400700102']);
+  });
 });

@@ -17,6 +17,8 @@ export const MAX_SCHEDULE_AHEAD_MS = 35 * 86_400_000;
 const LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2})?$/;
 const INPUT_FIELD = /^[A-Za-z0-9_]{1,64}$/;
 const CREATE_KEYS = new Set([
+  'trackLinks',
+  'utm',
   'title',
   'message',
   'imgUrl',
@@ -28,7 +30,7 @@ const CREATE_KEYS = new Set([
   'options',
 ]);
 /** A campaign using a template the business already has: these instead of message, imgUrl, templateType, languageCode. */
-const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options']);
+const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options', 'trackLinks', 'utm']);
 const OPTION_KEYS = new Set(['runImmediately', 'audiences', 'timeToRun']);
 const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours', 'tags', 'trackLinks', 'utm']);
 /** ChitChatLabs' blast fields are read too: fb_template + language, file, tag. */
@@ -111,6 +113,9 @@ export interface TemplateCampaignInput {
   readonly channelId?: string;
   readonly from?: string;
   readonly sendWindow: SendWindow | null;
+  /** Defaults of its runs' link tracking (a run may say otherwise). */
+  readonly trackLinks?: boolean;
+  readonly utm?: UtmParams;
   readonly run: RunInput | null;
 }
 
@@ -125,6 +130,9 @@ export interface CreateCampaignInput {
   readonly languageCode: string;
   readonly channelId?: string;
   readonly sendWindow: SendWindow | null;
+  /** Defaults of its runs' link tracking (a run may say otherwise). */
+  readonly trackLinks?: boolean;
+  readonly utm?: UtmParams;
   readonly run: RunInput | null;
 }
 
@@ -305,8 +313,9 @@ export function parseTemplateCampaign(body: Record<string, unknown>, now: Date):
   const window = parseSendWindow(body['sendWindow']);
   issues.push(...window.issues);
   const run = parseOptions(body['options'], now, issues);
+  const links = parseLinkTracking(body, issues);
   if (issues.length > 0) fail('campaign', issues);
-  return { title, use, ...(typeof channelId === 'string' ? { channelId } : {}), sendWindow: window.window, run };
+  return { title, use, ...(typeof channelId === 'string' ? { channelId } : {}), sendWindow: window.window, ...links, run };
 }
 
 /** A blast: one run of a template the business already has, to a search's contacts or to audiences. */
@@ -426,9 +435,11 @@ export function parseCreateCampaign(body: unknown, now: Date): CreateCampaignInp
   const window = parseSendWindow(body['sendWindow']);
   issues.push(...window.issues);
   const run = parseOptions(body['options'], now, issues);
+  const links = parseLinkTracking(body, issues);
   if (issues.length > 0) fail('campaign', issues);
   return {
     title,
+    ...links,
     message: body['message'] as string,
     body: placeholders.body,
     variables: placeholders.variables,

@@ -73,6 +73,14 @@ export class Campaign extends WorkspaceOwned {
   @Column('jsonb', { name: 'send_window', nullable: true })
   sendWindow!: SendWindow | null;
 
+  /** Whether its runs track their links unless a run says otherwise; null: the workspace's setting. */
+  @Column('boolean', { name: 'track_links', nullable: true })
+  trackLinks!: boolean | null;
+
+  /** UTM parameters of its runs' tracked links unless a run gives its own; null: the workspace's. */
+  @Column('jsonb', { name: 'link_utm', nullable: true })
+  linkUtm!: Record<string, string> | null;
+
   @Column('varchar', { name: 'template_name', length: 512 })
   templateName!: string;
 

@@ -23,6 +23,8 @@ export interface CampaignRow {
   template_params: TemplateParams | null;
   language_code: string;
   send_window: SendWindow | null;
+  track_links: boolean | null;
+  link_utm: Record<string, string> | null;
   template_name: string;
   template_id: string | null;
   template_status: string;
@@ -57,8 +59,21 @@ export interface RunRow {
 
 export type NewCampaign = Omit<
   CampaignRow,
-  'id' | 'template_id' | 'template_reason' | 'created_at' | 'updated_at' | 'deleted_at' | 'template_name' | 'kind' | 'template_source' | 'template_params'
+  | 'id'
+  | 'template_id'
+  | 'template_reason'
+  | 'created_at'
+  | 'updated_at'
+  | 'deleted_at'
+  | 'template_name'
+  | 'kind'
+  | 'template_source'
+  | 'template_params'
+  | 'track_links'
+  | 'link_utm'
 > & {
+  track_links?: boolean | null;
+  link_utm?: Record<string, string> | null;
   id: string;
   template_name: string;
   kind?: CampaignKind;
@@ -100,8 +115,8 @@ export class CampaignRepository {
   async insertCampaign(manager: EntityManager, c: NewCampaign): Promise<CampaignRow> {
     const rows: CampaignRow[] = await manager.query(
       `INSERT INTO campaigns (id, workspace_id, channel_id, title, message, body, variables, img_url, buttons, template_type, language_code, send_window,
-                              template_name, template_status, input_group_pk, kind, template_source, template_params, template_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18::jsonb, $19) RETURNING *`,
+                              template_name, template_status, input_group_pk, kind, template_source, template_params, template_id, track_links, link_utm)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21::jsonb) RETURNING *`,
       [
         c.id,
         c.workspace_id,
@@ -122,6 +137,8 @@ export class CampaignRepository {
         c.template_source ?? 'registered',
         c.template_params ? JSON.stringify(c.template_params) : null,
         c.template_id ?? null,
+        c.track_links ?? null,
+        c.link_utm ? JSON.stringify(c.link_utm) : null,
       ],
     );
     return rows[0]!;

@@ -5,7 +5,7 @@ import { LinksService } from '@herald/links';
 import { SendSettingsService } from '@herald/sending';
 import type { EntityManager } from 'typeorm';
 import { HeraldError } from '@herald/common';
-import { CampaignRepository, TEMPLATE_PAUSED, type RunRow } from './campaign.repository';
+import { CampaignRepository, TEMPLATE_PAUSED, type CampaignRow, type RunRow } from './campaign.repository';
 import { paramLayout } from './recipient-params.util';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
@@ -111,7 +111,7 @@ export class RunStarter {
         marketing: campaign.template_type === 'MARKETING',
         chunkSize: this.config.campaignChunkSize,
       });
-      await this.trackLinks(manager, run, layout.bodyCount);
+      await this.trackLinks(manager, run, campaign, layout.bodyCount);
       await this.campaigns.transition(
         run.id,
         [run.status],
@@ -128,17 +128,18 @@ export class RunStarter {
   }
 
   /**
-   * With link tracking on (the run's `trackLinks`, else the workspace's setting), every URL in a recipient's body
+   * With link tracking on (the run's `trackLinks`, else its campaign's, else the workspace's setting), every URL in a recipient's body
    * parameters becomes a link of that recipient's own (`<PUBLIC_URL>/l/<code>`, send `r:<id>`), in the fan-out's
    * transaction: per page of recipients one INSERT of links and one UPDATE of parameters. URLs in a registered
    * template's own text are fixed by the template (Meta wants static text at a body's start and end) and stay as
    * they are; a URL button's suffix is not rewritten (the button's base URL is the template's).
    */
-  private async trackLinks(manager: EntityManager, run: RunRow, bodyCount: number): Promise<void> {
-    if (run.track_links === false || bodyCount === 0) return;
+  private async trackLinks(manager: EntityManager, run: RunRow, campaign: CampaignRow, bodyCount: number): Promise<void> {
+    const own = run.track_links ?? campaign.track_links;
+    if (own === false || bodyCount === 0) return;
     const settings = await this.settings.get(run.workspace_id);
-    if (!(run.track_links ?? settings.trackLinks)) return;
-    const utm = run.link_utm ?? settings.utm ?? undefined;
+    if (!(own ?? settings.trackLinks)) return;
+    const utm = run.link_utm ?? campaign.link_utm ?? settings.utm ?? undefined;
     let after = '0';
     for (;;) {
       const page = await this.recipients.withUrls(manager, run.id, bodyCount, after, LINK_PAGE);
