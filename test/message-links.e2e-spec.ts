@@ -171,4 +171,34 @@ describe('tracked links on messages', () => {
     const declined = await paramsOf({ trackLinks: false });
     expect(declined.sort()).toEqual(['https://shop.example.com/c/+447400700101', 'https://shop.example.com/c/+447400700102']);
   });
+
+  it('registers a tracking campaign’s URL button as a link of Herald’s, and gives each recipient its own code', async () => {
+    const created = await post('/v1/campaigns', {
+      title: 'Tracked button',
+      message: 'Hi {{name}}, the sale is on.',
+      buttons: [{ text: 'Shop', type: 'url', url: 'https://shop.example.com/sale' }],
+      trackLinks: true,
+      utm: { source: 'button' },
+    });
+    expect(created.status).toBe(201);
+    const campaignId = created.body.campaignId as string;
+    await waitFor(async () => (await get(`/v1/campaigns/${campaignId}`)).body.templateStatus, (s) => s === 'APPROVED', 15_000);
+    const atProvider = (await sim.call('GET', `/_sim/templates?wabaId=${CREDENTIALS.wabaId}`)).body as { data: Array<{ name: string; components: Array<Record<string, unknown>> }> };
+    const registered = atProvider.data.find((t) => t.components.some((c) => JSON.stringify(c).includes('/l/{{1}}')));
+    expect(registered).toBeDefined();
+    expect(JSON.stringify(registered!.components)).toContain(`${PUBLIC_URL}/l/{{1}}`);
+
+    const run = await post(`/v1/campaigns/${campaignId}/runs`, { audiences: ['link-blast'] });
+    await waitFor(async () => (await get(`/v1/campaigns/${campaignId}/runs/${run.body.runId}`)).body, (r) => r.status === 'completed', 20_000);
+    const sends = (await get(`/v1/messages?runId=${run.body.runId}`)).body.data as Array<{ content: { template: { buttons: Array<{ index: number; param: string }> } } }>;
+    const buttonCodes = sends.map((m) => m.content.template.buttons[0]!.param);
+    expect(buttonCodes).toHaveLength(2);
+    expect(buttonCodes[0]).toMatch(/^[A-Za-z0-9_-]{12}$/);
+    expect(buttonCodes[0]).not.toBe(buttonCodes[1]);
+    const click = await api.http.get(`/l/${buttonCodes[0]}`);
+    const location = new URL(click.headers['location'] as string);
+    expect([click.status, location.origin + location.pathname, location.searchParams.get('utm_source')]).toEqual([302, 'https://shop.example.com/sale', 'button']);
+    await api.app.get(ClickRecorder).flush();
+    expect((await get(`/v1/campaigns/${campaignId}/results`)).body).toMatchObject({ clicked: 1, clickRate: 0.5 });
+  });
 });

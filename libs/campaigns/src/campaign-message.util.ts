@@ -457,7 +457,12 @@ function sampleValue(v: CampaignVariable): string {
   return v.token.replace(/\./g, ' ');
 }
 
-function buttonDefinition(b: CampaignButton): TemplateButtonDefinition {
+/** An example link code for a tracked button's registration (the shape of every code: 12 base64url characters). */
+const SAMPLE_LINK_CODE = 'Xk3vQ9pL2mTa';
+
+function buttonDefinition(b: CampaignButton, linkBase?: string): TemplateButtonDefinition {
+  // A tracked URL button: every recipient's own link on Herald, which redirects to the button's URL.
+  if (b.type === 'url' && linkBase !== undefined) return { type: 'url', text: b.text, url: `${linkBase}/l/{{1}}`, example: `${linkBase}/l/${SAMPLE_LINK_CODE}` };
   switch (b.type) {
     case 'input':
     case 'journey':
@@ -490,6 +495,8 @@ export function toTemplateDefinition(c: {
   variables: readonly CampaignVariable[];
   imageHandle?: string | null;
   buttons: readonly CampaignButton[];
+  /** Tracked URL buttons: registered as `<linkBase>/l/{{1}}`. */
+  linkBase?: string;
 }): TemplateDefinition {
   return {
     name: c.name,
@@ -498,7 +505,7 @@ export function toTemplateDefinition(c: {
     parameterFormat: 'positional',
     ...(c.imageHandle ? { header: { format: 'image' as const, exampleHandle: c.imageHandle } } : {}),
     body: c.variables.length > 0 ? { text: c.body, examples: c.variables.map(sampleValue) } : { text: c.body },
-    ...(c.buttons.length > 0 ? { buttons: c.buttons.map(buttonDefinition) } : {}),
+    ...(c.buttons.length > 0 ? { buttons: c.buttons.map((b) => buttonDefinition(b, c.linkBase)) } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '@herald/channels';
 import { ContactsModule } from '@herald/contacts';
-import { SendingModule } from '@herald/sending';
+import { SendingModule, SendSettingsModule } from '@herald/sending';
 import { LinksModule } from '@herald/links';
 import { TemplatesModule } from '@herald/templates';
 import { Clock } from '@herald/common';
@@ -18,7 +18,7 @@ import { TemplateRegistrar } from './template-registrar.service';
 
 /** The API's campaigns: definitions, runs, control and results; blasts (a run of a template the business has). */
 @Module({
-  imports: [ChannelsModule, ContactsModule, TemplatesModule, LinksModule],
+  imports: [ChannelsModule, ContactsModule, TemplatesModule, LinksModule, SendSettingsModule],
   providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, BlastsService, Clock],
   exports: [CampaignsService, BlastsService],
 })

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService, type ChannelView } from '@herald/channels';
+import { CoreConfig } from '@herald/config';
 import { LinksService } from '@herald/links';
 import { TemplatesService, type TemplateView } from '@herald/templates';
-import type { SendFilter, SendView, WaitReason } from '@herald/sending';
+import { SendSettingsService, type SendFilter, type SendView, type WaitReason } from '@herald/sending';
 import { CHANNEL_PAUSED } from './chunk-sender.service';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
@@ -128,6 +129,8 @@ export class CampaignsService {
     private readonly templates: TemplatesService,
     private readonly contacts: ContactsService,
     private readonly links: LinksService,
+    private readonly settings: SendSettingsService,
+    private readonly config: CoreConfig,
   ) {}
 
   async create(workspaceId: string, body: unknown): Promise<CampaignCreated> {
@@ -142,7 +145,10 @@ export class CampaignsService {
     }
     const input = parseCreateCampaign(body, now);
     const channel = await this.channels.resolve(workspaceId, input.channelId);
-    const buttonParams = registeredButtonParams(input.buttons);
+    // URL buttons are tracked links when the campaign (else the workspace) tracks links: decided now, as the template is registered.
+    const trackButtons =
+      input.buttons.some((b) => b.type === 'url') && (input.trackLinks ?? (await this.settings.get(workspaceId)).trackLinks);
+    const buttonParams = registeredButtonParams(input.buttons, trackButtons);
     const urlVariables = input.buttons.flatMap((b) => {
       const v = b.type === 'url' ? urlVariable(b.url ?? '') : undefined;
       return v ? [v.variable] : [];
@@ -185,7 +191,8 @@ export class CampaignsService {
         template_name: templateName(input.title, id),
         template_status: 'PENDING',
         input_group_pk: inputGroupPk,
-        template_params: buttonParams.length > 0 ? { buttons: buttonParams } : null,
+        template_params:
+          buttonParams.length > 0 ? { buttons: buttonParams, ...(trackButtons ? { linkBase: this.config.publicUrl } : {}) } : null,
       });
       const run = input.run ? await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, input.run, now)) : null;
       return { campaign, run };

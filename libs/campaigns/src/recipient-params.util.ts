@@ -27,6 +27,11 @@ export interface TemplateParams {
   readonly header?: MediaHeader;
   /** Buttons that take a parameter per recipient (a URL ending in a variable): index and parameter as written. */
   readonly buttons: ReadonlyArray<{ readonly index: number; readonly param: string }>;
+  /**
+   * A registered campaign's URL buttons are tracked links: registered as `<linkBase>/l/{{1}}`, their parameter is
+   * the whole destination (placeholders resolved at fan-out), turned into each recipient's link code there.
+   */
+  readonly linkBase?: string;
 }
 
 /** A recipient parameter's pieces: text, or the value of variable number `variable` (0-based, of `variables`). */
@@ -73,11 +78,16 @@ export function messageLayout(c: { readonly variables: readonly CampaignVariable
   };
 }
 
-/** The button parameters of a campaign registering its own template: each URL button ending in a variable. */
-export function registeredButtonParams(buttons: readonly CampaignButton[]): Array<{ index: number; param: string }> {
+/**
+ * The button parameters of a campaign registering its own template: each URL button ending in a variable (its
+ * suffix), or, with tracked buttons, every URL button (its whole URL: the destination of each recipient's link).
+ */
+export function registeredButtonParams(buttons: readonly CampaignButton[], tracked = false): Array<{ index: number; param: string }> {
   const out: Array<{ index: number; param: string }> = [];
   buttons.forEach((b, index) => {
-    const variable = b.type === 'url' ? urlVariable(b.url ?? '') : undefined;
+    if (b.type !== 'url') return;
+    if (tracked) return void out.push({ index, param: b.url ?? '' });
+    const variable = urlVariable(b.url ?? '');
     if (variable) out.push({ index, param: variable.placeholder });
   });
   return out;

@@ -154,16 +154,23 @@ export class RecipientRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * A page of a run's queued recipients whose body parameters hold a URL (for their tracked links), in id order
-   * after `afterId`.
+   * A page of a run's queued recipients whose body parameters hold a URL (for their tracked links), or every one
+   * (`all`: its tracked buttons), in id order after `afterId`.
    */
-  async withUrls(manager: EntityManager, runId: string, bodyCount: number, afterId: string, limit: number): Promise<Array<{ id: string; params: string[] }>> {
+  async withUrls(
+    manager: EntityManager,
+    runId: string,
+    bodyCount: number,
+    afterId: string,
+    limit: number,
+    all = false,
+  ): Promise<Array<{ id: string; params: string[] }>> {
     return manager.query(
       `SELECT id, params FROM campaign_recipients
         WHERE run_id = $1 AND id > $2 AND status = 'queued' AND params IS NOT NULL
-          AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(params) WITH ORDINALITY AS p(v, n) WHERE n <= $3 AND v ~* 'https?://')
+          AND ($5 OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(params) WITH ORDINALITY AS p(v, n) WHERE n <= $3 AND v ~* 'https?://'))
         ORDER BY id LIMIT $4`,
-      [runId, afterId, bodyCount, limit],
+      [runId, afterId, bodyCount, limit, all],
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { WorkerConfig } from '@herald/config';
 import { ContactsService } from '@herald/contacts';
-import { LinksService } from '@herald/links';
+import { LinksService, withUtm } from '@herald/links';
 import { SendSettingsService } from '@herald/sending';
 import type { EntityManager } from 'typeorm';
 import { HeraldError } from '@herald/common';
@@ -135,21 +135,36 @@ export class RunStarter {
    * they are; a URL button's suffix is not rewritten (the button's base URL is the template's).
    */
   private async trackLinks(manager: EntityManager, run: RunRow, campaign: CampaignRow, bodyCount: number): Promise<void> {
+    // Tracked URL buttons were decided when the template was registered (`<linkBase>/l/{{1}}`): always made.
+    const buttons = campaign.template_params?.linkBase !== undefined;
     const own = run.track_links ?? campaign.track_links;
-    if (own === false || bodyCount === 0) return;
-    const settings = await this.settings.get(run.workspace_id);
-    if (!(own ?? settings.trackLinks)) return;
-    const utm = run.link_utm ?? campaign.link_utm ?? settings.utm ?? undefined;
+    const settings = own === false && !buttons ? undefined : await this.settings.get(run.workspace_id);
+    const body = bodyCount > 0 && own !== false && (own ?? settings?.trackLinks ?? false);
+    if (!body && !buttons) return;
+    const utm = run.link_utm ?? campaign.link_utm ?? settings?.utm ?? undefined;
+    const options = { baseUrl: this.config.publicUrl, ...(utm ? { utm } : {}) };
     let after = '0';
     for (;;) {
-      const page = await this.recipients.withUrls(manager, run.id, bodyCount, after, LINK_PAGE);
+      const page = await this.recipients.withUrls(manager, run.id, body ? bodyCount : 0, after, LINK_PAGE, buttons);
       if (page.length === 0) return;
-      const texts = page.flatMap((r) => r.params.slice(0, bodyCount).map((text) => ({ sendRef: `r:${r.id}`, runId: run.id, text })));
-      const tracked = await this.links.trackTexts(run.workspace_id, texts, { baseUrl: this.config.publicUrl, ...(utm ? { utm } : {}) }, manager);
+      const texts = body ? page.flatMap((r) => r.params.slice(0, bodyCount).map((text) => ({ sendRef: `r:${r.id}`, runId: run.id, text }))) : [];
+      const tracked = body ? await this.links.trackTexts(run.workspace_id, texts, options, manager) : [];
+      // A tracked button's parameter is its destination; it becomes the code of the recipient's link.
+      const destinations = buttons
+        ? page.flatMap((r) => r.params.slice(bodyCount).map((url) => ({ sendRef: `r:${r.id}`, runId: run.id, destination: utm ? withUtm(url, utm) : url })))
+        : [];
+      const codes = buttons ? await this.links.createLinks(run.workspace_id, destinations, manager) : [];
       let at = 0;
+      let code = 0;
       await this.recipients.setParams(
         manager,
-        page.map((r) => ({ id: r.id, params: [...tracked.slice(at, (at += bodyCount)), ...r.params.slice(bodyCount)] })),
+        page.map((r) => ({
+          id: r.id,
+          params: [
+            ...(body ? tracked.slice(at, (at += bodyCount)) : r.params.slice(0, bodyCount)),
+            ...(buttons ? r.params.slice(bodyCount).map(() => codes[code++]!) : r.params.slice(bodyCount)),
+          ],
+        })),
       );
       after = page[page.length - 1]!.id;
       if (page.length < LINK_PAGE) return;

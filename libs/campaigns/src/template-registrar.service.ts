@@ -62,6 +62,7 @@ export class TemplateRegistrar {
       variables: campaign.variables,
       imageHandle,
       buttons: campaign.buttons,
+      ...(campaign.template_params?.linkBase ? { linkBase: campaign.template_params.linkBase } : {}),
     });
     const created = await this.provider.createTemplate(credentials, definition);
     if (created.ok) {
