@@ -190,7 +190,7 @@ describe('tracked links on messages', () => {
 
     const run = await post(`/v1/campaigns/${campaignId}/runs`, { audiences: ['link-blast'] });
     await waitFor(async () => (await get(`/v1/campaigns/${campaignId}/runs/${run.body.runId}`)).body, (r) => r.status === 'completed', 20_000);
-    const sends = (await get(`/v1/messages?runId=${run.body.runId}`)).body.data as Array<{ content: { template: { buttons: Array<{ index: number; param: string }> } } }>;
+    const sends = (await get(`/v1/messages?runId=${run.body.runId}`)).body.data as Array<{ id: string; content: { template: { buttons: Array<{ index: number; param: string }> } } }>;
     const buttonCodes = sends.map((m) => m.content.template.buttons[0]!.param);
     expect(buttonCodes).toHaveLength(2);
     expect(buttonCodes[0]).toMatch(/^[A-Za-z0-9_-]{12}$/);
@@ -200,5 +200,8 @@ describe('tracked links on messages', () => {
     expect([click.status, location.origin + location.pathname, location.searchParams.get('utm_source')]).toEqual([302, 'https://shop.example.com/sale', 'button']);
     await api.app.get(ClickRecorder).flush();
     expect((await get(`/v1/campaigns/${campaignId}/results`)).body).toMatchObject({ clicked: 1, clickRate: 0.5 });
+    // The campaign send shows its click like a message does.
+    expect((await get(`/v1/messages/${sends[0]!.id}`)).body.clicks).toMatchObject({ count: 1, timeline: [{ destination: location.href }] });
+    expect((await get(`/v1/messages/${sends[1]!.id}`)).body.clicks).toBeUndefined();
   });
 });

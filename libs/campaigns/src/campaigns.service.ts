@@ -553,7 +553,9 @@ export class CampaignsService {
   async send(workspaceId: string, id: string): Promise<SendView | undefined> {
     const match = CAMPAIGN_SEND_ID.exec(id);
     const row = match ? await this.recipients.sendById(workspaceId, match[1]!) : undefined;
-    return row ? toCampaignSendView(row) : undefined;
+    if (!row) return undefined;
+    const clicks = await this.links.sendClicksView(workspaceId, id);
+    return clicks ? { ...toCampaignSendView(row), clicks } : toCampaignSendView(row);
   }
 
   private newRun(workspaceId: string, campaignId: string, input: RunInput, now: Date) {

@@ -4,7 +4,7 @@ import { HeraldError, isUuid } from '@herald/common';
 import { newLinkCodes } from './link-code.util';
 import { linkBaseUrl, rewriteText, storedDestination, findUrls, withUtm } from './link-text.util';
 import { LinkRepository, type NewLinkRow } from './link.repository';
-import type { LinkClickEntry, LinkEntry, RunClicks, SendClicks, SendText, TrackTextOptions } from './links.types';
+import type { LinkClickEntry, LinkEntry, RunClicks, SendClicks, SendClicksView, SendText, TrackTextOptions } from './links.types';
 
 /** Longest send reference: a uuid (36) or `r:` and a bigint (≤ 21). */
 const SEND_REF_MAX = 64;
@@ -103,6 +103,18 @@ export class LinksService {
       out.set(r.sendRef, { firstClickedAt: r.firstClickedAt, clicks: r.clicks });
     }
     return out;
+  }
+
+  /** A send's clicks for its view (`GET /v1/messages/:id`): count, first click and timeline; undefined when none. */
+  async sendClicksView(workspaceId: string, sendRef: string): Promise<SendClicksView | undefined> {
+    const [clicks, timeline] = await Promise.all([this.clicksOfSends(workspaceId, [sendRef]), this.clickTimeline(workspaceId, sendRef)]);
+    const mine = clicks.get(sendRef);
+    if (!mine || mine.clicks === 0) return undefined;
+    return {
+      count: mine.clicks,
+      firstClickedAt: mine.firstClickedAt,
+      timeline: timeline.map((c) => ({ destination: c.destination, clickedAt: c.clickedAt, userAgent: c.userAgent })),
+    };
   }
 
   /** A send's clicks, oldest first (at most 1,000), each with the link's code and destination and the user agent. */

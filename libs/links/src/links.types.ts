@@ -67,3 +67,10 @@ export interface PendingClick {
   readonly clickedAt: Date;
   readonly userAgent: string | null;
 }
+
+/** What a send's tracked links were clicked, as its view shows it; absent when never. */
+export interface SendClicksView {
+  readonly count: number;
+  readonly firstClickedAt: Date | null;
+  readonly timeline: ReadonlyArray<{ readonly destination: string; readonly clickedAt: Date; readonly userAgent: string | null }>;
+}

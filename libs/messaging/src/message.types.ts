@@ -67,11 +67,5 @@ export interface ReplyView {
 /** A single message: a send (the shape every send has in the API) with the replies to it. */
 export interface MessageView extends SendView {
   readonly replies?: ReplyView[];
-  /** Its tracked links' clicks (a message sent with `trackLinks`), oldest first. */
-  readonly clicks?: {
-    readonly count: number;
-    readonly firstClickedAt: Date | null;
-    readonly timeline: ReadonlyArray<{ readonly destination: string; readonly clickedAt: Date; readonly userAgent: string | null }>;
-  };
 }
 

@@ -194,22 +194,9 @@ export class MessagesService {
   async get(workspaceId: string, id: string): Promise<MessageView> {
     const row = isUuid(id) ? await this.messages.find(workspaceId, id) : undefined;
     if (!row) throw new HeraldError('not_found', 'message_not_found', `No message with id "${id}" exists in this workspace.`);
-    const [replies, clicks, timeline] = await Promise.all([
-      this.messages.replies(row.id),
-      this.links.clicksOfSends(workspaceId, [row.id]),
-      this.links.clickTimeline(workspaceId, row.id),
-    ]);
+    const [replies, clicks] = await Promise.all([this.messages.replies(row.id), this.links.sendClicksView(workspaceId, row.id)]);
     const view = toMessageView(row, replies);
-    const mine = clicks.get(row.id);
-    if (!mine || mine.clicks === 0) return view;
-    return {
-      ...view,
-      clicks: {
-        count: mine.clicks,
-        firstClickedAt: mine.firstClickedAt,
-        timeline: timeline.map((c) => ({ destination: c.destination, clickedAt: c.clickedAt, userAgent: c.userAgent })),
-      },
-    };
+    return clicks ? { ...view, clicks } : view;
   }
 
   /**

@@ -1,3 +1,4 @@
+import type { SendClicksView } from '@herald/links';
 import { STATUS_RANK, type MessageStatus, type SendState } from './send-status.util';
 import type { MessageError, SendCategory, SendPricing, SkipReason, WaitReason } from './send.types';
 
@@ -11,6 +12,8 @@ export interface StatusStep {
  * run's recipient (`id` is `r:<recipient id>`, with `campaignId` and `runId`). `GET /v1/messages` lists both.
  */
 export interface SendView {
+  /** Its tracked links' clicks, when it had tracked links and one was clicked. */
+  readonly clicks?: SendClicksView;
   readonly id: string;
   readonly channelId: string;
   readonly to: string;

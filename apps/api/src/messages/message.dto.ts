@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { SendClicksView } from '@herald/links';
 import { SEND_STATES, WAIT_REASONS } from '@herald/sending';
 
 /** Documents the body of POST /v1/messages; the body itself is checked by the messaging library's rules. */
@@ -215,6 +216,13 @@ export class MessageDto {
 
   @ApiPropertyOptional({ type: [ReplyDto], example: [] })
   replies?: ReplyDto[];
+
+  @ApiPropertyOptional({
+    type: Object,
+    example: { count: 1, firstClickedAt: '2026-11-21T08:05:00.000Z', timeline: [{ destination: 'https://shop.example.com/t/1042?utm_source=whatsapp', clickedAt: '2026-11-21T08:05:00.000Z', userAgent: 'Mozilla/5.0' }] },
+    description: "Its tracked links' clicks (`trackLinks`), when one was clicked.",
+  })
+  clicks?: SendClicksView;
 
   @ApiProperty({ example: '2026-11-21T08:00:00.000Z' })
   createdAt!: Date;
