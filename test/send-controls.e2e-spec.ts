@@ -265,6 +265,7 @@ describe('controls for every send, end to end', () => {
 
     const brief = await post('/v1/messages', { to: { number: '+447400500031' }, channelId: pausedId, ...template('order_update'), validity: 3 });
     const lasting = await post('/v1/messages', { to: { number: '+447400500032' }, channelId: pausedId, ...template('order_update') });
+    expect([brief.status, lasting.status, brief.body.error?.code]).toEqual([202, 202, undefined]);
     expect((await waitFor(() => message(brief.body.id), (m) => m.waiting !== null)).waiting?.reason).toBe('channel_paused');
     await new Promise((r) => setTimeout(r, 3_200));
     // The sweep (every 30 s) finds what ran out; ask for a round now.

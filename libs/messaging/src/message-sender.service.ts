@@ -35,9 +35,10 @@ export class MessageSender {
     const claimed = await this.messages.claim(messageId);
     if (!claimed) return 'not_due';
     const outcomes = emptyOutcomes();
-    let channel = await this.channels.forSending(claimed.channel_id);
-    // A paused channel may have been reactivated within the cache's few seconds: look again before waiting a minute.
-    if (channel?.status === 'paused') channel = await this.channels.forSending(claimed.channel_id, true);
+    // Read from Postgres, not the few-second cache: another worker may have paused the channel (or a user reactivated
+    // it) since this process last looked, and a message sent on a paused channel fails instead of waiting for it.
+    // One primary-key read per single message; campaign chunks read it once per batch.
+    const channel = await this.channels.forSending(claimed.channel_id, true);
     if (!channel) {
       outcomes.failed.push({ id: claimed.id, error: { code: 'channel_deleted', title: 'Channel deleted', details: 'The channel of this message was deleted before it was sent.' } });
       await this.messages.record(outcomes);
