@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChannelsService, type ChannelProvider, type TemplateState, type WhatsAppCredentials } from '@herald/channels';
+import { ChannelsService, credentialsOf, type ChannelProvider, type TemplateState, type WhatsAppCredentials } from '@herald/channels';
 import { HeraldError } from '@herald/common';
-import { CHANNEL_PROVIDER, credentialsOf } from '@herald/sending';
+import { CHANNEL_PROVIDER } from '@herald/sending';
 import { TemplatesService } from '@herald/templates';
 import { CampaignRepository, type CampaignRow } from './campaign.repository';
 import { toTemplateDefinition } from './campaign-message.util';

@@ -1,5 +1,6 @@
 import type { ChannelKind } from './channel-provider.types';
 import type { ChannelStatus } from './channel.entity';
+import type { WhatsAppCredentials } from './whatsapp/whatsapp.types';
 
 export const MESSAGING_TIERS = ['250', '2000', '10000', '100000', 'unlimited'] as const;
 export type MessagingTier = (typeof MESSAGING_TIERS)[number];
@@ -71,6 +72,16 @@ export interface SendingChannel {
   /** The business portfolio that owns the WABA, once read from the provider (see `ChannelView`). */
   readonly businessPortfolioId: string | null;
   readonly secrets: ChannelSecrets;
+}
+
+/** What the WhatsApp adapter needs of a channel for a call: its Graph root, number, account and opened token. */
+export function credentialsOf(channel: SendingChannel): WhatsAppCredentials {
+  return {
+    graphBaseUrl: channel.graphBaseUrl,
+    phoneNumberId: channel.phoneNumberId,
+    wabaId: channel.wabaId,
+    accessToken: channel.secrets.accessToken,
+  };
 }
 
 export const DEFAULT_MESSAGES_PER_SECOND = 80;

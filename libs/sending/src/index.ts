@@ -10,7 +10,7 @@ export * from './send-settings.service';
 export { SendLedgerRepository } from './send-ledger.repository';
 export { ProviderPolicy } from './provider-policy.service';
 export { ProviderLimits, PROVIDER_READ_EVERY_SECONDS, tierOf } from './provider-limits.service';
-export { CHANNEL_PROVIDER, SendPipeline, credentialsOf, tierLimit } from './send-pipeline.service';
+export { CHANNEL_PROVIDER, SendPipeline, tierLimit } from './send-pipeline.service';
 export * from './sending.module';
 
 import { MarketingSendEntry } from './marketing-send.entity';

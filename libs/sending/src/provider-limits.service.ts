@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ChannelsService, type ChannelProvider, type MessagingTier, type WhatsAppCredentials } from '@herald/channels';
+import { ChannelsService, credentialsOf, type ChannelProvider, type MessagingTier, type WhatsAppCredentials } from '@herald/channels';
 import { SendLedgerRepository } from './send-ledger.repository';
-import { CHANNEL_PROVIDER, credentialsOf } from './send-pipeline.service';
+import { CHANNEL_PROVIDER } from './send-pipeline.service';
 import { tierLedgerKey } from './tier-ledger.util';
 
 /** A channel's provider state is read again after this long (Meta moves a portfolio up a tier within hours). */

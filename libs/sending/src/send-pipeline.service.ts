@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ChannelProvider, OutboundMessage, SendingChannel, WhatsAppCredentials } from '@herald/channels';
+import { credentialsOf, type ChannelProvider, type OutboundMessage, type SendingChannel, type WhatsAppCredentials } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { ContactsService } from '@herald/contacts';
 import { TemplatesService } from '@herald/templates';
@@ -251,11 +251,3 @@ export class SendPipeline {
   }
 }
 
-export function credentialsOf(channel: SendingChannel): WhatsAppCredentials {
-  return {
-    graphBaseUrl: channel.graphBaseUrl,
-    phoneNumberId: channel.phoneNumberId,
-    wabaId: channel.wabaId,
-    accessToken: channel.secrets.accessToken,
-  };
-}

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { EntityManager } from 'typeorm';
 import {
   ChannelsService,
+  credentialsOf,
   type ChannelProvider,
   type SendingChannel,
   type TemplateDefinition,
@@ -29,12 +30,6 @@ const CATEGORY_CACHE_MS = 5_000;
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
 
-const credentialsOf = (c: SendingChannel): WhatsAppCredentials => ({
-  graphBaseUrl: c.graphBaseUrl,
-  phoneNumberId: c.phoneNumberId,
-  wabaId: c.wabaId,
-  accessToken: c.secrets.accessToken,
-});
 
 /**
  * The workspace's message templates, kept in step with the provider: read whole when a channel is created, every
