@@ -11,6 +11,7 @@ import { ChannelsModule } from '@herald/channels';
 import { MessagingModule } from '@herald/messaging';
 import { ProviderEventsModule } from '@herald/provider-events';
 import { SendSettingsModule } from '@herald/sending';
+import { CallbacksModule } from '@herald/callbacks';
 import { CampaignsModule } from '@herald/campaigns';
 import { ENTITIES } from '@herald/schema';
 import { TemplatesModule } from '@herald/templates';
@@ -21,6 +22,8 @@ import { ErrorFilter } from './http/error.filter';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LinksApiModule } from './links/links-api.module';
+import { InboundApiModule } from './inbound/inbound-api.module';
+import { CallbacksApiModule } from './webhook-endpoints/callbacks-api.module';
 import { ApiKeysController } from './workspaces/api-keys.controller';
 import { ContactsController } from './contacts/contacts.controller';
 import { AudiencesController } from './audiences/audiences.controller';
@@ -69,6 +72,7 @@ export class ApiModule {
         }),
         DatabaseModule.forRoot(ENTITIES, 'herald-api'),
         QueuesModule.forRoot(),
+        CallbacksModule,
         WorkspacesModule,
         ContactsModule,
         ChannelsModule,
@@ -80,6 +84,8 @@ export class ApiModule {
         HealthModule,
         MetricsModule,
         LinksApiModule,
+        InboundApiModule,
+        CallbacksApiModule,
       ],
       controllers: [
         WorkspacesController,

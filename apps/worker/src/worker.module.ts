@@ -10,6 +10,7 @@ import { ContactsModule } from '@herald/contacts';
 import { MessagingWorkerModule } from '@herald/messaging';
 import { ProviderEventsWorkerModule } from '@herald/provider-events';
 import { SendingModule } from '@herald/sending';
+import { CallbacksModule } from '@herald/callbacks';
 import { CampaignsWorkerModule } from '@herald/campaigns';
 import { TemplatesModule } from '@herald/templates';
 import { CampaignsProcessor } from './campaigns/campaigns.processor';
@@ -20,6 +21,7 @@ import { ImportRecovery } from './imports/import-recovery.service';
 import { MaintenanceProcessor } from './maintenance/maintenance.processor';
 import { MaintenanceSchedule } from './maintenance/maintenance-schedule.service';
 import { WorkerPool } from './worker-pool.service';
+import { CallbacksWorkerModule } from './callbacks/callbacks-worker.module';
 
 @Module({})
 export class WorkerModule {
@@ -32,6 +34,7 @@ export class WorkerModule {
         DiscoveryModule,
         DatabaseModule.forRoot(ENTITIES, 'herald-worker'),
         QueuesModule.forRoot(),
+        CallbacksModule,
         WorkspacesModule,
         ContactsModule,
         SendingModule,
@@ -39,6 +42,7 @@ export class WorkerModule {
         CampaignsWorkerModule,
         ProviderEventsWorkerModule,
         TemplatesModule,
+        CallbacksWorkerModule,
       ],
       providers: [MaintenanceProcessor, MaintenanceSchedule, ImportsProcessor, ImportRecovery, MessagesProcessor, WebhooksProcessor, CampaignsProcessor, WorkerPool],
     };

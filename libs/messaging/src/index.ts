@@ -3,7 +3,7 @@ export * from './message.types';
 export * from './messages.service';
 export { MessageSender, type SendResult } from './message-sender.service';
 export { MessageEvents } from './message-events.service';
-export type { InboundRow } from './message.repository';
+export type { InboundRow } from './inbound.repository';
 export * from './message-recovery.service';
 export * from './messaging.module';
 

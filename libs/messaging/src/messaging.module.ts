@@ -5,6 +5,7 @@ import { ContactsModule } from '@herald/contacts';
 import { SendingModule, SendSettingsModule } from '@herald/sending';
 import { LinksModule } from '@herald/links';
 import { TemplatesModule } from '@herald/templates';
+import { InboundRepository } from './inbound.repository';
 import { MessageEvents } from './message-events.service';
 import { MessageRecovery } from './message-recovery.service';
 import { MessageRepository } from './message.repository';
@@ -22,7 +23,7 @@ export class MessagingModule {}
 /** The worker's messaging: single messages as a source of the send pipeline, their provider events, lost jobs. */
 @Module({
   imports: [ChannelsModule, ContactsModule, SendingModule],
-  providers: [MessageRepository, MessageSender, MessageEvents, MessageRecovery, Clock],
+  providers: [MessageRepository, InboundRepository, MessageSender, MessageEvents, MessageRecovery, Clock],
   exports: [MessageSender, MessageEvents, MessageRecovery],
 })
 export class MessagingWorkerModule {}

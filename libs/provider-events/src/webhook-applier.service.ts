@@ -176,6 +176,7 @@ export class WebhookApplier {
         payload: m.button?.payload ?? m.interactive?.id ?? null,
         contextProviderMessageId: m.contextMessageId ?? null,
         receivedAt: m.timestamp,
+        message: m,
       };
     });
     const stored = await this.messages.storeInbound(manager, rows);

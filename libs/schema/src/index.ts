@@ -1,3 +1,4 @@
+import { CALLBACK_ENTITIES } from '@herald/callbacks';
 import { CAMPAIGN_ENTITIES } from '@herald/campaigns';
 import { CHANNEL_ENTITIES } from '@herald/channels';
 import { CONTACT_ENTITIES } from '@herald/contacts';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   ...CAMPAIGN_ENTITIES,
   ...LINK_ENTITIES,
   ...TEMPLATE_ENTITIES,
+  ...CALLBACK_ENTITIES,
 ];

@@ -16,6 +16,9 @@ import { TrackedLinks1795600000000 } from './1795600000000-tracked-links';
 import { WorkspaceLinkTracking1795700000000 } from './1795700000000-workspace-link-tracking';
 import { AddBlastsAndRunTags1795650000000 } from './1795650000000-add-blasts-and-run-tags';
 import { RunLinkTracking1795750000000 } from './1795750000000-run-link-tracking';
+import { Callbacks1795800000000 } from './1795800000000-callbacks';
+import { InboundDetails1795850000000 } from './1795850000000-inbound-details';
+import { SendCallbacks1795900000000 } from './1795900000000-send-callbacks';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -39,4 +42,7 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   WorkspaceLinkTracking1795700000000,
   AddBlastsAndRunTags1795650000000,
   RunLinkTracking1795750000000,
+  Callbacks1795800000000,
+  InboundDetails1795850000000,
+  SendCallbacks1795900000000,
 ];
