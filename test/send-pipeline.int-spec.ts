@@ -107,17 +107,28 @@ describe('the send pipeline, in process', () => {
       expect(h.provider.sentTo(to)).toHaveLength(1);
     });
 
-    it('refuses a free-form message outside the customer-service window, and sends it inside', async () => {
+    it('refuses a free-form message outside the customer-service window, at acceptance and again at send time, and sends it inside', async () => {
       const to = fresh();
       const text = { type: 'text', text: { body: 'Hello' } };
-      const outside = await accept({ to: { number: to }, ...text });
-      expect(await sender.send(outside)).toBe('failed');
-      expect(await view(outside)).toMatchObject({ status: 'failed', category: 'service', error: { code: 'outside_service_window' } });
+      // Never opened: refused at once, naming why.
+      await expect(accept({ to: { number: to }, ...text })).rejects.toMatchObject({ kind: 'conflict', code: 'outside_service_window' });
       expect(h.provider.sentTo(to)).toHaveLength(0);
       const contact = await contacts.get(ws.workspaceId, to);
-      await h.db.transaction((m) => contacts.noteInbound(m, [{ channelId: ws.channelId, contactId: contact.id, at: new Date() }]));
+      const start = new Date('2026-06-01T12:00:00Z');
+      h.clock.set(start);
+      // The contact wrote 23 h 59 min 50 s ago: the window is open for 10 s more.
+      await h.db.transaction((m) => contacts.noteInbound(m, [{ channelId: ws.channelId, contactId: contact.id, at: new Date(start.getTime() - 86_390_000) }]));
+      const late = await accept({ to: { number: to }, ...text });
+      // It waited past the window's end before a worker took it: refused at send time, never sent.
+      h.clock.advance(20_000);
+      expect(await sender.send(late)).toBe('failed');
+      expect(await view(late)).toMatchObject({ status: 'failed', category: 'service', error: { code: 'outside_service_window' } });
+      await expect(accept({ to: { number: to }, ...text })).rejects.toMatchObject({ code: 'outside_service_window', message: expect.stringContaining('closed at 2026-06-01T12:00:10.000Z') });
+      expect(h.provider.sentTo(to)).toHaveLength(0);
+      await h.db.transaction((m) => contacts.noteInbound(m, [{ channelId: ws.channelId, contactId: contact.id, at: h.clock.now().toJSDate() }]));
       const inside = await accept({ to: { number: to }, ...text });
       expect(await sender.send(inside)).toBe('accepted');
+      expect(h.provider.sentTo(to)).toHaveLength(1);
     });
 
     it('holds marketing sends through quiet hours in the recipient\'s own time, unless told to ignore them', async () => {

@@ -1,3 +1,4 @@
+import { CallbacksModule } from '@herald/callbacks';
 import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -136,6 +137,7 @@ export async function startPipeline(redisPrefix: string): Promise<PipelineHarnes
       ConfigModule.forWorker(config),
       DatabaseModule.forRoot(ENTITIES, 'herald-pipeline-spec'),
       QueuesModule.forRoot(),
+      CallbacksModule,
       WorkspacesModule,
       ContactsModule,
       ChannelsModule,

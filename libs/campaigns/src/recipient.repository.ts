@@ -616,7 +616,7 @@ export class RecipientRepository {
 
   /** Statuses from provider events, for recipients (matched by wamid or by `r:<id>` as callback data). */
   async applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
-    if (rows.length === 0) return { matched: 0, updated: 0, failed: [] };
+    if (rows.length === 0) return { matched: 0, updated: 0, failed: [], events: [] };
     return toApplied(
       await manager.query(
         statusUpdateSql('campaign_recipients', `CASE WHEN s.callback ~ '^r:[0-9]{1,18}$' THEN substring(s.callback from 3)::bigint END`),

@@ -20,6 +20,9 @@ type Issue = {
 };
 
 const TAG = /^[a-z0-9][a-z0-9_.:-]*$/;
+/** Long enough for any real endpoint with a query string; the column holds this many. */
+export const MAX_CALLBACK_URL_LENGTH = 2048;
+
 const ENVELOPE = new Set([
   'to',
   'contactId',
@@ -29,6 +32,7 @@ const ENVELOPE = new Set([
   'tags',
   'requestId',
   'customArgs',
+  'callbackUrl',
   'replyTo',
   'scheduledFor',
   'scheduleDateTime',
@@ -141,6 +145,15 @@ export function parseSendMessage(body: unknown, now: Date = new Date()): SendMes
     else customArgs = a;
   }
 
+  // Checked here for its shape; whether it may be called (SSRF) is the callbacks library's to say, at acceptance.
+  let callbackUrl: string | null = null;
+  if (body['callbackUrl'] !== undefined && body['callbackUrl'] !== null) {
+    const u = body['callbackUrl'];
+    if (typeof u !== 'string' || u.length > MAX_CALLBACK_URL_LENGTH || !/^https?:\/\/[^\s]+$/i.test(u)) {
+      issues.push({ field: 'callbackUrl', issue: `must be an http(s) URL of at most ${MAX_CALLBACK_URL_LENGTH} characters` });
+    } else callbackUrl = u;
+  }
+
   const content = validateOutboundMessage(body);
   if (!content.ok) issues.push(...content.errors);
   for (const key of Object.keys(body)) {
@@ -160,6 +173,7 @@ export function parseSendMessage(body: unknown, now: Date = new Date()): SendMes
     tags,
     requestId,
     customArgs,
+    callbackUrl,
     scheduledFor,
     validitySeconds,
     ignoreQuietHours,

@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { CallbackOutbox } from '@herald/callbacks';
+import { sendStatusEvents } from '@herald/sending';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { MessageRepository } from './message.repository';
 
@@ -16,11 +18,16 @@ export class MessageRecovery {
   constructor(
     private readonly messages: MessageRepository,
     private readonly queue: JobQueue,
+    private readonly outbox: CallbackOutbox,
   ) {}
 
   async requeueMessages(unconfirmedAfterSeconds: number): Promise<{ requeued: number; expired: number }> {
     // Waiting messages whose validity ran out are never sent late, whatever held them (a paused channel, a backoff).
-    const expired = await this.messages.expireOverdue();
+    const { expired, kick } = await this.messages.transaction(async (manager) => {
+      const rows = await this.messages.expireOverdue(manager);
+      return { expired: rows.length, kick: await this.outbox.record(manager, sendStatusEvents(rows)) };
+    });
+    await this.outbox.kick(kick);
     const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds);
     const stamp = Date.now();
     await this.queue.addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: requeuedJobId(messageId, stamp) })));

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { CallbackOutbox } from '@herald/callbacks';
 import { ChannelsService, type OutboundMessage } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
-import { SendPipeline, SendRateLimiter, emptyOutcomes, expiresAt, type ClaimedSend } from '@herald/sending';
-import { MessageRepository } from './message.repository';
+import { SendPipeline, SendRateLimiter, emptyOutcomes, expiresAt, sendStatusEvents, type ClaimedSend, type SendOutcomes } from '@herald/sending';
+import { MessageRepository, type MessageRow } from './message.repository';
 
 export type SendResult = 'accepted' | 'failed' | 'waiting' | 'unsent' | 'unconfirmed' | 'not_due';
 
@@ -29,6 +30,7 @@ export class MessageSender {
     private readonly queue: JobQueue,
     private readonly config: WorkerConfig,
     private readonly clock: Clock,
+    private readonly outbox: CallbackOutbox,
   ) {}
 
   async send(messageId: string): Promise<SendResult> {
@@ -41,7 +43,7 @@ export class MessageSender {
     const channel = await this.channels.forSending(claimed.channel_id, true);
     if (!channel) {
       outcomes.failed.push({ id: claimed.id, error: { code: 'channel_deleted', title: 'Channel deleted', details: 'The channel of this message was deleted before it was sent.' } });
-      await this.messages.record(outcomes);
+      await this.record(claimed, outcomes);
       return 'failed';
     }
     const now = this.clock.now().toJSDate();
@@ -75,7 +77,7 @@ export class MessageSender {
         else await this.pipeline.send(channel, checked.sendable, slots, this.config.sendMaxAttempts, outcomes);
       }
     }
-    await this.messages.record(outcomes);
+    await this.record(claimed, outcomes);
     const later = [
       ...outcomes.retry.map((r) => r.delayMs),
       ...outcomes.deferred.map((d) => d.until.getTime() - Date.now()),
@@ -91,5 +93,18 @@ export class MessageSender {
     if (outcomes.failed.length > 0) return 'failed';
     return 'unsent';
   }
-}
 
+  /**
+   * Records the outcome; when someone listens (the message's callbackUrl, or an endpoint of the workspace subscribed
+   * to `message.status`), its status change is written to the callback outbox in the same transaction.
+   */
+  private async record(claimed: MessageRow, outcomes: SendOutcomes): Promise<void> {
+    const listened = claimed.callback_url !== null || (await this.outbox.subscribed([claimed.workspace_id], 'message.status')).size > 0;
+    if (!listened) {
+      await this.messages.record(outcomes);
+      return;
+    }
+    const kick = await this.messages.transaction(async (manager) => this.outbox.record(manager, sendStatusEvents(await this.messages.record(outcomes, manager))));
+    await this.outbox.kick(kick);
+  }
+}

@@ -47,6 +47,10 @@ export class Message extends WorkspaceOwned {
   @Column('jsonb', { name: 'custom_args', default: () => "'{}'" })
   customArgs!: Record<string, unknown>;
 
+  /** Where this message's status events also go, signed with the workspace's callback secret. */
+  @Column('varchar', { name: 'callback_url', length: 2048, nullable: true })
+  callbackUrl!: string | null;
+
   @Column('varchar', { length: 16 })
   status!: SendState;
 

@@ -15,6 +15,7 @@ import {
   type SendFilter,
   type SendPricing,
   type SendTimesRow,
+  type SendEventRow,
   type SendState,
   type SkipReason,
   type WaitReason,
@@ -33,6 +34,7 @@ export interface MessageRow extends SendTimesRow {
   tags: string[];
   request_id: string | null;
   custom_args: Record<string, unknown>;
+  callback_url: string | null;
   status: SendState;
   category: SendCategory | null;
   scheduled_for: Date | null;
@@ -76,6 +78,7 @@ export function toMessageView(row: MessageRow, replies?: ReplyView[]): MessageVi
     tags: row.tags,
     requestId: row.request_id,
     customArgs: row.custom_args,
+    callbackUrl: row.callback_url,
     campaignId: null,
     runId: null,
     ...(replies === undefined ? {} : { replies }),
@@ -105,6 +108,7 @@ export interface NewMessage {
   tags: readonly string[];
   requestId: string | null;
   customArgs: Record<string, unknown>;
+  callbackUrl: string | null;
   scheduledFor: Date | null;
   validitySeconds: number | null;
   /** (scheduledFor or now) + validity, with the default validity when none was given. */
@@ -112,6 +116,39 @@ export interface NewMessage {
   ignoreQuietHours: boolean;
   useFrequencyCapping: boolean;
   category: SendCategory | null;
+}
+
+/** What a `message.status` event says of a message (the `SendEventRow` columns but its status and time). */
+const EVENT_COLUMNS = `m.id::text AS send_id, m.workspace_id, m.channel_id, m.to_number, m.request_id, m.custom_args, m.tags,
+  NULL::uuid AS campaign_id, NULL::uuid AS run_id, NULL::boolean AS blast, m.provider_message_id, m.error AS send_error, m.skip_reason, m.callback_url`;
+
+/** The same, with the message's status and the time of the change. */
+const EVENT_ROW = `${EVENT_COLUMNS}, m.status, m.updated_at AS at`;
+
+/** A message as a `message.status` event reports it, at its current status. */
+export function messageEventRow(row: MessageRow): SendEventRow {
+  return {
+    send_id: row.id,
+    workspace_id: row.workspace_id,
+    channel_id: row.channel_id,
+    to_number: row.to_number,
+    status: row.status,
+    at: row.updated_at ?? row.created_at,
+    request_id: row.request_id,
+    custom_args: row.custom_args,
+    tags: row.tags,
+    campaign_id: null,
+    run_id: null,
+    blast: null,
+    provider_message_id: row.provider_message_id,
+    error: row.error,
+    skip_reason: row.skip_reason,
+    callback_url: row.callback_url,
+  };
+}
+
+function eventRows(rows: ReadonlyArray<Omit<SendEventRow, 'error'> & { send_error: MessageError | null }>): SendEventRow[] {
+  return rows.map(({ send_error, ...r }) => ({ ...r, error: send_error }));
 }
 
 const UUID = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
@@ -126,20 +163,20 @@ export class MessageRepository {
    * that message instead (`created` false). One statement for the whole list, in its order; the numbers of one
    * list are distinct.
    */
-  async insert(list: readonly NewMessage[]): Promise<Array<{ row: MessageRow; created: boolean }>> {
+  async insert(list: readonly NewMessage[], manager?: EntityManager): Promise<Array<{ row: MessageRow; created: boolean }>> {
     if (list.length === 0) return [];
     const col = <K extends keyof NewMessage>(k: K) => list.map((m) => m[k]);
-    const rows: Array<MessageRow & { created: boolean; ord: string }> = await this.dataSource.query(
+    const rows: Array<MessageRow & { created: boolean; ord: string }> = await (manager ?? this.dataSource).query(
       `WITH v AS (
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::jsonb[], $9::text[], $10::jsonb[],
-                              $11::timestamptz[], $12::int[], $13::timestamptz[], $14::boolean[], $15::boolean[], $16::text[], $17::uuid[])
+                              $11::timestamptz[], $12::int[], $13::timestamptz[], $14::boolean[], $15::boolean[], $16::text[], $17::uuid[], $18::text[])
            WITH ORDINALITY AS v(workspace_id, channel_id, contact_id, to_number, type, content, template_name, tags, request_id, custom_args,
-                                scheduled_for, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, id, ord)),
+                                scheduled_for, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, id, callback_url, ord)),
        added AS (
          INSERT INTO messages (id, workspace_id, channel_id, contact_id, to_number, type, content, template_name, tags, request_id, custom_args,
-                               scheduled_for, not_before, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, status)
+                               scheduled_for, not_before, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, callback_url, status)
          SELECT COALESCE(id, gen_random_uuid()), workspace_id, channel_id, contact_id, to_number, type, content, template_name, ARRAY(SELECT jsonb_array_elements_text(tags)), request_id, custom_args,
-                scheduled_for, scheduled_for, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category,
+                scheduled_for, scheduled_for, validity_seconds, expires_at, ignore_quiet_hours, use_frequency_capping, category, callback_url,
                 CASE WHEN scheduled_for IS NULL THEN 'queued' ELSE 'scheduled' END
            FROM v ORDER BY ord
          ON CONFLICT (workspace_id, request_id) WHERE request_id IS NOT NULL DO NOTHING
@@ -166,6 +203,7 @@ export class MessageRepository {
         col('useFrequencyCapping'),
         col('category'),
         list.map((m) => m.id ?? null),
+        col('callbackUrl'),
       ],
     );
     const byOrd = new Map<number, { row: MessageRow; created: boolean }>();
@@ -175,6 +213,11 @@ export class MessageRepository {
 
   async find(workspaceId: string, id: string): Promise<MessageRow | undefined> {
     const rows: MessageRow[] = await this.dataSource.query('SELECT * FROM messages WHERE workspace_id = $1 AND id = $2', [workspaceId, id]);
+    return rows[0];
+  }
+
+  async findByRequestId(workspaceId: string, requestId: string): Promise<MessageRow | undefined> {
+    const rows: MessageRow[] = await this.dataSource.query('SELECT * FROM messages WHERE workspace_id = $1 AND request_id = $2', [workspaceId, requestId]);
     return rows[0];
   }
 
@@ -232,15 +275,24 @@ export class MessageRepository {
    * Records what became of claimed messages: one statement per kind present. Statuses only move forward; the
    * statements that put a message back in the queue only touch it while it is still at the claim they answer.
    */
-  async record(o: SendOutcomes): Promise<void> {
-    const q = (sql: string, params: unknown[]) => this.dataSource.query(sql, params);
+  async record(o: SendOutcomes, manager?: EntityManager): Promise<SendEventRow[]> {
+    const changed: SendEventRow[] = [];
+    // A statement that returns rows reports those that ended at one of `ends` (UPDATE … RETURNING answers [rows, count]).
+    const q = async (sql: string, params: unknown[], ends?: readonly SendState[]) => {
+      const result = (await (manager ?? this.dataSource).query(sql, params)) as unknown[];
+      if (ends === undefined) return;
+      const rows = (Array.isArray(result[0]) ? result[0] : result) as Parameters<typeof eventRows>[0];
+      changed.push(...eventRows(rows).filter((r) => ends.includes(r.status)));
+    };
     if (o.accepted.length > 0)
       await q(
         `UPDATE messages m SET provider_message_id = COALESCE(m.provider_message_id, v.wamid), accepted_at = COALESCE(m.accepted_at, now()),
                 error = CASE WHEN m.status = 'failed' THEN m.error END,
                 status = CASE WHEN ${rankSql('m.status')} < ${rankSql(`v.status`)} THEN v.status ELSE m.status END, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, wamid, status) WHERE m.id = v.id`,
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, wamid, status) WHERE m.id = v.id
+         RETURNING ${EVENT_ROW}`,
         [o.accepted.map((a) => a.id), o.accepted.map((a) => a.providerMessageId), o.accepted.map((a) => (a.held ? 'held' : 'accepted'))],
+        ['accepted', 'held'],
       );
     const back = [
       ...o.retry.map((r) => ({ id: r.id, attempts: r.attempts, until: new Date(Date.now() + r.delayMs), reason: 'backoff', error: r.error, release: false })),
@@ -259,8 +311,10 @@ export class MessageRepository {
       await q(
         `UPDATE messages m SET error = v.error, failed_at = COALESCE(m.failed_at, now()),
                 status = CASE WHEN ${rankSql('m.status')} < ${rankSql(`'failed'`)} THEN 'failed' ELSE m.status END, updated_at = now()
-           FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, error) WHERE m.id = v.id`,
+           FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, error) WHERE m.id = v.id
+         RETURNING ${EVENT_ROW}`,
         [o.failed.map((f) => f.id), o.failed.map((f) => JSON.stringify(f.error))],
+        ['failed'],
       );
     if (o.inDoubt.length > 0)
       await q(`UPDATE messages m SET error = v.error, updated_at = now() FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, error) WHERE m.id = v.id AND m.status = 'sending'`, [
@@ -274,14 +328,17 @@ export class MessageRepository {
     if (unsent.length > 0)
       await q(
         `UPDATE messages m SET status = v.status, skip_reason = v.reason, error = COALESCE(v.error, m.error), waiting_reason = NULL, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS v(id, status, reason, error) WHERE m.id = v.id AND m.status = 'sending'`,
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS v(id, status, reason, error) WHERE m.id = v.id AND m.status = 'sending'
+         RETURNING ${EVENT_ROW}`,
         [unsent.map((u) => u.id), unsent.map((u) => u.status), unsent.map((u) => u.reason), unsent.map((u) => (u.error === null ? null : JSON.stringify(u.error)))],
+        ['skipped', 'expired'],
       );
+      return changed;
   }
 
   /** Cancels a message that has not been sent: scheduled or queued → cancelled. Returns its row, or what it is now. */
-  async cancel(workspaceId: string, id: string): Promise<{ cancelled: boolean; row: MessageRow | undefined }> {
-    const rows: MessageRow[] = await this.dataSource.query(
+  async cancel(workspaceId: string, id: string, manager?: EntityManager): Promise<{ cancelled: boolean; row: MessageRow | undefined }> {
+    const rows: MessageRow[] = await (manager ?? this.dataSource).query(
       `WITH cancelled AS (
          UPDATE messages SET status = 'cancelled', waiting_reason = NULL, updated_at = now()
           WHERE workspace_id = $1 AND id = $2 AND status IN ('scheduled', 'queued') RETURNING *)
@@ -293,16 +350,20 @@ export class MessageRepository {
   }
 
   /** Waiting messages whose validity ran out (also while their channel was paused): expired, never sent late. */
-  async expireOverdue(limit = 10_000): Promise<number> {
-    const rows: Array<{ n: string }> = await this.dataSource.query(
+  async expireOverdue(manager: EntityManager, limit = 10_000): Promise<SendEventRow[]> {
+    const rows: Parameters<typeof eventRows>[0] = await manager.query(
       `WITH gone AS (
-         UPDATE messages SET status = 'expired', waiting_reason = NULL, updated_at = now()
+         UPDATE messages m SET status = 'expired', waiting_reason = NULL, updated_at = now()
           WHERE id IN (SELECT id FROM messages WHERE status IN ('scheduled', 'queued') AND expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)
-         RETURNING 1)
-       SELECT count(*) AS n FROM gone`,
+         RETURNING ${EVENT_ROW})
+       SELECT * FROM gone`,
       [limit],
     );
-    return Number(rows[0]!.n);
+    return eventRows(rows);
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
   }
 
   /**
@@ -340,7 +401,9 @@ export class MessageRepository {
 
   /** Statuses from provider events, for messages (matched by wamid or by our uuid as callback data). */
   async applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
-    if (rows.length === 0) return { matched: 0, updated: 0, failed: [] };
-    return toApplied(await manager.query(statusUpdateSql('messages', `CASE WHEN s.callback ~ ${UUID} THEN s.callback::uuid END`), statusParams(rows)));
+    if (rows.length === 0) return { matched: 0, updated: 0, failed: [], events: [] };
+    // Every status change of a message is an event for its callbackUrl, if it has one, so the event columns are always read.
+    const applied = toApplied(await manager.query(statusUpdateSql('messages', `CASE WHEN s.callback ~ ${UUID} THEN s.callback::uuid END`, EVENT_COLUMNS), statusParams(rows)));
+    return { ...applied, events: eventRows(applied.events as never) };
   }
 }

@@ -31,6 +31,8 @@ export interface SendMessageInput {
   readonly tags: readonly string[];
   readonly requestId?: string;
   readonly customArgs: Record<string, unknown>;
+  /** This message's status events also go here (signed with the workspace's callback secret). */
+  readonly callbackUrl: string | null;
   /** Null: now. */
   readonly scheduledFor: Date | null;
   /** Null: the default for the message's category. */

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { CallbackOutbox, NO_KICK, type CallbackKick } from '@herald/callbacks';
 import { ChannelsService, type ChannelView, type OutboundMessage } from '@herald/channels';
 import { CoreConfig } from '@herald/config';
 import { LinksService, type UtmParams } from '@herald/links';
 import { Clock, HeraldError, isUuid } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
-import { expiresAt, isSendState, SEND_STATES, SendSettingsService, type SendCategory, type SendFilter } from '@herald/sending';
+import { expiresAt, isSendState, SEND_STATES, SendSettingsService, sendStatusEvents, SERVICE_WINDOW_MS, type SendCategory, type SendFilter } from '@herald/sending';
 import { TemplatesService } from '@herald/templates';
 import { messageTexts } from './message-links.util';
-import { MessageRepository, toMessageView, type NewMessage } from './message.repository';
+import { MessageRepository, messageEventRow, toMessageView, type MessageRow, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
 import {
   type MessageAccepted,
@@ -38,6 +39,7 @@ export class MessagesService {
     private readonly settings: SendSettingsService,
     private readonly links: LinksService,
     private readonly config: CoreConfig,
+    private readonly outbox: CallbackOutbox,
   ) {}
 
   async send(workspaceId: string, body: unknown): Promise<{ one: MessageAccepted & { created: boolean } } | { many: MessagesAccepted }> {
@@ -58,6 +60,7 @@ export class MessagesService {
       templateName: input.message.type === 'template' ? input.message.template.name : null,
       tags: input.tags,
       customArgs: input.customArgs,
+      callbackUrl: input.callbackUrl,
       scheduledFor: input.scheduledFor,
       validitySeconds: input.validitySeconds,
       expiresAt: expiresAt(due, input.validitySeconds, category),
@@ -74,8 +77,23 @@ export class MessagesService {
       if (contact.optedOut && contact.optOutScope === 'all') {
         throw new HeraldError('conflict', 'contact_opted_out', `${contact.number} has opted out of all messages (${contact.optOutSource ?? 'unknown'}); opt them in first.`);
       }
+      // A repeated requestId returns the first message whatever the window says now.
+      const earlier = input.requestId === undefined || category !== 'service' ? undefined : await this.messages.findByRequestId(workspaceId, input.requestId);
+      if (earlier) {
+        return { one: { id: earlier.id, status: earlier.status, requestId: earlier.request_id, ...(earlier.scheduled_for ? { scheduledFor: earlier.scheduled_for } : {}), created: false } };
+      }
+      if (category === 'service') {
+        const closed = windowClosed((await this.contacts.sendStates(channel.id, [contact.id])).get(contact.id)?.lastInboundAt ?? null, due);
+        if (closed !== null) {
+          throw new HeraldError(
+            'conflict',
+            'outside_service_window',
+            `${contact.number}'s customer-service window with this channel ${closed}: a free-form message can only answer a customer within 24 hours of their last message. Send an approved template instead.`,
+          );
+        }
+      }
       const rows = await this.tracked(workspaceId, input, [{ ...base, contactId: contact.id, toNumber: contact.number, requestId: input.requestId ?? null }]);
-      const [first] = await this.messages.insert(rows);
+      const [first] = await this.insert(workspaceId, rows);
       const { row, created } = first!;
       if (created) await this.enqueue([row.id], input.scheduledFor, now);
       return { one: { id: row.id, status: row.status, requestId: row.request_id, ...(row.scheduled_for ? { scheduledFor: row.scheduled_for } : {}), created } };
@@ -103,10 +121,13 @@ export class MessagesService {
     const states = await this.contacts.sendStates(channel.id, wanted.map((w) => w.contactId));
     const rows: NewMessage[] = [];
     for (const w of wanted) {
-      if (states.get(w.contactId)?.optOutScope === 'all') refused.push({ index: w.index, number: w.number, reason: 'opted out of all messages' });
+      const state = states.get(w.contactId);
+      const closed = category === 'service' ? windowClosed(state?.lastInboundAt ?? null, due) : null;
+      if (state?.optOutScope === 'all') refused.push({ index: w.index, number: w.number, reason: 'opted out of all messages' });
+      else if (closed !== null) refused.push({ index: w.index, number: w.number, reason: `outside the customer-service window: it ${closed}` });
       else rows.push({ ...base, contactId: w.contactId, toNumber: w.number, requestId: input.requestId === undefined ? null : `${input.requestId}/${w.number}` });
     }
-    const inserted = await this.messages.insert(await this.tracked(workspaceId, input, rows));
+    const inserted = await this.insert(workspaceId, await this.tracked(workspaceId, input, rows));
     await this.enqueue(inserted.filter((i) => i.created).map((i) => i.row.id), input.scheduledFor, now);
     return {
       many: {
@@ -148,9 +169,37 @@ export class MessagesService {
     }));
   }
 
+  /**
+   * Stores the messages; when someone listens (an endpoint subscribed to `message.status`, or a callbackUrl), their
+   * `queued` or `scheduled` events are written to the callback outbox in the same transaction.
+   */
+  private async insert(workspaceId: string, rows: readonly NewMessage[]): Promise<Array<{ row: MessageRow; created: boolean }>> {
+    const wanted = rows.some((r) => r.callbackUrl !== null) || (await this.outbox.subscribed([workspaceId], 'message.status')).size > 0;
+    if (!wanted) return this.messages.insert(rows);
+    const { inserted, kick } = await this.messages.transaction(async (manager) => {
+      const inserted = await this.messages.insert(rows, manager);
+      const created = inserted.filter((i) => i.created).map((i) => messageEventRow(i.row));
+      return { inserted, kick: await this.outbox.record(manager, sendStatusEvents(created)) };
+    });
+    await this.outbox.kick(kick);
+    return inserted;
+  }
+
+  private async listened(workspaceId: string, rows: readonly MessageRow[]): Promise<boolean> {
+    return rows.some((r) => r.callback_url !== null) || (await this.outbox.subscribed([workspaceId], 'message.status')).size > 0;
+  }
+
   /** Cancels a message that has not gone out yet (scheduled or queued). 409 once a worker has it or it is done. */
   async cancel(workspaceId: string, id: string): Promise<MessageView> {
-    const { cancelled, row } = isUuid(id) ? await this.messages.cancel(workspaceId, id) : { cancelled: false, row: undefined };
+    let kick: CallbackKick = NO_KICK;
+    const { cancelled, row } = !isUuid(id)
+      ? { cancelled: false, row: undefined }
+      : await this.messages.transaction(async (manager) => {
+          const done = await this.messages.cancel(workspaceId, id, manager);
+          if (done.cancelled && (await this.listened(workspaceId, [done.row!]))) kick = await this.outbox.record(manager, sendStatusEvents([messageEventRow(done.row!)]));
+          return done;
+        });
+    await this.outbox.kick(kick);
     if (!row) throw new HeraldError('not_found', 'message_not_found', `No message with id "${id}" exists in this workspace.`);
     if (!cancelled) throw new HeraldError('conflict', 'message_not_cancellable', `The message is ${row.status}: only a scheduled or queued message can be cancelled.`);
     return toMessageView(row);
@@ -253,4 +302,15 @@ export class MessagesService {
     const rows = await this.messages.page(workspaceId, filter, limit, after);
     return rows.map((r) => toMessageView(r));
   }
+}
+
+/**
+ * When a free-form message due at `due` would fall outside the contact's customer-service window (24 h from their
+ * last message to the channel): how to say so ("closed at …", "was never opened"); null while it is open.
+ */
+export function windowClosed(lastInboundAt: Date | null, due: Date): string | null {
+  if (lastInboundAt === null) return 'was never opened (the contact has not written to it)';
+  const closes = new Date(lastInboundAt.getTime() + SERVICE_WINDOW_MS);
+  if (due.getTime() < closes.getTime()) return null;
+  return `closed at ${closes.toISOString()}`;
 }

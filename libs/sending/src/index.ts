@@ -2,6 +2,7 @@ export { LATENESS_BUDGET_MS, RATE_SAFETY, SendRateLimiter, slotClock, untilSlot,
 export { sendOnSlots } from './slot-pacing.util';
 export * from './send-status.util';
 export * from './send-status-sql.util';
+export * from './send-events.util';
 export * from './send.types';
 export * from './send-view.util';
 export * from './send-policy.util';
@@ -10,7 +11,7 @@ export * from './send-settings.service';
 export { SendLedgerRepository } from './send-ledger.repository';
 export { ProviderPolicy } from './provider-policy.service';
 export { ProviderLimits, PROVIDER_READ_EVERY_SECONDS, tierOf } from './provider-limits.service';
-export { CHANNEL_PROVIDER, SendPipeline, tierLimit } from './send-pipeline.service';
+export { CHANNEL_PROVIDER, SendPipeline, SERVICE_WINDOW_MS, tierLimit } from './send-pipeline.service';
 export * from './sending.module';
 
 import { MarketingSendEntry } from './marketing-send.entity';

@@ -14,7 +14,8 @@ import { emptyOutcomes, type ClaimedSend, type MessageError, type SendCategory, 
 
 export const CHANNEL_PROVIDER = Symbol('CHANNEL_PROVIDER');
 
-const SERVICE_WINDOW_MS = 86_400_000;
+/** The customer-service window: 24 h from the contact's last message to the channel. */
+export const SERVICE_WINDOW_MS = 86_400_000;
 /**
  * Late sends take fresh slots, only slots due within MAX_RESLOT_WAIT_MS, for as long as the batch has been sending
  * less than MAX_RESLOTTING_MS; then what is left goes back to the queue. Not a number of rounds: on a busy event

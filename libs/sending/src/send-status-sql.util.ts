@@ -1,4 +1,5 @@
 import { MESSAGE_STATUSES, rankSql } from './send-status.util';
+import type { SendEventRow } from './send-events.util';
 import type { MessageError, SendPricing } from './send.types';
 
 /** One status from a provider event, scoped to the workspace of the channel it came through. */
@@ -18,6 +19,8 @@ export interface AppliedStatuses {
   matched: number;
   updated: number;
   failed: Array<{ contactId: string; providerMessageId: string; error: MessageError }>;
+  /** The steps sends newly took, for `message.status` events (asked for with event columns; else empty). */
+  events: SendEventRow[];
 }
 
 const STATUS_ARRAY = `ARRAY[${MESSAGE_STATUSES.map((s) => `'${s}'`).join(',')}]::text[]`;
@@ -29,7 +32,18 @@ const STATUS_ARRAY = `ARRAY[${MESSAGE_STATUSES.map((s) => `'${s}'`).join(',')}]:
  * the send ends failed, and the latest pricing reported is kept. Rows are locked in id order (as every other statement on these rows does) so concurrent
  * statements cannot deadlock. Used by the owner of each table of sends, for its own table.
  */
-export function statusUpdateSql(table: string, idFromCallback: string): string {
+export function statusUpdateSql(table: string, idFromCallback: string, eventColumns?: string): string {
+  // With event columns: what each send now is (for `message.status` events), and the steps it newly took.
+  const events =
+    eventColumns === undefined
+      ? ''
+      : `, ${eventColumns}, next.new_status AS status, next.sent_at AS step_sent_at, next.delivered_at AS step_delivered_at,
+         next.read_at AS step_read_at, next.failed_at AS step_failed_at,
+         array_remove(ARRAY[
+           CASE WHEN next.old_sent_at IS NULL AND next.sent_at IS NOT NULL THEN 'sent' END,
+           CASE WHEN next.old_delivered_at IS NULL AND next.delivered_at IS NOT NULL THEN 'delivered' END,
+           CASE WHEN next.old_read_at IS NULL AND next.read_at IS NOT NULL THEN 'read' END,
+           CASE WHEN next.new_status = 'failed' AND next.old_status IS DISTINCT FROM 'failed' THEN 'failed' END], NULL) AS steps`;
   return `WITH s AS (
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[], $7::jsonb[])
            AS s(workspace_id, wamid, callback, status, at, error, pricing)),
@@ -49,7 +63,7 @@ export function statusUpdateSql(table: string, idFromCallback: string): string {
                 max(${rankSql('status')}) AS top
            FROM matched WHERE row_id IS NOT NULL GROUP BY row_id),
        next AS (
-         SELECT agg.*, m.status AS old_status,
+         SELECT agg.*, m.status AS old_status, m.sent_at AS old_sent_at, m.delivered_at AS old_delivered_at, m.read_at AS old_read_at,
                 CASE WHEN agg.top > ${rankSql('m.status')} THEN (${STATUS_ARRAY})[agg.top] ELSE m.status END AS new_status
            FROM agg JOIN ${table} m ON m.id = agg.row_id
           WHERE ${rankSql('m.status')} IS NOT NULL
@@ -68,7 +82,7 @@ export function statusUpdateSql(table: string, idFromCallback: string): string {
                 status = next.new_status,
                 updated_at = now()
            FROM next WHERE m.id = next.row_id
-         RETURNING m.contact_id, next.wamid, next.error, next.old_status IS DISTINCT FROM next.new_status AS changed)
+         RETURNING m.contact_id, next.wamid, next.error, next.old_status IS DISTINCT FROM next.new_status AS changed${events})
        SELECT * FROM updated`;
 }
 
@@ -84,11 +98,34 @@ export function statusParams(rows: readonly StatusRow[]): unknown[] {
   ];
 }
 
-export function toApplied(result: Array<{ contact_id: string; wamid: string; error: MessageError | null; changed: boolean }>): AppliedStatuses {
+/** A row of `statusUpdateSql` with event columns: the steps it newly took, with their times. */
+export interface StatusStepsRow {
+  steps: string[];
+  step_sent_at: Date | null;
+  step_delivered_at: Date | null;
+  step_read_at: Date | null;
+  step_failed_at: Date | null;
+}
+
+/** One `SendEventRow` per step a send newly took (sent, delivered, read, failed), at that step's time. */
+export function statusStepRows<R extends StatusStepsRow & Omit<SendEventRow, 'status' | 'at'>>(rows: readonly R[]): SendEventRow[] {
+  const out: SendEventRow[] = [];
+  for (const r of rows) {
+    for (const step of r.steps ?? []) {
+      const at = (r as unknown as Record<string, Date | null>)[`step_${step}_at`] ?? new Date();
+      out.push({ ...r, status: step as SendEventRow['status'], at });
+    }
+  }
+  return out;
+}
+
+export function toApplied(
+  result: Array<{ contact_id: string; wamid: string; error: MessageError | null; changed: boolean } & Partial<StatusStepsRow>>,
+): AppliedStatuses {
   return {
     matched: result.length,
     updated: result.filter((r) => r.changed).length,
     failed: result.filter((r) => r.error !== null && r.error !== undefined).map((r) => ({ contactId: r.contact_id, providerMessageId: r.wamid, error: r.error! })),
+    events: result.length > 0 && result[0]!.steps !== undefined ? statusStepRows(result as unknown as Array<StatusStepsRow & Omit<SendEventRow, 'status' | 'at'>>) : [],
   };
 }
-

@@ -39,6 +39,8 @@ export interface SendView {
   readonly tags: string[];
   readonly requestId: string | null;
   readonly customArgs: Record<string, unknown>;
+  /** A single message's own callback URL. */
+  readonly callbackUrl?: string | null;
   readonly campaignId: string | null;
   readonly runId: string | null;
   readonly createdAt: Date;

@@ -57,8 +57,15 @@ export class SendMessageDto {
   @ApiPropertyOptional({ example: 'order-1042-shipped', description: 'Your id for this send: repeating it returns the first message instead of sending again.' })
   requestId?: string;
 
-  @ApiPropertyOptional({ example: { orderId: 1042 }, description: 'Any JSON object (≤ 4 KB), returned with the message.' })
+  @ApiPropertyOptional({ example: { orderId: 1042 }, description: 'Any JSON object (≤ 4 KB), returned with the message and in each of its callback events.' })
   customArgs?: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    example: 'https://example.com/herald/status',
+    description:
+      "This message's `message.status` events are also posted here, signed with the workspace's callback secret (see docs/CALLBACKS.md). Checked like an endpoint's URL: no private or loopback address unless the operator allows them.",
+  })
+  callbackUrl?: string;
 }
 
 export class MessageAcceptedDto {
@@ -207,6 +214,9 @@ export class MessageDto {
 
   @ApiProperty({ example: { orderId: 1042 } })
   customArgs!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: 'https://example.com/herald/status', nullable: true, type: String, description: "Where this message's status events also go (a single message sent with one)." })
+  callbackUrl?: string | null;
 
   @ApiProperty({ example: null, nullable: true, type: String, description: "A campaign send's campaign (its id is then `r:<n>`); null for a single message." })
   campaignId!: string | null;
