@@ -118,6 +118,11 @@ export class AdminApi {
         return id === undefined && method === 'POST'
           ? withBody((value) => this.inbound(value))
           : this.wrong(method, segments, ['POST']);
+      case 'media':
+        // DELETE /_sim/media/:id forgets a file, as Meta does after 7 days: its lookup and download URLs then fail.
+        if (id === undefined || sub !== undefined) return this.notFound(segments);
+        if (method !== 'DELETE') return this.wrong(method, segments, ['DELETE']);
+        return this.sim.media.delete(id) ? reply(200, { deleted: id }) : problem(404, `No media ${id}.`);
       case 'throttle-burst':
         return id === undefined && method === 'POST'
           ? withBody((value) => this.throttleBurst(value))
@@ -287,7 +292,9 @@ export class AdminApi {
     const now = this.sim.now();
     // Any message from the user opens (or refreshes) the 24-hour customer-service window with this number.
     this.sim.serviceWindows.open(phone.phoneNumberId, request.from, now);
-    const message = inboundMessage(request, phone, wamid, now);
+    const content = request.content;
+    const media = content.type === 'media' ? this.sim.media.put(phone.phoneNumberId, phone.wabaId, content.mimeType, content.bytes) : undefined;
+    const message = inboundMessage(request, phone, wamid, now, media);
     this.sim.delivery.post({
       url: phone.webhookUrl,
       appSecret: phone.appSecret,
@@ -295,7 +302,7 @@ export class AdminApi {
       kind: 'inbound',
       statuses: [],
     });
-    return reply(202, { messageId: wamid, message });
+    return reply(202, { messageId: wamid, message, ...(media ? { mediaId: media.id } : {}) });
   }
 
   private throttleBurst(value: unknown): AdminReply {

@@ -444,10 +444,26 @@ export class GraphApi {
     return this.json(200, { id: `${session.id}?sig=${session.sig}`, file_offset: session.offset });
   }
 
-  /** GET /{version}/{id}: a template, a phone number, or a WhatsApp Business Account. */
-  getObject(id: string, authorization: string | undefined): Reply {
+  /**
+   * GET /{version}/{id}: a template, a phone number, a WhatsApp Business Account, or a file a user sent (Meta,
+   * "Retrieve media URL": `{messaging_product, url, mime_type, sha256, file_size, id}`, the url valid 5 minutes and
+   * served at `origin`). A file may be read with the token of any number of the WABA it was sent to.
+   */
+  getObject(id: string, authorization: string | undefined, origin = 'http://127.0.0.1'): Reply {
     const token = bearerToken(authorization);
     if (token === undefined) return this.error(badAccessToken('missing'));
+    const media = this.sim.media.get(id);
+    if (media) {
+      if (!this.sim.registry.inWaba(media.wabaId).some((phone) => phone.accessToken === token)) return this.error(badAccessToken('mismatch'));
+      return this.json(200, {
+        messaging_product: 'whatsapp',
+        url: this.sim.media.urlFor(media.id, origin, this.sim.now()),
+        mime_type: media.mimeType,
+        sha256: media.sha256,
+        file_size: String(media.bytes.length),
+        id: media.id,
+      });
+    }
     const template = this.sim.templates.get(id);
     if (template) {
       const denied = this.authorizeWaba(template.wabaId, authorization, 'get');

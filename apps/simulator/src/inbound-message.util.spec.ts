@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { inboundMessage, parseInboundRequest } from './inbound-message.util';
+import type { StoredMedia } from './media-store.service';
 import type { PhoneNumberRegistration } from './simulator.types';
 
 const phone: PhoneNumberRegistration = {
@@ -16,10 +17,10 @@ const phone: PhoneNumberRegistration = {
   marketingMessagesOnboarded: false,
 };
 
-function build(body: unknown) {
+function build(body: unknown, media?: StoredMedia) {
   const parsed = parseInboundRequest(body);
   if (!parsed.ok) throw new Error(parsed.problems.join('; '));
-  return inboundMessage(parsed.value, phone, 'wamid.IN', 1_700_000_000_000);
+  return inboundMessage(parsed.value, phone, 'wamid.IN', 1_700_000_000_000, media);
 }
 
 describe(parseInboundRequest.name, () => {
@@ -64,7 +65,7 @@ describe(parseInboundRequest.name, () => {
       return parsed.ok ? [] : parsed.problems;
     };
     expect(problems({ phoneNumberId: '1001', from: '+15551234567' })).toEqual([
-      'give exactly one of text, button, buttonReply, listReply',
+      'give exactly one of text, button, buttonReply, listReply, image, video, audio, document, sticker, location, contacts, reaction',
     ]);
     expect(
       problems({ phoneNumberId: '1001', from: '+15551234567', text: 'a', buttonReply: { id: 'a', title: 'b' } }),
@@ -76,5 +77,55 @@ describe(parseInboundRequest.name, () => {
     expect(problems({ phoneNumberId: '1001', from: '+15551234567', text: 'a', colour: 'red' })).toEqual([
       'colour: unknown field',
     ]);
+  });
+
+  it('builds media messages from the stored file: caption, filename, mime type, sha256, id', () => {
+    const parsed = parseInboundRequest({ phoneNumberId: '1001', from: '+15551234567', document: { filename: 'inv.pdf', caption: 'Invoice', sizeBytes: 10 } });
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    expect(parsed.value.content).toMatchObject({ type: 'media', kind: 'document', mimeType: 'application/pdf', filename: 'inv.pdf' });
+    expect((parsed.value.content as { bytes: Buffer }).bytes).toHaveLength(10);
+    const stored: StoredMedia = { id: '1234567890123456', phoneNumberId: '1001', wabaId: '2002', mimeType: 'application/pdf', sha256: 'c2hh', bytes: Buffer.alloc(10) };
+    expect(inboundMessage(parsed.value, phone, 'wamid.IN', 1_700_000_000_000, stored)).toEqual({
+      from: '15551234567',
+      id: 'wamid.IN',
+      timestamp: '1700000000',
+      type: 'document',
+      document: { caption: 'Invoice', filename: 'inv.pdf', mime_type: 'application/pdf', sha256: 'c2hh', id: '1234567890123456' },
+    });
+    expect(build({ phoneNumberId: '1001', from: '+15551234567', audio: { voice: true } }, { ...stored, mimeType: 'audio/ogg' })).toMatchObject({
+      type: 'audio',
+      audio: { mime_type: 'audio/ogg', voice: true, id: '1234567890123456' },
+    });
+  });
+
+  it('builds location, contacts and reaction messages', () => {
+    expect(build({ phoneNumberId: '1001', from: '+15551234567', location: { latitude: 52.52, longitude: 13.405, name: 'Alexanderplatz' } })).toMatchObject({
+      type: 'location',
+      location: { latitude: 52.52, longitude: 13.405, name: 'Alexanderplatz' },
+    });
+    const cards = [{ name: { formatted_name: 'Ann Lee' }, phones: [{ phone: '+1 555 000 1111', wa_id: '15550001111' }] }];
+    expect(build({ phoneNumberId: '1001', from: '+15551234567', contacts: cards })).toMatchObject({ type: 'contacts', contacts: cards });
+    expect(build({ phoneNumberId: '1001', from: '+15551234567', reaction: { messageId: 'wamid.OURS', emoji: 'ok' } })).toMatchObject({
+      type: 'reaction',
+      reaction: { message_id: 'wamid.OURS', emoji: 'ok' },
+    });
+    expect(build({ phoneNumberId: '1001', from: '+15551234567', reaction: { messageId: 'wamid.OURS' } }).reaction).toEqual({ message_id: 'wamid.OURS' });
+  });
+
+  it('refuses bad media, location, contacts and reactions, naming each problem', () => {
+    const problems = (body: object) => {
+      const parsed = parseInboundRequest({ phoneNumberId: '1001', from: '+15551234567', ...body });
+      return parsed.ok ? [] : parsed.problems;
+    };
+    expect(problems({ sticker: { caption: 'no' } })).toEqual(['sticker.caption: a sticker has no caption']);
+    expect(problems({ image: { data: 'not base64!', filename: 'x.jpg' } })).toEqual([
+      'image.filename: only a document has one (1–240 characters)',
+      "image.data: must be the file's bytes in base64",
+    ]);
+    expect(problems({ video: { sizeBytes: 0 } })).toEqual([expect.stringContaining('video.sizeBytes')]);
+    expect(problems({ location: { latitude: 91, longitude: 0 } })).toEqual([expect.stringContaining('location: must be')]);
+    expect(problems({ contacts: [] })).toEqual([expect.stringContaining('contacts: must be')]);
+    expect(problems({ reaction: { emoji: 'x' } })).toEqual([expect.stringContaining('reaction: must be')]);
+    expect(problems({ text: 'hi', image: {} })).toEqual([expect.stringContaining('give exactly one of text, button')]);
   });
 });

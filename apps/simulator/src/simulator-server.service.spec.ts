@@ -1,5 +1,5 @@
 // The real server on a free port, driven over HTTP like Herald drives Meta, with a webhook receiver of our own.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -302,6 +302,47 @@ describe(SimulatorServer.name, () => {
       },
     ]);
     expect(post.signature).toBe(`sha256=${createHmac('sha256', PHONE.secret).update(post.raw).digest('hex')}`);
+  });
+
+  it('serves an inbound image like Meta: GET /{media-id} gives a 5-minute URL that answers the bytes with the token', async () => {
+    const bytes = Buffer.from('a small simulated jpeg');
+    const answer = await call('POST', '/_sim/inbound', {
+      phoneNumberId: PHONE.id,
+      from: '+15551234567',
+      image: { mimeType: 'image/jpeg', caption: 'My receipt', data: bytes.toString('base64') },
+    });
+    expect(answer.status).toBe(202);
+    const mediaId = answer.json.mediaId as string;
+    expect(mediaId).toMatch(/^\d{16}$/);
+    const post = await waitFor(() => received.find((p) => p.json.entry[0]?.changes[0]?.value.messages), 'the inbound webhook');
+    const sha256 = createHash('sha256').update(bytes).digest('base64');
+    expect((post.json.entry[0]?.changes[0]?.value.messages as unknown[])[0]).toMatchObject({
+      type: 'image',
+      image: { caption: 'My receipt', mime_type: 'image/jpeg', sha256, id: mediaId },
+    });
+
+    expect((await call('GET', `/v26.0/${mediaId}`)).json.error.code).toBe(190);
+    expect((await call('GET', `/v26.0/${mediaId}`, undefined, 'another-token')).json.error.code).toBe(190);
+    const lookup = await call('GET', `/v26.0/${mediaId}`, undefined, PHONE.token);
+    expect(lookup).toEqual({
+      status: 200,
+      json: { messaging_product: 'whatsapp', url: expect.stringContaining(`${base}/whatsapp_business/attachments/?mid=${mediaId}&ext=`), mime_type: 'image/jpeg', sha256, file_size: String(bytes.length), id: mediaId },
+    });
+    const url = lookup.json.url as string;
+    expect((await fetch(url)).status).toBe(401);
+    const download = await fetch(url, { headers: { authorization: `Bearer ${PHONE.token}` } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/jpeg');
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
+    // A tampered URL, an expired one and a forgotten file are 404s; the lookup of a forgotten file is Graph's 100/33.
+    expect((await fetch(url.replace(/hash=[^&]+/, 'hash=forged'), { headers: { authorization: `Bearer ${PHONE.token}` } })).status).toBe(404);
+    const expired = new URL(url);
+    expired.searchParams.set('ext', String(Math.floor(Date.now() / 1000) - 1));
+    expect((await fetch(expired, { headers: { authorization: `Bearer ${PHONE.token}` } })).status).toBe(404);
+    expect((await call('DELETE', `/_sim/media/${mediaId}`)).status).toBe(200);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${PHONE.token}` } })).status).toBe(404);
+    const gone = await call('GET', `/v26.0/${mediaId}`, undefined, PHONE.token);
+    expect([gone.status, gone.json.error.code, gone.json.error.error_subcode]).toEqual([400, 100, 33]);
   });
 
   it('retries a webhook POST that failed and counts it', async () => {

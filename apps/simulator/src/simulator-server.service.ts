@@ -3,8 +3,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AdminApi } from './admin-api.service';
-import { GraphApi, type Reply } from './graph-api.service';
-import { unknownPath } from './graph-error.util';
+import { bearerToken, GraphApi, type Reply } from './graph-api.service';
+import { badAccessToken, unknownPath } from './graph-error.util';
+import { MEDIA_DOWNLOAD_PATH } from './media-store.service';
 import type { Simulator } from './simulator.service';
 import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from './simulator.constants';
 
@@ -124,6 +125,10 @@ export class SimulatorServer {
         writeJson(res, answer.status, answer.body);
         return;
       }
+      if (path === MEDIA_DOWNLOAD_PATH || `${path}/` === MEDIA_DOWNLOAD_PATH) {
+        this.serveMedia(req, res, method, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
+        return;
+      }
       this.answer(res, this.graphRoute(req, method, path, url, q, body), this.sim.responseDelay());
     } catch (error) {
       this.sim.log(
@@ -169,9 +174,37 @@ export class SimulatorServer {
         const self = `http://${req.headers.host ?? 'localhost'}${url}`;
         return this.graph.listTemplates(id, authorization, query, self);
       }
-      if (edge === undefined && method === 'GET') return this.graph.getObject(id, authorization);
+      if (edge === undefined && method === 'GET') return this.graph.getObject(id, authorization, `http://${req.headers.host ?? 'localhost'}`);
     }
     return this.graph.error(unknownPath(path));
+  }
+
+  /**
+   * A media download URL (GET /whatsapp_business/attachments/?mid=&ext=&hash=): the file's bytes to a request with
+   * the token of a number of the file's WABA (Meta: "include your access token" on the download). An expired URL or a
+   * forgotten file is a 404 (Meta's answer: ask GET /{media-id} for a new URL); a URL not issued here a 404 too.
+   */
+  private serveMedia(req: IncomingMessage, res: ServerResponse, method: string, query: URLSearchParams): void {
+    if (method !== 'GET' && method !== 'HEAD') {
+      writeJson(res, 405, JSON.stringify({ error: { message: 'Media URLs take GET.' } }));
+      return;
+    }
+    const found = this.sim.media.resolve(query, this.sim.now());
+    if (!found.ok) {
+      const why = { invalid: 'is not a media URL the simulator issued', expired: 'expired (URLs work for 5 minutes): ask GET /{media-id} for a new one', gone: 'names a file that no longer exists' };
+      writeJson(res, 404, JSON.stringify({ error: { message: `The media URL ${why[found.reason]}.`, code: 404 } }));
+      return;
+    }
+    const token = bearerToken(req.headers.authorization);
+    const media = found.media;
+    if (token === undefined || !this.sim.registry.inWaba(media.wabaId).some((phone) => phone.accessToken === token)) {
+      const error = badAccessToken(token === undefined ? 'missing' : 'mismatch');
+      writeJson(res, 401, error.body);
+      return;
+    }
+    if (res.writableEnded || res.destroyed) return;
+    res.writeHead(200, { 'content-type': media.mimeType, 'content-length': media.bytes.length });
+    res.end(method === 'HEAD' ? undefined : media.bytes);
   }
 
   /**

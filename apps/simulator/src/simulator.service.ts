@@ -13,6 +13,7 @@ import { TemplateStore } from './template-store.service';
 import type { TemplateSeed } from './template-request.util';
 import { TimerWheel } from './timer-wheel.util';
 import { UploadStore } from './upload-store.service';
+import { MediaStore } from './media-store.service';
 import { WebhookDelivery } from './webhook-delivery.service';
 import { templateCategoryEnvelope, templateQualityEnvelope, templateStatusEnvelope } from './webhook-payload.util';
 import type { TemplateCategory, TemplateQualityScore } from './simulator.constants';
@@ -44,6 +45,8 @@ export class Simulator {
   readonly templates: TemplateStore;
   /** Resumable Upload API sessions and the handles they issued. */
   readonly uploads = new UploadStore();
+  /** Files users sent (POST /_sim/inbound), served by GET /{media-id} and its download URL. */
+  readonly media = new MediaStore();
   readonly delivery: WebhookDelivery;
   readonly statuses: StatusWebhooks;
   /** Pair rate buckets per (phone number, recipient), when `pairRate.enabled`. */
@@ -145,7 +148,7 @@ export class Simulator {
 
   /**
    * Clears the stats, seen callback data, throughput windows, bursts, pending statuses, pair rate buckets,
-   * customer-service windows and messaging-limit counts; more when asked.
+   * customer-service windows, messaging-limit counts and inbound media files; more when asked.
    */
   reset(options: ResetOptions = {}): void {
     this.stats.reset();
@@ -155,6 +158,7 @@ export class Simulator {
     this.pairs.clear();
     this.serviceWindows.clear();
     this.messagingLimits.clear();
+    this.media.clear();
     if (options.phoneNumbers) this.registry.clear();
     if (options.templates) {
       this.templates.clear();

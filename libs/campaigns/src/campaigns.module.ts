@@ -15,12 +15,13 @@ import { RunJobs } from './run-jobs.service';
 import { RunStarter } from './run-starter.service';
 import { RecipientEvents } from './recipient-events.service';
 import { TemplateRegistrar } from './template-registrar.service';
+import { RecipientHistory } from './recipient-history.repository';
 
 /** The API's campaigns: definitions, runs, control and results; blasts (a run of a template the business has). */
 @Module({
   imports: [ChannelsModule, ContactsModule, TemplatesModule, LinksModule, SendSettingsModule],
-  providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, BlastsService, Clock],
-  exports: [CampaignsService, BlastsService],
+  providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, BlastsService, Clock, RecipientHistory],
+  exports: [CampaignsService, BlastsService, RecipientHistory],
 })
 export class CampaignsModule {}
 

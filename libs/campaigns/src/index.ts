@@ -26,3 +26,4 @@ export type { RecipientExportRow, SendsPosition } from './recipient.repository';
 export { CAMPAIGN_SEND_ID } from './campaign-send-view.util';
 /** Recording a batch's outcomes, public for the spec that checks its lock order against status webhooks. */
 export { RecipientRepository } from './recipient.repository';
+export { RecipientHistory, type ContactCampaignSend, type RecipientTimeBound } from './recipient-history.repository';

@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * The contract every messaging channel implements (WhatsApp Cloud API now; Messenger, Instagram and Telegram
  * later), and Herald's own, provider-neutral message content. Field names are Herald's (camelCase); each
@@ -418,6 +420,25 @@ export type MediaFetchOutcome =
   | { readonly ok: true; readonly bytes: Uint8Array; readonly mimeType: string; readonly url: string }
   | { readonly ok: false; readonly error: ProviderError };
 
+/**
+ * A file a user sent, being streamed from the provider (`downloadMedia`). `body` yields the bytes as they arrive and
+ * fails (errors the stream) if the file grows past the bound or the provider stalls; whoever takes it must read it
+ * to the end or destroy it. `mimeType` is the provider's (its lookup, else the download's Content-Type); `fileSize`
+ * and `sha256` are the provider's when it gave them.
+ */
+export type MediaDownloadOutcome =
+  | {
+      readonly ok: true;
+      readonly mimeType: string;
+      readonly fileSize: number | null;
+      /** The download's own Content-Length, when it gave one: what `body` will yield (unless cut off). */
+      readonly contentLength: number | null;
+      readonly sha256: string | null;
+      readonly body: Readable;
+    }
+  /** `gone`: the provider does not have the file (any more): an unknown or expired media id, or a 404 download. */
+  | { readonly ok: false; readonly gone: boolean; readonly error: ProviderError };
+
 /** `handle` goes into a media header's example (`TemplateDefinition.header.exampleHandle`). */
 export type MediaUploadOutcome =
   { readonly ok: true; readonly handle: string } | { readonly ok: false; readonly error: ProviderError };
@@ -490,6 +511,11 @@ export interface ChannelProvider<Credentials> {
   uploadMedia?(credentials: Credentials, file: MediaUploadRequest): Promise<MediaUploadOutcome>;
   /** GETs a file from an http(s) URL for `uploadMedia` (bounded in size, time and redirects). */
   fetchMedia?(url: string, options: MediaFetchOptions): Promise<MediaFetchOutcome>;
+  /**
+   * Streams a file a user sent (an inbound message's media id) from the provider, bounded in size. Optional like
+   * `uploadMedia`: providers (and test fakes) without inbound media still satisfy the contract.
+   */
+  downloadMedia?(credentials: Credentials, mediaId: string, options?: { maxBytes?: number; timeoutMs?: number }): Promise<MediaDownloadOutcome>;
   /** Closes idle connections; pending requests finish first. */
   close(): Promise<void>;
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { AppliedStatuses, StatusRow } from '@herald/sending';
 import type { EntityManager } from 'typeorm';
 import { InboundRepository, type InboundRow } from './inbound.repository';
+import { InboundMediaLinks } from './inbound-media-links.service';
+import { toInboundView, type InboundMessageRow, type InboundView } from './inbound-view.util';
 import { MessageRepository } from './message.repository';
 
 /**
@@ -13,13 +15,24 @@ export class MessageEvents {
   constructor(
     private readonly messages: MessageRepository,
     private readonly inbound: InboundRepository,
+    private readonly mediaLinks: InboundMediaLinks,
   ) {}
 
   applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
     return this.messages.applyStatuses(manager, rows);
   }
 
-  storeInbound(manager: EntityManager, rows: readonly InboundRow[]): Promise<Array<{ id: string; contact_id: string | null; text: string | null }>> {
+  /** Stores inbound messages; returns the new ones whole (see `toInboundView` for their API and callback view). */
+  storeInbound(manager: EntityManager, rows: readonly InboundRow[]): Promise<InboundMessageRow[]> {
     return this.inbound.insert(manager, rows);
+  }
+
+  /**
+   * The view of a stored inbound message, as the API shows it (the `message.inbound` callback's `data`): a media
+   * message's `downloadUrl` is valid for 5 minutes from now. A reply to a campaign send names it by provider id only
+   * (`replyTo.messageId` null): the campaign send is resolved by the API, not here.
+   */
+  inboundView(row: InboundMessageRow): InboundView {
+    return toInboundView(row, { mediaUrl: (r) => this.mediaLinks.urlFor(r) });
   }
 }

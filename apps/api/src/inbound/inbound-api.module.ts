@@ -1,5 +1,19 @@
 import { Module } from '@nestjs/common';
+import { CampaignsModule } from '@herald/campaigns';
+import { ChannelsModule } from '@herald/channels';
+import { Clock } from '@herald/common';
+import { ContactsModule } from '@herald/contacts';
+import { MessagingModule } from '@herald/messaging';
+import { ContactChannels } from './contact-channels.service';
+import { ContactConversation } from './contact-conversation.service';
+import { ContactHistoryController } from './contact-history.controller';
+import { InboundMessagesController } from './inbound-messages.controller';
+import { InboundReplies } from './inbound-replies.service';
 
 /** Inbound messages, conversations and a contact's channel details. */
-@Module({})
+@Module({
+  imports: [MessagingModule, CampaignsModule, ContactsModule, ChannelsModule],
+  controllers: [InboundMessagesController, ContactHistoryController],
+  providers: [InboundReplies, ContactConversation, ContactChannels, Clock],
+})
 export class InboundApiModule {}

@@ -16,3 +16,4 @@ export {
   type TemplateHeaderMediaFormat,
 } from './media-fetch.util';
 export { signatureFor, verifySignature } from './webhook-signature.util';
+export { MAX_INBOUND_MEDIA_BYTES } from './media-download.util';

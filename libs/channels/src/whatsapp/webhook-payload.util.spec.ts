@@ -224,6 +224,122 @@ describe(parseWebhook.name, () => {
     });
   });
 
+  it('reads every media kind with its mime type, sha256, caption, filename and flags', () => {
+    const item = (type: string, media: object, id = `wamid.${type}`) => ({ from: '16505551234', id, timestamp: '1749416383', type, [type]: media });
+    const parsed = parseWebhook(
+      envelope({
+        metadata: METADATA,
+        messages: [
+          item('document', { caption: 'Invoice', filename: 'inv-7.pdf', mime_type: 'application/pdf', sha256: 'c2hhLWRvYw==', id: '1200000000000001' }),
+          item('audio', { mime_type: 'audio/ogg; codecs=opus', sha256: 'YXVk', id: 1200000000000002, voice: true }),
+          item('video', { caption: 'Clip', mime_type: 'video/mp4', sha256: 'dmlk', id: '1200000000000003' }),
+          item('sticker', { mime_type: 'image/webp', sha256: 'c3Rr', id: '1200000000000004', animated: false }),
+          item('image', { mime_type: 'image/jpeg', sha256: 'aW1n' }),
+        ],
+      }),
+    );
+    expect(parsed.inbound.map((m) => m.media)).toEqual([
+      { id: '1200000000000001', mimeType: 'application/pdf', sha256: 'c2hhLWRvYw==', caption: 'Invoice', filename: 'inv-7.pdf' },
+      { id: '1200000000000002', mimeType: 'audio/ogg; codecs=opus', sha256: 'YXVk', voice: true },
+      { id: '1200000000000003', mimeType: 'video/mp4', sha256: 'dmlk', caption: 'Clip' },
+      { id: '1200000000000004', mimeType: 'image/webp', sha256: 'c3Rr', animated: false },
+      undefined,
+    ]);
+    // An image without an id is kept as a message (it was received) and the missing id reported.
+    expect(parsed.inbound[4]).toMatchObject({ type: 'image', providerMessageId: 'wamid.image' });
+    expect(parsed.problems).toEqual([{ path: 'entry[0].changes[0].value.messages[4].image.id', issue: 'is missing' }]);
+  });
+
+  it('reads a shared location, with and without a place', () => {
+    const parsed = parseWebhook(
+      envelope({
+        metadata: METADATA,
+        messages: [
+          {
+            from: '16505551234',
+            id: 'wamid.loc1',
+            timestamp: '1749416383',
+            type: 'location',
+            location: { address: '1 Hacker Way, Menlo Park, CA 94025', latitude: 37.483307, longitude: -122.148981, name: 'Main Street Beach', url: 'https://foursquare.com/v/4d7031d35b5df7744' },
+          },
+          { from: '16505551234', id: 'wamid.loc2', timestamp: '1749416384', type: 'location', location: { latitude: '-33.8688', longitude: '151.2093' } },
+          { from: '16505551234', id: 'wamid.loc3', timestamp: '1749416385', type: 'location', location: { latitude: 91, longitude: 0 } },
+        ],
+      }),
+    );
+    expect(parsed.inbound.map((m) => m.location)).toEqual([
+      {
+        latitude: 37.483307,
+        longitude: -122.148981,
+        name: 'Main Street Beach',
+        address: '1 Hacker Way, Menlo Park, CA 94025',
+        url: 'https://foursquare.com/v/4d7031d35b5df7744',
+      },
+      { latitude: -33.8688, longitude: 151.2093 },
+    ]);
+    expect(parsed.problems).toEqual([{ path: 'entry[0].changes[0].value.messages[2].location', issue: 'has no latitude and longitude in range' }]);
+  });
+
+  it('reads shared contact cards compactly: name, phones with wa_id, emails, organisation', () => {
+    const parsed = parseWebhook(
+      envelope({
+        metadata: METADATA,
+        messages: [
+          {
+            from: '16505551234',
+            id: 'wamid.cards',
+            timestamp: '1749416383',
+            type: 'contacts',
+            contacts: [
+              {
+                addresses: [{ city: 'Menlo Park', street: '1 Hacker Way', type: 'WORK' }],
+                birthday: '2012-08-18',
+                emails: [{ email: 'barbara@example.com', type: 'WORK' }],
+                name: { first_name: 'Barbara', last_name: 'Johnson', formatted_name: 'Barbara J. Johnson' },
+                org: { company: 'Lucky Shrub', title: 'Manager' },
+                phones: [
+                  { phone: '+1 (650) 555-1234', wa_id: '16505551234', type: 'WORK' },
+                  { phone: '+1 (650) 555-0000', type: 'HOME' },
+                ],
+                urls: [{ url: 'https://www.luckyshrub.com', type: 'WORK' }],
+              },
+              { name: { first_name: 'Ann' }, phones: [] },
+              { name: {}, phones: [] },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.inbound[0]!.contacts).toEqual([
+      {
+        name: 'Barbara J. Johnson',
+        phones: [
+          { phone: '+1 (650) 555-1234', waId: '16505551234', type: 'WORK' },
+          { phone: '+1 (650) 555-0000', type: 'HOME' },
+        ],
+        emails: ['barbara@example.com'],
+        organization: 'Lucky Shrub',
+      },
+      { name: 'Ann', phones: [], emails: [] },
+    ]);
+  });
+
+  it('reads a reaction and its removal (no emoji)', () => {
+    const parsed = parseWebhook(
+      envelope({
+        metadata: METADATA,
+        messages: [
+          { from: '16505551234', id: 'wamid.r1', timestamp: '1749416383', type: 'reaction', reaction: { message_id: 'wamid.ours', emoji: '\u{1F44D}' } },
+          { from: '16505551234', id: 'wamid.r2', timestamp: '1749416390', type: 'reaction', reaction: { message_id: 'wamid.ours' } },
+          { from: '16505551234', id: 'wamid.r3', timestamp: '1749416391', type: 'reaction', reaction: { emoji: 'x' } },
+        ],
+      }),
+    );
+    expect(parsed.inbound.map((m) => m.reaction)).toEqual([{ messageId: 'wamid.ours', emoji: '\u{1F44D}' }, { messageId: 'wamid.ours' }]);
+    expect(parsed.problems).toEqual([{ path: 'entry[0].changes[0].value.messages[2].reaction.message_id', issue: 'is missing' }]);
+  });
+
   it('skips and reports malformed parts, keeping the good ones', () => {
     const parsed = parseWebhook(
       envelope({

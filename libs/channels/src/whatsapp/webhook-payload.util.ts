@@ -4,6 +4,8 @@ import {
   DELIVERY_STATUSES,
   type AccountError,
   type DeliveryStatus,
+  type InboundContactCard,
+  type InboundLocation,
   type InboundMessage,
   type MessagePricing,
   type ParsedWebhook,
@@ -191,20 +193,119 @@ function readInbound(
     out.interactive = { type: kind, id, title, ...(description === undefined ? {} : { description }) };
   } else if (MEDIA_TYPES.has(type) && isRecord(m[type])) {
     const media = m[type] as Record<string, unknown>;
-    const id = str(media['id']);
+    const id = idString(media['id']);
     if (id !== undefined) {
       const mimeType = str(media['mime_type']);
+      const sha256 = str(media['sha256']);
       const caption = str(media['caption']);
       const filename = str(media['filename']);
       out.media = {
         id,
         ...(mimeType === undefined ? {} : { mimeType }),
+        ...(sha256 === undefined ? {} : { sha256 }),
         ...(caption === undefined ? {} : { caption }),
         ...(filename === undefined ? {} : { filename }),
+        ...(typeof media['animated'] === 'boolean' ? { animated: media['animated'] } : {}),
+        ...(typeof media['voice'] === 'boolean' ? { voice: media['voice'] } : {}),
       };
-    }
+    } else problem(`${at}.${type}.id`, 'is missing');
+  } else if (type === 'location') {
+    const location = readLocation(m['location']);
+    if (location === undefined) return void problem(`${at}.location`, 'has no latitude and longitude in range');
+    out.location = location;
+  } else if (type === 'contacts') {
+    const cards = readContactCards(m['contacts']);
+    if (cards === undefined) return void problem(`${at}.contacts`, 'is not an array of contact cards');
+    out.contacts = cards;
+  } else if (type === 'reaction') {
+    const reaction = isRecord(m['reaction']) ? m['reaction'] : undefined;
+    const messageId = str(reaction?.['message_id']);
+    if (messageId === undefined) return void problem(`${at}.reaction.message_id`, 'is missing');
+    // Meta sends the webhook without `emoji` when the user removed their reaction.
+    const emoji = str(reaction?.['emoji']);
+    out.reaction = { messageId, ...(emoji === undefined ? {} : { emoji }) };
   }
   return out;
+}
+
+/** Most contact cards kept of one message (Meta allows 257), phones and emails of a card; longer text is cut. */
+const MAX_CONTACT_CARDS = 20;
+const MAX_CARD_ENTRIES = 10;
+const MAX_CARD_TEXT = 256;
+
+/**
+ * Meta's `location` (webhooks reference, messages/location): `{latitude, longitude, name?, address?, url?}`, the
+ * coordinates as numbers (strings of digits are read too). Undefined when the coordinates are missing or out of range.
+ */
+function readLocation(value: unknown): InboundLocation | undefined {
+  if (!isRecord(value)) return undefined;
+  const latitude = coordinate(value['latitude'], 90);
+  const longitude = coordinate(value['longitude'], 180);
+  if (latitude === undefined || longitude === undefined) return undefined;
+  const name = str(value['name']);
+  const address = str(value['address']);
+  const url = str(value['url']);
+  return {
+    latitude,
+    longitude,
+    ...(name === undefined ? {} : { name: name.slice(0, MAX_CARD_TEXT) }),
+    ...(address === undefined ? {} : { address: address.slice(0, 1024) }),
+    ...(url === undefined ? {} : { url: url.slice(0, 2048) }),
+  };
+}
+
+function coordinate(value: unknown, bound: number): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) && Math.abs(n) <= bound ? n : undefined;
+}
+
+/**
+ * Meta's `contacts` (webhooks reference, messages/contacts): cards with `name.formatted_name`, `phones[{phone, wa_id,
+ * type}]`, `emails[{email, type}]`, `org{company}` and more that Herald does not keep. A card with neither a name nor
+ * a phone is dropped; undefined when the value is not an array or holds no usable card.
+ */
+function readContactCards(value: unknown): InboundContactCard[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const cards: InboundContactCard[] = [];
+  for (const item of value) {
+    if (cards.length >= MAX_CONTACT_CARDS) break;
+    if (!isRecord(item)) continue;
+    const name = isRecord(item['name']) ? item['name'] : {};
+    const phones = (Array.isArray(item['phones']) ? item['phones'] : [])
+      .filter(isRecord)
+      .flatMap((p) => {
+        const phone = str(p['phone']);
+        const waId = idString(p['wa_id']);
+        const kind = str(p['type']);
+        if (phone === undefined && waId === undefined) return [];
+        return [
+          {
+            phone: (phone ?? `+${waId}`).slice(0, 64),
+            ...(waId === undefined ? {} : { waId: waId.slice(0, 64) }),
+            ...(kind === undefined ? {} : { type: kind.slice(0, 32) }),
+          },
+        ];
+      })
+      .slice(0, MAX_CARD_ENTRIES);
+    const emails = (Array.isArray(item['emails']) ? item['emails'] : [])
+      .flatMap((e) => {
+        const email = isRecord(e) ? str(e['email']) : undefined;
+        return email === undefined ? [] : [email.slice(0, MAX_CARD_TEXT)];
+      })
+      .slice(0, MAX_CARD_ENTRIES);
+    const formatted =
+      str(name['formatted_name']) ??
+      ([str(name['first_name']), str(name['last_name'])].filter((x): x is string => x !== undefined).join(' ') || undefined);
+    if (formatted === undefined && phones.length === 0) continue;
+    const company = isRecord(item['org']) ? str(item['org']['company']) : undefined;
+    cards.push({
+      name: (formatted ?? phones[0]!.phone).slice(0, MAX_CARD_TEXT),
+      phones,
+      emails,
+      ...(company === undefined ? {} : { organization: company.slice(0, MAX_CARD_TEXT) }),
+    });
+  }
+  return cards.length > 0 ? cards : undefined;
 }
 
 /**

@@ -802,4 +802,88 @@ describe(WhatsAppCloudAdapter.name, () => {
       });
     });
   });
+
+  describe('downloadMedia', () => {
+    const BYTES = Buffer.from('\x89PNG simulated image bytes');
+    const read = async (body: NodeJS.ReadableStream): Promise<Buffer> => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body as AsyncIterable<Buffer>) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    };
+
+    it('looks the media id up, then streams the short-lived URL with the same token', async () => {
+      let base = '';
+      const { graph, adapter, credentials } = await setUp((req, res) => {
+        if (req.url.startsWith('/file')) {
+          res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(BYTES.length) });
+          res.end(BYTES);
+          return;
+        }
+        json(res, 200, { messaging_product: 'whatsapp', url: `${base}/file?mid=42&ext=1&hash=x`, mime_type: 'image/jpeg', sha256: 'c2hh', file_size: '26', id: '4242' });
+      });
+      base = graph.baseUrl.replace(/\/v[0-9.]+$/, '');
+      const outcome = await adapter.downloadMedia(credentials, '4242');
+      if (!outcome.ok) throw new Error(JSON.stringify(outcome));
+      expect({ mimeType: outcome.mimeType, fileSize: outcome.fileSize, sha256: outcome.sha256 }).toEqual({ mimeType: 'image/jpeg', fileSize: 26, sha256: 'c2hh' });
+      expect(await read(outcome.body)).toEqual(BYTES);
+      const lookup = new URL(graph.requests[0]!.url, 'http://x');
+      expect(lookup.pathname).toBe(`/${GRAPH_API_VERSION}/4242`);
+      expect(lookup.searchParams.get('phone_number_id')).toBe('106540352242922');
+      expect(graph.requests.map((r) => r.headers.authorization)).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
+    });
+
+    it('reports an unknown or expired media id as gone, with the provider error', async () => {
+      const { adapter, credentials } = await setUp((_req, res) =>
+        json(res, 400, { error: { message: "Unsupported get request. Object with ID '77' does not exist", type: 'GraphMethodException', code: 100, error_subcode: 33 } }),
+      );
+      const outcome = await adapter.downloadMedia(credentials, '77');
+      expect(outcome).toEqual({ ok: false, gone: true, error: expect.objectContaining({ code: '100', details: expect.stringContaining('does not exist') }) });
+    });
+
+    it('reports a download URL answered 404 (expired) as gone, and a 5xx as a retriable failure', async () => {
+      let status = 404;
+      let base = '';
+      const { graph, adapter, credentials } = await setUp((req, res) => {
+        if (req.url.startsWith('/file')) {
+          res.writeHead(status, { 'content-type': 'text/plain' });
+          res.end('URL signature expired');
+          return;
+        }
+        json(res, 200, { messaging_product: 'whatsapp', url: `${base}/file`, mime_type: 'image/png', id: '9' });
+      });
+      base = graph.baseUrl.replace(/\/v[0-9.]+$/, '');
+      expect(await adapter.downloadMedia(credentials, '9')).toEqual({
+        ok: false,
+        gone: true,
+        error: expect.objectContaining({ code: 'media_gone', httpStatus: 404, details: expect.stringContaining('URL signature expired') }),
+      });
+      status = 503;
+      expect(await adapter.downloadMedia(credentials, '9')).toEqual({ ok: false, gone: false, error: expect.objectContaining({ httpStatus: 503, retriable: true }) });
+    });
+
+    it('refuses a file larger than maxBytes, announced or counted while streaming', async () => {
+      let base = '';
+      let announce = true;
+      const { graph, adapter, credentials } = await setUp((req, res) => {
+        if (req.url.startsWith('/file')) {
+          res.writeHead(200, announce ? { 'content-length': '100' } : { 'transfer-encoding': 'chunked' });
+          res.end(Buffer.alloc(100, 1));
+          return;
+        }
+        json(res, 200, { messaging_product: 'whatsapp', url: `${base}/file`, id: '5' });
+      });
+      base = graph.baseUrl.replace(/\/v[0-9.]+$/, '');
+      expect(await adapter.downloadMedia(credentials, '5', { maxBytes: 50 })).toEqual({ ok: false, gone: false, error: expect.objectContaining({ code: 'media_too_large' }) });
+      announce = false;
+      const streamed = await adapter.downloadMedia(credentials, '5', { maxBytes: 50 });
+      if (!streamed.ok) throw new Error('expected a stream');
+      await expect(read(streamed.body)).rejects.toThrow('larger than 50 bytes');
+    });
+
+    it('refuses a media id that could not be one without calling the provider', async () => {
+      const { graph, adapter, credentials } = await setUp((_req, res) => json(res, 200, {}));
+      expect(await adapter.downloadMedia(credentials, '../phone')).toMatchObject({ ok: false, gone: true });
+      expect(graph.requests).toHaveLength(0);
+    });
+  });
 });

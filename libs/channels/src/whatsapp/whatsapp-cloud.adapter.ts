@@ -4,6 +4,7 @@ import type {
   BusinessPortfolioOutcome,
   ChannelProvider,
   MarketingOnboardingOutcome,
+  MediaDownloadOutcome,
   MediaFetchOptions,
   MediaFetchOutcome,
   MediaUploadOutcome,
@@ -28,11 +29,12 @@ import type {
 } from '../channel-provider.types';
 import { invalidRequestError, isInvalidParameterError, isRecord, mapGraphFailure, transportError } from './graph-error.util';
 import { messagingLimitFromGraph, toGraphMessage, toGraphTemplateDefinition, type GraphJson } from './graph-payload.util';
+import { MAX_INBOUND_MEDIA_BYTES, MEDIA_DOWNLOAD_TIMEOUT_MS, mediaLocationOf, streamMedia } from './media-download.util';
 import { fetchMedia, mimeTypeOf, RESUMABLE_UPLOAD_MIME_TYPES } from './media-fetch.util';
 import { validateOutboundMessage } from './outbound-message.util';
 import { templateStatus } from './webhook-payload.util';
 import { WHATSAPP_ADAPTER_DEFAULTS, WHATSAPP_LIMITS } from './whatsapp.constants';
-import type { WhatsAppCloudAdapterOptions, WhatsAppCredentials } from './whatsapp.types';
+import type { MediaDownloadOptions, WhatsAppCloudAdapterOptions, WhatsAppCredentials } from './whatsapp.types';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 const TEMPLATE_FIELDS = 'id,name,language,status,category,rejected_reason';
@@ -435,6 +437,37 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
    */
   fetchMedia(url: string, options: MediaFetchOptions): Promise<MediaFetchOutcome> {
     return fetchMedia(url, { userAgent: this.userAgent, ...options });
+  }
+
+  /**
+   * Streams a file a user sent (Meta, "Media": retrieve the media URL, then download it):
+   * 1. `GET /{media-id}?phone_number_id=` with the token → `{messaging_product, url, mime_type, sha256, file_size, id}`;
+   * 2. `GET <url>` with the same token → the bytes, streamed and bounded (`maxBytes`, default 100 MB).
+   * The URL is valid for 5 minutes, so it is asked for on every download and never kept. Webhook media ids expire
+   * after 7 days: Graph then answers error 100 (unknown object) or HTTP 404, reported as `gone`.
+   */
+  async downloadMedia(
+    credentials: WhatsAppCredentials,
+    mediaId: string,
+    options: MediaDownloadOptions = {},
+  ): Promise<MediaDownloadOutcome> {
+    if (!/^[A-Za-z0-9_.:-]{1,128}$/.test(mediaId)) {
+      return { ok: false, gone: true, error: invalidRequestError('invalid_media_id', `"${mediaId}" is not a media id.`) };
+    }
+    const answer = await this.call(credentials, 'GET', [mediaId], { phone_number_id: credentials.phoneNumberId });
+    if (!answer.ok) {
+      const gone = answer.error.httpStatus === 404 || answer.error.code === '100';
+      return { ok: false, gone, error: answer.error };
+    }
+    const location = mediaLocationOf(answer.json);
+    if (location === undefined) {
+      return { ok: false, gone: false, error: unexpectedAnswer(`GET /${mediaId} was answered without a download url.`) };
+    }
+    return streamMedia(location, credentials.accessToken, {
+      maxBytes: options.maxBytes ?? MAX_INBOUND_MEDIA_BYTES,
+      timeoutMs: options.timeoutMs ?? MEDIA_DOWNLOAD_TIMEOUT_MS,
+      userAgent: this.userAgent,
+    });
   }
 
   /** The id of the app the token belongs to: `GET /app` answers `{id, name, …}` for the token's app. */

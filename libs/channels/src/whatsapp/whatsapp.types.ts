@@ -85,11 +85,64 @@ export interface InboundMessage {
     readonly title: string;
     readonly description?: string;
   };
-  readonly media?: { readonly id: string; readonly mimeType?: string; readonly caption?: string; readonly filename?: string };
+  /** An image, video, audio, document or sticker: the provider's media id (download it with `downloadMedia`). */
+  readonly media?: InboundMedia;
+  /** A shared location (a pin, or a place with a name and address). */
+  readonly location?: InboundLocation;
+  /** Shared contact cards, kept compact (see `InboundContactCard`). */
+  readonly contacts?: readonly InboundContactCard[];
+  /** A reaction to one of the business's messages; `emoji` is absent when the user removed their reaction. */
+  readonly reaction?: { readonly messageId: string; readonly emoji?: string };
   /** The id of Herald's message the user replied to or tapped a button of. */
   readonly contextMessageId?: string;
   readonly profileName?: string;
   readonly errors?: readonly ProviderError[];
+}
+
+/**
+ * A media file a user sent (Meta's webhook `image` | `video` | `audio` | `document` | `sticker` object). Meta keeps
+ * the file for a while under `id` (its media pages: webhook media ids expire after 7 days); `sha256` is the file's
+ * hash as Meta gives it.
+ */
+export interface InboundMedia {
+  readonly id: string;
+  readonly mimeType?: string;
+  readonly sha256?: string;
+  readonly caption?: string;
+  /** Documents only. */
+  readonly filename?: string;
+  /** Stickers: an animated sticker. */
+  readonly animated?: boolean;
+  /** Audio: a voice note recorded in WhatsApp. */
+  readonly voice?: boolean;
+}
+
+/** Meta's `location` object: coordinates in decimal degrees and, for a place, its name, address and url. */
+export interface InboundLocation {
+  readonly latitude: number;
+  readonly longitude: number;
+  readonly name?: string;
+  readonly address?: string;
+  readonly url?: string;
+}
+
+/**
+ * One shared contact card, compact: the formatted name, phone numbers (with the WhatsApp id when the number is on
+ * WhatsApp), email addresses and organisation. Addresses, birthdays and urls of Meta's card are not kept.
+ */
+export interface InboundContactCard {
+  readonly name: string;
+  readonly phones: ReadonlyArray<{ readonly phone: string; readonly waId?: string; readonly type?: string }>;
+  readonly emails: readonly string[];
+  readonly organization?: string;
+}
+
+/** What `downloadMedia` can be told. */
+export interface MediaDownloadOptions {
+  /** Refuse a file larger than this (announced, or counted while streaming). WhatsApp media is at most 100 MB. */
+  readonly maxBytes?: number;
+  /** How long to wait for each answer's headers, and for each gap between body chunks. */
+  readonly timeoutMs?: number;
 }
 
 export interface TemplateStatusUpdate {
