@@ -1,3 +1,4 @@
+import { CallbacksModule } from '@herald/callbacks';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, type CoreConfig } from '@herald/config';
 import { DatabaseModule } from '@herald/database';
@@ -11,7 +12,7 @@ export class CliModule {
   static forRoot(config: CoreConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forCli(config), DatabaseModule.forRoot(ENTITIES, 'herald-cli'), WorkspacesModule, ContactsModule],
+      imports: [ConfigModule.forCli(config), DatabaseModule.forRoot(ENTITIES, 'herald-cli'), CallbacksModule, WorkspacesModule, ContactsModule],
     };
   }
 }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { CallbackOutbox, type CallbackEventInput } from '@herald/callbacks';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CampaignButton, CampaignVariable } from './campaign-message.util';
 import type { CampaignCategory, CampaignKind, TemplateSource } from './campaign.entity';
 import type { TemplateParams } from './recipient-params.util';
+import { foldCounts } from './run-figures.util';
 import type { RunStatus } from './campaign-run.entity';
 import type { SendWindow } from '@herald/sending';
 
@@ -106,7 +108,53 @@ const ACTIVE = `('scheduled', 'waiting_for_template', 'running', 'paused')`;
 /** Campaigns, runs and run counters in SQL. */
 @Injectable()
 export class CampaignRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly outbox: CallbackOutbox,
+  ) {}
+
+  /**
+   * `run.status` events of runs that just changed status, written to the callback outbox in `manager`'s
+   * transaction when their workspace listens: the run's status, why, and its counts. One query to ask who listens;
+   * two more only when someone does.
+   */
+  private async runEvents(manager: EntityManager, moved: ReadonlyArray<{ id: string; workspace_id: string }>): Promise<void> {
+    if (moved.length === 0) return;
+    const listening = await this.outbox.subscribed(new Set(moved.map((m) => m.workspace_id)), 'run.status');
+    const ids = moved.filter((m) => listening.has(m.workspace_id)).map((m) => m.id);
+    if (ids.length === 0) return;
+    const runs: Array<RunRow & { kind: CampaignKind }> = await manager.query(
+      'SELECT x.*, c.kind FROM campaign_runs x JOIN campaigns c ON c.id = x.campaign_id WHERE x.id = ANY($1::uuid[])',
+      [ids],
+    );
+    const counts = await this.counts(ids, manager);
+    const events: CallbackEventInput[] = runs.map((r) => ({
+      workspaceId: r.workspace_id,
+      type: 'run.status',
+      occurredAt: r.updated_at,
+      data: {
+        runId: r.id,
+        campaignId: r.kind === 'blast' ? null : r.campaign_id,
+        blastId: r.kind === 'blast' ? r.campaign_id : null,
+        status: r.status,
+        reason: r.failure_reason,
+        tags: r.tags,
+        timeToRun: r.time_to_run,
+        startedAt: r.started_at,
+        completedAt: r.completed_at,
+        recipients: r.recipients,
+        counts: foldCounts(counts.get(r.id) ?? {}).counts,
+      },
+    }));
+    // Delivered at once when this is its own transaction; else the outbox's sweep finds them after the caller's commit.
+    const kick = await this.outbox.record(manager, events);
+    setTimeout(() => void this.outbox.kick(kick), 50).unref();
+  }
+
+  /** `work` in the caller's transaction, or in one of its own. */
+  private inTransaction<T>(manager: EntityManager | DataSource, work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return manager instanceof DataSource ? manager.transaction(work) : work(manager);
+  }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
@@ -239,6 +287,7 @@ export class CampaignRepository {
         run.utm ? JSON.stringify(run.utm) : null,
       ],
     );
+    await this.runEvents(manager, rows);
     return rows[0]!;
   }
 
@@ -281,7 +330,8 @@ export class CampaignRepository {
     } = {},
     manager: EntityManager | DataSource = this.db,
   ): Promise<boolean> {
-    const rows: Array<{ id: string }> = await manager.query(
+    return this.inTransaction(manager, async (m) => {
+      const rows: Array<{ id: string; workspace_id: string }> = await m.query(
       `WITH moved AS (
          UPDATE campaign_runs SET status = $3, updated_at = now(),
                 started_at = CASE WHEN $4 THEN COALESCE(started_at, now()) ELSE started_at END,
@@ -289,8 +339,8 @@ export class CampaignRepository {
                 failure_reason = CASE WHEN $9 THEN NULL ELSE COALESCE($6, failure_reason) END,
                 recipients = COALESCE($7, recipients),
                 chunk_count = COALESCE($8, chunk_count)
-          WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id)
-       SELECT id FROM moved`,
+          WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id, workspace_id)
+       SELECT id, workspace_id FROM moved`,
       [
         typeof runIds === 'string' ? [runIds] : runIds,
         from,
@@ -302,8 +352,10 @@ export class CampaignRepository {
         extra.chunkCount ?? null,
         extra.clearReason ?? false,
       ],
-    );
-    return rows.length > 0;
+      );
+      await this.runEvents(m, rows);
+      return rows.length > 0;
+    });
   }
 
   /** Runs in these states (for the reconciler). */
@@ -316,23 +368,26 @@ export class CampaignRepository {
 
   /** Running runs with nothing queued or in flight: done. Returns their ids. */
   async completeFinished(runIds?: readonly string[]): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.db.query(
+    return this.db.transaction(async (manager) => {
+    const rows: Array<{ id: string; workspace_id: string }> = await manager.query(
       `WITH done AS (
          UPDATE campaign_runs r SET status = 'completed', completed_at = now(), updated_at = now()
           WHERE r.status = 'running' ${runIds ? 'AND r.id = ANY($1::uuid[])' : ''}
             AND NOT EXISTS (SELECT 1 FROM campaign_recipients x WHERE x.run_id = r.id AND x.status IN ('queued', 'sending'))
-         RETURNING r.id)
-       SELECT id FROM done`,
+         RETURNING r.id, r.workspace_id)
+       SELECT id, workspace_id FROM done`,
       runIds ? [runIds] : [],
     );
+    await this.runEvents(manager, rows);
     return rows.map((r) => r.id);
+    });
   }
 
   /** Per-run counters by bucket (the sum of the bucket's shards). */
-  async counts(runIds: readonly string[]): Promise<Map<string, Record<string, number>>> {
+  async counts(runIds: readonly string[], manager: EntityManager | DataSource = this.db): Promise<Map<string, Record<string, number>>> {
     const out = new Map<string, Record<string, number>>();
     if (runIds.length === 0) return out;
-    const rows: Array<{ run_id: string; bucket: string; n: string }> = await this.db.query(
+    const rows: Array<{ run_id: string; bucket: string; n: string }> = await manager.query(
       'SELECT run_id, bucket, sum(n) AS n FROM campaign_run_counts WHERE run_id = ANY($1::uuid[]) GROUP BY 1, 2 HAVING sum(n) <> 0',
       [runIds],
     );
@@ -390,8 +445,9 @@ export class CampaignRepository {
        paused AS (
          UPDATE campaign_runs r SET status = 'paused', failure_reason = $6 || ': the template is ' || u.status, updated_at = now()
            FROM u WHERE r.campaign_id = u.id AND u.status = ANY($5::text[]) AND r.status IN ('running', 'scheduled', 'waiting_for_template')
-         RETURNING r.id)
-       SELECT DISTINCT id FROM u`,
+         RETURNING r.id, r.workspace_id)
+       SELECT DISTINCT id, NULL::uuid AS run_id, NULL::uuid AS workspace_id FROM u
+       UNION ALL SELECT NULL, id, workspace_id FROM paused`,
       [
         updates.map((u) => u.workspaceId),
         updates.map((u) => u.templateId),
@@ -400,8 +456,9 @@ export class CampaignRepository {
         TEMPLATE_STOPPED,
         TEMPLATE_PAUSED,
       ],
-    )) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+    )) as Array<{ id: string | null; run_id: string | null; workspace_id: string | null }>;
+    await this.runEvents(manager, rows.flatMap((r) => (r.run_id === null ? [] : [{ id: r.run_id, workspace_id: r.workspace_id! }])));
+    return rows.flatMap((r) => (r.id === null ? [] : [r.id]));
   }
 
   /** Runs of a campaign paused because its template was paused or disabled. */

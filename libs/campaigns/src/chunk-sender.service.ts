@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
+import { CallbackOutbox } from '@herald/callbacks';
 import { ChannelsService, type SendingChannel } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
@@ -8,12 +9,14 @@ import {
   SendPipeline,
   SendRateLimiter,
   expiresAt,
+  sendStatusEvents,
   tierLimit,
   untilSlot,
   windowState,
   windowZone,
   type ClaimedSend,
   type SendCategory,
+  type SendOutcomes,
 } from '@herald/sending';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
 import { toTemplateMessage, type MessageLayout } from './campaign-message.util';
@@ -81,6 +84,7 @@ export class ChunkSender {
     private readonly ledger: SendLedgerRepository,
     private readonly config: WorkerConfig,
     private readonly clock: Clock,
+    private readonly outbox: CallbackOutbox,
   ) {}
 
   /** The process is stopping: finish the batch in hand, then hand the chunk back. */
@@ -163,10 +167,20 @@ export class ChunkSender {
       // Sent on its slots and recorded when its answers are in; meanwhile the next batch is claimed for the slots
       // after these. At most MAX_BATCHES_IN_FLIGHT at once; a failed one stops the chunk.
       inFlight.add(
-        this.pipeline.send(channel, sendable, slots, this.config.sendMaxAttempts, outcomes).then(() => this.recipients.record(outcomes)),
+        this.pipeline.send(channel, sendable, slots, this.config.sendMaxAttempts, outcomes).then(() => this.record(ctx.campaign.workspace_id, outcomes)),
       );
       await inFlight.room(MAX_BATCHES_IN_FLIGHT);
     }
+  }
+
+  /**
+   * Records a batch's outcomes; when the workspace listens for `message.status`, the changes' events are written
+   * to the callback outbox in the same transaction (one more query per batch to ask; nothing more when nobody listens).
+   */
+  private async record(workspaceId: string, outcomes: SendOutcomes): Promise<void> {
+    if ((await this.outbox.subscribed([workspaceId], 'message.status')).size === 0) return this.recipients.record(outcomes);
+    const kick = await this.recipients.recordWithEvents(outcomes, (manager, rows) => this.outbox.record(manager, sendStatusEvents(rows)));
+    await this.outbox.kick(kick);
   }
 
   /** A claimed recipient as the pipeline takes it: the template message Herald built from the validated campaign. */

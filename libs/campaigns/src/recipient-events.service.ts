@@ -17,8 +17,9 @@ export class RecipientEvents {
     private readonly registrar: TemplateRegistrar,
   ) {}
 
-  applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
-    return this.recipients.applyStatuses(manager, rows);
+  /** `withEvents`: also return the steps recipients newly took, for `message.status` events. */
+  applyStatuses(manager: EntityManager, rows: readonly StatusRow[], withEvents = false): Promise<AppliedStatuses> {
+    return this.recipients.applyStatuses(manager, rows, withEvents);
   }
 
   /** Returns input-button presses (field and value per contact and input group) for the contacts library to keep. */

@@ -11,6 +11,7 @@ import {
   type AppliedStatuses,
   type MessageError,
   type SendFilter,
+  type SendEventRow,
   type SendOutcomes,
   type SendPricing,
   type SendTimesRow,
@@ -108,6 +109,12 @@ export interface RecipientExportRow {
   action: string | null;
   runId: string;
 }
+
+/** What a `message.status` event says of a recipient, before its run's details are filled in (`withRunDetails`). */
+export const RECIPIENT_EVENT_COLUMNS = `'r:' || r.id AS send_id, r.workspace_id, NULL::uuid AS channel_id, r.to_number, NULL::text AS request_id,
+  NULL::jsonb AS custom_args, NULL::text[] AS tags, NULL::uuid AS campaign_id, r.run_id, NULL::boolean AS blast, r.provider_message_id,
+  r.error AS send_error, r.skip_reason, NULL::text AS callback_url`;
+const RECIPIENT_EVENT_ROW = `${RECIPIENT_EVENT_COLUMNS}, r.status, r.updated_at AS at`;
 
 /** Failed recipients `retry-failed` may queue again, by the one policy's list (131049 only after 24 h, 130472 never). */
 const RETRYABLE_SQL = RETRYABLE_FAILURES.map(
@@ -306,7 +313,34 @@ export class RecipientRepository {
    * the queue only touch it while it is still at the claim they answer (`attempts`).
    */
   async record(outcome: SendOutcomes): Promise<void> {
-    const q = (sql: string, params: unknown[]) => persist(() => this.dataSource.query(sql, params));
+    await this.recordOn(null, outcome);
+  }
+
+  /**
+   * Records a batch's outcomes in one transaction and hands the recipients whose status changed (accepted, failed,
+   * skipped, expired) to `events` inside it: their `message.status` events go to the callback outbox with the change.
+   * The whole transaction is tried again like `record`'s statements.
+   */
+  async recordWithEvents<T>(outcome: SendOutcomes, events: (manager: EntityManager, rows: SendEventRow[]) => Promise<T>): Promise<T> {
+    return persist(() =>
+      this.dataSource.transaction(async (manager) => {
+        const rows = await this.recordOn(manager, outcome);
+        return events(manager, await this.withRunDetails(manager, rows));
+      }),
+    );
+  }
+
+  /** The outcome's statements: in parallel on the pool, or one after another in `manager`'s transaction (reporting changes). */
+  private async recordOn(manager: EntityManager | null, outcome: SendOutcomes): Promise<SendEventRow[]> {
+    const changed: SendEventRow[] = [];
+    const q = async (sql: string, params: unknown[], ends?: readonly string[]) => {
+      if (manager === null) return persist(() => this.dataSource.query(sql, params));
+      if (ends === undefined) return manager.query(sql, params);
+      const result = (await manager.query(`${sql} RETURNING ${RECIPIENT_EVENT_ROW}`, params)) as unknown[];
+      const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<Omit<SendEventRow, 'error'> & { send_error: SendEventRow['error'] }>;
+      for (const { send_error, ...r } of rows) if (ends.includes(r.status)) changed.push({ ...r, error: send_error });
+      return undefined;
+    };
     const work: Array<Promise<unknown>> = [];
     if (outcome.accepted.length > 0) {
       work.push(
@@ -318,6 +352,7 @@ export class RecipientRepository {
              status = CASE WHEN ${rankSql('r.status')} < ${rankSql('v.status')} THEN v.status ELSE r.status END, updated_at = now()`,
           ),
           [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId), outcome.accepted.map((a) => (a.held ? 'held' : 'accepted'))],
+          ['accepted', 'held'],
         ),
       );
     }
@@ -357,6 +392,7 @@ export class RecipientRepository {
              status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'failed'`)} THEN 'failed' ELSE r.status END, updated_at = now()`,
           ),
           [outcome.failed.map((f) => f.id), outcome.failed.map((f) => JSON.stringify(f.error))],
+          ['failed'],
         ),
       );
     }
@@ -381,10 +417,27 @@ export class RecipientRepository {
             'r.status = v.claimed',
           ),
           [unsent.map((u) => u.id), unsent.map((u) => u.status), unsent.map((u) => u.reason), unsent.map((u) => (u.error === null ? null : JSON.stringify(u.error)))],
+          ['skipped', 'expired'],
         ),
       );
     }
     await Promise.all(work);
+    return changed;
+  }
+
+  /** Fills in what a recipient's event says of its run: campaign (or blast), channel and tags. One query per batch. */
+  async withRunDetails(manager: EntityManager, rows: readonly SendEventRow[]): Promise<SendEventRow[]> {
+    if (rows.length === 0) return [];
+    const runIds = [...new Set(rows.map((r) => r.run_id!))];
+    const runs: Array<{ id: string; campaign_id: string; channel_id: string; tags: string[]; blast: boolean }> = await manager.query(
+      `SELECT x.id, x.campaign_id, c.channel_id, x.tags, c.kind = 'blast' AS blast FROM campaign_runs x JOIN campaigns c ON c.id = x.campaign_id WHERE x.id = ANY($1::uuid[])`,
+      [runIds],
+    );
+    const byId = new Map(runs.map((r) => [r.id, r]));
+    return rows.map((r) => {
+      const run = byId.get(r.run_id!);
+      return run === undefined ? r : { ...r, campaign_id: run.campaign_id, channel_id: run.channel_id, tags: run.tags, blast: run.blast };
+    });
   }
 
   /**
@@ -615,14 +668,21 @@ export class RecipientRepository {
   }
 
   /** Statuses from provider events, for recipients (matched by wamid or by `r:<id>` as callback data). */
-  async applyStatuses(manager: EntityManager, rows: readonly StatusRow[]): Promise<AppliedStatuses> {
+  async applyStatuses(manager: EntityManager, rows: readonly StatusRow[], withEvents = false): Promise<AppliedStatuses> {
     if (rows.length === 0) return { matched: 0, updated: 0, failed: [], events: [] };
-    return toApplied(
+    const applied = toApplied(
       await manager.query(
-        statusUpdateSql('campaign_recipients', `CASE WHEN s.callback ~ '^r:[0-9]{1,18}$' THEN substring(s.callback from 3)::bigint END`),
+        statusUpdateSql(
+          'campaign_recipients',
+          `CASE WHEN s.callback ~ '^r:[0-9]{1,18}$' THEN substring(s.callback from 3)::bigint END`,
+          withEvents ? RECIPIENT_EVENT_COLUMNS.replaceAll('r.', 'm.') : undefined,
+        ),
         statusParams(rows),
       ),
     );
+    if (!withEvents) return applied;
+    const events = (applied.events as unknown as Array<SendEventRow & { send_error: SendEventRow['error'] }>).map(({ send_error, ...r }) => ({ ...r, error: send_error }));
+    return { ...applied, events: await this.withRunDetails(manager, events) };
   }
 
   /**

@@ -5,7 +5,7 @@ import type { OptOutScope, OptOutSource } from './contact.entity';
 import type { ContactRecord } from './contact-entries.util';
 import type { Attributes, ContactView } from './contact.types';
 
-interface ContactRow {
+export interface ContactRow {
   id: string;
   number: string;
   name: string | null;
@@ -178,8 +178,9 @@ export class ContactRepository {
     source: OptOutSource,
     at: Date,
     scope: OptOutScope = 'marketing',
+    manager?: EntityManager,
   ): Promise<ContactRow | undefined> {
-    const rows: ContactRow[] = await this.dataSource.query(
+    const rows: ContactRow[] = await (manager ?? this.dataSource).query(
       `WITH updated AS (UPDATE contacts SET
          opted_out_at = CASE WHEN NOT $3 THEN NULL WHEN opted_out THEN opted_out_at ELSE $5 END,
          opt_out_source = CASE WHEN NOT $3 THEN NULL WHEN opted_out THEN opt_out_source ELSE $4 END,
@@ -216,16 +217,20 @@ export class ContactRepository {
   }
 
   /** Opts contacts out (keeping an earlier opt-out's time and source). */
-  async optOutIds(ids: readonly string[], source: OptOutSource): Promise<number> {
-    if (ids.length === 0) return 0;
-    const rows: Array<{ n: number }> = await this.dataSource.query(
+  /** Opts contacts out of marketing; returns those newly opted out, with their workspace. */
+  async optOutIds(ids: readonly string[], source: OptOutSource, manager?: EntityManager): Promise<Array<ContactRow & { workspace_id: string }>> {
+    if (ids.length === 0) return [];
+    return (manager ?? this.dataSource).query(
       `WITH updated AS (
          UPDATE contacts SET opted_out = true, opted_out_at = now(), opt_out_source = $2, opt_out_scope = 'marketing', updated_at = now()
-          WHERE id = ANY($1::bigint[]) AND NOT opted_out RETURNING 1)
-       SELECT count(*)::int AS n FROM updated`,
+          WHERE id = ANY($1::bigint[]) AND NOT opted_out RETURNING workspace_id, ${COLUMNS})
+       SELECT * FROM updated`,
       [ids, source],
     );
-    return rows[0]!.n;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
   }
 
   /**

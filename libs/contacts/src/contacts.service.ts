@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { CallbackOutbox, NO_KICK, type CallbackEventInput, type CallbackKick } from '@herald/callbacks';
 import { Clock, HeraldError } from '@herald/common';
 import type { EntityManager } from 'typeorm';
 import type { OptOutScope, OptOutSource } from './contact.entity';
-import { ContactRepository, toView } from './contact.repository';
+import { ContactRepository, toView, type ContactRow } from './contact.repository';
 import { compileSearchSpec, type CompiledSearch } from './contact-search.util';
 import {
   DEFAULT_PAGE_SIZE,
@@ -28,6 +29,7 @@ export class ContactsService {
   constructor(
     private readonly contacts: ContactRepository,
     private readonly clock: Clock,
+    private readonly outbox: CallbackOutbox,
   ) {}
 
   /** The E.164 form of a number given by a caller, or a 400 saying why it is not one. */
@@ -120,9 +122,31 @@ export class ContactsService {
     scope: OptOutScope = 'marketing',
   ): Promise<ContactView> {
     const number = this.normalize(rawNumber);
-    const row = await this.contacts.setOptedOut(workspaceId, number, optedOut, source, this.clock.now().toJSDate(), scope);
+    const at = this.clock.now().toJSDate();
+    const { row, kick } = await this.contacts.transaction(async (manager) => {
+      const row = await this.contacts.setOptedOut(workspaceId, number, optedOut, source, at, scope, manager);
+      // Newly opted out (an earlier opt-out keeps its time): the event commits with the change.
+      const fresh = row !== undefined && optedOut && row.opted_out_at?.getTime() === at.getTime();
+      return { row, kick: fresh ? await this.optOutEvents(manager, [{ ...row, workspace_id: workspaceId }]) : NO_KICK };
+    });
     if (!row) throw this.notFound(number);
+    await this.outbox.kick(kick);
     return toView(row);
+  }
+
+  /** \`contact.opted_out\` events of contacts just opted out, in \`manager\`'s transaction, for the workspaces that listen. */
+  private async optOutEvents(manager: EntityManager, rows: ReadonlyArray<ContactRow & { workspace_id: string }>): Promise<CallbackKick> {
+    if (rows.length === 0) return NO_KICK;
+    const listening = await this.outbox.subscribed(new Set(rows.map((r) => r.workspace_id)), 'contact.opted_out');
+    const events: CallbackEventInput[] = rows
+      .filter((r) => listening.has(r.workspace_id))
+      .map((r) => ({
+        workspaceId: r.workspace_id,
+        type: 'contact.opted_out',
+        occurredAt: r.opted_out_at ?? new Date(),
+        data: { contactId: r.id, number: r.number, scope: r.opt_out_scope, source: r.opt_out_source, at: r.opted_out_at },
+      }));
+    return this.outbox.record(manager, events);
   }
 
   private async page(
@@ -160,8 +184,15 @@ export class ContactsService {
     return this.contacts.ensureNumbers(workspaceId, valid);
   }
 
-  optOutIds(ids: readonly string[], source: OptOutSource): Promise<number> {
-    return this.contacts.optOutIds(ids, source);
+  /** Opts contacts out of marketing (a STOP keyword, the provider's 131050); returns how many were newly opted out. */
+  async optOutIds(ids: readonly string[], source: OptOutSource): Promise<number> {
+    if (ids.length === 0) return 0;
+    const { n, kick } = await this.contacts.transaction(async (manager) => {
+      const rows = await this.contacts.optOutIds(ids, source, manager);
+      return { n: rows.length, kick: await this.optOutEvents(manager, rows) };
+    });
+    await this.outbox.kick(kick);
+    return n;
   }
 
   /** For the send checks: each contact's opt-out scope (null: not opted out), number state and service window. */

@@ -129,7 +129,7 @@ export class StagingSession {
     errors: ImportRowError[];
     rowsRead: number;
     bytesRead: number;
-  }): Promise<MergeCounts> {
+  }, beforeCommit?: (query: (sql: string, params: unknown[]) => Promise<unknown[]>, counts: MergeCounts) => Promise<unknown>): Promise<MergeCounts> {
     await this.flush();
     await this.inFlight;
     if (this.failure !== undefined) throw this.failure;
@@ -151,6 +151,8 @@ export class StagingSession {
         JSON.stringify(outcome.errors),
       ],
     );
+    // What else must commit with the completion (its callback event), on this transaction's connection.
+    if (beforeCommit) await beforeCommit(async (sql, params) => (await this.client.query(sql, params)).rows as unknown[], { imported, updated, duplicates });
     await this.client.query('COMMIT');
     this.begun = false;
     return { imported, updated, duplicates };

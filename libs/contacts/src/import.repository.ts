@@ -103,8 +103,8 @@ export class ImportRepository {
     return rows[0] && toData(rows[0]);
   }
 
-  async markRunning(id: string): Promise<void> {
-    await this.dataSource.query(
+  async markRunning(id: string, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource).query(
       `UPDATE imports SET status = 'running', started_at = COALESCE(started_at, now()), rows_read = 0, failure = NULL
         WHERE id = $1 AND status IN ('queued', 'running')`,
       [id],
@@ -115,14 +115,14 @@ export class ImportRepository {
     await this.dataSource.query(`UPDATE imports SET rows_read = $2, bytes_read = $3 WHERE id = $1 AND status = 'running'`, [id, rowsRead, bytesRead]);
   }
 
-  async recordFailure(id: string, failure: string, final: boolean): Promise<void> {
-    await this.dataSource.query(
+  async recordFailure(id: string, failure: string, final: boolean, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource).query(
       `UPDATE imports SET failure = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END,
               completed_at = CASE WHEN $3 THEN now() ELSE completed_at END
         WHERE id = $1 AND status IN ('queued', 'running')`,
       [id, failure, final],
     );
-    if (final) await this.dataSource.query('DELETE FROM import_chunks WHERE import_id = $1', [id]);
+    if (final) await (manager ?? this.dataSource).query('DELETE FROM import_chunks WHERE import_id = $1', [id]);
   }
 
   /** The uploaded bytes, in order, a chunk at a time. */

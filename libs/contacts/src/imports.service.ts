@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
+import { CallbackOutbox, NO_KICK, type CallbackKick } from '@herald/callbacks';
 import { HeraldError, isUuid } from '@herald/common';
 import { AudienceRepository } from './audience.repository';
 import { ALL_AUDIENCE_ID, AUDIENCE_ID } from './audience.types';
@@ -48,7 +49,29 @@ export class ImportsService {
     private readonly imports: ImportRepository,
     private readonly audiences: AudienceRepository,
     private readonly groups: VariableGroupRepository,
+    private readonly outbox: CallbackOutbox,
   ) {}
+
+  /**
+   * An \`import.status\` event, written with the change it reports (\`query\`: the change's transaction) when the
+   * workspace listens for it.
+   */
+  private async importEvent(
+    query: EntityManager,
+    data: ImportData,
+    status: 'running' | 'completed' | 'failed',
+    extra: Record<string, unknown> = {},
+  ): Promise<CallbackKick> {
+    if ((await this.outbox.subscribed([data.workspaceId], 'import.status')).size === 0) return NO_KICK;
+    return this.outbox.record(query, [
+      {
+        workspaceId: data.workspaceId,
+        type: 'import.status',
+        occurredAt: new Date(),
+        data: { importId: data.id, kind: data.kind, status, ...extra },
+      },
+    ]);
+  }
 
   /** Refuses a request whose target cannot be used, before any byte is read. */
   async checkRequest(workspaceId: string, request: ImportRequest): Promise<void> {
@@ -142,8 +165,15 @@ export class ImportsService {
   }
 
   /** Records why an attempt failed; the last attempt fails the import. */
-  recordFailure(importId: string, error: unknown, final: boolean): Promise<void> {
-    return this.imports.recordFailure(importId, error instanceof Error ? error.message : String(error), final);
+  async recordFailure(importId: string, error: unknown, final: boolean): Promise<void> {
+    const failure = error instanceof Error ? error.message : String(error);
+    const data = final ? await this.imports.findById(importId) : undefined;
+    if (!data) return this.imports.recordFailure(importId, failure, final);
+    const kick = await this.imports.transaction(async (manager) => {
+      await this.imports.recordFailure(importId, failure, final, manager);
+      return this.importEvent(manager, data, 'failed', { failure });
+    });
+    await this.outbox.kick(kick);
   }
 
   /**
@@ -160,7 +190,11 @@ export class ImportsService {
     const session = await this.imports.openStaging(importId, { workspaceId: data.workspaceId, ...targets }, batchRows);
     if (!session) return { status: 'busy' };
     try {
-      await this.imports.markRunning(importId);
+      const running = await this.imports.transaction(async (manager) => {
+        await this.imports.markRunning(importId, manager);
+        return data.status === 'running' ? NO_KICK : this.importEvent(manager, data, 'running');
+      });
+      await this.outbox.kick(running);
       const counters = { rowsRead: 0, bytesRead: 0, invalid: 0, errors: [] as ImportRowError[] };
       const fail = (row: number, number: string | null, reason: string) => {
         counters.invalid += 1;
@@ -250,7 +284,16 @@ export class ImportsService {
         }
       }
       await report('merging');
-      const counts = await session.complete(counters);
+      let done: CallbackKick = NO_KICK;
+      const counts = await session.complete(counters, async (query, merged) => {
+        // The completion's event commits with it: the outbox writes through this session's connection.
+        done = await this.importEvent({ query } as unknown as EntityManager, data, 'completed', {
+          rowsRead: counters.rowsRead,
+          invalid: counters.invalid,
+          ...merged,
+        });
+      });
+      await this.outbox.kick(done);
       await report('done');
       this.logger.log(
         `import ${importId}: ${counters.rowsRead} rows, ${counts.imported} new, ${counts.updated} updated, ${counters.invalid} invalid`,

@@ -1,4 +1,5 @@
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import { CallbackOutbox, type CallbackEventInput } from '@herald/callbacks';
 import { LinkRepository } from './link.repository';
 import type { PendingClick } from './links.types';
 
@@ -66,7 +67,32 @@ export class ClickRecorder implements OnModuleDestroy, BeforeApplicationShutdown
   private lastWarnAt = 0;
   private droppedSinceWarn = 0;
 
-  constructor(private readonly links: LinkRepository) {}
+  constructor(
+    private readonly links: LinkRepository,
+    @Optional() private readonly outbox?: CallbackOutbox,
+  ) {}
+
+  /**
+   * Writes a batch; when a workspace listens for \`message.clicked\`, its clicks' events go to the callback outbox in
+   * the same transaction (one query per batch to ask).
+   */
+  private async write(batch: readonly PendingClick[]): Promise<void> {
+    const listening = this.outbox ? await this.outbox.subscribed(new Set(batch.map((c) => c.workspaceId)), 'message.clicked') : new Set<string>();
+    if (listening.size === 0) return this.links.insertClicks(batch);
+    const events: CallbackEventInput[] = batch
+      .filter((c) => listening.has(c.workspaceId))
+      .map((c) => ({
+        workspaceId: c.workspaceId,
+        type: 'message.clicked',
+        occurredAt: c.clickedAt,
+        data: { messageId: c.sendRef, runId: c.runId, linkCode: c.code, url: c.destination ?? null, clickedAt: c.clickedAt.toISOString(), userAgent: c.userAgent },
+      }));
+    const kick = await this.links.transaction(async (manager) => {
+      await this.links.insertClicks(batch, manager);
+      return this.outbox!.record(manager, events);
+    });
+    await this.outbox!.kick(kick);
+  }
 
   /** Queues one click; never throws, never waits. */
   record(click: PendingClick): void {
@@ -156,8 +182,7 @@ export class ClickRecorder implements OnModuleDestroy, BeforeApplicationShutdown
     const batch = this.pending.splice(0, CLICK_BATCH_MAX);
     if (batch.length === 0) return Promise.resolve(true);
     this.inFlight = batch.length;
-    const writing = this.links
-      .insertClicks(batch)
+    const writing = this.write(batch)
       .then(() => {
         this.recorded += batch.length;
         if (this.failuresInARow > 0) this.logger.log(`clicks are written again after ${this.failuresInARow} failed attempts`);

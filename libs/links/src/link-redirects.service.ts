@@ -62,6 +62,7 @@ export class LinkRedirects {
         runId: target.runId,
         clickedAt: this.clock.now().toJSDate(),
         userAgent: storedUserAgent(visit.userAgent),
+        destination: target.destination,
       });
     }
     return target.destination;

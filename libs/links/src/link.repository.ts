@@ -16,6 +16,10 @@ export interface NewLinkRow {
 export class LinkRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   /**
    * Inserts the rows in one statement (arrays unnested: one parameter per column whatever the count) and returns
    * the codes inserted. A code that is already taken is skipped, not an error: the caller draws another for it.
@@ -45,8 +49,8 @@ export class LinkRepository {
   }
 
   /** Writes a batch of clicks in one statement. */
-  async insertClicks(clicks: readonly PendingClick[]): Promise<void> {
-    await this.dataSource.query(
+  async insertClicks(clicks: readonly PendingClick[], manager?: EntityManager): Promise<void> {
+    await (manager ?? this.dataSource).query(
       `INSERT INTO link_clicks (code, workspace_id, send_ref, run_id, clicked_at, user_agent)
        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[], $6::text[])`,
       [

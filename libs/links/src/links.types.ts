@@ -66,6 +66,8 @@ export interface PendingClick {
   readonly runId: string | null;
   readonly clickedAt: Date;
   readonly userAgent: string | null;
+  /** Where the link led (for the click's callback event). */
+  readonly destination?: string;
 }
 
 /** What a send's tracked links were clicked, as its view shows it; absent when never. */

@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { CallbackOutbox, type CallbackEventInput } from '@herald/callbacks';
 import { ChannelsService, parseWebhook, type InboundMessage as ProviderInbound, type SendingChannel } from '@herald/channels';
 import { RecipientEvents } from '@herald/campaigns';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { MessageEvents, type InboundRow } from '@herald/messaging';
-import { ProviderPolicy, toMessageError, toSendPricing, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
+import { ProviderPolicy, sendStatusEvents, toMessageError, toSendPricing, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
 import { TemplatesService, type TemplateChange } from '@herald/templates';
 import type { EntityManager } from 'typeorm';
 import { WebhookRepository } from './webhook.repository';
@@ -50,6 +51,7 @@ export class WebhookApplier {
     private readonly recipients: RecipientEvents,
     private readonly policy: ProviderPolicy,
     private readonly templateLibrary: TemplatesService,
+    private readonly outbox: CallbackOutbox,
   ) {}
 
   /**
@@ -78,6 +80,7 @@ export class WebhookApplier {
       const inbound: Array<{ channel: SendingChannel; message: ProviderInbound }> = [];
       const templates: Array<{ workspaceId: string; templateId: string; status: string; reason: string | null }> = [];
       const templateChanges: Array<TemplateChange & { channelId: string }> = [];
+      const templateEvents: CallbackEventInput[] = [];
       for (const event of claimed) {
         const channel = await this.channels.forSending(event.channel_id);
         if (!channel) continue; // deleted since: nothing to apply it to
@@ -102,6 +105,21 @@ export class WebhookApplier {
           if (t.wabaId !== channel.wabaId) continue;
           const reason = t.reason && t.reason !== 'NONE' ? t.reason : null;
           templates.push({ workspaceId: channel.workspaceId, templateId: t.templateId, status: t.status, reason });
+          templateEvents.push({
+            workspaceId: channel.workspaceId,
+            type: 'template.status',
+            occurredAt: t.at ?? new Date(),
+            data: {
+              channelId: channel.id,
+              providerTemplateId: t.templateId,
+              name: t.name ?? null,
+              language: t.language ?? null,
+              status: t.status,
+              providerStatus: t.providerStatus,
+              reason,
+              details: t.otherInfo?.description ?? t.rejectionInfo?.recommendation ?? null,
+            },
+          });
           const why = [reason, t.otherInfo?.title, t.otherInfo?.description].filter((x): x is string => typeof x === 'string' && x !== '').join(': ');
           templateChanges.push({
             kind: 'status',
@@ -128,13 +146,34 @@ export class WebhookApplier {
       // its own statuses and those without callback data, instead of probing its table for every status.
       const forMessages = statuses.filter((s) => s.callbackData === null || !CAMPAIGN_CALLBACK.test(s.callbackData));
       const forRecipients = statuses.filter((s) => s.callbackData === null || !UUID_CALLBACK.test(s.callbackData));
-      const applied = [await this.messages.applyStatuses(manager, forMessages), await this.recipients.applyStatuses(manager, forRecipients)];
+      // Who listens for what this batch changes (one query per kind present): their events go to the callback
+      // outbox in this transaction. A message's own callbackUrl is heard whatever its workspace listens for.
+      const listening = {
+        status: await this.listeners(statuses.map((s) => s.workspaceId), 'message.status'),
+        inbound: await this.listeners(inbound.map((i) => i.channel.workspaceId), 'message.inbound'),
+      };
+      const applied = [
+        await this.messages.applyStatuses(manager, forMessages),
+        await this.recipients.applyStatuses(manager, forRecipients, listening.status.size > 0),
+      ];
+      const events: CallbackEventInput[] = sendStatusEvents(
+        applied.flatMap((a) => a.events).filter((e) => e.callback_url !== null || listening.status.has(e.workspace_id)),
+      );
       const stored = await this.storeInbound(manager, inbound);
+      for (const m of stored) {
+        if (listening.inbound.has(m.workspace_id)) {
+          events.push({ workspaceId: m.workspace_id, type: 'message.inbound', occurredAt: m.received_at, data: { ...this.messages.inboundView(m) } });
+        }
+      }
       // Campaign templates' review decisions (the runs waiting for one are moved after the commit).
       const decidedCampaigns = await this.recipients.applyTemplateStatuses(manager, templates);
       const unknownTemplates = await this.templateLibrary.applyChanges(manager, templateChanges);
-      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns };
+      const templateListeners = await this.listeners(templates.map((t) => t.workspaceId), 'template.status');
+      for (const t of templateEvents) if (templateListeners.has(t.workspaceId)) events.push(t);
+      const kick = await this.outbox.record(manager, events);
+      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns, kick };
     });
+    await this.outbox.kick(outcome.kick);
 
     // The one provider policy, on the failures statuses reported (131026 marks the number, 131050 opts out of
     // marketing, an auth or account error pauses the channel), as on errors answered on a send.
@@ -149,6 +188,11 @@ export class WebhookApplier {
     );
     const matched = outcome.applied.reduce((n, a) => n + a.matched, 0);
     return { events: outcome.claimed, statuses: outcome.statuses.length, statusesMatched: matched, inbound: outcome.stored.length, optedOut };
+  }
+
+  /** Of these workspaces, those with an endpoint subscribed to `type` (no query when there are none). */
+  private async listeners(workspaceIds: readonly string[], type: CallbackEventInput['type']): Promise<ReadonlySet<string>> {
+    return workspaceIds.length === 0 ? new Set() : this.outbox.subscribed(new Set(workspaceIds), type);
   }
 
   private async storeInbound(manager: EntityManager, inbound: Array<{ channel: SendingChannel; message: ProviderInbound }>) {
