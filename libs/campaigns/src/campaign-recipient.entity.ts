@@ -23,6 +23,8 @@ export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
  * are kept by statement triggers (campaign_run_counts), never by scanning these rows.
  */
 @Entity({ name: 'campaign_recipients' })
+// A contact's conversation and channel details read its campaign sends.
+@Index('idx_campaign_recipients_contact', ['contactId'])
 @Index('idx_campaign_recipients_chunk', ['runId', 'chunkNo', 'id'])
 @Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo', 'id'], { where: `status IN ('queued', 'sending')` })
 // `sending_at IS NOT NULL` (true of every claimed row) keeps the outcome statements, which filter on status only, off it.

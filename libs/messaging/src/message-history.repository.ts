@@ -6,8 +6,7 @@ import type { MessageRow } from './message.repository';
 
 /**
  * A contact's single messages, read for its conversation and channel details (the `messages` table, this library's
- * own). No index leads with `contact_id` on `messages` yet: these read the workspace's messages through
- * `idx_messages_workspace_created` and filter; see docs/INBOUND.md for the index a large workspace needs.
+ * own), through `idx_messages_contact_created`.
  */
 @Injectable()
 export class MessageHistoryRepository {

@@ -14,6 +14,8 @@ import { WorkspaceOwned } from '@herald/workspaces';
 @Index('idx_messages_unfinished', ['status', 'updatedAt'], { where: `status IN ('queued', 'sending')` })
 @Index('idx_messages_waiting', ['notBefore'], { where: `status IN ('scheduled', 'queued')` })
 @Index('idx_messages_tags', { synchronize: false })
+// A contact's conversation and channel details read its messages newest first.
+@Index('idx_messages_contact_created', ['contactId', 'createdAt', 'id'])
 export class Message extends WorkspaceOwned {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -19,6 +19,7 @@ import { RunLinkTracking1795750000000 } from './1795750000000-run-link-tracking'
 import { Callbacks1795800000000 } from './1795800000000-callbacks';
 import { InboundDetails1795850000000 } from './1795850000000-inbound-details';
 import { SendCallbacks1795900000000 } from './1795900000000-send-callbacks';
+import { ContactHistoryIndexes1795950000000 } from './1795950000000-contact-history-indexes';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -45,4 +46,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   Callbacks1795800000000,
   InboundDetails1795850000000,
   SendCallbacks1795900000000,
+  ContactHistoryIndexes1795950000000,
 ];
