@@ -146,9 +146,10 @@ export class CampaignRepository {
         counts: foldCounts(counts.get(r.id) ?? {}).counts,
       },
     }));
-    // Delivered at once when this is its own transaction; else the outbox's sweep finds them after the caller's commit.
+    // The caller commits after this returns, and there is no hook for "after the commit": the delivery job is asked
+    // for a moment later (twice, its id is fixed so a second ask costs nothing); the outbox's sweep is the backstop.
     const kick = await this.outbox.record(manager, events);
-    setTimeout(() => void this.outbox.kick(kick), 50).unref();
+    for (const ms of [100, 1_000]) setTimeout(() => void this.outbox.kick(kick), ms).unref();
   }
 
   /** `work` in the caller's transaction, or in one of its own. */
