@@ -26,6 +26,7 @@ export const BENCHES = [
   { name: 'webhooks', script: 'bench/webhooks.mjs' },
   { name: 'status-apply', script: 'bench/status-apply.mjs' },
   { name: 'clicks', script: 'bench/clicks.mjs' },
+  { name: 'callbacks', script: 'bench/callbacks.mjs' },
   { name: 'chaos', script: 'bench/chaos.mjs' },
 ];
 

@@ -589,6 +589,8 @@ async function main(): Promise<void> {
     // The demo's messages go all the way to "read" unless told otherwise (the simulator's own default is 60 %).
     SIMULATOR_DELIVERED_PROBABILITY: process.env.SIMULATOR_DELIVERED_PROBABILITY ?? '1',
     SIMULATOR_READ_PROBABILITY: process.env.SIMULATOR_READ_PROBABILITY ?? '1',
+    // Locally, callback receivers usually listen on this machine: the SSRF guard is off unless .env says otherwise.
+    ...(local ? { CALLBACK_ALLOW_PRIVATE_URLS: process.env.CALLBACK_ALLOW_PRIVATE_URLS ?? 'true' } : {}),
   };
 
   const migrations = await runOnce('migrate', CLI, ['migration', 'run'], env);

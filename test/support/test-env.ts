@@ -1,10 +1,13 @@
 import { loadApiConfig, loadWorkerConfig, type ApiConfig, type WorkerConfig } from '@herald/config';
 
+/** Receivers in the tests listen on 127.0.0.1: the callbacks' SSRF guard is off unless a spec turns it on. */
+const TEST_DEFAULTS = { CALLBACK_ALLOW_PRIVATE_URLS: 'true' };
+
 /** Configurations for this test run, from the environment the global setup exported. */
 export function testApiConfig(overrides: Record<string, string> = {}): ApiConfig {
-  return loadApiConfig({ ...process.env, ...overrides });
+  return loadApiConfig({ ...TEST_DEFAULTS, ...process.env, ...overrides });
 }
 
 export function testWorkerConfig(overrides: Record<string, string> = {}): WorkerConfig {
-  return loadWorkerConfig({ ...process.env, ...overrides });
+  return loadWorkerConfig({ ...TEST_DEFAULTS, ...process.env, ...overrides });
 }

@@ -30,6 +30,13 @@ export interface CallbackKick {
   readonly endpointIds: readonly string[];
   /** Deliveries to per-send callback URLs were written too. */
   readonly direct: boolean;
+  /** The workspaces whose per-send callback URL deliveries were written (when `direct`). */
+  readonly directWorkspaceIds?: readonly string[];
 }
 
-export const NO_KICK: CallbackKick = { endpointIds: [], direct: false };
+export const NO_KICK: CallbackKick = { endpointIds: [], direct: false, directWorkspaceIds: [] };
+
+/** Events Herald makes about callbacks themselves (not subscribable: sent to whom they concern). */
+export const PING_EVENT_TYPE = 'ping';
+/** Told to the workspace's other enabled endpoints when one is disabled after failing for 3 days. */
+export const ENDPOINT_DISABLED_EVENT_TYPE = 'webhook_endpoint.disabled';

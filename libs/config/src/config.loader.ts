@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { ApiConfig, CoreConfig, WorkerConfig } from './config.types';
+import { ApiConfig, CallbacksConfig, CoreConfig, WorkerConfig } from './config.types';
 import {
+  parseBoolean,
   parseByteSize,
   parseInteger,
   parseKey32,
@@ -28,6 +29,13 @@ export function readEnvironment(env: Env = process.env, cwd = process.cwd()): En
   return { ...fromFile, ...env };
 }
 
+function callbacks(env: Env): CallbacksConfig {
+  return {
+    callbackAllowPrivateUrls: parseBoolean('CALLBACK_ALLOW_PRIVATE_URLS', readVariable(env, 'CALLBACK_ALLOW_PRIVATE_URLS')),
+    callbackRetryBaseMs: parseInteger('CALLBACK_RETRY_BASE_MS', readVariable(env, 'CALLBACK_RETRY_BASE_MS'), 10, 3_600_000),
+  };
+}
+
 function core(env: Env): CoreConfig {
   return {
     nodeEnv: parseNodeEnv(readVariable(env, 'NODE_ENV')),
@@ -49,6 +57,7 @@ export function loadCoreConfig(env: Env = readEnvironment()): CoreConfig {
 export function loadApiConfig(env: Env = readEnvironment()): ApiConfig {
   return Object.freeze({
     ...core(env),
+    ...callbacks(env),
     port: parseInteger('PORT', readVariable(env, 'PORT'), 0, 65535),
     adminToken: parseMinLength('ADMIN_TOKEN', readVariable(env, 'ADMIN_TOKEN'), 16),
     bullBoardUser: parseMinLength('BULL_BOARD_USER', readVariable(env, 'BULL_BOARD_USER'), 1),
@@ -64,6 +73,7 @@ export function loadApiConfig(env: Env = readEnvironment()): ApiConfig {
 export function loadWorkerConfig(env: Env = readEnvironment()): WorkerConfig {
   return Object.freeze({
     ...core(env),
+    ...callbacks(env),
     secretsKey: parseKey32('SECRETS_KEY', readVariable(env, 'SECRETS_KEY')),
     workerConcurrency: parseInteger('WORKER_CONCURRENCY', readVariable(env, 'WORKER_CONCURRENCY'), 1, 1000),
     shutdownGraceMs: parseInteger('WORKER_SHUTDOWN_GRACE_MS', readVariable(env, 'WORKER_SHUTDOWN_GRACE_MS'), 0, 3_600_000),

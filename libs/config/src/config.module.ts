@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { ApiConfig, CoreConfig, SecretsConfig, WorkerConfig } from './config.types';
+import { ApiConfig, CallbacksConfig, CoreConfig, SecretsConfig, WorkerConfig } from './config.types';
 
 /**
  * Makes an already validated configuration injectable. Entry points load and validate it before Nest starts
@@ -18,6 +18,7 @@ export class ConfigModule {
       { provide: CoreConfig, useValue: config },
       { provide: ApiConfig, useValue: config },
       { provide: SecretsConfig, useValue: config },
+      { provide: CallbacksConfig, useValue: config },
     ]);
   }
 
@@ -26,6 +27,7 @@ export class ConfigModule {
       { provide: CoreConfig, useValue: config },
       { provide: WorkerConfig, useValue: config },
       { provide: SecretsConfig, useValue: config },
+      { provide: CallbacksConfig, useValue: config },
     ]);
   }
 

@@ -24,8 +24,18 @@ export abstract class SecretsConfig {
   abstract readonly secretsKey: Buffer;
 }
 
+/** What the callbacks library needs (API: URL checks; worker: deliveries). Provided by the API and the worker. */
+export abstract class CallbacksConfig {
+  /** Callback URLs may point at private, loopback and metadata addresses (the SSRF guard off). */
+  abstract readonly callbackAllowPrivateUrls: boolean;
+  /** First retry delay of a failed delivery (doubling, capped, jittered). */
+  abstract readonly callbackRetryBaseMs: number;
+}
+
 /** The HTTP API's settings. */
 export abstract class ApiConfig extends CoreConfig {
+  abstract readonly callbackAllowPrivateUrls: boolean;
+  abstract readonly callbackRetryBaseMs: number;
   abstract readonly port: number;
   abstract readonly adminToken: string;
   abstract readonly bullBoardUser: string;
@@ -41,6 +51,8 @@ export abstract class ApiConfig extends CoreConfig {
 
 /** A worker process's settings. */
 export abstract class WorkerConfig extends CoreConfig {
+  abstract readonly callbackAllowPrivateUrls: boolean;
+  abstract readonly callbackRetryBaseMs: number;
   abstract readonly secretsKey: Buffer;
   abstract readonly workerConcurrency: number;
   /** How long a stopping worker lets its active jobs finish before it gives them back to the queue. */

@@ -44,6 +44,8 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'SEND_UNCONFIRMED_AFTER_SECONDS', roles: ['worker'], default: '120', description: 'A message left "sending" by a crashed worker, with no provider status since, is sent again after this long.' },
   { name: 'CAMPAIGN_CHUNK_SIZE', roles: ['worker'], default: '1000', description: 'Recipients per chunk job of a campaign run (Redis holds one job per chunk, never one per recipient).' },
   { name: 'CAMPAIGN_RECONCILE_INTERVAL_MS', roles: ['worker'], default: '10000', description: 'How often campaign work is rebuilt from Postgres: lost jobs, in-doubt sends, template states, finished runs.' },
+  { name: 'CALLBACK_ALLOW_PRIVATE_URLS', roles: ['api', 'worker'], default: 'false', description: 'true lets callback URLs (webhook endpoints, per-send callbackUrl) point at loopback, private (RFC 1918, ULA), link-local, CGNAT and metadata addresses. Leave false in production: it is the SSRF guard. The local stack and the tests set it to true.' },
+  { name: 'CALLBACK_RETRY_BASE_MS', roles: ['api', 'worker'], default: '5000', description: 'First retry delay of a failed callback delivery; each retry doubles it (capped at 1 h, full jitter) for 24 h. Lower only for tests.' },
   { name: 'REVOKED_API_KEY_RETENTION_DAYS', roles: ['worker'], default: '90', description: 'Revoked API keys are deleted this many days after revocation.' },
 ];
 
@@ -122,6 +124,12 @@ export function parseLogLevel(value: string): string {
 export function parsePattern(name: string, value: string, pattern: RegExp, what: string): string {
   if (!pattern.test(value)) throw new ConfigError(name, `must be ${what} (got "${value.slice(0, 40)}")`);
   return value;
+}
+
+export function parseBoolean(name: string, value: string): boolean {
+  if (/^(true|1|yes)$/i.test(value)) return true;
+  if (/^(false|0|no)$/i.test(value)) return false;
+  throw new ConfigError(name, `must be true or false (got "${value.slice(0, 20)}")`);
 }
 
 /** A comma-separated list of words or short phrases, compared upper-cased. */

@@ -72,6 +72,9 @@ export class JobQueue implements OnModuleInit {
     if (name === JobName.RegisterTemplate) {
       return { removeOnComplete: true, removeOnFail: true, attempts: 3, backoff: { type: 'exponential', delay: 1_000 } };
     }
+    // Delivery jobs have fixed ids and carry no state (Postgres has the deliveries): gone as soon as they end, so the
+    // next enqueue under the same id is not ignored; a failed one is not retried by BullMQ, the sweeper enqueues again.
+    if (name === JobName.DeliverCallbacks) return { removeOnComplete: true, removeOnFail: true, attempts: 1 };
     return {};
   }
 }

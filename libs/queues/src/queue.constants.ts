@@ -13,6 +13,11 @@ export enum QueueName {
   Webhooks = 'webhooks',
   /** Campaign work: template registration, run starts (delayed to timeToRun) and chunks of recipients. */
   Campaigns = 'campaigns',
+  /**
+   * Callback deliveries (outbound webhooks to the workspaces' endpoints). A queue of its own, so a slow or dead
+   * endpoint never holds a worker slot that sending needs.
+   */
+  Callbacks = 'callbacks',
 }
 
 /** Job names, also stored with every job in Redis: never rename one once shipped. */
@@ -42,6 +47,12 @@ export enum JobName {
   ReadChannelLimits = 'read-channel-limits',
   /** Reads a channel's account's message templates from the provider (one channel, or every account due). */
   SyncTemplates = 'sync-templates',
+  /**
+   * Posts the due deliveries of one endpoint (or one workspace's per-send callback URLs) in batches, until none are
+   * due. Job id = `cb-<endpoint id>-<slot>` or `cbw-<workspace id>-<slot>` (CALLBACK_JOB_SLOTS slots): Redis holds a
+   * few jobs per endpoint, never one per event. Postgres (callback_deliveries) is the truth; a sweeper re-enqueues.
+   */
+  DeliverCallbacks = 'deliver-callbacks',
 }
 
 /** The payload each job carries. */
@@ -59,6 +70,8 @@ export interface JobPayloads {
   [JobName.ReconcileCampaigns]: Record<string, never>;
   [JobName.ReadChannelLimits]: { channelId?: string };
   [JobName.SyncTemplates]: { channelId?: string };
+  /** One endpoint's deliveries, or (`directWorkspaceId`) one workspace's deliveries to per-send callback URLs. */
+  [JobName.DeliverCallbacks]: CallbackTarget;
 }
 
 /** The jobs each queue carries. */
@@ -76,6 +89,7 @@ export const JOBS_OF_QUEUE = {
   [QueueName.Messages]: [JobName.SendMessage],
   [QueueName.Webhooks]: [JobName.ApplyWebhooks],
   [QueueName.Campaigns]: [JobName.RegisterTemplate, JobName.StartRun, JobName.SendChunk],
+  [QueueName.Callbacks]: [JobName.DeliverCallbacks],
 } as const satisfies { readonly [Q in QueueName]: readonly JobName[] };
 
 /** The job names one queue's processor must handle. */
@@ -92,6 +106,20 @@ export const QUEUE_CONCURRENCY: Partial<Record<QueueName, number>> = {
   // Sends mostly wait: for their rate-limit slot and for the provider's answer.
   [QueueName.Messages]: 64,
   [QueueName.Webhooks]: 4,
+  // Each job posts a batch with its own bounded concurrency; this bounds how many endpoints one process serves at once.
+  [QueueName.Callbacks]: 16,
 };
+
+/** How many delivery jobs one endpoint may have at once (ids `…-0`, `…-1`): two workers can serve a busy endpoint. */
+export const CALLBACK_JOB_SLOTS = 2;
+
+/** What one delivery job serves: an endpoint, or a workspace's per-send callback URLs. */
+export type CallbackTarget = { readonly endpointId: string } | { readonly directWorkspaceId: string };
+
+/** The deterministic ids of a delivery target's jobs (no colon: BullMQ refuses custom ids with one). */
+export function callbackJobIds(target: CallbackTarget): string[] {
+  const base = 'endpointId' in target ? `cb-${target.endpointId}` : `cbw-${target.directWorkspaceId}`;
+  return Array.from({ length: CALLBACK_JOB_SLOTS }, (_, slot) => `${base}-${slot}`);
+}
 
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QueueName);

@@ -1,7 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { CoreConfig } from '@herald/config';
-import { ALL_QUEUES } from './queue.constants';
+import { ALL_QUEUES, QueueName } from './queue.constants';
+
+/**
+ * Per-queue options. The callbacks queue runs a short job per endpoint and batch, many a second: its events stream
+ * (BullMQ's log of job events, which nothing of Herald reads) is capped at 1,000 entries instead of 10,000, so Redis
+ * holds ~0.1 MB of it rather than ~1 MB (docs/BENCHMARKS.md, callbacks).
+ */
+const QUEUE_OPTIONS: Partial<Record<QueueName, { streams: { events: { maxLen: number } } }>> = {
+  [QueueName.Callbacks]: { streams: { events: { maxLen: 1_000 } } },
+};
 import { JobQueue } from './job-queue.service';
 
 /**
@@ -11,7 +20,7 @@ import { JobQueue } from './job-queue.service';
 @Module({})
 export class QueuesModule {
   static forRoot(): DynamicModule {
-    const queues = BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name })));
+    const queues = BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name, ...(QUEUE_OPTIONS[name] ?? {}) })));
     return {
       module: QueuesModule,
       global: true,

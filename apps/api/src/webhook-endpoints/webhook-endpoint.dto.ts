@@ -1,0 +1,225 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { CALLBACK_EVENT_TYPES, CALLBACK_URL_MAX, DELIVERY_STATUSES, type DeliveryStatus } from '@herald/callbacks';
+
+const EVENTS_DESCRIPTION = `Event types to receive: ${CALLBACK_EVENT_TYPES.join(', ')}.`;
+
+export class CreateWebhookEndpointDto {
+  @ApiProperty({
+    example: 'https://hooks.example.com/herald',
+    description: 'http(s); must not resolve to a private, loopback or metadata address (CALLBACK_ALLOW_PRIVATE_URLS).',
+  })
+  @IsString()
+  @MaxLength(CALLBACK_URL_MAX)
+  url!: string;
+
+  @ApiProperty({
+    example: ['message.status', 'message.inbound'],
+    description: EVENTS_DESCRIPTION,
+    enum: CALLBACK_EVENT_TYPES,
+    isArray: true,
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(CALLBACK_EVENT_TYPES.length * 2)
+  @IsIn(CALLBACK_EVENT_TYPES, { each: true, message: `each value in events must be one of ${CALLBACK_EVENT_TYPES.join(', ')}` })
+  events!: string[];
+
+  @ApiPropertyOptional({ example: 'Order system', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+}
+
+export class UpdateWebhookEndpointDto {
+  @ApiPropertyOptional({ example: 'https://hooks.example.com/herald-v2' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(CALLBACK_URL_MAX)
+  url?: string;
+
+  @ApiPropertyOptional({
+    example: ['message.status'],
+    description: EVENTS_DESCRIPTION,
+    enum: CALLBACK_EVENT_TYPES,
+    isArray: true,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(CALLBACK_EVENT_TYPES.length * 2)
+  @IsIn(CALLBACK_EVENT_TYPES, { each: true, message: `each value in events must be one of ${CALLBACK_EVENT_TYPES.join(', ')}` })
+  events?: string[];
+
+  @ApiPropertyOptional({
+    example: true,
+    description: 'true re-enables a disabled endpoint (its failure state is cleared); false pauses it.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ example: 'Order system', nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsString()
+  @MaxLength(500)
+  description?: string | null;
+}
+
+export class WebhookEndpointDto {
+  @ApiProperty({ example: '3f1c2a10-5b0e-4a8e-9d53-2f6f1f3c2a10' }) id!: string;
+  @ApiProperty({ example: 'https://hooks.example.com/herald' }) url!: string;
+  @ApiProperty({ example: ['message.status', 'message.inbound'] }) events!: string[];
+  @ApiProperty({ example: 'Order system', nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ example: true }) enabled!: boolean;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'Why it was disabled: "failing continuously for 3 days" or "disabled through the API".',
+  })
+  disabledReason!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) disabledAt!: string | null;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'Since when every delivery has failed (null when healthy).',
+  })
+  failingSince!: string | null;
+  @ApiProperty({ example: '2026-12-03T10:00:00.000Z' }) secretCreatedAt!: string;
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: String,
+    description: 'After a rotation: until when the previous secret still signs too.',
+  })
+  previousSecretExpiresAt!: string | null;
+  @ApiProperty({ example: '2026-12-03T10:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({ example: '2026-12-03T10:00:00.000Z' }) updatedAt!: string;
+}
+
+export class WebhookEndpointWithSecretDto extends WebhookEndpointDto {
+  @ApiProperty({
+    example: 'whsec_Jx0m1hYbqk2Vf1oE9mS7wq3aVbN1Yc7zQk2s5dF8gHw',
+    description: 'The signing secret. Shown only now: store it.',
+  })
+  secret!: string;
+}
+
+export class WebhookEndpointListDto {
+  @ApiProperty({ type: [WebhookEndpointDto] }) data!: WebhookEndpointDto[];
+}
+
+export class PingAnswerDto {
+  @ApiProperty({ example: '8d4f0a52-1c6e-4f0b-b0a4-7f3e1c9d2b11' }) eventId!: string;
+  @ApiProperty({ example: '1042' }) deliveryId!: string;
+}
+
+export class DeliveryQueryDto {
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES)
+  status?: DeliveryStatus;
+
+  @ApiPropertyOptional({ example: 'message.status', description: 'An event type, or an event id.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  event?: string;
+
+  @ApiPropertyOptional({ example: 50, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  cursor?: string;
+}
+
+export class DeliveryDto {
+  @ApiProperty({ example: '1042' }) id!: string;
+  @ApiProperty({
+    example: '8d4f0a52-1c6e-4f0b-b0a4-7f3e1c9d2b11',
+    description: 'The envelope id: the same on every attempt and redelivery.',
+  })
+  eventId!: string;
+  @ApiProperty({ example: 'message.status' }) eventType!: string;
+  @ApiProperty({ example: 'delivered', enum: DELIVERY_STATUSES }) status!: string;
+  @ApiProperty({ example: 2 }) attempts!: number;
+  @ApiProperty({ example: 200, nullable: true, type: Number }) lastStatusCode!: number | null;
+  @ApiProperty({ example: 38, nullable: true, type: Number }) lastLatencyMs!: number | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ example: 'ok', nullable: true, type: String, description: 'The first 1 KB of the last response body.' })
+  lastResponse!: string | null;
+  @ApiProperty({ example: '2026-12-03T10:00:01.000Z', nullable: true, type: String }) lastAttemptAt!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) nextAttemptAt!: string | null;
+  @ApiProperty({ example: '2026-12-03T10:00:01.000Z', nullable: true, type: String }) deliveredAt!: string | null;
+  @ApiProperty({ example: '2026-12-03T10:00:00.000Z' }) createdAt!: string;
+}
+
+export class DeliveryPageDto {
+  @ApiProperty({ type: [DeliveryDto] }) data!: DeliveryDto[];
+  @ApiProperty({ example: null, nullable: true, type: String }) nextCursor!: string | null;
+}
+
+export class RedeliverRangeDto {
+  @ApiProperty({ example: '2026-12-03T00:00:00Z', description: 'Deliveries created at or after this time (RFC 3339).' })
+  @IsISO8601({ strict: true })
+  from!: string;
+
+  @ApiProperty({ example: '2026-12-04T00:00:00Z', description: 'and before this one.' })
+  @IsISO8601({ strict: true })
+  to!: string;
+
+  @ApiPropertyOptional({ enum: ['failed', 'delivered'], default: 'failed' })
+  @IsOptional()
+  @IsIn(['failed', 'delivered'])
+  status?: 'failed' | 'delivered';
+}
+
+export class RedeliverAnswerDto {
+  @ApiProperty({ example: 12, description: 'How many deliveries are due again.' }) redelivered!: number;
+}
+
+export class CallbackSecretDto {
+  @ApiProperty({ example: true }) exists!: boolean;
+  @ApiProperty({ example: '2026-12-03T10:00:00.000Z', nullable: true, type: String }) createdAt!: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String }) previousSecretExpiresAt!: string | null;
+}
+
+export class CallbackSecretWithSecretDto {
+  @ApiProperty({ example: 'whsec_Jx0m1hYbqk2Vf1oE9mS7wq3aVbN1Yc7zQk2s5dF8gHw', description: 'Shown only now: store it.' })
+  secret!: string;
+  @ApiProperty({ example: '2026-12-03T10:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({
+    example: '2026-12-04T10:00:00.000Z',
+    nullable: true,
+    type: String,
+    description: 'The previous secret signs too until then.',
+  })
+  previousSecretExpiresAt!: string | null;
+}

@@ -1,0 +1,259 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { SecretsConfig, CallbacksConfig } from '@herald/config';
+import { Clock } from '@herald/common';
+import type { CallbackTarget } from '@herald/queues';
+import { CALLBACK_DISABLE_AFTER_MS, CALLBACK_RETRY_WINDOW_MS, retryDelayMs } from './callback-backoff.util';
+import { CallbackDeliveryRepository, type ClaimedDelivery, type DeliveryOutcome } from './callback-delivery.repository';
+import { CallbackEndpointRepository } from './callback-endpoint.repository';
+import { ENDPOINT_DISABLED_EVENT_TYPE } from './callback-event.types';
+import { CallbackHttp, CALLBACK_TIMEOUT_MS, type PostAnswer } from './callback-http.adapter';
+import { CallbackOutbox, envelopeOf } from './callback-outbox.service';
+import { signingSecrets } from './callback-secret.util';
+import { signatureHeader } from './callback-signature.util';
+import { randomUUID } from 'node:crypto';
+
+/** Deliveries one claim takes for a healthy target. */
+export const CALLBACK_BATCH = 200;
+/** Posts in flight at once per job. */
+export const CALLBACK_CONCURRENCY = 32;
+/**
+ * A claimed delivery is due again after this long unless its outcome was recorded: longer than the slowest batch
+ * (200 posts, 32 at a time, 10 s timeout each ≈ 70 s), so a live worker is never overtaken; a dead one's deliveries
+ * are claimed again after it.
+ */
+export const CALLBACK_LEASE_MS = 120_000;
+/** Most claim–post–record loops one job runs at once for its target. */
+export const CALLBACK_LOOPS = 4;
+/** One job stops taking batches after this long (the sweeper enqueues the target again within a second). */
+const JOB_BUDGET_MS = 20_000;
+
+const USER_AGENT = 'Herald-Callbacks/1';
+
+export interface DeliveryRun {
+  readonly claimed: number;
+  readonly delivered: number;
+  readonly failed: number;
+}
+
+/**
+ * Delivers one target's due deliveries (an endpoint, or a workspace's per-send callback URLs): claim a batch (leased),
+ * post it with bounded concurrency, record every outcome in one statement, again until nothing is due.
+ *
+ * An endpoint is a circuit: a batch that fails whole opens it (no job claims before `blocked_until`, which backs off
+ * like a delivery), then a single delivery probes it; a success closes it. Failing for 3 days disables it.
+ */
+@Injectable()
+export class CallbackDeliverer {
+  private readonly logger = new Logger(CallbackDeliverer.name);
+  private stopping = false;
+  private readonly retryBaseMs: number;
+
+  constructor(
+    private readonly endpoints: CallbackEndpointRepository,
+    private readonly deliveries: CallbackDeliveryRepository,
+    private readonly outbox: CallbackOutbox,
+    private readonly http: CallbackHttp,
+    private readonly clock: Clock,
+    private readonly secrets: SecretsConfig,
+    config: CallbacksConfig,
+  ) {
+    this.retryBaseMs = config.callbackRetryBaseMs;
+  }
+
+  /** Stopping: the running jobs finish the batch in hand and take no other. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  async deliver(target: CallbackTarget): Promise<DeliveryRun> {
+    const started = Date.now();
+    const total = { claimed: 0, delivered: 0, failed: 0 };
+    let helped = false;
+    const loops: Array<Promise<void>> = [];
+    // Claim–post–record loops, one to start with and one more (up to CALLBACK_LOOPS) each time a loop finds a full
+    // batch: while one records its batch and claims the next (two round trips to Postgres), the others' posts are in
+    // flight, so a busy endpoint never waits on the database, and a slow receiver gets more requests in flight. SKIP
+    // LOCKED keeps their claims apart. One loop alone delivered ~4,800/s on the benchmark machine with CPU to spare.
+    const loop = async (): Promise<void> => {
+      while (!this.stopping && Date.now() - started < JOB_BUDGET_MS) {
+        const run =
+          'endpointId' in target ? await this.endpointBatch(target.endpointId) : await this.directBatch(target.directWorkspaceId);
+        total.claimed += run.claimed;
+        total.delivered += run.delivered;
+        total.failed += run.failed;
+        if (run.claimed === 0) break;
+        if (run.claimed === CALLBACK_BATCH && run.delivered > 0) {
+          if (loops.length < CALLBACK_LOOPS) loops.push(loop());
+          // More are waiting: let another worker take the target's other slot too.
+          if (!helped) {
+            helped = true;
+            await this.outbox.enqueue([target], 2);
+          }
+        }
+        if (run.delivered === 0) break; // failing: the circuit (or each delivery's backoff) says when to come back
+      }
+    };
+    loops.push(loop());
+    for (let i = 0; i < loops.length; i += 1) await loops[i];
+    return total;
+  }
+
+  /** The targets with due deliveries, for the sweeper. */
+  async dueTargets(): Promise<CallbackTarget[]> {
+    const now = this.clock.now().toJSDate();
+    const [endpoints, direct] = await Promise.all([this.endpoints.dueEndpoints(now), this.endpoints.dueDirectWorkspaces(now)]);
+    return [...endpoints.map((endpointId) => ({ endpointId })), ...direct.map((directWorkspaceId) => ({ directWorkspaceId }))];
+  }
+
+  private async endpointBatch(endpointId: string): Promise<DeliveryRun> {
+    const now = this.clock.now().toJSDate();
+    const endpoint = await this.endpoints.byId(endpointId);
+    if (!endpoint || !endpoint.enabled) return { claimed: 0, delivered: 0, failed: 0 };
+    if (endpoint.blocked_until && endpoint.blocked_until > now) return { claimed: 0, delivered: 0, failed: 0 };
+    let limit = CALLBACK_BATCH;
+    if (endpoint.failing_since) {
+      // Half-open: one delivery probes the endpoint; the other jobs find it blocked meanwhile.
+      if (!(await this.endpoints.takeProbe(endpointId, now, new Date(now.getTime() + CALLBACK_LEASE_MS))))
+        return { claimed: 0, delivered: 0, failed: 0 };
+      limit = 1;
+    }
+    const claimed = await this.deliveries.claim({ endpointId }, now, new Date(now.getTime() + CALLBACK_LEASE_MS), limit);
+    if (claimed.length === 0) {
+      if (endpoint.failing_since) await this.endpoints.succeeded(endpointId).catch(() => undefined); // nothing to probe with: close
+      return { claimed: 0, delivered: 0, failed: 0 };
+    }
+    const secrets = signingSecrets(endpoint, now, this.secrets.secretsKey);
+    const outcomes = await this.postAll(claimed, () => endpoint.url, secrets);
+    await this.deliveries.record(outcomes);
+    const delivered = outcomes.filter((o) => o.status === 'delivered').length;
+    if (delivered > 0) {
+      if (endpoint.failing_since || endpoint.failed_batches > 0) await this.endpoints.succeeded(endpointId);
+    } else {
+      await this.openCircuit(endpointId, endpoint.failed_batches);
+    }
+    return { claimed: claimed.length, delivered, failed: outcomes.filter((o) => o.status === 'failed').length };
+  }
+
+  private async directBatch(workspaceId: string): Promise<DeliveryRun> {
+    const now = this.clock.now().toJSDate();
+    const secret = await this.endpoints.secret(workspaceId);
+    if (!secret) return { claimed: 0, delivered: 0, failed: 0 };
+    const claimed = await this.deliveries.claim(
+      { directWorkspaceId: workspaceId },
+      now,
+      new Date(now.getTime() + CALLBACK_LEASE_MS),
+      CALLBACK_BATCH,
+    );
+    if (claimed.length === 0) return { claimed: 0, delivered: 0, failed: 0 };
+    const outcomes = await this.postAll(claimed, (d) => d.url ?? '', signingSecrets(secret, now, this.secrets.secretsKey));
+    await this.deliveries.record(outcomes);
+    return {
+      claimed: claimed.length,
+      delivered: outcomes.filter((o) => o.status === 'delivered').length,
+      failed: outcomes.filter((o) => o.status === 'failed').length,
+    };
+  }
+
+  /** Posts the batch, CALLBACK_CONCURRENCY at a time, and says what each attempt came to. */
+  private async postAll(
+    batch: readonly ClaimedDelivery[],
+    urlOf: (d: ClaimedDelivery) => string,
+    secrets: readonly string[],
+  ): Promise<DeliveryOutcome[]> {
+    const answers: PostAnswer[] = new Array(batch.length);
+    // One time for the batch's signatures (a batch posts within seconds, far inside the receivers' 5 min tolerance).
+    const t = Math.floor(this.clock.now().toMillis() / 1000);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < batch.length) {
+        const i = next++;
+        const d = batch[i]!;
+        answers[i] = await this.http.post(
+          urlOf(d),
+          {
+            'content-type': 'application/json',
+            'user-agent': USER_AGENT,
+            'herald-event-id': d.eventId,
+            'herald-event-type': d.eventType,
+            'herald-signature': signatureHeader(secrets, t, d.body),
+          },
+          d.body,
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CALLBACK_CONCURRENCY, batch.length) }, lane));
+    const now = this.clock.now().toJSDate();
+    return batch.map((d, i) => this.outcomeOf(d, answers[i]!, now));
+  }
+
+  private outcomeOf(d: ClaimedDelivery, answer: PostAnswer, now: Date): DeliveryOutcome {
+    const base = {
+      id: d.id,
+      attempts: d.attempts,
+      statusCode: answer.statusCode,
+      latencyMs: answer.latencyMs,
+      error: answer.error,
+      response: answer.response,
+    };
+    if (answer.statusCode !== null && answer.statusCode >= 200 && answer.statusCode < 300) {
+      return { ...base, status: 'delivered', nextAttemptAt: now, deliveredAt: now };
+    }
+    // Retried for at least CALLBACK_RETRY_WINDOW_MS: only a failure after the window has passed is final.
+    if (now.getTime() - d.pendingSince.getTime() >= CALLBACK_RETRY_WINDOW_MS)
+      return { ...base, status: 'failed', nextAttemptAt: now, deliveredAt: null };
+    return {
+      ...base,
+      status: 'pending',
+      nextAttemptAt: new Date(now.getTime() + retryDelayMs(d.attempts, this.retryBaseMs)),
+      deliveredAt: null,
+    };
+  }
+
+  private async openCircuit(endpointId: string, failedBatches: number): Promise<void> {
+    const now = this.clock.now().toJSDate();
+    const blockedUntil = new Date(now.getTime() + retryDelayMs(failedBatches + 1, this.retryBaseMs));
+    const reason = `failing continuously for ${CALLBACK_DISABLE_AFTER_MS / 86_400_000} days`;
+    const state = await this.endpoints.failed(
+      endpointId,
+      now,
+      blockedUntil,
+      new Date(now.getTime() - CALLBACK_DISABLE_AFTER_MS),
+      reason,
+    );
+    if (!state?.disabled) return;
+    this.logger.warn(
+      `callback endpoint ${endpointId} of workspace ${state.workspaceId} disabled: ${reason} (since ${state.failingSince.toISOString()})`,
+    );
+    await this.noticeDisabled(state.workspaceId, endpointId, reason, state.failingSince, now);
+  }
+
+  /** `webhook_endpoint.disabled` to every other enabled endpoint of the workspace, whatever it subscribes to. */
+  private async noticeDisabled(
+    workspaceId: string,
+    endpointId: string,
+    reason: string,
+    failingSince: Date,
+    now: Date,
+  ): Promise<void> {
+    const others = (await this.endpoints.enabledOf([workspaceId])).filter((e) => e.id !== endpointId);
+    if (others.length === 0) return;
+    const id = randomUUID();
+    const data = { endpointId, reason, failingSince: failingSince.toISOString(), disabledAt: now.toISOString() };
+    await this.deliveries.insertEvents([
+      {
+        id,
+        workspaceId,
+        type: ENDPOINT_DISABLED_EVENT_TYPE,
+        createdAt: now,
+        body: envelopeOf(id, ENDPOINT_DISABLED_EVENT_TYPE, now, workspaceId, data),
+      },
+    ]);
+    await this.deliveries.insertDeliveries(
+      others.map((e) => ({ eventId: id, eventType: ENDPOINT_DISABLED_EVENT_TYPE, workspaceId, endpointId: e.id, url: null })),
+      now,
+    );
+    await this.outbox.kick({ endpointIds: others.map((e) => e.id), direct: false });
+  }
+}
+
+export { CALLBACK_TIMEOUT_MS };

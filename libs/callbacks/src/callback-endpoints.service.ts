@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { Clock, HeraldError, isUuid } from '@herald/common';
+import { SecretsConfig } from '@herald/config';
+import { CallbackDeliveryRepository, type DeliveryRow } from './callback-delivery.repository';
+import { CallbackEndpointRepository, type EndpointRow } from './callback-endpoint.repository';
+import { CALLBACK_EVENT_TYPES, PING_EVENT_TYPE } from './callback-event.types';
+import { CallbackOutbox, envelopeOf } from './callback-outbox.service';
+import { newSigningSecret, PREVIOUS_SECRET_VALID_MS, sealSecret } from './callback-secret.util';
+import { CallbackUrls } from './callback-urls.service';
+import type {
+  DeliveryPage,
+  DeliveryQuery,
+  DeliveryStatus,
+  DeliveryView,
+  EndpointChange,
+  EndpointInput,
+  EndpointView,
+  EndpointWithSecret,
+} from './callbacks.types';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+const DELIVERY_ID = /^\d{1,18}$/;
+
+export function endpointView(r: EndpointRow): EndpointView {
+  return {
+    id: r.id,
+    url: r.url,
+    events: r.events,
+    description: r.description,
+    enabled: r.enabled,
+    disabledReason: r.disabled_reason,
+    disabledAt: iso(r.disabled_at),
+    failingSince: iso(r.failing_since),
+    secretCreatedAt: r.secret_created_at.toISOString(),
+    previousSecretExpiresAt: iso(r.previous_secret_expires_at),
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+  };
+}
+
+function deliveryView(r: DeliveryRow): DeliveryView {
+  return {
+    id: r.id,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    status: r.status,
+    attempts: r.attempts,
+    lastStatusCode: r.last_status_code,
+    lastLatencyMs: r.last_latency_ms,
+    lastError: r.last_error,
+    lastResponse: r.last_response,
+    lastAttemptAt: iso(r.last_attempt_at),
+    nextAttemptAt: r.status === 'pending' ? r.next_attempt_at.toISOString() : null,
+    deliveredAt: iso(r.delivered_at),
+    createdAt: r.created_at.toISOString(),
+  };
+}
+
+/** Event types an endpoint may subscribe to: known ones, each once. */
+function checkedEvents(events: readonly string[]): string[] {
+  const unknown = events.filter((e) => !(CALLBACK_EVENT_TYPES as readonly string[]).includes(e));
+  if (unknown.length > 0) {
+    throw new HeraldError(
+      'invalid',
+      'validation_failed',
+      `events has unknown types: ${unknown.join(', ')} (known: ${CALLBACK_EVENT_TYPES.join(', ')}).`,
+      [{ field: 'events', issue: `unknown types ${unknown.join(', ')}` }],
+    );
+  }
+  if (events.length === 0) throw HeraldError.invalid('events', 'must list at least one event type');
+  return [...new Set(events)];
+}
+
+/** The workspace's callback endpoints: create, change, rotate secrets, test, and their delivery log. */
+@Injectable()
+export class CallbackEndpoints {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly endpoints: CallbackEndpointRepository,
+    private readonly deliveries: CallbackDeliveryRepository,
+    private readonly outbox: CallbackOutbox,
+    private readonly urls: CallbackUrls,
+    private readonly clock: Clock,
+    private readonly secrets: SecretsConfig,
+  ) {}
+
+  async create(workspaceId: string, input: EndpointInput): Promise<EndpointWithSecret> {
+    const events = checkedEvents(input.events);
+    await this.urls.check(input.url);
+    const secret = newSigningSecret();
+    const row = await this.endpoints.insert({
+      workspaceId,
+      url: input.url,
+      events,
+      description: input.description ?? null,
+      secretSealed: sealSecret(secret, this.secrets.secretsKey),
+      now: this.clock.now().toJSDate(),
+    });
+    return { ...endpointView(row), secret };
+  }
+
+  async list(workspaceId: string): Promise<EndpointView[]> {
+    return (await this.endpoints.list(workspaceId)).map(endpointView);
+  }
+
+  async get(workspaceId: string, id: string): Promise<EndpointView> {
+    return endpointView(await this.row(workspaceId, id));
+  }
+
+  async update(workspaceId: string, id: string, change: EndpointChange): Promise<EndpointView> {
+    await this.row(workspaceId, id);
+    const events = change.events === undefined ? undefined : checkedEvents(change.events);
+    if (change.url !== undefined) await this.urls.check(change.url);
+    const row = await this.endpoints.update(
+      workspaceId,
+      id,
+      {
+        ...(change.url !== undefined ? { url: change.url } : {}),
+        ...(events ? { events } : {}),
+        ...(change.description !== undefined ? { description: change.description } : {}),
+        ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+      },
+      this.clock.now().toJSDate(),
+    );
+    if (!row) throw HeraldError.notFound('webhook endpoint', id);
+    if (change.enabled === true) await this.outbox.kick({ endpointIds: [id], direct: false });
+    return endpointView(row);
+  }
+
+  /** Deletes the endpoint and its delivery log (pending deliveries are dropped with it). */
+  async remove(workspaceId: string, id: string): Promise<void> {
+    if (!isUuid(id)) throw HeraldError.notFound('webhook endpoint', id);
+    const deleted = await this.dataSource.transaction(async (m) => {
+      if (!(await this.endpoints.delete(workspaceId, id, m))) return false;
+      await this.deliveries.deleteOfEndpoint(id, m);
+      return true;
+    });
+    if (!deleted) throw HeraldError.notFound('webhook endpoint', id);
+  }
+
+  /** A new secret, shown once; the previous one keeps signing (alongside) for 24 h. */
+  async rotate(workspaceId: string, id: string): Promise<EndpointWithSecret> {
+    await this.row(workspaceId, id);
+    const now = this.clock.now().toJSDate();
+    const secret = newSigningSecret();
+    const row = await this.endpoints.rotate(
+      workspaceId,
+      id,
+      sealSecret(secret, this.secrets.secretsKey),
+      now,
+      new Date(now.getTime() + PREVIOUS_SECRET_VALID_MS),
+    );
+    if (!row) throw HeraldError.notFound('webhook endpoint', id);
+    return { ...endpointView(row), secret };
+  }
+
+  /** A `ping` event for this endpoint alone, delivered like any other (and in its log). */
+  async ping(workspaceId: string, id: string): Promise<{ eventId: string; deliveryId: string }> {
+    const endpoint = await this.row(workspaceId, id);
+    if (!endpoint.enabled)
+      throw new HeraldError(
+        'conflict',
+        'webhook_endpoint_disabled',
+        'The endpoint is disabled: enable it (PATCH {"enabled": true}) before testing it.',
+      );
+    const now = this.clock.now().toJSDate();
+    const eventId = randomUUID();
+    const body = envelopeOf(eventId, PING_EVENT_TYPE, now, workspaceId, { endpointId: id, message: 'A test event from Herald.' });
+    const [deliveryId] = await this.dataSource.transaction(async (m) => {
+      await this.deliveries.insertEvents([{ id: eventId, workspaceId, type: PING_EVENT_TYPE, createdAt: now, body }], m);
+      return this.deliveries.insertDeliveries(
+        [{ eventId, eventType: PING_EVENT_TYPE, workspaceId, endpointId: id, url: null }],
+        now,
+        m,
+      );
+    });
+    await this.outbox.kick({ endpointIds: [id], direct: false });
+    return { eventId, deliveryId: deliveryId! };
+  }
+
+  async deliveriesOf(workspaceId: string, id: string, query: DeliveryQuery): Promise<DeliveryPage> {
+    await this.row(workspaceId, id);
+    const limit = query.limit ?? 50;
+    const beforeId = decodeCursor(query.cursor);
+    const event = query.event;
+    const rows = await this.deliveries.log(workspaceId, id, {
+      limit: limit + 1,
+      ...(query.status ? { status: query.status } : {}),
+      ...(event ? (isUuid(event) ? { eventId: event } : { eventType: event }) : {}),
+      ...(beforeId ? { beforeId } : {}),
+    });
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map(deliveryView),
+      nextCursor: rows.length > limit ? Buffer.from(`d:${page[page.length - 1]!.id}`).toString('base64url') : null,
+    };
+  }
+
+  async redeliver(workspaceId: string, id: string, deliveryId: string): Promise<DeliveryView> {
+    const endpoint = await this.row(workspaceId, id);
+    if (!DELIVERY_ID.test(deliveryId)) throw HeraldError.notFound('delivery', deliveryId);
+    const row = await this.deliveries.redeliver(workspaceId, id, deliveryId, this.clock.now().toJSDate());
+    if (!row) throw HeraldError.notFound('delivery', deliveryId);
+    if (endpoint.enabled) await this.outbox.kick({ endpointIds: [id], direct: false });
+    return deliveryView(row);
+  }
+
+  async redeliverRange(
+    workspaceId: string,
+    id: string,
+    range: { from: Date; to: Date; status: DeliveryStatus },
+  ): Promise<{ redelivered: number }> {
+    const endpoint = await this.row(workspaceId, id);
+    if (range.to.getTime() <= range.from.getTime()) throw HeraldError.invalid('to', 'must be after from');
+    const n = await this.deliveries.redeliverRange(
+      workspaceId,
+      id,
+      range.status,
+      range.from,
+      range.to,
+      this.clock.now().toJSDate(),
+    );
+    if (n > 0 && endpoint.enabled) await this.outbox.kick({ endpointIds: [id], direct: false });
+    return { redelivered: n };
+  }
+
+  private async row(workspaceId: string, id: string): Promise<EndpointRow> {
+    const row = isUuid(id) ? await this.endpoints.find(workspaceId, id) : undefined;
+    if (!row) throw HeraldError.notFound('webhook endpoint', id);
+    return row;
+  }
+}
+
+function decodeCursor(cursor: string | undefined): string | undefined {
+  if (cursor === undefined || cursor === '') return undefined;
+  const text = /^[A-Za-z0-9_-]{1,40}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const m = /^d:(\d{1,18})$/.exec(text);
+  if (!m) {
+    throw new HeraldError('invalid', 'invalid_cursor', 'The cursor is not one this API returned; start again without it.', [
+      { field: 'cursor', issue: 'is not a valid cursor' },
+    ]);
+  }
+  return m[1];
+}

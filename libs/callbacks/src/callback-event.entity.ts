@@ -1,0 +1,28 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/**
+ * One event of the outbox, written in the producer's transaction. `body` is the envelope exactly as it is posted
+ * (`{id, type, createdAt, workspaceId, data}`), serialised once when recorded: every attempt and redelivery posts the
+ * same bytes, and a worker sends it without parsing. Text, not json/jsonb: nothing queries inside it.
+ *
+ * No foreign keys (the table is written in bulk on producers' paths); deliveries name their event.
+ */
+@Entity({ name: 'callback_events' })
+@Index('idx_callback_events_workspace', ['workspaceId', 'createdAt'])
+export class CallbackEventRecord {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'workspace_id' })
+  workspaceId!: string;
+
+  @Column('text')
+  type!: string;
+
+  /** The envelope's createdAt: when the change it reports happened. */
+  @Column('timestamptz', { name: 'created_at' })
+  createdAt!: Date;
+
+  @Column('text')
+  body!: string;
+}

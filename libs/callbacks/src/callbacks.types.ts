@@ -1,0 +1,82 @@
+/** An endpoint as the API shows it (never its secret, except once in `CreatedEndpoint`). */
+export interface EndpointView {
+  readonly id: string;
+  readonly url: string;
+  readonly events: readonly string[];
+  readonly description: string | null;
+  readonly enabled: boolean;
+  /** Why it was disabled (after failing for 3 days, or through the API), null while enabled. */
+  readonly disabledReason: string | null;
+  readonly disabledAt: string | null;
+  /** Since when its deliveries have been failing with no success between; null when healthy. */
+  readonly failingSince: string | null;
+  readonly secretCreatedAt: string;
+  /** After a rotation: until when the previous secret still signs deliveries too. */
+  readonly previousSecretExpiresAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** Shown once: on creation and on rotation. */
+export interface EndpointWithSecret extends EndpointView {
+  readonly secret: string;
+}
+
+export interface EndpointInput {
+  readonly url: string;
+  readonly events: readonly string[];
+  readonly description?: string | null;
+}
+
+export interface EndpointChange {
+  readonly url?: string;
+  readonly events?: readonly string[];
+  readonly enabled?: boolean;
+  readonly description?: string | null;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One delivery of the log. */
+export interface DeliveryView {
+  readonly id: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly status: DeliveryStatus;
+  readonly attempts: number;
+  readonly lastStatusCode: number | null;
+  readonly lastLatencyMs: number | null;
+  readonly lastError: string | null;
+  readonly lastResponse: string | null;
+  readonly lastAttemptAt: string | null;
+  /** When it will be tried next (pending only). */
+  readonly nextAttemptAt: string | null;
+  readonly deliveredAt: string | null;
+  readonly createdAt: string;
+}
+
+export interface DeliveryPage {
+  readonly data: DeliveryView[];
+  readonly nextCursor: string | null;
+}
+
+export interface DeliveryQuery {
+  readonly status?: DeliveryStatus;
+  /** An event type, or an event id. */
+  readonly event?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+export interface CallbackSecretView {
+  readonly exists: boolean;
+  readonly createdAt: string | null;
+  readonly previousSecretExpiresAt: string | null;
+}
+
+export interface CallbackSecretWithSecret {
+  readonly secret: string;
+  readonly createdAt: string;
+  readonly previousSecretExpiresAt: string | null;
+}
