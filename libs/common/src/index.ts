@@ -2,3 +2,4 @@ export * from './herald.error';
 export * from './clock.service';
 export * from './uuid.util';
 export * from './time-cursor.util';
+export * from './list-query.util';

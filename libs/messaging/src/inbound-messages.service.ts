@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { ChannelsService, credentialsOf, type ChannelProvider, type ProviderError, type WhatsAppCredentials } from '@herald/channels';
-import { HeraldError, isUuid } from '@herald/common';
+import { HeraldError, isUuid, listQuery } from '@herald/common';
 import { ContactsService, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@herald/contacts';
 import { InboundMediaLinks } from './inbound-media-links.service';
 import { InboundRepository, type InboundFilter, type TimeBound } from './inbound.repository';
@@ -69,15 +69,9 @@ export class InboundMessagesService {
 
   /** `GET /v1/inbound-messages?channelId=&number=&from=&to=&type=&limit=&cursor=`, newest first. */
   async list(workspaceId: string, query: Record<string, unknown>): Promise<{ data: InboundView[]; nextCursor: string | null }> {
-    const text = (key: string): string | undefined => {
-      const v = query[key];
-      if (v === undefined) return undefined;
-      if (typeof v !== 'string' || v === '' || v.length > 512) throw invalid(key, 'must be a single non-empty value');
-      return v;
-    };
-    const rawLimit = text('limit');
-    const limit = rawLimit === undefined ? DEFAULT_PAGE_SIZE : Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw invalid('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    const q = listQuery(query);
+    const text = q.text;
+    const limit = q.limit(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const filter: { -readonly [K in keyof InboundFilter]: InboundFilter[K] } = {};
     const channelId = text('channelId');
     if (channelId !== undefined) {
@@ -93,11 +87,8 @@ export class InboundMessagesService {
       filter.type = type;
     }
     for (const key of ['from', 'to'] as const) {
-      const v = text(key);
-      if (v === undefined) continue;
-      const at = /^\d{1,12}$/.test(v) ? new Date(Number(v) * 1000) : new Date(v);
-      if (Number.isNaN(at.getTime())) throw invalid(key, 'must be an ISO-8601 time or unix seconds');
-      filter[key] = at;
+      const at = q.time(key);
+      if (at !== undefined) filter[key] = at;
     }
     if (filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to) throw invalid('to', 'must be later than from');
     const rows = await this.inbound.page(workspaceId, filter, limit + 1, decodeListCursor(text('cursor')));

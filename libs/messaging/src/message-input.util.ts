@@ -21,7 +21,7 @@ type Issue = {
 
 const TAG = /^[a-z0-9][a-z0-9_.:-]*$/;
 /** Long enough for any real endpoint with a query string; the column holds this many. */
-export const MAX_CALLBACK_URL_LENGTH = 2048;
+export const MAX_CALLBACK_URL_LENGTH = 2000;
 
 const ENVELOPE = new Set([
   'to',

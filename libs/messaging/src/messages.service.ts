@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { CallbackOutbox, NO_KICK, type CallbackKick } from '@herald/callbacks';
+import { CallbackOutbox, CallbackUrls, NO_KICK, type CallbackKick } from '@herald/callbacks';
 import { ChannelsService, type ChannelView, type OutboundMessage } from '@herald/channels';
 import { CoreConfig } from '@herald/config';
 import { LinksService, type UtmParams } from '@herald/links';
-import { Clock, HeraldError, isUuid } from '@herald/common';
+import { Clock, HeraldError, isUuid, listQuery } from '@herald/common';
 import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/contacts';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { expiresAt, isSendState, SEND_STATES, SendSettingsService, sendStatusEvents, SERVICE_WINDOW_MS, type SendCategory, type SendFilter } from '@herald/sending';
@@ -40,11 +40,14 @@ export class MessagesService {
     private readonly links: LinksService,
     private readonly config: CoreConfig,
     private readonly outbox: CallbackOutbox,
+    private readonly callbackUrls: CallbackUrls,
   ) {}
 
   async send(workspaceId: string, body: unknown): Promise<{ one: MessageAccepted & { created: boolean } } | { many: MessagesAccepted }> {
     const now = this.clock.now().toJSDate();
     const input = parseSendMessage(body, now);
+    // Where its events will be posted: refused now if it points at a private or loopback address (SSRF), unless allowed.
+    if (input.callbackUrl !== null) await this.callbackUrls.check(input.callbackUrl, 'callbackUrl');
     const channel = await this.sender(workspaceId, input.channelId, input.from);
     // A template the account does not have, that is not approved, or given the wrong parameters: refused now, not queued.
     if (input.message.type === 'template') await this.templates.checkSend(workspaceId, channel, input.message.template);
@@ -253,15 +256,10 @@ export class MessagesService {
    * the cursor (opaque here: the API that merges the sources reads it).
    */
   parseListQuery(query: Record<string, unknown>): { filter: SendFilter; limit: number; cursor: string | undefined } {
-    const limit = query['limit'] === undefined ? DEFAULT_PAGE_SIZE : Number(query['limit']);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw invalid('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    const q = listQuery(query);
+    const limit = q.limit(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const filter: { -readonly [K in keyof SendFilter]: SendFilter[K] } = {};
-    const text = (key: string): string | undefined => {
-      const v = query[key];
-      if (v === undefined) return undefined;
-      if (typeof v !== 'string' || v === '' || v.length > 512) throw invalid(key, 'must be a single non-empty value');
-      return v;
-    };
+    const text = q.text;
     const status = text('status');
     if (status !== undefined) {
       if (!isSendState(status)) throw invalid('status', `must be one of ${SEND_STATES.join(', ')}`);
@@ -273,11 +271,8 @@ export class MessagesService {
     const number = text('number');
     if (number !== undefined) filter.number = this.contacts.normalize(number, 'number');
     for (const key of ['from', 'to'] as const) {
-      const v = text(key);
-      if (v === undefined) continue;
-      const at = /^\d{1,12}$/.test(v) ? new Date(Number(v) * 1000) : new Date(v);
-      if (Number.isNaN(at.getTime())) throw invalid(key, 'must be an ISO-8601 time or unix seconds');
-      filter[key] = at;
+      const at = q.time(key);
+      if (at !== undefined) filter[key] = at;
     }
     for (const key of ['campaignId', 'runId'] as const) {
       const v = text(key);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RecipientHistory } from '@herald/campaigns';
 import { ChannelsService } from '@herald/channels';
-import { HeraldError, isUuid } from '@herald/common';
+import { HeraldError, isUuid, listQuery } from '@herald/common';
 import { ContactsService, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@herald/contacts';
 import { InboundMessagesService, type InboundView } from '@herald/messaging';
 import type { SendView } from '@herald/sending';
@@ -38,15 +38,9 @@ export class ContactConversation {
   ) {}
 
   async page(workspaceId: string, rawNumber: string, query: Record<string, unknown>): Promise<ConversationPageDto> {
-    const text = (key: string): string | undefined => {
-      const v = query[key];
-      if (v === undefined) return undefined;
-      if (typeof v !== 'string' || v === '' || v.length > 512) throw invalid(key, 'must be a single non-empty value');
-      return v;
-    };
-    const rawLimit = text('limit');
-    const limit = rawLimit === undefined ? DEFAULT_PAGE_SIZE : Number(rawLimit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw invalid('limit', `must be a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    const q = listQuery(query);
+    const text = q.text;
+    const limit = q.limit(DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     const cursor = decodeConversationCursor(text('cursor'));
     let channelId = text('channelId');
     if (channelId !== undefined) {
