@@ -221,6 +221,22 @@ describe('callback events', () => {
     expect(events('import.status', (d) => d['importId'] === importId).map((r) => r.event.data['status'])).toEqual(['running', 'completed']);
   });
 
+  it('refuses a message whose callbackUrl points at a private, loopback or metadata address where the operator does not allow them', async () => {
+    const strict = await startApi({ REDIS_PREFIX, PUBLIC_URL, CALLBACK_ALLOW_PRIVATE_URLS: 'false' });
+    try {
+      const send = (callbackUrl: string) =>
+        strict.as(key).post('/v1/messages', { to: { number: '+447400800401' }, type: 'template', template: { name: 'shipped', language: 'en_US', params: ['A', 'x'] }, callbackUrl });
+      for (const url of ['http://127.0.0.1:9/status', 'http://10.1.2.3/status', 'http://169.254.169.254/latest/meta-data', 'http://localhost/status']) {
+        const res = await send(url);
+        expect([url, res.status, res.body.error.code, res.body.error.details[0].field]).toEqual([url, 400, 'invalid_callback_url', 'callbackUrl']);
+      }
+      const bad = await send('ftp://example.com/x');
+      expect([bad.status, bad.body.error.details[0].field]).toEqual([400, 'callbackUrl']);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('signs every delivery and sends nothing nobody subscribed to', async () => {
     expect(received.length).toBeGreaterThan(10);
     expect(received.filter((r) => !r.verified)).toEqual([]);
