@@ -195,6 +195,11 @@ describe('callback events', () => {
       expect(r.event.data['messageId']).toMatch(/^r:\d+$/);
     }
     expect(new Set(events('message.status', (d) => d['runId'] === runId).map((r) => r.event.data['status']))).toEqual(new Set(['accepted', 'sent', 'delivered', 'read']));
+    // A reply to a blast send names it (`r:<n>`), with its blast's run.
+    const answered = read[0]!.event.data;
+    await sim.call('POST', '/_sim/inbound', { phoneNumberId: PHONE_NUMBER_ID, from: (answered['to'] as string).slice(1), contextMessageId: answered['providerMessageId'], text: 'Thanks!' });
+    const [reply] = await eventually('message.inbound', (d) => d['from'] === answered['to'] && d['text'] === 'Thanks!', 1);
+    expect(reply!.event.data['replyTo']).toEqual({ messageId: answered['messageId'], providerMessageId: answered['providerMessageId'], campaignId: blastId, runId });
   });
 
   it('tells a template\'s review decision and an import\'s progress', async () => {

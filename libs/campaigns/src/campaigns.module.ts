@@ -28,7 +28,7 @@ export class CampaignsModule {}
 /** The worker's campaigns: template registration, run starts, chunk sending and reconciliation. */
 @Module({
   imports: [ChannelsModule, ContactsModule, SendingModule, TemplatesModule, LinksModule],
-  providers: [CampaignRepository, RecipientRepository, RunJobs, TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents, Clock],
+  providers: [CampaignRepository, RecipientRepository, RecipientHistory, RunJobs, TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents, Clock],
   exports: [TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents],
 })
 export class CampaignsWorkerModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AppliedStatuses, StatusRow } from '@herald/sending';
 import type { EntityManager } from 'typeorm';
 import { CampaignRepository } from './campaign.repository';
+import { RecipientHistory } from './recipient-history.repository';
 import { RecipientRepository } from './recipient.repository';
 import { TemplateRegistrar } from './template-registrar.service';
 
@@ -15,7 +16,13 @@ export class RecipientEvents {
     private readonly recipients: RecipientRepository,
     private readonly campaigns: CampaignRepository,
     private readonly registrar: TemplateRegistrar,
+    private readonly history: RecipientHistory,
   ) {}
+
+  /** The campaign sends replies quote (by provider message id), for an inbound message's \`replyTo\`. */
+  replyTargets(workspaceId: string, providerMessageIds: readonly string[]): Promise<Map<string, { id: string; campaignId: string; runId: string }>> {
+    return this.history.byProviderIds(workspaceId, providerMessageIds);
+  }
 
   /** `withEvents`: also return the steps recipients newly took, for `message.status` events. */
   applyStatuses(manager: EntityManager, rows: readonly StatusRow[], withEvents = false): Promise<AppliedStatuses> {

@@ -187,3 +187,23 @@ export function inboundColumns(m: ProviderInbound): {
     context: m.contextMessageId ?? m.reaction?.messageId ?? null,
   };
 }
+
+/**
+ * Views whose \`replyTo\` quotes a campaign send, completed with it (\`sends\`: by provider message id, as the campaigns
+ * library answers). Messaging links replies to its own single messages when it stores them; a campaign send is the
+ * campaigns library's, so whoever shows the view (the API, the \`message.inbound\` callback) asks it and completes here.
+ */
+export function withCampaignReplies(
+  views: readonly InboundView[],
+  sends: ReadonlyMap<string, { id: string; campaignId: string; runId: string }>,
+): InboundView[] {
+  return views.map((v) => {
+    const send = v.replyTo !== null && v.replyTo.messageId === null ? sends.get(v.replyTo.providerMessageId) : undefined;
+    return send === undefined ? v : { ...v, replyTo: { messageId: send.id, providerMessageId: v.replyTo!.providerMessageId, campaignId: send.campaignId, runId: send.runId } };
+  });
+}
+
+/** The provider ids of campaign sends these views quote that are not yet resolved. */
+export function unresolvedReplies(views: readonly InboundView[]): string[] {
+  return views.filter((v) => v.replyTo !== null && v.replyTo.messageId === null).map((v) => v.replyTo!.providerMessageId);
+}

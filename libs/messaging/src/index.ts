@@ -6,6 +6,8 @@ export { MessageEvents } from './message-events.service';
 export type { InboundRow, InboundFilter, TimeBound } from './inbound.repository';
 export {
   toInboundView,
+  withCampaignReplies,
+  unresolvedReplies,
   type InboundMessageRow,
   type InboundView,
   type InboundViewOptions,

@@ -3,7 +3,7 @@ import { CallbackOutbox, type CallbackEventInput } from '@herald/callbacks';
 import { ChannelsService, parseWebhook, type InboundMessage as ProviderInbound, type SendingChannel } from '@herald/channels';
 import { RecipientEvents } from '@herald/campaigns';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
-import { MessageEvents, type InboundRow } from '@herald/messaging';
+import { MessageEvents, unresolvedReplies, withCampaignReplies, type InboundMessageRow, type InboundRow } from '@herald/messaging';
 import { ProviderPolicy, sendStatusEvents, toMessageError, toSendPricing, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
 import { TemplatesService, type TemplateChange } from '@herald/templates';
 import type { EntityManager } from 'typeorm';
@@ -160,11 +160,7 @@ export class WebhookApplier {
         applied.flatMap((a) => a.events).filter((e) => e.callback_url !== null || listening.status.has(e.workspace_id)),
       );
       const stored = await this.storeInbound(manager, inbound);
-      for (const m of stored) {
-        if (listening.inbound.has(m.workspace_id)) {
-          events.push({ workspaceId: m.workspace_id, type: 'message.inbound', occurredAt: m.received_at, data: { ...this.messages.inboundView(m) } });
-        }
-      }
+      events.push(...(await this.inboundEvents(stored.filter((m) => listening.inbound.has(m.workspace_id)))));
       // Campaign templates' review decisions (the runs waiting for one are moved after the commit).
       const decidedCampaigns = await this.recipients.applyTemplateStatuses(manager, templates);
       const unknownTemplates = await this.templateLibrary.applyChanges(manager, templateChanges);
@@ -188,6 +184,23 @@ export class WebhookApplier {
     );
     const matched = outcome.applied.reduce((n, a) => n + a.matched, 0);
     return { events: outcome.claimed, statuses: outcome.statuses.length, statusesMatched: matched, inbound: outcome.stored.length, optedOut };
+  }
+
+  /**
+   * `message.inbound` events: each stored message as `GET /v1/inbound-messages/:id` shows it, its `replyTo`
+   * completed with the campaign send it answers (one query per workspace with such replies).
+   */
+  private async inboundEvents(stored: readonly InboundMessageRow[]): Promise<CallbackEventInput[]> {
+    const events: CallbackEventInput[] = [];
+    const byWorkspace = new Map<string, InboundMessageRow[]>();
+    for (const m of stored) byWorkspace.set(m.workspace_id, [...(byWorkspace.get(m.workspace_id) ?? []), m]);
+    for (const [workspaceId, rows] of byWorkspace) {
+      let views = rows.map((m) => this.messages.inboundView(m));
+      const open = unresolvedReplies(views);
+      if (open.length > 0) views = withCampaignReplies(views, await this.recipients.replyTargets(workspaceId, open));
+      views.forEach((view, i) => events.push({ workspaceId, type: 'message.inbound', occurredAt: rows[i]!.received_at, data: { ...view } }));
+    }
+    return events;
   }
 
   /** Of these workspaces, those with an endpoint subscribed to `type` (no query when there are none). */
