@@ -7,6 +7,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  * `status`: pending → delivered | failed. A pending delivery is due at `next_attempt_at`; a worker claiming it moves
  * `next_attempt_at` a lease ahead (CALLBACK_LEASE_MS) and counts the attempt, so a worker that dies leaves it due
  * again once the lease passes. Retries run until `pending_since` + 24 h, then the delivery is `failed`.
+ *
+ * Retention (CallbackRetention): a finished delivery is deleted CALLBACK_RETENTION_DAYS after its last attempt.
  */
 @Entity({ name: 'callback_deliveries' })
 // Claims and the sweeper: an endpoint's due deliveries, oldest first.
@@ -19,6 +21,10 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 })
 // The delivery log of an endpoint, newest first.
 @Index('idx_callback_deliveries_endpoint', ['endpointId', 'id'], { where: 'endpoint_id IS NOT NULL' })
+// Retention: finished deliveries, oldest last attempt first (only finished rows enter it: claims of pending ones cost nothing).
+@Index('idx_callback_deliveries_finished', ['lastAttemptAt'], { where: "status <> 'pending'" })
+// Retention: whether an event has a delivery left (and the log's filter by event id).
+@Index('idx_callback_deliveries_event', ['eventId'])
 export class CallbackDelivery {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;

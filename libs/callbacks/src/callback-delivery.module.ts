@@ -4,10 +4,14 @@ import { CallbackDeliverer } from './callback-deliverer.service';
 import { CallbackDeliveryRepository } from './callback-delivery.repository';
 import { CallbackEndpointRepository } from './callback-endpoint.repository';
 import { CallbackHttp } from './callback-http.adapter';
+import { CallbackRetention } from './callback-retention.service';
 
-/** What a worker needs to deliver callbacks (the outbox and URL guard come from the global CallbacksModule). */
+/**
+ * What a worker needs to deliver callbacks, and to delete the finished ones after CALLBACK_RETENTION_DAYS (the outbox
+ * and URL guard come from the global CallbacksModule).
+ */
 @Module({
-  providers: [CallbackDeliverer, CallbackHttp, CallbackEndpointRepository, CallbackDeliveryRepository, Clock],
-  exports: [CallbackDeliverer],
+  providers: [CallbackDeliverer, CallbackRetention, CallbackHttp, CallbackEndpointRepository, CallbackDeliveryRepository, Clock],
+  exports: [CallbackDeliverer, CallbackRetention],
 })
 export class CallbackDeliveryModule {}

@@ -61,6 +61,12 @@ export interface DeliveryRow {
   created_at: Date;
 }
 
+/** Where a walk over old events stands: the last event looked at (created_at as Postgres printed it: exact to the µs). */
+export interface EventCursor {
+  readonly createdAt: string;
+  readonly id: string;
+}
+
 const LOG_COLUMNS = `id::text AS id, event_id, event_type, status, attempts, last_status_code, last_latency_ms, last_error, last_response,
   last_attempt_at, next_attempt_at, delivered_at, created_at`;
 
@@ -225,6 +231,61 @@ export class CallbackDeliveryRepository {
       [endpointId, workspaceId, status, from, to, now],
     );
     return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+  }
+
+  /**
+   * Retention: deletes up to `limit` finished deliveries (delivered or failed) last attempted before `before`, oldest
+   * first, in one statement (idx_callback_deliveries_finished; the ids as an array, so the delete probes the primary
+   * key: joined with the CTE, the planner, blind to its size, scanned the whole table each batch). Rows another transaction holds (a redelivery being
+   * written, another purge) are skipped, and a row a redelivery made pending since the statement began is re-checked
+   * under its lock and kept. Returns how many went.
+   */
+  async deleteFinishedBefore(before: Date, limit: number): Promise<number> {
+    const result: unknown = await this.dataSource.query(
+      `WITH doomed AS (
+         SELECT id FROM callback_deliveries
+          WHERE status <> 'pending' AND last_attempt_at < $1
+          ORDER BY last_attempt_at LIMIT $2
+          FOR UPDATE SKIP LOCKED),
+       gone AS (
+         DELETE FROM callback_deliveries d WHERE d.id = ANY(ARRAY(SELECT id FROM doomed)) AND d.status <> 'pending' RETURNING 1)
+       SELECT count(*)::int AS n FROM gone`,
+      [before, limit],
+    );
+    return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+  }
+
+  /**
+   * Retention: looks at the next `limit` events created before `before`, in (created_at, id) order after `after`
+   * (idx_callback_events_created), and deletes those no delivery names any more (idx_callback_deliveries_event). One
+   * statement. `next` is where the walk goes on from, null when it reached the end. Only old events are looked at: a
+   * producer writes an event and its deliveries in one transaction, so an event is never seen without its deliveries
+   * while it is young.
+   */
+  async deleteOrphanEvents(
+    before: Date,
+    after: EventCursor | null,
+    limit: number,
+  ): Promise<{ scanned: number; deleted: number; next: EventCursor | null }> {
+    const result: unknown = await this.dataSource.query(
+      `WITH win AS (
+         SELECT id, created_at FROM callback_events
+          WHERE created_at < $1 AND (created_at, id) > ($2::timestamptz, $3::uuid)
+          ORDER BY created_at, id LIMIT $4
+          FOR UPDATE SKIP LOCKED),
+       gone AS (
+         DELETE FROM callback_events e
+          WHERE e.id = ANY(ARRAY(SELECT id FROM win)) AND NOT EXISTS (SELECT 1 FROM callback_deliveries d WHERE d.event_id = e.id)
+          RETURNING 1),
+       last AS (SELECT created_at, id FROM win ORDER BY created_at DESC, id DESC LIMIT 1)
+       SELECT (SELECT count(*)::int FROM win) AS scanned, (SELECT count(*)::int FROM gone) AS deleted,
+              (SELECT created_at::text FROM last) AS last_at, (SELECT id::text FROM last) AS last_id`,
+      [before, after?.createdAt ?? '-infinity', after?.id ?? '00000000-0000-0000-0000-000000000000', limit],
+    );
+    const row = rowsOf<{ scanned: number; deleted: number; last_at: string | null; last_id: string | null }>(result)[0]!;
+    const next =
+      row.scanned < limit || row.last_at === null || row.last_id === null ? null : { createdAt: row.last_at, id: row.last_id };
+    return { scanned: row.scanned, deleted: row.deleted, next };
   }
 
   /** An endpoint's deliveries go with it. */

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock, HeraldError, isUuid } from '@herald/common';
-import { SecretsConfig } from '@herald/config';
+import { CallbacksConfig, SecretsConfig } from '@herald/config';
 import { CallbackDeliveryRepository, type DeliveryRow } from './callback-delivery.repository';
 import { CallbackEndpointRepository, type EndpointRow } from './callback-endpoint.repository';
 import { CALLBACK_EVENT_TYPES, PING_EVENT_TYPE } from './callback-event.types';
@@ -85,6 +85,7 @@ export class CallbackEndpoints {
     private readonly urls: CallbackUrls,
     private readonly clock: Clock,
     private readonly secrets: SecretsConfig,
+    private readonly config: CallbacksConfig,
   ) {}
 
   async create(workspaceId: string, input: EndpointInput): Promise<EndpointWithSecret> {
@@ -203,7 +204,7 @@ export class CallbackEndpoints {
     const endpoint = await this.row(workspaceId, id);
     if (!DELIVERY_ID.test(deliveryId)) throw HeraldError.notFound('delivery', deliveryId);
     const row = await this.deliveries.redeliver(workspaceId, id, deliveryId, this.clock.now().toJSDate());
-    if (!row) throw HeraldError.notFound('delivery', deliveryId);
+    if (!row) throw this.deliveryGone(deliveryId);
     if (endpoint.enabled) await this.outbox.kick({ endpointIds: [id], direct: false });
     return deliveryView(row);
   }
@@ -225,6 +226,20 @@ export class CallbackEndpoints {
     );
     if (n > 0 && endpoint.enabled) await this.outbox.kick({ endpointIds: [id], direct: false });
     return { redelivered: n };
+  }
+
+  /**
+   * No such delivery on this endpoint: never one, or deleted by retention (finished deliveries go
+   * CALLBACK_RETENTION_DAYS after their last attempt, with their event). The 404 says so.
+   */
+  private deliveryGone(deliveryId: string): HeraldError {
+    const days = this.config.callbackRetentionDays;
+    return new HeraldError(
+      'not_found',
+      'delivery_not_found',
+      `No delivery with id "${deliveryId}" exists for this webhook endpoint. Finished deliveries are deleted ${days} day${days === 1 ? '' : 's'} after their last attempt (CALLBACK_RETENTION_DAYS): one older than that can no longer be redelivered.`,
+      [{ field: 'deliveryId', issue: `not found (finished deliveries are kept ${days} days)` }],
+    );
   }
 
   private async row(workspaceId: string, id: string): Promise<EndpointRow> {

@@ -4,7 +4,11 @@ import type { CallbacksConfig } from '@herald/config';
 import { CallbackUrls } from './callback-urls.service';
 
 const guard = (allow = false, answers: Record<string, string[]> = {}): CallbackUrls => {
-  const urls = new CallbackUrls({ callbackAllowPrivateUrls: allow, callbackRetryBaseMs: 5_000 } satisfies CallbacksConfig);
+  const urls = new CallbackUrls({
+    callbackAllowPrivateUrls: allow,
+    callbackRetryBaseMs: 5_000,
+    callbackRetentionDays: 30,
+  } satisfies CallbacksConfig);
   urls.useResolver(async (host) => {
     const found = answers[host];
     if (!found) throw Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' });

@@ -11,6 +11,7 @@ export {
   CALLBACK_LEASE_MS,
   type DeliveryRun,
 } from './callback-deliverer.service';
+export { CallbackRetention, CALLBACK_RETENTION_BATCH, type RetentionRun } from './callback-retention.service';
 export { CALLBACK_TIMEOUT_MS } from './callback-http.adapter';
 export {
   CALLBACK_RETRY_WINDOW_MS,

@@ -33,6 +33,7 @@ describe('loadApiConfig', () => {
     expect(config.httpBodyLimitBytes).toBe(1024 * 1024);
     expect(config.secretsKey).toHaveLength(32);
     expect(config.redisPrefix).toBe('herald');
+    expect(config.callbackRetentionDays).toBe(30);
   });
 
   it.each([
@@ -49,6 +50,8 @@ describe('loadApiConfig', () => {
     ['HTTP_BODY_LIMIT', { HTTP_BODY_LIMIT: 'lots' }, /HTTP_BODY_LIMIT must be a size/],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, /LOG_LEVEL must be one of/],
     ['REDIS_PREFIX', { REDIS_PREFIX: 'a b' }, /REDIS_PREFIX may hold only/],
+    ['CALLBACK_RETENTION_DAYS', { CALLBACK_RETENTION_DAYS: '0' }, /CALLBACK_RETENTION_DAYS must be between 1 and 3650/],
+    ['CALLBACK_RETENTION_DAYS', { CALLBACK_RETENTION_DAYS: '7.5' }, /CALLBACK_RETENTION_DAYS must be a whole number/],
   ])('refuses a bad %s with one line naming it', (variable, override, message) => {
     const error = failure(() => loadApiConfig({ ...VALID, ...override }));
     expect(error.variable).toBe(variable);
@@ -65,6 +68,7 @@ describe('roles', () => {
   it('asks the worker and the CLI only for what they use', () => {
     const { ADMIN_TOKEN: _a, BULL_BOARD_USER: _u, BULL_BOARD_PASSWORD: _p, ...workerEnv } = VALID;
     expect(loadWorkerConfig(workerEnv).shutdownGraceMs).toBe(30_000);
+    expect(loadWorkerConfig({ ...workerEnv, CALLBACK_RETENTION_DAYS: '7' }).callbackRetentionDays).toBe(7);
     const { SECRETS_KEY: _s, ...cliEnv } = workerEnv;
     expect(loadCoreConfig(cliEnv).databaseUrl).toBe(VALID.DATABASE_URL);
     expect(failure(() => loadWorkerConfig(cliEnv)).variable).toBe('SECRETS_KEY');

@@ -33,6 +33,7 @@ function callbacks(env: Env): CallbacksConfig {
   return {
     callbackAllowPrivateUrls: parseBoolean('CALLBACK_ALLOW_PRIVATE_URLS', readVariable(env, 'CALLBACK_ALLOW_PRIVATE_URLS')),
     callbackRetryBaseMs: parseInteger('CALLBACK_RETRY_BASE_MS', readVariable(env, 'CALLBACK_RETRY_BASE_MS'), 10, 3_600_000),
+    callbackRetentionDays: parseInteger('CALLBACK_RETENTION_DAYS', readVariable(env, 'CALLBACK_RETENTION_DAYS'), 1, 3650),
   };
 }
 

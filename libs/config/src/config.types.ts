@@ -30,12 +30,15 @@ export abstract class CallbacksConfig {
   abstract readonly callbackAllowPrivateUrls: boolean;
   /** First retry delay of a failed delivery (doubling, capped, jittered). */
   abstract readonly callbackRetryBaseMs: number;
+  /** Finished deliveries are deleted this many days after their last attempt (and their events with the last of them). */
+  abstract readonly callbackRetentionDays: number;
 }
 
 /** The HTTP API's settings. */
 export abstract class ApiConfig extends CoreConfig {
   abstract readonly callbackAllowPrivateUrls: boolean;
   abstract readonly callbackRetryBaseMs: number;
+  abstract readonly callbackRetentionDays: number;
   abstract readonly port: number;
   abstract readonly adminToken: string;
   abstract readonly bullBoardUser: string;
@@ -53,6 +56,7 @@ export abstract class ApiConfig extends CoreConfig {
 export abstract class WorkerConfig extends CoreConfig {
   abstract readonly callbackAllowPrivateUrls: boolean;
   abstract readonly callbackRetryBaseMs: number;
+  abstract readonly callbackRetentionDays: number;
   abstract readonly secretsKey: Buffer;
   abstract readonly workerConcurrency: number;
   /** How long a stopping worker lets its active jobs finish before it gives them back to the queue. */

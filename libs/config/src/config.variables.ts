@@ -46,6 +46,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'CAMPAIGN_RECONCILE_INTERVAL_MS', roles: ['worker'], default: '10000', description: 'How often campaign work is rebuilt from Postgres: lost jobs, in-doubt sends, template states, finished runs.' },
   { name: 'CALLBACK_ALLOW_PRIVATE_URLS', roles: ['api', 'worker'], default: 'false', description: 'true lets callback URLs (webhook endpoints, per-send callbackUrl) point at loopback, private (RFC 1918, ULA), link-local, CGNAT and metadata addresses. Leave false in production: it is the SSRF guard. The local stack and the tests set it to true.' },
   { name: 'CALLBACK_RETRY_BASE_MS', roles: ['api', 'worker'], default: '5000', description: 'First retry delay of a failed callback delivery; each retry doubles it (capped at 1 h, full jitter) for 24 h. Lower only for tests.' },
+  { name: 'CALLBACK_RETENTION_DAYS', roles: ['api', 'worker'], default: '30', description: 'Finished callback deliveries (delivered or failed) are deleted this many days after their last attempt, with their events once no delivery of theirs is left; pending deliveries are kept whatever their age (1-3650).' },
   { name: 'REVOKED_API_KEY_RETENTION_DAYS', roles: ['worker'], default: '90', description: 'Revoked API keys are deleted this many days after revocation.' },
 ];
 

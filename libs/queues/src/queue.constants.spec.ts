@@ -36,6 +36,7 @@ describe('the queue contract', () => {
       'read-channel-limits',
       'sync-templates',
       'deliver-callbacks',
+      'purge-callbacks',
     ]);
   });
 

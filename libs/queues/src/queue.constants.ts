@@ -53,6 +53,11 @@ export enum JobName {
    * few jobs per endpoint, never one per event. Postgres (callback_deliveries) is the truth; a sweeper re-enqueues.
    */
   DeliverCallbacks = 'deliver-callbacks',
+  /**
+   * Retention of the callback outbox: deletes finished deliveries older than CALLBACK_RETENTION_DAYS and the events
+   * with no delivery left, in batches. Scheduled hourly in the maintenance queue.
+   */
+  PurgeCallbacks = 'purge-callbacks',
 }
 
 /** The payload each job carries. */
@@ -72,6 +77,7 @@ export interface JobPayloads {
   [JobName.SyncTemplates]: { channelId?: string };
   /** One endpoint's deliveries, or (`directWorkspaceId`) one workspace's deliveries to per-send callback URLs. */
   [JobName.DeliverCallbacks]: CallbackTarget;
+  [JobName.PurgeCallbacks]: Record<string, never>;
 }
 
 /** The jobs each queue carries. */
@@ -84,6 +90,7 @@ export const JOBS_OF_QUEUE = {
     JobName.ReconcileCampaigns,
     JobName.ReadChannelLimits,
     JobName.SyncTemplates,
+    JobName.PurgeCallbacks,
   ],
   [QueueName.Imports]: [JobName.ProcessImport],
   [QueueName.Messages]: [JobName.SendMessage],

@@ -37,6 +37,8 @@ export class MaintenanceSchedule implements OnApplicationBootstrap, OnApplicatio
   private async register(): Promise<void> {
     const queue = this.jobs.queue(QueueName.Maintenance);
     await queue.upsertJobScheduler(JobName.PurgeRevokedApiKeys, { every: HOUR_MS }, { name: JobName.PurgeRevokedApiKeys, data: {} });
+    // Callback retention: finished deliveries older than CALLBACK_RETENTION_DAYS, and events with none left.
+    await queue.upsertJobScheduler(JobName.PurgeCallbacks, { every: HOUR_MS }, { name: JobName.PurgeCallbacks, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueImports, { every: MINUTE_MS }, { name: JobName.RequeueImports, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueMessages, { every: MINUTE_MS / 2 }, { name: JobName.RequeueMessages, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueWebhooks, { every: MINUTE_MS / 2 }, { name: JobName.RequeueWebhooks, data: {} });

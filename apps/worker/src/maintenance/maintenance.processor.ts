@@ -1,4 +1,4 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import { WorkerConfig } from '@herald/config';
@@ -9,6 +9,7 @@ import { WebhookRecovery } from '@herald/provider-events';
 import { ProviderLimits } from '@herald/sending';
 import { CampaignReconciler } from '@herald/campaigns';
 import { TemplatesService } from '@herald/templates';
+import { CallbackRetention } from '@herald/callbacks';
 import { ImportRecovery } from '../imports/import-recovery.service';
 
 /** Housekeeping jobs. Thin: each job name calls one service method. */
@@ -23,6 +24,7 @@ export class MaintenanceProcessor extends WorkerHost {
     private readonly providerLimits: ProviderLimits,
     private readonly campaignReconciler: CampaignReconciler,
     private readonly templates: TemplatesService,
+    private readonly callbackRetention: CallbackRetention,
     private readonly logger: PinoLogger,
   ) {
     super();
@@ -54,10 +56,21 @@ export class MaintenanceProcessor extends WorkerHost {
       }
       case JobName.ReconcileCampaigns:
         return this.campaignReconciler.reconcile();
+      case JobName.PurgeCallbacks: {
+        const run = await this.callbackRetention.purge();
+        this.logger.info({ jobId: job.id, ...run }, 'purged finished callback deliveries and their events');
+        return run;
+      }
       default: {
         const unknown: never = name;
         throw new Error(`maintenance queue has no handler for job "${String(unknown)}"`);
       }
     }
+  }
+
+  /** Stopping: a retention run ends after the statement in hand (the next run goes on from where it is). */
+  @OnWorkerEvent('closing')
+  onClosing(): void {
+    this.callbackRetention.stop();
   }
 }

@@ -20,6 +20,7 @@ import { Callbacks1795800000000 } from './1795800000000-callbacks';
 import { InboundDetails1795850000000 } from './1795850000000-inbound-details';
 import { SendCallbacks1795900000000 } from './1795900000000-send-callbacks';
 import { ContactHistoryIndexes1795950000000 } from './1795950000000-contact-history-indexes';
+import { CallbackRetention1796000000000 } from './1796000000000-callback-retention';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -47,4 +48,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   InboundDetails1795850000000,
   SendCallbacks1795900000000,
   ContactHistoryIndexes1795950000000,
+  CallbackRetention1796000000000,
 ];
