@@ -1,4 +1,4 @@
-import { CallbacksModule } from '@herald/callbacks';
+import { CallbackEndpointsModule, CallbacksModule } from '@herald/callbacks';
 import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
@@ -138,6 +138,7 @@ export async function startPipeline(redisPrefix: string): Promise<PipelineHarnes
       DatabaseModule.forRoot(ENTITIES, 'herald-pipeline-spec'),
       QueuesModule.forRoot(),
       CallbacksModule,
+      CallbackEndpointsModule,
       WorkspacesModule,
       ContactsModule,
       ChannelsModule,

@@ -5,12 +5,13 @@ import type { CallbackTarget } from '@herald/queues';
 import { CALLBACK_DISABLE_AFTER_MS, CALLBACK_RETRY_WINDOW_MS, retryDelayMs } from './callback-backoff.util';
 import { CallbackDeliveryRepository, type ClaimedDelivery, type DeliveryOutcome } from './callback-delivery.repository';
 import { CallbackEndpointRepository } from './callback-endpoint.repository';
-import { ENDPOINT_DISABLED_EVENT_TYPE } from './callback-event.types';
+import { ENDPOINT_DISABLED_EVENT_TYPE, type CallbackKick } from './callback-event.types';
 import { CallbackHttp, CALLBACK_TIMEOUT_MS, type PostAnswer } from './callback-http.adapter';
 import { CallbackOutbox, envelopeOf } from './callback-outbox.service';
 import { signingSecrets } from './callback-secret.util';
 import { signatureHeader } from './callback-signature.util';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 
 /** Deliveries one claim takes for a healthy target. */
 export const CALLBACK_BATCH = 200;
@@ -213,46 +214,49 @@ export class CallbackDeliverer {
     const now = this.clock.now().toJSDate();
     const blockedUntil = new Date(now.getTime() + retryDelayMs(failedBatches + 1, this.retryBaseMs));
     const reason = `failing continuously for ${CALLBACK_DISABLE_AFTER_MS / 86_400_000} days`;
-    const state = await this.endpoints.failed(
-      endpointId,
-      now,
-      blockedUntil,
-      new Date(now.getTime() - CALLBACK_DISABLE_AFTER_MS),
-      reason,
-    );
-    if (!state?.disabled) return;
-    this.logger.warn(
-      `callback endpoint ${endpointId} of workspace ${state.workspaceId} disabled: ${reason} (since ${state.failingSince.toISOString()})`,
-    );
-    await this.noticeDisabled(state.workspaceId, endpointId, reason, state.failingSince, now);
+    // The disabling and the notice of it commit together: never one without the other.
+    const kick = await this.endpoints.transaction(async (manager) => {
+      const state = await this.endpoints.failed(endpointId, now, blockedUntil, new Date(now.getTime() - CALLBACK_DISABLE_AFTER_MS), reason, manager);
+      if (!state?.disabled) return null;
+      this.logger.warn(
+        `callback endpoint ${endpointId} of workspace ${state.workspaceId} disabled: ${reason} (since ${state.failingSince.toISOString()})`,
+      );
+      return this.noticeDisabled(manager, state.workspaceId, endpointId, reason, state.failingSince, now);
+    });
+    if (kick !== null) await this.outbox.kick(kick);
   }
 
   /** `webhook_endpoint.disabled` to every other enabled endpoint of the workspace, whatever it subscribes to. */
   private async noticeDisabled(
+    manager: EntityManager,
     workspaceId: string,
     endpointId: string,
     reason: string,
     failingSince: Date,
     now: Date,
-  ): Promise<void> {
-    const others = (await this.endpoints.enabledOf([workspaceId])).filter((e) => e.id !== endpointId);
-    if (others.length === 0) return;
+  ): Promise<CallbackKick> {
+    const others = (await this.endpoints.enabledOf([workspaceId], manager)).filter((e) => e.id !== endpointId);
+    if (others.length === 0) return { endpointIds: [], direct: false };
     const id = randomUUID();
     const data = { endpointId, reason, failingSince: failingSince.toISOString(), disabledAt: now.toISOString() };
-    await this.deliveries.insertEvents([
-      {
-        id,
-        workspaceId,
-        type: ENDPOINT_DISABLED_EVENT_TYPE,
-        createdAt: now,
-        body: envelopeOf(id, ENDPOINT_DISABLED_EVENT_TYPE, now, workspaceId, data),
-      },
-    ]);
+    await this.deliveries.insertEvents(
+      [
+        {
+          id,
+          workspaceId,
+          type: ENDPOINT_DISABLED_EVENT_TYPE,
+          createdAt: now,
+          body: envelopeOf(id, ENDPOINT_DISABLED_EVENT_TYPE, now, workspaceId, data),
+        },
+      ],
+      manager,
+    );
     await this.deliveries.insertDeliveries(
       others.map((e) => ({ eventId: id, eventType: ENDPOINT_DISABLED_EVENT_TYPE, workspaceId, endpointId: e.id, url: null })),
       now,
+      manager,
     );
-    await this.outbox.kick({ endpointIds: others.map((e) => e.id), direct: false });
+    return { endpointIds: others.map((e) => e.id), direct: false };
   }
 }
 

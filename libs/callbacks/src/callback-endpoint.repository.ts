@@ -134,6 +134,10 @@ export class CallbackEndpointRepository {
     return rowsOf<EndpointRow>(rows)[0];
   }
 
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
   /** Enabled endpoints of these workspaces (their subscriptions), read in the producer's transaction. */
   async enabledOf(
     workspaceIds: readonly string[],
@@ -145,8 +149,8 @@ export class CallbackEndpointRepository {
     );
   }
 
-  async subscribed(workspaceIds: readonly string[], type: string): Promise<string[]> {
-    const rows: Array<{ workspace_id: string }> = await this.dataSource.query(
+  async subscribed(workspaceIds: readonly string[], type: string, manager?: EntityManager): Promise<string[]> {
+    const rows: Array<{ workspace_id: string }> = await (manager ?? this.dataSource).query(
       'SELECT DISTINCT workspace_id FROM callback_endpoints WHERE workspace_id = ANY($1::uuid[]) AND enabled AND $2 = ANY(events)',
       [workspaceIds, type],
     );
@@ -181,8 +185,9 @@ export class CallbackEndpointRepository {
     blockedUntil: Date,
     disableIfFailingBefore: Date,
     reason: string,
+    manager?: EntityManager,
   ): Promise<{ disabled: boolean; workspaceId: string; failingSince: Date } | undefined> {
-    const result: unknown = await this.dataSource.query(
+    const result: unknown = await (manager ?? this.dataSource).query(
       `UPDATE callback_endpoints e SET
          failing_since = COALESCE(e.failing_since, $2),
          failed_batches = e.failed_batches + 1,

@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { Clock } from '@herald/common';
 import { SecretsConfig } from '@herald/config';
 import { callbackJobIds, JobName, JobQueue, type CallbackTarget } from '@herald/queues';
@@ -37,13 +37,34 @@ export class CallbackOutbox {
     private readonly clock: Clock,
     @Optional() private readonly secrets?: SecretsConfig,
     @Optional() private readonly jobs?: JobQueue,
-  ) {}
+  ) {
+    // Deliveries recorded in a caller's transaction are handed to workers when that transaction commits, not
+    // before (a job that ran before the commit would find nothing) and not later than needed.
+    dataSource.subscribers.push({
+      afterTransactionCommit: (event: TransactionCommitEvent) => {
+        if (event.queryRunner.isTransactionActive) return; // a savepoint released: the transaction goes on
+        const kicks = this.afterCommit.get(event.queryRunner);
+        if (kicks === undefined) return;
+        this.afterCommit.delete(event.queryRunner);
+        for (const kick of kicks) void this.kick(kick);
+      },
+      afterTransactionRollback: (event: TransactionRollbackEvent) => {
+        if (!event.queryRunner.isTransactionActive) this.afterCommit.delete(event.queryRunner);
+      },
+    });
+  }
 
-  /** Of these workspaces, those with an enabled endpoint subscribed to `type` (exact: one indexed query, no cache). */
-  async subscribed(workspaceIds: Iterable<string>, type: CallbackEventType): Promise<ReadonlySet<string>> {
+  /** Kicks waiting for their transaction's commit, by its query runner. */
+  private readonly afterCommit = new WeakMap<QueryRunner, CallbackKick[]>();
+
+  /**
+   * Of these workspaces, those with an enabled endpoint subscribed to \`type\` (exact: one indexed query, no cache).
+   * Inside a transaction, pass its manager: the read then takes no second connection from the pool.
+   */
+  async subscribed(workspaceIds: Iterable<string>, type: CallbackEventType, manager?: EntityManager): Promise<ReadonlySet<string>> {
     const ids = [...new Set(workspaceIds)];
     if (ids.length === 0) return new Set();
-    return new Set(await this.endpoints.subscribed(ids, type));
+    return new Set(await this.endpoints.subscribed(ids, type, manager));
   }
 
   /**
@@ -55,7 +76,15 @@ export class CallbackOutbox {
   async record(manager: EntityManager | null, events: readonly CallbackEventInput[]): Promise<CallbackKick> {
     if (events.length === 0) return NO_KICK;
     if (manager === null) return this.dataSource.transaction((m) => this.write(m, events));
-    return this.write(manager, events);
+    const kick = await this.write(manager, events);
+    // In a TypeORM transaction: kicked when it commits (the caller's own kick after its commit then costs nothing).
+    const runner = manager.queryRunner;
+    if (runner?.isTransactionActive && (kick.endpointIds.length > 0 || kick.direct)) {
+      const waiting = this.afterCommit.get(runner);
+      if (waiting) waiting.push(kick);
+      else this.afterCommit.set(runner, [kick]);
+    }
+    return kick;
   }
 
   /** After the commit: hands the new deliveries to workers at once. Never throws (the sweeper finds them within ~1 s). */
@@ -121,7 +150,7 @@ export class CallbackOutbox {
       }
     }
     if (eventRows.length === 0) return NO_KICK;
-    await this.ensureSecrets([...direct], now, manager);
+    await this.ensureSecrets([...direct].sort(), now, manager); // in one order: two transactions never wait on each other
     await this.deliveries.insertEvents(eventRows, manager);
     await this.deliveries.insertDeliveries(deliveryRows, now, manager);
     return { endpointIds: [...endpointIds], direct: direct.size > 0, directWorkspaceIds: [...direct] };

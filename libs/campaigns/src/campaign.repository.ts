@@ -120,7 +120,7 @@ export class CampaignRepository {
    */
   private async runEvents(manager: EntityManager, moved: ReadonlyArray<{ id: string; workspace_id: string }>): Promise<void> {
     if (moved.length === 0) return;
-    const listening = await this.outbox.subscribed(new Set(moved.map((m) => m.workspace_id)), 'run.status');
+    const listening = await this.outbox.subscribed(new Set(moved.map((m) => m.workspace_id)), 'run.status', manager);
     const ids = moved.filter((m) => listening.has(m.workspace_id)).map((m) => m.id);
     if (ids.length === 0) return;
     const runs: Array<RunRow & { kind: CampaignKind }> = await manager.query(
@@ -146,10 +146,8 @@ export class CampaignRepository {
         counts: foldCounts(counts.get(r.id) ?? {}).counts,
       },
     }));
-    // The caller commits after this returns, and there is no hook for "after the commit": the delivery job is asked
-    // for a moment later (twice, its id is fixed so a second ask costs nothing); the outbox's sweep is the backstop.
-    const kick = await this.outbox.record(manager, events);
-    for (const ms of [100, 1_000]) setTimeout(() => void this.outbox.kick(kick), ms).unref();
+    // Handed to the delivery workers when the caller's transaction commits (the outbox hooks the commit).
+    await this.outbox.record(manager, events);
   }
 
   /** `work` in the caller's transaction, or in one of its own. */

@@ -178,7 +178,13 @@ export class ChunkSender {
    * to the callback outbox in the same transaction (one more query per batch to ask; nothing more when nobody listens).
    */
   private async record(workspaceId: string, outcomes: SendOutcomes): Promise<void> {
-    if ((await this.outbox.subscribed([workspaceId], 'message.status')).size === 0) return this.recipients.record(outcomes);
+    // Asking who listens may fail (Postgres away for a moment): then the outcome takes the path with events, which
+    // retries as a whole, rather than failing the batch's record.
+    const listened = await this.outbox.subscribed([workspaceId], 'message.status').then(
+      (set) => set.size > 0,
+      () => true,
+    );
+    if (!listened) return this.recipients.record(outcomes);
     const kick = await this.recipients.recordWithEvents(outcomes, (manager, rows) => this.outbox.record(manager, sendStatusEvents(rows)));
     await this.outbox.kick(kick);
   }

@@ -324,6 +324,20 @@ export class RecipientRepository {
   async recordWithEvents<T>(outcome: SendOutcomes, events: (manager: EntityManager, rows: SendEventRow[]) => Promise<T>): Promise<T> {
     return persist(() =>
       this.dataSource.transaction(async (manager) => {
+        // The batch's rows are locked once, all in id order, before its statements run one after another: a status
+        // batch locks them in id order too, so neither can hold one the other waits for (as updateInIdOrder does for
+        // one statement).
+        const ids = [
+          ...outcome.accepted,
+          ...outcome.retry,
+          ...outcome.failed,
+          ...outcome.inDoubt,
+          ...outcome.released,
+          ...outcome.skipped,
+          ...outcome.expired,
+          ...outcome.deferred,
+        ].map((o) => o.id);
+        await manager.query('SELECT id FROM campaign_recipients WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [ids]);
         const rows = await this.recordOn(manager, outcome);
         return events(manager, await this.withRunDetails(manager, rows));
       }),

@@ -137,7 +137,7 @@ export class ContactsService {
   /** \`contact.opted_out\` events of contacts just opted out, in \`manager\`'s transaction, for the workspaces that listen. */
   private async optOutEvents(manager: EntityManager, rows: ReadonlyArray<ContactRow & { workspace_id: string }>): Promise<CallbackKick> {
     if (rows.length === 0) return NO_KICK;
-    const listening = await this.outbox.subscribed(new Set(rows.map((r) => r.workspace_id)), 'contact.opted_out');
+    const listening = await this.outbox.subscribed(new Set(rows.map((r) => r.workspace_id)), 'contact.opted_out', manager);
     const events: CallbackEventInput[] = rows
       .filter((r) => listening.has(r.workspace_id))
       .map((r) => ({

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import type { EntityManager } from 'typeorm';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -83,6 +84,8 @@ export class StagingSession {
     private readonly target: MergeTarget,
     private readonly batchRows: number,
     readonly close: () => Promise<void>,
+    /** The same connection as TypeORM sees it, for work of other libraries that must commit with the completion. */
+    private readonly manager?: EntityManager,
   ) {}
 
   /** Adds a row to the current batch; true when the batch is full and `flush()` should be awaited. */
@@ -129,7 +132,7 @@ export class StagingSession {
     errors: ImportRowError[];
     rowsRead: number;
     bytesRead: number;
-  }, beforeCommit?: (query: (sql: string, params: unknown[]) => Promise<unknown[]>, counts: MergeCounts) => Promise<unknown>): Promise<MergeCounts> {
+  }, beforeCommit?: (manager: EntityManager, counts: MergeCounts) => Promise<unknown>): Promise<MergeCounts> {
     await this.flush();
     await this.inFlight;
     if (this.failure !== undefined) throw this.failure;
@@ -152,7 +155,7 @@ export class StagingSession {
       ],
     );
     // What else must commit with the completion (its callback event), on this transaction's connection.
-    if (beforeCommit) await beforeCommit(async (sql, params) => (await this.client.query(sql, params)).rows as unknown[], { imported, updated, duplicates });
+    if (beforeCommit && this.manager) await beforeCommit(this.manager, { imported, updated, duplicates });
     await this.client.query('COMMIT');
     this.begun = false;
     return { imported, updated, duplicates };

@@ -103,26 +103,35 @@ export class ImportRepository {
     return rows[0] && toData(rows[0]);
   }
 
-  async markRunning(id: string, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.dataSource).query(
-      `UPDATE imports SET status = 'running', started_at = COALESCE(started_at, now()), rows_read = 0, failure = NULL
-        WHERE id = $1 AND status IN ('queued', 'running')`,
+  /** Marks the import running (again, for a retry); true when it was queued until now. */
+  async markRunning(id: string, manager?: EntityManager): Promise<boolean> {
+    const rows: Array<{ was: string }> = await (manager ?? this.dataSource).query(
+      `WITH old AS (SELECT id, status FROM imports WHERE id = $1 AND status IN ('queued', 'running') FOR UPDATE),
+            moved AS (
+              UPDATE imports i SET status = 'running', started_at = COALESCE(i.started_at, now()), rows_read = 0, failure = NULL
+                FROM old WHERE i.id = old.id RETURNING old.status AS was)
+       SELECT was FROM moved`,
       [id],
     );
+    return rows[0]?.was === 'queued';
   }
 
   async progress(id: string, rowsRead: number, bytesRead: number): Promise<void> {
     await this.dataSource.query(`UPDATE imports SET rows_read = $2, bytes_read = $3 WHERE id = $1 AND status = 'running'`, [id, rowsRead, bytesRead]);
   }
 
-  async recordFailure(id: string, failure: string, final: boolean, manager?: EntityManager): Promise<void> {
-    await (manager ?? this.dataSource).query(
-      `UPDATE imports SET failure = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END,
-              completed_at = CASE WHEN $3 THEN now() ELSE completed_at END
-        WHERE id = $1 AND status IN ('queued', 'running')`,
+  /** Records an attempt's failure; true when it failed the import (`final`, and the import was still unfinished). */
+  async recordFailure(id: string, failure: string, final: boolean, manager?: EntityManager): Promise<boolean> {
+    const rows: Array<{ id: string }> = await (manager ?? this.dataSource).query(
+      `WITH changed AS (
+         UPDATE imports SET failure = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END,
+                completed_at = CASE WHEN $3 THEN now() ELSE completed_at END
+          WHERE id = $1 AND status IN ('queued', 'running') RETURNING id)
+       SELECT id FROM changed`,
       [id, failure, final],
     );
     if (final) await (manager ?? this.dataSource).query('DELETE FROM import_chunks WHERE import_id = $1', [id]);
+    return final && rows.length > 0;
   }
 
   /** The uploaded bytes, in order, a chunk at a time. */
@@ -166,6 +175,6 @@ export class ImportRepository {
       await client.query('DROP TABLE IF EXISTS import_batch, import_existing, import_ids').catch(() => undefined);
       await client.query('SELECT pg_advisory_unlock(hashtext($1))', [importId]).catch(() => undefined);
       await runner.release();
-    });
+    }, runner.manager);
   }
 }

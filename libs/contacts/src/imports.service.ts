@@ -3,7 +3,7 @@ import { parse } from 'csv-parse';
 import { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 import { CallbackOutbox, NO_KICK, type CallbackKick } from '@herald/callbacks';
-import { HeraldError, isUuid } from '@herald/common';
+import { Clock, HeraldError, isUuid } from '@herald/common';
 import { AudienceRepository } from './audience.repository';
 import { ALL_AUDIENCE_ID, AUDIENCE_ID } from './audience.types';
 import { timezoneOf } from './contact-entries.util';
@@ -50,6 +50,7 @@ export class ImportsService {
     private readonly audiences: AudienceRepository,
     private readonly groups: VariableGroupRepository,
     private readonly outbox: CallbackOutbox,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -62,12 +63,12 @@ export class ImportsService {
     status: 'running' | 'completed' | 'failed',
     extra: Record<string, unknown> = {},
   ): Promise<CallbackKick> {
-    if ((await this.outbox.subscribed([data.workspaceId], 'import.status')).size === 0) return NO_KICK;
+    if ((await this.outbox.subscribed([data.workspaceId], 'import.status', query)).size === 0) return NO_KICK;
     return this.outbox.record(query, [
       {
         workspaceId: data.workspaceId,
         type: 'import.status',
-        occurredAt: new Date(),
+        occurredAt: this.clock.now().toJSDate(),
         data: { importId: data.id, kind: data.kind, status, ...extra },
       },
     ]);
@@ -168,11 +169,14 @@ export class ImportsService {
   async recordFailure(importId: string, error: unknown, final: boolean): Promise<void> {
     const failure = error instanceof Error ? error.message : String(error);
     const data = final ? await this.imports.findById(importId) : undefined;
-    if (!data) return this.imports.recordFailure(importId, failure, final);
-    const kick = await this.imports.transaction(async (manager) => {
-      await this.imports.recordFailure(importId, failure, final, manager);
-      return this.importEvent(manager, data, 'failed', { failure });
-    });
+    if (!data) {
+      await this.imports.recordFailure(importId, failure, final);
+      return;
+    }
+    const kick = await this.imports.transaction(async (manager) =>
+      // Told only when this failure ended the import (a late one after its completion changes nothing).
+      (await this.imports.recordFailure(importId, failure, final, manager)) ? this.importEvent(manager, data, 'failed', { failure }) : NO_KICK,
+    );
     await this.outbox.kick(kick);
   }
 
@@ -190,10 +194,10 @@ export class ImportsService {
     const session = await this.imports.openStaging(importId, { workspaceId: data.workspaceId, ...targets }, batchRows);
     if (!session) return { status: 'busy' };
     try {
-      const running = await this.imports.transaction(async (manager) => {
-        await this.imports.markRunning(importId, manager);
-        return data.status === 'running' ? NO_KICK : this.importEvent(manager, data, 'running');
-      });
+      const running = await this.imports.transaction(async (manager) =>
+        // Told when it starts (queued → running), not again when an attempt starts over.
+        (await this.imports.markRunning(importId, manager)) ? this.importEvent(manager, data, 'running') : NO_KICK,
+      );
       await this.outbox.kick(running);
       const counters = { rowsRead: 0, bytesRead: 0, invalid: 0, errors: [] as ImportRowError[] };
       const fail = (row: number, number: string | null, reason: string) => {
@@ -285,9 +289,9 @@ export class ImportsService {
       }
       await report('merging');
       let done: CallbackKick = NO_KICK;
-      const counts = await session.complete(counters, async (query, merged) => {
+      const counts = await session.complete(counters, async (manager, merged) => {
         // The completion's event commits with it: the outbox writes through this session's connection.
-        done = await this.importEvent({ query } as unknown as EntityManager, data, 'completed', {
+        done = await this.importEvent(manager, data, 'completed', {
           rowsRead: counters.rowsRead,
           invalid: counters.invalid,
           ...merged,

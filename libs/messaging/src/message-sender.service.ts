@@ -99,7 +99,13 @@ export class MessageSender {
    * to `message.status`), its status change is written to the callback outbox in the same transaction.
    */
   private async record(claimed: MessageRow, outcomes: SendOutcomes): Promise<void> {
-    const listened = claimed.callback_url !== null || (await this.outbox.subscribed([claimed.workspace_id], 'message.status')).size > 0;
+    // Asking may fail (Postgres away for a moment): then the path with events is taken, as if someone listened.
+    const listened =
+      claimed.callback_url !== null ||
+      (await this.outbox.subscribed([claimed.workspace_id], 'message.status').then(
+        (set) => set.size > 0,
+        () => true,
+      ));
     if (!listened) {
       await this.messages.record(outcomes);
       return;

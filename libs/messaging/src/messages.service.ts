@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { CallbackOutbox, CallbackUrls, NO_KICK, type CallbackKick } from '@herald/callbacks';
 import { ChannelsService, type ChannelView, type OutboundMessage } from '@herald/channels';
 import { CoreConfig } from '@herald/config';
@@ -188,8 +189,8 @@ export class MessagesService {
     return inserted;
   }
 
-  private async listened(workspaceId: string, rows: readonly MessageRow[]): Promise<boolean> {
-    return rows.some((r) => r.callback_url !== null) || (await this.outbox.subscribed([workspaceId], 'message.status')).size > 0;
+  private async listened(workspaceId: string, rows: readonly MessageRow[], manager?: EntityManager): Promise<boolean> {
+    return rows.some((r) => r.callback_url !== null) || (await this.outbox.subscribed([workspaceId], 'message.status', manager)).size > 0;
   }
 
   /** Cancels a message that has not gone out yet (scheduled or queued). 409 once a worker has it or it is done. */
@@ -199,7 +200,7 @@ export class MessagesService {
       ? { cancelled: false, row: undefined }
       : await this.messages.transaction(async (manager) => {
           const done = await this.messages.cancel(workspaceId, id, manager);
-          if (done.cancelled && (await this.listened(workspaceId, [done.row!]))) kick = await this.outbox.record(manager, sendStatusEvents([messageEventRow(done.row!)]));
+          if (done.cancelled && (await this.listened(workspaceId, [done.row!], manager))) kick = await this.outbox.record(manager, sendStatusEvents([messageEventRow(done.row!)]));
           return done;
         });
     await this.outbox.kick(kick);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Clock } from '@herald/common';
 import { CampaignsWorkerModule } from '@herald/campaigns';
 import { ChannelsModule } from '@herald/channels';
 import { ContactsModule } from '@herald/contacts';
@@ -21,7 +22,7 @@ export class ProviderEventsModule {}
 /** The worker's side: the fan-in that applies stored events through the libraries owning each table. */
 @Module({
   imports: [ChannelsModule, ContactsModule, SendingModule, MessagingWorkerModule, CampaignsWorkerModule, TemplatesModule],
-  providers: [WebhookRepository, WebhookApplier, WebhookRecovery],
+  providers: [WebhookRepository, WebhookApplier, WebhookRecovery, Clock],
   exports: [WebhookApplier, WebhookRecovery],
 })
 export class ProviderEventsWorkerModule {}

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackOutbox, type CallbackEventInput } from '@herald/callbacks';
+import { Clock } from '@herald/common';
 import { ChannelsService, parseWebhook, type InboundMessage as ProviderInbound, type SendingChannel } from '@herald/channels';
 import { RecipientEvents } from '@herald/campaigns';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
@@ -52,6 +53,7 @@ export class WebhookApplier {
     private readonly policy: ProviderPolicy,
     private readonly templateLibrary: TemplatesService,
     private readonly outbox: CallbackOutbox,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -108,7 +110,7 @@ export class WebhookApplier {
           templateEvents.push({
             workspaceId: channel.workspaceId,
             type: 'template.status',
-            occurredAt: t.at ?? new Date(),
+            occurredAt: t.at ?? this.clock.now().toJSDate(),
             data: {
               channelId: channel.id,
               providerTemplateId: t.templateId,
@@ -149,8 +151,8 @@ export class WebhookApplier {
       // Who listens for what this batch changes (one query per kind present): their events go to the callback
       // outbox in this transaction. A message's own callbackUrl is heard whatever its workspace listens for.
       const listening = {
-        status: await this.listeners(statuses.map((s) => s.workspaceId), 'message.status'),
-        inbound: await this.listeners(inbound.map((i) => i.channel.workspaceId), 'message.inbound'),
+        status: await this.listeners(manager, statuses.map((s) => s.workspaceId), 'message.status'),
+        inbound: await this.listeners(manager, inbound.map((i) => i.channel.workspaceId), 'message.inbound'),
       };
       const applied = [
         await this.messages.applyStatuses(manager, forMessages),
@@ -164,7 +166,7 @@ export class WebhookApplier {
       // Campaign templates' review decisions (the runs waiting for one are moved after the commit).
       const decidedCampaigns = await this.recipients.applyTemplateStatuses(manager, templates);
       const unknownTemplates = await this.templateLibrary.applyChanges(manager, templateChanges);
-      const templateListeners = await this.listeners(templates.map((t) => t.workspaceId), 'template.status');
+      const templateListeners = await this.listeners(manager, templates.map((t) => t.workspaceId), 'template.status');
       for (const t of templateEvents) if (templateListeners.has(t.workspaceId)) events.push(t);
       const kick = await this.outbox.record(manager, events);
       return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns, kick };
@@ -204,8 +206,8 @@ export class WebhookApplier {
   }
 
   /** Of these workspaces, those with an endpoint subscribed to `type` (no query when there are none). */
-  private async listeners(workspaceIds: readonly string[], type: CallbackEventInput['type']): Promise<ReadonlySet<string>> {
-    return workspaceIds.length === 0 ? new Set() : this.outbox.subscribed(new Set(workspaceIds), type);
+  private async listeners(manager: EntityManager, workspaceIds: readonly string[], type: CallbackEventInput['type']): Promise<ReadonlySet<string>> {
+    return workspaceIds.length === 0 ? new Set() : this.outbox.subscribed(new Set(workspaceIds), type, manager);
   }
 
   private async storeInbound(manager: EntityManager, inbound: Array<{ channel: SendingChannel; message: ProviderInbound }>) {
