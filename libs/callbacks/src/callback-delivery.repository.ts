@@ -71,6 +71,9 @@ const LOG_COLUMNS = `id::text AS id, event_id, event_type, status, attempts, las
   last_attempt_at, next_attempt_at, delivered_at, created_at`;
 
 /** The outbox (`callback_events`) and the deliveries (`callback_deliveries`): the only SQL that touches them. */
+/** Rows per statement of the bulk changes an API request makes (bulk redelivery, an endpoint's deletion). */
+const BULK_BATCH = 10_000;
+
 @Injectable()
 export class CallbackDeliveryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -222,15 +225,26 @@ export class CallbackDeliveryRepository {
     to: Date,
     now: Date,
   ): Promise<number> {
-    const result: unknown = await this.dataSource.query(
-      `WITH changed AS (
-         UPDATE callback_deliveries SET status = 'pending', next_attempt_at = $6, pending_since = $6
-          WHERE endpoint_id = $1 AND workspace_id = $2 AND status = $3 AND created_at >= $4 AND created_at < $5
-          RETURNING 1)
-       SELECT count(*)::int AS n FROM changed`,
-      [endpointId, workspaceId, status, from, to, now],
-    );
-    return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+    // A batch per statement, each its own short transaction, until none is left: a long-dead endpoint may have
+    // millions, and one statement for all would hold their locks for as long as it takes.
+    let total = 0;
+    for (;;) {
+      const result: unknown = await this.dataSource.query(
+        `WITH batch AS (
+           SELECT id FROM callback_deliveries
+            WHERE endpoint_id = $1 AND workspace_id = $2 AND status = $3 AND created_at >= $4 AND created_at < $5
+            LIMIT $7 FOR UPDATE SKIP LOCKED),
+         changed AS (
+           UPDATE callback_deliveries d SET status = 'pending', next_attempt_at = $6, pending_since = $6
+             FROM batch WHERE d.id = batch.id
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM changed`,
+        [endpointId, workspaceId, status, from, to, now, BULK_BATCH],
+      );
+      const n = rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+      total += n;
+      if (n < BULK_BATCH) return total;
+    }
   }
 
   /**
@@ -288,8 +302,19 @@ export class CallbackDeliveryRepository {
     return { scanned: row.scanned, deleted: row.deleted, next };
   }
 
-  /** An endpoint's deliveries go with it. */
-  async deleteOfEndpoint(endpointId: string, manager: EntityManager): Promise<void> {
-    await manager.query('DELETE FROM callback_deliveries WHERE endpoint_id = $1', [endpointId]);
+  /**
+   * An endpoint's deliveries go with it: a batch per statement, each its own short transaction, until none is
+   * left (the endpoint row is gone first, so no new one is written meanwhile).
+   */
+  async deleteOfEndpoint(endpointId: string): Promise<void> {
+    for (;;) {
+      const result: unknown = await this.dataSource.query(
+        `WITH gone AS (
+           DELETE FROM callback_deliveries WHERE id = ANY(ARRAY(SELECT id FROM callback_deliveries WHERE endpoint_id = $1 LIMIT $2)) RETURNING 1)
+         SELECT count(*)::int AS n FROM gone`,
+        [endpointId, BULK_BATCH],
+      );
+      if ((rowsOf<{ n: number }>(result)[0]?.n ?? 0) < BULK_BATCH) return;
+    }
   }
 }

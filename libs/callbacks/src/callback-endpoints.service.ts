@@ -134,12 +134,9 @@ export class CallbackEndpoints {
   /** Deletes the endpoint and its delivery log (pending deliveries are dropped with it). */
   async remove(workspaceId: string, id: string): Promise<void> {
     if (!isUuid(id)) throw HeraldError.notFound('webhook endpoint', id);
-    const deleted = await this.dataSource.transaction(async (m) => {
-      if (!(await this.endpoints.delete(workspaceId, id, m))) return false;
-      await this.deliveries.deleteOfEndpoint(id, m);
-      return true;
-    });
-    if (!deleted) throw HeraldError.notFound('webhook endpoint', id);
+    if (!(await this.dataSource.transaction((m) => this.endpoints.delete(workspaceId, id, m)))) throw HeraldError.notFound('webhook endpoint', id);
+    // Then its deliveries, a batch at a time (a dead endpoint may have millions); the sweeper ignores them meanwhile.
+    await this.deliveries.deleteOfEndpoint(id);
   }
 
   /** A new secret, shown once; the previous one keeps signing (alongside) for 24 h. */

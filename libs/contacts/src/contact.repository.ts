@@ -170,7 +170,10 @@ export class ContactRepository {
     return rows[0]!.n > 0;
   }
 
-  /** Opting out records when and how (kept if already opted out); opting in clears both. */
+  /**
+   * Opting out records when and how (kept if already opted out); opting in clears both. `widened`: the contact is now
+   * opted out of more than before (in from nothing, or from marketing to everything).
+   */
   async setOptedOut(
     workspaceId: string,
     number: string,
@@ -179,21 +182,25 @@ export class ContactRepository {
     at: Date,
     scope: OptOutScope = 'marketing',
     manager?: EntityManager,
-  ): Promise<ContactRow | undefined> {
-    const rows: ContactRow[] = await (manager ?? this.dataSource).query(
-      `WITH updated AS (UPDATE contacts SET
-         opted_out_at = CASE WHEN NOT $3 THEN NULL WHEN opted_out THEN opted_out_at ELSE $5 END,
-         opt_out_source = CASE WHEN NOT $3 THEN NULL WHEN opted_out THEN opt_out_source ELSE $4 END,
+  ): Promise<(ContactRow & { widened: boolean }) | undefined> {
+    const rows: Array<ContactRow & { widened: boolean }> = await (manager ?? this.dataSource).query(
+      `WITH old AS (SELECT id, opted_out, opt_out_scope FROM contacts WHERE workspace_id = $1 AND number = $2 FOR UPDATE),
+       updated AS (UPDATE contacts c SET
+         opted_out_at = CASE WHEN NOT $3 THEN NULL WHEN c.opted_out THEN c.opted_out_at ELSE $5 END,
+         opt_out_source = CASE WHEN NOT $3 THEN NULL WHEN c.opted_out THEN c.opt_out_source ELSE $4 END,
          -- A wider scope replaces a narrower one; asking again for marketing keeps an opt-out from everything.
-         opt_out_scope = CASE WHEN NOT $3 THEN NULL WHEN opted_out AND opt_out_scope = 'all' THEN 'all' ELSE $6 END,
+         opt_out_scope = CASE WHEN NOT $3 THEN NULL WHEN c.opted_out AND c.opt_out_scope = 'all' THEN 'all' ELSE $6 END,
          opted_out = $3,
          updated_at = now()
-       WHERE workspace_id = $1 AND number = $2
-       RETURNING ${COLUMNS}) SELECT * FROM updated`,
+       FROM old WHERE c.id = old.id
+       RETURNING ${COLUMNS.split(', ').map((col) => `c.${col}`).join(', ')},
+                 $3 AND (NOT old.opted_out OR (old.opt_out_scope IS DISTINCT FROM 'all' AND $6 = 'all')) AS widened)
+       SELECT * FROM updated`,
       [workspaceId, number, optedOut, source, at, scope],
     );
     return rows[0];
   }
+
 
   async findById(workspaceId: string, id: string): Promise<ContactRow | undefined> {
     const rows: ContactRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM contacts WHERE workspace_id = $1 AND id = $2`, [workspaceId, id]);

@@ -125,9 +125,8 @@ export class ContactsService {
     const at = this.clock.now().toJSDate();
     const { row, kick } = await this.contacts.transaction(async (manager) => {
       const row = await this.contacts.setOptedOut(workspaceId, number, optedOut, source, at, scope, manager);
-      // Newly opted out (an earlier opt-out keeps its time): the event commits with the change.
-      const fresh = row !== undefined && optedOut && row.opted_out_at?.getTime() === at.getTime();
-      return { row, kick: fresh ? await this.optOutEvents(manager, [{ ...row, workspace_id: workspaceId }]) : NO_KICK };
+      // Newly opted out, or now of everything instead of marketing only: the event commits with the change.
+      return { row, kick: row?.widened ? await this.optOutEvents(manager, [{ ...row, workspace_id: workspaceId }]) : NO_KICK };
     });
     if (!row) throw this.notFound(number);
     await this.outbox.kick(kick);
