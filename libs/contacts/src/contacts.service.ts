@@ -126,7 +126,7 @@ export class ContactsService {
     const { row, kick } = await this.contacts.transaction(async (manager) => {
       const row = await this.contacts.setOptedOut(workspaceId, number, optedOut, source, at, scope, manager);
       // Newly opted out, or now of everything instead of marketing only: the event commits with the change.
-      return { row, kick: row?.widened ? await this.optOutEvents(manager, [{ ...row, workspace_id: workspaceId }]) : NO_KICK };
+      return { row, kick: row?.widened ? await this.optOutEvents(manager, [{ ...row, workspace_id: workspaceId }], at) : NO_KICK };
     });
     if (!row) throw this.notFound(number);
     await this.outbox.kick(kick);
@@ -134,7 +134,7 @@ export class ContactsService {
   }
 
   /** \`contact.opted_out\` events of contacts just opted out, in \`manager\`'s transaction, for the workspaces that listen. */
-  private async optOutEvents(manager: EntityManager, rows: ReadonlyArray<ContactRow & { workspace_id: string }>): Promise<CallbackKick> {
+  private async optOutEvents(manager: EntityManager, rows: ReadonlyArray<ContactRow & { workspace_id: string }>, at?: Date): Promise<CallbackKick> {
     if (rows.length === 0) return NO_KICK;
     const listening = await this.outbox.subscribed(new Set(rows.map((r) => r.workspace_id)), 'contact.opted_out', manager);
     const events: CallbackEventInput[] = rows
@@ -142,7 +142,8 @@ export class ContactsService {
       .map((r) => ({
         workspaceId: r.workspace_id,
         type: 'contact.opted_out',
-        occurredAt: r.opted_out_at ?? new Date(),
+        // When it changed (a widened opt-out keeps its first time in `at`).
+        occurredAt: at ?? r.opted_out_at ?? this.clock.now().toJSDate(),
         data: { contactId: r.id, number: r.number, scope: r.opt_out_scope, source: r.opt_out_source, at: r.opted_out_at },
       }));
     return this.outbox.record(manager, events);
