@@ -20,6 +20,26 @@
 // event exactly once at the healthy endpoint, at least once at the recovered one; the healthy one's latency.
 // Redis used_memory before and after: it must not grow with events (jobs are per endpoint, not per event).
 // CALLBACK_RETRY_BASE_MS is 1000 here (production: 5000) so the recovered endpoint is probed again within seconds.
+//
+// --campaign: the events come from a campaign, written by the libraries that own the changes (the chunk sender's
+// `accepted`, the webhook applier's `sent`/`delivered`/`read`, the run's `run.status`), with the whole stack as a
+// user runs it: the API, 2 workers, the simulator (provider --latency ms away, 250 by default; status webhooks
+// sent, delivered and read for every send). Workspace "on" has one endpoint on a local receiver subscribed to
+// message.status and run.status; workspace "off" has none. Runs of --recipients (20,000; smoke 1,000) on
+// --numbers numbers (1) at --limit msg/s (1,000) alternate on / off (--pairs pairs: on off off on …), each on
+// numbers of its own, each settled (every send read, every event received) before the next. Per run: achieved ÷
+// limit (the simulator's acceptances, as bench/provider-latency.mjs) and CPU per send per process; per run with
+// callbacks: events delivered per second, every event counted by id and by (message, step) — each recipient owes
+// exactly accepted, sent, delivered, read — and two latencies: from the delivery row's created_at (written in the
+// producer's transaction just before its commit: the outbox's "accepted") to receipt, the target; and from the
+// envelope's createdAt, which for sent/delivered/read is the provider's status timestamp (whole seconds) and so
+// includes the webhook's way in (WEBHOOK_APPLY_DELAY_MS, 1 s by default).
+// Diagnoses: --hold-deliveries (the endpoint's circuit held open in SQL while a run sends: the producers' cost
+// alone), --analyze (ANALYZE the outbox's tables before each run), --profile (CPU profiles of the two workers).
+//
+//   node bench/callbacks.mjs --campaign                 # runs of 20,000 at 1,000 msg/s: on off off on (about 3 min)
+//   node bench/callbacks.mjs --campaign --smoke         # runs of 1,000, one pair, no targets (CI, about 35 s)
+//   node bench/callbacks.mjs --campaign --numbers 2 --recipients 10000 --pairs 1 --latency 400
 import { createServer } from 'node:http';
 import { createHistogram } from 'node:perf_hooks';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -29,6 +49,7 @@ import { join } from 'node:path';
 import {
   Bench,
   CpuMeter,
+  cpuSecondsByName,
   Figures,
   PostgresCpu,
   dist,
@@ -43,12 +64,38 @@ import {
   summariseProfiles,
   waitFor,
 } from './lib/harness.mjs';
-import { Api } from './lib/campaign.mjs';
+import {
+  Api,
+  addChannel,
+  approvedCampaign,
+  runTruth,
+  seedAudience,
+  simConfig,
+  simStats,
+  startRun,
+  waitRun,
+} from './lib/campaign.mjs';
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { rate: 'int', seconds: 'int', outage: 'int', smoke: 'bool', keep: 'bool', profile: 'bool' },
-  'node bench/callbacks.mjs [--rate N] [--seconds N] [--outage N] [--smoke] [--keep] [--profile]',
+  {
+    rate: 'int',
+    seconds: 'int',
+    outage: 'int',
+    smoke: 'bool',
+    keep: 'bool',
+    profile: 'bool',
+    campaign: 'bool',
+    recipients: 'int',
+    limit: 'int',
+    latency: 'int',
+    pairs: 'int',
+    numbers: 'int',
+    holdDeliveries: 'bool',
+    analyze: 'bool',
+  },
+  'node bench/callbacks.mjs [--rate N] [--seconds N] [--outage N] [--smoke] [--keep] [--profile]\n' +
+    '       node bench/callbacks.mjs --campaign [--recipients N] [--limit MSG_S] [--numbers N] [--latency MS] [--pairs N] [--hold-deliveries] [--analyze] [--smoke] [--keep] [--profile]',
 );
 const RATE = opts.rate ?? (opts.smoke ? 2_000 : 5_000);
 const BACKLOG = opts.smoke ? 5_000 : 60_000;
@@ -166,8 +213,9 @@ class Producer {
         ),
     };
     const clock = { now: () => ({ toJSDate: () => new Date() }) };
+    // No DataSource: the outbox only registers its commit hook on one (this producer kicks after its own commit).
     this.outbox = new callbacks.CallbackOutbox(
-      null,
+      { subscribers: [] },
       new CallbackEndpointRepository(null),
       new CallbackDeliveryRepository(null),
       clock,
@@ -219,6 +267,437 @@ class Producer {
     return this.queue.close();
   }
 }
+
+// ------------------------------------------------------------------------------------------------- --campaign
+
+const C_SMOKE = Boolean(opts.smoke);
+const C_RECIPIENTS = opts.recipients ?? (C_SMOKE ? 1_000 : 20_000);
+const C_LIMIT = opts.limit ?? 1_000;
+const C_NUMBERS = Math.max(1, opts.numbers ?? 1);
+const C_LATENCY = opts.latency ?? 250;
+const C_PAIRS = Math.max(1, opts.pairs ?? (C_SMOKE ? 1 : 2));
+/** The `message.status` steps each recipient of these runs owes. */
+const STEPS = ['accepted', 'sent', 'delivered', 'read'];
+const SETTLED = ['read', 'failed', 'skipped', 'expired', 'cancelled'];
+/** A run with callbacks whose events stop short of the expected count is taken as settled after this long without one. */
+const QUIET_MS = 2_000;
+
+/** The p-th percentile of a sorted array (nearest rank). */
+const pct = (sorted, p) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const spread = (values) => {
+  const s = Float64Array.from(values).sort();
+  return { n: s.length, p50: pct(s, 50), p99: pct(s, 99), max: s.length ? s[s.length - 1] : NaN };
+};
+const ms = (x) => `${int(x)} ms`;
+
+/** One receiver (node:http on 127.0.0.1): checks every signature, keeps every event by id with its time of receipt. */
+class EventReceiver {
+  constructor() {
+    this.events = new Map();
+    this.byRun = new Map();
+    this.posts = 0;
+    this.badSignature = 0;
+    this.secret = undefined;
+  }
+
+  async listen() {
+    this.server = createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+      const chunks = [];
+      req.on('data', (c) => chunks.push(c));
+      req.on('end', () => {
+        const receivedAt = Date.now();
+        const raw = Buffer.concat(chunks);
+        this.posts += 1;
+        if (!verifyHerald(raw, req.headers['herald-signature'], this.secret)) this.badSignature += 1;
+        let e;
+        try {
+          e = JSON.parse(raw.toString('utf8'));
+        } catch {
+          return res.writeHead(400).end();
+        }
+        const seen = this.events.get(e.id);
+        if (seen) seen.count += 1;
+        else {
+          const ev = {
+            id: e.id,
+            type: e.type,
+            createdAt: Date.parse(e.createdAt),
+            receivedAt,
+            count: 1,
+            runId: e.data?.runId ?? null,
+            messageId: e.data?.messageId ?? null,
+            status: e.data?.status ?? null,
+          };
+          this.events.set(e.id, ev);
+          const list = this.byRun.get(ev.runId) ?? this.byRun.set(ev.runId, []).get(ev.runId);
+          list.push(ev);
+        }
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${this.server.address().port}`;
+  }
+
+  ofRun(runId) {
+    return this.byRun.get(runId) ?? [];
+  }
+
+  close() {
+    return new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+async function campaignForm(bench) {
+  await bench.setup();
+  const say = bench.say;
+  const TIMED_C = !C_SMOKE;
+  const figures = new Figures(
+    'callbacks-campaign',
+    `Callbacks from a campaign at full speed — runs of ${int(C_RECIPIENTS)} on ${C_NUMBERS} number(s) at ${int(C_LIMIT)} msg/s, provider ${C_LATENCY} ms away, ` +
+      `statuses sent/delivered/read; ${C_PAIRS} pair(s) of runs with an endpoint (on) and without (off)${C_SMOKE ? ' (smoke)' : ''}`,
+  );
+  const pg = bench.pg(4);
+  const receiver = new EventReceiver();
+  const base = await receiver.listen();
+  const sim = await bench.startSimulator({ SIMULATOR_TEMPLATE_APPROVAL_DELAY_MS: '200' });
+  // Every send gets sent, delivered and read, as Meta posts them for a message that is read; Meta C_LATENCY ms away.
+  await simConfig(sim, {
+    statuses: { deliveredProbability: 1, readProbability: 1, duplicateProbability: 0, reorderProbability: 0 },
+    latency: { responseMs: C_LATENCY },
+  });
+  const env = { CALLBACK_ALLOW_PRIVATE_URLS: 'true' };
+  const { url, child: apiChild } = await bench.startApi(env);
+  const profileDir = opts.profile ? join(os.tmpdir(), `herald-callbacks-campaign-profile-${Date.now().toString(36)}`) : undefined;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const workers = [
+    await bench.startWorker(env, { name: 'worker-1', nodeArgs }),
+    await bench.startWorker(env, { name: 'worker-2', nodeArgs }),
+  ];
+  const onApi = new Api(url, bench.adminToken);
+  await onApi.workspace('Callbacks campaign: endpoint');
+  const offApi = new Api(url, bench.adminToken);
+  await offApi.workspace('Callbacks campaign: no endpoint');
+  const ep = await onApi.post('/v1/webhook-endpoints', { url: `${base}/events`, events: ['message.status', 'run.status'] });
+  receiver.secret = ep.secret;
+
+  // Everything is made before anything is measured: per run, numbers of its own (the simulator's acceptance times
+  // are per number), audiences seeded in SQL, channels, campaigns with approved templates.
+  const order = [];
+  for (let i = 0; i < C_PAIRS; i += 1) order.push(...(i % 2 === 0 ? ['on', 'off'] : ['off', 'on']));
+  say(`preparing ${order.length} runs (${order.join(', ')}) of ${int(C_RECIPIENTS)} on ${C_NUMBERS} number(s) each`);
+  let phone = 109000000004000;
+  let offset = 0;
+  const prepare = async (api, recipients, numbers) => {
+    const parts = [];
+    for (let k = 0; k < numbers; k += 1) {
+      const ph = String(phone++);
+      const audience = `callbacks-${ph}`;
+      await seedAudience(pg, api.workspaceId, audience, recipients, { offset });
+      offset += recipients;
+      const channelId = await addChannel(api, sim, pg, { phone: ph, rate: C_LIMIT });
+      const campaignId = await approvedCampaign(api, channelId, `Callbacks ${ph}`);
+      parts.push({ phone: ph, audience, campaignId });
+    }
+    return parts;
+  };
+  const runs = [];
+  for (const [i, mode] of order.entries()) {
+    const api = mode === 'on' ? onApi : offApi;
+    runs.push({
+      n: i + 1,
+      mode,
+      api,
+      parts: await prepare(api, C_RECIPIENTS, C_NUMBERS),
+      label: `run ${i + 1} (callbacks ${mode})`,
+    });
+  }
+  // An unmeasured warm-up run with callbacks first (JIT, pools, connections), so that the first measured run does
+  // not pay for it alone.
+  const WARM_UP = Math.min(C_RECIPIENTS, 2_000);
+  const warmUp = {
+    n: 0,
+    mode: 'on',
+    api: onApi,
+    parts: await prepare(onApi, WARM_UP, 1),
+    label: 'warm-up run',
+    recipients: WARM_UP,
+    warmUp: true,
+  };
+  await sleep(1_000);
+
+  const settled = async (r) => {
+    for (const p of r.parts) {
+      const [x] = (
+        await pg.query(
+          `SELECT count(*) FILTER (WHERE status <> ALL($2::text[]))::int AS open FROM campaign_recipients WHERE run_id = $1`,
+          [p.runId, SETTLED],
+        )
+      ).rows;
+      if (x.open > 0) return false;
+      if (r.mode === 'on') {
+        // Every event of the run received, or (some never will be: the checks count them) none for QUIET_MS.
+        const got = receiver.ofRun(p.runId);
+        if (!got.some((e) => e.type === 'run.status' && e.status === 'completed')) return false;
+        const all = got.filter((e) => e.type === 'message.status').length >= (r.recipients ?? C_RECIPIENTS) * STEPS.length;
+        if (!all && Date.now() - (got.at(-1)?.receivedAt ?? 0) < QUIET_MS) return false;
+      }
+    }
+    return true;
+  };
+
+  for (const r of [warmUp, ...runs]) {
+    say(`${r.label}: ${int((r.recipients ?? C_RECIPIENTS) * r.parts.length)} recipients`);
+    const meter = new CpuMeter(
+      { 'worker-1': workers[0], 'worker-2': workers[1], api: apiChild, simulator: sim.child },
+      { servers: bench.redis.pid ? { redis: bench.redis.pid } : {}, self: 'bench' },
+    ).start();
+    const redisBefore = bench.redis.pid ? 0 : cpuSecondsByName(['redis-server'])['redis-server'];
+    const pgCpu = await new PostgresCpu(pg, bench.database, 500).start();
+    // --hold-deliveries (a diagnosis, not the figure): the endpoint's circuit held open in SQL while the runs send, so
+    // events are recorded (the producers' cost) but delivered only once the runs have completed (the deliveries' cost).
+    // --analyze (a diagnosis): fresh planner statistics on the outbox's tables before each run.
+    if (opts.analyze) await pg.query('ANALYZE callback_events; ANALYZE callback_deliveries; ANALYZE campaign_recipients');
+    const hold = opts.holdDeliveries && r.mode === 'on' && !r.warmUp;
+    if (hold) await pg.query("UPDATE callback_endpoints SET blocked_until = now() + interval '1 hour' WHERE id = $1", [ep.id]);
+    r.startedAt = Date.now();
+    for (const p of r.parts) Object.assign(p, await startRun(r.api, p.campaignId, [p.audience]));
+    const timeoutMs = ((C_RECIPIENTS * C_NUMBERS) / C_LIMIT) * 3_000 + 120_000;
+    for (const p of r.parts) p.view = await waitRun(r.api, p.campaignId, p.runId, { timeoutMs, everyMs: 200 });
+    if (hold) await pg.query('UPDATE callback_endpoints SET blocked_until = NULL WHERE id = $1', [ep.id]);
+    r.complete = await waitFor(
+      `${r.label}: statuses applied and events received`,
+      () => settled(r),
+      C_SMOKE ? 60_000 : 120_000,
+      200,
+    ).catch((e) => {
+      say(e.message);
+      return false;
+    });
+    r.settledAt = Date.now();
+    const { used } = meter.stop();
+    used.postgres = (await pgCpu.stop()).total;
+    if (!bench.redis.pid) used.redis = cpuSecondsByName(['redis-server'])['redis-server'] - redisBefore;
+    const stats = await simStats(sim);
+    r.sends = 0;
+    for (const p of r.parts) {
+      p.accepted = stats.accepted.byPhoneNumberId?.[p.phone] ?? 0;
+      p.spanMs = stats.accepted.timesByPhoneNumberId?.[p.phone]?.spanMs ?? 0;
+      p.achieved = p.spanMs > 0 ? ((p.accepted - 1) * 1000) / p.spanMs : 0;
+      p.ratio = p.achieved / C_LIMIT;
+      p.violations = stats.throttle.byPhoneNumberId?.[p.phone] ?? 0;
+      p.truth = await runTruth(pg, p.runId);
+      r.sends += p.accepted;
+    }
+    const us = (seconds) => (r.sends > 0 ? (seconds * 1e6) / r.sends : 0);
+    const workerSeconds = used['worker-1'] + used['worker-2'];
+    r.cpu = {
+      workers: us(workerSeconds),
+      w1: us(used['worker-1']),
+      w2: us(used['worker-2']),
+      api: us(used.api),
+      postgres: us(used.postgres),
+      redis: us(used.redis ?? 0),
+      simulator: us(used.simulator),
+      bench: us(used.bench),
+    };
+    r.cpu.herald = r.cpu.workers + r.cpu.api + r.cpu.postgres + r.cpu.redis;
+    r.ratio = r.parts.reduce((n, p) => n + p.ratio, 0) / r.parts.length;
+    say(
+      `${r.label}: ${r.parts.map((p) => `${fmt(p.ratio, 4)} of the limit (${p.violations} violations)`).join('; ')}; Herald ${fmt(r.cpu.herald, 0)} µs per send; settled ${fmt((r.settledAt - r.startedAt) / 1000, 1)} s after the start`,
+    );
+    if (r.mode === 'on' && !r.warmUp) await analyse(r);
+    await sleep(1_000);
+  }
+
+  /** Counts, rates and latencies of a run's events (after the run: not in its CPU figures). */
+  async function analyse(r) {
+    const runIds = r.parts.map((p) => p.runId);
+    const got = runIds.flatMap((id) => receiver.ofRun(id));
+    const rows = (
+      await pg.query(
+        `SELECT d.event_id::text AS id, d.status, d.attempts, (extract(epoch FROM d.created_at) * 1000)::float8 AS created_ms
+           FROM callback_deliveries d WHERE d.endpoint_id = $1 AND d.created_at >= $2`,
+        [ep.id, new Date(r.startedAt - 1_000)],
+      )
+    ).rows;
+    const mine = new Set(got.map((e) => e.id));
+    const recordedAt = new Map(rows.map((d) => [d.id, d.created_ms]));
+    // Deliveries of this window not received at all (they carry no run id here: counted whatever their run).
+    r.undelivered = rows.filter((d) => !receiver.events.has(d.id)).length;
+    // Each batch a job posted records its outcomes with one time: distinct delivered_at = batches (claim–post–record).
+    const [b] = (
+      await pg.query(
+        `SELECT count(DISTINCT delivered_at)::int AS batches, count(*)::int AS n FROM callback_deliveries
+          WHERE endpoint_id = $1 AND created_at >= $2 AND delivered_at IS NOT NULL`,
+        [ep.id, new Date(r.startedAt - 1_000)],
+      )
+    ).rows;
+    r.batches = b.batches;
+    r.perBatch = b.n / Math.max(1, b.batches);
+    r.notDelivered = rows.filter((d) => mine.has(d.id) && d.status !== 'delivered').length;
+    r.retried = rows.filter((d) => mine.has(d.id) && d.attempts > 1).length;
+    r.events = got.length;
+    r.dupIds = got.filter((e) => e.count > 1).length;
+    r.badSignature = receiver.badSignature;
+    const msg = got.filter((e) => e.type === 'message.status');
+    r.byStatus = {};
+    for (const e of msg) r.byStatus[e.status] = (r.byStatus[e.status] ?? 0) + 1;
+    r.runStatus = got.filter((e) => e.type === 'run.status').map((e) => e.status);
+    // Exactly one event per recipient and step: missing and repeated (the same step told under two ids).
+    const keys = new Map();
+    for (const e of msg) keys.set(`${e.messageId}|${e.status}`, (keys.get(`${e.messageId}|${e.status}`) ?? 0) + 1);
+    r.dupSteps = [...keys.values()].filter((n) => n > 1).length;
+    const ids = (await pg.query(`SELECT 'r:' || id AS m FROM campaign_recipients WHERE run_id = ANY($1::uuid[])`, [runIds])).rows;
+    r.missing = Object.fromEntries(STEPS.map((s) => [s, 0]));
+    for (const { m } of ids) for (const s of STEPS) if (!keys.has(`${m}|${s}`)) r.missing[s] += 1;
+    r.expected = ids.length * STEPS.length;
+    r.unexpected = msg.filter((e) => !STEPS.includes(e.status)).length;
+    // Rates: over first to last receipt, and the busiest second.
+    const times = got.map((e) => e.receivedAt).sort((a, b) => a - b);
+    r.spanS = times.length > 1 ? (times[times.length - 1] - times[0]) / 1000 : 0;
+    r.rate = r.spanS > 0 ? r.events / r.spanS : 0;
+    const perSecond = new Map();
+    for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    r.peak = Math.max(0, ...perSecond.values());
+    // Latencies: from the outbox row's created_at (the producer's transaction, just before its commit), and from the
+    // envelope's createdAt by kind.
+    r.fromCommit = spread(got.filter((e) => recordedAt.has(e.id)).map((e) => e.receivedAt - recordedAt.get(e.id)));
+    r.fromCreatedAt = {};
+    for (const s of STEPS) r.fromCreatedAt[s] = spread(msg.filter((e) => e.status === s).map((e) => e.receivedAt - e.createdAt));
+    r.fromCreatedAt['run.status'] = spread(got.filter((e) => e.type === 'run.status').map((e) => e.receivedAt - e.createdAt));
+    r.fromCreatedAtAll = spread(got.map((e) => e.receivedAt - e.createdAt));
+    say(
+      `${r.label}: ${int(r.events)} events at ${int(r.rate)}/s (peak ${int(r.peak)}/s); outbox → received p50 ${ms(r.fromCommit.p50)}, p99 ${ms(r.fromCommit.p99)}, max ${ms(r.fromCommit.max)}`,
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------------ figures
+  for (const r of runs) {
+    for (const [k, p] of r.parts.entries()) {
+      const name = `${r.label}${r.parts.length > 1 ? `, number ${k + 1}` : ''}`;
+      figures.add(
+        `${name}: achieved ÷ limit`,
+        `${fmt(p.ratio, 4)} (${fmt(p.achieved, 1)} msg/s: ${int(p.accepted)} in ${fmt(p.spanMs / 1000, 3)} s; ${p.violations} violations)`,
+      );
+      figures.check(`${name}: run status`, p.view.status, 'completed');
+      figures.check(`${name}: recipients accepted (Postgres)`, p.truth.accepted, C_RECIPIENTS);
+      figures.check(`${name}: simulator accepted = Postgres accepted`, p.accepted, p.truth.accepted);
+    }
+    figures.add(
+      `${r.label}: CPU per send, µs`,
+      `workers ${fmt(r.cpu.workers, 0)} (${fmt(r.cpu.w1, 0)} + ${fmt(r.cpu.w2, 0)}), API ${fmt(r.cpu.api, 0)}, Postgres ${fmt(r.cpu.postgres, 0)}, Redis ${fmt(r.cpu.redis, 0)}: Herald ${fmt(r.cpu.herald, 0)}; simulator ${fmt(r.cpu.simulator, 0)}, bench (receiver) ${fmt(r.cpu.bench, 0)} (${int(r.sends)} sends)`,
+    );
+    figures.check(
+      `${r.label}: settled within the wait (every send read; events all in, or none for 2 s)`,
+      r.complete === true,
+      true,
+    );
+    if (r.mode !== 'on') continue;
+    figures.add(
+      `${r.label}: events delivered (all types)`,
+      `${int(r.events)} in ${fmt(r.spanS, 2)} s, first to last receipt: ${int(r.rate)}/s (busiest second ${int(r.peak)})`,
+    );
+    figures.add(
+      `${r.label}: outbox (producer's commit) → received`,
+      `p50 ${ms(r.fromCommit.p50)}, p99 ${ms(r.fromCommit.p99)}, max ${ms(r.fromCommit.max)} (${int(r.fromCommit.n)} events)`,
+      TIMED_C ? `p99 ≤ ${int(TARGET_P99_MS)} ms` : '',
+      TIMED_C ? r.fromCommit.p99 <= TARGET_P99_MS : undefined,
+    );
+    figures.add(
+      `${r.label}: envelope createdAt → received, p50 / p99 / max`,
+      [...STEPS, 'run.status']
+        .map((s) => `${s} ${int(r.fromCreatedAt[s].p50)} / ${int(r.fromCreatedAt[s].p99)} / ${int(r.fromCreatedAt[s].max)} ms`)
+        .join('; '),
+    );
+    figures.add(
+      `${r.label}: message.status by step`,
+      `${STEPS.map((s) => `${s} ${int(r.byStatus[s] ?? 0)}`).join(', ')} of ${int(r.expected / STEPS.length)} each; run.status: ${r.runStatus.join(', ') || 'none'}`,
+    );
+    figures.check(
+      `${r.label}: message.status events received`,
+      STEPS.reduce((n, s) => n + (r.byStatus[s] ?? 0), 0),
+      r.expected,
+    );
+    const missing = Object.values(r.missing).reduce((a, b) => a + b, 0);
+    figures.add(
+      `check: ${r.label}: steps missing (recipient × step never told)`,
+      missing === 0
+        ? '0'
+        : `${missing} (${STEPS.filter((x) => r.missing[x] > 0)
+            .map((x) => `${x} ${r.missing[x]}`)
+            .join(', ')})`,
+      '= 0',
+      missing === 0,
+    );
+    figures.check(`${r.label}: event ids received more than once`, r.dupIds, 0);
+    figures.check(`${r.label}: steps told under two event ids`, r.dupSteps, 0);
+    figures.check(`${r.label}: message.status of another status`, r.unexpected, 0);
+    figures.check(
+      `${r.label}: run.status completed received`,
+      r.runStatus.filter((s) => s === 'completed').length,
+      r.parts.length,
+    );
+    figures.check(`${r.label}: outbox deliveries never received`, r.undelivered, 0);
+    figures.check(`${r.label}: deliveries not marked delivered`, r.notDelivered, 0);
+    figures.add(`${r.label}: deliveries that needed more than one attempt`, int(r.retried));
+    figures.add(`${r.label}: delivery batches (claim–post–record)`, `${int(r.batches)}: ${fmt(r.perBatch, 1)} events per batch`);
+  }
+  figures.check('bad signatures', receiver.badSignature, 0);
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const ons = runs.filter((r) => r.mode === 'on');
+  const offs = runs.filter((r) => r.mode === 'off');
+  const onRatio = mean(ons.map((r) => r.ratio));
+  const offRatio = mean(offs.map((r) => r.ratio));
+  figures.add(
+    'achieved ÷ limit: callbacks on ÷ off',
+    `${fmt(onRatio / offRatio, 3)} (on ${ons.map((r) => fmt(r.ratio, 4)).join(', ')}; off ${offs.map((r) => fmt(r.ratio, 4)).join(', ')})`,
+  );
+  const cpuMean = (rs, k) => mean(rs.map((r) => r.cpu[k]));
+  figures.add(
+    'Herald CPU per send, on − off (µs)',
+    `${fmt(cpuMean(ons, 'herald') - cpuMean(offs, 'herald'), 0)} (on ${fmt(cpuMean(ons, 'herald'), 0)}, off ${fmt(cpuMean(offs, 'herald'), 0)}; ` +
+      `workers ${fmt(cpuMean(ons, 'workers') - cpuMean(offs, 'workers'), 0)}, API ${fmt(cpuMean(ons, 'api') - cpuMean(offs, 'api'), 0)}, Postgres ${fmt(cpuMean(ons, 'postgres') - cpuMean(offs, 'postgres'), 0)}, Redis ${fmt(cpuMean(ons, 'redis') - cpuMean(offs, 'redis'), 0)})`,
+  );
+  const ok = figures.print([
+    `stack: API, 2 workers (as npm start), the simulator answering after ${C_LATENCY} ms and posting sent/delivered/read for every send; WEBHOOK_APPLY_DELAY_MS default; an unmeasured warm-up run of ${int(WARM_UP)} with callbacks first`,
+    'receiver: node:http on 127.0.0.1 in the bench process, every signature checked; on = an endpoint subscribed to message.status and run.status, off = no endpoint',
+    'outbox → received: from callback_deliveries.created_at (set in the producer\u2019s transaction, just before its commit) to receipt',
+  ]);
+  const head = [
+    'run',
+    'callbacks',
+    '÷ limit',
+    'violations',
+    'events/s (peak)',
+    'outbox→received p50 / p99 / max',
+    'CPU µs/send: workers / API / PG / Redis (sim, bench)',
+    'Herald',
+  ];
+  const body = runs.map((r) => [
+    String(r.n),
+    r.mode,
+    r.parts.map((p) => fmt(p.ratio, 4)).join(' / '),
+    r.parts.map((p) => String(p.violations)).join(' / '),
+    r.mode === 'on' ? `${int(r.rate)} (${int(r.peak)})` : '—',
+    r.mode === 'on' ? `${int(r.fromCommit.p50)} / ${int(r.fromCommit.p99)} / ${int(r.fromCommit.max)} ms` : '—',
+    `${fmt(r.cpu.workers, 0)} / ${fmt(r.cpu.api, 0)} / ${fmt(r.cpu.postgres, 0)} / ${fmt(r.cpu.redis, 0)} (${fmt(r.cpu.simulator, 0)}, ${fmt(r.cpu.bench, 0)})`,
+    `${fmt(r.cpu.herald, 0)} µs`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+  process.stdout.write([line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line), ''].join('\n'));
+  await receiver.close();
+  if (profileDir) {
+    for (const w of workers) await stopProcess(w);
+    process.stdout.write(`\nworkers (warm-up and every run):\n${summariseProfiles(profileDir)}\n`);
+  }
+  return ok;
+}
+
+// The campaign form ends the process (runBench exits); otherwise the forms above.
+if (opts.campaign) await runBench(new Bench('callbacks-campaign', { keep: opts.keep }), campaignForm);
 
 await runBench(new Bench('callbacks', { keep: opts.keep }), async (bench) => {
   await bench.setup();

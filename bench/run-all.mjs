@@ -27,6 +27,7 @@ export const BENCHES = [
   { name: 'status-apply', script: 'bench/status-apply.mjs' },
   { name: 'clicks', script: 'bench/clicks.mjs' },
   { name: 'callbacks', script: 'bench/callbacks.mjs' },
+  { name: 'callbacks-campaign', script: 'bench/callbacks.mjs', args: ['--campaign'] },
   { name: 'chaos', script: 'bench/chaos.mjs' },
 ];
 
@@ -48,10 +49,11 @@ const results = join(os.tmpdir(), `herald-bench-results-${process.pid}.jsonl`);
 rmSync(results, { force: true });
 const outcomes = [];
 for (const b of BENCHES.filter((x) => chosen.includes(x.name))) {
-  say(`== ${b.name}: node ${b.script}${opts.smoke ? ' --smoke' : ''}`);
+  const args = [...(b.args ?? []), ...(opts.smoke ? ['--smoke'] : [])];
+  say(`== ${b.name}: node ${[b.script, ...args].join(' ')}`);
   const started = performance.now();
   const code = await new Promise((resolveExit) => {
-    const child = spawn(process.execPath, [b.script, ...(opts.smoke ? ['--smoke'] : [])], {
+    const child = spawn(process.execPath, [b.script, ...args], {
       cwd: root,
       env: { ...process.env, BENCH_RESULTS: results },
       stdio: 'inherit',
