@@ -42,7 +42,7 @@ describe('the callback outbox, in process', () => {
   };
 
   /** A status webhook as Meta posts it, stored and applied by the fan-in. */
-  const applyStatuses = async (statuses: Array<{ id: string; status: string; at: number; to: string; errors?: unknown[] }>) => {
+  const applyStatuses = async (statuses: Array<{ id: string; status: string; at: number; to: string; errors?: unknown[]; callback?: string }>) => {
     const channel = await h.get(ChannelsService).forSending(ws.channelId);
     const body = {
       object: 'whatsapp_business_account',
@@ -55,7 +55,14 @@ describe('the callback outbox, in process', () => {
               value: {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: '15550101000', phone_number_id: channel!.phoneNumberId },
-                statuses: statuses.map((s) => ({ id: s.id, status: s.status, timestamp: String(s.at), recipient_id: s.to.slice(1), ...(s.errors ? { errors: s.errors } : {}) })),
+                statuses: statuses.map((s) => ({
+                  id: s.id,
+                  status: s.status,
+                  timestamp: String(s.at),
+                  recipient_id: s.to.slice(1),
+                  ...(s.errors ? { errors: s.errors } : {}),
+                  ...(s.callback ? { biz_opaque_callback_data: s.callback } : {}),
+                })),
               },
             },
           ],
@@ -106,6 +113,19 @@ describe('the callback outbox, in process', () => {
     // Each step at the time the provider gave it.
     const at = (s: string) => told.find((e) => e.data['status'] === s)!.data['at'];
     expect([at('sent'), at('delivered'), at('read')]).toEqual([t, t + 1, t + 2].map((x) => new Date(x * 1000).toISOString()));
+  });
+
+  it('tells `accepted` when a status webhook is the first to say the provider took the send (its answer was lost)', async () => {
+    const to = fresh();
+    h.provider.answer(to, 'timeout');
+    const id = await accept({ to: { number: to }, type: 'template', template: { name: 'receipt', language: 'en_US', params: ['A'] } });
+    expect(await sender.send(id)).toBe('unconfirmed');
+    const t = Math.floor(Date.now() / 1000);
+    await applyStatuses([{ id: `wamid.lost-${id}`, status: 'sent', at: t, to, callback: id }]);
+    await applyStatuses([{ id: `wamid.lost-${id}`, status: 'delivered', at: t + 1, to, callback: id }]);
+    const told = await stored('message.status', (d) => d['messageId'] === id);
+    expect(told.map((e) => e.data['status']).sort()).toEqual(['accepted', 'delivered', 'queued', 'sent']);
+    expect(told.find((e) => e.data['status'] === 'accepted')!.data['providerMessageId']).toBe(`wamid.lost-${id}`);
   });
 
   it('writes nothing when the change it reports is rolled back', async () => {

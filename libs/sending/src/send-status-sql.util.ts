@@ -37,9 +37,11 @@ export function statusUpdateSql(table: string, idFromCallback: string, eventColu
   const events =
     eventColumns === undefined
       ? ''
-      : `, ${eventColumns}, next.new_status AS status, next.sent_at AS step_sent_at, next.delivered_at AS step_delivered_at,
-         next.read_at AS step_read_at, next.failed_at AS step_failed_at,
+      : `, ${eventColumns}, next.new_status AS status, m.accepted_at AS step_accepted_at, next.sent_at AS step_sent_at,
+         next.delivered_at AS step_delivered_at, next.read_at AS step_read_at, next.failed_at AS step_failed_at,
          array_remove(ARRAY[
+           -- A status before the send's own answer was recorded: the provider took it, and that is told first.
+           CASE WHEN next.old_accepted_at IS NULL AND m.accepted_at IS NOT NULL AND next.new_status <> 'failed' THEN 'accepted' END,
            CASE WHEN next.old_sent_at IS NULL AND next.sent_at IS NOT NULL THEN 'sent' END,
            CASE WHEN next.old_delivered_at IS NULL AND next.delivered_at IS NOT NULL THEN 'delivered' END,
            CASE WHEN next.old_read_at IS NULL AND next.read_at IS NOT NULL THEN 'read' END,
@@ -63,7 +65,7 @@ export function statusUpdateSql(table: string, idFromCallback: string, eventColu
                 max(${rankSql('status')}) AS top
            FROM matched WHERE row_id IS NOT NULL GROUP BY row_id),
        next AS (
-         SELECT agg.*, m.status AS old_status, m.sent_at AS old_sent_at, m.delivered_at AS old_delivered_at, m.read_at AS old_read_at,
+         SELECT agg.*, m.status AS old_status, m.accepted_at AS old_accepted_at, m.sent_at AS old_sent_at, m.delivered_at AS old_delivered_at, m.read_at AS old_read_at,
                 CASE WHEN agg.top > ${rankSql('m.status')} THEN (${STATUS_ARRAY})[agg.top] ELSE m.status END AS new_status
            FROM agg JOIN ${table} m ON m.id = agg.row_id
           WHERE ${rankSql('m.status')} IS NOT NULL
@@ -101,6 +103,7 @@ export function statusParams(rows: readonly StatusRow[]): unknown[] {
 /** A row of `statusUpdateSql` with event columns: the steps it newly took, with their times. */
 export interface StatusStepsRow {
   steps: string[];
+  step_accepted_at: Date | null;
   step_sent_at: Date | null;
   step_delivered_at: Date | null;
   step_read_at: Date | null;
