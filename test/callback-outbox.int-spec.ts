@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CallbackEndpoints, CallbackOutbox } from '@herald/callbacks';
-import { ChannelsService } from '@herald/channels';
 import { ContactsService, ImportsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
-import { WebhookApplier } from '@herald/provider-events';
-import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
+import { startPipeline, type PipelineHarness, type WebhookStatus } from './support/pipeline-harness';
 
 /**
  * The callback outbox as its producers use it, in process against real Postgres: an event exists exactly when the
@@ -41,37 +39,7 @@ describe('the callback outbox, in process', () => {
     return rows.map((r) => JSON.parse(r.body) as StoredEvent).filter((e) => where(e.data));
   };
 
-  /** A status webhook as Meta posts it, stored and applied by the fan-in. */
-  const applyStatuses = async (statuses: Array<{ id: string; status: string; at: number; to: string; errors?: unknown[]; callback?: string }>) => {
-    const channel = await h.get(ChannelsService).forSending(ws.channelId);
-    const body = {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: channel!.wabaId,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550101000', phone_number_id: channel!.phoneNumberId },
-                statuses: statuses.map((s) => ({
-                  id: s.id,
-                  status: s.status,
-                  timestamp: String(s.at),
-                  recipient_id: s.to.slice(1),
-                  ...(s.errors ? { errors: s.errors } : {}),
-                  ...(s.callback ? { biz_opaque_callback_data: s.callback } : {}),
-                })),
-              },
-            },
-          ],
-        },
-      ],
-    };
-    const [event] = (await h.db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id', [ws.channelId, JSON.stringify(body)])) as Array<{ id: string }>;
-    await h.get(WebhookApplier).apply(event!.id, []);
-  };
+  const applyStatuses = (statuses: readonly WebhookStatus[]) => h.applyStatuses(ws.channelId, statuses);
 
   beforeAll(async () => {
     h = await startPipeline(PREFIX);

@@ -3,7 +3,6 @@ import { CampaignReconciler, CampaignsService, ChunkSender, RunStarter } from '@
 import { ChannelsService } from '@herald/channels';
 import { AudiencesService, ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
-import { WebhookApplier } from '@herald/provider-events';
 import { SendSettingsService } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
@@ -283,39 +282,10 @@ describe('the send pipeline, in process', () => {
       const id = await accept({ to: { number: to }, ...template('receipt') }, other.workspaceId);
       expect(await sender.send(id)).toBe('accepted');
       const { providerMessageId } = await view(id, other.workspaceId);
-      const channel = await h.get(ChannelsService).forSending(other.channelId);
-      const body = {
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: channel!.wabaId,
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '15550101000', phone_number_id: channel!.phoneNumberId },
-                  statuses: [
-                    {
-                      id: providerMessageId,
-                      status: 'failed',
-                      timestamp: String(Math.floor(Date.now() / 1000)),
-                      recipient_id: to.slice(1),
-                      errors: [{ code: 190, title: 'Access token has expired' }],
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      };
-      const [event] = (await h.db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id', [
-        other.channelId,
-        JSON.stringify(body),
-      ])) as Array<{ id: string }>;
       // The applier drains every event waiting, so events other spec files left in the shared table count too.
-      const applied = await h.get(WebhookApplier).apply(event!.id, []);
+      const applied = await h.applyStatuses(other.channelId, [
+        { id: providerMessageId!, status: 'failed', at: Math.floor(Date.now() / 1000), to, errors: [{ code: 190, title: 'Access token has expired' }] },
+      ]);
       expect(applied.statuses).toBeGreaterThanOrEqual(1);
       expect(applied.statusesMatched).toBeGreaterThanOrEqual(1);
       expect(await view(id, other.workspaceId)).toMatchObject({ status: 'failed', error: { code: '190' } });

@@ -19,7 +19,7 @@ import { ConfigModule } from '@herald/config';
 import { ContactsModule } from '@herald/contacts';
 import { DatabaseModule } from '@herald/database';
 import { MessagingModule, MessagingWorkerModule } from '@herald/messaging';
-import { ProviderEventsWorkerModule } from '@herald/provider-events';
+import { ProviderEventsWorkerModule, WebhookApplier, type AppliedBatch } from '@herald/provider-events';
 import { QueuesModule } from '@herald/queues';
 import { ENTITIES } from '@herald/schema';
 import { CHANNEL_PROVIDER, SendingModule } from '@herald/sending';
@@ -124,7 +124,23 @@ export interface PipelineHarness {
     name: string,
     channel?: { messagesPerSecond?: number; messagingTier?: '250' | '2000' | 'unlimited'; wabaId?: string },
   ): Promise<{ workspaceId: string; channelId: string }>;
+  /**
+   * A status webhook as Meta posts it for the channel's number (statuses by provider id, our id as callback data
+   * when given), stored and applied by the fan-in as a worker would. The applier drains every event waiting, so
+   * events other spec files left in the shared table count in what it returns too.
+   */
+  applyStatuses(channelId: string, statuses: readonly WebhookStatus[]): Promise<AppliedBatch>;
   close(): Promise<void>;
+}
+
+/** One status of a status webhook: `at` in unix seconds, `to` E.164. */
+export interface WebhookStatus {
+  id: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  at: number;
+  to: string;
+  errors?: unknown[];
+  callback?: string;
 }
 
 export async function startPipeline(redisPrefix: string): Promise<PipelineHarness> {
@@ -188,6 +204,37 @@ export async function startPipeline(redisPrefix: string): Promise<PipelineHarnes
         { graphVersion: 'v26.0' },
       );
       return { workspaceId, channelId: created.id };
+    },
+    async applyStatuses(channelId, statuses) {
+      const channel = await get(ChannelsService).forSending(channelId);
+      const body = {
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: channel!.wabaId,
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '15550101000', phone_number_id: channel!.phoneNumberId },
+                  statuses: statuses.map((s) => ({
+                    id: s.id,
+                    status: s.status,
+                    timestamp: String(s.at),
+                    recipient_id: s.to.slice(1),
+                    ...(s.errors ? { errors: s.errors } : {}),
+                    ...(s.callback ? { biz_opaque_callback_data: s.callback } : {}),
+                  })),
+                },
+              },
+            ],
+          },
+        ],
+      };
+      const db = get(DataSource);
+      const [event] = (await db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{ id: string }>;
+      return get(WebhookApplier).apply(event!.id, []);
     },
     close: () => module.close(),
   };

@@ -75,9 +75,10 @@ export class CallbackOutbox {
    */
   async record(manager: EntityManager | null, events: readonly CallbackEventInput[]): Promise<CallbackKick> {
     if (events.length === 0) return NO_KICK;
-    if (manager === null) return this.dataSource.transaction((m) => this.write(m, events));
+    if (manager === null) return this.dataSource.transaction((m) => this.record(m, events));
     const kick = await this.write(manager, events);
-    // In a TypeORM transaction: kicked when it commits (the caller's own kick after its commit then costs nothing).
+    // In a TypeORM transaction (the caller's, or its own above): kicked when it commits. Producers never kick
+    // themselves, except through a connection TypeORM does not see begin and commit (a raw BEGIN): then \`kick\`.
     const runner = manager.queryRunner;
     if (runner?.isTransactionActive && (kick.endpointIds.length > 0 || kick.direct)) {
       const waiting = this.afterCommit.get(runner);

@@ -185,8 +185,7 @@ export class ChunkSender {
       () => true,
     );
     if (!listened) return this.recipients.record(outcomes);
-    const kick = await this.recipients.recordWithEvents(outcomes, (manager, rows) => this.outbox.record(manager, sendStatusEvents(rows)));
-    await this.outbox.kick(kick);
+    await this.recipients.recordWithEvents(outcomes, (manager, rows) => this.outbox.record(manager, sendStatusEvents(rows)));
   }
 
   /** A claimed recipient as the pipeline takes it: the template message Herald built from the validated campaign. */

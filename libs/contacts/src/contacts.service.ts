@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CallbackOutbox, NO_KICK, type CallbackEventInput, type CallbackKick } from '@herald/callbacks';
+import { CallbackOutbox, type CallbackEventInput } from '@herald/callbacks';
 import { Clock, HeraldError } from '@herald/common';
 import type { EntityManager } from 'typeorm';
 import type { OptOutScope, OptOutSource } from './contact.entity';
@@ -123,19 +123,19 @@ export class ContactsService {
   ): Promise<ContactView> {
     const number = this.normalize(rawNumber);
     const at = this.clock.now().toJSDate();
-    const { row, kick } = await this.contacts.transaction(async (manager) => {
+    const row = await this.contacts.transaction(async (manager) => {
       const row = await this.contacts.setOptedOut(workspaceId, number, optedOut, source, at, scope, manager);
       // Newly opted out, or now of everything instead of marketing only: the event commits with the change.
-      return { row, kick: row?.widened ? await this.optOutEvents(manager, [{ ...row, workspace_id: workspaceId }], at) : NO_KICK };
+      if (row?.widened) await this.optOutEvents(manager, [{ ...row, workspace_id: workspaceId }], at);
+      return row;
     });
     if (!row) throw this.notFound(number);
-    await this.outbox.kick(kick);
     return toView(row);
   }
 
   /** \`contact.opted_out\` events of contacts just opted out, in \`manager\`'s transaction, for the workspaces that listen. */
-  private async optOutEvents(manager: EntityManager, rows: ReadonlyArray<ContactRow & { workspace_id: string }>, at?: Date): Promise<CallbackKick> {
-    if (rows.length === 0) return NO_KICK;
+  private async optOutEvents(manager: EntityManager, rows: ReadonlyArray<ContactRow & { workspace_id: string }>, at?: Date): Promise<void> {
+    if (rows.length === 0) return;
     const listening = await this.outbox.subscribed(new Set(rows.map((r) => r.workspace_id)), 'contact.opted_out', manager);
     const events: CallbackEventInput[] = rows
       .filter((r) => listening.has(r.workspace_id))
@@ -146,7 +146,7 @@ export class ContactsService {
         occurredAt: at ?? r.opted_out_at ?? this.clock.now().toJSDate(),
         data: { contactId: r.id, number: r.number, scope: r.opt_out_scope, source: r.opt_out_source, at: r.opted_out_at },
       }));
-    return this.outbox.record(manager, events);
+    await this.outbox.record(manager, events);
   }
 
   private async page(
@@ -187,12 +187,11 @@ export class ContactsService {
   /** Opts contacts out of marketing (a STOP keyword, the provider's 131050); returns how many were newly opted out. */
   async optOutIds(ids: readonly string[], source: OptOutSource): Promise<number> {
     if (ids.length === 0) return 0;
-    const { n, kick } = await this.contacts.transaction(async (manager) => {
+    return this.contacts.transaction(async (manager) => {
       const rows = await this.contacts.optOutIds(ids, source, manager);
-      return { n: rows.length, kick: await this.optOutEvents(manager, rows) };
+      await this.optOutEvents(manager, rows);
+      return rows.length;
     });
-    await this.outbox.kick(kick);
-    return n;
   }
 
   /** For the send checks: each contact's opt-out scope (null: not opted out), number state and service window. */

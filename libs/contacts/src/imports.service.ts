@@ -173,11 +173,10 @@ export class ImportsService {
       await this.imports.recordFailure(importId, failure, final);
       return;
     }
-    const kick = await this.imports.transaction(async (manager) =>
+    await this.imports.transaction(async (manager) => {
       // Told only when this failure ended the import (a late one after its completion changes nothing).
-      (await this.imports.recordFailure(importId, failure, final, manager)) ? this.importEvent(manager, data, 'failed', { failure }) : NO_KICK,
-    );
-    await this.outbox.kick(kick);
+      if (await this.imports.recordFailure(importId, failure, final, manager)) await this.importEvent(manager, data, 'failed', { failure });
+    });
   }
 
   /**
@@ -194,11 +193,10 @@ export class ImportsService {
     const session = await this.imports.openStaging(importId, { workspaceId: data.workspaceId, ...targets }, batchRows);
     if (!session) return { status: 'busy' };
     try {
-      const running = await this.imports.transaction(async (manager) =>
+      await this.imports.transaction(async (manager) => {
         // Told when it starts (queued → running), not again when an attempt starts over.
-        (await this.imports.markRunning(importId, manager)) ? this.importEvent(manager, data, 'running') : NO_KICK,
-      );
-      await this.outbox.kick(running);
+        if (await this.imports.markRunning(importId, manager)) await this.importEvent(manager, data, 'running');
+      });
       const counters = { rowsRead: 0, bytesRead: 0, invalid: 0, errors: [] as ImportRowError[] };
       const fail = (row: number, number: string | null, reason: string) => {
         counters.invalid += 1;
@@ -297,7 +295,7 @@ export class ImportsService {
           ...merged,
         });
       });
-      await this.outbox.kick(done);
+      await this.outbox.kick(done); // the session began its transaction itself: TypeORM sees no commit to hook
       await report('done');
       this.logger.log(
         `import ${importId}: ${counters.rowsRead} rows, ${counts.imported} new, ${counts.updated} updated, ${counters.invalid} invalid`,

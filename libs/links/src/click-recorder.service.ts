@@ -87,11 +87,10 @@ export class ClickRecorder implements OnModuleDestroy, BeforeApplicationShutdown
         occurredAt: c.clickedAt,
         data: { messageId: c.sendRef, runId: c.runId, linkCode: c.code, url: c.destination ?? null, clickedAt: c.clickedAt.toISOString(), userAgent: c.userAgent },
       }));
-    const kick = await this.links.transaction(async (manager) => {
+    await this.links.transaction(async (manager) => {
       await this.links.insertClicks(batch, manager);
-      return this.outbox!.record(manager, events);
+      await this.outbox!.record(manager, events);
     });
-    await this.outbox!.kick(kick);
   }
 
   /** Queues one click; never throws, never waits. */

@@ -23,11 +23,11 @@ export class MessageRecovery {
 
   async requeueMessages(unconfirmedAfterSeconds: number): Promise<{ requeued: number; expired: number }> {
     // Waiting messages whose validity ran out are never sent late, whatever held them (a paused channel, a backoff).
-    const { expired, kick } = await this.messages.transaction(async (manager) => {
+    const expired = await this.messages.transaction(async (manager) => {
       const rows = await this.messages.expireOverdue(manager);
-      return { expired: rows.length, kick: await this.outbox.record(manager, sendStatusEvents(rows)) };
+      await this.outbox.record(manager, sendStatusEvents(rows));
+      return rows.length;
     });
-    await this.outbox.kick(kick);
     const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds);
     const stamp = Date.now();
     await this.queue.addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: requeuedJobId(messageId, stamp) })));

@@ -110,7 +110,6 @@ export class MessageSender {
       await this.messages.record(outcomes);
       return;
     }
-    const kick = await this.messages.transaction(async (manager) => this.outbox.record(manager, sendStatusEvents(await this.messages.record(outcomes, manager))));
-    await this.outbox.kick(kick);
+    await this.messages.transaction(async (manager) => this.outbox.record(manager, sendStatusEvents(await this.messages.record(outcomes, manager))));
   }
 }

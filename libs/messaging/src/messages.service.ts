@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CallbackOutbox, CallbackUrls, NO_KICK, type CallbackKick } from '@herald/callbacks';
+import { CallbackOutbox, CallbackUrls } from '@herald/callbacks';
 import { ChannelsService, type ChannelView, type OutboundMessage } from '@herald/channels';
 import { CoreConfig } from '@herald/config';
 import { LinksService, type UtmParams } from '@herald/links';
@@ -180,13 +180,12 @@ export class MessagesService {
   private async insert(workspaceId: string, rows: readonly NewMessage[]): Promise<Array<{ row: MessageRow; created: boolean }>> {
     const wanted = rows.some((r) => r.callbackUrl !== null) || (await this.outbox.subscribed([workspaceId], 'message.status')).size > 0;
     if (!wanted) return this.messages.insert(rows);
-    const { inserted, kick } = await this.messages.transaction(async (manager) => {
+    return this.messages.transaction(async (manager) => {
       const inserted = await this.messages.insert(rows, manager);
       const created = inserted.filter((i) => i.created).map((i) => messageEventRow(i.row));
-      return { inserted, kick: await this.outbox.record(manager, sendStatusEvents(created)) };
+      await this.outbox.record(manager, sendStatusEvents(created));
+      return inserted;
     });
-    await this.outbox.kick(kick);
-    return inserted;
   }
 
   private async listened(workspaceId: string, rows: readonly MessageRow[], manager?: EntityManager): Promise<boolean> {
@@ -195,15 +194,13 @@ export class MessagesService {
 
   /** Cancels a message that has not gone out yet (scheduled or queued). 409 once a worker has it or it is done. */
   async cancel(workspaceId: string, id: string): Promise<MessageView> {
-    let kick: CallbackKick = NO_KICK;
     const { cancelled, row } = !isUuid(id)
       ? { cancelled: false, row: undefined }
       : await this.messages.transaction(async (manager) => {
           const done = await this.messages.cancel(workspaceId, id, manager);
-          if (done.cancelled && (await this.listened(workspaceId, [done.row!], manager))) kick = await this.outbox.record(manager, sendStatusEvents([messageEventRow(done.row!)]));
+          if (done.cancelled && (await this.listened(workspaceId, [done.row!], manager))) await this.outbox.record(manager, sendStatusEvents([messageEventRow(done.row!)]));
           return done;
         });
-    await this.outbox.kick(kick);
     if (!row) throw new HeraldError('not_found', 'message_not_found', `No message with id "${id}" exists in this workspace.`);
     if (!cancelled) throw new HeraldError('conflict', 'message_not_cancellable', `The message is ${row.status}: only a scheduled or queued message can be cancelled.`);
     return toMessageView(row);

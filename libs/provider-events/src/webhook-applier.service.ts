@@ -168,10 +168,9 @@ export class WebhookApplier {
       const unknownTemplates = await this.templateLibrary.applyChanges(manager, templateChanges);
       const templateListeners = await this.listeners(manager, templates.map((t) => t.workspaceId), 'template.status');
       for (const t of templateEvents) if (templateListeners.has(t.workspaceId)) events.push(t);
-      const kick = await this.outbox.record(manager, events);
-      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns, kick };
+      await this.outbox.record(manager, events);
+      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns };
     });
-    await this.outbox.kick(outcome.kick);
 
     // The one provider policy, on the failures statuses reported (131026 marks the number, 131050 opts out of
     // marketing, an auth or account error pauses the channel), as on errors answered on a send.
@@ -195,7 +194,11 @@ export class WebhookApplier {
   private async inboundEvents(stored: readonly InboundMessageRow[]): Promise<CallbackEventInput[]> {
     const events: CallbackEventInput[] = [];
     const byWorkspace = new Map<string, InboundMessageRow[]>();
-    for (const m of stored) byWorkspace.set(m.workspace_id, [...(byWorkspace.get(m.workspace_id) ?? []), m]);
+    for (const m of stored) {
+      const list = byWorkspace.get(m.workspace_id);
+      if (list) list.push(m);
+      else byWorkspace.set(m.workspace_id, [m]);
+    }
     for (const [workspaceId, rows] of byWorkspace) {
       let views = rows.map((m) => this.messages.inboundView(m));
       const open = unresolvedReplies(views);

@@ -39,22 +39,4 @@ describe('the queue contract', () => {
       'purge-callbacks',
     ]);
   });
-
-  describe('callbackJobIds', () => {
-    it('gives each delivery target a fixed set of ids without colons', () => {
-      const ids = callbackJobIds({ endpointId: 'e1' });
-      expect(ids).toEqual(['cb-e1-0', 'cb-e1-1']);
-      expect(callbackJobIds({ directWorkspaceId: 'w1' })).toEqual(['cbw-w1-0', 'cbw-w1-1']);
-      expect(ids.join('')).not.toContain(':');
-    });
-  });
-});
-
-describe('callbackJobIds', () => {
-  it('gives each delivery target a fixed set of ids without colons', () => {
-    const ids = callbackJobIds({ endpointId: 'e1' });
-    expect(ids).toEqual(['cb-e1-0', 'cb-e1-1']);
-    expect(callbackJobIds({ directWorkspaceId: 'w1' })).toEqual(['cbw-w1-0', 'cbw-w1-1']);
-    expect(ids.join('')).not.toContain(':');
-  });
 });
