@@ -1,30 +1,36 @@
 import type { Readable } from 'node:stream';
 
 /**
- * The contract every messaging channel implements (WhatsApp Cloud API now; Messenger, Instagram and Telegram
- * later), and Herald's own, provider-neutral message content. Field names are Herald's (camelCase); each
- * adapter translates them to its provider's wire format.
+ * The contract every messaging channel implements (WhatsApp Cloud API; Messenger and Instagram through Meta's
+ * Send API; Telegram's Bot API), and Herald's own, provider-neutral message content. Field names are Herald's
+ * (camelCase); each adapter translates them to its provider's wire format and refuses what its platform cannot
+ * carry (docs/CHANNELS.md has the matrix).
  */
 
 /** The channels Herald speaks. A new provider adds its name here. */
-export type ChannelKind = 'whatsapp';
+export const CHANNEL_KINDS = ['whatsapp', 'messenger', 'instagram', 'telegram'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+export function isChannelKind(value: unknown): value is ChannelKind {
+  return typeof value === 'string' && (CHANNEL_KINDS as readonly string[]).includes(value);
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Outbound content: what `POST /v1/messages` accepts under `type` and the key named like the type.
 // ---------------------------------------------------------------------------------------------------------
 
-export const OUTBOUND_MESSAGE_TYPES = [
-  'text',
-  'template',
-  'image',
-  'video',
-  'audio',
-  'document',
-  'sticker',
-  'interactive',
-  'location',
-] as const;
+/** What WhatsApp carries (Meta's Cloud API message types). */
+export const WHATSAPP_MESSAGE_TYPES = ['text', 'template', 'image', 'video', 'audio', 'document', 'sticker', 'interactive', 'location'] as const;
+/** Every kind of content Herald sends; each channel carries a subset (`buttons` and `cards` are not WhatsApp's). */
+export const OUTBOUND_MESSAGE_TYPES = [...WHATSAPP_MESSAGE_TYPES, 'buttons', 'cards'] as const;
 export type OutboundMessageType = (typeof OUTBOUND_MESSAGE_TYPES)[number];
+
+/**
+ * Meta's message tags (Messenger; Instagram takes only HUMAN_AGENT): they let a non-promotional message go out
+ * after the 24-hour window has closed. HUMAN_AGENT: a person's reply, up to 7 days after the user's last message.
+ */
+export const MESSAGING_TAGS = ['CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE', 'ACCOUNT_UPDATE', 'HUMAN_AGENT'] as const;
+export type MessagingTag = (typeof MESSAGING_TAGS)[number];
 
 /** A media file the provider fetches from a public http(s) URL. */
 export interface MediaLink {
@@ -41,11 +47,26 @@ export interface DocumentMedia extends CaptionedMedia {
 interface MessageBase {
   /** The provider's id of an earlier message this one replies to (quoted in the chat). */
   readonly replyTo?: string;
+  /** Messenger and Instagram: the tag that lets this message go out after the 24-hour window (see MESSAGING_TAGS). */
+  readonly tag?: MessagingTag;
+}
+
+/** A tappable suggestion under a text (Messenger and Instagram quick replies): a tap comes back with `payload`. */
+export interface QuickReply {
+  readonly title: string;
+  readonly payload: string;
 }
 
 export interface TextMessage extends MessageBase {
   readonly type: 'text';
-  readonly text: { readonly body: string; readonly previewUrl?: boolean };
+  readonly text: {
+    readonly body: string;
+    readonly previewUrl?: boolean;
+    /** Telegram: how the body is formatted (none when absent). */
+    readonly parseMode?: 'MarkdownV2' | 'HTML';
+  };
+  /** Messenger and Instagram: up to 13 quick replies under the text. */
+  readonly quickReplies?: readonly QuickReply[];
 }
 export interface ImageMessage extends MessageBase {
   readonly type: 'image';
@@ -169,7 +190,41 @@ export interface InteractiveMessage extends MessageBase {
   readonly interactive: ReplyButtonsContent | ListContent;
 }
 
+/**
+ * A button that opens a web page, or one whose press comes back to Herald as an inbound `button` message carrying
+ * `payload` (Messenger postback, Telegram callback query).
+ */
+export type ActionButton =
+  | { readonly type: 'url'; readonly title: string; readonly url: string }
+  | { readonly type: 'postback'; readonly title: string; readonly payload: string };
+
+/**
+ * A text with buttons (WhautoChat's "template (text + buttons)"): Telegram's inline keyboard, Messenger's button
+ * template.
+ */
+export interface ButtonsMessage extends MessageBase {
+  readonly type: 'buttons';
+  readonly buttons: { readonly text: string; readonly buttons: readonly ActionButton[] };
+}
+
+/** One card of a carousel: a title, an optional subtitle, image and link, and up to 3 buttons. */
+export interface Card {
+  readonly title: string;
+  readonly subtitle?: string;
+  readonly imageUrl?: string;
+  /** Opened when the card itself is tapped. */
+  readonly defaultUrl?: string;
+  readonly buttons?: readonly ActionButton[];
+}
+/** Messenger's and Instagram's generic template: a carousel of up to 10 cards. */
+export interface CardsMessage extends MessageBase {
+  readonly type: 'cards';
+  readonly cards: { readonly elements: readonly Card[] };
+}
+
 export type OutboundMessage =
+  | ButtonsMessage
+  | CardsMessage
   | TextMessage
   | ImageMessage
   | VideoMessage
@@ -181,8 +236,16 @@ export type OutboundMessage =
   | LocationMessage;
 
 export interface SendRequest {
-  /** The recipient in E.164 with '+', e.g. `+919739978284`. */
+  /**
+   * The recipient as the channel addresses it: on WhatsApp the number in E.164 with '+' (`+919739978284`); on
+   * Messenger the page-scoped id (PSID), on Instagram the Instagram-scoped id (IGSID), on Telegram the chat id.
+   */
   readonly to: string;
+  /**
+   * Messenger and Instagram: how the send relates to the 24-hour window (Meta's `messaging_type`), decided by the
+   * pipeline's window check: `RESPONSE` inside it, `MESSAGE_TAG` (with the message's `tag`) outside it.
+   */
+  readonly messagingType?: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG';
   readonly message: OutboundMessage;
   /** Herald's message id: the provider echoes it in this message's status updates. */
   readonly callbackData: string;
@@ -223,6 +286,11 @@ export type ProviderErrorCategory =
   | 'auth_expired'
   /** The recipient cannot get messages (not on WhatsApp, old app): permanent; skip in later runs. */
   | 'not_on_whatsapp'
+  /**
+   * The recipient cannot be reached on this channel (blocked the bot or Page, never started a conversation with
+   * it): permanent for this channel; skip the contact there in later sends.
+   */
+  | 'recipient_unreachable'
   /** Free-form message outside the 24-hour customer-service window: send a template instead. */
   | 'outside_service_window'
   /** The provider's per-user marketing cap: do not retry within 24 hours. */
@@ -267,7 +335,17 @@ export interface ProviderError {
  * which, typically 30–60 minutes later. Absent when the message was accepted normally.
  */
 export type SendOutcome =
-  | { readonly ok: true; readonly providerMessageId: string; readonly recipientId?: string; readonly held?: boolean }
+  | {
+      readonly ok: true;
+      readonly providerMessageId: string;
+      readonly recipientId?: string;
+      readonly held?: boolean;
+      /**
+       * The platform reports no separate "sent" status (Messenger, Instagram, Telegram): its acceptance is the send,
+       * so the send is recorded as `sent` at once.
+       */
+      readonly sent?: boolean;
+    }
   | { readonly ok: false; readonly error: ProviderError };
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 export * from './channel-provider.types';
+export * from './platform.types';
 export * from './whatsapp';
 export * from './channel.entity';
 export * from './channel.types';

@@ -64,9 +64,14 @@ export function messageTexts(message: OutboundMessage): { texts: string[]; rebui
         }),
       };
     }
+    case 'buttons': {
+      const i = take(message.buttons.text);
+      return { texts, rebuild: (t) => ({ ...message, buttons: { ...message.buttons, text: t[i]! } }) };
+    }
     case 'audio':
     case 'sticker':
     case 'location':
+    case 'cards':
       return { texts, rebuild: () => message };
   }
 }

@@ -75,6 +75,8 @@ export interface PolicyEffects {
   readonly pauseChannel?: boolean;
   /** The recipient's number is not on WhatsApp: skipped by later sends. */
   readonly markNotOnWhatsApp?: boolean;
+  /** The recipient cannot be reached on this channel (blocked it, never started it): skipped there by later sends. */
+  readonly markUnreachable?: boolean;
   /** The recipient stopped marketing messages: opt the contact out of marketing. */
   readonly optOutMarketing?: boolean;
 }
@@ -87,6 +89,8 @@ export function effectsOf(error: Pick<ProviderError, 'category' | 'retryAfterMs'
       return { holdNumberMs: error.retryAfterMs ?? THROTTLE_PAUSE_MS };
     case 'not_on_whatsapp':
       return { markNotOnWhatsApp: true };
+    case 'recipient_unreachable':
+      return { markUnreachable: true };
     case 'marketing_opt_out':
       return { optOutMarketing: true };
     case 'auth_expired':

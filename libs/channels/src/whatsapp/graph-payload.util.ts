@@ -53,6 +53,10 @@ function content(message: OutboundMessage): GraphJson {
       return template(message.template);
     case 'interactive':
       return message.interactive.type === 'button' ? replyButtons(message.interactive) : list(message.interactive);
+    case 'buttons':
+    case 'cards':
+      // Refused by validateOutboundMessage before any send: WhatsApp's own kinds are `interactive` and `template`.
+      throw new TypeError(`WhatsApp carries no ${message.type} message`);
   }
 }
 

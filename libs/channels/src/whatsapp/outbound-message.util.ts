@@ -1,9 +1,8 @@
 import {
-  OUTBOUND_MESSAGE_TYPES,
+  WHATSAPP_MESSAGE_TYPES,
   type InteractiveHeader,
   type ListSection,
   type OutboundMessage,
-  type OutboundMessageType,
   type ReplyButton,
   type TemplateBodyParameter,
   type TemplateButtonParameter,
@@ -13,6 +12,8 @@ import {
 } from '../channel-provider.types';
 import { isRecord } from './graph-error.util';
 import { WHATSAPP_LIMITS as L } from './whatsapp.constants';
+
+type WhatsAppMessageType = (typeof WHATSAPP_MESSAGE_TYPES)[number];
 
 export interface FieldIssue {
   readonly field: string;
@@ -39,11 +40,11 @@ export function validateOutboundMessage(input: unknown): OutboundMessageValidati
   const v = new Validator();
   if (!isRecord(input)) return { ok: false, errors: [{ field: '', issue: 'must be an object' }] };
   const type = input['type'];
-  if (typeof type !== 'string' || !(OUTBOUND_MESSAGE_TYPES as readonly string[]).includes(type)) {
-    return { ok: false, errors: [{ field: 'type', issue: `must be one of ${OUTBOUND_MESSAGE_TYPES.join(', ')}` }] };
+  if (typeof type !== 'string' || !(WHATSAPP_MESSAGE_TYPES as readonly string[]).includes(type)) {
+    return { ok: false, errors: [{ field: 'type', issue: `must be one of ${WHATSAPP_MESSAGE_TYPES.join(', ')} on WhatsApp` }] };
   }
-  const messageType = type as OutboundMessageType;
-  for (const other of OUTBOUND_MESSAGE_TYPES) {
+  const messageType = type as WhatsAppMessageType;
+  for (const other of WHATSAPP_MESSAGE_TYPES) {
     if (other !== messageType && input[other] !== undefined) v.add(other, `must not be given when type is ${messageType}`);
   }
   const replyTo = v.optionalString(input, 'replyTo', 'replyTo', { min: 1 });
@@ -53,7 +54,7 @@ export function validateOutboundMessage(input: unknown): OutboundMessageValidati
   return { ok: true, message: replyTo === undefined ? message : { ...message, replyTo } };
 }
 
-function contentFor(v: Validator, type: OutboundMessageType, c: Record<string, unknown>): OutboundMessage | undefined {
+function contentFor(v: Validator, type: WhatsAppMessageType, c: Record<string, unknown>): OutboundMessage | undefined {
   switch (type) {
     case 'text': {
       v.known(c, type, ['body', 'previewUrl']);
