@@ -43,7 +43,7 @@ export class CampaignRecipient {
   @Column('bigint', { name: 'contact_id' })
   contactId!: string;
 
-  @Column('varchar', { name: 'to_number', length: 16 })
+  @Column('varchar', { name: 'to_number', length: 64 })
   toNumber!: string;
 
   @Column('varchar', { length: 64 })
@@ -78,7 +78,7 @@ export class CampaignRecipient {
   @Column('smallint', { default: 0 })
   attempts!: number;
 
-  @Column('varchar', { name: 'provider_message_id', length: 128, nullable: true })
+  @Column('varchar', { name: 'provider_message_id', length: 256, nullable: true })
   providerMessageId!: string | null;
 
   @Column('jsonb', { nullable: true })

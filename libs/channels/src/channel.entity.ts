@@ -26,7 +26,7 @@ export class Channel extends WorkspaceOwned {
   @Column('varchar', { name: 'phone_number_id', length: 64 })
   phoneNumberId!: string;
 
-  @Column('varchar', { name: 'display_phone_number', length: 32 })
+  @Column('varchar', { name: 'display_phone_number', length: 200 })
   displayPhoneNumber!: string;
 
   @Column('varchar', { name: 'waba_id', length: 64 })

@@ -30,9 +30,12 @@ export class Contact {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
   id!: string;
 
-  /** E.164, e.g. +919739978284. */
-  @Column('varchar', { length: 16 })
-  number!: string;
+  /**
+   * E.164, e.g. +919739978284. Null for a contact known only by its identity on a channel that does not address
+   * people by number (a Messenger PSID, a Telegram chat id: `contact_identities`).
+   */
+  @Column('varchar', { length: 16, nullable: true })
+  number!: string | null;
 
   @Column('varchar', { length: 200, nullable: true })
   name!: string | null;

@@ -7,7 +7,7 @@ import type { Attributes, ContactView } from './contact.types';
 
 export interface ContactRow {
   id: string;
-  number: string;
+  number: string | null;
   name: string | null;
   attributes: Attributes;
   timezone: string;
@@ -247,12 +247,25 @@ export class ContactRepository {
   async sendStates(
     channelId: string,
     ids: readonly string[],
-  ): Promise<Array<{ id: string; timezone: string; opt_out_scope: OptOutScope | null; not_on_whatsapp: boolean; last_inbound_at: Date | null }>> {
+  ): Promise<
+    Array<{
+      id: string;
+      timezone: string;
+      opt_out_scope: OptOutScope | null;
+      not_on_whatsapp: boolean;
+      last_inbound_at: Date | null;
+      identity: string | null;
+      unreachable_at: Date | null;
+      unreachable_reason: string | null;
+    }>
+  > {
     if (ids.length === 0) return [];
     return this.dataSource.query(
       `SELECT c.id, c.timezone, CASE WHEN c.opted_out THEN COALESCE(c.opt_out_scope, 'marketing') END AS opt_out_scope,
-              c.not_on_whatsapp_at IS NOT NULL AS not_on_whatsapp, w.last_inbound_at
+              c.not_on_whatsapp_at IS NOT NULL AS not_on_whatsapp, w.last_inbound_at,
+              i.identity, i.unreachable_at, i.unreachable_reason
          FROM contacts c LEFT JOIN contact_service_windows w ON w.channel_id = $2 AND w.contact_id = c.id
+                         LEFT JOIN contact_identities i ON i.channel_id = $2 AND i.contact_id = c.id
         WHERE c.id = ANY($1::bigint[])`,
       [ids, channelId],
     );

@@ -3,6 +3,7 @@ import { CallbackOutbox, type CallbackEventInput } from '@herald/callbacks';
 import { Clock, HeraldError } from '@herald/common';
 import type { EntityManager } from 'typeorm';
 import type { OptOutScope, OptOutSource } from './contact.entity';
+import { ContactIdentitiesRepository, type IdentityRow } from './contact-identities.repository';
 import { ContactRepository, toView, type ContactRow } from './contact.repository';
 import { compileSearchSpec, type CompiledSearch } from './contact-search.util';
 import {
@@ -13,7 +14,7 @@ import {
   encodeCursor,
   splitAttributePatch,
 } from './contact-input.util';
-import type { ContactInput, ContactPage, ContactPatch, ContactSendState, ContactView } from './contact.types';
+import type { ContactIdentityView, ContactInput, ContactPage, ContactPatch, ContactSendState, ContactView } from './contact.types';
 import { timezoneOf } from './contact-entries.util';
 import { isValidCountryCode, isValidTimezone, normalizePhoneNumber } from './phone-number.util';
 
@@ -30,7 +31,81 @@ export class ContactsService {
     private readonly contacts: ContactRepository,
     private readonly clock: Clock,
     private readonly outbox: CallbackOutbox,
+    private readonly identities: ContactIdentitiesRepository,
   ) {}
+
+  /**
+   * A contact named in a route: by its number (E.164, or digits a country prefix makes one), or by its id as
+   * `id:<id>` — the only way to name a contact known by a channel identity alone, which has no number.
+   */
+  async resolve(workspaceId: string, ref: string): Promise<ContactView> {
+    const byId = /^id:([0-9]{1,18})$/.exec(ref);
+    return byId ? this.getById(workspaceId, byId[1]!) : this.get(workspaceId, ref);
+  }
+
+  /** The contact's identities on channels that address people by id (Messenger, Instagram, Telegram). */
+  async identitiesOf(workspaceId: string, contactId: string): Promise<ContactIdentityView[]> {
+    return (await this.identities.forContact(workspaceId, contactId)).map(toIdentityView);
+  }
+
+  /**
+   * Sets the contact's identity on a channel (the caller checked the channel is the workspace's and addresses
+   * people by id). 409 when another contact has that identity there.
+   */
+  async setIdentity(workspaceId: string, contactId: string, channelId: string, identity: string): Promise<ContactIdentityView> {
+    const { row, takenBy } = await this.identities.set(workspaceId, channelId, contactId, identity);
+    if (takenBy !== undefined) {
+      throw new HeraldError('conflict', 'identity_taken', `Contact ${takenBy} already has identity "${identity}" on this channel; remove it there first.`);
+    }
+    return toIdentityView(row!);
+  }
+
+  async removeIdentity(workspaceId: string, contactId: string, channelId: string): Promise<void> {
+    if (!(await this.identities.remove(workspaceId, channelId, contactId))) {
+      throw new HeraldError('not_found', 'identity_not_found', 'The contact has no identity on this channel.');
+    }
+  }
+
+  /** The contact with this identity on a channel (a send addressed to a PSID or chat id), if Herald knows it. */
+  contactOfIdentity(workspaceId: string, channelId: string, identity: string): Promise<string | undefined> {
+    return this.identities.contactOf(workspaceId, channelId, identity);
+  }
+
+  /**
+   * Contacts for users who wrote to a channel that addresses them by id, made (without a number) where unknown;
+   * a user who writes is reachable there again. Returns identity → contact id.
+   */
+  async ensureIdentities(
+    manager: EntityManager,
+    workspaceId: string,
+    channelId: string,
+    entries: ReadonlyArray<{ identity: string; name: string | null }>,
+  ): Promise<Map<string, string>> {
+    const ids = await this.identities.ensure(manager, workspaceId, channelId, entries);
+    await this.identities.reachable(manager, channelId, [...ids.keys()]);
+    return ids;
+  }
+
+  /**
+   * The contact a send names by its channel identity (a PSID, chat id), made without a number when Herald does not
+   * know the identity yet: the platform answers whether the user can be reached.
+   */
+  async contactForIdentity(workspaceId: string, channelId: string, identity: string): Promise<string> {
+    const known = await this.identities.contactOf(workspaceId, channelId, identity);
+    if (known !== undefined) return known;
+    const made = await this.contacts.transaction((manager) => this.identities.ensure(manager, workspaceId, channelId, [{ identity, name: null }], 'api'));
+    return made.get(identity)!;
+  }
+
+  /** The contacts Herald knows by these identities on a channel (identity → contact id); unknown ones are left out. */
+  contactsOfIdentities(manager: EntityManager, channelId: string, identities: readonly string[]): Promise<Map<string, string>> {
+    return this.identities.known(manager, channelId, identities);
+  }
+
+  /** The platform said these contacts (or these identities) cannot be reached on the channel. */
+  markUnreachable(channelId: string, by: { contactIds?: readonly string[]; identities?: readonly string[] }, reason: string, manager?: EntityManager): Promise<void> {
+    return this.identities.markUnreachable(channelId, by, reason, manager);
+  }
 
   /** The E.164 form of a number given by a caller, or a 400 saying why it is not one. */
   normalize(raw: string, field = 'number'): string {
@@ -198,7 +273,17 @@ export class ContactsService {
   async sendStates(channelId: string, ids: readonly string[]): Promise<Map<string, ContactSendState>> {
     const rows = await this.contacts.sendStates(channelId, ids);
     return new Map(
-      rows.map((r) => [r.id, { timezone: r.timezone, optOutScope: r.opt_out_scope, notOnWhatsApp: r.not_on_whatsapp, lastInboundAt: r.last_inbound_at }]),
+      rows.map((r) => [
+        r.id,
+        {
+          timezone: r.timezone,
+          optOutScope: r.opt_out_scope,
+          notOnWhatsApp: r.not_on_whatsapp,
+          lastInboundAt: r.last_inbound_at,
+          identity: r.identity,
+          unreachable: r.unreachable_reason === null ? null : { at: r.unreachable_at!, reason: r.unreachable_reason },
+        },
+      ]),
     );
   }
 
@@ -210,4 +295,16 @@ export class ContactsService {
   markNotOnWhatsApp(ids: readonly string[]): Promise<void> {
     return this.contacts.markNotOnWhatsApp(ids);
   }
+}
+
+function toIdentityView(row: IdentityRow): ContactIdentityView {
+  return {
+    channelId: row.channel_id,
+    identity: row.identity,
+    source: row.source,
+    unreachableAt: row.unreachable_at,
+    unreachableReason: row.unreachable_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }

@@ -1,4 +1,5 @@
 export * from './contact.entity';
+export * from './contact-identity.entity';
 export * from './audience.entity';
 export * from './audience-member.entity';
 export * from './variable-group.entity';
@@ -25,6 +26,7 @@ import { VariableValue } from './variable-value.entity';
 import { Import } from './import.entity';
 import { ImportChunk } from './import-chunk.entity';
 import { ContactServiceWindow } from './contact-service-window.entity';
+import { ContactIdentity } from './contact-identity.entity';
 /** The tables this capability owns. */
-export const CONTACT_ENTITIES = [Contact, Audience, AudienceMember, VariableGroup, VariableValue, Import, ImportChunk, ContactServiceWindow];
+export const CONTACT_ENTITIES = [Contact, Audience, AudienceMember, VariableGroup, VariableValue, Import, ImportChunk, ContactServiceWindow, ContactIdentity];
 export { parseOptOutScope } from './contact-input.util';

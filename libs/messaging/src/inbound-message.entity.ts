@@ -18,10 +18,10 @@ export class InboundMessage extends WorkspaceOwned {
   @Column('uuid', { name: 'channel_id' })
   channelId!: string;
 
-  @Column('varchar', { name: 'provider_message_id', length: 128 })
+  @Column('varchar', { name: 'provider_message_id', length: 256 })
   providerMessageId!: string;
 
-  @Column('varchar', { name: 'from_number', length: 16 })
+  @Column('varchar', { name: 'from_number', length: 64 })
   fromNumber!: string;
 
   @Column('bigint', { name: 'contact_id', nullable: true })
@@ -60,7 +60,7 @@ export class InboundMessage extends WorkspaceOwned {
   @Column('jsonb', { nullable: true })
   content!: InboundContent | null;
 
-  @Column('varchar', { name: 'context_provider_message_id', length: 128, nullable: true })
+  @Column('varchar', { name: 'context_provider_message_id', length: 256, nullable: true })
   contextProviderMessageId!: string | null;
 
   @Column('uuid', { name: 'reply_to_message_id', nullable: true })

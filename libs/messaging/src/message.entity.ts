@@ -26,8 +26,8 @@ export class Message extends WorkspaceOwned {
   @Column('bigint', { name: 'contact_id' })
   contactId!: string;
 
-  /** E.164, as sent. */
-  @Column('varchar', { name: 'to_number', length: 16 })
+  /** The recipient as the channel addresses it: E.164 on WhatsApp, the PSID, IGSID or chat id elsewhere. */
+  @Column('varchar', { name: 'to_number', length: 64 })
   toNumber!: string;
 
   @Column('varchar', { length: 16 })
@@ -92,7 +92,7 @@ export class Message extends WorkspaceOwned {
   @Column('int', { default: 0 })
   attempts!: number;
 
-  @Column('varchar', { name: 'provider_message_id', length: 128, nullable: true })
+  @Column('varchar', { name: 'provider_message_id', length: 256, nullable: true })
   providerMessageId!: string | null;
 
   @Column('jsonb', { nullable: true })

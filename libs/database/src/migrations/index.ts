@@ -21,6 +21,7 @@ import { InboundDetails1795850000000 } from './1795850000000-inbound-details';
 import { SendCallbacks1795900000000 } from './1795900000000-send-callbacks';
 import { ContactHistoryIndexes1795950000000 } from './1795950000000-contact-history-indexes';
 import { CallbackRetention1796000000000 } from './1796000000000-callback-retention';
+import { ChannelIdentities1796100000000 } from './1796100000000-channel-identities';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -49,4 +50,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   SendCallbacks1795900000000,
   ContactHistoryIndexes1795950000000,
   CallbackRetention1796000000000,
+  ChannelIdentities1796100000000,
 ];

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { IdentitySource } from './contact-identity.entity';
+
+export interface IdentityRow {
+  channel_id: string;
+  identity: string;
+  contact_id: string;
+  source: IdentitySource;
+  unreachable_at: Date | null;
+  unreachable_reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'channel_id, identity, contact_id, source, unreachable_at, unreachable_reason, created_at, updated_at';
+
+/** `contact_identities` (and the number-less contacts an unknown identity makes) in SQL. */
+@Injectable()
+export class ContactIdentitiesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Contact ids for identities on a channel, each made (a contact without a number, named as the platform names
+   * the user) where unknown. Known ones are one read; each unknown one takes a transaction-scoped lock on its
+   * identity first, so two batches learning the same user make one contact.
+   */
+  async ensure(
+    manager: EntityManager,
+    workspaceId: string,
+    channelId: string,
+    entries: ReadonlyArray<{ identity: string; name: string | null }>,
+    source: IdentitySource = 'inbound',
+  ): Promise<Map<string, string>> {
+    const given = new Map<string, string | null>();
+    for (const e of entries) if (!given.has(e.identity)) given.set(e.identity, e.name);
+    if (given.size === 0) return new Map();
+    const known = await this.find(manager, channelId, [...given.keys()]);
+    for (const identity of [...given.keys()].sort()) {
+      if (known.has(identity)) continue;
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [channelId, identity]);
+      const again = await this.find(manager, channelId, [identity]);
+      if (again.has(identity)) {
+        known.set(identity, again.get(identity)!);
+        continue;
+      }
+      const [made] = (await manager.query(
+        `WITH c AS (INSERT INTO contacts (workspace_id, number, name, timezone) VALUES ($1, NULL, $4, 'UTC') RETURNING id)
+         INSERT INTO contact_identities (channel_id, identity, workspace_id, contact_id, source)
+         SELECT $2, $3, $1, c.id, $5 FROM c RETURNING contact_id`,
+        [workspaceId, channelId, identity, given.get(identity)?.slice(0, 200) ?? null, source],
+      )) as Array<{ contact_id: string }>;
+      known.set(identity, made!.contact_id);
+    }
+    return known;
+  }
+
+  /** The user wrote again: reachable on the channel once more. */
+  async reachable(manager: EntityManager, channelId: string, identities: readonly string[]): Promise<void> {
+    if (identities.length === 0) return;
+    await manager.query(
+      `UPDATE contact_identities SET unreachable_at = NULL, unreachable_reason = NULL, updated_at = now()
+        WHERE channel_id = $1 AND identity = ANY($2::text[]) AND unreachable_at IS NOT NULL`,
+      [channelId, identities],
+    );
+  }
+
+  known(manager: EntityManager, channelId: string, identities: readonly string[]): Promise<Map<string, string>> {
+    return identities.length === 0 ? Promise.resolve(new Map()) : this.find(manager, channelId, identities);
+  }
+
+  private async find(manager: EntityManager, channelId: string, identities: readonly string[]): Promise<Map<string, string>> {
+    const rows = (await manager.query(`SELECT identity, contact_id FROM contact_identities WHERE channel_id = $1 AND identity = ANY($2::text[])`, [
+      channelId,
+      identities,
+    ])) as Array<{ identity: string; contact_id: string }>;
+    return new Map(rows.map((r) => [r.identity, r.contact_id]));
+  }
+
+  /** The contact with this identity on the channel, if any. */
+  async contactOf(workspaceId: string, channelId: string, identity: string): Promise<string | undefined> {
+    const rows = (await this.dataSource.query(`SELECT contact_id FROM contact_identities WHERE workspace_id = $1 AND channel_id = $2 AND identity = $3`, [
+      workspaceId,
+      channelId,
+      identity,
+    ])) as Array<{ contact_id: string }>;
+    return rows[0]?.contact_id;
+  }
+
+  async forContact(workspaceId: string, contactId: string): Promise<IdentityRow[]> {
+    return this.dataSource.query(`SELECT ${COLUMNS} FROM contact_identities WHERE workspace_id = $1 AND contact_id = $2 ORDER BY created_at, channel_id`, [
+      workspaceId,
+      contactId,
+    ]);
+  }
+
+  /**
+   * Sets the contact's identity on the channel (replacing another one it had there). Returns the contact that
+   * already has this identity, if it is another one (nothing is changed then).
+   */
+  async set(workspaceId: string, channelId: string, contactId: string, identity: string): Promise<{ row?: IdentityRow; takenBy?: string }> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [channelId, identity]);
+      const owner = (await this.find(manager, channelId, [identity])).get(identity);
+      if (owner !== undefined && owner !== contactId) return { takenBy: owner };
+      await manager.query(`DELETE FROM contact_identities WHERE channel_id = $1 AND contact_id = $2 AND identity <> $3`, [channelId, contactId, identity]);
+      const rows = (await manager.query(
+        `INSERT INTO contact_identities (channel_id, identity, workspace_id, contact_id, source) VALUES ($1, $2, $3, $4, 'api')
+         ON CONFLICT (channel_id, identity) DO UPDATE SET updated_at = now() RETURNING ${COLUMNS}`,
+        [channelId, identity, workspaceId, contactId],
+      )) as IdentityRow[];
+      return { row: rows[0]! };
+    });
+  }
+
+  async remove(workspaceId: string, channelId: string, contactId: string): Promise<boolean> {
+    const result = (await this.dataSource.query(`DELETE FROM contact_identities WHERE workspace_id = $1 AND channel_id = $2 AND contact_id = $3 RETURNING 1`, [
+      workspaceId,
+      channelId,
+      contactId,
+    ])) as unknown[];
+    return (Array.isArray(result[0]) ? (result[0] as unknown[]) : result).length > 0;
+  }
+
+  /** The platform said these contacts cannot be reached on the channel (blocked it, never started it). */
+  async markUnreachable(channelId: string, by: { contactIds?: readonly string[]; identities?: readonly string[] }, reason: string, manager?: EntityManager): Promise<void> {
+    const contactIds = by.contactIds ?? [];
+    const identities = by.identities ?? [];
+    if (contactIds.length === 0 && identities.length === 0) return;
+    await (manager ?? this.dataSource).query(
+      `UPDATE contact_identities SET unreachable_at = now(), unreachable_reason = $4, updated_at = now()
+        WHERE channel_id = $1 AND (contact_id = ANY($2::bigint[]) OR identity = ANY($3::text[])) AND unreachable_at IS NULL`,
+      [channelId, contactIds, identities, reason.slice(0, 500)],
+    );
+  }
+}
