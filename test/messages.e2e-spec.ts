@@ -154,7 +154,7 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
 
     it('refuses bad input naming the field, and a second channel for the same number', async () => {
       const bad = await post('/v1/channels', {
-        type: 'telegram',
+        type: 'sms',
         name: '',
         phoneNumberId: 'abc',
         wabaId: '1',
@@ -167,8 +167,26 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
       expect(bad.status).toBe(400);
       const fields = (bad.body.error.details as Array<{ field: string }>).map((d) => d.field);
       expect(fields).toEqual(
-        expect.arrayContaining(['type', 'name', 'phoneNumberId', 'accessToken', 'appSecret', 'verifyToken', 'graphBaseUrl']),
+        expect.arrayContaining(['type', 'name', 'accessToken', 'appSecret', 'verifyToken', 'graphBaseUrl']),
       );
+      // A WhatsApp channel's own fields are checked as such; another kind's fields are refused on it.
+      const badNumber = await post('/v1/channels', { type: 'whatsapp', name: 'x', phoneNumberId: 'abc', wabaId: '1', accessToken: 'x', appSecret: 'y', verifyToken: 'z', displayPhoneNumber: '+1 555' });
+      expect((badNumber.body.error.details as Array<{ field: string }>).map((d) => d.field)).toEqual(
+        expect.arrayContaining(['phoneNumberId', 'accessToken', 'appSecret', 'verifyToken']),
+      );
+      const foreign = await post('/v1/channels', {
+        type: 'whatsapp',
+        name: 'x',
+        phoneNumberId: '106540352242999',
+        wabaId: '102290129340999',
+        accessToken: 'EAAG-foreign-field',
+        appSecret: 'app-secret-foreign',
+        verifyToken: 'verify-foreign',
+        displayPhoneNumber: '+1 555 010 0999',
+        botToken: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      });
+      expect(foreign.status).toBe(400);
+      expect(foreign.body.error.details).toEqual([{ field: 'botToken', issue: 'is not a field of a whatsapp channel' }]);
       const dup = await post('/v1/channels', {
         type: 'whatsapp',
         name: 'Again',

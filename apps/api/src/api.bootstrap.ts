@@ -7,7 +7,7 @@ import { ApiModule } from './api.module';
 import { mountApiDocs } from './docs/openapi.util';
 import { HeraldValidationPipe } from './http/validation.pipe';
 import { mountQueuesDashboard } from './queues-dashboard/queues-dashboard.util';
-import { WEBHOOKS_ROUTE } from './webhooks/webhooks.controller';
+import { WEBHOOKS_ROOT } from './webhooks/webhooks.controller';
 
 /** Builds the HTTP API (used by main.ts and by the end-to-end tests). */
 export async function createApiApp(config: ApiConfig): Promise<NestExpressApplication> {
@@ -19,7 +19,7 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
   // Webhook POSTs stay bytes: the signature is checked on the exact bytes received, and Postgres parses the body as
   // it stores it. Everything else is parsed as JSON (the JSON parser skips a body already read).
   app.useBodyParser('raw', {
-    type: (req) => req.method === 'POST' && (req.url ?? '').startsWith(`/${WEBHOOKS_ROUTE}/`),
+    type: (req) => req.method === 'POST' && (req.url ?? '').startsWith(`/${WEBHOOKS_ROOT}/`),
     limit: config.httpBodyLimitBytes,
   });
   app.useBodyParser('json', { limit: config.httpBodyLimitBytes });

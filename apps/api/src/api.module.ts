@@ -33,7 +33,7 @@ import { WorkspacesController } from './workspaces/workspaces.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { MessagesController } from './messages/messages.controller';
 import { SendsListing } from './messages/sends.service';
-import { WebhooksController } from './webhooks/webhooks.controller';
+import { PlatformWebhooksController, WebhooksController } from './webhooks/webhooks.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { BlastsController } from './blasts/blasts.controller';
 import { SettingsController } from './settings/settings.controller';
@@ -97,6 +97,7 @@ export class ApiModule {
         ChannelsController,
         MessagesController,
         WebhooksController,
+        PlatformWebhooksController,
         CampaignsController,
         BlastsController,
         SettingsController,

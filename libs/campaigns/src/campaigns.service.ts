@@ -144,7 +144,7 @@ export class CampaignsService {
       };
     }
     const input = parseCreateCampaign(body, now);
-    const channel = await this.channels.resolve(workspaceId, input.channelId);
+    const channel = whatsAppOnly(await this.channels.resolve(workspaceId, input.channelId));
     // URL buttons are tracked links when the campaign (else the workspace) tracks links: decided now, as the template is registered.
     const trackButtons =
       input.buttons.some((b) => b.type === 'url') && (input.trackLinks ?? (await this.settings.get(workspaceId)).trackLinks);
@@ -218,7 +218,7 @@ export class CampaignsService {
     kind: CampaignKind,
   ): Promise<{ campaign: CampaignRow; run: RunRow | null }> {
     const now = this.clock.now().toJSDate();
-    const channel = await this.sender(workspaceId, input.channelId, input.from);
+    const channel = whatsAppOnly(await this.sender(workspaceId, input.channelId, input.from));
     const groups = await this.campaigns.variableGroups(
       workspaceId,
       input.use.variables.flatMap((v) => (v.kind === 'group' ? [v.group] : [])),
@@ -699,5 +699,16 @@ function templateCategory(category: string): 'MARKETING' | 'UTILITY' | 'AUTHENTI
 function wrongState(run: RunRow, action: string): HeraldError {
   return new HeraldError('conflict', 'run_state', `Cannot ${action} a run that is ${run.status}.`, [
     { field: 'status', issue: run.status },
+  ]);
+}
+
+/**
+ * Campaigns and blasts register and send WhatsApp templates; on Messenger, Instagram and Telegram channels a
+ * message goes through POST /v1/messages for now (docs/CHANNELS.md).
+ */
+function whatsAppOnly(channel: ChannelView): ChannelView {
+  if (channel.type === 'whatsapp') return channel;
+  throw new HeraldError('invalid', 'channel_not_supported', `Campaigns and blasts send WhatsApp templates; channel ${channel.id} is a ${channel.type} channel. Send to it with POST /v1/messages.`, [
+    { field: 'channelId', issue: `is a ${channel.type} channel` },
   ]);
 }

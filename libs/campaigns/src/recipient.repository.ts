@@ -251,7 +251,9 @@ export class RecipientRepository {
        base AS (
          SELECT c.id, c.number, c.timezone, c.opted_out AND ($4 OR c.opt_out_scope = 'all') AS opted_out, c.not_on_whatsapp_at${columns.map((col) => `, ${col}`).join('')}
            FROM members m JOIN contacts c ON c.id = m.contact_id AND c.workspace_id = $2
-           ${joins.join('\n           ')}),
+           ${joins.join('\n           ')}
+          -- A contact known only by a channel identity has no number for WhatsApp to reach.
+          WHERE c.number IS NOT NULL),
        classified AS (
          SELECT base.*, ${missing} AS missing,
                 CASE WHEN opted_out THEN 'opted_out'
@@ -362,11 +364,12 @@ export class RecipientRepository {
           updateInIdOrder(
             'unnest($1::bigint[], $2::text[], $3::text[]) AS v(id, wamid, status)',
             `provider_message_id = COALESCE(r.provider_message_id, v.wamid), accepted_at = COALESCE(r.accepted_at, now()),
+             sent_at = CASE WHEN v.status = 'sent' THEN COALESCE(r.sent_at, now()) ELSE r.sent_at END,
              error = CASE WHEN r.status = 'failed' THEN r.error END,
              status = CASE WHEN ${rankSql('r.status')} < ${rankSql('v.status')} THEN v.status ELSE r.status END, updated_at = now()`,
           ),
-          [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId), outcome.accepted.map((a) => (a.held ? 'held' : 'accepted'))],
-          ['accepted', 'held'],
+          [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId), outcome.accepted.map((a) => (a.sent ? 'sent' : a.held ? 'held' : 'accepted'))],
+          ['accepted', 'held', 'sent'],
         ),
       );
     }

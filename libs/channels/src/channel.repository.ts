@@ -175,7 +175,7 @@ export class ChannelRepository {
   /** Live channels whose provider state was not read for `seconds` (or never). */
   async needingProviderRead(seconds: number, limit = 100): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM channels WHERE deleted_at IS NULL AND status = 'active'
+      `SELECT id FROM channels WHERE deleted_at IS NULL AND status = 'active' AND type = 'whatsapp'
           AND (limits_read_at IS NULL OR limits_read_at < now() - make_interval(secs => $1)) ORDER BY limits_read_at NULLS FIRST LIMIT $2`,
       [seconds, limit],
     );
@@ -185,7 +185,7 @@ export class ChannelRepository {
   /** Every live channel (not deleted, not paused), oldest first. */
   async activeIds(limit = 10_000): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT id FROM channels WHERE deleted_at IS NULL AND status = 'active' ORDER BY created_at, id LIMIT $1`,
+      `SELECT id FROM channels WHERE deleted_at IS NULL AND status = 'active' AND type = 'whatsapp' ORDER BY created_at, id LIMIT $1`,
       [limit],
     );
     return rows.map((r) => r.id);

@@ -25,6 +25,28 @@ export interface CreateChannel extends ChannelSecrets {
   readonly messagingTier?: MessagingTier;
 }
 
+/** A Messenger Page or an Instagram professional account, reached through Meta's Send API. */
+export interface CreateMetaMessagingChannel extends ChannelSecrets {
+  readonly type: 'messenger' | 'instagram';
+  readonly name: string;
+  /** The Page id (Messenger) or the Instagram account id (Instagram). */
+  readonly senderId: string;
+  /** Instagram: `instagram` (Instagram Login, graph.instagram.com) or `facebook` (Facebook Login, graph.facebook.com). */
+  readonly login?: 'instagram' | 'facebook';
+  readonly graphBaseUrl?: string;
+  readonly messagesPerSecond?: number;
+}
+
+/** A Telegram bot. `webhookSecret` is made when not given (Telegram echoes it in X-Telegram-Bot-Api-Secret-Token). */
+export interface CreateTelegramChannel {
+  readonly type: 'telegram';
+  readonly name: string;
+  readonly botToken: string;
+  readonly webhookSecret?: string;
+  readonly apiBaseUrl?: string;
+  readonly messagesPerSecond?: number;
+}
+
 export type UpdateChannel = Partial<Omit<CreateChannel, 'type'>> & { readonly isDefault?: true };
 
 /** What the API shows of a channel: everything but its secrets. */
@@ -33,6 +55,12 @@ export interface ChannelView {
   readonly type: ChannelKind;
   readonly name: string;
   readonly phoneNumberId: string;
+  /**
+   * Who sends on the platform: the phone number id (WhatsApp), Page id (Messenger), Instagram account id or bot id
+   * (Telegram). `phoneNumberId` carries the same value for WhatsApp clients.
+   */
+  readonly senderId: string;
+  /** WhatsApp: the number as shown; Messenger and Instagram: the Page's or account's name; Telegram: @username. */
   readonly displayPhoneNumber: string;
   readonly wabaId: string;
   readonly graphBaseUrl: string;
@@ -85,4 +113,10 @@ export function credentialsOf(channel: SendingChannel): WhatsAppCredentials {
 }
 
 export const DEFAULT_MESSAGES_PER_SECOND = 80;
+/**
+ * Each kind's default send rate: WhatsApp's Cloud API default 80/s; Messenger's and Instagram's Send API 300 calls/s
+ * per Page or account for text; Telegram about 30 messages/s per bot (its FAQ).
+ */
+export const DEFAULT_RATE_BY_KIND: Readonly<Record<ChannelKind, number>> = { whatsapp: 80, messenger: 300, instagram: 300, telegram: 30 };
+
 export const DEFAULT_MESSAGING_TIER: MessagingTier = '250';

@@ -1,9 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { HeraldError, isUuid } from '@herald/common';
 import { SecretsConfig } from '@herald/config';
 import { JobName, JobQueue } from '@herald/queues';
 import { ChannelRepository, type ChannelFields, type ChannelRow, type ProviderState } from './channel.repository';
 import {
+  DEFAULT_RATE_BY_KIND,
+  type CreateMetaMessagingChannel,
+  type CreateTelegramChannel,
   DEFAULT_MESSAGES_PER_SECOND,
   DEFAULT_MESSAGING_TIER,
   type ChannelSecrets,
@@ -12,6 +16,7 @@ import {
   type SendingChannel,
   type UpdateChannel,
 } from './channel.types';
+import { ChannelPlatforms } from './channel-platforms.service';
 import { openSecret, sealSecret } from './secret-box.util';
 
 /** How long a worker or the webhook route reuses a channel it read (and its opened secrets). */
@@ -27,6 +32,7 @@ export function toChannelView(row: ChannelRow): ChannelView {
     type: row.type,
     name: row.name,
     phoneNumberId: row.phone_number_id,
+    senderId: row.phone_number_id,
     displayPhoneNumber: row.display_phone_number,
     wabaId: row.waba_id,
     graphBaseUrl: row.graph_base_url,
@@ -38,7 +44,7 @@ export function toChannelView(row: ChannelRow): ChannelView {
     marketingMessages: row.marketing_messages,
     businessPortfolioId: row.business_portfolio_id,
     limitsReadAt: row.limits_read_at,
-    webhookPath: `/webhooks/whatsapp/${row.id}`,
+    webhookPath: `/webhooks/${row.type}/${row.id}`,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -54,7 +60,65 @@ export class ChannelsService {
     private readonly channels: ChannelRepository,
     private readonly config: SecretsConfig,
     private readonly queue: JobQueue,
+    private readonly platforms: ChannelPlatforms,
   ) {}
+
+  /**
+   * Adds a Messenger Page, an Instagram account or a Telegram bot. The credentials are checked against the
+   * platform first (who they belong to: a token for another Page is refused); a Telegram bot's webhook is then
+   * registered with `setWebhook` and its secret token, in the same transaction as the row, so a channel exists
+   * only when the platform will post to it.
+   */
+  async createPlatform(
+    workspaceId: string,
+    input: CreateMetaMessagingChannel | CreateTelegramChannel,
+    defaults: { graphVersion: string; publicUrl: string },
+  ): Promise<ChannelView> {
+    const telegram = input.type === 'telegram';
+    const secrets: ChannelSecrets = telegram
+      ? { accessToken: input.botToken, appSecret: '', verifyToken: input.webhookSecret ?? randomBytes(32).toString('base64url') }
+      : { accessToken: input.accessToken, appSecret: input.appSecret, verifyToken: input.verifyToken };
+    const graphBaseUrl = trimSlash(
+      telegram
+        ? (input.apiBaseUrl ?? 'https://api.telegram.org')
+        : (input.graphBaseUrl ?? `https://graph.${input.type === 'instagram' && input.login !== 'facebook' ? 'instagram' : 'facebook'}.com/${defaults.graphVersion}`),
+    );
+    const senderId = telegram ? input.botToken.split(':')[0]! : input.senderId;
+    const field = telegram ? 'botToken' : 'accessToken';
+    const checked = await this.platforms.verify({ type: input.type, graphBaseUrl, phoneNumberId: senderId, secrets });
+    if (!checked.ok) {
+      const unreachable = checked.error.category === 'transient' || checked.error.code === 'timeout' || checked.error.code === 'network_error';
+      throw unreachable
+        ? new HeraldError('unavailable', 'platform_unavailable', `${input.type} could not be reached to check the credentials: ${checked.error.details}`)
+        : new HeraldError('invalid', 'invalid_credentials', `${input.type} refused the credentials: ${checked.error.details}`, [{ field, issue: checked.error.details }]);
+    }
+    if (checked.senderId !== senderId) {
+      throw new HeraldError('invalid', 'invalid_credentials', `The ${field} belongs to ${checked.senderId}, not ${senderId}.`, [{ field, issue: `belongs to ${checked.senderId}` }]);
+    }
+    const fields: ChannelFields = {
+      name: input.name,
+      phoneNumberId: senderId,
+      displayPhoneNumber: (checked.username ? `@${checked.username}` : (checked.name ?? input.name)).slice(0, 200),
+      wabaId: '',
+      graphBaseUrl,
+      messagesPerSecond: input.messagesPerSecond ?? DEFAULT_RATE_BY_KIND[input.type],
+      messagingTier: 'unlimited',
+      secrets: this.seal(secrets),
+    };
+    const row = await this.channels.transaction(async (manager) => {
+      if (await this.channels.findByPhoneNumberId(workspaceId, senderId, manager)) {
+        throw new HeraldError('conflict', 'channel_exists', `A channel for ${input.type} id "${senderId}" already exists in this workspace.`);
+      }
+      const row = await this.channels.insert(workspaceId, input.type, fields, manager);
+      if (telegram) {
+        const url = `${defaults.publicUrl}/webhooks/telegram/${row.id}`;
+        const set = await this.platforms.setWebhook({ graphBaseUrl, secrets }, url);
+        if (!set.ok) throw new HeraldError('unavailable', 'webhook_not_set', `Telegram did not take the webhook ${url}: ${set.error.details}`);
+      }
+      return row;
+    });
+    return toChannelView(row);
+  }
 
   async create(workspaceId: string, input: CreateChannel, defaults: { graphVersion: string }): Promise<ChannelView> {
     const fields: ChannelFields = {
@@ -181,12 +245,12 @@ export class ChannelsService {
     this.cache.delete(id);
   }
 
-  /** Live channels whose provider state is older than `seconds`. */
+  /** Live WhatsApp channels whose provider state (tier, marketing route, portfolio) is older than `seconds`. */
   needingProviderRead(seconds: number): Promise<string[]> {
     return this.channels.needingProviderRead(seconds);
   }
 
-  /** Every live channel's id (for periodic reads from the provider). */
+  /** Every live WhatsApp channel's id (for periodic reads of its account's templates). */
   activeIds(): Promise<string[]> {
     return this.channels.activeIds();
   }

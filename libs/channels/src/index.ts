@@ -10,3 +10,7 @@ export { sealSecret, openSecret } from './secret-box.util';
 import { Channel } from './channel.entity';
 /** The tables this capability owns. */
 export const CHANNEL_ENTITIES = [Channel];
+export * from './channel-platforms.service';
+export { MESSAGE_TYPES_BY_CHANNEL, MESSAGE_OPTION_FIELDS, parseMessageFor } from './platform-message.util';
+export * from './meta-messaging';
+export * from './telegram';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
-import { ChannelsService, credentialsOf, type ChannelProvider, type ProviderError, type WhatsAppCredentials } from '@herald/channels';
+import { ChannelPlatforms, ChannelsService, credentialsOf, type ChannelProvider, type ProviderError, type WhatsAppCredentials } from '@herald/channels';
 import { HeraldError, isUuid, listQuery } from '@herald/common';
 import { ContactsService, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@herald/contacts';
 import { InboundMediaLinks } from './inbound-media-links.service';
@@ -60,6 +60,7 @@ export class InboundMessagesService {
     private readonly contacts: ContactsService,
     private readonly channels: ChannelsService,
     @Inject(INBOUND_MEDIA_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
+    private readonly platforms: ChannelPlatforms,
   ) {}
 
   /** The view of a stored row, with a fresh media download URL. */
@@ -130,16 +131,18 @@ export class InboundMessagesService {
     if (row.media === null) throw new HeraldError('not_found', 'media_not_found', `Inbound message "${id}" carries no media.`);
     const channel = await this.channels.forSending(row.channel_id);
     if (!channel) throw new HeraldError('not_found', 'channel_not_found', `The channel that received inbound message "${id}" no longer exists.`);
-    if (this.provider.downloadMedia === undefined) {
+    // WhatsApp's media id through the Cloud API; a Messenger or Instagram attachment's URL, a Telegram file id through theirs.
+    const outcome =
+      channel.type === 'whatsapp' ? await this.provider.downloadMedia?.(credentialsOf(channel), row.media.id) : await this.platforms.downloadMedia(channel, row.media.id);
+    if (outcome === undefined) {
       return { ok: false, error: { code: 'unsupported', title: 'Not supported', details: 'This channel cannot download media.', retriable: false, category: 'invalid_request' } };
     }
-    const outcome = await this.provider.downloadMedia(credentialsOf(channel), row.media.id);
     if (!outcome.ok) {
       if (outcome.gone) {
         throw new HeraldError(
           'not_found',
           'media_gone',
-          `The provider no longer has the media of inbound message "${id}" (WhatsApp keeps received media for 7 days).`,
+          `The provider no longer has the media of inbound message "${id}" (WhatsApp keeps received media for 7 days; other platforms' links expire too).`,
           [{ issue: 'provider_error', code: outcome.error.code, title: outcome.error.title, providerDetails: outcome.error.details }],
         );
       }

@@ -22,6 +22,19 @@ export class MessageEvents {
     return this.messages.applyStatuses(manager, rows);
   }
 
+  /**
+   * Messenger's delivery and read watermarks name no message: every send on the channel to the contact accepted at
+   * or before `upTo` reached `status`. Returns those sends' provider ids (with the watermark's status and time), to be
+   * applied as statuses like any other: monotonic, so a late or repeated watermark changes nothing.
+   */
+  sendsUpTo(
+    manager: EntityManager,
+    channelId: string,
+    marks: ReadonlyArray<{ contactId: string; status: 'delivered' | 'read'; upTo: Date }>,
+  ): Promise<Array<{ providerMessageId: string; status: 'delivered' | 'read'; at: Date }>> {
+    return this.messages.sendsUpTo(manager, channelId, marks);
+  }
+
   /** Stores inbound messages; returns the new ones whole (see `toInboundView` for their API and callback view). */
   storeInbound(manager: EntityManager, rows: readonly InboundRow[]): Promise<InboundMessageRow[]> {
     return this.inbound.insert(manager, rows);

@@ -1,4 +1,4 @@
-import { OUTBOUND_MESSAGE_TYPES, validateOutboundMessage } from '@herald/channels';
+import { MESSAGE_OPTION_FIELDS, OUTBOUND_MESSAGE_TYPES, parseMessageFor, type ChannelKind } from '@herald/channels';
 import { HeraldError, isUuid } from '@herald/common';
 import type { UtmParams } from '@herald/links';
 import { MAX_VALIDITY_SECONDS, parseUtm } from '@herald/sending';
@@ -52,13 +52,21 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * provider's rules), and the caller's bookkeeping (tags, requestId, customArgs). Every problem is reported
  * at once, each naming its field; nothing is guessed.
  */
-export function parseSendMessage(body: unknown, now: Date = new Date()): SendMessageInput {
+export function parseSendMessage(body: unknown, now: Date = new Date(), kind: ChannelKind = 'whatsapp'): SendMessageInput {
   const issues: Issue[] = [];
   if (!isRecord(body)) throw new HeraldError('invalid', 'validation_failed', 'The body must be a JSON object.', [{ field: '', issue: 'must be an object' }]);
 
   let to: MessageRecipient[] | undefined;
+  let toIdentity: string | undefined;
   const toMany = Array.isArray(body['to']);
-  if (body['to'] !== undefined) {
+  if (body['to'] !== undefined && kind !== 'whatsapp') {
+    // One recipient: a '+' number (the contact's identity on the channel is looked up) or the id the channel knows.
+    const t = body['to'];
+    if (typeof t !== 'string' || !(/^\+[0-9 ()-]{5,32}$/.test(t.trim()) || /^-?[A-Za-z0-9_-]{1,64}$/.test(t))) {
+      issues.push({ field: 'to', issue: `must be one recipient on ${kind}: a +number of a contact, or the user's ${kind === 'telegram' ? 'chat id' : kind === 'instagram' ? 'IGSID' : 'PSID'}` });
+    } else if (t.trim().startsWith('+')) to = [{ number: t.trim() }];
+    else toIdentity = t;
+  } else if (body['to'] !== undefined) {
     const list: unknown[] = toMany ? (body['to'] as unknown[]) : [body['to']];
     if (toMany && (list.length === 0 || list.length > MAX_RECIPIENTS)) issues.push({ field: 'to', issue: `must hold 1 to ${MAX_RECIPIENTS} recipients` });
     else {
@@ -154,10 +162,11 @@ export function parseSendMessage(body: unknown, now: Date = new Date()): SendMes
     } else callbackUrl = u;
   }
 
-  const content = validateOutboundMessage(body);
+  const content = parseMessageFor(kind, body);
   if (!content.ok) issues.push(...content.errors);
   for (const key of Object.keys(body)) {
-    if (!ENVELOPE.has(key) && !(OUTBOUND_MESSAGE_TYPES as readonly string[]).includes(key)) issues.push({ field: key, issue: 'is not a field of a message' });
+    if (!ENVELOPE.has(key) && !(OUTBOUND_MESSAGE_TYPES as readonly string[]).includes(key) && !(MESSAGE_OPTION_FIELDS as readonly string[]).includes(key))
+      issues.push({ field: key, issue: 'is not a field of a message' });
   }
   if (issues.length > 0 || !content.ok) {
     const first = issues[0]!;
@@ -165,6 +174,7 @@ export function parseSendMessage(body: unknown, now: Date = new Date()): SendMes
   }
   return {
     to,
+    ...(toIdentity === undefined ? {} : { toIdentity }),
     toMany,
     contactId,
     channelId,

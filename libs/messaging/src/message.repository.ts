@@ -275,6 +275,24 @@ export class MessageRepository {
    * Records what became of claimed messages: one statement per kind present. Statuses only move forward; the
    * statements that put a message back in the queue only touch it while it is still at the claim they answer.
    */
+  /** See `MessageEvents.sendsUpTo`: one read through the contact index for a batch's watermarks. */
+  async sendsUpTo(
+    manager: EntityManager,
+    channelId: string,
+    marks: ReadonlyArray<{ contactId: string; status: 'delivered' | 'read'; upTo: Date }>,
+  ): Promise<Array<{ providerMessageId: string; status: 'delivered' | 'read'; at: Date }>> {
+    if (marks.length === 0) return [];
+    const rows = (await manager.query(
+      `SELECT DISTINCT ON (m.id) m.provider_message_id, v.status, v.up_to
+         FROM unnest($2::bigint[], $3::text[], $4::timestamptz[]) AS v(contact_id, status, up_to)
+         JOIN messages m ON m.contact_id = v.contact_id AND m.channel_id = $1 AND m.accepted_at <= v.up_to
+        WHERE m.provider_message_id IS NOT NULL AND m.status IN ('accepted', 'sent', 'delivered') AND ${rankSql('m.status')} < ${rankSql('v.status')}
+        ORDER BY m.id, ${rankSql('v.status')} DESC`,
+      [channelId, marks.map((m) => m.contactId), marks.map((m) => m.status), marks.map((m) => m.upTo)],
+    )) as Array<{ provider_message_id: string; status: 'delivered' | 'read'; up_to: Date }>;
+    return rows.map((r) => ({ providerMessageId: r.provider_message_id, status: r.status, at: r.up_to }));
+  }
+
   async record(o: SendOutcomes, manager?: EntityManager): Promise<SendEventRow[]> {
     const changed: SendEventRow[] = [];
     // A statement that returns rows reports those that ended at one of `ends` (UPDATE … RETURNING answers [rows, count]).
@@ -287,12 +305,13 @@ export class MessageRepository {
     if (o.accepted.length > 0)
       await q(
         `UPDATE messages m SET provider_message_id = COALESCE(m.provider_message_id, v.wamid), accepted_at = COALESCE(m.accepted_at, now()),
+                sent_at = CASE WHEN v.status = 'sent' THEN COALESCE(m.sent_at, now()) ELSE m.sent_at END,
                 error = CASE WHEN m.status = 'failed' THEN m.error END,
                 status = CASE WHEN ${rankSql('m.status')} < ${rankSql(`v.status`)} THEN v.status ELSE m.status END, updated_at = now()
            FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, wamid, status) WHERE m.id = v.id
          RETURNING ${EVENT_ROW}`,
-        [o.accepted.map((a) => a.id), o.accepted.map((a) => a.providerMessageId), o.accepted.map((a) => (a.held ? 'held' : 'accepted'))],
-        ['accepted', 'held'],
+        [o.accepted.map((a) => a.id), o.accepted.map((a) => a.providerMessageId), o.accepted.map(acceptedStatus)],
+        ['accepted', 'held', 'sent'],
       );
     const back = [
       ...o.retry.map((r) => ({ id: r.id, attempts: r.attempts, until: new Date(Date.now() + r.delayMs), reason: 'backoff', error: r.error, release: false })),
@@ -406,4 +425,9 @@ export class MessageRepository {
     const applied = toApplied(await manager.query(statusUpdateSql('messages', `CASE WHEN s.callback ~ ${UUID} THEN s.callback::uuid END`, EVENT_COLUMNS), statusParams(rows)));
     return { ...applied, events: eventRows(applied.events as never) };
   }
+}
+
+/** What an accepted send becomes: `sent` where the platform reports nothing later (Telegram, Messenger, Instagram). */
+export function acceptedStatus(a: SendOutcomes['accepted'][number]): 'sent' | 'held' | 'accepted' {
+  return a.sent ? 'sent' : a.held ? 'held' : 'accepted';
 }

@@ -22,6 +22,11 @@ export interface MessageRecipient {
 export interface SendMessageInput {
   /** One recipient or many (`toMany`: `to` was an array, and the answer lists each). */
   readonly to?: readonly MessageRecipient[];
+  /**
+   * On a channel that addresses people by id (Messenger, Instagram, Telegram): `to` named the user by that id
+   * (a PSID, IGSID or chat id) rather than by phone number.
+   */
+  readonly toIdentity?: string;
   readonly toMany: boolean;
   readonly contactId?: string;
   readonly channelId?: string;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CallbackOutbox, CallbackUrls } from '@herald/callbacks';
-import { ChannelsService, type ChannelView, type OutboundMessage } from '@herald/channels';
+import { ChannelsService, type ChannelKind, type ChannelView, type OutboundMessage } from '@herald/channels';
 import { CoreConfig } from '@herald/config';
 import { LinksService, type UtmParams } from '@herald/links';
 import { Clock, HeraldError, isUuid, listQuery } from '@herald/common';
@@ -14,6 +14,7 @@ import { messageTexts } from './message-links.util';
 import { MessageRepository, messageEventRow, toMessageView, type MessageRow, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
 import {
+  type SendMessageInput,
   type MessageAccepted,
   type MessagesAccepted,
   type MessageView,
@@ -46,7 +47,7 @@ export class MessagesService {
 
   async send(workspaceId: string, body: unknown): Promise<{ one: MessageAccepted & { created: boolean } } | { many: MessagesAccepted }> {
     const now = this.clock.now().toJSDate();
-    const input = parseSendMessage(body, now);
+    const input = parseSendMessage(body, now, await this.kindOf(workspaceId, body));
     // Where its events will be posted: refused now if it points at a private or loopback address (SSRF), unless allowed.
     if (input.callbackUrl !== null) await this.callbackUrls.check(input.callbackUrl, 'callbackUrl');
     const channel = await this.sender(workspaceId, input.channelId, input.from);
@@ -73,11 +74,16 @@ export class MessagesService {
       category,
     };
 
+    if (channel.type !== 'whatsapp') return { one: await this.sendOnPlatform(workspaceId, channel, input, base, due, now) };
+
     if (!input.toMany) {
       const contact =
         input.contactId !== undefined
           ? await this.contacts.getById(workspaceId, input.contactId)
           : (await this.contacts.upsert(workspaceId, { number: input.to![0]!.number, ...(input.to![0]!.name !== undefined ? { name: input.to![0]!.name } : {}) })).contact;
+      if (contact.number === null) {
+        throw new HeraldError('conflict', 'no_number', `Contact ${contact.id} has no phone number: it is known only by its identity on another channel, so WhatsApp cannot reach it.`);
+      }
       if (contact.optedOut && contact.optOutScope === 'all') {
         throw new HeraldError('conflict', 'contact_opted_out', `${contact.number} has opted out of all messages (${contact.optOutSource ?? 'unknown'}); opt them in first.`);
       }
@@ -96,7 +102,7 @@ export class MessagesService {
           );
         }
       }
-      const rows = await this.tracked(workspaceId, input, [{ ...base, contactId: contact.id, toNumber: contact.number, requestId: input.requestId ?? null }]);
+      const rows = await this.tracked(workspaceId, input, [{ ...base, contactId: contact.id, toNumber: contact.number!, requestId: input.requestId ?? null }]);
       const [first] = await this.insert(workspaceId, rows);
       const { row, created } = first!;
       if (created) await this.enqueue([row.id], input.scheduledFor, now);
@@ -207,6 +213,81 @@ export class MessagesService {
   }
 
   /** The channel named by id, or by its display number (`from`), else the workspace's default. */
+  /**
+   * The kind of channel a body names (by channelId, by from, or the workspace's default), so its content is read by
+   * that platform's rules. Whatever cannot be resolved yet reads as WhatsApp: the parse reports the body's own
+   * problems first, and resolving the channel afterwards answers the 404 or 409.
+   */
+  private async kindOf(workspaceId: string, body: unknown): Promise<ChannelKind> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'whatsapp';
+    const { channelId, from } = body as Record<string, unknown>;
+    try {
+      if (channelId !== undefined) return isUuid(channelId) ? (await this.channels.get(workspaceId, channelId)).type : 'whatsapp';
+      return (await this.sender(workspaceId, undefined, typeof from === 'string' ? from : undefined)).type;
+    } catch {
+      return 'whatsapp';
+    }
+  }
+
+  /**
+   * One message on a channel that addresses people by id (Messenger, Instagram, Telegram), to a contact (by id or
+   * number) that has an identity there, or straight to an identity (a PSID, IGSID or chat id; unknown ones make a
+   * contact without a number). Refused now, with the reason, when the contact cannot be reached there or — on
+   * Messenger and Instagram — when the message falls outside the window its tag allows; the send checks ask again
+   * when a worker takes it.
+   */
+  private async sendOnPlatform(
+    workspaceId: string,
+    channel: ChannelView,
+    input: SendMessageInput,
+    base: Omit<NewMessage, 'contactId' | 'toNumber' | 'requestId'>,
+    due: Date,
+    now: Date,
+  ): Promise<MessageAccepted & { created: boolean }> {
+    const contactId =
+      input.contactId ??
+      (input.toIdentity !== undefined
+        ? await this.contacts.contactForIdentity(workspaceId, channel.id, input.toIdentity)
+        : (await this.contacts.get(workspaceId, input.to![0]!.number)).id);
+    const contact = await this.contacts.getById(workspaceId, contactId);
+    const who = contact.number ?? input.toIdentity ?? `contact ${contact.id}`;
+    if (contact.optedOut && contact.optOutScope === 'all') {
+      throw new HeraldError('conflict', 'contact_opted_out', `${who} has opted out of all messages (${contact.optOutSource ?? 'unknown'}); opt them in first.`);
+    }
+    const earlier = input.requestId === undefined ? undefined : await this.messages.findByRequestId(workspaceId, input.requestId);
+    if (earlier) {
+      return { id: earlier.id, status: earlier.status, requestId: earlier.request_id, ...(earlier.scheduled_for ? { scheduledFor: earlier.scheduled_for } : {}), created: false };
+    }
+    const state = (await this.contacts.sendStates(channel.id, [contact.id])).get(contact.id);
+    if (!state?.identity) {
+      throw new HeraldError(
+        'conflict',
+        'no_identity',
+        `Herald does not know ${who} on this ${channel.type} channel: they must write to it first, or set their id with PUT /v1/contacts/id:${contact.id}/identities/${channel.id}.`,
+      );
+    }
+    if (state.unreachable) {
+      throw new HeraldError('conflict', 'contact_unreachable', `${channel.type} said ${who} cannot be reached on this channel (${state.unreachable.reason}); they must write to it again first.`);
+    }
+    const tag = input.message.tag;
+    if ((channel.type === 'messenger' || channel.type === 'instagram') && (tag === undefined || tag === 'HUMAN_AGENT')) {
+      const windowMs = tag === 'HUMAN_AGENT' ? 7 * SERVICE_WINDOW_MS : SERVICE_WINDOW_MS;
+      const closed = windowClosed(state.lastInboundAt, due, windowMs);
+      if (closed !== null) {
+        throw new HeraldError(
+          'conflict',
+          'outside_service_window',
+          `${who}'s messaging window with this ${channel.type} channel ${closed}: ${tag === 'HUMAN_AGENT' ? 'a HUMAN_AGENT reply goes out within 7 days of their last message' : `a message goes out within 24 hours of their last message, or outside it with an allowed tag (${channel.type === 'instagram' ? 'HUMAN_AGENT' : 'CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE, ACCOUNT_UPDATE, HUMAN_AGENT'})`}.`,
+        );
+      }
+    }
+    const rows = await this.tracked(workspaceId, input, [{ ...base, contactId: contact.id, toNumber: state.identity, requestId: input.requestId ?? null }]);
+    const [first] = await this.insert(workspaceId, rows);
+    const { row, created } = first!;
+    if (created) await this.enqueue([row.id], input.scheduledFor, now);
+    return { id: row.id, status: row.status, requestId: row.request_id, ...(row.scheduled_for ? { scheduledFor: row.scheduled_for } : {}), created };
+  }
+
   private async sender(workspaceId: string, channelId: string | undefined, from: string | undefined): Promise<ChannelView> {
     if (from === undefined) return this.channels.resolve(workspaceId, channelId);
     const digits = from.replace(/\D/g, '');
@@ -301,9 +382,9 @@ export class MessagesService {
  * When a free-form message due at `due` would fall outside the contact's customer-service window (24 h from their
  * last message to the channel): how to say so ("closed at …", "was never opened"); null while it is open.
  */
-export function windowClosed(lastInboundAt: Date | null, due: Date): string | null {
+export function windowClosed(lastInboundAt: Date | null, due: Date, windowMs = SERVICE_WINDOW_MS): string | null {
   if (lastInboundAt === null) return 'was never opened (the contact has not written to it)';
-  const closes = new Date(lastInboundAt.getTime() + SERVICE_WINDOW_MS);
+  const closes = new Date(lastInboundAt.getTime() + windowMs);
   if (due.getTime() < closes.getTime()) return null;
   return `closed at ${closes.toISOString()}`;
 }

@@ -1,7 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackOutbox, type CallbackEventInput } from '@herald/callbacks';
 import { Clock } from '@herald/common';
-import { ChannelsService, parseWebhook, type InboundMessage as ProviderInbound, type SendingChannel } from '@herald/channels';
+import {
+  ChannelPlatforms,
+  ChannelsService,
+  parseMetaMessagingWebhook,
+  parseTelegramUpdate,
+  parseWebhook,
+  type InboundMessage as ProviderInbound,
+  type PlatformWebhook,
+  type SendingChannel,
+} from '@herald/channels';
 import { RecipientEvents } from '@herald/campaigns';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { MessageEvents, unresolvedReplies, withCampaignReplies, type InboundMessageRow, type InboundRow } from '@herald/messaging';
@@ -54,6 +63,7 @@ export class WebhookApplier {
     private readonly templateLibrary: TemplatesService,
     private readonly outbox: CallbackOutbox,
     private readonly clock: Clock,
+    private readonly platforms: ChannelPlatforms,
   ) {}
 
   /**
@@ -83,9 +93,14 @@ export class WebhookApplier {
       const templates: Array<{ workspaceId: string; templateId: string; status: string; reason: string | null }> = [];
       const templateChanges: Array<TemplateChange & { channelId: string }> = [];
       const templateEvents: CallbackEventInput[] = [];
+      const platform: Array<{ channel: SendingChannel; parsed: PlatformWebhook }> = [];
       for (const event of claimed) {
         const channel = await this.channels.forSending(event.channel_id);
         if (!channel) continue; // deleted since: nothing to apply it to
+        if (channel.type !== 'whatsapp') {
+          platform.push({ channel, parsed: parsePlatformWebhook(channel, event.body, this.clock.now().toJSDate()) });
+          continue;
+        }
         const parsed = parseWebhook(event.body);
         for (const p of parsed.problems.slice(0, 5)) this.logger.warn(`webhook event ${event.id}: ${p.path} ${p.issue}`);
         for (const s of parsed.statuses) {
@@ -143,6 +158,7 @@ export class WebhookApplier {
           templateChanges.push({ kind: 'category', channelId: channel.id, workspaceId: channel.workspaceId, providerTemplateId: c.templateId, category: c.newCategory.toUpperCase() });
         }
       }
+      const callbackQueries = await this.platformChanges(manager, platform, statuses, inbound);
       if (statuses.length > 0) await this.events.withoutJit(manager);
       // Herald's callback data says whose send it is (a message's uuid, a recipient's `r:<id>`): each owner gets
       // its own statuses and those without callback data, instead of probing its table for every status.
@@ -169,8 +185,11 @@ export class WebhookApplier {
       const templateListeners = await this.listeners(manager, templates.map((t) => t.workspaceId), 'template.status');
       for (const t of templateEvents) if (templateListeners.has(t.workspaceId)) events.push(t);
       await this.outbox.record(manager, events);
-      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns };
+      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns, callbackQueries };
     });
+
+    // Telegram shows a progress bar on a pressed button until the bot answers: answered once the press is stored.
+    await Promise.all(outcome.callbackQueries.map(({ channel, id }) => this.platforms.answerCallbackQuery(channel, id)));
 
     // The one provider policy, on the failures statuses reported (131026 marks the number, 131050 opts out of
     // marketing, an auth or account error pauses the channel), as on errors answered on a send.
@@ -208,6 +227,40 @@ export class WebhookApplier {
     return events;
   }
 
+  /**
+   * What Messenger, Instagram and Telegram events change, in the shapes WhatsApp's take: statuses by message id go
+   * with the others; watermarks (Messenger: everything sent to the user up to then was delivered or read) become the
+   * statuses of the sends they cover; messages and button presses join the inbound ones; a user who blocked the bot
+   * is marked unreachable there. Returns the button presses to answer (Telegram's callback queries).
+   */
+  private async platformChanges(
+    manager: EntityManager,
+    platform: ReadonlyArray<{ channel: SendingChannel; parsed: PlatformWebhook }>,
+    statuses: Array<StatusRow & { channelId: string }>,
+    inbound: Array<{ channel: SendingChannel; message: ProviderInbound }>,
+  ): Promise<Array<{ channel: SendingChannel; id: string }>> {
+    const callbackQueries: Array<{ channel: SendingChannel; id: string }> = [];
+    for (const { channel, parsed } of platform) {
+      for (const p of parsed.problems.slice(0, 5)) this.logger.warn(`${channel.type} webhook for channel ${channel.id}: ${p.path} ${p.issue}`);
+      const base = { channelId: channel.id, workspaceId: channel.workspaceId, callbackData: null, error: null, pricing: null };
+      for (const s of parsed.statuses) statuses.push({ ...base, providerMessageId: s.providerMessageId, status: s.status, at: s.timestamp });
+      if (parsed.watermarks.length > 0) {
+        const contacts = await this.contacts.contactsOfIdentities(manager, channel.id, parsed.watermarks.map((w) => w.recipientId));
+        const marks = parsed.watermarks.flatMap((w) => {
+          const contactId = contacts.get(w.recipientId);
+          return contactId === undefined ? [] : [{ contactId, status: w.status, upTo: w.upTo }];
+        });
+        for (const s of await this.messages.sendsUpTo(manager, channel.id, marks)) statuses.push({ ...base, providerMessageId: s.providerMessageId, status: s.status, at: s.at });
+      }
+      for (const m of parsed.inbound) {
+        inbound.push({ channel, message: m });
+        if (m.callbackQueryId !== undefined) callbackQueries.push({ channel, id: m.callbackQueryId });
+      }
+      for (const u of parsed.unreachable) await this.contacts.markUnreachable(channel.id, { identities: [u.recipientId] }, u.reason, manager);
+    }
+    return callbackQueries;
+  }
+
   /** Of these workspaces, those with an endpoint subscribed to `type` (no query when there are none). */
   private async listeners(manager: EntityManager, workspaceIds: readonly string[], type: CallbackEventInput['type']): Promise<ReadonlySet<string>> {
     return workspaceIds.length === 0 ? new Set() : this.outbox.subscribed(new Set(workspaceIds), type, manager);
@@ -215,8 +268,16 @@ export class WebhookApplier {
 
   private async storeInbound(manager: EntityManager, inbound: Array<{ channel: SendingChannel; message: ProviderInbound }>) {
     if (inbound.length === 0) return [];
+    // WhatsApp senders are numbers (contacts by number); the other platforms' are ids on the channel (by identity).
     const byWorkspace = new Map<string, ProviderInbound[]>();
+    const byChannel = new Map<string, { channel: SendingChannel; messages: ProviderInbound[] }>();
     for (const { channel, message } of inbound) {
+      if (channel.type !== 'whatsapp') {
+        const entry = byChannel.get(channel.id) ?? { channel, messages: [] };
+        entry.messages.push(message);
+        byChannel.set(channel.id, entry);
+        continue;
+      }
       const list = byWorkspace.get(channel.workspaceId);
       if (list) list.push(message);
       else byWorkspace.set(channel.workspaceId, [message]);
@@ -225,14 +286,18 @@ export class WebhookApplier {
     for (const [workspaceId, messages] of byWorkspace) {
       ids.set(workspaceId, await this.contacts.ensureNumbers(workspaceId, messages.map((m) => ({ number: m.from, name: m.profileName ?? null }))));
     }
+    for (const { channel, messages } of byChannel.values()) {
+      ids.set(channel.id, await this.contacts.ensureIdentities(manager, channel.workspaceId, channel.id, messages.map((m) => ({ identity: m.from, name: m.profileName ?? null }))));
+    }
     const rows: InboundRow[] = inbound.map(({ channel, message: m }) => {
-      const from = m.from.startsWith('+') ? m.from : `+${m.from}`;
+      const whatsapp = channel.type === 'whatsapp';
+      const from = !whatsapp || m.from.startsWith('+') ? m.from : `+${m.from}`;
       return {
         workspaceId: channel.workspaceId,
         channelId: channel.id,
         providerMessageId: m.providerMessageId,
-        fromNumber: from.slice(0, 16),
-        contactId: ids.get(channel.workspaceId)?.get(from) ?? null,
+        fromNumber: from.slice(0, whatsapp ? 16 : 64),
+        contactId: (whatsapp ? ids.get(channel.workspaceId) : ids.get(channel.id))?.get(from) ?? null,
         type: m.type,
         text: m.text ?? m.button?.text ?? m.interactive?.title ?? m.media?.caption ?? null,
         payload: m.button?.payload ?? m.interactive?.id ?? null,
@@ -269,4 +334,20 @@ function failuresOf(statuses: ReadonlyArray<StatusRow & { channelId: string }>, 
       return channelId === undefined ? [] : [{ channelId, contactId: f.contactId, error: f.error }];
     }),
   );
+}
+
+/**
+ * A stored Messenger, Instagram or Telegram webhook, parsed by its platform's rules. Telegram gives no time for a
+ * button press: `receivedAt` (when the batch is applied, within a second or so of arrival) stands in for it.
+ */
+function parsePlatformWebhook(channel: SendingChannel, body: unknown, receivedAt: Date): PlatformWebhook {
+  switch (channel.type) {
+    case 'messenger':
+    case 'instagram':
+      return parseMetaMessagingWebhook(body, channel.type);
+    case 'telegram':
+      return parseTelegramUpdate(body, channel.phoneNumberId, receivedAt);
+    case 'whatsapp':
+      throw new TypeError('WhatsApp webhooks are parsed by parseWebhook');
+  }
 }

@@ -12,7 +12,7 @@ function intake(webhookApplyDelayMs = 20) {
   let nextId = 100;
   const added: Array<{ name: string; eventId: string; jobId: string | undefined }> = [];
   const channels = {
-    forSending: async () => ({ id: 'c1', secrets: { appSecret: APP_SECRET, verifyToken: 'v' } }),
+    forSending: async () => ({ id: 'c1', type: 'whatsapp', secrets: { appSecret: APP_SECRET, verifyToken: 'v' } }),
   } as unknown as ChannelsService;
   // Postgres parses the body as it stores it: here, a body that is not JSON is one the stand-in cannot parse.
   const events = {
@@ -33,7 +33,7 @@ function intake(webhookApplyDelayMs = 20) {
   const service = new WebhookIntake(channels, events, queue, { webhookApplyDelayMs } as ApiConfig);
   const post = (body: unknown) => {
     const raw = Buffer.from(JSON.stringify(body));
-    return service.receive('c1', raw, signatureFor(raw, APP_SECRET));
+    return service.receive('c1', raw, signatureFor(raw, APP_SECRET), 'whatsapp');
   };
   return { service, post, added };
 }
@@ -77,7 +77,7 @@ describe('WebhookIntake', () => {
   it('stores nothing and asks for nothing when the signature does not match', async () => {
     const { service, added } = intake();
     const raw = Buffer.from('{"object":"whatsapp_business_account"}');
-    await expect(service.receive('c1', raw, signatureFor(raw, 'another-secret'))).rejects.toThrow(/X-Hub-Signature-256/);
+    await expect(service.receive('c1', raw, signatureFor(raw, 'another-secret'), 'whatsapp')).rejects.toThrow(/X-Hub-Signature-256/);
     await sleep(60);
     expect(added).toEqual([]);
   });
@@ -85,7 +85,7 @@ describe('WebhookIntake', () => {
   it('refuses a signed body that is not JSON, and asks for nothing', async () => {
     const { service, added } = intake();
     const raw = Buffer.from('{"object": ');
-    await expect(service.receive('c1', raw, signatureFor(raw, APP_SECRET))).rejects.toMatchObject({
+    await expect(service.receive('c1', raw, signatureFor(raw, APP_SECRET), 'whatsapp')).rejects.toMatchObject({
       kind: 'invalid',
       code: 'invalid_json',
     });

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ChannelsService, verifySignature } from '@herald/channels';
+import { timingSafeEqual } from 'node:crypto';
+import { ChannelsService, verifySignature, type ChannelKind } from '@herald/channels';
 import { HeraldError } from '@herald/common';
 import { ApiConfig } from '@herald/config';
 import { JobName, JobQueue } from '@herald/queues';
@@ -28,9 +29,9 @@ export class WebhookIntake implements OnModuleDestroy {
   ) {}
 
   /** Meta's GET handshake: echo `hub.challenge` when `hub.verify_token` is the channel's. */
-  async handshake(channelId: string, query: Record<string, unknown>): Promise<string> {
+  async handshake(channelId: string, query: Record<string, unknown>, kind: ChannelKind): Promise<string> {
     const channel = await this.channels.forSending(channelId);
-    if (!channel) throw notFound();
+    if (!channel || channel.type !== kind) throw notFound();
     const mode = query['hub.mode'];
     const token = query['hub.verify_token'];
     const challenge = query['hub.challenge'];
@@ -43,11 +44,19 @@ export class WebhookIntake implements OnModuleDestroy {
     return challenge;
   }
 
-  /** Verifies and stores one webhook POST, then hands it to a worker. Returns the stored event's id. */
-  async receive(channelId: string, rawBody: Buffer | undefined, signature: string | undefined): Promise<string> {
+  /**
+   * Verifies and stores one webhook POST, then hands it to a worker. Returns the stored event's id. `proof` is the
+   * X-Hub-Signature-256 header (WhatsApp, Messenger, Instagram: HMAC of the raw body with the app secret) or
+   * Telegram's X-Telegram-Bot-Api-Secret-Token (the secret given to setWebhook, compared in constant time).
+   */
+  async receive(channelId: string, rawBody: Buffer | undefined, proof: string | undefined, kind: ChannelKind): Promise<string> {
     const channel = await this.channels.forSending(channelId);
-    if (!channel) throw notFound();
-    if (rawBody === undefined || !verifySignature(rawBody, signature, channel.secrets.appSecret)) {
+    if (!channel || channel.type !== kind) throw notFound();
+    if (kind === 'telegram') {
+      if (rawBody === undefined || !sameSecret(proof, channel.secrets.verifyToken)) {
+        throw new HeraldError('unauthorized', 'invalid_secret_token', "X-Telegram-Bot-Api-Secret-Token is missing or is not this channel's webhook secret.");
+      }
+    } else if (rawBody === undefined || !verifySignature(rawBody, proof, channel.secrets.appSecret)) {
       throw new HeraldError('unauthorized', 'invalid_signature', 'X-Hub-Signature-256 is missing or does not match this channel\'s app secret.');
     }
     const eventId = await this.events.store(channel.id, rawBody.toString('utf8'));
@@ -88,4 +97,11 @@ export class WebhookIntake implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await this.enqueue();
   }
+}
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined || expected === '') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -27,17 +27,24 @@ export class ProviderPolicy {
     const notOnWhatsApp = new Set<string>();
     const optOut = new Set<string>();
     const pause = new Map<string, SendFailure['error']>();
+    const unreachable = new Map<string, { contactIds: Set<string>; reason: string }>();
     const hold = new Map<string, number>();
     for (const f of failures) {
       if (f.error.category === undefined) continue;
       const effects = effectsOf({ category: f.error.category as ProviderErrorCategory, retryAfterMs: f.error.retryAfterMs });
       if (effects.markNotOnWhatsApp) notOnWhatsApp.add(f.contactId);
       if (effects.optOutMarketing) optOut.add(f.contactId);
+      if (effects.markUnreachable) {
+        const entry = unreachable.get(f.channelId) ?? { contactIds: new Set<string>(), reason: f.error.details || f.error.title };
+        entry.contactIds.add(f.contactId);
+        unreachable.set(f.channelId, entry);
+      }
       if (effects.pauseChannel && !pause.has(f.channelId)) pause.set(f.channelId, f.error);
       if (effects.holdNumberMs !== undefined) hold.set(f.channelId, Math.max(hold.get(f.channelId) ?? 0, effects.holdNumberMs));
     }
     if (notOnWhatsApp.size > 0) await this.contacts.markNotOnWhatsApp([...notOnWhatsApp]);
     if (optOut.size > 0) await this.contacts.optOutIds([...optOut], 'provider');
+    for (const [channelId, { contactIds, reason }] of unreachable) await this.contacts.markUnreachable(channelId, { contactIds: [...contactIds] }, reason);
     for (const [channelId, ms] of hold) {
       const channel = await this.channels.forSending(channelId);
       if (channel) await this.limiter.pause(channel.phoneNumberId, ms);

@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { credentialsOf, type ChannelProvider, type OutboundMessage, type SendingChannel, type WhatsAppCredentials } from '@herald/channels';
+import { ChannelPlatforms, credentialsOf, type ChannelProvider, type OutboundMessage, type SendingChannel, type SendOutcome, type SendRequest, type WhatsAppCredentials } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { ContactsService } from '@herald/contacts';
 import { TemplatesService } from '@herald/templates';
 import { ProviderPolicy } from './provider-policy.service';
 import { SendLedgerRepository } from './send-ledger.repository';
 import { decide, toMessageError } from './send-policy.util';
-import { SendRateLimiter, slotClock, type ReservedSlots } from './send-rate.limiter';
+import { SendRateLimiter, slotClock, untilSlot, type ReservedSlots } from './send-rate.limiter';
 import { SendSettingsService } from './send-settings.service';
 import { windowState, windowZone } from './send-window.util';
 import { sendOnSlots } from './slot-pacing.util';
@@ -16,6 +16,16 @@ export const CHANNEL_PROVIDER = Symbol('CHANNEL_PROVIDER');
 
 /** The customer-service window: 24 h from the contact's last message to the channel. */
 export const SERVICE_WINDOW_MS = 86_400_000;
+/** Messenger's and Instagram's HUMAN_AGENT tag: a person may answer up to 7 days after the user's last message. */
+export const HUMAN_AGENT_WINDOW_MS = 7 * SERVICE_WINDOW_MS;
+/**
+ * Paces beyond the channel's own rate, each in the shared limiter: Telegram about 1 message a second into one chat
+ * (its Bots FAQ); Messenger and Instagram 10 calls a second per Page or account for audio and video (Meta's Send API
+ * limits). A send whose extra slot is further off than this goes back to the queue instead of waiting in the worker.
+ */
+export const TELEGRAM_PER_CHAT_PER_SECOND = 1;
+export const META_AUDIO_VIDEO_PER_SECOND = 10;
+const EXTRA_PACE_HORIZON_MS = 2_000;
 /**
  * Late sends take fresh slots, only slots due within MAX_RESLOT_WAIT_MS, for as long as the batch has been sending
  * less than MAX_RESLOTTING_MS; then what is left goes back to the queue. Not a number of rounds: on a busy event
@@ -39,6 +49,24 @@ const OPTED_OUT = (scope: string): MessageError => ({
   code: 'opted_out',
   title: 'Contact opted out',
   details: scope === 'all' ? 'The contact opted out of all messages.' : 'The contact opted out of marketing messages.',
+});
+const OUTSIDE_MESSAGING_WINDOW = (kind: string, humanAgent: boolean): MessageError => ({
+  code: 'outside_service_window',
+  title: 'Outside the messaging window',
+  details: humanAgent
+    ? `A HUMAN_AGENT message on ${kind} can only go out within 7 days of the user's last message.`
+    : `A message on ${kind} can only go out within 24 hours of the user's last message, or outside it with an allowed tag (${kind === 'instagram' ? 'HUMAN_AGENT' : 'CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE, ACCOUNT_UPDATE or HUMAN_AGENT'}).`,
+  category: 'outside_service_window',
+});
+const NO_IDENTITY = (kind: string): MessageError => ({
+  code: 'no_identity',
+  title: 'Not reachable on this channel',
+  details: `Herald does not know who the contact is on ${kind}: they must write to the channel first, or their id must be set with PUT /v1/contacts/:ref/identities/:channelId.`,
+});
+const UNREACHABLE = (reason: string): MessageError => ({
+  code: 'unreachable',
+  title: 'Unreachable on this channel',
+  details: `The platform said the contact cannot be reached on this channel (${reason}); sends resume once they write again.`,
 });
 const NOT_ON_WHATSAPP: MessageError = {
   code: 'not_on_whatsapp',
@@ -77,6 +105,7 @@ export class SendPipeline {
     private readonly clock: Clock,
     @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
     private readonly templates: TemplatesService,
+    private readonly platforms: ChannelPlatforms,
   ) {}
 
   /**
@@ -103,6 +132,7 @@ export class SendPipeline {
         outcomes.skipped.push({ id: c.id, attempts: c.attempts, reason: 'opted_out', error: OPTED_OUT(scope) });
         return false;
       }
+      if (channel.type !== 'whatsapp') return this.platformCheck(channel, c, state, now, outcomes);
       if (state?.notOnWhatsApp) {
         outcomes.skipped.push({ id: c.id, attempts: c.attempts, reason: 'not_on_whatsapp', error: NOT_ON_WHATSAPP });
         return false;
@@ -161,6 +191,37 @@ export class SendPipeline {
   }
 
   /**
+   * The checks of a channel that addresses people by id (Messenger, Instagram, Telegram): Herald must know the
+   * contact there and the platform must not have said they cannot be reached; on Messenger and Instagram the
+   * message must fall inside the 24-hour window, or carry a tag that allows it outside (HUMAN_AGENT: 7 days).
+   * Telegram has no window: a user who started the bot can be written to until they block it.
+   */
+  private platformCheck(
+    channel: SendingChannel,
+    c: ClaimedSend,
+    state: { identity: string | null; unreachable: { reason: string } | null; lastInboundAt: Date | null } | undefined,
+    now: Date,
+    outcomes: SendOutcomes,
+  ): boolean {
+    if (!state?.identity) {
+      outcomes.skipped.push({ id: c.id, attempts: c.attempts, reason: 'no_identity', error: NO_IDENTITY(channel.type) });
+      return false;
+    }
+    if (state.unreachable) {
+      outcomes.skipped.push({ id: c.id, attempts: c.attempts, reason: 'unreachable', error: UNREACHABLE(state.unreachable.reason) });
+      return false;
+    }
+    if (channel.type === 'telegram') return true;
+    const tag = c.message.tag;
+    // Messenger's other tags carry non-promotional updates at any time; HUMAN_AGENT and untagged ones need the window.
+    if (tag !== undefined && tag !== 'HUMAN_AGENT') return true;
+    const windowMs = tag === 'HUMAN_AGENT' ? HUMAN_AGENT_WINDOW_MS : SERVICE_WINDOW_MS;
+    if (state.lastInboundAt !== null && now.getTime() - state.lastInboundAt.getTime() < windowMs) return true;
+    outcomes.failed.push({ id: c.id, error: OUTSIDE_MESSAGING_WINDOW(channel.type, tag === 'HUMAN_AGENT') });
+    return false;
+  }
+
+  /**
    * A send's category: a template's as Herald's templates library has it (kept current by sync and category
    * webhooks), else as the provider answers a lookup (cached by the adapter); `service` for a free-form message.
    * When neither can say (unreachable, unknown template), `marketing`: the strictest rules apply, and a template
@@ -193,20 +254,34 @@ export class SendPipeline {
     into: SendOutcomes = emptyOutcomes(),
   ): Promise<SendOutcomes> {
     if (sends.length === 0) return into;
-    const credentials = credentialsOf(channel);
-    await this.provider.prepare?.(credentials);
+    const whatsapp = channel.type === 'whatsapp';
+    const credentials = whatsapp ? credentialsOf(channel) : undefined;
+    if (credentials) await this.provider.prepare?.(credentials);
+    const deliver = (request: SendRequest): Promise<SendOutcome> =>
+      credentials ? this.provider.send(credentials, request) : this.platforms.send(channel, request);
     const failures: SendFailure[] = [];
     const sendOne = async (c: ClaimedSend): Promise<void> => {
-      const sent = await this.provider.send(credentials, {
+      const pace = extraPace(channel, c);
+      if (pace !== undefined) {
+        const slot = await this.limiter.reserve(pace.key, pace.perSecond, 1, { horizonMs: EXTRA_PACE_HORIZON_MS });
+        if (slot === null) {
+          into.deferred.push({ id: c.id, attempts: c.attempts, until: new Date(this.clock.now().toMillis() + EXTRA_PACE_HORIZON_MS), reason: 'rate_limit' });
+          return;
+        }
+        await untilSlot(slot.firstAt);
+      }
+      const sent = await deliver({
         to: c.to,
         message: c.message,
         callbackData: c.callbackData,
         ...(c.prevalidated ? { prevalidated: true as const } : {}),
         // Marketing templates of a number onboarded to the Marketing Messages API go there (its category decides).
         ...(c.category === 'marketing' && channel.marketingMessages && c.message.type === 'template' ? { route: 'marketing_messages' as const } : {}),
+        // Messenger and Instagram: a tagged message goes as MESSAGE_TAG; the window check let the others through.
+        ...(channel.type === 'messenger' || channel.type === 'instagram' ? { messagingType: c.message.tag ? ('MESSAGE_TAG' as const) : ('RESPONSE' as const) } : {}),
       });
       if (sent.ok) {
-        into.accepted.push({ id: c.id, providerMessageId: sent.providerMessageId, held: 'held' in sent && sent.held === true });
+        into.accepted.push({ id: c.id, providerMessageId: sent.providerMessageId, held: 'held' in sent && sent.held === true, ...(sent.sent ? { sent: true } : {}) });
         return;
       }
       const error = sent.error;
@@ -252,3 +327,11 @@ export class SendPipeline {
   }
 }
 
+/** The extra slot a send needs beyond its channel's rate (see TELEGRAM_PER_CHAT_PER_SECOND), if any. */
+function extraPace(channel: SendingChannel, c: ClaimedSend): { key: string; perSecond: number } | undefined {
+  if (channel.type === 'telegram') return { key: `${channel.phoneNumberId}:chat:${c.to}`, perSecond: TELEGRAM_PER_CHAT_PER_SECOND };
+  if ((channel.type === 'messenger' || channel.type === 'instagram') && (c.message.type === 'audio' || c.message.type === 'video')) {
+    return { key: `${channel.phoneNumberId}:audio-video`, perSecond: META_AUDIO_VIDEO_PER_SECOND };
+  }
+  return undefined;
+}

@@ -41,7 +41,7 @@ export const WAIT_REASONS = [
 export type WaitReason = (typeof WAIT_REASONS)[number];
 
 /** Why a send was never made, decided by a check at claim time. */
-export const SKIP_REASONS = ['opted_out', 'not_on_whatsapp', 'frequency_cap', 'missing_variable'] as const;
+export const SKIP_REASONS = ['opted_out', 'not_on_whatsapp', 'frequency_cap', 'missing_variable', 'no_identity', 'unreachable'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /**
@@ -74,7 +74,8 @@ export interface ClaimedSend {
 
 /** What became of a batch of claimed sends; sources record it set-based, one statement per kind present. */
 export interface SendOutcomes {
-  readonly accepted: Array<{ id: string; providerMessageId: string; held: boolean }>;
+  /** `sent`: the platform has no later "sent" status (Messenger, Instagram, Telegram): record the send as sent now. */
+  readonly accepted: Array<{ id: string; providerMessageId: string; held: boolean; sent?: boolean }>;
   /** Transient failures: back to queued, not before `delayMs` from now. `attempts`: as claimed. */
   readonly retry: Array<{ id: string; error: MessageError; delayMs: number; attempts: number }>;
   readonly failed: Array<{ id: string; error: MessageError }>;

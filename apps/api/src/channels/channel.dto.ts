@@ -1,14 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { MESSAGING_TIERS, type MessagingTier } from '@herald/channels';
+import { Equals, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { CHANNEL_KINDS, MESSAGING_TIERS, type ChannelKind, type MessagingTier } from '@herald/channels';
+
+const isWhatsApp = (o: { type?: unknown }) => o.type === 'whatsapp';
+const isMeta = (o: { type?: unknown }) => o.type === 'messenger' || o.type === 'instagram';
+const isTelegram = (o: { type?: unknown }) => o.type === 'telegram';
 
 const DIGITS = /^[0-9]{1,64}$/;
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
+/**
+ * A channel of any kind: WhatsApp (phoneNumberId, displayPhoneNumber, wabaId, accessToken, appSecret, verifyToken),
+ * Messenger and Instagram (senderId, accessToken, appSecret, verifyToken; Instagram `login`), Telegram (botToken,
+ * webhookSecret?). Fields of another kind are refused.
+ */
 export class CreateChannelDto {
-  @ApiProperty({ example: 'whatsapp', enum: ['whatsapp'] })
-  @IsIn(['whatsapp'])
-  type!: 'whatsapp';
+  @ApiProperty({ example: 'whatsapp', enum: CHANNEL_KINDS })
+  @IsIn(CHANNEL_KINDS)
+  type!: ChannelKind;
 
   @ApiProperty({ example: 'Support line' })
   @IsString()
@@ -16,56 +25,96 @@ export class CreateChannelDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: '106540352242922', description: "Meta's phone number id (digits)." })
+  @ApiPropertyOptional({ example: '106540352242922', description: "WhatsApp: Meta's phone number id (digits)." })
+  @ValidateIf(isWhatsApp)
   @Matches(DIGITS, { message: 'phoneNumberId must be the digits of a phone number id' })
-  phoneNumberId!: string;
+  phoneNumberId?: string;
 
-  @ApiProperty({ example: '+1 555 010 0123' })
+  @ApiPropertyOptional({ example: '+1 555 010 0123', description: 'WhatsApp: the number as shown.' })
+  @ValidateIf(isWhatsApp)
   @IsString()
   @MinLength(3)
   @MaxLength(32)
-  displayPhoneNumber!: string;
+  displayPhoneNumber?: string;
 
-  @ApiProperty({ example: '102290129340398', description: 'WhatsApp Business Account id (digits).' })
+  @ApiPropertyOptional({ example: '102290129340398', description: 'WhatsApp: WhatsApp Business Account id (digits).' })
+  @ValidateIf(isWhatsApp)
   @Matches(DIGITS, { message: 'wabaId must be the digits of a WhatsApp Business Account id' })
-  wabaId!: string;
+  wabaId?: string;
 
-  @ApiProperty({ example: 'EAAG…', description: 'System-user access token. Stored encrypted, never returned.' })
+  @ApiPropertyOptional({ example: '109876543210987', description: 'Messenger: the Page id; Instagram: the Instagram professional account id (digits).' })
+  @ValidateIf(isMeta)
+  @Matches(DIGITS, { message: 'senderId must be the digits of a Page or Instagram account id' })
+  senderId?: string;
+
+  @ApiPropertyOptional({ example: 'instagram', enum: ['instagram', 'facebook'], description: 'Instagram: Instagram Login (graph.instagram.com, the default) or Facebook Login (graph.facebook.com).' })
+  @ValidateIf((o: { type?: unknown; login?: unknown }) => o.type === 'instagram' && o.login !== undefined)
+  @IsIn(['instagram', 'facebook'])
+  login?: 'instagram' | 'facebook';
+
+  @ApiPropertyOptional({ example: 'EAAG…', description: 'WhatsApp: system-user token; Messenger: Page token; Instagram: account token. Stored encrypted, never returned.' })
+  @ValidateIf((o: { type?: unknown }) => !isTelegram(o))
   @IsString()
   @MinLength(8)
   @MaxLength(1000)
-  accessToken!: string;
+  accessToken?: string;
 
-  @ApiProperty({ example: 'f3c1…', description: 'App secret that signs webhooks. Stored encrypted, never returned.' })
+  @ApiPropertyOptional({ example: 'f3c1…', description: 'WhatsApp, Messenger, Instagram: the app secret that signs webhooks. Stored encrypted, never returned.' })
+  @ValidateIf((o: { type?: unknown }) => !isTelegram(o))
   @IsString()
   @MinLength(8)
   @MaxLength(200)
-  appSecret!: string;
+  appSecret?: string;
 
-  @ApiProperty({ example: 'my-verify-token', description: "Answers Meta's webhook verification. Stored encrypted, never returned." })
+  @ApiPropertyOptional({ example: 'my-verify-token', description: "WhatsApp, Messenger, Instagram: answers Meta's webhook verification. Stored encrypted, never returned." })
+  @ValidateIf((o: { type?: unknown }) => !isTelegram(o))
   @IsString()
   @MinLength(8)
   @MaxLength(200)
-  verifyToken!: string;
+  verifyToken?: string;
 
-  @ApiPropertyOptional({ example: 'https://graph.facebook.com/v26.0', description: 'Graph API root including its version; default from WHATSAPP_GRAPH_VERSION.' })
+  @ApiPropertyOptional({ example: '7123456789:AAHk3v…', description: "Telegram: the bot's token from @BotFather. Stored encrypted, never returned." })
+  @ValidateIf(isTelegram)
+  @Matches(/^[0-9]{1,20}:[A-Za-z0-9_-]{20,200}$/, { message: 'botToken must be a bot token as @BotFather gives it (<bot id>:<secret>)' })
+  botToken?: string;
+
+  @ApiPropertyOptional({ example: 'k3v9-Qx_2', description: 'Telegram: the secret Telegram echoes in X-Telegram-Bot-Api-Secret-Token (1-256 of A-Z a-z 0-9 _ -); made when absent.' })
+  @ValidateIf((o: { type?: unknown; webhookSecret?: unknown }) => isTelegram(o) && o.webhookSecret !== undefined)
+  @Matches(/^[A-Za-z0-9_-]{1,256}$/, { message: 'webhookSecret must be 1-256 of A-Z, a-z, 0-9, _ and -' })
+  webhookSecret?: string;
+
+  @ApiPropertyOptional({ example: 'https://api.telegram.org', description: 'Telegram: the Bot API root (default https://api.telegram.org; a simulator or local Bot API server otherwise).' })
+  @ValidateIf((o: { type?: unknown; apiBaseUrl?: unknown }) => isTelegram(o) && o.apiBaseUrl !== undefined)
+  @IsUrl(URL_OPTIONS, { message: 'apiBaseUrl must be an http(s) URL' })
+  @MaxLength(300)
+  apiBaseUrl?: string;
+
+  @ApiPropertyOptional({ example: 'https://graph.facebook.com/v26.0', description: 'Graph API root including its version (WhatsApp, Messenger, Instagram); default from WHATSAPP_GRAPH_VERSION.' })
   @IsOptional()
   @IsUrl(URL_OPTIONS, { message: 'graphBaseUrl must be an http(s) URL' })
   @MaxLength(300)
   graphBaseUrl?: string;
 
-  @ApiPropertyOptional({ example: 80, description: 'Throughput of the number (1-1000 messages per second); default 80.' })
+  @ApiPropertyOptional({ example: 80, description: 'Send rate (1-1000 per second); default 80 WhatsApp, 300 Messenger and Instagram, 30 Telegram.' })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(1000)
   messagesPerSecond?: number;
 
-  @ApiPropertyOptional({ example: '2000', enum: MESSAGING_TIERS, description: 'Unique recipients per rolling 24 h; default 250.' })
+  @ApiPropertyOptional({ example: '2000', enum: MESSAGING_TIERS, description: 'WhatsApp: unique recipients per rolling 24 h; default 250.' })
   @IsOptional()
   @IsIn([...MESSAGING_TIERS, 250, 2000, 10000, 100000])
   messagingTier?: MessagingTier | number;
 }
+
+/** The fields each kind of channel takes beside type, name, graphBaseUrl and messagesPerSecond. */
+export const CHANNEL_FIELDS: Readonly<Record<ChannelKind, readonly string[]>> = {
+  whatsapp: ['phoneNumberId', 'displayPhoneNumber', 'wabaId', 'accessToken', 'appSecret', 'verifyToken', 'messagingTier'],
+  messenger: ['senderId', 'accessToken', 'appSecret', 'verifyToken'],
+  instagram: ['senderId', 'login', 'accessToken', 'appSecret', 'verifyToken'],
+  telegram: ['botToken', 'webhookSecret', 'apiBaseUrl'],
+};
 
 export class UpdateChannelDto {
   @ApiPropertyOptional({ example: 'Support line (EU)' })
@@ -141,16 +190,19 @@ export class ChannelDto {
   @ApiProperty({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' })
   id!: string;
 
-  @ApiProperty({ example: 'whatsapp' })
+  @ApiProperty({ example: 'whatsapp', enum: CHANNEL_KINDS })
   type!: string;
 
   @ApiProperty({ example: 'Support line' })
   name!: string;
 
-  @ApiProperty({ example: '106540352242922' })
+  @ApiProperty({ example: '106540352242922', description: 'WhatsApp: the phone number id (for other kinds, the same as senderId).' })
   phoneNumberId!: string;
 
-  @ApiProperty({ example: '+1 555 010 0123' })
+  @ApiProperty({ example: '106540352242922', description: 'Who sends on the platform: phone number id, Page id, Instagram account id or Telegram bot id.' })
+  senderId!: string;
+
+  @ApiProperty({ example: '+1 555 010 0123', description: "WhatsApp: the number as shown; Messenger/Instagram: the Page's or account's name; Telegram: @username." })
   displayPhoneNumber!: string;
 
   @ApiProperty({ example: '102290129340398' })

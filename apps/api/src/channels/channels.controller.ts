@@ -2,10 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ChannelsService, type MessagingTier } from '@herald/channels';
 import { ApiConfig } from '@herald/config';
+import { HeraldError } from '@herald/common';
 import { MessagesService } from '@herald/messaging';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
-import { ChannelDto, CreateChannelDto, UpdateChannelDto } from './channel.dto';
+import { CHANNEL_FIELDS, ChannelDto, CreateChannelDto, UpdateChannelDto } from './channel.dto';
 
 const ID_PARAM = { name: 'id', example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' };
 
@@ -28,7 +29,56 @@ export class ChannelsController {
   @ApiResponse({ status: 201, type: ChannelDto })
   @ApiErrors(400, 401, 409, 413, 415)
   create(@WorkspaceId() workspaceId: string, @Body() dto: CreateChannelDto): Promise<ChannelDto> {
-    return this.channels.create(workspaceId, { ...dto, messagingTier: tier(dto.messagingTier) }, { graphVersion: this.config.whatsappGraphVersion });
+    const common = ['type', 'name', 'graphBaseUrl', 'messagesPerSecond'];
+    const foreign = Object.keys(dto).filter((k) => (dto as unknown as Record<string, unknown>)[k] !== undefined && !common.includes(k) && !CHANNEL_FIELDS[dto.type].includes(k));
+    if (foreign.length > 0) {
+      throw new HeraldError(
+        'invalid',
+        'validation_failed',
+        `${foreign[0]} is not a field of a ${dto.type} channel.`,
+        foreign.map((field) => ({ field, issue: `is not a field of a ${dto.type} channel` })),
+      );
+    }
+    if (dto.type === 'telegram' && dto.graphBaseUrl !== undefined) throw HeraldError.invalid('graphBaseUrl', 'is not a field of a telegram channel (use apiBaseUrl)');
+    const defaults = { graphVersion: this.config.whatsappGraphVersion, publicUrl: this.config.publicUrl };
+    switch (dto.type) {
+      case 'whatsapp':
+        return this.channels.create(
+          workspaceId,
+          { ...(dto as Required<Pick<CreateChannelDto, 'phoneNumberId' | 'displayPhoneNumber' | 'wabaId' | 'accessToken' | 'appSecret' | 'verifyToken'>> & CreateChannelDto), type: 'whatsapp', messagingTier: tier(dto.messagingTier) },
+          defaults,
+        );
+      case 'messenger':
+      case 'instagram':
+        return this.channels.createPlatform(
+          workspaceId,
+          {
+            type: dto.type,
+            name: dto.name,
+            senderId: dto.senderId!,
+            accessToken: dto.accessToken!,
+            appSecret: dto.appSecret!,
+            verifyToken: dto.verifyToken!,
+            ...(dto.login === undefined ? {} : { login: dto.login }),
+            ...(dto.graphBaseUrl === undefined ? {} : { graphBaseUrl: dto.graphBaseUrl }),
+            ...(dto.messagesPerSecond === undefined ? {} : { messagesPerSecond: dto.messagesPerSecond }),
+          },
+          defaults,
+        );
+      case 'telegram':
+        return this.channels.createPlatform(
+          workspaceId,
+          {
+            type: 'telegram',
+            name: dto.name,
+            botToken: dto.botToken!,
+            ...(dto.webhookSecret === undefined ? {} : { webhookSecret: dto.webhookSecret }),
+            ...(dto.apiBaseUrl === undefined ? {} : { apiBaseUrl: dto.apiBaseUrl }),
+            ...(dto.messagesPerSecond === undefined ? {} : { messagesPerSecond: dto.messagesPerSecond }),
+          },
+          defaults,
+        );
+    }
   }
 
   @Get()

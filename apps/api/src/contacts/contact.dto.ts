@@ -84,8 +84,8 @@ export class ContactDto {
   @ApiProperty({ example: '1042', description: "Herald's id of the contact; a message may name it as contactId." })
   id!: string;
 
-  @ApiProperty({ example: '+919739978284' })
-  number!: string;
+  @ApiProperty({ example: '+919739978284', nullable: true, type: String, description: 'Null for a contact known only by a channel identity (a Messenger PSID, a Telegram chat id).' })
+  number!: string | null;
 
   @ApiProperty({ example: 'Asha Rao', nullable: true, type: String })
   name!: string | null;
@@ -130,4 +130,33 @@ export class ContactPageDto {
 
   @ApiProperty({ example: 'YzoxMDA', nullable: true, type: String })
   nextCursor!: string | null;
+}
+
+export class SetIdentityDto {
+  @ApiProperty({ example: '6543210987654321', description: 'The PSID (Messenger), IGSID (Instagram) or chat id (Telegram): 1-64 of A-Z a-z 0-9 _ - (a leading - for Telegram group chats).' })
+  @Matches(/^-?[A-Za-z0-9_-]{1,64}$/, { message: 'identity must be 1-64 of A-Z, a-z, 0-9, _ and -' })
+  identity!: string;
+}
+
+export class ContactIdentityDto {
+  @ApiProperty({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' })
+  channelId!: string;
+
+  @ApiProperty({ example: '6543210987654321' })
+  identity!: string;
+
+  @ApiProperty({ example: 'inbound', enum: ['inbound', 'api'], description: "inbound: learned from the user's message; api: set through the API." })
+  source!: 'inbound' | 'api';
+
+  @ApiProperty({ example: null, nullable: true, type: Date, description: 'When the platform said the contact cannot be reached here (blocked, never started).' })
+  unreachableAt!: Date | null;
+
+  @ApiProperty({ example: null, nullable: true, type: String })
+  unreachableReason!: string | null;
+
+  @ApiProperty({ example: '2026-12-04T09:00:00.000Z' })
+  createdAt!: Date;
+
+  @ApiProperty({ example: '2026-12-04T09:00:00.000Z' })
+  updatedAt!: Date;
 }

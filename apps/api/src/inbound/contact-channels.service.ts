@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { RecipientHistory } from '@herald/campaigns';
-import { ChannelsService } from '@herald/channels';
+import { ChannelsService, type ChannelKind } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { ContactsService } from '@herald/contacts';
 import { InboundMessagesService } from '@herald/messaging';
@@ -26,7 +26,7 @@ export class ContactChannels {
   ) {}
 
   async list(workspaceId: string, rawNumber: string): Promise<ContactChannelsDto> {
-    const contact = await this.contacts.get(workspaceId, rawNumber);
+    const contact = await this.contacts.resolve(workspaceId, rawNumber);
     const [channels, messaging, campaigns] = await Promise.all([
       this.channels.list(workspaceId),
       this.inbound.countsByChannel(workspaceId, contact.id),
@@ -50,7 +50,8 @@ export class ContactChannels {
         type: channel.type,
         displayPhoneNumber: channel.displayPhoneNumber,
         status: channel.status,
-        identifier: { type: 'phone_number', value: contact.number },
+        identifier: identifierOn(channel.type, contact.number, state?.identity ?? null),
+        ...(state?.unreachable ? { unreachable: state.unreachable } : {}),
         lastInboundAt,
         serviceWindow: { open: expiresAt !== null && expiresAt.getTime() > now, expiresAt },
         optedOut: contact.optedOut,
@@ -66,5 +67,19 @@ export class ContactChannels {
       };
     });
     return { number: contact.number, contactId: contact.id, data };
+  }
+}
+
+/** How the channel addresses the contact: its number on WhatsApp, its PSID, IGSID or chat id elsewhere (null: unknown). */
+function identifierOn(kind: ChannelKind, number: string | null, identity: string | null): { type: string; value: string | null } {
+  switch (kind) {
+    case 'whatsapp':
+      return { type: 'phone_number', value: number };
+    case 'messenger':
+      return { type: 'psid', value: identity };
+    case 'instagram':
+      return { type: 'igsid', value: identity };
+    case 'telegram':
+      return { type: 'chat_id', value: identity };
   }
 }

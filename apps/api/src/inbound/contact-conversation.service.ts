@@ -47,7 +47,7 @@ export class ContactConversation {
       if (!isUuid(channelId)) throw invalid('channelId', 'must be a channel id (a uuid)');
       channelId = (await this.channels.get(workspaceId, channelId)).id;
     }
-    const contact = await this.contacts.get(workspaceId, rawNumber);
+    const contact = await this.contacts.resolve(workspaceId, rawNumber);
     const ask = limit + 1;
     const [messages, campaign, inbound] = await Promise.all([
       this.inbound.messagesOfContact(workspaceId, contact.id, channelId, ask, boundFor('message', cursor)),

@@ -203,8 +203,8 @@ export class ConversationItemDto {
 }
 
 export class ConversationPageDto {
-  @ApiProperty({ example: '+919739978284' })
-  number!: string;
+  @ApiProperty({ example: '+919739978284', nullable: true, type: String, description: 'Null for a contact known only by a channel identity.' })
+  number!: string | null;
 
   @ApiProperty({ example: '1042' })
   contactId!: string;
@@ -257,8 +257,18 @@ export class ContactChannelDto {
   @ApiProperty({ example: 'active', description: "The channel's status." })
   status!: string;
 
-  @ApiProperty({ example: { type: 'phone_number', value: '+919739978284' }, description: "The contact's identifier on this channel: on WhatsApp, their number." })
-  identifier!: { type: string; value: string };
+  @ApiProperty({
+    example: { type: 'phone_number', value: '+919739978284' },
+    description:
+      "The contact's identifier on this channel: `phone_number` on WhatsApp, `psid` on Messenger, `igsid` on Instagram, `chat_id` on Telegram; value null when Herald does not know it there yet.",
+  })
+  identifier!: { type: string; value: string | null };
+
+  @ApiPropertyOptional({
+    example: { at: '2026-12-04T09:00:00.000Z', reason: 'Forbidden: bot was blocked by the user' },
+    description: 'Present when the platform said the contact cannot be reached on this channel (sends there are skipped until they write again).',
+  })
+  unreachable?: { at: Date; reason: string };
 
   @ApiProperty({ example: '2026-12-03T10:15:00.000Z', nullable: true, type: Date, description: 'When the contact last wrote to this channel.' })
   lastInboundAt!: Date | null;
@@ -280,8 +290,8 @@ export class ContactChannelDto {
 }
 
 export class ContactChannelsDto {
-  @ApiProperty({ example: '+919739978284' })
-  number!: string;
+  @ApiProperty({ example: '+919739978284', nullable: true, type: String, description: 'Null for a contact known only by a channel identity.' })
+  number!: string | null;
 
   @ApiProperty({ example: '1042' })
   contactId!: string;

@@ -107,7 +107,7 @@ describe(validateOutboundMessage.name, () => {
 
   it('requires a known type', () => {
     expect(issues({ text: { body: 'x' } })).toEqual([
-      { field: 'type', issue: 'must be one of text, template, image, video, audio, document, sticker, interactive, location' },
+      { field: 'type', issue: 'must be one of text, template, image, video, audio, document, sticker, interactive, location on WhatsApp' },
     ]);
     expect(fields({ type: 'reaction', reaction: {} })).toEqual(['type']);
     expect(issues('text')).toEqual([{ field: '', issue: 'must be an object' }]);
