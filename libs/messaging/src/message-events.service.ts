@@ -23,8 +23,8 @@ export class MessageEvents {
   }
 
   /**
-   * Messenger's delivery and read watermarks name no message: every send on the channel to the contact accepted at
-   * or before `upTo` reached `status`. Returns those sends' provider ids (with the watermark's status and time), to be
+   * Messenger's delivery and read watermarks name no message: every send on the channel to the contact taken at or
+   * before `upTo` reached `status` (taken, not recorded: a platform may deliver before the worker records the answer). Returns those sends' provider ids (with the watermark's status and time), to be
    * applied as statuses like any other: monotonic, so a late or repeated watermark changes nothing.
    */
   sendsUpTo(
@@ -33,6 +33,11 @@ export class MessageEvents {
     marks: ReadonlyArray<{ contactId: string; status: 'delivered' | 'read'; upTo: Date }>,
   ): Promise<Array<{ providerMessageId: string; status: 'delivered' | 'read'; at: Date }>> {
     return this.messages.sendsUpTo(manager, channelId, marks);
+  }
+
+  /** See `MessageRepository.inFlight`. */
+  inFlight(manager: EntityManager, channelId: string, contactIds: readonly string[], upTo: Date): Promise<Set<string>> {
+    return this.messages.inFlight(manager, channelId, contactIds, upTo);
   }
 
   /** Stores inbound messages; returns the new ones whole (see `toInboundView` for their API and callback view). */

@@ -285,12 +285,26 @@ export class MessageRepository {
     const rows = (await manager.query(
       `SELECT DISTINCT ON (m.id) m.provider_message_id, v.status, v.up_to
          FROM unnest($2::bigint[], $3::text[], $4::timestamptz[]) AS v(contact_id, status, up_to)
-         JOIN messages m ON m.contact_id = v.contact_id AND m.channel_id = $1 AND m.accepted_at <= v.up_to
+         JOIN messages m ON m.contact_id = v.contact_id AND m.channel_id = $1 AND m.sending_at <= v.up_to
         WHERE m.provider_message_id IS NOT NULL AND m.status IN ('accepted', 'sent', 'delivered') AND ${rankSql('m.status')} < ${rankSql('v.status')}
         ORDER BY m.id, ${rankSql('v.status')} DESC`,
       [channelId, marks.map((m) => m.contactId), marks.map((m) => m.status), marks.map((m) => m.upTo)],
     )) as Array<{ provider_message_id: string; status: 'delivered' | 'read'; up_to: Date }>;
     return rows.map((r) => ({ providerMessageId: r.provider_message_id, status: r.status, at: r.up_to }));
+  }
+
+  /**
+   * Of these contacts, those with a send on the channel taken before `upTo` whose outcome is not recorded yet (still
+   * `sending`, no provider id): a platform status naming no message id may be about it.
+   */
+  async inFlight(manager: EntityManager, channelId: string, contactIds: readonly string[], upTo: Date): Promise<Set<string>> {
+    if (contactIds.length === 0) return new Set();
+    const rows = (await manager.query(
+      `SELECT DISTINCT contact_id FROM messages
+        WHERE contact_id = ANY($2::bigint[]) AND channel_id = $1 AND status = 'sending' AND provider_message_id IS NULL AND sending_at <= $3`,
+      [channelId, contactIds, upTo],
+    )) as Array<{ contact_id: string }>;
+    return new Set(rows.map((r) => r.contact_id));
   }
 
   async record(o: SendOutcomes, manager?: EntityManager): Promise<SendEventRow[]> {

@@ -14,6 +14,7 @@ import {
 import { RecipientEvents } from '@herald/campaigns';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { MessageEvents, unresolvedReplies, withCampaignReplies, type InboundMessageRow, type InboundRow } from '@herald/messaging';
+import { JobName, JobQueue } from '@herald/queues';
 import { ProviderPolicy, sendStatusEvents, toMessageError, toSendPricing, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
 import { TemplatesService, type TemplateChange } from '@herald/templates';
 import type { EntityManager } from 'typeorm';
@@ -64,6 +65,7 @@ export class WebhookApplier {
     private readonly outbox: CallbackOutbox,
     private readonly clock: Clock,
     private readonly platforms: ChannelPlatforms,
+    private readonly queue: JobQueue,
   ) {}
 
   /**
@@ -93,12 +95,13 @@ export class WebhookApplier {
       const templates: Array<{ workspaceId: string; templateId: string; status: string; reason: string | null }> = [];
       const templateChanges: Array<TemplateChange & { channelId: string }> = [];
       const templateEvents: CallbackEventInput[] = [];
-      const platform: Array<{ channel: SendingChannel; parsed: PlatformWebhook }> = [];
+      const platform: Array<{ channel: SendingChannel; parsed: PlatformWebhook; attempt: number }> = [];
       for (const event of claimed) {
         const channel = await this.channels.forSending(event.channel_id);
         if (!channel) continue; // deleted since: nothing to apply it to
         if (channel.type !== 'whatsapp') {
-          platform.push({ channel, parsed: parsePlatformWebhook(channel, event.body, this.clock.now().toJSDate()) });
+          const retry = statusRetryOf(event.body);
+          platform.push({ channel, ...(retry ?? { parsed: parsePlatformWebhook(channel, event.body, this.clock.now().toJSDate()), attempt: 0 }) });
           continue;
         }
         const parsed = parseWebhook(event.body);
@@ -158,7 +161,7 @@ export class WebhookApplier {
           templateChanges.push({ kind: 'category', channelId: channel.id, workspaceId: channel.workspaceId, providerTemplateId: c.templateId, category: c.newCategory.toUpperCase() });
         }
       }
-      const callbackQueries = await this.platformChanges(manager, platform, statuses, inbound);
+      const { callbackQueries, retries } = await this.platformChanges(manager, platform, statuses, inbound);
       if (statuses.length > 0) await this.events.withoutJit(manager);
       // Herald's callback data says whose send it is (a message's uuid, a recipient's `r:<id>`): each owner gets
       // its own statuses and those without callback data, instead of probing its table for every status.
@@ -185,9 +188,14 @@ export class WebhookApplier {
       const templateListeners = await this.listeners(manager, templates.map((t) => t.workspaceId), 'template.status');
       for (const t of templateEvents) if (templateListeners.has(t.workspaceId)) events.push(t);
       await this.outbox.record(manager, events);
-      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns, callbackQueries };
+      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns, callbackQueries, retries };
     });
 
+    for (const { eventId, delayMs } of outcome.retries) {
+      await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: `webhook-${eventId}`, delay: delayMs }).catch((error: Error) => {
+        this.logger.warn(`statuses retried as event ${eventId} wait for the sweep: ${error.message}`);
+      });
+    }
     // Telegram shows a progress bar on a pressed button until the bot answers: answered once the press is stored.
     await Promise.all(outcome.callbackQueries.map(({ channel, id }) => this.platforms.answerCallbackQuery(channel, id)));
 
@@ -235,22 +243,39 @@ export class WebhookApplier {
    */
   private async platformChanges(
     manager: EntityManager,
-    platform: ReadonlyArray<{ channel: SendingChannel; parsed: PlatformWebhook }>,
+    platform: ReadonlyArray<{ channel: SendingChannel; parsed: PlatformWebhook; attempt: number }>,
     statuses: Array<StatusRow & { channelId: string }>,
     inbound: Array<{ channel: SendingChannel; message: ProviderInbound }>,
-  ): Promise<Array<{ channel: SendingChannel; id: string }>> {
+  ): Promise<{ callbackQueries: Array<{ channel: SendingChannel; id: string }>; retries: Array<{ eventId: string; delayMs: number }> }> {
     const callbackQueries: Array<{ channel: SendingChannel; id: string }> = [];
-    for (const { channel, parsed } of platform) {
+    const retries: Array<{ eventId: string; delayMs: number }> = [];
+    for (const { channel, parsed, attempt } of platform) {
       for (const p of parsed.problems.slice(0, 5)) this.logger.warn(`${channel.type} webhook for channel ${channel.id}: ${p.path} ${p.issue}`);
       const base = { channelId: channel.id, workspaceId: channel.workspaceId, callbackData: null, error: null, pricing: null };
       for (const s of parsed.statuses) statuses.push({ ...base, providerMessageId: s.providerMessageId, status: s.status, at: s.timestamp });
-      if (parsed.watermarks.length > 0) {
-        const contacts = await this.contacts.contactsOfIdentities(manager, channel.id, parsed.watermarks.map((w) => w.recipientId));
+      if (parsed.statuses.length > 0 || parsed.watermarks.length > 0) {
+        const recipients = [...parsed.statuses.map((s) => s.recipientId), ...parsed.watermarks.map((w) => w.recipientId)];
+        const contacts = await this.contacts.contactsOfIdentities(manager, channel.id, recipients);
         const marks = parsed.watermarks.flatMap((w) => {
           const contactId = contacts.get(w.recipientId);
           return contactId === undefined ? [] : [{ contactId, status: w.status, upTo: w.upTo }];
         });
         for (const s of await this.messages.sendsUpTo(manager, channel.id, marks)) statuses.push({ ...base, providerMessageId: s.providerMessageId, status: s.status, at: s.at });
+        // A platform can deliver before the worker has recorded the send's answer (no provider id yet): what these
+        // statuses say of such a send is applied again shortly, once it is recorded.
+        const latest = new Date(Math.max(...parsed.statuses.map((s) => s.timestamp.getTime()), ...parsed.watermarks.map((w) => w.upTo.getTime())));
+        const waiting = attempt < MAX_STATUS_RETRIES ? await this.messages.inFlight(manager, channel.id, [...new Set(contacts.values())], latest) : new Set<string>();
+        if (waiting.size > 0) {
+          const again = (id: string) => waiting.has(contacts.get(id) ?? '');
+          const body: StatusRetry = {
+            heraldStatusRetry: {
+              attempt: attempt + 1,
+              statuses: parsed.statuses.filter((s) => again(s.recipientId)),
+              watermarks: parsed.watermarks.filter((w) => again(w.recipientId)),
+            },
+          };
+          retries.push({ eventId: await this.events.storeOwn(manager, channel.id, body), delayMs: 1_000 * 2 ** attempt });
+        }
       }
       for (const m of parsed.inbound) {
         inbound.push({ channel, message: m });
@@ -258,7 +283,7 @@ export class WebhookApplier {
       }
       for (const u of parsed.unreachable) await this.contacts.markUnreachable(channel.id, { identities: [u.recipientId] }, u.reason, manager);
     }
-    return callbackQueries;
+    return { callbackQueries, retries };
   }
 
   /** Of these workspaces, those with an endpoint subscribed to `type` (no query when there are none). */
@@ -334,6 +359,29 @@ function failuresOf(statuses: ReadonlyArray<StatusRow & { channelId: string }>, 
       return channelId === undefined ? [] : [{ channelId, contactId: f.contactId, error: f.error }];
     }),
   );
+}
+
+/** Statuses that came before their send was recorded are applied again up to this many times (1, 2, 4, 8, 16 s). */
+const MAX_STATUS_RETRIES = 5;
+
+/** Herald's own event: platform statuses to apply again (`platformChanges`); times as ISO strings once stored. */
+interface StatusRetry {
+  heraldStatusRetry: { attempt: number; statuses: PlatformWebhook['statuses']; watermarks: PlatformWebhook['watermarks'] };
+}
+
+function statusRetryOf(body: unknown): { parsed: PlatformWebhook; attempt: number } | undefined {
+  if (typeof body !== 'object' || body === null || !('heraldStatusRetry' in body)) return undefined;
+  const retry = (body as StatusRetry).heraldStatusRetry;
+  return {
+    attempt: retry.attempt,
+    parsed: {
+      statuses: retry.statuses.map((s) => ({ ...s, timestamp: new Date(s.timestamp) })),
+      watermarks: retry.watermarks.map((w) => ({ ...w, upTo: new Date(w.upTo) })),
+      inbound: [],
+      unreachable: [],
+      problems: [],
+    },
+  };
 }
 
 /**

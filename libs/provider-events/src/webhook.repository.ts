@@ -35,6 +35,14 @@ export class WebhookRepository {
     }
   }
 
+  /** Stores an event Herald made itself (a retry of statuses that came before their send was recorded). */
+  async storeOwn(manager: EntityManager, channelId: string, body: unknown): Promise<string> {
+    const rows = (await manager.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::json) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{
+      id: string;
+    }>;
+    return rows[0]!.id;
+  }
+
   /**
    * Takes this event and up to `limit` others waiting (oldest first) for this transaction, deleting them:
    * they are applied exactly once, by whoever commits. Events another worker holds are skipped.
