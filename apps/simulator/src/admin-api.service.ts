@@ -2,6 +2,7 @@
 // stats and reset. Bad input is a 400 naming every problem; nothing here throws at the caller.
 import { inboundMessage, parseInboundRequest } from './inbound-message.util';
 import { isValidObjectId, parsePhoneNumberRegistration } from './phone-number.util';
+import { pagesAdmin, telegramBotsAdmin } from './platforms/platform-admin.service';
 import type { Simulator } from './simulator.service';
 import {
   TEMPLATE_CATEGORIES,
@@ -127,13 +128,17 @@ export class AdminApi {
         return id === undefined && method === 'POST'
           ? withBody((value) => this.throttleBurst(value))
           : this.wrong(method, segments, ['POST']);
+      case 'pages':
+        return pagesAdmin(this.sim, method, id, sub, query, withBody);
+      case 'telegram-bots':
+        return telegramBotsAdmin(this.sim, method, id, sub, query, withBody);
       default:
         return this.notFound(segments);
     }
   }
 
   stats() {
-    return this.sim.stats.snapshot({
+    const snapshot = this.sim.stats.snapshot({
       statusesPending: this.sim.statuses.pending,
       statusesBuffered: this.sim.statuses.bufferedCount,
       postsPending: this.sim.delivery.pending,
@@ -142,6 +147,7 @@ export class AdminApi {
       serviceWindowsOpen: this.sim.serviceWindows.count(this.sim.now()),
       messagingLimitUsers: this.sim.messagingLimits.snapshot(this.sim.now()),
     });
+    return { ...snapshot, platforms: this.sim.platforms.counts() };
   }
 
   private notFound(segments: string[]): AdminReply {
@@ -157,16 +163,18 @@ export class AdminApi {
     if (!isObject(options)) return problem(400, 'The body must be a JSON object, e.g. {"phoneNumbers": true}.');
     const problems: string[] = [];
     for (const [key, flag] of Object.entries(options)) {
-      if (!['phoneNumbers', 'templates', 'config'].includes(key))
-        problems.push(`${key}: unknown option (phoneNumbers, templates, config)`);
+      if (!['phoneNumbers', 'templates', 'config', 'platforms'].includes(key))
+        problems.push(`${key}: unknown option (phoneNumbers, templates, config, platforms)`);
       else if (typeof flag !== 'boolean') problems.push(`${key}: must be true or false`);
     }
     if (problems.length > 0) return problem(400, 'Bad reset options.', problems);
-    this.sim.reset(options as { phoneNumbers?: boolean; templates?: boolean; config?: boolean });
+    this.sim.reset(options as { phoneNumbers?: boolean; templates?: boolean; config?: boolean; platforms?: boolean });
     return reply(200, {
       reset: true,
       phoneNumbers: this.sim.registry.list().length,
       templates: this.sim.templates.list().length,
+      pages: this.sim.platforms.pages.registry.list().length,
+      telegramBots: this.sim.platforms.telegram.registry.list().length,
     });
   }
 
@@ -185,6 +193,8 @@ export class AdminApi {
     if (!isValidObjectId(id)) return problem(400, 'A phone number id is 1–64 letters, digits, "_" or "-".');
     const parsed = parsePhoneNumberRegistration(id, value);
     if (!parsed.ok) return problem(400, 'The phone number was not registered.', parsed.problems);
+    // Graph's /{id}/messages serves pages too: an id is a number or a page, never both.
+    if (this.sim.platforms.pages.registry.has(id)) return problem(409, `${id} is registered as a Messenger/Instagram page.`);
     const outcome = this.sim.registry.upsert(parsed.value);
     return reply(outcome === 'created' ? 201 : 200, parsed.value);
   }

@@ -1,5 +1,6 @@
 // The simulator's HTTP face: a bare node:http server (no framework, so it keeps up with a load generator at
-// 10,000+ sends/s), routing Graph paths to GraphApi and /_sim paths to AdminApi.
+// 10,000+ sends/s), routing Graph paths to GraphApi (or, for Messenger/Instagram pages, PageApi), /bot<token>/…
+// to TelegramApi and /_sim paths to AdminApi.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AdminApi } from './admin-api.service';
@@ -125,6 +126,17 @@ export class SimulatorServer {
         writeJson(res, answer.status, answer.body);
         return;
       }
+      // Telegram's Bot API (api.telegram.org/bot<token>/<method>) and its file downloads share this origin.
+      if (path.startsWith('/bot')) {
+        const query = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+        const answer = this.sim.platforms.telegram.handle(path, query, body, req.headers['content-type']);
+        this.answer(res, answer, this.sim.responseDelay());
+        return;
+      }
+      if (path.startsWith('/file/bot')) {
+        this.serveTelegramFile(res, method, path);
+        return;
+      }
       if (path === MEDIA_DOWNLOAD_PATH || `${path}/` === MEDIA_DOWNLOAD_PATH) {
         this.serveMedia(req, res, method, new URLSearchParams(q === -1 ? '' : url.slice(q + 1)));
         return;
@@ -156,6 +168,13 @@ export class SimulatorServer {
     const authorization = req.headers.authorization;
     const query = () => new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
     if (id && !extra) {
+      // A registered Messenger/Instagram page (or /me with a page's token) is served by the Send API; the map
+      // lookup first keeps WhatsApp's hot path free of the page route's parsing.
+      const pages = this.sim.platforms.pages;
+      if (id === 'me' || pages.registry.has(id)) {
+        const page = pages.route(method, id, edge, authorization, query(), body, req.headers['content-type']);
+        if (page) return page;
+      }
       if (id === 'app' && edge === undefined && method === 'GET') return this.graph.getApp(authorization, query());
       if (id.startsWith('upload:') && edge === undefined) {
         if (method === 'POST') {
@@ -205,6 +224,22 @@ export class SimulatorServer {
     if (res.writableEnded || res.destroyed) return;
     res.writeHead(200, { 'content-type': media.mimeType, 'content-length': media.bytes.length });
     res.end(method === 'HEAD' ? undefined : media.bytes);
+  }
+
+  /** GET /file/bot<token>/<file_path>: a file a Telegram user sent (its path from getFile). */
+  private serveTelegramFile(res: ServerResponse, method: string, path: string): void {
+    if (method !== 'GET' && method !== 'HEAD') {
+      writeJson(res, 405, JSON.stringify({ ok: false, error_code: 405, description: 'Method Not Allowed' }));
+      return;
+    }
+    const file = this.sim.platforms.telegram.file(path);
+    if (!file.ok) {
+      writeJson(res, file.status, file.body);
+      return;
+    }
+    if (res.writableEnded || res.destroyed) return;
+    res.writeHead(200, { 'content-type': file.mimeType, 'content-length': file.bytes.length });
+    res.end(method === 'HEAD' ? undefined : file.bytes);
   }
 
   /**

@@ -2,7 +2,8 @@ import { MAX_VIOLATION_SECONDS, type SendEndpoint } from './simulator.constants'
 import type { StatusName } from './simulator.types';
 
 export type FaultKind = 'serverError' | 'timeout' | 'extraLatency' | 'throttleBurst';
-export type WebhookKind = 'statuses' | 'inbound' | 'templateStatus';
+/** `pageEvent`: a Messenger/Instagram webhook; `telegramUpdate`: one Telegram Update. */
+export type WebhookKind = 'statuses' | 'inbound' | 'templateStatus' | 'pageEvent' | 'telegramUpdate';
 
 function increment<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
@@ -229,6 +230,8 @@ export class SimulatorStats {
           statuses: this.webhookDelivered.get('statuses') ?? 0,
           inbound: this.webhookDelivered.get('inbound') ?? 0,
           templateStatus: this.webhookDelivered.get('templateStatus') ?? 0,
+          pageEvent: this.webhookDelivered.get('pageEvent') ?? 0,
+          telegramUpdate: this.webhookDelivered.get('telegramUpdate') ?? 0,
         },
         statusesSent: Object.values(sent).reduce((sum, n) => sum + n, 0),
         statusesSentByStatus: {

@@ -42,6 +42,8 @@ export const DEFAULT_RUNTIME_CONFIG: RuntimeConfig = Object.freeze({
     experiment: { numbers: [], share: 0 },
   },
   quality: { heldShare: 0, heldMs: 2000 },
+  pages: { audioVideoPerSecond: 10 },
+  telegram: { botMessagesPerSecond: 30, chatMessagesPerSecond: 1, chatBurst: 3 },
 }) as RuntimeConfig;
 
 export function defaultRuntimeConfig(): RuntimeConfig {
@@ -169,6 +171,10 @@ const SETTINGS: Readonly<Record<string, Checker>> = {
   'marketing.experiment.share': probability,
   'quality.heldShare': probability,
   'quality.heldMs': integer(0, 86_400_000),
+  'pages.audioVideoPerSecond': integer(1, MAX_MESSAGES_PER_SECOND),
+  'telegram.botMessagesPerSecond': integer(1, MAX_MESSAGES_PER_SECOND),
+  'telegram.chatMessagesPerSecond': positive(0.001, MAX_MESSAGES_PER_SECOND),
+  'telegram.chatBurst': integer(1, 100_000),
 };
 
 export type ConfigMerge = { ok: true; config: RuntimeConfig } | { ok: false; problems: string[] };

@@ -14,6 +14,7 @@ import type { TemplateSeed } from './template-request.util';
 import { TimerWheel } from './timer-wheel.util';
 import { UploadStore } from './upload-store.service';
 import { MediaStore } from './media-store.service';
+import { Platforms } from './platforms/platforms.service';
 import { WebhookDelivery } from './webhook-delivery.service';
 import { templateCategoryEnvelope, templateQualityEnvelope, templateStatusEnvelope } from './webhook-payload.util';
 import type { TemplateCategory, TemplateQualityScore } from './simulator.constants';
@@ -33,6 +34,8 @@ export interface ResetOptions {
   templates?: boolean;
   /** Also go back to the start-up configuration. */
   config?: boolean;
+  /** Also forget the Messenger/Instagram pages and Telegram bots (and the webhooks bots set). */
+  platforms?: boolean;
 }
 
 /**
@@ -55,6 +58,8 @@ export class Simulator {
   readonly serviceWindows: ServiceWindows;
   /** Unique users each business portfolio reached in the last 24 hours. */
   readonly messagingLimits: MessagingLimits;
+  /** Messenger and Instagram pages (Graph Send API) and Telegram bots (Bot API). */
+  readonly platforms: Platforms;
   /** One wheel for delayed work that is not a status: delayed answers, webhook retries, template reviews. */
   private readonly tasks: TimerWheel<() => void>;
   private runtime: RuntimeConfig;
@@ -95,6 +100,7 @@ export class Simulator {
       () => this.rng,
       this.now,
     );
+    this.platforms = new Platforms(this);
     for (const phone of options.phoneNumbers ?? []) this.registry.upsert(phone);
     for (const template of options.templates ?? []) this.templates.seed(template);
   }
@@ -148,7 +154,8 @@ export class Simulator {
 
   /**
    * Clears the stats, seen callback data, throughput windows, bursts, pending statuses, pair rate buckets,
-   * customer-service windows, messaging-limit counts and inbound media files; more when asked.
+   * customer-service windows, messaging-limit counts and inbound media files, and what pages and bots lived
+   * through (users, chats, windows, blocks, sends, planned page events); more when asked.
    */
   reset(options: ResetOptions = {}): void {
     this.stats.reset();
@@ -159,6 +166,7 @@ export class Simulator {
     this.serviceWindows.clear();
     this.messagingLimits.clear();
     this.media.clear();
+    this.platforms.reset(options.platforms === true);
     if (options.phoneNumbers) this.registry.clear();
     if (options.templates) {
       this.templates.clear();

@@ -128,6 +128,20 @@ export interface RuntimeConfig {
     heldShare: number;
     heldMs: number;
   };
+  /** Messenger and Instagram pages (their per-page limit is `messagesPerSecond` in each registration). */
+  pages: {
+    /** Audio and video sends per page per second (Meta: 10 calls/s, beside 300/s for the rest); over it → 613. */
+    audioVideoPerSecond: number;
+  };
+  /** Telegram bots: the flood limits of the Bots FAQ, answered with 429 and `retry_after`. */
+  telegram: {
+    /** Sends per bot in any sliding second (Telegram: about 30). */
+    botMessagesPerSecond: number;
+    /** Sustained sends into one chat per second (Telegram: about 1). */
+    chatMessagesPerSecond: number;
+    /** Sends into one chat at once before `chatMessagesPerSecond` applies (Telegram tolerates short bursts). */
+    chatBurst: number;
+  };
 }
 
 export type StatusName = 'sent' | 'delivered' | 'read' | 'failed';

@@ -10,13 +10,18 @@ export interface WebhookPost {
   kind: WebhookKind;
   /** The statuses the payload carries, for the counts. */
   statuses: StatusName[];
+  /**
+   * Headers beside content-type, replacing the Meta ones (Telegram: no signature, its secret token header).
+   * With `headers` set, no X-Hub-Signature-256 is computed.
+   */
+  headers?: Record<string, string>;
 }
 
 interface Attempt {
   post: WebhookPost;
   target: URL;
   body: Buffer;
-  signature: string;
+  headers: Record<string, string>;
   number: number;
   generation: number;
 }
@@ -71,7 +76,11 @@ export class WebhookDelivery {
       return;
     }
     const body = Buffer.from(JSON.stringify(post.payload));
-    this.send({ post, target, body, signature: signatureOf(body, post.appSecret), number: 1, generation: this.stats.generation });
+    const headers = post.headers ?? {
+      'user-agent': 'facebookexternalua',
+      'x-hub-signature-256': signatureOf(body, post.appSecret),
+    };
+    this.send({ post, target, body, headers, number: 1, generation: this.stats.generation });
   }
 
   /** Stops posting; waits up to `graceMs` for POSTs in flight, then drops the connections. */
@@ -121,11 +130,7 @@ export class WebhookDelivery {
       .request({
         method: 'POST',
         path: `${attempt.target.pathname}${attempt.target.search}`,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'facebookexternalua',
-          'x-hub-signature-256': attempt.signature,
-        },
+        headers: { 'content-type': 'application/json', ...attempt.headers },
         body: attempt.body,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
