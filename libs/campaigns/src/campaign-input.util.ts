@@ -1,3 +1,4 @@
+import { MESSAGING_TAGS, type MessagingTag } from '@herald/channels';
 import { CAMPAIGN_TEMPLATE_TYPES, type CampaignTemplateType } from './campaign.entity';
 import {
   assertNoIssues,
@@ -28,6 +29,7 @@ const CREATE_KEYS = new Set([
   'channelId',
   'sendWindow',
   'options',
+  'messagingTag',
 ]);
 /** A campaign using a template the business already has: these instead of message, imgUrl, templateType, languageCode. */
 const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options', 'trackLinks', 'utm']);
@@ -134,6 +136,8 @@ export interface CreateCampaignInput {
   readonly trackLinks?: boolean;
   readonly utm?: UtmParams;
   readonly run: RunInput | null;
+  /** Messenger and Instagram: the message tag the campaign's sends carry (checked against the channel's kind). */
+  readonly messagingTag?: MessagingTag;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -436,10 +440,15 @@ export function parseCreateCampaign(body: unknown, now: Date): CreateCampaignInp
   issues.push(...window.issues);
   const run = parseOptions(body['options'], now, issues);
   const links = parseLinkTracking(body, issues);
+  const tag = body['messagingTag'];
+  if (tag !== undefined && (typeof tag !== 'string' || !(MESSAGING_TAGS as readonly string[]).includes(tag))) {
+    issues.push({ field: 'messagingTag', issue: `must be one of ${MESSAGING_TAGS.join(', ')}` });
+  }
   if (issues.length > 0) fail('campaign', issues);
   return {
     title,
     ...links,
+    ...(typeof tag === 'string' ? { messagingTag: tag as MessagingTag } : {}),
     message: body['message'] as string,
     body: placeholders.body,
     variables: placeholders.variables,

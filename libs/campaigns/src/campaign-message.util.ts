@@ -1,4 +1,7 @@
 import type {
+  ActionButton,
+  MessagingTag,
+  OutboundMessage,
   TemplateButtonDefinition,
   TemplateCategory,
   TemplateComponent,
@@ -665,4 +668,32 @@ export function assertNoIssues(issues: readonly CampaignIssue[], subject = 'camp
   if (issues.length === 0) return;
   const first = issues[0]!;
   throw new HeraldError('invalid', 'validation_failed', `Invalid ${subject}: ${first.field || 'body'} ${first.issue}.`, issues);
+}
+
+/**
+ * A campaign's message as it goes out on a channel without templates (Messenger, Instagram, Telegram): its body with
+ * the recipient's values in place of {{1}}, {{2}}…, and its buttons as buttons of that platform — an input or journey
+ * button becomes a postback whose press comes back with the same payload a template's quick reply carries
+ * (`input:<field>`, `journey:<id>`), a URL button a link (its variable suffix filled in). Text alone when it has no
+ * buttons. `tag`: Messenger's or Instagram's message tag for the sends.
+ */
+export function toPlatformMessage(
+  c: { body: string; buttons: readonly CampaignButton[]; tag?: MessagingTag | null },
+  params: readonly string[],
+  layout: MessageLayout = {},
+): OutboundMessage {
+  const bodyCount = layout.bodyCount ?? params.length;
+  const text = c.body.replace(/\{\{(\d+)\}\}/g, (raw, n: string) => params[Number(n) - 1] ?? raw);
+  const urlParams = new Map((layout.buttonIndexes ?? []).map((index, j) => [index, params[bodyCount + j]]));
+  const buttons: ActionButton[] = c.buttons.flatMap((b, index): ActionButton[] => {
+    if (b.type === 'url') {
+      const variable = urlVariable(b.url ?? '');
+      const url = variable ? `${variable.prefix}${urlParams.get(index) ?? ''}` : (b.url ?? '');
+      return [{ type: 'url', title: b.text, url }];
+    }
+    const payload = buttonPayload(b);
+    return payload === undefined ? [] : [{ type: 'postback', title: b.text, payload }];
+  });
+  const tag = c.tag ? { tag: c.tag } : {};
+  return buttons.length > 0 ? { type: 'buttons', buttons: { text, buttons }, ...tag } : { type: 'text', text: { body: text }, ...tag };
 }

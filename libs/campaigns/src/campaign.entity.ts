@@ -12,8 +12,12 @@ export type CampaignCategory = CampaignTemplateType | 'AUTHENTICATION';
 /** `campaign`: made with POST /v1/campaigns; `blast`: one run of a template, made with POST /v1/blasts. */
 export const CAMPAIGN_KINDS = ['campaign', 'blast'] as const;
 export type CampaignKind = (typeof CAMPAIGN_KINDS)[number];
-/** `registered`: Herald registers the campaign's message as a template; `existing`: a template the business already had. */
-export const TEMPLATE_SOURCES = ['registered', 'existing'] as const;
+/**
+ * `registered`: Herald registers the campaign's message as a template; `existing`: a template the business already had;
+ * `none`: a Messenger, Instagram or Telegram channel, which has no templates: the message goes out as text or buttons
+ * (template status `NOT_REQUIRED`).
+ */
+export const TEMPLATE_SOURCES = ['registered', 'existing', 'none'] as const;
 export type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 
 /**
@@ -94,6 +98,10 @@ export class Campaign extends WorkspaceOwned {
 
   @Column('text', { name: 'template_reason', nullable: true })
   templateReason!: string | null;
+
+  /** Messenger and Instagram: the message tag its sends carry (lets a non-promotional message out after the 24-hour window). */
+  @Column('varchar', { name: 'messaging_tag', length: 32, nullable: true })
+  messagingTag!: string | null;
 
   /** The variable group replies to this campaign's input buttons are kept in (when it has any). */
   @Column('bigint', { name: 'input_group_pk', nullable: true })

@@ -31,6 +31,8 @@ export interface CampaignRow {
   template_id: string | null;
   template_status: string;
   template_reason: string | null;
+  /** Messenger and Instagram: the tag its sends carry. */
+  messaging_tag: string | null;
   input_group_pk: string | null;
   created_at: Date;
   updated_at: Date;
@@ -73,7 +75,9 @@ export type NewCampaign = Omit<
   | 'template_params'
   | 'track_links'
   | 'link_utm'
+  | 'messaging_tag'
 > & {
+  messaging_tag?: string | null;
   track_links?: boolean | null;
   link_utm?: Record<string, string> | null;
   id: string;
@@ -162,8 +166,8 @@ export class CampaignRepository {
   async insertCampaign(manager: EntityManager, c: NewCampaign): Promise<CampaignRow> {
     const rows: CampaignRow[] = await manager.query(
       `INSERT INTO campaigns (id, workspace_id, channel_id, title, message, body, variables, img_url, buttons, template_type, language_code, send_window,
-                              template_name, template_status, input_group_pk, kind, template_source, template_params, template_id, track_links, link_utm)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21::jsonb) RETURNING *`,
+                              template_name, template_status, input_group_pk, kind, template_source, template_params, template_id, track_links, link_utm, messaging_tag)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21::jsonb, $22) RETURNING *`,
       [
         c.id,
         c.workspace_id,
@@ -186,6 +190,7 @@ export class CampaignRepository {
         c.template_id ?? null,
         c.track_links ?? null,
         c.link_utm ? JSON.stringify(c.link_utm) : null,
+        c.messaging_tag ?? null,
       ],
     );
     return rows[0]!;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { ChannelsService, type ChannelView } from '@herald/channels';
+import { ChannelsService, checkMessageFor, type ChannelView } from '@herald/channels';
 import { CoreConfig } from '@herald/config';
 import { LinksService } from '@herald/links';
 import { TemplatesService, type TemplateView } from '@herald/templates';
@@ -12,11 +12,12 @@ import { CampaignRepository, TEMPLATE_PAUSED, type CampaignRow, type RunRow } fr
 import type { CampaignKind } from './campaign.entity';
 import { ACTIVE_RUN_STATUSES, type RunStatus } from './campaign-run.entity';
 import { RECIPIENT_STATUSES, type RecipientStatus } from './campaign-recipient.entity';
-import { assertNoIssues, checkGroupFields, templateName, urlVariable } from './campaign-message.util';
+import { assertNoIssues, checkGroupFields, templateName, toPlatformMessage, urlVariable } from './campaign-message.util';
 import {
   parseCreateCampaign,
   parseRunInput,
   parseTemplateCampaign,
+  type CreateCampaignInput,
   type RunInput,
   type TemplateCampaignInput,
   type TemplateUse,
@@ -144,7 +145,10 @@ export class CampaignsService {
       };
     }
     const input = parseCreateCampaign(body, now);
-    const channel = whatsAppOnly(await this.channels.resolve(workspaceId, input.channelId));
+    const channel = await this.channels.resolve(workspaceId, input.channelId);
+    const platform = channel.type !== 'whatsapp';
+    if (platform) checkPlatformCampaign(channel, input);
+    else if (input.messagingTag !== undefined) throw HeraldError.invalid('messagingTag', 'is for Messenger and Instagram channels');
     // URL buttons are tracked links when the campaign (else the workspace) tracks links: decided now, as the template is registered.
     const trackButtons =
       input.buttons.some((b) => b.type === 'url') && (input.trackLinks ?? (await this.settings.get(workspaceId)).trackLinks);
@@ -189,7 +193,10 @@ export class CampaignsService {
         track_links: input.trackLinks ?? null,
         link_utm: input.utm ? { ...input.utm } : null,
         template_name: templateName(input.title, id),
-        template_status: 'PENDING',
+        // A channel without templates sends the message as it is: nothing to register, its runs start at their time.
+        template_status: platform ? 'NOT_REQUIRED' : 'PENDING',
+        ...(platform ? { template_source: 'none' as const } : {}),
+        ...(input.messagingTag ? { messaging_tag: input.messagingTag } : {}),
         input_group_pk: inputGroupPk,
         template_params:
           buttonParams.length > 0 ? { buttons: buttonParams, ...(trackButtons ? { linkBase: this.config.publicUrl } : {}) } : null,
@@ -197,7 +204,7 @@ export class CampaignsService {
       const run = input.run ? await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, input.run, now)) : null;
       return { campaign, run };
     });
-    await this.enqueue(() => this.jobs.registerTemplate(campaign.id), `template of campaign ${campaign.id}`);
+    if (!platform) await this.enqueue(() => this.jobs.registerTemplate(campaign.id), `template of campaign ${campaign.id}`);
     if (run) await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
     return {
       campaignId: campaign.id,
@@ -703,12 +710,33 @@ function wrongState(run: RunRow, action: string): HeraldError {
 }
 
 /**
- * Campaigns and blasts register and send WhatsApp templates; on Messenger, Instagram and Telegram channels a
- * message goes through POST /v1/messages for now (docs/CHANNELS.md).
+ * Blasts and campaigns of an existing template send WhatsApp templates; Messenger, Instagram and Telegram have none
+ * (a campaign with a message of its own goes out there as text or buttons).
  */
 function whatsAppOnly(channel: ChannelView): ChannelView {
   if (channel.type === 'whatsapp') return channel;
-  throw new HeraldError('invalid', 'channel_not_supported', `Campaigns and blasts send WhatsApp templates; channel ${channel.id} is a ${channel.type} channel. Send to it with POST /v1/messages.`, [
+  throw new HeraldError('invalid', 'channel_not_supported', `A template is a WhatsApp message; channel ${channel.id} is a ${channel.type} channel. Create a campaign with a message instead.`, [
     { field: 'channelId', issue: `is a ${channel.type} channel` },
   ]);
+}
+
+/**
+ * A campaign for a Messenger, Instagram or Telegram channel: no header image (a text or buttons message carries
+ * none), no phone buttons, and its message — built with sample values — must be one the platform carries (lengths,
+ * button counts, the tag): 400 naming the field otherwise.
+ */
+function checkPlatformCampaign(channel: ChannelView, input: CreateCampaignInput): void {
+  const issues: Array<{ field: string; issue: string }> = [];
+  if (input.imgUrl !== null) issues.push({ field: 'imgUrl', issue: `is not carried by campaigns on ${channel.type}` });
+  input.buttons.forEach((b, i) => {
+    if (b.type === 'phone') issues.push({ field: `buttons[${i}].type`, issue: `phone buttons are not carried on ${channel.type}` });
+  });
+  const sample = toPlatformMessage(
+    { body: input.body, buttons: input.buttons.filter((b) => b.type !== 'phone'), tag: input.messagingTag ?? null },
+    input.variables.map(() => 'x'),
+  );
+  for (const issue of checkMessageFor(channel.type, sample)) {
+    issues.push({ field: issue.field === 'tag' ? 'messagingTag' : issue.field.startsWith('buttons.buttons') ? 'buttons' : issue.field === 'type' ? 'channelId' : 'message', issue: issue.issue });
+  }
+  if (issues.length > 0) throw new HeraldError('invalid', 'validation_failed', `Invalid campaign for a ${channel.type} channel: ${issues[0]!.field} ${issues[0]!.issue}.`, issues);
 }

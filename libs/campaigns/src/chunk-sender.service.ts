@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackOutbox } from '@herald/callbacks';
-import { ChannelsService, type SendingChannel } from '@herald/channels';
+import { ChannelsService, type MessagingTag, type SendingChannel } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import {
@@ -19,7 +19,7 @@ import {
   type SendOutcomes,
 } from '@herald/sending';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
-import { toTemplateMessage, type MessageLayout } from './campaign-message.util';
+import { toPlatformMessage, toTemplateMessage, type MessageLayout } from './campaign-message.util';
 import { messageLayout } from './recipient-params.util';
 import { RecipientRepository, type ClaimedRecipient } from './recipient.repository';
 
@@ -163,7 +163,7 @@ export class ChunkSender {
         return next;
       }
       after = claimed[claimed.length - 1]!.id;
-      const { sendable, outcomes } = await this.pipeline.check(channel, claimed.map((r) => this.toSend(ctx, r)));
+      const { sendable, outcomes } = await this.pipeline.check(channel, claimed.map((r) => this.toSend(ctx, r, channel)));
       // Sent on its slots and recorded when its answers are in; meanwhile the next batch is claimed for the slots
       // after these. At most MAX_BATCHES_IN_FLIGHT at once; a failed one stops the chunk.
       inFlight.add(
@@ -188,23 +188,30 @@ export class ChunkSender {
     await this.recipients.recordWithEvents(outcomes, (manager, rows) => this.outbox.record(manager, sendStatusEvents(rows)));
   }
 
-  /** A claimed recipient as the pipeline takes it: the template message Herald built from the validated campaign. */
-  private toSend(ctx: RunContext, r: ClaimedRecipient): ClaimedSend {
+  /**
+   * A claimed recipient as the pipeline takes it: the template message Herald built from the validated campaign, or
+   * on a channel without templates its text or buttons (checked by the adapter: a recipient's own values may make it
+   * longer than the platform takes, and that one fails alone).
+   */
+  private toSend(ctx: RunContext, r: ClaimedRecipient, channel: SendingChannel): ClaimedSend {
     const c = ctx.campaign;
+    const platform = channel.type !== 'whatsapp';
     return {
       id: r.id,
       callbackData: `r:${r.id}`,
       workspaceId: ctx.run.workspace_id,
       contactId: r.contact_id,
       to: r.to_number,
-      message: toTemplateMessage({ name: c.template_name, languageCode: c.language_code, imgUrl: c.img_url, buttons: c.buttons }, r.params, ctx.layout),
+      message: platform
+        ? toPlatformMessage({ body: c.body, buttons: c.buttons, tag: c.messaging_tag as MessagingTag | null }, r.params, ctx.layout)
+        : toTemplateMessage({ name: c.template_name, languageCode: c.language_code, imgUrl: c.img_url, buttons: c.buttons }, r.params, ctx.layout),
       attempts: r.attempts,
       category: ctx.category,
       expiresAt: ctx.expiresAt,
       timezone: r.timezone,
       ignoreQuietHours: ctx.run.ignore_quiet_hours,
       frequencyCapped: true,
-      prevalidated: true,
+      prevalidated: !platform,
     };
   }
 

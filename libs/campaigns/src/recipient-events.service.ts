@@ -25,6 +25,23 @@ export class RecipientEvents {
   }
 
   /** `withEvents`: also return the steps recipients newly took, for `message.status` events. */
+  /**
+   * Messenger's watermarks for campaign sends: the provider ids of the run sends on the channel to these contacts
+   * taken at or before `upTo` and not yet at the watermark's status (see MessageEvents.sendsUpTo).
+   */
+  sendsUpTo(
+    manager: EntityManager,
+    channelId: string,
+    marks: ReadonlyArray<{ contactId: string; status: 'delivered' | 'read'; upTo: Date }>,
+  ): Promise<Array<{ providerMessageId: string; status: 'delivered' | 'read'; at: Date }>> {
+    return this.recipients.sendsUpTo(manager, channelId, marks);
+  }
+
+  /** Of these contacts, those with a campaign send on the channel taken before `upTo` whose answer is not recorded yet. */
+  inFlight(manager: EntityManager, channelId: string, contactIds: readonly string[], upTo: Date): Promise<Set<string>> {
+    return this.recipients.inFlight(manager, channelId, contactIds, upTo);
+  }
+
   applyStatuses(manager: EntityManager, rows: readonly StatusRow[], withEvents = false): Promise<AppliedStatuses> {
     return this.recipients.applyStatuses(manager, rows, withEvents);
   }

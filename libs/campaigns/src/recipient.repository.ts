@@ -42,6 +42,11 @@ export interface FanOutSpec {
   /** A marketing run skips every opted-out contact; a utility or authentication run only those opted out of all. */
   readonly marketing: boolean;
   readonly chunkSize: number;
+  /**
+   * A channel that addresses people by id (Messenger, Instagram, Telegram): each recipient is sent to its identity
+   * there; contacts without one, or the platform said cannot be reached there, are skipped with that reason.
+   */
+  readonly identityChannelId?: string;
 }
 
 export interface ClaimedRecipient {
@@ -191,6 +196,39 @@ export class RecipientRepository {
     );
   }
 
+  /** See RecipientEvents.sendsUpTo: one read through the contact index, the channel from each send's campaign. */
+  async sendsUpTo(
+    manager: EntityManager,
+    channelId: string,
+    marks: ReadonlyArray<{ contactId: string; status: 'delivered' | 'read'; upTo: Date }>,
+  ): Promise<Array<{ providerMessageId: string; status: 'delivered' | 'read'; at: Date }>> {
+    if (marks.length === 0) return [];
+    const rows = (await manager.query(
+      `SELECT DISTINCT ON (r.id) r.provider_message_id, v.status, v.up_to
+         FROM unnest($2::bigint[], $3::text[], $4::timestamptz[]) AS v(contact_id, status, up_to)
+         JOIN campaign_recipients r ON r.contact_id = v.contact_id AND r.sending_at <= v.up_to
+         JOIN campaign_runs x ON x.id = r.run_id
+         JOIN campaigns c ON c.id = x.campaign_id AND c.channel_id = $1
+        WHERE r.provider_message_id IS NOT NULL AND r.status IN ('accepted', 'sent', 'delivered') AND ${rankSql('r.status')} < ${rankSql('v.status')}
+        ORDER BY r.id, ${rankSql('v.status')} DESC`,
+      [channelId, marks.map((m) => m.contactId), marks.map((m) => m.status), marks.map((m) => m.upTo)],
+    )) as Array<{ provider_message_id: string; status: 'delivered' | 'read'; up_to: Date }>;
+    return rows.map((r) => ({ providerMessageId: r.provider_message_id, status: r.status, at: r.up_to }));
+  }
+
+  /** See RecipientEvents.inFlight. */
+  async inFlight(manager: EntityManager, channelId: string, contactIds: readonly string[], upTo: Date): Promise<Set<string>> {
+    if (contactIds.length === 0) return new Set();
+    const rows = (await manager.query(
+      `SELECT DISTINCT r.contact_id FROM campaign_recipients r
+         JOIN campaign_runs x ON x.id = r.run_id
+         JOIN campaigns c ON c.id = x.campaign_id AND c.channel_id = $1
+        WHERE r.contact_id = ANY($2::bigint[]) AND r.status = 'sending' AND r.provider_message_id IS NULL AND r.sending_at <= $3`,
+      [channelId, contactIds, upTo],
+    )) as Array<{ contact_id: string }>;
+    return new Set(rows.map((r) => r.contact_id));
+  }
+
   /**
    * Fixes a run's recipients in one statement: the union of its audiences, deduplicated; opted-out contacts,
    * numbers known not to be on WhatsApp, contacts over the frequency cap and contacts missing a variable are
@@ -246,18 +284,27 @@ export class RecipientRepository {
       spec.variables.length === 0
         ? 'NULL'
         : `concat_ws(', ', ${spec.variables.map((v, i) => `CASE WHEN p${i + 1} IS NULL THEN ${bind(v.token)}::text END`).join(', ')})`;
+    // WhatsApp reaches a contact by number (one known not to be on WhatsApp is skipped; one without a number is not
+    // a recipient); the other channels by the contact's identity there.
+    const identity = spec.identityChannelId === undefined ? undefined : bind(spec.identityChannelId);
+    const address = identity === undefined ? 'c.number' : `COALESCE(ci.identity, c.number, '')`;
+    const unreachable =
+      identity === undefined
+        ? `CASE WHEN c.not_on_whatsapp_at IS NOT NULL THEN 'not_on_whatsapp' END AS unreachable`
+        : `CASE WHEN ci.identity IS NULL THEN 'no_identity' WHEN ci.unreachable_at IS NOT NULL THEN 'unreachable' END AS unreachable`;
+    const identityJoin =
+      identity === undefined ? 'WHERE c.number IS NOT NULL' : `LEFT JOIN contact_identities ci ON ci.channel_id = ${identity}::uuid AND ci.contact_id = c.id`;
     const rows: Array<{ recipients: string; chunks: string }> = await manager.query(
       `WITH members AS (${members}),
        base AS (
-         SELECT c.id, c.number, c.timezone, c.opted_out AND ($4 OR c.opt_out_scope = 'all') AS opted_out, c.not_on_whatsapp_at${columns.map((col) => `, ${col}`).join('')}
+         SELECT c.id, ${address} AS number, c.timezone, c.opted_out AND ($4 OR c.opt_out_scope = 'all') AS opted_out, ${unreachable}${columns.map((col) => `, ${col}`).join('')}
            FROM members m JOIN contacts c ON c.id = m.contact_id AND c.workspace_id = $2
            ${joins.join('\n           ')}
-          -- A contact known only by a channel identity has no number for WhatsApp to reach.
-          WHERE c.number IS NOT NULL),
+          ${identityJoin}),
        classified AS (
          SELECT base.*, ${missing} AS missing,
                 CASE WHEN opted_out THEN 'opted_out'
-                     WHEN not_on_whatsapp_at IS NOT NULL THEN 'not_on_whatsapp'
+                     WHEN unreachable IS NOT NULL THEN unreachable
                      ${p.length > 0 ? `WHEN ${p.map((x) => `${x} IS NULL`).join(' OR ')} THEN 'missing_variable'` : ''}
                 END AS skip
            FROM base),

@@ -66,7 +66,7 @@ export class RunStarter {
         );
         return { state: 'paused', chunks: 0 };
       }
-      if (campaign.template_status !== 'APPROVED') {
+      if (campaign.template_status !== 'APPROVED' && campaign.template_status !== 'NOT_REQUIRED') {
         await this.campaigns.transition(
           run.id,
           [run.status],
@@ -110,6 +110,8 @@ export class RunStarter {
         groupPks: new Map([...groups].map(([id, g]) => [id, g.pk])),
         marketing: campaign.template_type === 'MARKETING',
         chunkSize: this.config.campaignChunkSize,
+        // Messenger, Instagram, Telegram: recipients by their identity on the channel (a campaign without a template).
+        ...(campaign.template_source === 'none' ? { identityChannelId: campaign.channel_id } : {}),
       });
       await this.trackLinks(manager, run, campaign, layout.bodyCount);
       await this.campaigns.transition(

@@ -11,6 +11,6 @@ import { Channel } from './channel.entity';
 /** The tables this capability owns. */
 export const CHANNEL_ENTITIES = [Channel];
 export * from './channel-platforms.service';
-export { MESSAGE_TYPES_BY_CHANNEL, MESSAGE_OPTION_FIELDS, parseMessageFor } from './platform-message.util';
+export { MESSAGE_TYPES_BY_CHANNEL, MESSAGE_OPTION_FIELDS, checkMessageFor, parseMessageFor } from './platform-message.util';
 export * from './meta-messaging';
 export * from './telegram';

@@ -49,6 +49,15 @@ export function parseMessageFor(kind: ChannelKind, input: unknown): OutboundMess
   return issues.length > 0 ? { ok: false, errors: issues } : parsed;
 }
 
+/** What a platform says of a message Herald built itself (a campaign's): the issues, each naming its field. */
+export function checkMessageFor(kind: ChannelKind, message: OutboundMessage): FieldIssue[] {
+  if (kind === 'whatsapp') {
+    const checked = validateOutboundMessage(message);
+    return checked.ok ? [] : checked.errors;
+  }
+  return PLATFORM_CHECKS[kind](message);
+}
+
 function parseNeutral(kind: ChannelKind, input: unknown): OutboundMessageValidation {
   const v = new Reader();
   if (!isRecord(input)) return { ok: false, errors: [{ field: '', issue: 'must be an object' }] };

@@ -260,11 +260,16 @@ export class WebhookApplier {
           const contactId = contacts.get(w.recipientId);
           return contactId === undefined ? [] : [{ contactId, status: w.status, upTo: w.upTo }];
         });
-        for (const s of await this.messages.sendsUpTo(manager, channel.id, marks)) statuses.push({ ...base, providerMessageId: s.providerMessageId, status: s.status, at: s.at });
+        const covered = [...(await this.messages.sendsUpTo(manager, channel.id, marks)), ...(await this.recipients.sendsUpTo(manager, channel.id, marks))];
+        for (const s of covered) statuses.push({ ...base, providerMessageId: s.providerMessageId, status: s.status, at: s.at });
         // A platform can deliver before the worker has recorded the send's answer (no provider id yet): what these
         // statuses say of such a send is applied again shortly, once it is recorded.
         const latest = new Date(Math.max(...parsed.statuses.map((s) => s.timestamp.getTime()), ...parsed.watermarks.map((w) => w.upTo.getTime())));
-        const waiting = attempt < MAX_STATUS_RETRIES ? await this.messages.inFlight(manager, channel.id, [...new Set(contacts.values())], latest) : new Set<string>();
+        const touched = [...new Set(contacts.values())];
+        const waiting =
+          attempt < MAX_STATUS_RETRIES
+            ? new Set([...(await this.messages.inFlight(manager, channel.id, touched, latest)), ...(await this.recipients.inFlight(manager, channel.id, touched, latest))])
+            : new Set<string>();
         if (waiting.size > 0) {
           const again = (id: string) => waiting.has(contacts.get(id) ?? '');
           const body: StatusRetry = {

@@ -60,6 +60,14 @@ export class CreateCampaignDto {
   languageCode?: string;
 
   @ApiPropertyOptional({
+    example: 'POST_PURCHASE_UPDATE',
+    enum: ['CONFIRMED_EVENT_UPDATE', 'POST_PURCHASE_UPDATE', 'ACCOUNT_UPDATE', 'HUMAN_AGENT'],
+    description:
+      "Messenger and Instagram channels: the message tag the campaign's sends carry, so recipients outside the 24-hour window can be reached with a non-promotional update (Instagram: HUMAN_AGENT only). Without it, only recipients who wrote within 24 hours are sent to.",
+  })
+  messagingTag?: string;
+
+  @ApiPropertyOptional({
     example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10',
     description: "Default: the workspace's default channel.",
   })
@@ -113,7 +121,10 @@ export class CampaignCreatedDto {
   @ApiProperty({ example: CAMPAIGN_ID })
   campaignId!: string;
 
-  @ApiProperty({ example: 'PENDING', description: 'PENDING until the provider reviews the template, then APPROVED or REJECTED.' })
+  @ApiProperty({
+    example: 'PENDING',
+    description: 'PENDING until the provider reviews the template, then APPROVED or REJECTED; NOT_REQUIRED on Messenger, Instagram and Telegram channels (no templates: the message goes out as text or buttons).',
+  })
   templateStatus!: string;
 
   @ApiPropertyOptional({ type: RunCreatedDto })

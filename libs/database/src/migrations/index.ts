@@ -22,6 +22,7 @@ import { SendCallbacks1795900000000 } from './1795900000000-send-callbacks';
 import { ContactHistoryIndexes1795950000000 } from './1795950000000-contact-history-indexes';
 import { CallbackRetention1796000000000 } from './1796000000000-callback-retention';
 import { ChannelIdentities1796100000000 } from './1796100000000-channel-identities';
+import { CampaignMessagingTag1796150000000 } from './1796150000000-campaign-messaging-tag';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -51,4 +52,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ContactHistoryIndexes1795950000000,
   CallbackRetention1796000000000,
   ChannelIdentities1796100000000,
+  CampaignMessagingTag1796150000000,
 ];
