@@ -6,7 +6,12 @@ import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
 import { CampaignsModule, CampaignsWorkerModule } from '@herald/campaigns';
 import {
+  ChannelPlatforms,
   mapGraphError,
+  type CredentialsCheck,
+  type PlatformCallOutcome,
+  type ProviderError,
+  type SendingChannel,
   type ChannelProvider,
   type SendOutcome,
   type SendRequest,
@@ -110,12 +115,60 @@ export class FakeProvider implements ChannelProvider<WhatsAppCredentials> {
 }
 
 /**
+ * Messenger, Instagram and Telegram in process: records every send (with the channel it went through), answers by
+ * recipient as told (`answer`), accepting the rest with a platform-like id, and accepts any credentials.
+ */
+export class FakePlatforms {
+  readonly sent: Array<{ channel: SendingChannel; request: SendRequest; at: number }> = [];
+  readonly answered: string[] = [];
+  private readonly answers = new Map<string, Array<'accept' | ProviderError>>();
+  private readonly tag = randomUUID().slice(0, 8);
+  private seq = 0;
+
+  answer(to: string, ...answers: Array<'accept' | ProviderError>): void {
+    this.answers.set(to, answers);
+  }
+
+  sentTo(to: string): SendRequest[] {
+    return this.sent.filter((s) => s.request.to === to).map((s) => s.request);
+  }
+
+  async send(channel: SendingChannel, request: SendRequest): Promise<SendOutcome> {
+    this.sent.push({ channel, request, at: Date.now() });
+    const next = this.answers.get(request.to)?.shift() ?? 'accept';
+    if (next !== 'accept') return { ok: false, error: next };
+    const id = channel.type === 'telegram' ? `${request.to}:${++this.seq}` : `m_${this.tag}-${++this.seq}`;
+    return { ok: true, providerMessageId: id, recipientId: request.to, sent: true };
+  }
+
+  async verify(channel: Pick<SendingChannel, 'phoneNumberId'>): Promise<CredentialsCheck> {
+    return { ok: true, senderId: channel.phoneNumberId, name: 'Fake page', username: null };
+  }
+
+  async setWebhook(): Promise<PlatformCallOutcome> {
+    return { ok: true };
+  }
+
+  async answerCallbackQuery(_channel: SendingChannel, id: string): Promise<PlatformCallOutcome> {
+    this.answered.push(id);
+    return { ok: true };
+  }
+
+  async downloadMedia(): Promise<undefined> {
+    return undefined;
+  }
+
+  async onModuleDestroy(): Promise<void> {}
+}
+
+/**
  * The worker's send pipeline and its sources, in process, without queue processors: tests call the senders and
  * the fan-in directly, with a fake provider and a settable clock, against this run's Postgres and Redis.
  */
 export interface PipelineHarness {
   readonly module: TestingModule;
   readonly provider: FakeProvider;
+  readonly platforms: FakePlatforms;
   readonly clock: SettableClock;
   readonly db: DataSource;
   get<T>(type: abstract new (...args: never[]) => T): T;
@@ -130,6 +183,10 @@ export interface PipelineHarness {
    * events other spec files left in the shared table count in what it returns too.
    */
   applyStatuses(channelId: string, statuses: readonly WebhookStatus[]): Promise<AppliedBatch>;
+  /** A Messenger, Instagram or Telegram channel in the workspace (the fake platforms accept its credentials). */
+  platformChannel(workspaceId: string, kind: 'messenger' | 'instagram' | 'telegram', messagesPerSecond?: number): Promise<string>;
+  /** A webhook body as the platform posts it for the channel, stored and applied by the fan-in as a worker would. */
+  applyWebhook(channelId: string, body: unknown): Promise<AppliedBatch>;
   close(): Promise<void>;
 }
 
@@ -146,6 +203,7 @@ export interface WebhookStatus {
 export async function startPipeline(redisPrefix: string): Promise<PipelineHarness> {
   const config = testWorkerConfig({ REDIS_PREFIX: redisPrefix });
   const provider = new FakeProvider();
+  const platforms = new FakePlatforms();
   const clock = new SettableClock();
 
   @Module({
@@ -171,6 +229,8 @@ export async function startPipeline(redisPrefix: string): Promise<PipelineHarnes
   const module = await Test.createTestingModule({ imports: [PipelineSpecModule] })
     .overrideProvider(CHANNEL_PROVIDER)
     .useValue(provider)
+    .overrideProvider(ChannelPlatforms)
+    .useValue(platforms)
     .overrideProvider(Clock)
     .useValue(clock)
     .compile();
@@ -180,6 +240,7 @@ export async function startPipeline(redisPrefix: string): Promise<PipelineHarnes
   return {
     module,
     provider,
+    platforms,
     clock,
     db: get(DataSource),
     get,
@@ -235,6 +296,23 @@ export async function startPipeline(redisPrefix: string): Promise<PipelineHarnes
       const db = get(DataSource);
       const [event] = (await db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{ id: string }>;
       return get(WebhookApplier).apply(event!.id, []);
+    },
+    async platformChannel(workspaceId, kind, messagesPerSecond = 1_000) {
+      n += 1;
+      const senderId = `${900_000_000 + n}${Date.now() % 100_000}`;
+      const created = await get(ChannelsService).createPlatform(
+        workspaceId,
+        kind === 'telegram'
+          ? { type: 'telegram', name: `Bot ${n}`, botToken: `${senderId}:AAH-fake-token-for-the-pipeline-spec`, apiBaseUrl: 'http://127.0.0.1:9', messagesPerSecond }
+          : { type: kind, name: `Page ${n}`, senderId, accessToken: 'token-fake', appSecret: 'secret-fake', verifyToken: 'verify-fake', graphBaseUrl: 'http://127.0.0.1:9', messagesPerSecond },
+        { graphVersion: 'v23.0', publicUrl: 'http://127.0.0.1:3000' },
+      );
+      return created.id;
+    },
+    async applyWebhook(channelId, body) {
+      const db = get(DataSource);
+      const [event] = (await db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{ id: string }>;
+      return get(WebhookApplier).apply(event!.id, ['STOP']);
     },
     close: () => module.close(),
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { HeraldError } from '@herald/common';
 import {
   assertNoIssues,
+  toPlatformMessage,
   type CampaignButton,
   type CampaignVariable,
   checkGroupFields,
@@ -598,5 +599,47 @@ describe(assertNoIssues.name, () => {
       message: 'Invalid campaign: message must not be empty.',
       details: issues,
     });
+  });
+});
+
+describe('toPlatformMessage', () => {
+  it('fills the body and turns input and journey buttons into postbacks, URL buttons into links', () => {
+    const message = toPlatformMessage(
+      {
+        body: 'Hi {{1}}, order {{2}} ships today',
+        buttons: [
+          { text: 'Yes', type: 'input', input: 'answer' },
+          { text: 'Track', type: 'journey', journeyId: 'track' },
+        ],
+      },
+      ['Asha', 'A-7'],
+    );
+    expect(message).toEqual({
+      type: 'buttons',
+      buttons: {
+        text: 'Hi Asha, order A-7 ships today',
+        buttons: [
+          { type: 'postback', title: 'Yes', payload: 'input:answer' },
+          { type: 'postback', title: 'Track', payload: 'journey:track' },
+        ],
+      },
+    });
+  });
+
+  it('fills a URL button ending in a variable from the parameters after the body, and keeps the tag', () => {
+    const message = toPlatformMessage(
+      { body: 'Your parcel, {{1}}', buttons: [{ text: 'Follow', type: 'url', url: 'https://t.example/p/{{attributes.parcel}}' }], tag: 'POST_PURCHASE_UPDATE' },
+      ['Bo', 'P123'],
+      { bodyCount: 1, buttonIndexes: [0] },
+    );
+    expect(message).toEqual({
+      type: 'buttons',
+      buttons: { text: 'Your parcel, Bo', buttons: [{ type: 'url', title: 'Follow', url: 'https://t.example/p/P123' }] },
+      tag: 'POST_PURCHASE_UPDATE',
+    });
+  });
+
+  it('is a plain text without buttons, and leaves an unfilled placeholder visible rather than guessing', () => {
+    expect(toPlatformMessage({ body: 'Hello {{1}} and {{2}}', buttons: [] }, ['you'])).toEqual({ type: 'text', text: { body: 'Hello you and {{2}}' } });
   });
 });

@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { ChannelsService, type ProviderError } from '@herald/channels';
+import { WebhookApplier } from '@herald/provider-events';
+import { ContactsService } from '@herald/contacts';
+import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
+import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
+
+/**
+ * Messenger, Instagram and Telegram sends through the one pipeline, in process, with fake platforms and a settable
+ * clock: users learned from webhooks, each platform's window and tags at acceptance and again at claim time,
+ * blocks that make a contact unreachable whichever way the platform says so, Telegram's per-chat pacing, Messenger's
+ * watermarks settling the sends they cover (and only those), and statuses that come before their send is recorded.
+ */
+const PREFIX = `${process.env.REDIS_PREFIX ?? 'herald-test'}-platform-pipeline`;
+const HOUR = 3_600_000;
+
+describe('Messenger, Instagram and Telegram through the send pipeline, in process', () => {
+  let h: PipelineHarness;
+  let workspaceId: string;
+  let messenger: string;
+  let instagram: string;
+  let telegram: string;
+  let messages: MessagesService;
+  let sender: MessageSender;
+  let contacts: ContactsService;
+  let seq = 0;
+
+  const psid = () => `71000000${String(++seq).padStart(8, '0')}`;
+  const chat = () => 810_000_000 + ++seq;
+  const pageOf = async (channelId: string) => (await h.get(ChannelsService).get(workspaceId, channelId)).senderId;
+  const accept = async (body: Record<string, unknown>): Promise<string> => {
+    const answer = await messages.send(workspaceId, body);
+    if (!('one' in answer)) throw new Error('expected one message');
+    return answer.one.id;
+  };
+  const view = (id: string): Promise<MessageView> => messages.get(workspaceId, id);
+  /** A Messenger or Instagram user writing to the page at `at`: the fan-in makes the contact and opens the window. */
+  const userWrites = async (channelId: string, user: string, at: Date, platform: 'page' | 'instagram' = 'page') => {
+    const page = await pageOf(channelId);
+    await h.applyWebhook(channelId, {
+      object: platform,
+      entry: [{ id: page, time: at.getTime(), messaging: [{ sender: { id: user }, recipient: { id: page }, timestamp: at.getTime(), message: { mid: `m_in-${user}-${at.getTime()}`, text: 'hello' } }] }],
+    });
+  };
+  const telegramUpdate = (update: Record<string, unknown>) => h.applyWebhook(telegram, { update_id: 100_000 + ++seq, ...update });
+  const startsBot = (chatId: number, name = 'Asha', at = Date.now()) =>
+    telegramUpdate({ message: { message_id: ++seq, date: Math.floor(at / 1000), chat: { id: chatId, type: 'private', first_name: name }, from: { id: chatId, is_bot: false, first_name: name }, text: '/start' } });
+  const blocked: ProviderError = { code: '403', title: 'Forbidden', details: 'Forbidden: bot was blocked by the user', retriable: false, category: 'recipient_unreachable' };
+  const text = (body: string, extra: Record<string, unknown> = {}) => ({ type: 'text', text: { body }, ...extra });
+
+  beforeAll(async () => {
+    h = await startPipeline(PREFIX);
+    ({ workspaceId } = await h.workspace('Platforms'));
+    messenger = await h.platformChannel(workspaceId, 'messenger');
+    instagram = await h.platformChannel(workspaceId, 'instagram');
+    telegram = await h.platformChannel(workspaceId, 'telegram');
+    messages = h.get(MessagesService);
+    sender = h.get(MessageSender);
+    contacts = h.get(ContactsService);
+  }, 30_000);
+
+  beforeEach(() => h.clock.reset());
+
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  describe('windows and tags', () => {
+    it('Messenger: answers within 24 hours as RESPONSE, refuses after it at acceptance and at claim time, and lets an allowed tag out', async () => {
+      const user = psid();
+      const start = new Date('2026-06-01T12:00:00Z');
+      h.clock.set(start);
+      await userWrites(messenger, user, start);
+      const inside = await accept({ channelId: messenger, to: user, ...text('Size 42 is back') });
+      expect(await sender.send(inside)).toBe('accepted');
+      expect(h.platforms.sentTo(user)).toEqual([expect.objectContaining({ messagingType: 'RESPONSE', message: { type: 'text', text: { body: 'Size 42 is back' } } })]);
+      expect(await view(inside)).toMatchObject({ status: 'sent', providerMessageId: expect.stringMatching(/^m_/) });
+
+      // Accepted 10 s before the window closes, taken by a worker 20 s later: refused at claim time, never sent.
+      h.clock.set(new Date(start.getTime() + 24 * HOUR - 10_000));
+      const late = await accept({ channelId: messenger, to: user, ...text('Still there?') });
+      h.clock.advance(20_000);
+      expect(await sender.send(late)).toBe('failed');
+      expect(await view(late)).toMatchObject({ status: 'failed', error: { code: 'outside_service_window' } });
+      await expect(accept({ channelId: messenger, to: user, ...text('Hello?') })).rejects.toMatchObject({ code: 'outside_service_window', kind: 'conflict' });
+
+      // HUMAN_AGENT: 7 days; POST_PURCHASE_UPDATE: any time, as MESSAGE_TAG.
+      const agent = await accept({ channelId: messenger, to: user, ...text('An agent here'), tag: 'HUMAN_AGENT' });
+      expect(await sender.send(agent)).toBe('accepted');
+      h.clock.set(new Date(start.getTime() + 8 * 24 * HOUR));
+      await expect(accept({ channelId: messenger, to: user, ...text('Agent again'), tag: 'HUMAN_AGENT' })).rejects.toMatchObject({ code: 'outside_service_window' });
+      const update = await accept({ channelId: messenger, to: user, ...text('Your order shipped'), tag: 'POST_PURCHASE_UPDATE' });
+      expect(await sender.send(update)).toBe('accepted');
+      expect(h.platforms.sentTo(user).map((r) => [r.messagingType, r.message.tag])).toEqual([
+        ['RESPONSE', undefined],
+        ['MESSAGE_TAG', 'HUMAN_AGENT'],
+        ['MESSAGE_TAG', 'POST_PURCHASE_UPDATE'],
+      ]);
+    });
+
+    it('Instagram: the same window, HUMAN_AGENT the only tag', async () => {
+      const user = psid();
+      const start = new Date('2026-06-02T12:00:00Z');
+      h.clock.set(start);
+      await userWrites(instagram, user, start, 'instagram');
+      expect(await sender.send(await accept({ channelId: instagram, to: user, ...text('Hi from IG') }))).toBe('accepted');
+      await expect(accept({ channelId: instagram, to: user, ...text('Update'), tag: 'ACCOUNT_UPDATE' })).rejects.toMatchObject({ kind: 'invalid' });
+      h.clock.advance(25 * HOUR);
+      await expect(accept({ channelId: instagram, to: user, ...text('Late') })).rejects.toMatchObject({ code: 'outside_service_window' });
+      expect(await sender.send(await accept({ channelId: instagram, to: user, ...text('Agent'), tag: 'HUMAN_AGENT' }))).toBe('accepted');
+    });
+
+    it('Telegram has no window: a user who started the bot gets messages days later', async () => {
+      const user = chat();
+      await startsBot(user, 'Asha', Date.now() - 30 * 24 * HOUR);
+      const id = await accept({ channelId: telegram, to: String(user), ...text('A month later') });
+      expect(await sender.send(id)).toBe('accepted');
+      expect(await view(id)).toMatchObject({ status: 'sent', providerMessageId: expect.stringMatching(new RegExp(`^${user}:`)) });
+    });
+  });
+
+  describe('reachability', () => {
+    it('a contact Herald does not know on the channel is refused at acceptance; a PSID given by API makes a contact without a number', async () => {
+      const made = await contacts.upsert(workspaceId, { number: '+447400777001' });
+      await expect(accept({ channelId: messenger, contactId: made.contact.id, ...text('Hi') })).rejects.toMatchObject({ code: 'no_identity' });
+      const user = chat();
+      const id = await accept({ channelId: telegram, to: String(user), ...text('Cold hello') });
+      const contactId = (await view(id)).contactId;
+      const contact = await contacts.getById(workspaceId, contactId);
+      expect(contact.number).toBeNull();
+      expect(await contacts.identitiesOf(workspaceId, contactId)).toEqual([expect.objectContaining({ channelId: telegram, identity: String(user), source: 'api' })]);
+    });
+
+    it('a block answered on a send fails it and skips the contact at claim time from then on, until the user writes again', async () => {
+      const user = chat();
+      await startsBot(user, 'Bo');
+      const first = await accept({ channelId: telegram, to: String(user), ...text('One') });
+      const second = await accept({ channelId: telegram, to: String(user), ...text('Two') });
+      h.platforms.answer(String(user), blocked);
+      expect(await sender.send(first)).toBe('failed');
+      expect(await view(first)).toMatchObject({ status: 'failed', error: { code: '403' } });
+      expect(await sender.send(second)).toBe('unsent');
+      expect(await view(second)).toMatchObject({ status: 'skipped', skipReason: 'unreachable' });
+      await expect(accept({ channelId: telegram, to: String(user), ...text('Three') })).rejects.toMatchObject({ code: 'contact_unreachable' });
+      expect(h.platforms.sentTo(String(user))).toHaveLength(1);
+      // Writing again makes the user reachable.
+      await startsBot(user, 'Bo');
+      expect(await sender.send(await accept({ channelId: telegram, to: String(user), ...text('Welcome back') }))).toBe('accepted');
+    });
+
+    it("a block reported by Telegram's my_chat_member update marks the contact unreachable too", async () => {
+      const user = chat();
+      await startsBot(user);
+      await telegramUpdate({
+        my_chat_member: {
+          chat: { id: user, type: 'private', first_name: 'Cy' },
+          from: { id: user, is_bot: false, first_name: 'Cy' },
+          date: Math.floor(Date.now() / 1000),
+          old_chat_member: { status: 'member', user: { id: 1, is_bot: true, first_name: 'Bot' } },
+          new_chat_member: { status: 'kicked', user: { id: 1, is_bot: true, first_name: 'Bot' }, until_date: 0 },
+        },
+      });
+      await expect(accept({ channelId: telegram, to: String(user), ...text('Hi') })).rejects.toMatchObject({ code: 'contact_unreachable' });
+    });
+  });
+
+  describe('pacing', () => {
+    it('Telegram: one chat gets about one message a second, others are not held up by it', async () => {
+      const busy = chat();
+      const other = chat();
+      await startsBot(busy);
+      await startsBot(other);
+      const ids = [await accept({ channelId: telegram, to: String(busy), ...text('1') }), await accept({ channelId: telegram, to: String(busy), ...text('2') })];
+      const started = Date.now();
+      await Promise.all([...ids.map((id) => sender.send(id)), sender.send(await accept({ channelId: telegram, to: String(other), ...text('x') }))]);
+      const at = h.platforms.sent.filter((s) => s.request.to === String(busy)).map((s) => s.at);
+      expect(at).toHaveLength(2);
+      expect(Math.abs(at[1]! - at[0]!)).toBeGreaterThanOrEqual(950);
+      const otherAt = h.platforms.sent.find((s) => s.request.to === String(other))!.at;
+      expect(otherAt - started).toBeLessThan(900);
+    });
+  });
+
+  describe('statuses', () => {
+    it("Messenger's watermarks settle the sends taken before them, not the ones after", async () => {
+      const user = psid();
+      await userWrites(messenger, user, new Date());
+      const before = await accept({ channelId: messenger, to: user, ...text('Before') });
+      expect(await sender.send(before)).toBe('accepted');
+      const watermark = Date.now() + 5;
+      await new Promise((r) => setTimeout(r, 20));
+      const after = await accept({ channelId: messenger, to: user, ...text('After') });
+      expect(await sender.send(after)).toBe('accepted');
+      const page = await pageOf(messenger);
+      await h.applyWebhook(messenger, {
+        object: 'page',
+        entry: [{ id: page, time: watermark, messaging: [{ sender: { id: user }, recipient: { id: page }, timestamp: watermark, read: { watermark } }] }],
+      });
+      expect(await view(before)).toMatchObject({ status: 'read' });
+      expect(await view(after)).toMatchObject({ status: 'sent' });
+      // A repeated or older watermark changes nothing.
+      await h.applyWebhook(messenger, {
+        object: 'page',
+        entry: [{ id: page, time: watermark - 1000, messaging: [{ sender: { id: user }, recipient: { id: page }, delivery: { watermark: watermark - 1000 } }] }],
+      });
+      expect(await view(before)).toMatchObject({ status: 'read' });
+    });
+
+    it('a status that comes before its send is recorded is applied again once it is', async () => {
+      const user = psid();
+      await userWrites(messenger, user, new Date());
+      const id = await accept({ channelId: messenger, to: user, ...text('Racing') });
+      // As a worker that has taken the message and not yet recorded the platform's answer.
+      await h.db.query(`UPDATE messages SET status = 'sending', sending_at = now() - interval '1 second', attempts = 1 WHERE id = $1`, [id]);
+      const page = await pageOf(messenger);
+      const at = Date.now();
+      await h.applyWebhook(messenger, {
+        object: 'page',
+        entry: [{ id: page, time: at, messaging: [{ sender: { id: user }, recipient: { id: page }, delivery: { mids: ['m_early-1'], watermark: at } }] }],
+      });
+      const [retry] = (await h.db.query(`SELECT id, body FROM webhook_events WHERE channel_id = $1 AND (body::jsonb) ? 'heraldStatusRetry'`, [messenger])) as Array<{
+        id: string;
+        body: { heraldStatusRetry: { attempt: number; statuses: unknown[]; watermarks: unknown[] } };
+      }>;
+      expect(retry?.body.heraldStatusRetry).toMatchObject({ attempt: 1, statuses: [expect.objectContaining({ providerMessageId: 'm_early-1' })], watermarks: [expect.anything()] });
+      // The answer is recorded; the retry applies the delivery.
+      await h.db.query(`UPDATE messages SET status = 'sent', provider_message_id = 'm_early-1', accepted_at = now(), sent_at = now() WHERE id = $1`, [id]);
+      await h.get(WebhookApplier).apply(retry!.id, []);
+      expect(await view(id)).toMatchObject({ status: 'delivered' });
+    });
+  });
+});
