@@ -428,6 +428,20 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
       expect(JSON.stringify(values)).toContain('Yes please');
     }, 60_000);
 
+    it('sends a blast with a message of its own on Telegram to the contacts a search matches', async () => {
+      const blast = await post('/v1/blasts', { message: 'Flash sale: {{name}}, 2 hours only', searchSpec: {}, channelId: telegram, tags: ['flash'] });
+      expect([blast.status, blast.body.error?.message]).toEqual([202, undefined]);
+      const done = await waitFor(
+        async () => (await get(`/v1/blasts/${blast.body.blastId}`)).body as { status: string; message: string },
+        (b) => ['completed', 'failed'].includes(b.status),
+        30_000,
+        200,
+      );
+      expect(done).toMatchObject({ status: 'completed', message: 'Flash sale: {{name}}, 2 hours only' });
+      const sends = await waitFor(botSends, (list) => list.some((s) => JSON.stringify(s.params).includes('Flash sale: Asha')), 10_000, 200);
+      expect(sends.filter((s) => JSON.stringify(s.params).includes('Flash sale'))).toHaveLength(1);
+    }, 60_000);
+
     it('runs a tagged campaign on Messenger, settled by the watermarks like single messages', async () => {
       const created = await post('/v1/campaigns', {
         title: 'Order update',

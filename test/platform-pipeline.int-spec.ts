@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ChannelsService, type ProviderError } from '@herald/channels';
 import { WebhookApplier } from '@herald/provider-events';
+import { BlastsService } from '@herald/campaigns';
 import { ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
@@ -161,6 +162,16 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
         },
       });
       await expect(accept({ channelId: telegram, to: String(user), ...text('Hi') })).rejects.toMatchObject({ code: 'contact_unreachable' });
+    });
+  });
+
+  describe('blasts', () => {
+    it('a blast with a message of its own is for channels without templates: on WhatsApp it must name a template', async () => {
+      const { workspaceId: whatsAppOnly } = await h.workspace('WhatsApp blasts');
+      await expect(h.get(BlastsService).create(whatsAppOnly, { message: 'Hi', searchSpec: {} })).rejects.toMatchObject({ kind: 'invalid', details: [{ field: 'message' }] });
+      await expect(h.get(BlastsService).create(workspaceId, { message: 'Hi', searchSpec: {}, channelId: telegram, params: ['x'] })).rejects.toMatchObject({
+        details: [{ field: 'params', issue: 'goes with template, not with message' }],
+      });
     });
   });
 

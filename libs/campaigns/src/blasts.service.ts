@@ -22,6 +22,8 @@ export interface BlastView extends Omit<RunView, 'campaignId'> {
   title: string;
   channelId: string;
   template: { name: string; language: string; category: string; status: string; reason: string | null };
+  /** A blast's own message (Messenger, Instagram, Telegram), as given; null for a template's blast. */
+  message: string | null;
   params: readonly string[];
   header: MediaHeader | null;
   buttons: ReadonlyArray<{ index: number; param: string }>;
@@ -47,11 +49,11 @@ export class BlastsService {
 
   async create(workspaceId: string, body: unknown): Promise<BlastCreated> {
     const input = parseBlast(body, this.clock.now().toJSDate());
-    const { campaign, run } = await this.campaigns.createFromTemplate(
-      workspaceId,
-      { title: input.title, use: input.use, ...(input.channelId ? { channelId: input.channelId } : {}), ...(input.from ? { from: input.from } : {}), sendWindow: null, run: input.run },
-      'blast',
-    );
+    const where = { ...(input.channelId ? { channelId: input.channelId } : {}), ...(input.from ? { from: input.from } : {}) };
+    // A message of its own (Messenger, Instagram, Telegram: no templates there), else a template the business has.
+    const { campaign, run } = input.content
+      ? await this.campaigns.createWithMessage(workspaceId, { ...input.content, ...where, sendWindow: null, run: input.run }, 'blast')
+      : await this.campaigns.createFromTemplate(workspaceId, { title: input.title, use: input.use!, ...where, sendWindow: null, run: input.run }, 'blast');
     let started = run!;
     if (started.time_to_run.getTime() <= Date.now()) {
       // Due now: a worker fixes its recipients within moments; answer with their number when it is that quick.
@@ -133,6 +135,7 @@ function toBlastView(campaign: CampaignRow, run: RunView, results: Omit<Campaign
       status: campaign.template_status,
       reason: campaign.template_reason,
     },
+    message: campaign.template_source === 'none' ? campaign.message : null,
     params: tp?.body ?? [],
     header: tp?.header ?? null,
     buttons: tp?.buttons ?? [],

@@ -38,6 +38,9 @@ const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHour
 /** ChitChatLabs' blast fields are read too: fb_template + language, file, tag. */
 const BLAST_KEYS = new Set([
   'template',
+  'message',
+  'messagingTag',
+  'templateType',
   'searchSpec',
   'audiences',
   'params',
@@ -325,7 +328,10 @@ export function parseTemplateCampaign(body: Record<string, unknown>, now: Date):
 /** A blast: one run of a template the business already has, to a search's contacts or to audiences. */
 export interface BlastInput {
   readonly title: string;
-  readonly use: TemplateUse;
+  /** A WhatsApp template the business has… */
+  readonly use?: TemplateUse;
+  /** …or, on Messenger, Instagram and Telegram, a message of the blast's own (read as a campaign's is). */
+  readonly content?: CreateCampaignInput;
   readonly channelId?: string;
   readonly from?: string;
   readonly run: RunInput;
@@ -336,7 +342,13 @@ export function parseBlast(body: unknown, now: Date): BlastInput {
   if (!isRecord(body)) fail('blast', [{ field: '', issue: 'must be a JSON object' }]);
   const issues: CampaignIssue[] = [];
   unknownKeys(body, BLAST_KEYS, '', issues);
-  const use = parseTemplateUse(body, issues, true);
+  const messageBlast = body['message'] !== undefined && body['template'] === undefined && body['fb_template'] === undefined;
+  const use = messageBlast ? undefined : parseTemplateUse(body, issues, true);
+  if (messageBlast) {
+    for (const key of ['params', 'header'] as const) if (body[key] !== undefined) issues.push({ field: key, issue: 'goes with template, not with message' });
+  } else {
+    for (const key of ['messagingTag', 'templateType'] as const) if (body[key] !== undefined) issues.push({ field: key, issue: 'goes with message, not with template' });
+  }
   const spec = body['searchSpec'];
   const hasAudiences = body['audiences'] !== undefined;
   let audiences: string[] = [];
@@ -362,13 +374,22 @@ export function parseBlast(body: unknown, now: Date): BlastInput {
   if (from !== undefined && (typeof from !== 'string' || from.replace(/\D/g, '').length < 5))
     issues.push({ field: 'from', issue: "must be a channel's display phone number" });
   if (channelId !== undefined && from !== undefined) issues.push({ field: 'from', issue: 'give either channelId or from, not both' });
-  const title = body['title'] === undefined ? `Blast of ${use.name}` : typeof body['title'] === 'string' ? body['title'].trim() : '';
+  const title = body['title'] === undefined ? (use ? `Blast of ${use.name}` : 'Blast') : typeof body['title'] === 'string' ? body['title'].trim() : '';
   if (title.length === 0 || title.length > 200) issues.push({ field: 'title', issue: 'must be 1 to 200 characters' });
   const links = parseLinkTracking(body, issues);
   if (issues.length > 0) fail('blast', issues);
+  const content = messageBlast
+    ? parseCreateCampaign(
+        Object.fromEntries(
+          Object.entries({ title, message: body['message'], buttons: body['buttons'], templateType: body['templateType'], messagingTag: body['messagingTag'] }).filter(([, v]) => v !== undefined),
+        ),
+        now,
+      )
+    : undefined;
   return {
     title: title.slice(0, 200),
-    use,
+    ...(use ? { use } : {}),
+    ...(content ? { content } : {}),
     ...(typeof channelId === 'string' ? { channelId } : {}),
     ...(typeof from === 'string' ? { from } : {}),
     run: { audiences, searchSpec, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags, ...links },

@@ -144,9 +144,31 @@ export class CampaignsService {
         ...(created.run ? { run: { runId: created.run.id, status: created.run.status, timeToRun: created.run.time_to_run } } : {}),
       };
     }
-    const input = parseCreateCampaign(body, now);
-    const channel = await this.channels.resolve(workspaceId, input.channelId);
+    const { campaign, run } = await this.createWithMessage(workspaceId, parseCreateCampaign(body, now), 'campaign');
+    return {
+      campaignId: campaign.id,
+      templateStatus: campaign.template_status,
+      ...(run ? { run: { runId: run.id, status: run.status, timeToRun: run.time_to_run } } : {}),
+    };
+  }
+
+  /**
+   * A campaign (or, on Messenger, Instagram and Telegram, a blast) with a message of its own: on WhatsApp registered as
+   * a template (its runs wait for the review), on the other channels sent as text or buttons (nothing to register).
+   */
+  async createWithMessage(
+    workspaceId: string,
+    input: CreateCampaignInput & { readonly from?: string },
+    kind: CampaignKind,
+  ): Promise<{ campaign: CampaignRow; run: RunRow | null }> {
+    const now = this.clock.now().toJSDate();
+    const channel = await this.sender(workspaceId, input.channelId, input.from);
     const platform = channel.type !== 'whatsapp';
+    if (kind === 'blast' && !platform) {
+      throw new HeraldError('invalid', 'validation_failed', 'A blast on WhatsApp sends a template the business has: give template instead of message.', [
+        { field: 'message', issue: 'is for Messenger, Instagram and Telegram channels; on WhatsApp give template' },
+      ]);
+    }
     if (platform) checkPlatformCampaign(channel, input);
     else if (input.messagingTag !== undefined) throw HeraldError.invalid('messagingTag', 'is for Messenger and Instagram channels');
     // URL buttons are tracked links when the campaign (else the workspace) tracks links: decided now, as the template is registered.
@@ -163,7 +185,8 @@ export class CampaignsService {
       used.flatMap((v) => (v.kind === 'group' ? [v.group] : [])),
     );
     assertNoIssues(checkGroupFields(used, new Map([...groups].map(([id, g]) => [id, g.fields]))));
-    if (input.run) await this.audiencePks(workspaceId, input.run.audiences, 'options.audiences');
+    if (input.run?.searchSpec) await this.contacts.search(workspaceId, input.run.searchSpec, 1); // 400 naming a bad key
+    else if (input.run) await this.audiencePks(workspaceId, input.run.audiences, kind === 'blast' ? 'audiences' : 'options.audiences');
 
     const id = randomUUID();
     const { campaign, run } = await this.campaigns.transaction(async (manager) => {
@@ -197,6 +220,7 @@ export class CampaignsService {
         template_status: platform ? 'NOT_REQUIRED' : 'PENDING',
         ...(platform ? { template_source: 'none' as const } : {}),
         ...(input.messagingTag ? { messaging_tag: input.messagingTag } : {}),
+        kind,
         input_group_pk: inputGroupPk,
         template_params:
           buttonParams.length > 0 ? { buttons: buttonParams, ...(trackButtons ? { linkBase: this.config.publicUrl } : {}) } : null,
@@ -206,11 +230,7 @@ export class CampaignsService {
     });
     if (!platform) await this.enqueue(() => this.jobs.registerTemplate(campaign.id), `template of campaign ${campaign.id}`);
     if (run) await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
-    return {
-      campaignId: campaign.id,
-      templateStatus: campaign.template_status,
-      ...(run ? { run: { runId: run.id, status: run.status, timeToRun: run.time_to_run } } : {}),
-    };
+    return { campaign, run };
   }
 
   /**

@@ -7,8 +7,24 @@ const RUN_ID = '7d1e2f3a-4b5c-4d6e-8f70-112233445566';
 
 /** Documents POST /v1/blasts; the body itself is checked by the campaigns library's rules. */
 export class CreateBlastDto {
-  @ApiProperty({ example: { name: 'habit_run_confirmation_message', language: 'en' }, description: "An approved template of the channel's account (or ChitChatLabs' fb_template + language)." })
-  template!: { name: string; language: string };
+  @ApiPropertyOptional({
+    example: { name: 'habit_run_confirmation_message', language: 'en' },
+    description: "WhatsApp: an approved template of the channel's account (or ChitChatLabs' fb_template + language). Give this or message.",
+  })
+  template?: { name: string; language: string };
+
+  @ApiPropertyOptional({
+    example: 'Hi {{name}}, the run starts at 7.',
+    description:
+      'Messenger, Instagram and Telegram (which have no templates): the blast\'s own message, with placeholders as a campaign\'s; `buttons` are then campaign buttons (input, journey, url) and `messagingTag` may carry it past the 24-hour window on Messenger and Instagram.',
+  })
+  message?: string;
+
+  @ApiPropertyOptional({ example: 'ACCOUNT_UPDATE', description: 'With message, on Messenger and Instagram: the message tag its sends carry.' })
+  messagingTag?: string;
+
+  @ApiPropertyOptional({ example: 'MARKETING', enum: ['MARKETING', 'UTILITY'], description: 'With message: what it is, for quiet hours, caps and opt-outs (default MARKETING).' })
+  templateType?: string;
 
   @ApiPropertyOptional({
     example: { name: 'Partha' },
@@ -73,6 +89,8 @@ export class BlastDto {
   @ApiProperty({ example: 'Blast of habit_run_confirmation_message' }) title!: string;
   @ApiProperty({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' }) channelId!: string;
   @ApiProperty({ type: BlastTemplateDto }) template!: BlastTemplateDto;
+  @ApiProperty({ example: null, nullable: true, type: String, description: "A Messenger, Instagram or Telegram blast's own message; null for a template's blast." })
+  message!: string | null;
   @ApiProperty({ example: ['{{name}}', 'Habit Run November Edition'] }) params!: readonly string[];
   @ApiProperty({ example: null, nullable: true, type: Object }) header!: object | null;
   @ApiProperty({ example: [] }) buttons!: readonly unknown[];

@@ -23,7 +23,7 @@ export class BlastsController {
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: 'Send an approved template to every contact matching searchSpec (or in audiences), params filled per contact.' })
+  @ApiOperation({ summary: 'Send an approved template (WhatsApp) or a message of its own (Messenger, Instagram, Telegram) to every contact matching searchSpec (or in audiences), filled per contact.' })
   @ApiBody({ type: CreateBlastDto })
   @ApiResponse({ status: 202, type: BlastCreatedDto })
   @ApiErrors(400, 401, 404, 409, 413, 415)
