@@ -85,6 +85,8 @@ export function loadWorkerConfig(env: Env = readEnvironment()): WorkerConfig {
       3650,
     ),
     optOutKeywords: parseKeywordList('OPT_OUT_KEYWORDS', readVariable(env, 'OPT_OUT_KEYWORDS')),
+    telegramChatMessagesPerSecond: parseInteger('TELEGRAM_CHAT_MESSAGES_PER_SECOND', readVariable(env, 'TELEGRAM_CHAT_MESSAGES_PER_SECOND'), 1, 30),
+    metaAudioVideoPerSecond: parseInteger('META_AUDIO_VIDEO_PER_SECOND', readVariable(env, 'META_AUDIO_VIDEO_PER_SECOND'), 1, 300),
     providerTimeoutMs: parseInteger('PROVIDER_TIMEOUT_MS', readVariable(env, 'PROVIDER_TIMEOUT_MS'), 100, 300_000),
     providerConnections: parseInteger('PROVIDER_CONNECTIONS', readVariable(env, 'PROVIDER_CONNECTIONS'), 0, 100_000),
     sendUnconfirmedAfterSeconds: parseInteger('SEND_UNCONFIRMED_AFTER_SECONDS', readVariable(env, 'SEND_UNCONFIRMED_AFTER_SECONDS'), 10, 86_400),

@@ -65,6 +65,10 @@ export abstract class WorkerConfig extends CoreConfig {
   abstract readonly revokedApiKeyRetentionDays: number;
   /** Inbound texts that opt a contact out of marketing, upper-cased. */
   abstract readonly optOutKeywords: readonly string[];
+  /** Sends a second into one Telegram chat (the shared limiter paces each chat). */
+  abstract readonly telegramChatMessagesPerSecond: number;
+  /** Audio and video sends a second per Messenger Page or Instagram account. */
+  abstract readonly metaAudioVideoPerSecond: number;
   abstract readonly providerTimeoutMs: number;
   /** Most keep-alive connections a worker opens per provider origin; 0: no bound (in flight follows rate × latency). */
   abstract readonly providerConnections: number;

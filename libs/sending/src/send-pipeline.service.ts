@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChannelPlatforms, credentialsOf, type ChannelProvider, type OutboundMessage, type SendingChannel, type SendOutcome, type SendRequest, type WhatsAppCredentials } from '@herald/channels';
 import { Clock } from '@herald/common';
+import { WorkerConfig } from '@herald/config';
 import { ContactsService } from '@herald/contacts';
 import { TemplatesService } from '@herald/templates';
 import { ProviderPolicy } from './provider-policy.service';
@@ -19,12 +20,11 @@ export const SERVICE_WINDOW_MS = 86_400_000;
 /** Messenger's and Instagram's HUMAN_AGENT tag: a person may answer up to 7 days after the user's last message. */
 export const HUMAN_AGENT_WINDOW_MS = 7 * SERVICE_WINDOW_MS;
 /**
- * Paces beyond the channel's own rate, each in the shared limiter: Telegram about 1 message a second into one chat
- * (its Bots FAQ); Messenger and Instagram 10 calls a second per Page or account for audio and video (Meta's Send API
- * limits). A send whose extra slot is further off than this goes back to the queue instead of waiting in the worker.
+ * Paces beyond the channel's own rate, each in the shared limiter (TELEGRAM_CHAT_MESSAGES_PER_SECOND: about 1 message
+ * a second into one Telegram chat, its Bots FAQ; META_AUDIO_VIDEO_PER_SECOND: 10 calls a second per Page or account
+ * for audio and video, Meta's Send API limits). A send whose extra slot is further off than this goes back to the
+ * queue instead of waiting in the worker.
  */
-export const TELEGRAM_PER_CHAT_PER_SECOND = 1;
-export const META_AUDIO_VIDEO_PER_SECOND = 10;
 const EXTRA_PACE_HORIZON_MS = 2_000;
 /**
  * Late sends take fresh slots, only slots due within MAX_RESLOT_WAIT_MS, for as long as the batch has been sending
@@ -106,6 +106,7 @@ export class SendPipeline {
     @Inject(CHANNEL_PROVIDER) private readonly provider: ChannelProvider<WhatsAppCredentials>,
     private readonly templates: TemplatesService,
     private readonly platforms: ChannelPlatforms,
+    private readonly config: WorkerConfig,
   ) {}
 
   /**
@@ -221,6 +222,15 @@ export class SendPipeline {
     return false;
   }
 
+  /** The extra slot a send needs beyond its channel's rate (see EXTRA_PACE_HORIZON_MS), if any. */
+  private extraPace(channel: SendingChannel, c: ClaimedSend): { key: string; perSecond: number } | undefined {
+    if (channel.type === 'telegram') return { key: `${channel.phoneNumberId}:chat:${c.to}`, perSecond: this.config.telegramChatMessagesPerSecond };
+    if ((channel.type === 'messenger' || channel.type === 'instagram') && (c.message.type === 'audio' || c.message.type === 'video')) {
+      return { key: `${channel.phoneNumberId}:audio-video`, perSecond: this.config.metaAudioVideoPerSecond };
+    }
+    return undefined;
+  }
+
   /**
    * A send's category: a template's as Herald's templates library has it (kept current by sync and category
    * webhooks), else as the provider answers a lookup (cached by the adapter); `service` for a free-form message.
@@ -261,7 +271,7 @@ export class SendPipeline {
       credentials ? this.provider.send(credentials, request) : this.platforms.send(channel, request);
     const failures: SendFailure[] = [];
     const sendOne = async (c: ClaimedSend): Promise<void> => {
-      const pace = extraPace(channel, c);
+      const pace = this.extraPace(channel, c);
       if (pace !== undefined) {
         const slot = await this.limiter.reserve(pace.key, pace.perSecond, 1, { horizonMs: EXTRA_PACE_HORIZON_MS });
         if (slot === null) {
@@ -327,11 +337,3 @@ export class SendPipeline {
   }
 }
 
-/** The extra slot a send needs beyond its channel's rate (see TELEGRAM_PER_CHAT_PER_SECOND), if any. */
-function extraPace(channel: SendingChannel, c: ClaimedSend): { key: string; perSecond: number } | undefined {
-  if (channel.type === 'telegram') return { key: `${channel.phoneNumberId}:chat:${c.to}`, perSecond: TELEGRAM_PER_CHAT_PER_SECOND };
-  if ((channel.type === 'messenger' || channel.type === 'instagram') && (c.message.type === 'audio' || c.message.type === 'video')) {
-    return { key: `${channel.phoneNumberId}:audio-video`, perSecond: META_AUDIO_VIDEO_PER_SECOND };
-  }
-  return undefined;
-}
