@@ -347,6 +347,23 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
       expect(JSON.stringify(answered)).toContain(pressed.body.callbackQueryId);
     });
 
+    it("stores a photo a user sends and serves its bytes through Herald's download link", async () => {
+      const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+      const sent = await sim.call<{ messageId: number; fileId: string }>('POST', `/_sim/telegram-bots/${BOT_ID}/updates`, { chatId: CHAT, photo: { data: png.toString('base64') }, text: 'This one?' });
+      expect(sent.status).toBe(202);
+      const stored = await inboundOf(telegram, `${CHAT}:${sent.body.messageId}`);
+      const full = (await get(`/v1/inbound-messages/${stored.id}`)).body as { type: string; media: { id: string; caption: string | null; downloadUrl: string } };
+      expect(full).toMatchObject({ type: 'image', media: { id: sent.body.fileId, caption: 'This one?' } });
+      const url = new URL(full.media.downloadUrl);
+      const download = await api.http.get(`${url.pathname}${url.search}`).buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      expect(download.status).toBe(200);
+      expect(download.body).toEqual(png);
+    });
+
     it('marks a user who blocks the bot unreachable, and refuses what Telegram cannot carry', async () => {
       const wrote = await sim.call<{ messageId: number }>('POST', `/_sim/telegram-bots/${BOT_ID}/updates`, { chatId: CHAT_BLOCKER, firstName: 'Bo', text: 'hi' });
       const blockerId = (await inboundOf(telegram, `${CHAT_BLOCKER}:${wrote.body.messageId}`)).contactId!;
