@@ -16,6 +16,9 @@ const SECRETS_FILE = path.join(DATA_DIR, 'local-secrets.json');
 const DEMO_WORKSPACE_FILE = path.join(DATA_DIR, 'demo-workspace.json');
 /** The demo channel's secrets (the API never returns them; the simulator forgets them at every stop). */
 const DEMO_CHANNEL_FILE = path.join(DATA_DIR, 'demo-channel.json');
+const DEMO_TELEGRAM_FILE = path.join(DATA_DIR, 'demo-telegram.json');
+/** The demo Telegram bot's id at the simulator (its token is made once and kept with the channel). */
+const DEMO_BOT_ID = '7000000000';
 const SIMULATOR_SCRIPT = 'dist/apps/simulator/src/main.js';
 const DEMO_NUMBER = { phoneNumberId: '100000000000001', wabaId: '200000000000001', displayPhoneNumber: '+1 555 010 0000' };
 const DEMO_TEMPLATE = { name: 'order_update', language: 'en_US', text: 'Hi {{1}}, your order {{2}} has shipped.' };
@@ -485,6 +488,52 @@ async function ensureDemoChannel(port: number, simulatorPort: number): Promise<v
   );
 }
 
+/**
+ * Local mode: a Telegram bot on the simulator beside the WhatsApp number (kept across starts). The simulator forgets
+ * the bot and its webhook at every stop, so both are given again each start, the webhook at this API's address.
+ */
+async function ensureDemoTelegram(port: number, simulatorPort: number): Promise<void> {
+  if (!existsSync(DEMO_WORKSPACE_FILE)) return;
+  const workspace = JSON.parse(await readFile(DEMO_WORKSPACE_FILE, 'utf8')) as DemoWorkspace;
+  const api = `http://127.0.0.1:${port}`;
+  const simulator = `http://127.0.0.1:${simulatorPort}`;
+  let bot = existsSync(DEMO_TELEGRAM_FILE) ? (JSON.parse(await readFile(DEMO_TELEGRAM_FILE, 'utf8')) as { id?: string; botToken: string; webhookSecret: string }) : undefined;
+  bot ??= { botToken: `${DEMO_BOT_ID}:${randomBytes(24).toString('base64url')}`, webhookSecret: randomBytes(18).toString('base64url') };
+  const registered = await callJson(`${simulator}/_sim/telegram-bots/${DEMO_BOT_ID}`, 'PUT', { token: bot.botToken, username: 'herald_demo_bot', firstName: 'Herald demo' });
+  if (registered.status >= 300) throw new Error(`the simulator refused the demo bot: ${JSON.stringify(registered.body)}`);
+  if (bot.id && (await callJson(`${api}/v1/channels/${bot.id}`, 'GET', undefined, workspace.apiKey)).status !== 200) delete bot.id;
+  if (!bot.id) {
+    const created = await callJson(
+      `${api}/v1/channels`,
+      'POST',
+      { type: 'telegram', name: 'Demo bot (simulator)', botToken: bot.botToken, webhookSecret: bot.webhookSecret, apiBaseUrl: simulator },
+      workspace.apiKey,
+    );
+    if (created.status !== 201) throw new Error(`could not create the demo Telegram channel: ${JSON.stringify(created.body)}`);
+    bot.id = (created.body as { id: string }).id;
+    await writePrivateJson(DEMO_TELEGRAM_FILE, bot);
+    say(`created the Demo workspace's Telegram channel ${bot.id}, wired to the simulator`);
+  }
+  // At this API's own address (PUBLIC_URL may name another port locally), with the channel's secret.
+  const hooked = await callJson(`${simulator}/bot${bot.botToken}/setWebhook`, 'POST', { url: `${api}/webhooks/telegram/${bot.id}`, secret_token: bot.webhookSecret });
+  if (hooked.status >= 300) throw new Error(`the simulator refused the demo bot's webhook: ${JSON.stringify(hooked.body)}`);
+  const send = JSON.stringify({
+    channelId: bot.id,
+    to: '424242',
+    type: 'buttons',
+    buttons: { text: 'Hi Asha! Want the deal?', buttons: [{ type: 'postback', title: 'Yes', payload: 'DEAL_YES' }, { type: 'url', title: 'Shop', url: 'https://example.com' }] },
+  });
+  process.stdout.write(
+    [
+      'Telegram through the simulator: a user starts the demo bot, then Herald writes to them:',
+      `  curl -s -H 'Content-Type: application/json' -d '{"chatId":424242,"firstName":"Asha","text":"/start"}' ${simulator}/_sim/telegram-bots/${DEMO_BOT_ID}/updates`,
+      `  curl -s -H "Authorization: Bearer ${workspace.apiKey}" -H 'Content-Type: application/json' \\`,
+      `       -d '${send}' http://localhost:${port}/v1/messages`,
+      '',
+    ].join('\n'),
+  );
+}
+
 async function waitUntilReady(port: number): Promise<boolean> {
   const url = `http://127.0.0.1:${port}/health/ready`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -614,6 +663,7 @@ async function main(): Promise<void> {
   }
   if (simulatorWanted) {
     await ensureDemoChannel(port, simulatorPort).catch((error: unknown) => shout(`demo channel: ${messageOf(error)}`));
+    await ensureDemoTelegram(port, simulatorPort).catch((error: unknown) => shout(`demo Telegram channel: ${messageOf(error)}`));
   }
   printUrls(port, workers, local, secretsFromFile);
 }
