@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Header } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Header } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { WebhookIntake } from '@herald/provider-events';
@@ -13,6 +13,35 @@ export const WEBHOOKS_ROUTE = `${WEBHOOKS_ROOT}/whatsapp`;
 
 const CHANNEL_PARAM = { name: 'channelId', example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' };
 
+/** Meta's GET verification handshake (WhatsApp, Messenger, Instagram), as documented for each route. */
+function MetaHandshake(summary: string) {
+  return applyDecorators(
+    Header('Content-Type', 'text/plain'),
+    ApiOperation({ summary }),
+    ApiParam(CHANNEL_PARAM),
+    ApiQuery({ name: 'hub.mode', example: 'subscribe' }),
+    ApiQuery({ name: 'hub.verify_token', example: 'my-verify-token' }),
+    ApiQuery({ name: 'hub.challenge', example: '1158201444' }),
+    ApiProduces('text/plain'),
+    ApiResponse({ status: 200, description: 'The challenge, as plain text.', schema: { type: 'string', example: '1158201444' } }),
+    ApiErrors(400, 404),
+    ApiResponse({ status: 403, description: 'Wrong verify token or mode.' }),
+  );
+}
+
+/** A POST signed with X-Hub-Signature-256 (WhatsApp, Messenger, Instagram): stored, acknowledged, applied by a worker. */
+function SignedWebhook(summary: string, body: Parameters<typeof ApiBody>[0]) {
+  return applyDecorators(
+    HttpCode(200),
+    ApiOperation({ summary }),
+    ApiParam(CHANNEL_PARAM),
+    ApiHeader({ name: 'X-Hub-Signature-256', description: 'sha256=<hex HMAC-SHA256 of the raw body with the app secret>', required: true }),
+    ApiBody(body),
+    ApiResponse({ status: 200, type: WebhookReceivedDto }),
+    ApiErrors(400, 401, 404, 413, 415),
+  );
+}
+
 /** Meta → Herald. Authenticated by the channel's verify token (handshake) and app-secret signature (POST). */
 @ApiTags('webhooks')
 @Public()
@@ -21,28 +50,13 @@ export class WebhooksController {
   constructor(private readonly intake: WebhookIntake) {}
 
   @Get(':channelId')
-  @Header('Content-Type', 'text/plain')
-  @ApiOperation({ summary: "Meta's verification handshake: answers hub.challenge when hub.verify_token is the channel's." })
-  @ApiParam(CHANNEL_PARAM)
-  @ApiQuery({ name: 'hub.mode', example: 'subscribe' })
-  @ApiQuery({ name: 'hub.verify_token', example: 'my-verify-token' })
-  @ApiQuery({ name: 'hub.challenge', example: '1158201444' })
-  @ApiProduces('text/plain')
-  @ApiResponse({ status: 200, description: 'The challenge, as plain text.', schema: { type: 'string', example: '1158201444' } })
-  @ApiErrors(400, 404)
-  @ApiResponse({ status: 403, description: 'Wrong verify token or mode.' })
+  @MetaHandshake("Meta's verification handshake: answers hub.challenge when hub.verify_token is the channel's.")
   handshake(@Param('channelId') channelId: string, @Query() query: Record<string, unknown>): Promise<string> {
     return this.intake.handshake(channelId, query, 'whatsapp');
   }
 
   @Post(':channelId')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Status updates and inbound messages from Meta, signed with X-Hub-Signature-256; stored, acknowledged, applied by a worker.' })
-  @ApiParam(CHANNEL_PARAM)
-  @ApiHeader({ name: 'X-Hub-Signature-256', description: 'sha256=<hex HMAC-SHA256 of the raw body with the app secret>', required: true })
-  @ApiBody({ type: WhatsAppWebhookDto })
-  @ApiResponse({ status: 200, type: WebhookReceivedDto })
-  @ApiErrors(400, 401, 404, 413, 415)
+  @SignedWebhook('Status updates and inbound messages from Meta, signed with X-Hub-Signature-256; stored, acknowledged, applied by a worker.', { type: WhatsAppWebhookDto })
   async receive(
     @Param('channelId') channelId: string,
     @Req() req: Request,
@@ -66,43 +80,19 @@ export class PlatformWebhooksController {
   constructor(private readonly intake: WebhookIntake) {}
 
   @Get('messenger/:channelId')
-  @Header('Content-Type', 'text/plain')
-  @ApiOperation({ summary: "Messenger's verification handshake: answers hub.challenge when hub.verify_token is the channel's." })
-  @ApiParam(CHANNEL_PARAM)
-  @ApiQuery({ name: 'hub.mode', example: 'subscribe' })
-  @ApiQuery({ name: 'hub.verify_token', example: 'my-verify-token' })
-  @ApiQuery({ name: 'hub.challenge', example: '1158201444' })
-  @ApiProduces('text/plain')
-  @ApiResponse({ status: 200, description: 'The challenge, as plain text.', schema: { type: 'string', example: '1158201444' } })
-  @ApiErrors(400, 404)
-  @ApiResponse({ status: 403, description: 'Wrong verify token or mode.' })
+  @MetaHandshake("Messenger's verification handshake: answers hub.challenge when hub.verify_token is the channel's.")
   handshakeMessenger(@Param('channelId') channelId: string, @Query() query: Record<string, unknown>): Promise<string> {
     return this.intake.handshake(channelId, query, 'messenger');
   }
 
   @Get('instagram/:channelId')
-  @Header('Content-Type', 'text/plain')
-  @ApiOperation({ summary: "Instagram's verification handshake: answers hub.challenge when hub.verify_token is the channel's." })
-  @ApiParam(CHANNEL_PARAM)
-  @ApiQuery({ name: 'hub.mode', example: 'subscribe' })
-  @ApiQuery({ name: 'hub.verify_token', example: 'my-verify-token' })
-  @ApiQuery({ name: 'hub.challenge', example: '1158201444' })
-  @ApiProduces('text/plain')
-  @ApiResponse({ status: 200, description: 'The challenge, as plain text.', schema: { type: 'string', example: '1158201444' } })
-  @ApiErrors(400, 404)
-  @ApiResponse({ status: 403, description: 'Wrong verify token or mode.' })
+  @MetaHandshake("Instagram's verification handshake: answers hub.challenge when hub.verify_token is the channel's.")
   handshakeInstagram(@Param('channelId') channelId: string, @Query() query: Record<string, unknown>): Promise<string> {
     return this.intake.handshake(channelId, query, 'instagram');
   }
 
   @Post('messenger/:channelId')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Messages, postbacks, deliveries and reads from Messenger, signed with X-Hub-Signature-256; stored, acknowledged, applied by a worker.' })
-  @ApiParam(CHANNEL_PARAM)
-  @ApiHeader({ name: 'X-Hub-Signature-256', description: 'sha256=<hex HMAC-SHA256 of the raw body with the app secret>', required: true })
-  @ApiBody({ schema: { type: 'object', example: { object: 'page', entry: [{ id: '109876543210987', time: 1764842400000, messaging: [{ sender: { id: '6543210987654321' }, recipient: { id: '109876543210987' }, timestamp: 1764842400000, message: { mid: 'm_1', text: 'Hi' } }] }] } } })
-  @ApiResponse({ status: 200, type: WebhookReceivedDto })
-  @ApiErrors(400, 401, 404, 413, 415)
+  @SignedWebhook('Messages, postbacks, deliveries and reads from Messenger, signed with X-Hub-Signature-256; stored, acknowledged, applied by a worker.', { schema: { type: 'object', example: { object: 'page', entry: [{ id: '109876543210987', time: 1764842400000, messaging: [{ sender: { id: '6543210987654321' }, recipient: { id: '109876543210987' }, timestamp: 1764842400000, message: { mid: 'm_1', text: 'Hi' } }] }] } } })
   receiveMessenger(
     @Param('channelId') channelId: string,
     @Req() req: Request,
@@ -112,13 +102,7 @@ export class PlatformWebhooksController {
   }
 
   @Post('instagram/:channelId')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'Messages, postbacks and reads (messaging_seen) from Instagram, signed with X-Hub-Signature-256; stored, acknowledged, applied by a worker.' })
-  @ApiParam(CHANNEL_PARAM)
-  @ApiHeader({ name: 'X-Hub-Signature-256', description: 'sha256=<hex HMAC-SHA256 of the raw body with the app secret>', required: true })
-  @ApiBody({ schema: { type: 'object', example: { object: 'instagram', entry: [{ id: '17841400000000000', time: 1764842400000, messaging: [{ sender: { id: '1234567890123456' }, recipient: { id: '17841400000000000' }, timestamp: 1764842400000, read: { mid: 'aWdfZAG1f' } }] }] } } })
-  @ApiResponse({ status: 200, type: WebhookReceivedDto })
-  @ApiErrors(400, 401, 404, 413, 415)
+  @SignedWebhook('Messages, postbacks and reads (messaging_seen) from Instagram, signed with X-Hub-Signature-256; stored, acknowledged, applied by a worker.', { schema: { type: 'object', example: { object: 'instagram', entry: [{ id: '17841400000000000', time: 1764842400000, messaging: [{ sender: { id: '1234567890123456' }, recipient: { id: '17841400000000000' }, timestamp: 1764842400000, read: { mid: 'aWdfZAG1f' } }] }] } } })
   receiveInstagram(
     @Param('channelId') channelId: string,
     @Req() req: Request,

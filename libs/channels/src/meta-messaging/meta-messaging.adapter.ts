@@ -1,7 +1,8 @@
 import { pipeline, Transform } from 'node:stream';
-import { Pool, request as undiciRequest } from 'undici';
+import { request as undiciRequest } from 'undici';
 import type { MediaDownloadOutcome, ProviderError, SendOutcome, SendRequest } from '../channel-provider.types';
 import type { CredentialsCheck, MetaMessagingCredentials, PlatformAdapter } from '../platform.types';
+import { ProviderPools } from '../provider-pools.util';
 import { invalidRequestError, isRecord, transportError } from '../whatsapp/graph-error.util';
 import { MEDIA_DOWNLOAD_TIMEOUT_MS } from '../whatsapp/media-download.util';
 import { mapMetaMessagingFailure } from './meta-messaging-error.util';
@@ -48,15 +49,19 @@ type GraphAnswer = { readonly ok: true; readonly json: unknown } | { readonly ok
  * so the pipeline treats the send as in doubt, exactly as on WhatsApp.
  */
 export class MetaMessagingAdapter implements PlatformAdapter<MetaMessagingCredentials> {
-  private readonly pools = new Map<string, Pool>();
-  private readonly maxConnections: number | null;
+  private readonly pools: ProviderPools;
   private readonly requestTimeoutMs: number;
   private readonly userAgent: string;
 
   constructor(options: MetaMessagingAdapterOptions = {}) {
-    const connections = options.connections;
-    this.maxConnections = typeof connections === 'number' && Number.isSafeInteger(connections) && connections > 0 ? connections : null;
     this.requestTimeoutMs = options.requestTimeoutMs ?? META_MESSAGING_ADAPTER_DEFAULTS.requestTimeoutMs;
+    this.pools = new ProviderPools({
+      connections: options.connections,
+      requestTimeoutMs: this.requestTimeoutMs,
+      connectTimeoutMs: META_MESSAGING_ADAPTER_DEFAULTS.connectTimeoutMs,
+      keepAliveTimeoutMs: META_MESSAGING_ADAPTER_DEFAULTS.keepAliveTimeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    });
     this.userAgent = options.userAgent ?? 'herald';
   }
 
@@ -191,29 +196,8 @@ export class MetaMessagingAdapter implements PlatformAdapter<MetaMessagingCreden
     }
   }
 
-  async close(): Promise<void> {
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.close()));
-  }
-
-  /** One pool per Graph origin, unbounded unless `connections` says so: see WhatsAppCloudAdapter.pool for why. */
-  private pool(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (pool === undefined) {
-      pool = new Pool(origin, {
-        connections: this.maxConnections,
-        pipelining: 1,
-        keepAliveTimeout: META_MESSAGING_ADAPTER_DEFAULTS.keepAliveTimeoutMs,
-        keepAliveMaxTimeout: META_MESSAGING_ADAPTER_DEFAULTS.keepAliveTimeoutMs,
-        connectTimeout: META_MESSAGING_ADAPTER_DEFAULTS.connectTimeoutMs,
-        headersTimeout: this.requestTimeoutMs,
-        bodyTimeout: this.requestTimeoutMs,
-        maxResponseSize: MAX_RESPONSE_BYTES,
-      });
-      this.pools.set(origin, pool);
-    }
-    return pool;
+  close(): Promise<void> {
+    return this.pools.close();
   }
 
   private async call(
@@ -242,7 +226,7 @@ export class MetaMessagingAdapter implements PlatformAdapter<MetaMessagingCreden
     };
     if (body !== undefined) headers['content-type'] = 'application/json';
     try {
-      const response = await this.pool(base.origin).request({
+      const response = await this.pools.get(base.origin).request({
         method,
         path,
         headers,

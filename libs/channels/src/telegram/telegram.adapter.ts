@@ -1,5 +1,5 @@
-import { Pool } from 'undici';
 import type { MediaDownloadOutcome, ProviderError, SendOutcome, SendRequest } from '../channel-provider.types';
+import { ProviderPools } from '../provider-pools.util';
 import type {
   CredentialsCheck,
   PlatformAdapter,
@@ -62,15 +62,19 @@ type BotAnswer = { readonly ok: true; readonly result: unknown } | { readonly ok
  * they come back as `{ok: false, error}` (telegram-error.util.ts says how they are classified).
  */
 export class TelegramAdapter implements PlatformAdapter<TelegramCredentials>, TelegramBotCalls {
-  private readonly pools = new Map<string, Pool>();
-  private readonly maxConnections: number | null;
+  private readonly pools: ProviderPools;
   private readonly requestTimeoutMs: number;
   private readonly userAgent: string;
 
   constructor(options: TelegramAdapterOptions = {}) {
-    const connections = options.connections ?? 0;
-    this.maxConnections = Number.isSafeInteger(connections) && connections > 0 ? connections : null;
     this.requestTimeoutMs = options.requestTimeoutMs ?? TELEGRAM_ADAPTER_DEFAULTS.requestTimeoutMs;
+    this.pools = new ProviderPools({
+      connections: options.connections,
+      requestTimeoutMs: this.requestTimeoutMs,
+      connectTimeoutMs: TELEGRAM_ADAPTER_DEFAULTS.connectTimeoutMs,
+      keepAliveTimeoutMs: TELEGRAM_ADAPTER_DEFAULTS.keepAliveTimeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    });
     this.userAgent = options.userAgent ?? 'herald';
   }
 
@@ -228,29 +232,8 @@ export class TelegramAdapter implements PlatformAdapter<TelegramCredentials>, Te
     return { ...outcome, error: { ...outcome.error, details: redactToken(outcome.error.details, credentials.botToken) } };
   }
 
-  async close(): Promise<void> {
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.close()));
-  }
-
-  /** One pool per origin, capacity following demand unless bounded (see WhatsAppCloudAdapter's `pool`). */
-  private pool(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (pool === undefined) {
-      pool = new Pool(origin, {
-        connections: this.maxConnections,
-        pipelining: 1,
-        keepAliveTimeout: TELEGRAM_ADAPTER_DEFAULTS.keepAliveTimeoutMs,
-        keepAliveMaxTimeout: TELEGRAM_ADAPTER_DEFAULTS.keepAliveTimeoutMs,
-        connectTimeout: Math.min(TELEGRAM_ADAPTER_DEFAULTS.connectTimeoutMs, this.requestTimeoutMs),
-        headersTimeout: this.requestTimeoutMs,
-        bodyTimeout: this.requestTimeoutMs,
-        maxResponseSize: MAX_RESPONSE_BYTES,
-      });
-      this.pools.set(origin, pool);
-    }
-    return pool;
+  close(): Promise<void> {
+    return this.pools.close();
   }
 
   private baseOf(
@@ -289,7 +272,7 @@ export class TelegramAdapter implements PlatformAdapter<TelegramCredentials>, Te
     const base = this.baseOf(credentials);
     if (!base.ok) return base;
     try {
-      const response = await this.pool(base.url.origin).request({
+      const response = await this.pools.get(base.url.origin).request({
         method: 'POST',
         path: `${base.path}/bot${credentials.botToken}/${method}`,
         headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': this.userAgent },

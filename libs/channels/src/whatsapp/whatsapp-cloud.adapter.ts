@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Pool } from 'undici';
 import type {
   BusinessPortfolioOutcome,
   ChannelProvider,
@@ -27,6 +26,7 @@ import type {
   TemplateRef,
   TemplateState,
 } from '../channel-provider.types';
+import { ProviderPools } from '../provider-pools.util';
 import { invalidRequestError, isInvalidParameterError, isRecord, mapGraphFailure, transportError } from './graph-error.util';
 import { messagingLimitFromGraph, toGraphMessage, toGraphTemplateDefinition, type GraphJson } from './graph-payload.util';
 import { MAX_INBOUND_MEDIA_BYTES, MEDIA_DOWNLOAD_TIMEOUT_MS, mediaLocationOf, streamMedia } from './media-download.util';
@@ -85,14 +85,10 @@ interface CallOptions {
  */
 export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials> {
   readonly channel = 'whatsapp' as const;
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools: ProviderPools;
   /** Phone numbers this process has already looked up (see `prepare`). */
   private readonly prepared = new Map<string, Promise<void>>();
-  /** Upper bound on connections per origin; null = none (see `pool`). */
-  private readonly maxConnections: number | null;
   private readonly requestTimeoutMs: number;
-  private readonly connectTimeoutMs: number;
-  private readonly keepAliveTimeoutMs: number;
   private readonly userAgent: string;
   /** Template categories by (Graph root, WABA, token, name, language); lookups in flight are shared. */
   private readonly templateCategories: BoundedTtlCache<Promise<TemplateCategoryOutcome>> | undefined;
@@ -101,11 +97,14 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
   private readonly uploadTimeoutMs: number;
 
   constructor(options: WhatsAppCloudAdapterOptions = {}) {
-    const connections = options.connections ?? WHATSAPP_ADAPTER_DEFAULTS.connections;
-    this.maxConnections = Number.isSafeInteger(connections) && connections > 0 ? connections : null;
     this.requestTimeoutMs = options.requestTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.requestTimeoutMs;
-    this.connectTimeoutMs = options.connectTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.connectTimeoutMs;
-    this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.keepAliveTimeoutMs;
+    this.pools = new ProviderPools({
+      connections: options.connections ?? WHATSAPP_ADAPTER_DEFAULTS.connections,
+      requestTimeoutMs: this.requestTimeoutMs,
+      connectTimeoutMs: options.connectTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.connectTimeoutMs,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.keepAliveTimeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    });
     this.userAgent = options.userAgent ?? 'herald';
     const ttlMs = options.templateCacheTtlMs ?? WHATSAPP_ADAPTER_DEFAULTS.templateCacheTtlMs;
     const size = options.templateCacheSize ?? WHATSAPP_ADAPTER_DEFAULTS.templateCacheSize;
@@ -489,61 +488,10 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     return lookup;
   }
 
-  async close(): Promise<void> {
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.close()));
+  close(): Promise<void> {
+    return this.pools.close();
   }
 
-  /**
-   * One pool per Graph origin, whose in-flight capacity follows demand.
-   *
-   * A number sending at rate R against a provider latency L has R × L requests in flight (Little's law:
-   * 1,000 msg/s × 250 ms = 250). Over HTTP/1.1 each needs a connection of its own, so a fixed cap of C
-   * connections silently holds every number to C ÷ L (64 ÷ 0.25 s = 256 msg/s), whatever rate it is allowed.
-   * So by default the pool has no cap (undici `connections: null`): it opens a connection when every open one is
-   * busy. Demand is bounded before it gets here: the rate limiter decides when each send starts and callers
-   * await their sends (a campaign job its batch), so in flight stays at about rate × latency, and at most the
-   * batches in flight if Meta slows down. PROVIDER_CONNECTIONS can still set an upper bound (e.g. for a file
-   * descriptor limit), knowing that it caps each origin at bound ÷ latency.
-   *
-   * Idle connections are closed after `keepAliveTimeoutMs`, and a server's Keep-Alive hint cannot stretch that
-   * (`keepAliveMaxTimeout` is the same), so a burst does not leave hundreds open. undici hands requests to the
-   * pool's clients in order, so steady traffic keeps the first few warm and the rest of a burst goes idle.
-   * undici takes an HTTP/1.1 connection back one event-loop turn after its answer, so sends started within that
-   * turn open new ones: the pool overshoots rate × latency by about rate × one loop turn, a few connections.
-   *
-   * Not chosen: sizing the pool from the observed rate × latency (it lags a burst or a latency spike by its
-   * measuring window, exactly when capacity is needed, for no gain over "open when busy, close when idle");
-   * HTTP/1.1 pipelining (one slow answer holds up those behind it); HTTP/2 (`allowH2`), although Graph offers
-   * it. HTTP/2 would only save sockets and handshakes, and in undici it does not enforce `maxResponseSize`, its
-   * GOAWAY handling is marked unverified (a GOAWAY could fail up to ~100 sends at once, each then in doubt), and
-   * it needs TLS, so the HTTP/1.1 simulator and every benchmark would measure another protocol than production.
-   * Also tried and measured (2026-12-03, docs/BENCHMARKS.md, provider latency): keeping about 1.2 × the observed
-   * rate × latency connections open ahead of demand (a custom connector handing pre-opened sockets to the pool),
-   * so no send waits for a connect. It took the connects out of the sends' path (connects opened on demand in a
-   * 20,000 run at 1,000 msg/s: about 800 → 90–120) for half as many sockets again, but neither achieved ÷
-   * limit nor the throttle refusals improved (lower in 8 of 12 paired rows; 20 refusals against 29): the sends
-   * that leave late are held up by a busy event loop (stalls of 10–100 ms on the benchmark's 2 shared cores),
-   * which connections opened ahead do not change.
-   */
-  private pool(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (pool === undefined) {
-      pool = new Pool(origin, {
-        connections: this.maxConnections,
-        pipelining: 1,
-        keepAliveTimeout: this.keepAliveTimeoutMs,
-        keepAliveMaxTimeout: this.keepAliveTimeoutMs,
-        connectTimeout: this.connectTimeoutMs,
-        headersTimeout: this.requestTimeoutMs,
-        bodyTimeout: this.requestTimeoutMs,
-        maxResponseSize: MAX_RESPONSE_BYTES,
-      });
-      this.pools.set(origin, pool);
-    }
-    return pool;
-  }
 
   private async lookUpTemplateCategory(
     credentials: WhatsAppCredentials,
@@ -603,7 +551,7 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     Object.assign(headers, options.headers);
     const payload = options.raw ?? (body === undefined ? undefined : JSON.stringify(body));
     try {
-      const response = await this.pool(base.origin).request({
+      const response = await this.pools.get(base.origin).request({
         method,
         path,
         headers,
