@@ -176,19 +176,58 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
   });
 
   describe('pacing', () => {
+    it('Messenger: audio and video go at most 10 a second per Page, text beside them at the Page rate', async () => {
+      const users = [psid(), psid(), psid(), psid()];
+      for (const user of users) await userWrites(messenger, user, new Date());
+      const videos = await Promise.all(users.slice(0, 3).map((user) => accept({ channelId: messenger, to: user, type: 'video', video: { link: 'https://x.test/v.mp4' } })));
+      const note = await accept({ channelId: messenger, to: users[3]!, ...text('A note') });
+      await Promise.all([...videos, note].map((id) => sender.send(id)));
+      const at = h.platforms.sent.filter((s) => s.request.message.type === 'video' && users.includes(s.request.to)).map((s) => s.at).sort((a, b) => a - b);
+      expect(at).toHaveLength(3);
+      // 10 a second (× 0.98 safety): about 102 ms apart.
+      for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(95);
+      // The text did not wait for the videos' slots.
+      expect(h.platforms.sent.find((s) => s.request.to === users[3])!.at).toBeLessThan(at[2]!);
+    });
+
     it('Telegram: one chat gets about one message a second, others are not held up by it', async () => {
       const busy = chat();
       const other = chat();
       await startsBot(busy);
       await startsBot(other);
       const ids = [await accept({ channelId: telegram, to: String(busy), ...text('1') }), await accept({ channelId: telegram, to: String(busy), ...text('2') })];
-      const started = Date.now();
       await Promise.all([...ids.map((id) => sender.send(id)), sender.send(await accept({ channelId: telegram, to: String(other), ...text('x') }))]);
       const at = h.platforms.sent.filter((s) => s.request.to === String(busy)).map((s) => s.at);
       expect(at).toHaveLength(2);
       expect(Math.abs(at[1]! - at[0]!)).toBeGreaterThanOrEqual(950);
-      const otherAt = h.platforms.sent.find((s) => s.request.to === String(other))!.at;
-      expect(otherAt - started).toBeLessThan(900);
+      // The other chat did not wait for the busy one's next slot.
+      expect(h.platforms.sent.find((s) => s.request.to === String(other))!.at).toBeLessThan(Math.max(...at));
+    });
+  });
+
+  describe('scheduling and repeats', () => {
+    it('a scheduled message on a platform channel waits for its time', async () => {
+      const user = chat();
+      await startsBot(user);
+      const scheduledFor = new Date(Date.now() + HOUR).toISOString();
+      const id = await accept({ channelId: telegram, to: String(user), ...text('Later'), scheduledFor });
+      expect(await view(id)).toMatchObject({ status: 'scheduled' });
+      expect(await sender.send(id)).toBe('not_due');
+      expect(h.platforms.sentTo(String(user))).toHaveLength(0);
+    });
+
+    it('a webhook delivered twice stores its message once', async () => {
+      const user = psid();
+      const at = new Date();
+      await userWrites(messenger, user, at);
+      await userWrites(messenger, user, at);
+      const rows = (await h.db.query(`SELECT count(*)::int AS n FROM inbound_messages WHERE channel_id = $1 AND from_number = $2`, [messenger, user])) as Array<{ n: number }>;
+      expect(rows[0]!.n).toBe(1);
+      const update = { message: { message_id: 7, date: Math.floor(Date.now() / 1000), chat: { id: 810_999_001, type: 'private', first_name: 'Di' }, from: { id: 810_999_001, is_bot: false, first_name: 'Di' }, text: 'hi' } };
+      await h.applyWebhook(telegram, { update_id: 990_001, ...update });
+      await h.applyWebhook(telegram, { update_id: 990_001, ...update });
+      const tg = (await h.db.query(`SELECT count(*)::int AS n FROM inbound_messages WHERE channel_id = $1 AND provider_message_id = '810999001:7'`, [telegram])) as Array<{ n: number }>;
+      expect(tg[0]!.n).toBe(1);
     });
   });
 
