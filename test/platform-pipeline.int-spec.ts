@@ -3,6 +3,7 @@ import { ChannelsService, type ProviderError } from '@herald/channels';
 import { WebhookApplier } from '@herald/provider-events';
 import { BlastsService } from '@herald/campaigns';
 import { ContactsService } from '@herald/contacts';
+import { SendRateLimiter, slotClock } from '@herald/sending';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
@@ -188,6 +189,21 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
       for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(95);
       // The text did not wait for the videos' slots.
       expect(h.platforms.sent.find((s) => s.request.to === users[3])!.at).toBeLessThan(at[2]!);
+    });
+
+    it("Telegram's 429 is honoured: the send waits retry_after, and the bot is held for every worker", async () => {
+      const user = chat();
+      await startsBot(user);
+      const id = await accept({ channelId: telegram, to: String(user), ...text('Busy?') });
+      h.platforms.answer(String(user), { code: '429', title: 'Too Many Requests', details: 'Too Many Requests: retry after 3', retriable: true, category: 'throttled', retryAfterMs: 3_000 });
+      const before = Date.now();
+      expect(await sender.send(id)).toBe('waiting');
+      const waiting = await view(id);
+      expect(waiting).toMatchObject({ status: 'queued', waiting: { reason: 'backoff' } });
+      expect(new Date(waiting.waiting!.until!).getTime()).toBeGreaterThanOrEqual(before + 3_000);
+      // Every send of the bot now waits for the hold: the limiter's next slot is about 3 s away.
+      const slot = await h.get(SendRateLimiter).reserve((await h.get(ChannelsService).get(workspaceId, telegram)).senderId, 30, 1);
+      expect(slot!.firstAt - slotClock()).toBeGreaterThan(2_000);
     });
 
     it('Telegram: one chat gets about one message a second, others are not held up by it', async () => {
