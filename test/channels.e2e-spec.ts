@@ -146,6 +146,18 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
       expect((await sim.call('PUT', `/_sim/pages/${IG_ID}`, { platform: 'instagram', name: 'Herald Shoes IG', username: 'heraldshoes', ...AT_META(IG), webhookUrl: `${apiUrl}/webhooks/instagram/${instagram}` })).status).toBe(200);
     });
 
+    it("changes what each kind of channel has, and refuses another kind's fields", async () => {
+      const renamed = await api.http.patch(`/v1/channels/${telegram}`).set('x-api-key', key).send({ name: 'Shoes bot', messagesPerSecond: 25 });
+      expect(renamed.status).toBe(200);
+      expect(renamed.body).toMatchObject({ name: 'Shoes bot', messagesPerSecond: 25 });
+      const wrong = await api.http.patch(`/v1/channels/${telegram}`).set('x-api-key', key).send({ accessToken: 'another-token-123', wabaId: '1' });
+      expect(wrong.status).toBe(400);
+      expect(wrong.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['accessToken', 'wabaId']);
+      const page = await api.http.patch(`/v1/channels/${messenger}`).set('x-api-key', key).send({ messagingTier: '2000' });
+      expect(page.status).toBe(400);
+      expect((await api.http.patch(`/v1/channels/${telegram}`).set('x-api-key', key).send({ messagesPerSecond: 30 })).status).toBe(200);
+    });
+
     it("answers Meta's handshake and refuses unsigned or wrongly authenticated webhooks", async () => {
       const ok = await api.http.get(`/webhooks/messenger/${messenger}?hub.mode=subscribe&hub.verify_token=${PAGE.verifyToken}&hub.challenge=4711`);
       expect(ok.status).toBe(200);

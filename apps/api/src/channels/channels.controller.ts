@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { ChannelsService, type MessagingTier } from '@herald/channels';
+import { ChannelsService, type ChannelKind, type MessagingTier } from '@herald/channels';
 import { ApiConfig } from '@herald/config';
 import { HeraldError } from '@herald/common';
 import { MessagesService } from '@herald/messaging';
@@ -9,6 +9,14 @@ import { WorkspaceId } from '../http/workspace-id.decorator';
 import { CHANNEL_FIELDS, ChannelDto, CreateChannelDto, UpdateChannelDto } from './channel.dto';
 
 const ID_PARAM = { name: 'id', example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' };
+
+/** What PATCH may change on each kind of channel. */
+const UPDATABLE: Readonly<Record<ChannelKind, readonly string[]>> = {
+  whatsapp: ['name', 'phoneNumberId', 'displayPhoneNumber', 'wabaId', 'accessToken', 'appSecret', 'verifyToken', 'graphBaseUrl', 'messagesPerSecond', 'messagingTier', 'isDefault'],
+  messenger: ['name', 'accessToken', 'appSecret', 'verifyToken', 'graphBaseUrl', 'messagesPerSecond', 'isDefault'],
+  instagram: ['name', 'accessToken', 'appSecret', 'verifyToken', 'graphBaseUrl', 'messagesPerSecond', 'isDefault'],
+  telegram: ['name', 'messagesPerSecond', 'isDefault'],
+};
 
 const tier = (t: MessagingTier | number | undefined): MessagingTier | undefined => (t === undefined ? undefined : (String(t) as MessagingTier));
 
@@ -105,6 +113,15 @@ export class ChannelsController {
   @ApiErrors(400, 401, 404, 409, 415)
   async update(@WorkspaceId() workspaceId: string, @Param('id') id: string, @Body() dto: UpdateChannelDto): Promise<ChannelDto> {
     const before = await this.channels.get(workspaceId, id);
+    const foreign = Object.keys(dto).filter((k) => (dto as Record<string, unknown>)[k] !== undefined && !UPDATABLE[before.type].includes(k));
+    if (foreign.length > 0) {
+      throw new HeraldError(
+        'invalid',
+        'validation_failed',
+        `${foreign[0]} cannot be changed on a ${before.type} channel.`,
+        foreign.map((field) => ({ field, issue: `cannot be changed on a ${before.type} channel${before.type === 'telegram' ? ' (a new bot token is a new channel: its webhook is registered when it is created)' : ''}` })),
+      );
+    }
     const after = await this.channels.update(workspaceId, id, { ...dto, messagingTier: tier(dto.messagingTier) });
     // Reactivated (a new token): the messages that waited for it go now.
     if (before.status === 'paused' && after.status === 'active') await this.messages.channelResumed(after.id);
