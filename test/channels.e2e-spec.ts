@@ -503,6 +503,17 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
       });
       expect(JSON.stringify(body)).toContain('Your order has shipped');
 
+      // Untagged, a Messenger campaign reaches only those who wrote within 24 hours: one whose PSID was set by API and
+      // who never wrote is skipped with that reason at the start, not sent and failed.
+      expect((await post('/v1/contacts', { number: '+447400900002', name: 'Quiet' })).status).toBe(201);
+      expect((await put(`/v1/contacts/+447400900002/identities/${messenger}`, { identity: '6543210987650003' })).status).toBe(200);
+      const untagged = await post('/v1/campaigns', { title: 'Thanks', message: 'Thanks for writing', channelId: messenger, options: { runImmediately: true, audiences: ['all'] } });
+      expect(untagged.status).toBe(201);
+      expect((await finished(untagged.body.campaignId, untagged.body.run.runId)).status).toBe('completed');
+      const untaggedList = await recipients(untagged.body.campaignId, untagged.body.run.runId);
+      expect(reasons(untaggedList)).toEqual(['no_identity', 'outside_service_window', 'unreachable']);
+      expect(untaggedList.filter((r) => r.status !== 'skipped')).toHaveLength(1);
+
       const wrongTag = await post('/v1/campaigns', { title: 'IG', message: 'Hi', messagingTag: 'ACCOUNT_UPDATE', channelId: instagram });
       expect(wrongTag.status).toBe(400);
       expect(wrongTag.body.error.details[0].field).toBe('messagingTag');

@@ -47,6 +47,11 @@ export interface FanOutSpec {
    * there; contacts without one, or the platform said cannot be reached there, are skipped with that reason.
    */
   readonly identityChannelId?: string;
+  /**
+   * With `identityChannelId`: recipients whose last message to the channel is older than this (or who never wrote)
+   * are skipped with `outside_service_window` (Messenger and Instagram without a tag that reaches them).
+   */
+  readonly windowSeconds?: number | null;
 }
 
 export interface ClaimedRecipient {
@@ -288,12 +293,20 @@ export class RecipientRepository {
     // a recipient); the other channels by the contact's identity there.
     const identity = spec.identityChannelId === undefined ? undefined : bind(spec.identityChannelId);
     const address = identity === undefined ? 'c.number' : `COALESCE(ci.identity, c.number, '')`;
+    const windowSeconds = identity === undefined || spec.windowSeconds == null ? undefined : bind(spec.windowSeconds);
+    const outsideWindow =
+      windowSeconds === undefined
+        ? ''
+        : ` WHEN sw.last_inbound_at IS NULL OR sw.last_inbound_at < now() - make_interval(secs => ${windowSeconds}::double precision) THEN 'outside_service_window'`;
     const unreachable =
       identity === undefined
         ? `CASE WHEN c.not_on_whatsapp_at IS NOT NULL THEN 'not_on_whatsapp' END AS unreachable`
-        : `CASE WHEN ci.identity IS NULL THEN 'no_identity' WHEN ci.unreachable_at IS NOT NULL THEN 'unreachable' END AS unreachable`;
+        : `CASE WHEN ci.identity IS NULL THEN 'no_identity' WHEN ci.unreachable_at IS NOT NULL THEN 'unreachable'${outsideWindow} END AS unreachable`;
     const identityJoin =
-      identity === undefined ? 'WHERE c.number IS NOT NULL' : `LEFT JOIN contact_identities ci ON ci.channel_id = ${identity}::uuid AND ci.contact_id = c.id`;
+      identity === undefined
+        ? 'WHERE c.number IS NOT NULL'
+        : `LEFT JOIN contact_identities ci ON ci.channel_id = ${identity}::uuid AND ci.contact_id = c.id` +
+          (windowSeconds === undefined ? '' : `\n          LEFT JOIN contact_service_windows sw ON sw.channel_id = ${identity}::uuid AND sw.contact_id = c.id`);
     const rows: Array<{ recipients: string; chunks: string }> = await manager.query(
       `WITH members AS (${members}),
        base AS (

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { WorkerConfig } from '@herald/config';
 import { ContactsService } from '@herald/contacts';
 import { LinksService, withUtm } from '@herald/links';
-import { SendSettingsService } from '@herald/sending';
+import { ChannelsService } from '@herald/channels';
+import { HUMAN_AGENT_WINDOW_MS, SERVICE_WINDOW_MS, SendSettingsService } from '@herald/sending';
 import type { EntityManager } from 'typeorm';
 import { HeraldError } from '@herald/common';
 import { CampaignRepository, TEMPLATE_PAUSED, type CampaignRow, type RunRow } from './campaign.repository';
@@ -32,7 +33,19 @@ export class RunStarter {
     private readonly contacts: ContactsService,
     private readonly settings: SendSettingsService,
     private readonly links: LinksService,
+    private readonly channels: ChannelsService,
   ) {}
+
+  /**
+   * How recent a recipient's last message must be for the campaign to reach them (Messenger and Instagram: 24 h,
+   * 7 days with HUMAN_AGENT, any time with Messenger's other tags); null: no window (Telegram).
+   */
+  private async windowSeconds(channelId: string, tag: string | null): Promise<number | null> {
+    const kind = (await this.channels.forSending(channelId))?.type;
+    if (kind !== 'messenger' && kind !== 'instagram') return null;
+    if (tag === 'HUMAN_AGENT') return HUMAN_AGENT_WINDOW_MS / 1000;
+    return tag === null ? SERVICE_WINDOW_MS / 1000 : null;
+  }
 
   async start(runId: string): Promise<string> {
     const outcome = await this.campaigns.transaction(async (manager) => {
@@ -110,8 +123,11 @@ export class RunStarter {
         groupPks: new Map([...groups].map(([id, g]) => [id, g.pk])),
         marketing: campaign.template_type === 'MARKETING',
         chunkSize: this.config.campaignChunkSize,
-        // Messenger, Instagram, Telegram: recipients by their identity on the channel (a campaign without a template).
-        ...(campaign.template_source === 'none' ? { identityChannelId: campaign.channel_id } : {}),
+        // Messenger, Instagram, Telegram: recipients by their identity on the channel (a campaign without a template),
+        // and on Messenger and Instagram only those its tag lets it reach outside the 24-hour window.
+        ...(campaign.template_source === 'none'
+          ? { identityChannelId: campaign.channel_id, windowSeconds: await this.windowSeconds(campaign.channel_id, campaign.messaging_tag) }
+          : {}),
       });
       await this.trackLinks(manager, run, campaign, layout.bodyCount);
       await this.campaigns.transition(

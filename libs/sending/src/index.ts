@@ -11,7 +11,7 @@ export * from './send-settings.service';
 export { SendLedgerRepository } from './send-ledger.repository';
 export { ProviderPolicy } from './provider-policy.service';
 export { ProviderLimits, PROVIDER_READ_EVERY_SECONDS, tierOf } from './provider-limits.service';
-export { CHANNEL_PROVIDER, SendPipeline, SERVICE_WINDOW_MS, tierLimit } from './send-pipeline.service';
+export { CHANNEL_PROVIDER, HUMAN_AGENT_WINDOW_MS, SendPipeline, SERVICE_WINDOW_MS, tierLimit } from './send-pipeline.service';
 export * from './sending.module';
 
 import { MarketingSendEntry } from './marketing-send.entity';

@@ -41,7 +41,7 @@ export const WAIT_REASONS = [
 export type WaitReason = (typeof WAIT_REASONS)[number];
 
 /** Why a send was never made, decided by a check at claim time. */
-export const SKIP_REASONS = ['opted_out', 'not_on_whatsapp', 'frequency_cap', 'missing_variable', 'no_identity', 'unreachable'] as const;
+export const SKIP_REASONS = ['opted_out', 'not_on_whatsapp', 'frequency_cap', 'missing_variable', 'no_identity', 'unreachable', 'outside_service_window'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /**
