@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:net';
 import { startApi, type ApiHarness } from './support/api-harness';
-import { startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+import { addSimulatedChannel, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
 
 /**
  * Messenger, Instagram and Telegram channels end to end: the API (on a known port, so Telegram's setWebhook names
@@ -61,6 +61,7 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
   let sim: SimulatorHarness;
   let worker: ChildHarness;
   let key: string;
+  let workspaceId: string;
   let apiUrl: string;
   let messenger: string;
   let instagram: string;
@@ -97,7 +98,7 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
     apiUrl = `http://127.0.0.1:${port}`;
     api = await startApi({ REDIS_PREFIX, PUBLIC_URL: apiUrl });
     await api.app.listen(port, '127.0.0.1');
-    key = (await api.createWorkspace('Channels')).apiKey;
+    ({ apiKey: key, id: workspaceId } = await api.createWorkspace('Channels'));
     sim = await startSimulator();
     expect((await sim.call('PUT', `/_sim/pages/${PAGE_ID}`, { platform: 'messenger', name: 'Herald Shoes', ...AT_META(PAGE) })).status).toBe(201);
     expect((await sim.call('PUT', `/_sim/pages/${IG_ID}`, { platform: 'instagram', name: 'Herald Shoes IG', username: 'heraldshoes', ...AT_META(IG) })).status).toBe(201);
@@ -521,5 +522,71 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
       expect(image.status).toBe(400);
       expect(image.body.error.details[0].field).toBe('imgUrl');
     }, 60_000);
+  });
+
+  describe("WhautoChat's Messages API at /compat/whautochat", () => {
+    const wc = (path: string, body: unknown) => post(`/compat/whautochat/v1/messages/${path}`, body);
+    const ws = () => ({ workspace: { id: workspaceId } });
+    const contactOf = async (channelId: string, from: string) =>
+      ((await get(`/v1/inbound-messages?channelId=${channelId}&limit=100`)).body.data as Inbound[]).find((m) => m.from === from)!.contactId!;
+    const reaches = (id: string, status = 'sent') =>
+      waitFor(() => message(id), (m) => ['sent', 'delivered', 'read'].includes(m.status) || m.status === status, 15_000);
+
+    it('sends its nine kinds, each through the workspace channel of that platform, answering MessageResponse', async () => {
+      const whatsapp = await addSimulatedChannel(post, sim, {
+        phone: '106540352249901',
+        display: '+1 555 010 9901',
+        rate: 40,
+        tier: 'unlimited',
+        credentials: { wabaId: '102290129349901', accessToken: 'EAAG-whautochat-token', appSecret: 'whautochat-app-secret' },
+        apiUrl,
+      });
+      await sim.call('PUT', '/_sim/templates', [{ wabaId: '102290129349901', name: 'wc_hello', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello from us.' }] }]);
+      expect((await post('/v1/templates/sync', {})).status).toBe(200);
+      const messengerContact = await contactOf(messenger, PSID);
+      const instagramContact = await contactOf(instagram, IGSID);
+      const telegramContact = await contactOf(telegram, String(CHAT));
+      const sends: Array<[string, Record<string, unknown>, string, string]> = [
+        ['whatsapp/sendtext', { recepient: { phoneNumber: '+447400900101' }, textMessage: 'Hello' }, whatsapp, 'text'],
+        ['whatsapp/sendmedia', { recepient: { phoneNumber: '+447400900101' }, mediaUrl: 'https://example.com/a.jpg', mimeType: 'image/jpeg' }, whatsapp, 'image'],
+        ['whatsapp/sendtemplate', { recepient: { phoneNumber: '+447400900101' }, template: 'wc_hello' }, whatsapp, 'template'],
+        ['messenger/sendtext', { contact: { id: messengerContact }, textMessage: 'Hi on Messenger' }, messenger, 'text'],
+        ['messenger/sendmedia', { contact: { id: messengerContact }, mediaUrl: 'https://example.com/s.pdf', mimeType: 'application/pdf' }, messenger, 'document'],
+        ['messenger/sendtemplate', { contact: { id: messengerContact }, elements: [{ title: 'Runner 42', buttons: [{ type: 'web_url', url: 'https://example.com', title: 'Shop' }] }] }, messenger, 'cards'],
+        ['instagram/sendtext', { contact: { id: instagramContact }, textMessage: 'Hi on Instagram' }, instagram, 'text'],
+        ['instagram/sendtemplate', { contact: { id: instagramContact }, elements: [{ title: 'Runner 42', buttons: [] }] }, instagram, 'cards'],
+        ['telegram/sendtemplate', { contact: { id: telegramContact }, textMessage: 'Deal?', buttons: [{ text: 'Yes', callback_data: 'YES' }] }, telegram, 'buttons'],
+      ];
+      // The WhatsApp number's user wrote first, so a free-form text may answer them.
+      await sim.call('POST', '/_sim/inbound', { phoneNumberId: '106540352249901', from: '447400900101', text: 'hi' });
+      await waitFor(async () => (await get(`/v1/contacts/%2B447400900101/channels`)).body, (b) => JSON.stringify(b).includes('"open":true'), 15_000);
+      for (const [path, body, channelId, type] of sends) {
+        const answer = await wc(path, { ...ws(), ...body });
+        expect([path, answer.status, answer.body]).toEqual([path, 200, { id: expect.any(String), status: 'queued', error: null }]);
+        const sent = await reaches(answer.body.id);
+        expect([path, sent.status, (sent as Message & { channelId: string; type: string }).channelId, (sent as Message & { type: string }).type]).toEqual([
+          path,
+          expect.stringMatching(/^(sent|delivered|read)$/),
+          channelId,
+          type,
+        ]);
+      }
+      const scheduled = await wc('telegram/sendtemplate', { ...ws(), contact: { id: telegramContact }, textMessage: 'Later', buttons: [], scheduleDateTime: new Date(Date.now() + 3_600_000).toISOString() });
+      expect(scheduled.body).toMatchObject({ status: 'scheduled', error: null });
+    }, 60_000);
+
+    it('answers every refusal in its own shape, naming what is wrong', async () => {
+      const other = await wc('messenger/sendtext', { workspace: { id: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10' }, recepient: { phoneNumber: '+447400900101' }, textMessage: 'x' });
+      expect([other.status, other.body]).toEqual([403, { id: null, status: 'failed', error: expect.stringContaining('workspace') }]);
+      const missing = await wc('telegram/sendtext', { ...ws(), contact: { id: '1' }, textMessage: 'x' });
+      expect([missing.status, missing.body.status, missing.body.error]).toEqual([404, 'failed', expect.stringContaining('telegram/sendtemplate')]);
+      const both = await wc('whatsapp/sendtext', { ...ws(), contact: { id: '1' }, recepient: { phoneNumber: '+447400900101' }, textMessage: 'x' });
+      expect([both.status, both.body.error]).toEqual([400, expect.stringContaining('not both')]);
+      const typo = await wc('whatsapp/sendtext', { ...ws(), recipient: { phoneNumber: '+447400900101' }, textMessage: 'x' });
+      expect([typo.status, typo.body.error]).toEqual([400, expect.stringContaining('recipient')]);
+      const long = await wc('instagram/sendtext', { ...ws(), contact: { id: '1' }, textMessage: 'x'.repeat(1001) });
+      expect(long.status).toBeGreaterThanOrEqual(400);
+      expect(long.body).toMatchObject({ id: null, status: 'failed' });
+    });
   });
 });

@@ -38,6 +38,7 @@ import { CampaignsController } from './campaigns/campaigns.controller';
 import { BlastsController } from './blasts/blasts.controller';
 import { SettingsController } from './settings/settings.controller';
 import { TemplatesController } from './templates/templates.controller';
+import { WhautoChatController } from './compat/whautochat/whautochat.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -102,6 +103,7 @@ export class ApiModule {
         BlastsController,
         SettingsController,
         TemplatesController,
+        WhautoChatController,
       ],
       providers: [
         // Guards run in this order: who is calling, then what they sent.
