@@ -524,16 +524,12 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
     }, 60_000);
   });
 
-  describe("WhautoChat's Messages API at /compat/whautochat", () => {
+  describe('vendor surfaces: WhautoChat and ChitChatLabs', () => {
+    let whatsapp: string;
     const wc = (path: string, body: unknown) => post(`/compat/whautochat/v1/messages/${path}`, body);
-    const ws = () => ({ workspace: { id: workspaceId } });
-    const contactOf = async (channelId: string, from: string) =>
-      ((await get(`/v1/inbound-messages?channelId=${channelId}&limit=100`)).body.data as Inbound[]).find((m) => m.from === from)!.contactId!;
-    const reaches = (id: string, status = 'sent') =>
-      waitFor(() => message(id), (m) => ['sent', 'delivered', 'read'].includes(m.status) || m.status === status, 15_000);
 
-    it('sends its nine kinds, each through the workspace channel of that platform, answering MessageResponse', async () => {
-      const whatsapp = await addSimulatedChannel(post, sim, {
+    beforeAll(async () => {
+      whatsapp = await addSimulatedChannel(post, sim, {
         phone: '106540352249901',
         display: '+1 555 010 9901',
         rate: 40,
@@ -541,8 +537,28 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
         credentials: { wabaId: '102290129349901', accessToken: 'EAAG-whautochat-token', appSecret: 'whautochat-app-secret' },
         apiUrl,
       });
-      await sim.call('PUT', '/_sim/templates', [{ wabaId: '102290129349901', name: 'wc_hello', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello from us.' }] }]);
+      await sim.call('PUT', '/_sim/templates', [
+        { wabaId: '102290129349901', name: 'wc_hello', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hello from us.' }] },
+        {
+          wabaId: '102290129349901',
+          name: 'habit_run_confirmation_message',
+          language: 'en',
+          category: 'UTILITY',
+          components: [
+            { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['4::aW1hZ2U='] } },
+            { type: 'BODY', text: 'Hi {{1}}, you are in for {{2}} on {{3}}.', example: { body_text: [['Partha', 'Habit Run', '24th Nov']] } },
+          ],
+        },
+      ]);
       expect((await post('/v1/templates/sync', {})).status).toBe(200);
+    });
+    const ws = () => ({ workspace: { id: workspaceId } });
+    const contactOf = async (channelId: string, from: string) =>
+      ((await get(`/v1/inbound-messages?channelId=${channelId}&limit=100`)).body.data as Inbound[]).find((m) => m.from === from)!.contactId!;
+    const reaches = (id: string, status = 'sent') =>
+      waitFor(() => message(id), (m) => ['sent', 'delivered', 'read'].includes(m.status) || m.status === status, 15_000);
+
+    it('sends its nine kinds, each through the workspace channel of that platform, answering MessageResponse', async () => {
       const messengerContact = await contactOf(messenger, PSID);
       const instagramContact = await contactOf(instagram, IGSID);
       const telegramContact = await contactOf(telegram, String(CHAT));
@@ -588,5 +604,44 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
       expect(long.status).toBeGreaterThanOrEqual(400);
       expect(long.body).toMatchObject({ id: null, status: 'failed' });
     });
-  });
+  
+    it("ChitChatLabs: replays its document's single message and blast verbatim (base URL and key changed)", async () => {
+      const headers = { 'x-tenant-api-key': key, 'Content-Type': 'application/json' };
+      const single = await api.http
+        .post('/compat/chitchatlabs/chat-service/apis/message/single')
+        .set(headers)
+        .send({
+          to: { mobile: '919739978284', name: 'Partha' },
+          fb_template: 'habit_run_confirmation_message',
+          language: 'en',
+          file: { type: 'image', link: 'https://chitchatlabs.github.io/image-service/CCLABS_TENANT/test.png' },
+          params: ['Partha', 'Habit Run November Edition', '24th Nov'],
+          tag: 'test_tag',
+        });
+      expect([single.status, single.body.error?.message]).toEqual([202, undefined]);
+      const sent = await waitFor(() => message(single.body.id), (m) => m.providerMessageId !== null, 15_000);
+      expect(sent).toMatchObject({ to: '+919739978284', channelId: whatsapp, tags: ['test_tag'] });
+      const blast = await api.http
+        .post('/compat/chitchatlabs/chat-service/apis/message/blast')
+        .set(headers)
+        .send({
+          searchSpec: { name: 'Partha' },
+          fb_template: 'habit_run_confirmation_message',
+          language: 'en',
+          file: { type: 'image', link: 'https://chitchatlabs.github.io/image-service/CCLABS_TENANT/test.png' },
+          params: ['{{name}}', 'Habit Run November Edition', '24th Nov'],
+          tag: 'test_tag_bulk',
+        });
+      expect([blast.status, blast.body.error?.message]).toEqual([202, undefined]);
+      const tagged = await waitFor(
+        async () => (await get('/v1/messages?tag=test_tag_bulk')).body.data as Array<{ providerMessageId: string | null }>,
+        (list) => list.length === 1 && list[0]!.providerMessageId !== null,
+        20_000,
+        200,
+      );
+      expect(tagged).toHaveLength(1);
+      const bad = await api.http.post('/compat/chitchatlabs/chat-service/apis/message/single').set(headers).send({ to: { mobile: '919739978284' }, language: 'en' });
+      expect([bad.status, bad.body.error.details[0].field]).toEqual([400, 'fb_template']);
+    }, 60_000);
+});
 });

@@ -39,6 +39,7 @@ import { BlastsController } from './blasts/blasts.controller';
 import { SettingsController } from './settings/settings.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { WhautoChatController } from './compat/whautochat/whautochat.controller';
+import { ChitChatLabsController } from './compat/chitchatlabs/chitchatlabs.controller';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -104,6 +105,7 @@ export class ApiModule {
         SettingsController,
         TemplatesController,
         WhautoChatController,
+        ChitChatLabsController,
       ],
       providers: [
         // Guards run in this order: who is calling, then what they sent.

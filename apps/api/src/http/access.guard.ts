@@ -7,15 +7,21 @@ import { ACCESS_KEY, type Access } from './access.decorator';
 import type { HeraldRequest } from './request-context.types';
 import { secretsEqual } from './secret-compare.util';
 
-/** Reads the API key from `Authorization: Bearer <key>` or `x-api-key: <key>`. */
+/**
+ * Reads the API key from `Authorization: Bearer <key>`, `x-api-key: <key>` (WhautoChat's header too) or
+ * `x-tenant-api-key: <key>` (ChitChatLabs' header, so its clients switch to Herald by base URL alone).
+ */
 export function presentedApiKey(request: HeraldRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header === 'string') {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (match) return match[1];
   }
-  const apiKey = request.headers['x-api-key'];
-  return typeof apiKey === 'string' && apiKey.trim() !== '' ? apiKey.trim() : undefined;
+  for (const name of ['x-api-key', 'x-tenant-api-key']) {
+    const apiKey = request.headers[name];
+    if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+  }
+  return undefined;
 }
 
 /** Every route is workspace-scoped unless marked @Public() or @AdminOnly(). */

@@ -6,6 +6,7 @@ import { HeraldError } from '@herald/common';
 import { MessagesService } from '@herald/messaging';
 import { TemplatesService } from '@herald/templates';
 import { toErrorResponse } from '../../http/error-response.util';
+import { channelOfKind } from '../channel-of-kind.util';
 import { WorkspaceId } from '../../http/workspace-id.decorator';
 import { toNativeSend, WHAUTOCHAT_ROUTES, type WhautoChatKind, type WhautoChatPlatform } from './whautochat-request.util';
 
@@ -74,7 +75,7 @@ export class WhautoChatController {
         throw new HeraldError('forbidden', 'wrong_workspace', given === undefined ? 'workspace.id is required.' : "workspace.id is not this API key's workspace.", [{ field: 'workspace.id', issue: "must be the key's workspace" }]);
       }
       const native = toNativeSend(platform as WhautoChatPlatform, kind as WhautoChatKind, body);
-      const channel = await this.channelOf(workspaceId, platform as ChannelKind);
+      const channel = await channelOfKind(this.channels, workspaceId, platform as ChannelKind);
       const message = native.templateName === undefined ? native.body : { ...native.body, template: { name: native.templateName, language: await this.languageOf(workspaceId, channel, native.templateName) } };
       const answer = await this.messages.send(workspaceId, { ...message, channelId: channel.id });
       if (!('one' in answer)) throw new Error('one recipient was given');
@@ -85,14 +86,6 @@ export class WhautoChatController {
       res.status(mapped.status);
       return { id: null, status: 'failed', error: mapped.body.error.message };
     }
-  }
-
-  /** The workspace's channel of that platform: its default when that is one, else the oldest. */
-  private async channelOf(workspaceId: string, kind: ChannelKind): Promise<ChannelView> {
-    const channels = (await this.channels.list(workspaceId)).filter((c) => c.type === kind);
-    const channel = channels.find((c) => c.isDefault) ?? channels[0];
-    if (!channel) throw new HeraldError('not_found', 'channel_not_found', `This workspace has no ${kind} channel: create one with POST /v1/channels first.`);
-    return channel;
   }
 
   /** WhautoChat names a template only: the language of the account's approved one (the first, when several). */

@@ -1,0 +1,49 @@
+import { HeraldError } from '@herald/common';
+
+const invalid = (field: string, issue: string) => new HeraldError('invalid', 'validation_failed', `${field} ${issue}.`, [{ field, issue }]);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const SINGLE_FIELDS = new Set(['to', 'fb_template', 'language', 'file', 'params', 'tag']);
+
+/**
+ * ChitChatLabs' single message (`POST /chat-service/apis/message/single`) as Herald's `POST /v1/messages` body: `to`
+ * `{mobile, name}` (the number without '+', as its example writes it), `fb_template` + `language`, an optional `file`
+ * (`image`, `video` or `document` by link: the template's media header), `params` (the body's variables in order)
+ * and an optional `tag`.
+ */
+export function toNativeSingle(body: unknown): Record<string, unknown> {
+  if (!isRecord(body)) throw invalid('body', 'must be a JSON object');
+  for (const key of Object.keys(body)) if (!SINGLE_FIELDS.has(key)) throw invalid(key, 'is not a field of a ChitChatLabs single message');
+  const to = body['to'];
+  if (!isRecord(to) || (typeof to['mobile'] !== 'string' && typeof to['mobile'] !== 'number')) throw invalid('to.mobile', "must be the recipient's phone number");
+  const mobile = String(to['mobile']).trim();
+  const name = to['name'];
+  if (name !== undefined && typeof name !== 'string') throw invalid('to.name', 'must be a string');
+  const template = body['fb_template'];
+  if (typeof template !== 'string' || template === '') throw invalid('fb_template', 'must be the template name in WhatsApp Manager');
+  const language = body['language'];
+  if (typeof language !== 'string' || language === '') throw invalid('language', 'must be the template language code, e.g. en');
+  const params = body['params'] ?? [];
+  if (!Array.isArray(params) || !params.every((p) => typeof p === 'string')) throw invalid('params', 'must be a list of strings');
+  const components: Array<Record<string, unknown>> = [];
+  const file = body['file'];
+  if (file !== undefined) {
+    if (!isRecord(file) || !['image', 'video', 'document'].includes(String(file['type'])) || typeof file['link'] !== 'string') {
+      throw invalid('file', 'must be {"type": "image" | "video" | "document", "link": URL}');
+    }
+    const type = file['type'] as string;
+    components.push({ type: 'header', parameters: [{ type, [type]: { link: file['link'] } }] });
+  }
+  if (params.length > 0) components.push({ type: 'body', parameters: (params as string[]).map((text) => ({ type: 'text', text })) });
+  const tag = body['tag'];
+  if (tag !== undefined && typeof tag !== 'string') throw invalid('tag', 'must be a string');
+  return {
+    to: { number: mobile.startsWith('+') ? mobile : `+${mobile}`, ...(typeof name === 'string' && name !== '' ? { name } : {}) },
+    type: 'template',
+    template: { name: template, language, ...(components.length > 0 ? { components } : {}) },
+    ...(typeof tag === 'string' ? { tags: [tag] } : {}),
+  };
+}
