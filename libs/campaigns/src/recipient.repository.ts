@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { CompiledSearch } from '@herald/contacts';
 import {
+  acceptedStatus,
   RETRYABLE_FAILURES,
   rankSql,
   statusParams,
@@ -428,7 +429,7 @@ export class RecipientRepository {
              error = CASE WHEN r.status = 'failed' THEN r.error END,
              status = CASE WHEN ${rankSql('r.status')} < ${rankSql('v.status')} THEN v.status ELSE r.status END, updated_at = now()`,
           ),
-          [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId), outcome.accepted.map((a) => (a.sent ? 'sent' : a.held ? 'held' : 'accepted'))],
+          [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId), outcome.accepted.map(acceptedStatus)],
           ['accepted', 'held', 'sent'],
         ),
       );

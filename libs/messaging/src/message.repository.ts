@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  acceptedStatus,
   rankSql,
   statusSteps,
   statusParams,
@@ -439,9 +440,4 @@ export class MessageRepository {
     const applied = toApplied(await manager.query(statusUpdateSql('messages', `CASE WHEN s.callback ~ ${UUID} THEN s.callback::uuid END`, EVENT_COLUMNS), statusParams(rows)));
     return { ...applied, events: eventRows(applied.events as never) };
   }
-}
-
-/** What an accepted send becomes: `sent` where the platform reports nothing later (Telegram, Messenger, Instagram). */
-export function acceptedStatus(a: SendOutcomes['accepted'][number]): 'sent' | 'held' | 'accepted' {
-  return a.sent ? 'sent' : a.held ? 'held' : 'accepted';
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CallbackOutbox, CallbackUrls } from '@herald/callbacks';
-import { ChannelsService, type ChannelKind, type ChannelView, type OutboundMessage } from '@herald/channels';
+import { ChannelsService, type ChannelView, type OutboundMessage } from '@herald/channels';
 import { CoreConfig } from '@herald/config';
 import { LinksService, type UtmParams } from '@herald/links';
 import { Clock, HeraldError, isUuid, listQuery } from '@herald/common';
@@ -47,10 +47,13 @@ export class MessagesService {
 
   async send(workspaceId: string, body: unknown): Promise<{ one: MessageAccepted & { created: boolean } } | { many: MessagesAccepted }> {
     const now = this.clock.now().toJSDate();
-    const input = parseSendMessage(body, now, await this.kindOf(workspaceId, body));
+    const named = await this.namedChannel(workspaceId, body);
+    const input = parseSendMessage(body, now, named?.type);
     // Where its events will be posted: refused now if it points at a private or loopback address (SSRF), unless allowed.
     if (input.callbackUrl !== null) await this.callbackUrls.check(input.callbackUrl, 'callbackUrl');
-    const channel = await this.sender(workspaceId, input.channelId, input.from);
+    // Read once: the body the parse accepted names the same channel the peek found (only a failed peek reads again,
+    // to answer its 404 or 409).
+    const channel = named ?? (await this.sender(workspaceId, input.channelId, input.from));
     // A template the account does not have, that is not approved, or given the wrong parameters: refused now, not queued.
     if (input.message.type === 'template') await this.templates.checkSend(workspaceId, channel, input.message.template);
     // Known at once for a free-form message; a template's comes from the provider when a worker takes it.
@@ -212,20 +215,20 @@ export class MessagesService {
     return toMessageView(row);
   }
 
-  /** The channel named by id, or by its display number (`from`), else the workspace's default. */
   /**
-   * The kind of channel a body names (by channelId, by from, or the workspace's default), so its content is read by
-   * that platform's rules. Whatever cannot be resolved yet reads as WhatsApp: the parse reports the body's own
-   * problems first, and resolving the channel afterwards answers the 404 or 409.
+   * The channel a body names (by channelId, by from, or the workspace's default), so its content is read by that
+   * platform's rules. Undefined when it cannot be resolved yet: the body is then read as WhatsApp's, the parse reports
+   * the body's own problems first, and resolving the channel afterwards answers the 404 or 409.
    */
-  private async kindOf(workspaceId: string, body: unknown): Promise<ChannelKind> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'whatsapp';
+  private async namedChannel(workspaceId: string, body: unknown): Promise<ChannelView | undefined> {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
     const { channelId, from } = body as Record<string, unknown>;
+    if (channelId !== undefined && (!isUuid(channelId) || from !== undefined)) return undefined;
+    if (from !== undefined && typeof from !== 'string') return undefined;
     try {
-      if (channelId !== undefined) return isUuid(channelId) ? (await this.channels.get(workspaceId, channelId)).type : 'whatsapp';
-      return (await this.sender(workspaceId, undefined, typeof from === 'string' ? from : undefined)).type;
+      return await this.sender(workspaceId, channelId, from);
     } catch {
-      return 'whatsapp';
+      return undefined;
     }
   }
 
@@ -288,6 +291,7 @@ export class MessagesService {
     return { id: row.id, status: row.status, requestId: row.request_id, ...(row.scheduled_for ? { scheduledFor: row.scheduled_for } : {}), created };
   }
 
+  /** The channel named by id, or by its display number (`from`), else the workspace's default. */
   private async sender(workspaceId: string, channelId: string | undefined, from: string | undefined): Promise<ChannelView> {
     if (from === undefined) return this.channels.resolve(workspaceId, channelId);
     const digits = from.replace(/\D/g, '');

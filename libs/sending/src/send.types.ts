@@ -91,6 +91,11 @@ export interface SendOutcomes {
   readonly deferred: Array<{ id: string; attempts: number; until: Date; reason: WaitReason }>;
 }
 
+/** What an accepted send is recorded as: `sent` where the platform reports nothing later (Telegram, Messenger, Instagram). */
+export function acceptedStatus(a: SendOutcomes['accepted'][number]): 'sent' | 'held' | 'accepted' {
+  return a.sent ? 'sent' : a.held ? 'held' : 'accepted';
+}
+
 export function emptyOutcomes(): SendOutcomes {
   return { accepted: [], retry: [], failed: [], inDoubt: [], released: [], skipped: [], expired: [], deferred: [] };
 }
