@@ -40,6 +40,10 @@ import { SettingsController } from './settings/settings.controller';
 import { TemplatesController } from './templates/templates.controller';
 import { WhautoChatController } from './compat/whautochat/whautochat.controller';
 import { ChitChatLabsController } from './compat/chitchatlabs/chitchatlabs.controller';
+import { ChatIncCompatModule } from './compat/chatinc/chatinc-compat.module';
+import { BirdCompatModule } from './compat/bird/bird-compat.module';
+import { EngageLabCompatModule } from './compat/engagelab/engagelab-compat.module';
+import { CloudApiCompatModule } from './compat/cloud-api/cloud-api-compat.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
@@ -88,6 +92,10 @@ export class ApiModule {
         LinksApiModule,
         InboundApiModule,
         CallbacksApiModule,
+        ChatIncCompatModule,
+        BirdCompatModule,
+        EngageLabCompatModule,
+        CloudApiCompatModule,
       ],
       controllers: [
         WorkspacesController,

@@ -9,12 +9,13 @@ import { secretsEqual } from './secret-compare.util';
 
 /**
  * Reads the API key from `Authorization: Bearer <key>`, `x-api-key: <key>` (WhautoChat's header too) or
- * `x-tenant-api-key: <key>` (ChitChatLabs' header, so its clients switch to Herald by base URL alone).
+ * `x-tenant-api-key: <key>` (ChitChatLabs' header), and from the vendors' other schemes so their clients switch to
+ * Herald by base URL alone: `Authorization: AccessKey <key>` (Bird) and a bare `Authorization: <key>` (Chat Inc).
  */
 export function presentedApiKey(request: HeraldRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header === 'string') {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const match = /^(?:Bearer|AccessKey)\s+(\S+)\s*$/i.exec(header) ?? /^\s*(hrld_\S+)\s*$/.exec(header);
     if (match) return match[1];
   }
   for (const name of ['x-api-key', 'x-tenant-api-key']) {
