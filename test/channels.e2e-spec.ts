@@ -603,6 +603,13 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
       const long = await wc('instagram/sendtext', { ...ws(), contact: { id: '1' }, textMessage: 'x'.repeat(1001) });
       expect(long.status).toBeGreaterThanOrEqual(400);
       expect(long.body).toMatchObject({ id: null, status: 'failed' });
+      // Before the route too: a wrong key, a body that is not JSON, a path it does not have.
+      const wrongKey = await api.http.post('/compat/whautochat/v1/messages/whatsapp/sendtext').set('x-api-key', `hrld_${'x'.repeat(43)}`).send({ ...ws(), recepient: { phoneNumber: '+447400900101' }, textMessage: 'x' });
+      expect([wrongKey.status, wrongKey.body]).toEqual([401, { id: null, status: 'failed', error: expect.stringContaining('API key') }]);
+      const notJson = await api.http.post('/compat/whautochat/v1/messages/whatsapp/sendtext').set('x-api-key', key).set('Content-Type', 'application/json').send('{"textMessage": ');
+      expect([notJson.status, notJson.body]).toEqual([400, { id: null, status: 'failed', error: expect.stringContaining('not valid JSON') }]);
+      const nowhere = await get('/compat/whautochat/v1/contacts');
+      expect([nowhere.status, nowhere.body.status, nowhere.body.id]).toEqual([404, 'failed', null]);
     });
   
     it("ChitChatLabs: replays its document's single message and blast verbatim (base URL and key changed)", async () => {

@@ -19,6 +19,8 @@ import { WorkspacesModule } from '@herald/workspaces';
 import { AccessGuard } from './http/access.guard';
 import { ContentTypeGuard } from './http/content-type.guard';
 import { ErrorFilter } from './http/error.filter';
+import { VENDOR_ERROR_SHAPES } from './http/vendor-error-shape.types';
+import { WHAUTOCHAT_ERROR_SHAPE } from './compat/whautochat/whautochat-error.shape';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LinksApiModule } from './links/links-api.module';
@@ -120,6 +122,8 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_GUARD, useClass: ContentTypeGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        // Under /compat/<vendor>/, errors answer in that vendor's shape.
+        { provide: VENDOR_ERROR_SHAPES, useValue: [WHAUTOCHAT_ERROR_SHAPE] },
         SendsListing,
       ],
     };

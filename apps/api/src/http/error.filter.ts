@@ -1,13 +1,20 @@
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Optional } from '@nestjs/common';
 import { PinoLogger } from 'nestjs-pino';
 import type { Response } from 'express';
 import type { HeraldRequest } from './request-context.types';
 import { toErrorResponse } from './error-response.util';
+import { VENDOR_ERROR_SHAPES, type VendorErrorShape } from './vendor-error-shape.types';
 
-/** Every error leaves the API as `{"error":{"code","message","details"}}`. */
+/**
+ * Every error leaves the API as `{"error":{"code","message","details"}}` — except under a vendor-compatible
+ * surface's prefix, where the vendor's own error shape is answered (docs/COMPATIBILITY.md).
+ */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  constructor(private readonly logger: PinoLogger) {
+  constructor(
+    private readonly logger: PinoLogger,
+    @Optional() @Inject(VENDOR_ERROR_SHAPES) private readonly vendorShapes: readonly VendorErrorShape[] = [],
+  ) {
     logger.setContext(ErrorFilter.name);
   }
 
@@ -19,6 +26,14 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, body, unexpected } = toErrorResponse(error, requestId);
     if (unexpected) this.logger.error({ err: error, status }, 'request failed');
     if (response.headersSent) return;
+    const path = request?.path ?? '';
+    const vendor = this.vendorShapes.find((shape) => path.startsWith(shape.prefix));
+    if (vendor) {
+      const answer = vendor.render({ status, body, unexpected });
+      for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
+      response.status(answer.status).json(answer.body);
+      return;
+    }
     if (status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="herald"');
     response.status(status).json(body);
   }

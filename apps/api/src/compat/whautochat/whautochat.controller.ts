@@ -1,11 +1,9 @@
-import { Body, Controller, HttpCode, Logger, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiProperty, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { ChannelsService, type ChannelKind, type ChannelView } from '@herald/channels';
 import { HeraldError } from '@herald/common';
 import { MessagesService } from '@herald/messaging';
 import { TemplatesService } from '@herald/templates';
-import { toErrorResponse } from '../../http/error-response.util';
 import { channelOfKind } from '../channel-of-kind.util';
 import { WorkspaceId } from '../../http/workspace-id.decorator';
 import { toNativeSend, WHAUTOCHAT_ROUTES, type WhautoChatKind, type WhautoChatPlatform } from './whautochat-request.util';
@@ -25,14 +23,13 @@ export class WhautoChatMessageResponseDto {
 /**
  * WhautoChat's Messages API on Herald (`<herald>/compat/whautochat`): its nine sends, with its field names (`recepient`
  * included) and `MessageResponse`, each translated into one `POST /v1/messages` on the workspace's channel of that
- * platform. Nothing is sent another way: the message goes through Herald's pipeline like any other.
+ * platform. Nothing is sent another way: the message goes through Herald's pipeline like any other. Errors —
+ * the key's 401 included — leave in its shape through WHAUTOCHAT_ERROR_SHAPE.
  */
 @ApiTags('compat: WhautoChat')
 @ApiSecurity('x-api-key')
 @Controller('compat/whautochat/v1/messages')
 export class WhautoChatController {
-  private readonly logger = new Logger(WhautoChatController.name);
-
   constructor(
     private readonly messages: MessagesService,
     private readonly channels: ChannelsService,
@@ -58,34 +55,27 @@ export class WhautoChatController {
   @ApiResponse({ status: 403, type: WhautoChatMessageResponseDto, description: "workspace.id is not the key's workspace." })
   @ApiResponse({ status: 404, type: WhautoChatMessageResponseDto, description: 'Not one of the nine sends, or no channel of that platform, or the contact or template is unknown.' })
   @ApiResponse({ status: 409, type: WhautoChatMessageResponseDto, description: 'Refused now (outside the window, opted out, unreachable…).' })
+  @ApiResponse({ status: 401, type: WhautoChatMessageResponseDto, description: 'No API key in x-api-key, or an unknown or revoked one.' })
   async send(
     @WorkspaceId() workspaceId: string,
     @Param('platform') platform: string,
     @Param('kind') kind: string,
     @Body() body: unknown,
-    @Res({ passthrough: true }) res: Response,
   ): Promise<WhautoChatMessageResponseDto> {
-    try {
-      if (!WHAUTOCHAT_ROUTES[platform]?.includes(kind)) {
-        throw new HeraldError('not_found', 'not_found', `WhautoChat has no ${kind} for ${platform}: its sends are ${Object.entries(WHAUTOCHAT_ROUTES).flatMap(([p, ks]) => ks.map((k) => `${p}/${k}`)).join(', ')}.`);
-      }
-      const workspace = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['workspace'] : undefined;
-      const given = typeof workspace === 'object' && workspace !== null ? (workspace as Record<string, unknown>)['id'] : undefined;
-      if (given !== workspaceId) {
-        throw new HeraldError('forbidden', 'wrong_workspace', given === undefined ? 'workspace.id is required.' : "workspace.id is not this API key's workspace.", [{ field: 'workspace.id', issue: "must be the key's workspace" }]);
-      }
-      const native = toNativeSend(platform as WhautoChatPlatform, kind as WhautoChatKind, body);
-      const channel = await channelOfKind(this.channels, workspaceId, platform as ChannelKind);
-      const message = native.templateName === undefined ? native.body : { ...native.body, template: { name: native.templateName, language: await this.languageOf(workspaceId, channel, native.templateName) } };
-      const answer = await this.messages.send(workspaceId, { ...message, channelId: channel.id });
-      if (!('one' in answer)) throw new Error('one recipient was given');
-      return { id: answer.one.id, status: answer.one.status, error: null };
-    } catch (error) {
-      const mapped = toErrorResponse(error, undefined);
-      if (mapped.unexpected) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-      res.status(mapped.status);
-      return { id: null, status: 'failed', error: mapped.body.error.message };
+    if (!WHAUTOCHAT_ROUTES[platform]?.includes(kind)) {
+      throw new HeraldError('not_found', 'not_found', `WhautoChat has no ${kind} for ${platform}: its sends are ${Object.entries(WHAUTOCHAT_ROUTES).flatMap(([p, ks]) => ks.map((k) => `${p}/${k}`)).join(', ')}.`);
     }
+    const workspace = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['workspace'] : undefined;
+    const given = typeof workspace === 'object' && workspace !== null ? (workspace as Record<string, unknown>)['id'] : undefined;
+    if (given !== workspaceId) {
+      throw new HeraldError('forbidden', 'wrong_workspace', given === undefined ? 'workspace.id is required.' : "workspace.id is not this API key's workspace.", [{ field: 'workspace.id', issue: "must be the key's workspace" }]);
+    }
+    const native = toNativeSend(platform as WhautoChatPlatform, kind as WhautoChatKind, body);
+    const channel = await channelOfKind(this.channels, workspaceId, platform as ChannelKind);
+    const message = native.templateName === undefined ? native.body : { ...native.body, template: { name: native.templateName, language: await this.languageOf(workspaceId, channel, native.templateName) } };
+    const answer = await this.messages.send(workspaceId, { ...message, channelId: channel.id });
+    if (!('one' in answer)) throw new Error('one recipient was given');
+    return { id: answer.one.id, status: answer.one.status, error: null };
   }
 
   /** WhautoChat names a template only: the language of the account's approved one (the first, when several). */
