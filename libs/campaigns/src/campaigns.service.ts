@@ -4,6 +4,7 @@ import { ChannelsService, checkMessageFor, type ChannelView } from '@herald/chan
 import { CoreConfig } from '@herald/config';
 import { LinksService } from '@herald/links';
 import { TemplatesService, type TemplateView } from '@herald/templates';
+import { assertKeyMaySendFrom } from '@herald/workspaces';
 import { SendSettingsService, type SendFilter, type SendView, type WaitReason } from '@herald/sending';
 import { CHANNEL_PAUSED } from './chunk-sender.service';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
@@ -340,15 +341,23 @@ export class CampaignsService {
     return template;
   }
 
-  /** The channel named by id, or by its display number (`from`), else the workspace's default. */
+  /**
+   * The channel named by id, or by its display number (`from`), else the workspace's default — refused (403) when the
+   * API key acting in the request is restricted to other channels.
+   */
   private async sender(workspaceId: string, channelId: string | undefined, from: string | undefined): Promise<ChannelView> {
-    if (from === undefined) return this.channels.resolve(workspaceId, channelId);
+    if (from === undefined) {
+      const channel = await this.channels.resolve(workspaceId, channelId);
+      assertKeyMaySendFrom(channel);
+      return channel;
+    }
     const digits = from.replace(/\D/g, '');
     const match = (await this.channels.list(workspaceId)).find((c) => c.displayPhoneNumber.replace(/\D/g, '') === digits);
     if (!match)
       throw new HeraldError('not_found', 'channel_not_found', `No channel of this workspace has the display number ${from}.`, [
         { field: 'from', issue: 'names no channel' },
       ]);
+    assertKeyMaySendFrom(match);
     return match;
   }
 
@@ -400,6 +409,7 @@ export class CampaignsService {
     const campaign = await this.campaign(workspaceId, campaignId);
     if (campaign.kind === 'blast')
       throw new HeraldError('conflict', 'blast_has_one_run', 'A blast is one run: send another blast with POST /v1/blasts.');
+    assertKeyMaySendFrom({ id: campaign.channel_id });
     const now = this.clock.now().toJSDate();
     const input = parseRunInput(body, now);
     await this.audiencePks(workspaceId, input.audiences, 'audiences');

@@ -10,6 +10,7 @@ import { ContactsService, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE } from '@herald/conta
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { expiresAt, isSendState, SEND_STATES, SendSettingsService, sendStatusEvents, SERVICE_WINDOW_MS, type SendCategory, type SendFilter } from '@herald/sending';
 import { TemplatesService } from '@herald/templates';
+import { assertKeyMaySendFrom } from '@herald/workspaces';
 import { messageTexts } from './message-links.util';
 import { MessageRepository, messageEventRow, toMessageView, type MessageRow, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
@@ -54,6 +55,8 @@ export class MessagesService {
     // Read once: the body the parse accepted names the same channel the peek found (only a failed peek reads again,
     // to answer its 404 or 409).
     const channel = named ?? (await this.sender(workspaceId, input.channelId, input.from));
+    // An API key restricted to some channels may send only from those (every surface's sends come through here).
+    assertKeyMaySendFrom(channel);
     // A template the account does not have, that is not approved, or given the wrong parameters: refused now, not queued.
     if (input.message.type === 'template') await this.templates.checkSend(workspaceId, channel, input.message.template);
     // Known at once for a free-form message; a template's comes from the provider when a worker takes it.

@@ -7,24 +7,47 @@ import { Workspace } from './workspace.entity';
 export interface AuthenticatedKey {
   readonly keyId: string;
   readonly workspaceId: string;
+  /** The key's public id (`hrldpk_…`). */
+  readonly publicId: string;
+  /** The channels it may send from; null: every channel of its workspace. */
+  readonly allowedChannelIds: readonly string[] | null;
 }
+
+/** A presented key: active, revoked (still stored: revoked keys are forgotten after a retention period), or unknown. */
+export type KeyLookup = { readonly state: 'active'; readonly key: AuthenticatedKey } | { readonly state: 'revoked'; readonly publicId: string } | { readonly state: 'unknown' };
 
 @Injectable()
 export class ApiKeyRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Creates a workspace and its first key in one transaction. */
-  async createWorkspaceWithKey(name: string, key: { prefix: string; hash: string }): Promise<{ workspace: Workspace; keyId: string }> {
+  async createWorkspaceWithKey(name: string, key: { prefix: string; hash: string; publicId: string }): Promise<{ workspace: Workspace; keyId: string }> {
     return this.dataSource.transaction(async (manager) => {
       const workspace = await manager.save(manager.create(Workspace, { name }));
-      const apiKey = await manager.save(manager.create(ApiKey, { workspaceId: workspace.id, prefix: key.prefix, keyHash: key.hash }));
+      const apiKey = await manager.save(
+        manager.create(ApiKey, { workspaceId: workspace.id, prefix: key.prefix, keyHash: key.hash, publicId: key.publicId, allowedChannelIds: null }),
+      );
       return { workspace, keyId: apiKey.id };
     });
   }
 
-  async insert(workspaceId: string, key: { prefix: string; hash: string }): Promise<ApiKey> {
+  async insert(workspaceId: string, key: { prefix: string; hash: string; publicId: string }, allowedChannelIds: readonly string[] | null): Promise<ApiKey> {
     const repo = this.dataSource.getRepository(ApiKey);
-    return repo.save(repo.create({ workspaceId, prefix: key.prefix, keyHash: key.hash }));
+    return repo.save(
+      repo.create({ workspaceId, prefix: key.prefix, keyHash: key.hash, publicId: key.publicId, allowedChannelIds: allowedChannelIds === null ? null : [...allowedChannelIds] }),
+    );
+  }
+
+  /** Sets which channels an active key of the workspace may send from (null: all); undefined when there is no such key. */
+  async setAllowedChannels(workspaceId: string, keyId: string, allowedChannelIds: readonly string[] | null): Promise<ApiKey | undefined> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(ApiKey)
+      .set({ allowedChannelIds: allowedChannelIds === null ? null : [...allowedChannelIds] })
+      .where('id = :keyId AND workspace_id = :workspaceId AND revoked_at IS NULL', { keyId, workspaceId })
+      .execute();
+    if (!result.affected) return undefined;
+    return (await this.dataSource.getRepository(ApiKey).findOneBy({ id: keyId })) ?? undefined;
   }
 
   /** Active (not revoked) keys of a workspace, newest first. */
@@ -57,18 +80,21 @@ export class ApiKeyRepository {
    * Finds the active key with this hash and records its use. `last_used_at` is written at most once a
    * minute per key, so authentication does not turn every request into a write.
    */
-  async authenticate(hash: string, now: Date): Promise<AuthenticatedKey | null> {
-    const rows: Array<{ id: string; workspace_id: string; stale: boolean }> = await this.dataSource.query(
-      `SELECT id, workspace_id, (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute') AS stale
-         FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-      [hash, now],
-    );
+  async authenticate(hash: string, now: Date): Promise<KeyLookup> {
+    const rows: Array<{ id: string; workspace_id: string; public_id: string; allowed_channel_ids: string[] | null; revoked: boolean; stale: boolean }> =
+      await this.dataSource.query(
+        `SELECT id, workspace_id, public_id, allowed_channel_ids, revoked_at IS NOT NULL AS revoked,
+                (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute') AS stale
+           FROM api_keys WHERE key_hash = $1`,
+        [hash, now],
+      );
     const row = rows[0];
-    if (!row) return null;
+    if (!row) return { state: 'unknown' };
+    if (row.revoked) return { state: 'revoked', publicId: row.public_id };
     if (row.stale) {
       await this.dataSource.query('UPDATE api_keys SET last_used_at = $2 WHERE id = $1', [row.id, now]);
     }
-    return { keyId: row.id, workspaceId: row.workspace_id };
+    return { state: 'active', key: { keyId: row.id, workspaceId: row.workspace_id, publicId: row.public_id, allowedChannelIds: row.allowed_channel_ids } };
   }
 
   async workspaceIds(limit: number): Promise<string[]> {

@@ -1,8 +1,9 @@
 export * from './workspace.entity';
 export * from './api-key.entity';
 export * from './workspace-owned.entity';
-export { looksLikeApiKey } from './api-key.util';
-export type { AuthenticatedKey } from './api-key.repository';
+export { looksLikeApiKey, looksLikePublicKeyId } from './api-key.util';
+export type { AuthenticatedKey, KeyLookup } from './api-key.repository';
+export { actingKey, assertKeyMaySendFrom, enterKeyScope, keyMaySendFrom, type ActingKey } from './key-scope.util';
 export * from './workspaces.service';
 export * from './workspaces.module';
 export { WorkspaceSettingsRepository, type StoredSendingSettings } from './workspace-settings.repository';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, HeraldError, isUuid } from '@herald/common';
-import { ApiKeyRepository, type AuthenticatedKey } from './api-key.repository';
-import { generateApiKey, hashApiKey, looksLikeApiKey } from './api-key.util';
+import type { ApiKey } from './api-key.entity';
+import { ApiKeyRepository, type KeyLookup } from './api-key.repository';
+import { generateApiKey, hashApiKey, looksLikeApiKey, looksLikePublicKeyId } from './api-key.util';
 
 export interface CreatedWorkspace {
   readonly id: string;
@@ -10,19 +11,24 @@ export interface CreatedWorkspace {
   readonly apiKey: string;
 }
 
-export interface CreatedApiKey {
-  readonly id: string;
-  readonly prefix: string;
-  readonly createdAt: Date;
+export interface CreatedApiKey extends ApiKeySummary {
   /** Shown once; only its hash is stored. */
   readonly apiKey: string;
 }
 
 export interface ApiKeySummary {
   readonly id: string;
+  /** The key's public id (`hrldpk_…`): with the key, the pair of `Basic base64(<publicId>:<key>)`. */
+  readonly publicId: string;
   readonly prefix: string;
+  /** The channels it may send from; null: every channel of the workspace. */
+  readonly allowedChannelIds: string[] | null;
   readonly createdAt: Date;
   readonly lastUsedAt: Date | null;
+}
+
+function summary(r: ApiKey): ApiKeySummary {
+  return { id: r.id, publicId: r.publicId, prefix: r.prefix, allowedChannelIds: r.allowedChannelIds, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt };
 }
 
 /** Workspaces (tenants) and the API keys that act for them. */
@@ -45,15 +51,26 @@ export class WorkspacesService {
     return { id: workspace.id, name: workspace.name, apiKey: key.plaintext };
   }
 
-  async createApiKey(workspaceId: string): Promise<CreatedApiKey> {
+  /**
+   * A new key; `allowedChannelIds` restricts it to those channels (the caller checked they are the workspace's),
+   * null lets it send from every channel.
+   */
+  async createApiKey(workspaceId: string, allowedChannelIds: readonly string[] | null = null): Promise<CreatedApiKey> {
     const key = generateApiKey();
-    const row = await this.keys.insert(workspaceId, key);
-    return { id: row.id, prefix: row.prefix, createdAt: row.createdAt, apiKey: key.plaintext };
+    const row = await this.keys.insert(workspaceId, key, allowedChannelIds === null ? null : [...new Set(allowedChannelIds)]);
+    return { ...summary(row), apiKey: key.plaintext };
   }
 
   async listApiKeys(workspaceId: string): Promise<ApiKeySummary[]> {
     const rows = await this.keys.listActive(workspaceId);
-    return rows.map((r) => ({ id: r.id, prefix: r.prefix, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt }));
+    return rows.map(summary);
+  }
+
+  /** Restricts an active key to some channels (the caller checked they are the workspace's), or lifts it (null). */
+  async restrictApiKey(workspaceId: string, keyId: string, allowedChannelIds: readonly string[] | null): Promise<ApiKeySummary> {
+    const row = isUuid(keyId) ? await this.keys.setAllowedChannels(workspaceId, keyId, allowedChannelIds === null ? null : [...new Set(allowedChannelIds)]) : undefined;
+    if (!row) throw HeraldError.notFound('api key', keyId);
+    return summary(row);
   }
 
   async revokeApiKey(workspaceId: string, keyId: string): Promise<void> {
@@ -68,10 +85,16 @@ export class WorkspacesService {
     }
   }
 
-  /** The workspace a presented key acts for, or null when the key is unknown or revoked. */
-  async authenticate(presentedKey: string): Promise<AuthenticatedKey | null> {
-    if (!looksLikeApiKey(presentedKey)) return null;
-    return this.keys.authenticate(hashApiKey(presentedKey), this.clock.now().toJSDate());
+  /**
+   * What a presented key is: active (and the workspace it acts for), revoked, or unknown. With `publicId` (a key pair,
+   * `Basic base64(<publicId>:<key>)`), both must belong to the same key; a pair that does not is unknown.
+   */
+  async authenticate(presentedKey: string, publicId?: string): Promise<KeyLookup> {
+    if (!looksLikeApiKey(presentedKey) || (publicId !== undefined && !looksLikePublicKeyId(publicId))) return { state: 'unknown' };
+    const found = await this.keys.authenticate(hashApiKey(presentedKey), this.clock.now().toJSDate());
+    if (publicId === undefined || found.state === 'unknown') return found;
+    const pairedWith = found.state === 'active' ? found.key.publicId : found.publicId;
+    return pairedWith === publicId ? found : { state: 'unknown' };
   }
 
   /** Refuses a workspace id that does not exist (for operator commands that take one). */

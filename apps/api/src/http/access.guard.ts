@@ -2,25 +2,39 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiConfig } from '@herald/config';
 import { HeraldError } from '@herald/common';
-import { WorkspacesService } from '@herald/workspaces';
+import { enterKeyScope, WorkspacesService } from '@herald/workspaces';
 import { ACCESS_KEY, type Access } from './access.decorator';
 import type { HeraldRequest } from './request-context.types';
 import { secretsEqual } from './secret-compare.util';
 
+/** What a request presents: the key, and with a key pair (`Basic`) the key's public id too. */
+export interface PresentedKey {
+  readonly key: string;
+  readonly publicId?: string;
+}
+
 /**
  * Reads the API key from `Authorization: Bearer <key>`, `x-api-key: <key>` (WhautoChat's header too) or
  * `x-tenant-api-key: <key>` (ChitChatLabs' header), and from the vendors' other schemes so their clients switch to
- * Herald by base URL alone: `Authorization: AccessKey <key>` (Bird) and a bare `Authorization: <key>` (Chat Inc).
+ * Herald by base URL alone: `Authorization: AccessKey <key>` (Bird), a bare `Authorization: <key>` (Chat Inc) and
+ * `Authorization: Basic base64(<public id>:<key>)` (EngageLab's `dev_key:dev_secret`; both must be the same key's).
  */
-export function presentedApiKey(request: HeraldRequest): string | undefined {
+export function presentedApiKey(request: HeraldRequest): PresentedKey | undefined {
   const header = request.headers.authorization;
   if (typeof header === 'string') {
     const match = /^(?:Bearer|AccessKey)\s+(\S+)\s*$/i.exec(header) ?? /^\s*(hrld_\S+)\s*$/.exec(header);
-    if (match) return match[1];
+    if (match) return { key: match[1]! };
+    const basic = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+    if (basic) {
+      // RFC 7617: user-id and password split at the first colon. Only a pair counts; anything else is no key at all.
+      const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon > 0 && colon < decoded.length - 1) return { publicId: decoded.slice(0, colon), key: decoded.slice(colon + 1) };
+    }
   }
   for (const name of ['x-api-key', 'x-tenant-api-key']) {
     const apiKey = request.headers[name];
-    if (typeof apiKey === 'string' && apiKey.trim() !== '') return apiKey.trim();
+    if (typeof apiKey === 'string' && apiKey.trim() !== '') return { key: apiKey.trim() };
   }
   return undefined;
 }
@@ -35,6 +49,9 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    // First, before any await: a fresh key scope for this request, which the services that accept sends read (a
+    // key restricted to some channels is refused elsewhere, whichever surface the send came through).
+    const scope = enterKeyScope();
     const access =
       this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]) ?? 'workspace';
     if (access === 'public') return true;
@@ -51,17 +68,25 @@ export class AccessGuard implements CanActivate {
       return true;
     }
 
-    const key = presentedApiKey(request);
-    if (!key) {
+    const presented = presentedApiKey(request);
+    if (!presented) {
       throw new HeraldError(
         'unauthorized',
         'api_key_missing',
-        'This route needs an API key: send "Authorization: Bearer <key>" or "x-api-key: <key>".',
+        'This route needs an API key: send "Authorization: Bearer <key>", "x-api-key: <key>" or "Authorization: Basic base64(<public id>:<key>)".',
       );
     }
-    const auth = await this.workspaces.authenticate(key);
-    if (!auth) throw new HeraldError('unauthorized', 'api_key_invalid', 'The API key is unknown or has been revoked.');
-    request.auth = auth;
+    const found = await this.workspaces.authenticate(presented.key, presented.publicId);
+    if (found.state === 'revoked') throw new HeraldError('unauthorized', 'api_key_revoked', 'The API key has been revoked.');
+    if (found.state === 'unknown') {
+      throw new HeraldError(
+        'unauthorized',
+        'api_key_invalid',
+        presented.publicId === undefined ? 'The API key is unknown.' : 'The key pair is unknown: the public id and the key must belong to the same key.',
+      );
+    }
+    request.auth = found.key;
+    scope.key = found.key;
     return true;
   }
 }

@@ -23,6 +23,7 @@ import { ContactHistoryIndexes1795950000000 } from './1795950000000-contact-hist
 import { CallbackRetention1796000000000 } from './1796000000000-callback-retention';
 import { ChannelIdentities1796100000000 } from './1796100000000-channel-identities';
 import { CampaignMessagingTag1796150000000 } from './1796150000000-campaign-messaging-tag';
+import { ApiKeyPublicIds1796250000000 } from './1796250000000-api-key-public-ids';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -53,4 +54,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CallbackRetention1796000000000,
   ChannelIdentities1796100000000,
   CampaignMessagingTag1796150000000,
+  ApiKeyPublicIds1796250000000,
 ];
