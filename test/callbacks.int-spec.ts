@@ -113,7 +113,7 @@ describe('callbacks, in process with a settable clock', () => {
     answer = 500;
     await outbox.record(null, [event(workspaceId)]);
 
-    expect(await deliverer.deliver({ endpointId: ep.id })).toEqual({ claimed: 1, delivered: 0, failed: 0 });
+    expect(await deliverer.deliver({ endpointId: ep.id })).toEqual({ claimed: 1, delivered: 0, failed: 0 , skipped: 0 });
     const first = await row(ep.id);
     expect(first).toMatchObject({ status: 'pending', attempts: 1, enabled: true });
     // The first retry: between half the base and the base (1 s), with jitter; the circuit is open as long.
@@ -134,7 +134,7 @@ describe('callbacks, in process with a settable clock', () => {
 
     // Past 24 h since it was recorded: the next failure is final.
     clock.set(new Date(T0.getTime() + 24 * HOUR + 1_000));
-    expect(await deliverer.deliver({ endpointId: ep.id })).toEqual({ claimed: 1, delivered: 0, failed: 1 });
+    expect(await deliverer.deliver({ endpointId: ep.id })).toEqual({ claimed: 1, delivered: 0, failed: 1 , skipped: 0 });
     expect(await row(ep.id)).toMatchObject({ status: 'failed', attempts: 3, enabled: true });
 
     // A new event after 3 days of failures: its failure disables the endpoint.
@@ -161,11 +161,11 @@ describe('callbacks, in process with a settable clock', () => {
       null,
       Array.from({ length: 5 }, () => event(workspaceId)),
     );
-    expect(await deliverer.deliver({ endpointId: ep.id })).toEqual({ claimed: 5, delivered: 0, failed: 0 });
+    expect(await deliverer.deliver({ endpointId: ep.id })).toEqual({ claimed: 5, delivered: 0, failed: 0 , skipped: 0 });
     answer = 200;
     clock.set(new Date(T0.getTime() + HOUR));
     // The half-open probe (one delivery) succeeds, then the others go in a full batch.
-    expect(await deliverer.deliver({ endpointId: ep.id })).toEqual({ claimed: 5, delivered: 5, failed: 0 });
+    expect(await deliverer.deliver({ endpointId: ep.id })).toEqual({ claimed: 5, delivered: 5, failed: 0 , skipped: 0 });
     expect((await endpoints.get(workspaceId, ep.id)).failingSince).toBeNull();
   });
 

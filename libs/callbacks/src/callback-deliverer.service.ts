@@ -1,11 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SecretsConfig, CallbacksConfig } from '@herald/config';
-import { Clock } from '@herald/common';
+import { ChannelsService } from '@herald/channels';
+import { Clock, HeraldError } from '@herald/common';
 import type { CallbackTarget } from '@herald/queues';
 import { CALLBACK_DISABLE_AFTER_MS, CALLBACK_RETRY_WINDOW_MS, retryDelayMs } from './callback-backoff.util';
 import { CallbackDeliveryRepository, type ClaimedDelivery, type DeliveryOutcome } from './callback-delivery.repository';
 import { CallbackEndpointRepository } from './callback-endpoint.repository';
 import { ENDPOINT_DISABLED_EVENT_TYPE, type CallbackKick } from './callback-event.types';
+import { channelIdOf, parseEnvelope, renderDelivery, vendorSignatureHeaders } from './callback-formats/callback-format.render';
+import {
+  DEFAULT_CALLBACK_FORMAT,
+  isCallbackFormat,
+  type CallbackFormat,
+  type Rendering,
+  type SenderFacts,
+} from './callback-formats/callback-format.types';
 import { CallbackHttp, CALLBACK_TIMEOUT_MS, type PostAnswer } from './callback-http.adapter';
 import { CallbackOutbox, envelopeOf } from './callback-outbox.service';
 import { signingSecrets } from './callback-secret.util';
@@ -34,7 +43,11 @@ export interface DeliveryRun {
   readonly claimed: number;
   readonly delivered: number;
   readonly failed: number;
+  /** Not posted: the endpoint's format has no shape for the event (recorded `skipped`). */
+  readonly skipped: number;
 }
+
+const NOTHING: DeliveryRun = { claimed: 0, delivered: 0, failed: 0, skipped: 0 };
 
 /**
  * Delivers one target's due deliveries (an endpoint, or a workspace's per-send callback URLs): claim a batch (leased),
@@ -57,6 +70,7 @@ export class CallbackDeliverer {
     private readonly clock: Clock,
     private readonly secrets: SecretsConfig,
     config: CallbacksConfig,
+    private readonly channels: ChannelsService,
   ) {
     this.retryBaseMs = config.callbackRetryBaseMs;
   }
@@ -68,7 +82,7 @@ export class CallbackDeliverer {
 
   async deliver(target: CallbackTarget): Promise<DeliveryRun> {
     const started = Date.now();
-    const total = { claimed: 0, delivered: 0, failed: 0 };
+    const total = { claimed: 0, delivered: 0, failed: 0, skipped: 0 };
     let helped = false;
     const loops: Array<Promise<void>> = [];
     // Claim–post–record loops, one to start with and one more (up to CALLBACK_LOOPS) each time a loop finds a full
@@ -82,8 +96,10 @@ export class CallbackDeliverer {
         total.claimed += run.claimed;
         total.delivered += run.delivered;
         total.failed += run.failed;
+        total.skipped += run.skipped;
         if (run.claimed === 0) break;
-        if (run.claimed === CALLBACK_BATCH && run.delivered > 0) {
+        const progressed = run.delivered + run.skipped > 0;
+        if (run.claimed === CALLBACK_BATCH && progressed) {
           if (loops.length < CALLBACK_LOOPS) loops.push(loop());
           // More are waiting: let another worker take the target's other slot too.
           if (!helped) {
@@ -91,7 +107,7 @@ export class CallbackDeliverer {
             await this.outbox.enqueue([target], 2);
           }
         }
-        if (run.delivered === 0) break; // failing: the circuit (or each delivery's backoff) says when to come back
+        if (!progressed) break; // failing: the circuit (or each delivery's backoff) says when to come back
       }
     };
     loops.push(loop());
@@ -109,59 +125,104 @@ export class CallbackDeliverer {
   private async endpointBatch(endpointId: string): Promise<DeliveryRun> {
     const now = this.clock.now().toJSDate();
     const endpoint = await this.endpoints.byId(endpointId);
-    if (!endpoint || !endpoint.enabled) return { claimed: 0, delivered: 0, failed: 0 };
-    if (endpoint.blocked_until && endpoint.blocked_until > now) return { claimed: 0, delivered: 0, failed: 0 };
+    if (!endpoint || !endpoint.enabled) return NOTHING;
+    if (endpoint.blocked_until && endpoint.blocked_until > now) return NOTHING;
     let limit = CALLBACK_BATCH;
     if (endpoint.failing_since) {
       // Half-open: one delivery probes the endpoint; the other jobs find it blocked meanwhile.
       if (!(await this.endpoints.takeProbe(endpointId, now, new Date(now.getTime() + CALLBACK_LEASE_MS))))
-        return { claimed: 0, delivered: 0, failed: 0 };
+        return NOTHING;
       limit = 1;
     }
     const claimed = await this.deliveries.claim({ endpointId }, now, new Date(now.getTime() + CALLBACK_LEASE_MS), limit);
     if (claimed.length === 0) {
       if (endpoint.failing_since) await this.endpoints.succeeded(endpointId).catch(() => undefined); // nothing to probe with: close
-      return { claimed: 0, delivered: 0, failed: 0 };
+      return NOTHING;
     }
     const secrets = signingSecrets(endpoint, now, this.secrets.secretsKey);
-    const outcomes = await this.postAll(claimed, () => endpoint.url, secrets);
+    const format = isCallbackFormat(endpoint.format) ? endpoint.format : DEFAULT_CALLBACK_FORMAT;
+    const renderings = await this.render(format, endpoint.workspace_id, claimed);
+    const outcomes = await this.postAll(claimed, renderings, () => endpoint.url, secrets, format);
     await this.deliveries.record(outcomes);
-    const delivered = outcomes.filter((o) => o.status === 'delivered').length;
-    if (delivered > 0) {
+    const run = countOf(outcomes);
+    if (run.delivered > 0) {
       if (endpoint.failing_since || endpoint.failed_batches > 0) await this.endpoints.succeeded(endpointId);
-    } else {
+    } else if (run.delivered + run.failed + run.pending > 0) {
+      // Skipped deliveries reached nobody: they neither close nor open the circuit.
       await this.openCircuit(endpointId, endpoint.failed_batches);
     }
-    return { claimed: claimed.length, delivered, failed: outcomes.filter((o) => o.status === 'failed').length };
+    return { claimed: claimed.length, delivered: run.delivered, failed: run.failed, skipped: run.skipped };
+  }
+
+  /**
+   * Each claimed delivery's body in the endpoint's format: Herald's stored envelope as is, or rendered in the
+   * vendor's shape — once per delivery (one event for one endpoint), at delivery time, so a redelivery renders with
+   * the endpoint's format then. The channels the events name are read once per batch (their sending number, for the
+   * shapes that carry it), through the channels library's service.
+   */
+  private async render(format: CallbackFormat, workspaceId: string, batch: readonly ClaimedDelivery[]): Promise<Rendering[]> {
+    if (format === 'herald') return batch.map((d) => ({ body: d.body }));
+    const envelopes = batch.map((d) => parseEnvelope(d.body));
+    const channelIds = new Set<string>();
+    for (const e of envelopes) {
+      const id = channelIdOf(e);
+      if (id !== null) channelIds.add(id);
+    }
+    const senders = new Map<string, SenderFacts | null>();
+    await Promise.all([...channelIds].map(async (id) => senders.set(id, await this.senderOf(workspaceId, id))));
+    return batch.map((d, i) => {
+      const envelope = envelopes[i] ?? null;
+      const channelId = channelIdOf(envelope);
+      return renderDelivery(format, d.body, envelope, channelId === null ? null : (senders.get(channelId) ?? null));
+    });
+  }
+
+  /** The sending number of a channel of the workspace; null when it is gone (deleted) — the shape then leaves it empty. */
+  private async senderOf(workspaceId: string, channelId: string): Promise<SenderFacts | null> {
+    try {
+      const c = await this.channels.get(workspaceId, channelId);
+      return { kind: c.type, phoneNumberId: c.phoneNumberId, displayPhoneNumber: c.displayPhoneNumber, wabaId: c.wabaId };
+    } catch (error) {
+      if (error instanceof HeraldError && error.kind === 'not_found') return null;
+      throw error; // a database hiccup: the batch's leases expire and it is tried again, rendered whole
+    }
   }
 
   private async directBatch(workspaceId: string): Promise<DeliveryRun> {
     const now = this.clock.now().toJSDate();
     const secret = await this.endpoints.secret(workspaceId);
-    if (!secret) return { claimed: 0, delivered: 0, failed: 0 };
+    if (!secret) return NOTHING;
     const claimed = await this.deliveries.claim(
       { directWorkspaceId: workspaceId },
       now,
       new Date(now.getTime() + CALLBACK_LEASE_MS),
       CALLBACK_BATCH,
     );
-    if (claimed.length === 0) return { claimed: 0, delivered: 0, failed: 0 };
-    const outcomes = await this.postAll(claimed, (d) => d.url ?? '', signingSecrets(secret, now, this.secrets.secretsKey));
+    if (claimed.length === 0) return NOTHING;
+    const outcomes = await this.postAll(
+      claimed,
+      claimed.map((d) => ({ body: d.body })),
+      (d) => d.url ?? '',
+      signingSecrets(secret, now, this.secrets.secretsKey),
+      DEFAULT_CALLBACK_FORMAT,
+    );
     await this.deliveries.record(outcomes);
-    return {
-      claimed: claimed.length,
-      delivered: outcomes.filter((o) => o.status === 'delivered').length,
-      failed: outcomes.filter((o) => o.status === 'failed').length,
-    };
+    const run = countOf(outcomes);
+    return { claimed: claimed.length, delivered: run.delivered, failed: run.failed, skipped: run.skipped };
   }
 
-  /** Posts the batch, CALLBACK_CONCURRENCY at a time, and says what each attempt came to. */
+  /**
+   * Posts the batch (each delivery's rendering), CALLBACK_CONCURRENCY at a time, and says what each attempt came to;
+   * a skipped rendering is not posted.
+   */
   private async postAll(
     batch: readonly ClaimedDelivery[],
+    renderings: readonly Rendering[],
     urlOf: (d: ClaimedDelivery) => string,
     secrets: readonly string[],
+    format: CallbackFormat,
   ): Promise<DeliveryOutcome[]> {
-    const answers: PostAnswer[] = new Array(batch.length);
+    const answers: Array<PostAnswer | string> = new Array(batch.length);
     // One time for the batch's signatures (a batch posts within seconds, far inside the receivers' 5 min tolerance).
     const t = Math.floor(this.clock.now().toMillis() / 1000);
     let next = 0;
@@ -169,16 +230,24 @@ export class CallbackDeliverer {
       while (next < batch.length) {
         const i = next++;
         const d = batch[i]!;
+        const rendering = renderings[i]!;
+        if ('skip' in rendering) {
+          answers[i] = rendering.skip;
+          continue;
+        }
+        const url = urlOf(d);
+        const body = rendering.body;
         answers[i] = await this.http.post(
-          urlOf(d),
+          url,
           {
             'content-type': 'application/json',
             'user-agent': USER_AGENT,
             'herald-event-id': d.eventId,
             'herald-event-type': d.eventType,
-            'herald-signature': signatureHeader(secrets, t, d.body),
+            'herald-signature': signatureHeader(secrets, t, body),
+            ...vendorSignatureHeaders(format, { secret: secrets[0]!, timestamp: t, url, body }),
           },
-          d.body,
+          body,
         );
       }
     };
@@ -187,7 +256,20 @@ export class CallbackDeliverer {
     return batch.map((d, i) => this.outcomeOf(d, answers[i]!, now));
   }
 
-  private outcomeOf(d: ClaimedDelivery, answer: PostAnswer, now: Date): DeliveryOutcome {
+  private outcomeOf(d: ClaimedDelivery, answer: PostAnswer | string, now: Date): DeliveryOutcome {
+    if (typeof answer === 'string') {
+      return {
+        id: d.id,
+        attempts: d.attempts,
+        status: 'skipped',
+        nextAttemptAt: now,
+        statusCode: null,
+        latencyMs: 0,
+        error: `not posted: ${answer}`.slice(0, 500),
+        response: null,
+        deliveredAt: null,
+      };
+    }
     const base = {
       id: d.id,
       attempts: d.attempts,
@@ -261,3 +343,9 @@ export class CallbackDeliverer {
 }
 
 export { CALLBACK_TIMEOUT_MS };
+
+function countOf(outcomes: readonly DeliveryOutcome[]): { delivered: number; failed: number; pending: number; skipped: number } {
+  const n = { delivered: 0, failed: 0, pending: 0, skipped: 0 };
+  for (const o of outcomes) n[o.status] += 1;
+  return n;
+}

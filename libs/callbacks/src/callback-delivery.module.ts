@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ChannelsModule } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { CallbackDeliverer } from './callback-deliverer.service';
 import { CallbackDeliveryRepository } from './callback-delivery.repository';
@@ -8,9 +9,11 @@ import { CallbackRetention } from './callback-retention.service';
 
 /**
  * What a worker needs to deliver callbacks, and to delete the finished ones after CALLBACK_RETENTION_DAYS (the outbox
- * and URL guard come from the global CallbacksModule).
+ * and URL guard come from the global CallbacksModule). The channels library tells a vendor format the sending number
+ * an event is about (its public ChannelsService, never its tables).
  */
 @Module({
+  imports: [ChannelsModule],
   providers: [CallbackDeliverer, CallbackRetention, CallbackHttp, CallbackEndpointRepository, CallbackDeliveryRepository, Clock],
   exports: [CallbackDeliverer, CallbackRetention],
 })

@@ -30,6 +30,10 @@ export class CallbackEndpoint {
   @Column('boolean', { default: true })
   enabled!: boolean;
 
+  /** How deliveries are shaped and signed (CALLBACK_FORMATS): `herald`, or a vendor's webhook shape. */
+  @Column('text', { default: 'herald' })
+  format!: string;
+
   /** AES-256-GCM under SECRETS_KEY (secret-box). */
   @Column('bytea', { name: 'secret_sealed' })
   secretSealed!: Buffer;

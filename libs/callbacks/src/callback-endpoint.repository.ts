@@ -11,6 +11,8 @@ export interface EndpointRow {
   events: string[];
   description: string | null;
   enabled: boolean;
+  /** CALLBACK_FORMATS. */
+  format: string;
   secret_sealed: Buffer;
   previous_secret_sealed: Buffer | null;
   previous_secret_expires_at: Date | null;
@@ -32,7 +34,7 @@ export interface SecretRow {
   secret_created_at: Date;
 }
 
-const COLUMNS = `id, workspace_id, url, events, description, enabled, secret_sealed, previous_secret_sealed, previous_secret_expires_at,
+const COLUMNS = `id, workspace_id, url, events, description, enabled, format, secret_sealed, previous_secret_sealed, previous_secret_expires_at,
   secret_created_at, failing_since, blocked_until, failed_batches, disabled_reason, disabled_at, created_at, updated_at`;
 
 /** Endpoints and workspaces' callback secrets (`callback_endpoints`, `callback_secrets`): the only SQL that touches them. */
@@ -45,13 +47,14 @@ export class CallbackEndpointRepository {
     url: string;
     events: readonly string[];
     description: string | null;
+    format: string;
     secretSealed: Buffer;
     now: Date;
   }): Promise<EndpointRow> {
     const rows: EndpointRow[] = await this.dataSource.query(
-      `INSERT INTO callback_endpoints (workspace_id, url, events, description, secret_sealed, secret_created_at, created_at, updated_at)
-       VALUES ($1, $2, $3::text[], $4, $5, $6, $6, $6) RETURNING ${COLUMNS}`,
-      [row.workspaceId, row.url, row.events, row.description, row.secretSealed, row.now],
+      `INSERT INTO callback_endpoints (workspace_id, url, events, description, format, secret_sealed, secret_created_at, created_at, updated_at)
+       VALUES ($1, $2, $3::text[], $4, $7, $5, $6, $6, $6) RETURNING ${COLUMNS}`,
+      [row.workspaceId, row.url, row.events, row.description, row.secretSealed, row.now, row.format],
     );
     return rows[0]!;
   }
@@ -84,7 +87,7 @@ export class CallbackEndpointRepository {
   async update(
     workspaceId: string,
     id: string,
-    change: { url?: string; events?: readonly string[]; description?: string | null; enabled?: boolean },
+    change: { url?: string; events?: readonly string[]; description?: string | null; enabled?: boolean; format?: string },
     now: Date,
   ): Promise<EndpointRow | undefined> {
     const rows: unknown = await this.dataSource.query(
@@ -98,6 +101,7 @@ export class CallbackEndpointRepository {
          failing_since = CASE WHEN $7::boolean IS TRUE THEN NULL ELSE failing_since END,
          blocked_until = CASE WHEN $7::boolean IS TRUE THEN NULL ELSE blocked_until END,
          failed_batches = CASE WHEN $7::boolean IS TRUE THEN 0 ELSE failed_batches END,
+         format = COALESCE($9, format),
          updated_at = $8
        WHERE id = $1 AND workspace_id = $2
        RETURNING ${COLUMNS}`,
@@ -110,6 +114,7 @@ export class CallbackEndpointRepository {
         change.description ?? null,
         change.enabled ?? null,
         now,
+        change.format ?? null,
       ],
     );
     return rowsOf<EndpointRow>(rows)[0];

@@ -7,6 +7,13 @@ import { CallbacksConfig, SecretsConfig } from '@herald/config';
 import { CallbackDeliveryRepository, type DeliveryRow } from './callback-delivery.repository';
 import { CallbackEndpointRepository, type EndpointRow } from './callback-endpoint.repository';
 import { CALLBACK_EVENT_TYPES, PING_EVENT_TYPE } from './callback-event.types';
+import {
+  CALLBACK_FORMATS,
+  DEFAULT_CALLBACK_FORMAT,
+  FORMAT_EVENT_TYPES,
+  isCallbackFormat,
+  type CallbackFormat,
+} from './callback-formats/callback-format.types';
 import { CallbackOutbox, envelopeOf } from './callback-outbox.service';
 import { newSigningSecret, PREVIOUS_SECRET_VALID_MS, sealSecret } from './callback-secret.util';
 import { CallbackUrls } from './callback-urls.service';
@@ -29,6 +36,7 @@ export function endpointView(r: EndpointRow): EndpointView {
     id: r.id,
     url: r.url,
     events: r.events,
+    format: isCallbackFormat(r.format) ? r.format : DEFAULT_CALLBACK_FORMAT,
     description: r.description,
     enabled: r.enabled,
     disabledReason: r.disabled_reason,
@@ -74,6 +82,30 @@ function checkedEvents(events: readonly string[]): string[] {
   return [...new Set(events)];
 }
 
+/** A known format (400 naming the allowed values otherwise). */
+function checkedFormat(format: string): CallbackFormat {
+  if (isCallbackFormat(format)) return format;
+  throw new HeraldError(
+    'invalid',
+    'validation_failed',
+    `format must be one of ${CALLBACK_FORMATS.join(', ')} (got "${String(format)}").`,
+    [{ field: 'format', issue: `must be one of ${CALLBACK_FORMATS.join(', ')}` }],
+  );
+}
+
+/** A vendor format receives only the event types its vendor has a shape for: anything else is refused, not dropped. */
+function checkFormatEvents(format: CallbackFormat, events: readonly string[]): void {
+  const allowed: readonly string[] = FORMAT_EVENT_TYPES[format];
+  const refused = events.filter((e) => !allowed.includes(e));
+  if (refused.length === 0) return;
+  throw new HeraldError(
+    'invalid',
+    'unsupported_event_for_format',
+    `A "${format}" endpoint can receive only ${allowed.join(', ')}: the vendor's webhooks have no shape for ${refused.join(', ')}. Use a "herald" endpoint for those.`,
+    [{ field: 'events', issue: `${refused.join(', ')} not available in format ${format}` }],
+  );
+}
+
 /** The workspace's callback endpoints: create, change, rotate secrets, test, and their delivery log. */
 @Injectable()
 export class CallbackEndpoints {
@@ -90,12 +122,15 @@ export class CallbackEndpoints {
 
   async create(workspaceId: string, input: EndpointInput): Promise<EndpointWithSecret> {
     const events = checkedEvents(input.events);
+    const format = checkedFormat(input.format ?? DEFAULT_CALLBACK_FORMAT);
+    checkFormatEvents(format, events);
     await this.urls.check(input.url);
     const secret = newSigningSecret();
     const row = await this.endpoints.insert({
       workspaceId,
       url: input.url,
       events,
+      format,
       description: input.description ?? null,
       secretSealed: sealSecret(secret, this.secrets.secretsKey),
       now: this.clock.now().toJSDate(),
@@ -112,8 +147,11 @@ export class CallbackEndpoints {
   }
 
   async update(workspaceId: string, id: string, change: EndpointChange): Promise<EndpointView> {
-    await this.row(workspaceId, id);
+    const current = await this.row(workspaceId, id);
     const events = change.events === undefined ? undefined : checkedEvents(change.events);
+    const format = change.format === undefined ? undefined : checkedFormat(change.format);
+    if (events !== undefined || format !== undefined)
+      checkFormatEvents(format ?? (isCallbackFormat(current.format) ? current.format : DEFAULT_CALLBACK_FORMAT), events ?? current.events);
     if (change.url !== undefined) await this.urls.check(change.url);
     const row = await this.endpoints.update(
       workspaceId,
@@ -123,6 +161,7 @@ export class CallbackEndpoints {
         ...(events ? { events } : {}),
         ...(change.description !== undefined ? { description: change.description } : {}),
         ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
+        ...(format !== undefined ? { format } : {}),
       },
       this.clock.now().toJSDate(),
     );

@@ -1,8 +1,12 @@
+import type { CallbackFormat } from './callback-formats/callback-format.types';
+
 /** An endpoint as the API shows it (never its secret, except once in `CreatedEndpoint`). */
 export interface EndpointView {
   readonly id: string;
   readonly url: string;
   readonly events: readonly string[];
+  /** How its deliveries are shaped and signed: `herald`, or a vendor's webhook shape (docs/CALLBACKS.md, formats). */
+  readonly format: CallbackFormat;
   readonly description: string | null;
   readonly enabled: boolean;
   /** Why it was disabled (after failing for 3 days, or through the API), null while enabled. */
@@ -26,6 +30,8 @@ export interface EndpointInput {
   readonly url: string;
   readonly events: readonly string[];
   readonly description?: string | null;
+  /** `herald` when not given. */
+  readonly format?: string;
 }
 
 export interface EndpointChange {
@@ -33,9 +39,14 @@ export interface EndpointChange {
   readonly events?: readonly string[];
   readonly enabled?: boolean;
   readonly description?: string | null;
+  readonly format?: string;
 }
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+/**
+ * `skipped`: the endpoint's format has no shape for that event (e.g. a `ping` to a `cloud-api` endpoint, or a
+ * `queued` status Meta never reports): nothing was posted, `lastError` says why. Final like delivered and failed.
+ */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'skipped'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** One delivery of the log. */

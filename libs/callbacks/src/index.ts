@@ -1,5 +1,6 @@
 export * from './callback-event.types';
 export * from './callbacks.types';
+export * from './callback-formats';
 export { CallbackOutbox, envelopeOf } from './callback-outbox.service';
 export { CallbackUrls, CALLBACK_URL_MAX } from './callback-urls.service';
 export { CallbackEndpoints } from './callback-endpoints.service';

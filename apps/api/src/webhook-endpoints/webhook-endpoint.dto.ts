@@ -15,9 +15,24 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { CALLBACK_EVENT_TYPES, CALLBACK_URL_MAX, DELIVERY_STATUSES, type DeliveryStatus } from '@herald/callbacks';
+import {
+  CALLBACK_EVENT_TYPES,
+  CALLBACK_FORMATS,
+  CALLBACK_URL_MAX,
+  DELIVERY_STATUSES,
+  FORMAT_EVENT_TYPES,
+  type CallbackFormat,
+  type DeliveryStatus,
+} from '@herald/callbacks';
 
 const EVENTS_DESCRIPTION = `Event types to receive: ${CALLBACK_EVENT_TYPES.join(', ')}.`;
+const FORMAT_DESCRIPTION =
+  `How deliveries are shaped and signed: ${CALLBACK_FORMATS.join(', ')} (default herald: Herald's envelope and ` +
+  'Herald-Signature). A vendor format renders the same events in that vendor\'s webhook shape and signs them its way ' +
+  `(docs/CALLBACKS.md, "Formats"); it accepts only the events its vendor has: ${CALLBACK_FORMATS.filter((f) => f !== 'herald')
+    .map((f) => `${f}: ${FORMAT_EVENT_TYPES[f].join(', ')}`)
+    .join('; ')}.`;
+const FORMAT_MESSAGE = `format must be one of ${CALLBACK_FORMATS.join(', ')}`;
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({
@@ -45,6 +60,11 @@ export class CreateWebhookEndpointDto {
   @IsString()
   @MaxLength(500)
   description?: string | null;
+
+  @ApiPropertyOptional({ example: 'herald', enum: CALLBACK_FORMATS, default: 'herald', description: FORMAT_DESCRIPTION })
+  @IsOptional()
+  @IsIn(CALLBACK_FORMATS, { message: FORMAT_MESSAGE })
+  format?: CallbackFormat;
 }
 
 export class UpdateWebhookEndpointDto {
@@ -81,12 +101,18 @@ export class UpdateWebhookEndpointDto {
   @IsString()
   @MaxLength(500)
   description?: string | null;
+
+  @ApiPropertyOptional({ example: 'cloud-api', enum: CALLBACK_FORMATS, description: FORMAT_DESCRIPTION })
+  @IsOptional()
+  @IsIn(CALLBACK_FORMATS, { message: FORMAT_MESSAGE })
+  format?: CallbackFormat;
 }
 
 export class WebhookEndpointDto {
   @ApiProperty({ example: '3f1c2a10-5b0e-4a8e-9d53-2f6f1f3c2a10' }) id!: string;
   @ApiProperty({ example: 'https://hooks.example.com/herald' }) url!: string;
   @ApiProperty({ example: ['message.status', 'message.inbound'] }) events!: string[];
+  @ApiProperty({ example: 'herald', enum: CALLBACK_FORMATS, description: FORMAT_DESCRIPTION }) format!: string;
   @ApiProperty({ example: 'Order system', nullable: true, type: String }) description!: string | null;
   @ApiProperty({ example: true }) enabled!: boolean;
   @ApiProperty({
@@ -168,7 +194,12 @@ export class DeliveryDto {
   })
   eventId!: string;
   @ApiProperty({ example: 'message.status' }) eventType!: string;
-  @ApiProperty({ example: 'delivered', enum: DELIVERY_STATUSES }) status!: string;
+  @ApiProperty({
+    example: 'delivered',
+    enum: DELIVERY_STATUSES,
+    description: 'skipped: not posted, the endpoint\'s format has no shape for this event (lastError says why).',
+  })
+  status!: string;
   @ApiProperty({ example: 2 }) attempts!: number;
   @ApiProperty({ example: 200, nullable: true, type: Number }) lastStatusCode!: number | null;
   @ApiProperty({ example: 38, nullable: true, type: Number }) lastLatencyMs!: number | null;
@@ -195,10 +226,14 @@ export class RedeliverRangeDto {
   @IsISO8601({ strict: true })
   to!: string;
 
-  @ApiPropertyOptional({ enum: ['failed', 'delivered'], default: 'failed' })
+  @ApiPropertyOptional({
+    enum: ['failed', 'delivered', 'skipped'],
+    default: 'failed',
+    description: 'skipped: e.g. after changing the format, the deliveries the previous one could not render.',
+  })
   @IsOptional()
-  @IsIn(['failed', 'delivered'])
-  status?: 'failed' | 'delivered';
+  @IsIn(['failed', 'delivered', 'skipped'])
+  status?: 'failed' | 'delivered' | 'skipped';
 }
 
 export class RedeliverAnswerDto {

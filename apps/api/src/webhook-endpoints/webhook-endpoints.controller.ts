@@ -35,11 +35,19 @@ export class WebhookEndpointsController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Creates a callback endpoint for the event types listed; the answer shows its signing secret, once.' })
+  @ApiOperation({
+    summary:
+      'Creates a callback endpoint for the event types listed, in a format (herald, or a vendor\'s webhook shape); the answer shows its signing secret, once.',
+  })
   @ApiResponse({ status: 201, type: WebhookEndpointWithSecretDto })
   @ApiErrors(400, 401)
   create(@WorkspaceId() workspaceId: string, @Body() dto: CreateWebhookEndpointDto): Promise<EndpointWithSecret> {
-    return this.endpoints.create(workspaceId, { url: dto.url, events: dto.events, description: dto.description ?? null });
+    return this.endpoints.create(workspaceId, {
+      url: dto.url,
+      events: dto.events,
+      description: dto.description ?? null,
+      ...(dto.format !== undefined ? { format: dto.format } : {}),
+    });
   }
 
   @Get()
@@ -63,7 +71,9 @@ export class WebhookEndpointsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Changes the URL, event types, description, or enabled (true re-enables a disabled endpoint).' })
+  @ApiOperation({
+    summary: 'Changes the URL, event types, description, format, or enabled (true re-enables a disabled endpoint).',
+  })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: WebhookEndpointDto })
   @ApiErrors(400, 401, 404)
@@ -77,6 +87,7 @@ export class WebhookEndpointsController {
       ...(dto.events !== undefined ? { events: dto.events } : {}),
       ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
       ...(dto.description !== undefined ? { description: dto.description } : {}),
+      ...(dto.format !== undefined ? { format: dto.format } : {}),
     });
   }
 

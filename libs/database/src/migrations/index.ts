@@ -24,6 +24,7 @@ import { CallbackRetention1796000000000 } from './1796000000000-callback-retenti
 import { ChannelIdentities1796100000000 } from './1796100000000-channel-identities';
 import { CampaignMessagingTag1796150000000 } from './1796150000000-campaign-messaging-tag';
 import { ApiKeyPublicIds1796250000000 } from './1796250000000-api-key-public-ids';
+import { CallbackEndpointFormat1796310000000 } from './1796310000000-callback-endpoint-format';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -55,4 +56,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ChannelIdentities1796100000000,
   CampaignMessagingTag1796150000000,
   ApiKeyPublicIds1796250000000,
+  CallbackEndpointFormat1796310000000,
 ];
