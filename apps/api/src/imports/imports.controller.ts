@@ -1,15 +1,13 @@
-import { applyDecorators, Controller, Get, HttpCode, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiConfig } from '@herald/config';
 import { ImportsService, type ImportRequest } from '@herald/contacts';
 import { HeraldError } from '@herald/common';
-import { JobName, JobQueue } from '@herald/queues';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { Accepts } from '../http/content-type.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
 import { AudienceImportQueryDto, ImportAcceptedDto, ImportDto, VariableGroupImportQueryDto } from './import.dto';
-import { openUpload } from './upload.util';
+import { ImportUploads } from './import-uploads.service';
 
 const CSV_BODY = {
   schema: {
@@ -36,12 +34,9 @@ const CsvUpload = (): MethodDecorator =>
 @ApiSecurity('x-api-key')
 @Controller('v1')
 export class ImportsController {
-  private readonly logger = new Logger(ImportsController.name);
-
   constructor(
     private readonly imports: ImportsService,
-    private readonly jobs: JobQueue,
-    private readonly config: ApiConfig,
+    private readonly uploads: ImportUploads,
   ) {}
 
   @Post('audiences/:id/contacts/import')
@@ -64,7 +59,7 @@ export class ImportsController {
       audienceName: f.name,
       defaultCountry: f.defaultCountry?.toUpperCase(),
     });
-    return this.receive(workspaceId, 'audience_contacts', req, res, { ...query }, build);
+    return { importId: await this.uploads.receive(workspaceId, 'audience_contacts', req, res, { ...query }, build) };
   }
 
   @Post('variable-groups/import')
@@ -94,7 +89,7 @@ export class ImportsController {
         defaultCountry: f.defaultCountry?.toUpperCase(),
       };
     };
-    return this.receive(workspaceId, 'variable_group_values', req, res, { ...query }, build);
+    return { importId: await this.uploads.receive(workspaceId, 'variable_group_values', req, res, { ...query }, build) };
   }
 
   @Get('imports/:id')
@@ -104,32 +99,5 @@ export class ImportsController {
   @ApiErrors(401, 404)
   get(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<ImportDto> {
     return this.imports.get(workspaceId, id);
-  }
-
-  private async receive(
-    workspaceId: string,
-    kind: ImportRequest['kind'],
-    req: Request,
-    res: Response,
-    query: Record<string, string | undefined>,
-    build: (fields: Record<string, string>) => ImportRequest,
-  ): Promise<ImportAcceptedDto> {
-    try {
-      const upload = await openUpload(req, query, this.config.importMaxBytes);
-      if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/')) {
-        // Everything is known before the body: refuse a bad target before reading it.
-        await this.imports.checkRequest(workspaceId, build(await upload.fields()));
-      }
-      const importId = await this.imports.stage(workspaceId, kind, upload.file, async () => build(await upload.fields()), this.config.importMaxBytes);
-      await this.jobs.add(JobName.ProcessImport, { importId }, { jobId: importId }).catch((error: unknown) => {
-        // Stored in Postgres already: the workers' recovery sweep will enqueue it once Redis is back.
-        this.logger.warn(`import ${importId} stored but not enqueued: ${String(error)}`);
-      });
-      return { importId };
-    } catch (error) {
-      // The rest of the upload is not wanted: close the connection rather than read it.
-      res.setHeader('Connection', 'close');
-      throw error;
-    }
   }
 }
