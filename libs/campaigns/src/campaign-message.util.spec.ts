@@ -366,6 +366,19 @@ describe(parseButtons.name, () => {
     expect(buttonIssues([quick('Yes'), { text: 'Start', type: 'journey', journeyId: 'j1' }])).toEqual([]);
   });
 
+  it("keeps an input button's reply (the text a press records), on input buttons only", () => {
+    expect(parseButtons([{ text: 'Send Message', type: 'input', input: 'response', reply: ' Hello, World. ' }])).toEqual({
+      buttons: [{ text: 'Send Message', type: 'input', input: 'response', reply: 'Hello, World.' }],
+      issues: [],
+    });
+    expect(buttonIssues([{ text: 'Start', type: 'journey', journeyId: 'j1', reply: 'x' }])).toEqual([
+      { field: 'buttons[0].reply', issue: 'is not used by a journey button' },
+    ]);
+    expect(buttonIssues([{ text: 'Go', type: 'input', input: 'response', reply: '' }])).toEqual([
+      { field: 'buttons[0].reply', issue: 'must be 1-1000 characters: the text a press records' },
+    ]);
+  });
+
   it('refuses duplicate labels', () => {
     expect(buttonIssues([quick('Yes'), quick('No'), quick(' Yes')])).toEqual([
       { field: 'buttons', issue: 'has the label "Yes" on 2 buttons; each label must be different' },

@@ -249,12 +249,17 @@ export type CampaignButtonType = (typeof CAMPAIGN_BUTTON_TYPES)[number];
 /**
  * A button under the campaign's message. `input` and `journey` become quick replies (the reply is stored
  * under the field `input`, or starts journey `journeyId`); `phone` and `url` are call-to-action buttons.
- * Exactly the key of its type is set.
+ * Exactly the key of its type is set, and an input button may have `reply`.
  */
 export interface CampaignButton {
   readonly text: string;
   readonly type: CampaignButtonType;
   readonly input?: string;
+  /**
+   * An input button's press recorded as this text instead of the button's label (the recipient's action and the
+   * input group's value): Chat Inc's input button, whose `input` is the text a press produces.
+   */
+  readonly reply?: string;
   readonly journeyId?: string;
   readonly phoneNumber?: string;
   readonly url?: string;
@@ -265,8 +270,10 @@ const TYPE_KEY = { input: 'input', journey: 'journeyId', phone: 'phoneNumber', u
   CampaignButtonType,
   keyof CampaignButton
 >;
-const BUTTON_KEYS = new Set<string>(['text', 'type', ...Object.values(TYPE_KEY)]);
+const BUTTON_KEYS = new Set<string>(['text', 'type', 'reply', ...Object.values(TYPE_KEY)]);
 const MAX_PHONE_INPUT = 40;
+/** A recipient's action is kept to this many characters. */
+export const MAX_BUTTON_REPLY = 1000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -340,7 +347,7 @@ function parseButton(raw: unknown, at: string, issues: CampaignIssue[]): Campaig
 
   for (const key of Object.keys(raw)) {
     if (!BUTTON_KEYS.has(key)) issues.push({ field: `${at}.${key}`, issue: 'is not a field of a button' });
-    else if (isButtonType(type) && key !== 'text' && key !== 'type' && key !== TYPE_KEY[type]) {
+    else if (isButtonType(type) && key !== 'text' && key !== 'type' && key !== TYPE_KEY[type] && !(key === 'reply' && type === 'input')) {
       issues.push({ field: `${at}.${key}`, issue: `is not used by a${type === 'input' ? 'n' : ''} ${type} button` });
     }
   }
@@ -353,9 +360,14 @@ function parseButton(raw: unknown, at: string, issues: CampaignIssue[]): Campaig
   switch (type) {
     case 'input': {
       const name = typeof value === 'string' ? value.trim() : '';
+      const reply = raw['reply'];
+      const replyText = typeof reply === 'string' ? reply.trim() : '';
+      if (reply !== undefined && (replyText === '' || characters(replyText) > MAX_BUTTON_REPLY)) {
+        issues.push({ field: `${at}.reply`, issue: `must be 1-${MAX_BUTTON_REPLY} characters: the text a press records` });
+      }
       if (name === '' || name.length > MAX_INPUT_NAME) {
         issues.push({ field, issue: `must be 1-${MAX_INPUT_NAME} characters: the field the reply is stored under` });
-      } else button = { text: label, type, input: name };
+      } else button = { text: label, type, input: name, ...(reply !== undefined ? { reply: replyText } : {}) };
       break;
     }
     case 'journey': {

@@ -766,6 +766,8 @@ export class RecipientRepository {
   /**
    * Replies to campaign messages: the recipient keeps the button pressed or the text as its `action`. Returns the
    * presses of input buttons (payload `input:<field>`) with the campaign's input group, for the contacts library.
+   * An input button with a `reply` records that text instead of its label (the button with the press's payload, the
+   * one with the pressed label first when several share a field).
    */
   async applyReplies(
     manager: EntityManager,
@@ -780,10 +782,17 @@ export class RecipientRepository {
          SELECT r.id FROM campaign_recipients r JOIN i ON r.provider_message_id = i.context AND r.workspace_id = i.workspace_id
           ORDER BY r.id FOR UPDATE OF r),
        acted AS (
-         UPDATE campaign_recipients r SET action = left(coalesce(i.text, i.payload), 1000), action_at = i.at, updated_at = now()
-           FROM i, locked WHERE r.id = locked.id AND r.provider_message_id = i.context AND r.workspace_id = i.workspace_id
-         RETURNING r.run_id, r.contact_id, i.payload, i.text)
-       SELECT c.input_group_pk AS group_pk, acted.contact_id, substring(acted.payload from 7) AS field, coalesce(acted.text, '') AS value
+         UPDATE campaign_recipients r SET action = left(coalesce(pressed.reply, i.text, i.payload), 1000), action_at = i.at, updated_at = now()
+           FROM i CROSS JOIN LATERAL (
+                  SELECT (SELECT b->>'reply' FROM campaign_runs cr JOIN campaigns c ON c.id = cr.campaign_id
+                                CROSS JOIN LATERAL jsonb_array_elements(c.buttons) AS b
+                          WHERE cr.id = r2.run_id AND b->>'type' = 'input' AND i.payload = 'input:' || (b->>'input') AND b->>'reply' IS NOT NULL
+                          ORDER BY (b->>'text') IS NOT DISTINCT FROM i.text DESC LIMIT 1) AS reply
+                    FROM campaign_recipients r2 WHERE r2.provider_message_id = i.context AND r2.workspace_id = i.workspace_id LIMIT 1) AS pressed,
+                locked
+          WHERE r.id = locked.id AND r.provider_message_id = i.context AND r.workspace_id = i.workspace_id
+         RETURNING r.run_id, r.contact_id, i.payload, i.text, pressed.reply)
+       SELECT c.input_group_pk AS group_pk, acted.contact_id, substring(acted.payload from 7) AS field, left(coalesce(acted.reply, acted.text, ''), 1000) AS value
          FROM acted JOIN campaign_runs cr ON cr.id = acted.run_id JOIN campaigns c ON c.id = cr.campaign_id
         WHERE acted.payload LIKE 'input:%' AND c.input_group_pk IS NOT NULL`,
       [replies.map((r) => r.workspaceId), replies.map((r) => r.context), replies.map((r) => r.text), replies.map((r) => r.payload), replies.map((r) => r.at)],
