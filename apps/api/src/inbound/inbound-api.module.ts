@@ -15,5 +15,7 @@ import { InboundReplies } from './inbound-replies.service';
   imports: [MessagingModule, CampaignsModule, ContactsModule, ChannelsModule],
   controllers: [InboundMessagesController, ContactHistoryController],
   providers: [InboundReplies, ContactConversation, ContactChannels, Clock],
+  // Bird's "channel details for a contact" (compat/bird) is this service's answer in Bird's shape.
+  exports: [ContactChannels],
 })
 export class InboundApiModule {}
