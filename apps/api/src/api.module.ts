@@ -21,6 +21,10 @@ import { ContentTypeGuard } from './http/content-type.guard';
 import { ErrorFilter } from './http/error.filter';
 import { VENDOR_ERROR_SHAPES } from './http/vendor-error-shape.types';
 import { WHAUTOCHAT_ERROR_SHAPE } from './compat/whautochat/whautochat-error.shape';
+import { CHATINC_ERROR_SHAPE } from './compat/chatinc/chatinc-error.shape';
+import { BIRD_ERROR_SHAPE } from './compat/bird/bird-error.shape';
+import { ENGAGELAB_ERROR_SHAPE } from './compat/engagelab/engagelab-error.shape';
+import { CLOUD_API_ERROR_SHAPE } from './compat/cloud-api/cloud-api-error.shape';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { LinksApiModule } from './links/links-api.module';
@@ -31,6 +35,7 @@ import { ContactsController } from './contacts/contacts.controller';
 import { AudiencesController } from './audiences/audiences.controller';
 import { VariableGroupsController } from './variable-groups/variable-groups.controller';
 import { ImportsController } from './imports/imports.controller';
+import { ImportUploads } from './imports/import-uploads.service';
 import { WorkspacesController } from './workspaces/workspaces.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { MessagesController } from './messages/messages.controller';
@@ -123,8 +128,9 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: ContentTypeGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         // Under /compat/<vendor>/, errors answer in that vendor's shape.
-        { provide: VENDOR_ERROR_SHAPES, useValue: [WHAUTOCHAT_ERROR_SHAPE] },
+        { provide: VENDOR_ERROR_SHAPES, useValue: [WHAUTOCHAT_ERROR_SHAPE, CHATINC_ERROR_SHAPE, BIRD_ERROR_SHAPE, ENGAGELAB_ERROR_SHAPE, CLOUD_API_ERROR_SHAPE] },
         SendsListing,
+        ImportUploads,
       ],
     };
   }

@@ -29,7 +29,7 @@ export class ErrorFilter implements ExceptionFilter {
     const path = request?.path ?? '';
     const vendor = this.vendorShapes.find((shape) => path.startsWith(shape.prefix));
     if (vendor) {
-      const answer = vendor.render({ status, body, unexpected });
+      const answer = vendor.render({ status, body, unexpected }, requestId);
       for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
       response.status(answer.status).json(answer.body);
       return;

@@ -15,7 +15,8 @@ export interface VendorErrorAnswer {
 export interface VendorErrorShape {
   /** The path prefix it covers, with its trailing slash: `/compat/whautochat/`. */
   readonly prefix: string;
-  render(error: ErrorResponse): VendorErrorAnswer;
+  /** `requestId`: the request's id (X-Request-Id), for vendors whose errors carry a trace id. */
+  render(error: ErrorResponse, requestId?: string): VendorErrorAnswer;
 }
 
 /** The injection token of the surfaces' error shapes (an array of VendorErrorShape). */
