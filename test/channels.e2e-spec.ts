@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer } from 'node:net';
 import { startApi, type ApiHarness } from './support/api-harness';
-import { addSimulatedChannel, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+import { addSimulatedChannel, freePort, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
 
 /**
  * Messenger, Instagram and Telegram channels end to end: the API (on a known port, so Telegram's setWebhook names
@@ -43,17 +42,6 @@ interface Inbound {
   text: string | null;
   payload?: string | null;
   providerMessageId: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('Messenger, Instagram and Telegram channels, end to end', () => {

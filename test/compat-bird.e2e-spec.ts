@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer } from 'node:net';
 import { startApi, type ApiHarness } from './support/api-harness';
-import { addSimulatedChannel, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+import { addSimulatedChannel, freePort, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
 
 /**
  * Bird's Channels API on Herald (`/compat/bird`, `Authorization: AccessKey <key>`), end to end with a worker and the
@@ -114,17 +113,6 @@ interface Message {
   scheduledFor: string | null;
   expiresAt: string | null;
   createdAt: string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe("Bird's Channels API at /compat/bird", () => {

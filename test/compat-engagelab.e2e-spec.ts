@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer } from 'node:net';
 import { startApi, type ApiHarness } from './support/api-harness';
-import { addSimulatedChannel, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+import { addSimulatedChannel, freePort, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
 
 /**
  * EngageLab's Send Message API at /compat/engagelab, end to end: the API, a worker and the Cloud API simulator. Every
@@ -228,17 +227,6 @@ interface Message {
   requestId: string | null;
   customArgs: Record<string, unknown>;
   providerMessageId: string | null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('EngageLab at /compat/engagelab', () => {

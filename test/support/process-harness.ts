@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { request } from 'undici';
 import { expect } from '@jest/globals';
 
@@ -152,4 +153,16 @@ export async function addSimulatedChannel(
     expect(registered.status).toBe(200);
   }
   return id;
+}
+
+/** A TCP port free on 127.0.0.1 now (for an API that must know its own URL before it listens, e.g. for webhooks). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
