@@ -8,6 +8,7 @@ import { testApiConfig } from './support/test-env';
 
 interface OpenApiOperation {
   summary?: string;
+  tags?: string[];
   responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }>;
   requestBody?: { content: Record<string, { schema?: unknown; examples?: unknown; example?: unknown }> };
 }
@@ -77,6 +78,24 @@ describe('operations endpoints', () => {
         }
       }
     }
+    // Each vendor surface under its own tag, with its vendor's auth scheme declared.
+    const vendorTags = new Map<string, Set<string>>();
+    for (const [path, ops] of Object.entries(paths)) {
+      const vendor = /^\/compat\/([^/]+)\//.exec(path)?.[1];
+      if (!vendor) continue;
+      for (const op of Object.values(ops)) vendorTags.set(vendor, new Set([...(vendorTags.get(vendor) ?? []), ...(op.tags ?? [])]));
+    }
+    expect(Object.fromEntries([...vendorTags].map(([vendor, tags]) => [vendor, [...tags]]))).toEqual({
+      whautochat: ['compat: WhautoChat'],
+      chitchatlabs: ['compat: ChitChatLabs'],
+      chatinc: ['compat: Chat Inc'],
+      bird: ['compat: Bird'],
+      engagelab: ['compat: EngageLab'],
+      'cloud-api': ['compat: Meta Cloud API'],
+    });
+    expect(Object.keys(res.body.components?.securitySchemes ?? {}).sort()).toEqual(
+      ['AccessKey', 'Authorization', 'admin-token', 'api-key', 'basic', 'x-api-key', 'x-tenant-api-key'].sort(),
+    );
     const ui = await api.http.get('/docs/');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');
