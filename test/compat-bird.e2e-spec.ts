@@ -320,6 +320,40 @@ describe("Bird's Channels API at /compat/bird", () => {
     expect([stranger.status, Object.keys(stranger.body).sort()]).toEqual([404, ['code', 'message']]);
   });
 
+  it("refuses in Bird's shape: another workspace's channel (404), a key restricted to another channel (403), wrong types and empty lists (422 naming the field)", async () => {
+    const other = await api.createWorkspace('Bird other');
+    const otherPost = (path: string, body: unknown) => api.http.post(path).set('x-api-key', other.apiKey).send(body as object);
+    const theirs = await addSimulatedChannel(otherPost, sim, { phone: '106540352240004', display: '+1 555 010 0004', rate: 40, tier: 'unlimited', credentials: { wabaId: '102290129340004', accessToken: 'EAAG-bird-other', appSecret: 'bird-other-secret' } });
+    const text = { type: 'text', text: { text: 'x' } };
+    const theirChannel = await bird(`/compat/bird/workspaces/${workspaceId}/channels/${theirs}/messages`, { receiver: RECEIVER, body: text });
+    expect([theirChannel.status, Object.keys(theirChannel.body).sort()]).toEqual([404, ['code', 'message']]);
+    expect(((await api.http.get('/v1/messages?limit=5').set('x-api-key', other.apiKey)).body.data as unknown[]).length).toBe(0);
+    const theirContact = await api.http.get(`/compat/bird/workspaces/${workspaceId}/channels/${theirs}/contacts/1`).set('Authorization', `AccessKey ${key}`);
+    expect(theirContact.status).toBe(404);
+
+    const post = (path: string, body: unknown) => api.http.post(path).set('x-api-key', key).send(body as object);
+    const second = await addSimulatedChannel(post, sim, { phone: '106540352240005', display: '+1 555 010 0005', rate: 40, tier: 'unlimited', credentials: { wabaId: WABA, accessToken: 'EAAG-bird-second', appSecret: 'bird-second-secret' } });
+    const restricted = (await post('/v1/api-keys', { allowedChannels: [second] })).body as { apiKey: string };
+    const refused = await bird(`${base}/messages`, { receiver: RECEIVER, body: text }, restricted.apiKey);
+    expect([refused.status, refused.body]).toEqual([403, { code: 'key_not_allowed', message: expect.stringContaining(channel) }]);
+
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['contacts not an array', { receiver: { contacts: 'x' }, body: text }, 'receiver.contacts'],
+      ['no contacts', { receiver: { contacts: [] }, body: text }, 'receiver.contacts'],
+      ['a number as identifierValue', { receiver: { contacts: [{ identifierValue: 31612345678 }] }, body: text }, 'receiver.contacts[0].identifierValue'],
+      ['no images', { receiver: RECEIVER, body: { type: 'image', image: { images: [] } } }, 'body.image.images'],
+      ['a text that is not a string', { receiver: RECEIVER, body: { type: 'text', text: { text: 5 } } }, 'body.text.text'],
+      ['tags not an array', { receiver: RECEIVER, body: text, tags: 'vip' }, 'tags'],
+      ['validity not a number', { receiver: RECEIVER, body: text, validity: 'a day' }, 'validity'],
+      ['a flag that is not a boolean', { receiver: RECEIVER, body: text, ignoreQuietHours: 'yes' }, 'ignoreQuietHours'],
+      ['an unknown field', { receiver: RECEIVER, body: text, priority: 'high' }, 'priority'],
+    ];
+    for (const [name, body, field] of cases) {
+      const res = await send(body);
+      expect([name, res.status, res.body.code, Object.keys(res.body.details ?? {})]).toEqual([name, 422, 'validation_failed', [field]]);
+    }
+  }, 30_000);
+
   it("refuses in Bird's shape: a wrong key, another workspace, an unknown channel, several receivers, body and template together", async () => {
     const wrongKey = await bird(`${base}/messages`, { receiver: RECEIVER, body: { type: 'text', text: { text: 'x' } } }, `hrld_${'x'.repeat(43)}`);
     expect([wrongKey.status, wrongKey.body]).toEqual([401, { code: expect.any(String), message: expect.stringContaining('API key') }]);

@@ -294,6 +294,36 @@ describe('Meta Cloud API surface, driven by @kapso/whatsapp-cloud-api', () => {
     expect(malformed.status).toBe(400);
   }, 30_000);
 
+  it("refuses another workspace's phone number id (100/33 both ways), a key restricted to another channel (10, 403) and wrong types, in Graph's shape", async () => {
+    const other = await api.createWorkspace('Cloud API other');
+    const otherPost = (path: string, body: unknown) => api.http.post(path).set('x-api-key', other.apiKey).send(body as object);
+    const OTHER_PHONE = '106540352249932';
+    await addSimulatedChannel(otherPost, sim, { phone: OTHER_PHONE, display: '+1 555 010 9932', rate: 40, tier: 'unlimited', credentials: { wabaId: '102290129349932', accessToken: 'EAAG-other', appSecret: 'other-secret' }, apiUrl });
+    const theirs = await graphError(client.messages.sendText({ phoneNumberId: OTHER_PHONE, to: CUSTOMER, body: 'x' }));
+    expect([theirs.httpStatus, theirs.code, theirs.errorSubcode]).toEqual([400, 100, 33]);
+    const ours = await graphError(cloudClient(other.apiKey).messages.sendText({ phoneNumberId: PHONE, to: CUSTOMER, body: 'x' }));
+    expect([ours.httpStatus, ours.code, ours.errorSubcode]).toEqual([400, 100, 33]);
+
+    // A key restricted to another of the workspace's channels may not send from this number.
+    const second = await addSimulatedChannel(post, sim, { phone: '106540352249933', display: '+1 555 010 9933', rate: 40, tier: 'unlimited', credentials: { wabaId: WABA, accessToken: 'EAAG-second', appSecret: 'second-secret' }, apiUrl });
+    const restricted = (await post('/v1/api-keys', { allowedChannels: [second] })).body as { apiKey: string };
+    const refused = await graphError(cloudClient(restricted.apiKey).messages.sendText({ phoneNumberId: PHONE, to: CUSTOMER, body: 'x' }));
+    expect([refused.httpStatus, refused.code, refused.type, refused.details]).toEqual([403, 10, 'OAuthException', expect.stringContaining(channelId)]);
+
+    const raw = (body: unknown) => api.http.post(`/compat/cloud-api/v23.0/${PHONE}/messages`).set('Authorization', `Bearer ${key}`).send(body as object);
+    const cases: Array<[unknown, number, number, string]> = [
+      [{ messaging_product: 'whatsapp', to: [CUSTOMER], type: 'text', text: { body: 'x' } }, 400, 100, 'to '],
+      [{ messaging_product: 'whatsapp', to: CUSTOMER, type: 7, text: { body: 'x' } }, 400, 100, 'type '],
+      [{ messaging_product: 'whatsapp', to: CUSTOMER, type: 'text', text: 'x' }, 400, 131009, 'text'],
+      [{ messaging_product: 'whatsapp', to: CUSTOMER, type: 'text', text: { body: 'x' }, context: 'wamid.X' }, 400, 100, 'context.message_id'],
+      [[{ messaging_product: 'whatsapp' }], 400, 100, 'body'],
+    ];
+    for (const [body, status, code, says] of cases) {
+      const res = await raw(body);
+      expect([body, res.status, res.body.error?.code, res.body.error?.error_data?.details]).toEqual([body, status, code, expect.stringContaining(says)]);
+    }
+  }, 30_000);
+
   describe('status webhooks', () => {
     let receiver: Server;
     const received: Array<{ raw: Buffer; headers: IncomingHttpHeaders }> = [];

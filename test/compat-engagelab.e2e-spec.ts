@@ -367,6 +367,31 @@ describe('EngageLab at /compat/engagelab', () => {
     }
   });
 
+  it('refuses bad input in its shape: wrong types, an empty or oversized to, a workspace without WhatsApp (2003 with or without from)', async () => {
+    const text = { type: 'text', text: { body: 'x' } };
+    const tooMany = Array.from({ length: 1001 }, (_, i) => `+4479110${String(i).padStart(5, '0')}`);
+    const cases: Array<[string, object, number, string]> = [
+      ['an empty to', { to: [], body: text }, 3002, 'to'],
+      ['to as a number', { to: 447911123456, body: text }, 3002, 'to'],
+      ['to over 1,000 numbers', { to: tooMany, body: text }, 3002, '1000'],
+      ['body.type not a string', { to: ['+447911123456'], body: { type: 5 } }, 3002, 'body.type'],
+      ['text.body not a string', { to: ['+447911123456'], body: { type: 'text', text: { body: 12 } } }, 3002, 'body.text.body'],
+      ['custom_args not an object', { to: ['+447911123456'], body: text, custom_args: 'x' }, 3002, 'custom_args'],
+      ['from not a string', { from: 8613800138000, to: ['+447911123456'], body: text }, 3002, 'from'],
+    ];
+    for (const [name, body, code, says] of cases) {
+      const res = await engageLab(body);
+      expect([name, res.status, res.body]).toEqual([name, 400, { code, message: expect.stringContaining(says) }]);
+    }
+    // Another workspace, with no WhatsApp channel: 2003 whether or not `from` names a number (this workspace's included).
+    const empty = await api.createWorkspace('EngageLab without WhatsApp');
+    const emptyId = ((await api.http.get('/v1/api-keys').set('x-api-key', empty.apiKey)).body as Array<{ publicId: string }>)[0]!.publicId;
+    for (const from of [undefined, '+8613800138000']) {
+      const res = await engageLab({ ...JSON.parse(SAMPLE_REQUEST), from, request_id: undefined }, basic(emptyId, empty.apiKey));
+      expect([from, res.status, res.body]).toEqual([from, 400, { code: 2003, message: expect.stringContaining('no WhatsApp channel') }]);
+    }
+  });
+
   it('answers a malformed JSON body with 3001 in its shape', async () => {
     const res = await api.http.post('/compat/engagelab/v1/messages').set('Authorization', basic(publicId, key)).set('Content-Type', 'application/json').send('{"to": [');
     expect([res.status, res.body]).toEqual([400, { code: 3001, message: expect.stringContaining('not valid JSON') }]);

@@ -210,7 +210,7 @@ describe('Bird answers', () => {
   });
 
   it("answers Bird's statuses and identifier keys", () => {
-    expect(['queued', 'scheduled', 'sent', 'read', 'failed', 'expired'].map(birdStatus)).toEqual(['accepted', 'scheduled', 'sent', 'delivered', 'sending_failed', 'skipped']);
+    expect(['queued', 'scheduled', 'accepted', 'held', 'sent', 'read', 'failed', 'skipped', 'expired', 'cancelled'].map(birdStatus)).toEqual(['accepted', 'scheduled', 'processing', 'processing', 'sent', 'delivered', 'sending_failed', 'skipped', 'delivery_failed', 'deleted']);
     expect(identifierKeyOf('messenger', '164849000012345')).toBe('facebookid-164849000012345');
   });
 

@@ -652,8 +652,11 @@ function carouselPart(kind: ChannelKind, content: Json, field: string): Json {
 // ------------------------------------------------------------------------------------------------------ answers
 
 /**
- * Herald's send state as Bird's message status: `accepted` until a worker takes it, `scheduled` until its time; the
- * provider's acceptance (Herald's `accepted`) is Bird's `sent` (handed to the platform), a pacing hold `processing`.
+ * Herald's send state as Bird's message status — the same reading as the `bird` callback format
+ * (libs/callbacks/src/callback-formats/bird.format.ts), so a client sees one status for one state: `accepted` until a
+ * worker takes it, `scheduled` until its time, `processing` while it is with the provider (Herald's `sending`,
+ * `accepted`, `held`), `sent` and `delivered` as they are (a read is still delivered: Bird counts opens as
+ * interactions), `sending_failed`, `delivery_failed` when its validity ran out, `deleted` when cancelled.
  */
 export function birdStatus(state: string): string {
   switch (state) {
@@ -662,9 +665,9 @@ export function birdStatus(state: string): string {
     case 'queued':
       return 'accepted';
     case 'sending':
+    case 'accepted':
     case 'held':
       return 'processing';
-    case 'accepted':
     case 'sent':
       return 'sent';
     case 'delivered':
@@ -672,6 +675,8 @@ export function birdStatus(state: string): string {
       return 'delivered';
     case 'failed':
       return 'sending_failed';
+    case 'expired':
+      return 'delivery_failed';
     case 'cancelled':
       return 'deleted';
     default:

@@ -92,11 +92,9 @@ export class EngageLabController {
    */
   private async sender(workspaceId: string, from: string | undefined): Promise<ChannelView> {
     const whatsapp = (await this.channels.list(workspaceId)).filter((c) => c.type === 'whatsapp');
-    if (from === undefined) {
-      const channel = whatsapp.find((c) => c.isDefault) ?? whatsapp[0];
-      if (!channel) throw new HeraldError('invalid', 'no_whatsapp_channel', 'WhatsApp is not set up: this workspace has no WhatsApp channel (POST /v1/channels).');
-      return channel;
-    }
+    // No WhatsApp at all is EngageLab's 2003 ("WhatsApp authentication failed") whether or not `from` names a number.
+    if (whatsapp.length === 0) throw new HeraldError('invalid', 'no_whatsapp_channel', 'WhatsApp is not set up: this workspace has no WhatsApp channel (POST /v1/channels).');
+    if (from === undefined) return whatsapp.find((c) => c.isDefault) ?? whatsapp[0]!;
     const digits = from.replace(/\D/g, '');
     const channel = digits === '' ? undefined : whatsapp.find((c) => c.displayPhoneNumber.replace(/\D/g, '') === digits);
     if (!channel) {
