@@ -326,6 +326,44 @@ describe("Chat Inc's API at /compat/chatinc", () => {
     expect([noFile.status, noFile.body.status, noFile.body.details[0].field]).toEqual([400, 'error', 'file']);
   });
 
+
+  it("refuses bad input in Chat Inc's shape, naming its own fields; another workspace's ids are not this one's", async () => {
+    const other = await api.createWorkspace('Chat Inc other');
+    const as = (k: string, path: string, body: unknown) => api.http.post(BASE + path).set('Authorization', k).set('Content-Type', 'application/json').send(body as object);
+    // Herald's reply is its input button's `input`: a too-long one is named `buttons[0].input`, not Herald's name.
+    const longInput = await chat.createCampaign({ title: 't', message: 'm', buttons: [{ text: 'A', type: 'input', input: 'x'.repeat(1001) }] }, {});
+    expect([longInput.status, longInput.body.status, longInput.body.details[0].field, longInput.body.message]).toEqual([400, 'error', 'buttons[0].input', expect.stringContaining('buttons[0].input')]);
+    const body = await post('/v1/create/campaign', []);
+    expect([body.status, body.body.details[0].field]).toEqual([400, 'body']);
+    const empty = await chat.createCampaign({ title: 't', message: 'm' }, { runImmediately: true, audiences: [] });
+    expect([empty.status, empty.body.details[0].field]).toEqual([400, 'options.audiences']);
+    const far = await chat.createCampaign({ title: 't', message: 'm' }, { runImmediately: true, audiences: ['all'], timeToRun: 1e15 });
+    expect([far.status, far.body.details[0].field]).toEqual([400, 'options.timeToRun']);
+    const huge = await chat.createAudience({ id: 'huge', name: 'huge', contacts: Array.from({ length: 10_001 }, (_, i) => ({ number: `+4474009${String(i).padStart(5, '0')}` })) });
+    expect([huge.status, huge.body.status, huge.body.details[0].field]).toEqual([400, 'error', 'contacts']);
+
+    // "Create Audience" with the id of an existing audience adds its contacts; a different name is refused, not dropped.
+    expect((await chat.createAudience({ id: 'named-once', name: 'Named once', contacts: [] })).status).toBe(200);
+    const same = await chat.createAudience({ id: 'named-once', name: 'Named once', contacts: [{ number: '+447400900111' }] });
+    expect([same.status, same.body.added, same.body.name]).toEqual([200, 1, 'Named once']);
+    const renamed = await chat.createAudience({ id: 'named-once', name: 'Renamed', contacts: [{ number: '+447400900112' }] });
+    expect([renamed.status, renamed.body.status, renamed.body.code, renamed.body.details[0].field]).toEqual([409, 'error', 'audience_exists', 'name']);
+    expect((await members('named-once')).map((c) => c.number)).toEqual(['+447400900111']);
+    const nowhere = await chat.retrieveAudienceCotacts({ id: 'no-such-audience' });
+    expect([nowhere.status, nowhere.body.status, nowhere.body.details[0].field]).toEqual([404, 'error', 'id']);
+
+    // Another workspace: its ids are its own. The same audience id is its own audience; this campaign is not its.
+    const theirs = await as(other.apiKey, '/v1/create/audience', { id: 'named-once', name: 'Theirs', contacts: [{ number: '+447400900113' }] });
+    expect([theirs.status, theirs.body.name, theirs.body.size]).toEqual([200, 'Theirs', 1]);
+    expect((await members('named-once')).map((c) => c.number)).toEqual(['+447400900111']);
+    const own = (await chat.createCampaign({ title: 'Mine only', message: 'm' }, {})).body.campaignId as string;
+    const run = await as(other.apiKey, '/v1/run/campaign', { campaignId: own, audiences: ['all'] });
+    expect([run.status, run.body.status, run.body.details[0].field]).toEqual([404, 'error', 'campaignId']);
+    const details = await as(other.apiKey, '/v1/retrieve/campaign', { campaignId: own });
+    expect([details.status, details.body.details[0].field]).toEqual([404, 'campaignId']);
+    expect(((await as(other.apiKey, '/v1/retrieve/campaigns', {})).body as unknown[]).length).toBe(0);
+  }, 60_000);
+
   it("answers a body that is not JSON in Chat Inc's shape (the global filter's vendor shapes)", async () => {
     const notJson = await api.http.post(`${BASE}/v1/create/campaign`).set('Authorization', key).set('Content-Type', 'application/json').send('{"title": "x",}');
     expect([notJson.status, notJson.body.status, notJson.body.code]).toEqual([400, 'error', 'malformed_json']);

@@ -92,6 +92,12 @@ describe("Chat Inc's requests as Herald's", () => {
       { templateType: 'options.whatsAppTemplateType' },
     ) as HeraldError;
     expect([renamed.message, renamed.details[0]!.field]).toEqual(['Invalid campaign: options.whatsAppTemplateType must be one of MARKETING, UTILITY.', 'options.whatsAppTemplateType']);
+    // Herald's reply is the input button's `input`: a too-long one is named as Chat Inc wrote it.
+    const reply = renameFields(
+      new HeraldError('invalid', 'validation_failed', 'Invalid campaign: buttons[1].reply must be 1-1000 characters.', [{ field: 'buttons[1].reply', issue: 'x' }]),
+      {},
+    ) as HeraldError;
+    expect([reply.message, reply.details[0]!.field]).toEqual(['Invalid campaign: buttons[1].input must be 1-1000 characters.', 'buttons[1].input']);
   });
 
   it('reads language codes and audience references', () => {

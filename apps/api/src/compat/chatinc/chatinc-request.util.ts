@@ -319,11 +319,23 @@ export function audienceIdOf(body: unknown): string {
   return body['id'].trim();
 }
 
+/** Herald's `buttons[i].reply` is Chat Inc's `buttons[i].input` (the text a press produces). */
+const REPLY_FIELD = /^buttons\[(\d+)\]\.reply$/;
+
+/** A field of Herald's campaign rules as the Chat Inc request wrote it. */
+function chatIncField(field: string, names: Readonly<Record<string, string>>): string {
+  return names[field] ?? field.replace(REPLY_FIELD, 'buttons[$1].input');
+}
+
 /** An error of Herald's campaign rules with its fields named as the Chat Inc request wrote them. */
 export function renameFields(error: unknown, names: Readonly<Record<string, string>>): unknown {
   if (!(error instanceof HeraldError) || error.details.length === 0) return error;
-  const details = error.details.map((d) => (d.field === undefined ? d : { ...d, field: names[d.field] ?? d.field }));
+  const details = error.details.map((d) => (d.field === undefined ? d : { ...d, field: chatIncField(d.field, names) }));
   let message = error.message;
-  for (const [from, to] of Object.entries(names)) message = message.replace(`: ${from} `, `: ${to} `);
+  for (const d of error.details) {
+    if (d.field === undefined) continue;
+    const to = chatIncField(d.field, names);
+    if (to !== d.field) message = message.replace(`: ${d.field} `, `: ${to} `);
+  }
   return new HeraldError(error.kind, error.code, message, details);
 }

@@ -203,7 +203,7 @@ export class ChatIncController {
   @Post('create/audience')
   @Route("Create an audience (id, name, description) with contacts; with an existing audience's id (Add Contacts to Audience), add the contacts to it.", 200, {
     status: 'success', id: 'myAudienceId', name: 'My Audience', description: 'This is my audience', size: 1, added: 1, alreadyMembers: 0, invalid: [],
-  }, [400, 401, 404])
+  }, [400, 401, 404, 409])
   @JsonBody({ id: 'myAudienceId', name: 'My Audience', description: 'This is my audience', contacts: [{ number: '+14155550123' }] })
   async createAudience(@WorkspaceId() workspaceId: string, @Body() body: unknown): Promise<Record<string, unknown>> {
     const input = toAudience(body);
@@ -212,6 +212,16 @@ export class ChatIncController {
         return { status: 'success', ...(await this.audiences.create(workspaceId, { id: input.id, name: input.name, description: input.description ?? null, contacts: input.contacts })) };
       } catch (error) {
         if (!(error instanceof HeraldError) || error.code !== 'audience_exists' || input.id === 'all') throw error;
+      }
+      // The id is taken: its contacts are added ("Add Contacts to Audience"), but a different name or description
+      // is not dropped silently — Herald's audiences keep theirs, so it is refused.
+      const existing = await this.audiences.get(workspaceId, input.id);
+      const differs = [
+        ...(existing.name !== input.name ? [{ field: 'name', issue: `differs from the existing audience's name "${existing.name}"` }] : []),
+        ...(input.description !== undefined && input.description !== existing.description ? [{ field: 'description', issue: "differs from the existing audience's description" }] : []),
+      ];
+      if (differs.length > 0) {
+        throw new HeraldError('conflict', 'audience_exists', `An audience with id "${input.id}" already exists as "${existing.name}": to add contacts to it, give its id and contacts (without name, or with its name).`, differs);
       }
     }
     let added;
@@ -253,7 +263,7 @@ export class ChatIncController {
     const contacts: unknown[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.audiences.members(workspaceId, id, 1_000, cursor);
+      const page = await this.withAudienceId(() => this.audiences.members(workspaceId, id, 1_000, cursor));
       for (const c of page.data) contacts.push({ number: c.number, name: c.name, ...c.attributes });
       cursor = page.nextCursor ?? undefined;
     } while (cursor !== undefined);
@@ -281,6 +291,18 @@ export class ChatIncController {
     } while (cursor !== undefined);
     const withRuns = await Promise.all(views.map((v) => this.campaigns.get(workspaceId, v.id)));
     return withRuns.map((c) => ({ status: 'success', campaigns: toChatIncCampaign(c) }));
+  }
+
+  /** An audience that is not there is named by Chat Inc's field, id. */
+  private async withAudienceId<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof HeraldError && error.code === 'audience_not_found') {
+        throw new HeraldError('not_found', error.code, error.message, [{ field: 'id', issue: 'names no audience of this workspace' }]);
+      }
+      throw error;
+    }
   }
 
   /** A campaign that is not there is named by Chat Inc's field, campaignId. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { toNativeSingle } from './chitchatlabs-request.util';
+import { toNativeBlast, toNativeSingle } from './chitchatlabs-request.util';
 
 describe("ChitChatLabs' single message as a native one", () => {
   it("reads its document's example: the number without '+', the template with its image header and body params, the tag", () => {
@@ -46,5 +46,34 @@ describe("ChitChatLabs' single message as a native one", () => {
     expect(field({ to: { mobile: '91' }, fb_template: 't', language: 'en', file: { type: 'audio', link: 'x' } })).toBe('file');
     expect(field({ to: { mobile: '91' }, fb_template: 't', language: 'en', params: [1] })).toBe('params');
     expect(field({ to: { mobile: '91' }, fb_template: 't', language: 'en', templat: 'x' })).toBe('templat');
+  });
+});
+
+describe("ChitChatLabs' blast as a native one", () => {
+  const example = {
+    searchSpec: { name: 'Partha' },
+    fb_template: 'habit_run_confirmation_message',
+    language: 'en',
+    file: { type: 'image', link: 'https://chitchatlabs.github.io/image-service/CCLABS_TENANT/test.png' },
+    params: ['{{name}}', 'Habit Run November Edition', '24th Nov'],
+    tag: 'test_tag_bulk',
+  };
+  const fieldOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (error) {
+      return (error as { details: Array<{ field: string }> }).details[0]!.field;
+    }
+    return undefined;
+  };
+
+  it("passes its document's example on, on the workspace's WhatsApp channel", () => {
+    expect(toNativeBlast(example, 'ch_1')).toEqual({ ...example, channelId: 'ch_1' });
+  });
+
+  it('refuses a field that is not ChitChatLabs\' (Herald\'s own blast fields included) rather than dropping or replacing it', () => {
+    expect(fieldOf(() => toNativeBlast({ ...example, channelId: 'other' }, 'ch_1'))).toBe('channelId');
+    expect(fieldOf(() => toNativeBlast({ ...example, scheduledFor: 1_900_000_000 }, 'ch_1'))).toBe('scheduledFor');
+    expect(fieldOf(() => toNativeBlast([example], 'ch_1'))).toBe('body');
   });
 });

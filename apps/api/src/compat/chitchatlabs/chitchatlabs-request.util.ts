@@ -47,3 +47,17 @@ export function toNativeSingle(body: unknown): Record<string, unknown> {
     ...(typeof tag === 'string' ? { tags: [tag] } : {}),
   };
 }
+
+const BLAST_FIELDS = new Set(['searchSpec', 'fb_template', 'language', 'file', 'params', 'tag']);
+
+/**
+ * ChitChatLabs' blast (`POST /chat-service/apis/message/blast`) as Herald's `POST /v1/blasts` body on the given
+ * WhatsApp channel. Herald's blast reads ChitChatLabs' fields itself (`searchSpec`, `fb_template` + `language`,
+ * `file`, `params` with `{{name}}`, `tag`); any other field — Herald's own blast fields included, so a `channelId`
+ * is never silently replaced — is refused by name, as on the single message.
+ */
+export function toNativeBlast(body: unknown, channelId: string): Record<string, unknown> {
+  if (!isRecord(body)) throw invalid('body', 'must be a JSON object');
+  for (const key of Object.keys(body)) if (!BLAST_FIELDS.has(key)) throw invalid(key, 'is not a field of a ChitChatLabs blast');
+  return { ...body, channelId };
+}

@@ -9,7 +9,7 @@ import { WorkspaceId } from '../../http/workspace-id.decorator';
 import { BlastCreatedDto } from '../../blasts/blast.dto';
 import { MessageAcceptedDto } from '../../messages/message.dto';
 import { channelOfKind } from '../channel-of-kind.util';
-import { toNativeSingle } from './chitchatlabs-request.util';
+import { toNativeBlast, toNativeSingle } from './chitchatlabs-request.util';
 
 const EXAMPLE_FILE = { type: 'image', link: 'https://chitchatlabs.github.io/image-service/CCLABS_TENANT/test.png' };
 
@@ -64,6 +64,6 @@ export class ChitChatLabsController {
   async blast(@WorkspaceId() workspaceId: string, @Body() body: unknown): Promise<BlastCreatedDto> {
     // POST /v1/blasts reads ChitChatLabs' fields itself (fb_template + language, file, tag); the channel is WhatsApp's.
     const channel = await channelOfKind(this.channels, workspaceId, 'whatsapp');
-    return this.blasts.create(workspaceId, typeof body === 'object' && body !== null && !Array.isArray(body) ? { ...body, channelId: channel.id } : body);
+    return this.blasts.create(workspaceId, toNativeBlast(body, channel.id));
   }
 }

@@ -59,5 +59,13 @@ describe("WhautoChat's sends as native messages", () => {
     expect(fieldOf(() => toNativeSend('instagram', 'sendtemplate', { contact: { id: '1' }, elements: [] }))).toBe('elements');
     expect(fieldOf(() => toNativeSend('telegram', 'sendtemplate', { contact: { id: '1' }, textMessage: 'x', buttons: [{ text: 'A' }] }))).toBe('buttons[0]');
     expect(fieldOf(() => toNativeSend('whatsapp', 'sendtext', { contact: { id: '1' } }))).toBe('textMessage');
+    // A field of another send, or one Herald does not carry, is refused by name, never dropped.
+    expect(fieldOf(() => toNativeSend('whatsapp', 'sendtext', { recepient: { phoneNumber: '+1' }, textMessage: 'x', template: 'a' }))).toBe('template');
+    expect(fieldOf(() => toNativeSend('whatsapp', 'sendtemplate', { recepient: { phoneNumber: '+1' }, template: 'a', textMessage: 'x' }))).toBe('textMessage');
+    expect(fieldOf(() => toNativeSend('messenger', 'sendmedia', { contact: { id: '1' }, mediaUrl: 'https://x.test/a', mimeType: 'image/png', elements: [] }))).toBe('elements');
+    expect(fieldOf(() => toNativeSend('messenger', 'sendtemplate', { contact: { id: '1' }, elements: [{ title: 'A', default_action: { type: 'web_url' } }] }))).toBe('elements[0].default_action');
+    expect(fieldOf(() => toNativeSend('messenger', 'sendtemplate', { contact: { id: '1' }, elements: [{ title: 'A', buttons: [{ type: 'web_url', url: 'https://x.test', title: 'Go', webview_height_ratio: 'tall' }] }] }))).toBe(
+      'elements[0].buttons[0].webview_height_ratio',
+    );
   });
 });

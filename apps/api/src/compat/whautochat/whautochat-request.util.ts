@@ -36,6 +36,7 @@ export function mediaTypeOf(mimeType: string): 'image' | 'video' | 'audio' | 'do
  */
 function button(raw: unknown, field: string): Record<string, string> {
   if (!isRecord(raw)) throw invalid(field, 'must be an object');
+  for (const key of Object.keys(raw)) if (!BUTTON_FIELDS.includes(key)) throw invalid(`${field}.${key}`, `is not supported (a button has ${BUTTON_FIELDS.join(', ')})`);
   const title = typeof raw['title'] === 'string' ? raw['title'] : typeof raw['text'] === 'string' ? raw['text'] : undefined;
   if (title === undefined) throw invalid(`${field}.title`, 'is required (or text)');
   const url = raw['url'];
@@ -52,14 +53,31 @@ function buttons(raw: unknown, field: string): Array<Record<string, string>> {
 }
 
 /**
+ * The fields of one of WhautoChat's request schemas: the recipient, `workspace` and `scheduleDateTime` on every send
+ * (Herald schedules any message), and the content fields of that kind. A field of another kind (`template` on a
+ * sendtext) is refused, never dropped.
+ */
+export function fieldsOf(platform: WhautoChatPlatform, kind: WhautoChatKind): readonly string[] {
+  const common = ['contact', 'recepient', 'workspace', 'scheduleDateTime'];
+  if (kind === 'sendtext') return [...common, 'textMessage'];
+  if (kind === 'sendmedia') return [...common, 'mediaUrl', 'mimeType'];
+  if (platform === 'whatsapp') return [...common, 'template'];
+  if (platform === 'telegram') return [...common, 'textMessage', 'buttons'];
+  return [...common, 'elements'];
+}
+
+const ELEMENT_FIELDS = ['title', 'subtitle', 'image_url', 'imageUrl', 'buttons'];
+const BUTTON_FIELDS = ['type', 'title', 'text', 'url', 'payload', 'callback_data'];
+
+/**
  * Reads one of WhautoChat's nine sends into Herald's native message body: `contact{id}` XOR `recepient{phoneNumber}`
  * (its spelling), `textMessage`, `mediaUrl` + `mimeType`, `template` (WhatsApp), `elements` (Messenger and Instagram:
  * cards), `buttons` + `textMessage` (Telegram), `scheduleDateTime`. `workspace` is checked by the caller.
  */
 export function toNativeSend(platform: WhautoChatPlatform, kind: WhautoChatKind, body: unknown): NativeSend {
   if (!isRecord(body)) throw invalid('body', 'must be a JSON object');
-  const known = new Set(['contact', 'recepient', 'workspace', 'textMessage', 'mediaUrl', 'mimeType', 'scheduleDateTime', 'template', 'elements', 'buttons']);
-  for (const key of Object.keys(body)) if (!known.has(key)) throw invalid(key, 'is not a field of a WhautoChat message');
+  const known = fieldsOf(platform, kind);
+  for (const key of Object.keys(body)) if (!known.includes(key)) throw invalid(key, `is not a field of WhautoChat's ${platform}/${kind} (its fields: ${known.join(', ')})`);
   const contact = body['contact'];
   const recipient = body['recepient'];
   if ((contact === undefined) === (recipient === undefined)) throw invalid('contact', 'give either contact (with id) or recepient (with phoneNumber), not both');
@@ -105,6 +123,7 @@ export function toNativeSend(platform: WhautoChatPlatform, kind: WhautoChatKind,
       if (!Array.isArray(elements) || elements.length === 0) throw invalid('elements', 'must hold at least one element');
       const cards = elements.map((e, i) => {
         if (!isRecord(e) || typeof e['title'] !== 'string') throw invalid(`elements[${i}].title`, 'is required');
+        for (const key of Object.keys(e)) if (!ELEMENT_FIELDS.includes(key)) throw invalid(`elements[${i}].${key}`, `is not supported (an element has ${ELEMENT_FIELDS.join(', ')})`);
         const card: Record<string, unknown> = { title: e['title'] };
         if (typeof e['subtitle'] === 'string') card['subtitle'] = e['subtitle'];
         const image = e['image_url'] ?? e['imageUrl'];

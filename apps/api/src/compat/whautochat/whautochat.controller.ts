@@ -51,7 +51,7 @@ export class WhautoChatController {
     },
   })
   @ApiResponse({ status: 200, type: WhautoChatMessageResponseDto })
-  @ApiResponse({ status: 400, type: WhautoChatMessageResponseDto, description: 'A field is missing or wrong (error names it).' })
+  @ApiResponse({ status: 400, type: WhautoChatMessageResponseDto, description: 'A field is missing (workspace.id included) or wrong, or is not a field of that send (error names it).' })
   @ApiResponse({ status: 403, type: WhautoChatMessageResponseDto, description: "workspace.id is not the key's workspace." })
   @ApiResponse({ status: 404, type: WhautoChatMessageResponseDto, description: 'Not one of the nine sends, or no channel of that platform, or the contact or template is unknown.' })
   @ApiResponse({ status: 409, type: WhautoChatMessageResponseDto, description: 'Refused now (outside the window, opted out, unreachable…).' })
@@ -65,12 +65,16 @@ export class WhautoChatController {
     if (!WHAUTOCHAT_ROUTES[platform]?.includes(kind)) {
       throw new HeraldError('not_found', 'not_found', `WhautoChat has no ${kind} for ${platform}: its sends are ${Object.entries(WHAUTOCHAT_ROUTES).flatMap(([p, ks]) => ks.map((k) => `${p}/${k}`)).join(', ')}.`);
     }
-    const workspace = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)['workspace'] : undefined;
-    const given = typeof workspace === 'object' && workspace !== null ? (workspace as Record<string, unknown>)['id'] : undefined;
-    if (given !== workspaceId) {
-      throw new HeraldError('forbidden', 'wrong_workspace', given === undefined ? 'workspace.id is required.' : "workspace.id is not this API key's workspace.", [{ field: 'workspace.id', issue: "must be the key's workspace" }]);
-    }
     const native = toNativeSend(platform as WhautoChatPlatform, kind as WhautoChatKind, body);
+    // A required field missing is the request's fault (400); another workspace's id is not the key's to use (403).
+    const workspace = (body as Record<string, unknown>)['workspace'];
+    const given = typeof workspace === 'object' && workspace !== null ? (workspace as Record<string, unknown>)['id'] : undefined;
+    if (typeof given !== 'string' || given === '') {
+      throw new HeraldError('invalid', 'validation_failed', "workspace.id is required: the id of the API key's workspace.", [{ field: 'workspace.id', issue: 'is required' }]);
+    }
+    if (given !== workspaceId) {
+      throw new HeraldError('forbidden', 'wrong_workspace', "workspace.id is not this API key's workspace.", [{ field: 'workspace.id', issue: "must be the key's workspace" }]);
+    }
     const channel = await channelOfKind(this.channels, workspaceId, platform as ChannelKind);
     const message = native.templateName === undefined ? native.body : { ...native.body, template: { name: native.templateName, language: await this.languageOf(workspaceId, channel, native.templateName) } };
     const answer = await this.messages.send(workspaceId, { ...message, channelId: channel.id });
