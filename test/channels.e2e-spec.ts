@@ -629,14 +629,26 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
         });
       expect([blast.status, blast.body.error?.message]).toEqual([202, undefined]);
       const tagged = await waitFor(
-        async () => (await get('/v1/messages?tag=test_tag_bulk')).body.data as Array<{ providerMessageId: string | null }>,
+        async () => (await get('/v1/messages?tag=test_tag_bulk')).body.data as Array<{ id: string; providerMessageId: string | null }>,
         (list) => list.length === 1 && list[0]!.providerMessageId !== null,
         20_000,
         200,
       );
       expect(tagged).toHaveLength(1);
+      // What was sent: the single's parameters and image header, and the blast's {{name}} filled from the contact.
+      const link = 'https://chitchatlabs.github.io/image-service/CCLABS_TENANT/test.png';
+      const singleSent = JSON.stringify((await get(`/v1/messages/${single.body.id}`)).body);
+      for (const part of [link, 'Partha', 'Habit Run November Edition', '24th Nov']) expect([part, singleSent.includes(part)]).toEqual([part, true]);
+      const blastSent = JSON.stringify((await get(`/v1/messages/${encodeURIComponent(tagged[0]!.id)}`)).body);
+      expect([blastSent.includes(link), blastSent.includes('Partha'), blastSent.includes('{{name}}')]).toEqual([true, true, false]);
       const bad = await api.http.post('/compat/chitchatlabs/chat-service/apis/message/single').set(headers).send({ to: { mobile: '919739978284' }, language: 'en' });
       expect([bad.status, bad.body.error.details[0].field]).toEqual([400, 'fb_template']);
+      // Only its own fields: Herald's blast fields are not taken through ChitChatLabs' route.
+      const foreign = await api.http
+        .post('/compat/chitchatlabs/chat-service/apis/message/blast')
+        .set(headers)
+        .send({ searchSpec: {}, fb_template: 'wc_hello', language: 'en_US', channelId: whatsapp });
+      expect([foreign.status, foreign.body.error.details.map((d: { field: string }) => d.field)]).toEqual([400, ['channelId']]);
     }, 60_000);
 });
 });
