@@ -186,6 +186,17 @@ export class TemplateRepository {
     );
   }
 
+  /** Every translation (language) of the account's template that has this id: its siblings by name. */
+  async translationsOfId(workspaceId: string, wabaId: string, id: string): Promise<TemplateRow[]> {
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM templates
+        WHERE workspace_id = $1 AND waba_id = $2
+          AND name = (SELECT name FROM templates WHERE id = $3 AND workspace_id = $1 AND waba_id = $2)
+        ORDER BY language`,
+      [workspaceId, wabaId, id],
+    );
+  }
+
   /** Removes the named template (every language, or one) of an account; how many rows went. */
   async remove(workspaceId: string, wabaId: string, name: string, language?: string): Promise<number> {
     const rows = (await this.db.query(

@@ -151,6 +151,19 @@ export class TemplatesService implements OnModuleDestroy {
     return rows.map((r) => toView(r, accounts.get(r.waba_id) ?? []));
   }
 
+  /**
+   * Every translation of one template of the channel's account, the template named by its Herald id (as a vendor's
+   * API names templates by id: Bird's `projectId`): one read. 404 when the account has no template with that id. Each
+   * view's `channelIds` is the given channel only.
+   */
+  async translationsOfId(workspaceId: string, channel: { readonly id: string; readonly wabaId: string }, id: string): Promise<TemplateView[]> {
+    const rows = isUuid(id) ? await this.templates.translationsOfId(workspaceId, channel.wabaId, id) : [];
+    if (rows.length === 0) {
+      throw new HeraldError('not_found', 'template_not_found', `The channel's account has no template with id ${id}.`, [{ field: 'id', issue: 'names no template of this channel' }]);
+    }
+    return rows.map((r) => toView(r, [channel.id]));
+  }
+
   // ------------------------------------------------------------------------------------------------ writes
 
   /**

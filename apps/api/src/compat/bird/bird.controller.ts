@@ -194,36 +194,31 @@ export class BirdController {
    * Herald keeps the provider's current version of each template, which `version` ("latest" or any id) always gets.
    */
   private async templateContent(workspaceId: string, channel: ChannelView, ref: BirdTemplateRef): Promise<Json> {
-    let name = ref.name;
+    let translations: TemplateView[];
     let ownLanguage: string | undefined;
-    if (ref.projectId !== undefined) {
-      if (isUuidLike(ref.projectId)) {
-        const found = await this.templateById(workspaceId, channel, ref.projectId);
-        if (name !== undefined && name !== found.name) throw invalid('template.name', `names another template than template.projectId (${found.name})`);
-        name = found.name;
-        ownLanguage = found.language;
-      } else name ??= ref.projectId;
+    if (ref.projectId !== undefined && isUuidLike(ref.projectId)) {
+      // One read: the template with that id and its other translations.
+      translations = await this.templates.translationsOfId(workspaceId, channel, ref.projectId).catch((error: unknown) => {
+        if (error instanceof HeraldError && error.code === 'template_not_found') {
+          throw new HeraldError('not_found', 'template_not_found', `The channel's account has no template with id ${ref.projectId}: template.projectId is a Herald template id (GET /v1/templates).`, [
+            { field: 'template.projectId', issue: 'names no template of this channel' },
+          ]);
+        }
+        throw error;
+      });
+      const own = translations.find((t) => t.id === ref.projectId)!;
+      if (ref.name !== undefined && ref.name !== own.name) throw invalid('template.name', `names another template than template.projectId (${own.name})`);
+      ownLanguage = own.language;
+    } else {
+      translations = await this.templates.get(workspaceId, (ref.name ?? ref.projectId)!, { channelId: channel.id });
     }
-    const translations = await this.templates.get(workspaceId, name!, { channelId: channel.id });
+    const name = translations[0]!.name;
     const languages = translations.map((t) => t.language);
     const language = ref.locale === undefined && ownLanguage !== undefined ? ownLanguage : languageFor(ref.locale, languages);
-    if (language === undefined) throw invalid('template.locale', `names no translation of template ${name!} (it has ${languages.join(', ')})`);
+    if (language === undefined) throw invalid('template.locale', `names no translation of template ${name} (it has ${languages.join(', ')})`);
     const view = translations.find((t) => t.language === language)!;
-    const components = templateComponents(name!, view.parameters, ref.parameters);
-    return { type: 'template', template: { name: name!, language, ...(components.length > 0 ? { components } : {}) } };
-  }
-
-  private async templateById(workspaceId: string, channel: ChannelView, id: string): Promise<TemplateView> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.templates.list(workspaceId, { channelId: channel.id, limit: 100, ...(cursor === undefined ? {} : { cursor }) });
-      const found = page.data.find((t) => t.id === id);
-      if (found) return found;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined);
-    throw new HeraldError('not_found', 'template_not_found', `The channel's account has no template with id ${id}: template.projectId is a Herald template id (GET /v1/templates).`, [
-      { field: 'template.projectId', issue: 'names no template of this channel' },
-    ]);
+    const components = templateComponents(name, view.parameters, ref.parameters);
+    return { type: 'template', template: { name, language, ...(components.length > 0 ? { components } : {}) } };
   }
 
   /** The provider's id of a message received on this channel (Herald's inbound message id in `replyTo.id`). */
