@@ -28,6 +28,7 @@ export const BENCHES = [
   { name: 'clicks', script: 'bench/clicks.mjs' },
   { name: 'callbacks', script: 'bench/callbacks.mjs' },
   { name: 'callbacks-campaign', script: 'bench/callbacks.mjs', args: ['--campaign'] },
+  { name: 'compat', script: 'bench/compat.mjs' },
   { name: 'chaos', script: 'bench/chaos.mjs' },
 ];
 
