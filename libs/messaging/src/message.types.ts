@@ -57,6 +57,26 @@ export interface MessageAccepted {
   readonly scheduledFor?: Date;
 }
 
+/**
+ * What `MessagesService.send` answers for one recipient: the public answer (MessageAccepted) and what the stored row
+ * holds besides, for a caller that shows more of it (a vendor's answer: Bird's Message) without reading it back.
+ */
+export interface SingleAccepted extends MessageAccepted {
+  /** False when a repeated requestId found the first message. */
+  readonly created: boolean;
+  readonly contactId: string;
+  /** The number or channel identity it is addressed to. */
+  readonly to: string;
+  readonly tags: readonly string[];
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** The public answer (`POST /v1/messages`) of a SingleAccepted. */
+export function publicAnswer(one: SingleAccepted): MessageAccepted {
+  return { id: one.id, status: one.status, requestId: one.requestId, ...(one.scheduledFor ? { scheduledFor: one.scheduledFor } : {}) };
+}
+
 /** The answer to a `POST /v1/messages` whose `to` is an array. */
 export interface MessagesAccepted {
   readonly messages: Array<MessageAccepted & { readonly to: string }>;

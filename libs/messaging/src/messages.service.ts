@@ -16,7 +16,7 @@ import { MessageRepository, messageEventRow, toMessageView, type MessageRow, typ
 import { parseSendMessage } from './message-input.util';
 import {
   type SendMessageInput,
-  type MessageAccepted,
+  type SingleAccepted,
   type MessagesAccepted,
   type MessageView,
 } from './message.types';
@@ -46,7 +46,7 @@ export class MessagesService {
     private readonly callbackUrls: CallbackUrls,
   ) {}
 
-  async send(workspaceId: string, body: unknown): Promise<{ one: MessageAccepted & { created: boolean } } | { many: MessagesAccepted }> {
+  async send(workspaceId: string, body: unknown): Promise<{ one: SingleAccepted } | { many: MessagesAccepted }> {
     const now = this.clock.now().toJSDate();
     const named = await this.namedChannel(workspaceId, body);
     const input = parseSendMessage(body, now, named?.type);
@@ -96,7 +96,7 @@ export class MessagesService {
       // A repeated requestId returns the first message whatever the window says now.
       const earlier = input.requestId === undefined || category !== 'service' ? undefined : await this.messages.findByRequestId(workspaceId, input.requestId);
       if (earlier) {
-        return { one: { id: earlier.id, status: earlier.status, requestId: earlier.request_id, ...(earlier.scheduled_for ? { scheduledFor: earlier.scheduled_for } : {}), created: false } };
+        return { one: singleAccepted(earlier, false) };
       }
       if (category === 'service') {
         const closed = windowClosed((await this.contacts.sendStates(channel.id, [contact.id])).get(contact.id)?.lastInboundAt ?? null, due);
@@ -112,7 +112,7 @@ export class MessagesService {
       const [first] = await this.insert(workspaceId, rows);
       const { row, created } = first!;
       if (created) await this.enqueue([row.id], input.scheduledFor, now);
-      return { one: { id: row.id, status: row.status, requestId: row.request_id, ...(row.scheduled_for ? { scheduledFor: row.scheduled_for } : {}), created } };
+      return { one: singleAccepted(row, created) };
     }
 
     // Many: each number normalised and made a contact in one statement; a bad or repeated number is refused alone.
@@ -249,7 +249,7 @@ export class MessagesService {
     base: Omit<NewMessage, 'contactId' | 'toNumber' | 'requestId'>,
     due: Date,
     now: Date,
-  ): Promise<MessageAccepted & { created: boolean }> {
+  ): Promise<SingleAccepted> {
     const contactId =
       input.contactId ??
       (input.toIdentity !== undefined
@@ -262,7 +262,7 @@ export class MessagesService {
     }
     const earlier = input.requestId === undefined ? undefined : await this.messages.findByRequestId(workspaceId, input.requestId);
     if (earlier) {
-      return { id: earlier.id, status: earlier.status, requestId: earlier.request_id, ...(earlier.scheduled_for ? { scheduledFor: earlier.scheduled_for } : {}), created: false };
+      return singleAccepted(earlier, false);
     }
     const state = (await this.contacts.sendStates(channel.id, [contact.id])).get(contact.id);
     if (!state?.identity) {
@@ -291,7 +291,7 @@ export class MessagesService {
     const [first] = await this.insert(workspaceId, rows);
     const { row, created } = first!;
     if (created) await this.enqueue([row.id], input.scheduledFor, now);
-    return { id: row.id, status: row.status, requestId: row.request_id, ...(row.scheduled_for ? { scheduledFor: row.scheduled_for } : {}), created };
+    return singleAccepted(row, created);
   }
 
   /** The channel named by id, or by its display number (`from`), else the workspace's default. */
@@ -394,4 +394,20 @@ export function windowClosed(lastInboundAt: Date | null, due: Date, windowMs = S
   const closes = new Date(lastInboundAt.getTime() + windowMs);
   if (due.getTime() < closes.getTime()) return null;
   return `closed at ${closes.toISOString()}`;
+}
+
+/** The answer for one recipient, from its stored row. */
+function singleAccepted(row: MessageRow, created: boolean): SingleAccepted {
+  return {
+    id: row.id,
+    status: row.status,
+    requestId: row.request_id,
+    ...(row.scheduled_for ? { scheduledFor: row.scheduled_for } : {}),
+    created,
+    contactId: row.contact_id,
+    to: row.to_number,
+    tags: row.tags,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }

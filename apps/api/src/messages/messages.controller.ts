@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { MessagesService } from '@herald/messaging';
+import { MessagesService, publicAnswer } from '@herald/messaging';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
 import { SendsListing } from './sends.service';
@@ -34,9 +34,8 @@ export class MessagesController {
   ): Promise<MessageAcceptedDto | MessagesAcceptedDto> {
     const answer = await this.messages.send(workspaceId, body);
     if ('many' in answer) return answer.many;
-    const { created, ...accepted } = answer.one;
-    if (!created) res.status(200);
-    return accepted;
+    if (!answer.one.created) res.status(200);
+    return publicAnswer(answer.one);
   }
 
   @Post(':id/cancel')

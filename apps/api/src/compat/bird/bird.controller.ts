@@ -2,7 +2,7 @@ import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query } 
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ChannelsService, parseMessageFor, type ChannelView } from '@herald/channels';
 import { HeraldError, isUuid } from '@herald/common';
-import { InboundMessagesService, MessagesService } from '@herald/messaging';
+import { InboundMessagesService, MessagesService, type SingleAccepted } from '@herald/messaging';
 import { TemplatesService, type TemplateView } from '@herald/templates';
 import { WorkspaceId } from '../../http/workspace-id.decorator';
 import { ContactChannels } from '../../inbound/contact-channels.service';
@@ -98,15 +98,14 @@ export class BirdController {
         throw new HeraldError('invalid', 'validation_failed', `body cannot be sent on this ${channel.type} channel: ${issues[0]!.issue}.`, issues);
       }
     }
-    const ids: string[] = [];
-    let accepted = '';
+    const sent: SingleAccepted[] = [];
     for (const part of parts) {
       const answer = await this.messages.send(workspaceId, { ...recipientOf(send.recipient), channelId: channel.id, ...send.options, ...part });
       if (!('one' in answer)) throw new Error('one recipient was given');
-      ids.push(answer.one.id);
-      accepted ||= answer.one.status;
+      sent.push(answer.one);
     }
-    const view = await this.messages.get(workspaceId, ids[0]!);
+    const view = sent[0]!;
+    const ids = sent.map((s) => s.id);
     const given = (key: string) => (raw[key] === undefined || raw[key] === null ? {} : { [key]: raw[key] });
     return {
       id: view.id,
@@ -119,7 +118,7 @@ export class BirdController {
       // Bird's own ReplyTo examples put replyTo inside the body: echoed at the top, where its schema has it.
       ...(send.replyTo === undefined ? {} : { replyTo: raw['replyTo'] ?? (raw['body'] as Json)['replyTo'] }),
       // The state the send was accepted in (a worker may already have taken it: GET /v1/messages/:id follows it).
-      status: birdStatus(accepted),
+      status: birdStatus(view.status),
       direction: 'outgoing',
       tags: view.tags,
       ...given('shortLinks'),
