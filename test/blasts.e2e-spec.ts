@@ -128,8 +128,8 @@ describe('blasts and existing templates, end to end', () => {
     expect([csv.status, csv.text.trim().split('\n').length]).toEqual([200, 4]);
   });
 
-  it("sends a blast to audiences, with ChitChatLabs' field names", async () => {
-    const created = await post('/v1/blasts', { fb_template: 'habit_run', language: 'en', audiences: ['vip'], params: ['{{name}}', 'VIP night'], tag: 'vip_bulk' });
+  it('sends a blast to audiences, its placeholders filled per contact', async () => {
+    const created = await post('/v1/blasts', { template: { name: 'habit_run', language: 'en' }, audiences: ['vip'], params: ['{{name}}', 'VIP night'], tags: ['vip_bulk'] });
     expect(created.status).toBe(202);
     const blast = await finished(created.body.blastId as string);
     expect([blast.status, blast.recipients]).toEqual(['completed', 2]);

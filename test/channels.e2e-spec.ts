@@ -649,6 +649,12 @@ describe('Messenger, Instagram and Telegram channels, end to end', () => {
         .set(headers)
         .send({ searchSpec: {}, fb_template: 'wc_hello', language: 'en_US', channelId: whatsapp });
       expect([foreign.status, foreign.body.error.details.map((d: { field: string }) => d.field)]).toEqual([400, ['channelId']]);
+      // Herald's refusals of the blast name ChitChatLabs' fields, not Herald's.
+      const named = await api.http
+        .post('/compat/chitchatlabs/chat-service/apis/message/blast')
+        .set(headers)
+        .send({ searchSpec: {}, fb_template: 'Bad Name', language: 'en', file: { type: 'gif', link: 'x' }, tag: 'Not A Tag!' });
+      expect([named.status, named.body.error.details.map((d: { field: string }) => d.field).sort()]).toEqual([400, ['fb_template', 'file.link', 'file.type', 'tag']]);
     }, 60_000);
 });
 });

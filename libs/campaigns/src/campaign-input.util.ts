@@ -35,7 +35,6 @@ const CREATE_KEYS = new Set([
 const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options', 'trackLinks', 'utm']);
 const OPTION_KEYS = new Set(['runImmediately', 'audiences', 'timeToRun']);
 const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours', 'tags', 'trackLinks', 'utm']);
-/** ChitChatLabs' blast fields are read too: fb_template + language, file, tag. */
 const BLAST_KEYS = new Set([
   'template',
   'message',
@@ -55,10 +54,6 @@ const BLAST_KEYS = new Set([
   'channelId',
   'from',
   'title',
-  'fb_template',
-  'language',
-  'file',
-  'tag',
 ]);
 const TAG = /^[a-z0-9][a-z0-9_.:-]*$/;
 /** The same limits as a single message's tags. */
@@ -260,37 +255,26 @@ function parseHeader(value: unknown, field: string, issues: CampaignIssue[]): Me
   return issues.length === before ? { type: type as MediaHeader['type'], link: link as string } : null;
 }
 
-/** `template: {name, language}` (or ChitChatLabs' `fb_template` and `language`), params, header and buttons. */
-function parseTemplateUse(body: Record<string, unknown>, issues: CampaignIssue[], aliases = false): TemplateUse {
+/** `template: {name, language}`, params, header and buttons. */
+function parseTemplateUse(body: Record<string, unknown>, issues: CampaignIssue[]): TemplateUse {
   let name: unknown;
   let language: unknown;
-  let field = 'template';
   const template = body['template'];
-  if (aliases && template === undefined && body['fb_template'] !== undefined) {
-    field = 'fb_template';
-    name = body['fb_template'];
-    language = body['language'];
-  } else if (!isRecord(template)) {
+  if (!isRecord(template)) {
     issues.push({ field: 'template', issue: 'must be an object {name, language}: a template of the channel\'s account' });
   } else {
     for (const key of Object.keys(template))
       if (key !== 'name' && key !== 'language') issues.push({ field: `template.${key}`, issue: 'is not a known field' });
     name = template['name'];
     language = template['language'];
-  }
-  if (aliases && body['fb_template'] !== undefined && template !== undefined)
-    issues.push({ field: 'fb_template', issue: 'give either template or fb_template, not both' });
-  if (template !== undefined || field === 'fb_template') {
     if (typeof name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(name))
-      issues.push({ field: field === 'template' ? 'template.name' : 'fb_template', issue: 'must be a template name (lower-case letters, digits and _)' });
+      issues.push({ field: 'template.name', issue: 'must be a template name (lower-case letters, digits and _)' });
     if (typeof language !== 'string' || !/^[a-z]{2,3}(_[A-Za-z]{2,4})?$/.test(language))
-      issues.push({ field: field === 'template' ? 'template.language' : 'language', issue: 'must be a language code like en or en_US' });
+      issues.push({ field: 'template.language', issue: 'must be a language code like en or en_US' });
   }
   const written = parseWrittenParams(body['params'], body['buttons']);
   issues.push(...written.issues);
-  if (aliases && body['file'] !== undefined && body['header'] !== undefined)
-    issues.push({ field: 'file', issue: 'give either header or file, not both' });
-  const header = parseHeader(body['header'] ?? (aliases ? body['file'] : undefined), body['header'] === undefined && aliases && body['file'] !== undefined ? 'file' : 'header', issues);
+  const header = parseHeader(body['header'], 'header', issues);
   return {
     name: typeof name === 'string' ? name : '',
     language: typeof language === 'string' ? language : '',
@@ -337,13 +321,13 @@ export interface BlastInput {
   readonly run: RunInput;
 }
 
-/** Reads a `POST /v1/blasts` body (ChitChatLabs' `fb_template`, `language`, `file` and `tag` are read too). */
+/** Reads a `POST /v1/blasts` body (a vendor's names are its surface's to translate: compat/chitchatlabs). */
 export function parseBlast(body: unknown, now: Date): BlastInput {
   if (!isRecord(body)) fail('blast', [{ field: '', issue: 'must be a JSON object' }]);
   const issues: CampaignIssue[] = [];
   unknownKeys(body, BLAST_KEYS, '', issues);
-  const messageBlast = body['message'] !== undefined && body['template'] === undefined && body['fb_template'] === undefined;
-  const use = messageBlast ? undefined : parseTemplateUse(body, issues, true);
+  const messageBlast = body['message'] !== undefined && body['template'] === undefined;
+  const use = messageBlast ? undefined : parseTemplateUse(body, issues);
   if (messageBlast) {
     for (const key of ['params', 'header'] as const) if (body[key] !== undefined) issues.push({ field: key, issue: 'goes with template, not with message' });
   } else {
@@ -363,11 +347,7 @@ export function parseBlast(body: unknown, now: Date): BlastInput {
   const validitySeconds = parseValidity(body['validity'], issues);
   const ignore = body['ignoreQuietHours'];
   if (ignore !== undefined && typeof ignore !== 'boolean') issues.push({ field: 'ignoreQuietHours', issue: 'must be true or false' });
-  let tags = parseTags(body['tags'], 'tags', issues);
-  if (body['tag'] !== undefined) {
-    if (body['tags'] !== undefined) issues.push({ field: 'tag', issue: 'give either tags or tag, not both' });
-    else tags = parseTags([body['tag']], 'tag', issues);
-  }
+  const tags = parseTags(body['tags'], 'tags', issues);
   const channelId = body['channelId'];
   const from = body['from'];
   if (channelId !== undefined && typeof channelId !== 'string') issues.push({ field: 'channelId', issue: 'must be a channel id' });

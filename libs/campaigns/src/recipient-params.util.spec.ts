@@ -91,13 +91,19 @@ describe(toTemplateMessage.name, () => {
 });
 
 describe(parseBlast.name, () => {
-  it("reads a blast, and ChitChatLabs' fb_template, language, file and tag", () => {
+  it('reads a blast: template, header, params with placeholders, tags', () => {
     const blast = parseBlast(
-      { searchSpec: { name: 'Partha' }, fb_template: 'habit_run', language: 'en', file: { type: 'image', link: 'https://x.example.com/a.png' }, params: ['{{name}}', 'Nov'], tag: 'Bulk' },
+      { searchSpec: { name: 'Partha' }, template: { name: 'habit_run', language: 'en' }, header: { type: 'image', link: 'https://x.example.com/a.png' }, params: ['{{name}}', 'Nov'], tags: ['Bulk'] },
       now,
     );
     expect(blast.use).toMatchObject({ name: 'habit_run', language: 'en', params: ['{{name}}', 'Nov'], header: { type: 'image', link: 'https://x.example.com/a.png' } });
     expect(blast.run).toMatchObject({ searchSpec: { name: 'Partha' }, audiences: [], tags: ['bulk'], timeToRun: null });
+  });
+
+  it("takes no vendor's field names: those are its surface's to translate (compat/chitchatlabs)", () => {
+    expect(issuesOf(() => parseBlast({ searchSpec: {}, fb_template: 'habit_run', language: 'en', file: {}, tag: 'x' }, now)).map((i) => i.field)).toEqual(
+      expect.arrayContaining(['fb_template', 'language', 'file', 'tag']),
+    );
   });
 
   it('names each field that is wrong', () => {

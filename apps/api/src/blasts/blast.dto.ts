@@ -9,7 +9,7 @@ const RUN_ID = '7d1e2f3a-4b5c-4d6e-8f70-112233445566';
 export class CreateBlastDto {
   @ApiPropertyOptional({
     example: { name: 'habit_run_confirmation_message', language: 'en' },
-    description: "WhatsApp: an approved template of the channel's account (or ChitChatLabs' fb_template + language). Give this or message.",
+    description: "WhatsApp: an approved template of the channel's account. Give this or message.",
   })
   template?: { name: string; language: string };
 

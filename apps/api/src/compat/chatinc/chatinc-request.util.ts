@@ -1,4 +1,5 @@
 import { HeraldError, type ErrorDetail } from '@herald/common';
+import { renameErrorFields } from '../rename-fields.util';
 import { parsePlaceholders, type CampaignButton, type CampaignView, type RunView } from '@herald/campaigns';
 
 /*
@@ -329,13 +330,5 @@ function chatIncField(field: string, names: Readonly<Record<string, string>>): s
 
 /** An error of Herald's campaign rules with its fields named as the Chat Inc request wrote them. */
 export function renameFields(error: unknown, names: Readonly<Record<string, string>>): unknown {
-  if (!(error instanceof HeraldError) || error.details.length === 0) return error;
-  const details = error.details.map((d) => (d.field === undefined ? d : { ...d, field: chatIncField(d.field, names) }));
-  let message = error.message;
-  for (const d of error.details) {
-    if (d.field === undefined) continue;
-    const to = chatIncField(d.field, names);
-    if (to !== d.field) message = message.replace(`: ${d.field} `, `: ${to} `);
-  }
-  return new HeraldError(error.kind, error.code, message, details);
+  return renameErrorFields(error, (field) => chatIncField(field, names));
 }

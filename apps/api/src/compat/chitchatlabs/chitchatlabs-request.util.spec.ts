@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { toNativeBlast, toNativeSingle } from './chitchatlabs-request.util';
+import { chitChatLabsField, toNativeBlast, toNativeSingle } from './chitchatlabs-request.util';
 
 describe("ChitChatLabs' single message as a native one", () => {
   it("reads its document's example: the number without '+', the template with its image header and body params, the tag", () => {
@@ -67,8 +67,28 @@ describe("ChitChatLabs' blast as a native one", () => {
     return undefined;
   };
 
-  it("passes its document's example on, on the workspace's WhatsApp channel", () => {
-    expect(toNativeBlast(example, 'ch_1')).toEqual({ ...example, channelId: 'ch_1' });
+  it("translates its document's example into Herald's blast, on the workspace's WhatsApp channel", () => {
+    expect(toNativeBlast(example, 'ch_1')).toEqual({
+      searchSpec: { name: 'Partha' },
+      template: { name: 'habit_run_confirmation_message', language: 'en' },
+      params: ['{{name}}', 'Habit Run November Edition', '24th Nov'],
+      header: { type: 'image', link: 'https://chitchatlabs.github.io/image-service/CCLABS_TENANT/test.png' },
+      tags: ['test_tag_bulk'],
+      channelId: 'ch_1',
+    });
+  });
+
+  it("names Herald's refusals with its own fields", () => {
+    expect(['template.name', 'template.language', 'template', 'header', 'header.link', 'tags[0]', 'params[1]', 'searchSpec.x'].map(chitChatLabsField)).toEqual([
+      'fb_template',
+      'language',
+      'fb_template',
+      'file',
+      'file.link',
+      'tag',
+      'params[1]',
+      'searchSpec.x',
+    ]);
   });
 
   it('refuses a field that is not ChitChatLabs\' (Herald\'s own blast fields included) rather than dropping or replacing it', () => {

@@ -52,12 +52,34 @@ const BLAST_FIELDS = new Set(['searchSpec', 'fb_template', 'language', 'file', '
 
 /**
  * ChitChatLabs' blast (`POST /chat-service/apis/message/blast`) as Herald's `POST /v1/blasts` body on the given
- * WhatsApp channel. Herald's blast reads ChitChatLabs' fields itself (`searchSpec`, `fb_template` + `language`,
- * `file`, `params` with `{{name}}`, `tag`); any other field — Herald's own blast fields included, so a `channelId`
- * is never silently replaced — is refused by name, as on the single message.
+ * WhatsApp channel: `searchSpec` as is, `fb_template` + `language` → `template {name, language}`, `file` → the media
+ * `header`, `params` (with `{{name}}`… filled per contact by Herald) as is, `tag` → `tags: [tag]`. Any other field —
+ * Herald's own blast fields included, so a `channelId` is never silently replaced — is refused by name.
  */
 export function toNativeBlast(body: unknown, channelId: string): Record<string, unknown> {
   if (!isRecord(body)) throw invalid('body', 'must be a JSON object');
   for (const key of Object.keys(body)) if (!BLAST_FIELDS.has(key)) throw invalid(key, 'is not a field of a ChitChatLabs blast');
-  return { ...body, channelId };
+  const given = (key: string, as: string, value: unknown = body[key]) => (body[key] === undefined ? {} : { [as]: value });
+  return {
+    ...given('searchSpec', 'searchSpec'),
+    template: { name: body['fb_template'], language: body['language'] },
+    ...given('params', 'params'),
+    ...given('file', 'header'),
+    ...given('tag', 'tags', [body['tag']]),
+    channelId,
+  };
+}
+
+const NATIVE_TO_CHITCHATLABS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^template\.name$/, 'fb_template'],
+  [/^template\.language$/, 'language'],
+  [/^template$/, 'fb_template'],
+  [/^header(?=\.|$)/, 'file'],
+  [/^tags(\[0\])?$/, 'tag'],
+];
+
+/** A native field name as ChitChatLabs' request wrote it (for refusals of its blast). */
+export function chitChatLabsField(field: string): string {
+  for (const [native, theirs] of NATIVE_TO_CHITCHATLABS) if (native.test(field)) return field.replace(native, theirs);
+  return field;
 }

@@ -3,13 +3,14 @@ import { ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestj
 import type { Response } from 'express';
 import { BlastsService } from '@herald/campaigns';
 import { ChannelsService } from '@herald/channels';
-import { MessagesService } from '@herald/messaging';
+import { MessagesService, publicAnswer } from '@herald/messaging';
 import { ApiErrors } from '../../http/api-errors.decorator';
 import { WorkspaceId } from '../../http/workspace-id.decorator';
 import { BlastCreatedDto } from '../../blasts/blast.dto';
 import { MessageAcceptedDto } from '../../messages/message.dto';
 import { channelOfKind } from '../channel-of-kind.util';
-import { toNativeBlast, toNativeSingle } from './chitchatlabs-request.util';
+import { chitChatLabsField, toNativeBlast, toNativeSingle } from './chitchatlabs-request.util';
+import { renameErrorFields } from '../rename-fields.util';
 
 const EXAMPLE_FILE = { type: 'image', link: 'https://chitchatlabs.github.io/image-service/CCLABS_TENANT/test.png' };
 
@@ -45,9 +46,8 @@ export class ChitChatLabsController {
     const channel = await channelOfKind(this.channels, workspaceId, 'whatsapp');
     const answer = await this.messages.send(workspaceId, { ...toNativeSingle(body), channelId: channel.id });
     if (!('one' in answer)) throw new Error('one recipient was given');
-    const { created, ...accepted } = answer.one;
-    if (!created) res.status(200);
-    return accepted;
+    if (!answer.one.created) res.status(200);
+    return publicAnswer(answer.one);
   }
 
   @Post('blast')
@@ -62,8 +62,12 @@ export class ChitChatLabsController {
   @ApiResponse({ status: 202, type: BlastCreatedDto })
   @ApiErrors(400, 401, 404, 409, 413, 415)
   async blast(@WorkspaceId() workspaceId: string, @Body() body: unknown): Promise<BlastCreatedDto> {
-    // POST /v1/blasts reads ChitChatLabs' fields itself (fb_template + language, file, tag); the channel is WhatsApp's.
+    // ChitChatLabs is WhatsApp: the workspace's WhatsApp channel; Herald's refusals name its fields.
     const channel = await channelOfKind(this.channels, workspaceId, 'whatsapp');
-    return this.blasts.create(workspaceId, toNativeBlast(body, channel.id));
+    try {
+      return await this.blasts.create(workspaceId, toNativeBlast(body, channel.id));
+    } catch (error) {
+      throw renameErrorFields(error, chitChatLabsField);
+    }
   }
 }
