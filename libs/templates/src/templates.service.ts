@@ -152,14 +152,20 @@ export class TemplatesService implements OnModuleDestroy {
   }
 
   /**
-   * Every translation of one template of the channel's account, the template named by its Herald id (as a vendor's
-   * API names templates by id: Bird's `projectId`): one read. 404 when the account has no template with that id. Each
-   * view's `channelIds` is the given channel only.
+   * Every translation of one template of the channel's account, named by its Herald id (as Bird's `projectId` names
+   * it) or by its name (as WhautoChat's send does): one read, the channel already known. 404 when the account has
+   * none. Each view's `channelIds` is the given channel only.
    */
-  async translationsOfId(workspaceId: string, channel: { readonly id: string; readonly wabaId: string }, id: string): Promise<TemplateView[]> {
-    const rows = isUuid(id) ? await this.templates.translationsOfId(workspaceId, channel.wabaId, id) : [];
+  async translationsOf(workspaceId: string, channel: { readonly id: string; readonly wabaId: string }, ref: { readonly id: string } | { readonly name: string }): Promise<TemplateView[]> {
+    const rows =
+      'id' in ref
+        ? isUuid(ref.id)
+          ? await this.templates.translationsOfId(workspaceId, channel.wabaId, ref.id)
+          : []
+        : await this.templates.find(workspaceId, [channel.wabaId], ref.name);
     if (rows.length === 0) {
-      throw new HeraldError('not_found', 'template_not_found', `The channel's account has no template with id ${id}.`, [{ field: 'id', issue: 'names no template of this channel' }]);
+      if ('name' in ref) throw templateNotFound(ref.name, undefined);
+      throw new HeraldError('not_found', 'template_not_found', `The channel's account has no template with id ${ref.id}.`, [{ field: 'id', issue: 'names no template of this channel' }]);
     }
     return rows.map((r) => toView(r, [channel.id]));
   }

@@ -197,7 +197,7 @@ export class BirdController {
     let ownLanguage: string | undefined;
     if (ref.projectId !== undefined && isUuidLike(ref.projectId)) {
       // One read: the template with that id and its other translations.
-      translations = await this.templates.translationsOfId(workspaceId, channel, ref.projectId).catch((error: unknown) => {
+      translations = await this.templates.translationsOf(workspaceId, channel, { id: ref.projectId }).catch((error: unknown) => {
         if (error instanceof HeraldError && error.code === 'template_not_found') {
           throw new HeraldError('not_found', 'template_not_found', `The channel's account has no template with id ${ref.projectId}: template.projectId is a Herald template id (GET /v1/templates).`, [
             { field: 'template.projectId', issue: 'names no template of this channel' },
@@ -209,7 +209,7 @@ export class BirdController {
       if (ref.name !== undefined && ref.name !== own.name) throw invalid('template.name', `names another template than template.projectId (${own.name})`);
       ownLanguage = own.language;
     } else {
-      translations = await this.templates.get(workspaceId, (ref.name ?? ref.projectId)!, { channelId: channel.id });
+      translations = await this.templates.translationsOf(workspaceId, channel, { name: (ref.name ?? ref.projectId)! });
     }
     const name = translations[0]!.name;
     const languages = translations.map((t) => t.language);

@@ -84,7 +84,7 @@ export class WhautoChatController {
 
   /** WhautoChat names a template only: the language of the account's approved one (the first, when several). */
   private async languageOf(workspaceId: string, channel: ChannelView, name: string): Promise<string> {
-    const found = await this.templates.get(workspaceId, name, { channelId: channel.id });
+    const found = await this.templates.translationsOf(workspaceId, channel, { name });
     return (found.find((t) => t.status === 'APPROVED') ?? found[0]!).language;
   }
 }
