@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CallbackEndpoints, CallbackOutbox } from '@herald/callbacks';
-import { ContactsService, ImportsService } from '@herald/contacts';
+import { AudiencesService, ContactsService, ImportsService } from '@herald/contacts';
+import { ChunkSender, CampaignsService, RunStarter } from '@herald/campaigns';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
 import { startPipeline, type PipelineHarness, type WebhookStatus } from './support/pipeline-harness';
 
@@ -94,6 +95,48 @@ describe('the callback outbox, in process', () => {
     const told = await stored('message.status', (d) => d['messageId'] === id);
     expect(told.map((e) => e.data['status']).sort()).toEqual(['accepted', 'delivered', 'queued', 'sent']);
     expect(told.find((e) => e.data['status'] === 'accepted')!.data['providerMessageId']).toBe(`wamid.lost-${id}`);
+  });
+
+  it("tells `sent` once when the provider's sent webhook is applied before the send's own answer is recorded", async () => {
+    const to = fresh();
+    const t = Math.floor(Date.now() / 1000);
+    h.provider.beforeAccept = async (request, wamid) => {
+      if (request.to === to) await applyStatuses([{ id: wamid, status: 'sent', at: t, to, callback: request.callbackData }]);
+    };
+    try {
+      const id = await accept({ to: { number: to }, type: 'template', template: { name: 'receipt', language: 'en_US', params: ['A'] } });
+      expect(await sender.send(id)).toBe('accepted');
+      expect((await view(id)).status).toBe('sent');
+      const told = await stored('message.status', (d) => d['messageId'] === id);
+      expect(told.map((e) => e.data['status']).sort()).toEqual(['accepted', 'queued', 'sent']);
+    } finally {
+      h.provider.beforeAccept = null;
+    }
+  });
+
+  it("tells a campaign send's `sent` once when the provider's sent webhook is applied before the chunk's answers are recorded", async () => {
+    const numbers = [fresh(), fresh()];
+    await h.get(AudiencesService).create(ws.workspaceId, { id: 'race', name: 'Race', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+    const campaigns = h.get(CampaignsService);
+    const { campaignId } = await campaigns.create(ws.workspaceId, { title: 'Webhook first', message: 'Hello {{name}}!' });
+    await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
+    const [campaign] = (await h.db.query('SELECT template_name FROM campaigns WHERE id = $1', [campaignId])) as Array<{ template_name: string }>;
+    h.provider.categories.set(campaign!.template_name, 'UTILITY');
+    const t = Math.floor(Date.now() / 1000);
+    h.provider.beforeAccept = async (request, wamid) => {
+      if (numbers.includes(request.to)) await applyStatuses([{ id: wamid, status: 'sent', at: t, to: request.to, callback: request.callbackData }]);
+    };
+    try {
+      const { runId } = await campaigns.createRun(ws.workspaceId, campaignId, { audiences: ['race'] });
+      expect(await h.get(RunStarter).start(runId)).toBe('running');
+      expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+      const told = await stored('message.status', (d) => d['runId'] === runId);
+      expect(told.map((e) => `${String(e.data['to'])} ${String(e.data['status'])}`).sort()).toEqual(
+        numbers.flatMap((n) => [`${n} accepted`, `${n} sent`]).sort(),
+      );
+    } finally {
+      h.provider.beforeAccept = null;
+    }
   });
 
   it('writes nothing when the change it reports is rolled back', async () => {

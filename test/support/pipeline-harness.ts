@@ -67,6 +67,12 @@ export class FakeProvider implements ChannelProvider<WhatsAppCredentials> {
   private readonly tag = randomUUID().slice(0, 8);
   private seq = 0;
 
+  /**
+   * Runs before an acceptance is answered, with the id it will carry: a test applies a status webhook there to have
+   * the provider's `sent` arrive before Herald records the send's own answer (the race of a busy worker).
+   */
+  beforeAccept: ((request: SendRequest, providerMessageId: string) => Promise<void>) | null = null;
+
   /** The next answers for `to`, in order; after them, accept. */
   answer(to: string, ...answers: FakeAnswer[]): void {
     this.answers.set(to, answers);
@@ -79,7 +85,11 @@ export class FakeProvider implements ChannelProvider<WhatsAppCredentials> {
   async send(_credentials: WhatsAppCredentials, request: SendRequest): Promise<SendOutcome> {
     this.sent.push(request);
     const next = this.answers.get(request.to)?.shift() ?? 'accept';
-    if (next === 'accept' || next === 'held') return { ok: true, providerMessageId: `wamid.fake-${this.tag}-${++this.seq}`, held: next === 'held' };
+    if (next === 'accept' || next === 'held') {
+      const providerMessageId = `wamid.fake-${this.tag}-${++this.seq}`;
+      await this.beforeAccept?.(request, providerMessageId);
+      return { ok: true, providerMessageId, held: next === 'held' };
+    }
     if (next === 'timeout') return { ok: false, error: { code: 'timeout', title: 'Request timed out', details: 'no answer', retriable: true, category: 'transient' } };
     return { ok: false, error: mapGraphError({ code: next.code, message: `fake ${next.code}` }, 400, next.retryAfterMs) };
   }

@@ -145,7 +145,7 @@ function updateInIdOrder(values: string, set: string, where = 'TRUE'): string {
   // statistics from before a run sent anything it took them for almost empty and scanned them, with every dead
   // entry the run's claims had left, instead of fetching the batch's rows by id (bench/throughput.mjs).
   return `WITH v AS (SELECT *, 'sending'::varchar AS claimed FROM ${values}),
-       locked AS (SELECT r.id FROM campaign_recipients r JOIN v ON v.id = r.id ORDER BY r.id FOR UPDATE OF r)
+       locked AS (SELECT r.id, r.status AS was FROM campaign_recipients r JOIN v ON v.id = r.id ORDER BY r.id FOR UPDATE OF r)
      UPDATE campaign_recipients r SET ${set}
        FROM v JOIN locked ON locked.id = v.id WHERE r.id = v.id AND ${where}`;
 }
@@ -410,12 +410,22 @@ export class RecipientRepository {
   /** The outcome's statements: in parallel on the pool, or one after another in `manager`'s transaction (reporting changes). */
   private async recordOn(manager: EntityManager | null, outcome: SendOutcomes): Promise<SendEventRow[]> {
     const changed: SendEventRow[] = [];
-    const q = async (sql: string, params: unknown[], ends?: readonly string[]) => {
+    // `ends`: the statuses whose rows are reported as changes. `own`: only rows this statement moved to its own status
+    // (`v.status`) — an acceptance recorded after the provider's `sent` webhook was applied leaves the row `sent`, and
+    // that step was told by the webhook's statement already.
+    const q = async (sql: string, params: unknown[], ends?: readonly string[], own = false) => {
       if (manager === null) return persist(() => this.dataSource.query(sql, params));
       if (ends === undefined) return manager.query(sql, params);
-      const result = (await manager.query(`${sql} RETURNING ${RECIPIENT_EVENT_ROW}`, params)) as unknown[];
-      const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<Omit<SendEventRow, 'error'> & { send_error: SendEventRow['error'] }>;
-      for (const { send_error, ...r } of rows) if (ends.includes(r.status)) changed.push({ ...r, error: send_error });
+      const returning = own ? `${RECIPIENT_EVENT_ROW}, v.status AS own_status, locked.was AS was_status` : RECIPIENT_EVENT_ROW;
+      const result = (await manager.query(`${sql} RETURNING ${returning}`, params)) as unknown[];
+      const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<
+        Omit<SendEventRow, 'error'> & { send_error: SendEventRow['error']; own_status?: string; was_status?: string }
+      >;
+      for (const { send_error, own_status, was_status, ...r } of rows) {
+        if (!ends.includes(r.status)) continue;
+        if (own && (r.status !== own_status || was_status === own_status)) continue;
+        changed.push({ ...r, error: send_error });
+      }
       return undefined;
     };
     const work: Array<Promise<unknown>> = [];
@@ -431,6 +441,7 @@ export class RecipientRepository {
           ),
           [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId), outcome.accepted.map(acceptedStatus)],
           ['accepted', 'held', 'sent'],
+          true,
         ),
       );
     }

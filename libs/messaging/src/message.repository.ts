@@ -310,21 +310,27 @@ export class MessageRepository {
 
   async record(o: SendOutcomes, manager?: EntityManager): Promise<SendEventRow[]> {
     const changed: SendEventRow[] = [];
-    // A statement that returns rows reports those that ended at one of `ends` (UPDATE … RETURNING answers [rows, count]).
+    // A statement that returns rows reports those that ended at one of `ends` (UPDATE … RETURNING answers [rows, count]);
+    // with `own_status` and `was_status` returned, only those this statement moved to its own status.
     const q = async (sql: string, params: unknown[], ends?: readonly SendState[]) => {
       const result = (await (manager ?? this.dataSource).query(sql, params)) as unknown[];
       if (ends === undefined) return;
-      const rows = (Array.isArray(result[0]) ? result[0] : result) as Parameters<typeof eventRows>[0];
-      changed.push(...eventRows(rows).filter((r) => ends.includes(r.status)));
+      const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<Parameters<typeof eventRows>[0][number] & { own_status?: string; was_status?: string }>;
+      const own = rows.filter((r) => r.own_status === undefined || (r.status === r.own_status && r.was_status !== r.own_status));
+      changed.push(...eventRows(own.map(({ own_status: _own, was_status: _was, ...r }) => r)).filter((r) => ends.includes(r.status)));
     };
     if (o.accepted.length > 0)
+      // The row is locked first and its status read (`was`): an acceptance recorded after the provider's `sent` webhook
+      // was applied leaves the row `sent`, and that step was told by the webhook's statement already — not again here.
       await q(
-        `UPDATE messages m SET provider_message_id = COALESCE(m.provider_message_id, v.wamid), accepted_at = COALESCE(m.accepted_at, now()),
+        `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, wamid, status)),
+              locked AS (SELECT m.id, m.status AS was FROM messages m JOIN v ON v.id = m.id ORDER BY m.id FOR UPDATE OF m)
+         UPDATE messages m SET provider_message_id = COALESCE(m.provider_message_id, v.wamid), accepted_at = COALESCE(m.accepted_at, now()),
                 sent_at = CASE WHEN v.status = 'sent' THEN COALESCE(m.sent_at, now()) ELSE m.sent_at END,
                 error = CASE WHEN m.status = 'failed' THEN m.error END,
                 status = CASE WHEN ${rankSql('m.status')} < ${rankSql(`v.status`)} THEN v.status ELSE m.status END, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, wamid, status) WHERE m.id = v.id
-         RETURNING ${EVENT_ROW}`,
+           FROM v JOIN locked ON locked.id = v.id WHERE m.id = v.id
+         RETURNING ${EVENT_ROW}, v.status AS own_status, locked.was AS was_status`,
         [o.accepted.map((a) => a.id), o.accepted.map((a) => a.providerMessageId), o.accepted.map(acceptedStatus)],
         ['accepted', 'held', 'sent'],
       );
