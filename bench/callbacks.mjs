@@ -63,6 +63,7 @@ import {
   stopProcess,
   summariseProfiles,
   waitFor,
+  markdownTable,
 } from './lib/harness.mjs';
 import {
   Api,
@@ -685,9 +686,7 @@ async function campaignForm(bench) {
     `${fmt(r.cpu.workers, 0)} / ${fmt(r.cpu.api, 0)} / ${fmt(r.cpu.postgres, 0)} / ${fmt(r.cpu.redis, 0)} (${fmt(r.cpu.simulator, 0)}, ${fmt(r.cpu.bench, 0)})`,
     `${fmt(r.cpu.herald, 0)} µs`,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
-  process.stdout.write([line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line), ''].join('\n'));
+  process.stdout.write([...markdownTable(head, body), ''].join('\n'));
   await receiver.close();
   if (profileDir) {
     for (const w of workers) await stopProcess(w);

@@ -49,8 +49,7 @@
 // Beside them: how busy the whole machine was (/proc/stat, other work included) and, from Postgres's statistics
 // (flushed by each backend about once a second, so approximate), transactions and table scans per send.
 //
-// Helpers written here because bench/lib has none: `startApiAt` (bench.startApi picks its port itself, so PUBLIC_URL
-// cannot be the API's own address), `SendLog` (every accepted send of a Page or bot, from the simulator's last-1,000
+// Helpers written here because bench/lib has none: `SendLog` (every accepted send of a Page or bot, from the simulator's last-1,000
 // lists), `Timeline` (the simulator's webhook backlog and refusals), `inParallel`, `maxInAnySecond`, `machineCpu`,
 // `pgActivity`.
 import { readFileSync } from 'node:fs';
@@ -61,19 +60,16 @@ import { clearInterval, setInterval } from 'node:timers';
 import {
   Bench,
   CpuMeter,
-  ENTRY,
   Figures,
   PostgresCpu,
   call,
   fmt,
   int,
   parseArgs,
-  request,
   runBench,
-  running,
   sleep,
-  startProcess,
   waitFor,
+  markdownTable,
 } from './lib/harness.mjs';
 import { Api, runTruth, simConfig, simStats, waitRun } from './lib/campaign.mjs';
 
@@ -133,28 +129,6 @@ const BOT_TOKEN = `${BOT_ID}:AAH-bench-bot_secret`;
 const DONE = ['sent', 'delivered', 'read'];
 
 // ------------------------------------------------------------------------------------------ local helpers
-
-/**
- * The API on a port chosen first, with PUBLIC_URL its own address: Herald calls Telegram's setWebhook with
- * <PUBLIC_URL>/webhooks/telegram/<id> when the channel is made. (bench.startApi chooses the port inside, after the
- * environment is fixed.) Waits for /health/ready as bench.startApi does; resolves { child, url }.
- */
-async function startApiAt(bench, extraEnv = {}) {
-  const port = await bench.services.anyFreePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = bench.track(startProcess('api', ENTRY.api, { ...bench.env, PORT: String(port), PUBLIC_URL: url, ...extraEnv }));
-  await waitFor(
-    'the API to answer /health/ready',
-    async () => {
-      if (!running(child)) throw new Error(`the API exited before it was ready:\n${child.tail()}`);
-      const res = await request(url, 'GET', '/health/ready', { timeoutMs: 2_000 }).catch(() => undefined);
-      return res?.status === 200;
-    },
-    60_000,
-    200,
-  );
-  return { child, url };
-}
 
 /** Runs `fn(item, index)` over `items`, at most `concurrency` at a time. */
 async function inParallel(items, concurrency, fn) {
@@ -460,7 +434,7 @@ await runBench(new Bench('channels', { keep: opts.keep }), async (bench) => {
     statuses: { deliveredProbability: STATUSES ? 1 : 0, readProbability: 1, duplicateProbability: 0, reorderProbability: 0 },
     telegram: { botMessagesPerSecond: SIM_BOT_RATE },
   });
-  const { url: apiUrl, child: apiChild } = await startApiAt(bench);
+  const { url: apiUrl, child: apiChild } = await bench.startApi({}, { publicUrlIsSelf: true });
   // The Redis server's own process (INFO's process_id): counting every process named redis-server would take in other
   // work's servers, and lose those that exit meanwhile.
   const redisPid = bench.redis.pid ?? Number(/process_id:(\d+)/.exec(await bench.redisClient().info('server'))?.[1]);
@@ -723,13 +697,9 @@ await runBench(new Bench('channels', { keep: opts.keep }), async (bench) => {
     `${fmt(r.busyCores, 2)} cores`,
     r.pass === undefined ? '—' : r.pass ? 'PASS' : 'FAIL',
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   process.stdout.write(
     [
-      line(head),
-      `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-      ...body.map(line),
+      ...markdownTable(head, body),
       '',
       'Herald: workers + API + Postgres + Redis per accepted send, from the campaign\u2019s POST to the run completed (Messenger: to every recipient read)',
       '',

@@ -53,7 +53,7 @@ import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import process from 'node:process';
 import { Pool } from 'undici';
-import { Bench, Figures, PostgresCpu, call, cpuSecondsOf, fmt, int, parseArgs, runBench, sleep } from './lib/harness.mjs';
+import { Bench, Figures, PostgresCpu, call, cpuSecondsOf, fmt, int, markdownTable, parseArgs, runBench, sleep } from './lib/harness.mjs';
 import { Api, WABA_ID, addChannel } from './lib/campaign.mjs';
 
 const ROUTE_NAMES = ['native', 'native-plain', 'whautochat', 'chitchatlabs', 'bird', 'engagelab', 'cloud-api'];
@@ -508,13 +508,9 @@ await runBench(new Bench('compat', { keep: opts.keep }), async (bench) => {
       fmt(row.ratio, 2),
       fmt(row.apiRatio, 2),
     ]);
-    const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-    const line = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
     process.stdout.write(
       [
-        line(head),
-        `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-        ...body.map(line),
+        ...markdownTable(head, body),
         '',
         'CPU per 2xx answer over the route\u2019s phases (first start to last answer)',
         '',

@@ -33,7 +33,7 @@
 // meanwhile included): the workers together, the API, Postgres (this database's backends and the server's
 // writers, PostgresCpu), Redis (the shared server, by process name: other work on it counts too) and the
 // simulator, over the sends the simulator accepted in the case.
-import { Bench, CpuMeter, FdWatch, Figures, PostgresCpu, cpuSecondsByName, fmt, int, parseArgs, runBench, sleep, stopProcess, waitFor } from './lib/harness.mjs';
+import { Bench, CpuMeter, FdWatch, Figures, PostgresCpu, cpuSecondsByName, fmt, int, markdownTable, parseArgs, runBench, sleep, stopProcess, waitFor } from './lib/harness.mjs';
 import {
   Api,
   addChannel,
@@ -320,13 +320,9 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
       r.pass === undefined ? '—' : r.pass ? 'PASS' : 'FAIL',
     ]),
   );
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (row) => `| ${row.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
   process.stdout.write(
     [
-      line(head),
-      `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-      ...body.map(line),
+      ...markdownTable(head, body),
       '',
       `worker fds: the workers' open file descriptors together, peak during the case (at its start); above the idle count (about 30 a worker) nearly all are connections to the provider, idle ones closing after 30 s`,
       `Herald CPU/send: workers + API + Postgres + Redis over the case (every number of it), statuses applied meanwhile included`,

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, fmt, machineLine, parseArgs, root, sayer } from './lib/harness.mjs';
+import { ensureBuilt, fmt, machineLine, markdownTable, parseArgs, root, sayer } from './lib/harness.mjs';
 
 export const BENCHES = [
   { name: 'simulator', script: 'bench/simulator-capacity.mjs' },
@@ -97,10 +97,8 @@ for (const o of outcomes) {
 }
 
 const head = ['benchmark', 'figure', 'value', 'target', 'result'];
-const widths = head.map((h, c) => Math.max(h.length, ...table.map((r) => String(r[c]).length)));
-const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
 const failed = table.filter((r) => r[4] === 'FAIL').length;
-const summary = [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...table.map(line)].join('\n');
+const summary = markdownTable(head, table).join('\n');
 const verdict = failed === 0 ? 'PASS: every target met and every check passed' : `FAIL: ${failed} row(s) failed`;
 process.stdout.write(
   [

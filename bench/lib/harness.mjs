@@ -46,6 +46,12 @@ export const int = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en
 export const mb = (bytes) => bytes / 1024 ** 2;
 
 /** `say('throughput')('line')` writes "[throughput] line" to stderr (stdout is for the figures). */
+/** A Markdown table's lines (header, separator, rows), every column padded to its widest cell. */
+export function markdownTable(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (r) => `| ${r.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`;
+  return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)];
+}
 export const sayer = (tag) => (line) => process.stderr.write(`[${tag}] ${line}\n`);
 
 export function machineLine() {
@@ -643,13 +649,17 @@ export class Bench {
     return child;
   }
 
-  /** Starts the API on a free port and waits for /health/ready; resolves { child, url }. */
+  /**
+   * Starts the API on a free port and waits for /health/ready; resolves { child, url }. `options.publicUrlIsSelf`:
+   * PUBLIC_URL is the API's own address (Herald registers Telegram's webhook at <PUBLIC_URL>/webhooks/telegram/<id>).
+   */
   async startApi(extraEnv = {}, options = {}) {
     const port = await this.services.anyFreePort();
-    const child = this.track(
-      startProcess(options.name ?? 'api', ENTRY.api, { ...this.env, PORT: String(port), ...extraEnv }, options),
-    );
     const url = `http://127.0.0.1:${port}`;
+    const self = options.publicUrlIsSelf ? { PUBLIC_URL: url } : {};
+    const child = this.track(
+      startProcess(options.name ?? 'api', ENTRY.api, { ...this.env, PORT: String(port), ...self, ...extraEnv }, options),
+    );
     await waitFor(
       'the API to answer /health/ready',
       async () => {
