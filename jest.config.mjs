@@ -15,10 +15,10 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@herald/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@herald/client$': '<rootDir>/packages/client/src', '^@herald/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   // Three tiers: unit specs beside the code, in-process integration specs (a service driven directly with a fake
   // provider and a settable clock, against real Postgres and Redis), and whole-process e2e specs.
-  testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: ['<rootDir>/{apps,libs,packages}/**/*.spec.ts', '<rootDir>/test/**/*.int-spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 30_000,

@@ -1,0 +1,35 @@
+/**
+ * Regenerates the typed client's schema (packages/client/src/schema.ts) and the OpenAPI document it is made from
+ * (packages/client/openapi.json) from the API's own controllers.
+ *
+ *   npm run client:generate      # needs DATABASE_URL, REDIS_URL, SECRETS_KEY, ADMIN_TOKEN as `npm run start:api` does
+ *
+ * test/client.e2e-spec.ts fails when the committed files differ from what this produces.
+ */
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadApiConfig } from '@herald/config';
+import { createApiApp } from '../apps/api/src/api.bootstrap';
+import { buildOpenApiDocument } from '../apps/api/src/docs/openapi.util';
+import { renderClientSchema } from './client-schema.util';
+
+async function main(): Promise<void> {
+  const app = await createApiApp(loadApiConfig({ LOG_LEVEL: 'error', ...process.env }));
+  try {
+    await app.init();
+    const document = buildOpenApiDocument(app);
+    const root = join(__dirname, '..', '..', 'packages', 'client');
+    const json = `${JSON.stringify(document, null, 2)}\n`;
+    writeFileSync(join(root, 'openapi.json'), json);
+    writeFileSync(join(root, 'src', 'schema.ts'), await renderClientSchema(document));
+    console.log(`Wrote packages/client/openapi.json and packages/client/src/schema.ts (${Object.keys(document.paths).length} paths).`);
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
