@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
-import { PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from '@herald/logging';
 import { QUEUE_CONCURRENCY, type QueueName } from '@herald/queues';
 import { ChunkSender } from '@herald/campaigns';
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger as NestLogger, type INestApplicationContext } from '@nestjs/common';
-import { Logger } from 'nestjs-pino';
+import { Logger } from '@herald/logging';
 import type { WorkerConfig } from '@herald/config';
 import { WorkerModule } from './worker.module';
 import { WorkerPool, type DrainOutcome } from './worker-pool.service';

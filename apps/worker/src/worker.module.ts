@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule } from '@herald/logging';
 import { ConfigModule, WorkerConfig } from '@herald/config';
 import { DatabaseModule } from '@herald/database';
 import { QueuesModule } from '@herald/queues';

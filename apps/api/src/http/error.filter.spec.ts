@@ -1,6 +1,6 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import type { ArgumentsHost } from '@nestjs/common';
-import type { PinoLogger } from 'nestjs-pino';
+import type { PinoLogger } from '@herald/logging';
 import { HeraldError } from '@herald/common';
 import { ErrorFilter } from './error.filter';
 import type { VendorErrorShape } from './vendor-error-shape.types';

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject, Optional } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from '@herald/logging';
 import type { Response } from 'express';
 import type { HeraldRequest } from './request-context.types';
 import { toErrorResponse } from './error-response.util';

@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, type Job } from 'bullmq';
-import { PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from '@herald/logging';
 import { ChunkSender, RunStarter, TemplateRegistrar } from '@herald/campaigns';
 import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from '@herald/logging';
 import { ImportsService } from '@herald/contacts';
 import { JobName, JobQueue, QueueName } from '@herald/queues';
 

@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from '@herald/logging';
 import { ImportsService } from '@herald/contacts';
 import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
 

@@ -1,6 +1,6 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
-import { PinoLogger } from 'nestjs-pino';
+import { PinoLogger } from '@herald/logging';
 import { WorkerConfig } from '@herald/config';
 import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
 import { WorkspacesService } from '@herald/workspaces';
