@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiConfig, ConfigModule } from '@herald/config';
 import { DatabaseModule } from '@herald/database';
+import { LoggerModule } from '@herald/logging';
 import { QueuesModule } from '@herald/queues';
 import { ContactsModule } from '@herald/contacts';
 import { ChannelsModule } from '@herald/channels';
@@ -42,6 +42,7 @@ import { MessagesController } from './messages/messages.controller';
 import { SendsListing } from './messages/sends.service';
 import { PlatformWebhooksController, WebhooksController } from './webhooks/webhooks.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
+import { RunsController } from './campaigns/runs.controller';
 import { BlastsController } from './blasts/blasts.controller';
 import { SettingsController } from './settings/settings.controller';
 import { TemplatesController } from './templates/templates.controller';
@@ -116,6 +117,7 @@ export class ApiModule {
         WebhooksController,
         PlatformWebhooksController,
         CampaignsController,
+        RunsController,
         BlastsController,
         SettingsController,
         TemplatesController,

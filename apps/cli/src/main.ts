@@ -7,6 +7,8 @@ import { ENTITIES } from '@herald/schema';
 import { WorkspacesService } from '@herald/workspaces';
 import { CliModule } from './cli.module';
 import { runImport } from './import.command';
+import { UsageError } from './usage.error';
+import { apiTarget, watchBlastCommand, watchImportCommand, watchRunCommand } from './watch.command';
 import { existsSync, readFileSync } from 'node:fs';
 import type { ImportRequest } from '@herald/contacts';
 
@@ -21,9 +23,15 @@ const USAGE = `usage: npm run cli -- <command>
                                      import a CSV into a variable group (NAME creates it)
   migration run                      apply every pending migration
   migration revert                   undo the most recent migration
-  migration show                     list migrations and whether each is applied`;
+  migration show                     list migrations and whether each is applied
 
-class UsageError extends Error {}
+  Watching, through the HTTP API (--url and --key, else $HERALD_URL and $HERALD_API_KEY, else .data/stack.env):
+  runs watch RUN_ID [--url URL] [--key KEY]      a run's progress bar (rate, ETA, counts per status) until it ends
+  blasts watch BLAST_ID [--url URL] [--key KEY]  the same for a blast
+  imports watch IMPORT_ID [--url URL] [--key KEY]
+                                     an import's rows and counts until it ends
+  A watch exits 0 when it completed, 1 when it failed, 2 when it was cancelled; without a terminal it prints a line
+  per update instead of a bar.`;
 
 async function withDataSource<T>(config: CoreConfig, work: (ds: DataSource) => Promise<T>): Promise<T> {
   const dataSource = new DataSource(createDataSourceOptions(config, ENTITIES, 'herald-cli'));
@@ -121,10 +129,27 @@ async function importCsv(config: CoreConfig, what: string | undefined, args: str
   }
 }
 
+/** `runs|blasts|imports watch ID`: no database here, only the public API. */
+async function watch(what: 'runs' | 'blasts' | 'imports', args: string[]): Promise<number> {
+  const { positional, flags } = options(args);
+  const [id, ...extra] = positional;
+  if (!id || extra.length > 0) throw new UsageError(`${what} watch needs one id`);
+  const unknown = Object.keys(flags).filter((f) => f !== 'url' && f !== 'key');
+  if (unknown.length > 0) throw new UsageError(`${what} watch takes --url and --key only (not --${unknown.join(', --')})`);
+  const target = apiTarget(flags);
+  if (what === 'runs') return watchRunCommand(target, id);
+  if (what === 'blasts') return watchBlastCommand(target, id);
+  return watchImportCommand(target, id);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [group, action, ...rest] = argv;
   if (group === undefined || group === 'help' || group === '--help') {
     console.log(USAGE);
+    return;
+  }
+  if (action === 'watch' && (group === 'runs' || group === 'blasts' || group === 'imports')) {
+    process.exitCode = await watch(group, rest);
     return;
   }
   const config = loadOrExit(() => loadCoreConfig(), 'herald-cli');

@@ -16,12 +16,14 @@ import { RunStarter } from './run-starter.service';
 import { RecipientEvents } from './recipient-events.service';
 import { TemplateRegistrar } from './template-registrar.service';
 import { RecipientHistory } from './recipient-history.repository';
+import { RunProgressRepository } from './run-progress.repository';
+import { RunProgressHub } from './run-progress-hub.service';
 
-/** The API's campaigns: definitions, runs, control and results; blasts (a run of a template the business has). */
+/** The API's campaigns: definitions, runs, control, results and live progress; blasts (a run of a template the business has). */
 @Module({
   imports: [ChannelsModule, ContactsModule, TemplatesModule, LinksModule, SendSettingsModule],
-  providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, BlastsService, Clock, RecipientHistory],
-  exports: [CampaignsService, BlastsService, RecipientHistory],
+  providers: [CampaignRepository, RecipientRepository, RunJobs, CampaignsService, BlastsService, Clock, RecipientHistory, RunProgressRepository, RunProgressHub],
+  exports: [CampaignsService, BlastsService, RecipientHistory, RunProgressHub],
 })
 export class CampaignsModule {}
 

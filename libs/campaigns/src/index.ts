@@ -11,6 +11,9 @@ export const CAMPAIGN_ENTITIES = [Campaign, CampaignRun, CampaignRecipient, Camp
 export * from './campaign-message.util';
 export * from './campaign-input.util';
 export * from './run-figures.util';
+export * from './run-progress.util';
+export * from './run-progress-hub.service';
+export { RUN_PROGRESS_TICK_SQL, RUN_PROGRESS_OPEN_SQL } from './run-progress.repository';
 export * from './campaigns.service';
 export * from './blasts.service';
 export * from './recipient-params.util';

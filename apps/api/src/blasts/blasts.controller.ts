@@ -1,11 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { BlastsService, CampaignsService } from '@herald/campaigns';
+import type { Observable } from 'rxjs';
+import { BlastsService, CampaignsService, RECIPIENT_STATUSES, RunProgressHub } from '@herald/campaigns';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
-import { RecipientDto } from '../campaigns/campaign.dto';
+import { ApiRecipientsExport } from '../campaigns/campaign.dto';
 import { streamRecipients } from '../campaigns/recipients-stream.util';
+import { MAX_PENDING_EVENT_CHARS, runEventStream } from '../campaigns/run-events.util';
+import { ApiRunEvents } from '../campaigns/run-progress.dto';
 import { BlastCreatedDto, BlastDto, CreateBlastDto, RetriedBlastDto } from './blast.dto';
 
 const BLAST = { name: 'id', example: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' };
@@ -19,6 +22,7 @@ export class BlastsController {
   constructor(
     private readonly blasts: BlastsService,
     private readonly campaigns: CampaignsService,
+    private readonly progress: RunProgressHub,
   ) {}
 
   @Post()
@@ -38,6 +42,18 @@ export class BlastsController {
   @ApiErrors(401, 404)
   get(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<BlastDto> {
     return this.blasts.get(workspaceId, id);
+  }
+
+  @Sse(':id/events', { maxPendingDataLength: MAX_PENDING_EVENT_CHARS })
+  @ApiOperation({
+    summary:
+      'Follow a blast live (Server-Sent Events): counts per status, progress, rate, ETA and why it waits, at most once a second while anything changes; an `end` event once it ends, then the stream closes.',
+  })
+  @ApiParam(BLAST)
+  @ApiRunEvents()
+  @ApiErrors(401, 404)
+  async events(@WorkspaceId() workspaceId: string, @Param('id') id: string): Promise<Observable<MessageEvent>> {
+    return runEventStream(this.progress, await this.progress.current(workspaceId, { blastId: id }));
   }
 
   @Post(':id/pause')
@@ -83,10 +99,9 @@ export class BlastsController {
   @Get(':id/recipients')
   @ApiOperation({ summary: 'Every recipient with status, error, times and action, streamed as JSON or CSV (?format=csv).' })
   @ApiParam(BLAST)
-  @ApiQuery({ name: 'status', required: false, example: 'failed' })
+  @ApiQuery({ name: 'status', required: false, enum: RECIPIENT_STATUSES, example: 'failed' })
   @ApiQuery({ name: 'format', required: false, example: 'csv', enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 200, type: [RecipientDto] })
+  @ApiRecipientsExport()
   @ApiErrors(400, 401, 404)
   async recipients(
     @WorkspaceId() workspaceId: string,

@@ -1,27 +1,29 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, Sse, type MessageEvent } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
   ApiOperation,
   ApiParam,
-  ApiProduces,
   ApiQuery,
   ApiResponse,
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CampaignsService } from '@herald/campaigns';
+import type { Observable } from 'rxjs';
+import { CampaignsService, RECIPIENT_STATUSES, RunProgressHub } from '@herald/campaigns';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
 import { streamRecipients } from './recipients-stream.util';
+import { MAX_PENDING_EVENT_CHARS, runEventStream } from './run-events.util';
+import { ApiRunEvents } from './run-progress.dto';
 import {
+  ApiRecipientsExport,
   CampaignCreatedDto,
   CampaignDto,
   CampaignPageDto,
   CreateCampaignDto,
   CreateRunDto,
-  RecipientDto,
   ResultsDto,
   RetriedRunDto,
   RunCreatedDto,
@@ -36,7 +38,10 @@ const RUN = { name: 'runId', example: '7d1e2f3a-4b5c-4d6e-8f70-112233445566' };
 @ApiSecurity('x-api-key')
 @Controller('v1/campaigns')
 export class CampaignsController {
-  constructor(private readonly campaigns: CampaignsService) {}
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly progress: RunProgressHub,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -55,10 +60,10 @@ export class CampaignsController {
   @ApiOperation({
     summary: 'List campaigns, newest first; active=true: with a scheduled, running or paused run (false: without); kind=blast: blasts.',
   })
-  @ApiQuery({ name: 'active', required: false, example: 'true' })
+  @ApiQuery({ name: 'active', required: false, type: 'boolean', example: true })
   @ApiQuery({ name: 'kind', required: false, example: 'campaign', enum: ['campaign', 'blast'] })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false, example: 'azoyMDI2LTExLTIxVDA4OjU5OjAwLjAwMFp8…' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer', minimum: 1, maximum: 100, example: 50, description: 'Default 50.' })
+  @ApiQuery({ name: 'cursor', required: false, type: String, example: 'azoyMDI2LTExLTIxVDA4OjU5OjAwLjAwMFp8…', description: 'nextCursor of the page before.' })
   @ApiResponse({ status: 200, type: CampaignPageDto })
   @ApiErrors(400, 401)
   list(@WorkspaceId() workspaceId: string, @Query() query: Record<string, unknown>): Promise<CampaignPageDto> {
@@ -103,6 +108,19 @@ export class CampaignsController {
   @ApiErrors(401, 404)
   getRun(@WorkspaceId() workspaceId: string, @Param('id') id: string, @Param('runId') runId: string): Promise<RunDto> {
     return this.campaigns.getRun(workspaceId, id, runId);
+  }
+
+  @Sse(':id/runs/:runId/events', { maxPendingDataLength: MAX_PENDING_EVENT_CHARS })
+  @ApiOperation({
+    summary:
+      'Follow a run live (Server-Sent Events): counts per status, progress, rate, ETA and why it waits, at most once a second while anything changes; an `end` event once it ends, then the stream closes.',
+  })
+  @ApiParam(CAMPAIGN)
+  @ApiParam(RUN)
+  @ApiRunEvents()
+  @ApiErrors(401, 404)
+  async runEvents(@WorkspaceId() workspaceId: string, @Param('id') id: string, @Param('runId') runId: string): Promise<Observable<MessageEvent>> {
+    return runEventStream(this.progress, await this.progress.current(workspaceId, { campaignId: id, runId }));
   }
 
   @Post(':id/runs/:runId/pause')
@@ -158,7 +176,7 @@ export class CampaignsController {
     summary: 'Results of all runs (or ?runId=): sent, delivered, read, errors, not on WhatsApp, skipped, rates — from counters.',
   })
   @ApiParam(CAMPAIGN)
-  @ApiQuery({ name: 'runId', required: false, example: RUN.example })
+  @ApiQuery({ name: 'runId', required: false, type: String, example: RUN.example })
   @ApiResponse({ status: 200, type: ResultsDto })
   @ApiErrors(401, 404)
   results(@WorkspaceId() workspaceId: string, @Param('id') id: string, @Query('runId') runId?: string): Promise<ResultsDto> {
@@ -168,11 +186,10 @@ export class CampaignsController {
   @Get(':id/recipients')
   @ApiOperation({ summary: 'Every recipient with status, error, times and action, streamed as JSON or CSV (?format=csv).' })
   @ApiParam(CAMPAIGN)
-  @ApiQuery({ name: 'runId', required: false, example: RUN.example })
-  @ApiQuery({ name: 'status', required: false, example: 'failed' })
+  @ApiQuery({ name: 'runId', required: false, type: String, example: RUN.example })
+  @ApiQuery({ name: 'status', required: false, enum: RECIPIENT_STATUSES, example: 'failed' })
   @ApiQuery({ name: 'format', required: false, example: 'csv', enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 200, type: [RecipientDto] })
+  @ApiRecipientsExport()
   @ApiErrors(400, 401, 404)
   async recipients(
     @WorkspaceId() workspaceId: string,
