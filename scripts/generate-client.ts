@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { loadApiConfig } from '@herald/config';
 import { createApiApp } from '../apps/api/src/api.bootstrap';
 import { buildOpenApiDocument } from '../apps/api/src/docs/openapi.util';
-import { renderClientSchema } from './client-schema.util';
+import { CLIENT_FILES, renderClientFiles } from './client-schema.util';
 
 async function main(): Promise<void> {
   const app = await createApiApp(loadApiConfig({ LOG_LEVEL: 'error', ...process.env }));
@@ -20,9 +20,8 @@ async function main(): Promise<void> {
     await app.init();
     const document = buildOpenApiDocument(app);
     const root = join(__dirname, '..', '..', 'packages', 'client');
-    const json = `${JSON.stringify(document, null, 2)}\n`;
-    writeFileSync(join(root, 'openapi.json'), json);
-    writeFileSync(join(root, 'src', 'schema.ts'), await renderClientSchema(document));
+    const files = await renderClientFiles(document);
+    for (const key of Object.keys(CLIENT_FILES) as Array<keyof typeof CLIENT_FILES>) writeFileSync(join(root, CLIENT_FILES[key]), files[key]);
     console.log(`Wrote packages/client/openapi.json and packages/client/src/schema.ts (${Object.keys(document.paths).length} paths).`);
   } finally {
     await app.close();

@@ -100,6 +100,14 @@ function libraryNames(): string[] {
     .sort();
 }
 
+/** Packages published from packages/<name> (the typed client), imported as `@herald/<name>` like a library. */
+function packageNames(): string[] {
+  return readdirSync(path.join(ROOT, 'packages'), { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(ROOT, 'packages', d.name, 'src', 'index.ts')))
+    .map((d) => d.name)
+    .sort();
+}
+
 const parse = (s: Source): ts.SourceFile => ts.createSourceFile(s.path, s.text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 const lineOf = (sf: ts.SourceFile, pos: number): number => sf.getLineAndCharacterOfPosition(pos).line + 1;
 
@@ -1538,7 +1546,19 @@ describe('architecture of the tree', () => {
     const files = readSources([...listTs('apps'), ...listTs('libs'), ...listTs('test'), ...listTs('scripts')]);
     const sites = files.flatMap(importSites);
     expect(sites.filter((s) => s.spec.startsWith('@herald/')).length).toBeGreaterThan(0);
-    expect(importViolations(sites, new Set(libs))).toEqual([]);
+    expect(importViolations(sites, new Set([...libs, ...packageNames()]))).toEqual([]);
+  });
+
+  it('keeps the client package standalone: it imports only its own files and npm packages', () => {
+    const sites = readSources(listTs('packages')).flatMap(importSites);
+    expect(sites.length).toBeGreaterThan(0);
+    const outside = sites.filter((s) => {
+      if (s.spec.startsWith('@herald/')) return true;
+      if (!s.spec.startsWith('.')) return false;
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(s.file), s.spec));
+      return resolved.split('/').slice(0, 2).join('/') !== s.file.split('/').slice(0, 2).join('/');
+    });
+    expect(outside.map((s) => `${s.file}:${s.line} '${s.spec}'`)).toEqual([]);
   });
 
   it('keeps library dependencies a DAG pointing down (no cycle, no library importing an app)', () => {

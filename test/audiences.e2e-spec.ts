@@ -1,21 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Herald } from '@herald/client';
 import { startApi, type ApiHarness } from './support/api-harness';
+import { heraldError, listenForClients, type ClientHarness } from './support/client-harness';
 
 describe('audiences', () => {
   let api: ApiHarness;
-  let key: string;
+  let clients: ClientHarness;
+  let herald: Herald;
   beforeAll(async () => {
     api = await startApi();
-    key = (await api.createWorkspace('Audiences')).apiKey;
+    clients = await listenForClients(api);
+    herald = clients.client((await api.createWorkspace('Audiences')).apiKey);
   });
   afterAll(() => api.close());
 
-  const post = (path: string, body?: object, k = key) => api.http.post(path).set('x-api-key', k).send(body);
-  const get = (path: string, k = key) => api.http.get(path).set('x-api-key', k);
-  const del = (path: string, k = key) => api.http.delete(path).set('x-api-key', k);
+  const workspace = async (name: string) => clients.client((await api.createWorkspace(name)).apiKey);
 
   it('creates an audience with contacts, keeping valid entries when others are invalid', async () => {
-    const res = await post('/v1/audiences', {
+    const created = await herald.audiences.create({
       id: 'vip',
       name: 'VIP',
       description: 'Best customers',
@@ -23,88 +25,78 @@ describe('audiences', () => {
         { number: '+919739978284', name: 'Asha', city: 'Pune' },
         { number: 'call me' },
         { number: '+447400123456', tier: 2 },
-        { name: 'no number' },
+        { name: 'no number' } as never,
         { number: '919739978284', city: 'Mumbai' },
       ],
     });
-    expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ id: 'vip', name: 'VIP', description: 'Best customers', size: 2, added: 2, alreadyMembers: 0 });
-    expect(res.body.invalid).toEqual([
+    expect(created).toMatchObject({ id: 'vip', name: 'VIP', description: 'Best customers', size: 2, added: 2, alreadyMembers: 0 });
+    expect(created.invalid).toEqual([
       { index: 1, number: 'call me', reason: expect.any(String) },
       { index: 3, number: null, reason: 'number is missing' },
     ]);
     // The last entry for a number wins.
-    expect((await get('/v1/contacts/+919739978284')).body.attributes).toEqual({ city: 'Mumbai' });
+    expect((await herald.contacts.get('+919739978284')).attributes).toEqual({ city: 'Mumbai' });
 
-    expect((await post('/v1/audiences', { id: 'vip', name: 'Again' })).status).toBe(409);
-    expect((await post('/v1/audiences', { id: 'all', name: 'Everyone' })).status).toBe(409);
-    expect((await post('/v1/audiences', { id: 'bad id!', name: 'x' })).status).toBe(400);
-    const generated = await post('/v1/audiences', { name: 'No id given' });
-    expect(generated.status).toBe(201);
-    expect(generated.body.id).toMatch(/^aud_[0-9a-f]{16}$/);
+    expect((await heraldError(herald.audiences.create({ id: 'vip', name: 'Again' }))).status).toBe(409);
+    expect((await heraldError(herald.audiences.create({ id: 'all', name: 'Everyone' }))).status).toBe(409);
+    expect((await heraldError(herald.audiences.create({ id: 'bad id!', name: 'x' }))).status).toBe(400);
+    expect((await herald.audiences.create({ name: 'No id given' })).id).toMatch(/^aud_[0-9a-f]{16}$/);
   });
 
   it('adds contacts reporting added, already members and invalid ones', async () => {
-    await post('/v1/audiences', { id: 'newsletter', name: 'Newsletter', contacts: [{ number: '+12025550143' }] }).expect(201);
-    const res = await post('/v1/audiences/newsletter/contacts', {
+    await herald.audiences.create({ id: 'newsletter', name: 'Newsletter', contacts: [{ number: '+12025550143' }] });
+    const added = await herald.audiences.addContacts('newsletter', {
       contacts: [{ number: '+1 202 555 0143' }, { number: '+12025550144' }, { number: '+1' }],
     });
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ added: 1, alreadyMembers: 1, invalid: [{ index: 2, number: '+1', reason: expect.any(String) }] });
-    expect((await post('/v1/audiences/nope/contacts', { contacts: [] })).status).toBe(404);
-    expect((await post('/v1/audiences/newsletter/contacts', { contacts: 'x' })).status).toBe(400);
+    expect(added).toEqual({ added: 1, alreadyMembers: 1, invalid: [{ index: 2, number: '+1', reason: expect.any(String) }] });
+    expect((await heraldError(herald.audiences.addContacts('nope', { contacts: [] }))).status).toBe(404);
+    expect((await heraldError(herald.audiences.addContacts('newsletter', { contacts: 'x' } as never))).status).toBe(400);
   });
 
   it('lists with sizes, pages members, removes a member and deletes', async () => {
-    await post('/v1/audiences', {
+    await herald.audiences.create({
       id: 'pages',
       name: 'Pages',
       contacts: Array.from({ length: 12 }, (_, i) => ({ number: `+4474001${String(100000 + i).slice(1)}` })),
-    }).expect(201);
-    const list = await get('/v1/audiences');
-    expect(list.status).toBe(200);
-    expect(list.body.find((a: { id: string }) => a.id === 'pages').size).toBe(12);
+    });
+    expect((await herald.audiences.list()).find((a) => a.id === 'pages')?.size).toBe(12);
 
-    const first = await get('/v1/audiences/pages/contacts?limit=5');
-    expect(first.body.data).toHaveLength(5);
-    const rest: string[] = [];
-    let cursor = first.body.nextCursor as string | null;
-    while (cursor) {
-      const page = await get(`/v1/audiences/pages/contacts?limit=5&cursor=${cursor}`);
-      rest.push(...page.body.data.map((c: { number: string }) => c.number));
-      cursor = page.body.nextCursor;
-    }
-    expect(rest).toHaveLength(7);
+    const first = await herald.audiences.members('pages', { limit: 5 });
+    expect(first.data).toHaveLength(5);
+    expect(first.nextCursor).not.toBeNull();
+    const members: Array<string | null> = [];
+    for await (const contact of herald.audiences.allMembers('pages', { limit: 5 })) members.push(contact.number);
+    expect(members).toHaveLength(12);
+    expect(new Set(members).size).toBe(12);
 
-    expect((await del('/v1/audiences/pages/contacts/+447400100000')).status).toBe(204);
-    expect((await del('/v1/audiences/pages/contacts/+447400100000')).status).toBe(404);
-    expect((await get('/v1/audiences/pages')).body.size).toBe(11);
-    expect((await get('/v1/contacts/+447400100000')).status).toBe(200); // the contact stays
+    await herald.audiences.removeContact('pages', '+447400100000');
+    expect((await heraldError(herald.audiences.removeContact('pages', '+447400100000'))).status).toBe(404);
+    expect((await herald.audiences.get('pages')).size).toBe(11);
+    expect((await herald.contacts.get('+447400100000')).number).toBe('+447400100000'); // the contact stays
 
-    expect((await del('/v1/audiences/pages')).status).toBe(204);
-    expect((await get('/v1/audiences/pages')).status).toBe(404);
-    expect((await del('/v1/audiences/pages')).status).toBe(404);
+    await herald.audiences.remove('pages');
+    expect((await heraldError(herald.audiences.get('pages'))).status).toBe(404);
+    expect((await heraldError(herald.audiences.remove('pages'))).status).toBe(404);
   });
 
   it('treats "all" as every contact of the workspace', async () => {
-    const ws = (await api.createWorkspace('All')).apiKey;
-    await post('/v1/contacts', { number: '+447400200001' }, ws).expect(201);
-    const added = await post('/v1/audiences/all/contacts', { contacts: [{ number: '+447400200001' }, { number: '+447400200002' }] }, ws);
-    expect(added.body).toMatchObject({ added: 1, alreadyMembers: 1 });
-    const all = await get('/v1/audiences/all', ws);
-    expect(all.body).toMatchObject({ id: 'all', size: 2 });
-    expect((await get('/v1/audiences/all/contacts', ws)).body.data).toHaveLength(2);
-    expect((await del('/v1/audiences/all', ws)).status).toBe(409);
+    const ws = await workspace('All');
+    await ws.contacts.upsert({ number: '+447400200001' });
+    const added = await ws.audiences.addContacts('all', { contacts: [{ number: '+447400200001' }, { number: '+447400200002' }] });
+    expect(added).toMatchObject({ added: 1, alreadyMembers: 1 });
+    expect(await ws.audiences.get('all')).toMatchObject({ id: 'all', size: 2 });
+    expect((await ws.audiences.members('all')).data).toHaveLength(2);
+    expect((await heraldError(ws.audiences.remove('all'))).status).toBe(409);
   });
 
   it("keeps each workspace's audiences to itself", async () => {
-    const other = (await api.createWorkspace('Other')).apiKey;
-    expect((await get('/v1/audiences/vip', other)).status).toBe(404);
-    expect((await post('/v1/audiences/vip/contacts', { contacts: [{ number: '+447400300001' }] }, other)).status).toBe(404);
-    expect((await del('/v1/audiences/vip', other)).status).toBe(404);
-    expect((await post('/v1/audiences', { id: 'vip', name: 'Theirs' }, other)).status).toBe(201);
-    expect((await get('/v1/audiences', other)).body.map((a: { id: string }) => a.id)).toEqual(['vip']);
-    expect((await get('/v1/audiences/vip')).body.name).toBe('VIP');
+    const other = await workspace('Other');
+    expect((await heraldError(other.audiences.get('vip'))).status).toBe(404);
+    expect((await heraldError(other.audiences.addContacts('vip', { contacts: [{ number: '+447400300001' }] }))).status).toBe(404);
+    expect((await heraldError(other.audiences.remove('vip'))).status).toBe(404);
+    await other.audiences.create({ id: 'vip', name: 'Theirs' });
+    expect((await other.audiences.list()).map((a) => a.id)).toEqual(['vip']);
+    expect((await herald.audiences.get('vip')).name).toBe('VIP');
   });
 });
 

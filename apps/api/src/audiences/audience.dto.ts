@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, type SchemaObject } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { InvalidEntryDto } from '../http/invalid-entry.dto';
 
@@ -6,6 +6,14 @@ const CONTACTS_EXAMPLE = [
   { number: '+919739978284', name: 'Asha Rao', city: 'Bengaluru' },
   { number: '+447911123456', name: 'Tom', city: 'Leeds', tier: 2 },
 ];
+
+/** One contact to add: its number, an optional name, and any other key as an attribute (string, number or boolean). */
+const CONTACT_ROW_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['number'],
+  properties: { number: { type: 'string', example: '+919739978284' }, name: { type: 'string', example: 'Asha Rao' } },
+  additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+};
 
 export class CreateAudienceDto {
   @ApiPropertyOptional({ example: 'vip-customers', description: 'Letters, digits, - and _; generated when absent. "all" is reserved.' })
@@ -30,7 +38,7 @@ export class CreateAudienceDto {
     example: CONTACTS_EXAMPLE,
     description: 'Contacts to add: {number, name?, ...attributes}. At most 10,000; import CSV for more.',
     type: 'array',
-    items: { type: 'object' },
+    items: CONTACT_ROW_SCHEMA,
   })
   @IsOptional()
   @IsArray()
@@ -39,7 +47,7 @@ export class CreateAudienceDto {
 }
 
 export class AddContactsDto {
-  @ApiProperty({ example: CONTACTS_EXAMPLE, type: 'array', items: { type: 'object' }, description: '{number, name?, ...attributes}; at most 10,000.' })
+  @ApiProperty({ example: CONTACTS_EXAMPLE, type: 'array', items: CONTACT_ROW_SCHEMA, description: '{number, name?, ...attributes}; at most 10,000.' })
   @IsArray()
   @ArrayMaxSize(10_000)
   contacts!: unknown[];

@@ -1,13 +1,38 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator, type ValidationArguments } from 'class-validator';
 
+/** A contact attribute's value: a string, a number or a boolean. */
+const ATTRIBUTE_VALUE = { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
 const ATTRIBUTES_EXAMPLE = { city: 'Bengaluru', tier: 2, vip: true };
+const MAX_NUMBER_LENGTH = 40;
+
+/**
+ * A contact's number as one rule with one message: a body without it is told that the number is required (not that
+ * it "must be shorter than or equal to 40 characters", which is what the length rule says about a missing value).
+ */
+function IsContactNumber(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isContactNumber',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.trim() !== '' && value.length <= MAX_NUMBER_LENGTH,
+        defaultMessage: ({ value, property }: ValidationArguments) => {
+          if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+            return `${property} is required: the contact's phone number, e.g. "+14155550123"`;
+          }
+          if (typeof value !== 'string') return `${property} must be a phone number as a string, e.g. "+14155550123"`;
+          return `${property} must be at most ${MAX_NUMBER_LENGTH} characters`;
+        },
+      },
+    });
+}
 
 export class UpsertContactDto {
-  @ApiProperty({ example: '+91 97399 78284', description: 'Any common form; stored as E.164.' })
-  @IsString()
-  @MaxLength(40)
+  @ApiProperty({ example: '+91 97399 78284', description: 'Any common form; stored as E.164.', maxLength: MAX_NUMBER_LENGTH })
+  @IsContactNumber()
   number!: string;
 
   @ApiPropertyOptional({ example: 'Asha Rao', nullable: true, type: String })
@@ -16,7 +41,12 @@ export class UpsertContactDto {
   @MaxLength(200)
   name?: string | null;
 
-  @ApiPropertyOptional({ example: ATTRIBUTES_EXAMPLE, description: 'Strings, numbers or booleans; merged into existing attributes.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: ATTRIBUTE_VALUE,
+    example: ATTRIBUTES_EXAMPLE,
+    description: 'Strings, numbers or booleans; merged into existing attributes.',
+  })
   @IsOptional()
   @IsObject()
   attributes?: Record<string, string | number | boolean>;
@@ -41,7 +71,12 @@ export class PatchContactDto {
   @MaxLength(200)
   name?: string | null;
 
-  @ApiPropertyOptional({ example: { tier: 3, city: null }, description: 'Merged into the attributes; a key set to null is removed.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { ...ATTRIBUTE_VALUE, nullable: true },
+    example: { tier: 3, city: null },
+    description: 'Merged into the attributes; a key set to null is removed.',
+  })
   @IsOptional()
   @IsObject()
   attributes?: Record<string, string | number | boolean | null>;
@@ -71,6 +106,8 @@ export class PageQueryDto {
 
 export class SearchContactsDto extends PageQueryDto {
   @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
     example: { 'attributes.city': 'Bengaluru', name: { $exists: true }, audience: 'vip' },
     description:
       'Keys AND together. `name`, `number`, `attributes.<key>`: a value (equality), {"$in": [...]}, or {"$exists": bool}; ' +
@@ -90,7 +127,7 @@ export class ContactDto {
   @ApiProperty({ example: 'Asha Rao', nullable: true, type: String })
   name!: string | null;
 
-  @ApiProperty({ example: ATTRIBUTES_EXAMPLE })
+  @ApiProperty({ type: 'object', additionalProperties: ATTRIBUTE_VALUE, example: ATTRIBUTES_EXAMPLE })
   attributes!: Record<string, string | number | boolean>;
 
   @ApiProperty({ example: 'Asia/Kolkata' })

@@ -6,23 +6,31 @@ import { ApiErrors } from '../http/api-errors.decorator';
 import { ReadinessService } from './readiness.service';
 
 class LivenessDto {
-  @ApiProperty({ example: 'ok' })
+  @ApiProperty({ example: 'ok', enum: ['ok'] })
   status!: 'ok';
 }
 
 class ComponentDto {
-  @ApiProperty({ example: 'up' })
+  @ApiProperty({ example: 'up', enum: ['up'] })
   status!: 'up';
 
   @ApiProperty({ example: 2 })
   latencyMs!: number;
 }
 
+class ReadinessChecksDto {
+  @ApiProperty({ type: ComponentDto })
+  postgres!: ComponentDto;
+
+  @ApiProperty({ type: ComponentDto })
+  redis!: ComponentDto;
+}
+
 class ReadinessDto {
-  @ApiProperty({ example: 'ready' })
+  @ApiProperty({ example: 'ready', enum: ['ready'] })
   status!: 'ready';
 
-  @ApiProperty({ example: { postgres: { status: 'up', latencyMs: 2 }, redis: { status: 'up', latencyMs: 1 } } })
+  @ApiProperty({ type: ReadinessChecksDto, example: { postgres: { status: 'up', latencyMs: 2 }, redis: { status: 'up', latencyMs: 1 } } })
   checks!: Record<string, ComponentDto>;
 }
 

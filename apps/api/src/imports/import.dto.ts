@@ -61,6 +61,26 @@ class ImportErrorDto {
   reason!: string;
 }
 
+export class ImportTargetDto {
+  @ApiPropertyOptional({ example: 'spring-leads', description: 'Contacts import: the audience they join.' })
+  audienceId?: string;
+
+  @ApiPropertyOptional({ example: 'Spring leads', description: 'The name the audience is created with when it does not exist.' })
+  audienceName?: string;
+
+  @ApiPropertyOptional({ example: 'billing', description: "Variable group import: the group whose values it sets." })
+  groupId?: string;
+
+  @ApiPropertyOptional({ example: 'Billing details' })
+  groupName?: string;
+
+  @ApiPropertyOptional({ example: 'Values for payment reminders' })
+  groupDescription?: string;
+
+  @ApiPropertyOptional({ example: 'IN', description: 'Country for numbers written without a country code.' })
+  defaultCountry?: string;
+}
+
 export class ImportDto {
   @ApiProperty({ example: '3f0c1f0e-8a61-4f64-9c43-6f1f9c1e2a77' })
   id!: string;
@@ -68,8 +88,8 @@ export class ImportDto {
   @ApiProperty({ example: 'audience_contacts', enum: ['audience_contacts', 'variable_group_values'] })
   kind!: string;
 
-  @ApiProperty({ example: { audienceId: 'spring-leads' } })
-  target!: object;
+  @ApiProperty({ type: ImportTargetDto, example: { audienceId: 'spring-leads' } })
+  target!: ImportTargetDto;
 
   @ApiProperty({ example: 'completed', enum: ['queued', 'running', 'completed', 'failed'] })
   status!: string;

@@ -1,5 +1,5 @@
 import { applyDecorators, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiResponse, ApiSecurity, ApiTags, type RequestBodyObject } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ImportsService, type ImportRequest } from '@herald/contacts';
 import { HeraldError } from '@herald/common';
@@ -9,21 +9,30 @@ import { WorkspaceId } from '../http/workspace-id.decorator';
 import { AudienceImportQueryDto, ImportAcceptedDto, ImportDto, VariableGroupImportQueryDto } from './import.dto';
 import { ImportUploads } from './import-uploads.service';
 
-const CSV_BODY = {
-  schema: {
-    type: 'object',
-    properties: { file: { type: 'string', format: 'binary', description: 'The CSV: a header row naming a number column.' } },
-  },
-  examples: { csv: { value: 'number,name,city\n+919739978284,Asha,Pune\n+447400123456,Tom,Leeds\n' } },
-};
+const CSV_EXAMPLE = 'number,name,city\n+919739978284,Asha,Pune\n+447400123456,Tom,Leeds\n';
+const CSV_FILE = { type: 'string', format: 'binary', description: 'The CSV: a header row naming a number column.' };
 
-/** A CSV upload route: multipart or text/csv body, documented, answering 202 with the import id. */
+/**
+ * A CSV upload's body, told per media type: a multipart form with the file (and the query's fields, which the form may
+ * carry instead), or the CSV itself as the raw text/csv body. Given through the operation because @ApiBody gives
+ * every media type one schema.
+ */
+function csvRequestBody(fields: Record<string, string>): RequestBodyObject {
+  const formFields = Object.fromEntries(Object.entries(fields).map(([name, description]) => [name, { type: 'string', description }]));
+  return {
+    required: true,
+    content: {
+      'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: CSV_FILE, ...formFields } }, example: { file: CSV_EXAMPLE } },
+      'text/csv': { schema: { type: 'string' }, example: CSV_EXAMPLE },
+    },
+  };
+}
+
+/** A CSV upload route: multipart or text/csv body, answering 202 with the import id. */
 const CsvUpload = (): MethodDecorator =>
   applyDecorators(
     HttpCode(202),
     Accepts('multipart/form-data', 'text/csv'),
-    ApiConsumes('multipart/form-data', 'text/csv'),
-    ApiBody(CSV_BODY),
     ApiResponse({ status: 202, type: ImportAcceptedDto }),
     ApiErrors(400, 401, 404, 413, 415),
   );
@@ -44,6 +53,7 @@ export class ImportsController {
   @ApiOperation({
     summary:
       'Import contacts into an audience from CSV (multipart "file", or a raw text/csv body); "name" creates a missing audience. Answers 202 with the import id.',
+    requestBody: csvRequestBody({ name: 'Creates the audience with this name when it does not exist.', defaultCountry: 'Country for numbers written without a country code.' }),
   })
   @ApiParam({ name: 'id', example: 'spring-leads' })
   async importContacts(
@@ -67,6 +77,13 @@ export class ImportsController {
   @ApiOperation({
     summary:
       'Import a variable group from CSV: the number column keys each row, the other columns are the fields. Fields id, name (creates), audienceId. Answers 202.',
+    requestBody: csvRequestBody({
+      id: 'The group id (required; in the form or the query).',
+      name: 'Creates the group with this name when it does not exist.',
+      description: "The group's description.",
+      audienceId: "Also add the group's contacts to this audience (created if missing).",
+      defaultCountry: 'Country for numbers written without a country code.',
+    }),
   })
   async importVariableGroup(
     @WorkspaceId() workspaceId: string,

@@ -22,9 +22,9 @@ export class ContactHistoryController {
       'The conversation with a contact, newest first: single messages, campaign and blast sends (with their statuses) and the messages the contact sent, on one channel or all (cursor pagination).',
   })
   @ApiParam({ name: 'number', example: '+919739978284' })
-  @ApiQuery({ name: 'channelId', required: false, description: 'Only this channel.' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page.' })
+  @ApiQuery({ name: 'channelId', required: false, type: String, format: 'uuid', example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10', description: 'Only this channel.' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer', minimum: 1, maximum: 1000, example: 50, description: 'Default 100.' })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page.' })
   @ApiResponse({ status: 200, type: ConversationPageDto })
   @ApiErrors(400, 401, 404)
   conversationOf(@WorkspaceId() workspaceId: string, @Param('number') number: string, @Query() query: Record<string, unknown>): Promise<ConversationPageDto> {

@@ -25,13 +25,13 @@ export class InboundMessagesController {
     summary:
       'List the messages contacts sent to the workspace\'s channels, newest first, filtered by channel, sender number, type and time (cursor pagination). Media carry a 5-minute downloadUrl.',
   })
-  @ApiQuery({ name: 'channelId', required: false, description: 'Only messages to this channel.' })
-  @ApiQuery({ name: 'number', required: false, example: '+919739978284', description: 'Only messages from this number (any usual format).' })
-  @ApiQuery({ name: 'type', required: false, example: 'image', description: 'text, image, video, audio, document, sticker, location, contacts, reaction, button, interactive…' })
-  @ApiQuery({ name: 'from', required: false, example: '2026-12-01T00:00:00Z', description: 'Received at or after (ISO-8601 or unix seconds).' })
-  @ApiQuery({ name: 'to', required: false, example: '2026-12-04T00:00:00Z', description: 'Received before (ISO-8601 or unix seconds).' })
-  @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page.' })
+  @ApiQuery({ name: 'channelId', required: false, type: String, format: 'uuid', example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10', description: 'Only messages to this channel.' })
+  @ApiQuery({ name: 'number', required: false, type: String, example: '+919739978284', description: 'Only messages from this number (any usual format).' })
+  @ApiQuery({ name: 'type', required: false, type: String, example: 'image', description: 'text, image, video, audio, document, sticker, location, contacts, reaction, button, interactive…' })
+  @ApiQuery({ name: 'from', required: false, type: String, example: '2026-12-01T00:00:00Z', description: 'Received at or after (ISO-8601 or unix seconds).' })
+  @ApiQuery({ name: 'to', required: false, type: String, example: '2026-12-04T00:00:00Z', description: 'Received before (ISO-8601 or unix seconds).' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer', minimum: 1, maximum: 1000, example: 50, description: 'Default 100.' })
+  @ApiQuery({ name: 'cursor', required: false, type: String, description: 'nextCursor of the previous page.' })
   @ApiResponse({ status: 200, type: InboundMessagePageDto })
   @ApiErrors(400, 401, 404)
   async list(@WorkspaceId() workspaceId: string, @Query() query: Record<string, unknown>): Promise<InboundMessagePageDto> {
@@ -56,7 +56,7 @@ export class InboundMessagesController {
       "Download an inbound message's media, streamed by Herald from the provider. Authorised by the signed, 5-minute token of its downloadUrl (no API key); 401 once expired, 404 when the provider no longer has the file, 502 when the provider fails.",
   })
   @ApiParam({ name: 'id', example: '7c1d1f2e-5a7b-4d0e-9a1c-3b2f4e6d8a90' })
-  @ApiQuery({ name: 'token', required: true, example: '1796400000.Qm9vdGxlZ3MtYXJlLWJhZC1tYWdpYy1ub3QtcmVhbC1zaWc' })
+  @ApiQuery({ name: 'token', required: true, type: String, example: '1796400000.Qm9vdGxlZ3MtYXJlLWJhZC1tYWdpYy1ub3QtcmVhbC1zaWc' })
   @ApiProduces('application/octet-stream')
   @ApiResponse({
     status: 200,

@@ -4,6 +4,80 @@ import { MessageDto } from '../messages/message.dto';
 const INBOUND_ID = '7c1d1f2e-5a7b-4d0e-9a1c-3b2f4e6d8a90';
 const CHANNEL_ID = '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10';
 
+export class ContactCardPhoneDto {
+  @ApiProperty({ example: '+91 97399 78284' })
+  phone!: string;
+
+  @ApiPropertyOptional({ example: '919739978284', description: 'Its WhatsApp id, when the number is on WhatsApp.' })
+  waId?: string;
+
+  @ApiPropertyOptional({ example: 'CELL' })
+  type?: string;
+}
+
+export class ContactCardDto {
+  @ApiProperty({ example: 'Asha Rao' })
+  name!: string;
+
+  @ApiProperty({ type: [ContactCardPhoneDto] })
+  phones!: ContactCardPhoneDto[];
+
+  @ApiProperty({ type: [String], example: ['asha@example.com'] })
+  emails!: string[];
+
+  @ApiPropertyOptional({ example: 'Herald Store' })
+  organization?: string;
+}
+
+export class InteractiveReplyDto {
+  @ApiProperty({ example: 'button_reply', description: 'button_reply or list_reply.' })
+  type!: string;
+
+  @ApiProperty({ example: 'home', description: "The reply button's or list row's id." })
+  id!: string;
+
+  @ApiProperty({ example: 'Home' })
+  title!: string;
+
+  @ApiPropertyOptional({ example: 'Tomorrow before noon', description: "A list row's description." })
+  description?: string;
+}
+
+export class QuickReplyButtonDto {
+  @ApiProperty({ example: 'track-1042' })
+  payload!: string;
+
+  @ApiProperty({ example: 'Track order' })
+  text!: string;
+}
+
+export class ProviderErrorDto {
+  @ApiProperty({ example: '131051' })
+  code!: string;
+
+  @ApiProperty({ example: 'Message type unknown' })
+  title!: string;
+
+  @ApiProperty({ example: 'Message type is not currently supported.' })
+  details!: string;
+}
+
+export class ChannelIdentifierDto {
+  @ApiProperty({ example: 'phone_number', enum: ['phone_number', 'psid', 'igsid', 'chat_id'] })
+  type!: string;
+
+  @ApiProperty({ example: '+919739978284', nullable: true, type: String })
+  value!: string | null;
+}
+
+export class UnreachableDto {
+  @ApiProperty({ example: '2026-12-04T09:00:00.000Z' })
+  at!: Date;
+
+  @ApiProperty({ example: 'Forbidden: bot was blocked by the user' })
+  reason!: string;
+}
+
 export class InboundMediaDto {
   @ApiProperty({ example: '1003383421387256', description: "The provider's media id (WhatsApp keeps received media for 7 days)." })
   id!: string;
@@ -116,23 +190,22 @@ export class InboundMessageDto {
   @ApiProperty({
     nullable: true,
     example: null,
-    description: 'Shared contact cards: [{name, phones: [{phone, waId?, type?}], emails, organization?}].',
-    type: 'array',
-    items: { type: 'object' },
+    description: 'Shared contact cards.',
+    type: [ContactCardDto],
   })
-  contacts!: unknown[] | null;
+  contacts!: ContactCardDto[] | null;
 
   @ApiProperty({ type: InboundReactionDto, nullable: true, example: null })
   reaction!: InboundReactionDto | null;
 
-  @ApiProperty({ nullable: true, example: null, description: 'An interactive reply: {type: button_reply | list_reply, id, title, description?}.', type: Object })
-  interactive!: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, example: null, description: 'An interactive reply: a reply button or a list row.', type: InteractiveReplyDto })
+  interactive!: InteractiveReplyDto | null;
 
-  @ApiProperty({ nullable: true, example: null, description: 'A template quick-reply button: {payload, text}.', type: Object })
-  button!: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, example: null, description: 'A template quick-reply button.', type: QuickReplyButtonDto })
+  button!: QuickReplyButtonDto | null;
 
-  @ApiProperty({ nullable: true, example: null, description: "The provider's errors on the message (e.g. an unsupported type): [{code, title, details}].", type: 'array', items: { type: 'object' } })
-  errors!: unknown[] | null;
+  @ApiProperty({ nullable: true, example: null, description: "The provider's errors on the message (e.g. an unsupported type).", type: [ProviderErrorDto] })
+  errors!: ProviderErrorDto[] | null;
 
   @ApiProperty({ type: InboundReplyToDto, nullable: true, description: 'The message it answers (quoted, a button of it tapped, or reacted to).' })
   replyTo!: InboundReplyToDto | null;
@@ -258,17 +331,19 @@ export class ContactChannelDto {
   status!: string;
 
   @ApiProperty({
+    type: ChannelIdentifierDto,
     example: { type: 'phone_number', value: '+919739978284' },
     description:
       "The contact's identifier on this channel: `phone_number` on WhatsApp, `psid` on Messenger, `igsid` on Instagram, `chat_id` on Telegram; value null when Herald does not know it there yet.",
   })
-  identifier!: { type: string; value: string | null };
+  identifier!: ChannelIdentifierDto;
 
   @ApiPropertyOptional({
+    type: UnreachableDto,
     example: { at: '2026-12-04T09:00:00.000Z', reason: 'Forbidden: bot was blocked by the user' },
     description: 'Present when the platform said the contact cannot be reached on this channel (sends there are skipped until they write again).',
   })
-  unreachable?: { at: Date; reason: string };
+  unreachable?: UnreachableDto;
 
   @ApiProperty({ example: '2026-12-03T10:15:00.000Z', nullable: true, type: Date, description: 'When the contact last wrote to this channel.' })
   lastInboundAt!: Date | null;

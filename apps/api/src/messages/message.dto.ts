@@ -1,33 +1,61 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { SendClicksView } from '@herald/links';
-import { SEND_STATES, WAIT_REASONS } from '@herald/sending';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath, type SchemaObject } from '@nestjs/swagger';
+import { MAX_CUSTOM_ARGS_BYTES, MAX_RECIPIENTS, MAX_REQUEST_ID_LENGTH, MAX_TAGS } from '@herald/messaging';
+import { MAX_VALIDITY_SECONDS, SEND_STATES, WAIT_REASONS } from '@herald/sending';
+import { UtmDto } from '../settings/settings.dto';
+import { MESSAGE_CONTENT_MODELS } from './message-content.dto';
+import { oneOfBy, oneOfModels, type SchemaUnion } from './schema-union.util';
 
-/** Documents the body of POST /v1/messages; the body itself is checked by the messaging library's rules. */
-export class SendMessageDto {
+export class MessageRecipientDto {
+  @ApiProperty({ example: '+919739978284', description: 'E.164, or a local number the workspace can place.' })
+  number!: string;
+
+  @ApiPropertyOptional({ example: 'Asha Rao', maxLength: 200 })
+  name?: string;
+}
+
+/**
+ * The envelope of POST /v1/messages: who, through which channel, when, and the caller's bookkeeping. The body is this
+ * and one message content (MESSAGE_CONTENT_MODELS) side by side; the messaging library's rules check it.
+ */
+@ApiExtraModels(MessageRecipientDto, UtmDto)
+export class MessageEnvelopeDto {
   @ApiPropertyOptional({
+    oneOf: [
+      { $ref: getSchemaPath(MessageRecipientDto) },
+      { type: 'array', minItems: 1, maxItems: MAX_RECIPIENTS, items: { oneOf: [{ $ref: getSchemaPath(MessageRecipientDto) }, { type: 'string' }] } },
+      { type: 'string' },
+    ],
     example: { number: '+919739978284', name: 'Asha Rao' },
     description:
-      'The recipient (created as a contact if new), or an array of up to 1,000 recipients ({number, name?} or the number alone): one message each. Give this or contactId.',
+      `The recipient (created as a contact if new), or an array of up to ${MAX_RECIPIENTS.toLocaleString('en')} recipients ({number, name?} or the number alone): one message each. ` +
+      "On Messenger, Instagram and Telegram: one string, a contact's +number or the user's PSID, IGSID or chat id. Give this or contactId.",
   })
-  to?: { number: string; name?: string } | Array<{ number: string; name?: string } | string>;
+  to?: MessageRecipientDto | Array<MessageRecipientDto | string> | string;
 
-  @ApiPropertyOptional({ example: '1042', description: 'An existing contact, instead of to.' })
+  @ApiPropertyOptional({ example: '1042', pattern: '^[0-9]{1,18}$', description: 'An existing contact, instead of to.' })
   contactId?: string;
 
-  @ApiPropertyOptional({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10', description: "Default: the workspace's default channel." })
+  @ApiPropertyOptional({ example: '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10', format: 'uuid', description: "Default: the workspace's default channel." })
   channelId?: string;
 
-  @ApiPropertyOptional({ example: '+1 555 010 0123', description: "The sender by its display phone number, instead of channelId." })
+  @ApiPropertyOptional({ example: '+1 555 010 0123', description: 'The sender by its display phone number, instead of channelId.' })
   from?: string;
 
   @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'integer' }],
     example: '2026-12-24T09:00:00Z',
     description:
-      'Send at this time (RFC 3339 with an offset, or unix seconds; `scheduleDateTime` is the same). Within 10 minutes or in the past: now. At most 35 days ahead. The message is `scheduled` until then and can be cancelled.',
+      'Send at this time (RFC 3339 with an offset, or unix seconds). Within 10 minutes or in the past: now. At most 35 days ahead. The message is `scheduled` until then and can be cancelled.',
   })
   scheduledFor?: string | number;
 
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: '2026-12-24T09:00:00Z', description: 'The same as scheduledFor (WhautoChat\'s name); give one of them.' })
+  scheduleDateTime?: string | number;
+
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_VALIDITY_SECONDS,
     example: 3600,
     description: 'Seconds from its due time the message may still be sent (default 36 h; 10 min for authentication templates); after that it becomes `expired` and is never sent.',
   })
@@ -39,33 +67,52 @@ export class SendMessageDto {
   @ApiPropertyOptional({ example: false, description: "A marketing message counts towards, and is held to, the workspace's frequency cap." })
   useFrequencyCapping?: boolean;
 
-  @ApiProperty({ example: 'template', enum: ['text', 'template', 'image', 'video', 'audio', 'document', 'sticker', 'interactive', 'location'] })
-  type!: string;
+  @ApiPropertyOptional({ example: true, description: "Replace the message's URLs by tracked links (clicks are counted); absent: the workspace's setting." })
+  trackLinks?: boolean;
 
-  @ApiPropertyOptional({
-    example: { name: 'order_update', language: 'en_US', params: ['Asha', '#1042'] },
-    description: 'For type template: {name, language, params?: [text…] | components?: [...]}. Other types take their body under their own key: text {body}, image {link, caption}, document {link, caption, filename}, interactive, location.',
-  })
-  template?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: UtmDto, description: "UTM parameters for the tracked links' destinations; absent: the workspace's." })
+  utm?: UtmDto;
 
-  @ApiPropertyOptional({ example: { body: 'Your order #1042 has shipped.' }, description: 'For type text: {body (≤ 4,096), previewUrl?}.' })
-  text?: Record<string, unknown>;
-
-  @ApiPropertyOptional({ example: ['orders', 'shipping'], description: 'At most 10, lower-cased.' })
+  @ApiPropertyOptional({ type: [String], maxItems: MAX_TAGS, example: ['orders', 'shipping'], description: `At most ${MAX_TAGS}, lower-cased; letters, digits, _ . : or -.` })
   tags?: string[];
 
-  @ApiPropertyOptional({ example: 'order-1042-shipped', description: 'Your id for this send: repeating it returns the first message instead of sending again.' })
+  @ApiPropertyOptional({
+    example: 'order-1042-shipped',
+    maxLength: MAX_REQUEST_ID_LENGTH,
+    description: 'Your id for this send: repeating it returns the first message instead of sending again.',
+  })
   requestId?: string;
 
-  @ApiPropertyOptional({ example: { orderId: 1042 }, description: 'Any JSON object (≤ 4 KB), returned with the message and in each of its callback events.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { orderId: 1042 },
+    description: `Any JSON object (≤ ${MAX_CUSTOM_ARGS_BYTES / 1024} KB), returned with the message and in each of its callback events.`,
+  })
   customArgs?: Record<string, unknown>;
 
   @ApiPropertyOptional({
     example: 'https://example.com/herald/status',
+    nullable: true,
+    type: String,
     description:
       "This message's `message.status` events are also posted here, signed with the workspace's callback secret (see docs/CALLBACKS.md). Checked like an endpoint's URL: no private or loopback address unless the operator allows them.",
   })
-  callbackUrl?: string;
+  callbackUrl?: string | null;
+}
+
+/** The body of POST /v1/messages: the envelope and one content, told apart by `type`. */
+export function sendMessageBodySchema(): SchemaObject {
+  return {
+    // No discriminator on this inner oneOf: openapi-typescript would Omit `type` from an allOf member that has one.
+    allOf: [{ $ref: getSchemaPath(MessageEnvelopeDto) }, oneOfModels(...Object.values(MESSAGE_CONTENT_MODELS))],
+    example: { to: { number: '+919739978284', name: 'Asha Rao' }, type: 'template', template: { name: 'order_update', language: 'en_US', params: ['Asha', '#1042'] }, tags: ['orders'] },
+  };
+}
+
+/** A message's `content`: one of the content classes. */
+export function messageContentSchema(): SchemaUnion {
+  return oneOfBy('type', MESSAGE_CONTENT_MODELS);
 }
 
 export class MessageAcceptedDto {
@@ -82,12 +129,28 @@ export class MessageAcceptedDto {
   scheduledFor?: Date;
 }
 
-export class MessagesAcceptedDto {
-  @ApiProperty({ example: [{ id: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e', to: '+919739978284', status: 'queued', requestId: null }] })
-  messages!: Array<{ id: string; to: string; status: string; requestId: string | null; scheduledFor?: Date }>;
+export class RecipientMessageAcceptedDto extends MessageAcceptedDto {
+  @ApiProperty({ example: '+919739978284', description: 'The number as given, in E.164.' })
+  to!: string;
+}
 
-  @ApiProperty({ example: [{ index: 2, number: '12', reason: 'not a valid phone number' }] })
-  refused!: Array<{ index: number; number: string; reason: string }>;
+export class RefusedRecipientDto {
+  @ApiProperty({ example: 2, description: 'Its position in `to`.' })
+  index!: number;
+
+  @ApiProperty({ example: '12' })
+  number!: string;
+
+  @ApiProperty({ example: 'not a valid phone number' })
+  reason!: string;
+}
+
+export class MessagesAcceptedDto {
+  @ApiProperty({ type: [RecipientMessageAcceptedDto] })
+  messages!: RecipientMessageAcceptedDto[];
+
+  @ApiProperty({ type: [RefusedRecipientDto] })
+  refused!: RefusedRecipientDto[];
 }
 
 export class WaitingDto {
@@ -151,6 +214,29 @@ export class ReplyDto {
   receivedAt!: Date;
 }
 
+export class ClickDto {
+  @ApiProperty({ example: 'https://shop.example.com/t/1042?utm_source=whatsapp', description: 'Where the link led, UTM parameters included.' })
+  destination!: string;
+
+  @ApiProperty({ example: '2026-11-21T08:05:00.000Z' })
+  clickedAt!: Date;
+
+  @ApiProperty({ example: 'Mozilla/5.0', nullable: true, type: String })
+  userAgent!: string | null;
+}
+
+export class SendClicksDto {
+  @ApiProperty({ example: 1 })
+  count!: number;
+
+  @ApiProperty({ example: '2026-11-21T08:05:00.000Z', nullable: true, type: Date })
+  firstClickedAt!: Date | null;
+
+  @ApiProperty({ type: [ClickDto] })
+  timeline!: readonly ClickDto[];
+}
+
+@ApiExtraModels(...Object.values(MESSAGE_CONTENT_MODELS))
 export class MessageDto {
   @ApiProperty({ example: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e' })
   id!: string;
@@ -167,7 +253,11 @@ export class MessageDto {
   @ApiProperty({ example: 'template' })
   type!: string;
 
-  @ApiProperty({ example: { type: 'template', template: { name: 'order_update', language: 'en_US', params: ['Asha', '#1042'] } } })
+  @ApiProperty({
+    ...messageContentSchema(),
+    example: { type: 'template', template: { name: 'order_update', language: 'en_US', params: ['Asha', '#1042'] } },
+    description: 'What it says, as sent (a campaign send: its template with the values filled in).',
+  })
   content!: Record<string, unknown>;
 
   @ApiProperty({ example: 'order_update', nullable: true, type: String })
@@ -212,7 +302,7 @@ export class MessageDto {
   @ApiProperty({ example: 'order-1042-shipped', nullable: true, type: String })
   requestId!: string | null;
 
-  @ApiProperty({ example: { orderId: 1042 } })
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { orderId: 1042 } })
   customArgs!: Record<string, unknown>;
 
   @ApiPropertyOptional({ example: 'https://example.com/herald/status', nullable: true, type: String, description: "Where this message's status events also go (a single message sent with one)." })
@@ -228,11 +318,11 @@ export class MessageDto {
   replies?: ReplyDto[];
 
   @ApiPropertyOptional({
-    type: Object,
+    type: SendClicksDto,
     example: { count: 1, firstClickedAt: '2026-11-21T08:05:00.000Z', timeline: [{ destination: 'https://shop.example.com/t/1042?utm_source=whatsapp', clickedAt: '2026-11-21T08:05:00.000Z', userAgent: 'Mozilla/5.0' }] },
     description: "Its tracked links' clicks (`trackLinks`), when one was clicked.",
   })
-  clicks?: SendClicksView;
+  clicks?: SendClicksDto;
 
   @ApiProperty({ example: '2026-11-21T08:00:00.000Z' })
   createdAt!: Date;

@@ -1,13 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { MessagesService, publicAnswer } from '@herald/messaging';
+import { SEND_STATES } from '@herald/sending';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
 import { SendsListing } from './sends.service';
-import { MessageAcceptedDto, MessageDto, MessagePageDto, MessagesAcceptedDto, SendMessageDto } from './message.dto';
+import { MESSAGE_CONTENT_MODELS } from './message-content.dto';
+import { MessageAcceptedDto, MessageDto, MessageEnvelopeDto, MessagePageDto, MessagesAcceptedDto, sendMessageBodySchema } from './message.dto';
+import { oneOfModels } from './schema-union.util';
 
 @ApiTags('messages')
+@ApiExtraModels(MessageEnvelopeDto, MessageAcceptedDto, MessagesAcceptedDto, ...Object.values(MESSAGE_CONTENT_MODELS))
 @ApiBearerAuth('api-key')
 @ApiSecurity('x-api-key')
 @Controller('v1/messages')
@@ -23,9 +27,13 @@ export class MessagesController {
     summary:
       'Send a message (text, template, media, interactive, location) now or at scheduledFor, to one recipient or up to 1,000 (`to` as an array: one message each). Queued at once; a worker sends it.',
   })
-  @ApiBody({ type: SendMessageDto })
-  @ApiResponse({ status: 202, type: MessageAcceptedDto, description: 'Queued or scheduled (or, for a repeated requestId, the first message: then 200).' })
-  @ApiResponse({ status: 201, type: MessagesAcceptedDto, description: 'With `to` as an array: 202 and each message, and each number refused with why.' })
+  @ApiBody({ schema: sendMessageBodySchema(), description: 'The envelope (who, when, bookkeeping) and one content, named by `type` and given under the key of that name.' })
+  @ApiResponse({
+    status: 202,
+    schema: { ...oneOfModels(MessageAcceptedDto, MessagesAcceptedDto), example: { id: '0b8f0f7e-8a4e-4c1e-9d8e-1f2a3b4c5d6e', status: 'queued', requestId: 'order-1042-shipped' } },
+    description: 'Queued or scheduled; with `to` as an array, each message and each number refused with why (MessagesAccepted).',
+  })
+  @ApiResponse({ status: 200, type: MessageAcceptedDto, description: 'A repeated requestId: the first message, not sent again.' })
   @ApiErrors(400, 401, 404, 409, 413, 415)
   async send(
     @WorkspaceId() workspaceId: string,
@@ -53,16 +61,16 @@ export class MessagesController {
     summary:
       'List every send, newest first: single messages and campaign recipients (id `r:<n>`, with campaignId and runId), filtered by campaign, run, status, tag, template, number and time (cursor pagination).',
   })
-  @ApiQuery({ name: 'campaignId', required: false, description: "Only this campaign's sends." })
-  @ApiQuery({ name: 'runId', required: false, description: "Only this run's sends." })
-  @ApiQuery({ name: 'status', required: false, example: 'failed' })
-  @ApiQuery({ name: 'tag', required: false, example: 'orders' })
-  @ApiQuery({ name: 'template', required: false, example: 'order_update' })
-  @ApiQuery({ name: 'number', required: false, example: '+919739978284' })
-  @ApiQuery({ name: 'from', required: false, example: '2026-11-21T00:00:00Z', description: 'ISO-8601 or unix seconds (inclusive).' })
-  @ApiQuery({ name: 'to', required: false, example: '2026-11-22T00:00:00Z', description: 'ISO-8601 or unix seconds (exclusive).' })
-  @ApiQuery({ name: 'limit', required: false, example: 100 })
-  @ApiQuery({ name: 'cursor', required: false, example: 'bTp…' })
+  @ApiQuery({ name: 'campaignId', required: false, type: String, description: "Only this campaign's sends." })
+  @ApiQuery({ name: 'runId', required: false, type: String, description: "Only this run's sends." })
+  @ApiQuery({ name: 'status', required: false, enum: SEND_STATES, example: 'failed' })
+  @ApiQuery({ name: 'tag', required: false, type: String, example: 'orders' })
+  @ApiQuery({ name: 'template', required: false, type: String, example: 'order_update' })
+  @ApiQuery({ name: 'number', required: false, type: String, example: '+919739978284' })
+  @ApiQuery({ name: 'from', required: false, type: String, example: '2026-11-21T00:00:00Z', description: 'ISO-8601 or unix seconds (inclusive).' })
+  @ApiQuery({ name: 'to', required: false, type: String, example: '2026-11-22T00:00:00Z', description: 'ISO-8601 or unix seconds (exclusive).' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer', minimum: 1, example: 100 })
+  @ApiQuery({ name: 'cursor', required: false, type: String, example: 'bTp…', description: 'nextCursor from the previous page.' })
   @ApiResponse({ status: 200, type: MessagePageDto })
   @ApiErrors(400, 401)
   list(@WorkspaceId() workspaceId: string, @Query() query: Record<string, unknown>): Promise<MessagePageDto> {

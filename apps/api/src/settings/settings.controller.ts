@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiSecurity, ApiTags
 import { SendSettingsService } from '@herald/sending';
 import { ApiErrors } from '../http/api-errors.decorator';
 import { WorkspaceId } from '../http/workspace-id.decorator';
-import { SettingsDto } from './settings.dto';
+import { SettingsDto, UpdateSettingsDto } from './settings.dto';
 
 @ApiTags('settings')
 @ApiBearerAuth('api-key')
@@ -24,7 +24,7 @@ export class SettingsController {
   @ApiOperation({
     summary: 'Change the sending settings: the marketing frequency cap and quiet hours (each null: none; a field left out keeps its value).',
   })
-  @ApiBody({ type: SettingsDto })
+  @ApiBody({ type: UpdateSettingsDto })
   @ApiResponse({ status: 200, type: SettingsDto })
   @ApiErrors(400, 401, 415)
   update(@WorkspaceId() workspaceId: string, @Body() body: unknown): Promise<SettingsDto> {

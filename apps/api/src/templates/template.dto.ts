@@ -217,15 +217,42 @@ export class TemplateSyncDto {
   channelId?: string;
 }
 
+export class TemplateHeaderNeedDto {
+  @ApiProperty({ example: 'media', enum: ['none', 'text', 'media', 'location'] })
+  kind!: 'none' | 'text' | 'media' | 'location';
+
+  @ApiPropertyOptional({ example: 1, description: 'kind text: how many variables the header text has.' })
+  variables?: number;
+
+  @ApiPropertyOptional({ example: 'image', enum: ['image', 'video', 'document'], description: 'kind media: what the header shows.' })
+  format?: 'image' | 'video' | 'document';
+}
+
+export class TemplateBodyNeedDto {
+  @ApiProperty({ example: 1, description: 'How many body variables.' })
+  count!: number;
+
+  @ApiPropertyOptional({ example: ['first_name'], type: [String], description: 'Named variables: their names in order of first appearance.' })
+  names?: string[];
+}
+
+export class TemplateButtonNeedDto {
+  @ApiProperty({ example: 0, description: "The button's position in the template, from 0." })
+  index!: number;
+
+  @ApiProperty({ example: 'url', enum: ['url', 'copy_code', 'otp'], description: 'url: a URL ending in a variable; copy_code: a coupon code; otp: the one-time code.' })
+  type!: 'url' | 'copy_code' | 'otp';
+}
+
 export class TemplateParametersDto {
-  @ApiProperty({ example: { kind: 'media', format: 'image' }, description: 'none, text {variables}, media {format} or location.' })
-  header!: Record<string, unknown>;
+  @ApiProperty({ type: TemplateHeaderNeedDto, example: { kind: 'media', format: 'image' }, description: 'none, text {variables}, media {format} or location.' })
+  header!: TemplateHeaderNeedDto;
 
-  @ApiProperty({ example: { count: 1 }, description: 'How many body variables; for named variables also their names.' })
-  body!: Record<string, unknown>;
+  @ApiProperty({ type: TemplateBodyNeedDto, example: { count: 1 }, description: 'How many body variables; for named variables also their names.' })
+  body!: TemplateBodyNeedDto;
 
-  @ApiProperty({ example: [{ index: 0, type: 'url' }], description: 'Buttons that take a parameter: url, copy_code or otp.' })
-  buttons!: Array<Record<string, unknown>>;
+  @ApiProperty({ type: [TemplateButtonNeedDto], example: [{ index: 0, type: 'url' }], description: 'Buttons that take a parameter: url, copy_code or otp.' })
+  buttons!: TemplateButtonNeedDto[];
 }
 
 export class TemplateDto {

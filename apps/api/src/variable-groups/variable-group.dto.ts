@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType, type SchemaObject } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../contacts/contact.dto';
 import { InvalidEntryDto } from '../http/invalid-entry.dto';
@@ -7,6 +7,14 @@ const VALUES_EXAMPLE = [
   { number: '+919739978284', first_name: 'Asha', due_date: '2026-12-01' },
   { number: '+447911123456', first_name: 'Tom', due_date: '2026-12-05' },
 ];
+
+/** One recipient's values: its number and a value per field of the group. */
+const VALUE_ROW_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['number'],
+  properties: { number: { type: 'string', example: '+919739978284' } },
+  additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
+};
 
 export class CreateVariableGroupDto {
   @ApiProperty({ example: 'billing', description: 'Letters, digits, - and _.' })
@@ -31,7 +39,7 @@ export class CreateVariableGroupDto {
   @ArrayMaxSize(50)
   fields!: string[];
 
-  @ApiPropertyOptional({ example: VALUES_EXAMPLE, type: 'array', items: { type: 'object' }, description: '{number, <field>: value, ...}; at most 10,000.' })
+  @ApiPropertyOptional({ example: VALUES_EXAMPLE, type: 'array', items: VALUE_ROW_SCHEMA, description: '{number, <field>: value, ...}; at most 10,000.' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10_000)
@@ -39,7 +47,7 @@ export class CreateVariableGroupDto {
 }
 
 export class UpsertValuesDto {
-  @ApiProperty({ example: VALUES_EXAMPLE, type: 'array', items: { type: 'object' }, description: '{number, <field>: value, ...}; at most 10,000.' })
+  @ApiProperty({ example: VALUES_EXAMPLE, type: 'array', items: VALUE_ROW_SCHEMA, description: '{number, <field>: value, ...}; at most 10,000.' })
   @IsArray()
   @ArrayMaxSize(10_000)
   values!: unknown[];
@@ -84,7 +92,7 @@ export class VariableGroupDto {
 export class CreatedVariableGroupDto extends IntersectionType(VariableGroupDto, ValuesResultDto) {}
 
 export class ValuePageDto {
-  @ApiProperty({ example: VALUES_EXAMPLE, type: 'array', items: { type: 'object' } })
+  @ApiProperty({ example: VALUES_EXAMPLE, type: 'array', items: VALUE_ROW_SCHEMA })
   data!: Array<Record<string, string | number | boolean>>;
 
   @ApiProperty({ example: null, nullable: true, type: String })
