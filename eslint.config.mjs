@@ -1,5 +1,6 @@
 // ESLint (flat config): typed rules that catch what bites a queue-driven service — promises nobody awaits,
-// switches that miss a case.
+// switches that miss a case. The console's .tsx files are typed by apps/console/tsconfig.json (DOM, Preact JSX), which the
+// project service finds as their nearest tsconfig.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -8,7 +9,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
+import { Logger } from '@herald/logging';
 import type { ApiConfig } from '@herald/config';
 import { ApiModule } from './api.module';
+import { mountConsole } from './console/console-assets.util';
 import { mountApiDocs } from './docs/openapi.util';
 import { HeraldValidationPipe } from './http/validation.pipe';
 import { mountQueuesDashboard } from './queues-dashboard/queues-dashboard.util';
@@ -28,5 +29,6 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
   app.enableShutdownHooks();
   mountApiDocs(app);
   mountQueuesDashboard(app);
+  mountConsole(app);
   return app;
 }

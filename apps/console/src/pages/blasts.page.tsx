@@ -1,0 +1,99 @@
+import { useMemo } from 'preact/hooks';
+import { href } from '../router';
+import { useApi, useSession } from '../use-api';
+import { errorText } from '../session';
+import { count, when } from '../format';
+import { docsUrlsOfRun } from '../docs-urls';
+import { Empty, Loading, Status } from '../components/feedback';
+import { RunView, type RunFigures, type RunSource } from '../components/run-view';
+import { campaignState, useActiveIds } from './campaigns.page';
+
+/** Blasts: an approved template to every contact matching a search, each with the same live view as a run. */
+export function BlastsPage() {
+  const state = useApi((h) => h.api.GET('/v1/campaigns', { params: { query: { kind: 'blast', limit: 100 } as never } }), []);
+  const activeIds = useActiveIds('blast');
+  return (
+    <section aria-labelledby="blasts-title">
+      <h1 id="blasts-title">Blasts</h1>
+      <p class="help">
+        Blasts are created through the API (<code>POST /v1/blasts</code>): a template sent to every contact matching a search.
+      </p>
+      <Loading state={state}>
+        {(page) =>
+          page.data.length === 0 ? (
+            <Empty>No blasts yet.</Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Blast</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Template</th>
+                    <th scope="col" class="num">Sent</th>
+                    <th scope="col" class="num">Delivered</th>
+                    <th scope="col" class="num">Read</th>
+                    <th scope="col">Created</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.data.map((b) => (
+                    <tr key={b.id}>
+                      <th scope="row">
+                        <a href={href('blasts', b.id)}>{b.title}</a>
+                      </th>
+                      <td>
+                        <Status value={campaignState(b, activeIds)} />
+                      </td>
+                      <td>{b.templateName}</td>
+                      <td class="num">{count(b.totalSent)}</td>
+                      <td class="num">{count(b.totalDelivered)}</td>
+                      <td class="num">{count(b.totalRead)}</td>
+                      <td>{when(b.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Loading>
+    </section>
+  );
+}
+
+export function BlastPage(props: { id: string }) {
+  const { herald } = useSession();
+  const blast = useApi((h) => h.api.GET('/v1/blasts/{id}', { params: { path: { id: props.id } } }), [props.id]);
+  const source = useMemo<RunSource>(() => {
+    const id = props.id;
+    const load = async () => {
+      const { data, error, response } = await herald.api.GET('/v1/blasts/{id}', { params: { path: { id } } });
+      if (!data) throw new Error(errorText(error, response));
+      return data;
+    };
+    return {
+      label: 'Blast',
+      key: `blast:${id}`,
+      watch: (signal) => herald.blasts.watch(id, { signal }),
+      csvName: `blast-${id}`,
+      load: async () => (await load()) as unknown as RunFigures,
+      results: async () => (await load()).results,
+      recipients: (status, format) =>
+        herald.api.GET('/v1/blasts/{id}/recipients', {
+          params: { path: { id }, query: { format, ...(status ? { status } : {}) } as never },
+          parseAs: format === 'csv' ? 'text' : 'json',
+        }),
+      act: (action) => herald.api.POST(`/v1/blasts/{id}/${action}`, { params: { path: { id } } }),
+    };
+  }, [props.id]);
+  return (
+    <section aria-labelledby="blast-title">
+      <p class="crumbs">
+        <a href={href('blasts')}>Blasts</a> /
+      </p>
+      <h1 id="blast-title">{blast.data?.title ?? 'Blast'}</h1>
+      <RunView source={source} docsUrls={(runId) => docsUrlsOfRun(herald, runId)} />
+    </section>
+  );
+}
