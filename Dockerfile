@@ -16,6 +16,7 @@ RUN npm ci || npm install
 COPY tsconfig.json .swcrc ./
 COPY apps ./apps
 COPY libs ./libs
+COPY packages ./packages
 COPY scripts ./scripts
 RUN npm run build \
  && npm prune --omit=dev \

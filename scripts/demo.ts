@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import type { RunCounts, RunResults as Results } from '@herald/campaigns';
+import { withLocalStack } from '@herald/config';
 
 const ROOT = process.cwd();
 /** Written by `npm start` on its first local start (field `apiKey`). */
@@ -70,9 +71,9 @@ function readJsonFile(file: string): Record<string, unknown> | undefined {
   }
 }
 
-/** HERALD_API_URL, else the port `npm start` gives the API: PORT, default 3000 (as scripts/stack.ts reads it). */
+/** HERALD_API_URL, else HERALD_URL (the environment's, else the one `npm start` wrote to .data/stack.env), else PORT. */
 function readBaseUrl(): string {
-  const explicit = process.env.HERALD_API_URL?.trim();
+  const explicit = process.env.HERALD_API_URL?.trim() || withLocalStack().HERALD_URL?.trim();
   if (explicit) return explicit.replace(/\/+$/, '');
   return `http://localhost:${process.env.PORT?.trim() || '3000'}`;
 }

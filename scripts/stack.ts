@@ -3,12 +3,13 @@
 // all down again on Ctrl-C / SIGTERM. Compiled to dist/scripts/stack.js and run from the project root.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as parseDotenv } from 'dotenv';
-import { ensurePostgres, ensureRedis, isPortFree, type ServiceHandle } from '@herald/local-services';
+import { formatLocalStack } from '@herald/config';
+import { ensurePostgres, ensureRedis, errorOfLogLine, formatStackSummary, isPortFree, redactUrl, type ServiceHandle } from '@herald/local-services';
 
 const ROOT = process.cwd();
 const DATA_DIR = path.join(ROOT, '.data');
@@ -24,6 +25,8 @@ const DEMO_NUMBER = { phoneNumberId: '100000000000001', wabaId: '200000000000001
 const DEMO_TEMPLATE = { name: 'order_update', language: 'en_US', text: 'Hi {{1}}, your order {{2}} has shipped.' };
 /** This runner's pid and its children's, so a run after one that was killed outright can clean up. */
 const STATE_FILE = path.join(DATA_DIR, 'stack.json');
+/** The addresses and secrets this start chose (dotenv, 0600); read by the worker and the CLI through @herald/config. */
+const STACK_ENV_FILE = path.join(DATA_DIR, 'stack.env');
 const CLI = 'dist/apps/cli/src/main.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -82,9 +85,17 @@ const LOCAL_SECRETS: ReadonlyArray<{ name: string; generate: () => string }> = [
 
 // ---------------------------------------------------------------------------------------------- output
 
+/**
+ * A quiet terminal: every service writes to its own file under .data/logs/ and the runner's own lines go to
+ * .data/logs/stack.log; the terminal gets a few progress lines, anything that goes wrong (with the file to read),
+ * and one summary block at the end.
+ */
+const LOG_DIR = path.join(DATA_DIR, 'logs');
+const STACK_LOG = path.join(LOG_DIR, 'stack.log');
 const useColour = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 const COLOURS = [36, 35, 33, 32, 34, 91, 96, 95, 93, 92];
 const colourOf = new Map<string, number>();
+let stackLog: WriteStream | undefined;
 
 function prefix(name: string): string {
   if (!useColour) return `[${name}] `;
@@ -92,11 +103,20 @@ function prefix(name: string): string {
   return `\x1b[${colourOf.get(name)}m[${name}]\x1b[0m `;
 }
 
+/** A line for .data/logs/stack.log only. */
+function note(line: string, name = 'stack'): void {
+  stackLog?.write(`${new Date().toISOString()} [${name}] ${line}\n`);
+}
+
+/** A progress line for the terminal (and the log). */
 function say(line = '', name = 'stack'): void {
+  note(line, name);
   process.stdout.write(`${prefix(name)}${line}\n`);
 }
 
+/** Something went wrong: the terminal's stderr (and the log). */
 function shout(line: string, name = 'stack'): void {
+  note(line, name);
   process.stderr.write(`${prefix(name)}${line}\n`);
 }
 
@@ -107,6 +127,16 @@ function pipeLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) 
   return new Promise((resolve) => lines.once('close', resolve));
 }
 
+async function openStackLog(): Promise<void> {
+  await mkdir(LOG_DIR, { recursive: true, mode: 0o700 });
+  stackLog = createWriteStream(STACK_LOG, { flags: 'w', mode: 0o600 });
+}
+
+function relative(file: string): string {
+  const rel = path.relative(ROOT, file);
+  return rel.startsWith('..') ? file : rel;
+}
+
 // ------------------------------------------------------------------------------------------- children
 
 interface Child {
@@ -115,6 +145,8 @@ interface Child {
   /** Resolves with a description of how it ended, once its output is drained too. */
   ended: Promise<string>;
   done: boolean;
+  /** Where its output goes. */
+  logFile: string;
 }
 
 const children = new Set<Child>();
@@ -126,6 +158,8 @@ let stopping: Promise<void> | undefined;
  * runner, which then stops the children in order (apps first, then the databases they use).
  */
 function startNode(name: string, script: string, args: string[], env: NodeJS.ProcessEnv, captureStdout = false, nodeArgs: string[] = []) {
+  const logFile = path.join(LOG_DIR, `${name}.log`);
+  const log = createWriteStream(logFile, { flags: 'w', mode: 0o600 });
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd: ROOT,
     env,
@@ -133,10 +167,21 @@ function startNode(name: string, script: string, args: string[], env: NodeJS.Pro
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
+  // The service's own lines go to its file; its errors reach the terminal too, with the file that has the rest.
+  const toTerminal = (text: string) => shout(`${text}   (${relative(logFile)})`, name);
   const outputs = Promise.all([
-    pipeLines(child.stdout, (line) => (captureStdout ? (stdout += `${line}\n`) : say(line, name))),
-    pipeLines(child.stderr, (line) => shout(line, name)),
-  ]);
+    pipeLines(child.stdout, (line) => {
+      log.write(`${line}\n`);
+      if (captureStdout) stdout += `${line}\n`;
+      const error = errorOfLogLine(line);
+      if (error) toTerminal(error);
+    }),
+    pipeLines(child.stderr, (line) => {
+      log.write(`${line}\n`);
+      // While stopping, a service saying that it stops is expected; only its errors are worth a line.
+      if (!stopping || errorOfLogLine(line)) toTerminal(line);
+    }),
+  ]).then(() => new Promise<void>((resolve) => log.end(resolve)));
   const exited = new Promise<string>((resolve) => {
     child.once('error', (error) => resolve(`could not start: ${error.message}`));
     child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exit code ${code}`));
@@ -145,6 +190,7 @@ function startNode(name: string, script: string, args: string[], env: NodeJS.Pro
     name,
     process: child,
     done: false,
+    logFile,
     ended: Promise.all([exited, outputs]).then(([how]) => {
       entry.done = true;
       children.delete(entry);
@@ -315,8 +361,11 @@ async function writePrivateJson(file: string, value: unknown): Promise<void> {
   await chmod(file, 0o600);
 }
 
-/** Local mode: fills in the secrets the environment lacks from .data/local-secrets.json, generating them once. */
-async function applyLocalSecrets(): Promise<{ generatedAdminToken?: string; stored: Set<string> }> {
+/**
+ * Local mode: fills in the secrets the environment lacks from .data/local-secrets.json, generating them once.
+ * Resolves true when it generated any (a first start).
+ */
+async function applyLocalSecrets(): Promise<boolean> {
   let stored: Record<string, unknown> = {};
   if (existsSync(SECRETS_FILE)) {
     try {
@@ -327,9 +376,7 @@ async function applyLocalSecrets(): Promise<{ generatedAdminToken?: string; stor
       });
     }
   }
-  const fromFile = new Set<string>();
-  let changed = false;
-  let generatedAdminToken: string | undefined;
+  let generated = false;
   for (const secret of LOCAL_SECRETS) {
     if (process.env[secret.name]) continue;
     const kept = stored[secret.name];
@@ -339,13 +386,11 @@ async function applyLocalSecrets(): Promise<{ generatedAdminToken?: string; stor
       const value = secret.generate();
       stored[secret.name] = value;
       process.env[secret.name] = value;
-      changed = true;
-      if (secret.name === 'ADMIN_TOKEN') generatedAdminToken = value;
+      generated = true;
     }
-    fromFile.add(secret.name);
   }
-  if (changed) await writePrivateJson(SECRETS_FILE, stored);
-  return { generatedAdminToken, stored: fromFile };
+  if (generated) await writePrivateJson(SECRETS_FILE, stored);
+  return generated;
 }
 
 function readPort(): number {
@@ -386,26 +431,19 @@ function parseDemoWorkspace(stdout: string): DemoWorkspace | undefined {
   return undefined;
 }
 
-/** First local start: creates the Demo workspace and keeps its API key in .data/demo-workspace.json. */
-async function ensureDemoWorkspace(env: NodeJS.ProcessEnv, port: number): Promise<void> {
-  const relative = path.relative(ROOT, DEMO_WORKSPACE_FILE);
-  if (existsSync(DEMO_WORKSPACE_FILE)) {
-    say(`the Demo workspace's API key is in ${relative} (field "apiKey")`);
-    return;
-  }
+/** Local mode: the Demo workspace, created on the first start (its API key kept in .data/demo-workspace.json). */
+async function ensureDemoWorkspace(env: NodeJS.ProcessEnv): Promise<DemoWorkspace | undefined> {
+  if (existsSync(DEMO_WORKSPACE_FILE)) return JSON.parse(await readFile(DEMO_WORKSPACE_FILE, 'utf8')) as DemoWorkspace;
   const result = await runOnce('cli', CLI, ['workspace', 'create', 'Demo', '--json'], env, true);
-  if (stopping) return;
+  if (stopping) return undefined;
   const workspace = result.ok ? parseDemoWorkspace(result.stdout) : undefined;
   if (!workspace) {
-    const output = result.stdout.trim();
-    shout(`could not create the Demo workspace (${result.how})${output ? `: ${output}` : ''}; will try again next start`);
-    return;
+    shout(`could not create the Demo workspace (${result.how}); will try again next start   (${relative(path.join(LOG_DIR, 'cli.log'))})`);
+    return undefined;
   }
   await writePrivateJson(DEMO_WORKSPACE_FILE, workspace);
-  say(`created the Demo workspace (${workspace.id}); its API key, kept in ${relative}:`);
-  say(`  ${workspace.apiKey}`);
-  say('try it once the API is up:');
-  process.stdout.write(`  curl -H "Authorization: Bearer ${workspace.apiKey}" http://localhost:${port}/v1/api-keys\n`);
+  say(`created the Demo workspace (${workspace.id}); its API key is kept in ${relative(DEMO_WORKSPACE_FILE)}`);
+  return workspace;
 }
 
 interface DemoChannel {
@@ -431,9 +469,7 @@ async function callJson(url: string, method: string, body?: unknown, apiKey?: st
  * simulator learns the number, its webhook URL and an approved demo template (it keeps nothing across
  * restarts), and the curl lines to send a template message and watch it reach `read` are printed.
  */
-async function ensureDemoChannel(port: number, simulatorPort: number): Promise<void> {
-  if (!existsSync(DEMO_WORKSPACE_FILE)) return;
-  const workspace = JSON.parse(await readFile(DEMO_WORKSPACE_FILE, 'utf8')) as DemoWorkspace;
+async function ensureDemoChannel(workspace: DemoWorkspace, port: number, simulatorPort: number): Promise<string[]> {
   const api = `http://127.0.0.1:${port}`;
   const simulator = `http://127.0.0.1:${simulatorPort}`;
   let channel = existsSync(DEMO_CHANNEL_FILE) ? (JSON.parse(await readFile(DEMO_CHANNEL_FILE, 'utf8')) as DemoChannel) : undefined;
@@ -454,7 +490,7 @@ async function ensureDemoChannel(port: number, simulatorPort: number): Promise<v
     if (created.status !== 201) throw new Error(`could not create the demo channel: ${JSON.stringify(created.body)}`);
     channel = { id: (created.body as { id: string }).id, ...secrets };
     await writePrivateJson(DEMO_CHANNEL_FILE, channel);
-    say(`created the Demo workspace's channel ${channel.id}, wired to the simulator`);
+    note(`created the Demo workspace's channel ${channel.id}, wired to the simulator`);
   }
   const registered = await callJson(`${simulator}/_sim/phone-numbers/${DEMO_NUMBER.phoneNumberId}`, 'PUT', {
     wabaId: DEMO_NUMBER.wabaId,
@@ -477,24 +513,19 @@ async function ensureDemoChannel(port: number, simulatorPort: number): Promise<v
     type: 'template',
     template: { name: DEMO_TEMPLATE.name, language: DEMO_TEMPLATE.language, params: ['Asha', '#1042'] },
   });
-  process.stdout.write(
-    [
-      `Send a template message through the simulator, then watch it reach "read":`,
-      `  curl -s -H "Authorization: Bearer ${workspace.apiKey}" -H 'Content-Type: application/json' \\`,
-      `       -d '${body}' http://localhost:${port}/v1/messages`,
-      `  curl -s -H "Authorization: Bearer ${workspace.apiKey}" http://localhost:${port}/v1/messages/<id>`,
-      '',
-    ].join('\n'),
-  );
+  return [
+    `# send a template message through the simulator, then read it until its status is "read":`,
+    `curl -s -H "Authorization: Bearer ${workspace.apiKey}" -H 'Content-Type: application/json' \\`,
+    `     -d '${body}' http://localhost:${port}/v1/messages`,
+    `curl -s -H "Authorization: Bearer ${workspace.apiKey}" http://localhost:${port}/v1/messages/<id>`,
+  ];
 }
 
 /**
  * Local mode: a Telegram bot on the simulator beside the WhatsApp number (kept across starts). The simulator forgets
  * the bot and its webhook at every stop, so both are given again each start, the webhook at this API's address.
  */
-async function ensureDemoTelegram(port: number, simulatorPort: number): Promise<void> {
-  if (!existsSync(DEMO_WORKSPACE_FILE)) return;
-  const workspace = JSON.parse(await readFile(DEMO_WORKSPACE_FILE, 'utf8')) as DemoWorkspace;
+async function ensureDemoTelegram(workspace: DemoWorkspace, port: number, simulatorPort: number): Promise<void> {
   const api = `http://127.0.0.1:${port}`;
   const simulator = `http://127.0.0.1:${simulatorPort}`;
   let bot = existsSync(DEMO_TELEGRAM_FILE) ? (JSON.parse(await readFile(DEMO_TELEGRAM_FILE, 'utf8')) as { id?: string; botToken: string; webhookSecret: string }) : undefined;
@@ -512,7 +543,7 @@ async function ensureDemoTelegram(port: number, simulatorPort: number): Promise<
     if (created.status !== 201) throw new Error(`could not create the demo Telegram channel: ${JSON.stringify(created.body)}`);
     bot.id = (created.body as { id: string }).id;
     await writePrivateJson(DEMO_TELEGRAM_FILE, bot);
-    say(`created the Demo workspace's Telegram channel ${bot.id}, wired to the simulator`);
+    note(`created the Demo workspace's Telegram channel ${bot.id}, wired to the simulator`);
   }
   // At this API's own address (PUBLIC_URL may name another port locally), with the channel's secret.
   const hooked = await callJson(`${simulator}/bot${bot.botToken}/setWebhook`, 'POST', { url: `${api}/webhooks/telegram/${bot.id}`, secret_token: bot.webhookSecret });
@@ -523,13 +554,12 @@ async function ensureDemoTelegram(port: number, simulatorPort: number): Promise<
     type: 'buttons',
     buttons: { text: 'Hi Asha! Want the deal?', buttons: [{ type: 'postback', title: 'Yes', payload: 'DEAL_YES' }, { type: 'url', title: 'Shop', url: 'https://example.com' }] },
   });
-  process.stdout.write(
+  note(
     [
       'Telegram through the simulator: a user starts the demo bot, then Herald writes to them:',
       `  curl -s -H 'Content-Type: application/json' -d '{"chatId":424242,"firstName":"Asha","text":"/start"}' ${simulator}/_sim/telegram-bots/${DEMO_BOT_ID}/updates`,
       `  curl -s -H "Authorization: Bearer ${workspace.apiKey}" -H 'Content-Type: application/json' \\`,
       `       -d '${send}' http://localhost:${port}/v1/messages`,
-      '',
     ].join('\n'),
   );
 }
@@ -550,25 +580,29 @@ async function waitUntilReady(port: number): Promise<boolean> {
   return false;
 }
 
-function printUrls(port: number, workers: number, local: boolean, secretsFromFile: Set<string>): void {
-  const base = `http://localhost:${port}`;
-  const board = process.env.BULL_BOARD_USER
-    ? `user ${process.env.BULL_BOARD_USER}, password ${
-        secretsFromFile.has('BULL_BOARD_PASSWORD') ? `in ${path.relative(ROOT, SECRETS_FILE)}` : 'from BULL_BOARD_PASSWORD'
-      }`
-    : 'BULL_BOARD_USER / BULL_BOARD_PASSWORD';
-  const lines = [
-    '',
-    `Herald is up (${local ? 'local' : 'production'} mode, ${workers} worker${workers === 1 ? '' : 's'}):`,
-    `  API          ${base}`,
-    `  API docs     ${base}/docs`,
-    `  Metrics      ${base}/metrics`,
-    `  Bull Board   ${base}/admin/queues   (${board})`,
-    `  Readiness    ${base}/health/ready`,
-    `More workers: WORKERS=3 npm start.  Stop: Ctrl-C.`,
-    '',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+/** The addresses and local secrets this start chose, for `npm run start:worker`, `npm run cli` and a shell. */
+async function writeStackFile(env: NodeJS.ProcessEnv, values: { apiUrl: string; simulatorUrl?: string; apiKey?: string }): Promise<void> {
+  const names = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'SECRETS_KEY', 'ADMIN_TOKEN', 'BULL_BOARD_USER', 'BULL_BOARD_PASSWORD', 'PORT', 'PUBLIC_URL', 'CALLBACK_ALLOW_PRIVATE_URLS'];
+  const text = formatLocalStack(
+    {
+      ...Object.fromEntries(names.map((name) => [name, env[name] || undefined])),
+      HERALD_URL: values.apiUrl,
+      SIMULATOR_URL: values.simulatorUrl,
+      HERALD_API_KEY: values.apiKey,
+    },
+    [
+      `Written by npm start at ${new Date().toISOString()}: the addresses and local secrets of the stack it runs.`,
+      'npm run start:worker and npm run cli read it for every variable the environment lacks (the environment wins).',
+      'In a shell: set -a; . .data/stack.env; set +a',
+    ],
+  );
+  await writeFile(STACK_ENV_FILE, text, { mode: 0o600 });
+  await chmod(STACK_ENV_FILE, 0o600);
+}
+
+function serviceRow(name: string, service: ServiceHandle): { name: string; where: string } {
+  const log = service.logFile ? `, log ${relative(service.logFile)}` : '';
+  return { name, where: `${redactUrl(service.url)}${service.startedHere ? `   (started here${log})` : '   (already running)'}` };
 }
 
 async function main(): Promise<void> {
@@ -585,7 +619,9 @@ async function main(): Promise<void> {
 
   await prepareDataDir();
   await clearLeftovers();
+  await openStackLog();
   await saveState();
+  say(`starting Herald; each service logs to ${relative(LOG_DIR)}/<service>.log`);
   if (!(await isPortFree(port))) {
     throw new Error(`port ${port} is already in use: stop what uses it or choose another, e.g. PORT=3001 npm start`);
   }
@@ -593,42 +629,27 @@ async function main(): Promise<void> {
   if (simulatorWanted && !(await isPortFree(Number(process.env.SIMULATOR_PORT ?? 4010)))) {
     throw new Error(`the simulator's port ${process.env.SIMULATOR_PORT ?? 4010} is in use: stop what uses it or set SIMULATOR_PORT`);
   }
-  let secretsFromFile = new Set<string>();
   if (local) {
-    const secrets = await applyLocalSecrets();
-    secretsFromFile = secrets.stored;
-    if (secrets.generatedAdminToken) {
-      say(`generated an admin token (shown this once; kept in ${path.relative(ROOT, SECRETS_FILE)}):`);
-      say(`  ADMIN_TOKEN=${secrets.generatedAdminToken}`);
-    }
+    if (await applyLocalSecrets()) say(`generated the local secrets (admin token, secrets key, Bull Board password) in ${relative(SECRETS_FILE)}`);
   } else {
     for (const name of ['DATABASE_URL', 'REDIS_URL']) {
       if (!process.env[name]) throw new Error(`${name} must be set when NODE_ENV=production`);
     }
   }
 
+  // The slow steps (a first initdb, installing Redis, copying binaries) are told on the terminal; the rest is logged.
+  const progress = (name: string) => (line: string) => (/initialising|installing|copying|creating the system user/i.test(line) ? say : note)(line, name);
   // In production only the given servers are used; locally an unset or silent URL means "start one here".
   services.push(
-    await ensurePostgres({
-      url: process.env.DATABASE_URL,
-      dataDir: path.join(DATA_DIR, 'postgres'),
-      startLocal: local,
-      log: (line) => say(line, 'postgres'),
-    }),
+    await ensurePostgres({ url: process.env.DATABASE_URL, dataDir: path.join(DATA_DIR, 'postgres'), startLocal: local, log: progress('postgres') }),
   );
   if (stopping) return;
-  services.push(
-    await ensureRedis({
-      url: process.env.REDIS_URL,
-      dataDir: path.join(DATA_DIR, 'redis'),
-      startLocal: local,
-      log: (line) => say(line, 'redis'),
-    }),
-  );
+  services.push(await ensureRedis({ url: process.env.REDIS_URL, dataDir: path.join(DATA_DIR, 'redis'), startLocal: local, log: progress('redis') }));
   if (stopping) return;
 
   const [postgres, redis] = services as [ServiceHandle, ServiceHandle];
   const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 4010);
+  const apiUrl = `http://localhost:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: postgres.url,
@@ -638,34 +659,57 @@ async function main(): Promise<void> {
     // The demo's messages go all the way to "read" unless told otherwise (the simulator's own default is 60 %).
     SIMULATOR_DELIVERED_PROBABILITY: process.env.SIMULATOR_DELIVERED_PROBABILITY ?? '1',
     SIMULATOR_READ_PROBABILITY: process.env.SIMULATOR_READ_PROBABILITY ?? '1',
-    // Locally, callback receivers usually listen on this machine: the SSRF guard is off unless .env says otherwise.
-    ...(local ? { CALLBACK_ALLOW_PRIVATE_URLS: process.env.CALLBACK_ALLOW_PRIVATE_URLS ?? 'true' } : {}),
+    // Locally, callback receivers usually listen on this machine: the SSRF guard is off unless .env says otherwise;
+    // and tracked links point at this API unless PUBLIC_URL says otherwise.
+    ...(local ? { CALLBACK_ALLOW_PRIVATE_URLS: process.env.CALLBACK_ALLOW_PRIVATE_URLS ?? 'true', PUBLIC_URL: process.env.PUBLIC_URL || apiUrl } : {}),
   };
 
   const migrations = await runOnce('migrate', CLI, ['migration', 'run'], env);
   if (stopping) return;
-  if (!migrations.ok) return shutdown(1, `migrations failed (${migrations.how})`);
+  if (!migrations.ok) return shutdown(1, `migrations failed (${migrations.how}): see ${relative(path.join(LOG_DIR, 'migrate.log'))}`);
 
-  if (local) await ensureDemoWorkspace(env, port);
+  const workspace = local ? await ensureDemoWorkspace(env) : undefined;
   if (stopping) return;
+  const simulatorUrl = simulatorWanted ? `http://127.0.0.1:${simulatorPort}` : undefined;
+  if (local) await writeStackFile(env, { apiUrl, simulatorUrl, apiKey: workspace?.apiKey });
 
+  const started: string[] = [];
   for (const spec of processSpecs(workers)) {
     if (spec.optional && !existsSync(path.join(ROOT, spec.script))) continue;
     const { entry } = startNode(spec.name, spec.script, spec.args ?? [], env, false, spec.nodeArgs);
+    started.push(spec.name);
     void entry.ended.then((how) => {
-      if (!stopping) void shutdown(1, `${spec.name} stopped unexpectedly (${how}): shutting everything down`);
+      if (!stopping) void shutdown(1, `${spec.name} stopped unexpectedly (${how}): shutting everything down; its log: ${relative(entry.logFile)}`);
     });
   }
+  say(`started ${started.join(', ')}; waiting for the API`);
 
   if (!(await waitUntilReady(port))) {
-    if (!stopping) await shutdown(1, `the API did not answer 200 on /health/ready within ${READY_TIMEOUT_MS / 1000} s`);
+    if (!stopping) await shutdown(1, `the API did not answer 200 on /health/ready within ${READY_TIMEOUT_MS / 1000} s: see ${relative(path.join(LOG_DIR, 'api.log'))}`);
     return;
   }
-  if (simulatorWanted) {
-    await ensureDemoChannel(port, simulatorPort).catch((error: unknown) => shout(`demo channel: ${messageOf(error)}`));
-    await ensureDemoTelegram(port, simulatorPort).catch((error: unknown) => shout(`demo Telegram channel: ${messageOf(error)}`));
+  let tryLines: string[] = workspace ? [`curl -s -H "Authorization: Bearer ${workspace.apiKey}" ${apiUrl}/v1/api-keys`] : [];
+  if (simulatorWanted && workspace) {
+    await ensureDemoChannel(workspace, port, simulatorPort)
+      .then((lines) => (tryLines = [...tryLines, ...lines]))
+      .catch((error: unknown) => shout(`demo channel: ${messageOf(error)}`));
+    await ensureDemoTelegram(workspace, port, simulatorPort).catch((error: unknown) => shout(`demo Telegram channel: ${messageOf(error)}`));
   }
-  printUrls(port, workers, local, secretsFromFile);
+  const logs = Object.fromEntries([...children].map((child) => [child.name, relative(child.logFile)]));
+  const summary = formatStackSummary({
+    mode: local ? 'local' : 'production',
+    workers,
+    apiUrl,
+    bullBoard: { user: env.BULL_BOARD_USER ?? 'admin', ...(local ? { password: env.BULL_BOARD_PASSWORD } : {}) },
+    simulatorUrl,
+    demoApiKey: workspace?.apiKey,
+    tryLines,
+    stackFile: local ? relative(STACK_ENV_FILE) : undefined,
+    logs: { ...logs, stack: relative(STACK_LOG) },
+    services: [serviceRow('Postgres', postgres), serviceRow('Redis', redis)],
+  });
+  note(summary);
+  process.stdout.write(summary);
 }
 
 function messageOf(error: unknown): string {

@@ -62,4 +62,46 @@ describe('errors and bad input', () => {
       expect(res.body).toMatchObject(ERROR_SHAPE);
     }
   });
+
+  describe('a sentence a person understands', () => {
+    let key: string;
+    beforeAll(async () => {
+      key = (await api.createWorkspace('Errors')).apiKey;
+    });
+
+    it('tells an empty contact that its number is required, not that it is too long', async () => {
+      const res = await api.as(key).post('/v1/contacts', {});
+      expect([res.status, res.body.error.code]).toEqual([400, 'validation_failed']);
+      expect(res.body.error.details).toEqual([{ field: 'number', issue: 'number is required: the contact\'s phone number, e.g. "+14155550123"' }]);
+      const long = await api.as(key).post('/v1/contacts', { number: '1'.repeat(41) });
+      expect(long.body.error.details).toEqual([{ field: 'number', issue: 'number must be at most 40 characters' }]);
+    });
+
+    it('tells a key sent without "Bearer" how to send it, and still reads a bare Herald key', async () => {
+      const token = await api.http.get('/v1/contacts').set('Authorization', `Token ${key}`);
+      expect([token.status, token.body.error.code]).toEqual([401, 'api_key_missing']);
+      expect(token.body.error.message).toBe(
+        'The Authorization header holds a "Token" scheme Herald does not read: send "Authorization: Bearer <key>" (the word Bearer, a space, then the key) or "x-api-key: <key>".',
+      );
+      expect(JSON.stringify(token.body)).not.toContain(key);
+      const wrongHeader = await api.http.get('/v1/contacts').set('api-key', key);
+      expect(wrongHeader.body.error.message).toMatch(/^An API key was sent in the "api-key" header, which Herald does not read: send "Authorization: Bearer <key>"/);
+      expect((await api.http.get('/v1/contacts').set('Authorization', key)).status).toBe(200);
+    });
+
+    it('tells a message without `to` who it needs, in a sentence', async () => {
+      const res = await api.as(key).post('/v1/messages', { type: 'text', text: { body: 'Hi' } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual([
+        { field: 'to', issue: 'is required: who receives the message — the recipient\'s phone number, e.g. "to": {"number": "+14155550123"} (or "contactId", a contact\'s id)' },
+      ]);
+    });
+
+    it('tells a scheduledFor in milliseconds that it looks like milliseconds', async () => {
+      const ms = Date.now() + 3_600_000;
+      const res = await api.as(key).post('/v1/messages', { to: { number: '+14155550123' }, type: 'text', text: { body: 'Hi' }, scheduledFor: ms });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual([{ field: 'scheduledFor', issue: expect.stringMatching(new RegExp(`^looks like milliseconds \\(${ms} ms is .*\\): give unix seconds \\(${Math.floor(ms / 1000)}\\)`)) }]);
+    });
+  });
 });

@@ -37,6 +37,8 @@ export default async function globalSetup() {
     BULL_BOARD_PASSWORD: randomBytes(12).toString('base64url'),
     SECRETS_KEY: randomBytes(32).toString('base64'),
     HERALD_ENV_FILE: resolve(root, 'test/support/no-such.env'),
+    // A developer's `npm start` leaves .data/stack.env in the checkout: the tests' processes must not read it.
+    HERALD_STACK_FILE: resolve(root, 'test/support/no-such-stack.env'),
     HERALD_TEST_ADMIN_DATABASE_URL: postgres.url,
   });
 

@@ -15,6 +15,19 @@ function issuesOf(work: () => unknown): Array<{ field: string; issue: string }> 
 }
 
 describe('timeToRun', () => {
+  it('tells a time in milliseconds (Date.now()) that it looks like milliseconds, not that it is too far ahead', () => {
+    const issues: Array<{ field: string; issue: string }> = [];
+    const ms = Date.parse('2026-11-21T09:05:00Z');
+    expect(parseTimeToRun(ms, 'timeToRun', now, issues)).toBeNull();
+    parseTimeToRun(String(ms), 'timeToRun', now, issues);
+    expect(issues).toEqual([
+      { field: 'timeToRun', issue: `looks like milliseconds (${ms} ms is 2026-11-21T09:05:00.000Z): give unix seconds (${ms / 1000}) or an ISO-8601 time` },
+      { field: 'timeToRun', issue: expect.stringMatching(/^looks like milliseconds/) },
+    ]);
+    expect(issuesOf(() => parseRunInput({ audiences: ['vip'], timeToRun: ms }, now))[0]?.issue).toMatch(/^looks like milliseconds/);
+  });
+
+
   it('takes unix seconds and ISO-8601 with a zone; the past means now; more than 35 days ahead is refused', () => {
     const issues: Array<{ field: string; issue: string }> = [];
     expect(parseTimeToRun(1795338000, 'timeToRun', now, issues)?.toISOString()).toBe('2026-11-22T09:00:00.000Z');

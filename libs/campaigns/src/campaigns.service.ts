@@ -1,3 +1,4 @@
+import { runWaiting } from './run-progress.util';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService, checkMessageFor, type ChannelView } from '@herald/channels';
@@ -6,7 +7,6 @@ import { LinksService } from '@herald/links';
 import { TemplatesService, type TemplateView } from '@herald/templates';
 import { assertKeyMaySendFrom } from '@herald/workspaces';
 import { SendSettingsService, type SendFilter, type SendView, type WaitReason } from '@herald/sending';
-import { CHANNEL_PAUSED } from './chunk-sender.service';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
 import { CampaignRepository, TEMPLATE_PAUSED, type CampaignRow, type RunRow } from './campaign.repository';
@@ -82,10 +82,23 @@ export interface CampaignView {
   updatedAt: Date;
 }
 
+/**
+ * What a new run is about to do, as its creator should read it. Every run is stored `scheduled` and started by its
+ * start job; one due now has that job queued at once, so "scheduled" would mislead: it is `starting` (a worker fixes
+ * its recipients and it is `running` within a moment), or `waiting_for_template` when its template is still in review
+ * (the start job parks it there). A later run is `scheduled`, as stored.
+ */
+export type RunCreatedStatus = RunStatus | 'starting';
+
+function createdStatus(stored: RunStatus, timeToRun: Date, now: Date, templateStatus: string): RunCreatedStatus {
+  if (stored !== 'scheduled' || timeToRun.getTime() > now.getTime()) return stored;
+  return templateStatus === 'PENDING' ? 'waiting_for_template' : 'starting';
+}
+
 export interface CampaignCreated {
   campaignId: string;
   templateStatus: string;
-  run?: { runId: string; status: RunStatus; timeToRun: Date };
+  run?: { runId: string; status: RunCreatedStatus; timeToRun: Date };
 }
 
 export const RECIPIENT_EXPORT_COLUMNS = [
@@ -142,15 +155,20 @@ export class CampaignsService {
       return {
         campaignId: created.campaign.id,
         templateStatus: created.campaign.template_status,
-        ...(created.run ? { run: { runId: created.run.id, status: created.run.status, timeToRun: created.run.time_to_run } } : {}),
+        ...(created.run ? { run: this.runCreated(created.run, created.campaign, now) } : {}),
       };
     }
     const { campaign, run } = await this.createWithMessage(workspaceId, parseCreateCampaign(body, now), 'campaign');
     return {
       campaignId: campaign.id,
       templateStatus: campaign.template_status,
-      ...(run ? { run: { runId: run.id, status: run.status, timeToRun: run.time_to_run } } : {}),
+      ...(run ? { run: this.runCreated(run, campaign, now) } : {}),
     };
+  }
+
+  /** What a request that created a run is told of it: `starting` when it is due now (see `createdStatus`). */
+  private runCreated(run: RunRow, campaign: CampaignRow, now: Date): { runId: string; status: RunCreatedStatus; timeToRun: Date } {
+    return { runId: run.id, status: createdStatus(run.status, run.time_to_run, now, campaign.template_status), timeToRun: run.time_to_run };
   }
 
   /**
@@ -405,7 +423,7 @@ export class CampaignsService {
     workspaceId: string,
     campaignId: string,
     body: unknown,
-  ): Promise<{ runId: string; status: RunStatus; timeToRun: Date }> {
+  ): Promise<{ runId: string; status: RunCreatedStatus; timeToRun: Date }> {
     const campaign = await this.campaign(workspaceId, campaignId);
     if (campaign.kind === 'blast')
       throw new HeraldError('conflict', 'blast_has_one_run', 'A blast is one run: send another blast with POST /v1/blasts.');
@@ -424,7 +442,7 @@ export class CampaignsService {
       this.campaigns.insertRun(manager, this.newRun(workspaceId, campaign.id, input, now)),
     );
     await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
-    return { runId: run.id, status: run.status, timeToRun: run.time_to_run };
+    return { runId: run.id, status: createdStatus(run.status, run.time_to_run, now, campaign.template_status), timeToRun: run.time_to_run };
   }
 
   async getRun(workspaceId: string, campaignId: string, runId: string): Promise<RunView> {
@@ -434,26 +452,11 @@ export class CampaignsService {
   }
 
   /** Why a run is not sending now (shown with the run, and counted into its ETA). */
+  /** Why a run is not sending now: one rule with the live progress stream's (`runWaiting`). */
   private async waiting(run: RunRow): Promise<RunView['waiting']> {
-    switch (run.status) {
-      case 'waiting_for_template':
-        return { reason: 'template_pending', until: null };
-      case 'scheduled':
-        return null;
-      case 'paused':
-        if (run.failure_reason?.startsWith(TEMPLATE_PAUSED)) return { reason: TEMPLATE_PAUSED, until: null };
-        return run.failure_reason?.startsWith(CHANNEL_PAUSED) ? { reason: 'channel_paused', until: null } : null;
-      case 'running': {
-        const w = await this.recipients.waitingOf(run.id);
-        if (!w || w.dueNow) return null;
-        return { reason: (w.reason as WaitReason | null) ?? 'backoff', until: w.until };
-      }
-      case 'completed':
-      case 'cancelled':
-      case 'failed':
-        return null;
-    }
+    return runWaiting(run.status, run.failure_reason, run.status === 'running' ? await this.recipients.waitingOf(run.id) : undefined);
   }
+
 
   /** Stops new sends of a running run at once (claims check the run's status); sends in flight finish. */
   async pause(workspaceId: string, campaignId: string, runId: string): Promise<RunView> {

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
-import { ApiConfig, CallbacksConfig, CoreConfig, WorkerConfig } from './config.types';
+import { ApiConfig, CallbacksConfig, CoreConfig, WorkerConfig, type ProcessRole } from './config.types';
+import { readLocalStack, suppliedByLocalStack } from './local-stack.util';
 import {
   parseBoolean,
   parseByteSize,
@@ -15,6 +16,7 @@ import {
   parsePattern,
   parseUrl,
   readVariable,
+  VARIABLES,
 } from './config.variables';
 
 type Env = Record<string, string | undefined>;
@@ -27,6 +29,20 @@ export function readEnvironment(env: Env = process.env, cwd = process.cwd()): En
   const file = env.HERALD_ENV_FILE ?? resolve(cwd, '.env');
   const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
   return { ...fromFile, ...env };
+}
+
+/**
+ * What a worker or the CLI sees on a machine where `npm start` runs: `.env`, then the local stack file over it (the
+ * addresses and secrets the stack chose), then the real environment over both. Says on stderr which variables came
+ * from the stack file, so a worker that joined the local stack by accident is not a mystery.
+ */
+export function readLocalEnvironment(role: ProcessRole, env: Env = process.env, cwd = process.cwd()): Env {
+  const names = VARIABLES.filter((v) => v.roles.includes(role)).map((v) => v.name);
+  const supplied = suppliedByLocalStack(env, names, cwd);
+  if (supplied.names.length > 0) {
+    process.stderr.write(`herald-${role}: read ${supplied.names.join(', ')} from ${supplied.file} (written by npm start; the environment wins)\n`);
+  }
+  return readEnvironment({ ...readLocalStack(env, cwd).values, ...env }, cwd);
 }
 
 function callbacks(env: Env): CallbacksConfig {
@@ -51,7 +67,7 @@ function core(env: Env): CoreConfig {
 }
 
 /** Validates everything the CLI needs; throws ConfigError naming the first bad variable. */
-export function loadCoreConfig(env: Env = readEnvironment()): CoreConfig {
+export function loadCoreConfig(env: Env = readLocalEnvironment('cli')): CoreConfig {
   return Object.freeze(core(env));
 }
 
@@ -71,7 +87,7 @@ export function loadApiConfig(env: Env = readEnvironment()): ApiConfig {
   });
 }
 
-export function loadWorkerConfig(env: Env = readEnvironment()): WorkerConfig {
+export function loadWorkerConfig(env: Env = readLocalEnvironment('worker')): WorkerConfig {
   return Object.freeze({
     ...core(env),
     ...callbacks(env),

@@ -1,4 +1,21 @@
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
 import { ConfigError } from './config.error';
+import { localStackFile } from './local-stack.util';
+
+/** What `npm start` writes to the local stack file: missing on a machine where the stack never ran (or elsewhere). */
+const STACK_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'SECRETS_KEY', 'ADMIN_TOKEN', 'BULL_BOARD_USER', 'BULL_BOARD_PASSWORD']);
+
+/**
+ * For a variable `npm start` would have supplied to a worker or the CLI (the processes that read the stack file):
+ * where it would be, so "is missing" says what to do.
+ */
+function stackHint(error: ConfigError, processName: string): string {
+  if (!/worker|cli/.test(processName) || !STACK_VARIABLES.has(error.variable) || !error.message.includes('is missing')) return '';
+  const file = localStackFile();
+  if (existsSync(file)) return '';
+  return ` (on the machine where \`npm start\` runs, it is read from ${relative(process.cwd(), file) || file}, which does not exist here: start the stack first, or set ${error.variable})`;
+}
 
 /**
  * Runs `load` and, when the configuration is bad, prints one line naming the variable and exits with
@@ -9,7 +26,7 @@ export function loadOrExit<T>(load: () => T, processName: string): T {
     return load();
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`${processName}: invalid configuration: ${error.message}\n`);
+      process.stderr.write(`${processName}: invalid configuration: ${error.message}${stackHint(error, processName)}\n`);
       process.exit(78);
     }
     throw error;

@@ -18,6 +18,9 @@ export const POSTGRES_START_TIMEOUT_MS = 60_000;
 export const REDIS_START_TIMEOUT_MS = 20_000;
 export const SERVER_STOP_TIMEOUT_MS = 20_000;
 
+/** In a Redis data directory started here: its pid and port, so the next start finds it (and `npm run reset` too). */
+export const REDIS_STATE_FILE = 'herald-redis.json';
+
 /** Directory for Postgres data when the requested one cannot be reached by the `postgres` OS user. */
 export const FALLBACK_DATA_ROOT = '/var/lib/herald';
 

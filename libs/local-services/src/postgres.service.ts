@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import {
   SERVER_STOP_TIMEOUT_MS,
 } from './local-services.constants';
 import type { EnsurePostgresOptions, LocalServicesLog, ProbeResult, ServiceHandle } from './local-services.types';
+import { fallbackPostgresDataDir, relocatedBinariesDir } from './local-data.util';
 import { findFreePort } from './port.util';
 import { chooseBinaries, dataDirMajor, findPostgresBinaries, type PostgresBinaries } from './postgres-binaries.util';
 import {
@@ -321,7 +321,7 @@ async function prepareDataDir(dataDir: string, runAs: RunAs | undefined, log: Lo
   await makeOwnedDir(dataDir, runAs);
   if (!runAs || (await canUseDir(dataDir, runAs))) return dataDir;
 
-  const fallback = path.join(FALLBACK_DATA_ROOT, `postgres-${createHash('sha256').update(dataDir).digest('hex').slice(0, 12)}`);
+  const fallback = fallbackPostgresDataDir(dataDir);
   log(
     `the '${runAs.user}' OS user cannot reach ${dataDir} (a parent directory is private); ` +
       `keeping PostgreSQL's data in ${fallback} instead`,
@@ -343,7 +343,7 @@ async function prepareDataDir(dataDir: string, runAs: RunAs | undefined, log: Lo
 async function reachableBinaries(binaries: PostgresBinaries, runAs: RunAs, log: LocalServicesLog): Promise<PostgresBinaries> {
   if (await canExecute(binaries.postgres, runAs)) return binaries;
   const installDir = path.dirname(path.dirname(binaries.postgres));
-  const copy = path.join(FALLBACK_DATA_ROOT, `postgres-${binaries.major}-bin-${createHash('sha256').update(installDir).digest('hex').slice(0, 12)}`);
+  const copy = relocatedBinariesDir(installDir, binaries.major);
   const relocated = {
     ...binaries,
     postgres: path.join(copy, path.relative(installDir, binaries.postgres)),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { buildRedisUrl, redactUrl } from './connection-url.util';
 import {
+  REDIS_STATE_FILE,
   DEFAULT_REDIS_PORT,
   PROBE_TIMEOUT_MS,
   REDIS_INSTALL_HINT,
@@ -30,7 +31,7 @@ import {
 
 const REDIS_DIRS = ['/usr/bin', '/usr/local/bin', '/usr/sbin', '/opt/homebrew/bin', '/snap/bin'];
 /** Written beside the data so a later start can reuse a server whose owner was killed outright. */
-const STATE_FILE = 'herald-redis.json';
+const STATE_FILE = REDIS_STATE_FILE;
 
 /** Connects to `url` and sends PING; never throws. */
 export async function pingRedis(url: string, timeoutMs: number = PROBE_TIMEOUT_MS): Promise<ProbeResult> {

@@ -88,7 +88,10 @@ export function parseSendMessage(body: unknown, now: Date = new Date(), kind: Ch
     if ((typeof c !== 'string' && typeof c !== 'number') || !/^[0-9]{1,18}$/.test(String(c))) issues.push({ field: 'contactId', issue: 'must be a contact id' });
     else contactId = String(c);
   }
-  if (body['to'] === undefined && body['contactId'] === undefined) issues.push({ field: 'to', issue: 'give to (a number) or contactId' });
+  if (body['to'] === undefined && body['contactId'] === undefined) {
+    const who = kind === 'whatsapp' ? 'phone number, e.g. "to": {"number": "+14155550123"}' : `+number or ${kind === 'telegram' ? 'chat id' : kind === 'instagram' ? 'IGSID' : 'PSID'}`;
+    issues.push({ field: 'to', issue: `is required: who receives the message — the recipient's ${who} (or "contactId", a contact's id)` });
+  }
   if (body['to'] !== undefined && body['contactId'] !== undefined) issues.push({ field: 'contactId', issue: 'give either to or contactId, not both' });
 
   let channelId: string | undefined;
@@ -194,6 +197,17 @@ export function parseSendMessage(body: unknown, now: Date = new Date(), kind: Ch
 }
 
 /**
+ * Unix seconds from 1e11 on are beyond the year 5000: such a number is JavaScript's `Date.now()`, milliseconds. Said
+ * as such, with the seconds meant, instead of "at most 35 days ahead" or "must be unix seconds".
+ */
+function millisecondsMistake(value: unknown): string | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{12,16}$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isFinite(n) || n < 1e11 || n > 1e16) return undefined;
+  const seconds = Math.floor(n / 1000);
+  return `looks like milliseconds (${n} ms is ${new Date(seconds * 1000).toISOString()}): give unix seconds (${seconds}) or an RFC 3339 time`;
+}
+
+/**
  * `scheduledFor` (RFC 3339 with an offset, or unix seconds; WhautoChat's `scheduleDateTime` is the same field):
  * null for now — also when it is in the past or within the next 10 minutes — and refused beyond 35 days.
  */
@@ -203,6 +217,11 @@ function readSchedule(body: Record<string, unknown>, now: Date, issues: Issue[])
   if (raw === undefined || raw === null) return null;
   if (body['scheduledFor'] !== undefined && body['scheduleDateTime'] !== undefined) {
     issues.push({ field: 'scheduleDateTime', issue: 'give either scheduledFor or scheduleDateTime, not both' });
+    return null;
+  }
+  const millis = millisecondsMistake(raw);
+  if (millis) {
+    issues.push({ field, issue: millis });
     return null;
   }
   let at: Date | null = null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { presentedApiKey } from './access.guard';
+import { missingKeyMessage, presentedApiKey } from './access.guard';
 import type { HeraldRequest } from './request-context.types';
 
 const KEY = 'hrld_' + 'a'.repeat(43);
@@ -33,5 +33,29 @@ describe('presentedApiKey', () => {
     expect(presentedApiKey(withHeaders({ authorization: 'some-token' }))).toBeUndefined();
     expect(presentedApiKey(withHeaders({ authorization: 'Token abc' }))).toBeUndefined();
     expect(presentedApiKey(withHeaders({}))).toBeUndefined();
+  });
+});
+
+describe('missingKeyMessage', () => {
+  const HOW = 'send "Authorization: Bearer <key>" (the word Bearer, a space, then the key) or "x-api-key: <key>"';
+
+  it('tells a key under a scheme Herald does not read how to send it, without echoing the key', () => {
+    const message = missingKeyMessage(withHeaders({ authorization: `Token ${KEY}` }));
+    expect(message).toBe(`The Authorization header holds a "Token" scheme Herald does not read: ${HOW}.`);
+    expect(message).not.toContain(KEY);
+  });
+
+  it('tells a bare value that is not a Herald key that keys start with hrld_', () => {
+    expect(missingKeyMessage(withHeaders({ authorization: 'my-secret' }))).toBe(
+      `The Authorization header holds a value that is not a Herald API key (they start with hrld_): ${HOW}.`,
+    );
+  });
+
+  it('names the header a key was sent in when Herald does not read that header', () => {
+    expect(missingKeyMessage(withHeaders({ 'api-key': KEY }))).toBe(`An API key was sent in the "api-key" header, which Herald does not read: ${HOW}.`);
+  });
+
+  it('says how to send a key when there is none at all', () => {
+    expect(missingKeyMessage(withHeaders({}))).toMatch(/^This route needs an API key: send "Authorization: Bearer <key>"/);
   });
 });

@@ -39,6 +39,28 @@ export function presentedApiKey(request: HeraldRequest): PresentedKey | undefine
   return undefined;
 }
 
+const HOW_TO_SEND = 'send "Authorization: Bearer <key>" (the word Bearer, a space, then the key) or "x-api-key: <key>"';
+
+/**
+ * Why a request presents no key it could be read from, in words that say how to send one: the usual slip is a key in
+ * the Authorization header without "Bearer " before it (read only when it is a Herald key, hrld_…), under another
+ * scheme, or in a header Herald does not read. The key itself is never echoed.
+ */
+export function missingKeyMessage(request: HeraldRequest): string {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && header.trim() !== '') {
+    const scheme = /^\s*(\S+)\s+\S/.exec(header)?.[1];
+    if (scheme && /^(bearer|basic|accesskey)$/i.test(scheme)) {
+      return `The Authorization header's ${scheme} credentials could not be read as a Herald key: ${HOW_TO_SEND}.`;
+    }
+    const what = scheme ? `a "${scheme.slice(0, 20)}" scheme Herald does not read` : 'a value that is not a Herald API key (they start with hrld_)';
+    return `The Authorization header holds ${what}: ${HOW_TO_SEND}.`;
+  }
+  const elsewhere = Object.entries(request.headers).find(([, value]) => typeof value === 'string' && /^\s*(Bearer\s+)?hrld_/i.test(value));
+  if (elsewhere) return `An API key was sent in the "${elsewhere[0]}" header, which Herald does not read: ${HOW_TO_SEND}.`;
+  return `This route needs an API key: ${HOW_TO_SEND}, or a key pair as "Authorization: Basic base64(<public id>:<key>)".`;
+}
+
 /** Every route is workspace-scoped unless marked @Public() or @AdminOnly(). */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -70,11 +92,7 @@ export class AccessGuard implements CanActivate {
 
     const presented = presentedApiKey(request);
     if (!presented) {
-      throw new HeraldError(
-        'unauthorized',
-        'api_key_missing',
-        'This route needs an API key: send "Authorization: Bearer <key>", "x-api-key: <key>" or "Authorization: Basic base64(<public id>:<key>)".',
-      );
+      throw new HeraldError('unauthorized', 'api_key_missing', missingKeyMessage(request));
     }
     const found = await this.workspaces.authenticate(presented.key, presented.publicId);
     if (found.state === 'revoked') throw new HeraldError('unauthorized', 'api_key_revoked', 'The API key has been revoked.');
