@@ -1,3 +1,4 @@
+import { millisecondsMistake } from '@herald/common';
 import { MESSAGING_TAGS, type MessagingTag } from '@herald/channels';
 import { CAMPAIGN_TEMPLATE_TYPES, type CampaignTemplateType } from './campaign.entity';
 import {
@@ -175,17 +176,6 @@ export function parseTimeToRun(value: unknown, field: string, now: Date, issues:
     return null;
   }
   return at.getTime() <= now.getTime() ? null : at;
-}
-
-/**
- * Unix seconds from 1e11 on are beyond the year 5000: such a number is JavaScript's `Date.now()`, milliseconds. Said
- * as such, with the seconds meant, instead of "at most 35 days ahead" about a time 55,000 years away.
- */
-export function millisecondsMistake(value: unknown): string | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{12,16}$/.test(value.trim()) ? Number(value.trim()) : NaN;
-  if (!Number.isFinite(n) || n < 1e11 || n > 1e16) return undefined;
-  const seconds = Math.floor(n / 1000);
-  return `looks like milliseconds (${n} ms is ${new Date(seconds * 1000).toISOString()}): give unix seconds (${seconds}) or an ISO-8601 time`;
 }
 
 function parseAudiences(value: unknown, field: string, issues: CampaignIssue[]): string[] {

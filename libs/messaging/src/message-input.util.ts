@@ -1,5 +1,5 @@
 import { MESSAGE_OPTION_FIELDS, OUTBOUND_MESSAGE_TYPES, parseMessageFor, type ChannelKind } from '@herald/channels';
-import { HeraldError, isUuid } from '@herald/common';
+import { HeraldError, isUuid, millisecondsMistake } from '@herald/common';
 import type { UtmParams } from '@herald/links';
 import { MAX_VALIDITY_SECONDS, parseUtm } from '@herald/sending';
 import {
@@ -197,17 +197,6 @@ export function parseSendMessage(body: unknown, now: Date = new Date(), kind: Ch
 }
 
 /**
- * Unix seconds from 1e11 on are beyond the year 5000: such a number is JavaScript's `Date.now()`, milliseconds. Said
- * as such, with the seconds meant, instead of "at most 35 days ahead" or "must be unix seconds".
- */
-function millisecondsMistake(value: unknown): string | undefined {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{12,16}$/.test(value.trim()) ? Number(value.trim()) : NaN;
-  if (!Number.isFinite(n) || n < 1e11 || n > 1e16) return undefined;
-  const seconds = Math.floor(n / 1000);
-  return `looks like milliseconds (${n} ms is ${new Date(seconds * 1000).toISOString()}): give unix seconds (${seconds}) or an RFC 3339 time`;
-}
-
-/**
  * `scheduledFor` (RFC 3339 with an offset, or unix seconds; WhautoChat's `scheduleDateTime` is the same field):
  * null for now — also when it is in the past or within the next 10 minutes — and refused beyond 35 days.
  */
@@ -219,7 +208,7 @@ function readSchedule(body: Record<string, unknown>, now: Date, issues: Issue[])
     issues.push({ field: 'scheduleDateTime', issue: 'give either scheduledFor or scheduleDateTime, not both' });
     return null;
   }
-  const millis = millisecondsMistake(raw);
+  const millis = millisecondsMistake(raw, 'an RFC 3339 time');
   if (millis) {
     issues.push({ field, issue: millis });
     return null;
