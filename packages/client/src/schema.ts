@@ -4635,10 +4635,11 @@ export interface components {
             /** @example 7d1e2f3a-4b5c-4d6e-8f70-112233445566 */
             runId: string;
             /**
-             * @example scheduled
+             * @description scheduled: a later run; starting: due now, its start is queued; waiting_for_template: due now, its template in review. GET the run for its stored status.
+             * @example starting
              * @enum {string}
              */
-            status: "scheduled" | "waiting_for_template" | "running" | "paused" | "completed" | "cancelled" | "failed";
+            status: "scheduled" | "waiting_for_template" | "running" | "paused" | "completed" | "cancelled" | "failed" | "starting";
             /**
              * Format: date-time
              * @example 2026-11-21T09:00:00.000Z

@@ -231,7 +231,12 @@ export class RunCreatedDto {
   @ApiProperty({ example: RUN_ID })
   runId!: string;
 
-  @ApiProperty({ example: 'scheduled', enum: RUN_STATUSES })
+  @ApiProperty({
+    example: 'starting',
+    enum: [...RUN_STATUSES, 'starting'],
+    description:
+      'scheduled: a later run; starting: due now, its start is queued; waiting_for_template: due now, its template in review. GET the run for its stored status.',
+  })
   status!: string;
 
   @ApiProperty({ example: '2026-11-21T09:00:00.000Z' })
