@@ -105,6 +105,10 @@ async function follow(what: string, stream: (signal: AbortSignal) => AsyncIterab
       last = p;
       if (!p.final) display.update(p);
     }
+  } catch (error) {
+    // Put the bar away (and the cursor back) before the error is printed.
+    display.finish(`Stopped watching ${what}${last ? ` (last seen: ${last.status})` : ''}.`);
+    throw error;
   } finally {
     done();
   }

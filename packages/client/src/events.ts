@@ -1,71 +1,20 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import type { components } from './schema';
 
 /**
  * Live progress of runs and blasts: `GET /v1/campaigns/{id}/runs/{runId}/events` and `GET /v1/blasts/{id}/events`,
  * Server-Sent Events read over fetch (a browser's EventSource cannot send the API key header).
  */
 
-export type RunProgressStatus =
-  'scheduled' | 'waiting_for_template' | 'running' | 'paused' | 'completed' | 'cancelled' | 'failed';
+type Schemas = components['schemas'];
 
+/** One event's data: a run's figures at `at` (times are ISO 8601 strings); `final` marks the last one. */
+export type RunProgress = Schemas['RunProgressDto'];
+export type RunProgressStatus = RunProgress['status'];
 /** Recipients by current status. */
-export interface RunProgressCounts {
-  queued: number;
-  sending: number;
-  accepted: number;
-  /** Accepted, then held by Meta for a quality assessment. */
-  held: number;
-  sent: number;
-  delivered: number;
-  read: number;
-  failed: number;
-  skipped: number;
-  cancelled: number;
-  /** Not sent within the run's validity. */
-  expired: number;
-}
-
+export type RunProgressCounts = Schemas['RunCountsDto'];
 /** The run's results, as `GET /v1/campaigns/{id}/results?runId=` gives them (clicks aside). */
-export interface RunProgressResults {
-  sent: number;
-  delivered: number;
-  read: number;
-  sendErrors: number;
-  deliveryErrors: number;
-  numbersNotOnWhatsApp: number;
-  skipped: number;
-  held: number;
-  expired: number;
-  deliveryRate: number;
-  readRate: number;
-  billable: { total: number; byCategory: Record<string, number> };
-}
-
-/** One event's data: a run's figures at `at`. Times are ISO 8601 strings. */
-export interface RunProgress {
-  runId: string;
-  /** The run's campaign; null for a blast. */
-  campaignId: string | null;
-  /** The blast the run is; null for a campaign run. */
-  blastId: string | null;
-  status: RunProgressStatus;
-  /** The run ended (completed, cancelled, failed): the last figures; the iterator finishes after them. */
-  final: boolean;
-  recipients: number | null;
-  counts: RunProgressCounts;
-  /** 0..1: recipients no longer waiting or in flight. */
-  progress: number;
-  /** Sends per second over the last ~5 s; once ended, the average over the run. */
-  rate: number | null;
-  eta: string | null;
-  /** Why the run is not sending now (sending_window, quiet_hours, messaging_tier, channel_paused, template_pending…). */
-  waiting: { reason: string; until: string | null } | null;
-  results: RunProgressResults;
-  failureReason: string | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  at: string;
-}
+export type RunProgressResults = Schemas['RunProgressResultsDto'];
 
 export interface RunEventsOptions {
   /** Where the API listens, e.g. `http://localhost:3000`. */
@@ -76,8 +25,15 @@ export interface RunEventsOptions {
   readonly fetch?: typeof fetch;
   /** Stops following: the iterator finishes and the connection closes. */
   readonly signal?: AbortSignal;
-  /** Times to connect again, a second apart, when the connection drops before the run ends (default 5). */
+  /**
+   * Times to connect again when the connection drops before the run ends (default 8: 1, 2, 4, then 8 s apart — about
+   * 50 s in all, through an API restart). A refusal (4xx but 429) is final at once.
+   */
   readonly reconnects?: number;
+  /** The first wait before connecting again, doubled each time up to 8× (default 1 s). */
+  readonly reconnectDelayMs?: number;
+  /** A connection silent this long (no event, no heartbeat) is taken for dead and opened again (default 45 s). */
+  readonly idleTimeoutMs?: number;
 }
 
 /** The API refused the stream (401 bad key, 404 no such run in the workspace…), or it dropped for good. */
@@ -116,12 +72,21 @@ export function watchBlast(options: RunEventsOptions, blastId: string): AsyncGen
   return follow(options, `/v1/blasts/${encodeURIComponent(blastId)}/events`);
 }
 
+/** The first wait before connecting again; it doubles up to 8 times as long (an API restart takes seconds). */
 const RECONNECT_DELAY_MS = 1_000;
+const RECONNECT_MAX_FACTOR = 8;
+/**
+ * The server writes at least a heartbeat comment every 15 s. A connection silent for longer than this is dead though
+ * TCP has not said so (a NAT or load balancer dropped it, a laptop slept): it is closed and opened again.
+ */
+export const RUN_EVENTS_IDLE_TIMEOUT_MS = 45_000;
 
 async function* follow(options: RunEventsOptions, path: string): AsyncGenerator<RunProgress, void, undefined> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}${path}`;
-  const reconnects = options.reconnects ?? 5;
+  const reconnects = options.reconnects ?? 8;
   let left = reconnects;
+  const firstDelay = options.reconnectDelayMs ?? RECONNECT_DELAY_MS;
+  let delay = firstDelay;
   for (;;) {
     if (options.signal?.aborted) return;
     let failure: RunEventsError;
@@ -129,18 +94,21 @@ async function* follow(options: RunEventsOptions, path: string): AsyncGenerator<
       // Each connection starts with the figures now: nothing is missed across a reconnect.
       for await (const progress of connect(options, url)) {
         left = reconnects;
+        delay = firstDelay;
         yield progress;
         if (progress.final) return;
       }
       failure = new RunEventsError('The event stream closed before the run ended.', 0);
     } catch (error) {
       // Refused (bad key, no such run): asking again changes nothing. A dropped connection or a 5xx is worth a retry.
-      if (error instanceof RunEventsError && error.status >= 400 && error.status < 500) throw error;
+      // A 429 is the exception: asked to slow down, it waits and asks again.
+      if (error instanceof RunEventsError && error.status >= 400 && error.status < 500 && error.status !== 429) throw error;
       failure = error instanceof RunEventsError ? error : new RunEventsError(`Could not read ${url}: ${reasonOf(error)}.`, 0);
     }
     if (options.signal?.aborted) return;
     if (left-- <= 0) throw failure;
-    await new Promise((resolve) => setTimeout(resolve, RECONNECT_DELAY_MS));
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, firstDelay * RECONNECT_MAX_FACTOR);
   }
 }
 
@@ -149,6 +117,8 @@ async function* connect(options: RunEventsOptions, url: string): AsyncGenerator<
   const abort = new AbortController();
   const stop = () => abort.abort();
   options.signal?.addEventListener('abort', stop, { once: true });
+  const idleMs = options.idleTimeoutMs ?? RUN_EVENTS_IDLE_TIMEOUT_MS;
+  let idle: ReturnType<typeof setTimeout> | undefined;
   try {
     const response = await (options.fetch ?? fetch)(url, {
       headers: { authorization: `Bearer ${options.apiKey}`, accept: 'text/event-stream' },
@@ -160,7 +130,10 @@ async function* connect(options: RunEventsOptions, url: string): AsyncGenerator<
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     for (;;) {
+      // Cancelling the reader ends a read that the abort alone would not (a fetch that ignores its signal).
+      idle = setTimeout(() => (stop(), void reader.cancel().catch(() => undefined)), idleMs);
       const { value, done } = await reader.read();
+      clearTimeout(idle);
       if (done) return;
       parser.feed(decoder.decode(value, { stream: true }));
       for (let e = events.shift(); e; e = events.shift()) {
@@ -168,6 +141,7 @@ async function* connect(options: RunEventsOptions, url: string): AsyncGenerator<
       }
     }
   } finally {
+    clearTimeout(idle);
     options.signal?.removeEventListener('abort', stop);
     abort.abort();
   }
