@@ -45,6 +45,14 @@ describe('missingKeyMessage', () => {
     expect(message).not.toContain(KEY);
   });
 
+  it('echoes no first word that may be a secret: a key pasted twice, a long token before a space', () => {
+    for (const authorization of [`${KEY} ${KEY}`, 'sk_live_0123456789abcdefghij x', 'hrld x']) {
+      const message = missingKeyMessage(withHeaders({ authorization }));
+      expect(message).toBe(`The Authorization header holds two or more words that are not "Bearer <key>": ${HOW}.`);
+      expect(message).not.toContain(authorization.split(' ')[0]!.slice(0, 6));
+    }
+  });
+
   it('tells a bare value that is not a Herald key that keys start with hrld_', () => {
     expect(missingKeyMessage(withHeaders({ authorization: 'my-secret' }))).toBe(
       `The Authorization header holds a value that is not a Herald API key (they start with hrld_): ${HOW}.`,

@@ -53,7 +53,13 @@ export function missingKeyMessage(request: HeraldRequest): string {
     if (scheme && /^(bearer|basic|accesskey)$/i.test(scheme)) {
       return `The Authorization header's ${scheme} credentials could not be read as a Herald key: ${HOW_TO_SEND}.`;
     }
-    const what = scheme ? `a "${scheme.slice(0, 20)}" scheme Herald does not read` : 'a value that is not a Herald API key (they start with hrld_)';
+    // A scheme is a short word (Token, JWT, Key…); anything longer, or a Herald key, may be a secret and is not echoed.
+    const echo = scheme !== undefined && /^[A-Za-z][A-Za-z-]{0,15}$/.test(scheme) && !/^hrld/i.test(scheme);
+    const what = !scheme
+      ? 'a value that is not a Herald API key (they start with hrld_)'
+      : echo
+        ? `a "${scheme}" scheme Herald does not read`
+        : 'two or more words that are not "Bearer <key>"';
     return `The Authorization header holds ${what}: ${HOW_TO_SEND}.`;
   }
   const elsewhere = Object.entries(request.headers).find(([, value]) => typeof value === 'string' && /^\s*(Bearer\s+)?hrld_/i.test(value));
