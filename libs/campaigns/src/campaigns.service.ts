@@ -1,4 +1,3 @@
-import { runWaiting } from './run-progress.util';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { ChannelsService, checkMessageFor, type ChannelView } from '@herald/channels';
@@ -9,6 +8,7 @@ import { assertKeyMaySendFrom } from '@herald/workspaces';
 import { SendSettingsService, type SendFilter, type SendView, type WaitReason } from '@herald/sending';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { Clock, HeraldError, decodeTimeCursor, encodeTimeCursor, isUuid } from '@herald/common';
+import { runWaiting } from './run-progress.util';
 import { CampaignRepository, TEMPLATE_PAUSED, type CampaignRow, type RunRow } from './campaign.repository';
 import type { CampaignKind } from './campaign.entity';
 import { ACTIVE_RUN_STATUSES, type RunStatus } from './campaign-run.entity';
@@ -451,8 +451,7 @@ export class CampaignsService {
     return this.runView(run, counts.get(run.id) ?? {}, await this.waiting(run));
   }
 
-  /** Why a run is not sending now (shown with the run, and counted into its ETA). */
-  /** Why a run is not sending now: one rule with the live progress stream's (`runWaiting`). */
+  /** Why a run is not sending now (shown with the run, counted into its ETA): the live progress stream's rule. */
   private async waiting(run: RunRow): Promise<RunView['waiting']> {
     return runWaiting(run.status, run.failure_reason, run.status === 'running' ? await this.recipients.waitingOf(run.id) : undefined);
   }

@@ -52,8 +52,11 @@ describe('run progress', () => {
       progress: 0.5,
       counts: { queued: 50, accepted: 20, delivered: 20, failed: 5, skipped: 5 },
       waiting: null,
-      results: toResults(buckets),
+      // Sent counts every send the provider took (accepted 20 + delivered 20); the send failures and skips apart.
+      results: { sent: 40, delivered: 20, read: 0, sendErrors: 5, deliveryErrors: 0, skipped: 5, deliveryRate: 0.5, readRate: 0 },
     });
+    // …and they are GET results' own figures, from the one calculation.
+    expect(progress.results).toEqual(toResults(buckets));
     expect(progress.eta!.getTime()).toBeGreaterThan(at(5));
     // A blast's run names the blast, not a campaign.
     expect(toRunProgress({ ...row(buckets), kind: 'blast' }, new Date(at(5))).progress).toMatchObject({
