@@ -3,12 +3,12 @@
 // all down again on Ctrl-C / SIGTERM. Compiled to dist/scripts/stack.js and run from the project root.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, rmSync, type WriteStream } from 'node:fs';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as parseDotenv } from 'dotenv';
-import { formatLocalStack } from '@herald/config';
+import { formatLocalStack, STACK_PID_VARIABLE } from '@herald/config';
 import { ensurePostgres, ensureRedis, errorOfLogLine, formatStackSummary, isPortFree, redactUrl, type ServiceHandle } from '@herald/local-services';
 
 const ROOT = process.cwd();
@@ -25,8 +25,16 @@ const DEMO_NUMBER = { phoneNumberId: '100000000000001', wabaId: '200000000000001
 const DEMO_TEMPLATE = { name: 'order_update', language: 'en_US', text: 'Hi {{1}}, your order {{2}} has shipped.' };
 /** This runner's pid and its children's, so a run after one that was killed outright can clean up. */
 const STATE_FILE = path.join(DATA_DIR, 'stack.json');
-/** The addresses and secrets this start chose (dotenv, 0600); read by the worker and the CLI through @herald/config. */
+/**
+ * The addresses and secrets this start chose (shell syntax, 0600); read by the worker and the CLI through
+ * @herald/config while this runner lives (its pid is in the file), and removed when it stops.
+ */
 const STACK_ENV_FILE = path.join(DATA_DIR, 'stack.env');
+/**
+ * The databases named in DATABASE_URL that this checkout's generated secrets were used with (redacted URLs).
+ * Those databases are the user's and outlive `npm run reset`, so reset keeps the key to them (scripts/reset.ts).
+ */
+const EXTERNAL_DATABASES_FILE = path.join(DATA_DIR, 'external-databases.json');
 const CLI = 'dist/apps/cli/src/main.js';
 
 const READY_TIMEOUT_MS = 60_000;
@@ -238,6 +246,8 @@ async function stopChildren(): Promise<void> {
 function shutdown(code: number, reason?: string): Promise<void> {
   stopping ??= (async () => {
     if (reason) (code === 0 ? say : shout)(reason);
+    // First, so that nothing joins a stack that is going away.
+    if (ownsStackFile) await rm(STACK_ENV_FILE, { force: true });
     await stopChildren();
     for (const service of [...services].reverse()) {
       try {
@@ -273,6 +283,7 @@ function installSignalHandlers(): void {
   // If this runner dies some other way, do not leave the apps running on their own.
   process.on('exit', () => {
     for (const child of children) signalChild(child, 'SIGKILL', true);
+    if (ownsStackFile) rmSync(STACK_ENV_FILE, { force: true });
   });
 }
 
@@ -280,6 +291,8 @@ function installSignalHandlers(): void {
 
 let savingState = Promise.resolve();
 let ownsStateFile = false;
+/** Set once this runner is the checkout's only one: from then on the stack file is this run's to write and remove. */
+let ownsStackFile = false;
 
 function saveState(): Promise<void> {
   ownsStateFile = true;
@@ -585,19 +598,39 @@ async function writeStackFile(env: NodeJS.ProcessEnv, values: { apiUrl: string; 
   const names = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'SECRETS_KEY', 'ADMIN_TOKEN', 'BULL_BOARD_USER', 'BULL_BOARD_PASSWORD', 'PORT', 'PUBLIC_URL', 'CALLBACK_ALLOW_PRIVATE_URLS'];
   const text = formatLocalStack(
     {
+      [STACK_PID_VARIABLE]: String(process.pid),
       ...Object.fromEntries(names.map((name) => [name, env[name] || undefined])),
       HERALD_URL: values.apiUrl,
       SIMULATOR_URL: values.simulatorUrl,
       HERALD_API_KEY: values.apiKey,
     },
     [
-      `Written by npm start at ${new Date().toISOString()}: the addresses and local secrets of the stack it runs.`,
-      'npm run start:worker and npm run cli read it for every variable the environment lacks (the environment wins).',
+      `Written by npm start (pid ${process.pid}) at ${new Date().toISOString()}: the addresses and local secrets of the stack it runs.`,
+      'npm run start:worker and npm run cli read it for every variable the environment lacks (the environment wins),',
+      `only while that npm start runs (${STACK_PID_VARIABLE}); it removes this file when it stops.`,
       'In a shell: set -a; . .data/stack.env; set +a',
     ],
   );
   await writeFile(STACK_ENV_FILE, text, { mode: 0o600 });
   await chmod(STACK_ENV_FILE, 0o600);
+}
+
+/** A database at the DATABASE_URL given, not one started (or found left running) here with its data under .data/. */
+function isNamedDatabase(postgres: ServiceHandle, given: string | undefined): boolean {
+  return given !== undefined && postgres.url === given && !postgres.startedHere && postgres.logFile === undefined;
+}
+
+/** Notes that the local secrets now seal data in a database that is the user's, before anything is sealed there. */
+async function recordExternalDatabase(url: string): Promise<void> {
+  let databases: string[] = [];
+  try {
+    const stored = JSON.parse(await readFile(EXTERNAL_DATABASES_FILE, 'utf8')) as { databases?: unknown };
+    if (Array.isArray(stored.databases)) databases = stored.databases.filter((d): d is string => typeof d === 'string');
+  } catch {
+    // none yet
+  }
+  if (databases.includes(redactUrl(url))) return;
+  await writePrivateJson(EXTERNAL_DATABASES_FILE, { databases: [...databases, redactUrl(url)] });
 }
 
 function serviceRow(name: string, service: ServiceHandle): { name: string; where: string } {
@@ -619,6 +652,9 @@ async function main(): Promise<void> {
 
   await prepareDataDir();
   await clearLeftovers();
+  // A file left by a run that was killed outright names a database and key that may not be this run's.
+  ownsStackFile = true;
+  await rm(STACK_ENV_FILE, { force: true });
   await openStackLog();
   await saveState();
   say(`starting Herald; each service logs to ${relative(LOG_DIR)}/<service>.log`);
@@ -648,6 +684,7 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   const [postgres, redis] = services as [ServiceHandle, ServiceHandle];
+  if (local && isNamedDatabase(postgres, process.env.DATABASE_URL)) await recordExternalDatabase(postgres.url);
   const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 4010);
   const apiUrl = `http://localhost:${port}`;
   const env: NodeJS.ProcessEnv = {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { parse as parseDotenv } from 'dotenv';
+import { parseLocalStack } from '@herald/config';
 import { QueueName } from '@herald/queues';
 import { waitFor } from './support/process-harness';
 import { startLocalStack, type LocalStack } from './support/local-stack';
@@ -12,12 +12,25 @@ import { startLocalStack, type LocalStack } from './support/local-stack';
 /** A process on this machine with nothing of Herald's in its environment, as in a second terminal. */
 const BARE_ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
 
+function readStackFile(dir: string): Record<string, string> {
+  return parseLocalStack(readFileSync(join(dir, '.data', 'stack.env'), 'utf8'));
+}
+
+/** `npm run cli -- workspace create Acme` in a second terminal with nothing set. */
+function createWorkspace(dir: string) {
+  return spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'workspace', 'create', 'Acme'], { cwd: dir, env: BARE_ENV, encoding: 'utf8', timeout: 20_000 });
+}
+
+function reset(dir: string, ...args: string[]) {
+  return spawnSync(process.execPath, ['dist/scripts/reset.js', ...args], { cwd: dir, env: BARE_ENV, encoding: 'utf8' });
+}
+
 describe('npm start: a quiet terminal, one summary, and one stack file the worker and the CLI read', () => {
   let stack: LocalStack;
   let file: Record<string, string>;
   beforeAll(async () => {
     stack = await startLocalStack();
-    file = parseDotenv(readFileSync(join(stack.dir, '.data', 'stack.env')));
+    file = readStackFile(stack.dir);
   }, 40_000);
   afterAll(() => stack?.stop());
 
@@ -27,6 +40,7 @@ describe('npm start: a quiet terminal, one summary, and one stack file the worke
       expect([name, file[name]]).toEqual([name, expect.stringMatching(/\S/)]);
     }
     expect(file.HERALD_URL).toBe(`http://localhost:${stack.port}`);
+    expect(file.HERALD_STACK_PID).toBe(String(stack.process.pid));
     const keys = await fetch(`${file.HERALD_URL}/v1/api-keys`, { headers: { authorization: `Bearer ${file.HERALD_API_KEY}` } });
     expect(keys.status).toBe(200);
     const board = await fetch(`${file.HERALD_URL}/admin/queues`, {
@@ -68,7 +82,7 @@ describe('npm start: a quiet terminal, one summary, and one stack file the worke
   });
 
   it('lets `npm run cli -- workspace create Acme` work in a second terminal with nothing set', () => {
-    const cli = spawnSync(process.execPath, ['dist/apps/cli/src/main.js', 'workspace', 'create', 'Acme'], { cwd: stack.dir, env: BARE_ENV, encoding: 'utf8', timeout: 20_000 });
+    const cli = createWorkspace(stack.dir);
     expect([cli.status, cli.stdout]).toEqual([0, expect.stringMatching(/^Workspace "Acme" created \(id [0-9a-f-]{36}\)\.\nAPI key \(shown once, store it now\): hrld_/)]);
     expect(cli.stderr).toMatch(/^herald-cli: read DATABASE_URL, REDIS_URL, REDIS_PREFIX, PUBLIC_URL from \.data\/stack\.env/);
   });
@@ -94,17 +108,74 @@ describe('npm start: a quiet terminal, one summary, and one stack file the worke
   });
 
   it('refuses `npm run reset` while the stack runs, naming what runs, and removes nothing', () => {
-    const reset = spawnSync(process.execPath, ['dist/scripts/reset.js'], { cwd: stack.dir, env: BARE_ENV, encoding: 'utf8' });
-    expect(reset.status).toBe(1);
-    expect(reset.stderr).toMatch(/^reset: the local stack still runs: npm start \(pid \d+\)/);
+    const refused = reset(stack.dir);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^reset: the local stack still runs: npm start \(pid \d+\)/);
     expect(existsSync(join(stack.dir, '.data', 'stack.env'))).toBe(true);
   });
 
-  it('after Ctrl-C, `npm run reset` says what it removes and removes the local data', async () => {
+  it('removes the stack file on Ctrl-C: a second terminal is then told to start the stack, not sent to its old database', async () => {
     stack.process.kill('SIGINT');
     await once(stack.process, 'exit');
-    const reset = spawnSync(process.execPath, ['dist/scripts/reset.js'], { cwd: stack.dir, env: BARE_ENV, encoding: 'utf8' });
-    expect([reset.status, reset.stdout]).toEqual([0, expect.stringMatching(/^reset: removing the local stack's data .*:\n {2}\.data\n/)]);
-    expect(existsSync(join(stack.dir, '.data'))).toBe(false);
+    expect(existsSync(join(stack.dir, '.data', 'stack.env'))).toBe(false);
+    const cli = createWorkspace(stack.dir);
+    expect([cli.status, cli.stderr]).toEqual([78, expect.stringMatching(/DATABASE_URL is missing: .*which does not exist here: start the stack first/)]);
+  });
+
+  it('`npm run reset` removes the rest but keeps the secrets and the demo workspace of a database named in DATABASE_URL, and says why', () => {
+    const kept = reset(stack.dir);
+    expect(kept.status).toBe(0);
+    expect(kept.stdout).toMatch(/^reset: removing the local stack's data \(all but the files tied to your database, below\):\n( {2}\.data\/\S+\n)+reset: kept/);
+    expect(kept.stdout).toContain('  .data/logs\n');
+    expect(kept.stdout).toMatch(/reset: kept \.data\/local-secrets\.json, \.data\/demo-workspace\.json, .*:\n {2}the database in DATABASE_URL \(postgres:\/\/.*herald_stack_\w+\) is yours/);
+    expect(kept.stdout).toContain('`npm run reset -- --force` removes them too');
+    expect(readdirSync(join(stack.dir, '.data')).sort()).toEqual(['demo-channel.json', 'demo-telegram.json', 'demo-workspace.json', 'external-databases.json', 'local-secrets.json']);
+  });
+
+  describe('started again after the reset', () => {
+    let again: LocalStack;
+    /** The apps a stack killed outright leaves running. */
+    let orphans: number[] = [];
+    beforeAll(async () => {
+      again = await startLocalStack({}, stack);
+    }, 40_000);
+    afterAll(async () => {
+      for (const pid of orphans) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      await again?.stop();
+    });
+
+    it('uses that database with the same key and demo workspace, and names itself in the new stack file', async () => {
+      const now = readStackFile(again.dir);
+      expect(now.HERALD_STACK_PID).toBe(String(again.process.pid));
+      expect(now.HERALD_STACK_PID).not.toBe(file.HERALD_STACK_PID);
+      // The first start's key and demo workspace (its channels' tokens sealed with that key are still readable).
+      expect([now.SECRETS_KEY, now.HERALD_API_KEY]).toEqual([file.SECRETS_KEY, file.HERALD_API_KEY]);
+      expect((await fetch(`${now.HERALD_URL}/v1/api-keys`, { headers: { authorization: `Bearer ${now.HERALD_API_KEY}` } })).status).toBe(200);
+      expect(again.stderr()).toBe('');
+    });
+
+    it('killed outright, it leaves its file, which the CLI then ignores, saying why', async () => {
+      orphans = (JSON.parse(readFileSync(join(again.dir, '.data', 'stack.json'), 'utf8')) as { children: number[] }).children;
+      again.process.kill('SIGKILL');
+      await once(again.process, 'exit');
+      expect(existsSync(join(again.dir, '.data', 'stack.env'))).toBe(true);
+      const cli = createWorkspace(again.dir);
+      expect(cli.status).toBe(78);
+      expect(cli.stderr).toMatch(new RegExp(`^herald-cli: ignored \\.data/stack\\.env: the npm start that wrote it \\(pid ${again.process.pid}\\) no longer runs\n`));
+      expect(cli.stderr).toMatch(/herald-cli: invalid configuration: DATABASE_URL is missing/);
+    });
+
+    it('`npm run reset -- --force` removes everything, saying what that costs', () => {
+      const forced = reset(again.dir, '--force');
+      expect([forced.status, forced.stdout]).toEqual([0, expect.stringMatching(/^reset: removing the local stack's data .*:\n {2}\.data\n/)]);
+      expect(forced.stdout).toMatch(/--force: the data in postgres:\/\/.* stays, but the SECRETS_KEY that sealed its channels' tokens goes/);
+      expect(existsSync(join(again.dir, '.data'))).toBe(false);
+    });
   });
 });

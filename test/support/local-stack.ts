@@ -11,6 +11,8 @@ import { freePort } from './process-harness';
 export interface LocalStack {
   /** The checkout: its .data/ is this stack's. */
   readonly dir: string;
+  /** Its database on this run's Postgres server (named in DATABASE_URL, as a user's own would be). */
+  readonly database: string;
   readonly port: number;
   /** What it printed on stdout and stderr so far. */
   stdout(): string;
@@ -26,12 +28,14 @@ const SUMMARY_END = /^-{78}$/m;
  * A checkout is the built code linked in (dist, node_modules, scripts) beside a .data/ of its own, so the stack's
  * files are this test's. The test's environment gives it this run's Postgres server and Redis (found, not started)
  * under names of its own; what the stack generates (secrets, the demo workspace) it generates as on a new machine.
+ * Given `again`, a stack that has stopped, it starts once more in that checkout on that database, as a second
+ * `npm start` would.
  */
-export async function startLocalStack(env: Record<string, string> = {}): Promise<LocalStack> {
+export async function startLocalStack(env: Record<string, string> = {}, again?: LocalStack): Promise<LocalStack> {
   const root = process.cwd();
-  const dir = mkdtempSync(join(tmpdir(), 'herald-stack-'));
-  for (const name of ['dist', 'node_modules', 'scripts', 'package.json']) symlinkSync(resolve(root, name), join(dir, name));
-  const database = `herald_stack_${randomBytes(4).toString('hex')}`;
+  const dir = again?.dir ?? mkdtempSync(join(tmpdir(), 'herald-stack-'));
+  if (!again) for (const name of ['dist', 'node_modules', 'scripts', 'package.json']) symlinkSync(resolve(root, name), join(dir, name));
+  const database = again?.database ?? `herald_stack_${randomBytes(4).toString('hex')}`;
   const adminUrl = process.env.HERALD_TEST_ADMIN_DATABASE_URL!;
   const [port, simulatorPort] = [await freePort(), await freePort()];
   const child = spawn(process.execPath, ['dist/scripts/stack.js'], {
@@ -56,6 +60,7 @@ export async function startLocalStack(env: Record<string, string> = {}): Promise
   const ended = once(child, 'exit');
   const stack: LocalStack = {
     dir,
+    database,
     port,
     process: child,
     stdout: () => stdout,

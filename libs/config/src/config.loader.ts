@@ -1,8 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
+import { relative } from 'node:path';
 import { ApiConfig, CallbacksConfig, CoreConfig, WorkerConfig, type ProcessRole } from './config.types';
-import { readLocalStack, suppliedByLocalStack } from './local-stack.util';
+import { readDotenvFile, readLocalStack, warnIfIgnored } from './local-stack.util';
 import {
   parseBoolean,
   parseByteSize,
@@ -26,23 +24,24 @@ type Env = Record<string, string | undefined>;
  * underneath the real environment, which always wins.
  */
 export function readEnvironment(env: Env = process.env, cwd = process.cwd()): Env {
-  const file = env.HERALD_ENV_FILE ?? resolve(cwd, '.env');
-  const fromFile = existsSync(file) ? parseDotenv(readFileSync(file)) : {};
-  return { ...fromFile, ...env };
+  return { ...readDotenvFile(env, cwd), ...env };
 }
 
 /**
  * What a worker or the CLI sees on a machine where `npm start` runs: `.env`, then the local stack file over it (the
- * addresses and secrets the stack chose), then the real environment over both. Says on stderr which variables came
- * from the stack file, so a worker that joined the local stack by accident is not a mystery.
+ * addresses and secrets the running stack chose), then the real environment over both. Says on stderr which
+ * variables came from the stack file, or why the file was ignored, so a worker that joined the local stack (or did
+ * not) is not a mystery.
  */
 export function readLocalEnvironment(role: ProcessRole, env: Env = process.env, cwd = process.cwd()): Env {
-  const names = VARIABLES.filter((v) => v.roles.includes(role)).map((v) => v.name);
-  const supplied = suppliedByLocalStack(env, names, cwd);
-  if (supplied.names.length > 0) {
-    process.stderr.write(`herald-${role}: read ${supplied.names.join(', ')} from ${supplied.file} (written by npm start; the environment wins)\n`);
+  const stack = readLocalStack(env, cwd);
+  warnIfIgnored(stack, `herald-${role}`, cwd);
+  const supplied = VARIABLES.filter((v) => v.roles.includes(role) && stack.values[v.name] !== undefined && env[v.name] === undefined).map((v) => v.name);
+  if (supplied.length > 0) {
+    const file = relative(cwd, stack.file) || stack.file;
+    process.stderr.write(`herald-${role}: read ${supplied.join(', ')} from ${file} (written by npm start; the environment wins)\n`);
   }
-  return readEnvironment({ ...readLocalStack(env, cwd).values, ...env }, cwd);
+  return readEnvironment({ ...stack.values, ...env }, cwd);
 }
 
 function callbacks(env: Env): CallbacksConfig {

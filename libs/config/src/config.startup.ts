@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
 import { ConfigError } from './config.error';
-import { localStackFile } from './local-stack.util';
+import { readLocalStack } from './local-stack.util';
 
 /** What `npm start` writes to the local stack file: missing on a machine where the stack never ran (or elsewhere). */
 const STACK_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'SECRETS_KEY', 'ADMIN_TOKEN', 'BULL_BOARD_USER', 'BULL_BOARD_PASSWORD']);
@@ -12,9 +12,11 @@ const STACK_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'SECRETS_KEY', 'AD
  */
 function stackHint(error: ConfigError, processName: string): string {
   if (!/worker|cli/.test(processName) || !STACK_VARIABLES.has(error.variable) || !error.message.includes('is missing')) return '';
-  const file = localStackFile();
-  if (existsSync(file)) return '';
-  return ` (on the machine where \`npm start\` runs, it is read from ${relative(process.cwd(), file) || file}, which does not exist here: start the stack first, or set ${error.variable})`;
+  const stack = readLocalStack();
+  const file = relative(process.cwd(), stack.file) || stack.file;
+  if (stack.ignored !== undefined) return ` (${file} was ignored, as said above: start the stack, or set ${error.variable})`;
+  if (existsSync(stack.file)) return '';
+  return ` (on the machine where \`npm start\` runs, it is read from ${file}, which does not exist here: start the stack first, or set ${error.variable})`;
 }
 
 /**

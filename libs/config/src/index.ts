@@ -4,4 +4,4 @@ export { VARIABLES, type VariableSpec } from './config.variables';
 export * from './config.loader';
 export * from './config.module';
 export * from './config.startup';
-export { formatLocalStack, localStackFile, readLocalStack, withLocalStack } from './local-stack.util';
+export { formatLocalStack, localStackFile, parseLocalStack, readLocalStack, STACK_PID_VARIABLE, withLocalStack, type LocalStackValues } from './local-stack.util';
