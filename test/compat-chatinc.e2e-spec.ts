@@ -301,6 +301,8 @@ describe("Chat Inc's API at /compat/chatinc", () => {
       200,
     );
     expect(details.find((r) => r.number === '+447400900107')?.action).toBe('Hello, World.');
+    // The press is the funnel's "replied" step: one of the run's two recipients.
+    expect((await native(`/v1/campaigns/${id}/results`)).body).toMatchObject({ sent: 2, replied: 1 });
     const inputGroup = (await native(`/v1/campaigns/${id}`)).body.inputGroup as string;
     const replies = (await native(`/v1/variable-groups/${inputGroup}/values?number=%2B447400900107`)).body;
     expect(JSON.stringify(replies)).toContain('"response":"Hello, World."');

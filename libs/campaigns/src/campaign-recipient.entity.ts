@@ -27,6 +27,8 @@ export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 @Index('idx_campaign_recipients_contact', ['contactId'])
 @Index('idx_campaign_recipients_chunk', ['runId', 'chunkNo', 'id'])
 @Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo', 'id'], { where: `status IN ('queued', 'sending')` })
+// A run's replies (button presses, replies) are counted for its results without reading its other rows.
+@Index('idx_campaign_recipients_replied', ['runId'], { where: 'action_at IS NOT NULL' })
 // `sending_at IS NOT NULL` (true of every claimed row) keeps the outcome statements, which filter on status only, off it.
 @Index('idx_campaign_recipients_in_doubt', ['updatedAt'], { where: `status = 'sending' AND sending_at IS NOT NULL` })
 @Index('uq_campaign_recipients_provider_id', ['providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })

@@ -122,8 +122,10 @@ const CURSOR_TAG = 'k';
 
 /** The API's campaigns: create, schedule runs, control them, and read results. Workers do the sending. */
 
-/** A campaign's (or one run's) results: the sends' figures, and the recipients who clicked a tracked link. */
+/** A campaign's (or one run's) results: the sends' figures, the recipients who replied, and those who clicked. */
 export type CampaignResults = RunResults & {
+  /** Recipients who pressed a button or replied to the run's message. */
+  replied: number;
   /** Sends of which at least one tracked link was clicked. */
   clicked: number;
   /** clicked ÷ sent. */
@@ -525,11 +527,15 @@ export class CampaignsService {
     let ids: string[];
     if (runId !== undefined) ids = [(await this.run(workspaceId, campaign.id, runId)).id];
     else ids = (await this.campaigns.runsOf([campaign.id])).map((r) => r.id);
-    const [counts, clicks] = await Promise.all([this.campaigns.counts(ids), this.links.clicksFor(workspaceId, ids)]);
+    const [counts, clicks, replied] = await Promise.all([
+      this.campaigns.counts(ids),
+      this.links.clicksFor(workspaceId, ids),
+      this.recipients.repliedCount(ids),
+    ]);
     const results = toResults(addBuckets([...counts.values()]));
     // Each send is in one run, so the runs' unique clickers add up.
     const clicked = [...clicks.values()].reduce((n, c) => n + c.clicked, 0);
-    return { ...results, clicked, clickRate: results.sent === 0 ? 0 : Math.round((clicked / results.sent) * 10_000) / 10_000, runs: ids.length };
+    return { ...results, replied, clicked, clickRate: results.sent === 0 ? 0 : Math.round((clicked / results.sent) * 10_000) / 10_000, runs: ids.length };
   }
 
   /** Checks a recipients export request and returns what to stream. */

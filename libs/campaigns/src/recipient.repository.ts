@@ -555,6 +555,16 @@ export class RecipientRepository {
    * What holds a run back: nothing when a queued recipient is due now (it is being sent); else the reason and time
    * of the earliest one waiting (window, quiet hours, tier, backoff). Undefined when none is queued.
    */
+  /** Recipients of these runs who pressed a button or replied (through idx_campaign_recipients_replied). */
+  async repliedCount(runIds: readonly string[]): Promise<number> {
+    if (runIds.length === 0) return 0;
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      'SELECT count(*)::int AS n FROM campaign_recipients WHERE run_id = ANY($1::uuid[]) AND action_at IS NOT NULL',
+      [runIds],
+    );
+    return rows[0]!.n;
+  }
+
   async waitingOf(runId: string): Promise<{ dueNow: boolean; reason: string | null; until: Date | null } | undefined> {
     const rows: Array<{ due_now: boolean; reason: string | null; until: Date | null }> = await this.dataSource.query(
       `SELECT EXISTS (SELECT 1 FROM campaign_recipients WHERE run_id = $1 AND status = 'queued' AND (not_before IS NULL OR not_before <= now())) AS due_now,

@@ -1787,6 +1787,11 @@ export interface components {
              */
             readRate: number;
             /**
+             * @description Recipients who pressed a button or replied to the message.
+             * @example 42
+             */
+            replied: number;
+            /**
              * @description Failed before the provider accepted them.
              * @example 4
              */
@@ -4391,6 +4396,11 @@ export interface components {
              */
             readRate: number;
             /**
+             * @description Recipients who pressed a button or replied to the message.
+             * @example 42
+             */
+            replied: number;
+            /**
              * @description Runs counted.
              * @example 1
              */
@@ -4846,6 +4856,11 @@ export interface components {
              * @example 0.4989
              */
             readRate: number;
+            /**
+             * @description Recipients who pressed a button or replied to the message.
+             * @example 42
+             */
+            replied: number;
             /**
              * @description Failed before the provider accepted them.
              * @example 4

@@ -439,6 +439,7 @@ export class ResultsDto {
   @ApiProperty({ example: 0.4989, description: 'read ÷ delivered.' }) readRate!: number;
   @ApiProperty({ type: BillableDto, description: "Billable sends as the provider's pricing reported them (Meta charges per delivered message)." })
   billable!: BillableDto;
+  @ApiProperty({ example: 42, description: 'Recipients who pressed a button or replied to the message.' }) replied!: number;
   @ApiProperty({ example: 120, description: 'Sends of which a tracked link was clicked (unique recipients per run).' }) clicked!: number;
   @ApiProperty({ example: 0.1224, description: 'clicked ÷ sent.' }) clickRate!: number;
   @ApiProperty({ example: 1, description: 'Runs counted.' }) runs!: number;

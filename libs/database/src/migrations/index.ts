@@ -25,6 +25,7 @@ import { ChannelIdentities1796100000000 } from './1796100000000-channel-identiti
 import { CampaignMessagingTag1796150000000 } from './1796150000000-campaign-messaging-tag';
 import { ApiKeyPublicIds1796250000000 } from './1796250000000-api-key-public-ids';
 import { CallbackEndpointFormat1796310000000 } from './1796310000000-callback-endpoint-format';
+import { RecipientRepliesIndex1796400000000 } from './1796400000000-recipient-replies-index';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -57,4 +58,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CampaignMessagingTag1796150000000,
   ApiKeyPublicIds1796250000000,
   CallbackEndpointFormat1796310000000,
+  RecipientRepliesIndex1796400000000,
 ];
