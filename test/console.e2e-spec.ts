@@ -116,9 +116,19 @@ describe('the console in a browser', () => {
     await section('Audiences').click();
     await page.getByLabel('New audience name').fill('Spring leads');
     await page.getByLabel('CSV file').setInputFiles({ name: 'leads.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    // The first read of the import's progress fails, as during an API restart: the page says so and keeps following.
+    let failedReads = 0;
+    await page.route('**/v1/imports/*', (route) =>
+      failedReads++ === 0
+        ? route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'The API is restarting.' } }) })
+        : route.continue(),
+    );
     await page.getByRole('button', { name: 'Upload' }).click();
+    await expect(page.getByRole('alert').filter({ hasText: 'Could not read the import’s progress' }).textContent()).resolves.toContain('The API is restarting.');
     const importBar = page.getByRole('progressbar', { name: 'Import' });
     await expect(waitFor(() => importBar.getAttribute('aria-valuenow'), (v) => v === '100', 15_000)).resolves.toBe('100');
+    await page.unroute('**/v1/imports/*');
+    expect(failedReads).toBeGreaterThan(1);
     const invalid = page.getByRole('table').filter({ hasText: 'Invalid rows' });
     await expect(invalid.getByRole('row').nth(1).textContent()).resolves.toContain('not-a-number');
     await page.getByRole('row', { name: /Spring leads/ }).waitFor();
@@ -185,12 +195,20 @@ describe('the console in a browser', () => {
     );
     // The page follows the statuses that arrive after the last send without being reloaded.
     const funnel = async (step: string) => Number(((await page.getByTestId(`funnel-${step}`).textContent()) ?? '').replace(/\D/g, ''));
-    const expected = { queued: RECIPIENTS, sent: results.sent, delivered: results.delivered, read: results.read, clicked: results.clicked };
+    const expected = {
+      queued: RECIPIENTS,
+      sent: results.sent,
+      delivered: results.delivered,
+      read: results.read,
+      replied: results.replied,
+      clicked: results.clicked,
+    };
     const shown = async () => ({
       queued: await funnel('queued'),
       sent: await funnel('sent'),
       delivered: await funnel('delivered'),
       read: await funnel('read'),
+      replied: await funnel('replied'),
       clicked: await funnel('clicked'),
     });
     // The page reads the results every few seconds after the end: it catches up with the API's.
@@ -295,6 +313,46 @@ describe('the console in a browser', () => {
     const expected = [RECIPIENTS, results.sent, results.delivered, results.read];
     await expect(waitFor(shown, (f) => JSON.stringify(f) === JSON.stringify(expected), 10_000)).resolves.toEqual(expected);
     await shot('blast');
+  });
+
+  it('keeps the messages filters and paging in step with the address, the back button included', async () => {
+    await section('Messages').click();
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    const rows = page.locator('table tbody tr');
+    await waitFor(() => rows.count(), (n) => n === FAILING.length, 5_000);
+    // Every send of the run and the blast: more than one page.
+    await page.getByRole('link', { name: 'Clear' }).click();
+    await waitFor(() => rows.count(), (n) => n === 50, 5_000);
+    const firstPage = await rows.first().textContent();
+    await page.getByRole('button', { name: 'Older' }).click();
+    await waitFor(() => rows.first().textContent(), (t) => t !== firstPage, 5_000);
+    await page.getByRole('button', { name: 'Newer' }).waitFor();
+    // Back to the failed ones: their first page, and the form shows the filter it lists.
+    await page.goBack();
+    await waitFor(() => rows.count(), (n) => n === FAILING.length, 5_000);
+    await expect(page.getByLabel('Status').inputValue()).resolves.toBe('failed');
+    await expect(page.getByRole('button', { name: 'Newer' }).count()).resolves.toBe(0);
+  });
+
+  it('pages through more campaigns than one page holds', async () => {
+    const { data: campaign } = await herald.api.GET('/v1/campaigns/{id}', { params: { path: { id: campaignId } } });
+    const template = { name: campaign!.templateName, language: campaign!.languageCode };
+    const created = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => herald.api.POST('/v1/campaigns', { body: { title: `Autumn ${i}`, template, params: ['{{name}}'] } as never }).then((r) => r.response.status)),
+    );
+    expect(new Set(created)).toEqual(new Set([201]));
+    await section('Campaigns').click();
+    const rows = page.locator('table tbody tr');
+    await waitFor(() => rows.count(), (n) => n === 50, 5_000);
+    await expect(page.getByRole('row', { name: /Spring sale/ }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Older' }).click();
+    const spring = page.getByRole('row', { name: /Spring sale/ });
+    await spring.waitFor();
+    await expect(spring.getByRole('cell').first().textContent()).resolves.toBe('sent');
+    await expect(rows.count()).resolves.toBe(1);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await waitFor(() => rows.count(), (n) => n === 50, 5_000);
   });
 
   it('fits a phone screen: one column, no sideways scrolling of the page', async () => {

@@ -41,9 +41,9 @@ export function followRun(o: {
   return () => abort.abort();
 }
 
-/** Saves text as a file the browser downloads (CSV export). */
-export function download(filename: string, text: string, type = 'text/csv'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves a file the browser downloads (CSV export); a Blob the fetch answered stays out of the page's own memory. */
+export function download(filename: string, content: Blob | string, type = 'text/csv'): void {
+  const url = URL.createObjectURL(typeof content === 'string' ? new Blob([content], { type }) : content);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

@@ -20,6 +20,22 @@ function exportRow(r: RecipientExportRow) {
 }
 
 /**
+ * Waits until `stream` takes more, or the client has gone (a console table reads the first rows of the JSON array and
+ * cancels the rest): without the second, a request whose client left would wait for a 'drain' that never comes.
+ */
+function roomIn(stream: NodeJS.WritableStream, res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/**
  * Writes a run's (or campaign's) recipients as they come from Postgres, a page at a time, as CSV or a JSON array:
  * the campaigns' and the blasts' recipients exports.
  */
@@ -37,8 +53,11 @@ export async function streamRecipients(
       cast: { date: (d) => d.toISOString() },
     });
     csv.pipe(res);
-    for await (const page of pages) {
-      for (const row of page) if (!csv.write(exportRow(row))) await new Promise((resolve) => csv.once('drain', resolve));
+    pages: for await (const page of pages) {
+      for (const row of page) {
+        if (!csv.write(exportRow(row))) await roomIn(csv, res);
+        if (res.destroyed) break pages;
+      }
     }
     csv.end();
     return;
@@ -48,8 +67,10 @@ export async function streamRecipients(
   let first = true;
   for await (const page of pages) {
     const text = page.map((r) => JSON.stringify(exportRow(r))).join(',');
-    if (!res.write(`${first ? '' : ','}${text}`)) await new Promise((resolve) => res.once('drain', resolve));
+    if (!res.write(`${first ? '' : ','}${text}`)) await roomIn(res, res);
     first = false;
+    // The client has gone: read no further page (leaving the loop closes the pages' reader).
+    if (res.destroyed) break;
   }
   res.end(']');
 }

@@ -1,16 +1,18 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { components, RunProgress, RunProgressCounts } from '@herald/client';
 import { errorText } from '../session';
 import { href } from '../router';
 import { count, fromNow, when, waitingText } from '../format';
-import { download, followRun, hasEnded } from '../live';
+import { followRun, hasEnded } from '../live';
+import { groupFailures, type Failures } from '../failures';
+import type { Answer } from '../use-api';
 import { Empty, ErrorInfo, Problem, Status } from './feedback';
 import { Funnel, type FunnelStep } from './funnel';
 import { ProgressBar } from './progress';
+import { RecipientsTable } from './recipients-table';
 
 /** A campaign run's results or a blast's (which has no `runs`). */
 type Results = Omit<components['schemas']['ResultsDto'], 'runs'>;
-type Recipient = components['schemas']['RecipientDto'];
 
 /** What the page knows of a run or a blast (GET answers and stream snapshots both carry these fields). */
 export interface RunFigures {
@@ -37,71 +39,87 @@ export interface RunSource {
   readonly csvName: string;
   load(): Promise<RunFigures>;
   results(): Promise<Results | undefined>;
-  recipients(status: string | undefined, format: 'json' | 'csv'): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  /** The recipients export as a JSON array, unread: callers read the rows they show and cancel the rest. */
+  recipientRows(status: string | undefined, signal: AbortSignal): Promise<Answer<ReadableStream<Uint8Array> | null>>;
+  /** The recipients export as a CSV file. */
+  recipientsCsv(status: string | undefined): Promise<Answer<Blob>>;
   act(action: 'pause' | 'resume' | 'cancel' | 'retry-failed'): Promise<{ error?: unknown; response: Response }>;
 }
 
-const RECIPIENT_STATUSES = ['queued', 'sending', 'accepted', 'held', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled', 'expired'];
-const SHOWN_ROWS = 200;
 const LATE_STATUS_MS = 5 * 60_000;
 const LATE_STATUS_EVERY_MS = 3_000;
-
-/** Failed recipients grouped by error code, most frequent first. */
-function failureGroups(rows: readonly Recipient[]) {
-  const groups = new Map<string, { code: string; title: string | null; details: string | null; n: number }>();
-  for (const r of rows) {
-    if (r.status !== 'failed' || !r.errorCode) continue;
-    const g = groups.get(r.errorCode) ?? { code: r.errorCode, title: r.errorTitle, details: r.errorDetails, n: 0 };
-    g.n++;
-    groups.set(r.errorCode, g);
-  }
-  return [...groups.values()].sort((a, b) => b.n - a.n);
-}
+// Failed recipients read to group them by code: exact up to here, a labelled sample beyond.
+const FAILURES_READ = 10_000;
 
 export function RunView(props: { source: RunSource; docsUrls: (runId: string) => Promise<Map<string, string>> }) {
   const { source } = props;
   const [run, setRun] = useState<RunFigures>();
   const [results, setResults] = useState<Results>();
-  const [all, setAll] = useState<Recipient[]>();
+  const [failures, setFailures] = useState<Failures>();
   const [docs, setDocs] = useState(new Map<string, string>());
-  const [filter, setFilter] = useState('');
-  const [rows, setRows] = useState<Recipient[]>();
+  // Moves when the results move after the end, so the recipients table re-reads its first page.
+  const [version, setVersion] = useState(0);
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [confirmCancel, setConfirmCancel] = useState(false);
   const [generation, setGeneration] = useState(0);
   const refreshResults = async () => setResults(await source.results());
-  const loadRecipients = async () => {
-    const { data, error: failed, response } = await source.recipients(undefined, 'json');
-    if (!response.ok) return setError(errorText(failed, response));
-    setAll(data as Recipient[]);
-  };
 
-  // Follow the run live until it ends, then read the final results and recipients once.
+  // Follow the run live until it ends, then read the final results and group its failures.
   useEffect(() => {
     let live = true;
+    const abort = new AbortController();
+    // Failed recipients only, and at most FAILURES_READ of them, grouped as they stream in.
+    const loadFailures = async (runId: string) => {
+      const [{ data, error: failed, response }, urls] = await Promise.all([source.recipientRows('failed', abort.signal), props.docsUrls(runId)]);
+      if (!data) throw new Error(errorText(failed, response));
+      const grouped = await groupFailures(data, FAILURES_READ);
+      if (!live) return;
+      setFailures(grouped);
+      setDocs(urls);
+    };
     const settle = async () => {
       const final = await source.load();
       if (!live) return;
       setRun(final);
-      const [results] = await Promise.all([source.results(), loadRecipients(), props.docsUrls(final.runId).then(setDocs)]);
+      const [results, grouped] = await Promise.all([
+        source.results(),
+        loadFailures(final.runId).then(
+          () => true,
+          (e: unknown) => (live && setError(errorText(e)), false),
+        ),
+      ]);
       if (!live) return;
       setResults(results);
-      await followLateStatuses(final, JSON.stringify(results));
+      // -1: the failures are not grouped yet, so the next turn tries again.
+      await followLateStatuses(final, JSON.stringify(results), grouped ? final.counts.failed : -1);
     };
     // Delivered, read and failed statuses keep arriving by webhook after the last send: for a few minutes after the
-    // end, read the results every few seconds and the recipients again whenever the results moved.
-    const followLateStatuses = async (final: RunFigures, shown: string) => {
+    // end, read the results (a few counters) every few seconds; only when they moved, read the run, and regroup the
+    // failures only when the number of failed recipients changed. Recipients are never re-read wholesale here.
+    const followLateStatuses = async (final: RunFigures, shown: string, failed: number) => {
       const ended = final.completedAt ? new Date(final.completedAt).getTime() : Date.now();
       while (live && Date.now() - ended < LATE_STATUS_MS) {
         await new Promise((r) => setTimeout(r, LATE_STATUS_EVERY_MS));
-        const now = await source.results();
-        const key = JSON.stringify(now);
-        if (!live) return;
-        if (key === shown) continue;
-        shown = key;
-        setResults(now);
-        await Promise.all([source.load().then((r) => live && setRun(r)), loadRecipients(), props.docsUrls(final.runId).then(setDocs)]);
+        try {
+          const now = await source.results();
+          const key = JSON.stringify(now);
+          if (!live) return;
+          if (key === shown && failed >= 0) continue;
+          setResults(now);
+          setVersion((v) => v + 1);
+          const figures = await source.load();
+          if (!live) return;
+          setRun(figures);
+          if (figures.counts.failed !== failed) {
+            await loadFailures(final.runId);
+            failed = figures.counts.failed;
+          }
+          // Only a turn that read everything it needed is done with; a failed one is tried again on the next.
+          shown = key;
+        } catch (e) {
+          if (live) setError(errorText(e));
+        }
       }
     };
     const stop = followRun({
@@ -118,7 +136,7 @@ export function RunView(props: { source: RunSource; docsUrls: (runId: string) =>
         void refreshResults();
         return r;
       },
-      onEnd: () => void settle().catch((e: unknown) => setError(errorText(e))),
+      onEnd: () => void settle().catch((e: unknown) => live && setError(errorText(e))),
     });
     source
       .load()
@@ -127,27 +145,10 @@ export function RunView(props: { source: RunSource; docsUrls: (runId: string) =>
     void refreshResults();
     return () => {
       live = false;
+      abort.abort();
       stop();
     };
   }, [source.key, generation]);
-
-  // The table shows the chosen status only; "all" reuses the rows the funnel and failure groups were built from.
-  useEffect(() => {
-    if (!filter) return setRows(all);
-    let live = true;
-    setRows(undefined);
-    void source.recipients(filter, 'json').then(({ data, error: failed, response }) => {
-      if (!live) return;
-      if (response.ok) setRows(data as Recipient[]);
-      else setError(errorText(failed, response));
-    });
-    return () => {
-      live = false;
-    };
-  }, [filter, all]);
-
-  const replied = useMemo(() => (all ?? []).filter((r) => r.action !== null).length, [all]);
-  const groups = useMemo(() => failureGroups(all ?? []), [all]);
 
   if (error && !run) return <Problem>{error}</Problem>;
   if (!run) return <p class="muted">Loading…</p>;
@@ -158,22 +159,24 @@ export function RunView(props: { source: RunSource; docsUrls: (runId: string) =>
     const { error: failed, response } = await source.act(action);
     if (!response.ok) return setError(errorText(failed, response));
     setError(undefined);
-    setNotice({ pause: 'Paused: no new sends start.', resume: 'Resumed.', cancel: 'Cancelled: nothing more is sent.', 'retry-failed': 'Retrying the transient failures.' }[action]);
+    setNotice(
+      {
+        pause: 'Paused: no new sends start.',
+        resume: 'Resumed.',
+        cancel: 'Cancelled: nothing more is sent.',
+        'retry-failed': 'Retrying the transient failures.',
+      }[action],
+    );
     setRun(await source.load());
     if (action === 'retry-failed' || action === 'resume') setGeneration((g) => g + 1);
   };
-  const exportCsv = async () => {
-    const { data, error: failed, response } = await source.recipients(filter || undefined, 'csv');
-    if (!response.ok) return setError(errorText(failed, response));
-    download(`${source.csvName}${filter ? `-${filter}` : ''}.csv`, String(data));
-  };
-
+  // Replied (a button press or a reply) and clicked (a tracked link) are two ends of the funnel, side by side.
   const steps: FunnelStep[] = [
     { key: 'queued', label: 'Queued', value: run.recipients ?? 0 },
     { key: 'sent', label: 'Sent', value: results?.sent ?? 0 },
     { key: 'delivered', label: 'Delivered', value: results?.delivered ?? 0 },
     { key: 'read', label: 'Read', value: results?.read ?? 0 },
-    { key: 'replied', label: 'Replied', value: replied },
+    { key: 'replied', label: 'Replied', value: results?.replied ?? 0 },
     { key: 'clicked', label: 'Clicked', value: results?.clicked ?? 0 },
   ];
   const ended = hasEnded(run.status);
@@ -264,97 +267,36 @@ export function RunView(props: { source: RunSource; docsUrls: (runId: string) =>
         </div>
         <div class="card">
           <h2>Failures by error</h2>
-          {skipped.length > 0 ? (
-            <p class="skipped">
-              Not sent:{' '}
-              {skipped.map(([reason, n]) => `${count(n)} ${reason.replace(/_/g, ' ')}`).join(' · ')}
+          {skipped.length > 0 ? <p class="skipped">Not sent: {skipped.map(([reason, n]) => `${count(n)} ${reason.replace(/_/g, ' ')}`).join(' · ')}</p> : null}
+          {failures === undefined ? (
+            <p class="muted">
+              {ended ? 'Loading…' : run.counts.failed > 0 ? `${count(run.counts.failed)} failed so far; grouped by error when the run ends.` : 'None so far.'}
             </p>
-          ) : null}
-          {groups.length === 0 ? (
-            <Empty>{ended ? 'No failures.' : 'None so far.'}</Empty>
+          ) : failures.groups.length === 0 ? (
+            <Empty>No failures.</Empty>
           ) : (
-            <ul class="failures">
-              {groups.map((g) => (
-                <li key={g.code}>
-                  <span class="failure-count">{count(g.n)}</span> <ErrorInfo error={{ code: g.code, title: g.title, docsUrl: docs.get(g.code) }} />{' '}
-                  <a href={href('messages', { runId: run.runId, status: 'failed' })}>
-                    see them<span class="visually-hidden"> (failed messages of this run)</span>
-                  </a>
-                </li>
-              ))}
-            </ul>
+            <>
+              <ul class="failures">
+                {failures.groups.map((g) => (
+                  <li key={g.code}>
+                    <span class="failure-count">{count(g.n)}</span> <ErrorInfo error={{ code: g.code, title: g.title, docsUrl: docs.get(g.code) }} />{' '}
+                    <a href={href('messages', { runId: run.runId, status: 'failed' })}>
+                      see them<span class="visually-hidden"> (failed messages of this run)</span>
+                    </a>
+                  </li>
+                ))}
+              </ul>
+              {failures.complete ? null : (
+                <p class="help">
+                  Grouped from the first {count(failures.counted)} of {count(run.counts.failed)} failed recipients; export the failed ones as CSV for all.
+                </p>
+              )}
+            </>
           )}
         </div>
       </div>
 
-      <div class="card">
-        <div class="page-head">
-          <h2 id="recipients-title">Recipients</h2>
-          <div class="filters">
-            <label>
-              Status
-              <select value={filter} onChange={(e) => setFilter(e.currentTarget.value)} aria-controls="recipients-table">
-                <option value="">all</option>
-                {RECIPIENT_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="button" class="secondary" onClick={() => void exportCsv()}>
-              Export CSV
-            </button>
-          </div>
-        </div>
-        {rows === undefined ? (
-          <p class="muted">{ended || filter ? 'Loading…' : 'The list appears when the run ends; export a CSV any time.'}</p>
-        ) : rows.length === 0 ? (
-          <Empty>No recipients {filter ? `with status ${filter}` : ''}.</Empty>
-        ) : (
-          <div class="table-wrap">
-            <table id="recipients-table" aria-labelledby="recipients-title">
-              <thead>
-                <tr>
-                  <th scope="col">Number</th>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Error</th>
-                  <th scope="col">Sent</th>
-                  <th scope="col">Action</th>
-                </tr>
-              </thead>
-              <tbody>
-                {rows.slice(0, SHOWN_ROWS).map((r) => (
-                  <tr key={r.number}>
-                    <td>{r.number}</td>
-                    <td>{r.name ?? ''}</td>
-                    <td>
-                      <Status value={r.status} />
-                    </td>
-                    <td>
-                      {r.status === 'skipped' && r.errorCode ? (
-                        <span class="muted">{r.errorCode.replace(/_/g, ' ')}</span>
-                      ) : r.errorCode ? (
-                        <ErrorInfo error={{ code: r.errorCode, title: r.errorTitle, docsUrl: docs.get(r.errorCode) }} />
-                      ) : (
-                        ''
-                      )}
-                    </td>
-                    <td>{when(r.sentAt)}</td>
-                    <td>{r.action ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {rows.length > SHOWN_ROWS ? (
-              <p class="help">
-                Showing {SHOWN_ROWS} of {count(rows.length)}; export the CSV for all.
-              </p>
-            ) : null}
-          </div>
-        )}
-      </div>
+      <RecipientsTable source={source} docs={docs} ended={ended} version={version} />
     </>
   );
 }

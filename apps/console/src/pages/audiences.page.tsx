@@ -9,6 +9,14 @@ import { ProgressBar } from '../components/progress';
 
 type Import = components['schemas']['ImportDto'];
 
+const POLL_MS = 1_000;
+const POLL_MOST_MS = 15_000;
+
+/** The wait before the next read of an import: 1 s, then doubled after each failed read in a row, at most 15 s. */
+function retryDelay(failures: number): number {
+  return Math.min(POLL_MOST_MS, POLL_MS * 2 ** failures);
+}
+
 /** An audience id from a name: lower case, words joined by dashes (the API's ids are short slugs). */
 function slug(name: string): string {
   return name
@@ -27,25 +35,43 @@ function ImportCsv(props: { audiences: ReadonlyArray<{ id: string; name: string 
   const [country, setCountry] = useState('');
   const [file, setFile] = useState<File>();
   const [uploaded, setUploaded] = useState<number>();
+  const [importId, setImportId] = useState<string>();
   const [job, setJob] = useState<Import>();
   const [error, setError] = useState<string>();
+  // Reads of the import's progress that failed in a row, and why the last one did.
+  const [misses, setMisses] = useState<{ n: number; why?: string }>({ n: 0 });
+  const ended = job?.status === 'completed' || job?.status === 'failed';
 
-  // Follow the import once a second until it ends.
+  // Follow the import once a second until it ends. A failed read is shown and retried, waiting twice as long after
+  // each failure in a row (at most 15 s), so a restarting API or a dropped connection does not stop the bar for good.
   useEffect(() => {
-    if (!job || job.status === 'completed' || job.status === 'failed') {
-      if (job) props.onDone();
-      return;
-    }
-    const t = setTimeout(() => {
-      void herald.api.GET('/v1/imports/{id}', { params: { path: { id: job.id } } }).then(({ data }) => data && setJob(data));
-    }, 1000);
-    return () => clearTimeout(t);
-  }, [job]);
+    if (!importId) return;
+    if (ended) return props.onDone();
+    let live = true;
+    const read = () =>
+      herald.api.GET('/v1/imports/{id}', { params: { path: { id: importId } } }).then(
+        ({ data, error: failed, response }) => {
+          if (!live) return;
+          if (data) {
+            setMisses({ n: 0 });
+            setJob(data);
+          } else setMisses((m) => ({ n: m.n + 1, why: errorText(failed, response) }));
+        },
+        (e: unknown) => live && setMisses((m) => ({ n: m.n + 1, why: errorText(e) })),
+      );
+    const t = setTimeout(() => void read(), job || misses.n > 0 ? retryDelay(misses.n) : 0);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [importId, job, misses]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(undefined);
     setJob(undefined);
+    setImportId(undefined);
+    setMisses({ n: 0 });
     const id = target || slug(name);
     if (!file) return setError('Choose a CSV file: a header row naming a number column, one contact a row.');
     if (!id) return setError('Choose an audience, or name a new one.');
@@ -60,8 +86,7 @@ function ImportCsv(props: { audiences: ReadonlyArray<{ id: string; name: string 
       });
       if (res.status !== 202) return setError(errorText(res.body));
       setUploaded(1);
-      const { data } = await herald.api.GET('/v1/imports/{id}', { params: { path: { id: (res.body as { importId: string }).importId } } });
-      if (data) setJob(data);
+      setImportId((res.body as { importId: string }).importId);
     } catch (err) {
       setError(errorText(err));
     }
@@ -104,6 +129,11 @@ function ImportCsv(props: { audiences: ReadonlyArray<{ id: string; name: string 
           <ProgressBar value={job.status === 'completed' ? 1 : done} label="Import" />
           {job.failure ? <Problem>{job.failure}</Problem> : null}
         </div>
+      ) : null}
+      {importId && !ended && misses.n > 0 ? (
+        <Problem>
+          Could not read the import’s progress: {misses.why} Trying again in {Math.round(retryDelay(misses.n) / 1000)} s; the import itself goes on.
+        </Problem>
       ) : null}
       {job && job.errors.length > 0 ? (
         <div class="table-wrap">

@@ -6,12 +6,12 @@ import { count, when } from '../format';
 import { docsUrlsOfRun } from '../docs-urls';
 import { Empty, Loading, Status } from '../components/feedback';
 import { RunView, type RunFigures, type RunSource } from '../components/run-view';
-import { campaignState, useActiveIds } from './campaigns.page';
+import { Pager } from '../components/pager';
+import { campaignState, useCampaignPage } from './campaigns.page';
 
 /** Blasts: an approved template to every contact matching a search, each with the same live view as a run. */
 export function BlastsPage() {
-  const state = useApi((h) => h.api.GET('/v1/campaigns', { params: { query: { kind: 'blast', limit: 100 } as never } }), []);
-  const activeIds = useActiveIds('blast');
+  const { state, cursors } = useCampaignPage('blast', '');
   return (
     <section aria-labelledby="blasts-title">
       <h1 id="blasts-title">Blasts</h1>
@@ -23,38 +23,47 @@ export function BlastsPage() {
           page.data.length === 0 ? (
             <Empty>No blasts yet.</Empty>
           ) : (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Blast</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Template</th>
-                    <th scope="col" class="num">Sent</th>
-                    <th scope="col" class="num">Delivered</th>
-                    <th scope="col" class="num">Read</th>
-                    <th scope="col">Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((b) => (
-                    <tr key={b.id}>
-                      <th scope="row">
-                        <a href={href('blasts', b.id)}>{b.title}</a>
+            <>
+              <div class="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th scope="col">Blast</th>
+                      <th scope="col">Status</th>
+                      <th scope="col">Template</th>
+                      <th scope="col" class="num">
+                        Sent
                       </th>
-                      <td>
-                        <Status value={campaignState(b, activeIds)} />
-                      </td>
-                      <td>{b.templateName}</td>
-                      <td class="num">{count(b.totalSent)}</td>
-                      <td class="num">{count(b.totalDelivered)}</td>
-                      <td class="num">{count(b.totalRead)}</td>
-                      <td>{when(b.createdAt)}</td>
+                      <th scope="col" class="num">
+                        Delivered
+                      </th>
+                      <th scope="col" class="num">
+                        Read
+                      </th>
+                      <th scope="col">Created</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  </thead>
+                  <tbody>
+                    {page.data.map((b) => (
+                      <tr key={b.id}>
+                        <th scope="row">
+                          <a href={href('blasts', b.id)}>{b.title}</a>
+                        </th>
+                        <td>
+                          <Status value={campaignState(b, page.activeIds)} />
+                        </td>
+                        <td>{b.templateName}</td>
+                        <td class="num">{count(b.totalSent)}</td>
+                        <td class="num">{count(b.totalDelivered)}</td>
+                        <td class="num">{count(b.totalRead)}</td>
+                        <td>{when(b.createdAt)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pager cursors={cursors} nextCursor={page.nextCursor} />
+            </>
           )
         }
       </Loading>
@@ -79,10 +88,16 @@ export function BlastPage(props: { id: string }) {
       csvName: `blast-${id}`,
       load: async () => (await load()) as unknown as RunFigures,
       results: async () => (await load()).results,
-      recipients: (status, format) =>
+      recipientRows: (status, signal) =>
         herald.api.GET('/v1/blasts/{id}/recipients', {
-          params: { path: { id }, query: { format, ...(status ? { status } : {}) } as never },
-          parseAs: format === 'csv' ? 'text' : 'json',
+          params: { path: { id }, query: { format: 'json', ...(status ? { status } : {}) } as never },
+          parseAs: 'stream',
+          signal,
+        }),
+      recipientsCsv: (status) =>
+        herald.api.GET('/v1/blasts/{id}/recipients', {
+          params: { path: { id }, query: { format: 'csv', ...(status ? { status } : {}) } as never },
+          parseAs: 'blob',
         }),
       act: (action) => herald.api.POST(`/v1/blasts/{id}/${action}`, { params: { path: { id } } }),
     };

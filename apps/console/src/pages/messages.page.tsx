@@ -3,6 +3,7 @@ import { go, href } from '../router';
 import { useApi } from '../use-api';
 import { when } from '../format';
 import { Empty, ErrorInfo, Loading, Status } from '../components/feedback';
+import { Pager, useCursors } from '../components/pager';
 
 const STATUSES = ['scheduled', 'queued', 'sending', 'accepted', 'held', 'sent', 'delivered', 'read', 'failed', 'expired', 'cancelled', 'skipped'];
 const FIELDS = ['template', 'tag', 'status', 'number', 'from', 'to', 'runId', 'campaignId'] as const;
@@ -22,10 +23,13 @@ function bound(day: string | undefined, end: boolean): string | undefined {
  */
 export function MessagesPage(props: { query: URLSearchParams }) {
   const filters = Object.fromEntries(FIELDS.map((f) => [f, props.query.get(f) ?? ''])) as Record<Field, string>;
-  const [draft, setDraft] = useState(filters);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors[cursors.length - 1];
   const key = props.query.toString();
+  // The form shows the address's filters until edited; a new address (Filter, Clear, a link, back) replaces the edits.
+  const [edited, setEdited] = useState<{ key: string; values: Record<Field, string> }>();
+  const draft = edited?.key === key ? edited.values : filters;
+  const setDraft = (values: Record<Field, string>) => setEdited({ key, values });
+  const cursors = useCursors(key);
+  const cursor = cursors.cursor;
   const state = useApi(
     (h) =>
       h.api.GET('/v1/messages', {
@@ -48,7 +52,7 @@ export function MessagesPage(props: { query: URLSearchParams }) {
   );
   const apply = (e: Event) => {
     e.preventDefault();
-    setCursors([]);
+    cursors.reset();
     go(href('messages', Object.fromEntries(Object.entries(draft).map(([k, v]) => [k, v.trim() || undefined]))));
   };
   const set = (field: Field) => (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [field]: e.currentTarget.value });
@@ -89,7 +93,7 @@ export function MessagesPage(props: { query: URLSearchParams }) {
           <input name="to" type="date" value={draft.to} onInput={set('to')} />
         </label>
         <button type="submit">Filter</button>
-        <a class="button secondary" href={href('messages')} onClick={() => (setDraft(Object.fromEntries(FIELDS.map((f) => [f, ''])) as Record<Field, string>), setCursors([]))}>
+        <a class="button secondary" href={href('messages')} onClick={() => (setEdited(undefined), cursors.reset())}>
           Clear
         </a>
       </form>
@@ -132,18 +136,7 @@ export function MessagesPage(props: { query: URLSearchParams }) {
                   </tbody>
                 </table>
               </div>
-              <div class="actions">
-                {cursors.length > 0 ? (
-                  <button type="button" class="secondary" onClick={() => setCursors(cursors.slice(0, -1))}>
-                    Newer
-                  </button>
-                ) : null}
-                {page.nextCursor ? (
-                  <button type="button" class="secondary" onClick={() => setCursors([...cursors, page.nextCursor!])}>
-                    Older
-                  </button>
-                ) : null}
-              </div>
+              <Pager cursors={cursors} nextCursor={page.nextCursor} />
             </>
           )
         }

@@ -17,17 +17,25 @@ export function RunPage(props: { campaignId: string; runId: string }) {
       watch: (signal) => herald.campaigns.watch(id, runId, { signal }),
       csvName: `run-${runId}`,
       async load() {
-        const { data, error, response } = await herald.api.GET('/v1/campaigns/{id}/runs/{runId}', { params: { path: { id, runId } } });
+        const { data, error, response } = await herald.api.GET('/v1/campaigns/{id}/runs/{runId}', {
+          params: { path: { id, runId } },
+        });
         if (!data) throw new Error(errorText(error, response));
         return data as RunFigures;
       },
       async results() {
         return (await herald.api.GET('/v1/campaigns/{id}/results', { params: { path: { id }, query: { runId } } })).data;
       },
-      recipients: (status, format) =>
+      recipientRows: (status, signal) =>
         herald.api.GET('/v1/campaigns/{id}/recipients', {
-          params: { path: { id }, query: { runId, format, ...(status ? { status } : {}) } as never },
-          parseAs: format === 'csv' ? 'text' : 'json',
+          params: { path: { id }, query: { runId, format: 'json', ...(status ? { status } : {}) } as never },
+          parseAs: 'stream',
+          signal,
+        }),
+      recipientsCsv: (status) =>
+        herald.api.GET('/v1/campaigns/{id}/recipients', {
+          params: { path: { id }, query: { runId, format: 'csv', ...(status ? { status } : {}) } as never },
+          parseAs: 'blob',
         }),
       act: (action) => herald.api.POST(`/v1/campaigns/{id}/runs/{runId}/${action}`, { params: { path: { id, runId } } }),
     };
