@@ -5,6 +5,7 @@ import { RequestMethod } from '@nestjs/common';
 import { ALL_QUEUES } from '@herald/queues';
 import { startApi, type ApiHarness } from './support/api-harness';
 import { testApiConfig } from './support/test-env';
+import { addSimulatedChannel, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
 
 interface OpenApiOperation {
   summary?: string;
@@ -110,6 +111,9 @@ describe('operations endpoints', () => {
     for (const queue of ALL_QUEUES) {
       expect(res.text).toContain(`herald_queue_jobs{queue="${queue}",state="waiting"}`);
       expect(res.text).toContain(`herald_queue_jobs{queue="${queue}",state="failed"}`);
+      expect(res.text).toMatch(new RegExp(`^herald_queue_jobs_processed_total\\{queue="${queue}",result="completed"\\} \\d+$`, 'm'));
+      expect(res.text).toMatch(new RegExp(`^herald_queue_jobs_processed_total\\{queue="${queue}",result="failed"\\} \\d+$`, 'm'));
+      expect(res.text).toMatch(new RegExp(`^herald_queue_jobs_last_minute\\{queue="${queue}",result="completed"\\} \\d+$`, 'm'));
     }
   });
 
@@ -128,4 +132,54 @@ describe('operations endpoints', () => {
     const names = (queues.body.queues as Array<{ name: string }>).map((q) => q.name).sort();
     expect(names).toEqual([...ALL_QUEUES].sort());
   });
+});
+
+/** The value of one `herald_queue_jobs_processed_total` series in a /metrics text (0 when absent). */
+function processedTotal(text: string, queue: string, result: 'completed' | 'failed'): number {
+  const line = new RegExp(`^herald_queue_jobs_processed_total\\{queue="${queue}",result="${result}"\\} (\\d+)$`, 'm').exec(text);
+  return line ? Number(line[1]) : 0;
+}
+
+describe('jobs processed per queue in /metrics', () => {
+  const REDIS_PREFIX = `${process.env.REDIS_PREFIX}-queue-metrics`;
+  const PHONE_NUMBER_ID = '106540352242988';
+  const CREDENTIALS = { wabaId: '102290129340488', accessToken: 'EAAG-metrics-token', appSecret: 'metrics-app-secret' };
+  let api: ApiHarness;
+  let sim: SimulatorHarness;
+  let worker: ChildHarness;
+  let key: string;
+  const post = (path: string, body: unknown) => api.as(key).post(path, body);
+  const metrics = async () => (await api.http.get('/metrics')).text;
+
+  beforeAll(async () => {
+    [api, sim] = await Promise.all([startApi({ REDIS_PREFIX }), startSimulator()]);
+    key = (await api.createWorkspace('Queue metrics')).apiKey;
+    await addSimulatedChannel(post, sim, { phone: PHONE_NUMBER_ID, display: '+1 555 010 0488', rate: 50, tier: 'unlimited', credentials: CREDENTIALS });
+    await sim.call('PUT', '/_sim/templates', [
+      { wabaId: CREDENTIALS.wabaId, name: 'shipped', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, it shipped.' }] },
+    ]);
+    worker = startWorker({ REDIS_PREFIX });
+  }, 30_000);
+
+  afterAll(async () => {
+    await worker?.stop();
+    await sim?.stop();
+    await api?.close();
+  });
+
+  it('counts the jobs a queue finished: the messages queue\'s completed total rises once a message is sent', async () => {
+    const before = processedTotal(await metrics(), 'messages', 'completed');
+    const res = await post('/v1/messages', { to: { number: '+447400800488' }, type: 'template', template: { name: 'shipped', language: 'en_US', params: ['Asha'] } });
+    expect(res.status).toBe(202);
+    const sent = await waitFor(
+      async () => (await api.as(key).get(`/v1/messages/${res.body.id as string}`)).body.status as string,
+      (status) => !['queued', 'sending'].includes(status),
+      15_000,
+    );
+    // Accepted by the provider: the worker's send job is done (no status webhooks come back here, the API is not listening).
+    expect(sent).toBe('accepted');
+    const after = await waitFor(metrics, (text) => processedTotal(text, 'messages', 'completed') > before, 5_000);
+    expect(processedTotal(after, 'messages', 'completed')).toBe(before + 1);
+    expect(processedTotal(after, 'messages', 'failed')).toBe(0);
+  }, 30_000);
 });

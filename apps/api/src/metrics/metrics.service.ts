@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { JobQueue } from '@herald/queues';
+import { JOB_RESULTS, JobQueue, readProcessedJobs, type JobResult, type ProcessedJobs } from '@herald/queues';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
 
-/** Herald's Prometheus registry: process metrics, HTTP latency and queue depth by state. */
+/** A queue that does not answer within 2 s (Redis away) counts as a scrape error instead of holding the scrape. */
+function within2s<T>(work: Promise<T>): Promise<T> {
+  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref())]);
+}
+
+type ProcessedReading = Array<{ queue: string; result: JobResult; jobs: ProcessedJobs }>;
+
+/** Herald's Prometheus registry: process metrics, HTTP latency, queue depth by state and jobs processed per queue. */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -23,7 +30,10 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(jobQueue: JobQueue) {
+  /** The processed-jobs reading in progress: the two gauges made from it share one per scrape. */
+  private processing: Promise<ProcessedReading> | undefined;
+
+  constructor(private readonly jobQueue: JobQueue) {
     collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
     const scrapeErrors = this.scrapeErrors;
     new Gauge({
@@ -36,10 +46,7 @@ export class MetricsService {
         await Promise.all(
           jobQueue.all().map(async (queue) => {
             try {
-              const counts = await Promise.race([
-                queue.getJobCounts(...QUEUE_STATES),
-                new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref()),
-              ]);
+              const counts = await within2s(queue.getJobCounts(...QUEUE_STATES));
               for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
             } catch {
               scrapeErrors.inc();
@@ -48,5 +55,50 @@ export class MetricsService {
         );
       },
     });
+    const processed = () => this.readProcessed();
+    // A gauge, not a prom-client Counter: the running total lives in Redis (BullMQ's metrics, written by the workers),
+    // and this process only reports it. It behaves as a counter for rate(): it only grows, or resets with Redis.
+    new Gauge({
+      name: 'herald_queue_jobs_processed_total',
+      help: 'Jobs each queue finished since its metrics began, by result (completed, or failed after its last attempt).',
+      labelNames: ['queue', 'result'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { queue, result, jobs } of await processed()) this.set({ queue, result }, jobs.total);
+      },
+    });
+    new Gauge({
+      name: 'herald_queue_jobs_last_minute',
+      help: 'Jobs each queue finished in the last full minute, by result (BullMQ’s per-minute data point).',
+      labelNames: ['queue', 'result'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { queue, result, jobs } of await processed()) this.set({ queue, result }, jobs.lastMinute);
+      },
+    });
+  }
+
+  private readProcessed(): Promise<ProcessedReading> {
+    this.processing ??= this.readAllProcessed().finally(() => (this.processing = undefined));
+    return this.processing;
+  }
+
+  private async readAllProcessed(): Promise<ProcessedReading> {
+    const now = Date.now();
+    const readings = await Promise.all(
+      this.jobQueue.all().flatMap((queue) =>
+        JOB_RESULTS.map(async (result) => {
+          try {
+            return [{ queue: queue.name, result, jobs: await within2s(readProcessedJobs(queue, result, now)) }];
+          } catch {
+            this.scrapeErrors.inc();
+            return [];
+          }
+        }),
+      ),
+    );
+    return readings.flat();
   }
 }

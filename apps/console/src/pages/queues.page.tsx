@@ -3,15 +3,20 @@ import { count } from '../format';
 import { Problem } from '../components/feedback';
 
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'];
+const RESULTS = ['completed', 'failed'] as const;
+type Result = (typeof RESULTS)[number];
 
-/** `herald_queue_jobs{queue="x",state="y"} n` lines of the Prometheus text, as queue → state → jobs. */
-export function parseQueueDepths(text: string): Map<string, Map<string, number>> {
-  const queues = new Map<string, Map<string, number>>();
-  for (const m of text.matchAll(/^herald_queue_jobs\{([^}]*)\}\s+([0-9.eE+-]+)$/gm)) {
-    const labels = Object.fromEntries([...m[1]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
-    if (!labels['queue'] || !labels['state']) continue;
+/** Queue → label value → number, from the `metric{queue="x",<label>="y"} n` lines of Prometheus text. */
+type ByQueue = Map<string, Map<string, number>>;
+
+export function parseByQueue(text: string, metric: string, label: string): ByQueue {
+  const queues: ByQueue = new Map();
+  for (const m of text.matchAll(/^(\w+)\{([^}]*)\}\s+([0-9.eE+-]+)$/gm)) {
+    if (m[1] !== metric) continue;
+    const labels = Object.fromEntries([...m[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    if (!labels['queue'] || !labels[label]) continue;
     const q = queues.get(labels['queue']) ?? new Map<string, number>();
-    q.set(labels['state'], Number(m[2]));
+    q.set(labels[label], Number(m[3]));
     queues.set(labels['queue'], q);
   }
   return queues;
@@ -19,12 +24,26 @@ export function parseQueueDepths(text: string): Map<string, Map<string, number>>
 
 interface Sample {
   at: number;
-  queues: Map<string, Map<string, number>>;
+  depths: ByQueue;
+  /** Jobs finished since BullMQ's metrics began (a counter), by result. */
+  processed: ByQueue;
+  /** Jobs finished in the last full minute, by result. */
+  lastMinute: ByQueue;
 }
 
+const perSecond = (n: number) => `${n < 10 && n % 1 !== 0 ? n.toFixed(1) : count(Math.round(n))} / s`;
+
+/** "1,187" or "1,187 · 3 failed": completed jobs, and failed ones when there are any. */
+const finished = (q: Map<string, number> | undefined) => {
+  const failed = q?.get('failed') ?? 0;
+  return `${count(q?.get('completed') ?? 0)}${failed > 0 ? ` · ${count(failed)} failed` : ''}`;
+};
+
 /**
- * Depth per queue and state from /metrics (public, like Prometheus scrapes it) every 2 s, and the rate at which
- * waiting work drains (or grows) between two samples. Bull Board has the jobs themselves, for operators.
+ * Depth per queue and state from /metrics (public, like Prometheus scrapes it) every 2 s, and how fast each queue is
+ * worked: jobs finished per second from the difference of two readings of `herald_queue_jobs_processed_total` (the
+ * finished jobs themselves are removed from Redis, so depth cannot tell), with BullMQ's last full minute and the
+ * running total. Bull Board has the jobs themselves, for operators.
  */
 export function QueuesPage() {
   const [sample, setSample] = useState<Sample>();
@@ -36,7 +55,13 @@ export function QueuesPage() {
       try {
         const res = await fetch('/metrics');
         if (!res.ok) throw new Error(`/metrics answered ${res.status}.`);
-        const next = { at: Date.now(), queues: parseQueueDepths(await res.text()) };
+        const text = await res.text();
+        const next: Sample = {
+          at: Date.now(),
+          depths: parseByQueue(text, 'herald_queue_jobs', 'state'),
+          processed: parseByQueue(text, 'herald_queue_jobs_processed_total', 'result'),
+          lastMinute: parseByQueue(text, 'herald_queue_jobs_last_minute', 'result'),
+        };
         if (!live) return;
         setSample((s) => ((previous.current = s), next));
         setError(undefined);
@@ -52,12 +77,13 @@ export function QueuesPage() {
     };
   }, []);
 
-  const pending = (q: Map<string, number> | undefined) => (q ? ['waiting', 'active', 'delayed', 'prioritized'].reduce((n, s) => n + (q.get(s) ?? 0), 0) : 0);
-  const rate = (name: string) => {
-    const before = previous.current;
-    if (!before || !sample) return undefined;
-    const seconds = (sample.at - before.at) / 1000;
-    return seconds > 0 ? (pending(sample.queues.get(name)) - pending(before.queues.get(name))) / seconds : undefined;
+  /** Jobs of one result finished per second between the last two readings; unknown after a counter reset. */
+  const rate = (name: string, result: Result) => {
+    const before = previous.current?.processed.get(name)?.get(result);
+    const now = sample?.processed.get(name)?.get(result);
+    if (before === undefined || now === undefined || now < before) return undefined;
+    const seconds = (sample!.at - previous.current!.at) / 1000;
+    return seconds > 0 ? (now - before) / seconds : undefined;
   };
   return (
     <section aria-labelledby="queues-title">
@@ -67,12 +93,25 @@ export function QueuesPage() {
           Open Bull Board<span class="visually-hidden"> (operators; asks for the Bull Board password; opens in a new tab)</span>
         </a>
       </div>
-      <p class="help">Jobs per queue and state, read from /metrics every 2 seconds. Bull Board (operators only) shows the jobs themselves.</p>
+      <p class="help">
+        Jobs per queue and state, and how many jobs each queue finishes: per second over the last 2 seconds, in the last
+        full minute and in total. Read from /metrics every 2 seconds. Finished jobs are kept in Redis only up to a bounded
+        number, so the completed and failed states are not totals. Bull Board (operators only) shows the jobs themselves.
+      </p>
       {error ? <Problem>{error}</Problem> : null}
       {sample ? (
         <div class="table-wrap">
           <table>
             <thead>
+              <tr>
+                <td />
+                <th scope="colgroup" colSpan={STATES.length}>
+                  Jobs in Redis now
+                </th>
+                <th scope="colgroup" colSpan={4}>
+                  Jobs finished
+                </th>
+              </tr>
               <tr>
                 <th scope="col">Queue</th>
                 {STATES.map((s) => (
@@ -81,27 +120,42 @@ export function QueuesPage() {
                   </th>
                 ))}
                 <th scope="col" class="num">
-                  Backlog change
+                  completed / s
+                </th>
+                <th scope="col" class="num">
+                  failed / s
+                </th>
+                <th scope="col" class="num">
+                  last minute
+                </th>
+                <th scope="col" class="num">
+                  in total
                 </th>
               </tr>
             </thead>
             <tbody>
-              {[...sample.queues].map(([name, states]) => {
-                const r = rate(name);
-                return (
-                  <tr key={name}>
-                    <th scope="row" class="mono">
-                      {name}
-                    </th>
-                    {STATES.map((s) => (
-                      <td class="num" key={s}>
-                        {count(states.get(s) ?? 0)}
+              {[...sample.depths].map(([name, states]) => (
+                <tr key={name}>
+                  <th scope="row" class="mono">
+                    {name}
+                  </th>
+                  {STATES.map((s) => (
+                    <td class="num" key={s}>
+                      {count(states.get(s) ?? 0)}
+                    </td>
+                  ))}
+                  {RESULTS.map((result) => {
+                    const r = rate(name, result);
+                    return (
+                      <td class="num" key={result}>
+                        {r === undefined ? '—' : perSecond(r)}
                       </td>
-                    ))}
-                    <td class="num">{r === undefined ? '—' : `${r > 0 ? '+' : ''}${count(Math.round(r))} / s`}</td>
-                  </tr>
-                );
-              })}
+                    );
+                  })}
+                  <td class="num">{sample.lastMinute.has(name) ? finished(sample.lastMinute.get(name)) : '—'}</td>
+                  <td class="num">{sample.processed.has(name) ? finished(sample.processed.get(name)) : '—'}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
         </div>

@@ -1,10 +1,10 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { CallbackDeliverer } from '@herald/callbacks';
-import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
+import { JobName, QueueName, WORKER_OPTIONS, type JobNameOf, type JobPayloads } from '@herald/queues';
 
 /** Delivers callbacks, one target's due deliveries per job. Thin: the deliverer claims, posts and records. */
-@Processor(QueueName.Callbacks)
+@Processor(QueueName.Callbacks, WORKER_OPTIONS)
 export class CallbacksProcessor extends WorkerHost {
   constructor(private readonly deliverer: CallbackDeliverer) {
     super();

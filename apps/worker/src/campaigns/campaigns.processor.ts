@@ -2,7 +2,7 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, type Job } from 'bullmq';
 import { PinoLogger } from '@herald/logging';
 import { ChunkSender, RunStarter, TemplateRegistrar } from '@herald/campaigns';
-import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
+import { JobName, QueueName, WORKER_OPTIONS, type JobNameOf, type JobPayloads } from '@herald/queues';
 
 /**
  * Campaign jobs. A chunk job runs as long as its chunk has recipients it may send now; when the rest must
@@ -10,7 +10,7 @@ import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/qu
  * chunk is taken over as stalled after the lock expires (10 s here, not BullMQ's 30 s): Postgres says who is
  * left, so doing a chunk twice sends nobody twice.
  */
-@Processor(QueueName.Campaigns, { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 1_000 })
+@Processor(QueueName.Campaigns, { ...WORKER_OPTIONS, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 1_000 })
 export class CampaignsProcessor extends WorkerHost {
   constructor(
     private readonly templates: TemplateRegistrar,

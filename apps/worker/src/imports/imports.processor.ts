@@ -2,10 +2,10 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { PinoLogger } from '@herald/logging';
 import { ImportsService } from '@herald/contacts';
-import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
+import { JobName, QueueName, WORKER_OPTIONS, type JobNameOf, type JobPayloads } from '@herald/queues';
 
 /** Applies staged CSV imports. Thin: the service does the work and is safe to run again. */
-@Processor(QueueName.Imports)
+@Processor(QueueName.Imports, WORKER_OPTIONS)
 export class ImportsProcessor extends WorkerHost {
   constructor(
     private readonly imports: ImportsService,

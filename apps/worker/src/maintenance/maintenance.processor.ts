@@ -2,7 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { PinoLogger } from '@herald/logging';
 import { WorkerConfig } from '@herald/config';
-import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
+import { JobName, QueueName, WORKER_OPTIONS, type JobNameOf, type JobPayloads } from '@herald/queues';
 import { WorkspacesService } from '@herald/workspaces';
 import { MessageRecovery } from '@herald/messaging';
 import { WebhookRecovery } from '@herald/provider-events';
@@ -13,7 +13,7 @@ import { CallbackRetention } from '@herald/callbacks';
 import { ImportRecovery } from '../imports/import-recovery.service';
 
 /** Housekeeping jobs. Thin: each job name calls one service method. */
-@Processor(QueueName.Maintenance)
+@Processor(QueueName.Maintenance, WORKER_OPTIONS)
 export class MaintenanceProcessor extends WorkerHost {
   constructor(
     private readonly workspaces: WorkspacesService,

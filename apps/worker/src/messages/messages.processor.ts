@@ -2,10 +2,10 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { PinoLogger } from '@herald/logging';
 import { MessageSender } from '@herald/messaging';
-import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
+import { JobName, QueueName, WORKER_OPTIONS, type JobNameOf, type JobPayloads } from '@herald/queues';
 
 /** Sends messages. Thin: the sender claims, sends through the pipeline and records; what must wait gets a delayed job. */
-@Processor(QueueName.Messages)
+@Processor(QueueName.Messages, WORKER_OPTIONS)
 export class MessagesProcessor extends WorkerHost {
   constructor(
     private readonly sender: MessageSender,

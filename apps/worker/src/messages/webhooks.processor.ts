@@ -2,10 +2,10 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { WorkerConfig } from '@herald/config';
 import { WebhookApplier } from '@herald/provider-events';
-import { JobName, QueueName, type JobNameOf, type JobPayloads } from '@herald/queues';
+import { JobName, QueueName, WORKER_OPTIONS, type JobNameOf, type JobPayloads } from '@herald/queues';
 
 /** Applies stored webhook events in batches. Thin: the applier does it in one transaction. */
-@Processor(QueueName.Webhooks)
+@Processor(QueueName.Webhooks, WORKER_OPTIONS)
 export class WebhooksProcessor extends WorkerHost {
   constructor(
     private readonly applier: WebhookApplier,
