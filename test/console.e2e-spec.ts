@@ -265,6 +265,11 @@ describe('the console in a browser', () => {
     await section('Queues').click();
     await page.getByRole('row', { name: /campaigns/ }).waitFor();
     await expect(page.getByRole('row', { name: /imports/ }).getByRole('cell').first().textContent()).resolves.toMatch(/^\d+$/);
+    // Cells after the 6 states: completed / s, failed / s, last minute, in total. The run's start and chunk jobs
+    // were finished by the worker; the rate appears once a second reading of /metrics (2 s later) gives a difference.
+    const campaignCells = page.getByRole('row', { name: /campaigns/ }).getByRole('cell');
+    await expect(campaignCells.last().textContent()).resolves.toMatch(/^[1-9][\d,]*( · [\d,]+ failed)?$/);
+    await campaignCells.nth(6).filter({ hasText: /^\d[\d.,]* \/ s$/ }).waitFor({ timeout: 5_000 });
     expect(await page.getByRole('link', { name: /Open Bull Board/ }).getAttribute('href')).toBe('/admin/queues');
     await shot('queues');
     await section('Callbacks').click();

@@ -140,7 +140,7 @@ describe('live progress of runs (Server-Sent Events)', () => {
     expect(elapsed).toBeLessThan(20_000);
 
     const results = await get(`/v1/campaigns/${campaignId}/results?runId=${runId}`);
-    const { clicked: _c, clickRate: _r, runs: _n, ...figures } = results.body as Record<string, unknown>;
+    const { clicked: _c, clickRate: _r, replied: _p, runs: _n, ...figures } = results.body as Record<string, unknown>;
     for (const events of streams) {
       const last = events[events.length - 1]!.progress;
       // The last event ends the run, with the results GET results gives (and every recipient accounted for).
@@ -256,7 +256,7 @@ describe('live progress of runs (Server-Sent Events)', () => {
     const last = events[events.length - 1]!.progress;
     expect([last.blastId, last.campaignId, last.status, last.final, sentOf(last)]).toEqual([blastId, null, 'completed', true, 5]);
     const blast = (await get(`/v1/blasts/${blastId}`)).body as { results: Record<string, unknown> };
-    const { clicked: _c, clickRate: _r, ...figures } = blast.results;
+    const { clicked: _c, clickRate: _r, replied: _p, ...figures } = blast.results;
     expect(last.results).toEqual(figures);
   });
 });

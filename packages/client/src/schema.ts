@@ -351,7 +351,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics: HTTP latency histogram, queue depth by state per queue, process stats. */
+        /** Prometheus metrics: HTTP latency histogram, queue depth by state and jobs processed per queue, process stats. */
         get: operations["MetricsController_scrape"];
         put?: never;
         post?: never;
