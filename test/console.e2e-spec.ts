@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -9,6 +10,9 @@ import { createHerald, type Herald } from '@herald/client';
 import { startApi, type ApiHarness } from './support/api-harness';
 import { launchBrowser, type Browser } from './support/browser';
 import { addSimulatedChannel, freePort, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
+
+/** axe-core's browser bundle, injected into each page for the accessibility check. */
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // The console in a real browser against a real API, worker and simulator: what a marketer does in the first hour.
 // With HERALD_CONSOLE_SCREENSHOTS=1 the spec also saves a screenshot of every page to docs/console/ (docs/CONSOLE.md).
@@ -358,6 +362,36 @@ describe('the console in a browser', () => {
     await expect(rows.count()).resolves.toBe(1);
     await page.getByRole('button', { name: 'Newer' }).click();
     await waitFor(() => rows.count(), (n) => n === 50, 5_000);
+  });
+
+  it('passes an automated accessibility check (axe-core, WCAG 2 A/AA) on every page', async () => {
+    const pages = [
+      'campaigns',
+      'campaigns/new',
+      `campaigns/${campaignId}`,
+      `campaigns/${campaignId}/runs/${runId}`,
+      'blasts',
+      'messages',
+      'audiences',
+      'templates',
+      'channels',
+      'callbacks',
+      'queues',
+    ];
+    const axeSource = await readFile(AXE, 'utf8');
+    const found: string[] = [];
+    for (const at of pages) {
+      await page.goto(`${apiUrl}/console/#/${at}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses an injected tag.
+      await page.evaluate(`${axeSource};0`);
+      const result = await page.evaluate<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>(
+        "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })",
+      );
+      for (const v of result.violations) found.push(`#/${at}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    }
+    expect(found).toEqual([]);
   });
 
   it('fits a phone screen: one column, no sideways scrolling of the page', async () => {

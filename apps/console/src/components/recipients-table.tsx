@@ -62,7 +62,7 @@ export function RecipientsTable(props: { source: RunSource; docs: ReadonlyMap<st
         <div class="filters">
           <label>
             Status
-            <select value={filter} onChange={(e) => choose(e.currentTarget.value)} aria-controls="recipients-table">
+            <select value={filter} onChange={(e) => choose(e.currentTarget.value)} aria-controls="recipients-list">
               <option value="">all</option>
               {RECIPIENT_STATUSES.map((s) => (
                 <option key={s} value={s}>
@@ -76,57 +76,59 @@ export function RecipientsTable(props: { source: RunSource; docs: ReadonlyMap<st
           </button>
         </div>
       </div>
-      {error ? <Problem>{error}</Problem> : null}
-      {rows === undefined ? (
-        <p class="muted">{shown ? 'Loading…' : 'The list appears when the run ends; export a CSV any time.'}</p>
-      ) : rows.length === 0 ? (
-        <Empty>No recipients {filter ? `with status ${filter}` : ''}.</Empty>
-      ) : (
-        <div class="table-wrap">
-          <table id="recipients-table" aria-labelledby="recipients-title">
-            <thead>
-              <tr>
-                <th scope="col">Number</th>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Error</th>
-                <th scope="col">Sent</th>
-                <th scope="col">Action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.number}>
-                  <td>{r.number}</td>
-                  <td>{r.name ?? ''}</td>
-                  <td>
-                    <Status value={r.status} />
-                  </td>
-                  <td>
-                    {r.status === 'skipped' && r.errorCode ? (
-                      <span class="muted">{r.errorCode.replace(/_/g, ' ')}</span>
-                    ) : r.errorCode ? (
-                      <ErrorInfo error={{ code: r.errorCode, title: r.errorTitle, docsUrl: props.docs.get(r.errorCode) }} />
-                    ) : (
-                      ''
-                    )}
-                  </td>
-                  <td>{when(r.sentAt)}</td>
-                  <td>{r.action ?? ''}</td>
+      <div id="recipients-list">
+        {error ? <Problem>{error}</Problem> : null}
+        {rows === undefined ? (
+          <p class="muted">{shown ? 'Loading…' : 'The list appears when the run ends; export a CSV any time.'}</p>
+        ) : rows.length === 0 ? (
+          <Empty>No recipients {filter ? `with status ${filter}` : ''}.</Empty>
+        ) : (
+          <div class="table-wrap">
+            <table id="recipients-table" aria-labelledby="recipients-title">
+              <thead>
+                <tr>
+                  <th scope="col">Number</th>
+                  <th scope="col">Name</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Error</th>
+                  <th scope="col">Sent</th>
+                  <th scope="col">Action</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          <div class="actions">
-            {more && rows.length < MOST ? (
-              <button type="button" class="secondary" onClick={() => setWanted(rows.length + PAGE)}>
-                Show {PAGE} more
-              </button>
-            ) : null}
-            {more ? <p class="help">Showing the first {count(rows.length)}; export the CSV for all.</p> : null}
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.number}>
+                    <td>{r.number}</td>
+                    <td>{r.name ?? ''}</td>
+                    <td>
+                      <Status value={r.status} />
+                    </td>
+                    <td>
+                      {r.status === 'skipped' && r.errorCode ? (
+                        <span class="muted">{r.errorCode.replace(/_/g, ' ')}</span>
+                      ) : r.errorCode ? (
+                        <ErrorInfo error={{ code: r.errorCode, title: r.errorTitle, docsUrl: props.docs.get(r.errorCode) }} />
+                      ) : (
+                        ''
+                      )}
+                    </td>
+                    <td>{when(r.sentAt)}</td>
+                    <td>{r.action ?? ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div class="actions">
+              {more && rows.length < MOST ? (
+                <button type="button" class="secondary" onClick={() => setWanted(rows.length + PAGE)}>
+                  Show {PAGE} more
+                </button>
+              ) : null}
+              {more ? <p class="help">Showing the first {count(rows.length)}; export the CSV for all.</p> : null}
+            </div>
           </div>
-        </div>
-      )}
+        )}
+      </div>
     </div>
   );
 }
