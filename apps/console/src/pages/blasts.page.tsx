@@ -2,12 +2,10 @@ import { useMemo } from 'preact/hooks';
 import { href } from '../router';
 import { useApi, useSession } from '../use-api';
 import { errorText } from '../session';
-import { count, when } from '../format';
 import { docsUrlsOfRun } from '../docs-urls';
-import { Empty, Loading, Status } from '../components/feedback';
+import { Empty, Loading } from '../components/feedback';
 import { RunView, type RunFigures, type RunSource } from '../components/run-view';
-import { Pager } from '../components/pager';
-import { campaignState, useCampaignPage } from './campaigns.page';
+import { CampaignTable, useCampaignPage } from './campaigns.page';
 
 /** Blasts: an approved template to every contact matching a search, each with the same live view as a run. */
 export function BlastsPage() {
@@ -23,47 +21,7 @@ export function BlastsPage() {
           page.data.length === 0 ? (
             <Empty>No blasts yet.</Empty>
           ) : (
-            <>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Blast</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Template</th>
-                      <th scope="col" class="num">
-                        Sent
-                      </th>
-                      <th scope="col" class="num">
-                        Delivered
-                      </th>
-                      <th scope="col" class="num">
-                        Read
-                      </th>
-                      <th scope="col">Created</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.data.map((b) => (
-                      <tr key={b.id}>
-                        <th scope="row">
-                          <a href={href('blasts', b.id)}>{b.title}</a>
-                        </th>
-                        <td>
-                          <Status value={campaignState(b, page.activeIds)} />
-                        </td>
-                        <td>{b.templateName}</td>
-                        <td class="num">{count(b.totalSent)}</td>
-                        <td class="num">{count(b.totalDelivered)}</td>
-                        <td class="num">{count(b.totalRead)}</td>
-                        <td>{when(b.createdAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pager cursors={cursors} nextCursor={page.nextCursor} />
-            </>
+            <CampaignTable kind="blast" page={page} cursors={cursors} />
           )
         }
       </Loading>

@@ -4,7 +4,7 @@ import { useApi, useSession } from '../use-api';
 import { href } from '../router';
 import { count, when } from '../format';
 import { Empty, Loading, Status } from '../components/feedback';
-import { Pager, useCursors } from '../components/pager';
+import { Pager, useCursors, type Cursors } from '../components/pager';
 
 type Campaign = components['schemas']['CampaignDto'];
 
@@ -101,52 +101,71 @@ export function CampaignsPage() {
           page.data.length === 0 ? (
             <Empty>{active ? 'No campaigns match.' : 'No campaigns yet. Create one to send a WhatsApp template to an audience.'}</Empty>
           ) : (
-            <>
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Campaign</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Template</th>
-                      <th scope="col" class="num">
-                        Sent
-                      </th>
-                      <th scope="col" class="num">
-                        Delivered
-                      </th>
-                      <th scope="col" class="num">
-                        Read
-                      </th>
-                      <th scope="col">Created</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {page.data.map((c) => (
-                      <tr key={c.id}>
-                        <th scope="row">
-                          <a href={href('campaigns', c.id)}>{c.title}</a>
-                        </th>
-                        <td>
-                          <Status value={campaignState(c, page.activeIds)} />
-                        </td>
-                        <td>
-                          <Status value={c.templateStatus} /> <span class="muted">{c.templateName}</span>
-                        </td>
-                        <td class="num">{count(c.totalSent)}</td>
-                        <td class="num">{count(c.totalDelivered)}</td>
-                        <td class="num">{count(c.totalRead)}</td>
-                        <td>{when(c.createdAt)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pager cursors={cursors} nextCursor={page.nextCursor} />
-            </>
+            <CampaignTable kind="campaign" page={page} cursors={cursors} />
           )
         }
       </Loading>
     </section>
+  );
+}
+
+/** The list of campaigns or blasts (one page, with Newer / Older): what each is, its state and its totals. */
+export function CampaignTable(props: {
+  kind: 'campaign' | 'blast';
+  page: { data: Campaign[]; nextCursor?: string | null; activeIds: ReadonlySet<string> };
+  cursors: Cursors;
+}) {
+  const { page, kind } = props;
+  return (
+    <>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{kind === 'blast' ? 'Blast' : 'Campaign'}</th>
+              <th scope="col">Status</th>
+              <th scope="col">Template</th>
+              <th scope="col" class="num">
+                Sent
+              </th>
+              <th scope="col" class="num">
+                Delivered
+              </th>
+              <th scope="col" class="num">
+                Read
+              </th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.data.map((c) => (
+              <tr key={c.id}>
+                <th scope="row">
+                  <a href={href(kind === 'blast' ? 'blasts' : 'campaigns', c.id)}>{c.title}</a>
+                </th>
+                <td>
+                  <Status value={campaignState(c, page.activeIds)} />
+                </td>
+                {/* A blast sends an approved template: its name says enough. */}
+                <td>
+                  {kind === 'campaign' ? (
+                    <>
+                      <Status value={c.templateStatus} /> <span class="muted">{c.templateName}</span>
+                    </>
+                  ) : (
+                    c.templateName
+                  )}
+                </td>
+                <td class="num">{count(c.totalSent)}</td>
+                <td class="num">{count(c.totalDelivered)}</td>
+                <td class="num">{count(c.totalRead)}</td>
+                <td>{when(c.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager cursors={props.cursors} nextCursor={page.nextCursor} />
+    </>
   );
 }
