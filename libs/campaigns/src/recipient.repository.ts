@@ -167,6 +167,20 @@ async function persist<T>(work: () => Promise<T>): Promise<T> {
  * Campaign recipients in SQL. Every change is set-based: fan-out is one INSERT … SELECT, a batch of sends is
  * claimed in one UPDATE and recorded in one UPDATE per kind of outcome. Per-run counts follow by trigger.
  */
+/** SQL: whether a queued recipient of the run (`run`: a column or parameter) is due now. */
+export function dueNowSql(run: string): string {
+  return `EXISTS (SELECT 1 FROM campaign_recipients q WHERE q.run_id = ${run} AND q.status = 'queued' AND (q.not_before IS NULL OR q.not_before <= now()))`;
+}
+
+/**
+ * SQL: the run's earliest deferred recipient — why it waits (`reason`) and until when (`until`) — read only `when` holds
+ * (e.g. nothing is due: the scan of the run's queued rows is skipped otherwise).
+ */
+export function earliestWaitSql(run: string, when = 'true'): string {
+  return `SELECT q.waiting_reason AS reason, q.not_before AS until FROM campaign_recipients q
+     WHERE ${when} AND q.run_id = ${run} AND q.status = 'queued' AND q.not_before > now() ORDER BY q.not_before LIMIT 1`;
+}
+
 @Injectable()
 export class RecipientRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -567,11 +581,8 @@ export class RecipientRepository {
 
   async waitingOf(runId: string): Promise<{ dueNow: boolean; reason: string | null; until: Date | null } | undefined> {
     const rows: Array<{ due_now: boolean; reason: string | null; until: Date | null }> = await this.dataSource.query(
-      `SELECT EXISTS (SELECT 1 FROM campaign_recipients WHERE run_id = $1 AND status = 'queued' AND (not_before IS NULL OR not_before <= now())) AS due_now,
-              w.waiting_reason AS reason, w.not_before AS until
-         FROM (SELECT 1) one
-         LEFT JOIN LATERAL (SELECT waiting_reason, not_before FROM campaign_recipients
-                             WHERE run_id = $1 AND status = 'queued' AND not_before > now() ORDER BY not_before LIMIT 1) w ON true`,
+      `SELECT d.due_now, w.reason, w.until FROM (SELECT ${dueNowSql('$1')} AS due_now) d
+         LEFT JOIN LATERAL (${earliestWaitSql('$1', 'd.due_now = false')}) w ON true`,
       [runId],
     );
     const row = rows[0]!;

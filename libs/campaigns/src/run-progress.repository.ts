@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RunProgressRow } from './run-progress.util';
+import { dueNowSql, earliestWaitSql } from './recipient.repository';
 
 /**
  * Name the statements in Postgres's logs and activity: the hub's read of every watched run once a tick, and the read
@@ -22,14 +23,8 @@ const SELECT_RUNS = `SELECT r.id, r.campaign_id, c.kind, r.status, r.recipients,
        d.due_now, w.reason AS waiting_reason, w.until AS waiting_until
   FROM campaign_runs r
   JOIN campaigns c ON c.id = r.campaign_id
-  CROSS JOIN LATERAL (
-    SELECT CASE WHEN r.status = 'running' THEN EXISTS (
-             SELECT 1 FROM campaign_recipients q
-              WHERE q.run_id = r.id AND q.status = 'queued' AND (q.not_before IS NULL OR q.not_before <= now())) END AS due_now) d
-  LEFT JOIN LATERAL (
-    SELECT q.waiting_reason AS reason, q.not_before AS until FROM campaign_recipients q
-     WHERE d.due_now = false AND q.run_id = r.id AND q.status = 'queued' AND q.not_before > now()
-     ORDER BY q.not_before LIMIT 1) w ON true`;
+  CROSS JOIN LATERAL (SELECT CASE WHEN r.status = 'running' THEN ${dueNowSql('r.id')} END AS due_now) d
+  LEFT JOIN LATERAL (${earliestWaitSql('r.id', 'd.due_now = false')}) w ON true`;
 
 /** Reads of runs for their live progress (campaign_runs, campaign_run_counts, campaign_recipients: this library's). */
 @Injectable()
