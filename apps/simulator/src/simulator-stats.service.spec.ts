@@ -4,20 +4,21 @@ import { SimulatorStats } from './simulator-stats.service';
 const extra = { statusesPending: 0, statusesBuffered: 0, postsPending: 0, heldRequests: 0, templates: {} };
 
 describe(SimulatorStats.name, () => {
-  it('counts accepted sends in total and per phone number, with when the first and the latest arrived', () => {
+  it('counts accepted sends in total and per phone number, with when the first and the latest arrived and how many in each 100 ms', () => {
     const stats = new SimulatorStats(() => 0);
     stats.accepted('a', undefined, 1_000);
+    stats.accepted('a', undefined, 1_099);
     stats.accepted('a', undefined, 1_250);
     stats.accepted('b', undefined, 2_000);
     expect(stats.snapshot(extra).accepted).toEqual({
-      total: 3,
-      byPhoneNumberId: { a: 2, b: 1 },
-      byEndpoint: { messages: 3, marketing_messages: 0 },
+      total: 4,
+      byPhoneNumberId: { a: 3, b: 1 },
+      byEndpoint: { messages: 4, marketing_messages: 0 },
       marketingMessagesFallbacks: 0,
       heldForQualityAssessment: 0,
       timesByPhoneNumberId: {
-        a: { first: '1970-01-01T00:00:01.000Z', last: '1970-01-01T00:00:01.250Z', spanMs: 250 },
-        b: { first: '1970-01-01T00:00:02.000Z', last: '1970-01-01T00:00:02.000Z', spanMs: 0 },
+        a: { first: '1970-01-01T00:00:01.000Z', last: '1970-01-01T00:00:01.250Z', spanMs: 250, bucketMs: 100, perBucket: [2, 0, 1] },
+        b: { first: '1970-01-01T00:00:02.000Z', last: '1970-01-01T00:00:02.000Z', spanMs: 0, bucketMs: 100, perBucket: [1] },
       },
     });
     stats.reset();

@@ -5,6 +5,10 @@ export type FaultKind = 'serverError' | 'timeout' | 'extraLatency' | 'throttleBu
 /** `pageEvent`: a Messenger/Instagram webhook; `telegramUpdate`: one Telegram Update. */
 export type WebhookKind = 'statuses' | 'inbound' | 'templateStatus' | 'pageEvent' | 'telegramUpdate';
 
+/** The acceptance timeline's resolution, and its length (10 minutes of a number's sending). */
+const TIMELINE_BUCKET_MS = 100;
+const MAX_TIMELINE_BUCKETS = 6_000;
+
 function increment<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
@@ -35,6 +39,8 @@ export class SimulatorStats {
   private marketingFallbacks = 0;
   /** Per number, when its first and its latest accepted send arrived (the rate the provider saw). */
   private readonly acceptedTimesByPhone = new Map<string, { first: number; last: number }>();
+  /** Per number, accepted sends per TIMELINE_BUCKET_MS from its first (where a rate below the limit went). */
+  private readonly acceptedTimelineByPhone = new Map<string, number[]>();
 
   private violationsTotal = 0;
   private readonly violationsByPhone = new Map<string, number>();
@@ -74,6 +80,13 @@ export class SimulatorStats {
     const times = this.acceptedTimesByPhone.get(phoneNumberId);
     if (times) times.last = at;
     else this.acceptedTimesByPhone.set(phoneNumberId, { first: at, last: at });
+    const bucket = Math.floor((at - (times?.first ?? at)) / TIMELINE_BUCKET_MS);
+    if (bucket < MAX_TIMELINE_BUCKETS) {
+      let timeline = this.acceptedTimelineByPhone.get(phoneNumberId);
+      if (!timeline) this.acceptedTimelineByPhone.set(phoneNumberId, (timeline = []));
+      while (timeline.length <= bucket) timeline.push(0);
+      timeline[bucket] = (timeline[bucket] ?? 0) + 1;
+    }
     if (callbackData === undefined) return;
     if (this.seenCallbackData.has(callbackData)) {
       this.callbackDataDuplicates += 1;
@@ -192,7 +205,13 @@ export class SimulatorStats {
         timesByPhoneNumberId: Object.fromEntries(
           [...this.acceptedTimesByPhone].map(([phone, { first, last }]) => [
             phone,
-            { first: new Date(first).toISOString(), last: new Date(last).toISOString(), spanMs: last - first },
+            {
+              first: new Date(first).toISOString(),
+              last: new Date(last).toISOString(),
+              spanMs: last - first,
+              bucketMs: TIMELINE_BUCKET_MS,
+              perBucket: this.acceptedTimelineByPhone.get(phone) ?? [],
+            },
           ]),
         ),
       },
@@ -256,6 +275,7 @@ export class SimulatorStats {
     this.acceptedByPhone.clear();
     this.acceptedByEndpoint.clear();
     this.acceptedTimesByPhone.clear();
+    this.acceptedTimelineByPhone.clear();
     this.failedTotal = 0;
     this.failedByCode.clear();
     this.heldTotal = 0;
