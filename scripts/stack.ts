@@ -52,6 +52,21 @@ interface ProcessSpec {
   nodeArgs?: string[];
   /** Started only when its build output exists (apps added by later work). */
   optional?: boolean;
+  /** Variables of this process only, over the stack's environment. */
+  env?: Record<string, string>;
+}
+
+/**
+ * How the workers share the queues (WORKER_LAYOUT): `shared`, each drains every queue; `split`, the last drains the
+ * provider events, callbacks, imports and maintenance and the others the sends (docs/SENDING.md, "Worker layout").
+ */
+type WorkerLayout = 'shared' | 'split';
+const SENDING_QUEUES = 'campaigns,messages';
+const EVENT_QUEUES = 'webhooks,callbacks,imports,maintenance';
+
+function workerQueues(layout: WorkerLayout, index: number, workers: number): Record<string, string> {
+  if (layout === 'shared' || workers < 2) return {};
+  return { WORKER_QUEUES: index === workers - 1 ? EVENT_QUEUES : SENDING_QUEUES };
 }
 
 /**
@@ -71,7 +86,7 @@ const NODE_FLAGS = JSON.parse(readFileSync(path.join(ROOT, 'scripts/node-flags.j
   simulator: string[];
 };
 
-function processSpecs(workers: number): ProcessSpec[] {
+function processSpecs(workers: number, layout: WorkerLayout): ProcessSpec[] {
   return [
     { name: 'simulator', script: SIMULATOR_SCRIPT, optional: true, nodeArgs: NODE_FLAGS.simulator },
     { name: 'api', script: 'dist/apps/api/src/main.js' },
@@ -79,6 +94,7 @@ function processSpecs(workers: number): ProcessSpec[] {
       name: `worker-${i + 1}`,
       script: 'dist/apps/worker/src/main.js',
       nodeArgs: NODE_FLAGS.worker,
+      env: workerQueues(layout, i, workers),
     })),
   ];
 }
@@ -422,6 +438,12 @@ function readWorkers(): number {
   return workers;
 }
 
+function readWorkerLayout(): WorkerLayout {
+  const raw = process.env.WORKER_LAYOUT ?? 'shared';
+  if (raw !== 'shared' && raw !== 'split') throw new Error(`WORKER_LAYOUT must be shared or split, got "${raw}"`);
+  return raw;
+}
+
 // ------------------------------------------------------------------------------------------ the steps
 
 interface DemoWorkspace {
@@ -644,6 +666,7 @@ async function main(): Promise<void> {
   const local = process.env.NODE_ENV !== 'production';
   const port = readPort();
   const workers = readWorkers();
+  const layout = readWorkerLayout();
 
   const missing = ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js', CLI].filter(
     (file) => !existsSync(path.join(ROOT, file)),
@@ -711,9 +734,9 @@ async function main(): Promise<void> {
   if (local) await writeStackFile(env, { apiUrl, simulatorUrl, apiKey: workspace?.apiKey });
 
   const started: string[] = [];
-  for (const spec of processSpecs(workers)) {
+  for (const spec of processSpecs(workers, layout)) {
     if (spec.optional && !existsSync(path.join(ROOT, spec.script))) continue;
-    const { entry } = startNode(spec.name, spec.script, spec.args ?? [], env, false, spec.nodeArgs);
+    const { entry } = startNode(spec.name, spec.script, spec.args ?? [], { ...env, ...spec.env }, false, spec.nodeArgs);
     started.push(spec.name);
     void entry.ended.then((how) => {
       if (!stopping) void shutdown(1, `${spec.name} stopped unexpectedly (${how}): shutting everything down; its log: ${relative(entry.logFile)}`);

@@ -84,6 +84,11 @@ describe('worker shutdown', () => {
     return { release: async () => void (await db.query('COMMIT')) };
   }
 
+  async function waitForOutput(worker: Worker, text: string): Promise<void> {
+    for (let i = 0; i < 300 && !worker.output().includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(worker.output()).toContain(text);
+  }
+
   async function waitForActive(jobId: string): Promise<void> {
     for (let i = 0; i < 200; i++) {
       if ((await queue.getJobState(jobId)) === 'active') return;
@@ -119,6 +124,22 @@ describe('worker shutdown', () => {
     const worker = startWorker({ WORKER_SHUTDOWN_GRACE_MS: '20000' }, { slowStart: true });
     const job = await queue.add(JobName.PurgeRevokedApiKeys, {}, { jobId: `shutdown-starting-${Date.now()}` });
     await stopsAfterTheActiveJob(worker, job.id!, lock);
+  }, 60_000);
+
+  it('drains only the queues WORKER_QUEUES names: a job of another queue waits for a worker that drains it', async () => {
+    const events = startWorker({ WORKER_QUEUES: 'webhooks,callbacks' });
+    const job = await queue.add(JobName.PurgeRevokedApiKeys, {}, { jobId: `queues-${Date.now()}` });
+    await waitForOutput(events, 'draining webhooks, callbacks');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await queue.getJobState(job.id!)).toBe('waiting');
+    const maintenance = startWorker({ WORKER_QUEUES: 'maintenance' });
+    await waitForOutput(maintenance, 'draining maintenance');
+    for (let i = 0; i < 200 && (await queue.getJobState(job.id!)) !== 'completed'; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await queue.getJobState(job.id!)).toBe('completed');
+    for (const worker of [events, maintenance]) {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+    }
   }, 60_000);
 
   it('gives up after the grace period and leaves the job to be retried', async () => {

@@ -26,8 +26,8 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  // Listening from the tick the start begins, not once the app is up: its BullMQ workers take jobs as soon as its
-  // modules are initialised, while it is still starting, and a signal with no listener kills the process mid-job.
+  // Listening from the tick the start begins, not once the app is up: a signal with no listener kills the process,
+  // and once the app is built its BullMQ workers take jobs while the start is still settling.
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   await app;

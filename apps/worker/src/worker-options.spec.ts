@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { WORKER_QUEUE_NAMES } from '@herald/config';
 import { ALL_QUEUES, WORKER_OPTIONS } from '@herald/queues';
 import { CallbacksProcessor } from './callbacks/callbacks.processor';
 import { CampaignsProcessor } from './campaigns/campaigns.processor';
@@ -22,5 +23,12 @@ describe('worker options', () => {
     );
     expect(Object.keys(metricsOf).sort()).toEqual([...ALL_QUEUES].sort());
     for (const queue of ALL_QUEUES) expect([queue, metricsOf[queue]]).toEqual([queue, WORKER_OPTIONS.metrics]);
+  });
+
+  it('starts no queue by itself: the process starts those WORKER_QUEUES names, which are the queues', () => {
+    for (const processor of PROCESSORS) {
+      expect((Reflect.getMetadata(WORKER_METADATA, processor) as { autorun?: boolean }).autorun).toBe(false);
+    }
+    expect([...WORKER_QUEUE_NAMES].sort()).toEqual([...ALL_QUEUES].sort());
   });
 });

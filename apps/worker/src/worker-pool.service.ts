@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { WorkerHost } from '@nestjs/bullmq';
 import { PinoLogger } from '@herald/logging';
+import { WorkerConfig } from '@herald/config';
 import { QUEUE_CONCURRENCY, type QueueName } from '@herald/queues';
 import { ChunkSender } from '@herald/campaigns';
 
@@ -13,13 +14,20 @@ export type DrainOutcome = 'drained' | 'grace_expired';
  * them up as stalled, so stopping never loses a job.
  */
 @Injectable()
-export class WorkerPool {
+export class WorkerPool implements OnApplicationBootstrap {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly logger: PinoLogger,
     private readonly chunks: ChunkSender,
+    private readonly config: WorkerConfig,
   ) {
     logger.setContext(WorkerPool.name);
+  }
+
+  /** Once every module is initialised (the BullMQ workers exist, none running): this process's queues start. */
+  onApplicationBootstrap(): void {
+    this.setConcurrency(this.config.workerConcurrency);
+    this.start(this.config.workerQueues);
   }
 
   private hosts(): WorkerHost[] {
@@ -27,6 +35,23 @@ export class WorkerPool {
       .getProviders()
       .map((wrapper) => wrapper.instance as unknown)
       .filter((instance): instance is WorkerHost => instance instanceof WorkerHost);
+  }
+
+  /**
+   * Starts taking jobs from `queues` (WORKER_QUEUES) and from no other: every processor is built with
+   * `autorun: false`, so a queue this process does not drain is never polled here. Returns the queues started.
+   */
+  start(queues: readonly string[]): string[] {
+    const started: string[] = [];
+    for (const host of this.hosts()) {
+      const worker = host.worker;
+      if (!queues.includes(worker.name) || worker.isRunning()) continue;
+      // run() settles when the worker closes; a failure to start is BullMQ's 'error' event, as with autorun.
+      worker.run().catch((error: unknown) => worker.emit('error', error as Error));
+      started.push(worker.name);
+    }
+    this.logger.info({ queues: started }, `draining ${started.length === 0 ? 'no queue' : started.join(', ')}`);
+    return started;
   }
 
   /** WORKER_CONCURRENCY for every queue, except the heavy ones that set their own lower figure. */

@@ -6,11 +6,13 @@ import type { WorkerConfig } from '@herald/config';
 import { WorkerModule } from './worker.module';
 import { WorkerPool, type DrainOutcome } from './worker-pool.service';
 
-/** Builds a worker process's application context; its BullMQ workers start taking jobs at once. */
+/**
+ * Builds a worker process's application context. The BullMQ workers of its queues (WORKER_QUEUES) start taking jobs
+ * at the application's bootstrap (WorkerPool), while the rest of the start may still be settling.
+ */
 export async function createWorkerApp(config: WorkerConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.get(WorkerPool).setConcurrency(config.workerConcurrency);
   return app;
 }
 

@@ -75,6 +75,28 @@ describe('roles', () => {
   });
 });
 
+describe('WORKER_QUEUES', () => {
+  const { ADMIN_TOKEN: _a, BULL_BOARD_USER: _u, BULL_BOARD_PASSWORD: _p, ...workerEnv } = VALID;
+
+  it('drains every queue when it is not set or empty', () => {
+    const all = ['maintenance', 'imports', 'messages', 'webhooks', 'campaigns', 'callbacks'];
+    expect(loadWorkerConfig(workerEnv).workerQueues).toEqual(all);
+    expect(loadWorkerConfig({ ...workerEnv, WORKER_QUEUES: ' , ' }).workerQueues).toEqual(all);
+  });
+
+  it('takes a list in any case, with spaces and repeats', () => {
+    expect(loadWorkerConfig({ ...workerEnv, WORKER_QUEUES: 'Campaigns, messages,campaigns' }).workerQueues).toEqual(['campaigns', 'messages']);
+  });
+
+  it('refuses a name that is not a queue, naming the queues', () => {
+    const error = failure(() => loadWorkerConfig({ ...workerEnv, WORKER_QUEUES: 'campaigns,status' }));
+    expect(error.variable).toBe('WORKER_QUEUES');
+    expect(error.message).toBe(
+      'WORKER_QUEUES names no queue: "status" (the queues: maintenance, imports, messages, webhooks, campaigns, callbacks)',
+    );
+  });
+});
+
 describe('readEnvironment', () => {
   it('reads .env underneath the real environment, which wins', () => {
     const dir = mkdtempSync(join(tmpdir(), 'herald-config-'));

@@ -7,6 +7,7 @@ import {
   parseInteger,
   parseKey32,
   parseKeywordList,
+  parseQueueList,
   parseLogLevel,
   parseMinLength,
   parseName,
@@ -92,6 +93,7 @@ export function loadWorkerConfig(env: Env = readLocalEnvironment('worker')): Wor
     ...callbacks(env),
     secretsKey: parseKey32('SECRETS_KEY', readVariable(env, 'SECRETS_KEY')),
     workerConcurrency: parseInteger('WORKER_CONCURRENCY', readVariable(env, 'WORKER_CONCURRENCY'), 1, 1000),
+    workerQueues: parseQueueList('WORKER_QUEUES', readVariable(env, 'WORKER_QUEUES')),
     shutdownGraceMs: parseInteger('WORKER_SHUTDOWN_GRACE_MS', readVariable(env, 'WORKER_SHUTDOWN_GRACE_MS'), 0, 3_600_000),
     revokedApiKeyRetentionDays: parseInteger(
       'REVOKED_API_KEY_RETENTION_DAYS',

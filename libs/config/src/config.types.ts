@@ -1,3 +1,5 @@
+import type { WorkerQueueName } from './config.variables';
+
 /** How a Herald process runs: `production` generates nothing and insists on every secret. */
 export type NodeEnv = 'development' | 'test' | 'production';
 
@@ -59,6 +61,8 @@ export abstract class WorkerConfig extends CoreConfig {
   abstract readonly callbackRetentionDays: number;
   abstract readonly secretsKey: Buffer;
   abstract readonly workerConcurrency: number;
+  /** The queues this process drains (WORKER_QUEUES; every queue when it is not set). */
+  abstract readonly workerQueues: readonly WorkerQueueName[];
   /** How long a stopping worker lets its active jobs finish before it gives them back to the queue. */
   abstract readonly shutdownGraceMs: number;
   /** Revoked API keys older than this are deleted by the maintenance job. */

@@ -34,6 +34,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: 'HTTP_BODY_LIMIT', roles: ['api'], default: '1mb', description: 'Largest JSON request body the API accepts (e.g. 512kb, 1mb); larger bodies get 413.' },
   { name: 'IMPORT_MAX_BYTES', roles: ['api'], default: '1gb', description: 'Largest CSV file one import may upload (e.g. 200mb, 1gb); larger uploads get 413.' },
   { name: 'WORKER_CONCURRENCY', roles: ['worker'], default: '10', description: 'Jobs one worker process runs at once per queue (1-1000).' },
+  { name: 'WORKER_QUEUES', roles: ['worker'], default: '', description: 'Queues this worker process drains, comma-separated: campaigns, messages, webhooks, callbacks, imports, maintenance; empty = all of them. At high rates run the sending queues (campaigns,messages) in processes apart from the rest, so applying statuses and posting callbacks never delays a send (docs/SENDING.md, "Worker layout"). Every queue needs at least one process that drains it.' },
   { name: 'WORKER_SHUTDOWN_GRACE_MS', roles: ['worker'], default: '30000', description: 'On SIGTERM/SIGINT, how long active jobs may run to completion before the worker gives them back and exits.' },
   { name: 'WEBHOOK_APPLY_DELAY_MS', roles: ['api'], default: '1000', description: 'How long a stored provider webhook may wait for the job that applies it, so that the statuses of one message arriving close together (sent, then delivered) are applied as one change to its row. 20-10000 ms; statuses appear in the API up to this much later.' },
   { name: 'WHATSAPP_GRAPH_VERSION', roles: ['api'], default: 'v26.0', description: 'Graph API version of a new channel whose graphBaseUrl is not given: https://graph.facebook.com/<version>.' },
@@ -136,6 +137,24 @@ export function parseBoolean(name: string, value: string): boolean {
 }
 
 /** A comma-separated list of words or short phrases, compared upper-cased. */
+/** The queues a worker process can drain (the values of @herald/queues' QueueName; a spec keeps the two equal). */
+export const WORKER_QUEUE_NAMES = ['maintenance', 'imports', 'messages', 'webhooks', 'campaigns', 'callbacks'] as const;
+export type WorkerQueueName = (typeof WORKER_QUEUE_NAMES)[number];
+
+/** A comma-separated list of queue names; empty (or only commas and spaces) = every queue. */
+export function parseQueueList(name: string, value: string): WorkerQueueName[] {
+  const names = value
+    .split(',')
+    .map((q) => q.trim().toLowerCase())
+    .filter((q) => q !== '');
+  if (names.length === 0) return [...WORKER_QUEUE_NAMES];
+  const unknown = names.filter((q) => !(WORKER_QUEUE_NAMES as readonly string[]).includes(q));
+  if (unknown.length > 0) {
+    throw new ConfigError(name, `names no queue: ${unknown.map((q) => `"${q}"`).join(', ')} (the queues: ${WORKER_QUEUE_NAMES.join(', ')})`);
+  }
+  return [...new Set(names)] as WorkerQueueName[];
+}
+
 export function parseKeywordList(name: string, value: string): string[] {
   const words = value
     .split(',')

@@ -1,6 +1,6 @@
 export * from './config.types';
 export * from './config.error';
-export { VARIABLES, type VariableSpec } from './config.variables';
+export { VARIABLES, WORKER_QUEUE_NAMES, type VariableSpec, type WorkerQueueName } from './config.variables';
 export * from './config.loader';
 export * from './config.module';
 export * from './config.startup';

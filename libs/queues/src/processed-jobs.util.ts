@@ -5,9 +5,10 @@ import { MetricsTime, type Queue, type WorkerOptions } from 'bullmq';
  * (completed, or failed for good after its attempts) in a running total and in per-minute data points: completed jobs
  * are removed from Redis, so nothing else can say how fast a queue is worked. All workers of a queue must agree on
  * `maxDataPoints` (each one trims the list to its own figure). Two weeks of minutes is ≤ 20,160 small integers per
- * queue and result, ~40 KB of Redis each (MEMORY USAGE of such a list), ~0.5 MB for all queues.
+ * queue and result, ~40 KB of Redis each (MEMORY USAGE of such a list), ~0.5 MB for all queues. `autorun: false`: a
+ * worker process starts only the queues it drains (WORKER_QUEUES), once it is up (the worker app's WorkerPool).
  */
-export const WORKER_OPTIONS = { metrics: { maxDataPoints: MetricsTime.TWO_WEEKS } } as const satisfies Partial<WorkerOptions>;
+export const WORKER_OPTIONS = { metrics: { maxDataPoints: MetricsTime.TWO_WEEKS }, autorun: false } as const satisfies Partial<WorkerOptions>;
 
 /** How a finished job ended, as BullMQ's metrics count it. */
 export const JOB_RESULTS = ['completed', 'failed'] as const;
