@@ -23,7 +23,9 @@
 //
 // --campaign: the events come from a campaign, written by the libraries that own the changes (the chunk sender's
 // `accepted`, the webhook applier's `sent`/`delivered`/`read`, the run's `run.status`), with the whole stack as a
-// user runs it: the API, 2 workers, the simulator (provider --latency ms away, 250 by default; status webhooks
+// user runs it: the API, 2 workers (--layout shared, the default: both drain every queue; --layout split: worker-1
+// drains the sends, worker-2 the provider events and callbacks, docs/SENDING.md "Worker layout"), the simulator
+// (provider --latency ms away, 250 by default; status webhooks
 // sent, delivered and read for every send). Workspace "on" has one endpoint on a local receiver subscribed to
 // message.status and run.status; workspace "off" has none. Runs of --recipients (20,000; smoke 1,000) on
 // --numbers numbers (1) at --limit msg/s (1,000) alternate on / off (--pairs pairs: on off off on …), each on
@@ -48,6 +50,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import {
   Bench,
+  EVENT_QUEUES,
+  SENDING_QUEUES,
   CpuMeter,
   cpuSecondsByName,
   Figures,
@@ -94,9 +98,10 @@ const opts = parseArgs(
     numbers: 'int',
     holdDeliveries: 'bool',
     analyze: 'bool',
+    layout: 'str',
   },
   'node bench/callbacks.mjs [--rate N] [--seconds N] [--outage N] [--smoke] [--keep] [--profile]\n' +
-    '       node bench/callbacks.mjs --campaign [--recipients N] [--limit MSG_S] [--numbers N] [--latency MS] [--pairs N] [--hold-deliveries] [--analyze] [--smoke] [--keep] [--profile]',
+    '       node bench/callbacks.mjs --campaign [--recipients N] [--limit MSG_S] [--numbers N] [--latency MS] [--pairs N] [--hold-deliveries] [--analyze] [--layout split|shared] [--smoke] [--keep] [--profile]',
 );
 const RATE = opts.rate ?? (opts.smoke ? 2_000 : 5_000);
 const BACKLOG = opts.smoke ? 5_000 : 60_000;
@@ -277,6 +282,12 @@ const C_LIMIT = opts.limit ?? 1_000;
 const C_NUMBERS = Math.max(1, opts.numbers ?? 1);
 const C_LATENCY = opts.latency ?? 250;
 const C_PAIRS = Math.max(1, opts.pairs ?? (C_SMOKE ? 1 : 2));
+/**
+ * docs/SENDING.md, "Worker layout". Shared by default: with two workers, split leaves one event loop for every status
+ * and callback of a number at 1,000 msg/s, and deliveries fall seconds behind (docs/BENCHMARKS.md, callbacks).
+ */
+const C_LAYOUT = opts.layout ?? 'shared';
+Bench.workerLayoutEnv(C_LAYOUT, 0, 2); // refuses an unknown layout before anything starts
 /** The `message.status` steps each recipient of these runs owes. */
 const STEPS = ['accepted', 'sent', 'delivered', 'read'];
 const SETTLED = ['read', 'failed', 'skipped', 'expired', 'cancelled'];
@@ -373,9 +384,10 @@ async function campaignForm(bench) {
   const profileDir = opts.profile ? join(os.tmpdir(), `herald-callbacks-campaign-profile-${Date.now().toString(36)}`) : undefined;
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const workers = [
-    await bench.startWorker(env, { name: 'worker-1', nodeArgs }),
-    await bench.startWorker(env, { name: 'worker-2', nodeArgs }),
+    await bench.startWorker({ ...env, ...Bench.workerLayoutEnv(C_LAYOUT, 0, 2) }, { name: 'worker-1', nodeArgs }),
+    await bench.startWorker({ ...env, ...Bench.workerLayoutEnv(C_LAYOUT, 1, 2) }, { name: 'worker-2', nodeArgs }),
   ];
+  say(`workers: ${C_LAYOUT === 'split' ? `worker-1 on ${SENDING_QUEUES}, worker-2 on ${EVENT_QUEUES}` : 'both on every queue'}`);
   const onApi = new Api(url, bench.adminToken);
   await onApi.workspace('Callbacks campaign: endpoint');
   const offApi = new Api(url, bench.adminToken);

@@ -8,7 +8,9 @@
 //
 // The simulator answers every Graph call after `latency.responseMs` (250 ms, then 400 ms: Meta is 100–400 ms
 // away) and posts status webhooks to the API for every send: sent, delivered and read (both probabilities 1; no
-// duplicates or reordering). 3 worker processes, PROVIDER_CONNECTIONS unset (no bound: in flight follows
+// duplicates or reordering). 3 worker processes in the split layout (docs/SENDING.md, "Worker layout": 2 drain the
+// sends, 1 the provider events, callbacks, imports and maintenance; --layout shared: every worker every queue),
+// PROVIDER_CONNECTIONS unset (no bound: in flight follows
 // rate × latency). Each case has a number of its own, which the simulator limits to the channel's rate over any
 // sliding second (130429 beyond, counted as a violation). Figures per number, as in bench/rate-limit.mjs:
 // achieved = (the simulator's accepted sends − 1) ÷ the time from its first to its last acceptance
@@ -33,7 +35,7 @@
 // meanwhile included): the workers together, the API, Postgres (this database's backends and the server's
 // writers, PostgresCpu), Redis (the shared server, by process name: other work on it counts too) and the
 // simulator, over the sends the simulator accepted in the case.
-import { Bench, CpuMeter, FdWatch, Figures, PostgresCpu, cpuSecondsByName, fmt, int, markdownTable, parseArgs, runBench, sleep, stopProcess, waitFor } from './lib/harness.mjs';
+import { Bench, CpuMeter, EVENT_QUEUES, SENDING_QUEUES, FdWatch, Figures, PostgresCpu, cpuSecondsByName, fmt, int, markdownTable, parseArgs, runBench, sleep, stopProcess, waitFor } from './lib/harness.mjs';
 import {
   Api,
   addChannel,
@@ -50,17 +52,46 @@ import {
 const CASES = ['1000-20k', '80-20k', 'pair-400', '1000-1chunk', '80-1chunk'];
 const opts = parseArgs(
   process.argv.slice(2),
-  { smoke: 'bool', keep: 'bool', workers: 'int', only: 'str', latency: 'int', boundedSeconds: 'int' },
-  `node bench/provider-latency.mjs [--only ${CASES.join(',')}] [--latency MS] [--bounded-seconds S] [--workers N] [--smoke] [--keep]`,
+  { smoke: 'bool', keep: 'bool', workers: 'int', only: 'str', latency: 'int', boundedSeconds: 'int', layout: 'str' },
+  `node bench/provider-latency.mjs [--only ${CASES.join(',')}] [--latency MS] [--bounded-seconds S] [--workers N] [--layout split|shared] [--smoke] [--keep]`,
 );
 const SMOKE = Boolean(opts.smoke);
 const WORKERS = opts.workers ?? (SMOKE ? 2 : 3);
+const LAYOUT = opts.layout ?? 'split';
+Bench.workerLayoutEnv(LAYOUT, 0, 2); // refuses an unknown layout before anything starts
 const TARGET_USE = 0.97;
 const BOUNDED_SECONDS = opts.boundedSeconds ?? 40;
 const ONE_CHUNK_SIZE = 1_500;
 const LATENCIES = opts.latency !== undefined ? [opts.latency] : [250, 400];
 const only = opts.only?.split(',');
 for (const name of only ?? []) if (!CASES.includes(name)) throw new Error(`--only: one of ${CASES.join(', ')}`);
+
+/**
+ * Where a number's rate fell short of its limit, from the simulator's acceptances per bucket: the time lost
+ * (the span less what the accepted sends take at the limit), split into the first second, the last second and
+ * the rest, and how many buckets in between sent under 0.9 of the limit. Undefined without a timeline.
+ */
+function shortfallOf(times, limit) {
+  const counts = times?.perBucket;
+  if (!counts?.length || !times.spanMs) return undefined;
+  const bucketMs = times.bucketMs;
+  const lostIn = (count, ms) => ms - (count * 1000) / limit; // ms of the bucket not used at the limit
+  const perSecond = Math.round(1000 / bucketMs);
+  let firstMs = 0, lastMs = 0, middleMs = 0, slowBuckets = 0;
+  const lastFull = counts.length - 1; // the final bucket is partial: it ends at the last acceptance
+  for (const [i, count] of counts.entries()) {
+    const ms = i === lastFull ? times.spanMs - i * bucketMs : bucketMs;
+    const lost = lostIn(count, ms);
+    if (i < perSecond) firstMs += lost;
+    else if (i > lastFull - perSecond) lastMs += lost;
+    else {
+      middleMs += lost;
+      if (count < (0.9 * limit * bucketMs) / 1000) slowBuckets += 1;
+    }
+  }
+  const totalMs = firstMs + lastMs + middleMs;
+  return { totalMs, firstMs, lastMs, middleMs, slowBuckets, buckets: Math.max(0, counts.length - 2 * perSecond), bucketMs };
+}
 
 /** The cases to run, in order: those on the default workers first, then the one-chunk ones. */
 function plan() {
@@ -114,7 +145,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
   await bench.setup();
   const figures = new Figures(
     'provider-latency',
-    `Provider latency — ${WORKERS} worker processes, status webhooks on${SMOKE ? ' (smoke)' : ''}`,
+    `Provider latency — ${WORKERS} worker processes (${LAYOUT === 'split' && WORKERS > 1 ? `${WORKERS - 1} on ${SENDING_QUEUES}, 1 on ${EVENT_QUEUES}` : 'each on every queue'}), status webhooks on${SMOKE ? ' (smoke)' : ''}`,
   );
   const pg = bench.pg();
   const sim = await bench.startSimulator({ SIMULATOR_TEMPLATE_APPROVAL_DELAY_MS: '200' });
@@ -128,7 +159,11 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
 
   let workers = [];
   const startWorkers = async (env) => {
-    workers = await Promise.all(Array.from({ length: WORKERS }, (_, i) => bench.startWorker(env, { name: `worker-${i + 1}` })));
+    workers = await Promise.all(
+      Array.from({ length: WORKERS }, (_, i) =>
+        bench.startWorker({ ...env, ...Bench.workerLayoutEnv(LAYOUT, i, WORKERS) }, { name: `worker-${i + 1}` }),
+      ),
+    );
   };
   await startWorkers({});
 
@@ -200,6 +235,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
       const spanMs = at.accepted.timesByPhoneNumberId?.[r.phone]?.spanMs ?? 0;
       const achieved = spanMs > 0 ? ((accepted - 1) * 1000) / spanMs : 0;
       const violations = stats.throttle.byPhoneNumberId?.[r.phone] ?? 0;
+      const shortfall = shortfallOf(at.accepted.timesByPhoneNumberId?.[r.phone], c.limit);
       const name = `${c.label}, ${c.latency} ms${runs.length > 1 ? `, number ${index + 1}` : ''}`;
       const ratio = achieved / c.limit;
       const ratioOk = figures.add(
@@ -208,6 +244,13 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
         SMOKE ? '' : `≥ ${TARGET_USE}`,
         SMOKE ? undefined : ratio >= TARGET_USE,
       );
+      if (shortfall) {
+        figures.add(
+          `${name}: time lost against the limit`,
+          `${int(shortfall.totalMs)} ms: first second ${int(shortfall.firstMs)}, last second ${int(shortfall.lastMs)}, ` +
+            `between ${int(shortfall.middleMs)} (${shortfall.slowBuckets} of ${shortfall.buckets} × ${shortfall.bucketMs} ms under 0.9 of the limit)`,
+        );
+      }
       const violationsOk = figures.add(
         `${name}: violations (any 1-s window)`,
         violations,

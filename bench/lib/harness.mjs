@@ -674,6 +674,17 @@ export class Bench {
   }
 
   /**
+   * The environment of worker `index` of `count` in a layout (docs/SENDING.md, "Worker layout"): `shared`, every
+   * worker drains every queue; `split`, the last one drains the provider events, callbacks, imports and maintenance
+   * (EVENT_QUEUES) and the others the sends (SENDING_QUEUES). One worker alone drains everything in either layout.
+   */
+  static workerLayoutEnv(layout, index, count) {
+    if (layout === 'shared' || count < 2) return {};
+    if (layout !== 'split') throw new Error(`--layout: shared or split, not "${layout}"`);
+    return { WORKER_QUEUES: index === count - 1 ? EVENT_QUEUES : SENDING_QUEUES };
+  }
+
+  /**
    * Starts a worker as `npm start` and docker-compose.yml do (with WORKER_NODE_ARGS); its BullMQ workers take
    * jobs as soon as Nest has built it, ≈ 1 s.
    */
@@ -770,6 +781,10 @@ export async function runBench(bench, main) {
   }
   process.exit(ok ? 0 : 1);
 }
+
+/** The two halves of the split worker layout (WORKER_QUEUES). */
+export const SENDING_QUEUES = 'campaigns,messages';
+export const EVENT_QUEUES = 'webhooks,callbacks,imports,maintenance';
 
 // ------------------------------------------------------------------------------------- CPU profile summary
 
