@@ -3,7 +3,7 @@ import { CampaignReconciler, CampaignsService, ChunkSender, RunStarter } from '@
 import { ChannelsService } from '@herald/channels';
 import { AudiencesService, ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
-import { SendSettingsService } from '@herald/sending';
+import { SendRateLimiter, SendSettingsService } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
 /**
@@ -312,6 +312,43 @@ describe('the send pipeline, in process', () => {
       expect(run).toMatchObject({ status: 'completed', skippedByReason: { opted_out: 1 } });
       expect(numbers.map((n) => h.provider.sentTo(n).length)).toEqual([1, 0, 1]);
       expect(h.provider.sentTo(numbers[0]!)[0]).toMatchObject({ prevalidated: true, callbackData: expect.stringMatching(/^r:\d+$/) });
+    });
+
+    it('sends recipients who lost their slot with the next batch, not after the chunk\'s last one', async () => {
+      // 50 msg/s: batches of 10 on slots 20.4 ms apart. Recipient 1's send holds the event loop 60 ms, so 2 and 3
+      // pass their slots by more than the lateness budget; meanwhile another worker books the number's next second,
+      // so no fresh slot is due within half a second and the pipeline hands the two back to the queue.
+      const campaignWs = await h.workspace('Released recipients', { messagesPerSecond: 50 });
+      const numbers = Array.from({ length: 60 }, () => fresh());
+      await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'crowd', name: 'Crowd', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+      const campaignsService = h.get(CampaignsService);
+      const { campaignId } = await campaignsService.create(campaignWs.workspaceId, { title: 'Late slots', message: 'Hello {{name}}!' });
+      await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
+      const { runId } = await campaignsService.createRun(campaignWs.workspaceId, campaignId, { audiences: ['crowd'] });
+      expect(await h.get(RunStarter).start(runId)).toBe('running');
+      const [{ phone_number_id: phone }] = (await h.db.query('SELECT phone_number_id FROM channels WHERE id = $1', [campaignWs.channelId])) as Array<{ phone_number_id: string }>;
+      const order = await h.db.query('SELECT to_number FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [runId]) as Array<{ to_number: string }>;
+      const [first, second, third] = order.map((r) => r.to_number);
+      h.provider.beforeAccept = async (request) => {
+        if (request.to !== first) return;
+        const until = performance.now() + 60;
+        while (performance.now() < until) {
+          /* the event loop held, as by a long task */
+        }
+        await h.get(SendRateLimiter).reserve(phone!, 50, 50, { horizonMs: 60_000 });
+      };
+      try {
+        expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+      } finally {
+        h.provider.beforeAccept = null;
+      }
+      const sent = h.provider.sent.filter((r) => numbers.includes(r.to)).map((r) => r.to);
+      expect(new Set(sent).size).toBe(60);
+      expect(sent.indexOf(second!)).toBeGreaterThan(9); // handed back, not sent with the first batch
+      // ... and sent with the next batch claimed after that (those claimed before the hand-back go first), ahead of
+      // the chunk's last recipients.
+      expect(sent.indexOf(second!)).toBeLessThan(sent.indexOf(order[59]!.to_number));
+      expect(sent.indexOf(third!)).toBeLessThan(sent.indexOf(order[59]!.to_number));
     });
 
     it('expires what is left of a run whose validity ran out while it was paused, and never sends it', async () => {

@@ -107,8 +107,16 @@ export class ChunkSender {
     // Recipients are claimed in id order: later claims start after the last one (the batches in flight are not
     // walked over again); a pass that finds nothing more starts again from the beginning (retries come back there).
     let after = '0';
+    // A batch handed some recipients back to the queue (sends that lost their slot and found no fresh one soon):
+    // the next claim starts again from the beginning, so they go out with the next batch instead of after the
+    // chunk's last one (where they made a run's tail; docs/BENCHMARKS.md, provider latency).
+    let rewind = false;
     for (;;) {
       if (this.stopping) return { state: 'deferred', until: new Date() };
+      if (rewind) {
+        rewind = false;
+        after = '0';
+      }
       const ctx = await this.context(runId);
       if (!ctx || ctx.run.status !== 'running') return { state: 'stopped' };
       const channel = await this.channels.forSending(ctx.campaign.channel_id);
@@ -167,7 +175,12 @@ export class ChunkSender {
       // Sent on its slots and recorded when its answers are in; meanwhile the next batch is claimed for the slots
       // after these. At most MAX_BATCHES_IN_FLIGHT at once; a failed one stops the chunk.
       inFlight.add(
-        this.pipeline.send(channel, sendable, slots, this.config.sendMaxAttempts, outcomes).then(() => this.record(ctx.campaign.workspace_id, outcomes)),
+        this.pipeline
+          .send(channel, sendable, slots, this.config.sendMaxAttempts, outcomes)
+          .then(() => this.record(ctx.campaign.workspace_id, outcomes))
+          .then(() => {
+            if (outcomes.released.length > 0) rewind = true;
+          }),
       );
       await inFlight.room(MAX_BATCHES_IN_FLIGHT);
     }

@@ -10,7 +10,7 @@ import { decide, toMessageError } from './send-policy.util';
 import { SendRateLimiter, slotClock, untilSlot, type ReservedSlots } from './send-rate.limiter';
 import { SendSettingsService } from './send-settings.service';
 import { windowState, windowZone } from './send-window.util';
-import { sendOnSlots } from './slot-pacing.util';
+import { sendOnSlots, settleAll } from './slot-pacing.util';
 import { emptyOutcomes, type ClaimedSend, type MessageError, type SendCategory, type SendFailure, type SendOutcomes } from './send.types';
 
 export const CHANNEL_PROVIDER = Symbol('CHANNEL_PROVIDER');
@@ -313,9 +313,12 @@ export class SendPipeline {
     let pending: readonly ClaimedSend[] = sends;
     let current = slots;
     const started = slotClock();
+    // Each round's sends, in flight while the late ones of that round take fresh slots.
+    const rounds: Array<Promise<void>> = [];
     try {
       for (;;) {
-        const { late } = await sendOnSlots(pending, current, sendOne);
+        const { late, sent } = await sendOnSlots(pending, current, sendOne);
+        rounds.push(sent);
         if (late.length === 0) break;
         // Only slots due soon: reserving further ahead and then handing the sends back would leave those slots
         // unused too (each late send would cost two).
@@ -331,7 +334,11 @@ export class SendPipeline {
         current = next;
       }
     } finally {
-      await this.policy.apply(failures);
+      try {
+        await settleAll(rounds); // every send made has answered: none is left in flight, `into` is complete
+      } finally {
+        await this.policy.apply(failures);
+      }
     }
     return into;
   }

@@ -14,9 +14,10 @@ describe('sendOnSlots', () => {
   it('sends each item on its slot, in order, never before it', async () => {
     const slots = { firstAt: slotClock() + 20, spacingMs: 3, lateMs: 50 };
     const sentAt: Array<{ item: number; at: number }> = [];
-    const { late } = await sendOnSlots([0, 1, 2, 3, 4], slots, async (item) => {
+    const { late, sent } = await sendOnSlots([0, 1, 2, 3, 4], slots, async (item) => {
       sentAt.push({ item, at: slotClock() });
     });
+    await sent;
     expect(late).toEqual([]);
     expect(sentAt.map((s) => s.item)).toEqual([0, 1, 2, 3, 4]);
     for (const { item, at } of sentAt) expect(at).toBeGreaterThanOrEqual(slots.firstAt + item * slots.spacingMs);
@@ -27,13 +28,30 @@ describe('sendOnSlots', () => {
     const sent: number[] = [];
     // Item 0's send stalls the loop for 30 ms: slots 1 and 2 (due 10 and 20 ms after slot 0) pass by more than
     // the allowance; the later ones are in time again.
-    const { late } = await sendOnSlots([0, 1, 2, 3, 4, 5, 6, 7], slots, async (item) => {
+    const { late, sent: answered } = await sendOnSlots([0, 1, 2, 3, 4, 5, 6, 7], slots, async (item) => {
       sent.push(item);
       if (item === 0) stall(30);
     });
+    await answered;
     expect(late).toEqual(expect.arrayContaining([1, 2]));
     expect(sent[0]).toBe(0);
     expect([...sent, ...late].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('hands back the late ones when the last slot has come, before the sends have answered', async () => {
+    const slots = { firstAt: slotClock() + 5, spacingMs: 10, lateMs: 8 };
+    let answered = 0;
+    const answers: Array<() => void> = [];
+    const { late, sent } = await sendOnSlots([0, 1, 2, 3], slots, async (item) => {
+      if (item === 0) stall(25); // slot 1 passes by ~15 ms, more than the allowance; slot 2 by ~5, within it
+      await new Promise<void>((resolve) => answers.push(resolve)); // the provider has not answered yet
+      answered += 1;
+    });
+    expect(late).toEqual([1]);
+    expect(answered).toBe(0); // back while the three sends are still in flight
+    for (const answer of answers) answer();
+    await sent;
+    expect(answered).toBe(3);
   });
 
   it('waits for every send, and rejects with a failure only once it has waited for them', async () => {
@@ -43,12 +61,14 @@ describe('sendOnSlots', () => {
     try {
       const settled: number[] = [];
       const slots = { firstAt: slotClock() + 5, spacingMs: 10, lateMs: 50 };
-      const run = sendOnSlots([0, 1, 2], slots, async (item) => {
+      const { sent } = await sendOnSlots([0, 1, 2], slots, async (item) => {
         if (item === 0) throw new Error('provider unreachable');
         await new Promise((resolve) => setTimeout(resolve, 5));
         settled.push(item);
       });
-      await expect(run).rejects.toThrow('provider unreachable');
+      // The slots are over before the sends have answered; a failure comes only once all have.
+      await new Promise((resolve) => setImmediate(resolve));
+      await expect(sent).rejects.toThrow('provider unreachable');
       expect(settled).toEqual([1, 2]);
       await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).toEqual([]);
