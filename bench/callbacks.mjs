@@ -99,9 +99,11 @@ const opts = parseArgs(
     holdDeliveries: 'bool',
     analyze: 'bool',
     layout: 'str',
+    workers: 'int',
+    eventWorkers: 'int',
   },
   'node bench/callbacks.mjs [--rate N] [--seconds N] [--outage N] [--smoke] [--keep] [--profile]\n' +
-    '       node bench/callbacks.mjs --campaign [--recipients N] [--limit MSG_S] [--numbers N] [--latency MS] [--pairs N] [--hold-deliveries] [--analyze] [--layout split|shared] [--smoke] [--keep] [--profile]',
+    '       node bench/callbacks.mjs --campaign [--recipients N] [--limit MSG_S] [--numbers N] [--latency MS] [--pairs N] [--hold-deliveries] [--analyze] [--layout split|shared] [--workers N] [--event-workers K] [--smoke] [--keep] [--profile]',
 );
 const RATE = opts.rate ?? (opts.smoke ? 2_000 : 5_000);
 const BACKLOG = opts.smoke ? 5_000 : 60_000;
@@ -288,6 +290,10 @@ const C_PAIRS = Math.max(1, opts.pairs ?? (C_SMOKE ? 1 : 2));
  */
 const C_LAYOUT = opts.layout ?? 'shared';
 Bench.workerLayoutEnv(C_LAYOUT, 0, 2); // refuses an unknown layout before anything starts
+/** Worker processes (split: the last drains the events and callbacks, the others the sends). */
+const C_WORKERS = Math.max(1, opts.workers ?? 2);
+/** In the split layout, how many of them drain the events and callbacks (the last ones; the others the sends). */
+const C_EVENT_WORKERS = Math.min(Math.max(1, opts.eventWorkers ?? 1), Math.max(1, C_WORKERS - 1));
 /** The `message.status` steps each recipient of these runs owes. */
 const STEPS = ['accepted', 'sent', 'delivered', 'read'];
 const SETTLED = ['read', 'failed', 'skipped', 'expired', 'cancelled'];
@@ -383,11 +389,15 @@ async function campaignForm(bench) {
   const { url, child: apiChild } = await bench.startApi(env);
   const profileDir = opts.profile ? join(os.tmpdir(), `herald-callbacks-campaign-profile-${Date.now().toString(36)}`) : undefined;
   const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const workers = [
-    await bench.startWorker({ ...env, ...Bench.workerLayoutEnv(C_LAYOUT, 0, 2) }, { name: 'worker-1', nodeArgs }),
-    await bench.startWorker({ ...env, ...Bench.workerLayoutEnv(C_LAYOUT, 1, 2) }, { name: 'worker-2', nodeArgs }),
-  ];
-  say(`workers: ${C_LAYOUT === 'split' ? `worker-1 on ${SENDING_QUEUES}, worker-2 on ${EVENT_QUEUES}` : 'both on every queue'}`);
+  const workers = [];
+  for (let i = 0; i < C_WORKERS; i++) {
+    const queues = Bench.workerLayoutEnv(C_LAYOUT, i, C_WORKERS, C_EVENT_WORKERS);
+    workers.push(await bench.startWorker({ ...env, ...queues }, { name: `worker-${i + 1}`, nodeArgs }));
+  }
+  const workerNames = workers.map((_, i) => `worker-${i + 1}`);
+  say(
+    `workers: ${C_LAYOUT === 'split' && C_WORKERS > 1 ? `${C_WORKERS - C_EVENT_WORKERS} on ${SENDING_QUEUES}, ${C_EVENT_WORKERS} on ${EVENT_QUEUES}` : 'each on every queue'}`,
+  );
   const onApi = new Api(url, bench.adminToken);
   await onApi.workspace('Callbacks campaign: endpoint');
   const offApi = new Api(url, bench.adminToken);
@@ -463,7 +473,7 @@ async function campaignForm(bench) {
   for (const r of [warmUp, ...runs]) {
     say(`${r.label}: ${int((r.recipients ?? C_RECIPIENTS) * r.parts.length)} recipients`);
     const meter = new CpuMeter(
-      { 'worker-1': workers[0], 'worker-2': workers[1], api: apiChild, simulator: sim.child },
+      { ...Object.fromEntries(workers.map((w, i) => [workerNames[i], w])), api: apiChild, simulator: sim.child },
       { servers: bench.redis.pid ? { redis: bench.redis.pid } : {}, self: 'bench' },
     ).start();
     const redisBefore = bench.redis.pid ? 0 : cpuSecondsByName(['redis-server'])['redis-server'];
@@ -504,11 +514,10 @@ async function campaignForm(bench) {
       r.sends += p.accepted;
     }
     const us = (seconds) => (r.sends > 0 ? (seconds * 1e6) / r.sends : 0);
-    const workerSeconds = used['worker-1'] + used['worker-2'];
+    const workerSeconds = workerNames.reduce((n, name) => n + used[name], 0);
     r.cpu = {
       workers: us(workerSeconds),
-      w1: us(used['worker-1']),
-      w2: us(used['worker-2']),
+      each: workerNames.map((name) => us(used[name])),
       api: us(used.api),
       postgres: us(used.postgres),
       redis: us(used.redis ?? 0),
@@ -600,7 +609,7 @@ async function campaignForm(bench) {
     }
     figures.add(
       `${r.label}: CPU per send, µs`,
-      `workers ${fmt(r.cpu.workers, 0)} (${fmt(r.cpu.w1, 0)} + ${fmt(r.cpu.w2, 0)}), API ${fmt(r.cpu.api, 0)}, Postgres ${fmt(r.cpu.postgres, 0)}, Redis ${fmt(r.cpu.redis, 0)}: Herald ${fmt(r.cpu.herald, 0)}; simulator ${fmt(r.cpu.simulator, 0)}, bench (receiver) ${fmt(r.cpu.bench, 0)} (${int(r.sends)} sends)`,
+      `workers ${fmt(r.cpu.workers, 0)} (${r.cpu.each.map((v) => fmt(v, 0)).join(' + ')}), API ${fmt(r.cpu.api, 0)}, Postgres ${fmt(r.cpu.postgres, 0)}, Redis ${fmt(r.cpu.redis, 0)}: Herald ${fmt(r.cpu.herald, 0)}; simulator ${fmt(r.cpu.simulator, 0)}, bench (receiver) ${fmt(r.cpu.bench, 0)} (${int(r.sends)} sends)`,
     );
     figures.check(
       `${r.label}: settled within the wait (every send read; events all in, or none for 2 s)`,
@@ -674,7 +683,7 @@ async function campaignForm(bench) {
       `workers ${fmt(cpuMean(ons, 'workers') - cpuMean(offs, 'workers'), 0)}, API ${fmt(cpuMean(ons, 'api') - cpuMean(offs, 'api'), 0)}, Postgres ${fmt(cpuMean(ons, 'postgres') - cpuMean(offs, 'postgres'), 0)}, Redis ${fmt(cpuMean(ons, 'redis') - cpuMean(offs, 'redis'), 0)})`,
   );
   const ok = figures.print([
-    `stack: API, 2 workers (as npm start), the simulator answering after ${C_LATENCY} ms and posting sent/delivered/read for every send; WEBHOOK_APPLY_DELAY_MS default; an unmeasured warm-up run of ${int(WARM_UP)} with callbacks first`,
+    `stack: API, ${C_WORKERS} workers (${C_LAYOUT === 'split' && C_WORKERS > 1 ? `${C_WORKERS - C_EVENT_WORKERS} on the sends, ${C_EVENT_WORKERS} on events and callbacks` : 'each on every queue'}), the simulator answering after ${C_LATENCY} ms and posting sent/delivered/read for every send; WEBHOOK_APPLY_DELAY_MS default; an unmeasured warm-up run of ${int(WARM_UP)} with callbacks first`,
     'receiver: node:http on 127.0.0.1 in the bench process, every signature checked; on = an endpoint subscribed to message.status and run.status, off = no endpoint',
     'outbox → received: from callback_deliveries.created_at (set in the producer\u2019s transaction, just before its commit) to receipt',
   ]);

@@ -676,12 +676,14 @@ export class Bench {
   /**
    * The environment of worker `index` of `count` in a layout (docs/SENDING.md, "Worker layout"): `shared`, every
    * worker drains every queue; `split`, the last one drains the provider events, callbacks, imports and maintenance
-   * (EVENT_QUEUES) and the others the sends (SENDING_QUEUES). One worker alone drains everything in either layout.
+   * (EVENT_QUEUES) and the others the sends (SENDING_QUEUES); `eventWorkers` of them on the events (the last ones; at
+   * least one worker stays on the sends). One worker alone drains everything in either layout.
    */
-  static workerLayoutEnv(layout, index, count) {
+  static workerLayoutEnv(layout, index, count, eventWorkers = 1) {
+    if (layout !== 'split' && layout !== 'shared') throw new Error(`--layout: shared or split, not "${layout}"`);
     if (layout === 'shared' || count < 2) return {};
-    if (layout !== 'split') throw new Error(`--layout: shared or split, not "${layout}"`);
-    return { WORKER_QUEUES: index === count - 1 ? EVENT_QUEUES : SENDING_QUEUES };
+    const events = Math.min(Math.max(1, eventWorkers), count - 1);
+    return { WORKER_QUEUES: index >= count - events ? EVENT_QUEUES : SENDING_QUEUES };
   }
 
   /**
