@@ -158,7 +158,8 @@ describe('jobs processed per queue in /metrics', () => {
     await sim.call('PUT', '/_sim/templates', [
       { wabaId: CREDENTIALS.wabaId, name: 'shipped', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, it shipped.' }] },
     ]);
-    worker = startWorker({ REDIS_PREFIX });
+    // Every queue but imports: /metrics then counts one worker on each of them and none on imports.
+    worker = startWorker({ REDIS_PREFIX, WORKER_QUEUES: 'campaigns,messages,webhooks,callbacks,maintenance' });
   }, 30_000);
 
   afterAll(async () => {
@@ -181,5 +182,12 @@ describe('jobs processed per queue in /metrics', () => {
     const after = await waitFor(metrics, (text) => processedTotal(text, 'messages', 'completed') > before, 5_000);
     expect(processedTotal(after, 'messages', 'completed')).toBe(before + 1);
     expect(processedTotal(after, 'messages', 'failed')).toBe(0);
+  }, 30_000);
+
+  it('counts the worker processes draining each queue, and none on a queue no worker drains', async () => {
+    const workersOn = (text: string, queue: string) => Number(new RegExp(`^herald_queue_workers\\{queue="${queue}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const text = await waitFor(metrics, (t) => workersOn(t, 'messages') === 1 && workersOn(t, 'imports') === 0, 10_000);
+    for (const queue of ['campaigns', 'messages', 'webhooks', 'callbacks', 'maintenance']) expect([queue, workersOn(text, queue)]).toEqual([queue, 1]);
+    expect(workersOn(text, 'imports')).toBe(0);
   }, 30_000);
 });

@@ -39,13 +39,19 @@ export class WorkerPool implements OnApplicationBootstrap {
 
   /**
    * Starts taking jobs from `queues` (WORKER_QUEUES) and from no other: every processor is built with
-   * `autorun: false`, so a queue this process does not drain is never polled here. Returns the queues started.
+   * `autorun: false`, so a queue this process does not drain is never polled here, and its BullMQ worker is closed
+   * (its Redis connections too: Redis then lists only the processes that drain a queue, which /metrics counts as
+   * `herald_queue_workers`). Returns the queues started.
    */
   start(queues: readonly string[]): string[] {
     const started: string[] = [];
     for (const host of this.hosts()) {
       const worker = host.worker;
-      if (!queues.includes(worker.name) || worker.isRunning()) continue;
+      if (!queues.includes(worker.name)) {
+        worker.close().catch((error: unknown) => worker.emit('error', error as Error));
+        continue;
+      }
+      if (worker.isRunning()) continue;
       // run() settles when the worker closes; a failure to start is BullMQ's 'error' event, as with autorun.
       worker.run().catch((error: unknown) => worker.emit('error', error as Error));
       started.push(worker.name);

@@ -11,7 +11,10 @@ function within2s<T>(work: Promise<T>): Promise<T> {
 
 type ProcessedReading = Array<{ queue: string; result: JobResult; jobs: ProcessedJobs }>;
 
-/** Herald's Prometheus registry: process metrics, HTTP latency, queue depth by state and jobs processed per queue. */
+/**
+ * Herald's Prometheus registry: process metrics, HTTP latency, queue depth by state, the workers draining each queue
+ * and jobs processed per queue.
+ */
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -48,6 +51,24 @@ export class MetricsService {
             try {
               const counts = await within2s(queue.getJobCounts(...QUEUE_STATES));
               for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+            } catch {
+              scrapeErrors.inc();
+            }
+          }),
+        );
+      },
+    });
+    new Gauge({
+      name: 'herald_queue_workers',
+      help: 'Worker processes draining each queue (BullMQ workers connected to Redis); 0 means its jobs wait for nobody.',
+      labelNames: ['queue'] as const,
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        await Promise.all(
+          jobQueue.all().map(async (queue) => {
+            try {
+              this.set({ queue: queue.name }, await within2s(queue.getWorkersCount()));
             } catch {
               scrapeErrors.inc();
             }
