@@ -268,12 +268,16 @@ describe('the console in a browser', () => {
     await shot('channels');
     await section('Queues').click();
     await page.getByRole('row', { name: /campaigns/ }).waitFor();
-    await expect(page.getByRole('row', { name: /imports/ }).getByRole('cell').first().textContent()).resolves.toMatch(/^\d+$/);
-    // Cells after the 6 states: completed / s, failed / s, last minute, in total. The run's start and chunk jobs
-    // were finished by the worker; the rate appears once a second reading of /metrics (2 s later) gives a difference.
+    // Cells: workers, the 6 states, then completed / s, failed / s, last minute, in total. The spec's one worker
+    // drains every queue. The run's start and chunk jobs were finished by it; the rate appears once a second reading
+    // of /metrics (2 s later) gives a difference.
+    const importCells = page.getByRole('row', { name: /imports/ }).getByRole('cell');
+    await expect(importCells.first().textContent()).resolves.toBe('1');
+    await expect(importCells.nth(1).textContent()).resolves.toMatch(/^\d+$/);
     const campaignCells = page.getByRole('row', { name: /campaigns/ }).getByRole('cell');
+    await expect(campaignCells.first().textContent()).resolves.toBe('1');
     await expect(campaignCells.last().textContent()).resolves.toMatch(/^[1-9][\d,]*( · [\d,]+ failed)?$/);
-    await campaignCells.nth(6).filter({ hasText: /^\d[\d.,]* \/ s$/ }).waitFor({ timeout: 5_000 });
+    await campaignCells.nth(7).filter({ hasText: /^\d[\d.,]* \/ s$/ }).waitFor({ timeout: 5_000 });
     expect(await page.getByRole('link', { name: /Open Bull Board/ }).getAttribute('href')).toBe('/admin/queues');
     await shot('queues');
     await section('Callbacks').click();

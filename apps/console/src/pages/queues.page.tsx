@@ -29,6 +29,8 @@ interface Sample {
   processed: ByQueue;
   /** Jobs finished in the last full minute, by result. */
   lastMinute: ByQueue;
+  /** Worker processes draining each queue (`herald_queue_workers`, keyed by the queue itself). */
+  workers: ByQueue;
 }
 
 const perSecond = (n: number) => `${n < 10 && n % 1 !== 0 ? n.toFixed(1) : count(Math.round(n))} / s`;
@@ -38,6 +40,10 @@ const finished = (q: Map<string, number> | undefined) => {
   const failed = q?.get('failed') ?? 0;
   return `${count(q?.get('completed') ?? 0)}${failed > 0 ? ` · ${count(failed)} failed` : ''}`;
 };
+
+/** How many workers drain a queue; none is flagged, since its jobs then wait for ever. */
+const workersCell = (n: number | undefined) =>
+  n === undefined ? '—' : n === 0 ? <span class="badge badge-failed">none</span> : count(n);
 
 /**
  * Depth per queue and state from /metrics (public, like Prometheus scrapes it) every 2 s, and how fast each queue is
@@ -61,6 +67,7 @@ export function QueuesPage() {
           depths: parseByQueue(text, 'herald_queue_jobs', 'state'),
           processed: parseByQueue(text, 'herald_queue_jobs_processed_total', 'result'),
           lastMinute: parseByQueue(text, 'herald_queue_jobs_last_minute', 'result'),
+          workers: parseByQueue(text, 'herald_queue_workers', 'queue'),
         };
         if (!live) return;
         setSample((s) => ((previous.current = s), next));
@@ -94,7 +101,8 @@ export function QueuesPage() {
         </a>
       </div>
       <p class="help">
-        Jobs per queue and state, and how many jobs each queue finishes: per second over the last 2 seconds, in the last
+        The worker processes draining each queue (a queue none drains keeps its jobs waiting: see WORKER_QUEUES), jobs
+        per queue and state, and how many jobs each queue finishes: per second over the last 2 seconds, in the last
         full minute and in total. Read from /metrics every 2 seconds. Finished jobs are kept in Redis only up to a bounded
         number, so the completed and failed states are not totals. Bull Board (operators only) shows the jobs themselves.
       </p>
@@ -104,7 +112,7 @@ export function QueuesPage() {
           <table>
             <thead>
               <tr>
-                <td />
+                <td colSpan={2} />
                 <th scope="colgroup" colSpan={STATES.length}>
                   Jobs in Redis now
                 </th>
@@ -114,6 +122,9 @@ export function QueuesPage() {
               </tr>
               <tr>
                 <th scope="col">Queue</th>
+                <th scope="col" class="num">
+                  workers
+                </th>
                 {STATES.map((s) => (
                   <th scope="col" class="num" key={s}>
                     {s}
@@ -139,6 +150,7 @@ export function QueuesPage() {
                   <th scope="row" class="mono">
                     {name}
                   </th>
+                  <td class="num">{workersCell(sample.workers.get(name)?.get(name))}</td>
                   {STATES.map((s) => (
                     <td class="num" key={s}>
                       {count(states.get(s) ?? 0)}
