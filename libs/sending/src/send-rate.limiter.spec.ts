@@ -194,15 +194,16 @@ describe('SendRateLimiter after Redis lost its keys', () => {
     expect(firstSlot).toBeGreaterThanOrEqual(asked + LOSS_WINDOW_MS);
     expect(firstSlot).toBeLessThan(asked + LOSS_WINDOW_MS + 50);
 
-    // A window later the state has been there long enough: a sender never seen is due at once (± a round trip) …
+    // A window later the state has been there long enough: a sender never seen is due at once (± a round trip, a
+    // few ms, more on a loaded machine: 7 ms was seen in CI; the bound tells "at once" from a window's delay) …
     await untilSlot(first!.firstAt + first!.spacingMs + 2);
     const now = slotClock();
     const second = await worker.reserve('new-2', 100, 1);
-    expect(second!.firstAt - now).toBeLessThan(5);
+    expect(second!.firstAt - now).toBeLessThan(LOSS_WINDOW_MS / 10);
     // … and so is one idle until its key expired (gone, but its schedule had ended: nothing of it can be due).
     await admin.del(`${keyPrefix}:rate:new-1:next`);
     const idle = await worker.reserve('new-1', 100, 1);
-    expect(idle!.firstAt - slotClock()).toBeLessThan(5);
+    expect(idle!.firstAt - slotClock()).toBeLessThan(LOSS_WINDOW_MS / 10);
   });
 
   it('keeps a sender two workers use continuously one spacing apart, but for one restart after a loss, with no slot on another', async () => {
