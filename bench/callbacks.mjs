@@ -50,9 +50,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import {
   Bench,
-  EVENT_QUEUES,
-  SENDING_QUEUES,
-  CpuMeter,
+  splitQueues,
+    CpuMeter,
   cpuSecondsByName,
   Figures,
   PostgresCpu,
@@ -396,7 +395,7 @@ async function campaignForm(bench) {
   }
   const workerNames = workers.map((_, i) => `worker-${i + 1}`);
   say(
-    `workers: ${C_LAYOUT === 'split' && C_WORKERS > 1 ? `${C_WORKERS - C_EVENT_WORKERS} on ${SENDING_QUEUES}, ${C_EVENT_WORKERS} on ${EVENT_QUEUES}` : 'each on every queue'}`,
+    `workers: ${C_LAYOUT === 'split' && C_WORKERS > 1 ? `${C_WORKERS - C_EVENT_WORKERS} on ${splitQueues().sending}, ${C_EVENT_WORKERS} on ${splitQueues().events}` : 'each on every queue'}`,
   );
   const onApi = new Api(url, bench.adminToken);
   await onApi.workspace('Callbacks campaign: endpoint');

@@ -35,7 +35,7 @@
 // meanwhile included): the workers together, the API, Postgres (this database's backends and the server's
 // writers, PostgresCpu), Redis (the shared server, by process name: other work on it counts too) and the
 // simulator, over the sends the simulator accepted in the case.
-import { Bench, CpuMeter, EVENT_QUEUES, SENDING_QUEUES, FdWatch, Figures, PostgresCpu, cpuSecondsByName, fmt, int, markdownTable, parseArgs, runBench, sleep, stopProcess, waitFor } from './lib/harness.mjs';
+import { Bench, CpuMeter, FdWatch, Figures, PostgresCpu, cpuSecondsByName, fmt, int, markdownTable, parseArgs, runBench, sleep, splitQueues, stopProcess, waitFor } from './lib/harness.mjs';
 import {
   Api,
   addChannel,
@@ -145,7 +145,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
   await bench.setup();
   const figures = new Figures(
     'provider-latency',
-    `Provider latency — ${WORKERS} worker processes (${LAYOUT === 'split' && WORKERS > 1 ? `${WORKERS - 1} on ${SENDING_QUEUES}, 1 on ${EVENT_QUEUES}` : 'each on every queue'}), status webhooks on${SMOKE ? ' (smoke)' : ''}`,
+    `Provider latency — ${WORKERS} worker processes (${LAYOUT === 'split' && WORKERS > 1 ? `${WORKERS - 1} on ${splitQueues().sending}, 1 on ${splitQueues().events}` : 'each on every queue'}), status webhooks on${SMOKE ? ' (smoke)' : ''}`,
   );
   const pg = bench.pg();
   const sim = await bench.startSimulator({ SIMULATOR_TEMPLATE_APPROVAL_DELAY_MS: '200' });

@@ -8,7 +8,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as parseDotenv } from 'dotenv';
-import { formatLocalStack, STACK_PID_VARIABLE } from '@herald/config';
+import { formatLocalStack, layoutQueues, parseWorkerLayout, STACK_PID_VARIABLE, type WorkerLayout } from '@herald/config';
 import { ensurePostgres, ensureRedis, errorOfLogLine, formatStackSummary, isPortFree, redactUrl, type ServiceHandle } from '@herald/local-services';
 
 const ROOT = process.cwd();
@@ -56,18 +56,6 @@ interface ProcessSpec {
   env?: Record<string, string>;
 }
 
-/**
- * How the workers share the queues (WORKER_LAYOUT): `shared`, each drains every queue; `split`, the last drains the
- * provider events, callbacks, imports and maintenance and the others the sends (docs/SENDING.md, "Worker layout").
- */
-type WorkerLayout = 'shared' | 'split';
-const SENDING_QUEUES = 'campaigns,messages';
-const EVENT_QUEUES = 'webhooks,callbacks,imports,maintenance';
-
-function workerQueues(layout: WorkerLayout, index: number, workers: number): Record<string, string> {
-  if (layout === 'shared' || workers < 2) return {};
-  return { WORKER_QUEUES: index === workers - 1 ? EVENT_QUEUES : SENDING_QUEUES };
-}
 
 /**
  * Node flags of the worker and the simulator, read from scripts/node-flags.json (the benchmarks read it too;
@@ -90,12 +78,16 @@ function processSpecs(workers: number, layout: WorkerLayout): ProcessSpec[] {
   return [
     { name: 'simulator', script: SIMULATOR_SCRIPT, optional: true, nodeArgs: NODE_FLAGS.simulator },
     { name: 'api', script: 'dist/apps/api/src/main.js' },
-    ...Array.from({ length: workers }, (_, i) => ({
-      name: `worker-${i + 1}`,
-      script: 'dist/apps/worker/src/main.js',
-      nodeArgs: NODE_FLAGS.worker,
-      env: workerQueues(layout, i, workers),
-    })),
+    ...Array.from({ length: workers }, (_, i): ProcessSpec => {
+      // WORKER_LAYOUT=split: the last worker on the events, the others on the sends.
+      const queues = layoutQueues(layout, i, workers);
+      return {
+        name: `worker-${i + 1}`,
+        script: 'dist/apps/worker/src/main.js',
+        nodeArgs: NODE_FLAGS.worker,
+        ...(queues === undefined ? {} : { env: { WORKER_QUEUES: queues } }),
+      };
+    }),
   ];
 }
 
@@ -438,12 +430,6 @@ function readWorkers(): number {
   return workers;
 }
 
-function readWorkerLayout(): WorkerLayout {
-  const raw = process.env.WORKER_LAYOUT ?? 'shared';
-  if (raw !== 'shared' && raw !== 'split') throw new Error(`WORKER_LAYOUT must be shared or split, got "${raw}"`);
-  return raw;
-}
-
 // ------------------------------------------------------------------------------------------ the steps
 
 interface DemoWorkspace {
@@ -666,7 +652,7 @@ async function main(): Promise<void> {
   const local = process.env.NODE_ENV !== 'production';
   const port = readPort();
   const workers = readWorkers();
-  const layout = readWorkerLayout();
+  const layout = parseWorkerLayout('WORKER_LAYOUT', process.env.WORKER_LAYOUT ?? 'shared');
 
   const missing = ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js', CLI].filter(
     (file) => !existsSync(path.join(ROOT, file)),

@@ -675,15 +675,13 @@ export class Bench {
 
   /**
    * The environment of worker `index` of `count` in a layout (docs/SENDING.md, "Worker layout"): `shared`, every
-   * worker drains every queue; `split`, the last one drains the provider events, callbacks, imports and maintenance
-   * (EVENT_QUEUES) and the others the sends (SENDING_QUEUES); `eventWorkers` of them on the events (the last ones; at
-   * least one worker stays on the sends). One worker alone drains everything in either layout.
+   * worker drains every queue; `split`, the last `eventWorkers` drain the provider events, callbacks, imports and
+   * maintenance and the others the sends (`layoutQueues` of libs/config, as `npm start` does).
    */
   static workerLayoutEnv(layout, index, count, eventWorkers = 1) {
-    if (layout !== 'split' && layout !== 'shared') throw new Error(`--layout: shared or split, not "${layout}"`);
-    if (layout === 'shared' || count < 2) return {};
-    const events = Math.min(Math.max(1, eventWorkers), count - 1);
-    return { WORKER_QUEUES: index >= count - events ? EVENT_QUEUES : SENDING_QUEUES };
+    const { layoutQueues, parseWorkerLayout } = workerLayout();
+    const queues = layoutQueues(parseWorkerLayout('--layout', layout), index, count, eventWorkers);
+    return queues === undefined ? {} : { WORKER_QUEUES: queues };
   }
 
   /**
@@ -784,9 +782,11 @@ export async function runBench(bench, main) {
   process.exit(ok ? 0 : 1);
 }
 
-/** The two halves of the split worker layout (WORKER_QUEUES). */
-export const SENDING_QUEUES = 'campaigns,messages';
-export const EVENT_QUEUES = 'webhooks,callbacks,imports,maintenance';
+/** The worker layouts as `npm start` lays them out (libs/config, worker-layout.util), read from the build when used. */
+let workerLayoutUtil;
+const workerLayout = () => (workerLayoutUtil ??= requireFromRoot(dist('libs/config/src/worker-layout.util.js')));
+/** The split layout's two halves, as WORKER_QUEUES values. */
+export const splitQueues = () => ({ sending: workerLayout().SENDING_QUEUES.join(','), events: workerLayout().EVENT_QUEUES.join(',') });
 
 // ------------------------------------------------------------------------------------- CPU profile summary
 

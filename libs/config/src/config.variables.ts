@@ -136,7 +136,6 @@ export function parseBoolean(name: string, value: string): boolean {
   throw new ConfigError(name, `must be true or false (got "${value.slice(0, 20)}")`);
 }
 
-/** A comma-separated list of words or short phrases, compared upper-cased. */
 /** The queues a worker process can drain (the values of @herald/queues' QueueName; a spec keeps the two equal). */
 export const WORKER_QUEUE_NAMES = ['maintenance', 'imports', 'messages', 'webhooks', 'campaigns', 'callbacks'] as const;
 export type WorkerQueueName = (typeof WORKER_QUEUE_NAMES)[number];
@@ -155,6 +154,7 @@ export function parseQueueList(name: string, value: string): WorkerQueueName[] {
   return [...new Set(names)] as WorkerQueueName[];
 }
 
+/** A comma-separated list of words or short phrases, compared upper-cased. */
 export function parseKeywordList(name: string, value: string): string[] {
   const words = value
     .split(',')
