@@ -603,7 +603,7 @@ async function waitUntilReady(port: number): Promise<boolean> {
 
 /** The addresses and local secrets this start chose, for `npm run start:worker`, `npm run cli` and a shell. */
 async function writeStackFile(env: NodeJS.ProcessEnv, values: { apiUrl: string; simulatorUrl?: string; apiKey?: string }): Promise<void> {
-  const names = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'SECRETS_KEY', 'ADMIN_TOKEN', 'BULL_BOARD_USER', 'BULL_BOARD_PASSWORD', 'PORT', 'PUBLIC_URL', 'CALLBACK_ALLOW_PRIVATE_URLS'];
+  const names = ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'SECRETS_KEY', 'ADMIN_TOKEN', 'BULL_BOARD_USER', 'BULL_BOARD_PASSWORD', 'PORT', 'PUBLIC_URL', 'CALLBACK_ALLOW_PRIVATE_URLS', 'MEDIA_ALLOW_PRIVATE_URLS'];
   const text = formatLocalStack(
     {
       [STACK_PID_VARIABLE]: String(process.pid),
@@ -705,9 +705,15 @@ async function main(): Promise<void> {
     // The demo's messages go all the way to "read" unless told otherwise (the simulator's own default is 60 %).
     SIMULATOR_DELIVERED_PROBABILITY: process.env.SIMULATOR_DELIVERED_PROBABILITY ?? '1',
     SIMULATOR_READ_PROBABILITY: process.env.SIMULATOR_READ_PROBABILITY ?? '1',
-    // Locally, callback receivers usually listen on this machine: the SSRF guard is off unless .env says otherwise;
-    // and tracked links point at this API unless PUBLIC_URL says otherwise.
-    ...(local ? { CALLBACK_ALLOW_PRIVATE_URLS: process.env.CALLBACK_ALLOW_PRIVATE_URLS ?? 'true', PUBLIC_URL: process.env.PUBLIC_URL || apiUrl } : {}),
+    // Locally, callback receivers and header media usually live on this machine: the SSRF guards are off unless .env
+    // says otherwise; and tracked links point at this API unless PUBLIC_URL says otherwise.
+    ...(local
+      ? {
+          CALLBACK_ALLOW_PRIVATE_URLS: process.env.CALLBACK_ALLOW_PRIVATE_URLS ?? 'true',
+          MEDIA_ALLOW_PRIVATE_URLS: process.env.MEDIA_ALLOW_PRIVATE_URLS ?? 'true',
+          PUBLIC_URL: process.env.PUBLIC_URL || apiUrl,
+        }
+      : {}),
   };
 
   const migrations = await runOnce('migrate', CLI, ['migration', 'run'], env);

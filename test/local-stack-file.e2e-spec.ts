@@ -97,7 +97,7 @@ describe('npm start: a quiet terminal, one summary, and one stack file the worke
       const exited = once(worker, 'exit');
       try {
         expect(await waitFor(() => queue.getWorkersCount(), (n) => n === 2, 15_000)).toBe(2);
-        expect(stderr).toMatch(/herald-worker: read DATABASE_URL, REDIS_URL, REDIS_PREFIX, PUBLIC_URL, SECRETS_KEY, CALLBACK_ALLOW_PRIVATE_URLS from \.data\/stack\.env/);
+        expect(stderr).toMatch(/herald-worker: read DATABASE_URL, REDIS_URL, REDIS_PREFIX, PUBLIC_URL, SECRETS_KEY, CALLBACK_ALLOW_PRIVATE_URLS, MEDIA_ALLOW_PRIVATE_URLS from \.data\/stack\.env/);
       } finally {
         worker.kill('SIGTERM');
         expect((await exited)[0]).toBe(0);

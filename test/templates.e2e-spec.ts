@@ -35,6 +35,7 @@ describe('templates, end to end', () => {
   let worker: ChildHarness;
   let media: Server;
   let mediaUrl: string;
+  let mediaRequests = 0;
   let key: string;
   let channelId: string;
 
@@ -45,6 +46,7 @@ describe('templates, end to end', () => {
 
   beforeAll(async () => {
     media = createServer((req, res) => {
+      mediaRequests += 1;
       if (req.url === '/banner.png') res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length }).end(PNG);
       else if (req.url === '/page.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<p>not an image</p>');
       else res.writeHead(404).end();
@@ -261,5 +263,28 @@ describe('templates, end to end', () => {
     const rejected = await waitFor(async () => (await get(`/v1/campaigns/${broken.body.campaignId}`)).body, (c) => c.templateStatus !== 'PENDING', 15_000);
     expect(rejected.templateStatus).toBe('REJECTED');
     expect(rejected.templateReason).toContain('image');
+  });
+
+  it('refuses header media on loopback, metadata and private addresses with MEDIA_ALLOW_PRIVATE_URLS off: 400 naming why, nothing fetched', async () => {
+    const strict = await startApi({ REDIS_PREFIX, MEDIA_ALLOW_PRIVATE_URLS: 'false' });
+    try {
+      const before = mediaRequests;
+      for (const [url, kind] of [
+        [`${mediaUrl}/banner.png`, 'a loopback address (127.0.0.1)'],
+        ['http://169.254.169.254/latest/meta-data/iam/security-credentials/', 'a cloud metadata address (169.254.169.254)'],
+        ['http://10.0.0.5/banner.png', 'a private network address (10.0.0.5)'],
+      ]) {
+        const header = { format: 'image', url };
+        const refused = await strict.as(key).post('/v1/templates', { name: 'guarded_banner', language: 'en_US', category: 'MARKETING', header, body: { text: 'Hi' } });
+        expect([refused.status, refused.body.error.code]).toEqual([400, 'header_media_unreadable']);
+        expect(refused.body.error.message).toContain(`points at ${kind}`);
+        expect(refused.body.error.message).toContain('MEDIA_ALLOW_PRIVATE_URLS=true');
+        expect(refused.body.error.details).toEqual([{ field: 'header.url', issue: expect.stringContaining(kind) }]);
+      }
+      expect(mediaRequests).toBe(before);
+      expect((await get('/v1/templates/guarded_banner')).status).toBe(404);
+    } finally {
+      await strict.close();
+    }
   });
 });

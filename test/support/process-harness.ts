@@ -32,7 +32,12 @@ export function startChild(script: string, env: Record<string, string | undefine
 
 /** A worker process on this run's database and Redis prefix. */
 export function startWorker(env: Record<string, string> = {}): ChildHarness {
-  return startChild('dist/apps/worker/src/main.js', { LOG_LEVEL: 'warn', CALLBACK_ALLOW_PRIVATE_URLS: 'true', ...env });
+  return startChild('dist/apps/worker/src/main.js', {
+    LOG_LEVEL: 'warn',
+    CALLBACK_ALLOW_PRIVATE_URLS: 'true',
+    MEDIA_ALLOW_PRIVATE_URLS: 'true',
+    ...env,
+  });
 }
 
 export interface SimulatorHarness extends ChildHarness {

@@ -1,29 +1,21 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
+import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
-import { HeraldError } from '@herald/common';
+import {
+  FORBIDDEN_ADDRESS_TEXT,
+  forbiddenAddressKind,
+  guardedLookup,
+  HeraldError,
+  resolveAddresses,
+  urlHost,
+} from '@herald/common';
 import { CallbacksConfig } from '@herald/config';
-import { forbiddenAddressKind, type ForbiddenAddressKind } from './callback-address.util';
 
 /** Longest callback URL accepted. */
 export const CALLBACK_URL_MAX = 2_000;
 
-const KIND_TEXT: Record<ForbiddenAddressKind, string> = {
-  unspecified: 'an unspecified address',
-  loopback: 'a loopback address',
-  private: 'a private network address',
-  link_local: 'a link-local address',
-  cgnat: 'a carrier-grade NAT address',
-  metadata: 'a cloud metadata address',
-  multicast: 'a multicast address',
-  reserved: 'a reserved address',
-};
-
 type Resolve = (hostname: string) => Promise<LookupAddress[]>;
-const systemResolve: Resolve = (hostname) =>
-  new Promise((resolve, reject) =>
-    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))),
-  );
+const systemResolve: Resolve = (hostname) => resolveAddresses(hostname, { verbatim: true });
 
 const refused = (field: string, message: string, issue: string): HeraldError =>
   new HeraldError('invalid', 'invalid_callback_url', message, [{ field, issue }]);
@@ -54,14 +46,14 @@ export class CallbackUrls {
   async check(url: string, field = 'url'): Promise<void> {
     const parsed = this.parse(url, field);
     if (this.allowPrivate) return;
-    const host = hostOf(parsed);
+    const host = urlHost(parsed);
     if (isIP(host)) {
       const kind = forbiddenAddressKind(host);
       if (kind)
         throw refused(
           field,
-          `${field} points at ${KIND_TEXT[kind]} (${host}); callbacks go only to public addresses (CALLBACK_ALLOW_PRIVATE_URLS).`,
-          `is ${KIND_TEXT[kind]}`,
+          `${field} points at ${FORBIDDEN_ADDRESS_TEXT[kind]} (${host}); callbacks go only to public addresses (CALLBACK_ALLOW_PRIVATE_URLS).`,
+          `is ${FORBIDDEN_ADDRESS_TEXT[kind]}`,
         );
       return;
     }
@@ -77,8 +69,8 @@ export class CallbackUrls {
       if (kind) {
         throw refused(
           field,
-          `${field}'s host "${host}" resolves to ${KIND_TEXT[kind]} (${a.address}); callbacks go only to public addresses (CALLBACK_ALLOW_PRIVATE_URLS).`,
-          `resolves to ${KIND_TEXT[kind]}`,
+          `${field}'s host "${host}" resolves to ${FORBIDDEN_ADDRESS_TEXT[kind]} (${a.address}); callbacks go only to public addresses (CALLBACK_ALLOW_PRIVATE_URLS).`,
+          `resolves to ${FORBIDDEN_ADDRESS_TEXT[kind]}`,
         );
       }
     }
@@ -103,17 +95,17 @@ export class CallbackUrls {
       throw refused(field, `${field} must start with http:// or https://.`, 'must be http or https');
     if (parsed.username !== '' || parsed.password !== '')
       throw refused(field, `${field} must not carry credentials (user:password@).`, 'must not carry credentials');
-    if (hostOf(parsed) === '') throw refused(field, `${field} has no host.`, 'has no host');
+    if (urlHost(parsed) === '') throw refused(field, `${field} has no host.`, 'has no host');
     return parsed;
   }
 
   /** At delivery, for a URL whose host is an IP literal (no lookup happens): the refusal, or null. */
   literalRefusal(url: URL): string | null {
     if (this.allowPrivate) return null;
-    const host = hostOf(url);
+    const host = urlHost(url);
     if (!isIP(host)) return null;
     const kind = forbiddenAddressKind(host);
-    return kind ? `refused: ${host} is ${KIND_TEXT[kind]} (CALLBACK_ALLOW_PRIVATE_URLS)` : null;
+    return kind ? `refused: ${host} is ${FORBIDDEN_ADDRESS_TEXT[kind]} (CALLBACK_ALLOW_PRIVATE_URLS)` : null;
   }
 
   /**
@@ -121,27 +113,12 @@ export class CallbackUrls {
    * address connected to is one that passed the check; none left → an error naming why.
    */
   connectLookup(): LookupFunction {
-    const allow = this.allowPrivate;
-    return ((hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void) => {
-      dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
-        if (error) return callback(error);
-        const usable = allow ? addresses : addresses.filter((a) => forbiddenAddressKind(a.address) === null);
-        if (usable.length === 0) {
-          const kind = forbiddenAddressKind(addresses[0]?.address ?? '') ?? 'reserved';
-          const refusal = Object.assign(
-            new Error(`refused: ${hostname} resolves to ${KIND_TEXT[kind]} (CALLBACK_ALLOW_PRIVATE_URLS)`),
-            { code: 'ECALLBACKADDRESS' },
-          );
-          return callback(refusal);
-        }
-        if (options.all) return callback(null, usable);
-        return callback(null, usable[0]!.address, usable[0]!.family);
-      });
-    }) as LookupFunction;
+    return guardedLookup({
+      allowPrivate: this.allowPrivate,
+      refusal: (hostname, kind) => {
+        const message = `refused: ${hostname} resolves to ${FORBIDDEN_ADDRESS_TEXT[kind]} (CALLBACK_ALLOW_PRIVATE_URLS)`;
+        return Object.assign(new Error(message), { code: 'ECALLBACKADDRESS' });
+      },
+    });
   }
-}
-
-/** The host without IPv6 brackets. */
-function hostOf(url: URL): string {
-  return url.hostname.replace(/^\[(.*)\]$/, '$1');
 }

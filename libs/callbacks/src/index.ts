@@ -21,7 +21,6 @@ export {
   retryDelayMs,
 } from './callback-backoff.util';
 export { verifyCallbackSignature, signatureHeader, SIGNATURE_HEADER } from './callback-signature.util';
-export { forbiddenAddressKind, type ForbiddenAddressKind } from './callback-address.util';
 export { PREVIOUS_SECRET_VALID_MS } from './callback-secret.util';
 export * from './callbacks.module';
 export * from './callback-delivery.module';

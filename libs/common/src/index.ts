@@ -4,3 +4,4 @@ export * from './uuid.util';
 export * from './time-cursor.util';
 export * from './list-query.util';
 export * from './milliseconds.util';
+export * from './network-address.util';

@@ -34,6 +34,7 @@ describe('loadApiConfig', () => {
     expect(config.secretsKey).toHaveLength(32);
     expect(config.redisPrefix).toBe('herald');
     expect(config.callbackRetentionDays).toBe(30);
+    expect([config.callbackAllowPrivateUrls, config.mediaAllowPrivateUrls]).toEqual([false, false]);
   });
 
   it.each([
@@ -69,6 +70,10 @@ describe('roles', () => {
     const { ADMIN_TOKEN: _a, BULL_BOARD_USER: _u, BULL_BOARD_PASSWORD: _p, ...workerEnv } = VALID;
     expect(loadWorkerConfig(workerEnv).shutdownGraceMs).toBe(30_000);
     expect(loadWorkerConfig({ ...workerEnv, CALLBACK_RETENTION_DAYS: '7' }).callbackRetentionDays).toBe(7);
+    // Both fetch header media from users' URLs (templates in the API, campaign images in the worker).
+    expect(loadWorkerConfig({ ...workerEnv, MEDIA_ALLOW_PRIVATE_URLS: 'true' }).mediaAllowPrivateUrls).toBe(true);
+    expect(loadApiConfig({ ...VALID, MEDIA_ALLOW_PRIVATE_URLS: 'true' }).mediaAllowPrivateUrls).toBe(true);
+    expect(failure(() => loadApiConfig({ ...VALID, MEDIA_ALLOW_PRIVATE_URLS: 'yes please' })).variable).toBe('MEDIA_ALLOW_PRIVATE_URLS');
     const { SECRETS_KEY: _s, ...cliEnv } = workerEnv;
     expect(loadCoreConfig(cliEnv).databaseUrl).toBe(VALID.DATABASE_URL);
     expect(failure(() => loadWorkerConfig(cliEnv)).variable).toBe('SECRETS_KEY');

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { ApiConfig, CallbacksConfig, CoreConfig, WorkerConfig, type ProcessRole } from './config.types';
+import { ApiConfig, CallbacksConfig, CoreConfig, MediaFetchConfig, WorkerConfig, type ProcessRole } from './config.types';
 import { readDotenvFile, readLocalStack, warnIfIgnored } from './local-stack.util';
 import {
   parseBoolean,
@@ -53,6 +53,10 @@ function callbacks(env: Env): CallbacksConfig {
   };
 }
 
+function mediaFetch(env: Env): MediaFetchConfig {
+  return { mediaAllowPrivateUrls: parseBoolean('MEDIA_ALLOW_PRIVATE_URLS', readVariable(env, 'MEDIA_ALLOW_PRIVATE_URLS')) };
+}
+
 function core(env: Env): CoreConfig {
   return {
     nodeEnv: parseNodeEnv(readVariable(env, 'NODE_ENV')),
@@ -75,6 +79,7 @@ export function loadApiConfig(env: Env = readEnvironment()): ApiConfig {
   return Object.freeze({
     ...core(env),
     ...callbacks(env),
+    ...mediaFetch(env),
     port: parseInteger('PORT', readVariable(env, 'PORT'), 0, 65535),
     adminToken: parseMinLength('ADMIN_TOKEN', readVariable(env, 'ADMIN_TOKEN'), 16),
     bullBoardUser: parseMinLength('BULL_BOARD_USER', readVariable(env, 'BULL_BOARD_USER'), 1),
@@ -91,6 +96,7 @@ export function loadWorkerConfig(env: Env = readLocalEnvironment('worker')): Wor
   return Object.freeze({
     ...core(env),
     ...callbacks(env),
+    ...mediaFetch(env),
     secretsKey: parseKey32('SECRETS_KEY', readVariable(env, 'SECRETS_KEY')),
     workerConcurrency: parseInteger('WORKER_CONCURRENCY', readVariable(env, 'WORKER_CONCURRENCY'), 1, 1000),
     workerQueues: parseQueueList('WORKER_QUEUES', readVariable(env, 'WORKER_QUEUES')),

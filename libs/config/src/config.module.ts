@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
-import { ApiConfig, CallbacksConfig, CoreConfig, SecretsConfig, WorkerConfig } from './config.types';
+import { ApiConfig, CallbacksConfig, CoreConfig, MediaFetchConfig, SecretsConfig, WorkerConfig } from './config.types';
 
 /**
  * Makes an already validated configuration injectable. Entry points load and validate it before Nest starts
@@ -19,6 +19,7 @@ export class ConfigModule {
       { provide: ApiConfig, useValue: config },
       { provide: SecretsConfig, useValue: config },
       { provide: CallbacksConfig, useValue: config },
+      { provide: MediaFetchConfig, useValue: config },
     ]);
   }
 
@@ -28,6 +29,7 @@ export class ConfigModule {
       { provide: WorkerConfig, useValue: config },
       { provide: SecretsConfig, useValue: config },
       { provide: CallbacksConfig, useValue: config },
+      { provide: MediaFetchConfig, useValue: config },
     ]);
   }
 

@@ -36,9 +36,19 @@ export abstract class CallbacksConfig {
   abstract readonly callbackRetentionDays: number;
 }
 
+/**
+ * What fetching media from a user's URL needs (template header media: the API creating a template, the worker
+ * registering a campaign's image). Provided by the API and the worker.
+ */
+export abstract class MediaFetchConfig {
+  /** Media URLs may point at private, loopback and metadata addresses (the SSRF guard off). */
+  abstract readonly mediaAllowPrivateUrls: boolean;
+}
+
 /** The HTTP API's settings. */
 export abstract class ApiConfig extends CoreConfig {
   abstract readonly callbackAllowPrivateUrls: boolean;
+  abstract readonly mediaAllowPrivateUrls: boolean;
   abstract readonly callbackRetryBaseMs: number;
   abstract readonly callbackRetentionDays: number;
   abstract readonly port: number;
@@ -57,6 +67,7 @@ export abstract class ApiConfig extends CoreConfig {
 /** A worker process's settings. */
 export abstract class WorkerConfig extends CoreConfig {
   abstract readonly callbackAllowPrivateUrls: boolean;
+  abstract readonly mediaAllowPrivateUrls: boolean;
   abstract readonly callbackRetryBaseMs: number;
   abstract readonly callbackRetentionDays: number;
   abstract readonly secretsKey: Buffer;

@@ -1,4 +1,13 @@
-import { request } from 'undici';
+import { isIP } from 'node:net';
+import { Agent, request } from 'undici';
+import {
+  FORBIDDEN_ADDRESS_TEXT,
+  forbiddenAddressKind,
+  guardedLookup,
+  urlHost,
+  type AddressResolver,
+  type ForbiddenAddressKind,
+} from '@herald/common';
 import type { MediaFetchOptions, MediaFetchOutcome, ProviderError } from '../channel-provider.types';
 
 /** A template media header's format (Meta: HEADER `format` IMAGE, VIDEO or DOCUMENT, in lower case). */
@@ -56,28 +65,62 @@ export function templateHeaderMediaProblem(
 
 export interface FetchMediaOptions extends MediaFetchOptions {
   readonly userAgent?: string;
+  /**
+   * MEDIA_ALLOW_PRIVATE_URLS: the URL (and every redirect) may point at loopback, private, link-local, CGNAT, cloud
+   * metadata, multicast or reserved addresses. Default false: those are refused (`media_url_invalid`).
+   */
+  readonly allowPrivateUrls?: boolean;
+  /** Tests: the resolver names are looked up with at connect time (default: the system's, as sockets use). */
+  readonly resolve?: AddressResolver;
+  /** Tests: how an address is judged (default `forbiddenAddressKind`), e.g. to count their own server as public. */
+  readonly addressKind?: (address: string) => ForbiddenAddressKind | null;
 }
 
 export const FETCH_MEDIA_DEFAULTS = { timeoutMs: 15_000, maxRedirects: 3 } as const;
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** The `code` of the error a socket fails with when its name resolves to no public address. */
+const ADDRESS_REFUSED = 'EMEDIAADDRESS';
+const PUBLIC_ONLY = 'media is fetched only from public addresses unless MEDIA_ALLOW_PRIVATE_URLS=true';
 
 /**
  * GETs a media file Herald will upload to Meta (a template header given as a URL): http(s) only, at most
  * `maxRedirects` redirects (each to http(s) again), within `timeoutMs`, no larger than `maxBytes` (the download is
  * stopped as soon as it is). Never throws; failures are `{ok: false, error}` with codes `media_url_invalid`,
  * `media_too_large`, `media_redirects`, `media_http_status`, `timeout` or `network`.
+ *
+ * The SSRF guard (unless `allowPrivateUrls`): the URL is a user's, fetched from inside Herald's network, so it may
+ * not reach loopback, private (RFC 1918, ULA), link-local, CGNAT, cloud metadata, multicast or reserved addresses.
+ * An IP literal of such a kind is refused before any request, the first URL's and every redirect's alike; a name is
+ * resolved when the socket connects, through a lookup that drops such addresses, so a name that resolves to one, or
+ * a redirect to such a name, is refused too — on the address actually connected to (DNS rebinding included).
+ * Refusals are `media_url_invalid`, naming the kind of address and the switch, never what the address answered.
  */
 export async function fetchMedia(url: string, options: FetchMediaOptions): Promise<MediaFetchOutcome> {
   const timeoutMs = options.timeoutMs ?? FETCH_MEDIA_DEFAULTS.timeoutMs;
   const maxRedirects = options.maxRedirects ?? FETCH_MEDIA_DEFAULTS.maxRedirects;
+  const allowPrivate = options.allowPrivateUrls ?? false;
+  const kindOf = options.addressKind ?? forbiddenAddressKind;
+  const first = parseHttpUrl(url);
+  if (typeof first === 'string') return failure('media_url_invalid', first);
+  const literal = allowPrivate ? undefined : literalRefusal(first, kindOf);
+  if (literal !== undefined) return failure('media_url_invalid', `${first.href} points at ${literal}; ${PUBLIC_ONLY}.`);
+  let current = first;
   const signal = AbortSignal.timeout(timeoutMs);
-  let current = parseHttpUrl(url);
-  if (typeof current === 'string') return failure('media_url_invalid', current);
+  const lookup = guardedLookup({
+    allowPrivate,
+    resolve: options.resolve,
+    kindOf,
+    refusal: (hostname, kind) =>
+      Object.assign(new Error(`${hostname} resolves to ${FORBIDDEN_ADDRESS_TEXT[kind]}`), { code: ADDRESS_REFUSED }),
+  });
+  // One agent a fetch: its sockets connect only through the guarded lookup, and it is closed when the fetch ends.
+  const dispatcher = new Agent({ connect: { timeout: timeoutMs, lookup } });
   try {
     for (let redirects = 0; ; redirects += 1) {
       const response = await request(current, {
         method: 'GET',
+        dispatcher,
         signal,
         headers: { accept: '*/*', 'user-agent': options.userAgent ?? 'herald' },
         headersTimeout: timeoutMs,
@@ -94,6 +137,10 @@ export async function fetchMedia(url: string, options: FetchMediaOptions): Promi
         }
         const next = parseHttpUrl(location, current);
         if (typeof next === 'string') return failure('media_url_invalid', `${current.href} redirects to ${next}`);
+        const refused = allowPrivate ? undefined : literalRefusal(next, kindOf);
+        if (refused !== undefined) {
+          return failure('media_url_invalid', `${current.href} redirects to ${next.href}, ${refused}; ${PUBLIC_ONLY}.`);
+        }
         current = next;
         continue;
       }
@@ -130,11 +177,25 @@ export async function fetchMedia(url: string, options: FetchMediaOptions): Promi
   } catch (error) {
     const e = error instanceof Error ? (error as Error & { code?: unknown }) : undefined;
     const message = e?.message ?? String(error);
+    if (e?.code === ADDRESS_REFUSED) {
+      const via = current === first ? '' : ` (redirected from ${url})`;
+      return failure('media_url_invalid', `${current.href}${via}: ${message}; ${PUBLIC_ONLY}.`);
+    }
     if (signal.aborted || e?.name === 'TimeoutError' || String(e?.code ?? '').includes('TIMEOUT')) {
       return failure('timeout', `${url} did not answer within ${timeoutMs} ms.`, true, 'transient');
     }
     return failure('network', `${url}: ${typeof e?.code === 'string' ? `${e.code}: ` : ''}${message}`, true, 'transient');
+  } finally {
+    await dispatcher.destroy().catch(() => undefined);
   }
+}
+
+/** For a URL whose host is an IP literal of a refused kind: that kind in words with the address; else undefined. */
+function literalRefusal(url: URL, kindOf: (address: string) => ForbiddenAddressKind | null): string | undefined {
+  const host = urlHost(url);
+  if (isIP(host) === 0) return undefined;
+  const kind = kindOf(host);
+  return kind === null ? undefined : `${FORBIDDEN_ADDRESS_TEXT[kind]} (${host})`;
 }
 
 function parseHttpUrl(value: string, base?: URL): URL | string {

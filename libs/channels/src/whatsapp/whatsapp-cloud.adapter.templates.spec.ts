@@ -357,3 +357,25 @@ describe('WhatsAppCloudAdapter.uploadMedia', () => {
     });
   });
 });
+
+describe('WhatsAppCloudAdapter.fetchMedia', () => {
+  it('keeps the SSRF guard unless built with mediaAllowPrivateUrls (MEDIA_ALLOW_PRIVATE_URLS)', async () => {
+    await setUp((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/png' });
+      res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    });
+    const url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}/banner.png`;
+    const guarded = new WhatsAppCloudAdapter();
+    // A caller's options cannot switch the guard off: only the adapter's configuration can.
+    const options = { maxBytes: 1024, allowPrivateUrls: true };
+    expect(await guarded.fetchMedia(url, options)).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'media_url_invalid', details: expect.stringContaining('a loopback address') }),
+    });
+    expect(requests).toEqual([]);
+    const open = new WhatsAppCloudAdapter({ mediaAllowPrivateUrls: true });
+    expect(await open.fetchMedia(url, { maxBytes: 1024 })).toMatchObject({ ok: true, mimeType: 'image/png', url });
+    expect(requests.map((r) => [r.method, r.url, r.headers['user-agent']])).toEqual([['GET', '/banner.png', 'herald']]);
+    await Promise.all([guarded.close(), open.close()]);
+  });
+});

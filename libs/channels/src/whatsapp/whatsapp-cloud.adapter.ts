@@ -95,6 +95,7 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
   /** The app each token belongs to, by (Graph root, token hash); lookups in flight are shared, failures not kept. */
   private readonly appIds = new BoundedTtlCache<Promise<AppIdAnswer>>(APP_ID_TTL_MS, APP_ID_CACHE_SIZE);
   private readonly uploadTimeoutMs: number;
+  private readonly mediaAllowPrivateUrls: boolean;
 
   constructor(options: WhatsAppCloudAdapterOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.requestTimeoutMs;
@@ -110,6 +111,7 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     const size = options.templateCacheSize ?? WHATSAPP_ADAPTER_DEFAULTS.templateCacheSize;
     this.templateCategories = ttlMs > 0 && size > 0 ? new BoundedTtlCache(ttlMs, size) : undefined;
     this.uploadTimeoutMs = options.uploadTimeoutMs ?? Math.max(WHATSAPP_ADAPTER_DEFAULTS.uploadTimeoutMs, this.requestTimeoutMs);
+    this.mediaAllowPrivateUrls = options.mediaAllowPrivateUrls ?? false;
   }
 
   /**
@@ -432,10 +434,19 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
 
   /**
    * GETs a header's media from an http(s) URL before `uploadMedia` (see `fetchMedia` in media-fetch.util: 15 s,
-   * ≤ 3 redirects, refused past `maxBytes`). Check the type and size against TEMPLATE_HEADER_MEDIA.
+   * ≤ 3 redirects, refused past `maxBytes`, and refused for non-public addresses unless `mediaAllowPrivateUrls`).
+   * Check the type and size against TEMPLATE_HEADER_MEDIA.
    */
   fetchMedia(url: string, options: MediaFetchOptions): Promise<MediaFetchOutcome> {
-    return fetchMedia(url, { userAgent: this.userAgent, ...options });
+    // Only the bounds come from the caller: the guard (and its test hooks) are this adapter's configuration.
+    const { maxBytes, timeoutMs, maxRedirects } = options;
+    return fetchMedia(url, {
+      userAgent: this.userAgent,
+      maxBytes,
+      timeoutMs,
+      maxRedirects,
+      allowPrivateUrls: this.mediaAllowPrivateUrls,
+    });
   }
 
   /**

@@ -35,6 +35,11 @@ export interface WhatsAppCloudAdapterOptions {
   readonly templateCacheSize?: number;
   /** The whole of one media upload request (the file's bytes); longer than `requestTimeoutMs` by default. */
   readonly uploadTimeoutMs?: number;
+  /**
+   * MEDIA_ALLOW_PRIVATE_URLS: `fetchMedia` may GET header media from loopback, private, link-local, CGNAT and
+   * metadata addresses. Default false: the SSRF guard refuses them (`media_url_invalid`).
+   */
+  readonly mediaAllowPrivateUrls?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------
