@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { CampaignReconciler, CampaignsService, ChunkSender, RunStarter } from '@herald/campaigns';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { CampaignReconciler, CampaignsService, ChunkSender, RecipientRepository, RunStarter } from '@herald/campaigns';
 import { ChannelsService } from '@herald/channels';
 import { AudiencesService, ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
@@ -314,21 +314,24 @@ describe('the send pipeline, in process', () => {
       expect(h.provider.sentTo(numbers[0]!)[0]).toMatchObject({ prevalidated: true, callbackData: expect.stringMatching(/^r:\d+$/) });
     });
 
-    it('sends recipients who lost their slot with the next batch, not after the chunk\'s last one', async () => {
-      // 50 msg/s: batches of 10 on slots 20.4 ms apart. Recipient 1's send holds the event loop 60 ms, so 2 and 3
-      // pass their slots by more than the lateness budget; meanwhile another worker books the number's next second,
-      // so no fresh slot is due within half a second and the pipeline hands the two back to the queue.
-      const campaignWs = await h.workspace('Released recipients', { messagesPerSecond: 50 });
+    /**
+     * A run of 60 at 50 msg/s (batches of 10 on slots 20.4 ms apart) whose recipient 1 holds the event loop 60 ms
+     * while another worker books the number's next second: recipients 2 and 3 pass their slots by more than the
+     * lateness budget, and no fresh slot is due within half a second. `during` runs then too.
+     */
+    const lateSlotsRun = async (name: string, during: (runId: string, campaignId: string, workspaceId: string) => Promise<void> = async () => undefined) => {
+      const campaignWs = await h.workspace(name, { messagesPerSecond: 50 });
       const numbers = Array.from({ length: 60 }, () => fresh());
       await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'crowd', name: 'Crowd', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
       const campaignsService = h.get(CampaignsService);
-      const { campaignId } = await campaignsService.create(campaignWs.workspaceId, { title: 'Late slots', message: 'Hello {{name}}!' });
+      const { campaignId } = await campaignsService.create(campaignWs.workspaceId, { title: name, message: 'Hello {{name}}!' });
       await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
       const { runId } = await campaignsService.createRun(campaignWs.workspaceId, campaignId, { audiences: ['crowd'] });
       expect(await h.get(RunStarter).start(runId)).toBe('running');
       const [{ phone_number_id: phone }] = (await h.db.query('SELECT phone_number_id FROM channels WHERE id = $1', [campaignWs.channelId])) as Array<{ phone_number_id: string }>;
-      const order = await h.db.query('SELECT to_number FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [runId]) as Array<{ to_number: string }>;
+      const order = (await h.db.query('SELECT to_number FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [runId])) as Array<{ to_number: string }>;
       const [first, second, third] = order.map((r) => r.to_number);
+      const records = jest.spyOn(h.get(RecipientRepository), 'record');
       h.provider.beforeAccept = async (request) => {
         if (request.to !== first) return;
         const until = performance.now() + 60;
@@ -336,19 +339,66 @@ describe('the send pipeline, in process', () => {
           /* the event loop held, as by a long task */
         }
         await h.get(SendRateLimiter).reserve(phone!, 50, 50, { horizonMs: 60_000 });
+        await during(runId, campaignId, campaignWs.workspaceId);
       };
       try {
-        expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+        const result = await h.get(ChunkSender).send(runId, 0);
+        const released = records.mock.calls.flatMap(([outcomes]) => outcomes.released.map((r) => r.id));
+        const sent = h.provider.sent.filter((r) => numbers.includes(r.to)).map((r) => r.to);
+        return { result, released, sent, order: order.map((r) => r.to_number), second: second!, third: third!, runId };
       } finally {
         h.provider.beforeAccept = null;
+        records.mockRestore();
       }
-      const sent = h.provider.sent.filter((r) => numbers.includes(r.to)).map((r) => r.to);
-      expect(new Set(sent).size).toBe(60);
-      expect(sent.indexOf(second!)).toBeGreaterThan(9); // handed back, not sent with the first batch
-      // ... and sent with the next batch claimed after that (those claimed before the hand-back go first), ahead of
-      // the chunk's last recipients.
-      expect(sent.indexOf(second!)).toBeLessThan(sent.indexOf(order[59]!.to_number));
-      expect(sent.indexOf(third!)).toBeLessThan(sent.indexOf(order[59]!.to_number));
+    };
+
+    it('sends recipients who lost their slot on a fresh one after the number\'s bookings, never back to the queue', async () => {
+      const run = await lateSlotsRun('Late slots');
+      expect(run.result).toEqual({ state: 'done' });
+      expect(new Set(run.sent).size).toBe(60);
+      expect(run.sent).toHaveLength(60); // each once
+      expect(run.released).toEqual([]); // kept in the worker for their fresh slot: not claimed again a latency later
+      expect(run.sent.indexOf(run.second)).toBeGreaterThan(9); // not with the first batch: their slots had passed
+      expect(run.sent.indexOf(run.third)).toBeGreaterThan(9);
+    });
+
+    it('hands sends waiting for a far fresh slot back unsent when their run was paused meanwhile', async () => {
+      const run = await lateSlotsRun('Late slots, paused', async (runId, campaignId, workspaceId) => {
+        await h.get(CampaignsService).pause(workspaceId, campaignId, runId);
+      });
+      expect(run.result).toEqual({ state: 'stopped' });
+      expect(run.sent).not.toContain(run.second); // asked before their slot: the run was paused, so never sent
+      expect(run.sent).not.toContain(run.third);
+      expect(run.released).toEqual(expect.arrayContaining([expect.any(String), expect.any(String)]));
+      const rows = (await h.db.query(`SELECT to_number, status FROM campaign_recipients WHERE run_id = $1 AND to_number = ANY($2)`, [
+        run.runId,
+        [run.second, run.third],
+      ])) as Array<{ status: string }>;
+      expect(rows.map((r) => r.status)).toEqual(['queued', 'queued']); // back in the queue for the resume
+    });
+
+    it('warms the provider before reserving a batch\'s slots, so a slow warm-up costs no slot', async () => {
+      // The provider answers its warm-up read 400 ms later: longer than a batch is claimed ahead of its slots.
+      const campaignWs = await h.workspace('Slow warm-up', { messagesPerSecond: 50 });
+      const numbers = Array.from({ length: 20 }, () => fresh());
+      await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'few', name: 'Few', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+      const campaignsService = h.get(CampaignsService);
+      const { campaignId } = await campaignsService.create(campaignWs.workspaceId, { title: 'Warm-up', message: 'Hello {{name}}!' });
+      await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
+      const { runId } = await campaignsService.createRun(campaignWs.workspaceId, campaignId, { audiences: ['few'] });
+      expect(await h.get(RunStarter).start(runId)).toBe('running');
+      const reserve = jest.spyOn(h.get(SendRateLimiter), 'reserve');
+      h.provider.prepareMs = 400;
+      try {
+        expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+        expect(numbers.every((n) => h.provider.sentTo(n).length === 1)).toBe(true);
+        // Every reservation is a batch's (claimed ahead of its slots): none for sends that had lost theirs.
+        expect(reserve.mock.calls.length).toBeGreaterThan(0);
+        expect(reserve.mock.calls.every(([, , , options]) => options?.leadMs !== undefined)).toBe(true);
+      } finally {
+        h.provider.prepareMs = 0;
+        reserve.mockRestore();
+      }
     });
 
     it('expires what is left of a run whose validity ran out while it was paused, and never sends it', async () => {

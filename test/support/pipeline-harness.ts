@@ -72,6 +72,22 @@ export class FakeProvider implements ChannelProvider<WhatsAppCredentials> {
    * the provider's `sent` arrive before Herald records the send's own answer (the race of a busy worker).
    */
   beforeAccept: ((request: SendRequest, providerMessageId: string) => Promise<void>) | null = null;
+  /** How long the first `prepare` of each number takes (a provider that far away answers its read that late). */
+  prepareMs = 0;
+  /** The numbers `prepare` was called for, in order, and when each first call answered (performance.now()). */
+  readonly prepared: Array<{ phoneNumberId: string; at: number }> = [];
+  private readonly preparing = new Map<string, Promise<void>>();
+
+  async prepare(credentials: WhatsAppCredentials): Promise<void> {
+    let done = this.preparing.get(credentials.phoneNumberId);
+    if (!done) {
+      done = new Promise<void>((resolve) => setTimeout(resolve, this.prepareMs)).then(() => {
+        this.prepared.push({ phoneNumberId: credentials.phoneNumberId, at: performance.now() });
+      });
+      this.preparing.set(credentials.phoneNumberId, done);
+    }
+    await done;
+  }
 
   /** The next answers for `to`, in order; after them, accept. */
   answer(to: string, ...answers: FakeAnswer[]): void {

@@ -146,6 +146,7 @@ export class ChunkSender {
       }
       const perSecond = channel.messagesPerSecond;
       const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(perSecond * BATCH_SECONDS), due));
+      await this.pipeline.prepare(channel); // before the slots: done once per number and process
       const slots = await this.limiter.reserve(channel.phoneNumberId, perSecond, size, { leadMs: CLAIM_LEAD_MS });
       if (slots === null) {
         await sleep(500);
@@ -176,7 +177,10 @@ export class ChunkSender {
       // after these. At most MAX_BATCHES_IN_FLIGHT at once; a failed one stops the chunk.
       inFlight.add(
         this.pipeline
-          .send(channel, sendable, slots, this.config.sendMaxAttempts, outcomes)
+          .send(channel, sendable, slots, this.config.sendMaxAttempts, outcomes, {
+            // A stopping worker hands them back: another one sends them, sooner than a far slot would.
+            stillWanted: async () => !this.stopping && (await this.stillRunning(runId)),
+          })
           .then(() => this.record(ctx.campaign.workspace_id, outcomes))
           .then(() => {
             if (outcomes.released.length > 0) rewind = true;
@@ -184,6 +188,11 @@ export class ChunkSender {
       );
       await inFlight.room(MAX_BATCHES_IN_FLIGHT);
     }
+  }
+
+  /** Whether the run is still running, read now (not the cached context): late sends are asked about before a far slot. */
+  private async stillRunning(runId: string): Promise<boolean> {
+    return (await this.campaigns.runById(runId))?.status === 'running';
   }
 
   /**

@@ -72,6 +72,7 @@ export class MessageSender {
       const checked = await this.pipeline.check(channel, [send]);
       Object.assign(outcomes, checked.outcomes);
       if (checked.sendable.length > 0) {
+        await this.pipeline.prepare(channel);
         const slots = await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, 1, { horizonMs: SLOT_HORIZON_MS });
         if (slots === null) outcomes.deferred.push({ id: claimed.id, attempts: claimed.attempts, until: new Date(now.getTime() + 1_000), reason: 'rate_limit' });
         else await this.pipeline.send(channel, checked.sendable, slots, this.config.sendMaxAttempts, outcomes);

@@ -11,7 +11,15 @@ import { SendRateLimiter, slotClock, untilSlot, type ReservedSlots } from './sen
 import { SendSettingsService } from './send-settings.service';
 import { windowState, windowZone } from './send-window.util';
 import { sendOnSlots, settleAll } from './slot-pacing.util';
-import { emptyOutcomes, type ClaimedSend, type MessageError, type SendCategory, type SendFailure, type SendOutcomes } from './send.types';
+import {
+  emptyOutcomes,
+  type ClaimedSend,
+  type MessageError,
+  type SendCategory,
+  type SendFailure,
+  type SendOptions,
+  type SendOutcomes,
+} from './send.types';
 
 export const CHANNEL_PROVIDER = Symbol('CHANNEL_PROVIDER');
 
@@ -34,6 +42,15 @@ const EXTRA_PACE_HORIZON_MS = 2_000;
  */
 const MAX_RESLOTTING_MS = 5_000;
 const MAX_RESLOT_WAIT_MS = 500;
+/**
+ * A source that can say whether its sends are still wanted (`SendOptions.stillWanted`: a campaign run still
+ * running) lets late sends take a fresh slot this far ahead: other chunk jobs book the number seconds ahead, so
+ * within MAX_RESLOT_WAIT_MS there is rarely one, and a send handed back to the queue is claimed again only after
+ * its batch has answered, a provider latency later (at a run's end, that made its tail: docs/BENCHMARKS.md).
+ */
+const MAX_RESLOT_WAIT_ASKED_MS = 10_000;
+/** How long before a far fresh slot the source is asked whether the sends are still wanted (one read). */
+const STILL_WANTED_LEAD_MS = 50;
 /** Unique recipients per rolling 24 h of each limited messaging tier. */
 const TIER_LIMITS: Readonly<Record<string, number>> = { '250': 250, '2000': 2_000, '10000': 10_000, '100000': 100_000 };
 
@@ -251,10 +268,23 @@ export class SendPipeline {
   }
 
   /**
+   * Before reserving a batch's slots: the provider's one-time warm-up for the channel in this process (WhatsApp: a
+   * read of the number, which opens a connection). Awaited inside `send` it cost the first batch of every number and
+   * process a whole provider latency, 250–400 ms, after its slots had come: every one of them lost (docs/BENCHMARKS.md,
+   * provider latency). Cheap once done; its outcome does not matter.
+   */
+  async prepare(channel: SendingChannel): Promise<void> {
+    if (channel.type === 'whatsapp') await this.provider.prepare?.(credentialsOf(channel));
+  }
+
+  /**
    * Sends each claimed send on its own rate-limit slot of `slots` (reserved by the caller for this batch) and sorts
    * out what became of each. One that would leave late (the claim or the event loop took longer than the slack)
-   * takes a fresh slot if one is due soon, else goes back to the queue. What failures mean beyond their send is
-   * acted on once per kind. `into`: outcomes to add to (the checks' ones).
+   * takes a fresh slot if one is due soon, else goes back to the queue. With `options.stillWanted`, a fresh slot
+   * may be further off (up to MAX_RESLOT_WAIT_ASKED_MS), and the source is asked right before it whether the sends
+   * are still wanted (a paused run's are not: they go back to the queue unsent, so a pause still stops new sends
+   * within a second). What failures mean beyond their send is acted on once per kind. `into`: outcomes to add to
+   * (the checks' ones).
    */
   async send(
     channel: SendingChannel,
@@ -262,6 +292,7 @@ export class SendPipeline {
     slots: ReservedSlots,
     maxAttempts: number,
     into: SendOutcomes = emptyOutcomes(),
+    options: SendOptions = {},
   ): Promise<SendOutcomes> {
     if (sends.length === 0) return into;
     const whatsapp = channel.type === 'whatsapp';
@@ -322,10 +353,21 @@ export class SendPipeline {
         if (late.length === 0) break;
         // Only slots due soon: reserving further ahead and then handing the sends back would leave those slots
         // unused too (each late send would cost two).
+        const { stillWanted } = options;
+        const horizonMs = stillWanted ? MAX_RESLOT_WAIT_ASKED_MS : MAX_RESLOT_WAIT_MS;
         const next =
           slotClock() - started < MAX_RESLOTTING_MS
-            ? await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length, { horizonMs: MAX_RESLOT_WAIT_MS })
+            ? await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length, { horizonMs })
             : null;
+        // Far off: asked right before it (the slots go unused when the answer is no).
+        if (next !== null && stillWanted && next.firstAt - slotClock() > MAX_RESLOT_WAIT_MS) {
+          await untilSlot(next.firstAt - STILL_WANTED_LEAD_MS);
+          // A failed read counts as no: sends not made are handed back, never made blindly.
+          if (!(await stillWanted().catch(() => false))) {
+            into.released.push(...late.map((c) => ({ id: c.id, attempts: c.attempts })));
+            break;
+          }
+        }
         if (next === null) {
           into.released.push(...late.map((c) => ({ id: c.id, attempts: c.attempts })));
           break;

@@ -106,3 +106,12 @@ export interface SendFailure {
   readonly contactId: string;
   readonly error: Pick<MessageError, 'code' | 'title' | 'details'> & { readonly category?: string; readonly retryAfterMs?: number };
 }
+
+/** What a source tells `SendPipeline.send` beyond its sends. */
+export interface SendOptions {
+  /**
+   * Whether the batch's sends are still wanted (a campaign run: still running). Given, a send that lost its slot may
+   * take a fresh one seconds ahead instead of going back to the queue, and this is asked right before it.
+   */
+  readonly stillWanted?: () => Promise<boolean>;
+}
