@@ -93,6 +93,21 @@ function shortfallOf(times, limit) {
   return { totalMs, firstMs, lastMs, middleMs, slowBuckets, buckets: Math.max(0, counts.length - 2 * perSecond), bucketMs };
 }
 
+/**
+ * When a number's violations came, as seconds after its first acceptance ("s 0: 3, s 14: 1"), from the simulator's
+ * violations per wall-clock second (every number's: a pair's two are told apart only by their spans).
+ */
+function whenOf(bySecond, times) {
+  if (!bySecond || !times?.first) return 'when: unknown';
+  const first = Date.parse(times.first);
+  const last = Date.parse(times.last);
+  const within = Object.entries(bySecond)
+    .map(([second, n]) => [Number(second) * 1000, n])
+    .filter(([ms]) => ms >= first - 1000 && ms <= last)
+    .map(([ms, n]) => `s ${Math.max(0, Math.floor((ms - first) / 1000))}: ${n}`);
+  return within.length ? `after the first acceptance, ${within.join(', ')}` : 'when: outside the span';
+}
+
 /** The cases to run, in order: those on the default workers first, then the one-chunk ones. */
 function plan() {
   let phone = 109000000002000;
@@ -253,7 +268,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
       }
       const violationsOk = figures.add(
         `${name}: violations (any 1-s window)`,
-        violations,
+        violations === 0 ? 0 : `${violations} (${whenOf(stats.throttle.bySecond, at.accepted.timesByPhoneNumberId?.[r.phone])})`,
         SMOKE ? '' : '= 0',
         SMOKE ? undefined : violations === 0,
       );
