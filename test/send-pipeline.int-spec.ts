@@ -3,7 +3,7 @@ import { CampaignReconciler, CampaignsService, ChunkSender, RecipientRepository,
 import { ChannelsService } from '@herald/channels';
 import { AudiencesService, ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
-import { SendRateLimiter, SendSettingsService } from '@herald/sending';
+import { SendPipeline, SendRateLimiter, SendSettingsService, type ClaimedSend } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
 /**
@@ -375,6 +375,42 @@ describe('the send pipeline, in process', () => {
         [run.second, run.third],
       ])) as Array<{ status: string }>;
       expect(rows.map((r) => r.status)).toEqual(['queued', 'queued']); // back in the queue for the resume
+    });
+
+    it('waits for a far fresh slot only well inside SEND_UNCONFIRMED_AFTER_SECONDS, so the in-doubt sweep never takes a send still waiting', async () => {
+      // At the 10 s minimum a recipient left `sending` for 10 s is queued again: a send still waiting for its slot
+      // would then go out twice. Here the number is booked 6 s ahead: past half of that, so the late send goes back.
+      const short = await startPipeline(`${PREFIX}-unconfirmed`, { SEND_UNCONFIRMED_AFTER_SECONDS: '10' });
+      try {
+        const shortWs = await short.workspace('Short in-doubt', { messagesPerSecond: 50 });
+        const channel = await short.get(ChannelsService).forSending(shortWs.channelId);
+        if (!channel) throw new Error('no channel');
+        await short.get(SendRateLimiter).reserve(channel.phoneNumberId, 50, 300, { horizonMs: 60_000 });
+        const to = fresh();
+        const send = {
+          id: '1',
+          callbackData: 'late-1',
+          workspaceId: shortWs.workspaceId,
+          contactId: null,
+          to,
+          message: template('receipt'),
+          attempts: 1,
+          category: 'utility' as const,
+          expiresAt: null,
+          timezone: null,
+          ignoreQuietHours: false,
+          frequencyCapped: false,
+          prevalidated: true,
+        } as unknown as ClaimedSend;
+        const passed = { firstAt: performance.now() - 100, spacingMs: 20, lateMs: 8 }; // its slot has gone
+        const began = performance.now();
+        const outcomes = await short.get(SendPipeline).send(channel, [send], passed, 3, undefined, { stillWanted: async () => true });
+        expect(outcomes.released).toEqual([{ id: '1', attempts: 1 }]);
+        expect(short.provider.sentTo(to)).toEqual([]);
+        expect(performance.now() - began).toBeLessThan(2_000); // handed back at once, not after waiting for the slot
+      } finally {
+        await short.close();
+      }
     });
 
     it('warms the provider before reserving a batch\'s slots, so a slow warm-up costs no slot', async () => {

@@ -226,8 +226,9 @@ export interface WebhookStatus {
   callback?: string;
 }
 
-export async function startPipeline(redisPrefix: string): Promise<PipelineHarness> {
-  const config = testWorkerConfig({ REDIS_PREFIX: redisPrefix });
+/** `env`: settings of the worker's configuration beside the test defaults (e.g. SEND_UNCONFIRMED_AFTER_SECONDS). */
+export async function startPipeline(redisPrefix: string, env: Record<string, string> = {}): Promise<PipelineHarness> {
+  const config = testWorkerConfig({ ...env, REDIS_PREFIX: redisPrefix });
   const provider = new FakeProvider();
   const platforms = new FakePlatforms();
   const clock = new SettableClock();

@@ -49,6 +49,12 @@ const MAX_RESLOT_WAIT_MS = 500;
  * its batch has answered, a provider latency later (at a run's end, that made its tail: docs/BENCHMARKS.md).
  */
 const MAX_RESLOT_WAIT_ASKED_MS = 10_000;
+/**
+ * Never longer than this share of SEND_UNCONFIRMED_AFTER_SECONDS from the batch's start, though: a recipient left
+ * `sending` that long is taken for a crashed worker's and queued again, and one still waiting here would then be
+ * sent twice (at the 10 s minimum that setting allows, the wait falls back to MAX_RESLOT_WAIT_MS).
+ */
+const RESLOT_SHARE_OF_UNCONFIRMED = 0.5;
 /** How long before a far fresh slot the source is asked whether the sends are still wanted (one read). */
 const STILL_WANTED_LEAD_MS = 50;
 /** Unique recipients per rolling 24 h of each limited messaging tier. */
@@ -354,7 +360,8 @@ export class SendPipeline {
         // Only slots due soon: reserving further ahead and then handing the sends back would leave those slots
         // unused too (each late send would cost two).
         const { stillWanted } = options;
-        const horizonMs = stillWanted ? MAX_RESLOT_WAIT_ASKED_MS : MAX_RESLOT_WAIT_MS;
+        const unconfirmedLeftMs = this.config.sendUnconfirmedAfterSeconds * 1_000 * RESLOT_SHARE_OF_UNCONFIRMED - (slotClock() - started);
+        const horizonMs = stillWanted ? Math.max(MAX_RESLOT_WAIT_MS, Math.min(MAX_RESLOT_WAIT_ASKED_MS, unconfirmedLeftMs)) : MAX_RESLOT_WAIT_MS;
         const next =
           slotClock() - started < MAX_RESLOTTING_MS
             ? await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length, { horizonMs })
