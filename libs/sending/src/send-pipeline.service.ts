@@ -357,8 +357,9 @@ export class SendPipeline {
         const { late, sent } = await sendOnSlots(pending, current, sendOne);
         rounds.push(sent);
         if (late.length === 0) break;
-        // Only slots due soon: reserving further ahead and then handing the sends back would leave those slots
-        // unused too (each late send would cost two).
+        // Without the source's say, only slots due soon: reserving further ahead and then handing the sends back would
+        // leave those slots unused too (each late send would cost two). With it, a far slot is kept and given up only
+        // when the source no longer wants the sends (a paused run).
         const { stillWanted } = options;
         const unconfirmedLeftMs = this.config.sendUnconfirmedAfterSeconds * 1_000 * RESLOT_SHARE_OF_UNCONFIRMED - (slotClock() - started);
         const horizonMs = stillWanted ? Math.max(MAX_RESLOT_WAIT_MS, Math.min(MAX_RESLOT_WAIT_ASKED_MS, unconfirmedLeftMs)) : MAX_RESLOT_WAIT_MS;
