@@ -51,7 +51,7 @@ import { join } from 'node:path';
 import {
   Bench,
   splitQueues,
-    CpuMeter,
+  CpuMeter,
   cpuSecondsByName,
   Figures,
   PostgresCpu,

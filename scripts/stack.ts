@@ -56,7 +56,6 @@ interface ProcessSpec {
   env?: Record<string, string>;
 }
 
-
 /**
  * Node flags of the worker and the simulator, read from scripts/node-flags.json (the benchmarks read it too;
  * docker-compose.yml and the start:* npm scripts repeat them, and test/launch-flags.e2e-spec.ts keeps them equal).

@@ -431,6 +431,9 @@ describe('the send pipeline, in process', () => {
         // Every reservation is a batch's (claimed ahead of its slots): none for sends that had lost theirs.
         expect(reserve.mock.calls.length).toBeGreaterThan(0);
         expect(reserve.mock.calls.every(([, , , options]) => options?.leadMs !== undefined)).toBe(true);
+        // … and the warm-up was made, for this number.
+        const [{ phone_number_id: phone }] = (await h.db.query('SELECT phone_number_id FROM channels WHERE id = $1', [campaignWs.channelId])) as Array<{ phone_number_id: string }>;
+        expect(h.provider.prepared.map((p) => p.phoneNumberId)).toContain(phone);
       } finally {
         h.provider.prepareMs = 0;
         reserve.mockRestore();

@@ -7,7 +7,6 @@ import { WorkerConfig } from '@herald/config';
 import {
   SendLedgerRepository,
   SendPipeline,
-  SendRateLimiter,
   expiresAt,
   sendStatusEvents,
   tierLimit,
@@ -79,7 +78,6 @@ export class ChunkSender {
     private readonly campaigns: CampaignRepository,
     private readonly recipients: RecipientRepository,
     private readonly channels: ChannelsService,
-    private readonly limiter: SendRateLimiter,
     private readonly pipeline: SendPipeline,
     private readonly ledger: SendLedgerRepository,
     private readonly config: WorkerConfig,
@@ -146,8 +144,7 @@ export class ChunkSender {
       }
       const perSecond = channel.messagesPerSecond;
       const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(perSecond * BATCH_SECONDS), due));
-      await this.pipeline.prepare(channel); // before the slots: done once per number and process
-      const slots = await this.limiter.reserve(channel.phoneNumberId, perSecond, size, { leadMs: CLAIM_LEAD_MS });
+      const slots = await this.pipeline.reserve(channel, size, { leadMs: CLAIM_LEAD_MS });
       if (slots === null) {
         await sleep(500);
         continue;

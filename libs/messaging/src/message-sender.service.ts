@@ -4,7 +4,7 @@ import { ChannelsService, type OutboundMessage } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
-import { SendPipeline, SendRateLimiter, emptyOutcomes, expiresAt, sendStatusEvents, type ClaimedSend, type SendOutcomes } from '@herald/sending';
+import { SendPipeline, emptyOutcomes, expiresAt, sendStatusEvents, type ClaimedSend, type SendOutcomes } from '@herald/sending';
 import { MessageRepository, type MessageRow } from './message.repository';
 
 export type SendResult = 'accepted' | 'failed' | 'waiting' | 'unsent' | 'unconfirmed' | 'not_due';
@@ -26,7 +26,6 @@ export class MessageSender {
     private readonly messages: MessageRepository,
     private readonly channels: ChannelsService,
     private readonly pipeline: SendPipeline,
-    private readonly limiter: SendRateLimiter,
     private readonly queue: JobQueue,
     private readonly config: WorkerConfig,
     private readonly clock: Clock,
@@ -72,8 +71,7 @@ export class MessageSender {
       const checked = await this.pipeline.check(channel, [send]);
       Object.assign(outcomes, checked.outcomes);
       if (checked.sendable.length > 0) {
-        await this.pipeline.prepare(channel);
-        const slots = await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, 1, { horizonMs: SLOT_HORIZON_MS });
+        const slots = await this.pipeline.reserve(channel, 1, { horizonMs: SLOT_HORIZON_MS });
         if (slots === null) outcomes.deferred.push({ id: claimed.id, attempts: claimed.attempts, until: new Date(now.getTime() + 1_000), reason: 'rate_limit' });
         else await this.pipeline.send(channel, checked.sendable, slots, this.config.sendMaxAttempts, outcomes);
       }

@@ -274,13 +274,19 @@ export class SendPipeline {
   }
 
   /**
-   * Before reserving a batch's slots: the provider's one-time warm-up for the channel in this process (WhatsApp: a
-   * read of the number, which opens a connection). Awaited inside `send` it cost the first batch of every number and
-   * process a whole provider latency, 250–400 ms, after its slots had come: every one of them lost (docs/BENCHMARKS.md,
-   * provider latency). Cheap once done; its outcome does not matter.
+   * `count` consecutive slots of the channel's rate limit (shared by every worker; `SendRateLimiter.reserve`), for the
+   * batch a source is about to claim; null when the number is booked beyond `horizonMs`. First the provider's one-time
+   * warm-up for the number in this process (WhatsApp: a read of the number, which opens a connection): done after the
+   * slots, inside `send`, it held the first batch of every number and process a whole provider latency, 250–400 ms,
+   * past all of its slots (docs/BENCHMARKS.md, provider latency). Cheap once done; its outcome does not matter.
    */
-  async prepare(channel: SendingChannel): Promise<void> {
+  async reserve(
+    channel: SendingChannel,
+    count: number,
+    options: { horizonMs?: number; leadMs?: number } = {},
+  ): Promise<ReservedSlots | null> {
     if (channel.type === 'whatsapp') await this.provider.prepare?.(credentialsOf(channel));
+    return this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, count, options);
   }
 
   /**
@@ -303,7 +309,6 @@ export class SendPipeline {
     if (sends.length === 0) return into;
     const whatsapp = channel.type === 'whatsapp';
     const credentials = whatsapp ? credentialsOf(channel) : undefined;
-    if (credentials) await this.provider.prepare?.(credentials);
     const deliver = (request: SendRequest): Promise<SendOutcome> =>
       credentials ? this.provider.send(credentials, request) : this.platforms.send(channel, request);
     const failures: SendFailure[] = [];

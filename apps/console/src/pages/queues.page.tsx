@@ -9,16 +9,29 @@ type Result = (typeof RESULTS)[number];
 /** Queue → label value → number, from the `metric{queue="x",<label>="y"} n` lines of Prometheus text. */
 type ByQueue = Map<string, Map<string, number>>;
 
-export function parseByQueue(text: string, metric: string, label: string): ByQueue {
-  const queues: ByQueue = new Map();
+/** The samples of `metric` in Prometheus text: each line's labels and value. */
+function* samplesOf(text: string, metric: string): Generator<{ labels: Record<string, string>; value: number }> {
   for (const m of text.matchAll(/^(\w+)\{([^}]*)\}\s+([0-9.eE+-]+)$/gm)) {
     if (m[1] !== metric) continue;
-    const labels = Object.fromEntries([...m[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    yield { labels: Object.fromEntries([...m[2]!.matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1]!, l[2]!])), value: Number(m[3]) };
+  }
+}
+
+export function parseByQueue(text: string, metric: string, label: string): ByQueue {
+  const queues: ByQueue = new Map();
+  for (const { labels, value } of samplesOf(text, metric)) {
     if (!labels['queue'] || !labels[label]) continue;
     const q = queues.get(labels['queue']) ?? new Map<string, number>();
-    q.set(labels[label], Number(m[3]));
+    q.set(labels[label], value);
     queues.set(labels['queue'], q);
   }
+  return queues;
+}
+
+/** Queue → number, from a metric labelled by the queue alone (`metric{queue="x"} n`). */
+export function parsePerQueue(text: string, metric: string): Map<string, number> {
+  const queues = new Map<string, number>();
+  for (const { labels, value } of samplesOf(text, metric)) if (labels['queue']) queues.set(labels['queue'], value);
   return queues;
 }
 
@@ -29,8 +42,8 @@ interface Sample {
   processed: ByQueue;
   /** Jobs finished in the last full minute, by result. */
   lastMinute: ByQueue;
-  /** Worker processes draining each queue (`herald_queue_workers`, keyed by the queue itself). */
-  workers: ByQueue;
+  /** Worker processes draining each queue (`herald_queue_workers`). */
+  workers: Map<string, number>;
 }
 
 const perSecond = (n: number) => `${n < 10 && n % 1 !== 0 ? n.toFixed(1) : count(Math.round(n))} / s`;
@@ -67,7 +80,7 @@ export function QueuesPage() {
           depths: parseByQueue(text, 'herald_queue_jobs', 'state'),
           processed: parseByQueue(text, 'herald_queue_jobs_processed_total', 'result'),
           lastMinute: parseByQueue(text, 'herald_queue_jobs_last_minute', 'result'),
-          workers: parseByQueue(text, 'herald_queue_workers', 'queue'),
+          workers: parsePerQueue(text, 'herald_queue_workers'),
         };
         if (!live) return;
         setSample((s) => ((previous.current = s), next));
@@ -150,7 +163,7 @@ export function QueuesPage() {
                   <th scope="row" class="mono">
                     {name}
                   </th>
-                  <td class="num">{workersCell(sample.workers.get(name)?.get(name))}</td>
+                  <td class="num">{workersCell(sample.workers.get(name))}</td>
                   {STATES.map((s) => (
                     <td class="num" key={s}>
                       {count(states.get(s) ?? 0)}
