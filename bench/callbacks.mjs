@@ -100,9 +100,10 @@ const opts = parseArgs(
     layout: 'str',
     workers: 'int',
     eventWorkers: 'int',
+    batch: 'int',
   },
-  'node bench/callbacks.mjs [--rate N] [--seconds N] [--outage N] [--smoke] [--keep] [--profile]\n' +
-    '       node bench/callbacks.mjs --campaign [--recipients N] [--limit MSG_S] [--numbers N] [--latency MS] [--pairs N] [--hold-deliveries] [--analyze] [--layout split|shared] [--workers N] [--event-workers K] [--smoke] [--keep] [--profile]',
+  'node bench/callbacks.mjs [--rate N] [--seconds N] [--outage N] [--batch N] [--smoke] [--keep] [--profile]\n' +
+    '       node bench/callbacks.mjs --campaign [--batch N] [--recipients N] [--limit MSG_S] [--numbers N] [--latency MS] [--pairs N] [--hold-deliveries] [--analyze] [--layout split|shared] [--workers N] [--event-workers K] [--smoke] [--keep] [--profile]',
 );
 const RATE = opts.rate ?? (opts.smoke ? 2_000 : 5_000);
 const BACKLOG = opts.smoke ? 5_000 : 60_000;
@@ -119,6 +120,17 @@ const callbacks = requireFromRoot(dist('libs/callbacks/src/index.js'));
 const { CallbackEndpointRepository } = requireFromRoot(dist('libs/callbacks/src/callback-endpoint.repository.js'));
 const { CallbackDeliveryRepository } = requireFromRoot(dist('libs/callbacks/src/callback-delivery.repository.js'));
 const { Queue } = requireFromRoot('bullmq');
+/** The endpoints' batchSize (docs/CALLBACKS.md, "Batched deliveries"): 1, each event its own POST, unless given. */
+const BATCH = opts.batch ?? 1;
+if (!Number.isInteger(BATCH) || BATCH < 1 || BATCH > callbacks.CALLBACK_BATCH_SIZE_MAX) {
+  console.error(`--batch must be 1 to ${callbacks.CALLBACK_BATCH_SIZE_MAX}`);
+  process.exit(2);
+}
+/** The envelopes of one POST: the body itself, or its `events` when the endpoint batches. */
+const envelopesOf = (raw) => {
+  const body = JSON.parse(raw.toString('utf8'));
+  return BATCH > 1 ? body.events : [body];
+};
 
 /** The receiver's check: the snippet of docs/CALLBACKS.md. */
 function verifyHerald(rawBody, header, secrets, toleranceSeconds = 300) {
@@ -167,11 +179,13 @@ class Receivers {
         }
         const raw = Buffer.concat(chunks);
         if (!verifyHerald(raw, req.headers['herald-signature'], r.secret)) r.badSignature += 1;
-        const seq = JSON.parse(raw.toString('utf8')).data.seq;
         const now = performance.now();
-        if (r.counts[seq] === 0) r.latency.record(Math.max(1, Math.round((now - this.committedAt[seq]) * 1000)));
-        r.counts[seq] = Math.min(255, r.counts[seq] + 1);
-        r.got += 1;
+        for (const e of envelopesOf(raw)) {
+          const seq = e.data.seq;
+          if (r.counts[seq] === 0) r.latency.record(Math.max(1, Math.round((now - this.committedAt[seq]) * 1000)));
+          r.counts[seq] = Math.min(255, r.counts[seq] + 1);
+          r.got += 1;
+        }
         r.lastAt = now;
         res.writeHead(200).end('ok');
       });
@@ -327,28 +341,30 @@ class EventReceiver {
         const raw = Buffer.concat(chunks);
         this.posts += 1;
         if (!verifyHerald(raw, req.headers['herald-signature'], this.secret)) this.badSignature += 1;
-        let e;
+        let envelopes;
         try {
-          e = JSON.parse(raw.toString('utf8'));
+          envelopes = envelopesOf(raw);
         } catch {
           return res.writeHead(400).end();
         }
-        const seen = this.events.get(e.id);
-        if (seen) seen.count += 1;
-        else {
-          const ev = {
-            id: e.id,
-            type: e.type,
-            createdAt: Date.parse(e.createdAt),
-            receivedAt,
-            count: 1,
-            runId: e.data?.runId ?? null,
-            messageId: e.data?.messageId ?? null,
-            status: e.data?.status ?? null,
-          };
-          this.events.set(e.id, ev);
-          const list = this.byRun.get(ev.runId) ?? this.byRun.set(ev.runId, []).get(ev.runId);
-          list.push(ev);
+        for (const e of envelopes) {
+          const seen = this.events.get(e.id);
+          if (seen) seen.count += 1;
+          else {
+            const ev = {
+              id: e.id,
+              type: e.type,
+              createdAt: Date.parse(e.createdAt),
+              receivedAt,
+              count: 1,
+              runId: e.data?.runId ?? null,
+              messageId: e.data?.messageId ?? null,
+              status: e.data?.status ?? null,
+            };
+            this.events.set(e.id, ev);
+            const list = this.byRun.get(ev.runId) ?? this.byRun.set(ev.runId, []).get(ev.runId);
+            list.push(ev);
+          }
         }
         res.writeHead(200).end('ok');
       });
@@ -373,7 +389,7 @@ async function campaignForm(bench) {
   const figures = new Figures(
     'callbacks-campaign',
     `Callbacks from a campaign at full speed — runs of ${int(C_RECIPIENTS)} on ${C_NUMBERS} number(s) at ${int(C_LIMIT)} msg/s, provider ${C_LATENCY} ms away, ` +
-      `statuses sent/delivered/read; ${C_PAIRS} pair(s) of runs with an endpoint (on) and without (off)${C_SMOKE ? ' (smoke)' : ''}`,
+      `statuses sent/delivered/read; ${C_PAIRS} pair(s) of runs with an endpoint (on${BATCH > 1 ? `, batchSize ${BATCH}` : ''}) and without (off)${C_SMOKE ? ' (smoke)' : ''}`,
   );
   const pg = bench.pg(4);
   const receiver = new EventReceiver();
@@ -401,7 +417,11 @@ async function campaignForm(bench) {
   await onApi.workspace('Callbacks campaign: endpoint');
   const offApi = new Api(url, bench.adminToken);
   await offApi.workspace('Callbacks campaign: no endpoint');
-  const ep = await onApi.post('/v1/webhook-endpoints', { url: `${base}/events`, events: ['message.status', 'run.status'] });
+  const ep = await onApi.post('/v1/webhook-endpoints', {
+    url: `${base}/events`,
+    events: ['message.status', 'run.status'],
+    batchSize: BATCH,
+  });
   receiver.secret = ep.secret;
 
   // Everything is made before anything is measured: per run, numbers of its own (the simulator's acceptance times
@@ -723,7 +743,7 @@ await runBench(new Bench('callbacks', { keep: opts.keep }), async (bench) => {
   const say = bench.say;
   const figures = new Figures(
     'callbacks',
-    `Callback deliveries — ${int(RATE)} events/s offered for ${SECONDS} s to one endpoint; then a ${OUTAGE_S} s outage of one of two endpoints at ${int(OUTAGE_RATE)} events/s${opts.smoke ? ' (smoke)' : ''}`,
+    `Callback deliveries — ${int(RATE)} events/s offered for ${SECONDS} s to one endpoint${BATCH > 1 ? ` (batchSize ${BATCH})` : ''}; then a ${OUTAGE_S} s outage of one of two endpoints at ${int(OUTAGE_RATE)} events/s${opts.smoke ? ' (smoke)' : ''}`,
   );
   const pg = bench.pg(4);
   const redis = bench.redisClient();
@@ -743,7 +763,7 @@ await runBench(new Bench('callbacks', { keep: opts.keep }), async (bench) => {
   const api = new Api(url, bench.adminToken);
   await api.workspace('Callbacks bench');
   const endpoint = async (path) => {
-    const ep = await api.post('/v1/webhook-endpoints', { url: `${base}${path}`, events: ['message.status'] });
+    const ep = await api.post('/v1/webhook-endpoints', { url: `${base}${path}`, events: ['message.status'], batchSize: BATCH });
     receivers.add(path, ep.secret);
     return ep;
   };
@@ -831,7 +851,7 @@ await runBench(new Bench('callbacks', { keep: opts.keep }), async (bench) => {
   const api2 = new Api(url, bench.adminToken);
   await api2.workspace('Callbacks bench outage');
   for (const path of ['/healthy', '/recovering']) {
-    const ep = await api2.post('/v1/webhook-endpoints', { url: `${base}${path}`, events: ['message.status'] });
+    const ep = await api2.post('/v1/webhook-endpoints', { url: `${base}${path}`, events: ['message.status'], batchSize: BATCH });
     receivers.add(path, ep.secret);
   }
   receivers.failing.add('/recovering');

@@ -139,6 +139,7 @@ describe('callbacks, end to end', () => {
     expect(created).toMatchObject({
       url: `${base}/crud`,
       events: ['message.status', 'run.status'],
+      batchSize: 1,
       enabled: true,
       disabledReason: null,
       failingSince: null,
@@ -200,6 +201,108 @@ describe('callbacks, end to end', () => {
     // Another workspace's endpoint is not found, exactly like one that does not exist.
     const other = await api.createWorkspace('Callbacks other');
     expect((await api.as(other.apiKey).get(`/v1/webhook-endpoints/${ep.id}`)).status).toBe(404);
+  });
+
+  it('takes batchSize 1 to 100 on a herald endpoint only, and answers anything else with a 400 naming the field', async () => {
+    const post = (body: Record<string, unknown>) =>
+      as().post('/v1/webhook-endpoints', { url: `${base}/batch-input`, events: ['message.status'], ...body });
+    for (const batchSize of [0, 101, 2.5, '5', true]) {
+      const res = await post({ batchSize });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(JSON.stringify(res.body.error)).toContain('batchSize');
+    }
+    const vendor = await post({ batchSize: 5, format: 'engagelab' });
+    expect(vendor.status).toBe(400);
+    expect(vendor.body.error.code).toBe('batching_unsupported_for_format');
+
+    const ok = await post({ batchSize: 100 });
+    expect(ok.status).toBe(201);
+    expect(ok.body.batchSize).toBe(100);
+    expect((await as().get(`/v1/webhook-endpoints/${ok.body.id as string}`)).body.batchSize).toBe(100);
+    // A vendor format cannot be switched on while the endpoint batches, nor batching on a vendor format.
+    const toVendor = await as().patch(`/v1/webhook-endpoints/${ok.body.id as string}`, { format: 'engagelab' });
+    expect(toVendor.status).toBe(400);
+    expect(toVendor.body.error.code).toBe('batching_unsupported_for_format');
+    const both = await as().patch(`/v1/webhook-endpoints/${ok.body.id as string}`, { format: 'engagelab', batchSize: 1 });
+    expect(both.status).toBe(200);
+    expect(both.body).toMatchObject({ format: 'engagelab', batchSize: 1 });
+    const onVendor = await as().patch(`/v1/webhook-endpoints/${ok.body.id as string}`, { batchSize: 2 });
+    expect(onVendor.status).toBe(400);
+    expect(onVendor.body.error.code).toBe('batching_unsupported_for_format');
+    expect((await as().patch(`/v1/webhook-endpoints/${ok.body.id as string}`, { batchSize: 0 })).status).toBe(400);
+  });
+
+  it('posts the events due together in batches of batchSize, signed once (verified with the docs snippet), each once', async () => {
+    const ws = await api.createWorkspace('Callbacks batches');
+    const outbox = api.app.get(CallbackOutbox);
+    const res = await api
+      .as(ws.apiKey)
+      .post('/v1/webhook-endpoints', { url: `${base}/batches`, events: ['message.status'], batchSize: 3 });
+    expect(res.status).toBe(201);
+    const ep = res.body as Endpoint;
+    // The receiver's first answer is a 500: the whole POST is one failed attempt for each event it carried.
+    script.set('/batches', [500]);
+    const events = Array.from({ length: 7 }, (_, i) => ({
+      workspaceId: ws.id,
+      type: 'message.status' as const,
+      occurredAt: new Date(Date.UTC(2026, 11, 3, 10, 0, i)),
+      data: { messageId: `m${i}`, status: 'delivered' },
+    }));
+    // One transaction: the first claim after its commit takes all seven.
+    await outbox.kick(await db.transaction((m) => outbox.record(m, events)));
+
+    const log = await waitFor(
+      () =>
+        api
+          .as(ws.apiKey)
+          .get(`/v1/webhook-endpoints/${ep.id}/deliveries?limit=50`)
+          .then((r) => r.body.data as Delivery[]),
+      (d) => d.length === 7 && d.every((x) => x.status === 'delivered'),
+      20_000,
+    );
+    const posts = at('/batches');
+    for (const r of posts) {
+      expect(verify(r.raw, r.headers['herald-signature'] as string, ep.secret!)).toBe(true);
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['herald-event-id']).toBeUndefined();
+      const batch = (r.body as unknown as { events: Received['body'][] }).events;
+      expect(Object.keys(r.body)).toEqual(['events']);
+      expect(r.headers['herald-event-count']).toBe(String(batch.length));
+      expect(batch.length).toBeGreaterThanOrEqual(1);
+      expect(batch.length).toBeLessThanOrEqual(3);
+      for (const e of batch)
+        expect(e).toMatchObject({ type: 'message.status', workspaceId: ws.id, data: { status: 'delivered' } });
+    }
+    const ids = (rs: Received[]) =>
+      rs.flatMap((r) => (r.body as unknown as { events: Received['body'][] }).events.map((e) => e.id));
+    // The first claim took all seven: three POSTs at once (3, 3 and 1 events), the first answered 500. Its events
+    // came again under the same ids (each delivery keeps its own backoff, so perhaps in more than one POST); every
+    // event was delivered by a 2xx exactly once.
+    const firstRound = posts.slice(0, 3);
+    expect(firstRound.map((r) => ids([r]).length).sort()).toEqual([1, 3, 3]);
+    const failed = posts[0]!;
+    const retries = posts.slice(3);
+    expect(ids(retries).sort()).toEqual(ids([failed]).sort());
+    const delivered = [...posts.slice(1, 3), ...retries];
+    expect(ids(delivered).sort()).toEqual(log.map((d) => d.eventId).sort());
+    expect(new Set(ids(delivered)).size).toBe(7);
+    const failedOnce = new Set(ids([failed]));
+    for (const d of log) {
+      expect(d).toMatchObject({ status: 'delivered', lastStatusCode: 200, lastError: null });
+      expect(d.attempts).toBe(failedOnce.has(d.eventId) ? 2 : 1);
+    }
+    // A ping to a batching endpoint comes in the same shape, a batch of one.
+    const ping = await api.as(ws.apiKey).post(`/v1/webhook-endpoints/${ep.id}/test`, {});
+    const pinged = await waitFor(
+      async () => at('/batches'),
+      (r) => r.length === posts.length + 1,
+    );
+    const last = pinged.at(-1)!;
+    expect((last.body as unknown as { events: Received['body'][] }).events.map((e) => [e.id, e.type])).toEqual([
+      [ping.body.eventId, 'ping'],
+    ]);
+    expect(verify(last.raw, last.headers['herald-signature'] as string, ep.secret!)).toBe(true);
   });
 
   it('delivers a test ping, signed (verified with the docs snippet), with the headers and envelope documented', async () => {

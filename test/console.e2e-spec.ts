@@ -71,11 +71,11 @@ describe('the console in a browser', () => {
       return { status: response.status, body: data ?? error };
     };
     await addSimulatedChannel(post, sim, { phone: PHONE_NUMBER_ID, display: '+1 555 010 0477', rate: 200, tier: 'unlimited', credentials: CREDENTIALS, apiUrl });
-    // A callback endpoint that answers 204, so the callbacks page has a delivery log to show.
+    // A callback endpoint that answers 204, so the callbacks page has a delivery log to show (its events in batches).
     receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const hook = await herald.api.POST('/v1/webhook-endpoints', {
-      body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/herald`, events: ['run.status'], description: 'Order system' } as never,
+      body: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/herald`, events: ['run.status'], description: 'Order system', batchSize: 10 } as never,
     });
     expect(hook.response.status).toBe(201);
     worker = startWorker({ REDIS_PREFIX, CAMPAIGN_RECONCILE_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '4' });
@@ -281,6 +281,14 @@ describe('the console in a browser', () => {
     expect(await page.getByRole('link', { name: /Open Bull Board/ }).getAttribute('href')).toBe('/admin/queues');
     await shot('queues');
     await section('Callbacks').click();
+    const endpointRow = page.getByRole('row', { name: /Order system/ });
+    await endpointRow.waitFor();
+    await expect(endpointRow.getByRole('cell').allTextContents()).resolves.toEqual([
+      'run.status',
+      'herald' + 'up to 10 events per POST',
+      expect.stringMatching(/^enabled/),
+      expect.any(String),
+    ]);
     await page.getByRole('link', { name: /127\.0\.0\.1/ }).click();
     await page.getByRole('row', { name: /run\.status/ }).first().waitFor();
     await expect(page.getByRole('row', { name: /run\.status/ }).first().textContent()).resolves.toMatch(/delivered.*204/);

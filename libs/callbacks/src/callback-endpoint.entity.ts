@@ -34,6 +34,10 @@ export class CallbackEndpoint {
   @Column('text', { default: 'herald' })
   format!: string;
 
+  /** Most events one POST carries (1–CALLBACK_BATCH_SIZE_MAX): 1 posts each event alone; above, `{"events": [...]}`. */
+  @Column('integer', { name: 'batch_size', default: 1 })
+  batchSize!: number;
+
   /** AES-256-GCM under SECRETS_KEY (secret-box). */
   @Column('bytea', { name: 'secret_sealed' })
   secretSealed!: Buffer;

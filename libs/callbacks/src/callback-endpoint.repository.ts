@@ -13,6 +13,8 @@ export interface EndpointRow {
   enabled: boolean;
   /** CALLBACK_FORMATS. */
   format: string;
+  /** Most events per POST (1: each alone, the envelope as the body). */
+  batch_size: number;
   secret_sealed: Buffer;
   previous_secret_sealed: Buffer | null;
   previous_secret_expires_at: Date | null;
@@ -34,7 +36,7 @@ export interface SecretRow {
   secret_created_at: Date;
 }
 
-const COLUMNS = `id, workspace_id, url, events, description, enabled, format, secret_sealed, previous_secret_sealed, previous_secret_expires_at,
+const COLUMNS = `id, workspace_id, url, events, description, enabled, format, batch_size, secret_sealed, previous_secret_sealed, previous_secret_expires_at,
   secret_created_at, failing_since, blocked_until, failed_batches, disabled_reason, disabled_at, created_at, updated_at`;
 
 /** Endpoints and workspaces' callback secrets (`callback_endpoints`, `callback_secrets`): the only SQL that touches them. */
@@ -48,13 +50,14 @@ export class CallbackEndpointRepository {
     events: readonly string[];
     description: string | null;
     format: string;
+    batchSize: number;
     secretSealed: Buffer;
     now: Date;
   }): Promise<EndpointRow> {
     const rows: EndpointRow[] = await this.dataSource.query(
-      `INSERT INTO callback_endpoints (workspace_id, url, events, description, format, secret_sealed, secret_created_at, created_at, updated_at)
-       VALUES ($1, $2, $3::text[], $4, $7, $5, $6, $6, $6) RETURNING ${COLUMNS}`,
-      [row.workspaceId, row.url, row.events, row.description, row.secretSealed, row.now, row.format],
+      `INSERT INTO callback_endpoints (workspace_id, url, events, description, format, batch_size, secret_sealed, secret_created_at, created_at, updated_at)
+       VALUES ($1, $2, $3::text[], $4, $7, $8, $5, $6, $6, $6) RETURNING ${COLUMNS}`,
+      [row.workspaceId, row.url, row.events, row.description, row.secretSealed, row.now, row.format, row.batchSize],
     );
     return rows[0]!;
   }
@@ -87,7 +90,14 @@ export class CallbackEndpointRepository {
   async update(
     workspaceId: string,
     id: string,
-    change: { url?: string; events?: readonly string[]; description?: string | null; enabled?: boolean; format?: string },
+    change: {
+      url?: string;
+      events?: readonly string[];
+      description?: string | null;
+      enabled?: boolean;
+      format?: string;
+      batchSize?: number;
+    },
     now: Date,
   ): Promise<EndpointRow | undefined> {
     const rows: unknown = await this.dataSource.query(
@@ -102,6 +112,7 @@ export class CallbackEndpointRepository {
          blocked_until = CASE WHEN $7::boolean IS TRUE THEN NULL ELSE blocked_until END,
          failed_batches = CASE WHEN $7::boolean IS TRUE THEN 0 ELSE failed_batches END,
          format = COALESCE($9, format),
+         batch_size = COALESCE($10::integer, batch_size),
          updated_at = $8
        WHERE id = $1 AND workspace_id = $2
        RETURNING ${COLUMNS}`,
@@ -115,6 +126,7 @@ export class CallbackEndpointRepository {
         change.enabled ?? null,
         now,
         change.format ?? null,
+        change.batchSize ?? null,
       ],
     );
     return rowsOf<EndpointRow>(rows)[0];

@@ -17,15 +17,16 @@ import {
 import { CallbackOutbox, envelopeOf } from './callback-outbox.service';
 import { newSigningSecret, PREVIOUS_SECRET_VALID_MS, sealSecret } from './callback-secret.util';
 import { CallbackUrls } from './callback-urls.service';
-import type {
-  DeliveryPage,
-  DeliveryQuery,
-  DeliveryStatus,
-  DeliveryView,
-  EndpointChange,
-  EndpointInput,
-  EndpointView,
-  EndpointWithSecret,
+import {
+  CALLBACK_BATCH_SIZE_MAX,
+  type DeliveryPage,
+  type DeliveryQuery,
+  type DeliveryStatus,
+  type DeliveryView,
+  type EndpointChange,
+  type EndpointInput,
+  type EndpointView,
+  type EndpointWithSecret,
 } from './callbacks.types';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
@@ -37,6 +38,7 @@ export function endpointView(r: EndpointRow): EndpointView {
     url: r.url,
     events: r.events,
     format: isCallbackFormat(r.format) ? r.format : DEFAULT_CALLBACK_FORMAT,
+    batchSize: r.batch_size,
     description: r.description,
     enabled: r.enabled,
     disabledReason: r.disabled_reason,
@@ -106,6 +108,30 @@ function checkFormatEvents(format: CallbackFormat, events: readonly string[]): v
   );
 }
 
+/** A whole number of events per POST, 1 to CALLBACK_BATCH_SIZE_MAX (400 otherwise). */
+function checkedBatchSize(batchSize: unknown): number {
+  if (Number.isInteger(batchSize) && (batchSize as number) >= 1 && (batchSize as number) <= CALLBACK_BATCH_SIZE_MAX)
+    return batchSize as number;
+  throw HeraldError.invalid(
+    'batchSize',
+    `must be a whole number from 1 to ${CALLBACK_BATCH_SIZE_MAX} (got ${JSON.stringify(batchSize)})`,
+  );
+}
+
+/**
+ * Several events per POST is Herald's own shape (`{"events": [...]}`): a vendor format posts what its vendor posts,
+ * one event at a time, so it takes batchSize 1 only.
+ */
+function checkFormatBatching(format: CallbackFormat, batchSize: number): void {
+  if (batchSize === 1 || format === 'herald') return;
+  throw new HeraldError(
+    'invalid',
+    'batching_unsupported_for_format',
+    `A "${format}" endpoint receives one event per POST, as the vendor posts them: batchSize must be 1 (got ${batchSize}). Batches ({"events": [...]}) are Herald's own format: use a "herald" endpoint.`,
+    [{ field: 'batchSize', issue: `must be 1 with format ${format}` }],
+  );
+}
+
 /** The workspace's callback endpoints: create, change, rotate secrets, test, and their delivery log. */
 @Injectable()
 export class CallbackEndpoints {
@@ -124,6 +150,8 @@ export class CallbackEndpoints {
     const events = checkedEvents(input.events);
     const format = checkedFormat(input.format ?? DEFAULT_CALLBACK_FORMAT);
     checkFormatEvents(format, events);
+    const batchSize = checkedBatchSize(input.batchSize ?? 1);
+    checkFormatBatching(format, batchSize);
     await this.urls.check(input.url);
     const secret = newSigningSecret();
     const row = await this.endpoints.insert({
@@ -131,6 +159,7 @@ export class CallbackEndpoints {
       url: input.url,
       events,
       format,
+      batchSize,
       description: input.description ?? null,
       secretSealed: sealSecret(secret, this.secrets.secretsKey),
       now: this.clock.now().toJSDate(),
@@ -150,8 +179,10 @@ export class CallbackEndpoints {
     const current = await this.row(workspaceId, id);
     const events = change.events === undefined ? undefined : checkedEvents(change.events);
     const format = change.format === undefined ? undefined : checkedFormat(change.format);
-    if (events !== undefined || format !== undefined)
-      checkFormatEvents(format ?? (isCallbackFormat(current.format) ? current.format : DEFAULT_CALLBACK_FORMAT), events ?? current.events);
+    const batchSize = change.batchSize === undefined ? undefined : checkedBatchSize(change.batchSize);
+    const formatAfter = format ?? (isCallbackFormat(current.format) ? current.format : DEFAULT_CALLBACK_FORMAT);
+    if (events !== undefined || format !== undefined) checkFormatEvents(formatAfter, events ?? current.events);
+    if (batchSize !== undefined || format !== undefined) checkFormatBatching(formatAfter, batchSize ?? current.batch_size);
     if (change.url !== undefined) await this.urls.check(change.url);
     const row = await this.endpoints.update(
       workspaceId,
@@ -162,6 +193,7 @@ export class CallbackEndpoints {
         ...(change.description !== undefined ? { description: change.description } : {}),
         ...(change.enabled !== undefined ? { enabled: change.enabled } : {}),
         ...(format !== undefined ? { format } : {}),
+        ...(batchSize !== undefined ? { batchSize } : {}),
       },
       this.clock.now().toJSDate(),
     );

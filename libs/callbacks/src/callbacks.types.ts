@@ -1,5 +1,13 @@
 import type { CallbackFormat } from './callback-formats/callback-format.types';
 
+/**
+ * The most events one POST to an endpoint may carry (`batchSize`). 1, the default, posts each event alone with its
+ * envelope as the body; above 1 the events due together are posted as `{"events": [envelope, ...]}`, 1 to
+ * `batchSize` of them. A status event's envelope is under 1 KB, so a full POST stays within the 100 KB a receiver's JSON parser
+ * commonly accepts by default (Express's).
+ */
+export const CALLBACK_BATCH_SIZE_MAX = 100;
+
 /** An endpoint as the API shows it (never its secret, except once in `CreatedEndpoint`). */
 export interface EndpointView {
   readonly id: string;
@@ -7,6 +15,8 @@ export interface EndpointView {
   readonly events: readonly string[];
   /** How its deliveries are shaped and signed: `herald`, or a vendor's webhook shape (docs/CALLBACKS.md, formats). */
   readonly format: CallbackFormat;
+  /** Most events per POST: 1 (each event alone) or up to CALLBACK_BATCH_SIZE_MAX (`{"events": [...]}`). */
+  readonly batchSize: number;
   readonly description: string | null;
   readonly enabled: boolean;
   /** Why it was disabled (after failing for 3 days, or through the API), null while enabled. */
@@ -32,6 +42,8 @@ export interface EndpointInput {
   readonly description?: string | null;
   /** `herald` when not given. */
   readonly format?: string;
+  /** 1 when not given. */
+  readonly batchSize?: number;
 }
 
 export interface EndpointChange {
@@ -40,6 +52,7 @@ export interface EndpointChange {
   readonly enabled?: boolean;
   readonly description?: string | null;
   readonly format?: string;
+  readonly batchSize?: number;
 }
 
 /**

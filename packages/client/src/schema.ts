@@ -1334,7 +1334,7 @@ export interface paths {
         delete: operations["WebhookEndpointsController_remove"];
         options?: never;
         head?: never;
-        /** Changes the URL, event types, description, format, or enabled (true re-enables a disabled endpoint). */
+        /** Changes the URL, event types, description, format, batchSize, or enabled (true re-enables a disabled endpoint). */
         patch: operations["WebhookEndpointsController_update"];
         trace?: never;
     };
@@ -3098,6 +3098,12 @@ export interface components {
             })[];
         };
         CreateWebhookEndpointDto: {
+            /**
+             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
+             * @default 1
+             * @example 1
+             */
+            batchSize?: number;
             /** @example Order system */
             description?: string | null;
             /**
@@ -5524,6 +5530,11 @@ export interface components {
             utm?: components["schemas"]["UtmDto"] | null;
         };
         UpdateWebhookEndpointDto: {
+            /**
+             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
+             * @example 50
+             */
+            batchSize?: number;
             /** @example Order system */
             description?: string | null;
             /**
@@ -5710,6 +5721,11 @@ export interface components {
             until: string | null;
         };
         WebhookEndpointDto: {
+            /**
+             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
+             * @example 1
+             */
+            batchSize: number;
             /** @example 2026-12-03T10:00:00.000Z */
             createdAt: string;
             /** @example Order system */
@@ -5759,6 +5775,11 @@ export interface components {
             data: components["schemas"]["WebhookEndpointDto"][];
         };
         WebhookEndpointWithSecretDto: {
+            /**
+             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
+             * @example 1
+             */
+            batchSize: number;
             /** @example 2026-12-03T10:00:00.000Z */
             createdAt: string;
             /** @example Order system */

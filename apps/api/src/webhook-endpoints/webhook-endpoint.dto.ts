@@ -16,6 +16,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import {
+  CALLBACK_BATCH_SIZE_MAX,
   CALLBACK_EVENT_TYPES,
   CALLBACK_FORMATS,
   CALLBACK_URL_MAX,
@@ -33,6 +34,10 @@ const FORMAT_DESCRIPTION =
     .map((f) => `${f}: ${FORMAT_EVENT_TYPES[f].join(', ')}`)
     .join('; ')}.`;
 const FORMAT_MESSAGE = `format must be one of ${CALLBACK_FORMATS.join(', ')}`;
+const BATCH_SIZE_DESCRIPTION =
+  `Most events one POST carries, 1 to ${CALLBACK_BATCH_SIZE_MAX} (default 1: each event alone, its envelope as the body). ` +
+  'Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), ' +
+  'signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").';
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({
@@ -65,6 +70,19 @@ export class CreateWebhookEndpointDto {
   @IsOptional()
   @IsIn(CALLBACK_FORMATS, { message: FORMAT_MESSAGE })
   format?: CallbackFormat;
+
+  @ApiPropertyOptional({
+    example: 1,
+    minimum: 1,
+    maximum: CALLBACK_BATCH_SIZE_MAX,
+    default: 1,
+    description: BATCH_SIZE_DESCRIPTION,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(CALLBACK_BATCH_SIZE_MAX)
+  batchSize?: number;
 }
 
 export class UpdateWebhookEndpointDto {
@@ -106,6 +124,13 @@ export class UpdateWebhookEndpointDto {
   @IsOptional()
   @IsIn(CALLBACK_FORMATS, { message: FORMAT_MESSAGE })
   format?: CallbackFormat;
+
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: CALLBACK_BATCH_SIZE_MAX, description: BATCH_SIZE_DESCRIPTION })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(CALLBACK_BATCH_SIZE_MAX)
+  batchSize?: number;
 }
 
 export class WebhookEndpointDto {
@@ -113,6 +138,7 @@ export class WebhookEndpointDto {
   @ApiProperty({ example: 'https://hooks.example.com/herald' }) url!: string;
   @ApiProperty({ example: ['message.status', 'message.inbound'] }) events!: string[];
   @ApiProperty({ example: 'herald', enum: CALLBACK_FORMATS, description: FORMAT_DESCRIPTION }) format!: string;
+  @ApiProperty({ example: 1, description: BATCH_SIZE_DESCRIPTION }) batchSize!: number;
   @ApiProperty({ example: 'Order system', nullable: true, type: String }) description!: string | null;
   @ApiProperty({ example: true }) enabled!: boolean;
   @ApiProperty({

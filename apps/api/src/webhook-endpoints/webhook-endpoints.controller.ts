@@ -47,6 +47,7 @@ export class WebhookEndpointsController {
       events: dto.events,
       description: dto.description ?? null,
       ...(dto.format !== undefined ? { format: dto.format } : {}),
+      ...(dto.batchSize !== undefined ? { batchSize: dto.batchSize } : {}),
     });
   }
 
@@ -72,7 +73,7 @@ export class WebhookEndpointsController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Changes the URL, event types, description, format, or enabled (true re-enables a disabled endpoint).',
+    summary: 'Changes the URL, event types, description, format, batchSize, or enabled (true re-enables a disabled endpoint).',
   })
   @ApiParam(ID_PARAM)
   @ApiResponse({ status: 200, type: WebhookEndpointDto })
@@ -88,6 +89,7 @@ export class WebhookEndpointsController {
       ...(dto.enabled !== undefined ? { enabled: dto.enabled } : {}),
       ...(dto.description !== undefined ? { description: dto.description } : {}),
       ...(dto.format !== undefined ? { format: dto.format } : {}),
+      ...(dto.batchSize !== undefined ? { batchSize: dto.batchSize } : {}),
     });
   }
 

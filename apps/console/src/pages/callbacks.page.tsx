@@ -35,7 +35,10 @@ export function CallbacksPage() {
                         {w.description ? <div class="muted">{w.description}</div> : null}
                       </th>
                       <td>{w.events.join(', ')}</td>
-                      <td>{w.format}</td>
+                      <td>
+                        {w.format}
+                        {w.batchSize > 1 ? <div class="muted">up to {w.batchSize} events per POST</div> : null}
+                      </td>
                       <td>
                         <Status value={w.enabled ? 'enabled' : 'disabled'} />
                         {w.disabledReason ? <span class="muted"> {w.disabledReason}</span> : null}

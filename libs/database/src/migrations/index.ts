@@ -26,6 +26,7 @@ import { CampaignMessagingTag1796150000000 } from './1796150000000-campaign-mess
 import { ApiKeyPublicIds1796250000000 } from './1796250000000-api-key-public-ids';
 import { CallbackEndpointFormat1796310000000 } from './1796310000000-callback-endpoint-format';
 import { RecipientRepliesIndex1796400000000 } from './1796400000000-recipient-replies-index';
+import { CallbackEndpointBatchSize1796500000000 } from './1796500000000-callback-endpoint-batch-size';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -59,4 +60,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ApiKeyPublicIds1796250000000,
   CallbackEndpointFormat1796310000000,
   RecipientRepliesIndex1796400000000,
+  CallbackEndpointBatchSize1796500000000,
 ];
