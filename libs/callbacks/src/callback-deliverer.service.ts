@@ -17,6 +17,7 @@ import {
 } from './callback-formats/callback-format.types';
 import { CallbackHttp, CALLBACK_TIMEOUT_MS, type PostAnswer } from './callback-http.adapter';
 import { CallbackOutbox, envelopeOf } from './callback-outbox.service';
+import { CALLBACK_BATCH_SIZE_MAX } from './callbacks.types';
 import { signingSecrets } from './callback-secret.util';
 import { signatureHeader } from './callback-signature.util';
 import { randomUUID } from 'node:crypto';
@@ -158,7 +159,7 @@ export class CallbackDeliverer {
     // would be posted one event at a time.
     const outcomes =
       endpoint.batch_size > 1 && format === 'herald'
-        ? await this.postBatched(claimed, endpoint.url, secrets, endpoint.batch_size)
+        ? await this.postBatched(claimed, endpoint.url, secrets, Math.min(endpoint.batch_size, CALLBACK_BATCH_SIZE_MAX))
         : await this.postAll(
             claimed,
             await this.render(format, endpoint.workspace_id, claimed),
