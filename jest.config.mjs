@@ -22,9 +22,11 @@ export default {
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 30_000,
-  // One spec file at a time, on every machine (jest would run cores − 1 in parallel: one on a 2-core CI box,
-  // several on a developer's laptop). The spec files share one test database: some wait for a table to empty
-  // (webhook_events) and the workers they start reconcile every running campaign run they find, so two files at
-  // once could see each other's rows.
-  maxWorkers: 1,
+  // Two spec files at a time, on every machine (the CI box has 2 cores; jest would otherwise run cores − 1). Each
+  // jest worker is a lane with a database and a Redis key prefix of its own (global-setup.mjs makes them, lane-env.ts
+  // points each spec file at its worker's): some specs wait for a table to empty (webhook_events) and the workers
+  // they start reconcile every running campaign run they find, so two files on one database would see each other's
+  // rows.
+  maxWorkers: 2,
+  setupFiles: ['<rootDir>/test/support/lane-env.ts'],
 };

@@ -1,4 +1,4 @@
-// Drops this run's database, deletes its Redis keys and stops any server the setup started.
+// Drops this run's databases (one per lane), deletes its Redis keys (every lane's prefix extends the run's) and stops any server the setup started.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 
@@ -13,14 +13,14 @@ export default async function globalTeardown() {
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${process.env.REDIS_PREFIX}*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${process.env.HERALD_TEST_REDIS_PREFIX}*`, 'COUNT', 1000);
       cursor = next;
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
   }
-  await services.dropDatabase(state.postgres.url, state.database);
+  for (const database of state.databases) await services.dropDatabase(state.postgres.url, database);
   await state.redis.stop();
   await state.postgres.stop();
 }
