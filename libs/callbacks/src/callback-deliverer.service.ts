@@ -49,7 +49,7 @@ interface Post {
 }
 
 /** The body of a batched POST: the stored envelopes (JSON each) in `{"events": [...]}`, joined as they are. */
-export function batchBody(envelopes: readonly string[]): string {
+function batchBody(envelopes: readonly string[]): string {
   return `{"events":[${envelopes.join(',')}]}`;
 }
 
