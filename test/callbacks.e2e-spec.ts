@@ -266,6 +266,8 @@ describe('callbacks, end to end', () => {
       expect(verify(r.raw, r.headers['herald-signature'] as string, ep.secret!)).toBe(true);
       expect(r.headers['content-type']).toBe('application/json');
       expect(r.headers['herald-event-id']).toBeUndefined();
+      expect(r.headers['herald-event-type']).toBeUndefined();
+      expect(r.headers['user-agent']).toBe('Herald-Callbacks/1');
       const batch = (r.body as unknown as { events: Received['body'][] }).events;
       expect(Object.keys(r.body)).toEqual(['events']);
       expect(r.headers['herald-event-count']).toBe(String(batch.length));
@@ -303,6 +305,38 @@ describe('callbacks, end to end', () => {
       [ping.body.eventId, 'ping'],
     ]);
     expect(verify(last.raw, last.headers['herald-signature'] as string, ep.secret!)).toBe(true);
+  });
+
+  it('keeps a batch within 64 KB of envelopes, so large events go in smaller batches (alone when one is that big)', async () => {
+    const ws = await api.createWorkspace('Callbacks large batches');
+    const outbox = api.app.get(CallbackOutbox);
+    const res = await api
+      .as(ws.apiKey)
+      .post('/v1/webhook-endpoints', { url: `${base}/large`, events: ['message.status'], batchSize: 100 });
+    const ep = res.body as Endpoint;
+    // Five events of ~25 KB (two fit in 64 KB, three do not) and one of 70 KB, recorded together.
+    const sized = (i: number, bytes: number) => ({
+      workspaceId: ws.id,
+      type: 'message.status' as const,
+      occurredAt: new Date(),
+      data: { messageId: `big${i}`, status: 'sent', customArgs: { pad: 'x'.repeat(bytes) } },
+    });
+    const events = [...Array.from({ length: 5 }, (_, i) => sized(i, 25_000)), sized(5, 70_000)];
+    await outbox.kick(await db.transaction((m) => outbox.record(m, events)));
+    const posts = await waitFor(
+      async () => at('/large'),
+      (r) => r.flatMap((p) => (p.body as unknown as { events: unknown[] }).events).length >= 6,
+    );
+    const sizes = posts.map((p) => (p.body as unknown as { events: Array<{ data: { messageId: string } }> }).events);
+    for (const p of posts) {
+      expect(verify(p.raw, p.headers['herald-signature'] as string, ep.secret!)).toBe(true);
+      const batch = (p.body as unknown as { events: unknown[] }).events;
+      // Over 64 KB only when it is one event alone.
+      if (batch.length > 1) expect(p.raw.length).toBeLessThanOrEqual(64 * 1024 + 32);
+    }
+    expect(sizes.flat().map((e) => e.data.messageId).sort()).toEqual(['big0', 'big1', 'big2', 'big3', 'big4', 'big5']);
+    expect(sizes.map((b) => b.length).sort()).toEqual([1, 1, 2, 2]);
+    expect(sizes.find((b) => b.some((e) => e.data.messageId === 'big5'))).toHaveLength(1);
   });
 
   it('delivers a test ping, signed (verified with the docs snippet), with the headers and envelope documented', async () => {

@@ -49,7 +49,15 @@ export default async function globalSetup(globalConfig) {
     HERALD_TEST_ADMIN_DATABASE_URL: postgres.url,
   });
 
-  await Promise.all(urls.map((url) => migrate(url)));
+  try {
+    await Promise.all(urls.map((url) => migrate(url)));
+  } catch (error) {
+    // jest runs no teardown after a failed setup: leave nothing behind.
+    for (const database of databases) await services.dropDatabase(postgres.url, database).catch(() => undefined);
+    await redis.stop();
+    await postgres.stop();
+    throw error;
+  }
 
   globalThis.__HERALD_SERVICES__ = { postgres, redis, databases };
 }

@@ -63,7 +63,10 @@ export class FakeProvider implements ChannelProvider<WhatsAppCredentials> {
   messagingLimit: number | null = null;
   /** The business portfolio that owns each WABA (`owner_business_info`); a WABA not here names none. */
   readonly portfolios = new Map<string, string>();
-  /** Message ids are unique across harnesses too: spec files share one database (uq_messages_provider_id). */
+  /**
+   * Message ids are unique across harnesses too: the harnesses of a spec file, and the spec files of one jest worker,
+   * share a database (uq_messages_provider_id).
+   */
   private readonly tag = randomUUID().slice(0, 8);
   private seq = 0;
 

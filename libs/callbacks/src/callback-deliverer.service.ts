@@ -17,7 +17,7 @@ import {
 } from './callback-formats/callback-format.types';
 import { CallbackHttp, CALLBACK_TIMEOUT_MS, type PostAnswer } from './callback-http.adapter';
 import { CallbackOutbox, envelopeOf } from './callback-outbox.service';
-import { CALLBACK_BATCH_SIZE_MAX } from './callbacks.types';
+import { CALLBACK_BATCH_MAX_BYTES, CALLBACK_BATCH_SIZE_MAX } from './callbacks.types';
 import { signingSecrets } from './callback-secret.util';
 import { signatureHeader } from './callback-signature.util';
 import { randomUUID } from 'node:crypto';
@@ -278,8 +278,9 @@ export class CallbackDeliverer {
   }
 
   /**
-   * Posts the batch `batchSize` deliveries per request, as `{"events": [...]}` of their stored envelopes (joined as
-   * stored, never parsed), signed once per request. Every delivery of a request shares its answer: one attempt each.
+   * Posts the batch up to `batchSize` deliveries (and CALLBACK_BATCH_MAX_BYTES of envelopes) per request, as
+   * `{"events": [...]}` of their stored envelopes (joined as stored, never parsed), signed once per request. Every
+   * delivery of a request shares its answer: one attempt each.
    */
   private async postBatched(
     batch: readonly ClaimedDelivery[],
@@ -290,8 +291,7 @@ export class CallbackDeliverer {
     const answers: PostAnswer[] = new Array(batch.length);
     const t = this.signingTime();
     const posts: Post[] = [];
-    for (let from = 0; from < batch.length; from += batchSize) {
-      const members = Array.from({ length: Math.min(batchSize, batch.length - from) }, (_, k) => from + k);
+    const flush = (members: number[]): void => {
       const body = batchBody(members.map((i) => batch[i]!.body));
       posts.push({
         members,
@@ -304,7 +304,20 @@ export class CallbackDeliverer {
           'herald-signature': signatureHeader(secrets, t, body),
         },
       });
-    }
+    };
+    let members: number[] = [];
+    let bytes = 0;
+    batch.forEach((d, i) => {
+      const size = Buffer.byteLength(d.body) + 1; // and its comma
+      if (members.length > 0 && (members.length === batchSize || bytes + size > CALLBACK_BATCH_MAX_BYTES)) {
+        flush(members);
+        members = [];
+        bytes = 0;
+      }
+      members.push(i);
+      bytes += size;
+    });
+    if (members.length > 0) flush(members);
     await this.send(posts, answers);
     const now = this.clock.now().toJSDate();
     return batch.map((d, i) => this.outcomeOf(d, answers[i]!, now));

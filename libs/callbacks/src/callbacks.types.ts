@@ -3,10 +3,17 @@ import type { CallbackFormat } from './callback-formats/callback-format.types';
 /**
  * The most events one POST to an endpoint may carry (`batchSize`). 1, the default, posts each event alone with its
  * envelope as the body; above 1 the events due together are posted as `{"events": [envelope, ...]}`, 1 to
- * `batchSize` of them. A status event's envelope is under 1 KB, so a full POST stays within the 100 KB a receiver's JSON parser
- * commonly accepts by default (Express's).
+ * `batchSize` of them and at most CALLBACK_BATCH_MAX_BYTES.
  */
 export const CALLBACK_BATCH_SIZE_MAX = 100;
+
+/**
+ * The most bytes of envelopes one batched POST carries: an event's envelope can hold 4 KB of `customArgs`, an
+ * inbound message's text, a run's tags, so 100 of them could pass the 100 KB body limit receivers' JSON parsers
+ * commonly default to (Express's), and that receiver would refuse every full batch. An envelope larger than this
+ * goes alone, as it would without batches.
+ */
+export const CALLBACK_BATCH_MAX_BYTES = 64 * 1024;
 
 /** An endpoint as the API shows it (never its secret, except once in `CreatedEndpoint`). */
 export interface EndpointView {

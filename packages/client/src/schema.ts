@@ -3099,7 +3099,7 @@ export interface components {
         };
         CreateWebhookEndpointDto: {
             /**
-             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
+             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize, at most 64 KB), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
              * @default 1
              * @example 1
              */
@@ -5531,7 +5531,7 @@ export interface components {
         };
         UpdateWebhookEndpointDto: {
             /**
-             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
+             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize, at most 64 KB), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
              * @example 50
              */
             batchSize?: number;
@@ -5722,7 +5722,7 @@ export interface components {
         };
         WebhookEndpointDto: {
             /**
-             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
+             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize, at most 64 KB), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
              * @example 1
              */
             batchSize: number;
@@ -5776,7 +5776,7 @@ export interface components {
         };
         WebhookEndpointWithSecretDto: {
             /**
-             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
+             * @description Most events one POST carries, 1 to 100 (default 1: each event alone, its envelope as the body). Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize, at most 64 KB), signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").
              * @example 1
              */
             batchSize: number;

@@ -36,7 +36,8 @@ const FORMAT_DESCRIPTION =
 const FORMAT_MESSAGE = `format must be one of ${CALLBACK_FORMATS.join(', ')}`;
 const BATCH_SIZE_DESCRIPTION =
   `Most events one POST carries, 1 to ${CALLBACK_BATCH_SIZE_MAX} (default 1: each event alone, its envelope as the body). ` +
-  'Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize), ' +
+  'Above 1, every POST to the endpoint is {"events": [envelope, ...]} with the events due together (1 to batchSize, ' +
+  'at most 64 KB), ' +
   'signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").';
 
 export class CreateWebhookEndpointDto {
@@ -72,6 +73,7 @@ export class CreateWebhookEndpointDto {
   format?: CallbackFormat;
 
   @ApiPropertyOptional({
+    type: 'integer',
     example: 1,
     minimum: 1,
     maximum: CALLBACK_BATCH_SIZE_MAX,
@@ -125,7 +127,13 @@ export class UpdateWebhookEndpointDto {
   @IsIn(CALLBACK_FORMATS, { message: FORMAT_MESSAGE })
   format?: CallbackFormat;
 
-  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: CALLBACK_BATCH_SIZE_MAX, description: BATCH_SIZE_DESCRIPTION })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 50,
+    minimum: 1,
+    maximum: CALLBACK_BATCH_SIZE_MAX,
+    description: BATCH_SIZE_DESCRIPTION,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -138,7 +146,7 @@ export class WebhookEndpointDto {
   @ApiProperty({ example: 'https://hooks.example.com/herald' }) url!: string;
   @ApiProperty({ example: ['message.status', 'message.inbound'] }) events!: string[];
   @ApiProperty({ example: 'herald', enum: CALLBACK_FORMATS, description: FORMAT_DESCRIPTION }) format!: string;
-  @ApiProperty({ example: 1, description: BATCH_SIZE_DESCRIPTION }) batchSize!: number;
+  @ApiProperty({ type: 'integer', example: 1, description: BATCH_SIZE_DESCRIPTION }) batchSize!: number;
   @ApiProperty({ example: 'Order system', nullable: true, type: String }) description!: string | null;
   @ApiProperty({ example: true }) enabled!: boolean;
   @ApiProperty({
