@@ -504,6 +504,7 @@ async function campaignForm(bench) {
     const hold = opts.holdDeliveries && r.mode === 'on' && !r.warmUp;
     if (hold) await pg.query("UPDATE callback_endpoints SET blocked_until = now() + interval '1 hour' WHERE id = $1", [ep.id]);
     r.startedAt = Date.now();
+    r.postsBefore = receiver.posts;
     for (const p of r.parts) Object.assign(p, await startRun(r.api, p.campaignId, [p.audience]));
     const timeoutMs = ((C_RECIPIENTS * C_NUMBERS) / C_LIMIT) * 3_000 + 120_000;
     for (const p of r.parts) p.view = await waitRun(r.api, p.campaignId, p.runId, { timeoutMs, everyMs: 200 });
@@ -580,6 +581,8 @@ async function campaignForm(bench) {
     r.notDelivered = rows.filter((d) => mine.has(d.id) && d.status !== 'delivered').length;
     r.retried = rows.filter((d) => mine.has(d.id) && d.attempts > 1).length;
     r.events = got.length;
+    // Requests the receiver took while the run sent and settled (its events, and any other endpoint's in between).
+    r.posts = receiver.posts - r.postsBefore;
     r.dupIds = got.filter((e) => e.count > 1).length;
     r.badSignature = receiver.badSignature;
     const msg = got.filter((e) => e.type === 'message.status');
@@ -684,6 +687,7 @@ async function campaignForm(bench) {
     figures.check(`${r.label}: deliveries not marked delivered`, r.notDelivered, 0);
     figures.add(`${r.label}: deliveries that needed more than one attempt`, int(r.retried));
     figures.add(`${r.label}: delivery batches (claim–post–record)`, `${int(r.batches)}: ${fmt(r.perBatch, 1)} events per batch`);
+    figures.add(`${r.label}: POSTs received`, `${int(r.posts)}: ${fmt(r.events / Math.max(1, r.posts), 1)} events per POST`);
   }
   figures.check('bad signatures', receiver.badSignature, 0);
   const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
