@@ -339,6 +339,50 @@ describe('callbacks, end to end', () => {
     expect(sizes.find((b) => b.some((e) => e.data.messageId === 'big5'))).toHaveLength(1);
   });
 
+  it('opens the circuit of a batching endpoint that fails whole, probes it with a batch of one, then delivers the rest', async () => {
+    const ws = await api.createWorkspace('Callbacks batches down');
+    const outbox = api.app.get(CallbackOutbox);
+    const ep = (
+      await api
+        .as(ws.apiKey)
+        .post('/v1/webhook-endpoints', { url: `${base}/batch-down`, events: ['message.status'], batchSize: 10 })
+    ).body as Endpoint;
+    down.add('/batch-down');
+    const events = Array.from({ length: 5 }, (_, i) => ({
+      workspaceId: ws.id,
+      type: 'message.status' as const,
+      occurredAt: new Date(),
+      data: { messageId: `down${i}`, status: 'read' },
+    }));
+    await outbox.kick(await db.transaction((m) => outbox.record(m, events)));
+    const failing = await waitFor(
+      () => api.as(ws.apiKey).get(`/v1/webhook-endpoints/${ep.id}`).then((r) => r.body as Endpoint),
+      (e) => e.failingSince !== null,
+    );
+    expect(failing.failingSince).toEqual(expect.any(String));
+    // The first batch carried all five; while the endpoint fails, each later request is a probe of one event.
+    const tries = await waitFor(
+      async () => at('/batch-down'),
+      (r) => r.length >= 3,
+      20_000,
+    );
+    const sizes = tries.map((r) => (r.body as unknown as { events: unknown[] }).events.length);
+    expect(sizes[0]).toBe(5);
+    expect(sizes.slice(1).every((n) => n === 1)).toBe(true);
+    down.delete('/batch-down');
+    const log = await waitFor(
+      () =>
+        api
+          .as(ws.apiKey)
+          .get(`/v1/webhook-endpoints/${ep.id}/deliveries?limit=50`)
+          .then((r) => r.body.data as Delivery[]),
+      (d) => d.length === 5 && d.every((x) => x.status === 'delivered'),
+      20_000,
+    );
+    expect(log.every((d) => d.attempts >= 2)).toBe(true);
+    expect((await api.as(ws.apiKey).get(`/v1/webhook-endpoints/${ep.id}`)).body.failingSince).toBeNull();
+  });
+
   it('delivers a test ping, signed (verified with the docs snippet), with the headers and envelope documented', async () => {
     const ep = await create('/ping');
     const ping = await as().post(`/v1/webhook-endpoints/${ep.id}/test`, {});
