@@ -92,8 +92,8 @@ describe('callbacks, end to end', () => {
     expect(res.status).toBe(201);
     return res.body as Endpoint;
   };
-  const deliveries = async (id: string, query = ''): Promise<Delivery[]> =>
-    (await as().get(`/v1/webhook-endpoints/${id}/deliveries${query}`)).body.data as Delivery[];
+  const deliveries = async (id: string, query = '', apiKey = key): Promise<Delivery[]> =>
+    (await api.as(apiKey).get(`/v1/webhook-endpoints/${id}/deliveries${query}`)).body.data as Delivery[];
   const at = (path: string) => received.filter((r) => r.path === path);
 
   beforeAll(async () => {
@@ -253,11 +253,7 @@ describe('callbacks, end to end', () => {
     await outbox.kick(await db.transaction((m) => outbox.record(m, events)));
 
     const log = await waitFor(
-      () =>
-        api
-          .as(ws.apiKey)
-          .get(`/v1/webhook-endpoints/${ep.id}/deliveries?limit=50`)
-          .then((r) => r.body.data as Delivery[]),
+      () => deliveries(ep.id, '?limit=50', ws.apiKey),
       (d) => d.length === 7 && d.every((x) => x.status === 'delivered'),
       20_000,
     );
@@ -371,11 +367,7 @@ describe('callbacks, end to end', () => {
     expect(sizes.slice(1).every((n) => n === 1)).toBe(true);
     down.delete('/batch-down');
     const log = await waitFor(
-      () =>
-        api
-          .as(ws.apiKey)
-          .get(`/v1/webhook-endpoints/${ep.id}/deliveries?limit=50`)
-          .then((r) => r.body.data as Delivery[]),
+      () => deliveries(ep.id, '?limit=50', ws.apiKey),
       (d) => d.length === 5 && d.every((x) => x.status === 'delivered'),
       20_000,
     );

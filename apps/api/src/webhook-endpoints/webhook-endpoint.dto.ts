@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -40,6 +41,23 @@ const BATCH_SIZE_DESCRIPTION =
   'at most 64 KB), ' +
   'signed once over the whole body; format herald only (docs/CALLBACKS.md, "Batched deliveries").';
 
+/** `batchSize` on create and change: optional, a whole number 1–CALLBACK_BATCH_SIZE_MAX. */
+function BatchSizeProperty(doc: { example: number; default?: number }): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: 1,
+      maximum: CALLBACK_BATCH_SIZE_MAX,
+      description: BATCH_SIZE_DESCRIPTION,
+      ...doc,
+    }),
+    IsOptional(),
+    IsInt(),
+    Min(1),
+    Max(CALLBACK_BATCH_SIZE_MAX),
+  );
+}
+
 export class CreateWebhookEndpointDto {
   @ApiProperty({
     example: 'https://hooks.example.com/herald',
@@ -72,18 +90,7 @@ export class CreateWebhookEndpointDto {
   @IsIn(CALLBACK_FORMATS, { message: FORMAT_MESSAGE })
   format?: CallbackFormat;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    example: 1,
-    minimum: 1,
-    maximum: CALLBACK_BATCH_SIZE_MAX,
-    default: 1,
-    description: BATCH_SIZE_DESCRIPTION,
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(CALLBACK_BATCH_SIZE_MAX)
+  @BatchSizeProperty({ example: 1, default: 1 })
   batchSize?: number;
 }
 
@@ -127,17 +134,7 @@ export class UpdateWebhookEndpointDto {
   @IsIn(CALLBACK_FORMATS, { message: FORMAT_MESSAGE })
   format?: CallbackFormat;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    example: 50,
-    minimum: 1,
-    maximum: CALLBACK_BATCH_SIZE_MAX,
-    description: BATCH_SIZE_DESCRIPTION,
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(CALLBACK_BATCH_SIZE_MAX)
+  @BatchSizeProperty({ example: 50 })
   batchSize?: number;
 }
 
