@@ -95,6 +95,28 @@ describe('callbacks, end to end', () => {
   const deliveries = async (id: string, query = '', apiKey = key): Promise<Delivery[]> =>
     (await api.as(apiKey).get(`/v1/webhook-endpoints/${id}/deliveries${query}`)).body.data as Delivery[];
   const at = (path: string) => received.filter((r) => r.path === path);
+  /** The envelopes a batched POST carried. */
+  const eventsOf = (r: Received) => (r.body as unknown as { events: Array<Received['body']> }).events;
+  /** A workspace of its own with one `message.status` endpoint batching up to `batchSize`, and a way to produce for it. */
+  const batchingEndpoint = async (name: string, path: string, batchSize: number) => {
+    const ws = await api.createWorkspace(name);
+    const res = await api
+      .as(ws.apiKey)
+      .post('/v1/webhook-endpoints', { url: `${base}${path}`, events: ['message.status'], batchSize });
+    expect(res.status).toBe(201);
+    const outbox = api.app.get(CallbackOutbox);
+    /** `message.status` events with these datas, recorded in one transaction (one claim takes them all), then kicked. */
+    const produce = async (datas: Array<Record<string, unknown>>, occurredAt: (i: number) => Date = () => new Date()) =>
+      outbox.kick(
+        await db.transaction((m) =>
+          outbox.record(
+            m,
+            datas.map((data, i) => ({ workspaceId: ws.id, type: 'message.status' as const, occurredAt: occurredAt(i), data })),
+          ),
+        ),
+      );
+    return { ws, ep: res.body as Endpoint, produce };
+  };
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -234,23 +256,14 @@ describe('callbacks, end to end', () => {
   });
 
   it('posts the events due together in batches of batchSize, signed once (verified with the docs snippet), each once', async () => {
-    const ws = await api.createWorkspace('Callbacks batches');
-    const outbox = api.app.get(CallbackOutbox);
-    const res = await api
-      .as(ws.apiKey)
-      .post('/v1/webhook-endpoints', { url: `${base}/batches`, events: ['message.status'], batchSize: 3 });
-    expect(res.status).toBe(201);
-    const ep = res.body as Endpoint;
+    const { ws, ep, produce } = await batchingEndpoint('Callbacks batches', '/batches', 3);
     // The receiver's first answer is a 500: the whole POST is one failed attempt for each event it carried.
     script.set('/batches', [500]);
-    const events = Array.from({ length: 7 }, (_, i) => ({
-      workspaceId: ws.id,
-      type: 'message.status' as const,
-      occurredAt: new Date(Date.UTC(2026, 11, 3, 10, 0, i)),
-      data: { messageId: `m${i}`, status: 'delivered' },
-    }));
     // One transaction: the first claim after its commit takes all seven.
-    await outbox.kick(await db.transaction((m) => outbox.record(m, events)));
+    await produce(
+      Array.from({ length: 7 }, (_, i) => ({ messageId: `m${i}`, status: 'delivered' })),
+      (i) => new Date(Date.UTC(2026, 11, 3, 10, 0, i)),
+    );
 
     const log = await waitFor(
       () => deliveries(ep.id, '?limit=50', ws.apiKey),
@@ -264,7 +277,7 @@ describe('callbacks, end to end', () => {
       expect(r.headers['herald-event-id']).toBeUndefined();
       expect(r.headers['herald-event-type']).toBeUndefined();
       expect(r.headers['user-agent']).toBe('Herald-Callbacks/1');
-      const batch = (r.body as unknown as { events: Received['body'][] }).events;
+      const batch = eventsOf(r);
       expect(Object.keys(r.body)).toEqual(['events']);
       expect(r.headers['herald-event-count']).toBe(String(batch.length));
       expect(batch.length).toBeGreaterThanOrEqual(1);
@@ -272,8 +285,7 @@ describe('callbacks, end to end', () => {
       for (const e of batch)
         expect(e).toMatchObject({ type: 'message.status', workspaceId: ws.id, data: { status: 'delivered' } });
     }
-    const ids = (rs: Received[]) =>
-      rs.flatMap((r) => (r.body as unknown as { events: Received['body'][] }).events.map((e) => e.id));
+    const ids = (rs: Received[]) => rs.flatMap((r) => eventsOf(r).map((e) => e.id));
     // The first claim took all seven: three POSTs at once (3, 3 and 1 events), the first answered 500. Its events
     // came again under the same ids (each delivery keeps its own backoff, so perhaps in more than one POST); every
     // event was delivered by a 2xx exactly once.
@@ -297,62 +309,50 @@ describe('callbacks, end to end', () => {
       (r) => r.length === posts.length + 1,
     );
     const last = pinged.at(-1)!;
-    expect((last.body as unknown as { events: Received['body'][] }).events.map((e) => [e.id, e.type])).toEqual([
-      [ping.body.eventId, 'ping'],
-    ]);
+    expect(eventsOf(last).map((e) => [e.id, e.type])).toEqual([[ping.body.eventId, 'ping']]);
     expect(verify(last.raw, last.headers['herald-signature'] as string, ep.secret!)).toBe(true);
   });
 
   it('keeps a batch within 64 KB of envelopes, so large events go in smaller batches (alone when one is that big)', async () => {
-    const ws = await api.createWorkspace('Callbacks large batches');
-    const outbox = api.app.get(CallbackOutbox);
-    const res = await api
-      .as(ws.apiKey)
-      .post('/v1/webhook-endpoints', { url: `${base}/large`, events: ['message.status'], batchSize: 100 });
-    const ep = res.body as Endpoint;
+    const { ep, produce } = await batchingEndpoint('Callbacks large batches', '/large', 100);
     // Five events of ~25 KB (two fit in 64 KB, three do not) and one of 70 KB, recorded together.
     const sized = (i: number, bytes: number) => ({
-      workspaceId: ws.id,
-      type: 'message.status' as const,
-      occurredAt: new Date(),
-      data: { messageId: `big${i}`, status: 'sent', customArgs: { pad: 'x'.repeat(bytes) } },
+      messageId: `big${i}`,
+      status: 'sent',
+      customArgs: { pad: 'x'.repeat(bytes) },
     });
-    const events = [...Array.from({ length: 5 }, (_, i) => sized(i, 25_000)), sized(5, 70_000)];
-    await outbox.kick(await db.transaction((m) => outbox.record(m, events)));
+    await produce([...Array.from({ length: 5 }, (_, i) => sized(i, 25_000)), sized(5, 70_000)]);
     const posts = await waitFor(
       async () => at('/large'),
-      (r) => r.flatMap((p) => (p.body as unknown as { events: unknown[] }).events).length >= 6,
+      (r) => r.flatMap((p) => eventsOf(p)).length >= 6,
     );
-    const sizes = posts.map((p) => (p.body as unknown as { events: Array<{ data: { messageId: string } }> }).events);
+    const sizes = posts.map((p) => eventsOf(p));
     for (const p of posts) {
       expect(verify(p.raw, p.headers['herald-signature'] as string, ep.secret!)).toBe(true);
-      const batch = (p.body as unknown as { events: unknown[] }).events;
+      const batch = eventsOf(p);
       // Over 64 KB only when it is one event alone.
       if (batch.length > 1) expect(p.raw.length).toBeLessThanOrEqual(64 * 1024 + 32);
     }
-    expect(sizes.flat().map((e) => e.data.messageId).sort()).toEqual(['big0', 'big1', 'big2', 'big3', 'big4', 'big5']);
+    expect(
+      sizes
+        .flat()
+        .map((e) => e.data.messageId)
+        .sort(),
+    ).toEqual(['big0', 'big1', 'big2', 'big3', 'big4', 'big5']);
     expect(sizes.map((b) => b.length).sort()).toEqual([1, 1, 2, 2]);
     expect(sizes.find((b) => b.some((e) => e.data.messageId === 'big5'))).toHaveLength(1);
   });
 
   it('opens the circuit of a batching endpoint that fails whole, probes it with a batch of one, then delivers the rest', async () => {
-    const ws = await api.createWorkspace('Callbacks batches down');
-    const outbox = api.app.get(CallbackOutbox);
-    const ep = (
-      await api
-        .as(ws.apiKey)
-        .post('/v1/webhook-endpoints', { url: `${base}/batch-down`, events: ['message.status'], batchSize: 10 })
-    ).body as Endpoint;
+    const { ws, ep, produce } = await batchingEndpoint('Callbacks batches down', '/batch-down', 10);
     down.add('/batch-down');
-    const events = Array.from({ length: 5 }, (_, i) => ({
-      workspaceId: ws.id,
-      type: 'message.status' as const,
-      occurredAt: new Date(),
-      data: { messageId: `down${i}`, status: 'read' },
-    }));
-    await outbox.kick(await db.transaction((m) => outbox.record(m, events)));
+    await produce(Array.from({ length: 5 }, (_, i) => ({ messageId: `down${i}`, status: 'read' })));
     const failing = await waitFor(
-      () => api.as(ws.apiKey).get(`/v1/webhook-endpoints/${ep.id}`).then((r) => r.body as Endpoint),
+      () =>
+        api
+          .as(ws.apiKey)
+          .get(`/v1/webhook-endpoints/${ep.id}`)
+          .then((r) => r.body as Endpoint),
       (e) => e.failingSince !== null,
     );
     expect(failing.failingSince).toEqual(expect.any(String));
@@ -362,7 +362,7 @@ describe('callbacks, end to end', () => {
       (r) => r.length >= 3,
       20_000,
     );
-    const sizes = tries.map((r) => (r.body as unknown as { events: unknown[] }).events.length);
+    const sizes = tries.map((r) => eventsOf(r).length);
     expect(sizes[0]).toBe(5);
     expect(sizes.slice(1).every((n) => n === 1)).toBe(true);
     down.delete('/batch-down');

@@ -1,4 +1,5 @@
-// Drops this run's databases (one per lane), deletes its Redis keys (every lane's prefix extends the run's) and stops any server the setup started.
+// Drops this run's databases (one per lane), deletes its Redis keys (every lane's prefix extends the run's) and
+// stops any server the setup started.
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 

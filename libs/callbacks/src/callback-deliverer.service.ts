@@ -39,6 +39,8 @@ export const CALLBACK_LOOPS = 4;
 const JOB_BUDGET_MS = 20_000;
 
 const USER_AGENT = 'Herald-Callbacks/1';
+/** Headers of every delivery, one event or a batch. */
+const BASE_HEADERS = { 'content-type': 'application/json', 'user-agent': USER_AGENT } as const;
 
 /** One request: the deliveries it carries (their indexes in the claimed batch), where it goes, and what. */
 interface Post {
@@ -157,16 +159,19 @@ export class CallbackDeliverer {
     const format = isCallbackFormat(endpoint.format) ? endpoint.format : DEFAULT_CALLBACK_FORMAT;
     // Batches are Herald's own shape: the API refuses batchSize > 1 on a vendor format, and a row that still had one
     // would be posted one event at a time.
-    const outcomes =
+    const answers: Array<PostAnswer | string> = new Array(claimed.length);
+    const posts =
       endpoint.batch_size > 1 && format === 'herald'
-        ? await this.postBatched(claimed, endpoint.url, secrets, Math.min(endpoint.batch_size, CALLBACK_BATCH_SIZE_MAX))
-        : await this.postAll(
+        ? this.batchedPosts(claimed, endpoint.url, secrets, Math.min(endpoint.batch_size, CALLBACK_BATCH_SIZE_MAX))
+        : this.singlePosts(
             claimed,
             await this.render(format, endpoint.workspace_id, claimed),
             () => endpoint.url,
             secrets,
             format,
+            answers,
           );
+    const outcomes = await this.postAll(claimed, posts, answers);
     await this.deliveries.record(outcomes);
     const run = countOf(outcomes);
     if (run.delivered > 0) {
@@ -223,30 +228,33 @@ export class CallbackDeliverer {
       CALLBACK_BATCH,
     );
     if (claimed.length === 0) return NOTHING;
-    const outcomes = await this.postAll(
+    const answers: Array<PostAnswer | string> = new Array(claimed.length);
+    const posts = this.singlePosts(
       claimed,
       claimed.map((d) => ({ body: d.body })),
       (d) => d.url ?? '',
       signingSecrets(secret, now, this.secrets.secretsKey),
       DEFAULT_CALLBACK_FORMAT,
+      answers,
     );
+    const outcomes = await this.postAll(claimed, posts, answers);
     await this.deliveries.record(outcomes);
     const run = countOf(outcomes);
     return { claimed: claimed.length, delivered: run.delivered, failed: run.failed, skipped: run.skipped };
   }
 
   /**
-   * Posts the batch one delivery per request (each delivery's rendering), CALLBACK_CONCURRENCY at a time, and says
-   * what each attempt came to; a skipped rendering is not posted.
+   * One request per delivery (each delivery's rendering, with its own event headers); a skipped rendering is not
+   * posted, its reason is its answer.
    */
-  private async postAll(
+  private singlePosts(
     batch: readonly ClaimedDelivery[],
     renderings: readonly Rendering[],
     urlOf: (d: ClaimedDelivery) => string,
     secrets: readonly string[],
     format: CallbackFormat,
-  ): Promise<DeliveryOutcome[]> {
-    const answers: Array<PostAnswer | string> = new Array(batch.length);
+    answers: Array<PostAnswer | string>,
+  ): Post[] {
     // One time for the batch's signatures (a batch posts within seconds, far inside the receivers' 5 min tolerance).
     const t = this.signingTime();
     const posts: Post[] = [];
@@ -263,8 +271,7 @@ export class CallbackDeliverer {
         url,
         body,
         headers: {
-          'content-type': 'application/json',
-          'user-agent': USER_AGENT,
+          ...BASE_HEADERS,
           'herald-event-id': d.eventId,
           'herald-event-type': d.eventType,
           'herald-signature': signatureHeader(secrets, t, body),
@@ -272,23 +279,14 @@ export class CallbackDeliverer {
         },
       });
     });
-    await this.send(posts, answers);
-    const now = this.clock.now().toJSDate();
-    return batch.map((d, i) => this.outcomeOf(d, answers[i]!, now));
+    return posts;
   }
 
   /**
-   * Posts the batch up to `batchSize` deliveries (and CALLBACK_BATCH_MAX_BYTES of envelopes) per request, as
-   * `{"events": [...]}` of their stored envelopes (joined as stored, never parsed), signed once per request. Every
-   * delivery of a request shares its answer: one attempt each.
+   * Up to `batchSize` deliveries (and CALLBACK_BATCH_MAX_BYTES of envelopes) per request, as `{"events": [...]}` of
+   * their stored envelopes (joined as stored, never parsed), signed once per request.
    */
-  private async postBatched(
-    batch: readonly ClaimedDelivery[],
-    url: string,
-    secrets: readonly string[],
-    batchSize: number,
-  ): Promise<DeliveryOutcome[]> {
-    const answers: PostAnswer[] = new Array(batch.length);
+  private batchedPosts(batch: readonly ClaimedDelivery[], url: string, secrets: readonly string[], batchSize: number): Post[] {
     const t = this.signingTime();
     const posts: Post[] = [];
     const flush = (members: number[]): void => {
@@ -298,8 +296,7 @@ export class CallbackDeliverer {
         url,
         body,
         headers: {
-          'content-type': 'application/json',
-          'user-agent': USER_AGENT,
+          ...BASE_HEADERS,
           'herald-event-count': String(members.length),
           'herald-signature': signatureHeader(secrets, t, body),
         },
@@ -318,9 +315,7 @@ export class CallbackDeliverer {
       bytes += size;
     });
     if (members.length > 0) flush(members);
-    await this.send(posts, answers);
-    const now = this.clock.now().toJSDate();
-    return batch.map((d, i) => this.outcomeOf(d, answers[i]!, now));
+    return posts;
   }
 
   /** Unix seconds for a batch's signatures. */
@@ -328,8 +323,15 @@ export class CallbackDeliverer {
     return Math.floor(this.clock.now().toMillis() / 1000);
   }
 
-  /** The posts, CALLBACK_CONCURRENCY at a time; each answer is written for every delivery the post carried. */
-  private async send(posts: readonly Post[], answers: Array<PostAnswer | string>): Promise<void> {
+  /**
+   * Makes the posts, CALLBACK_CONCURRENCY at a time, and says what each delivery's attempt came to: every delivery a
+   * post carried shares its answer (one attempt each); one not posted has its reason in `answers` already.
+   */
+  private async postAll(
+    batch: readonly ClaimedDelivery[],
+    posts: readonly Post[],
+    answers: Array<PostAnswer | string>,
+  ): Promise<DeliveryOutcome[]> {
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < posts.length) {
@@ -339,6 +341,8 @@ export class CallbackDeliverer {
       }
     };
     await Promise.all(Array.from({ length: Math.min(CALLBACK_CONCURRENCY, posts.length) }, lane));
+    const now = this.clock.now().toJSDate();
+    return batch.map((d, i) => this.outcomeOf(d, answers[i]!, now));
   }
 
   private outcomeOf(d: ClaimedDelivery, answer: PostAnswer | string, now: Date): DeliveryOutcome {
