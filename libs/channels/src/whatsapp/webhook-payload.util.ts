@@ -93,8 +93,8 @@ function readMessagesChange(
   const where = { phoneNumberId, ...(wabaId === undefined ? {} : { wabaId }) };
 
   forEachItem(value['statuses'], `${at}.statuses`, problem, (item, path) => {
-    const status = readStatus(item, path, problem);
-    if (status !== undefined) out.statuses.push({ ...status, ...where });
+    const status = readStatus(item, path, where, problem);
+    if (status !== undefined) out.statuses.push(status);
   });
 
   const profiles = new Map<string, string>();
@@ -115,11 +115,16 @@ function readMessagesChange(
   });
 }
 
+/**
+ * One status, with the number it came through. Built by assignment rather than spreads: a send brings back two or
+ * three statuses, and this runs for each (the worker's profile showed the spread copies among its hottest frames).
+ */
 function readStatus(
   s: Record<string, unknown>,
   at: string,
+  where: { readonly phoneNumberId: string; readonly wabaId?: string },
   problem: Report,
-): Omit<StatusUpdate, 'phoneNumberId' | 'wabaId'> | undefined {
+): StatusUpdate | undefined {
   const providerMessageId = str(s['id']);
   if (providerMessageId === undefined) return void problem(`${at}.id`, 'is missing');
   const status = s['status'];
@@ -133,15 +138,18 @@ function readStatus(
   const callbackData = str(s['biz_opaque_callback_data']);
   const errors = readErrors(s['errors']);
   const pricing = readPricing(s['pricing']);
-  return {
+  const update: Mutable<StatusUpdate> = {
     providerMessageId,
     status: status as DeliveryStatus,
     timestamp,
     recipientId,
-    ...(callbackData === undefined ? {} : { callbackData }),
-    ...(errors === undefined ? {} : { errors }),
-    ...(pricing === undefined ? {} : { pricing }),
+    phoneNumberId: where.phoneNumberId,
   };
+  if (where.wabaId !== undefined) update.wabaId = where.wabaId;
+  if (callbackData !== undefined) update.callbackData = callbackData;
+  if (errors !== undefined) update.errors = errors;
+  if (pricing !== undefined) update.pricing = pricing;
+  return update;
 }
 
 function readInbound(
@@ -460,12 +468,13 @@ function readPricing(value: unknown): MessagePricing | undefined {
   const category = str(value['category']);
   const type = str(value['type']);
   const billable = typeof value['billable'] === 'boolean' ? value['billable'] : undefined;
-  return {
-    ...(billable === undefined ? {} : { billable }),
-    ...(pricingModel === undefined ? {} : { pricingModel }),
-    ...(category === undefined ? {} : { category }),
-    ...(type === undefined ? {} : { type }),
-  };
+  // Assigned, not spread: read for every status of every webhook (see readStatus).
+  const pricing: Mutable<MessagePricing> = {};
+  if (billable !== undefined) pricing.billable = billable;
+  if (pricingModel !== undefined) pricing.pricingModel = pricingModel;
+  if (category !== undefined) pricing.category = category;
+  if (type !== undefined) pricing.type = type;
+  return pricing;
 }
 
 function forEachItem(
