@@ -1,3 +1,4 @@
+import { sqlArray } from '@herald/common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -453,7 +454,7 @@ export class RecipientRepository {
              error = CASE WHEN r.status = 'failed' THEN r.error END,
              status = CASE WHEN ${rankSql('r.status')} < ${rankSql('v.status')} THEN v.status ELSE r.status END, updated_at = now()`,
           ),
-          [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId), outcome.accepted.map(acceptedStatus)],
+          [sqlArray(outcome.accepted.map((a) => a.id)), sqlArray(outcome.accepted.map((a) => a.providerMessageId)), sqlArray(outcome.accepted.map(acceptedStatus))],
           ['accepted', 'held', 'sent'],
           true,
         ),
