@@ -108,6 +108,28 @@ function whenOf(bySecond, times) {
   return within.length ? `after the first acceptance, ${within.join(', ')}` : 'when: outside the span';
 }
 
+/**
+ * What the number's window held at its refusals (the simulator's `throttle.refusals`, the first of each second): its
+ * sends' span, the pause before the first of them and how many arrived together then ("s 14: 400 in 996 ms after a
+ * 23 ms pause, 9 together"). A pause then a burst of about pause × rate is sends held up on their way and counted
+ * together; sends simply too close show neither.
+ */
+function shapesOf(refusals, phone, times, limit) {
+  if (!refusals?.length || !times?.first) return '';
+  const first = Date.parse(times.first);
+  const seen = new Set();
+  const told = [];
+  for (const r of refusals) {
+    if (r.phoneNumberId !== phone) continue;
+    const second = Math.max(0, Math.floor((Date.parse(r.at) - first) / 1000));
+    if (seen.has(second)) continue;
+    seen.add(second);
+    const pause = r.pauseBeforeMs === null ? 'no pause before' : `after a ${fmt(r.pauseBeforeMs, 1)} ms pause`;
+    told.push(`s ${second}: ${int(limit)} in ${fmt(r.spanMs, 1)} ms ${pause}, ${r.burstAtStart} together`);
+  }
+  return told.length ? `; windows: ${told.join('; ')}` : '';
+}
+
 /** The cases to run, in order: those on the default workers first, then the one-chunk ones. */
 function plan() {
   let phone = 109000000002000;
@@ -268,7 +290,10 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
       }
       const violationsOk = figures.add(
         `${name}: violations (any 1-s window)`,
-        violations === 0 ? 0 : `${violations} (${whenOf(stats.throttle.bySecond, at.accepted.timesByPhoneNumberId?.[r.phone])})`,
+        violations === 0
+          ? 0
+          : `${violations} (${whenOf(stats.throttle.bySecond, at.accepted.timesByPhoneNumberId?.[r.phone])}` +
+              `${shapesOf(stats.throttle.refusals, r.phone, at.accepted.timesByPhoneNumberId?.[r.phone], c.limit)})`,
         SMOKE ? '' : '= 0',
         SMOKE ? undefined : violations === 0,
       );

@@ -179,8 +179,9 @@ export class GraphApi {
       if (next === undefined) return this.error(pairRateResponse(), fault.delayMs);
       pairTat = next;
     }
-    if (!sim.registry.windowFor(phone).tryAcquire(now)) {
-      sim.stats.throttled(phoneNumberId, now);
+    const window = sim.registry.windowFor(phone);
+    if (!window.tryAcquire(now)) {
+      sim.stats.throttled(phoneNumberId, now, window.shape(now));
       return this.error(throttleResponse(), fault.delayMs);
     }
     if (pairKey !== undefined) sim.pairs.commit(pairKey, pairTat);

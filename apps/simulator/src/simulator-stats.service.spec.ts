@@ -33,7 +33,7 @@ describe(SimulatorStats.name, () => {
 
   it('counts throttle violations per phone number and per second, with the worst second', () => {
     const stats = new SimulatorStats(() => 0);
-    stats.throttled('a', 1_000_100);
+    stats.throttled('a', 1_000_100, { spanMs: 990, pauseBeforeMs: 31, burstAtStart: 29 });
     stats.throttled('a', 1_000_900);
     stats.throttled('b', 1_001_000);
     expect(stats.snapshot(extra).throttle).toEqual({
@@ -42,7 +42,11 @@ describe(SimulatorStats.name, () => {
       bySecond: { '1000': 2, '1001': 1 },
       secondsWithViolations: 2,
       maxInOneSecond: 2,
+      // The refusals told with their window's shape, when.
+      refusals: [{ phoneNumberId: 'a', at: new Date(1_000_100).toISOString(), spanMs: 990, pauseBeforeMs: 31, burstAtStart: 29 }],
     });
+    stats.reset();
+    expect(stats.snapshot(extra).throttle.refusals).toEqual([]);
   });
 
   it('counts sends by endpoint, failures reported by webhook by code, held sends and Marketing Messages fallbacks', () => {

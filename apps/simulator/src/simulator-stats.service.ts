@@ -1,4 +1,5 @@
-import { MAX_VIOLATION_SECONDS, type SendEndpoint } from './simulator.constants';
+import { MAX_REFUSALS_KEPT, MAX_VIOLATION_SECONDS, type SendEndpoint } from './simulator.constants';
+import type { WindowShape } from './throughput-window.util';
 import type { StatusName } from './simulator.types';
 
 export type FaultKind = 'serverError' | 'timeout' | 'extraLatency' | 'throttleBurst';
@@ -46,6 +47,8 @@ export class SimulatorStats {
   private readonly violationsByPhone = new Map<string, number>();
   /** Unix second → violations in it (insertion order is time order). */
   private readonly violationsBySecond = new Map<number, number>();
+  /** The first refusals, each with what its number's window held then (why sends came too close). */
+  private readonly refusals: Array<{ phoneNumberId: string; at: string } & WindowShape> = [];
 
   private readonly seenCallbackData = new Set<string>();
   private readonly repeatedCallbackData = new Set<string>();
@@ -96,7 +99,10 @@ export class SimulatorStats {
     }
   }
 
-  throttled(phoneNumberId: string, atMs: number): void {
+  throttled(phoneNumberId: string, atMs: number, shape?: WindowShape): void {
+    if (shape !== undefined && this.refusals.length < MAX_REFUSALS_KEPT) {
+      this.refusals.push({ phoneNumberId, at: new Date(atMs).toISOString(), ...shape });
+    }
     this.violationsTotal += 1;
     increment(this.violationsByPhone, phoneNumberId);
     const second = Math.floor(atMs / 1000);
@@ -221,6 +227,7 @@ export class SimulatorStats {
         bySecond: toObject(this.violationsBySecond),
         secondsWithViolations: this.violationsBySecond.size,
         maxInOneSecond,
+        refusals: [...this.refusals],
       },
       callbackData: {
         distinct: this.seenCallbackData.size,
@@ -283,6 +290,7 @@ export class SimulatorStats {
     this.violationsTotal = 0;
     this.violationsByPhone.clear();
     this.violationsBySecond.clear();
+    this.refusals.length = 0;
     this.seenCallbackData.clear();
     this.repeatedCallbackData.clear();
     this.callbackDataDuplicates = 0;

@@ -217,3 +217,5 @@ export const MAX_MESSAGES_PER_SECOND = 1_000_000;
 
 /** How many distinct seconds with throttle violations the stats keep (oldest dropped first). */
 export const MAX_VIOLATION_SECONDS = 86_400;
+/** Refusals kept with the shape of their window (`throttle.refusals` in /_sim/stats): the first ones of a run. */
+export const MAX_REFUSALS_KEPT = 200;

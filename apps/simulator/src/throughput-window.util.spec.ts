@@ -55,6 +55,31 @@ describe(ThroughputWindow.name, () => {
     expect(window.tryAcquire(200)).toBe(false);
   });
 
+  it('tells the shape of a window that refused: a pause, then the sends it held up arriving together', () => {
+    // 100/s paced at 0.98 of it (10.2 ms apart), with a stall from 505 to 535 ms: the three sends due in it arrive
+    // together at its end. A second later the window's 100 sends start with those three and take under 1000 ms.
+    const window = new ThroughputWindow(100);
+    const spacing = 1000 / 98;
+    let refusedAt: number | undefined;
+    for (let i = 0; i < 200 && refusedAt === undefined; i++) {
+      const due = i * spacing;
+      const arrives = due > 505 && due < 535 ? 535 : due;
+      if (!window.tryAcquire(arrives)) refusedAt = arrives;
+    }
+    expect(refusedAt).toBeCloseTo(150 * spacing, 6);
+    const shape = window.shape(refusedAt!);
+    expect(shape.spanMs).toBeCloseTo(150 * spacing - 535, 6);
+    expect(shape.pauseBeforeMs).toBeCloseTo(535 - 49 * spacing, 6);
+    expect(shape.burstAtStart).toBe(3);
+  });
+
+  it('finds no pause and no burst in a window of evenly spaced sends that are simply too many', () => {
+    const window = new ThroughputWindow(10);
+    for (let i = 0; i < 10; i++) expect(window.tryAcquire(i * 90)).toBe(true);
+    expect(window.tryAcquire(900)).toBe(false);
+    expect(window.shape(900)).toEqual({ spanMs: 900, pauseBeforeMs: null, burstAtStart: 1 });
+  });
+
   it('refuses a limit below 1', () => {
     expect(() => new ThroughputWindow(0)).toThrow(RangeError);
   });
