@@ -155,9 +155,22 @@ export async function run({ bench, figures, smoke, say }) {
     figures.check(`b. run ${i + 1}: recipients the provider took`, truth.accepted, scheduledEach);
   }
 
+  // When each refusal came against the flushes, and what the number's window held then (the simulator's record of
+  // its first refusals): a burst after a flush would show as refusals within a second or two of it with sends too
+  // close all along; a receiver-side pause as a pause then sends taken in together.
+  const { violations, stats } = await simTruth(sim, PHONE);
+  const refusals = (stats.throttle.refusals ?? []).filter((r) => r.phoneNumberId === PHONE);
+  const since = (at) => {
+    const t = Date.parse(at);
+    const [flush, ms] = t >= flushedB ? ['b', t - flushedB] : ['a', t - flushedA];
+    return `${fmt(ms / 1000, 1)} s after flush ${flush}`;
+  };
+  const told = refusals
+    .slice(0, 5)
+    .map((r) => `${since(r.at)}: ${int(rate)} in ${fmt(r.spanMs, 1)} ms, ${r.pauseBeforeMs === null ? 'no pause before' : `after a ${fmt(r.pauseBeforeMs, 1)} ms pause`}, ${r.burstAtStart} together`);
   figures.add(
     'simulator throttle violations (the flush also resets the rate limiter)',
-    int((await simTruth(sim, PHONE)).violations),
+    violations === 0 ? 0 : `${int(violations)}${told.length ? ` (${told.join('; ')})` : ''}`,
   );
   await settledChecks(figures, pg, sim, [now.runId, ...later.map((r) => r.runId)], PHONE);
   await Promise.all(workers.map((w) => stopProcess(w)));
