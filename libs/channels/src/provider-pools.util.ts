@@ -1,4 +1,12 @@
 import { Pool } from 'undici';
+import type { ProviderError } from './channel-provider.types';
+import { invalidRequestError } from './whatsapp/graph-error.util';
+
+/** A provider's base URL, parsed: its origin (which pool) and its path without trailing slashes. */
+export type ProviderBase = { readonly ok: true; readonly origin: string; readonly pathPrefix: string };
+
+/** Base URLs kept parsed: one per provider root in practice (a few in tests), so the bound is only a guard. */
+const MAX_BASES = 64;
 
 export interface ProviderPoolOptions {
   /** Upper bound on connections per origin; absent, 0 or null: none (see below). */
@@ -44,6 +52,7 @@ export interface ProviderPoolOptions {
  */
 export class ProviderPools {
   private readonly pools = new Map<string, Pool>();
+  private readonly bases = new Map<string, ProviderBase>();
   private readonly maxConnections: number | null;
 
   constructor(private readonly options: ProviderPoolOptions) {
@@ -67,6 +76,29 @@ export class ProviderPools {
       this.pools.set(origin, pool);
     }
     return pool;
+  }
+
+  /**
+   * A channel's base URL (Graph root, Bot API root) as an origin for `get` and a path prefix, or a refusal coded
+   * `errorCode` when it is not an http(s) URL. Parsed once per URL, not on every call: it is the same for every send
+   * of a channel (the worker's profile showed `new URL` and its regex on each send).
+   */
+  base(url: string, errorCode: string): ProviderBase | { readonly ok: false; readonly error: ProviderError } {
+    const known = this.bases.get(url);
+    if (known !== undefined) return known;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return { ok: false, error: invalidRequestError(errorCode, `"${url}" is not a URL.`) };
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      return { ok: false, error: invalidRequestError(errorCode, `"${url}" is not an http(s) URL.`) };
+    }
+    const base: ProviderBase = { ok: true, origin: parsed.origin, pathPrefix: parsed.pathname.replace(/\/+$/, '') };
+    if (this.bases.size >= MAX_BASES) this.bases.clear();
+    this.bases.set(url, base);
+    return base;
   }
 
   /** Closes idle connections; pending requests finish first. */

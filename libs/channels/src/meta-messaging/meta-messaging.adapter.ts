@@ -207,17 +207,10 @@ export class MetaMessagingAdapter implements PlatformAdapter<MetaMessagingCreden
     query?: Record<string, string>,
     body?: { [key: string]: MetaJson },
   ): Promise<GraphAnswer> {
-    let base: URL;
-    try {
-      base = new URL(credentials.graphBaseUrl);
-    } catch {
-      return { ok: false, error: invalidRequestError('invalid_graph_base_url', `"${credentials.graphBaseUrl}" is not a URL.`) };
-    }
-    if (base.protocol !== 'https:' && base.protocol !== 'http:') {
-      return { ok: false, error: invalidRequestError('invalid_graph_base_url', `"${credentials.graphBaseUrl}" is not an http(s) URL.`) };
-    }
+    const base = this.pools.base(credentials.graphBaseUrl, 'invalid_graph_base_url');
+    if (!base.ok) return base;
     const path =
-      `${base.pathname.replace(/\/+$/, '')}/${segments.map(encodeURIComponent).join('/')}` +
+      `${base.pathPrefix}/${segments.map(encodeURIComponent).join('/')}` +
       (query === undefined ? '' : `?${new URLSearchParams(query).toString()}`);
     const headers: Record<string, string> = {
       authorization: `Bearer ${credentials.accessToken}`,

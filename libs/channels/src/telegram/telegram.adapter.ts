@@ -1,5 +1,5 @@
 import type { MediaDownloadOutcome, ProviderError, SendOutcome, SendRequest } from '../channel-provider.types';
-import { ProviderPools } from '../provider-pools.util';
+import { ProviderPools, type ProviderBase } from '../provider-pools.util';
 import type {
   CredentialsCheck,
   PlatformAdapter,
@@ -219,7 +219,7 @@ export class TelegramAdapter implements PlatformAdapter<TelegramCredentials>, Te
     const extension = /\.([A-Za-z0-9]{1,5})$/.exec(filePath)?.[1]?.toLowerCase();
     const outcome = await streamMedia(
       {
-        url: `${base.url.origin}${base.path}/file/bot${credentials.botToken}/${path}`,
+        url: `${base.origin}${base.pathPrefix}/file/bot${credentials.botToken}/${path}`,
         mimeType: extension === undefined ? null : (MIME_BY_EXTENSION[extension] ?? null),
         sha256: null,
         fileSize,
@@ -238,19 +238,9 @@ export class TelegramAdapter implements PlatformAdapter<TelegramCredentials>, Te
 
   private baseOf(
     credentials: TelegramCredentials,
-  ): { readonly ok: true; readonly url: URL; readonly path: string } | { readonly ok: false; readonly error: ProviderError } {
-    let url: URL;
-    try {
-      url = new URL(credentials.apiBaseUrl);
-    } catch {
-      return { ok: false, error: invalidRequestError('invalid_api_base_url', `"${credentials.apiBaseUrl}" is not a URL.`) };
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      return {
-        ok: false,
-        error: invalidRequestError('invalid_api_base_url', `"${credentials.apiBaseUrl}" is not an http(s) URL.`),
-      };
-    }
+  ): ProviderBase | { readonly ok: false; readonly error: ProviderError } {
+    const base = this.pools.base(credentials.apiBaseUrl, 'invalid_api_base_url');
+    if (!base.ok) return base;
     if (!BOT_TOKEN.test(credentials.botToken)) {
       // A token of another shape was never issued by BotFather: the channel needs a new one, as for a revoked token.
       return {
@@ -264,7 +254,7 @@ export class TelegramAdapter implements PlatformAdapter<TelegramCredentials>, Te
         },
       };
     }
-    return { ok: true, url, path: url.pathname.replace(/\/+$/, '') };
+    return base;
   }
 
   /** `POST <apiBaseUrl>/bot<token>/<method>` with a JSON body; `{ok: true, result}` or the mapped failure. */
@@ -272,9 +262,9 @@ export class TelegramAdapter implements PlatformAdapter<TelegramCredentials>, Te
     const base = this.baseOf(credentials);
     if (!base.ok) return base;
     try {
-      const response = await this.pools.get(base.url.origin).request({
+      const response = await this.pools.get(base.origin).request({
         method: 'POST',
-        path: `${base.path}/bot${credentials.botToken}/${method}`,
+        path: `${base.pathPrefix}/bot${credentials.botToken}/${method}`,
         headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': this.userAgent },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.requestTimeoutMs),

@@ -67,10 +67,6 @@ const MAX_RESPONSE_BYTES = 1024 * 1024;
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 type GraphAnswer = { readonly ok: true; readonly json: unknown } | { readonly ok: false; readonly error: ProviderError };
-/** A Graph base URL, parsed: its origin (the pool) and its path without trailing slashes. */
-type GraphBase = { readonly ok: true; readonly origin: string; readonly pathPrefix: string };
-/** Graph base URLs kept parsed; one per Graph root in practice (a few in tests), so a bound is only a guard. */
-const MAX_GRAPH_BASES = 64;
 
 /** What a Graph call sends besides JSON: raw bytes, other headers, another Authorization, a longer timeout. */
 interface CallOptions {
@@ -100,7 +96,6 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
   private readonly appIds = new BoundedTtlCache<Promise<AppIdAnswer>>(APP_ID_TTL_MS, APP_ID_CACHE_SIZE);
   private readonly uploadTimeoutMs: number;
   private readonly mediaAllowPrivateUrls: boolean;
-  private readonly graphBases = new Map<string, GraphBase>();
 
   constructor(options: WhatsAppCloudAdapterOptions = {}) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? WHATSAPP_ADAPTER_DEFAULTS.requestTimeoutMs;
@@ -535,28 +530,6 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     return { ok: true, value: value === null ? undefined : value };
   }
 
-  /**
-   * A Graph base URL's origin and path prefix, or why it is not one. Parsed once per URL, not once per call: it is
-   * the same for every send of a number.
-   */
-  private graphBase(url: string): GraphBase | { readonly ok: false; readonly error: ProviderError } {
-    const known = this.graphBases.get(url);
-    if (known !== undefined) return known;
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return { ok: false, error: invalidRequestError('invalid_graph_base_url', `"${url}" is not a URL.`) };
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-      return { ok: false, error: invalidRequestError('invalid_graph_base_url', `"${url}" is not an http(s) URL.`) };
-    }
-    const base: GraphBase = { ok: true, origin: parsed.origin, pathPrefix: parsed.pathname.replace(/\/+$/, '') };
-    if (this.graphBases.size >= MAX_GRAPH_BASES) this.graphBases.clear();
-    this.graphBases.set(url, base);
-    return base;
-  }
-
   private async call(
     credentials: WhatsAppCredentials,
     method: 'GET' | 'POST' | 'DELETE',
@@ -565,7 +538,7 @@ export class WhatsAppCloudAdapter implements ChannelProvider<WhatsAppCredentials
     body?: GraphJson,
     options: CallOptions = {},
   ): Promise<GraphAnswer> {
-    const base = this.graphBase(credentials.graphBaseUrl);
+    const base = this.pools.base(credentials.graphBaseUrl, 'invalid_graph_base_url');
     if (!base.ok) return base;
     const path =
       `${base.pathPrefix}/${(options.verbatimPath === true ? segments : segments.map(encodeURIComponent)).join('/')}` +
