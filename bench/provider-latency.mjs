@@ -40,6 +40,7 @@ import {
   Api,
   addChannel,
   approvedCampaign,
+  refusalText,
   runTruth,
   seedAudience,
   simConfig,
@@ -108,12 +109,7 @@ function whenOf(bySecond, times) {
   return within.length ? `after the first acceptance, ${within.join(', ')}` : 'when: outside the span';
 }
 
-/**
- * What the number's window held at its refusals (the simulator's `throttle.refusals`, the first of each second): its
- * sends' span, the pause before the first of them and how many arrived together then ("s 14: 400 in 996 ms after a
- * 23 ms pause, 9 together"). A pause then a burst of about pause × rate is sends held up on their way and counted
- * together; sends simply too close show neither.
- */
+/** The number's refusals, the first of each second, with what its window held then (`refusalText`). */
 function shapesOf(refusals, phone, times, limit) {
   if (!refusals?.length || !times?.first) return '';
   const first = Date.parse(times.first);
@@ -124,8 +120,7 @@ function shapesOf(refusals, phone, times, limit) {
     const second = Math.max(0, Math.floor((Date.parse(r.at) - first) / 1000));
     if (seen.has(second)) continue;
     seen.add(second);
-    const pause = r.pauseBeforeMs === null ? 'no pause before' : `after a ${fmt(r.pauseBeforeMs, 1)} ms pause`;
-    told.push(`s ${second}: ${int(limit)} in ${fmt(r.spanMs, 1)} ms ${pause}, ${r.burstAtStart} together`);
+    told.push(`s ${second}: ${refusalText(r, limit)}`);
   }
   return told.length ? `; windows: ${told.join('; ')}` : '';
 }

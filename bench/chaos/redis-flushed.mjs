@@ -20,6 +20,7 @@ import {
   Api,
   addChannel,
   approvedCampaign,
+  refusalText,
   runTruth,
   seedAudience,
   settledChecks,
@@ -165,9 +166,7 @@ export async function run({ bench, figures, smoke, say }) {
     const [flush, ms] = t >= flushedB ? ['b', t - flushedB] : ['a', t - flushedA];
     return `${fmt(ms / 1000, 1)} s after flush ${flush}`;
   };
-  const told = refusals
-    .slice(0, 5)
-    .map((r) => `${since(r.at)}: ${int(rate)} in ${fmt(r.spanMs, 1)} ms, ${r.pauseBeforeMs === null ? 'no pause before' : `after a ${fmt(r.pauseBeforeMs, 1)} ms pause`}, ${r.burstAtStart} together`);
+  const told = refusals.slice(0, 5).map((r) => `${since(r.at)}: ${refusalText(r, rate)}`);
   figures.add(
     'simulator throttle violations (the flush also resets the rate limiter)',
     violations === 0 ? 0 : `${int(violations)}${told.length ? ` (${told.join('; ')})` : ''}`,

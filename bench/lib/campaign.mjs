@@ -1,7 +1,7 @@
 // Campaign-shaped work for the benchmarks: a workspace, contacts seeded in SQL (set-based, not part of what is
 // measured), a channel on the simulator, a campaign whose template the simulator approves, runs, and the truth
 // about a run read from Postgres and from the simulator's own counts.
-import { call, request, sleep, waitFor } from './harness.mjs';
+import { call, fmt, int, request, sleep, waitFor } from './harness.mjs';
 
 export const WABA_ID = '102290129340411';
 export const ACCESS_TOKEN = 'EAAG-bench-token';
@@ -208,6 +208,16 @@ export async function simTruth(sim, phone) {
     violations: stats.throttle.violations,
     stats,
   };
+}
+
+/**
+ * One refusal of the simulator's `throttle.refusals` as text: what its number's window held ("1,000 in 996.0 ms after
+ * a 23.0 ms pause, 9 together"). A pause then a burst of about pause × rate is sends held up on their way and counted
+ * together; sends simply too close show neither.
+ */
+export function refusalText(refusal, limit) {
+  const pause = refusal.pauseBeforeMs === null ? 'with no pause before' : `after a ${fmt(refusal.pauseBeforeMs, 1)} ms pause`;
+  return `${int(limit)} in ${fmt(refusal.spanMs, 1)} ms ${pause}, ${refusal.burstAtStart} together`;
 }
 
 /** Sets simulator configuration (deep-merged by the simulator). */
