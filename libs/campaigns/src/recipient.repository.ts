@@ -1,4 +1,3 @@
-import { sqlArray } from '@herald/common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -454,7 +453,7 @@ export class RecipientRepository {
              error = CASE WHEN r.status = 'failed' THEN r.error END,
              status = CASE WHEN ${rankSql('r.status')} < ${rankSql('v.status')} THEN v.status ELSE r.status END, updated_at = now()`,
           ),
-          [sqlArray(outcome.accepted.map((a) => a.id)), sqlArray(outcome.accepted.map((a) => a.providerMessageId)), sqlArray(outcome.accepted.map(acceptedStatus))],
+          [outcome.accepted.map((a) => a.id), outcome.accepted.map((a) => a.providerMessageId), outcome.accepted.map(acceptedStatus)],
           ['accepted', 'held', 'sent'],
           true,
         ),

@@ -5,4 +5,3 @@ export * from './time-cursor.util';
 export * from './list-query.util';
 export * from './milliseconds.util';
 export * from './network-address.util';
-export * from './sql-array.util';

@@ -1,4 +1,3 @@
-import { sqlArray } from '@herald/common';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -332,7 +331,7 @@ export class MessageRepository {
                 status = CASE WHEN ${rankSql('m.status')} < ${rankSql(`v.status`)} THEN v.status ELSE m.status END, updated_at = now()
            FROM v JOIN locked ON locked.id = v.id WHERE m.id = v.id
          RETURNING ${EVENT_ROW}, v.status AS own_status, locked.was AS was_status`,
-        [sqlArray(o.accepted.map((a) => a.id)), sqlArray(o.accepted.map((a) => a.providerMessageId)), sqlArray(o.accepted.map(acceptedStatus))],
+        [o.accepted.map((a) => a.id), o.accepted.map((a) => a.providerMessageId), o.accepted.map(acceptedStatus)],
         ['accepted', 'held', 'sent'],
       );
     const back = [

@@ -1,4 +1,3 @@
-import { sqlArray } from '@herald/common';
 import { MESSAGE_STATUSES, rankSql } from './send-status.util';
 import type { SendEventRow } from './send-events.util';
 import type { MessageError, SendPricing } from './send.types';
@@ -89,16 +88,15 @@ export function statusUpdateSql(table: string, idFromCallback: string, eventColu
        SELECT * FROM updated`;
 }
 
-/** The parameters of `statusUpdateSql`, as array literals (`sqlArray`: several per status, on every webhook batch). */
 export function statusParams(rows: readonly StatusRow[]): unknown[] {
   return [
-    sqlArray(rows.map((r) => r.workspaceId)),
-    sqlArray(rows.map((r) => r.providerMessageId)),
-    sqlArray(rows.map((r) => r.callbackData)),
-    sqlArray(rows.map((r) => r.status)),
-    sqlArray(rows.map((r) => r.at)),
-    sqlArray(rows.map((r) => (r.error === null ? null : JSON.stringify(r.error)))),
-    sqlArray(rows.map((r) => (r.pricing === null ? null : JSON.stringify(r.pricing)))),
+    rows.map((r) => r.workspaceId),
+    rows.map((r) => r.providerMessageId),
+    rows.map((r) => r.callbackData),
+    rows.map((r) => r.status),
+    rows.map((r) => r.at),
+    rows.map((r) => (r.error === null ? null : JSON.stringify(r.error))),
+    rows.map((r) => (r.pricing === null ? null : JSON.stringify(r.pricing))),
   ];
 }
 
