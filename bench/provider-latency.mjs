@@ -372,6 +372,11 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
     'status webhooks posted (sent, delivered, read)',
     `${int(s.stats.webhooks.statusesSent)} statuses in ${int(s.stats.webhooks.postsSucceeded)} POSTs`,
   );
+  // A send is stamped when the simulator's event loop gets to it: its own stalls make sends look bunched (docs/SIMULATOR.md).
+  figures.add(
+    "the simulator's own stalls (its event loop more than 3 ms late), whole bench",
+    `${int(s.stats.ownStalls.stalls)}, the longest ${fmt(s.stats.ownStalls.longestMs, 0)} ms`,
+  );
 
   const ok = figures.print([
     'the simulator answers every Graph call after latency.responseMs and limits each number to its rate over any sliding second',

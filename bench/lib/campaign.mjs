@@ -213,11 +213,13 @@ export async function simTruth(sim, phone) {
 /**
  * One refusal of the simulator's `throttle.refusals` as text: what its number's window held ("1,000 in 996.0 ms after
  * a 23.0 ms pause, 9 together"). A pause then a burst of about pause × rate is sends held up on their way and counted
- * together; sends simply too close show neither.
+ * together; sends simply too close show neither. A stall of the simulator itself in that pause is named with it.
  */
 export function refusalText(refusal, limit) {
   const pause = refusal.pauseBeforeMs === null ? 'with no pause before' : `after a ${fmt(refusal.pauseBeforeMs, 1)} ms pause`;
-  return `${int(limit)} in ${fmt(refusal.spanMs, 1)} ms ${pause}, ${refusal.burstAtStart} together`;
+  // The simulator stamps a send when its event loop gets to it: a stall of its own there stamped the held sends together.
+  const stall = refusal.simulatorStallMs > 0 ? `; the simulator itself stood still ${fmt(refusal.simulatorStallMs, 0)} ms there` : '';
+  return `${int(limit)} in ${fmt(refusal.spanMs, 1)} ms ${pause}, ${refusal.burstAtStart} together${stall}`;
 }
 
 /** Sets simulator configuration (deep-merged by the simulator). */

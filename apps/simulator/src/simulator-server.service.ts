@@ -73,6 +73,7 @@ export class SimulatorServer {
       this.server.once('error', onError);
       this.server.listen(port, host, () => {
         this.server.off('error', onError);
+        this.sim.stats.stalls.start();
         resolve(this.server.address() as AddressInfo);
       });
     });

@@ -43,10 +43,26 @@ describe(SimulatorStats.name, () => {
       secondsWithViolations: 2,
       maxInOneSecond: 2,
       // The refusals told with their window's shape, when.
-      refusals: [{ phoneNumberId: 'a', at: new Date(1_000_100).toISOString(), spanMs: 990, pauseBeforeMs: 31, burstAtStart: 29 }],
+      refusals: [{ phoneNumberId: 'a', at: new Date(1_000_100).toISOString(), spanMs: 990, pauseBeforeMs: 31, burstAtStart: 29, simulatorStallMs: 0 }],
     });
     stats.reset();
     expect(stats.snapshot(extra).throttle.refusals).toEqual([]);
+  });
+
+  it("tells with a refusal how long the simulator itself stood still in the pause before its window's first send", () => {
+    const stats = new SimulatorStats(() => 0);
+    // Ticks on time to 10,000, then the loop stands still: the tick due at 10,005 runs at 10,030.
+    for (let at = 9_000; at <= 10_000; at += 5) stats.stalls.note(at);
+    stats.stalls.note(10_030);
+    // The window's first send was stamped at 10,030 (at − spanMs), 31 ms after the send before it.
+    stats.throttled('a', 11_020, { spanMs: 990, pauseBeforeMs: 31, burstAtStart: 29 });
+    // A window whose first send came long after the stall: the sender's own lateness, not the simulator's.
+    stats.throttled('a', 11_600, { spanMs: 995, pauseBeforeMs: 9, burstAtStart: 1 });
+    const snapshot = stats.snapshot(extra);
+    expect(snapshot.throttle.refusals.map((r) => r.simulatorStallMs)).toEqual([25, 0]);
+    expect(snapshot.ownStalls).toEqual({ stalls: 1, longestMs: 25 });
+    stats.reset();
+    expect(stats.snapshot(extra).ownStalls).toEqual({ stalls: 0, longestMs: 0 });
   });
 
   it('counts sends by endpoint, failures reported by webhook by code, held sends and Marketing Messages fallbacks', () => {

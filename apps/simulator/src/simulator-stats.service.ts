@@ -1,4 +1,5 @@
 import { MAX_REFUSALS_KEPT, MAX_VIOLATION_SECONDS, type SendEndpoint } from './simulator.constants';
+import { STALL_TICK_MS, StallWatch } from './stall-watch.util';
 import type { WindowShape } from './throughput-window.util';
 import type { StatusName } from './simulator.types';
 
@@ -47,8 +48,13 @@ export class SimulatorStats {
   private readonly violationsByPhone = new Map<string, number>();
   /** Unix second → violations in it (insertion order is time order). */
   private readonly violationsBySecond = new Map<number, number>();
-  /** The first refusals, each with what its number's window held then (why sends came too close). */
-  private readonly refusals: Array<{ phoneNumberId: string; at: string } & WindowShape> = [];
+  /**
+   * The first refusals, each with what its number's window held then (why sends came too close) and how long the
+   * simulator itself stood still right before the window's first send (`simulatorStallMs`, see `StallWatch`).
+   */
+  private readonly refusals: Array<{ phoneNumberId: string; at: string; simulatorStallMs: number } & WindowShape> = [];
+  /** When this process's own event loop stood still (started by the server; tests drive it by hand). */
+  readonly stalls: StallWatch;
 
   private readonly seenCallbackData = new Set<string>();
   private readonly repeatedCallbackData = new Set<string>();
@@ -74,6 +80,7 @@ export class SimulatorStats {
 
   constructor(private readonly now: () => number = Date.now) {
     this.startedAt = now();
+    this.stalls = new StallWatch(now);
   }
 
   accepted(phoneNumberId: string, callbackData: string | undefined, at = this.now(), endpoint: SendEndpoint = 'messages'): void {
@@ -101,7 +108,10 @@ export class SimulatorStats {
 
   throttled(phoneNumberId: string, atMs: number, shape?: WindowShape): void {
     if (shape !== undefined && this.refusals.length < MAX_REFUSALS_KEPT) {
-      this.refusals.push({ phoneNumberId, at: new Date(atMs).toISOString(), ...shape });
+      // A stall in the pause before the window's first send (or around it) stamped the sends held by it together.
+      const first = atMs - shape.spanMs;
+      const simulatorStallMs = this.stalls.longestWithin(first - (shape.pauseBeforeMs ?? 0) - STALL_TICK_MS, first + STALL_TICK_MS);
+      this.refusals.push({ phoneNumberId, at: new Date(atMs).toISOString(), ...shape, simulatorStallMs });
     }
     this.violationsTotal += 1;
     increment(this.violationsByPhone, phoneNumberId);
@@ -229,6 +239,8 @@ export class SimulatorStats {
         maxInOneSecond,
         refusals: [...this.refusals],
       },
+      /** How often and how long the simulator's own event loop stood still (its stamps on sends were late). */
+      ownStalls: this.stalls.summary(),
       callbackData: {
         distinct: this.seenCallbackData.size,
         duplicates: this.callbackDataDuplicates,
@@ -291,6 +303,7 @@ export class SimulatorStats {
     this.violationsByPhone.clear();
     this.violationsBySecond.clear();
     this.refusals.length = 0;
+    this.stalls.reset();
     this.seenCallbackData.clear();
     this.repeatedCallbackData.clear();
     this.callbackDataDuplicates = 0;

@@ -182,6 +182,7 @@ export class Simulator {
   }
 
   async stop(): Promise<void> {
+    this.stats.stalls.stop();
     this.statuses.stop();
     this.tasks.stop();
     await this.delivery.close();
