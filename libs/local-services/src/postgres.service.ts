@@ -1,4 +1,5 @@
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -338,9 +339,11 @@ async function prepareDataDir(dataDir: string, runAs: RunAs | undefined, log: Lo
 /**
  * The binaries as the OS user PostgreSQL runs as can execute them. When the checkout sits under a private
  * directory (a root user's /root, a 0700 temp dir), that user cannot reach node_modules: the binaries are
- * then copied once to a shared directory and run from there.
+ * then copied once to a shared directory and run from there. The copy is made beside it under a name of its own
+ * and renamed into place whole, so processes starting together (two stacks, two test lanes) never see, run or
+ * remove one another's half-made copy; the one that comes second uses the first one's.
  */
-async function reachableBinaries(binaries: PostgresBinaries, runAs: RunAs, log: LocalServicesLog): Promise<PostgresBinaries> {
+export async function reachableBinaries(binaries: PostgresBinaries, runAs: RunAs, log: LocalServicesLog): Promise<PostgresBinaries> {
   if (await canExecute(binaries.postgres, runAs)) return binaries;
   const installDir = path.dirname(path.dirname(binaries.postgres));
   const copy = relocatedBinariesDir(installDir, binaries.major);
@@ -352,10 +355,22 @@ async function reachableBinaries(binaries: PostgresBinaries, runAs: RunAs, log: 
   if (await canExecute(relocated.postgres, runAs)) return relocated;
   log(`the '${runAs.user}' OS user cannot reach ${installDir} (a parent directory is private); copying the PostgreSQL binaries to ${copy}`);
   await mkdir(FALLBACK_DATA_ROOT, { recursive: true, mode: 0o755 });
-  await rm(copy, { recursive: true, force: true });
-  const copied = await runCommand('cp', ['-a', installDir, copy]);
-  if (copied.code !== 0) throw new Error(`could not copy the PostgreSQL binaries to ${copy}: ${oneLine(copied.stderr)}`);
-  await runCommand('chmod', ['-R', 'a+rX', copy]);
+  const staging = `${copy}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const copied = await runCommand('cp', ['-a', installDir, staging]);
+    if (copied.code !== 0) throw new Error(`could not copy the PostgreSQL binaries to ${staging}: ${oneLine(copied.stderr)}`);
+    await runCommand('chmod', ['-R', 'a+rX', staging]);
+    await rename(staging, copy).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
+      // Another process renamed its copy into place first: use it. Only a copy that does not run (left by an
+      // interruption before copies were made this way) is replaced.
+      if (await canExecute(relocated.postgres, runAs)) return;
+      await rm(copy, { recursive: true, force: true });
+      await rename(staging, copy);
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
   if (!(await canExecute(relocated.postgres, runAs))) {
     throw new Error(`the '${runAs.user}' OS user can run PostgreSQL neither from ${installDir} nor from ${copy}`);
   }
