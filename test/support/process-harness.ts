@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { request } from 'undici';
 import { expect } from '@jest/globals';
@@ -160,14 +161,39 @@ export async function addSimulatedChannel(
   return id;
 }
 
-/** A TCP port free on 127.0.0.1 now (for an API that must know its own URL before it listens, e.g. for webhooks). */
-export async function freePort(): Promise<number> {
+/**
+ * Where `freePort` looks: below the kernel's ephemeral range. A port the kernel picks for listen(0) is one it may
+ * also give an outgoing connection (the suite's lanes open thousands: Postgres, Redis, the simulator) between our
+ * check and the listen that needs it, seconds later for a stack started as a child process; ports below that range
+ * are only ever taken by a listener that asked for them.
+ */
+function listenerPorts(): { low: number; high: number } {
+  try {
+    const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (ephemeralLow !== undefined && ephemeralLow > 12_000) return { low: 10_000, high: ephemeralLow - 1 };
+  } catch {
+    // not Linux: the usual ephemeral range starts at 49152 (IANA) or 32768 (Linux)
+  }
+  return { low: 20_000, high: 32_767 };
+}
+
+function listensOn(port: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(false) : reject(error)));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A TCP port free on 127.0.0.1 now (for an API that must know its own URL before it listens, e.g. for webhooks): a
+ * random one below the ephemeral range (`listenerPorts`), so only another lane picking the same one could take it.
+ */
+export async function freePort(): Promise<number> {
+  const { low, high } = listenerPorts();
+  for (let tries = 0; tries < 100; tries++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    if (await listensOn(port)) return port;
+  }
+  throw new Error(`no free port between ${low} and ${high} in 100 tries`);
 }
