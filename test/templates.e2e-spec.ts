@@ -35,6 +35,7 @@ describe('templates, end to end', () => {
   let worker: ChildHarness;
   let media: Server;
   let mediaUrl: string;
+  let flakyRequests = 0;
   let mediaRequests = 0;
   let key: string;
   let channelId: string;
@@ -49,6 +50,10 @@ describe('templates, end to end', () => {
       mediaRequests += 1;
       if (req.url === '/banner.png') res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length }).end(PNG);
       else if (req.url === '/page.html') res.writeHead(200, { 'content-type': 'text/html' }).end('<p>not an image</p>');
+      else if (req.url === '/busy.png') res.writeHead(503).end();
+      // Busy once, then there: a campaign's image host failing for a moment.
+      else if (req.url === '/flaky.png' && (flakyRequests += 1) === 1) res.writeHead(503).end();
+      else if (req.url === '/flaky.png') res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length }).end(PNG);
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
@@ -215,6 +220,11 @@ describe('templates, end to end', () => {
     expect([wrong.status, wrong.body.error.code]).toEqual([400, 'header_media_type']);
     const missing = await post('/v1/templates', { name: 'bad_header', language: 'en_US', category: 'MARKETING', header: { format: 'image', url: `${mediaUrl}/gone.png` }, body: { text: 'Hi' } });
     expect([missing.status, missing.body.error.code]).toEqual([400, 'header_media_unreadable']);
+    // A host failing for now is not the user's mistake: 503, worth asking again.
+    const busy = await post('/v1/templates', { name: 'bad_header', language: 'en_US', category: 'MARKETING', header: { format: 'image', url: `${mediaUrl}/busy.png` }, body: { text: 'Hi' } });
+    expect([busy.status, busy.body.error.code]).toEqual([503, 'header_media_unavailable']);
+    expect(busy.body.error.message).toContain('answered HTTP 503');
+    expect((await get('/v1/templates/bad_header')).status).toBe(404);
     const badName = await post('/v1/templates', { name: 'Bad Name', language: 'english', category: 'PROMO', body: {} });
     expect(badName.status).toBe(400);
     expect([...new Set(badName.body.error.details.map((d: { field: string }) => d.field))].sort()).toEqual(['body.text', 'category', 'language', 'name']);
@@ -254,7 +264,7 @@ describe('templates, end to end', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
   });
 
-  it('registers an image campaign with a handle from the upload API, and rejects one whose image cannot be read', async () => {
+  it('registers an image campaign with a handle from the upload API, rejects one whose image cannot be read, and retries one whose image host failed for a moment', async () => {
     const withImage = await post('/v1/campaigns', { title: 'Banner campaign', message: 'Hi {{name}}, look.', imgUrl: `${mediaUrl}/banner.png`, channelId });
     expect(withImage.status).toBe(201);
     const approved = await waitFor(async () => (await get(`/v1/campaigns/${withImage.body.campaignId}`)).body, (c) => c.templateStatus !== 'PENDING', 15_000);
@@ -263,6 +273,10 @@ describe('templates, end to end', () => {
     const rejected = await waitFor(async () => (await get(`/v1/campaigns/${broken.body.campaignId}`)).body, (c) => c.templateStatus !== 'PENDING', 15_000);
     expect(rejected.templateStatus).toBe('REJECTED');
     expect(rejected.templateReason).toContain('image');
+    // An image host that fails for a moment: the template is submitted again (the job retries), not rejected.
+    const flaky = await post('/v1/campaigns', { title: 'Flaky banner', message: 'Hi {{name}}.', imgUrl: `${mediaUrl}/flaky.png`, channelId });
+    const retried = await waitFor(async () => (await get(`/v1/campaigns/${flaky.body.campaignId}`)).body, (c) => c.templateStatus !== 'PENDING', 15_000);
+    expect([retried.templateStatus, flakyRequests]).toEqual(['APPROVED', 2]);
   });
 
   it('refuses header media on loopback, metadata and private addresses with MEDIA_ALLOW_PRIVATE_URLS off: 400 naming why, nothing fetched', async () => {

@@ -316,7 +316,9 @@ export class TemplatesService implements OnModuleDestroy {
   /**
    * A handle for a media header: the file at `url` fetched (http(s), 15 s, ≤ 3 redirects, Meta's size limit for
    * the format), its type checked, and uploaded through the provider's upload API. Throws 400 when the file is
-   * unreadable or unfit, 503 (`unavailable`) when the provider failed transiently. Campaigns with an image use it too.
+   * unreadable or unfit, 503 (`unavailable`) when the file's host or the provider failed transiently (a timeout, a
+   * network error, a 5xx or 429: the same URL may work in a moment, and a campaign's template is then retried, not
+   * rejected). Campaigns with an image use it too.
    */
   async headerHandle(channelId: string, format: 'image' | 'video' | 'document', url: string): Promise<string> {
     const channel = await this.channels.forSending(channelId);
@@ -329,6 +331,9 @@ export class TemplatesService implements OnModuleDestroy {
     const fetched = await this.provider.fetchMedia(url, { maxBytes: TEMPLATE_HEADER_MEDIA[format].maxBytes });
     if (!fetched.ok) {
       const why = fetched.error.details || fetched.error.title;
+      if (fetched.error.retriable) {
+        throw new HeraldError('unavailable', 'header_media_unavailable', `header.url could not be read now, try again later: ${why}`, [{ field: 'header.url', issue: why }]);
+      }
       throw new HeraldError('invalid', 'header_media_unreadable', `header.url could not be read: ${why}`, [{ field: 'header.url', issue: why }]);
     }
     const problem = templateHeaderMediaProblem(format, fetched.mimeType, fetched.bytes.byteLength);
