@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { forbiddenAddressKind, type AddressResolver } from '@herald/common';
 import {
   fetchMedia,
+  lastingFetchFailure,
   mimeTypeOf,
   TEMPLATE_HEADER_MEDIA,
   templateHeaderMediaProblem,
@@ -128,6 +129,42 @@ describe(fetchMedia.name, () => {
       ok: false,
       error: expect.objectContaining({ code: 'network', retriable: true }),
     });
+  });
+
+  it('tells a host that does not exist, or answers without HTTP, from one failing for now: not worth asking again', async () => {
+    const nowhere = async (hostname: string): Promise<never> => {
+      throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+    };
+    expect(await fetchMedia('http://images.nowhere.test/x.jpg', { ...OPEN, resolve: nowhere })).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'media_host_unknown', retriable: false, category: 'invalid_request', details: expect.stringContaining('ENOTFOUND') }),
+    });
+    const sockets: Socket[] = [];
+    const garbage = createNetServer((socket) => sockets.push(socket.end('HELLO\r\n\r\n')));
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+    try {
+      const at = `http://127.0.0.1:${(garbage.address() as AddressInfo).port}/x.jpg`;
+      expect(await fetchMedia(at, { ...OPEN, timeoutMs: 2_000 })).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'media_bad_response', retriable: false, details: expect.stringContaining('HTTPParserError') }),
+      });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => garbage.close(resolve));
+    }
+  });
+
+  it('classes certificate failures as lasting, a resolver that could not answer now or a reset connection as not', () => {
+    const byCode = (codes: Array<string | undefined>) => codes.map((code) => lastingFetchFailure({ code, name: 'Error' }));
+    expect(byCode(['ENOTFOUND', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'ERR_TLS_CERT_ALTNAME_INVALID', 'HPE_INVALID_CONSTANT'])).toEqual([
+      'media_host_unknown',
+      'media_tls',
+      'media_tls',
+      'media_tls',
+      'media_bad_response',
+    ]);
+    expect(byCode(['EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ENETUNREACH', 'UND_ERR_SOCKET', undefined])).toEqual(Array(6).fill(undefined));
+    expect(lastingFetchFailure({ name: 'HTTPParserError' })).toBe('media_bad_response');
   });
 });
 

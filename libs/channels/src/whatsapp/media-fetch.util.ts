@@ -87,7 +87,8 @@ const PUBLIC_ONLY = 'media is fetched only from public addresses unless MEDIA_AL
  * GETs a media file Herald will upload to Meta (a template header given as a URL): http(s) only, at most
  * `maxRedirects` redirects (each to http(s) again), within `timeoutMs`, no larger than `maxBytes` (the download is
  * stopped as soon as it is). Never throws; failures are `{ok: false, error}` with codes `media_url_invalid`,
- * `media_too_large`, `media_redirects`, `media_http_status`, `timeout` or `network`.
+ * `media_too_large`, `media_redirects`, `media_http_status`, `media_host_unknown`, `media_tls`, `media_bad_response`
+ * (these three by `lastingFetchFailure`), `timeout` or `network` (the last two retriable).
  *
  * The SSRF guard (unless `allowPrivateUrls`): the URL is a user's, fetched from inside Herald's network, so it may
  * not reach loopback, private (RFC 1918, ULA), link-local, CGNAT, cloud metadata, multicast or reserved addresses.
@@ -184,7 +185,10 @@ export async function fetchMedia(url: string, options: FetchMediaOptions): Promi
     if (signal.aborted || e?.name === 'TimeoutError' || String(e?.code ?? '').includes('TIMEOUT')) {
       return failure('timeout', `${url} did not answer within ${timeoutMs} ms.`, true, 'transient');
     }
-    return failure('network', `${url}: ${typeof e?.code === 'string' ? `${e.code}: ` : ''}${message}`, true, 'transient');
+    const code = typeof e?.code === 'string' ? e.code : undefined;
+    const lasting = lastingFetchFailure({ code, name: e?.name });
+    if (lasting !== undefined) return failure(lasting, `${current.href}: ${code ?? e?.name}: ${message}`);
+    return failure('network', `${url}: ${code === undefined ? '' : `${code}: `}${message}`, true, 'transient');
   } finally {
     await dispatcher.destroy().catch(() => undefined);
   }
@@ -213,6 +217,36 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+/** TLS verification failures: the host's certificate will not become valid by asking again. */
+const CERTIFICATE_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * A failure that asking again will not mend, by the error's code and name: a name that does not exist (ENOTFOUND;
+ * EAI_AGAIN, a resolver that could not answer now, is not one), a certificate that does not verify, an answer that
+ * is not HTTP (undici's HTTPParserError, llhttp's HPE_* codes). Undefined for the rest (refused or reset
+ * connections, an unreachable network), which may mend: a template answers 503 and a campaign's registration is
+ * retried, where these answer 400 and reject it.
+ */
+export function lastingFetchFailure(error: { code?: string; name?: string }): 'media_host_unknown' | 'media_tls' | 'media_bad_response' | undefined {
+  const { code, name } = error;
+  if (code === 'ENOTFOUND') return 'media_host_unknown';
+  if (code !== undefined && CERTIFICATE_CODES.has(code)) return 'media_tls';
+  if (name === 'HTTPParserError' || code?.startsWith('HPE_')) return 'media_bad_response';
+  return undefined;
+}
+
 function tooLarge(url: string, maxBytes: number, announced?: number): MediaFetchOutcome {
   const size = announced === undefined ? 'more' : `${announced} bytes`;
   return failure('media_too_large', `${url} is larger than ${maxBytes} bytes (${size}).`);
@@ -231,6 +265,9 @@ function failure(
     media_http_status: 'Media URL failed',
     timeout: 'Media fetch timed out',
     network: 'Media fetch failed',
+    media_host_unknown: 'Media host not found',
+    media_tls: 'Media host certificate not valid',
+    media_bad_response: 'Media host answered without HTTP',
   };
   return {
     ok: false,
