@@ -275,6 +275,7 @@ describe('templates, end to end', () => {
     expect(rejected.templateReason).toContain('image');
     // An image host that fails for a moment: the template is submitted again (the job retries), not rejected.
     const flaky = await post('/v1/campaigns', { title: 'Flaky banner', message: 'Hi {{name}}.', imgUrl: `${mediaUrl}/flaky.png`, channelId });
+    expect(flaky.status).toBe(201);
     const retried = await waitFor(async () => (await get(`/v1/campaigns/${flaky.body.campaignId}`)).body, (c) => c.templateStatus !== 'PENDING', 15_000);
     expect([retried.templateStatus, flakyRequests]).toEqual(['APPROVED', 2]);
   });

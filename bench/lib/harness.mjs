@@ -517,11 +517,16 @@ export class PostgresCpu {
 /**
  * The simulator's scheduling priority (nice; BENCH_SIMULATOR_NICE overrides, 0 leaves it as Herald's). It stands
  * in for a provider on machines of its own and stamps each send when its event loop gets to it: sharing two cores
- * with Herald at equal priority, it stood still for up to 43 ms while sends arrived, stamped them together and
- * refused the window that followed; at -10 the same runs counted no refusal and the same rates (docs/BENCHMARKS.md,
- * provider latency). Raising a priority needs root or CAP_SYS_NICE; without, the figures say it stayed equal.
+ * with Herald at equal priority, it stood still for up to 98–112 ms while sends arrived, stamped them together and
+ * refused windows that followed (14 and 8 refusals in two runs); at -10 it stalled a third to a fifth as often, at
+ * most 32–68 ms, with 4 and 0 refusals and rates within the spread (docs/BENCHMARKS.md, "The simulator's own stalls,
+ * and its priority"). Raising a priority needs root or CAP_SYS_NICE; without, the figures say it stayed equal.
  */
-const SIMULATOR_NICE = Number(process.env.BENCH_SIMULATOR_NICE ?? -10);
+const SIMULATOR_NICE = (() => {
+  const value = Number(process.env.BENCH_SIMULATOR_NICE ?? -10);
+  if (!Number.isInteger(value) || value < -20 || value > 19) throw new Error(`BENCH_SIMULATOR_NICE must be a whole number from -20 to 19 (got ${process.env.BENCH_SIMULATOR_NICE})`);
+  return value;
+})();
 /** What became of SIMULATOR_NICE for the last simulator started, for the figures' header. */
 let simulatorPriority;
 
@@ -541,7 +546,10 @@ export async function startSimulator(extraEnv = {}, track = (child) => child) {
   if (SIMULATOR_NICE !== 0) {
     try {
       os.setPriority(child.pid, SIMULATOR_NICE);
-      simulatorPriority = `nice ${SIMULATOR_NICE}, ahead of Herald's processes for the CPU (a provider stamps sends on machines of its own)`;
+      simulatorPriority =
+        SIMULATOR_NICE < 0
+          ? `nice ${SIMULATOR_NICE}, ahead of Herald's processes for the CPU (a provider stamps sends on machines of its own)`
+          : `nice ${SIMULATOR_NICE}, behind Herald's processes for the CPU`;
     } catch (error) {
       simulatorPriority = `the same priority as Herald's processes (nice ${SIMULATOR_NICE} refused: ${error.code ?? error.message})`;
     }

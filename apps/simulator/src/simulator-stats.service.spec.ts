@@ -49,7 +49,7 @@ describe(SimulatorStats.name, () => {
     expect(stats.snapshot(extra).throttle.refusals).toEqual([]);
   });
 
-  it("tells with a refusal how long the simulator itself stood still in the pause before its window's first send", () => {
+  it("tells with a refusal how long the simulator itself stood still in a stall ending where its window's first send was stamped", () => {
     const stats = new SimulatorStats(() => 0);
     // Ticks on time to 10,000, then the loop stands still: the tick due at 10,005 runs at 10,030.
     for (let at = 9_000; at <= 10_000; at += 5) stats.stalls.note(at);
@@ -58,8 +58,10 @@ describe(SimulatorStats.name, () => {
     stats.throttled('a', 11_020, { spanMs: 990, pauseBeforeMs: 31, burstAtStart: 29 });
     // A window whose first send came long after the stall: the sender's own lateness, not the simulator's.
     stats.throttled('a', 11_600, { spanMs: 995, pauseBeforeMs: 9, burstAtStart: 1 });
+    // A pause the stall ended inside of (nothing it held was stamped at the window's start): not the simulator's either.
+    stats.throttled('a', 11_050, { spanMs: 990, pauseBeforeMs: 60, burstAtStart: 5 });
     const snapshot = stats.snapshot(extra);
-    expect(snapshot.throttle.refusals.map((r) => r.simulatorStallMs)).toEqual([25, 0]);
+    expect(snapshot.throttle.refusals.map((r) => r.simulatorStallMs)).toEqual([25, 0, 0]);
     expect(snapshot.ownStalls).toEqual({ stalls: 1, longestMs: 25 });
     stats.reset();
     expect(stats.snapshot(extra).ownStalls).toEqual({ stalls: 0, longestMs: 0 });

@@ -50,7 +50,8 @@ export class SimulatorStats {
   private readonly violationsBySecond = new Map<number, number>();
   /**
    * The first refusals, each with what its number's window held then (why sends came too close) and how long the
-   * simulator itself stood still right before the window's first send (`simulatorStallMs`, see `StallWatch`).
+   * simulator itself stood still in a stall that ended where the window's first send was stamped (`simulatorStallMs`,
+   * see `StallWatch`).
    */
   private readonly refusals: Array<{ phoneNumberId: string; at: string; simulatorStallMs: number } & WindowShape> = [];
   /** When this process's own event loop stood still (started by the server; tests drive it by hand). */
@@ -108,9 +109,10 @@ export class SimulatorStats {
 
   throttled(phoneNumberId: string, atMs: number, shape?: WindowShape): void {
     if (shape !== undefined && this.refusals.length < MAX_REFUSALS_KEPT) {
-      // A stall in the pause before the window's first send (or around it) stamped the sends held by it together.
+      // A stall ending where the window's first send was stamped stamped the sends it held together. The tick that
+      // notes it runs before or after the requests held (the loop's timers and I/O phases): a tick either side.
       const first = atMs - shape.spanMs;
-      const simulatorStallMs = this.stalls.longestWithin(first - (shape.pauseBeforeMs ?? 0) - STALL_TICK_MS, first + STALL_TICK_MS);
+      const simulatorStallMs = this.stalls.longestEndingWithin(first - STALL_TICK_MS, first + 2 * STALL_TICK_MS);
       this.refusals.push({ phoneNumberId, at: new Date(atMs).toISOString(), ...shape, simulatorStallMs });
     }
     this.violationsTotal += 1;

@@ -16,10 +16,10 @@ describe('StallWatch', () => {
     at += 20; // the loop stood still: the tick due at 100 runs at 120
     watch.note(at);
     expect(watch.summary()).toEqual({ stalls: 1, longestMs: 20 });
-    expect(watch.longestWithin(90, 99)).toBe(0); // ended before the stall began
-    expect(watch.longestWithin(110, 110)).toBe(20); // inside it
-    expect(watch.longestWithin(120, 200)).toBe(20); // a send stamped at its end
-    expect(watch.longestWithin(121, 200)).toBe(0);
+    expect(watch.longestEndingWithin(90, 99)).toBe(0); // before the stall began
+    expect(watch.longestEndingWithin(105, 115)).toBe(0); // while it lasted: nothing held was stamped then
+    expect(watch.longestEndingWithin(115, 125)).toBe(20); // sends stamped at its end
+    expect(watch.longestEndingWithin(121, 200)).toBe(0);
   });
 
   it('does not count a tick late by no more than STALL_MS (timers run a little late on their own)', () => {
@@ -31,18 +31,18 @@ describe('StallWatch', () => {
     expect(watch.summary().stalls).toBe(1);
   });
 
-  it('answers with the longest of several stalls in the interval, and forgets stalls older than 5 s', () => {
+  it('answers with the longest of the stalls ending in the interval, and forgets stalls older than 5 s', () => {
     const watch = new StallWatch(() => 0);
     watch.note(0);
     watch.note(5 + 12); // 5 → 17
     watch.note(22 + 30); // 22 → 52
-    expect(watch.longestWithin(0, 60)).toBe(30);
-    expect(watch.longestWithin(0, 20)).toBe(12);
+    expect(watch.longestEndingWithin(0, 60)).toBe(30);
+    expect(watch.longestEndingWithin(0, 20)).toBe(12);
     watch.note(57);
     watch.note(6_000); // a stall of its own, 62 → 6,000
     watch.note(6_000 + STALL_TICK_MS + 9); // another: the ones that ended more than 5 s ago are dropped
-    expect(watch.longestWithin(0, 56)).toBe(0);
-    expect(watch.longestWithin(0, 100)).toBe(5_938);
+    expect(watch.longestEndingWithin(0, 60)).toBe(0);
+    expect(watch.longestEndingWithin(5_990, 6_010)).toBe(5_938);
     expect(watch.summary()).toEqual({ stalls: 4, longestMs: 5_938 });
   });
 
@@ -52,7 +52,7 @@ describe('StallWatch', () => {
     watch.note(50);
     watch.reset();
     expect(watch.summary()).toEqual({ stalls: 0, longestMs: 0 });
-    expect(watch.longestWithin(0, 100)).toBe(0);
+    expect(watch.longestEndingWithin(0, 100)).toBe(0);
   });
 
   it('start() notes real stalls of the event loop; stop() ends the timer', async () => {

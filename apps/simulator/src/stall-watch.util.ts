@@ -2,7 +2,7 @@
 export const STALL_TICK_MS = 5;
 /** A tick this much later than due counts as a stall (timers fire a millisecond or so late on their own). */
 export const STALL_MS = 3;
-/** Stalls are kept this long: a refusal asks about the second before it. */
+/** Stalls are kept this long (a refusal asks about the few milliseconds around its window's first send). */
 const KEEP_MS = 5_000;
 
 /** When this process's event loop stood still: from when a tick was due (`from`) to when it ran (`to`). */
@@ -56,13 +56,15 @@ export class StallWatch {
   }
 
   /**
-   * The longest stall that overlapped [from, to], in ms (0 when none did). Sends that arrived while the loop stood
-   * still were stamped at its end, so a stall ending inside the interval counts whole.
+   * The longest stall that ended within [from, to], in ms (0 when none did). Sends that arrived while the loop stood
+   * still were stamped right after its end: only a stall ending where a burst was stamped explains that burst (one
+   * that ended earlier held nothing back that was stamped then). A stall is known from the tick that ran late, so it
+   * may have begun up to a tick earlier than `from` says: the length is at least this.
    */
-  longestWithin(from: number, to: number): number {
+  longestEndingWithin(from: number, to: number): number {
     let longest = 0;
     for (const s of this.stalls) {
-      if (s.to < from || s.from > to) continue;
+      if (s.to < from || s.to > to) continue;
       if (s.to - s.from > longest) longest = s.to - s.from;
     }
     return longest;
