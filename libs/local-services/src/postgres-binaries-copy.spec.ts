@@ -40,6 +40,13 @@ const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
     for (let i = 0; i < 200; i++) await writeFile(path.join(installDir, `lib-${i}.so`), Buffer.alloc(64 * 1024, i));
     const binaries = { source: 'test', postgres: path.join(installDir, 'bin', 'postgres'), initdb: path.join(installDir, 'bin', 'initdb'), major: 15 };
     const copy = relocatedBinariesDir(installDir, 15);
+    // A copy abandoned half-made by a start that was killed (its pid is gone), and one a live start is making.
+    const deadPid = 4_194_000;
+    expect(() => process.kill(deadPid, 0)).toThrow();
+    const abandoned = `${copy}.partial-${deadPid}-00000000`;
+    const underway = `${copy}.partial-${process.pid}-11111111`;
+    await mkdir(abandoned, { recursive: true });
+    await mkdir(underway, { recursive: true });
     const lines: string[] = [];
     try {
       const [first, second] = await Promise.all([0, 1].map(() => reachableBinaries(binaries, runAs!, (line) => lines.push(line))));
@@ -48,14 +55,16 @@ const runAs = process.getuid?.() === 0 ? postgresUser() : undefined;
       // The postgres user runs the copy, which holds every file once (nothing nested from a second copy into it).
       expect(execFileSync('su', ['-s', '/bin/sh', '-c', `"${first!.postgres}"`, runAs!.user], { encoding: 'utf8' })).toContain('PostgreSQL');
       expect((await readdir(copy)).sort()).toEqual([...Array.from({ length: 200 }, (_, i) => `lib-${i}.so`), 'bin'].sort());
-      // Nothing half-made is left beside it.
-      expect((await readdir(FALLBACK_DATA_ROOT)).filter((name) => name.startsWith(`${path.basename(copy)}.partial-`))).toEqual([]);
+      // Nothing half-made is left beside it but the live start's: the abandoned one is gone, and so are the two starts' own.
+      expect((await readdir(FALLBACK_DATA_ROOT)).filter((name) => name.startsWith(`${path.basename(copy)}.partial-`))).toEqual([path.basename(underway)]);
       // A later start finds the copy and copies nothing.
       lines.length = 0;
       expect(await reachableBinaries(binaries, runAs!, (line) => lines.push(line))).toEqual(first);
       expect(lines).toEqual([]);
     } finally {
       await rm(privateDir, { recursive: true, force: true });
+      await rm(underway, { recursive: true, force: true });
+      await rm(abandoned, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -341,7 +341,8 @@ async function prepareDataDir(dataDir: string, runAs: RunAs | undefined, log: Lo
  * directory (a root user's /root, a 0700 temp dir), that user cannot reach node_modules: the binaries are
  * then copied once to a shared directory and run from there. The copy is made beside it under a name of its own
  * and renamed into place whole, so processes starting together (two stacks, two test lanes) never see, run or
- * remove one another's half-made copy; the one that comes second uses the first one's.
+ * remove one another's half-made copy; the one that comes second uses the first one's. Copies abandoned half-made
+ * (their process killed during `cp`) are removed by the next start that copies, and by `npm run reset`.
  */
 export async function reachableBinaries(binaries: PostgresBinaries, runAs: RunAs, log: LocalServicesLog): Promise<PostgresBinaries> {
   if (await canExecute(binaries.postgres, runAs)) return binaries;
@@ -355,26 +356,42 @@ export async function reachableBinaries(binaries: PostgresBinaries, runAs: RunAs
   if (await canExecute(relocated.postgres, runAs)) return relocated;
   log(`the '${runAs.user}' OS user cannot reach ${installDir} (a parent directory is private); copying the PostgreSQL binaries to ${copy}`);
   await mkdir(FALLBACK_DATA_ROOT, { recursive: true, mode: 0o755 });
-  const staging = `${copy}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+  await removeAbandonedCopies(copy);
+  const staging = `${copy}${PARTIAL_COPY}${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     const copied = await runCommand('cp', ['-a', installDir, staging]);
     if (copied.code !== 0) throw new Error(`could not copy the PostgreSQL binaries to ${staging}: ${oneLine(copied.stderr)}`);
     await runCommand('chmod', ['-R', 'a+rX', staging]);
-    await rename(staging, copy).catch(async (error: NodeJS.ErrnoException) => {
+    await rename(staging, copy).catch((error: NodeJS.ErrnoException) => {
+      // Another start renamed its copy into place first: it is whole (copies are only ever put there by a rename),
+      // and in use, maybe; this one is dropped. Nothing at `copy` is ever removed here.
       if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
-      // Another process renamed its copy into place first: use it. Only a copy that does not run (left by an
-      // interruption before copies were made this way) is replaced.
-      if (await canExecute(relocated.postgres, runAs)) return;
-      await rm(copy, { recursive: true, force: true });
-      await rename(staging, copy);
     });
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
   if (!(await canExecute(relocated.postgres, runAs))) {
-    throw new Error(`the '${runAs.user}' OS user can run PostgreSQL neither from ${installDir} nor from ${copy}`);
+    throw new Error(
+      `the '${runAs.user}' OS user can run PostgreSQL neither from ${installDir} nor from ${copy}` +
+        ` (a copy left there by an interrupted start: \`npm run reset\` removes it)`,
+    );
   }
   return relocated;
+}
+
+/** How a copy being made is named: `<copy>.partial-<pid>-<random>`, renamed to `<copy>` once whole. */
+const PARTIAL_COPY = '.partial-';
+
+/** Copies of `copy` being made by processes that are gone (killed during `cp`): nothing else would remove them. */
+async function removeAbandonedCopies(copy: string): Promise<void> {
+  const prefix = `${path.basename(copy)}${PARTIAL_COPY}`;
+  const names = await readdir(path.dirname(copy)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid > 0 && isProcessAlive(pid)) continue;
+    await rm(path.join(path.dirname(copy), name), { recursive: true, force: true });
+  }
 }
 
 async function canExecute(file: string, runAs: RunAs): Promise<boolean> {
