@@ -162,38 +162,54 @@ export async function addSimulatedChannel(
 }
 
 /**
- * Where `freePort` looks: below the kernel's ephemeral range. A port the kernel picks for listen(0) is one it may
- * also give an outgoing connection (the suite's lanes open thousands: Postgres, Redis, the simulator) between our
- * check and the listen that needs it, seconds later for a stack started as a child process; ports below that range
- * are only ever taken by a listener that asked for them.
+ * Where `freePort` looks: outside the kernel's ephemeral range (below it, else above it; undefined when it leaves
+ * neither side room). A port the kernel picks for listen(0) is one it may also give an outgoing connection (the
+ * suite's lanes open thousands: Postgres, Redis, the simulator) between our check and the listen that needs it,
+ * seconds later for a stack started as a child process; ports outside that range are only ever taken by a listener
+ * that asked for them.
  */
-function listenerPorts(): { low: number; high: number } {
+function listenerPorts(): { low: number; high: number } | undefined {
+  let ephemeral = { low: 49_152, high: 65_535 }; // IANA's, where /proc does not tell (macOS uses it too)
   try {
-    const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (ephemeralLow !== undefined && ephemeralLow > 12_000) return { low: 10_000, high: ephemeralLow - 1 };
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low !== undefined && high !== undefined) ephemeral = { low, high };
   } catch {
-    // not Linux: the usual ephemeral range starts at 49152 (IANA) or 32768 (Linux)
+    // not Linux
   }
-  return { low: 20_000, high: 32_767 };
+  if (ephemeral.low > 12_000) return { low: 10_000, high: ephemeral.low - 1 };
+  if (ephemeral.high < 60_000) return { low: ephemeral.high + 1, high: 65_535 };
+  return undefined; // the ephemeral range covers nearly every port: no range is safe from it
 }
 
-function listensOn(port: number): Promise<boolean> {
+/** Ports this process handed out: never twice (a stack asks for two in a row, neither listening yet). */
+const handedOut = new Set<number>();
+
+/** Whether `port` (0: one the kernel picks) could be listened on now; the port it was, or undefined. */
+function listensOn(port: number): Promise<number | undefined> {
   return new Promise((resolve, reject) => {
     const server = createServer();
-    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(false) : reject(error)));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' || error.code === 'EACCES' ? resolve(undefined) : reject(error)));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as { port: number };
+      server.close(() => resolve(bound));
+    });
   });
 }
 
 /**
  * A TCP port free on 127.0.0.1 now (for an API that must know its own URL before it listens, e.g. for webhooks): a
- * random one below the ephemeral range (`listenerPorts`), so only another lane picking the same one could take it.
+ * random one outside the ephemeral range (`listenerPorts`), so only another lane picking the same one could take it
+ * (one the kernel picks where that range leaves none); never one this process handed out before.
  */
 export async function freePort(): Promise<number> {
-  const { low, high } = listenerPorts();
+  const range = listenerPorts();
   for (let tries = 0; tries < 100; tries++) {
-    const port = low + Math.floor(Math.random() * (high - low + 1));
-    if (await listensOn(port)) return port;
+    const pick = range === undefined ? 0 : range.low + Math.floor(Math.random() * (range.high - range.low + 1));
+    if (handedOut.has(pick)) continue;
+    const port = await listensOn(pick);
+    if (port === undefined || handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
   }
-  throw new Error(`no free port between ${low} and ${high} in 100 tries`);
+  throw new Error(`no free port${range ? ` between ${range.low} and ${range.high}` : ''} in 100 tries`);
 }
