@@ -46,6 +46,16 @@ describe('StallWatch', () => {
     expect(watch.summary()).toEqual({ stalls: 4, longestMs: 5_938 });
   });
 
+  it('tells lateness on the monotonic clock: a step of the wall clock is no stall; a stall ends at the wall time of its tick', () => {
+    const watch = new StallWatch(() => 0);
+    watch.note(1_000, 0);
+    watch.note(11_005, 5); // the wall clock stepped 10 s ahead; the timer ran on time
+    expect(watch.summary()).toEqual({ stalls: 0, longestMs: 0 });
+    watch.note(11_030, 30); // 20 ms late on the monotonic clock
+    expect(watch.summary()).toEqual({ stalls: 1, longestMs: 20 });
+    expect(watch.longestEndingWithin(11_025, 11_035)).toBe(20);
+  });
+
   it('reset forgets the stalls and the summary', () => {
     const watch = new StallWatch(() => 0);
     watch.note(0);

@@ -32,8 +32,8 @@ export class StallWatch {
 
   start(): void {
     if (this.timer) return;
-    this.due = this.now() + STALL_TICK_MS;
-    this.timer = setInterval(() => this.note(this.now()), STALL_TICK_MS);
+    this.due = performance.now() + STALL_TICK_MS;
+    this.timer = setInterval(() => this.note(this.now(), performance.now()), STALL_TICK_MS);
     this.timer.unref();
   }
 
@@ -43,16 +43,20 @@ export class StallWatch {
     this.due = undefined;
   }
 
-  /** One tick at `now`: a stall when it came more than `STALL_MS` after it was due. */
-  note(now: number): void {
-    const due = this.due ?? now;
-    this.due = now + STALL_TICK_MS;
-    const late = now - due;
+  /**
+   * One tick at `now` (the clock refusals are stamped with): a stall when it came more than `STALL_MS` after it was
+   * due. Lateness is told on `monotonic` (the timer passes performance.now(); tests may leave it `now`), so a step of
+   * the wall clock is not taken for a stall; the stall is placed on `now`'s clock, ending at the tick.
+   */
+  note(now: number, monotonic: number = now): void {
+    const due = this.due ?? monotonic;
+    this.due = monotonic + STALL_TICK_MS;
+    const late = monotonic - due;
     if (late <= STALL_MS) return;
     this.count += 1;
     if (late > this.longest) this.longest = late;
     if (this.stalls.length > 0 && now - (this.stalls[0] as Stall).to > KEEP_MS) this.stalls = this.stalls.filter((s) => now - s.to <= KEEP_MS);
-    this.stalls.push({ from: due, to: now });
+    this.stalls.push({ from: now - late, to: now });
   }
 
   /**
