@@ -35,6 +35,13 @@ describe('errors and bad input', () => {
     expect(res.body).toMatchObject(ERROR_SHAPE);
   });
 
+  it('refuses a body nested deeper than 64 levels with 400 body_too_deep, before any field is read', async () => {
+    const res = await post(`${'{"a":'.repeat(100)}{}${'}'.repeat(100)}`);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject(ERROR_SHAPE);
+    expect(res.body.error.code).toBe('body_too_deep');
+  });
+
   it('answers an unknown route with 404 in the error shape', async () => {
     const res = await api.http.get('/v1/no-such-thing');
     expect(res.status).toBe(404);
