@@ -42,6 +42,16 @@ describe('errors and bad input', () => {
     expect(res.body.error.code).toBe('body_too_deep');
   });
 
+  it.each([
+    ['a NUL character', 'Ac\u0000me'],
+    ['a lone surrogate', 'Acme \ud83d'],
+  ])('refuses text Postgres cannot store (%s) with 400 invalid_text naming the field, never a 500', async (_what, name) => {
+    const res = await post(JSON.stringify({ name }));
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject(ERROR_SHAPE);
+    expect(res.body.error).toMatchObject({ code: 'invalid_text', details: [{ field: 'name' }] });
+  });
+
   it('answers an unknown route with 404 in the error shape', async () => {
     const res = await api.http.get('/v1/no-such-thing');
     expect(res.status).toBe(404);

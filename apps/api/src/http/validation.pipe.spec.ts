@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { IsString } from 'class-validator';
 import { HeraldError } from '@herald/common';
-import { HeraldValidationPipe, MAX_BODY_DEPTH, nestedDeeperThan } from './validation.pipe';
+import { HeraldValidationPipe, inputProblem, MAX_BODY_DEPTH } from './validation.pipe';
 
 class NameDto {
   @IsString()
@@ -15,17 +15,19 @@ function nested(levels: number): Record<string, unknown> {
   return value;
 }
 
-describe('nestedDeeperThan', () => {
+describe('inputProblem: nesting', () => {
+  const deeper = (value: unknown, max: number) => inputProblem(value, max)?.kind === 'too_deep';
+
   it('counts objects and arrays alike, the top one as level 1, and scalars not at all', () => {
-    expect(nestedDeeperThan({ a: [{ b: 1 }] }, 3)).toBe(false);
-    expect(nestedDeeperThan({ a: [{ b: {} }] }, 3)).toBe(true);
-    expect(nestedDeeperThan('text', 0)).toBe(false);
-    expect(nestedDeeperThan(nested(MAX_BODY_DEPTH), MAX_BODY_DEPTH)).toBe(false);
-    expect(nestedDeeperThan(nested(MAX_BODY_DEPTH + 1), MAX_BODY_DEPTH)).toBe(true);
+    expect(deeper({ a: [{ b: 1 }] }, 3)).toBe(false);
+    expect(deeper({ a: [{ b: {} }] }, 3)).toBe(true);
+    expect(deeper('text', 0)).toBe(false);
+    expect(deeper(nested(MAX_BODY_DEPTH), MAX_BODY_DEPTH)).toBe(false);
+    expect(deeper(nested(MAX_BODY_DEPTH + 1), MAX_BODY_DEPTH)).toBe(true);
   });
 
   it('walks a body a million levels deep without overflowing the stack', () => {
-    expect(nestedDeeperThan(nested(1_000_000), MAX_BODY_DEPTH)).toBe(true);
+    expect(deeper(nested(1_000_000), MAX_BODY_DEPTH)).toBe(true);
   });
 });
 
@@ -46,5 +48,36 @@ describe('HeraldValidationPipe', () => {
 
   it('still takes a body within the limit', async () => {
     await expect(pipe.transform({ name: 'Acme' }, { type: 'body', metatype: NameDto })).resolves.toMatchObject({ name: 'Acme' });
+  });
+});
+
+describe('inputProblem: text Postgres cannot store', () => {
+  it('names the field of a NUL character or a lone surrogate, in values and in keys', () => {
+    expect(inputProblem({ template: { params: ['Asha', 'a\u0000b'] } }, MAX_BODY_DEPTH)).toEqual({ kind: 'bad_text', field: 'template.params.1' });
+    expect(inputProblem({ attributes: { 'ci\u0000ty': 'x' } }, MAX_BODY_DEPTH)).toEqual({ kind: 'bad_text', field: 'attributes.ci\u0000ty' });
+    expect(inputProblem({ name: 'x\ud800' }, MAX_BODY_DEPTH)).toEqual({ kind: 'bad_text', field: 'name' });
+    expect(inputProblem({ name: '\udc00x' }, MAX_BODY_DEPTH)).toEqual({ kind: 'bad_text', field: 'name' });
+    expect(inputProblem('a\u0000', MAX_BODY_DEPTH, 'id')).toEqual({ kind: 'bad_text', field: 'id' });
+    expect(inputProblem({ tag: ['x\u0000'] }, MAX_BODY_DEPTH, '(query)')).toEqual({ kind: 'bad_text', field: 'tag.0' });
+  });
+
+  it('takes what is well formed: emoji (surrogate pairs), other scripts, control characters Postgres stores', () => {
+    expect(inputProblem({ text: 'Namaste 🙏 नमस्ते \t\u0001', n: 1, b: true, z: null }, MAX_BODY_DEPTH)).toBeUndefined();
+  });
+
+  it('does not look into bytes (a webhook body kept raw)', () => {
+    expect(inputProblem(Buffer.from([0, 0, 0]), MAX_BODY_DEPTH)).toBeUndefined();
+  });
+});
+
+describe('HeraldValidationPipe and text', () => {
+  const pipe = new HeraldValidationPipe();
+
+  it('refuses a NUL in a body with 400 invalid_text naming the field, before Postgres sees it', async () => {
+    const refused = await pipe.transform({ name: 'Ac\u0000me' }, { type: 'body', metatype: NameDto }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toMatchObject({ code: 'invalid_text', details: [{ field: 'name' }] });
   });
 });

@@ -8,16 +8,48 @@ import { HeraldError, type ErrorDetail } from '@herald/common';
  */
 export const MAX_BODY_DEPTH = 64;
 
-/** Whether `value` nests objects or arrays more than `max` levels deep (the top one is level 1); walked without recursion. */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
-  const pending: Array<{ node: object; depth: number }> = typeof value === 'object' && value !== null ? [{ node: value, depth: 1 }] : [];
+/** What is wrong with a request's input as a whole, before its fields are validated. */
+export type InputProblem =
+  | { readonly kind: 'too_deep' }
+  /** A string (or a key) Postgres cannot store: a NUL character, or UTF-16 that is not well formed (a lone surrogate). */
+  | { readonly kind: 'bad_text'; readonly field: string };
+
+/**
+ * Walks a parsed body, query or set of path parameters without recursion: nesting deeper than `maxDepth` (the top
+ * object is level 1), or text Postgres refuses (`\u0000` in text and jsonb alike, a lone surrogate in jsonb), which
+ * would otherwise fail the statement that stores it, answered 500. Bytes (a webhook's raw body) are not looked into.
+ */
+export function inputProblem(value: unknown, maxDepth: number, root = '(body)'): InputProblem | undefined {
+  type Entry = { readonly node: unknown; readonly depth: number; readonly parent: Entry | undefined; readonly key: string };
+  const path = (e: Entry): string => {
+    const keys: string[] = [];
+    for (let at: Entry | undefined = e; at?.parent !== undefined; at = at.parent) keys.push(at.key);
+    if (keys.length === 0) return root;
+    return root.startsWith('(') ? keys.reverse().join('.') : `${root}.${keys.reverse().join('.')}`;
+  };
+  const pending: Entry[] = [{ node: value, depth: 1, parent: undefined, key: '' }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (next.depth > max) return true;
-    for (const child of Array.isArray(next.node) ? next.node : Object.values(next.node)) {
-      if (typeof child === 'object' && child !== null) pending.push({ node: child as object, depth: next.depth + 1 });
+    const { node } = next;
+    if (typeof node === 'string') {
+      if (!storableText(node)) return { kind: 'bad_text', field: path(next) };
+      continue;
+    }
+    if (typeof node !== 'object' || node === null || ArrayBuffer.isView(node)) continue;
+    if (next.depth > maxDepth) return { kind: 'too_deep' };
+    for (const [key, child] of Object.entries(node)) {
+      const entry = { node: child, depth: next.depth + 1, parent: next, key };
+      if (!storableText(key)) return { kind: 'bad_text', field: path(entry) };
+      pending.push(entry);
     }
   }
-  return false;
+  return undefined;
+}
+
+/** A NUL, or a surrogate without its other half. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function storableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
 }
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
@@ -30,7 +62,8 @@ function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
 
 /**
  * class-validator over every DTO: unknown fields are refused, each bad field is listed with why, and a body
- * that is not a JSON object, or nests deeper than MAX_BODY_DEPTH, is refused before any field is looked at.
+ * that is not a JSON object, nests deeper than MAX_BODY_DEPTH or holds text Postgres cannot store (`inputProblem`)
+ * is refused before any field is looked at.
  */
 @Injectable()
 export class HeraldValidationPipe extends ValidationPipe {
@@ -49,11 +82,20 @@ export class HeraldValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // Every body, also one a controller takes whole and reads itself.
-    if (metadata.type === 'body' && nestedDeeperThan(value, MAX_BODY_DEPTH)) {
-      throw new HeraldError('invalid', 'body_too_deep', `The request body nests more than ${MAX_BODY_DEPTH} levels deep.`, [
-        { field: '(body)', issue: `must not nest more than ${MAX_BODY_DEPTH} levels deep` },
-      ]);
+    // Every body, query and path, also one a controller takes whole and reads itself.
+    if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
+      const root = metadata.data ?? (metadata.type === 'body' ? '(body)' : `(${metadata.type})`);
+      const problem = inputProblem(value, MAX_BODY_DEPTH, root);
+      if (problem?.kind === 'too_deep') {
+        throw new HeraldError('invalid', 'body_too_deep', `The request body nests more than ${MAX_BODY_DEPTH} levels deep.`, [
+          { field: '(body)', issue: `must not nest more than ${MAX_BODY_DEPTH} levels deep` },
+        ]);
+      }
+      if (problem?.kind === 'bad_text') {
+        throw new HeraldError('invalid', 'invalid_text', `${problem.field} holds a NUL character (\\u0000) or a lone UTF-16 surrogate, which Herald cannot store.`, [
+          { field: problem.field, issue: 'must not hold a NUL character or a lone surrogate' },
+        ]);
+      }
     }
     if (metadata.type === 'body' && metadata.metatype && metadata.metatype !== Object) {
       if (value === undefined) value = {};
