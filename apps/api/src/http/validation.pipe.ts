@@ -45,11 +45,11 @@ export function inputProblem(value: unknown, maxDepth: number, root = '(body)'):
   return undefined;
 }
 
-/** A NUL, or a surrogate without its other half. */
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** A surrogate without its other half. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function storableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 }
 
 function flatten(errors: ValidationError[], parent = ''): ErrorDetail[] {
