@@ -78,6 +78,24 @@ describe('CSV imports', () => {
     expect(noFile.body.error.code).toBe('file_missing');
   });
 
+  it('refuses a cut-off multipart body and one without a boundary with 400, stores nothing, and keeps answering', async () => {
+    const part = '--BOUND\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\nnumber,name\r\n+447400500090,Cut\r\n';
+    const multipart = (type: string, body: string) =>
+      api.http.post('/v1/audiences/cut/contacts/import?name=Cut').set('x-api-key', key).set('Content-Type', type).send(Buffer.from(body));
+    // The closing boundary never comes: the client gave up, or a proxy cut the body.
+    const cut = await multipart('multipart/form-data; boundary=BOUND', part);
+    expect(cut.status).toBe(400);
+    expect(cut.body.error.code).toBe('malformed_multipart');
+    for (const type of ['multipart/form-data', 'multipart/form-data; boundary=']) {
+      const unbounded = await multipart(type, `${part}--BOUND--\r\n`);
+      expect([type, unbounded.status, unbounded.body.error?.code]).toEqual([type, 400, 'malformed_multipart']);
+    }
+    expect((await get('/v1/audiences/cut')).status).toBe(404);
+    // Whole, the same upload is taken: the API is still there.
+    const whole = await multipart('multipart/form-data; boundary=BOUND', `${part}--BOUND--\r\n`);
+    expect(whole.status).toBe(202);
+  });
+
   it('refuses at once, storing nothing, a file without a number column, a file that is not CSV, an unknown audience', async () => {
     const noNumber = await csv('/v1/audiences/x/contacts/import?name=X', 'id,email\n1,a@b.c\n');
     expect(noNumber.status).toBe(400);

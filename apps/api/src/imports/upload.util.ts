@@ -24,7 +24,15 @@ export async function openUpload(request: Request, query: Record<string, string 
     return { file: request as AsyncIterable<Buffer>, fields: async () => present };
   }
   const fields: Record<string, string> = { ...present };
-  const parser = busboy({ headers: request.headers, limits: { files: 1, fields: 50, fieldSize: 10_000, fileSize: maxBytes } });
+  const malformed = (error: unknown) =>
+    error instanceof HeraldError ? error : new HeraldError('invalid', 'malformed_multipart', `The multipart body cannot be read: ${error instanceof Error ? error.message : String(error)}.`);
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: request.headers, limits: { files: 1, fields: 50, fieldSize: 10_000, fileSize: maxBytes } });
+  } catch (error) {
+    // No boundary, or a content type busboy cannot read: nothing of the body has been looked at.
+    throw malformed(error);
+  }
   const finished = new Promise<void>((resolve, reject) => {
     parser.once('close', resolve);
     parser.once('error', reject);
@@ -34,6 +42,9 @@ export async function openUpload(request: Request, query: Record<string, string 
       fields[name] = value;
     });
     parser.on('file', (name, stream) => {
+      // A body cut off inside a part fails the part's stream as well as the parser. Whoever reads the file hears of
+      // it through its iterator (below); a stream nobody reads must not take the process down with it.
+      stream.on('error', () => undefined);
       if (name !== 'file') {
         stream.resume();
         return;
@@ -44,14 +55,19 @@ export async function openUpload(request: Request, query: Record<string, string 
       resolve(stream);
     });
     parser.once('close', () => reject(new HeraldError('invalid', 'file_missing', 'The multipart body has no part named "file" holding the CSV.', [{ field: 'file', issue: 'is missing' }])));
-    parser.once('error', (error: Error) =>
-      reject(new HeraldError('invalid', 'malformed_multipart', `The multipart body cannot be read: ${error.message}.`)),
-    );
+    parser.once('error', (error: Error) => reject(malformed(error)));
   });
   finished.catch(() => undefined);
   request.pipe(parser);
+  const stream = await file;
   return {
-    file: await file,
+    file: (async function* () {
+      try {
+        for await (const chunk of stream) yield chunk as Buffer;
+      } catch (error) {
+        throw malformed(error);
+      }
+    })(),
     fields: async () => {
       await finished;
       return fields;
