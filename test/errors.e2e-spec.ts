@@ -80,6 +80,34 @@ describe('errors and bad input', () => {
     }
   });
 
+  describe('null where a field takes a value or nothing', () => {
+    const uuid = '00000000-0000-4000-8000-000000000001';
+    const issueFields = (res: { status: number; body: { error?: { code?: string; details?: Array<{ field: string }> } } }) => [
+      res.status,
+      res.body.error?.code,
+      [...new Set(res.body.error?.details?.map((d) => d.field))],
+    ];
+
+    it('refuses it with 400 naming the field, where it reached code that expected a value and answered 500', async () => {
+      const client = api.as((await api.createWorkspace('Nulls')).apiKey);
+      expect(issueFields(await client.post('/v1/contacts/search', { cursor: null, searchSpec: {} }))).toEqual([400, 'validation_failed', ['cursor']]);
+      expect(issueFields(await client.patch(`/v1/webhook-endpoints/${uuid}`, { events: null }))).toEqual([400, 'validation_failed', ['events']]);
+      const template = { channelId: uuid, name: 'nulls', language: 'en_US', category: 'UTILITY', body: { text: 'Hi' } };
+      expect(issueFields(await client.post('/v1/templates', { ...template, header: null }))).toEqual([400, 'validation_failed', ['header']]);
+      expect(issueFields(await client.post('/v1/templates', { ...template, header: [] }))).toEqual([400, 'validation_failed', ['header']]);
+      expect(issueFields(await client.post('/v1/templates', { ...template, body: undefined }))).toEqual([400, 'validation_failed', ['body']]);
+      const noUrl = await client.post('/v1/templates', { ...template, header: { format: 'image' } });
+      expect(noUrl.body.error.details[0]).toEqual({ field: 'header.url', issue: 'url is required for an image, video or document header' });
+    });
+
+    it('still takes null where it means something: a contact\'s name cleared', async () => {
+      const client = api.as((await api.createWorkspace('Null names')).apiKey);
+      expect((await client.post('/v1/contacts', { number: '+447400600001', name: 'Ann' })).status).toBe(201);
+      const cleared = await client.patch('/v1/contacts/+447400600001', { name: null });
+      expect([cleared.status, cleared.body.name]).toEqual([200, null]);
+    });
+  });
+
   describe('a sentence a person understands', () => {
     let key: string;
     beforeAll(async () => {

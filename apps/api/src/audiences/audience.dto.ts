@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, type SchemaObject } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { InvalidEntryDto } from '../http/invalid-entry.dto';
+import { IsOptionalNotNull } from '../http/optional.decorator';
 
 const CONTACTS_EXAMPLE = [
   { number: '+919739978284', name: 'Asha Rao', city: 'Bengaluru' },
@@ -17,7 +18,7 @@ const CONTACT_ROW_SCHEMA: SchemaObject = {
 
 export class CreateAudienceDto {
   @ApiPropertyOptional({ example: 'vip-customers', description: 'Letters, digits, - and _; generated when absent. "all" is reserved.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(64)
   id?: string;
@@ -40,7 +41,7 @@ export class CreateAudienceDto {
     type: 'array',
     items: CONTACT_ROW_SCHEMA,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(10_000)
   contacts?: unknown[];

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Equals, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { Equals, IsIn, IsInt, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 import { CHANNEL_KINDS, MESSAGING_TIERS, type ChannelKind, type MessagingTier } from '@herald/channels';
+import { IsOptionalNotNull } from '../http/optional.decorator';
 
 const isWhatsApp = (o: { type?: unknown }) => o.type === 'whatsapp';
 const isMeta = (o: { type?: unknown }) => o.type === 'messenger' || o.type === 'instagram';
@@ -90,20 +91,20 @@ export class CreateChannelDto {
   apiBaseUrl?: string;
 
   @ApiPropertyOptional({ example: 'https://graph.facebook.com/v26.0', description: 'Graph API root including its version (WhatsApp, Messenger, Instagram); default from WHATSAPP_GRAPH_VERSION.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUrl(URL_OPTIONS, { message: 'graphBaseUrl must be an http(s) URL' })
   @MaxLength(300)
   graphBaseUrl?: string;
 
   @ApiPropertyOptional({ example: 80, description: 'Send rate (1-1000 per second); default 80 WhatsApp, 300 Messenger and Instagram, 30 Telegram.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(1000)
   messagesPerSecond?: number;
 
   @ApiPropertyOptional({ example: '2000', enum: MESSAGING_TIERS, description: 'WhatsApp: unique recipients per rolling 24 h; default 250.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn([...MESSAGING_TIERS, 250, 2000, 10000, 100000])
   messagingTier?: MessagingTier | number;
 }
@@ -118,70 +119,70 @@ export const CHANNEL_FIELDS: Readonly<Record<ChannelKind, readonly string[]>> = 
 
 export class UpdateChannelDto {
   @ApiPropertyOptional({ example: 'Support line (EU)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ example: '106540352242922' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(DIGITS, { message: 'phoneNumberId must be the digits of a phone number id' })
   phoneNumberId?: string;
 
   @ApiPropertyOptional({ example: '+1 555 010 0123' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(3)
   @MaxLength(32)
   displayPhoneNumber?: string;
 
   @ApiPropertyOptional({ example: '102290129340398' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(DIGITS, { message: 'wabaId must be the digits of a WhatsApp Business Account id' })
   wabaId?: string;
 
   @ApiPropertyOptional({ example: 'EAAG…', description: 'A new access token; reactivates a paused channel.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(8)
   @MaxLength(1000)
   accessToken?: string;
 
   @ApiPropertyOptional({ example: 'f3c1…' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(8)
   @MaxLength(200)
   appSecret?: string;
 
   @ApiPropertyOptional({ example: 'my-verify-token' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(8)
   @MaxLength(200)
   verifyToken?: string;
 
   @ApiPropertyOptional({ example: 'https://graph.facebook.com/v26.0' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUrl(URL_OPTIONS, { message: 'graphBaseUrl must be an http(s) URL' })
   @MaxLength(300)
   graphBaseUrl?: string;
 
   @ApiPropertyOptional({ example: 1000 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(1000)
   messagesPerSecond?: number;
 
   @ApiPropertyOptional({ example: '10000', enum: MESSAGING_TIERS })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn([...MESSAGING_TIERS, 250, 2000, 10000, 100000])
   messagingTier?: MessagingTier | number;
 
   @ApiPropertyOptional({ example: true, description: 'Make this the default channel of the workspace.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Equals(true, { message: 'isDefault can only be set to true (make another channel the default to change it)' })
   isDefault?: true;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, registerDecorator, type ValidationArguments } from 'class-validator';
+import { IsOptionalNotNull } from '../http/optional.decorator';
 
 /** A contact attribute's value: a string, a number or a boolean. */
 const ATTRIBUTE_VALUE = { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] };
@@ -47,18 +48,18 @@ export class UpsertContactDto {
     example: ATTRIBUTES_EXAMPLE,
     description: 'Strings, numbers or booleans; merged into existing attributes.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject()
   attributes?: Record<string, string | number | boolean>;
 
   @ApiPropertyOptional({ example: 'Asia/Kolkata', description: "IANA zone; derived from the number's country when absent." })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(64)
   timezone?: string;
 
   @ApiPropertyOptional({ example: 'IN', description: 'Country (ISO 3166 alpha-2) for numbers written without a country code.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be a two-letter country code' })
   defaultCountry?: string;
@@ -82,7 +83,7 @@ export class PatchContactDto {
   attributes?: Record<string, string | number | boolean | null>;
 
   @ApiPropertyOptional({ example: 'Europe/London' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(64)
   timezone?: string;
@@ -90,7 +91,7 @@ export class PatchContactDto {
 
 export class PageQueryDto {
   @ApiPropertyOptional({ example: 100, minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -98,7 +99,7 @@ export class PageQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ example: 'YzoxMDA', description: 'nextCursor from the previous page.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(64)
   cursor?: string;

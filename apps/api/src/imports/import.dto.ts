@@ -1,46 +1,47 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
+import { IsOptionalNotNull } from '../http/optional.decorator';
 
 export class AudienceImportQueryDto {
   @ApiPropertyOptional({ example: 'Spring leads', description: 'Creates the audience with this name when it does not exist.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'IN', description: 'Country for numbers written without a country code.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be a two-letter country code' })
   defaultCountry?: string;
 }
 
 export class VariableGroupImportQueryDto {
   @ApiPropertyOptional({ example: 'billing', description: 'The group id (required; in the form or the query).' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(64)
   id?: string;
 
   @ApiPropertyOptional({ example: 'Billing details', description: 'Creates the group with this name when it does not exist.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'Values for payment reminders' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(2000)
   description?: string;
 
   @ApiPropertyOptional({ example: 'billing-contacts', description: "Also add the group's contacts to this audience (created if missing)." })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(64)
   audienceId?: string;
 
   @ApiPropertyOptional({ example: 'IN' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be a two-letter country code' })
   defaultCountry?: string;
 }

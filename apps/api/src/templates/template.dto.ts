@@ -3,9 +3,10 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
-  IsOptional,
+  IsObject,
   IsString,
   IsUrl,
   IsUUID,
@@ -18,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TEMPLATE_CATEGORIES, type TemplateCategoryName } from '@herald/templates';
+import { IsOptionalNotNull } from '../http/optional.decorator';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 /** Meta: lowercase letters, digits and underscores, up to 512 characters. */
@@ -38,7 +40,7 @@ export class TemplateHeaderDto {
   text?: string;
 
   @ApiPropertyOptional({ example: '#1234', description: "For a text header with a variable: the example value." })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(60)
   example?: string;
@@ -48,6 +50,7 @@ export class TemplateHeaderDto {
     description: 'For image, video and document: a public URL Herald fetches and uploads to the provider (image jpeg/png ≤ 5 MB, video mp4 ≤ 16 MB, document pdf ≤ 100 MB).',
   })
   @ValidateIf((h: TemplateHeaderDto) => h.format !== 'text')
+  @IsDefined({ message: 'url is required for an image, video or document header' })
   @IsUrl(URL_OPTIONS, { message: 'url must be an http(s) URL' })
   @MaxLength(2000)
   url?: string;
@@ -61,7 +64,7 @@ export class TemplateBodyDto {
   text!: string;
 
   @ApiPropertyOptional({ example: ['Asha', '#1234'], description: 'An example value for each variable, in order.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
@@ -96,7 +99,7 @@ export class TemplateButtonDto {
   url?: string;
 
   @ApiPropertyOptional({ example: 'https://shop.example.com/track/1234', description: 'For a url ending in a variable: the URL with it filled in.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(2000)
   example?: string;
@@ -109,7 +112,7 @@ export class TemplateButtonDto {
 
 export class CreateTemplateDto {
   @ApiPropertyOptional({ description: "The channel whose account gets the template; default: the workspace's default channel." })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   channelId?: string;
 
@@ -126,31 +129,35 @@ export class CreateTemplateDto {
   category!: TemplateCategoryName;
 
   @ApiPropertyOptional({ enum: ['positional', 'named'], default: 'positional' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['positional', 'named'])
   parameterFormat?: 'positional' | 'named';
 
   @ApiPropertyOptional({ type: TemplateHeaderDto })
-  @IsOptional()
+  @IsOptionalNotNull()
+  @IsObject({ message: 'header must be an object' })
   @ValidateNested()
   @Type(() => TemplateHeaderDto)
   header?: TemplateHeaderDto;
 
   @ApiProperty({ type: TemplateBodyDto })
+  @IsObject({ message: 'body must be an object' })
   @ValidateNested()
   @Type(() => TemplateBodyDto)
   body!: TemplateBodyDto;
 
   @ApiPropertyOptional({ type: TemplateFooterDto })
-  @IsOptional()
+  @IsOptionalNotNull()
+  @IsObject({ message: 'footer must be an object' })
   @ValidateNested()
   @Type(() => TemplateFooterDto)
   footer?: TemplateFooterDto;
 
   @ApiPropertyOptional({ type: [TemplateButtonDto] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(10)
+  @IsObject({ each: true, message: 'each button must be an object' })
   @ValidateNested({ each: true })
   @Type(() => TemplateButtonDto)
   buttons?: TemplateButtonDto[];
@@ -158,33 +165,33 @@ export class CreateTemplateDto {
 
 export class TemplateQueryDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   channelId?: string;
 
   @ApiPropertyOptional({ example: 'APPROVED' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[A-Za-z_]{1,32}$/, { message: 'status must be a template status such as APPROVED' })
   status?: string;
 
   @ApiPropertyOptional({ example: 'MARKETING' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(/^[A-Za-z_]{1,32}$/, { message: 'category must be MARKETING, UTILITY or AUTHENTICATION' })
   category?: string;
 
   @ApiPropertyOptional({ example: 'order_shipped' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(512)
   name?: string;
 
   @ApiPropertyOptional({ example: 'en_US' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(LANGUAGE, { message: 'language must be a language code such as en or en_US' })
   language?: string;
 
   @ApiPropertyOptional({ example: 50, maximum: 200 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -192,7 +199,7 @@ export class TemplateQueryDto {
   limit?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(2000)
   cursor?: string;
@@ -200,19 +207,19 @@ export class TemplateQueryDto {
 
 export class TemplateOneQueryDto {
   @ApiPropertyOptional({ example: 'en_US', description: 'One language; without it, every language of the template.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Matches(LANGUAGE, { message: 'language must be a language code such as en or en_US' })
   language?: string;
 
   @ApiPropertyOptional({ description: "Only this channel's account." })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   channelId?: string;
 }
 
 export class TemplateSyncDto {
   @ApiPropertyOptional({ description: "Only this channel's account; default: every account of the workspace." })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   channelId?: string;
 }

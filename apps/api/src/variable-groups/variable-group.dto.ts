@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType, type SchemaObject }
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQueryDto } from '../contacts/contact.dto';
 import { InvalidEntryDto } from '../http/invalid-entry.dto';
+import { IsOptionalNotNull } from '../http/optional.decorator';
 
 const VALUES_EXAMPLE = [
   { number: '+919739978284', first_name: 'Asha', due_date: '2026-12-01' },
@@ -40,7 +41,7 @@ export class CreateVariableGroupDto {
   fields!: string[];
 
   @ApiPropertyOptional({ example: VALUES_EXAMPLE, type: 'array', items: VALUE_ROW_SCHEMA, description: '{number, <field>: value, ...}; at most 10,000.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(10_000)
   values?: unknown[];
@@ -55,7 +56,7 @@ export class UpsertValuesDto {
 
 export class ValuesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ example: '+919739978284', description: 'Only this contact’s row.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(40)
   number?: string;

@@ -26,6 +26,7 @@ import {
   type CallbackFormat,
   type DeliveryStatus,
 } from '@herald/callbacks';
+import { IsOptionalNotNull } from '../http/optional.decorator';
 
 const EVENTS_DESCRIPTION = `Event types to receive: ${CALLBACK_EVENT_TYPES.join(', ')}.`;
 const FORMAT_DESCRIPTION =
@@ -86,7 +87,7 @@ export class CreateWebhookEndpointDto {
   description?: string | null;
 
   @ApiPropertyOptional({ example: 'herald', enum: CALLBACK_FORMATS, default: 'herald', description: FORMAT_DESCRIPTION })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(CALLBACK_FORMATS, { message: FORMAT_MESSAGE })
   format?: CallbackFormat;
 
@@ -96,7 +97,7 @@ export class CreateWebhookEndpointDto {
 
 export class UpdateWebhookEndpointDto {
   @ApiPropertyOptional({ example: 'https://hooks.example.com/herald-v2' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(CALLBACK_URL_MAX)
   url?: string;
@@ -107,7 +108,7 @@ export class UpdateWebhookEndpointDto {
     enum: CALLBACK_EVENT_TYPES,
     isArray: true,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(CALLBACK_EVENT_TYPES.length * 2)
@@ -118,7 +119,7 @@ export class UpdateWebhookEndpointDto {
     example: true,
     description: 'true re-enables a disabled endpoint (its failure state is cleared); false pauses it.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 
@@ -130,7 +131,7 @@ export class UpdateWebhookEndpointDto {
   description?: string | null;
 
   @ApiPropertyOptional({ example: 'cloud-api', enum: CALLBACK_FORMATS, description: FORMAT_DESCRIPTION })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(CALLBACK_FORMATS, { message: FORMAT_MESSAGE })
   format?: CallbackFormat;
 
@@ -192,18 +193,18 @@ export class PingAnswerDto {
 
 export class DeliveryQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(DELIVERY_STATUSES)
   status?: DeliveryStatus;
 
   @ApiPropertyOptional({ example: 'message.status', description: 'An event type, or an event id.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(64)
   event?: string;
 
   @ApiPropertyOptional({ example: 50, maximum: 200 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -211,7 +212,7 @@ export class DeliveryQueryDto {
   limit?: number;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(100)
   cursor?: string;
@@ -262,7 +263,7 @@ export class RedeliverRangeDto {
     default: 'failed',
     description: 'skipped: e.g. after changing the format, the deliveries the previous one could not render.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(['failed', 'delivered', 'skipped'])
   status?: 'failed' | 'delivered' | 'skipped';
 }
