@@ -1,6 +1,7 @@
 import type { MetaMessagingPlatform, PlatformInbound, PlatformStatus, PlatformWatermark, PlatformWebhook } from '../platform.types';
 import { isRecord } from '../whatsapp/graph-error.util';
 import type { InboundMedia } from '../whatsapp/whatsapp.types';
+import { providerDate } from '../provider-time.util';
 
 /** The webhook `object` each platform's events come under. */
 const WEBHOOK_OBJECTS: Readonly<Record<MetaMessagingPlatform, string>> = { messenger: 'page', instagram: 'instagram' };
@@ -293,7 +294,5 @@ function nonEmpty(value: unknown): string | undefined {
 /** Meta's times are epoch milliseconds (numbers, or numeric strings in test notifications, which are in seconds). */
 function toDate(value: unknown): Date | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isFinite(n) || n <= 0) return undefined;
-  const date = new Date(n < SECONDS_BELOW ? n * 1000 : n);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  return providerDate(n < SECONDS_BELOW ? n * 1000 : n);
 }

@@ -348,3 +348,11 @@ describe(parseTelegramUpdate.name, () => {
     expect(parse(sample({ poll: { id: '1', question: 'Q?' } })).inbound[0]?.type).toBe('unsupported');
   });
 });
+describe('a date that is not a time', () => {
+  it('skips and reports a message dated 1e308 (past year 9999) instead of carrying an invalid Date', () => {
+    const parsed = parse({ update_id: 1, message: { date: 1e308, chat: SAMPLE_CHAT, message_id: 9, from: SAMPLE_FROM, text: 'hi' } });
+    expect(parsed.inbound).toEqual([]);
+    expect(parsed.problems).toEqual([{ path: 'message.date', issue: 'is missing or not a Unix time' }]);
+  });
+});
+

@@ -2,6 +2,7 @@ import type { PlatformInbound, PlatformUnreachable, PlatformWebhook } from '../p
 import { isRecord } from '../whatsapp/graph-error.util';
 import type { InboundContactCard, InboundLocation, InboundMedia } from '../whatsapp/whatsapp.types';
 import { telegramMessageId } from './telegram-message.util';
+import { providerDate } from '../provider-time.util';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Report = (path: string, issue: string) => void;
@@ -291,7 +292,7 @@ function integerId(value: unknown): string | undefined {
 }
 
 function unixDate(value: unknown): Date | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? new Date(value * 1_000) : undefined;
+  return typeof value === 'number' ? providerDate(value * 1_000) : undefined;
 }
 
 function str(value: unknown): string | undefined {

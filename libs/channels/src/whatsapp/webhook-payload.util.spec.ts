@@ -340,6 +340,23 @@ describe(parseWebhook.name, () => {
     expect(parsed.problems).toEqual([{ path: 'entry[0].changes[0].value.messages[2].reaction.message_id', issue: 'is missing' }]);
   });
 
+  it('reads a timestamp past year 9999 (1e308, 13 digits) as no time: the status is skipped and reported, never an invalid Date', () => {
+    const parsed = parseWebhook(
+      envelope({
+        metadata: METADATA,
+        statuses: [
+          { id: 'wamid.far', status: 'delivered', timestamp: 1e308, recipient_id: '16505551234' },
+          { id: 'wamid.farther', status: 'delivered', timestamp: '999999999999', recipient_id: '16505551234' },
+          { id: 'wamid.last', status: 'delivered', timestamp: '253402300799', recipient_id: '16505551234' },
+        ],
+        messages: [{ from: '16505551234', id: 'wamid.in', timestamp: 1e308, type: 'text', text: { body: 'hi' } }],
+      }),
+    );
+    expect(parsed.statuses.map((s) => [s.providerMessageId, s.timestamp.toISOString()])).toEqual([['wamid.last', '9999-12-31T23:59:59.000Z']]);
+    expect(parsed.inbound).toEqual([]);
+    expect(parsed.problems.map((p) => p.issue)).toEqual(['is not a Unix time', 'is not a Unix time', 'is not a Unix time']);
+  });
+
   it('skips and reports malformed parts, keeping the good ones', () => {
     const parsed = parseWebhook(
       envelope({

@@ -14,6 +14,7 @@ import {
   type TemplateQualityUpdate,
   type TemplateStatusUpdate,
 } from './whatsapp.types';
+import { providerDate } from '../provider-time.util';
 
 const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'document', 'sticker']);
 
@@ -494,7 +495,7 @@ function forEachItem(
 /** Unix seconds, as Meta sends them: a string of digits (or a number). */
 function unixTime(value: unknown): Date | undefined {
   const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : NaN;
-  return Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1_000) : undefined;
+  return providerDate(seconds * 1_000);
 }
 
 /** A non-empty string; `keepBlank` accepts a string of spaces (what a user typed). */
