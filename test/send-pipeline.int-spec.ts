@@ -3,6 +3,7 @@ import { CampaignReconciler, CampaignsService, ChunkSender, RecipientRepository,
 import { ChannelsService } from '@herald/channels';
 import { AudiencesService, ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
+import { WebhookApplier } from '@herald/provider-events';
 import { SendPipeline, SendRateLimiter, SendSettingsService, type ClaimedSend } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
@@ -455,6 +456,83 @@ describe('the send pipeline, in process', () => {
       const run = await campaignsService.getRun(campaignWs.workspaceId, campaignId, runId);
       expect(run.counts).toMatchObject({ expired: 2, queued: 0 });
       expect(numbers.map((n) => h.provider.sentTo(n).length)).toEqual([0, 0]);
+    });
+  });
+
+  describe('provider events that cannot be applied', () => {
+    /** A status webhook event of `channelId`, stored as the API stores one (oldest first is the order they are claimed in). */
+    const storeStatus = async (channelId: string, providerMessageId: string, to: string): Promise<string> => {
+      const channel = await h.get(ChannelsService).forSending(channelId);
+      const body = {
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: channel!.wabaId,
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '15550101000', phone_number_id: channel!.phoneNumberId },
+                  statuses: [{ id: providerMessageId, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to.slice(1) }],
+                },
+              },
+            ],
+          },
+        ],
+      };
+      const [event] = (await h.db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::json) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{ id: string }>;
+      return event!.id;
+    };
+    const waiting = async (...ids: string[]) =>
+      ((await h.db.query('SELECT id FROM webhook_events WHERE id = ANY($1::bigint[])', [ids])) as Array<{ id: string }>).map((r) => r.id);
+
+    /** A message of workspace `ws` accepted by the provider, and a poisoned event of another workspace stored before its status. */
+    const poisonedBefore = async (name: string, failure: Error) => {
+      const other = await h.workspace(`${name}: the other workspace`);
+      const to = fresh();
+      const id = await accept({ to: { number: to }, ...template('receipt') });
+      expect(await sender.send(id)).toBe('accepted');
+      const providerMessageId = (await view(id)).providerMessageId!;
+      const poison = await storeStatus(other.channelId, 'wamid.poison', fresh());
+      const good = await storeStatus(ws.channelId, providerMessageId, to);
+      const channels = h.get(ChannelsService);
+      const forSending = channels.forSending.bind(channels);
+      // Reading the other workspace's event fails, as a parser's bug on a body of an unforeseen shape, or Postgres away.
+      const spy = jest.spyOn(channels, 'forSending').mockImplementation(async (channelId: string) => {
+        if (channelId === other.channelId) throw failure;
+        return forSending(channelId);
+      });
+      return { id, poison, good, restore: () => spy.mockRestore() };
+    };
+
+    it("sets aside an event that fails alone for its data, and applies the other workspaces' events claimed with it", async () => {
+      const { id, poison, good, restore } = await poisonedBefore('Poison', new TypeError("Cannot read properties of undefined (reading 'entry')"));
+      try {
+        await h.get(WebhookApplier).apply(good, []);
+      } finally {
+        restore();
+      }
+      expect((await view(id)).status).toBe('delivered');
+      expect(await waiting(poison, good)).toEqual([]);
+      const failed = (await h.db.query('SELECT id, error FROM webhook_events_failed WHERE id = $1', [poison])) as Array<{ id: string; error: string }>;
+      expect(failed).toEqual([{ id: poison, error: expect.stringContaining('TypeError') }]);
+    });
+
+    it('sets nothing aside for a failure that may pass (a deadlock, Postgres away): the job fails and tries again', async () => {
+      const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+      const { id, poison, good, restore } = await poisonedBefore('Deadlock', deadlock);
+      try {
+        await expect(h.get(WebhookApplier).apply(good, [])).rejects.toThrow('deadlock detected');
+        expect(await waiting(poison)).toEqual([poison]);
+        expect(await h.db.query('SELECT id FROM webhook_events_failed WHERE id = $1', [poison])).toEqual([]);
+      } finally {
+        restore();
+      }
+      // Once it passes, everything is applied.
+      await h.get(WebhookApplier).apply(good, []);
+      expect(await waiting(poison, good)).toEqual([]);
+      expect((await view(id)).status).toBe('delivered');
     });
   });
 });

@@ -3,6 +3,6 @@ export * from './webhook-applier.service';
 export * from './webhook-recovery.service';
 export * from './provider-events.module';
 
-import { WebhookEvent } from './webhook-event.entity';
+import { FailedWebhookEvent, WebhookEvent } from './webhook-event.entity';
 /** The tables this capability owns. */
-export const PROVIDER_EVENT_ENTITIES = [WebhookEvent];
+export const PROVIDER_EVENT_ENTITIES = [WebhookEvent, FailedWebhookEvent];

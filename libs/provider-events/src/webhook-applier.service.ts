@@ -77,7 +77,7 @@ export class WebhookApplier {
     const keywords = new Set(optOutKeywords.map((k) => k.toUpperCase()));
     const total: AppliedBatch = { events: 0, statuses: 0, statusesMatched: 0, inbound: 0, optedOut: 0 };
     for (;;) {
-      const batch = await this.applyBatch(eventId, keywords);
+      const batch = await this.applyBatch(eventId, keywords, WEBHOOK_BATCH_EVENTS).catch((error: unknown) => this.applyOneByOne(eventId, keywords, error));
       total.events += batch.events;
       total.statuses += batch.statuses;
       total.statusesMatched += batch.statusesMatched;
@@ -87,9 +87,35 @@ export class WebhookApplier {
     }
   }
 
-  private async applyBatch(eventId: string, keywords: ReadonlySet<string>): Promise<AppliedBatch> {
+  /**
+   * After a batch failed: its events one at a time, each in a transaction of its own, so one that cannot be applied
+   * does not hold up the others (the batch is claimed oldest first, so it would be in every batch after it, for every
+   * workspace). An event that fails alone for its data (`unapplicable`) is set aside in webhook_events_failed with
+   * why; any other failure (Postgres unreachable, a deadlock) is thrown, and the job tries again later.
+   */
+  private async applyOneByOne(eventId: string, keywords: ReadonlySet<string>, batchError: unknown): Promise<AppliedBatch> {
+    this.logger.warn(`a batch of webhook events failed (${errorText(batchError)}): applying them one at a time`);
+    const total: AppliedBatch = { events: 0, statuses: 0, statusesMatched: 0, inbound: 0, optedOut: 0 };
+    for (const id of await this.events.peek(eventId, WEBHOOK_BATCH_EVENTS)) {
+      try {
+        const one = await this.applyBatch(id, keywords, 0);
+        total.statuses += one.statuses;
+        total.statusesMatched += one.statusesMatched;
+        total.inbound += one.inbound;
+        total.optedOut += one.optedOut;
+      } catch (error) {
+        if (!unapplicable(error)) throw error;
+        if (await this.events.setAside(id, errorText(error))) this.logger.error(`webhook event ${id} cannot be applied and was set aside in webhook_events_failed: ${errorText(error)}`);
+      }
+      total.events += 1;
+    }
+    return total;
+  }
+
+  /** Applies the event `eventId` and up to `more` others waiting, oldest first, in one transaction. */
+  private async applyBatch(eventId: string, keywords: ReadonlySet<string>, more: number): Promise<AppliedBatch> {
     const outcome = await this.events.transaction(async (manager) => {
-      const claimed = await this.events.claim(manager, eventId, WEBHOOK_BATCH_EVENTS);
+      const claimed = await this.events.claim(manager, eventId, more);
       const statuses: Array<StatusRow & { channelId: string }> = [];
       const inbound: Array<{ channel: SendingChannel; message: ProviderInbound }> = [];
       const templates: Array<{ workspaceId: string; templateId: string; status: string; reason: string | null }> = [];
@@ -376,6 +402,23 @@ export class WebhookApplier {
 }
 
 /** Failures reported by status webhooks, with the channel and contact, for the provider policy. */
+/**
+ * Whether an event failed for what it holds, so that trying it again can never succeed: Postgres refused its data
+ * (SQLSTATE class 22, data exception: an invalid time, text it cannot store; class 23, a constraint), or the code
+ * reading it threw (a TypeError or RangeError on a body of an unforeseen shape). Not: Postgres or the network away,
+ * a deadlock or a serialization failure, a timeout.
+ */
+function unapplicable(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } };
+  const sqlState = typeof e?.driverError?.code === 'string' ? e.driverError.code : typeof e?.code === 'string' ? e.code : undefined;
+  if (sqlState !== undefined && /^[0-9A-Z]{5}$/.test(sqlState)) return sqlState.startsWith('22') || sqlState.startsWith('23');
+  return error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 function failuresOf(statuses: ReadonlyArray<StatusRow & { channelId: string }>, applied: readonly AppliedStatuses[]): SendFailure[] {
   if (!applied.some((a) => a.failed.length > 0)) return [];
   const channelOf = new Map(statuses.map((s) => [s.providerMessageId, s.channelId]));

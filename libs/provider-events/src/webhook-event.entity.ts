@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * A verified webhook POST, kept from its acknowledgement until a worker has applied it (then deleted in the
@@ -22,4 +22,29 @@ export class WebhookEvent {
 
   @Column('timestamptz', { name: 'received_at', default: () => 'now()' })
   receivedAt!: Date;
+}
+
+/**
+ * A webhook event no worker could apply, even alone: set aside with why (webhook-applier), so that it no longer holds
+ * up the events behind it. Kept for a person to look at; nothing applies it again.
+ */
+@Entity({ name: 'webhook_events_failed' })
+export class FailedWebhookEvent {
+  @PrimaryColumn('bigint', { primaryKeyConstraintName: 'PK_webhook_events_failed' })
+  id!: string;
+
+  @Column('uuid', { name: 'channel_id' })
+  channelId!: string;
+
+  @Column('json')
+  body!: unknown;
+
+  @Column('timestamptz', { name: 'received_at' })
+  receivedAt!: Date;
+
+  @Column('timestamptz', { name: 'failed_at', default: () => 'now()' })
+  failedAt!: Date;
+
+  @Column('text')
+  error!: string;
 }

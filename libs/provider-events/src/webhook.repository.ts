@@ -62,6 +62,33 @@ export class WebhookRepository {
     );
   }
 
+  /** The ids `claim(…, eventId, limit)` would take now, oldest first, without taking them (nothing is locked). */
+  async peek(eventId: string, limit: number): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM webhook_events WHERE id = $1
+       UNION
+       (SELECT id FROM webhook_events WHERE id <> $1 ORDER BY id LIMIT $2)
+       ORDER BY id`,
+      [eventId, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Moves the event `eventId` to webhook_events_failed with why; false when it is no longer waiting (applied or set
+   * aside by another worker meanwhile).
+   */
+  async setAside(eventId: string, error: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH moved AS (DELETE FROM webhook_events WHERE id = $1 RETURNING id, channel_id, body, received_at)
+       INSERT INTO webhook_events_failed (id, channel_id, body, received_at, error)
+       SELECT id, channel_id, body, received_at, $2 FROM moved
+       RETURNING id`,
+      [eventId, error.slice(0, 2_000)],
+    );
+    return rows.length > 0;
+  }
+
   /**
    * No JIT for the rest of this transaction: a batch of thousands of statuses is estimated above jit_above_cost, and
    * compiling took 40–75 ms, more than running the statements.

@@ -27,6 +27,7 @@ import { ApiKeyPublicIds1796250000000 } from './1796250000000-api-key-public-ids
 import { CallbackEndpointFormat1796310000000 } from './1796310000000-callback-endpoint-format';
 import { RecipientRepliesIndex1796400000000 } from './1796400000000-recipient-replies-index';
 import { CallbackEndpointBatchSize1796500000000 } from './1796500000000-callback-endpoint-batch-size';
+import { WebhookEventsFailed1796600000000 } from './1796600000000-webhook-events-failed';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -61,4 +62,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CallbackEndpointFormat1796310000000,
   RecipientRepliesIndex1796400000000,
   CallbackEndpointBatchSize1796500000000,
+  WebhookEventsFailed1796600000000,
 ];
