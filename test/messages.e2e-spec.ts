@@ -345,6 +345,10 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
         requestId: 'order-1042',
       });
       expect([again.status, again.body.id]).toEqual([200, res.body.id]);
+      // The same requestId for someone else is a mistake, not a retry: refused, rather than answered with the first
+      // message's id and never sent.
+      const elsewhere = await post('/v1/messages', { to: { number: '+919739978285' }, type: 'text', text: { body: 'x' }, requestId: 'order-1042' });
+      expect([elsewhere.status, elsewhere.body.error?.code]).toEqual([409, 'request_id_reused']);
       const stats = (await sim.call<{ callbackData: { duplicates: number }; accepted: { total: number } }>('GET', '/_sim/stats'))
         .body;
       expect(stats.callbackData.duplicates).toBe(0);

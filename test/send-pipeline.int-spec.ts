@@ -61,6 +61,16 @@ describe('the send pipeline, in process', () => {
       expect(await view(id)).toMatchObject({ status: 'accepted', category: 'utility', providerMessageId: expect.stringMatching(/^wamid\.fake-/) });
     });
 
+    it('takes 20 sends of one requestId at once as one message: each answered with its id, none with an error', async () => {
+      const to = fresh();
+      const body = { to: { number: to }, ...template('receipt'), requestId: `burst-${to}` };
+      const answers = await Promise.all(Array.from({ length: 20 }, () => messages.send(ws.workspaceId, body)));
+      const ids = answers.map((a) => ('one' in a ? a.one.id : undefined));
+      expect(new Set(ids).size).toBe(1);
+      expect(ids[0]).toEqual(expect.any(String));
+      expect(answers.filter((a) => 'one' in a && a.one.created)).toHaveLength(1);
+    });
+
     it('leaves a scheduled message alone until its time, and a cancelled one for ever', async () => {
       const to = fresh();
       const scheduledFor = new Date(Date.now() + 3_600_000).toISOString();

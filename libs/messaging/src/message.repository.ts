@@ -209,7 +209,24 @@ export class MessageRepository {
     );
     const byOrd = new Map<number, { row: MessageRow; created: boolean }>();
     for (const { ord, created, ...row } of rows) if (!byOrd.has(Number(ord))) byOrd.set(Number(ord), { row: row as MessageRow, created });
-    return list.map((_, i) => byOrd.get(i + 1)!);
+    // A request id another transaction stored meanwhile: ON CONFLICT waited for it to commit, but the statement's own
+    // read of messages ran on the snapshot from before, where that row is not. A new statement sees it.
+    const missing = list.flatMap((m, i) => (byOrd.has(i + 1) || m.requestId === null ? [] : [{ i, m }]));
+    if (missing.length > 0) {
+      const found: MessageRow[] = await (manager ?? this.dataSource).query(
+        'SELECT * FROM messages WHERE workspace_id = $1 AND request_id = ANY($2::text[])',
+        [missing[0]!.m.workspaceId, missing.map(({ m }) => m.requestId)],
+      );
+      for (const { i, m } of missing) {
+        const row = found.find((r) => r.request_id === m.requestId && r.workspace_id === m.workspaceId);
+        if (row !== undefined) byOrd.set(i + 1, { row, created: false });
+      }
+    }
+    return list.map((m, i) => {
+      const entry = byOrd.get(i + 1);
+      if (entry === undefined) throw new Error(`message ${i + 1} of ${list.length} (request id ${String(m.requestId)}) was neither stored nor found`);
+      return entry;
+    });
   }
 
   async find(workspaceId: string, id: string): Promise<MessageRow | undefined> {

@@ -96,7 +96,7 @@ export class MessagesService {
       // A repeated requestId returns the first message whatever the window says now.
       const earlier = input.requestId === undefined || category !== 'service' ? undefined : await this.messages.findByRequestId(workspaceId, input.requestId);
       if (earlier) {
-        return { one: singleAccepted(earlier, false) };
+        return { one: singleAccepted(sameRecipient(earlier, contact.number!, input.requestId!), false) };
       }
       if (category === 'service') {
         const closed = windowClosed((await this.contacts.sendStates(channel.id, [contact.id])).get(contact.id)?.lastInboundAt ?? null, due);
@@ -112,7 +112,7 @@ export class MessagesService {
       const [first] = await this.insert(workspaceId, rows);
       const { row, created } = first!;
       if (created) await this.enqueue([row.id], input.scheduledFor, now);
-      return { one: singleAccepted(row, created) };
+      return { one: singleAccepted(created ? row : sameRecipient(row, contact.number!, input.requestId!), created) };
     }
 
     // Many: each number normalised and made a contact in one statement; a bad or repeated number is refused alone.
@@ -291,7 +291,7 @@ export class MessagesService {
     const [first] = await this.insert(workspaceId, rows);
     const { row, created } = first!;
     if (created) await this.enqueue([row.id], input.scheduledFor, now);
-    return singleAccepted(row, created);
+    return singleAccepted(created ? row : sameRecipient(row, state.identity, input.requestId!), created);
   }
 
   /** The channel named by id, or by its display number (`from`), else the workspace's default. */
@@ -397,6 +397,19 @@ export function windowClosed(lastInboundAt: Date | null, due: Date, windowMs = S
 }
 
 /** The answer for one recipient, from its stored row. */
+/**
+ * The message a repeated requestId names, when it is to the same recipient: a requestId names one message, and the
+ * same one for someone else would otherwise be answered with the first message's id and never sent.
+ */
+function sameRecipient(row: MessageRow, to: string, requestId: string): MessageRow {
+  if (row.to_number === to) return row;
+  throw new HeraldError(
+    'conflict',
+    'request_id_reused',
+    `requestId "${requestId}" already named message ${row.id}, to ${row.to_number}; this one is to ${to}. A requestId names one message: use a new one for another recipient.`,
+  );
+}
+
 function singleAccepted(row: MessageRow, created: boolean): SingleAccepted {
   return {
     id: row.id,
