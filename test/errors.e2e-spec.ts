@@ -108,6 +108,25 @@ describe('errors and bad input', () => {
     });
   });
 
+  it('creates one channel for one phone number id when ten ask at once; the others are 409 channel_exists', async () => {
+    const client = api.as((await api.createWorkspace('Channel race')).apiKey);
+    const channel = {
+      type: 'whatsapp',
+      name: 'Race',
+      phoneNumberId: '100000000000777',
+      displayPhoneNumber: '+1 555 010 0777',
+      wabaId: '200000000000777',
+      accessToken: 'token-for-the-race',
+      appSecret: 'secret-for-the-race',
+      verifyToken: 'verify-for-the-race',
+      graphBaseUrl: 'http://127.0.0.1:9/v23.0',
+    };
+    const answers = await Promise.all(Array.from({ length: 10 }, () => client.post('/v1/channels', channel)));
+    expect(answers.map((a) => a.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.error.code === 'channel_exists')).toBe(true);
+    expect((await client.get('/v1/channels')).body).toHaveLength(1);
+  });
+
   describe('a sentence a person understands', () => {
     let key: string;
     beforeAll(async () => {

@@ -81,6 +81,15 @@ export class ChannelRepository {
   }
 
   /** Another live channel of the workspace with this phone number id, if any. */
+  /**
+   * Holds, until the end of `manager`'s transaction, the right to add a channel for this sender id in this workspace:
+   * two creates at once would both find none and both insert (a transaction-scoped advisory lock, not a unique index,
+   * which a database that already holds such duplicates could not take).
+   */
+  async lockSenderId(manager: EntityManager, workspaceId: string, phoneNumberId: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('channels:' || $1 || ':' || $2, 0))`, [workspaceId, phoneNumberId]);
+  }
+
   async findByPhoneNumberId(workspaceId: string, phoneNumberId: string, manager: EntityManager = this.dataSource.manager): Promise<ChannelRow | undefined> {
     const rows: ChannelRow[] = await manager.query(
       'SELECT * FROM channels WHERE workspace_id = $1 AND phone_number_id = $2 AND deleted_at IS NULL',

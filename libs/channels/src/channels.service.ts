@@ -106,6 +106,7 @@ export class ChannelsService {
       secrets: this.seal(secrets),
     };
     const row = await this.channels.transaction(async (manager) => {
+      await this.channels.lockSenderId(manager, workspaceId, senderId);
       if (await this.channels.findByPhoneNumberId(workspaceId, senderId, manager)) {
         throw new HeraldError('conflict', 'channel_exists', `A channel for ${input.type} id "${senderId}" already exists in this workspace.`);
       }
@@ -132,6 +133,7 @@ export class ChannelsService {
       secrets: this.seal({ accessToken: input.accessToken, appSecret: input.appSecret, verifyToken: input.verifyToken }),
     };
     const row = await this.channels.transaction(async (manager) => {
+      await this.channels.lockSenderId(manager, workspaceId, input.phoneNumberId);
       if (await this.channels.findByPhoneNumberId(workspaceId, input.phoneNumberId, manager)) {
         throw new HeraldError('conflict', 'channel_exists', `A channel for phone number id "${input.phoneNumberId}" already exists in this workspace.`);
       }
@@ -162,6 +164,7 @@ export class ChannelsService {
       const row = isUuid(id) ? await this.channels.find(workspaceId, id, manager) : undefined;
       if (!row) throw notFound(id);
       if (input.phoneNumberId !== undefined && input.phoneNumberId !== row.phone_number_id) {
+        await this.channels.lockSenderId(manager, workspaceId, input.phoneNumberId);
         const other = await this.channels.findByPhoneNumberId(workspaceId, input.phoneNumberId, manager);
         if (other) throw new HeraldError('conflict', 'channel_exists', `A channel for phone number id "${input.phoneNumberId}" already exists in this workspace.`);
       }
