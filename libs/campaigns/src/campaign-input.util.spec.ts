@@ -38,10 +38,12 @@ describe('timeToRun', () => {
     parseTimeToRun('2026-12-27T09:00:01Z', 'timeToRun', now, issues);
     parseTimeToRun('tomorrow', 'timeToRun', now, issues);
     parseTimeToRun('2026-11-22T09:00:00', 'timeToRun', now, issues); // no zone: ambiguous
+    parseTimeToRun('2026-11-31T09:00:00Z', 'timeToRun', now, issues); // no such day: not December 1
+    parseTimeToRun(-1, 'timeToRun', now, issues);
+    parseTimeToRun(1795338000.5, 'timeToRun', now, issues);
     expect(issues.map((i) => i.issue)).toEqual([
       'must be at most 35 days ahead',
-      expect.stringContaining('unix seconds or an ISO-8601'),
-      expect.stringContaining('unix seconds or an ISO-8601'),
+      ...Array(5).fill(expect.stringContaining('unix seconds or an ISO-8601')),
     ]);
   });
 });

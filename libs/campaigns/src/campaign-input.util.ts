@@ -1,4 +1,4 @@
-import { millisecondsMistake } from '@herald/common';
+import { millisecondsMistake, parseCallerTime } from '@herald/common';
 import { MESSAGING_TAGS, type MessagingTag } from '@herald/channels';
 import { CAMPAIGN_TEMPLATE_TYPES, type CampaignTemplateType } from './campaign.entity';
 import {
@@ -159,15 +159,8 @@ export function parseTimeToRun(value: unknown, field: string, now: Date, issues:
     issues.push({ field, issue: millis });
     return null;
   }
-  let at: Date | null = null;
-  if (typeof value === 'number' && Number.isFinite(value)) at = new Date(value * 1000);
-  else if (typeof value === 'string' && /^\d{1,12}$/.test(value.trim())) at = new Date(Number(value.trim()) * 1000);
-  else if (
-    typeof value === 'string' &&
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/.test(value.trim())
-  )
-    at = new Date(value.trim());
-  if (at === null || Number.isNaN(at.getTime())) {
+  const at = parseCallerTime(value);
+  if (at === undefined) {
     issues.push({ field, issue: 'must be unix seconds or an ISO-8601 time with a zone (e.g. 2026-11-21T09:00:00Z)' });
     return null;
   }

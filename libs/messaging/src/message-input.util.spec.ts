@@ -31,6 +31,12 @@ describe(parseSendMessage.name, () => {
     expect(issuesOf(() => parseSendMessage({ ...text, to: { number: '+14155550123' }, scheduleDateTime: String(ms) }, now))[0]?.issue).toMatch(/^looks like milliseconds/);
   });
 
+  it('refuses a date that does not exist rather than rolling it over (2026-11-31 is not December 1)', () => {
+    expect(issuesOf(() => parseSendMessage({ ...text, to: { number: '+14155550123' }, scheduledFor: '2026-11-31T09:00:00Z' }, now))).toEqual([
+      { field: 'scheduledFor', issue: 'must be an RFC 3339 time with an offset (2026-12-24T09:00:00Z) or unix seconds' },
+    ]);
+  });
+
   it('keeps unix seconds and the 35-day limit as they were', () => {
     expect(parseSendMessage({ ...text, to: { number: '+14155550123' }, scheduledFor: Date.parse('2026-11-22T09:00:00Z') / 1000 }, now).scheduledFor?.toISOString()).toBe('2026-11-22T09:00:00.000Z');
     expect(issuesOf(() => parseSendMessage({ ...text, to: { number: '+14155550123' }, scheduledFor: '2027-02-01T00:00:00Z' }, now))).toEqual([

@@ -1,5 +1,5 @@
 import { MESSAGE_OPTION_FIELDS, OUTBOUND_MESSAGE_TYPES, parseMessageFor, type ChannelKind } from '@herald/channels';
-import { HeraldError, isUuid, millisecondsMistake } from '@herald/common';
+import { HeraldError, isUuid, millisecondsMistake, parseCallerTime } from '@herald/common';
 import type { UtmParams } from '@herald/links';
 import { MAX_VALIDITY_SECONDS, parseUtm } from '@herald/sending';
 import {
@@ -213,11 +213,8 @@ function readSchedule(body: Record<string, unknown>, now: Date, issues: Issue[])
     issues.push({ field, issue: millis });
     return null;
   }
-  let at: Date | null = null;
-  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < 1e11) at = new Date(raw * 1000);
-  else if (typeof raw === 'string' && /^\d{1,11}$/.test(raw)) at = new Date(Number(raw) * 1000);
-  else if (typeof raw === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(raw)) at = new Date(raw);
-  if (at === null || Number.isNaN(at.getTime())) {
+  const at = parseCallerTime(raw);
+  if (at === undefined) {
     issues.push({ field, issue: 'must be an RFC 3339 time with an offset (2026-12-24T09:00:00Z) or unix seconds' });
     return null;
   }
