@@ -317,6 +317,9 @@ describe('Meta Cloud API surface, driven by @kapso/whatsapp-cloud-api', () => {
       [{ messaging_product: 'whatsapp', to: CUSTOMER, type: 'text', text: 'x' }, 400, 131009, 'text'],
       [{ messaging_product: 'whatsapp', to: CUSTOMER, type: 'text', text: { body: 'x' }, context: 'wamid.X' }, 400, 100, 'context.message_id'],
       [[{ messaging_product: 'whatsapp' }], 400, 100, 'body'],
+      // A key every JavaScript object has: refused like any unknown field, not a 500 from a lookup that found a function.
+      [JSON.parse('{"__proto__": {"admin": true}}'), 400, 100, '__proto__'],
+      [{ messaging_product: 'whatsapp', to: CUSTOMER, type: 'text', text: { body: 'x' }, constructor: { prototype: { x: 1 } } }, 400, 100, 'constructor'],
     ];
     for (const [body, status, code, says] of cases) {
       const res = await raw(body);

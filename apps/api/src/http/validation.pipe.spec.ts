@@ -81,3 +81,11 @@ describe('HeraldValidationPipe and text', () => {
     expect(refused).toMatchObject({ code: 'invalid_text', details: [{ field: 'name' }] });
   });
 });
+
+describe('inputProblem: keys every object has', () => {
+  it('refuses __proto__, constructor and prototype as keys, wherever they are, and takes them as values', () => {
+    expect(inputProblem(JSON.parse('{"__proto__": {"admin": true}}'), MAX_BODY_DEPTH)).toEqual({ kind: 'reserved_key', field: '__proto__' });
+    expect(inputProblem({ template: { constructor: { prototype: { x: 1 } } } }, MAX_BODY_DEPTH)).toEqual({ kind: 'reserved_key', field: 'template.constructor' });
+    expect(inputProblem({ name: 'constructor', tags: ['__proto__'] }, MAX_BODY_DEPTH)).toBeUndefined();
+  });
+});

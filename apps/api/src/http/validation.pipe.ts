@@ -12,7 +12,15 @@ export const MAX_BODY_DEPTH = 64;
 export type InputProblem =
   | { readonly kind: 'too_deep' }
   /** A string (or a key) Postgres cannot store: a NUL character, or UTF-16 that is not well formed (a lone surrogate). */
-  | { readonly kind: 'bad_text'; readonly field: string };
+  | { readonly kind: 'bad_text'; readonly field: string }
+  /** A key JavaScript objects carry already (`__proto__`, `constructor`, `prototype`): no Herald field has such a name. */
+  | { readonly kind: 'reserved_key'; readonly field: string };
+
+/**
+ * Keys every JavaScript object answers to: a lookup by such a key in a map of known names finds the object's own
+ * machinery (a function, not a string), and an assignment by `__proto__` changes an object's prototype.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * Walks a parsed body, query or set of path parameters without recursion: nesting deeper than `maxDepth` (the top
@@ -39,6 +47,7 @@ export function inputProblem(value: unknown, maxDepth: number, root = '(body)'):
     for (const [key, child] of Object.entries(node)) {
       const entry = { node: child, depth: next.depth + 1, parent: next, key };
       if (!storableText(key)) return { kind: 'bad_text', field: path(entry) };
+      if (RESERVED_KEYS.has(key)) return { kind: 'reserved_key', field: path(entry) };
       pending.push(entry);
     }
   }
@@ -89,6 +98,11 @@ export class HeraldValidationPipe extends ValidationPipe {
       if (problem?.kind === 'too_deep') {
         throw new HeraldError('invalid', 'body_too_deep', `The request body nests more than ${MAX_BODY_DEPTH} levels deep.`, [
           { field: '(body)', issue: `must not nest more than ${MAX_BODY_DEPTH} levels deep` },
+        ]);
+      }
+      if (problem?.kind === 'reserved_key') {
+        throw new HeraldError('invalid', 'validation_failed', `${problem.field} is not a field Herald takes: the name is JavaScript's own.`, [
+          { field: problem.field, issue: "is not a field Herald takes (the name is JavaScript's own: __proto__, constructor, prototype)" },
         ]);
       }
       if (problem?.kind === 'bad_text') {
