@@ -31,6 +31,12 @@ describe(parseSendMessage.name, () => {
     expect(issuesOf(() => parseSendMessage({ ...text, to: { number: '+14155550123' }, scheduleDateTime: String(ms) }, now))[0]?.issue).toMatch(/^looks like milliseconds/);
   });
 
+  it('takes a WhatsApp recipient as the number alone, as in a list, and names what else it takes', () => {
+    expect(parseSendMessage({ ...text, to: '+14155550123' }, now).to).toEqual([{ number: '+14155550123' }]);
+    expect(issuesOf(() => parseSendMessage({ ...text, to: 42 }, now))).toEqual([{ field: 'to', issue: 'must be a phone number, or {"number": "+14155550123", "name": "…"}' }]);
+    expect(issuesOf(() => parseSendMessage({ ...text, to: { name: 'Asha' } }, now))).toEqual([{ field: 'to.number', issue: 'must be a phone number' }]);
+  });
+
   it('refuses a date that does not exist rather than rolling it over (2026-11-31 is not December 1)', () => {
     expect(issuesOf(() => parseSendMessage({ ...text, to: { number: '+14155550123' }, scheduledFor: '2026-11-31T09:00:00Z' }, now))).toEqual([
       { field: 'scheduledFor', issue: 'must be an RFC 3339 time with an offset (2026-12-24T09:00:00Z) or unix seconds' },

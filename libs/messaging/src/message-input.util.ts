@@ -73,9 +73,10 @@ export function parseSendMessage(body: unknown, now: Date = new Date(), kind: Ch
       to = [];
       list.forEach((t, i) => {
         const field = toMany ? `to[${i}]` : 'to';
-        // A recipient is {number, name?} or, in an array, the number alone.
-        const r = typeof t === 'string' && toMany ? { number: t } : t;
-        if (!isRecord(r) || typeof r['number'] !== 'string' || r['number'].trim() === '') issues.push({ field: `${field}.number`, issue: 'must be a phone number' });
+        // A recipient is {number, name?} or the number alone, as on every other channel and in an array.
+        const r = typeof t === 'string' ? { number: t } : t;
+        if (!isRecord(r)) issues.push({ field, issue: 'must be a phone number, or {"number": "+14155550123", "name": "…"}' });
+        else if (typeof r['number'] !== 'string' || r['number'].trim() === '') issues.push({ field: `${field}.number`, issue: 'must be a phone number' });
         else if (r['name'] !== undefined && (typeof r['name'] !== 'string' || r['name'].length > 200))
           issues.push({ field: `${field}.name`, issue: 'must be a string of at most 200 characters' });
         else to!.push({ number: r['number'], ...(typeof r['name'] === 'string' ? { name: r['name'] } : {}) });

@@ -4003,7 +4003,7 @@ export interface components {
              */
             tags?: string[];
             /**
-             * @description The recipient (created as a contact if new), or an array of up to 1,000 recipients ({number, name?} or the number alone): one message each. On Messenger, Instagram and Telegram: one string, a contact's +number or the user's PSID, IGSID or chat id. Give this or contactId.
+             * @description The recipient ({number, name?} or the number alone; created as a contact if new), or an array of up to 1,000 recipients: one message each. On Messenger, Instagram and Telegram: one string, a contact's +number or the user's PSID, IGSID or chat id. Give this or contactId.
              * @example {
              *       "number": "+919739978284",
              *       "name": "Asha Rao"

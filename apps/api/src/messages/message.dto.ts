@@ -27,7 +27,7 @@ export class MessageEnvelopeDto {
     ],
     example: { number: '+919739978284', name: 'Asha Rao' },
     description:
-      `The recipient (created as a contact if new), or an array of up to ${MAX_RECIPIENTS.toLocaleString('en')} recipients ({number, name?} or the number alone): one message each. ` +
+      `The recipient ({number, name?} or the number alone; created as a contact if new), or an array of up to ${MAX_RECIPIENTS.toLocaleString('en')} recipients: one message each. ` +
       "On Messenger, Instagram and Telegram: one string, a contact's +number or the user's PSID, IGSID or chat id. Give this or contactId.",
   })
   to?: MessageRecipientDto | Array<MessageRecipientDto | string> | string;
