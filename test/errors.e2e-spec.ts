@@ -52,6 +52,11 @@ describe('errors and bad input', () => {
     expect(res.body.error).toMatchObject({ code: 'invalid_text', details: [{ field: 'name' }] });
   });
 
+  it('reads a body sent as application/vnd.api+json (JSON by its +json suffix) as JSON', async () => {
+    const res = await post(JSON.stringify({ name: 'Suffixed JSON' }), 'application/vnd.api+json');
+    expect([res.status, res.body.name]).toEqual([201, 'Suffixed JSON']);
+  });
+
   it('answers an unknown route with 404 in the error shape', async () => {
     const res = await api.http.get('/v1/no-such-thing');
     expect(res.status).toBe(404);

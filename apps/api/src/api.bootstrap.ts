@@ -23,7 +23,9 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
     type: (req) => req.method === 'POST' && (req.url ?? '').startsWith(`/${WEBHOOKS_ROOT}/`),
     limit: config.httpBodyLimitBytes,
   });
-  app.useBodyParser('json', { limit: config.httpBodyLimitBytes });
+  // application/json and its structured-syntax kin (application/vnd.api+json…), which the content-type guard takes
+  // as JSON too: unparsed, such a body read as empty ("number is required").
+  app.useBodyParser('json', { limit: config.httpBodyLimitBytes, type: ['application/json', 'application/*+json'] });
   app.useGlobalPipes(new HeraldValidationPipe());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
