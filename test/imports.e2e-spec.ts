@@ -59,6 +59,25 @@ describe('CSV imports', () => {
     expect((await get('/v1/audiences/quirks')).body).toMatchObject({ name: 'Quirks', size: 2 });
   });
 
+  it('refuses, row by row, text that is not UTF-8 or holds a NUL, instead of changing it silently', async () => {
+    // A NUL in the first part of a file refuses it whole as binary; further in, its row alone is refused.
+    const filler = Array.from({ length: 6_000 }, (_, i) => `+4474008${String(i).padStart(5, '0')},Filler,Leeds\n`).join('');
+    const file = Buffer.concat([
+      Buffer.from('number,name,city\n+447400500071,Ann,Leeds\n+447400500072,'),
+      Buffer.from([0x4a, 0xf6, 0x72, 0x67]), // "Jörg" in Latin-1: not UTF-8
+      Buffer.from(`,Bonn\n${filler}+447400500073,Nul\u0000Name,Oslo\n`),
+    ]);
+    const res = await csv('/v1/audiences/encodings/contacts/import?name=Encodings', file);
+    expect(res.status).toBe(202);
+    const done = await apply(res.body.importId);
+    expect(done).toMatchObject({ status: 'completed', imported: 6_001, invalid: 2 });
+    expect(done.errors).toEqual([
+      { row: 3, number: '+447400500072', reason: 'holds bytes that are not UTF-8 (save the file as UTF-8)' },
+      { row: 6_004, number: '+447400500073', reason: 'holds a NUL character' },
+    ]);
+    expect((await get('/v1/contacts/+447400500072')).status).toBe(404);
+  }, 60_000);
+
   it('takes multipart uploads, with fields before or after the file', async () => {
     const res = await api.http
       .post('/v1/audiences/multi/contacts/import')

@@ -246,6 +246,11 @@ export class ImportsService {
         counters.rowsRead += 1;
         const row = counters.rowsRead + 1; // as a spreadsheet numbers it: the header is row 1
         const raw = (record[data.numberColumn] ?? '').trim();
+        const unreadable = unreadableText(record);
+        if (unreadable !== undefined) {
+          fail(row, raw === '' ? null : raw, unreadable);
+          continue;
+        }
         if (raw === '') {
           fail(row, null, 'number is missing');
           continue;
@@ -424,4 +429,17 @@ export class ImportsService {
       completedAt: d.completedAt,
     };
   }
+}
+
+/**
+ * Why a row's text cannot be taken as it is, if it cannot: bytes that are not UTF-8 (read as U+FFFD, the file was
+ * saved in another encoding: taken, they would change the contact's data without a word), or a NUL character, which
+ * Postgres cannot store.
+ */
+function unreadableText(record: readonly string[]): string | undefined {
+  for (const value of record) {
+    if (value.includes('\uFFFD')) return 'holds bytes that are not UTF-8 (save the file as UTF-8)';
+    if (value.includes('\u0000')) return 'holds a NUL character';
+  }
+  return undefined;
 }
