@@ -355,17 +355,12 @@ describe(WhatsAppCloudAdapter.name, () => {
       expect(graph.connections).toBe(300);
 
       // Warm, as a number sending steadily at rate × latency is: all 300 at the server at once again, on the
-      // same connections, and done in one round trip, not the two (400 ms or more) a cap below 300 would cost.
-      latencyMs = 0;
-      const cpu = await burst(); // what the 300 round trips cost without latency: both ends are in this process
-      latencyMs = LATENCY_MS;
+      // same connections — one round trip, not the two or more a cap below 300 would make them wait for. (How long
+      // that takes is the provider-latency benchmark's to measure: a time bound here failed on a loaded machine.)
       const elapsed = await burst();
       expect(peak).toBe(300);
       expect(graph.connections).toBe(300);
       expect(elapsed).toBeGreaterThanOrEqual(LATENCY_MS);
-      // Measured 240–320 ms on a 2-core machine, where the burst took 70–110 ms of CPU time. On a machine busy
-      // with other work it can take much more: only the CPU time beyond 100 ms is allowed on top of 2 × 200 ms.
-      expect(elapsed).toBeLessThan(2 * LATENCY_MS + Math.max(0, cpu - LATENCY_MS / 2));
     });
 
     it('honours PROVIDER_CONNECTIONS as an upper bound', async () => {
