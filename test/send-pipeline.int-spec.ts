@@ -481,30 +481,9 @@ describe('the send pipeline, in process', () => {
   });
 
   describe('provider events that cannot be applied', () => {
-    /** A status webhook event of `channelId`, stored as the API stores one (oldest first is the order they are claimed in). */
-    const storeStatus = async (channelId: string, providerMessageId: string, to: string): Promise<string> => {
-      const channel = await h.get(ChannelsService).forSending(channelId);
-      const body = {
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: channel!.wabaId,
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '15550101000', phone_number_id: channel!.phoneNumberId },
-                  statuses: [{ id: providerMessageId, status: 'delivered', timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: to.slice(1) }],
-                },
-              },
-            ],
-          },
-        ],
-      };
-      const [event] = (await h.db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::json) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{ id: string }>;
-      return event!.id;
-    };
+    /** A delivered status of `channelId`, stored as the API stores one (oldest first is the order they are claimed in). */
+    const storeStatus = (channelId: string, providerMessageId: string, to: string): Promise<string> =>
+      h.storeStatuses(channelId, [{ id: providerMessageId, status: 'delivered', at: Math.floor(Date.now() / 1000), to }]);
     const waiting = async (...ids: string[]) =>
       ((await h.db.query('SELECT id FROM webhook_events WHERE id = ANY($1::bigint[])', [ids])) as Array<{ id: string }>).map((r) => r.id);
 

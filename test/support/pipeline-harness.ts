@@ -212,6 +212,8 @@ export interface PipelineHarness {
    * events other spec files left in the shared table count in what it returns too.
    */
   applyStatuses(channelId: string, statuses: readonly WebhookStatus[]): Promise<AppliedBatch>;
+  /** Stores a WhatsApp status webhook of `channelId`, as the API stores one, without applying it; returns its event id. */
+  storeStatuses(channelId: string, statuses: readonly WebhookStatus[]): Promise<string>;
   /** A Messenger, Instagram or Telegram channel in the workspace (the fake platforms accept its credentials). */
   platformChannel(workspaceId: string, kind: 'messenger' | 'instagram' | 'telegram', messagesPerSecond?: number): Promise<string>;
   /** A webhook body as the platform posts it for the channel, stored and applied by the fan-in as a worker would. */
@@ -266,6 +268,37 @@ export async function startPipeline(redisPrefix: string, env: Record<string, str
     .compile();
   await module.init();
   const get = <T>(type: abstract new (...args: never[]) => T): T => module.get(type as never, { strict: false });
+  const storeStatuses = async (channelId: string, statuses: readonly WebhookStatus[]): Promise<string> => {
+    const channel = await get(ChannelsService).forSending(channelId);
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: channel!.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550101000', phone_number_id: channel!.phoneNumberId },
+                statuses: statuses.map((s) => ({
+                  id: s.id,
+                  status: s.status,
+                  timestamp: String(s.at),
+                  recipient_id: s.to.slice(1),
+                  ...(s.errors ? { errors: s.errors } : {}),
+                  ...(s.callback ? { biz_opaque_callback_data: s.callback } : {}),
+                })),
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const db = get(DataSource);
+    const [event] = (await db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{ id: string }>;
+    return event!.id;
+  };
   let n = 0;
   return {
     module,
@@ -299,36 +332,9 @@ export async function startPipeline(redisPrefix: string, env: Record<string, str
       return { workspaceId, channelId: created.id };
     },
     async applyStatuses(channelId, statuses) {
-      const channel = await get(ChannelsService).forSending(channelId);
-      const body = {
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: channel!.wabaId,
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '15550101000', phone_number_id: channel!.phoneNumberId },
-                  statuses: statuses.map((s) => ({
-                    id: s.id,
-                    status: s.status,
-                    timestamp: String(s.at),
-                    recipient_id: s.to.slice(1),
-                    ...(s.errors ? { errors: s.errors } : {}),
-                    ...(s.callback ? { biz_opaque_callback_data: s.callback } : {}),
-                  })),
-                },
-              },
-            ],
-          },
-        ],
-      };
-      const db = get(DataSource);
-      const [event] = (await db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::jsonb) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{ id: string }>;
-      return get(WebhookApplier).apply(event!.id, []);
+      return get(WebhookApplier).apply(await storeStatuses(channelId, statuses), []);
     },
+    storeStatuses,
     async platformChannel(workspaceId, kind, messagesPerSecond = 1_000) {
       n += 1;
       const senderId = `${900_000_000 + n}${Date.now() % 100_000}`;
