@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { ALL_QUEUES } from '@herald/queues';
+import { DataSource } from 'typeorm';
 import { startApi, type ApiHarness } from './support/api-harness';
 import { testApiConfig } from './support/test-env';
 import { addSimulatedChannel, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
@@ -114,6 +115,28 @@ describe('operations endpoints', () => {
       expect(res.text).toMatch(new RegExp(`^herald_queue_jobs_processed_total\\{queue="${queue}",result="completed"\\} \\d+$`, 'm'));
       expect(res.text).toMatch(new RegExp(`^herald_queue_jobs_processed_total\\{queue="${queue}",result="failed"\\} \\d+$`, 'm'));
       expect(res.text).toMatch(new RegExp(`^herald_queue_jobs_last_minute\\{queue="${queue}",result="completed"\\} \\d+$`, 'm'));
+    }
+  });
+
+  it('counts the webhook events set aside, and tells how long the oldest waiting one has waited', async () => {
+    const gauge = (text: string, name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN);
+    const db = api.app.get(DataSource);
+    const before = (await api.http.get('/metrics')).text;
+    expect(gauge(before, 'herald_webhook_events_failed')).toBeGreaterThanOrEqual(0);
+    expect(gauge(before, 'herald_webhook_events_oldest_waiting_seconds')).toBeGreaterThanOrEqual(0);
+    const channelId = '00000000-0000-4000-8000-00000000c0de';
+    const [{ id }] = (await db.query(
+      `INSERT INTO webhook_events_failed (id, channel_id, body, received_at, error) VALUES ((SELECT coalesce(max(id), 0) + 1000000 FROM webhook_events_failed), $1, '{}', now(), 'a test') RETURNING id`,
+      [channelId],
+    )) as Array<{ id: string }>;
+    const [{ id: waiting }] = (await db.query(`INSERT INTO webhook_events (channel_id, body, received_at) VALUES ($1, '{}', now() - interval '90 seconds') RETURNING id`, [channelId])) as Array<{ id: string }>;
+    try {
+      const after = (await api.http.get('/metrics')).text;
+      expect(gauge(after, 'herald_webhook_events_failed')).toBe(gauge(before, 'herald_webhook_events_failed') + 1);
+      expect(gauge(after, 'herald_webhook_events_oldest_waiting_seconds')).toBeGreaterThanOrEqual(90);
+    } finally {
+      await db.query('DELETE FROM webhook_events_failed WHERE id = $1', [id]);
+      await db.query('DELETE FROM webhook_events WHERE id = $1', [waiting]);
     }
   });
 

@@ -28,6 +28,11 @@ export class WebhookIntake implements OnModuleDestroy {
     private readonly config: ApiConfig,
   ) {}
 
+  /** For /metrics: events set aside as unappliable, and the age of the oldest one waiting to be applied. */
+  backlog(): Promise<{ failed: number; oldestWaitingSeconds: number }> {
+    return this.events.backlog();
+  }
+
   /** Meta's GET handshake: echo `hub.challenge` when `hub.verify_token` is the channel's. */
   async handshake(channelId: string, query: Record<string, unknown>, kind: ChannelKind): Promise<string> {
     const channel = await this.channels.forSending(channelId);

@@ -62,6 +62,18 @@ export class WebhookRepository {
     );
   }
 
+  /**
+   * Events set aside (their table holds only what could not be applied: small, so counted), and how long the oldest
+   * event still waiting has waited (by the index on received_at; 0 when none waits).
+   */
+  async backlog(): Promise<{ failed: number; oldestWaitingSeconds: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM webhook_events_failed)::int AS failed,
+              COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(received_at) FROM webhook_events)), 0)::float8 AS oldest`,
+    )) as Array<{ failed: number; oldest: number }>;
+    return { failed: row!.failed, oldestWaitingSeconds: Math.max(0, row!.oldest) };
+  }
+
   /** The ids `claim(…, eventId, limit)` would take now, oldest first, without taking them (nothing is locked). */
   async peek(eventId: string, limit: number): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { WebhookIntake } from '@herald/provider-events';
 import { JOB_RESULTS, JobQueue, readProcessedJobs, type JobResult, type ProcessedJobs } from '@herald/queues';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'] as const;
@@ -37,8 +38,38 @@ export class MetricsService {
   /** The processed-jobs reading in progress: the two gauges made from it share one per scrape. */
   private processing: Promise<ProcessedReading> | undefined;
 
-  constructor(private readonly jobQueue: JobQueue) {
+  constructor(
+    private readonly jobQueue: JobQueue,
+    webhooks: WebhookIntake,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
+    // One Postgres read per scrape for both webhook gauges; Postgres away (or over 2 s) is a scrape error.
+    let backlog: Promise<{ failed: number; oldestWaitingSeconds: number } | undefined> | undefined;
+    const readBacklog = () =>
+      (backlog ??= within2s(webhooks.backlog())
+        .catch(() => {
+          this.scrapeErrors.inc();
+          return undefined;
+        })
+        .finally(() => setTimeout(() => (backlog = undefined), 0).unref()));
+    new Gauge({
+      name: 'herald_webhook_events_failed',
+      help: 'Provider webhook events set aside because no worker could apply them, even alone (webhook_events_failed); above 0 wants a look.',
+      registers: [this.registry],
+      async collect() {
+        const read = await readBacklog();
+        if (read !== undefined) this.set(read.failed);
+      },
+    });
+    new Gauge({
+      name: 'herald_webhook_events_oldest_waiting_seconds',
+      help: 'How long the oldest stored webhook event has waited to be applied (0 when none waits): statuses and replies lag by this much.',
+      registers: [this.registry],
+      async collect() {
+        const read = await readBacklog();
+        if (read !== undefined) this.set(read.oldestWaitingSeconds);
+      },
+    });
     const scrapeErrors = this.scrapeErrors;
     /** Reads every queue at once; one that fails or takes over 2 s (Redis away) counts as a scrape error. */
     const eachQueue = (read: (queue: QueueOf<JobQueue>) => Promise<void>) =>
