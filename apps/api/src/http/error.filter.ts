@@ -26,6 +26,9 @@ export class ErrorFilter implements ExceptionFilter {
     const { status, body, unexpected } = toErrorResponse(error, requestId);
     if (unexpected) this.logger.error({ err: error, status }, 'request failed');
     if (response.headersSent) return;
+    // A route may have set another type for its answer (the webhook handshake's text/plain) before it failed: the error
+    // is JSON, and says so (express's json() keeps a Content-Type already set).
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
     const path = request?.path ?? '';
     const vendor = this.vendorShapes.find((shape) => path.startsWith(shape.prefix));
     if (vendor) {

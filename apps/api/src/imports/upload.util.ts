@@ -37,6 +37,16 @@ export async function openUpload(request: Request, query: Record<string, string 
     parser.once('close', resolve);
     parser.once('error', reject);
   });
+  // A second file part: busboy ignores it (limits.files), which took one of two files without a word.
+  const tooMany = new HeraldError('invalid', 'malformed_multipart', 'The multipart body has more than one file part: send one CSV per import.', [
+    { field: 'file', issue: 'must be the only file part' },
+  ]);
+  let extraFile = false;
+  let taken: Readable | undefined;
+  parser.on('filesLimit', () => {
+    extraFile = true;
+    taken?.destroy(tooMany);
+  });
   const file = new Promise<Readable>((resolve, reject) => {
     parser.on('field', (name, value) => {
       fields[name] = value;
@@ -52,6 +62,7 @@ export async function openUpload(request: Request, query: Record<string, string 
       stream.once('limit', () =>
         stream.destroy(new HeraldError('too_large', 'payload_too_large', `The file is larger than the ${maxBytes}-byte import limit.`)),
       );
+      taken = stream;
       resolve(stream);
     });
     parser.once('close', () => reject(new HeraldError('invalid', 'file_missing', 'The multipart body has no part named "file" holding the CSV.', [{ field: 'file', issue: 'is missing' }])));
@@ -70,6 +81,7 @@ export async function openUpload(request: Request, query: Record<string, string 
     })(),
     fields: async () => {
       await finished;
+      if (extraFile) throw tooMany;
       return fields;
     },
   };
