@@ -30,12 +30,12 @@ function answer(path: string, error: unknown) {
 describe('ErrorFilter', () => {
   it("answers Herald's shape outside a vendor's prefix", () => {
     const sent = answer('/v1/messages', new HeraldError('unauthorized', 'api_key_invalid', 'The API key is unknown.'));
-    expect(sent).toEqual({ status: 401, body: { error: { code: 'api_key_invalid', message: 'The API key is unknown.', details: [] } }, headers: { 'WWW-Authenticate': 'Bearer realm="herald"' } });
+    expect(sent).toEqual({ status: 401, body: { error: { code: 'api_key_invalid', message: 'The API key is unknown.', details: [] } }, headers: { 'Content-Type': 'application/json; charset=utf-8', 'WWW-Authenticate': 'Bearer realm="herald"' } });
   });
 
   it("answers the vendor's shape, status and headers under its prefix", () => {
     const sent = answer('/compat/acme/v1/send', new HeraldError('unauthorized', 'api_key_invalid', 'The API key is unknown.'));
-    expect(sent).toEqual({ status: 403, body: { failure: 'The API key is unknown.' }, headers: { 'X-Acme': 'yes' } });
+    expect(sent).toEqual({ status: 403, body: { failure: 'The API key is unknown.' }, headers: { 'Content-Type': 'application/json; charset=utf-8', 'X-Acme': 'yes' } });
     expect(answer('/compat/acmeother/x', new HeraldError('invalid', 'bad', 'Bad.')).body).toEqual({ error: { code: 'bad', message: 'Bad.', details: [] } });
   });
 });
