@@ -347,6 +347,9 @@ describe("Bird's Channels API at /compat/bird", () => {
       ['validity not a number', { receiver: RECEIVER, body: text, validity: 'a day' }, 'validity'],
       ['a flag that is not a boolean', { receiver: RECEIVER, body: text, ignoreQuietHours: 'yes' }, 'ignoreQuietHours'],
       ['an unknown field', { receiver: RECEIVER, body: text, priority: 'high' }, 'priority'],
+      // Named like what every object has: its own field in the 422, not a 500 from the error's renderer.
+      ['a field named toString', { receiver: RECEIVER, body: text, toString: 1 }, 'toString'],
+      ['a field named constructor', { receiver: RECEIVER, body: text, constructor: 1 }, 'constructor'],
     ];
     for (const [name, body, field] of cases) {
       const res = await send(body);

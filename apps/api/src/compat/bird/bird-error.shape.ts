@@ -11,9 +11,10 @@ export function renderBirdError({ status, body }: ErrorResponse): VendorErrorAns
   const { code, message, details } = body.error;
   const fields = details.filter((d) => typeof d.field === 'string' && d.field !== '');
   if (status === 400 && fields.length > 0) {
-    const byField: Record<string, string[]> = {};
-    for (const d of fields) (byField[d.field!] ??= []).push(d.issue);
-    return { status: 422, body: { code, message, details: byField } };
+    // A Map, not an object: a field may be named like what every object has (`toString`, `__proto__`).
+    const byField = new Map<string, string[]>();
+    for (const d of fields) byField.set(d.field!, [...(byField.get(d.field!) ?? []), d.issue]);
+    return { status: 422, body: { code, message, details: Object.fromEntries(byField) } };
   }
   return { status, body: { code, message }, ...(status === 401 ? { headers: { 'WWW-Authenticate': 'AccessKey realm="herald"' } } : {}) };
 }

@@ -228,5 +228,8 @@ describe('Bird answers', () => {
       status: 422,
       body: { code: 'validation_failed', message: 'tags bad.', details: { 'tags[0]': ['bad', 'worse'] } },
     });
+    // Fields named like what every object has: each its own list (they found Object.prototype's and answered 500).
+    const named = renderBirdError({ status: 400, unexpected: false, body: body('validation_failed', 'x.', [{ field: 'toString', issue: 'unknown' }, { field: '__proto__', issue: 'reserved' }]) });
+    expect(JSON.parse(JSON.stringify(named.body))).toEqual({ code: 'validation_failed', message: 'x.', details: JSON.parse('{"toString": ["unknown"], "__proto__": ["reserved"]}') });
   });
 });
