@@ -584,6 +584,17 @@ async function ensureDemoTelegram(workspace: DemoWorkspace, port: number, simula
   );
 }
 
+/** Whether the API knows the Demo workspace's key: only a 401 says it does not (anything else is not about the key). */
+async function demoKeyAccepted(port: number, apiKey: string): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/v1/api-keys`, { headers: { authorization: `Bearer ${apiKey}` }, signal: AbortSignal.timeout(5_000) });
+    await response.body?.cancel();
+    return response.status !== 401;
+  } catch {
+    return true;
+  }
+}
+
 async function waitUntilReady(port: number): Promise<boolean> {
   const url = `http://127.0.0.1:${port}/health/ready`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -719,7 +730,7 @@ async function main(): Promise<void> {
   if (stopping) return;
   if (!migrations.ok) return shutdown(1, `migrations failed (${migrations.how}): see ${relative(path.join(LOG_DIR, 'migrate.log'))}`);
 
-  const workspace = local ? await ensureDemoWorkspace(env) : undefined;
+  let workspace = local ? await ensureDemoWorkspace(env) : undefined;
   if (stopping) return;
   const simulatorUrl = simulatorWanted ? `http://127.0.0.1:${simulatorPort}` : undefined;
   if (local) await writeStackFile(env, { apiUrl, simulatorUrl, apiKey: workspace?.apiKey });
@@ -738,6 +749,14 @@ async function main(): Promise<void> {
   if (!(await waitUntilReady(port))) {
     if (!stopping) await shutdown(1, `the API did not answer 200 on /health/ready within ${READY_TIMEOUT_MS / 1000} s: see ${relative(path.join(LOG_DIR, 'api.log'))}`);
     return;
+  }
+  if (workspace && !(await demoKeyAccepted(port, workspace.apiKey))) {
+    // The file outlived its database (a new DATABASE_URL, a dropped database): its key would only ever answer 401.
+    say(`the Demo workspace in ${relative(DEMO_WORKSPACE_FILE)} (${workspace.id}) is not in this database: creating a new one`);
+    await rm(DEMO_WORKSPACE_FILE, { force: true });
+    workspace = await ensureDemoWorkspace(env);
+    if (stopping) return;
+    await writeStackFile(env, { apiUrl, simulatorUrl, apiKey: workspace?.apiKey });
   }
   let tryLines: string[] = workspace ? [`curl -s -H "Authorization: Bearer ${workspace.apiKey}" ${apiUrl}/v1/api-keys`] : [];
   if (simulatorWanted && workspace) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { parseLocalStack } from '@herald/config';
@@ -179,5 +179,33 @@ describe('npm start: a quiet terminal, one summary, and one stack file the worke
       expect(forced.stdout).toMatch(/--force: the data in postgres:\/\/.* stays, but the SECRETS_KEY that sealed its channels' tokens goes/);
       expect(existsSync(join(again.dir, '.data'))).toBe(false);
     });
+  });
+});
+
+describe('npm start with a Demo workspace file its database does not know (a new DATABASE_URL, a dropped database)', () => {
+  const stale = { id: '00000000-0000-4000-8000-000000000000', name: 'Demo', apiKey: `hrld_${'A'.repeat(43)}` };
+  let stack: LocalStack;
+  beforeAll(async () => {
+    stack = await startLocalStack({}, undefined, (dir) => {
+      mkdirSync(join(dir, '.data'), { recursive: true });
+      writeFileSync(join(dir, '.data', 'demo-workspace.json'), JSON.stringify(stale), { mode: 0o600 });
+    });
+  }, 40_000);
+  afterAll(() => stack?.stop());
+
+  it('creates the Demo workspace anew, says so, and prints and keeps a key the API takes', async () => {
+    expect(stack.stdout()).toContain(`the Demo workspace in .data/demo-workspace.json (${stale.id}) is not in this database: creating a new one`);
+    const kept = JSON.parse(readFileSync(join(stack.dir, '.data', 'demo-workspace.json'), 'utf8')) as typeof stale;
+    const file = readStackFile(stack.dir);
+    expect(kept.apiKey).not.toBe(stale.apiKey);
+    expect(file.HERALD_API_KEY).toBe(kept.apiKey);
+    expect(stack.stdout()).toContain(`Demo API key  ${kept.apiKey}`);
+    expect(stack.stdout()).not.toContain(stale.apiKey + '\n');
+    const keys = await fetch(`${file.HERALD_URL}/v1/api-keys`, { headers: { authorization: `Bearer ${kept.apiKey}` } });
+    expect(keys.status).toBe(200);
+    // The demo channel was made in the new workspace: the printed send works with the printed key.
+    const channels = (await (await fetch(`${file.HERALD_URL}/v1/channels`, { headers: { authorization: `Bearer ${kept.apiKey}` } })).json()) as Array<{ type: string }>;
+    expect(channels.map((c) => c.type).sort()).toEqual(['telegram', 'whatsapp']);
+    expect(stack.stderr()).toBe('');
   });
 });

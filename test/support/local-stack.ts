@@ -29,12 +29,13 @@ const SUMMARY_END = /^-{78}$/m;
  * files are this test's. The test's environment gives it this run's Postgres server and Redis (found, not started)
  * under names of its own; what the stack generates (secrets, the demo workspace) it generates as on a new machine.
  * Given `again`, a stack that has stopped, it starts once more in that checkout on that database, as a second
- * `npm start` would.
+ * `npm start` would. `prepare` is given the checkout before the stack starts (to leave files in its .data/).
  */
-export async function startLocalStack(env: Record<string, string> = {}, again?: LocalStack): Promise<LocalStack> {
+export async function startLocalStack(env: Record<string, string> = {}, again?: LocalStack, prepare?: (dir: string) => void): Promise<LocalStack> {
   const root = process.cwd();
   const dir = again?.dir ?? mkdtempSync(join(tmpdir(), 'herald-stack-'));
   if (!again) for (const name of ['dist', 'node_modules', 'scripts', 'package.json']) symlinkSync(resolve(root, name), join(dir, name));
+  prepare?.(dir);
   const database = again?.database ?? `herald_stack_${randomBytes(4).toString('hex')}`;
   const adminUrl = process.env.HERALD_TEST_ADMIN_DATABASE_URL!;
   const [port, simulatorPort] = [await freePort(), await freePort()];
