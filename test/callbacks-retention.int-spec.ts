@@ -239,4 +239,25 @@ describe('callback retention, in process with a settable clock', () => {
     expect(left.every((d) => d.status === 'pending' && d.endpoint_id === down.id)).toBe(true);
     expect((await eventsOf([w])).sort()).toEqual(left.map((d) => d.event_id).sort());
   });
+  it('pages the delivery log newest first when the ids grow a digit (99 before 100, not after it as text)', async () => {
+    const w = randomUUID();
+    clock.set(at(200 * DAY));
+    const ok = await endpoints.create(w, { url: `${base}/ok`, events: ['message.status'] });
+    // Move the id sequence forward to just below the next power of ten (forward only: the other specs' ids stay unique).
+    const [{ last }] = (await db.query(`SELECT last_value::text AS last FROM callback_deliveries_id_seq`)) as Array<{ last: string }>;
+    const next = 10n ** BigInt(last.length + 1);
+    await db.query(`SELECT setval('callback_deliveries_id_seq', $1::bigint)`, [(next - 4n).toString()]);
+    await record(w, 'message.status', 7);
+    const made = (await deliveriesOf([w])).map((d) => d.id);
+    expect(made.some((id) => id.length < next.toString().length) && made.some((id) => id.length === next.toString().length)).toBe(true);
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await endpoints.deliveriesOf(w, ok.id, { limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.data.map((d) => d.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && seen.length < 20);
+    expect(seen).toEqual([...made].sort((a, b) => Number(BigInt(b) - BigInt(a))));
+  });
 });

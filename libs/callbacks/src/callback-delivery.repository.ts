@@ -67,6 +67,7 @@ export interface EventCursor {
   readonly id: string;
 }
 
+/** `id` is the bigint as text: an ORDER BY must name `callback_deliveries.id`, or it sorts the text ("8" after "22"). */
 const LOG_COLUMNS = `id::text AS id, event_id, event_type, status, attempts, last_status_code, last_latency_ms, last_error, last_response,
   last_attempt_at, next_attempt_at, delivered_at, created_at`;
 
@@ -192,7 +193,7 @@ export class CallbackDeliveryRepository {
         WHERE endpoint_id = $1 AND workspace_id = $2
           AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR event_type = $4) AND ($5::uuid IS NULL OR event_id = $5)
           AND ($6::bigint IS NULL OR id < $6)
-        ORDER BY id DESC LIMIT $7`,
+        ORDER BY callback_deliveries.id DESC LIMIT $7`,
       [endpointId, workspaceId, q.status ?? null, q.eventType ?? null, q.eventId ?? null, q.beforeId ?? null, q.limit],
     );
   }
