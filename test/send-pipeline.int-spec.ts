@@ -3,7 +3,7 @@ import { CampaignReconciler, CampaignsService, ChunkSender, RecipientRepository,
 import { ChannelsService } from '@herald/channels';
 import { AudiencesService, ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
-import { WebhookApplier } from '@herald/provider-events';
+import { WebhookApplier, WebhookRecovery } from '@herald/provider-events';
 import { SendPipeline, SendRateLimiter, SendSettingsService, type ClaimedSend } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
@@ -517,6 +517,31 @@ describe('the send pipeline, in process', () => {
       expect(await waiting(poison, good)).toEqual([]);
       const failed = (await h.db.query('SELECT id, error FROM webhook_events_failed WHERE id = $1', [poison])) as Array<{ id: string; error: string }>;
       expect(failed).toEqual([{ id: poison, error: expect.stringContaining('TypeError') }]);
+    });
+
+    it('keeps what it set aside for WEBHOOK_FAILED_RETENTION_DAYS after it was set aside, then deletes it', async () => {
+      const { poison, good, restore } = await poisonedBefore('Retention', new TypeError('a body of a shape no parser foresaw'));
+      try {
+        await h.get(WebhookApplier).apply(good, []);
+      } finally {
+        restore();
+      }
+      // Set aside 31 days and 29 days before the clock's now (the clock a little ahead of real time: other specs' rows,
+      // set aside now, are younger than 30 days by it too, and stay).
+      const now = new Date(Date.now() + 60_000);
+      h.clock.set(now);
+      const { poison: younger, good: good2, restore: restore2 } = await poisonedBefore('Retention younger', new TypeError('another'));
+      try {
+        await h.get(WebhookApplier).apply(good2, []);
+      } finally {
+        restore2();
+      }
+      const setAsideAt = (id: string, days: number) => h.db.query('UPDATE webhook_events_failed SET failed_at = $2 WHERE id = $1', [id, new Date(now.getTime() - days * 86_400_000)]);
+      await setAsideAt(poison, 31);
+      await setAsideAt(younger, 29);
+      expect(await h.get(WebhookRecovery).purgeFailed(30)).toBeGreaterThanOrEqual(1);
+      const left = (await h.db.query('SELECT id FROM webhook_events_failed WHERE id = ANY($1::bigint[])', [[poison, younger]])) as Array<{ id: string }>;
+      expect(left.map((r) => r.id)).toEqual([younger]);
     });
 
     it('sets nothing aside for a failure that may pass (a deadlock, Postgres away): the job fails and tries again', async () => {

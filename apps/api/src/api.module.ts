@@ -40,6 +40,7 @@ import { WorkspacesController } from './workspaces/workspaces.controller';
 import { ChannelsController } from './channels/channels.controller';
 import { MessagesController } from './messages/messages.controller';
 import { SendsListing } from './messages/sends.service';
+import { FailedWebhookEventsController } from './webhooks/failed-webhook-events.controller';
 import { PlatformWebhooksController, WebhooksController } from './webhooks/webhooks.controller';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { RunsController } from './campaigns/runs.controller';
@@ -113,6 +114,7 @@ export class ApiModule {
         VariableGroupsController,
         ImportsController,
         ChannelsController,
+        FailedWebhookEventsController,
         MessagesController,
         WebhooksController,
         PlatformWebhooksController,

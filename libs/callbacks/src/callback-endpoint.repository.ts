@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from './callback-sql.util';
+import { rowsOf } from '@herald/database';
 
 /** An endpoint row as read (snake_case columns). */
 export interface EndpointRow {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Clock, HeraldError, isUuid } from '@herald/common';
+import { Clock, decodeIdCursor, encodeIdCursor, HeraldError, isUuid } from '@herald/common';
 import { CallbacksConfig, SecretsConfig } from '@herald/config';
 import { CallbackDeliveryRepository, type DeliveryRow } from './callback-delivery.repository';
 import { CallbackEndpointRepository, type EndpointRow } from './callback-endpoint.repository';
@@ -253,7 +253,7 @@ export class CallbackEndpoints {
   async deliveriesOf(workspaceId: string, id: string, query: DeliveryQuery): Promise<DeliveryPage> {
     await this.row(workspaceId, id);
     const limit = query.limit ?? 50;
-    const beforeId = decodeCursor(query.cursor);
+    const beforeId = decodeIdCursor('d', query.cursor);
     const event = query.event;
     const rows = await this.deliveries.log(workspaceId, id, {
       limit: limit + 1,
@@ -264,7 +264,7 @@ export class CallbackEndpoints {
     const page = rows.slice(0, limit);
     return {
       data: page.map(deliveryView),
-      nextCursor: rows.length > limit ? Buffer.from(`d:${page[page.length - 1]!.id}`).toString('base64url') : null,
+      nextCursor: rows.length > limit ? encodeIdCursor('d', page[page.length - 1]!.id) : null,
     };
   }
 
@@ -317,14 +317,3 @@ export class CallbackEndpoints {
   }
 }
 
-function decodeCursor(cursor: string | undefined): string | undefined {
-  if (cursor === undefined || cursor === '') return undefined;
-  const text = /^[A-Za-z0-9_-]{1,40}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
-  const m = /^d:(\d{1,18})$/.exec(text);
-  if (!m) {
-    throw new HeraldError('invalid', 'invalid_cursor', 'The cursor is not one this API returned; start again without it.', [
-      { field: 'cursor', issue: 'is not a valid cursor' },
-    ]);
-  }
-  return m[1];
-}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf } from '@herald/database';
 import type { CompiledSearch } from '@herald/contacts';
 import {
   acceptedStatus,
@@ -431,10 +432,8 @@ export class RecipientRepository {
       if (manager === null) return persist(() => this.dataSource.query(sql, params));
       if (ends === undefined) return manager.query(sql, params);
       const returning = own ? `${RECIPIENT_EVENT_ROW}, v.status AS own_status, locked.was AS was_status` : RECIPIENT_EVENT_ROW;
-      const result = (await manager.query(`${sql} RETURNING ${returning}`, params)) as unknown[];
-      const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<
-        Omit<SendEventRow, 'error'> & { send_error: SendEventRow['error']; own_status?: string; was_status?: string }
-      >;
+      const result: unknown = await manager.query(`${sql} RETURNING ${returning}`, params);
+      const rows = rowsOf<Omit<SendEventRow, 'error'> & { send_error: SendEventRow['error']; own_status?: string; was_status?: string }>(result);
       for (const { send_error, own_status, was_status, ...r } of rows) {
         if (!ends.includes(r.status)) continue;
         if (own && (r.status !== own_status || was_status === own_status)) continue;

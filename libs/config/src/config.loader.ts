@@ -107,6 +107,7 @@ export function loadWorkerConfig(env: Env = readLocalEnvironment('worker')): Wor
       1,
       3650,
     ),
+    webhookFailedRetentionDays: parseInteger('WEBHOOK_FAILED_RETENTION_DAYS', readVariable(env, 'WEBHOOK_FAILED_RETENTION_DAYS'), 1, 3650),
     optOutKeywords: parseKeywordList('OPT_OUT_KEYWORDS', readVariable(env, 'OPT_OUT_KEYWORDS')),
     telegramChatMessagesPerSecond: parseInteger('TELEGRAM_CHAT_MESSAGES_PER_SECOND', readVariable(env, 'TELEGRAM_CHAT_MESSAGES_PER_SECOND'), 1, 30),
     metaAudioVideoPerSecond: parseInteger('META_AUDIO_VIDEO_PER_SECOND', readVariable(env, 'META_AUDIO_VIDEO_PER_SECOND'), 1, 300),

@@ -78,6 +78,8 @@ export abstract class WorkerConfig extends CoreConfig {
   abstract readonly shutdownGraceMs: number;
   /** Revoked API keys older than this are deleted by the maintenance job. */
   abstract readonly revokedApiKeyRetentionDays: number;
+  /** Webhook events set aside as unappliable are deleted this many days after they were set aside. */
+  abstract readonly webhookFailedRetentionDays: number;
   /** Inbound texts that opt a contact out of marketing, upper-cased. */
   abstract readonly optOutKeywords: readonly string[];
   /** Sends a second into one Telegram chat (the shared limiter paces each chat). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf } from '@herald/database';
 import type { IdentitySource } from './contact-identity.entity';
 
 export interface IdentityRow {
@@ -115,12 +116,12 @@ export class ContactIdentitiesRepository {
   }
 
   async remove(workspaceId: string, channelId: string, contactId: string): Promise<boolean> {
-    const result = (await this.dataSource.query(`DELETE FROM contact_identities WHERE workspace_id = $1 AND channel_id = $2 AND contact_id = $3 RETURNING 1`, [
+    const result: unknown = await this.dataSource.query(`DELETE FROM contact_identities WHERE workspace_id = $1 AND channel_id = $2 AND contact_id = $3 RETURNING 1`, [
       workspaceId,
       channelId,
       contactId,
-    ])) as unknown[];
-    return (Array.isArray(result[0]) ? (result[0] as unknown[]) : result).length > 0;
+    ]);
+    return rowsOf(result).length > 0;
   }
 
   /** The platform said these contacts cannot be reached on the channel (blocked it, never started it). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf } from '@herald/database';
 import {
   acceptedStatus,
   rankSql,
@@ -330,9 +331,9 @@ export class MessageRepository {
     // A statement that returns rows reports those that ended at one of `ends` (UPDATE … RETURNING answers [rows, count]);
     // with `own_status` and `was_status` returned, only those this statement moved to its own status.
     const q = async (sql: string, params: unknown[], ends?: readonly SendState[]) => {
-      const result = (await (manager ?? this.dataSource).query(sql, params)) as unknown[];
+      const result: unknown = await (manager ?? this.dataSource).query(sql, params);
       if (ends === undefined) return;
-      const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<Parameters<typeof eventRows>[0][number] & { own_status?: string; was_status?: string }>;
+      const rows = rowsOf<Parameters<typeof eventRows>[0][number] & { own_status?: string; was_status?: string }>(result);
       const own = rows.filter((r) => r.own_status === undefined || (r.status === r.own_status && r.was_status !== r.own_status));
       changed.push(...eventRows(own.map(({ own_status: _own, was_status: _was, ...r }) => r)).filter((r) => ends.includes(r.status)));
     };

@@ -1,6 +1,7 @@
 export * from './webhook-intake.service';
 export * from './webhook-applier.service';
 export * from './webhook-recovery.service';
+export * from './failed-webhook-events.service';
 export * from './provider-events.module';
 
 import { FailedWebhookEvent, WebhookEvent } from './webhook-event.entity';

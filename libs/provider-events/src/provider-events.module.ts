@@ -6,6 +6,7 @@ import { ContactsModule } from '@herald/contacts';
 import { MessagingWorkerModule } from '@herald/messaging';
 import { SendingModule } from '@herald/sending';
 import { TemplatesModule } from '@herald/templates';
+import { FailedWebhookEvents } from './failed-webhook-events.service';
 import { WebhookApplier } from './webhook-applier.service';
 import { WebhookIntake } from './webhook-intake.service';
 import { WebhookRecovery } from './webhook-recovery.service';
@@ -14,8 +15,8 @@ import { WebhookRepository } from './webhook.repository';
 /** The API's side: the webhook handshake and intake of signed POSTs. */
 @Module({
   imports: [ChannelsModule],
-  providers: [WebhookRepository, WebhookIntake],
-  exports: [WebhookIntake],
+  providers: [WebhookRepository, WebhookIntake, FailedWebhookEvents],
+  exports: [WebhookIntake, FailedWebhookEvents],
 })
 export class ProviderEventsModule {}
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@herald/common';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { WebhookRepository } from './webhook.repository';
 
@@ -13,7 +14,13 @@ export class WebhookRecovery {
   constructor(
     private readonly events: WebhookRepository,
     private readonly queue: JobQueue,
+    private readonly clock: Clock,
   ) {}
+
+  /** Deletes the events set aside more than `days` ago (kept that long for a person to look at, replay or discard). */
+  purgeFailed(days: number): Promise<number> {
+    return this.events.purgeFailed(this.clock.now().minus({ days }).toJSDate());
+  }
 
   async requeue(): Promise<{ requeued: number }> {
     const ids = await this.events.waiting(WEBHOOK_GRACE_SECONDS);

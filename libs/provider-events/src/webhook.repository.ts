@@ -1,9 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { rowsOf } from '@herald/database';
 
 /** A NUL in JSON text: `\u0000` preceded by an even number of backslashes (in `\\u0000` the backslash is escaped). */
 const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/** An event set aside (webhook_events_failed), as its channel's list shows it. */
+export interface FailedWebhookRow {
+  id: string;
+  received_at: Date;
+  failed_at: Date;
+  error: string;
+  body: unknown;
+}
 
 /** Stored provider events (verified webhook POSTs), from intake until a worker has applied them. */
 @Injectable()
@@ -99,6 +109,41 @@ export class WebhookRepository {
       [eventId, error.slice(0, 2_000)],
     );
     return rows.length > 0;
+  }
+
+  /** A channel's events set aside, newest first (`beforeId`: those set aside before it, for the next page). */
+  async failedOf(channelId: string, q: { beforeId?: string; limit: number }): Promise<FailedWebhookRow[]> {
+    return this.dataSource.query(
+      `SELECT id::text AS id, received_at, failed_at, error, body FROM webhook_events_failed
+        WHERE channel_id = $1 AND ($2::bigint IS NULL OR id < $2)
+        ORDER BY webhook_events_failed.id DESC LIMIT $3`,
+      [channelId, q.beforeId ?? null, q.limit],
+    );
+  }
+
+  /**
+   * Moves a set-aside event of the channel back to the events waiting to be applied, under its own id, received now
+   * (the age /metrics reports is of this wait). False when the channel has no such event.
+   */
+  async putBack(channelId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `WITH moved AS (DELETE FROM webhook_events_failed WHERE id = $1 AND channel_id = $2 RETURNING id, channel_id, body)
+       INSERT INTO webhook_events (id, channel_id, body) OVERRIDING SYSTEM VALUE
+       SELECT id, channel_id, body FROM moved
+       RETURNING id`,
+      [id, channelId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Deletes a set-aside event of the channel; false when it has none by that id. */
+  async discard(channelId: string, id: string): Promise<boolean> {
+    return rowsOf(await this.dataSource.query('DELETE FROM webhook_events_failed WHERE id = $1 AND channel_id = $2 RETURNING id', [id, channelId])).length > 0;
+  }
+
+  /** Deletes the events set aside before `before`; how many. */
+  async purgeFailed(before: Date): Promise<number> {
+    return rowsOf(await this.dataSource.query('DELETE FROM webhook_events_failed WHERE failed_at < $1 RETURNING id', [before])).length;
   }
 
   /**

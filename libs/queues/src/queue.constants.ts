@@ -58,6 +58,8 @@ export enum JobName {
    * with no delivery left, in batches. Scheduled hourly in the maintenance queue.
    */
   PurgeCallbacks = 'purge-callbacks',
+  /** Deletes webhook events set aside longer ago than WEBHOOK_FAILED_RETENTION_DAYS. Hourly, maintenance queue. */
+  PurgeFailedWebhooks = 'purge-failed-webhooks',
 }
 
 /** The payload each job carries. */
@@ -78,6 +80,7 @@ export interface JobPayloads {
   /** One endpoint's deliveries, or (`directWorkspaceId`) one workspace's deliveries to per-send callback URLs. */
   [JobName.DeliverCallbacks]: CallbackTarget;
   [JobName.PurgeCallbacks]: Record<string, never>;
+  [JobName.PurgeFailedWebhooks]: Record<string, never>;
 }
 
 /** The jobs each queue carries. */
@@ -91,6 +94,7 @@ export const JOBS_OF_QUEUE = {
     JobName.ReadChannelLimits,
     JobName.SyncTemplates,
     JobName.PurgeCallbacks,
+    JobName.PurgeFailedWebhooks,
   ],
   [QueueName.Imports]: [JobName.ProcessImport],
   [QueueName.Messages]: [JobName.SendMessage],

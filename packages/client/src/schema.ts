@@ -865,6 +865,57 @@ export interface paths {
         patch: operations["ChannelsController_update"];
         trace?: never;
     };
+    "/v1/channels/{id}/failed-webhook-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The channel's webhook events set aside as unappliable, newest first, with why. */
+        get: operations["FailedWebhookEventsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}/failed-webhook-events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Discards the event: it is never applied. */
+        delete: operations["FailedWebhookEventsController_discard"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{id}/failed-webhook-events/{eventId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Applies the event again, as if just received (after the cause is fixed); it leaves this list. */
+        post: operations["FailedWebhookEventsController_replay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/contacts": {
         parameters: {
             query?: never;
@@ -3319,6 +3370,34 @@ export interface components {
         };
         ErrorResponseDto: {
             error: components["schemas"]["ErrorDto"];
+        };
+        FailedWebhookEventDto: {
+            /** @description The body as the provider sent it. */
+            body: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Why it could not be applied.
+             * @example TypeError: Cannot read properties of undefined (reading 'entry')
+             */
+            error: string;
+            /**
+             * @description When a worker set it aside.
+             * @example 2026-12-06T09:00:01.500Z
+             */
+            failedAt: string;
+            /** @example 48213 */
+            id: string;
+            /**
+             * @description When the provider posted it.
+             * @example 2026-12-06T09:00:00.000Z
+             */
+            receivedAt: string;
+        };
+        FailedWebhookEventPageDto: {
+            data: components["schemas"]["FailedWebhookEventDto"][];
+            /** @example null */
+            nextCursor: string | null;
         };
         FrequencyCapDto: {
             /** @example 7 */
@@ -9143,6 +9222,139 @@ export interface operations {
             };
             /** @description Request body of a media type this route does not take. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FailedWebhookEventsController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The channel. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailedWebhookEventPageDto"];
+                };
+            };
+            /** @description Invalid input: malformed JSON or invalid fields (each listed in details). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Missing, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found in this workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FailedWebhookEventsController_discard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event (as listed). */
+                eventId: string;
+                /** @description The channel. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found in this workspace. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    FailedWebhookEventsController_replay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The event (as listed). */
+                eventId: string;
+                /** @description The channel. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Waiting to be applied. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, unknown or revoked credentials. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found in this workspace. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

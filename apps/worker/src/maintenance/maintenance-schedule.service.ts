@@ -39,6 +39,7 @@ export class MaintenanceSchedule implements OnApplicationBootstrap, OnApplicatio
     await queue.upsertJobScheduler(JobName.PurgeRevokedApiKeys, { every: HOUR_MS }, { name: JobName.PurgeRevokedApiKeys, data: {} });
     // Callback retention: finished deliveries older than CALLBACK_RETENTION_DAYS, and events with none left.
     await queue.upsertJobScheduler(JobName.PurgeCallbacks, { every: HOUR_MS }, { name: JobName.PurgeCallbacks, data: {} });
+    await queue.upsertJobScheduler(JobName.PurgeFailedWebhooks, { every: HOUR_MS }, { name: JobName.PurgeFailedWebhooks, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueImports, { every: MINUTE_MS }, { name: JobName.RequeueImports, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueMessages, { every: MINUTE_MS / 2 }, { name: JobName.RequeueMessages, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueWebhooks, { every: MINUTE_MS / 2 }, { name: JobName.RequeueWebhooks, data: {} });

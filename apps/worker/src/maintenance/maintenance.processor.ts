@@ -61,6 +61,11 @@ export class MaintenanceProcessor extends WorkerHost {
         this.logger.info({ jobId: job.id, ...run }, 'purged finished callback deliveries and their events');
         return run;
       }
+      case JobName.PurgeFailedWebhooks: {
+        const deleted = await this.webhookRecovery.purgeFailed(this.config.webhookFailedRetentionDays);
+        if (deleted > 0) this.logger.info({ jobId: job.id, deleted }, 'deleted webhook events set aside longer ago than WEBHOOK_FAILED_RETENTION_DAYS');
+        return { deleted };
+      }
       default: {
         const unknown: never = name;
         throw new Error(`maintenance queue has no handler for job "${String(unknown)}"`);

@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from '../http/optional.decorator';
+
+export class FailedWebhookEventQueryDto {
+  @ApiPropertyOptional({ example: 50, maximum: 200 })
+  @IsOptionalNotNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional()
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(100)
+  cursor?: string;
+}
+
+export class FailedWebhookEventDto {
+  @ApiProperty({ example: '48213' }) id!: string;
+  @ApiProperty({ example: '2026-12-06T09:00:00.000Z', description: 'When the provider posted it.' }) receivedAt!: string;
+  @ApiProperty({ example: '2026-12-06T09:00:01.500Z', description: 'When a worker set it aside.' }) failedAt!: string;
+  @ApiProperty({ example: "TypeError: Cannot read properties of undefined (reading 'entry')", description: 'Why it could not be applied.' })
+  error!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The body as the provider sent it.' }) body!: unknown;
+}
+
+export class FailedWebhookEventPageDto {
+  @ApiProperty({ type: [FailedWebhookEventDto] }) data!: FailedWebhookEventDto[];
+  @ApiProperty({ example: null, nullable: true, type: String }) nextCursor!: string | null;
+}
