@@ -43,4 +43,21 @@ describe('npm run cli -- import contacts', () => {
     expect(unknown.stderr).toContain('No audience with id "nope"');
     expect((await api.http.get('/v1/audiences/from-cli').set('x-api-key', ws.apiKey)).body.size).toBe(1999);
   });
+  it('reads a file saved in another encoding with --encoding, and a UTF-16 file by its byte order mark', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'herald-cli-'));
+    const latin1 = join(dir, 'latin1.csv');
+    writeFileSync(latin1, Buffer.from('number,name\n+447400790101,Jörg Ødegård\n', 'latin1'));
+    const utf16 = join(dir, 'unicode.txt');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('number,name\n+447400790102,Zoë\n', 'utf16le')]));
+    const a = cli('import', 'contacts', latin1, '--audience', 'cli-enc', '--name', 'CLI encodings', '--encoding', 'latin1', '--workspace', ws.id);
+    const b = cli('import', 'contacts', utf16, '--audience', 'cli-enc', '--workspace', ws.id);
+    expect([a.status, a.stdout]).toEqual([0, expect.stringContaining('1 imported')]);
+    expect(a.stderr).toMatch(/100% \| 1 rows/);
+    expect([b.status, b.stdout]).toEqual([0, expect.stringContaining('1 imported')]);
+    const contact = (n: string) => api.http.get(`/v1/contacts/${n}`).set('x-api-key', ws.apiKey);
+    expect((await contact('+447400790101')).body.name).toBe('Jörg Ødegård');
+    expect((await contact('+447400790102')).body.name).toBe('Zoë');
+    const bad = cli('import', 'contacts', latin1, '--audience', 'cli-enc', '--encoding', 'klingon-8', '--workspace', ws.id);
+    expect([bad.status, bad.stderr]).toEqual([64, expect.stringContaining('--encoding is not an encoding Herald can read')]);
+  });
 });

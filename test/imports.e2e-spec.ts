@@ -73,11 +73,55 @@ describe('CSV imports', () => {
     const done = await apply(res.body.importId);
     expect(done).toMatchObject({ status: 'completed', imported: 121, invalid: 2 });
     expect(done.errors).toEqual([
-      { row: 3, number: '+447400500072', reason: 'holds bytes that are not UTF-8 (save the file as UTF-8)' },
+      { row: 3, number: '+447400500072', reason: "holds bytes that are not text in the file's encoding (save it as UTF-8, or give the encoding it was saved in, e.g. encoding=windows-1252)" },
       { row: 124, number: '+447400500073', reason: 'holds a NUL character' },
     ]);
     expect((await get('/v1/contacts/+447400500072')).status).toBe(404);
   }, 60_000);
+
+  it('reads a file in the encoding it is in: UTF-16 by its byte order mark, another when the upload names it', async () => {
+    const rows = 'number,name,city\n+447400500081,José,Málaga\n+447400500082,Zoë,Köln\n';
+    // Excel's "Unicode text": UTF-16LE with a byte order mark, found by the mark alone.
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(rows, 'utf16le')]);
+    const a = await api.http.post('/v1/audiences/enc-utf16/contacts/import?name=UTF-16').set('x-api-key', key).attach('file', utf16, { filename: 'people.txt', contentType: 'text/plain' });
+    expect(a.status).toBe(202);
+    expect(await apply(a.body.importId)).toMatchObject({ status: 'completed', imported: 2, invalid: 0 });
+    expect((await get('/v1/contacts/+447400500081')).body).toMatchObject({ name: 'José', attributes: { city: 'Málaga' } });
+
+    // Excel's "CSV" on Windows: Windows-1252, named in the query, as the raw body's charset, or as a field before the file.
+    const cp1252 = Buffer.from('number,name,city\n+447400500083,Jörg,Düsseldorf\n', 'latin1');
+    const b = await csv('/v1/audiences/enc-1252/contacts/import?name=Windows&encoding=windows-1252', cp1252);
+    expect(b.status).toBe(202);
+    expect(await apply(b.body.importId)).toMatchObject({ status: 'completed', imported: 1, invalid: 0 });
+    expect((await get('/v1/contacts/+447400500083')).body).toMatchObject({ name: 'Jörg', attributes: { city: 'Düsseldorf' } });
+    const c = await api.http
+      .post('/v1/audiences/enc-1252/contacts/import')
+      .set('x-api-key', key)
+      .set('Content-Type', 'text/csv; charset=ISO-8859-1')
+      .send(Buffer.from('number,name\n+447400500084,Ægir\n', 'latin1'));
+    expect(c.status).toBe(202);
+    expect(await apply(c.body.importId)).toMatchObject({ status: 'completed', imported: 1 });
+    expect((await get('/v1/contacts/+447400500084')).body.name).toBe('Ægir');
+    const d = await api.http
+      .post('/v1/audiences/enc-1252/contacts/import')
+      .set('x-api-key', key)
+      .field('encoding', 'latin1')
+      .attach('file', Buffer.from('number,name\n+447400500085,Søren\n', 'latin1'), { filename: 'p.csv', contentType: 'text/csv' });
+    expect(d.status).toBe(202);
+    expect(await apply(d.body.importId)).toMatchObject({ status: 'completed', imported: 1 });
+    expect((await get('/v1/contacts/+447400500085')).body.name).toBe('Søren');
+
+    // An encoding Herald cannot read, or named after the file (too late to read it by): 400, nothing stored.
+    const unknown = await csv('/v1/audiences/enc-bad/contacts/import?name=Bad&encoding=klingon-8', Buffer.from(rows));
+    expect([unknown.status, unknown.body.error.details]).toEqual([400, [{ field: 'encoding', issue: expect.stringContaining('is not an encoding Herald can read') }]]);
+    const late = await api.http
+      .post('/v1/audiences/enc-bad/contacts/import?name=Bad')
+      .set('x-api-key', key)
+      .attach('file', Buffer.from('number,name\n+447400500086,Late\n', 'latin1'), { filename: 'p.csv', contentType: 'text/csv' })
+      .field('encoding', 'latin1');
+    expect([late.status, late.body.error.details]).toEqual([400, [{ field: 'encoding', issue: expect.stringContaining('came after the file part') }]]);
+    expect((await get('/v1/audiences/enc-bad')).status).toBe(404);
+  });
 
   it('takes multipart uploads, with fields before or after the file', async () => {
     const res = await api.http

@@ -1,14 +1,32 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { SingleBar, Presets } from 'cli-progress';
-import { ImportsService, type ImportRequest } from '@herald/contacts';
+import { asUtf8, ImportsService, type ImportRequest } from '@herald/contacts';
 import { WorkspacesService } from '@herald/workspaces';
 
 export interface ImportArgs {
   readonly file: string;
   readonly workspaceId: string;
   readonly request: ImportRequest;
+  /** The file's encoding when it is not UTF-8 and has no byte order mark (a WHATWG name, `csvEncoding`). */
+  readonly encoding?: string;
+}
+
+async function hasUtf16Mark(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
+    return bytesRead === 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff));
+  } finally {
+    await handle.close();
+  }
+}
+
+async function utf8Size(file: string, encoding: string | undefined): Promise<number> {
+  let size = 0;
+  for await (const piece of asUtf8(createReadStream(file, { highWaterMark: 1024 * 1024 }), encoding)) size += piece.length;
+  return size;
 }
 
 function formatRate(rows: number, ms: number): string {
@@ -23,7 +41,8 @@ export async function runImport(app: INestApplicationContext, args: ImportArgs):
   const imports = app.get(ImportsService);
   await app.get(WorkspacesService).assertExists(args.workspaceId);
   await imports.checkRequest(args.workspaceId, args.request);
-  const size = (await stat(args.file)).size;
+  // Bytes of the file as stored (UTF-8): the progress bar's scale. A file in another encoding is read twice, cheaply.
+  const size = args.encoding === undefined && !(await hasUtf16Mark(args.file)) ? (await stat(args.file)).size : await utf8Size(args.file, args.encoding);
   const started = Date.now();
   const importId = await imports.stage(
     args.workspaceId,
@@ -31,6 +50,7 @@ export async function runImport(app: INestApplicationContext, args: ImportArgs):
     createReadStream(args.file, { highWaterMark: 1024 * 1024 }),
     () => args.request,
     Number.MAX_SAFE_INTEGER,
+    args.encoding,
   );
   const bar = new SingleBar(
     {

@@ -10,17 +10,19 @@ import { runImport } from './import.command';
 import { UsageError } from './usage.error';
 import { apiTarget, watchBlastCommand, watchImportCommand, watchRunCommand } from './watch.command';
 import { existsSync, readFileSync } from 'node:fs';
-import type { ImportRequest } from '@herald/contacts';
+import { csvEncoding, type ImportRequest } from '@herald/contacts';
+import type { HeraldError } from '@herald/common';
 
 const USAGE = `usage: npm run cli -- <command>
 
   workspace create <name> [--json]   create a workspace and print its first API key (shown once)
 
   --workspace defaults to $HERALD_WORKSPACE, then the local demo workspace, then the only workspace.
-  import contacts FILE --audience ID [--name NAME] [--default-country CC] [--workspace ID]
+  import contacts FILE --audience ID [--name NAME] [--default-country CC] [--encoding ENC] [--workspace ID]
                                      import a CSV of contacts into an audience (NAME creates it)
-  import variables FILE --group ID [--name NAME] [--audience ID] [--default-country CC] [--workspace ID]
+  import variables FILE --group ID [--name NAME] [--audience ID] [--default-country CC] [--encoding ENC] [--workspace ID]
                                      import a CSV into a variable group (NAME creates it)
+  --encoding: the file's when it is not UTF-8 and has no byte order mark (e.g. windows-1252); UTF-16 with one is read as such.
   migration run                      apply every pending migration
   migration revert                   undo the most recent migration
   migration show                     list migrations and whether each is applied
@@ -110,6 +112,12 @@ async function importCsv(config: CoreConfig, what: string | undefined, args: str
   if (!file) throw new UsageError('import needs a FILE');
   if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
   const defaultCountry = flags['default-country']?.toUpperCase();
+  let encoding: string | undefined;
+  try {
+    encoding = csvEncoding(flags.encoding);
+  } catch (error) {
+    throw new UsageError(`--encoding ${(error as HeraldError).details[0]?.issue ?? 'is not an encoding'}`);
+  }
   let request: ImportRequest;
   if (what === 'contacts') {
     if (!flags.audience) throw new UsageError('import contacts needs --audience ID');
@@ -123,7 +131,7 @@ async function importCsv(config: CoreConfig, what: string | undefined, args: str
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error', 'warn'] });
   try {
     const workspaceId = await resolveWorkspace(app, flags.workspace);
-    return await runImport(app, { file, workspaceId, request });
+    return await runImport(app, { file, workspaceId, request, ...(encoding ? { encoding } : {}) });
   } finally {
     await app.close();
   }

@@ -51,12 +51,12 @@ export function headerEnd(head: Buffer): number {
  */
 export function readCsvHeader(head: Buffer): CsvHeader {
   if (head.length === 0) throw notCsv('it is empty');
-  if (head.includes(0)) throw notCsv('it contains binary data');
+  if (head.includes(0)) throw notCsv('it contains binary data (a NUL byte: UTF-16 text without its byte order mark? give encoding=utf-16le)');
   const end = headerEnd(head);
   let line = head.subarray(0, end === -1 ? head.length : end).toString('utf8');
   if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
   line = line.replace(/\r$/, '');
-  if (line.includes('\ufffd')) throw notCsv('it is not UTF-8 text');
+  if (line.includes('\ufffd')) throw notCsv('its header row is not text in the file\'s encoding (save it as UTF-8, or give the encoding it was saved in, e.g. encoding=windows-1252)');
   if (line.trim() === '') throw notCsv('the first line, which must name the columns, is empty');
 
   const delimiter = countOutsideQuotes(line, ';') > countOutsideQuotes(line, ',') ? ';' : ',';

@@ -7,6 +7,7 @@ import { Clock, HeraldError, isUuid } from '@herald/common';
 import { AudienceRepository } from './audience.repository';
 import { ALL_AUDIENCE_ID, AUDIENCE_ID } from './audience.types';
 import { timezoneOf } from './contact-entries.util';
+import { asUtf8 } from './csv-encoding.util';
 import { MAX_HEADER_BYTES, headerEnd, readCsvHeader, type CsvHeader } from './csv-header.util';
 import type { ImportKind, ImportRowError, ImportTarget } from './import.entity';
 import { MERGE_BATCH_ROWS } from './import-staging.session';
@@ -100,7 +101,8 @@ export class ImportsService {
   /**
    * Stores an upload as it streams in (never all of it in memory) and returns the import's id. `request` is
    * asked for once the body has ended, since multipart fields may follow the file. Nothing is kept when the
-   * header, the target or the upload is bad.
+   * header, the target or the upload is bad. `encoding` (a WHATWG name, `csvEncoding`) is the file's when it has no
+   * byte order mark; it is stored as UTF-8 (`asUtf8`), and `maxBytes` counts those bytes.
    */
   async stage(
     workspaceId: string,
@@ -108,8 +110,9 @@ export class ImportsService {
     body: AsyncIterable<Buffer>,
     request: () => ImportRequest | Promise<ImportRequest>,
     maxBytes: number,
+    encoding?: string,
   ): Promise<string> {
-    const iterator = body[Symbol.asyncIterator]();
+    const iterator = asUtf8(body, encoding)[Symbol.asyncIterator]();
     let pending: Buffer = Buffer.alloc(0);
     let ended = false;
     while (headerEnd(pending) === -1 && !ended) {
@@ -438,7 +441,7 @@ export class ImportsService {
  */
 function unreadableText(record: readonly string[]): string | undefined {
   for (const value of record) {
-    if (value.includes('\uFFFD')) return 'holds bytes that are not UTF-8 (save the file as UTF-8)';
+    if (value.includes('\uFFFD')) return "holds bytes that are not text in the file's encoding (save it as UTF-8, or give the encoding it was saved in, e.g. encoding=windows-1252)";
     if (value.includes('\u0000')) return 'holds a NUL character';
   }
   return undefined;

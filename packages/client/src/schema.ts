@@ -7755,6 +7755,8 @@ export interface operations {
             query?: {
                 /** @description Country for numbers written without a country code. */
                 defaultCountry?: string;
+                /** @description The file's encoding when it is not UTF-8 and has no byte order mark (UTF-16 with one is read as such): windows-1252 (Excel's CSV on Windows), iso-8859-15, shift_jis or another WHATWG label. Also as the charset of a text/csv body. */
+                encoding?: string;
                 /** @description Creates the audience with this name when it does not exist. */
                 name?: string;
             };
@@ -7774,6 +7776,8 @@ export interface operations {
                 "multipart/form-data": {
                     /** @description Country for numbers written without a country code. */
                     defaultCountry?: string;
+                    /** @description The file's encoding when not UTF-8 and without a byte order mark, e.g. windows-1252; before the file part, or in the query. */
+                    encoding?: string;
                     /**
                      * Format: binary
                      * @description The CSV: a header row naming a number column.
@@ -11197,6 +11201,8 @@ export interface operations {
                 audienceId?: string;
                 defaultCountry?: string;
                 description?: string;
+                /** @description The file's encoding when it is not UTF-8 and has no byte order mark (UTF-16 with one is read as such): windows-1252 (Excel's CSV on Windows), iso-8859-15, shift_jis or another WHATWG label. Also as the charset of a text/csv body. */
+                encoding?: string;
                 /** @description The group id (required; in the form or the query). */
                 id?: string;
                 /** @description Creates the group with this name when it does not exist. */
@@ -11220,6 +11226,8 @@ export interface operations {
                     defaultCountry?: string;
                     /** @description The group's description. */
                     description?: string;
+                    /** @description The file's encoding when not UTF-8 and without a byte order mark, e.g. windows-1252; before the file part, or in the query. */
+                    encoding?: string;
                     /**
                      * Format: binary
                      * @description The CSV: a header row naming a number column.

@@ -34,7 +34,7 @@ export class ImportUploads {
         // Everything is known before the body: refuse a bad target before reading it.
         await this.imports.checkRequest(workspaceId, build(await upload.fields()));
       }
-      const importId = await this.imports.stage(workspaceId, kind, upload.file, async () => build(await upload.fields()), this.config.importMaxBytes);
+      const importId = await this.imports.stage(workspaceId, kind, upload.file, async () => build(await upload.fields()), this.config.importMaxBytes, upload.encoding);
       await this.jobs.add(JobName.ProcessImport, { importId }, { jobId: importId }).catch((error: unknown) => {
         // Stored in Postgres already: the workers' recovery sweep will enqueue it once Redis is back.
         this.logger.warn(`import ${importId} stored but not enqueued: ${String(error)}`);

@@ -13,6 +13,16 @@ export class AudienceImportQueryDto {
   @IsOptionalNotNull()
   @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be a two-letter country code' })
   defaultCountry?: string;
+
+  @ApiPropertyOptional({
+    example: 'windows-1252',
+    description:
+      "The file's encoding when it is not UTF-8 and has no byte order mark (UTF-16 with one is read as such): windows-1252 (Excel's CSV on Windows), iso-8859-15, shift_jis or another WHATWG label. Also as the charset of a text/csv body.",
+  })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(40)
+  encoding?: string;
 }
 
 export class VariableGroupImportQueryDto {
@@ -44,6 +54,16 @@ export class VariableGroupImportQueryDto {
   @IsOptionalNotNull()
   @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be a two-letter country code' })
   defaultCountry?: string;
+
+  @ApiPropertyOptional({
+    example: 'windows-1252',
+    description:
+      "The file's encoding when it is not UTF-8 and has no byte order mark (UTF-16 with one is read as such): windows-1252 (Excel's CSV on Windows), iso-8859-15, shift_jis or another WHATWG label. Also as the charset of a text/csv body.",
+  })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(40)
+  encoding?: string;
 }
 
 export class ImportAcceptedDto {

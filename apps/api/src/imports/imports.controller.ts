@@ -10,6 +10,7 @@ import { AudienceImportQueryDto, ImportAcceptedDto, ImportDto, VariableGroupImpo
 import { ImportUploads } from './import-uploads.service';
 
 const CSV_EXAMPLE = 'number,name,city\n+919739978284,Asha,Pune\n+447400123456,Tom,Leeds\n';
+const ENCODING_FIELD = "The file's encoding when not UTF-8 and without a byte order mark, e.g. windows-1252; before the file part, or in the query.";
 const CSV_FILE = { type: 'string', format: 'binary', description: 'The CSV: a header row naming a number column.' };
 
 /**
@@ -53,7 +54,7 @@ export class ImportsController {
   @ApiOperation({
     summary:
       'Import contacts into an audience from CSV (multipart "file", or a raw text/csv body); "name" creates a missing audience. Answers 202 with the import id.',
-    requestBody: csvRequestBody({ name: 'Creates the audience with this name when it does not exist.', defaultCountry: 'Country for numbers written without a country code.' }),
+    requestBody: csvRequestBody({ name: 'Creates the audience with this name when it does not exist.', defaultCountry: 'Country for numbers written without a country code.', encoding: ENCODING_FIELD }),
   })
   @ApiParam({ name: 'id', example: 'spring-leads' })
   async importContacts(
@@ -83,6 +84,7 @@ export class ImportsController {
       description: "The group's description.",
       audienceId: "Also add the group's contacts to this audience (created if missing).",
       defaultCountry: 'Country for numbers written without a country code.',
+      encoding: ENCODING_FIELD,
     }),
   })
   async importVariableGroup(

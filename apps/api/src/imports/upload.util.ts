@@ -2,16 +2,28 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';
 import { HeraldError } from '@herald/common';
+import { csvEncoding } from '@herald/contacts';
 
 export interface Upload {
   /** The file's bytes, as they arrive. */
   readonly file: AsyncIterable<Buffer>;
+  /**
+   * The file's encoding as the caller gave it (WHATWG name), for a file without a byte order mark: `encoding` in the
+   * query, or a form field before the file part, or the charset of a raw body's Content-Type. Undefined: UTF-8.
+   */
+  readonly encoding: string | undefined;
   /** The form fields (or query parameters), complete once the whole body has been read. */
   fields(): Promise<Record<string, string>>;
 }
 
 function mediaType(request: Request): string {
   return (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** The charset parameter of the request's Content-Type (`text/csv; charset=windows-1252`), if any. */
+function charsetOf(request: Request): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(request.headers['content-type'] ?? '');
+  return match?.[1];
 }
 
 /**
@@ -21,8 +33,10 @@ function mediaType(request: Request): string {
 export async function openUpload(request: Request, query: Record<string, string | undefined>, maxBytes: number): Promise<Upload> {
   const present = Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'));
   if (mediaType(request) !== 'multipart/form-data') {
-    return { file: request as AsyncIterable<Buffer>, fields: async () => present };
+    const encoding = present.encoding !== undefined ? csvEncoding(present.encoding) : csvEncoding(charsetOf(request), 'Content-Type charset');
+    return { file: request as AsyncIterable<Buffer>, encoding, fields: async () => present };
   }
+  const declared = csvEncoding(present.encoding);
   const fields: Record<string, string> = { ...present };
   const malformed = (error: unknown) =>
     error instanceof HeraldError ? error : new HeraldError('invalid', 'malformed_multipart', `The multipart body cannot be read: ${error instanceof Error ? error.message : String(error)}.`);
@@ -43,6 +57,8 @@ export async function openUpload(request: Request, query: Record<string, string 
   ]);
   let extraFile = false;
   let taken: Readable | undefined;
+  /** The form's `encoding` when the file part began (a field after the file comes too late to read the file by). */
+  let encodingAtFile: string | undefined;
   parser.on('filesLimit', () => {
     extraFile = true;
     taken?.destroy(tooMany);
@@ -63,6 +79,7 @@ export async function openUpload(request: Request, query: Record<string, string 
         stream.destroy(new HeraldError('too_large', 'payload_too_large', `The file is larger than the ${maxBytes}-byte import limit.`)),
       );
       taken = stream;
+      encodingAtFile = fields.encoding;
       resolve(stream);
     });
     parser.once('close', () => reject(new HeraldError('invalid', 'file_missing', 'The multipart body has no part named "file" holding the CSV.', [{ field: 'file', issue: 'is missing' }])));
@@ -71,7 +88,9 @@ export async function openUpload(request: Request, query: Record<string, string 
   finished.catch(() => undefined);
   request.pipe(parser);
   const stream = await file;
+  const encoding = declared ?? csvEncoding(encodingAtFile);
   return {
+    encoding,
     file: (async function* () {
       try {
         for await (const chunk of stream) yield chunk as Buffer;
@@ -82,6 +101,9 @@ export async function openUpload(request: Request, query: Record<string, string 
     fields: async () => {
       await finished;
       if (extraFile) throw tooMany;
+      if (fields.encoding !== undefined && present.encoding === undefined && encodingAtFile === undefined) {
+        throw HeraldError.invalid('encoding', 'came after the file part: send it before the file, or in the query string');
+      }
       return fields;
     },
   };
