@@ -247,6 +247,38 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
     });
   });
 
+  describe("one Meta app's Pages", () => {
+    it("applies each Page's events to its own channel, in its own workspace, and none to a Page of another app", async () => {
+      // Meta posts every Page of an app to the app's one callback URL: here, Page A's channel's.
+      const pageA = await pageOf(messenger);
+      const { workspaceId: other } = await h.workspace('Platforms: another workspace, same app');
+      const channelB = await h.platformChannel(other, 'messenger');
+      const pageB = (await h.get(ChannelsService).get(other, channelB)).senderId;
+      const { workspaceId: third } = await h.workspace('Platforms: another app');
+      const channelC = await h.platformChannel(third, 'messenger', 1_000, 'another-app-secret');
+      const pageC = (await h.get(ChannelsService).get(third, channelC)).senderId;
+      const at = Date.now();
+      const event = (page: string, mid: string) => ({ sender: { id: psid() }, recipient: { id: page }, timestamp: at, message: { mid, text: `to ${page}` } });
+      await h.applyWebhook(messenger, {
+        object: 'page',
+        entry: [
+          { id: pageA, time: at, messaging: [event(pageA, `m_appA-${at}`)] },
+          { id: pageB, time: at, messaging: [event(pageB, `m_appB-${at}`)] },
+          { id: pageC, time: at, messaging: [event(pageC, `m_appC-${at}`)] },
+        ],
+      });
+      const stored = (await h.db.query(`SELECT channel_id, workspace_id, provider_message_id FROM inbound_messages WHERE provider_message_id LIKE $1 ORDER BY provider_message_id`, [`m_app_-${at}`])) as Array<{
+        channel_id: string;
+        workspace_id: string;
+        provider_message_id: string;
+      }>;
+      expect(stored).toEqual([
+        { channel_id: messenger, workspace_id: workspaceId, provider_message_id: `m_appA-${at}` },
+        { channel_id: channelB, workspace_id: other, provider_message_id: `m_appB-${at}` },
+      ]);
+    });
+  });
+
   describe('statuses', () => {
     it("Messenger's watermarks settle the sends taken before them, not the ones after", async () => {
       const user = psid();

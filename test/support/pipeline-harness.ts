@@ -214,8 +214,11 @@ export interface PipelineHarness {
   applyStatuses(channelId: string, statuses: readonly WebhookStatus[]): Promise<AppliedBatch>;
   /** Stores a WhatsApp status webhook of `channelId`, as the API stores one, without applying it; returns its event id. */
   storeStatuses(channelId: string, statuses: readonly WebhookStatus[]): Promise<string>;
-  /** A Messenger, Instagram or Telegram channel in the workspace (the fake platforms accept its credentials). */
-  platformChannel(workspaceId: string, kind: 'messenger' | 'instagram' | 'telegram', messagesPerSecond?: number): Promise<string>;
+  /**
+   * A Messenger, Instagram or Telegram channel in the workspace (the fake platforms accept its credentials); Meta's
+   * of the app whose secret is `appSecret` (the same for all unless given).
+   */
+  platformChannel(workspaceId: string, kind: 'messenger' | 'instagram' | 'telegram', messagesPerSecond?: number, appSecret?: string): Promise<string>;
   /** A webhook body as the platform posts it for the channel, stored and applied by the fan-in as a worker would. */
   applyWebhook(channelId: string, body: unknown): Promise<AppliedBatch>;
   close(): Promise<void>;
@@ -335,14 +338,14 @@ export async function startPipeline(redisPrefix: string, env: Record<string, str
       return get(WebhookApplier).apply(await storeStatuses(channelId, statuses), []);
     },
     storeStatuses,
-    async platformChannel(workspaceId, kind, messagesPerSecond = 1_000) {
+    async platformChannel(workspaceId, kind, messagesPerSecond = 1_000, appSecret = 'secret-fake') {
       n += 1;
       const senderId = `${900_000_000 + n}${Date.now() % 100_000}`;
       const created = await get(ChannelsService).createPlatform(
         workspaceId,
         kind === 'telegram'
           ? { type: 'telegram', name: `Bot ${n}`, botToken: `${senderId}:AAH-fake-token-for-the-pipeline-spec`, apiBaseUrl: 'http://127.0.0.1:9', messagesPerSecond }
-          : { type: kind, name: `Page ${n}`, senderId, accessToken: 'token-fake', appSecret: 'secret-fake', verifyToken: 'verify-fake', graphBaseUrl: 'http://127.0.0.1:9', messagesPerSecond },
+          : { type: kind, name: `Page ${n}`, senderId, accessToken: 'token-fake', appSecret, verifyToken: 'verify-fake', graphBaseUrl: 'http://127.0.0.1:9', messagesPerSecond },
         { graphVersion: 'v23.0', publicUrl: 'http://127.0.0.1:3000' },
       );
       return created.id;

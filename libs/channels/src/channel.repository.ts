@@ -118,6 +118,15 @@ export class ChannelRepository {
     return rows[0];
   }
 
+  /** The ids of live channels of `type` for the sender `phoneNumberId` (a Page, an account), in any workspace. */
+  async idsOfSender(type: ChannelKind, phoneNumberId: string): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      'SELECT id FROM channels WHERE type = $1 AND phone_number_id = $2 AND deleted_at IS NULL ORDER BY created_at, id LIMIT 10',
+      [type, phoneNumberId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** A live channel by id alone: for webhooks (the URL names the channel) and for workers. */
   async findById(id: string): Promise<ChannelRow | undefined> {
     const rows: ChannelRow[] = await this.dataSource.query('SELECT * FROM channels WHERE id = $1 AND deleted_at IS NULL', [id]);

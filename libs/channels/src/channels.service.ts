@@ -215,6 +215,22 @@ export class ChannelsService {
    * For workers and webhooks: a live channel with its secrets opened, cached for a few seconds; `fresh` reads it
    * from Postgres anyway (e.g. before acting on a cached `paused`).
    */
+  /**
+   * The channel a webhook posted to `channel`'s URL means when it speaks for another sender `senderId` of the same
+   * platform: Meta posts every Page (or account) of an app to the app's one callback URL. Only a channel whose app
+   * secret is `channel`'s (the one that verified the POST's signature) is the app's; none, or more than one such
+   * (the same Page in two workspaces), is undefined: the events are not applied to a guess.
+   */
+  async sibling(channel: SendingChannel, senderId: string): Promise<SendingChannel | undefined> {
+    if (channel.secrets.appSecret === '') return undefined;
+    const found: SendingChannel[] = [];
+    for (const id of await this.channels.idsOfSender(channel.type, senderId)) {
+      const other = await this.forSending(id);
+      if (other && other.id !== channel.id && other.secrets.appSecret === channel.secrets.appSecret) found.push(other);
+    }
+    return found.length === 1 ? found[0] : undefined;
+  }
+
   async forSending(id: string, fresh = false): Promise<SendingChannel | undefined> {
     const hit = this.cache.get(id);
     if (hit && !fresh && Date.now() - hit.at < CACHE_MS) return hit.channel;

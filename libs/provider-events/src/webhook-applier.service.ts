@@ -127,7 +127,20 @@ export class WebhookApplier {
         if (!channel) continue; // deleted since: nothing to apply it to
         if (channel.type !== 'whatsapp') {
           const retry = statusRetryOf(event.body);
-          platform.push({ channel, ...(retry ?? { parsed: parsePlatformWebhook(channel, event.body, this.clock.now().toJSDate()), attempt: 0 }) });
+          if (retry) {
+            platform.push({ channel, ...retry });
+            continue;
+          }
+          const now = this.clock.now().toJSDate();
+          const parsed = parsePlatformWebhook(channel, event.body, now);
+          platform.push({ channel, parsed, attempt: 0 });
+          // Events for another Page (account) of the same Meta app, posted to the app's one callback URL: applied to
+          // that Page's channel, whatever its workspace, when exactly one channel has it with this app's secret.
+          for (const senderId of parsed.otherSenders ?? []) {
+            const sibling = await this.channels.sibling(channel, senderId);
+            if (sibling) platform.push({ channel: sibling, parsed: parsePlatformWebhook(sibling, event.body, now), attempt: 0 });
+            else this.logger.warn(`${channel.type} webhook event ${event.id} (channel ${channel.id}): the events for ${senderId} were skipped: no one channel of this app has it`);
+          }
           continue;
         }
         const parsed = parseWebhook(event.body);
@@ -457,11 +470,11 @@ function statusRetryOf(body: unknown): { parsed: PlatformWebhook; attempt: numbe
  * A stored Messenger, Instagram or Telegram webhook, parsed by its platform's rules. Telegram gives no time for a
  * button press: `receivedAt` (when the batch is applied, within a second or so of arrival) stands in for it.
  */
-function parsePlatformWebhook(channel: SendingChannel, body: unknown, receivedAt: Date): PlatformWebhook {
+function parsePlatformWebhook(channel: SendingChannel, body: unknown, receivedAt: Date): PlatformWebhook & { otherSenders?: readonly string[] } {
   switch (channel.type) {
     case 'messenger':
     case 'instagram':
-      return parseMetaMessagingWebhook(body, channel.type);
+      return parseMetaMessagingWebhook(body, channel.type, channel.phoneNumberId);
     case 'telegram':
       return parseTelegramUpdate(body, channel.phoneNumberId, receivedAt);
     case 'whatsapp':

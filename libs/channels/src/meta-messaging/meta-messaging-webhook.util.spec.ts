@@ -9,6 +9,16 @@ function instagram(...messaging: unknown[]) {
   return { object: 'instagram', entry: [{ id: '17841400000000000', time: 1569262486134, messaging }] };
 }
 
+/**
+ * Read as the channel of the Page (account) the payload's first event is addressed to, as the applier does for the
+ * channel whose URL it came to (`businessId` when given); events for other Pages are tested on their own below.
+ */
+function parseForPage(payload: unknown, platform: 'messenger' | 'instagram', businessId?: string) {
+  const entry = (payload as { entry?: Array<{ messaging?: Array<{ recipient?: { id?: unknown } }>; changes?: Array<{ value?: { recipient?: { id?: unknown } } }> }> }).entry?.[0];
+  const first = entry?.messaging?.[0]?.recipient?.id ?? entry?.changes?.[0]?.value?.recipient?.id;
+  return parseMetaMessagingWebhook(payload, platform, businessId ?? String(first ?? ''));
+}
+
 describe(parseMetaMessagingWebhook.name, () => {
   describe('Messenger messages (Meta, Webhook Event Reference > messages)', () => {
     it('reads a text with a quick-reply payload as a button press', () => {
@@ -23,10 +33,11 @@ describe(parseMetaMessagingWebhook.name, () => {
           quick_reply: { payload: '<DEVELOPER_DEFINED_PAYLOAD>' },
         },
       };
-      expect(parseMetaMessagingWebhook(page(event), 'messenger')).toEqual({
+      expect(parseForPage(page(event), 'messenger')).toEqual({
         statuses: [],
         watermarks: [],
         unreachable: [],
+        otherSenders: [],
         problems: [],
         inbound: [
           {
@@ -53,7 +64,7 @@ describe(parseMetaMessagingWebhook.name, () => {
           reply_to: { mid: 'm_1fTq8oLumEyIp3Q2MR-aY7IfLZDamVrALniheU' },
         },
       };
-      const { inbound, problems } = parseMetaMessagingWebhook(page(event), 'messenger');
+      const { inbound, problems } = parseForPage(page(event), 'messenger');
       expect(problems).toEqual([]);
       expect(inbound).toEqual([
         {
@@ -90,7 +101,7 @@ describe(parseMetaMessagingWebhook.name, () => {
           },
         ],
       };
-      expect(parseMetaMessagingWebhook(payload, 'messenger').inbound).toEqual([
+      expect(parseForPage(payload, 'messenger').inbound).toEqual([
         {
           providerMessageId: 'mid.$cAAJdkrCd2ORnva8ErFhjGm0X_Q_c',
           from: '<PSID>',
@@ -118,7 +129,7 @@ describe(parseMetaMessagingWebhook.name, () => {
           ],
         },
       };
-      const { inbound, problems } = parseMetaMessagingWebhook(page(event), 'messenger');
+      const { inbound, problems } = parseForPage(page(event), 'messenger');
       expect(inbound.map((m) => [m.providerMessageId, m.type, m.media])).toEqual([
         ['m_abc', 'document', { id: 'https://cdn.example/a.pdf', caption: 'the receipts' }],
         ['m_abc#2', 'video', { id: 'https://cdn.example/b.mp4' }],
@@ -134,7 +145,7 @@ describe(parseMetaMessagingWebhook.name, () => {
         timestamp: 1518479195308,
         message: { mid: 'm_share', attachments: [{ type: 'fallback', payload: { url: 'https://example.com' } }] },
       };
-      const { inbound, problems } = parseMetaMessagingWebhook(page(event), 'messenger');
+      const { inbound, problems } = parseForPage(page(event), 'messenger');
       expect(inbound).toEqual([expect.objectContaining({ providerMessageId: 'm_share', type: 'unsupported' })]);
       expect(problems).toHaveLength(1);
     });
@@ -146,11 +157,12 @@ describe(parseMetaMessagingWebhook.name, () => {
         timestamp: 1458692752478,
         message: { is_echo: true, app_id: 1517776481860111, mid: 'mid.1457764197618:41d102a3e1ae206a38', text: 'hello' },
       };
-      expect(parseMetaMessagingWebhook(page(echo), 'messenger')).toEqual({
+      expect(parseForPage(page(echo), 'messenger')).toEqual({
         statuses: [],
         watermarks: [],
         inbound: [],
         unreachable: [],
+        otherSenders: [],
         problems: [],
       });
     });
@@ -171,7 +183,7 @@ describe(parseMetaMessagingWebhook.name, () => {
           },
         ],
       };
-      const first = parseMetaMessagingWebhook(payload, 'messenger');
+      const first = parseForPage(payload, 'messenger');
       expect(first.inbound).toEqual([
         {
           providerMessageId: 'pb:USER_ID:1458692752478',
@@ -183,7 +195,7 @@ describe(parseMetaMessagingWebhook.name, () => {
         },
       ]);
       // Meta redelivers the same event when Herald did not answer in time: same id, so it is stored once.
-      expect(parseMetaMessagingWebhook(payload, 'messenger').inbound[0]!.providerMessageId).toBe(first.inbound[0]!.providerMessageId);
+      expect(parseForPage(payload, 'messenger').inbound[0]!.providerMessageId).toBe(first.inbound[0]!.providerMessageId);
     });
 
     it('reads the postback mid and title when given', () => {
@@ -193,7 +205,7 @@ describe(parseMetaMessagingWebhook.name, () => {
         timestamp: 1527459824123,
         postback: { mid: 'm_MESSAGE-ID', title: 'TITLE-FOR-THE-CTA', payload: 'USER-DEFINED-PAYLOAD' },
       };
-      expect(parseMetaMessagingWebhook(page(event), 'messenger').inbound).toEqual([
+      expect(parseForPage(page(event), 'messenger').inbound).toEqual([
         {
           providerMessageId: 'm_MESSAGE-ID',
           from: '111',
@@ -222,13 +234,13 @@ describe(parseMetaMessagingWebhook.name, () => {
           },
         },
       };
-      const refused = parseMetaMessagingWebhook({ object: 'page', entry: [{ id: '0', time: 1527459824, changes: [documented] }] }, 'messenger');
+      const refused = parseForPage({ object: 'page', entry: [{ id: '0', time: 1527459824, changes: [documented] }] }, 'messenger');
       expect(refused.inbound).toEqual([]);
       expect(refused.problems).toEqual([{ path: 'entry[0].changes[0].value.sender.id', issue: expect.stringContaining('user_ref') }]);
 
       // With a PSID sender the same notification is a press; its timestamp string is in seconds.
       const withPsid = { ...documented, value: { ...documented.value, sender: { id: '4242' } } };
-      const read = parseMetaMessagingWebhook({ object: 'page', entry: [{ id: '0', time: 1527459824, changes: [withPsid] }] }, 'messenger');
+      const read = parseForPage({ object: 'page', entry: [{ id: '0', time: 1527459824, changes: [withPsid] }] }, 'messenger');
       expect(read.problems).toEqual([]);
       expect(read.inbound).toEqual([
         {
@@ -251,7 +263,7 @@ describe(parseMetaMessagingWebhook.name, () => {
         recipient: { id: '<PAGE_ID>' },
         delivery: { mids: ['mid.1458668856218:ed81099e15d3f4f233'], watermark: 1458668856253 },
       };
-      expect(parseMetaMessagingWebhook(page(event), 'messenger')).toEqual({
+      expect(parseForPage(page(event), 'messenger')).toEqual({
         statuses: [
           {
             providerMessageId: 'mid.1458668856218:ed81099e15d3f4f233',
@@ -263,13 +275,14 @@ describe(parseMetaMessagingWebhook.name, () => {
         watermarks: [{ recipientId: '<PSID>', status: 'delivered', upTo: new Date(1458668856253) }],
         inbound: [],
         unreachable: [],
+        otherSenders: [],
         problems: [],
       });
     });
 
     it('reads a delivery without mids as a watermark alone', () => {
       const event = { sender: { id: '1' }, recipient: { id: '2' }, timestamp: 1458668856300, delivery: { watermark: 1458668856253 } };
-      const parsed = parseMetaMessagingWebhook(page(event), 'messenger');
+      const parsed = parseForPage(page(event), 'messenger');
       expect(parsed.statuses).toEqual([]);
       expect(parsed.watermarks).toEqual([{ recipientId: '1', status: 'delivered', upTo: new Date(1458668856253) }]);
     });
@@ -277,7 +290,7 @@ describe(parseMetaMessagingWebhook.name, () => {
     it('reads a read as a watermark', () => {
       // https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/message-reads
       const event = { sender: { id: '<PSID>' }, recipient: { id: '<PAGE_ID>' }, timestamp: 1458668856463, read: { watermark: 1458668856253 } };
-      const parsed = parseMetaMessagingWebhook(page(event), 'messenger');
+      const parsed = parseForPage(page(event), 'messenger');
       expect(parsed.watermarks).toEqual([{ recipientId: '<PSID>', status: 'read', upTo: new Date(1458668856253) }]);
       expect(parsed.statuses).toEqual([]);
       expect(parsed.problems).toEqual([]);
@@ -294,7 +307,7 @@ describe(parseMetaMessagingWebhook.name, () => {
         timestamp: 1458668856463,
         reaction: { reaction: 'love', emoji: '\u2764\uFE0F', action: 'react', mid: '<MID_OF_ReactedTo_Message>' },
       };
-      expect(parseMetaMessagingWebhook(page(event), 'messenger').inbound).toEqual([
+      expect(parseForPage(page(event), 'messenger').inbound).toEqual([
         {
           providerMessageId: 'rx:<PSID>:1458668856463',
           from: '<PSID>',
@@ -313,7 +326,7 @@ describe(parseMetaMessagingWebhook.name, () => {
         timestamp: 1458668856999,
         reaction: { reaction: 'love', emoji: '\u2764\uFE0F', action: 'unreact', mid: 'm_1' },
       };
-      expect(parseMetaMessagingWebhook(instagram(event), 'instagram').inbound[0]!.reaction).toEqual({ messageId: 'm_1' });
+      expect(parseForPage(instagram(event), 'instagram').inbound[0]!.reaction).toEqual({ messageId: 'm_1' });
     });
   });
 
@@ -337,10 +350,11 @@ describe(parseMetaMessagingWebhook.name, () => {
           },
         ],
       };
-      expect(parseMetaMessagingWebhook(payload, 'instagram')).toEqual({
+      expect(parseForPage(payload, 'instagram')).toEqual({
         statuses: [],
         watermarks: [],
         unreachable: [],
+        otherSenders: [],
         problems: [],
         inbound: [
           {
@@ -359,7 +373,7 @@ describe(parseMetaMessagingWebhook.name, () => {
       // Meta's Instagram webhook examples page, messaging_seen payload as copied in public repositories
       // (shared/CHANNEL-FACTS.md §2, source S25).
       const event = { sender: { id: 'IGSID' }, recipient: { id: 'IGID' }, timestamp: 1569262485349, read: { mid: 'MESSAGE-ID' } };
-      const parsed = parseMetaMessagingWebhook(instagram(event), 'instagram');
+      const parsed = parseForPage(instagram(event), 'instagram');
       expect(parsed.statuses).toEqual([{ providerMessageId: 'MESSAGE-ID', status: 'read', timestamp: new Date(1569262485349), recipientId: 'IGSID' }]);
       expect(parsed.watermarks).toEqual([]);
     });
@@ -367,7 +381,7 @@ describe(parseMetaMessagingWebhook.name, () => {
     it('skips echoes and reports deleted messages', () => {
       const echo = { sender: { id: 'IGID' }, recipient: { id: 'IGSID' }, timestamp: 1, message: { mid: 'a', text: 'x', is_echo: true } };
       const deleted = { sender: { id: 'IGSID' }, recipient: { id: 'IGID' }, timestamp: 1569262485349, message: { mid: 'b', is_deleted: true } };
-      const parsed = parseMetaMessagingWebhook(instagram(echo, deleted), 'instagram');
+      const parsed = parseForPage(instagram(echo, deleted), 'instagram', 'IGID');
       expect(parsed.inbound).toEqual([]);
       expect(parsed.problems).toEqual([{ path: 'entry[0].messaging[1].message', issue: 'the user deleted message b' }]);
     });
@@ -375,10 +389,10 @@ describe(parseMetaMessagingWebhook.name, () => {
 
   describe('what it refuses, without throwing', () => {
     it('a payload of the other platform', () => {
-      expect(parseMetaMessagingWebhook(page(), 'instagram').problems).toEqual([
+      expect(parseForPage(page(), 'instagram').problems).toEqual([
         { path: 'object', issue: 'must be "instagram" for instagram, is "page"' },
       ]);
-      expect(parseMetaMessagingWebhook(instagram(), 'messenger').problems).toEqual([
+      expect(parseForPage(instagram(), 'messenger').problems).toEqual([
         { path: 'object', issue: 'must be "page" for messenger, is "instagram"' },
       ]);
     });
@@ -406,7 +420,7 @@ describe(parseMetaMessagingWebhook.name, () => {
       ['a change of another field', { object: 'page', entry: [{ id: '1', time: 1, changes: [{ field: 'feed', value: {} }] }] }, 'entry[0].changes[0]'],
       ['standby events', { object: 'page', entry: [{ id: '1', time: 1, standby: [{}] }] }, 'entry[0].standby'],
     ])('%s', (_name, payload, path) => {
-      const parsed = parseMetaMessagingWebhook(payload, 'messenger');
+      const parsed = parseForPage(payload, 'messenger');
       expect(parsed.inbound).toEqual([]);
       expect(parsed.statuses).toEqual([]);
       expect(parsed.problems.map((p) => p.path)).toEqual([path]);
@@ -414,12 +428,26 @@ describe(parseMetaMessagingWebhook.name, () => {
 
     it('dates a message without timestamp by when Meta sent the notification', () => {
       const event = { sender: { id: '1' }, recipient: { id: '2' }, message: { mid: 'm', text: 'x' } };
-      expect(parseMetaMessagingWebhook(page(event), 'messenger').inbound[0]!.timestamp).toEqual(new Date(1518479195594));
+      expect(parseForPage(page(event), 'messenger').inbound[0]!.timestamp).toEqual(new Date(1518479195594));
+    });
+
+    it("reads none of another Page's events as this channel's: it names the Pages they were for", () => {
+      // Meta posts every Page of an app to the app's one callback URL: here Page 2's channel got Page 3's events too.
+      const ours = { sender: { id: '1' }, recipient: { id: '2' }, timestamp: 1458692752478, message: { mid: 'm_ours', text: 'hi' } };
+      const theirs = { sender: { id: '9' }, recipient: { id: '3' }, timestamp: 1458692752478, message: { mid: 'm_theirs', text: 'private' } };
+      const theirRead = { sender: { id: '9' }, recipient: { id: '3' }, timestamp: 1458692752478, read: { watermark: 1458692752000 } };
+      const payload = { object: 'page', entry: [{ id: '2', time: 1, messaging: [ours] }, { id: '3', time: 1, messaging: [theirs, theirRead] }] };
+      const forPage2 = parseMetaMessagingWebhook(payload, 'messenger', '2');
+      expect(forPage2.inbound.map((m) => m.providerMessageId)).toEqual(['m_ours']);
+      expect([forPage2.watermarks, forPage2.otherSenders, forPage2.problems]).toEqual([[], ['3'], []]);
+      const forPage3 = parseMetaMessagingWebhook(payload, 'messenger', '3');
+      expect(forPage3.inbound.map((m) => m.providerMessageId)).toEqual(['m_theirs']);
+      expect([forPage3.watermarks.length, forPage3.otherSenders]).toEqual([1, ['2']]);
     });
 
     it('reads the good events beside a bad one', () => {
       const good = { sender: { id: '1' }, recipient: { id: '2' }, timestamp: 1458692752478, message: { mid: 'm_ok', text: 'hi' } };
-      const parsed = parseMetaMessagingWebhook(page('garbage', good), 'messenger');
+      const parsed = parseForPage(page('garbage', good), 'messenger', '2');
       expect(parsed.inbound.map((m) => m.providerMessageId)).toEqual(['m_ok']);
       expect(parsed.problems.map((p) => p.path)).toEqual(['entry[0].messaging[0]']);
     });

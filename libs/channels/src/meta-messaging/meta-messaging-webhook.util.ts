@@ -35,6 +35,15 @@ interface Collected {
   readonly watermarks: PlatformWatermark[];
   readonly inbound: PlatformInbound[];
   readonly problems: Problems;
+  /** The channel's Page or account: events addressed to another are not its. */
+  readonly businessId: string;
+  readonly otherSenders: Set<string>;
+}
+
+/** A Messenger or Instagram webhook read for one channel, and the other Pages or accounts it also carried events for. */
+export interface MetaMessagingWebhook extends PlatformWebhook {
+  /** Senders (Page or account ids) other than the channel's whose events were skipped: another channel's, maybe. */
+  readonly otherSenders: string[];
 }
 
 /**
@@ -50,10 +59,21 @@ interface Collected {
  * - `delivery` (Messenger) → a `delivered` status per listed mid and a `delivered` watermark.
  * - `read` → a `read` watermark (Messenger's `watermark`) or a `read` status (Instagram's `messaging_seen`, `mid`).
  * - `reaction` → an inbound `reaction` under `rx:<user>:<timestamp ms>`; no emoji when the user took it back.
+ *
+ * Only events addressed to `businessId` (the channel's Page or account: `recipient.id`) are read: Meta posts the
+ * events of every Page of an app to the app's one callback URL, so the others are listed in `otherSenders`, for the
+ * caller to hand to their own channel, and never read as this channel's.
  */
-export function parseMetaMessagingWebhook(payload: unknown, platform: MetaMessagingPlatform): PlatformWebhook {
-  const out: Collected = { statuses: [], watermarks: [], inbound: [], problems: [] };
-  const result = (): PlatformWebhook => ({ ...out, unreachable: [] });
+export function parseMetaMessagingWebhook(payload: unknown, platform: MetaMessagingPlatform, businessId: string): MetaMessagingWebhook {
+  const out: Collected = { statuses: [], watermarks: [], inbound: [], problems: [], businessId, otherSenders: new Set() };
+  const result = (): MetaMessagingWebhook => ({
+    statuses: out.statuses,
+    watermarks: out.watermarks,
+    inbound: out.inbound,
+    problems: out.problems,
+    unreachable: [],
+    otherSenders: [...out.otherSenders],
+  });
   if (!isRecord(payload)) {
     out.problems.push({ path: '', issue: 'the payload is not a JSON object' });
     return result();
@@ -118,6 +138,10 @@ function readEvent(out: Collected, event: unknown, at: string, entryTime: Date |
   }
   if (business === undefined) {
     out.problems.push({ path: `${at}.recipient.id`, issue: 'is missing' });
+    return;
+  }
+  if (business !== out.businessId) {
+    out.otherSenders.add(business);
     return;
   }
   const eventTime = toDate(event['timestamp']);
