@@ -283,6 +283,9 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
           .send(body);
       const notJson = await postSigned('{"object": "whatsapp_business_account", ');
       expect([notJson.status, notJson.body.error.code]).toEqual([400, 'invalid_json']);
+      // Deeper than Postgres reads JSON (it overflows its stack): refused, not a 500.
+      const deep = await postSigned(`{"object":"whatsapp_business_account","entry":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
+      expect([deep.status, deep.body.error.code]).toEqual([400, 'body_too_deep']);
       const plain = await postSigned(JSON.stringify({ object: 'whatsapp_business_account', entry: [] }), 'text/plain');
       expect([plain.status, plain.body.error.code]).toEqual([415, 'unsupported_media_type']);
 

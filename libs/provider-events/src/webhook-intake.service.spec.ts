@@ -20,9 +20,9 @@ function intake(webhookApplyDelayMs = 20) {
       try {
         JSON.parse(json);
       } catch {
-        return null;
+        return { refused: 'not_json' };
       }
-      return String((nextId += 1));
+      return { id: String((nextId += 1)) };
     },
   } as unknown as WebhookRepository;
   const queue = {

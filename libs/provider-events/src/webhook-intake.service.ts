@@ -64,10 +64,14 @@ export class WebhookIntake implements OnModuleDestroy {
     } else if (rawBody === undefined || !verifySignature(rawBody, proof, channel.secrets.appSecret)) {
       throw new HeraldError('unauthorized', 'invalid_signature', 'X-Hub-Signature-256 is missing or does not match this channel\'s app secret.');
     }
-    const eventId = await this.events.store(channel.id, rawBody.toString('utf8'));
-    if (eventId === null) throw new HeraldError('invalid', 'invalid_json', 'The webhook body is not JSON.');
-    this.applySoon(eventId);
-    return eventId;
+    const stored = await this.events.store(channel.id, rawBody.toString('utf8'));
+    if ('refused' in stored) {
+      throw stored.refused === 'not_json'
+        ? new HeraldError('invalid', 'invalid_json', 'The webhook body is not JSON.')
+        : new HeraldError('invalid', 'body_too_deep', 'The webhook body nests deeper than any provider sends.');
+    }
+    this.applySoon(stored.id);
+    return stored.id;
   }
 
   /**

@@ -29,18 +29,20 @@ export class WebhookRepository {
    * neither parses nor re-serialises it. Returns the event's id, or null when the body is not JSON. No text column
    * of Postgres can hold a NUL character, which JSON may carry as the escape \u0000 (in a customer's text, say):
    * such a body is stored with U+FFFD in its place rather than refused, since a refused webhook is retried by Meta
-   * and then dropped, and the inbound message it carries could not be stored.
+   * and then dropped, and the inbound message it carries could not be stored. Refused: a body that is not JSON, or
+   * nests deeper than Postgres reads JSON (thousands of levels: no provider's does).
    */
-  async store(channelId: string, json: string): Promise<string | null> {
+  async store(channelId: string, json: string): Promise<{ id: string } | { refused: 'not_json' | 'too_deep' }> {
     try {
       const rows: Array<{ id: string }> = await this.dataSource.query(
         'INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::json) RETURNING id',
         [channelId, json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json],
       );
-      return rows[0]!.id;
+      return { id: rows[0]!.id };
     } catch (error) {
       const code = (error as { driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
-      if (code === '22P02') return null; // invalid input syntax for type json
+      if (code === '22P02') return { refused: 'not_json' }; // invalid input syntax for type json
+      if (code === '54001') return { refused: 'too_deep' }; // stack depth limit exceeded
       throw error;
     }
   }
