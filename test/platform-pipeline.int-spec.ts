@@ -279,6 +279,34 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
     });
   });
 
+  describe('ids longer than any provider sends', () => {
+    it('skips those messages alone: the other users\' messages posted with them are stored, nothing is set aside', async () => {
+      const page = await pageOf(messenger);
+      const at = Date.now();
+      const msg = (user: string, mid: string, extra: Record<string, unknown> = {}) => ({ sender: { id: user }, recipient: { id: page }, timestamp: at, message: { mid, text: 'x', ...extra } });
+      const image = (n: number) => ({ type: 'image', payload: { url: `https://cdn.example/${n}.jpg` } });
+      const good = `m_good-${at}`;
+      const body = {
+        object: 'page',
+        entry: [
+          { id: page, time: at, messaging: [msg('9'.repeat(65), `m_longsender-${at}`)] },
+          { id: page, time: at, messaging: [msg(psid(), `m_${'x'.repeat(260)}`)] },
+          // 255 characters: the first attachment is kept under it, the second (`#2`) would be 257.
+          { id: page, time: at, messaging: [msg(psid(), `m_two-${at}-`.padEnd(255, 'y'), { attachments: [image(1), image(2)] })] },
+          { id: page, time: at, messaging: [msg(psid(), good)] },
+        ],
+      };
+      await h.applyWebhook(messenger, body);
+      const stored = (await h.db.query(`SELECT provider_message_id FROM inbound_messages WHERE channel_id = $1 AND (provider_message_id = $2 OR provider_message_id LIKE $3)`, [
+        messenger,
+        good,
+        `m_two-${at}-%`,
+      ])) as Array<{ provider_message_id: string }>;
+      expect(stored.map((r) => r.provider_message_id.length).sort()).toEqual([good.length, 255].sort((a, b) => a - b));
+      expect(await h.db.query(`SELECT id FROM webhook_events_failed WHERE channel_id = $1`, [messenger])).toEqual([]);
+    });
+  });
+
   describe('statuses', () => {
     it("Messenger's watermarks settle the sends taken before them, not the ones after", async () => {
       const user = psid();

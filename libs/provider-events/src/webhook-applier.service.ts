@@ -7,6 +7,7 @@ import {
   parseMetaMessagingWebhook,
   parseTelegramUpdate,
   parseWebhook,
+  inboundProblem,
   type InboundMessage as ProviderInbound,
   type PlatformWebhook,
   type SendingChannel,
@@ -356,7 +357,12 @@ export class WebhookApplier {
     return workspaceIds.length === 0 ? new Set() : this.outbox.subscribed(new Set(workspaceIds), type, manager);
   }
 
-  private async storeInbound(manager: EntityManager, inbound: Array<{ channel: SendingChannel; message: ProviderInbound }>) {
+  private async storeInbound(manager: EntityManager, all: Array<{ channel: SendingChannel; message: ProviderInbound }>) {
+    const inbound = all.filter(({ channel, message }) => {
+      const problem = inboundProblem(message);
+      if (problem !== undefined) this.logger.warn(`${channel.type} inbound message for channel ${channel.id} skipped: ${problem}`);
+      return problem === undefined;
+    });
     if (inbound.length === 0) return [];
     // WhatsApp senders are numbers (contacts by number); the other platforms' are ids on the channel (by identity).
     const byWorkspace = new Map<string, ProviderInbound[]>();
