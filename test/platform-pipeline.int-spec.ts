@@ -332,6 +332,18 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
       expect(await view(before)).toMatchObject({ status: 'read' });
     });
 
+    it("a provider's POST shaped like Herald's own status retry is read as the provider's, and changes no send", async () => {
+      const user = psid();
+      await userWrites(messenger, user, new Date());
+      const id = await accept({ channelId: messenger, to: user, ...text('Forged') });
+      expect(await sender.send(id)).toBe('accepted');
+      const { providerMessageId } = await view(id);
+      await h.applyWebhook(messenger, {
+        heraldStatusRetry: { attempt: 0, statuses: [{ providerMessageId, status: 'failed', timestamp: new Date().toISOString(), recipientId: user }], watermarks: [] },
+      });
+      expect(await view(id)).toMatchObject({ status: 'sent' });
+    });
+
     it('a status that comes before its send is recorded is applied again once it is', async () => {
       const user = psid();
       await userWrites(messenger, user, new Date());

@@ -127,7 +127,8 @@ export class WebhookApplier {
         const channel = await this.channels.forSending(event.channel_id);
         if (!channel) continue; // deleted since: nothing to apply it to
         if (channel.type !== 'whatsapp') {
-          const retry = statusRetryOf(event.body);
+          // Only Herald's own events are status retries: a provider's POST shaped like one is read as the provider's.
+          const retry = event.own ? statusRetryOf(event.body) : undefined;
           if (retry) {
             platform.push({ channel, ...retry });
             continue;

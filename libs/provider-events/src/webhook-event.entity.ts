@@ -22,6 +22,10 @@ export class WebhookEvent {
 
   @Column('timestamptz', { name: 'received_at', default: () => 'now()' })
   receivedAt!: Date;
+
+  /** Made by Herald (a status retry), not posted by a provider: only Herald's SQL sets it. */
+  @Column('boolean', { default: false })
+  own!: boolean;
 }
 
 /**
@@ -47,4 +51,7 @@ export class FailedWebhookEvent {
 
   @Column('text')
   error!: string;
+
+  @Column('boolean', { default: false })
+  own!: boolean;
 }

@@ -49,7 +49,7 @@ export class WebhookRepository {
 
   /** Stores an event Herald made itself (a retry of statuses that came before their send was recorded). */
   async storeOwn(manager: EntityManager, channelId: string, body: unknown): Promise<string> {
-    const rows = (await manager.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::json) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{
+    const rows = (await manager.query('INSERT INTO webhook_events (channel_id, body, own) VALUES ($1, $2::json, true) RETURNING id', [channelId, JSON.stringify(body)])) as Array<{
       id: string;
     }>;
     return rows[0]!.id;
@@ -59,7 +59,7 @@ export class WebhookRepository {
    * Takes this event and up to `limit` others waiting (oldest first) for this transaction, deleting them:
    * they are applied exactly once, by whoever commits. Events another worker holds are skipped.
    */
-  async claim(manager: EntityManager, eventId: string, limit: number): Promise<Array<{ id: string; channel_id: string; body: unknown }>> {
+  async claim(manager: EntityManager, eventId: string, limit: number): Promise<Array<{ id: string; channel_id: string; body: unknown; own: boolean }>> {
     // Both parts go through the primary key, so a claim costs the same whatever the backlog (an `id = $1 OR id IN
     // (…)` read the whole table: 4–5 ms per claim at 10,000 waiting), and the scan goes on past events other jobs
     // hold, so concurrent jobs take distinct batches instead of racing for the same 50.
@@ -68,7 +68,7 @@ export class WebhookRepository {
             more AS (SELECT id FROM webhook_events WHERE id <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
             claimed AS (
               DELETE FROM webhook_events w USING (SELECT id FROM own UNION ALL SELECT id FROM more) p WHERE w.id = p.id
-              RETURNING w.id, w.channel_id, w.body)
+              RETURNING w.id, w.channel_id, w.body, w.own)
        SELECT * FROM claimed ORDER BY id`,
       [eventId, limit],
     );
@@ -104,9 +104,9 @@ export class WebhookRepository {
    */
   async setAside(eventId: string, error: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `WITH moved AS (DELETE FROM webhook_events WHERE id = $1 RETURNING id, channel_id, body, received_at)
-       INSERT INTO webhook_events_failed (id, channel_id, body, received_at, error)
-       SELECT id, channel_id, body, received_at, $2 FROM moved
+      `WITH moved AS (DELETE FROM webhook_events WHERE id = $1 RETURNING id, channel_id, body, received_at, own)
+       INSERT INTO webhook_events_failed (id, channel_id, body, received_at, error, own)
+       SELECT id, channel_id, body, received_at, $2, own FROM moved
        RETURNING id`,
       [eventId, error.slice(0, 2_000)],
     );
@@ -129,9 +129,9 @@ export class WebhookRepository {
    */
   async putBack(channelId: string, id: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
-      `WITH moved AS (DELETE FROM webhook_events_failed WHERE id = $1 AND channel_id = $2 RETURNING id, channel_id, body)
-       INSERT INTO webhook_events (id, channel_id, body) OVERRIDING SYSTEM VALUE
-       SELECT id, channel_id, body FROM moved
+      `WITH moved AS (DELETE FROM webhook_events_failed WHERE id = $1 AND channel_id = $2 RETURNING id, channel_id, body, own)
+       INSERT INTO webhook_events (id, channel_id, body, own) OVERRIDING SYSTEM VALUE
+       SELECT id, channel_id, body, own FROM moved
        RETURNING id`,
       [id, channelId],
     );

@@ -28,6 +28,7 @@ import { CallbackEndpointFormat1796310000000 } from './1796310000000-callback-en
 import { RecipientRepliesIndex1796400000000 } from './1796400000000-recipient-replies-index';
 import { CallbackEndpointBatchSize1796500000000 } from './1796500000000-callback-endpoint-batch-size';
 import { WebhookEventsFailed1796600000000 } from './1796600000000-webhook-events-failed';
+import { WebhookEventsOwn1796700000000 } from './1796700000000-webhook-events-own';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -63,4 +64,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   RecipientRepliesIndex1796400000000,
   CallbackEndpointBatchSize1796500000000,
   WebhookEventsFailed1796600000000,
+  WebhookEventsOwn1796700000000,
 ];
