@@ -166,6 +166,40 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
     });
   });
 
+  describe('a message and a block applied in one batch', () => {
+    const member = (user: number, status: string, at: number) => ({
+      update_id: 100_000 + ++seq,
+      my_chat_member: {
+        chat: { id: user, type: 'private', first_name: 'Cy' },
+        from: { id: user, is_bot: false, first_name: 'Cy' },
+        date: Math.floor(at / 1000),
+        old_chat_member: { status: status === 'kicked' ? 'member' : 'kicked', user: { id: 1, is_bot: true, first_name: 'Bot' } },
+        new_chat_member: { status, user: { id: 1, is_bot: true, first_name: 'Bot' } },
+      },
+    });
+    const says = (user: number, at: number) => ({
+      update_id: 100_000 + ++seq,
+      message: { message_id: ++seq, date: Math.floor(at / 1000), chat: { id: user, type: 'private', first_name: 'Cy' }, from: { id: user, is_bot: false, first_name: 'Cy' }, text: 'hi' },
+    });
+    /** `first` stored as the API stores it, then `second` applied: one claim takes both (oldest first). */
+    const together = async (first: unknown, second: unknown) => {
+      await h.db.query('INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::json)', [telegram, JSON.stringify(first)]);
+      await h.applyWebhook(telegram, second);
+    };
+
+    it('the later event wins: a block after the message stands; a message after the block makes the user reachable', async () => {
+      const blocker = chat();
+      await startsBot(blocker, 'Cy', Date.now() - 10_000);
+      await together(says(blocker, Date.now() - 5_000), member(blocker, 'kicked', Date.now()));
+      await expect(accept({ channelId: telegram, to: String(blocker), ...text('Hi') })).rejects.toMatchObject({ code: 'contact_unreachable' });
+
+      const returner = chat();
+      await startsBot(returner, 'Di', Date.now() - 10_000);
+      await together(member(returner, 'kicked', Date.now() - 5_000), says(returner, Date.now()));
+      expect(await accept({ channelId: telegram, to: String(returner), ...text('Welcome back') })).toEqual(expect.any(String));
+    });
+  });
+
   describe('blasts', () => {
     it('a blast with a message of its own is for channels without templates: on WhatsApp it must name a template', async () => {
       const { workspaceId: whatsAppOnly } = await h.workspace('WhatsApp blasts');

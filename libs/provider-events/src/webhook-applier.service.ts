@@ -202,7 +202,7 @@ export class WebhookApplier {
           templateChanges.push({ kind: 'category', channelId: channel.id, workspaceId: channel.workspaceId, providerTemplateId: c.templateId, category: c.newCategory.toUpperCase() });
         }
       }
-      const { callbackQueries, retries } = await this.platformChanges(manager, platform, statuses, inbound);
+      const { callbackQueries, retries, blocks } = await this.platformChanges(manager, platform, statuses, inbound);
       if (statuses.length > 0) await this.events.withoutJit(manager);
       // Herald's callback data says whose send it is (a message's uuid, a recipient's `r:<id>`): each owner gets
       // its own statuses and those without callback data, instead of probing its table for every status.
@@ -223,6 +223,8 @@ export class WebhookApplier {
       );
       const stored = await this.storeInbound(manager, inbound);
       events.push(...(await this.inboundEvents(stored.filter((m) => listening.inbound.has(m.workspace_id)))));
+      // After the batch's messages, which make their writers reachable again: a block later than them stands.
+      for (const b of blocks) await this.contacts.markUnreachable(b.channelId, { identities: b.identities }, b.reason, manager);
       // Campaign templates' review decisions (the runs waiting for one are moved after the commit).
       const decidedCampaigns = await this.recipients.applyTemplateStatuses(manager, templates);
       const unknownTemplates = await this.templateLibrary.applyChanges(manager, templateChanges);
@@ -289,9 +291,14 @@ export class WebhookApplier {
     platform: ReadonlyArray<{ channel: SendingChannel; parsed: PlatformWebhook; attempt: number }>,
     statuses: Array<StatusRow & { channelId: string }>,
     inbound: Array<{ channel: SendingChannel; message: ProviderInbound }>,
-  ): Promise<{ callbackQueries: Array<{ channel: SendingChannel; id: string }>; retries: Array<{ eventId: string; delayMs: number }> }> {
+  ): Promise<{
+    callbackQueries: Array<{ channel: SendingChannel; id: string }>;
+    retries: Array<{ eventId: string; delayMs: number }>;
+    blocks: Array<{ channelId: string; identities: string[]; reason: string }>;
+  }> {
     const callbackQueries: Array<{ channel: SendingChannel; id: string }> = [];
     const retries: Array<{ eventId: string; delayMs: number }> = [];
+    const blocks: Array<{ channelId: string; identities: string[]; reason: string }> = [];
     // Retries keep their own count: a fresh event and a retried one of a channel are grouped apart.
     const groups = new Map<string, { channel: SendingChannel; attempt: number; parsed: PlatformWebhook }>();
     for (const { channel, parsed, attempt } of platform) {
@@ -344,13 +351,15 @@ export class WebhookApplier {
         inbound.push({ channel, message: m });
         if (m.callbackQueryId !== undefined) callbackQueries.push({ channel, id: m.callbackQueryId });
       }
-      const blocked = new Map(parsed.unreachable.map((u) => [u.recipientId, u.reason]));
+      // A user who wrote after blocking (in this batch) is reachable: the later event wins.
+      const lastWrote = new Map<string, number>();
+      for (const m of parsed.inbound) lastWrote.set(m.from, Math.max(lastWrote.get(m.from) ?? 0, m.timestamp.getTime()));
+      const blocked = new Map(parsed.unreachable.filter((u) => (lastWrote.get(u.recipientId) ?? -Infinity) <= u.at.getTime()).map((u) => [u.recipientId, u.reason]));
       for (const reason of new Set(blocked.values())) {
-        const identities = [...blocked].filter(([, r]) => r === reason).map(([id]) => id);
-        await this.contacts.markUnreachable(channel.id, { identities }, reason, manager);
+        blocks.push({ channelId: channel.id, identities: [...blocked].filter(([, r]) => r === reason).map(([id]) => id), reason });
       }
     }
-    return { callbackQueries, retries };
+    return { callbackQueries, retries, blocks };
   }
 
   /** Of these workspaces, those with an endpoint subscribed to `type` (no query when there are none). */
