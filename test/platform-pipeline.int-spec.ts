@@ -313,6 +313,45 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
     });
   });
 
+  describe('a burst of new users', () => {
+    it('makes one contact per new user, each message filed under its writer', async () => {
+      const page = await pageOf(messenger);
+      const at = Date.now();
+      const users = Array.from({ length: 300 }, () => psid());
+      await h.applyWebhook(messenger, {
+        object: 'page',
+        entry: [{ id: page, time: at, messaging: users.map((user) => ({ sender: { id: user }, recipient: { id: page }, timestamp: at, message: { mid: `m_burst-${user}`, text: user } })) }],
+      });
+      const identities = (await h.db.query('SELECT identity, contact_id FROM contact_identities WHERE channel_id = $1 AND identity = ANY($2::text[])', [messenger, users])) as Array<{
+        identity: string;
+        contact_id: string;
+      }>;
+      expect(identities).toHaveLength(300);
+      expect(new Set(identities.map((i) => i.contact_id)).size).toBe(300);
+      const contactOf = new Map(identities.map((i) => [i.identity, i.contact_id]));
+      const stored = (await h.db.query('SELECT from_number, contact_id, text FROM inbound_messages WHERE channel_id = $1 AND from_number = ANY($2::text[])', [messenger, users])) as Array<{
+        from_number: string;
+        contact_id: string;
+        text: string;
+      }>;
+      expect(stored).toHaveLength(300);
+      expect(stored.filter((m) => contactOf.get(m.from_number) !== m.contact_id || m.text !== m.from_number)).toEqual([]);
+      const contacts = (await h.db.query('SELECT count(*)::int AS n FROM contacts WHERE id = ANY($1::bigint[]) AND workspace_id = $2 AND number IS NULL', [[...contactOf.values()], workspaceId])) as Array<{ n: number }>;
+      expect(contacts[0]!.n).toBe(300);
+    });
+
+    it('makes one contact per user when two batches learn the same new users at once', async () => {
+      const users = Array.from({ length: 200 }, () => psid());
+      const learn = (order: string[]) =>
+        h.db.transaction((manager) => contacts.ensureIdentities(manager, workspaceId, messenger, order.map((identity) => ({ identity, name: null }))));
+      const [first, second] = await Promise.all([learn(users), learn([...users].reverse())]);
+      expect(first.size).toBe(200);
+      expect([...second].sort()).toEqual([...first].sort());
+      const rows = (await h.db.query('SELECT count(*)::int AS n FROM contact_identities WHERE channel_id = $1 AND identity = ANY($2::text[])', [messenger, users])) as Array<{ n: number }>;
+      expect(rows[0]!.n).toBe(200);
+    });
+  });
+
   describe('ids longer than any provider sends', () => {
     it('skips those messages alone: the other users\' messages posted with them are stored, nothing is set aside', async () => {
       const page = await pageOf(messenger);

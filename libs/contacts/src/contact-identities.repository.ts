@@ -24,8 +24,10 @@ export class ContactIdentitiesRepository {
 
   /**
    * Contact ids for identities on a channel, each made (a contact without a number, named as the platform names
-   * the user) where unknown. Known ones are one read; each unknown one takes a transaction-scoped lock on its
-   * identity first, so two batches learning the same user make one contact.
+   * the user) where unknown. Known ones are one read; the unknown ones take a transaction-scoped lock each on their
+   * identity, in one statement and in one order (two batches learning the same users make one contact each and
+   * cannot deadlock), are read again, and those still unknown are made in one statement: a burst of new users costs
+   * a few statements, not a few per user (5,000 in one webhook took 2.3 s one by one).
    */
   async ensure(
     manager: EntityManager,
@@ -38,22 +40,26 @@ export class ContactIdentitiesRepository {
     for (const e of entries) if (!given.has(e.identity)) given.set(e.identity, e.name);
     if (given.size === 0) return new Map();
     const known = await this.find(manager, channelId, [...given.keys()]);
-    for (const identity of [...given.keys()].sort()) {
-      if (known.has(identity)) continue;
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [channelId, identity]);
-      const again = await this.find(manager, channelId, [identity]);
-      if (again.has(identity)) {
-        known.set(identity, again.get(identity)!);
-        continue;
-      }
-      const [made] = (await manager.query(
-        `WITH c AS (INSERT INTO contacts (workspace_id, number, name, timezone) VALUES ($1, NULL, $4, 'UTC') RETURNING id)
-         INSERT INTO contact_identities (channel_id, identity, workspace_id, contact_id, source)
-         SELECT $2, $3, $1, c.id, $5 FROM c RETURNING contact_id`,
-        [workspaceId, channelId, identity, given.get(identity)?.slice(0, 200) ?? null, source],
-      )) as Array<{ contact_id: string }>;
-      known.set(identity, made!.contact_id);
-    }
+    const unknown = [...given.keys()].filter((identity) => !known.has(identity)).sort();
+    if (unknown.length === 0) return known;
+    await manager.query(
+      `SELECT count(pg_advisory_xact_lock(hashtext($1), hashtext(identity))) FROM (SELECT identity FROM unnest($2::text[]) AS identity ORDER BY identity) ordered`,
+      [channelId, unknown],
+    );
+    for (const [identity, contactId] of await this.find(manager, channelId, unknown)) known.set(identity, contactId);
+    const missing = unknown.filter((identity) => !known.has(identity));
+    if (missing.length === 0) return known;
+    // Each new contact's id is drawn first (the CTE is computed once), so each identity row names its own contact.
+    const made = (await manager.query(
+      `WITH input AS (SELECT i.identity, i.name, nextval(pg_get_serial_sequence('contacts', 'id')) AS id
+                        FROM unnest($3::text[], $4::text[]) AS i(identity, name)),
+            c AS (INSERT INTO contacts (id, workspace_id, number, name, timezone) OVERRIDING SYSTEM VALUE
+                  SELECT id, $1, NULL, name, 'UTC' FROM input)
+       INSERT INTO contact_identities (channel_id, identity, workspace_id, contact_id, source)
+       SELECT $2, identity, $1, id, $5 FROM input RETURNING identity, contact_id`,
+      [workspaceId, channelId, missing, missing.map((identity) => given.get(identity)?.slice(0, 200) ?? null), source],
+    )) as Array<{ identity: string; contact_id: string }>;
+    for (const r of made) known.set(r.identity, r.contact_id);
     return known;
   }
 
