@@ -58,16 +58,18 @@ describe('errors and bad input', () => {
   });
 
   it('answers a body that does not decode as its Content-Encoding says with 400 malformed_body', async () => {
-    const res = await api.http
-      .post('/v1/workspaces')
-      .set('x-admin-token', api.adminToken)
-      .set('Content-Type', 'application/json')
-      .set('Content-Encoding', 'gzip')
-      .send('{"name": "not gzip at all"}');
-    expect(res.status).toBe(400);
-    expect(res.body).toMatchObject(ERROR_SHAPE);
-    expect(res.body.error.code).toBe('malformed_body');
-    expect(res.body.error.message).toMatch(/^The request body does not decode as its Content-Encoding says: /);
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const res = await api.http
+        .post('/v1/workspaces')
+        .set('x-admin-token', api.adminToken)
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .send(`{"name": "not ${encoding} at all"}`);
+      expect([encoding, res.status]).toEqual([encoding, 400]);
+      expect(res.body).toMatchObject(ERROR_SHAPE);
+      expect([encoding, res.body.error.code]).toEqual([encoding, 'malformed_body']);
+      expect(res.body.error.message).toMatch(/^The request body does not decode as its Content-Encoding says: /);
+    }
   });
 
   it('answers an unknown route with 404 in the error shape', async () => {

@@ -47,7 +47,8 @@ function body(code: string, message: string, details: readonly ErrorDetail[] = [
 function bodyParserError(error: unknown): ErrorResponse | undefined {
   // zlib's own error, passed on by the body parser when a body declared gzip, deflate or br does not decode.
   const zlibCode = (error as { code?: unknown })?.code;
-  if (typeof zlibCode === 'string' && /^Z_[A-Z_]+$/.test(zlibCode)) {
+  // Brotli's are named ERR__ERROR_… (ERR__ERROR_FORMAT_PADDING_2: "Decompression failed").
+  if (typeof zlibCode === 'string' && (/^Z_[A-Z_]+$/.test(zlibCode) || /^ERR__ERROR_[A-Z0-9_]+$/.test(zlibCode))) {
     return {
       status: 400,
       unexpected: false,
