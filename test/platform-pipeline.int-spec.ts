@@ -352,6 +352,20 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
     });
   });
 
+  describe('times ahead of the clock', () => {
+    it('reads a message stamped in year 9999 as received now: it does not sort first for ever or hold its window open', async () => {
+      const user = psid();
+      const now = new Date('2026-12-06T12:00:00Z');
+      h.clock.set(now);
+      await userWrites(messenger, user, new Date('9999-12-31T23:00:00Z'));
+      const [row] = (await h.db.query('SELECT received_at FROM inbound_messages WHERE channel_id = $1 AND from_number = $2', [messenger, user])) as Array<{ received_at: Date }>;
+      expect(row!.received_at.toISOString()).toBe(now.toISOString());
+      // The window it opened closes 24 hours after now: a send a day and a minute later needs a tag.
+      h.clock.set(new Date(now.getTime() + 24 * 3_600_000 + 60_000));
+      await expect(accept({ channelId: messenger, to: user, ...text('Late') })).rejects.toMatchObject({ code: 'outside_service_window' });
+    });
+  });
+
   describe('ids longer than any provider sends', () => {
     it('skips those messages alone: the other users\' messages posted with them are stored, nothing is set aside', async () => {
       const page = await pageOf(messenger);

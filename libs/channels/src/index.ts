@@ -15,3 +15,4 @@ export { MESSAGE_TYPES_BY_CHANNEL, MESSAGE_OPTION_FIELDS, checkMessageFor, parse
 export * from './meta-messaging';
 export * from './telegram';
 export { INBOUND_LIMITS, inboundProblem } from './inbound-limits.util';
+export { notAhead, PROVIDER_CLOCK_AHEAD_MS } from './provider-time.util';

@@ -8,3 +8,23 @@ const LATEST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 export function providerDate(ms: number): Date | undefined {
   return Number.isFinite(ms) && ms > 0 && ms <= LATEST_MS ? new Date(ms) : undefined;
 }
+
+/** How far ahead of Herald's clock a provider's time may be before it is read as now (clocks differ by seconds). */
+export const PROVIDER_CLOCK_AHEAD_MS = 5 * 60_000;
+
+/**
+ * `items` with their time `key` no later than `now` + PROVIDER_CLOCK_AHEAD_MS, and how many were moved back to `now`.
+ * A time far ahead (a provider's clock gone wrong, a body forged with year 9999) would sort a message first for ever,
+ * hold a contact's service window open for ever, and make a watermark cover sends not made yet.
+ */
+export function notAhead<T, K extends keyof T>(items: readonly T[], key: K, now: Date): { items: T[]; moved: number } {
+  const latest = now.getTime() + PROVIDER_CLOCK_AHEAD_MS;
+  let moved = 0;
+  const out = items.map((item) => {
+    const at = item[key] as unknown;
+    if (!(at instanceof Date) || at.getTime() <= latest) return item;
+    moved += 1;
+    return { ...item, [key]: now };
+  });
+  return { items: out, moved };
+}

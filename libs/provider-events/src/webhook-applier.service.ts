@@ -8,6 +8,8 @@ import {
   parseTelegramUpdate,
   parseWebhook,
   inboundProblem,
+  notAhead,
+  PROVIDER_CLOCK_AHEAD_MS,
   type InboundMessage as ProviderInbound,
   type PlatformWebhook,
   type SendingChannel,
@@ -134,18 +136,18 @@ export class WebhookApplier {
             continue;
           }
           const now = this.clock.now().toJSDate();
-          const parsed = parsePlatformWebhook(channel, event.body, now);
+          const parsed = this.notAhead(parsePlatformWebhook(channel, event.body, now), now, event.id);
           platform.push({ channel, parsed, attempt: 0 });
           // Events for another Page (account) of the same Meta app, posted to the app's one callback URL: applied to
           // that Page's channel, whatever its workspace, when exactly one channel has it with this app's secret.
           for (const senderId of parsed.otherSenders ?? []) {
             const sibling = await this.channels.sibling(channel, senderId);
-            if (sibling) platform.push({ channel: sibling, parsed: parsePlatformWebhook(sibling, event.body, now), attempt: 0 });
+            if (sibling) platform.push({ channel: sibling, parsed: this.notAhead(parsePlatformWebhook(sibling, event.body, now), now, event.id), attempt: 0 });
             else this.logger.warn(`${channel.type} webhook event ${event.id} (channel ${channel.id}): the events for ${senderId} were skipped: no one channel of this app has it`);
           }
           continue;
         }
-        const parsed = parseWebhook(event.body);
+        const parsed = this.notAhead(parseWebhook(event.body), this.clock.now().toJSDate(), event.id);
         for (const p of parsed.problems.slice(0, 5)) this.logger.warn(`webhook event ${event.id}: ${p.path} ${p.issue}`);
         for (const s of parsed.statuses) {
           if (s.phoneNumberId !== channel.phoneNumberId) continue; // not this channel's number
@@ -360,6 +362,31 @@ export class WebhookApplier {
       }
     }
     return { callbackQueries, retries, blocks };
+  }
+
+  /**
+   * The parsed event with no time later than a few minutes past now (`notAhead`): a message stamped in year 9999
+   * would sort first for ever and hold its writer's service window open; a watermark so, cover sends not made yet.
+   */
+  private notAhead<T extends { statuses: ReadonlyArray<{ timestamp: Date }>; inbound: ReadonlyArray<{ timestamp: Date }>; watermarks?: ReadonlyArray<{ upTo: Date }>; unreachable?: ReadonlyArray<{ at: Date }> }>(
+    parsed: T,
+    now: Date,
+    eventId: string,
+  ): T {
+    const statuses = notAhead(parsed.statuses, 'timestamp', now);
+    const inbound = notAhead(parsed.inbound, 'timestamp', now);
+    const watermarks = notAhead(parsed.watermarks ?? [], 'upTo', now);
+    const unreachable = notAhead(parsed.unreachable ?? [], 'at', now);
+    const moved = statuses.moved + inbound.moved + watermarks.moved + unreachable.moved;
+    if (moved === 0) return parsed;
+    this.logger.warn(`webhook event ${eventId}: ${moved} time(s) more than ${PROVIDER_CLOCK_AHEAD_MS / 60_000} minutes ahead of this clock read as now`);
+    return {
+      ...parsed,
+      statuses: statuses.items,
+      inbound: inbound.items,
+      ...(parsed.watermarks ? { watermarks: watermarks.items } : {}),
+      ...(parsed.unreachable ? { unreachable: unreachable.items } : {}),
+    };
   }
 
   /** Of these workspaces, those with an endpoint subscribed to `type` (no query when there are none). */
