@@ -37,6 +37,7 @@ describe('the queue contract', () => {
       'sync-templates',
       'deliver-callbacks',
       'purge-callbacks',
+      'purge-failed-webhooks',
     ]);
   });
 });
