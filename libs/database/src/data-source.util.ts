@@ -1,6 +1,7 @@
 import type { CoreConfig } from '@herald/config';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { MIGRATIONS } from './migrations';
+import { ParameterFreeQueryLogger } from './query-logger.util';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type EntityList = MixedList<Function | string | EntitySchema>;
@@ -27,6 +28,8 @@ export function createDataSourceOptions(
     uuidExtension: 'pgcrypto',
     migrationsRun: false,
     logging: ['error', 'warn', 'migration'],
+    // Failed statements without their parameters (message bodies, numbers, names), through the app's logger.
+    logger: new ParameterFreeQueryLogger(),
     applicationName,
     extra: {
       max: config.databasePoolSize,
