@@ -123,6 +123,21 @@ describe('CSV imports', () => {
     expect((await get('/v1/audiences/enc-bad')).status).toBe(404);
   });
 
+  it('reads lone-CR line endings (old Mac files) past the first 64 KB, and refuses a NUL in row 2 as that row alone', async () => {
+    const rows = Array.from({ length: 3_000 }, (_, i) => `+4474008${String(50_000 + i)},Mac ${i},${'m'.repeat(20)}`);
+    const file = `number,name,note\r${rows.join('\r')}\r`;
+    expect(file.length).toBeGreaterThan(64 * 1024);
+    const mac = await csv('/v1/audiences/enc-mac/contacts/import?name=Mac', file);
+    expect(mac.status).toBe(202);
+    expect(await apply(mac.body.importId)).toMatchObject({ status: 'completed', rowsRead: 3_000, imported: 3_000, invalid: 0 });
+
+    const nul = await csv('/v1/audiences/enc-mac/contacts/import', 'number,name\n+447400853001,Nul\u0000Row\n+447400853002,Fine\n');
+    expect(nul.status).toBe(202);
+    const done = await apply(nul.body.importId);
+    expect(done).toMatchObject({ status: 'completed', imported: 1, invalid: 1 });
+    expect(done.errors).toEqual([{ row: 2, number: '+447400853001', reason: 'holds a NUL character' }]);
+  });
+
   it('takes multipart uploads, with fields before or after the file', async () => {
     const res = await api.http
       .post('/v1/audiences/multi/contacts/import')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { HeraldError } from '@herald/common';
-import { normalizeColumnName, readCsvHeader } from './csv-header.util';
+import { headerEnd, normalizeColumnName, readCsvHeader } from './csv-header.util';
 
 const head = (text: string) => Buffer.from(text, 'utf8');
 
@@ -40,8 +40,18 @@ describe(readCsvHeader.name, () => {
     expect(code(() => readCsvHeader(head(text)))).toBe(expected);
   });
 
-  it('refuses binary data', () => {
+  it('refuses binary data: a NUL in the header row; one further on is its own row\'s problem', () => {
     expect(code(() => readCsvHeader(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00])))).toBe('invalid_csv');
+    expect(code(() => readCsvHeader(Buffer.from('num\u0000ber,name\n+447400000001,A\n')))).toBe('invalid_csv');
+    expect(readCsvHeader(Buffer.from('number,name\n+447400000001,A\u0000\n')).columns).toEqual(['number', 'name']);
+  });
+
+  it('ends the header row at LF, CR LF or a lone CR (old Mac files)', () => {
+    for (const text of ['number,name\n+1', 'number,name\r\n+1', 'number,name\r+1']) {
+      expect(headerEnd(Buffer.from(text))).toBe(11);
+      expect(readCsvHeader(Buffer.from(text)).columns).toEqual(['number', 'name']);
+    }
+    expect(headerEnd(Buffer.from('number,name'))).toBe(-1);
   });
 });
 

@@ -40,9 +40,11 @@ function countOutsideQuotes(line: string, ch: string): number {
   return n;
 }
 
-/** Where the header line ends in `head` (index of its newline), or -1 when it has not ended yet. */
+/** Where the header line ends in `head` (its LF, CR LF or lone CR), or -1 when it has not ended yet. */
 export function headerEnd(head: Buffer): number {
-  return head.indexOf(0x0a);
+  const lf = head.indexOf(0x0a);
+  const cr = head.indexOf(0x0d);
+  return cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
 }
 
 /**
@@ -51,11 +53,12 @@ export function headerEnd(head: Buffer): number {
  */
 export function readCsvHeader(head: Buffer): CsvHeader {
   if (head.length === 0) throw notCsv('it is empty');
-  if (head.includes(0)) throw notCsv('it contains binary data (a NUL byte: UTF-16 text without its byte order mark? give encoding=utf-16le)');
   const end = headerEnd(head);
-  let line = head.subarray(0, end === -1 ? head.length : end).toString('utf8');
+  // The header row alone decides: a NUL further on is its row's problem (refused with why), as anywhere in the file.
+  const bytes = head.subarray(0, end === -1 ? head.length : end);
+  if (bytes.includes(0)) throw notCsv('it contains binary data (a NUL byte: UTF-16 text without its byte order mark? give encoding=utf-16le)');
+  let line = bytes.toString('utf8');
   if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-  line = line.replace(/\r$/, '');
   if (line.includes('\ufffd')) throw notCsv('its header row is not text in the file\'s encoding (save it as UTF-8, or give the encoding it was saved in, e.g. encoding=windows-1252)');
   if (line.trim() === '') throw notCsv('the first line, which must name the columns, is empty');
 
