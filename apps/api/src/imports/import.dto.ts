@@ -1,6 +1,20 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
 import { IsOptionalNotNull } from '../http/optional.decorator';
+
+/** The file's encoding, for one that is not UTF-8 and has no byte order mark (`csvEncoding` reads it). */
+const EncodingField = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({
+      example: 'windows-1252',
+      description:
+        "The file's encoding when it is not UTF-8 and has no byte order mark (UTF-16 with one is read as such): windows-1252 (Excel's CSV on Windows), iso-8859-15, shift_jis or another WHATWG label. Also as the charset of a text/csv body.",
+    }),
+    IsOptionalNotNull(),
+    IsString(),
+    MaxLength(40),
+  );
 
 export class AudienceImportQueryDto {
   @ApiPropertyOptional({ example: 'Spring leads', description: 'Creates the audience with this name when it does not exist.' })
@@ -14,14 +28,7 @@ export class AudienceImportQueryDto {
   @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be a two-letter country code' })
   defaultCountry?: string;
 
-  @ApiPropertyOptional({
-    example: 'windows-1252',
-    description:
-      "The file's encoding when it is not UTF-8 and has no byte order mark (UTF-16 with one is read as such): windows-1252 (Excel's CSV on Windows), iso-8859-15, shift_jis or another WHATWG label. Also as the charset of a text/csv body.",
-  })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(40)
+  @EncodingField()
   encoding?: string;
 }
 
@@ -55,14 +62,7 @@ export class VariableGroupImportQueryDto {
   @Matches(/^[A-Za-z]{2}$/, { message: 'defaultCountry must be a two-letter country code' })
   defaultCountry?: string;
 
-  @ApiPropertyOptional({
-    example: 'windows-1252',
-    description:
-      "The file's encoding when it is not UTF-8 and has no byte order mark (UTF-16 with one is read as such): windows-1252 (Excel's CSV on Windows), iso-8859-15, shift_jis or another WHATWG label. Also as the charset of a text/csv body.",
-  })
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(40)
+  @EncodingField()
   encoding?: string;
 }
 
