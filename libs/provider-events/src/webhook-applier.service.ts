@@ -17,7 +17,7 @@ import {
 import { RecipientEvents } from '@herald/campaigns';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { MessageEvents, unresolvedReplies, withCampaignReplies, type InboundMessageRow, type InboundRow } from '@herald/messaging';
-import { JobName, JobQueue } from '@herald/queues';
+import { JobName, JobQueue, stampedJobId } from '@herald/queues';
 import { ProviderPolicy, sendStatusEvents, toMessageError, toSendPricing, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
 import { TemplatesService, type TemplateChange } from '@herald/templates';
 import type { EntityManager } from 'typeorm';
@@ -237,7 +237,7 @@ export class WebhookApplier {
     });
 
     for (const { eventId, delayMs } of outcome.retries) {
-      await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: `webhook-${eventId}`, delay: delayMs }).catch((error: Error) => {
+      await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: stampedJobId(`webhook-${eventId}`, Date.now()), delay: delayMs }).catch((error: Error) => {
         this.logger.warn(`statuses retried as event ${eventId} wait for the sweep: ${error.message}`);
       });
     }

@@ -7,8 +7,11 @@ import type { WebhookRepository } from './webhook.repository';
 
 const APP_SECRET = 'intake-spec-secret';
 
-/** An intake over stand-ins: every stored event gets the next id, every job asked for is recorded. */
-function intake(webhookApplyDelayMs = 20) {
+/**
+ * An intake over stand-ins: every stored event gets the next id, every job asked for is recorded. `held`: the job ids
+ * the queue holds already (finished jobs Redis keeps), under which an add is ignored, as BullMQ does.
+ */
+function intake(webhookApplyDelayMs = 20, held: Set<string> = new Set()) {
   let nextId = 100;
   const added: Array<{ name: string; eventId: string; jobId: string | undefined }> = [];
   const channels = {
@@ -27,6 +30,8 @@ function intake(webhookApplyDelayMs = 20) {
   } as unknown as WebhookRepository;
   const queue = {
     add: async (name: string, data: { eventId: string }, options?: { jobId?: string }) => {
+      if (options?.jobId !== undefined && held.has(options.jobId)) return;
+      if (options?.jobId !== undefined) held.add(options.jobId);
       added.push({ name, eventId: data.eventId, jobId: options?.jobId });
     },
   } as unknown as JobQueue;
@@ -47,7 +52,7 @@ describe('WebhookIntake', () => {
     expect(ids).toEqual(['101', '102', '103', '104', '105']);
     expect(added).toEqual([]); // acknowledged before the job is asked for
     await sleep(60);
-    expect(added).toEqual([{ name: JobName.ApplyWebhooks, eventId: '105', jobId: 'webhook-105' }]);
+    expect(added).toEqual([{ name: JobName.ApplyWebhooks, eventId: '105', jobId: expect.stringMatching(/^webhook-105-at-\d+$/) }]);
     // A later POST gets a job of its own.
     await post({ object: 'whatsapp_business_account', n: 6 });
     await sleep(60);
@@ -62,7 +67,18 @@ describe('WebhookIntake', () => {
     await sleep(100);
     expect(added).toEqual([]);
     await sleep(200);
-    expect(added).toEqual([{ name: JobName.ApplyWebhooks, eventId: '102', jobId: 'webhook-102' }]);
+    expect(added).toEqual([{ name: JobName.ApplyWebhooks, eventId: '102', jobId: expect.stringMatching(/^webhook-102-at-\d+$/) }]);
+  });
+
+  it('is not swallowed by a finished job of the same event id that Redis still keeps (a database made anew, Redis kept)', async () => {
+    const held = new Set<string>();
+    const before = intake(20, held);
+    await before.post({ object: 'whatsapp_business_account' });
+    await sleep(60);
+    const after = intake(20, held); // the same ids again: 101
+    expect(await after.post({ object: 'whatsapp_business_account' })).toBe('101');
+    await sleep(60);
+    expect([before.added.map((a) => a.eventId), after.added.map((a) => a.eventId)]).toEqual([['101'], ['101']]);
   });
 
   it('asks at once for what is stored when the API stops', async () => {

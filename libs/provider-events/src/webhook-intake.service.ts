@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ChannelsService, verifySignature, type ChannelKind } from '@herald/channels';
 import { HeraldError } from '@herald/common';
 import { ApiConfig } from '@herald/config';
-import { JobName, JobQueue } from '@herald/queues';
+import { JobName, JobQueue, stampedJobId } from '@herald/queues';
 import { WebhookRepository } from './webhook.repository';
 
 
@@ -97,7 +97,7 @@ export class WebhookIntake implements OnModuleDestroy {
     this.pending = undefined;
     clearTimeout(pending.timer);
     const { eventId } = pending;
-    await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: `webhook-${eventId}` }).catch((error: unknown) => {
+    await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: stampedJobId(`webhook-${eventId}`, Date.now()) }).catch((error: unknown) => {
       this.logger.warn(`webhook events up to ${eventId} wait for the sweep: ${error instanceof Error ? error.message : String(error)}`);
     });
   }

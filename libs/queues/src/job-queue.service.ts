@@ -13,6 +13,15 @@ export function requeuedJobId(firstJobId: string, stamp: number): string {
   return `${firstJobId}-again-${stamp}`;
 }
 
+/**
+ * A job id for work named by a row whose id a database hands out again (a bigint identity, after a restore or a
+ * database made anew while Redis kept its jobs): stamped with the time, so a finished job Redis still holds under the
+ * same name does not swallow the new one (BullMQ ignores an add under an id it holds).
+ */
+export function stampedJobId(base: string, stamp: number): string {
+  return `${base}-at-${stamp}`;
+}
+
 /** The one typed way to put work on a queue, and to reach the queues themselves. */
 @Injectable()
 export class JobQueue implements OnModuleInit {
