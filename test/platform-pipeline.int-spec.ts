@@ -198,6 +198,17 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
       await together(member(returner, 'kicked', Date.now() - 5_000), says(returner, Date.now()));
       expect(await accept({ channelId: telegram, to: String(returner), ...text('Welcome back') })).toEqual(expect.any(String));
     });
+
+    it('in batches apart too: a message older than the block, applied after it (a provider retry), leaves the user unreachable', async () => {
+      const user = chat();
+      await startsBot(user, 'Ed', Date.now() - 60_000);
+      await h.applyWebhook(telegram, member(user, 'kicked', Date.now() - 5_000));
+      await h.applyWebhook(telegram, says(user, Date.now() - 10_000));
+      await expect(accept({ channelId: telegram, to: String(user), ...text('Hi') })).rejects.toMatchObject({ code: 'contact_unreachable' });
+      // A message written after the block makes them reachable.
+      await h.applyWebhook(telegram, says(user, Date.now()));
+      expect(await accept({ channelId: telegram, to: String(user), ...text('Hi again') })).toEqual(expect.any(String));
+    });
   });
 
   describe('blasts', () => {
@@ -343,7 +354,7 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
     it('makes one contact per user when two batches learn the same new users at once', async () => {
       const users = Array.from({ length: 200 }, () => psid());
       const learn = (order: string[]) =>
-        h.db.transaction((manager) => contacts.ensureIdentities(manager, workspaceId, messenger, order.map((identity) => ({ identity, name: null }))));
+        h.db.transaction((manager) => contacts.ensureIdentities(manager, workspaceId, messenger, order.map((identity) => ({ identity, name: null, at: new Date() }))));
       const [first, second] = await Promise.all([learn(users), learn([...users].reverse())]);
       expect(first.size).toBe(200);
       expect([...second].sort()).toEqual([...first].sort());

@@ -63,13 +63,18 @@ export class ContactIdentitiesRepository {
     return known;
   }
 
-  /** The user wrote again: reachable on the channel once more. */
-  async reachable(manager: EntityManager, channelId: string, identities: readonly string[]): Promise<void> {
-    if (identities.length === 0) return;
+  /**
+   * The user wrote again: reachable on the channel once more — when they wrote (`at`) after they were found
+   * unreachable; an older message applied late (a provider's retry) does not undo a later block. Compared by the
+   * second (Telegram stamps whole seconds): within the block's second, the message applied after it wins.
+   */
+  async reachable(manager: EntityManager, channelId: string, wrote: ReadonlyArray<{ identity: string; at: Date }>): Promise<void> {
+    if (wrote.length === 0) return;
     await manager.query(
-      `UPDATE contact_identities SET unreachable_at = NULL, unreachable_reason = NULL, updated_at = now()
-        WHERE channel_id = $1 AND identity = ANY($2::text[]) AND unreachable_at IS NOT NULL`,
-      [channelId, identities],
+      `UPDATE contact_identities i SET unreachable_at = NULL, unreachable_reason = NULL, updated_at = now()
+         FROM (SELECT identity, max(at) AS at FROM unnest($2::text[], $3::timestamptz[]) AS w(identity, at) GROUP BY identity) w
+        WHERE i.channel_id = $1 AND i.identity = w.identity AND i.unreachable_at IS NOT NULL AND date_trunc('second', i.unreachable_at) <= w.at`,
+      [channelId, wrote.map((w) => w.identity), wrote.map((w) => w.at)],
     );
   }
 
@@ -130,15 +135,24 @@ export class ContactIdentitiesRepository {
     return rowsOf(result).length > 0;
   }
 
-  /** The platform said these contacts cannot be reached on the channel (blocked it, never started it). */
-  async markUnreachable(channelId: string, by: { contactIds?: readonly string[]; identities?: readonly string[] }, reason: string, manager?: EntityManager): Promise<void> {
+  /**
+   * The platform said these contacts cannot be reached on the channel (blocked it, never started it), at `at` (when
+   * the platform says it happened; now when it answered a send so).
+   */
+  async markUnreachable(
+    channelId: string,
+    by: { contactIds?: readonly string[]; identities?: readonly string[] },
+    reason: string,
+    manager?: EntityManager,
+    at?: Date,
+  ): Promise<void> {
     const contactIds = by.contactIds ?? [];
     const identities = by.identities ?? [];
     if (contactIds.length === 0 && identities.length === 0) return;
     await (manager ?? this.dataSource).query(
-      `UPDATE contact_identities SET unreachable_at = now(), unreachable_reason = $4, updated_at = now()
+      `UPDATE contact_identities SET unreachable_at = COALESCE($5::timestamptz, now()), unreachable_reason = $4, updated_at = now()
         WHERE channel_id = $1 AND (contact_id = ANY($2::bigint[]) OR identity = ANY($3::text[])) AND unreachable_at IS NULL`,
-      [channelId, contactIds, identities, reason.slice(0, 500)],
+      [channelId, contactIds, identities, reason.slice(0, 500), at ?? null],
     );
   }
 }

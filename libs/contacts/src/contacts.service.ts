@@ -79,10 +79,10 @@ export class ContactsService {
     manager: EntityManager,
     workspaceId: string,
     channelId: string,
-    entries: ReadonlyArray<{ identity: string; name: string | null }>,
+    entries: ReadonlyArray<{ identity: string; name: string | null; at: Date }>,
   ): Promise<Map<string, string>> {
     const ids = await this.identities.ensure(manager, workspaceId, channelId, entries);
-    await this.identities.reachable(manager, channelId, [...ids.keys()]);
+    await this.identities.reachable(manager, channelId, entries);
     return ids;
   }
 
@@ -103,8 +103,8 @@ export class ContactsService {
   }
 
   /** The platform said these contacts (or these identities) cannot be reached on the channel. */
-  markUnreachable(channelId: string, by: { contactIds?: readonly string[]; identities?: readonly string[] }, reason: string, manager?: EntityManager): Promise<void> {
-    return this.identities.markUnreachable(channelId, by, reason, manager);
+  markUnreachable(channelId: string, by: { contactIds?: readonly string[]; identities?: readonly string[] }, reason: string, manager?: EntityManager, at?: Date): Promise<void> {
+    return this.identities.markUnreachable(channelId, by, reason, manager, at);
   }
 
   /** The E.164 form of a number given by a caller, or a 400 saying why it is not one. */

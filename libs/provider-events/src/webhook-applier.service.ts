@@ -226,7 +226,7 @@ export class WebhookApplier {
       const stored = await this.storeInbound(manager, inbound);
       events.push(...(await this.inboundEvents(stored.filter((m) => listening.inbound.has(m.workspace_id)))));
       // After the batch's messages, which make their writers reachable again: a block later than them stands.
-      for (const b of blocks) await this.contacts.markUnreachable(b.channelId, { identities: b.identities }, b.reason, manager);
+      for (const b of blocks) await this.contacts.markUnreachable(b.channelId, { identities: [b.identity] }, b.reason, manager, b.at);
       // Campaign templates' review decisions (the runs waiting for one are moved after the commit).
       const decidedCampaigns = await this.recipients.applyTemplateStatuses(manager, templates);
       const unknownTemplates = await this.templateLibrary.applyChanges(manager, templateChanges);
@@ -296,11 +296,11 @@ export class WebhookApplier {
   ): Promise<{
     callbackQueries: Array<{ channel: SendingChannel; id: string }>;
     retries: Array<{ eventId: string; delayMs: number }>;
-    blocks: Array<{ channelId: string; identities: string[]; reason: string }>;
+    blocks: Array<{ channelId: string; identity: string; reason: string; at: Date }>;
   }> {
     const callbackQueries: Array<{ channel: SendingChannel; id: string }> = [];
     const retries: Array<{ eventId: string; delayMs: number }> = [];
-    const blocks: Array<{ channelId: string; identities: string[]; reason: string }> = [];
+    const blocks: Array<{ channelId: string; identity: string; reason: string; at: Date }> = [];
     // Retries keep their own count: a fresh event and a retried one of a channel are grouped apart.
     const groups = new Map<string, { channel: SendingChannel; attempt: number; parsed: PlatformWebhook }>();
     for (const { channel, parsed, attempt } of platform) {
@@ -356,10 +356,10 @@ export class WebhookApplier {
       // A user who wrote after blocking (in this batch) is reachable: the later event wins.
       const lastWrote = new Map<string, number>();
       for (const m of parsed.inbound) lastWrote.set(m.from, Math.max(lastWrote.get(m.from) ?? 0, m.timestamp.getTime()));
-      const blocked = new Map(parsed.unreachable.filter((u) => (lastWrote.get(u.recipientId) ?? -Infinity) <= u.at.getTime()).map((u) => [u.recipientId, u.reason]));
-      for (const reason of new Set(blocked.values())) {
-        blocks.push({ channelId: channel.id, identities: [...blocked].filter(([, r]) => r === reason).map(([id]) => id), reason });
-      }
+      // A block is kept with the time the platform gives it: a message older than it, applied in a later batch, does
+      // not make the user reachable again (ContactsService.ensureIdentities).
+      const blocked = new Map(parsed.unreachable.filter((u) => (lastWrote.get(u.recipientId) ?? -Infinity) <= u.at.getTime()).map((u) => [u.recipientId, u]));
+      for (const u of blocked.values()) blocks.push({ channelId: channel.id, identity: u.recipientId, reason: u.reason, at: u.at });
     }
     return { callbackQueries, retries, blocks };
   }
@@ -420,7 +420,7 @@ export class WebhookApplier {
       ids.set(workspaceId, await this.contacts.ensureNumbers(workspaceId, messages.map((m) => ({ number: m.from, name: m.profileName ?? null }))));
     }
     for (const { channel, messages } of byChannel.values()) {
-      ids.set(channel.id, await this.contacts.ensureIdentities(manager, channel.workspaceId, channel.id, messages.map((m) => ({ identity: m.from, name: m.profileName ?? null }))));
+      ids.set(channel.id, await this.contacts.ensureIdentities(manager, channel.workspaceId, channel.id, messages.map((m) => ({ identity: m.from, name: m.profileName ?? null, at: m.timestamp }))));
     }
     const rows: InboundRow[] = inbound.map(({ channel, message: m }) => {
       const whatsapp = channel.type === 'whatsapp';
