@@ -120,6 +120,27 @@ describe('CSV imports', () => {
       .attach('file', Buffer.from('number,name\n+447400500086,Late\n', 'latin1'), { filename: 'p.csv', contentType: 'text/csv' })
       .field('encoding', 'latin1');
     expect([late.status, late.body.error.details]).toEqual([400, [{ field: 'encoding', issue: expect.stringContaining('came after the file part') }]]);
+    // Named twice, differently (query and form, or two fields): neither is guessed at. The same name twice is one.
+    const file = () => Buffer.from('number,name\n+447400500087,Twice\n', 'latin1');
+    const twice = await api.http
+      .post('/v1/audiences/enc-bad/contacts/import?name=Bad&encoding=utf-8')
+      .set('x-api-key', key)
+      .field('encoding', 'windows-1252')
+      .attach('file', file(), { filename: 'p.csv', contentType: 'text/csv' });
+    expect([twice.status, twice.body.error.details]).toEqual([400, [{ field: 'encoding', issue: expect.stringContaining('is given more than once, differently (utf-8, windows-1252)') }]]);
+    const fields = await api.http
+      .post('/v1/audiences/enc-bad/contacts/import?name=Bad')
+      .set('x-api-key', key)
+      .field('encoding', 'latin1')
+      .field('encoding', 'shift_jis')
+      .attach('file', file(), { filename: 'p.csv', contentType: 'text/csv' });
+    expect(fields.status).toBe(400);
+    const same = await api.http
+      .post('/v1/audiences/enc-1252/contacts/import?encoding=latin1')
+      .set('x-api-key', key)
+      .field('encoding', 'windows-1252')
+      .attach('file', file(), { filename: 'p.csv', contentType: 'text/csv' });
+    expect(same.status).toBe(202);
     expect((await get('/v1/audiences/enc-bad')).status).toBe(404);
   });
 

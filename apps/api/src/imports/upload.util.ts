@@ -59,12 +59,14 @@ export async function openUpload(request: Request, query: Record<string, string 
   let taken: Readable | undefined;
   /** The form's `encoding` when the file part began (a field after the file comes too late to read the file by). */
   let encodingAtFile: string | undefined;
+  const formEncodings: string[] = [];
   parser.on('filesLimit', () => {
     extraFile = true;
     taken?.destroy(tooMany);
   });
   const file = new Promise<Readable>((resolve, reject) => {
     parser.on('field', (name, value) => {
+      if (name === 'encoding') formEncodings.push(value);
       fields[name] = value;
     });
     parser.on('file', (name, stream) => {
@@ -101,7 +103,11 @@ export async function openUpload(request: Request, query: Record<string, string 
     fields: async () => {
       await finished;
       if (extraFile) throw tooMany;
-      if (fields.encoding !== undefined && present.encoding === undefined && encodingAtFile === undefined) {
+      // Named twice, differently (the query and the form, or two form fields): which one the file was read by would be
+      // a guess, so neither is taken.
+      const named = new Set([...(present.encoding === undefined ? [] : [present.encoding]), ...formEncodings].map((label) => csvEncoding(label)));
+      if (named.size > 1) throw HeraldError.invalid('encoding', `is given more than once, differently (${[...named].join(', ')}): give it once`);
+      if (formEncodings.length > 0 && present.encoding === undefined && encodingAtFile === undefined) {
         throw HeraldError.invalid('encoding', 'came after the file part: send it before the file, or in the query string');
       }
       return fields;
