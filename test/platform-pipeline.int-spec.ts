@@ -392,6 +392,8 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
           // 255 characters: the first attachment is kept under it, the second (`#2`) would be 257.
           { id: page, time: at, messaging: [msg(psid(), `m_two-${at}-`.padEnd(255, 'y'), { attachments: [image(1), image(2)] })] },
           { id: page, time: at, messaging: [msg(psid(), good)] },
+          // Only the message it answers has an over-long id: the words are kept, without the reply link.
+          { id: page, time: at, messaging: [msg(psid(), `m_reply-${at}`, { reply_to: { mid: `m_${'r'.repeat(300)}` } })] },
         ],
       };
       await h.applyWebhook(messenger, body);
@@ -401,6 +403,11 @@ describe('Messenger, Instagram and Telegram through the send pipeline, in proces
         `m_two-${at}-%`,
       ])) as Array<{ provider_message_id: string }>;
       expect(stored.map((r) => r.provider_message_id.length).sort()).toEqual([good.length, 255].sort((a, b) => a - b));
+      const reply = (await h.db.query('SELECT text, context_provider_message_id FROM inbound_messages WHERE provider_message_id = $1', [`m_reply-${at}`])) as Array<{
+        text: string;
+        context_provider_message_id: string | null;
+      }>;
+      expect(reply).toEqual([{ text: 'x', context_provider_message_id: null }]);
       expect(await h.db.query(`SELECT id FROM webhook_events_failed WHERE channel_id = $1`, [messenger])).toEqual([]);
     });
   });

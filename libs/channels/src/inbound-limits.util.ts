@@ -8,15 +8,20 @@ import type { InboundMessage } from './whatsapp/whatsapp.types';
 export const INBOUND_LIMITS = { providerMessageId: 256, from: 64, type: 32, profileName: 256 } as const;
 
 /**
- * Why an inbound message cannot be kept as it is, if it cannot: an id longer than any provider's. Such a message is
- * skipped (and said so) rather than failing the whole webhook, which would set aside the other users' messages it
- * carried with it.
+ * An inbound message as Herald can keep it: as it is; without the message it answers (`contextMessageId`) when only
+ * that id is longer than any provider's (the user's words are kept, the reply link is not); or not at all when its
+ * own ids are (`problem` says why). Skipped alone rather than failing the whole webhook, which would set aside the
+ * other users' messages it carried with it.
  */
-export function inboundProblem(m: InboundMessage): string | undefined {
-  if (m.providerMessageId.length > INBOUND_LIMITS.providerMessageId) return `its id is longer than ${INBOUND_LIMITS.providerMessageId} characters`;
-  if (m.from.length > INBOUND_LIMITS.from) return `its sender's id is longer than ${INBOUND_LIMITS.from} characters`;
-  if (m.type.length > INBOUND_LIMITS.type) return `its type is longer than ${INBOUND_LIMITS.type} characters`;
-  const answers = Math.max(m.contextMessageId?.length ?? 0, m.reaction?.messageId.length ?? 0);
-  if (answers > INBOUND_LIMITS.providerMessageId) return `the message it answers or reacts to has an id longer than ${INBOUND_LIMITS.providerMessageId} characters`;
-  return undefined;
+export function fitInbound<M extends InboundMessage>(m: M): { message?: M; problem?: string } {
+  const max = INBOUND_LIMITS.providerMessageId;
+  if (m.providerMessageId.length > max) return { problem: `its id is longer than ${max} characters` };
+  if (m.from.length > INBOUND_LIMITS.from) return { problem: `its sender's id is longer than ${INBOUND_LIMITS.from} characters` };
+  if (m.type.length > INBOUND_LIMITS.type) return { problem: `its type is longer than ${INBOUND_LIMITS.type} characters` };
+  if ((m.reaction?.messageId.length ?? 0) > max) return { problem: `the message it reacts to has an id longer than ${max} characters` };
+  if ((m.contextMessageId?.length ?? 0) > max) {
+    const { contextMessageId: _dropped, ...rest } = m;
+    return { message: rest as M, problem: `the message it answers has an id longer than ${max} characters: kept without it` };
+  }
+  return { message: m };
 }

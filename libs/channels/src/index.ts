@@ -14,5 +14,5 @@ export * from './channel-platforms.service';
 export { MESSAGE_TYPES_BY_CHANNEL, MESSAGE_OPTION_FIELDS, checkMessageFor, parseMessageFor } from './platform-message.util';
 export * from './meta-messaging';
 export * from './telegram';
-export { INBOUND_LIMITS, inboundProblem } from './inbound-limits.util';
+export { INBOUND_LIMITS, fitInbound } from './inbound-limits.util';
 export { notAhead, PROVIDER_CLOCK_AHEAD_MS } from './provider-time.util';

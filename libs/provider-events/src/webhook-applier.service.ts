@@ -7,7 +7,7 @@ import {
   parseMetaMessagingWebhook,
   parseTelegramUpdate,
   parseWebhook,
-  inboundProblem,
+  fitInbound,
   notAhead,
   PROVIDER_CLOCK_AHEAD_MS,
   type InboundMessage as ProviderInbound,
@@ -395,10 +395,10 @@ export class WebhookApplier {
   }
 
   private async storeInbound(manager: EntityManager, all: Array<{ channel: SendingChannel; message: ProviderInbound }>) {
-    const inbound = all.filter(({ channel, message }) => {
-      const problem = inboundProblem(message);
-      if (problem !== undefined) this.logger.warn(`${channel.type} inbound message for channel ${channel.id} skipped: ${problem}`);
-      return problem === undefined;
+    const inbound = all.flatMap(({ channel, message }) => {
+      const fitted = fitInbound(message);
+      if (fitted.problem !== undefined) this.logger.warn(`${channel.type} inbound message for channel ${channel.id}${fitted.message ? '' : ' skipped'}: ${fitted.problem}`);
+      return fitted.message ? [{ channel, message: fitted.message }] : [];
     });
     if (inbound.length === 0) return [];
     // WhatsApp senders are numbers (contacts by number); the other platforms' are ids on the channel (by identity).
