@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
 import type { Page } from 'playwright-core';
 import { createHerald, type Herald } from '@herald/client';
 import { startApi, type ApiHarness } from './support/api-harness';
@@ -36,8 +37,36 @@ describe('the console in a browser', () => {
   let herald: Herald;
   let apiKey: string;
   let receiver: Server;
+  let channelId: string;
   const pageErrors: string[] = [];
   const section = (name: string) => page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true });
+
+  /** An inbound text a worker could not apply, put in the set-aside table as the worker puts it there. */
+  const setAsideEvent = async (wamid: string, text: string, error: string) => {
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: CREDENTIALS.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550100477', phone_number_id: PHONE_NUMBER_ID },
+                messages: [{ from: '919910099999', id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    await api.app.get(DataSource).query(
+      `INSERT INTO webhook_events_failed (id, channel_id, body, received_at, error)
+       VALUES (nextval(pg_get_serial_sequence('webhook_events', 'id')), $1, $2::json, now(), $3)`,
+      [channelId, JSON.stringify(body), error],
+    );
+  };
 
   // The top of each page, at most 1,400 px tall, so the PNGs stay small.
   const shot = async (name: string, p: Page = page) => {
@@ -70,7 +99,7 @@ describe('the console in a browser', () => {
       const { data, error, response } = await herald.api.POST(path as '/v1/channels', { body: body as never });
       return { status: response.status, body: data ?? error };
     };
-    await addSimulatedChannel(post, sim, { phone: PHONE_NUMBER_ID, display: '+1 555 010 0477', rate: 200, tier: 'unlimited', credentials: CREDENTIALS, apiUrl });
+    channelId = await addSimulatedChannel(post, sim, { phone: PHONE_NUMBER_ID, display: '+1 555 010 0477', rate: 200, tier: 'unlimited', credentials: CREDENTIALS, apiUrl });
     // A callback endpoint that answers 204, so the callbacks page has a delivery log to show (its events in batches).
     receiver = createServer((req, res) => req.resume().on('end', () => res.writeHead(204).end()));
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -263,9 +292,24 @@ describe('the console in a browser', () => {
     await section('Templates').click();
     await page.getByRole('cell', { name: /Hi \{\{1\}\}|spring prices/ }).first().waitFor();
     await shot('templates');
+    await setAsideEvent('wamid.console-set-aside', 'Is it in stock?', 'TypeError: a body of a shape no parser foresaw');
     await section('Channels').click();
     await expect(page.getByRole('row', { name: /Simulated/ }).textContent()).resolves.toMatch(/active.*200 \/ s.*unlimited/);
+    const setAside = page.getByRole('region', { name: /Webhook events set aside/ });
+    await setAside.getByRole('row', { name: /a body of a shape no parser foresaw/ }).waitFor();
     await shot('channels');
+    await setAside.getByRole('button', { name: 'Replay' }).click();
+    await setAside.getByRole('status').filter({ hasText: /is being applied again/ }).waitFor();
+    await setAside.getByRole('row', { name: /a body of a shape no parser foresaw/ }).waitFor({ state: 'detached' });
+    // A worker applied it: the customer's question is among the inbound messages.
+    const applied = await waitFor(
+      async () => ((await herald.api.GET('/v1/inbound-messages' as never, {} as never)) as { data?: { data: Array<{ text: string | null }> } }).data?.data ?? [],
+      (list) => list.some((m) => m.text === 'Is it in stock?'),
+      15_000,
+    );
+    expect(applied.some((m) => m.text === 'Is it in stock?')).toBe(true);
+    // One left set aside, for the accessibility check below to see the table.
+    await setAsideEvent('wamid.console-set-aside-2', 'And in blue?', 'RangeError: Invalid time value');
     await section('Queues').click();
     await page.getByRole('row', { name: /campaigns/ }).waitFor();
     // Cells: workers, the 6 states, then completed / s, failed / s, last minute, in total. The spec's one worker
