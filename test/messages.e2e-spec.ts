@@ -283,6 +283,11 @@ describe('WhatsApp channel: channels, webhooks, single messages through the simu
           .send(body);
       const notJson = await postSigned('{"object": "whatsapp_business_account", ');
       expect([notJson.status, notJson.body.error.code]).toEqual([400, 'invalid_json']);
+      // A batch bigger than the 1 MB of API bodies (Meta batches up to 1,000 updates) is taken up to WEBHOOK_BODY_LIMIT (8 MB).
+      const big = JSON.stringify({ object: 'whatsapp_business_account', entry: [], padding: 'x'.repeat(3 * 1024 * 1024) });
+      expect((await postSigned(big)).status).toBe(200);
+      const tooBig = await postSigned(JSON.stringify({ object: 'whatsapp_business_account', entry: [], padding: 'x'.repeat(9 * 1024 * 1024) }));
+      expect([tooBig.status, tooBig.body.error.code]).toEqual([413, 'payload_too_large']);
       // Deeper than Postgres reads JSON (it overflows its stack): refused, not a 500.
       const deep = await postSigned(`{"object":"whatsapp_business_account","entry":${'['.repeat(20_000)}${']'.repeat(20_000)}}`);
       expect([deep.status, deep.body.error.code]).toEqual([400, 'body_too_deep']);

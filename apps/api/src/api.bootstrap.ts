@@ -18,10 +18,11 @@ export async function createApiApp(config: ApiConfig): Promise<NestExpressApplic
   });
   app.useLogger(app.get(Logger));
   // Webhook POSTs stay bytes: the signature is checked on the exact bytes received, and Postgres parses the body as
-  // it stores it. Everything else is parsed as JSON (the JSON parser skips a body already read).
+  // it stores it; up to WEBHOOK_BODY_LIMIT (a provider's batch refused is retried, then dropped). Everything else is
+  // parsed as JSON (the JSON parser skips a body already read).
   app.useBodyParser('raw', {
     type: (req) => req.method === 'POST' && (req.url ?? '').startsWith(`/${WEBHOOKS_ROOT}/`),
-    limit: config.httpBodyLimitBytes,
+    limit: config.webhookBodyLimitBytes,
   });
   // application/json and its structured-syntax kin (application/vnd.api+json…), which the content-type guard takes
   // as JSON too: unparsed, such a body read as empty ("number is required").

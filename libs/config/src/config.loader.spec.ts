@@ -31,6 +31,7 @@ describe('loadApiConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.nodeEnv).toBe('development');
     expect(config.httpBodyLimitBytes).toBe(1024 * 1024);
+    expect(config.webhookBodyLimitBytes).toBe(8 * 1024 * 1024);
     expect(config.secretsKey).toHaveLength(32);
     expect(config.redisPrefix).toBe('herald');
     expect(config.callbackRetentionDays).toBe(30);

@@ -86,6 +86,7 @@ export function loadApiConfig(env: Env = readEnvironment()): ApiConfig {
     bullBoardPassword: parseMinLength('BULL_BOARD_PASSWORD', readVariable(env, 'BULL_BOARD_PASSWORD'), 8),
     secretsKey: parseKey32('SECRETS_KEY', readVariable(env, 'SECRETS_KEY')),
     httpBodyLimitBytes: parseByteSize('HTTP_BODY_LIMIT', readVariable(env, 'HTTP_BODY_LIMIT')),
+    webhookBodyLimitBytes: parseByteSize('WEBHOOK_BODY_LIMIT', readVariable(env, 'WEBHOOK_BODY_LIMIT')),
     importMaxBytes: parseByteSize('IMPORT_MAX_BYTES', readVariable(env, 'IMPORT_MAX_BYTES'), { bytes: 16 * 1024 ** 3, label: '16gb' }),
     webhookApplyDelayMs: parseInteger('WEBHOOK_APPLY_DELAY_MS', readVariable(env, 'WEBHOOK_APPLY_DELAY_MS'), 20, 10_000),
     whatsappGraphVersion: parsePattern('WHATSAPP_GRAPH_VERSION', readVariable(env, 'WHATSAPP_GRAPH_VERSION'), /^v\d{1,3}\.\d{1,3}$/, 'a Graph API version like v26.0'),

@@ -57,6 +57,8 @@ export abstract class ApiConfig extends CoreConfig {
   abstract readonly bullBoardPassword: string;
   abstract readonly secretsKey: Buffer;
   abstract readonly httpBodyLimitBytes: number;
+  /** Largest provider webhook POST (Meta batches up to 1,000 updates; a refused batch is lost after its retries). */
+  abstract readonly webhookBodyLimitBytes: number;
   abstract readonly importMaxBytes: number;
   /** Graph API version for channels created without a graphBaseUrl, e.g. v26.0. */
   abstract readonly whatsappGraphVersion: string;
