@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { createHerald, type Herald } from '@herald/client';
 import { startApi, type ApiHarness } from './support/api-harness';
 import { launchBrowser, type Browser } from './support/browser';
+import { whatsappInboundText } from './support/meta-webhooks';
 import { addSimulatedChannel, freePort, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
 
 /** axe-core's browser bundle, injected into each page for the accessibility check. */
@@ -43,24 +44,7 @@ describe('the console in a browser', () => {
 
   /** An inbound text a worker could not apply, put in the set-aside table as the worker puts it there. */
   const setAsideEvent = async (wamid: string, text: string, error: string) => {
-    const body = {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: CREDENTIALS.wabaId,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550100477', phone_number_id: PHONE_NUMBER_ID },
-                messages: [{ from: '919910099999', id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-              },
-            },
-          ],
-        },
-      ],
-    };
+    const body = whatsappInboundText({ wabaId: CREDENTIALS.wabaId, phoneNumberId: PHONE_NUMBER_ID, from: '919910099999', id: wamid, text });
     await api.app.get(DataSource).query(
       `INSERT INTO webhook_events_failed (id, channel_id, body, received_at, error)
        VALUES (nextval(pg_get_serial_sequence('webhook_events', 'id')), $1, $2::json, now(), $3)`,

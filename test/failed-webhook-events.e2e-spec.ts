@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { startApi, type ApiHarness } from './support/api-harness';
+import { whatsappInboundText } from './support/meta-webhooks';
 import { addSimulatedChannel, startSimulator, startWorker, waitFor, type ChildHarness, type SimulatorHarness } from './support/process-harness';
 
 /**
@@ -29,25 +30,7 @@ describe('webhook events set aside: listed with why, replayed, discarded', () =>
   });
   /** An inbound text from `from` as Meta posts it, set aside by a worker with `error`. */
   const setAside = async (wamid: string, from: string, text: string, error: string): Promise<string> => {
-    const body = {
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: CREDENTIALS.wabaId,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550108701', phone_number_id: PHONE },
-                contacts: [{ profile: { name: 'Ada' }, wa_id: from }],
-                messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: text } }],
-              },
-            },
-          ],
-        },
-      ],
-    };
+    const body = whatsappInboundText({ wabaId: CREDENTIALS.wabaId, phoneNumberId: PHONE, from, id: wamid, text, name: 'Ada' });
     const [{ id }] = (await db.query(
       `INSERT INTO webhook_events_failed (id, channel_id, body, received_at, error)
        VALUES (nextval(pg_get_serial_sequence('webhook_events', 'id')), $1, $2::json, now() - interval '5 seconds', $3) RETURNING id::text AS id`,
