@@ -179,6 +179,23 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       expect(tooMany.status).toBe(400);
     });
 
+    it('starts one run for one requestId, however many times and however concurrently it is asked (a retry, a double click)', async () => {
+      await seed('once', 1, 3);
+      const id = await campaign({ title: 'Once' });
+      const later = new Date(Date.now() + 3_600_000).toISOString();
+      const asks = await Promise.all(Array.from({ length: 20 }, () => post(`/v1/campaigns/${id}/runs`, { audiences: ['once'], timeToRun: later, requestId: 'start-once-1' })));
+      expect(asks.map((a) => a.status)).toEqual(Array(20).fill(202));
+      expect(new Set(asks.map((a) => a.body.runId as string)).size).toBe(1);
+      const runs = await db.query('SELECT id FROM campaign_runs WHERE campaign_id = $1', [id]);
+      expect(runs).toHaveLength(1);
+      // Another key is another run; no key, as before, a run per ask.
+      const other = await post(`/v1/campaigns/${id}/runs`, { audiences: ['once'], timeToRun: later, requestId: 'start-once-2' });
+      expect([other.status, other.body.runId === asks[0]!.body.runId]).toEqual([202, false]);
+      const bad = await post(`/v1/campaigns/${id}/runs`, { audiences: ['once'], requestId: 'x'.repeat(129) });
+      expect([bad.status, bad.body.error.details]).toEqual([400, [{ field: 'requestId', issue: 'must be 1-128 characters' }]]);
+      for (const run of [asks[0]!.body.runId as string, other.body.runId as string]) expect((await post(`/v1/campaigns/${id}/runs/${run}/cancel`, {})).status).toBe(200);
+    });
+
     it('registers the template, refuses runs more than 35 days ahead and unknown audiences, and deleting while active', async () => {
       await seed('lobby', 1, 3);
       const id = await campaign({ title: 'Later' });

@@ -35,7 +35,9 @@ const CREATE_KEYS = new Set([
 /** A campaign using a template the business already has: these instead of message, imgUrl, templateType, languageCode. */
 const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options', 'trackLinks', 'utm']);
 const OPTION_KEYS = new Set(['runImmediately', 'audiences', 'timeToRun']);
-const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours', 'tags', 'trackLinks', 'utm']);
+const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours', 'tags', 'trackLinks', 'utm', 'requestId']);
+/** As a single message's requestId. */
+const MAX_RUN_REQUEST_ID_LENGTH = 128;
 const BLAST_KEYS = new Set([
   'template',
   'message',
@@ -78,6 +80,8 @@ export interface RunInput {
   readonly trackLinks?: boolean;
   /** UTM parameters for the tracked links; absent: the workspace's. */
   readonly utm?: UtmParams;
+  /** The caller's idempotency key: the same key for the same campaign answers the run it made. */
+  readonly requestId?: string;
 }
 
 /** `trackLinks` and `utm` as runs and blasts take them (as single messages do). */
@@ -203,8 +207,12 @@ export function parseRunInput(body: unknown, now: Date): RunInput {
   if (ignore !== undefined && typeof ignore !== 'boolean') issues.push({ field: 'ignoreQuietHours', issue: 'must be true or false' });
   const tags = parseTags(body['tags'], 'tags', issues);
   const links = parseLinkTracking(body, issues);
+  const requestId = body['requestId'];
+  if (requestId !== undefined && (typeof requestId !== 'string' || requestId.trim() === '' || requestId.length > MAX_RUN_REQUEST_ID_LENGTH)) {
+    issues.push({ field: 'requestId', issue: `must be 1-${MAX_RUN_REQUEST_ID_LENGTH} characters` });
+  }
   if (issues.length > 0) fail('run', issues);
-  return { audiences, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags, ...links };
+  return { audiences, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags, ...links, ...(typeof requestId === 'string' ? { requestId } : {}) };
 }
 
 function parseValidity(validity: unknown, issues: CampaignIssue[]): number | null {

@@ -20,6 +20,7 @@ export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ['scheduled', 'waiting_
  */
 @Entity({ name: 'campaign_runs' })
 @Index('idx_campaign_runs_campaign', ['campaignId', 'createdAt'])
+@Index('uq_campaign_runs_request_id', ['campaignId', 'requestId'], { unique: true, where: 'request_id IS NOT NULL' })
 @Index('idx_campaign_runs_active', ['status', 'timeToRun'], {
   where: `status IN ('scheduled', 'waiting_for_template', 'running', 'paused')`,
 })
@@ -29,6 +30,10 @@ export class CampaignRun extends WorkspaceOwned {
 
   @Column('uuid', { name: 'campaign_id' })
   campaignId!: string;
+
+  /** The caller's idempotency key: starting the campaign again with it answers this run (one per campaign). */
+  @Column('varchar', { name: 'request_id', length: 128, nullable: true })
+  requestId!: string | null;
 
   /** Audience ids, or `["all"]`; empty when `searchSpec` chooses the recipients. */
   @Column('jsonb')

@@ -101,6 +101,7 @@ export interface NewRun {
   tags?: readonly string[];
   trackLinks?: boolean | null;
   utm?: Record<string, string> | null;
+  requestId?: string | null;
 }
 
 /** How a run paused because its template was paused or disabled says why (its waiting reason is read from it). */
@@ -273,11 +274,26 @@ export class CampaignRepository {
     await this.db.query('UPDATE campaigns SET updated_at = now() WHERE id = $1', [id]);
   }
 
-  async insertRun(manager: EntityManager, run: NewRun): Promise<RunRow> {
+  /**
+   * Inserts a run, or — when the campaign has a run of the same `requestId` already, also one a concurrent request is
+   * committing — answers that one (`created: false`; the statement waits for the other to commit, then reads it).
+   */
+  async insertRunOnce(manager: EntityManager, run: NewRun): Promise<{ run: RunRow; created: boolean }> {
+    if (!run.requestId) return { run: await this.insertRun(manager, run), created: true };
+    const made = await this.insertRun(manager, run, true);
+    if (made) return { run: made, created: true };
+    const rows: RunRow[] = await manager.query('SELECT * FROM campaign_runs WHERE campaign_id = $1 AND request_id = $2', [run.campaignId, run.requestId]);
+    return { run: rows[0]!, created: false };
+  }
+
+  async insertRun(manager: EntityManager, run: NewRun): Promise<RunRow>;
+  async insertRun(manager: EntityManager, run: NewRun, once: true): Promise<RunRow | undefined>;
+  async insertRun(manager: EntityManager, run: NewRun, once = false): Promise<RunRow | undefined> {
     const rows: RunRow[] = await manager.query(
       `INSERT INTO campaign_runs (workspace_id, campaign_id, audiences, status, time_to_run, validity_seconds, ignore_quiet_hours, tags, search_spec,
-                                  track_links, link_utm)
-       VALUES ($1, $2, $3::jsonb, 'scheduled', $4, $5, $6, $7::text[], $8::jsonb, $9, $10::jsonb) RETURNING *`,
+                                  track_links, link_utm, request_id)
+       VALUES ($1, $2, $3::jsonb, 'scheduled', $4, $5, $6, $7::text[], $8::jsonb, $9, $10::jsonb, $11)
+       ${once ? 'ON CONFLICT (campaign_id, request_id) WHERE request_id IS NOT NULL DO NOTHING' : ''} RETURNING *`,
       [
         run.workspaceId,
         run.campaignId,
@@ -289,10 +305,11 @@ export class CampaignRepository {
         run.searchSpec ? JSON.stringify(run.searchSpec) : null,
         run.trackLinks ?? null,
         run.utm ? JSON.stringify(run.utm) : null,
+        run.requestId ?? null,
       ],
     );
     await this.runEvents(manager, rows);
-    return rows[0]!;
+    return rows[0];
   }
 
   async findRun(workspaceId: string, campaignId: string, runId: string): Promise<RunRow | undefined> {

@@ -440,9 +440,11 @@ export class CampaignsService {
         `The campaign's template is ${campaign.template_status}${campaign.template_reason ? ` (${campaign.template_reason})` : ''}: it cannot be sent.`,
       );
     }
-    const run = await this.campaigns.transaction((manager) =>
-      this.campaigns.insertRun(manager, this.newRun(workspaceId, campaign.id, input, now)),
+    const { run, created } = await this.campaigns.transaction((manager) =>
+      this.campaigns.insertRunOnce(manager, this.newRun(workspaceId, campaign.id, input, now)),
     );
+    // A requestId already used for this campaign: the run it made, as it is now (no second start).
+    if (!created) return { runId: run.id, status: run.status, timeToRun: run.time_to_run };
     await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
     return { runId: run.id, status: createdStatus(run.status, run.time_to_run, now, campaign.template_status), timeToRun: run.time_to_run };
   }
@@ -615,6 +617,7 @@ export class CampaignsService {
       tags: input.tags ?? [],
       trackLinks: input.trackLinks ?? null,
       utm: input.utm ? { ...input.utm } : null,
+      requestId: input.requestId ?? null,
     };
   }
 

@@ -3061,6 +3061,11 @@ export interface components {
              */
             ignoreQuietHours?: boolean;
             /**
+             * @description Your idempotency key: asked again with the same key (a retry after a timeout, a double click), the campaign answers the run it made instead of starting another, which would message every contact again.
+             * @example spring-sale-2026-12-06
+             */
+            requestId?: string;
+            /**
              * @description Up to 10, carried to every send of the run (GET /v1/messages?tag=).
              * @example [
              *       "diwali",

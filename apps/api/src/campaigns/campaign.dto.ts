@@ -225,6 +225,14 @@ export class CreateRunDto {
 
   @ApiPropertyOptional({ type: UtmDto, description: "UTM parameters of its tracked links; absent: the campaign's, else the workspace's." })
   utm?: UtmDto;
+
+  @ApiPropertyOptional({
+    example: 'spring-sale-2026-12-06',
+    maxLength: 128,
+    description:
+      'Your idempotency key: asked again with the same key (a retry after a timeout, a double click), the campaign answers the run it made instead of starting another, which would message every contact again.',
+  })
+  requestId?: string;
 }
 
 export class RunCreatedDto {

@@ -29,6 +29,7 @@ import { RecipientRepliesIndex1796400000000 } from './1796400000000-recipient-re
 import { CallbackEndpointBatchSize1796500000000 } from './1796500000000-callback-endpoint-batch-size';
 import { WebhookEventsFailed1796600000000 } from './1796600000000-webhook-events-failed';
 import { WebhookEventsOwn1796700000000 } from './1796700000000-webhook-events-own';
+import { RunRequestId1796800000000 } from './1796800000000-run-request-id';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -65,4 +66,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CallbackEndpointBatchSize1796500000000,
   WebhookEventsFailed1796600000000,
   WebhookEventsOwn1796700000000,
+  RunRequestId1796800000000,
 ];
