@@ -182,6 +182,9 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.getByRole('heading', { name: /Run of Spring sale/ }).waitFor();
     runId = /runs\/([^/?]+)/.exec(page.url())![1]!;
+    // Started with an idempotency key (a second click or a retry answers this run instead of starting another).
+    const [{ request_id: key }] = (await api.app.get(DataSource).query('SELECT request_id FROM campaign_runs WHERE id = $1', [runId])) as Array<{ request_id: string | null }>;
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
     const bar = page.getByRole('progressbar', { name: 'Run progress' });
     const seen: string[] = [];
     const full = await waitFor(

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { errorText } from '../session';
 import { go, href } from '../router';
 import { useApi, useSession } from '../use-api';
@@ -15,13 +15,16 @@ function StartRun(props: { campaignId: string; disabled: boolean }) {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const toggle = (id: string, on: boolean) => setChosen(on ? [...chosen, id] : chosen.filter((a) => a !== id));
+  // One key per choice of audiences and time: sent again (a retry after a network failure, a second click), the
+  // start answers the run it made instead of starting another (requestId).
+  const requestId = useMemo(() => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''), [chosen, at]);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (chosen.length === 0) return setError('Choose at least one audience.');
     setBusy(true);
     setError(undefined);
     try {
-      const body = { audiences: chosen, ...(at ? { timeToRun: new Date(at).toISOString() } : {}) };
+      const body = { audiences: chosen, requestId, ...(at ? { timeToRun: new Date(at).toISOString() } : {}) };
       const { data, error: failed, response } = await herald.api.POST('/v1/campaigns/{id}/runs', {
         params: { path: { id: props.campaignId } },
         body: body as never,
