@@ -735,16 +735,24 @@ async function main(): Promise<void> {
   const simulatorUrl = simulatorWanted ? `http://127.0.0.1:${simulatorPort}` : undefined;
   if (local) await writeStackFile(env, { apiUrl, simulatorUrl, apiKey: workspace?.apiKey });
 
-  const started: string[] = [];
-  for (const spec of processSpecs(workers, layout)) {
-    if (spec.optional && !existsSync(path.join(ROOT, spec.script))) continue;
-    const { entry } = startNode(spec.name, spec.script, spec.args ?? [], { ...env, ...spec.env }, false, spec.nodeArgs);
-    started.push(spec.name);
-    void entry.ended.then((how) => {
-      if (!stopping) void shutdown(1, `${spec.name} stopped unexpectedly (${how}): shutting everything down; its log: ${relative(entry.logFile)}`);
-    });
-  }
-  say(`started ${started.join(', ')}; waiting for the API`);
+  const start = (specs: readonly ProcessSpec[]): string[] => {
+    const names: string[] = [];
+    for (const spec of specs) {
+      if (spec.optional && !existsSync(path.join(ROOT, spec.script))) continue;
+      const { entry } = startNode(spec.name, spec.script, spec.args ?? [], { ...env, ...spec.env }, false, spec.nodeArgs);
+      names.push(spec.name);
+      void entry.ended.then((how) => {
+        if (!stopping) void shutdown(1, `${spec.name} stopped unexpectedly (${how}): shutting everything down; its log: ${relative(entry.logFile)}`);
+      });
+    }
+    return names;
+  };
+  // The workers start last: the simulator keeps nothing across restarts, and a worker that resumed a run before the
+  // demo number and template were registered with it again failed those sends for good ("object does not exist").
+  const specs = processSpecs(workers, layout);
+  const isWorker = (spec: ProcessSpec) => spec.name.startsWith('worker-');
+  const started = start(specs.filter((spec) => !isWorker(spec)));
+  say(`started ${started.join(', ')}; waiting for the API, then ${specs.filter(isWorker).map((spec) => spec.name).join(', ')}`);
 
   if (!(await waitUntilReady(port))) {
     if (!stopping) await shutdown(1, `the API did not answer 200 on /health/ready within ${READY_TIMEOUT_MS / 1000} s: see ${relative(path.join(LOG_DIR, 'api.log'))}`);
@@ -765,6 +773,8 @@ async function main(): Promise<void> {
       .catch((error: unknown) => shout(`demo channel: ${messageOf(error)}`));
     await ensureDemoTelegram(workspace, port, simulatorPort).catch((error: unknown) => shout(`demo Telegram channel: ${messageOf(error)}`));
   }
+  if (stopping) return;
+  note(`starting ${start(specs.filter(isWorker)).join(', ')}`);
   const logs = Object.fromEntries([...children].map((child) => [child.name, relative(child.logFile)]));
   const summary = formatStackSummary({
     mode: local ? 'local' : 'production',

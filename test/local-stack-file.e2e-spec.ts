@@ -79,6 +79,12 @@ describe('npm start: a quiet terminal, one summary, and one stack file the worke
       expect([service, existsSync(join(stack.dir, '.data', 'logs', `${service}.log`))]).toEqual([service, true]);
     }
     expect(readFileSync(join(stack.dir, '.data', 'logs', 'api.log'), 'utf8')).toContain('"level":30');
+    // The workers start once the simulator knows the demo number, template and bot again (it keeps nothing across
+    // restarts: a worker resuming a run before that failed its sends for good).
+    const stackLog = readFileSync(join(stack.dir, '.data', 'logs', 'stack.log'), 'utf8');
+    const registered = stackLog.indexOf('Telegram through the simulator');
+    const workersStarted = stackLog.indexOf('starting worker-1');
+    expect([registered, workersStarted].every((at) => at >= 0) && registered < workersStarted).toBe(true);
   });
 
   it('lets `npm run cli -- workspace create Acme` work in a second terminal with nothing set', () => {
