@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { INestApplicationContext } from '@nestjs/common';
 import { SingleBar, Presets } from 'cli-progress';
-import { asUtf8, ImportsService, type ImportRequest } from '@herald/contacts';
+import { asUtf8, fileEncoding, ImportsService, type ImportRequest } from '@herald/contacts';
 import { WorkspacesService } from '@herald/workspaces';
 
 export interface ImportArgs {
@@ -13,19 +13,22 @@ export interface ImportArgs {
   readonly encoding?: string;
 }
 
-async function hasUtf16Mark(file: string): Promise<boolean> {
+/**
+ * The file's size as it will be stored (UTF-8): the progress bar's scale. A UTF-8 file's is its size on disk; one in
+ * another encoding is decoded once to count (cheap beside the import).
+ */
+async function storedSize(file: string, declared: string | undefined): Promise<number> {
   const handle = await open(file, 'r');
+  let head: Buffer;
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff));
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(3), 0, 3, 0);
+    head = buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
-}
-
-async function utf8Size(file: string, encoding: string | undefined): Promise<number> {
+  if (fileEncoding(head, declared) === 'utf-8') return (await stat(file)).size;
   let size = 0;
-  for await (const piece of asUtf8(createReadStream(file, { highWaterMark: 1024 * 1024 }), encoding)) size += piece.length;
+  for await (const piece of asUtf8(createReadStream(file, { highWaterMark: 1024 * 1024 }), declared)) size += piece.length;
   return size;
 }
 
@@ -41,8 +44,7 @@ export async function runImport(app: INestApplicationContext, args: ImportArgs):
   const imports = app.get(ImportsService);
   await app.get(WorkspacesService).assertExists(args.workspaceId);
   await imports.checkRequest(args.workspaceId, args.request);
-  // Bytes of the file as stored (UTF-8): the progress bar's scale. A file in another encoding is read twice, cheaply.
-  const size = args.encoding === undefined && !(await hasUtf16Mark(args.file)) ? (await stat(args.file)).size : await utf8Size(args.file, args.encoding);
+  const size = await storedSize(args.file, args.encoding);
   const started = Date.now();
   const importId = await imports.stage(
     args.workspaceId,

@@ -275,25 +275,16 @@ export class CampaignRepository {
   }
 
   /**
-   * Inserts a run, or — when the campaign has a run of the same `requestId` already, also one a concurrent request is
-   * committing — answers that one (`created: false`; the statement waits for the other to commit, then reads it).
+   * Inserts a run; when the campaign has a run of the same `requestId` already (also one a concurrent request is
+   * committing: the insert waits for it), answers that one instead, `created: false`. Without a requestId, always a
+   * new run.
    */
-  async insertRunOnce(manager: EntityManager, run: NewRun): Promise<{ run: RunRow; created: boolean }> {
-    if (!run.requestId) return { run: await this.insertRun(manager, run), created: true };
-    const made = await this.insertRun(manager, run, true);
-    if (made) return { run: made, created: true };
-    const rows: RunRow[] = await manager.query('SELECT * FROM campaign_runs WHERE campaign_id = $1 AND request_id = $2', [run.campaignId, run.requestId]);
-    return { run: rows[0]!, created: false };
-  }
-
-  async insertRun(manager: EntityManager, run: NewRun): Promise<RunRow>;
-  async insertRun(manager: EntityManager, run: NewRun, once: true): Promise<RunRow | undefined>;
-  async insertRun(manager: EntityManager, run: NewRun, once = false): Promise<RunRow | undefined> {
+  async insertRun(manager: EntityManager, run: NewRun): Promise<{ run: RunRow; created: boolean }> {
     const rows: RunRow[] = await manager.query(
       `INSERT INTO campaign_runs (workspace_id, campaign_id, audiences, status, time_to_run, validity_seconds, ignore_quiet_hours, tags, search_spec,
                                   track_links, link_utm, request_id)
        VALUES ($1, $2, $3::jsonb, 'scheduled', $4, $5, $6, $7::text[], $8::jsonb, $9, $10::jsonb, $11)
-       ${once ? 'ON CONFLICT (campaign_id, request_id) WHERE request_id IS NOT NULL DO NOTHING' : ''} RETURNING *`,
+       ON CONFLICT (campaign_id, request_id) WHERE request_id IS NOT NULL DO NOTHING RETURNING *`,
       [
         run.workspaceId,
         run.campaignId,
@@ -308,8 +299,13 @@ export class CampaignRepository {
         run.requestId ?? null,
       ],
     );
+    if (rows.length === 0) {
+      // The insert waited for the run of this requestId and then did nothing: this statement's snapshot sees it.
+      const made: RunRow[] = await manager.query('SELECT * FROM campaign_runs WHERE campaign_id = $1 AND request_id = $2', [run.campaignId, run.requestId]);
+      return { run: made[0]!, created: false };
+    }
     await this.runEvents(manager, rows);
-    return rows[0];
+    return { run: rows[0]!, created: true };
   }
 
   async findRun(workspaceId: string, campaignId: string, runId: string): Promise<RunRow | undefined> {

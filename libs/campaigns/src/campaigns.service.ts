@@ -246,7 +246,7 @@ export class CampaignsService {
         template_params:
           buttonParams.length > 0 ? { buttons: buttonParams, ...(trackButtons ? { linkBase: this.config.publicUrl } : {}) } : null,
       });
-      const run = input.run ? await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, input.run, now)) : null;
+      const run = input.run ? (await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, input.run, now))).run : null;
       return { campaign, run };
     });
     if (!platform) await this.enqueue(() => this.jobs.registerTemplate(campaign.id), `template of campaign ${campaign.id}`);
@@ -312,7 +312,7 @@ export class CampaignsService {
         template_source: 'existing',
         template_params: templateParams,
       });
-      const runRow = run ? await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, run, now)) : null;
+      const runRow = run ? (await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, run, now))).run : null;
       return { campaign, runRow };
     });
     if (runRow) await this.enqueue(() => this.jobs.scheduleStart(runRow.id, runRow.time_to_run), `run ${runRow.id}`);
@@ -441,7 +441,7 @@ export class CampaignsService {
       );
     }
     const { run, created } = await this.campaigns.transaction((manager) =>
-      this.campaigns.insertRunOnce(manager, this.newRun(workspaceId, campaign.id, input, now)),
+      this.campaigns.insertRun(manager, this.newRun(workspaceId, campaign.id, input, now)),
     );
     // A requestId already used for this campaign: the run it made, as it is now (no second start).
     if (!created) return { runId: run.id, status: run.status, timeToRun: run.time_to_run };

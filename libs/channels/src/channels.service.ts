@@ -212,10 +212,6 @@ export class ChannelsService {
   }
 
   /**
-   * For workers and webhooks: a live channel with its secrets opened, cached for a few seconds; `fresh` reads it
-   * from Postgres anyway (e.g. before acting on a cached `paused`).
-   */
-  /**
    * The channel a webhook posted to `channel`'s URL means when it speaks for another sender `senderId` of the same
    * platform: Meta posts every Page (or account) of an app to the app's one callback URL. Only a channel whose app
    * secret is `channel`'s (the one that verified the POST's signature) is the app's; none, or more than one such
@@ -231,6 +227,10 @@ export class ChannelsService {
     return found.length === 1 ? found[0] : undefined;
   }
 
+  /**
+   * For workers and webhooks: a live channel with its secrets opened, cached for a few seconds; `fresh` reads it
+   * from Postgres anyway (e.g. before acting on a cached `paused`).
+   */
   async forSending(id: string, fresh = false): Promise<SendingChannel | undefined> {
     const hit = this.cache.get(id);
     if (hit && !fresh && Date.now() - hit.at < CACHE_MS) return hit.channel;

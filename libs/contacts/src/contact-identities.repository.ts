@@ -135,24 +135,29 @@ export class ContactIdentitiesRepository {
     return rowsOf(result).length > 0;
   }
 
-  /**
-   * The platform said these contacts cannot be reached on the channel (blocked it, never started it), at `at` (when
-   * the platform says it happened; now when it answered a send so).
-   */
-  async markUnreachable(
-    channelId: string,
-    by: { contactIds?: readonly string[]; identities?: readonly string[] },
-    reason: string,
-    manager?: EntityManager,
-    at?: Date,
-  ): Promise<void> {
+  /** The platform said these contacts cannot be reached on the channel (blocked it, never started it): now. */
+  async markUnreachable(channelId: string, by: { contactIds?: readonly string[]; identities?: readonly string[] }, reason: string, manager?: EntityManager): Promise<void> {
     const contactIds = by.contactIds ?? [];
     const identities = by.identities ?? [];
     if (contactIds.length === 0 && identities.length === 0) return;
     await (manager ?? this.dataSource).query(
-      `UPDATE contact_identities SET unreachable_at = COALESCE($5::timestamptz, now()), unreachable_reason = $4, updated_at = now()
+      `UPDATE contact_identities SET unreachable_at = now(), unreachable_reason = $4, updated_at = now()
         WHERE channel_id = $1 AND (contact_id = ANY($2::bigint[]) OR identity = ANY($3::text[])) AND unreachable_at IS NULL`,
-      [channelId, contactIds, identities, reason.slice(0, 500), at ?? null],
+      [channelId, contactIds, identities, reason.slice(0, 500)],
+    );
+  }
+
+  /**
+   * Users a platform's events said blocked the channel, each at the time the platform gives (a message older than
+   * that, applied later, does not make them reachable again: `reachable`). One statement for them all.
+   */
+  async markBlocked(manager: EntityManager, channelId: string, blocks: ReadonlyArray<{ identity: string; reason: string; at: Date }>): Promise<void> {
+    if (blocks.length === 0) return;
+    await manager.query(
+      `UPDATE contact_identities i SET unreachable_at = b.at, unreachable_reason = b.reason, updated_at = now()
+         FROM unnest($2::text[], $3::text[], $4::timestamptz[]) AS b(identity, reason, at)
+        WHERE i.channel_id = $1 AND i.identity = b.identity AND i.unreachable_at IS NULL`,
+      [channelId, blocks.map((b) => b.identity), blocks.map((b) => b.reason.slice(0, 500)), blocks.map((b) => b.at)],
     );
   }
 }

@@ -103,8 +103,13 @@ export class ContactsService {
   }
 
   /** The platform said these contacts (or these identities) cannot be reached on the channel. */
-  markUnreachable(channelId: string, by: { contactIds?: readonly string[]; identities?: readonly string[] }, reason: string, manager?: EntityManager, at?: Date): Promise<void> {
-    return this.identities.markUnreachable(channelId, by, reason, manager, at);
+  markUnreachable(channelId: string, by: { contactIds?: readonly string[]; identities?: readonly string[] }, reason: string, manager?: EntityManager): Promise<void> {
+    return this.identities.markUnreachable(channelId, by, reason, manager);
+  }
+
+  /** A platform's events said these users blocked the channel, each at its time (one statement). */
+  markBlocked(manager: EntityManager, channelId: string, blocks: ReadonlyArray<{ identity: string; reason: string; at: Date }>): Promise<void> {
+    return this.identities.markBlocked(manager, channelId, blocks);
   }
 
   /** The E.164 form of a number given by a caller, or a 400 saying why it is not one. */

@@ -21,6 +21,11 @@ function byteOrderMark(head: Buffer): string | undefined {
   return undefined;
 }
 
+/** The encoding a file starting with `head` (its first 3 bytes or more) is read in: its BOM's, else `declared`, else UTF-8. */
+export function fileEncoding(head: Buffer, declared: string | undefined): string {
+  return byteOrderMark(head) ?? declared ?? 'utf-8';
+}
+
 /**
  * An upload's bytes as UTF-8, as they stream: a byte order mark decides (UTF-8, UTF-16LE or UTF-16BE: spreadsheets
  * save "Unicode text" so), else `declared` (the caller's `encoding`, or the charset of the body's Content-Type), else
@@ -36,7 +41,7 @@ export async function* asUtf8(body: AsyncIterable<Buffer>, declared: string | un
     if (next.done) ended = true;
     else head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
   }
-  const encoding = byteOrderMark(head) ?? declared ?? 'utf-8';
+  const encoding = fileEncoding(head, declared);
   if (encoding === 'utf-8') {
     if (head.length > 0) yield head;
     while (!ended) {

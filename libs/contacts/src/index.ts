@@ -16,7 +16,7 @@ export * from './variable-groups.service';
 export * from './imports.service';
 export * from './import.types';
 export { NUMBER_COLUMNS } from './csv-header.util';
-export { asUtf8, csvEncoding } from './csv-encoding.util';
+export { asUtf8, csvEncoding, fileEncoding } from './csv-encoding.util';
 export * from './contacts.module';
 
 import { Audience } from './audience.entity';

@@ -136,18 +136,18 @@ export class WebhookApplier {
             continue;
           }
           const now = this.clock.now().toJSDate();
-          const parsed = this.notAhead(parsePlatformWebhook(channel, event.body, now), now, event.id);
+          const parsed = this.timesNotAhead(parsePlatformWebhook(channel, event.body, now), now, event.id);
           platform.push({ channel, parsed, attempt: 0 });
           // Events for another Page (account) of the same Meta app, posted to the app's one callback URL: applied to
           // that Page's channel, whatever its workspace, when exactly one channel has it with this app's secret.
           for (const senderId of parsed.otherSenders ?? []) {
             const sibling = await this.channels.sibling(channel, senderId);
-            if (sibling) platform.push({ channel: sibling, parsed: this.notAhead(parsePlatformWebhook(sibling, event.body, now), now, event.id), attempt: 0 });
+            if (sibling) platform.push({ channel: sibling, parsed: this.timesNotAhead(parsePlatformWebhook(sibling, event.body, now), now, event.id), attempt: 0 });
             else this.logger.warn(`${channel.type} webhook event ${event.id} (channel ${channel.id}): the events for ${senderId} were skipped: no one channel of this app has it`);
           }
           continue;
         }
-        const parsed = this.notAhead(parseWebhook(event.body), this.clock.now().toJSDate(), event.id);
+        const parsed = this.timesNotAhead(parseWebhook(event.body), this.clock.now().toJSDate(), event.id);
         for (const p of parsed.problems.slice(0, 5)) this.logger.warn(`webhook event ${event.id}: ${p.path} ${p.issue}`);
         for (const s of parsed.statuses) {
           if (s.phoneNumberId !== channel.phoneNumberId) continue; // not this channel's number
@@ -226,7 +226,7 @@ export class WebhookApplier {
       const stored = await this.storeInbound(manager, inbound);
       events.push(...(await this.inboundEvents(stored.filter((m) => listening.inbound.has(m.workspace_id)))));
       // After the batch's messages, which make their writers reachable again: a block later than them stands.
-      for (const b of blocks) await this.contacts.markUnreachable(b.channelId, { identities: [b.identity] }, b.reason, manager, b.at);
+      for (const [channelId, ofChannel] of blocks) await this.contacts.markBlocked(manager, channelId, ofChannel);
       // Campaign templates' review decisions (the runs waiting for one are moved after the commit).
       const decidedCampaigns = await this.recipients.applyTemplateStatuses(manager, templates);
       const unknownTemplates = await this.templateLibrary.applyChanges(manager, templateChanges);
@@ -296,11 +296,12 @@ export class WebhookApplier {
   ): Promise<{
     callbackQueries: Array<{ channel: SendingChannel; id: string }>;
     retries: Array<{ eventId: string; delayMs: number }>;
-    blocks: Array<{ channelId: string; identity: string; reason: string; at: Date }>;
+    /** Per channel, the users its events said blocked it, with when. */
+    blocks: Map<string, Array<{ identity: string; reason: string; at: Date }>>;
   }> {
     const callbackQueries: Array<{ channel: SendingChannel; id: string }> = [];
     const retries: Array<{ eventId: string; delayMs: number }> = [];
-    const blocks: Array<{ channelId: string; identity: string; reason: string; at: Date }> = [];
+    const blocks = new Map<string, Array<{ identity: string; reason: string; at: Date }>>();
     // Retries keep their own count: a fresh event and a retried one of a channel are grouped apart.
     const groups = new Map<string, { channel: SendingChannel; attempt: number; parsed: PlatformWebhook }>();
     for (const { channel, parsed, attempt } of platform) {
@@ -359,7 +360,7 @@ export class WebhookApplier {
       // A block is kept with the time the platform gives it: a message older than it, applied in a later batch, does
       // not make the user reachable again (ContactsService.ensureIdentities).
       const blocked = new Map(parsed.unreachable.filter((u) => (lastWrote.get(u.recipientId) ?? -Infinity) <= u.at.getTime()).map((u) => [u.recipientId, u]));
-      for (const u of blocked.values()) blocks.push({ channelId: channel.id, identity: u.recipientId, reason: u.reason, at: u.at });
+      if (blocked.size > 0) blocks.set(channel.id, [...(blocks.get(channel.id) ?? []), ...[...blocked.values()].map((u) => ({ identity: u.recipientId, reason: u.reason, at: u.at }))]);
     }
     return { callbackQueries, retries, blocks };
   }
@@ -368,7 +369,7 @@ export class WebhookApplier {
    * The parsed event with no time later than a few minutes past now (`notAhead`): a message stamped in year 9999
    * would sort first for ever and hold its writer's service window open; a watermark so, cover sends not made yet.
    */
-  private notAhead<T extends { statuses: ReadonlyArray<{ timestamp: Date }>; inbound: ReadonlyArray<{ timestamp: Date }>; watermarks?: ReadonlyArray<{ upTo: Date }>; unreachable?: ReadonlyArray<{ at: Date }> }>(
+  private timesNotAhead<T extends { statuses: ReadonlyArray<{ timestamp: Date }>; inbound: ReadonlyArray<{ timestamp: Date }>; watermarks?: ReadonlyArray<{ upTo: Date }>; unreachable?: ReadonlyArray<{ at: Date }> }>(
     parsed: T,
     now: Date,
     eventId: string,
