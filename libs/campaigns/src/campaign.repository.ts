@@ -340,8 +340,6 @@ export class CampaignRepository {
       startedAt?: boolean;
       completedAt?: boolean;
       failureReason?: string;
-      /** Forget the reason it was paused or failed (resumed). */
-      clearReason?: boolean;
       recipients?: number;
       chunkCount?: number;
     } = {},
@@ -353,7 +351,7 @@ export class CampaignRepository {
          UPDATE campaign_runs SET status = $3, updated_at = now(),
                 started_at = CASE WHEN $4 THEN COALESCE(started_at, now()) ELSE started_at END,
                 completed_at = CASE WHEN $5 THEN now() ELSE completed_at END,
-                failure_reason = CASE WHEN $9 THEN NULL ELSE COALESCE($6, failure_reason) END,
+                failure_reason = COALESCE($6, failure_reason),
                 recipients = COALESCE($7, recipients),
                 chunk_count = COALESCE($8, chunk_count)
           WHERE id = ANY($1::uuid[]) AND status = ANY($2::text[]) RETURNING id, workspace_id)
@@ -367,11 +365,33 @@ export class CampaignRepository {
         extra.failureReason ?? null,
         extra.recipients ?? null,
         extra.chunkCount ?? null,
-        extra.clearReason ?? false,
       ],
       );
       await this.runEvents(m, rows);
       return rows.length > 0;
+    });
+  }
+
+  /**
+   * A paused run going again, its reason forgotten: a run that had started goes back to `running` (its chunks are
+   * queued again), one paused before its start to `scheduled` (its start job fans it out). Which one is decided by
+   * the UPDATE itself: deciding from a `started_at` read before it let a resume race a start and a pause put a run
+   * that had already fanned out back to `scheduled`, and its start job fan it out — send it — a second time.
+   * Returns where it went, or undefined when it was not paused (or, with `reasonPrefix`, not paused for that).
+   */
+  async resumeRun(runId: string, reasonPrefix?: string): Promise<'scheduled' | 'running' | undefined> {
+    return this.db.transaction(async (manager) => {
+      const rows: Array<{ id: string; workspace_id: string; status: 'scheduled' | 'running' }> = await manager.query(
+        `WITH resumed AS (
+           UPDATE campaign_runs SET status = CASE WHEN started_at IS NULL THEN 'scheduled' ELSE 'running' END,
+                  failure_reason = NULL, updated_at = now()
+            WHERE id = $1 AND status = 'paused' ${reasonPrefix === undefined ? '' : 'AND failure_reason LIKE $2'}
+            RETURNING id, workspace_id, status)
+         SELECT id, workspace_id, status FROM resumed`,
+        reasonPrefix === undefined ? [runId] : [runId, `${reasonPrefix}%`],
+      );
+      await this.runEvents(manager, rows);
+      return rows[0]?.status;
     });
   }
 
@@ -383,20 +403,34 @@ export class CampaignRepository {
     ]);
   }
 
-  /** Running runs with nothing queued or in flight: done. Returns their ids. */
+  /**
+   * Running runs with nothing queued or in flight: done. Returns their ids.
+   *
+   * Two statements: the candidates are locked first, and only a later statement — whose snapshot is taken after
+   * the locks are held — decides that nothing is left. One UPDATE deciding both read its recipients in a snapshot
+   * taken before it waited for a retry-failed holding the run: once that committed, the UPDATE completed the run
+   * over the recipients the retry had just put back, and they stayed `queued` in a completed run for ever.
+   */
   async completeFinished(runIds?: readonly string[]): Promise<string[]> {
     return this.db.transaction(async (manager) => {
-    const rows: Array<{ id: string; workspace_id: string }> = await manager.query(
-      `WITH done AS (
-         UPDATE campaign_runs r SET status = 'completed', completed_at = now(), updated_at = now()
-          WHERE r.status = 'running' ${runIds ? 'AND r.id = ANY($1::uuid[])' : ''}
-            AND NOT EXISTS (SELECT 1 FROM campaign_recipients x WHERE x.run_id = r.id AND x.status IN ('queued', 'sending'))
-         RETURNING r.id, r.workspace_id)
-       SELECT id, workspace_id FROM done`,
-      runIds ? [runIds] : [],
-    );
-    await this.runEvents(manager, rows);
-    return rows.map((r) => r.id);
+      const unfinished = `EXISTS (SELECT 1 FROM campaign_recipients x WHERE x.run_id = r.id AND x.status IN ('queued', 'sending'))`;
+      const candidates: Array<{ id: string }> = await manager.query(
+        `SELECT r.id FROM campaign_runs r
+          WHERE r.status = 'running' ${runIds ? 'AND r.id = ANY($1::uuid[])' : ''} AND NOT ${unfinished}
+          ORDER BY r.id FOR UPDATE OF r`,
+        runIds ? [runIds] : [],
+      );
+      if (candidates.length === 0) return [];
+      const rows: Array<{ id: string; workspace_id: string }> = await manager.query(
+        `WITH done AS (
+           UPDATE campaign_runs r SET status = 'completed', completed_at = now(), updated_at = now()
+            WHERE r.id = ANY($1::uuid[]) AND r.status = 'running' AND NOT ${unfinished}
+           RETURNING r.id, r.workspace_id)
+         SELECT id, workspace_id FROM done`,
+        [candidates.map((c) => c.id)],
+      );
+      await this.runEvents(manager, rows);
+      return rows.map((r) => r.id);
     });
   }
 

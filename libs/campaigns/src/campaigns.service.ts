@@ -482,14 +482,11 @@ export class CampaignsService {
         [{ field: 'templateStatus', issue: campaign.template_status }],
       );
     }
-    if (run.started_at === null) {
-      // Paused before it started: back to scheduled, and its start job (kept or rebuilt) starts it.
-      if (!(await this.campaigns.transition(run.id, ['paused'], 'scheduled', { clearReason: true }))) throw wrongState(run, 'resume');
-      await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
-    } else {
-      if (!(await this.campaigns.transition(run.id, ['paused'], 'running', { clearReason: true }))) throw wrongState(run, 'resume');
-      await this.enqueue(async () => this.jobs.chunks(await this.recipients.pendingChunks([run.id])), `chunks of run ${run.id}`);
-    }
+    const to = await this.campaigns.resumeRun(run.id);
+    if (to === undefined) throw wrongState(run, 'resume');
+    // Paused before it started: back to scheduled, and its start job (kept or rebuilt) starts it.
+    if (to === 'scheduled') await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
+    else await this.enqueue(async () => this.jobs.chunks(await this.recipients.pendingChunks([run.id])), `chunks of run ${run.id}`);
     return this.getRun(workspaceId, campaignId, runId);
   }
 

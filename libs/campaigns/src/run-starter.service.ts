@@ -52,6 +52,13 @@ export class RunStarter {
       const run = await this.campaigns.runById(runId, manager, true);
       if (!run || (run.status !== 'scheduled' && run.status !== 'waiting_for_template'))
         return { state: run?.status ?? 'missing', chunks: 0 };
+      if (run.started_at !== null) {
+        // Its recipients were fixed once already: never a second fan-out (each recipient would be sent twice). Sent on
+        // from where it is: whatever is left of its chunks.
+        await this.campaigns.transition(run.id, [run.status], 'running', {}, manager);
+        this.logger.warn(`run ${run.id} was ${run.status} after it had started: running on, not fanned out again`);
+        return { state: 'running', chunks: 0, resumed: true };
+      }
       if (run.time_to_run.getTime() > Date.now() + 1_000) return { state: 'early', chunks: 0, due: run.time_to_run };
       const campaign = await this.campaigns.campaignById(run.campaign_id);
       if (!campaign || campaign.deleted_at !== null) {
@@ -142,6 +149,7 @@ export class RunStarter {
     });
     if ('due' in outcome && outcome.due) await this.jobs.scheduleStart(runId, outcome.due);
     if (outcome.chunks > 0) await this.jobs.chunks(Array.from({ length: outcome.chunks }, (_, chunk) => ({ runId, chunk })));
+    if ('resumed' in outcome) await this.jobs.chunks(await this.recipients.pendingChunks([runId]));
     return outcome.state;
   }
 

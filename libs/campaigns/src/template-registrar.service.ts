@@ -3,7 +3,7 @@ import { ChannelsService, credentialsOf, type ChannelProvider, type TemplateStat
 import { HeraldError } from '@herald/common';
 import { CHANNEL_PROVIDER } from '@herald/sending';
 import { TemplatesService } from '@herald/templates';
-import { CampaignRepository, type CampaignRow } from './campaign.repository';
+import { CampaignRepository, TEMPLATE_PAUSED, type CampaignRow } from './campaign.repository';
 import { toTemplateDefinition } from './campaign-message.util';
 import { RunJobs } from './run-jobs.service';
 import { RecipientRepository } from './recipient.repository';
@@ -139,8 +139,8 @@ export class TemplateRegistrar {
   /** The runs a paused template held, going again: started ones where they stopped, the others at their start. */
   private async resumeTemplatePaused(campaignId: string): Promise<void> {
     for (const run of await this.campaigns.templatePausedRuns(campaignId)) {
-      const to = run.started_at === null ? 'scheduled' : 'running';
-      if (!(await this.campaigns.transition(run.id, ['paused'], to, { clearReason: true }))) continue;
+      const to = await this.campaigns.resumeRun(run.id, TEMPLATE_PAUSED);
+      if (to === undefined) continue;
       if (to === 'scheduled') await this.jobs.startsNow([run.id], new Map([[run.id, run.time_to_run]]));
       else await this.jobs.chunks(await this.recipients.pendingChunks([run.id]));
       this.logger.log(`run ${run.id} resumed: its template is approved again`);
