@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { CampaignsService, ChunkSender, RunStarter } from '@herald/campaigns';
+import { CampaignsService, ChunkSender, RunStarter, chunkJobId } from '@herald/campaigns';
 import { AudiencesService } from '@herald/contacts';
+import { JobName, JobQueue, QUEUE_OF_JOB } from '@herald/queues';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
 /**
@@ -101,6 +102,22 @@ describe('run control racing the workers', () => {
     expect(await runStatus(runId)).toBe('completed');
     expect(h.provider.sentTo(c.numbers[0]!)).toHaveLength(2);
     expect((await campaigns.getRun(c.workspaceId, c.campaignId, runId)).counts).toMatchObject({ failed: 0, queued: 0, sending: 0 });
+  });
+
+  it('sends what a retry-failed puts back now, not when the chunk\'s job waiting for other recipients comes due', async () => {
+    const c = await campaignOf('Retry beside a backoff', 2);
+    h.provider.answer(c.numbers[0]!, { code: 131000 });
+    const { runId } = await campaigns.createRun(c.workspaceId, c.campaignId, { audiences: ['all-of-them'] });
+    expect(await h.get(RunStarter).start(runId)).toBe('running');
+    expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+    // The chunk's job is in the delayed set for ten minutes, as when others of its recipients back off (131056).
+    const queue = h.get(JobQueue).queue(QUEUE_OF_JOB[JobName.SendChunk]);
+    await queue.remove(chunkJobId(runId, 0)); // the job its start queued (no worker takes jobs here)
+    await queue.add(JobName.SendChunk, { runId, chunk: 0 }, { jobId: chunkJobId(runId, 0), delay: 600_000 });
+    expect(await (await queue.getJob(chunkJobId(runId, 0)))!.getState()).toBe('delayed');
+    expect((await campaigns.retryFailed(c.workspaceId, c.campaignId, runId)).requeued).toBe(1);
+    // The add under its id was swallowed by the waiting job; that job now runs at once instead.
+    expect(await (await queue.getJob(chunkJobId(runId, 0)))!.getState()).toBe('waiting');
   });
 
   it('resumes a run that started while the resume was on its way as running, and never fans it out twice', async () => {

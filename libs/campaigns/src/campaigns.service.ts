@@ -486,7 +486,7 @@ export class CampaignsService {
     if (to === undefined) throw wrongState(run, 'resume');
     // Paused before it started: back to scheduled, and its start job (kept or rebuilt) starts it.
     if (to === 'scheduled') await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
-    else await this.enqueue(async () => this.jobs.chunks(await this.recipients.pendingChunks([run.id])), `chunks of run ${run.id}`);
+    else await this.enqueue(async () => this.jobs.chunksNow(await this.recipients.pendingChunks([run.id])), `chunks of run ${run.id}`);
     return this.getRun(workspaceId, campaignId, runId);
   }
 
@@ -517,7 +517,7 @@ export class CampaignsService {
       return n;
     });
     if (requeued > 0)
-      await this.enqueue(async () => this.jobs.chunks(await this.recipients.pendingChunks([run.id])), `chunks of run ${run.id}`);
+      await this.enqueue(async () => this.jobs.chunksNow(await this.recipients.pendingChunks([run.id])), `chunks of run ${run.id}`);
     return { ...(await this.getRun(workspaceId, campaignId, runId)), requeued };
   }
 

@@ -149,7 +149,7 @@ export class RunStarter {
     });
     if ('due' in outcome && outcome.due) await this.jobs.scheduleStart(runId, outcome.due);
     if (outcome.chunks > 0) await this.jobs.chunks(Array.from({ length: outcome.chunks }, (_, chunk) => ({ runId, chunk })));
-    if ('resumed' in outcome) await this.jobs.chunks(await this.recipients.pendingChunks([runId]));
+    if ('resumed' in outcome) await this.jobs.chunksNow(await this.recipients.pendingChunks([runId]));
     return outcome.state;
   }
 

@@ -142,7 +142,7 @@ export class TemplateRegistrar {
       const to = await this.campaigns.resumeRun(run.id, TEMPLATE_PAUSED);
       if (to === undefined) continue;
       if (to === 'scheduled') await this.jobs.startsNow([run.id], new Map([[run.id, run.time_to_run]]));
-      else await this.jobs.chunks(await this.recipients.pendingChunks([run.id]));
+      else await this.jobs.chunksNow(await this.recipients.pendingChunks([run.id]));
       this.logger.log(`run ${run.id} resumed: its template is approved again`);
     }
   }
