@@ -128,6 +128,21 @@ describe('blasts and existing templates, end to end', () => {
     expect([csv.status, csv.text.trim().split('\n').length]).toEqual([200, 4]);
   });
 
+  it('sends one blast for one requestId, however often and concurrently it is asked: each contact once', async () => {
+    const body = { template: { name: 'habit_run', language: 'en' }, audiences: ['vip'], params: ['{{name}}', 'Once only'], tags: ['once_bulk'], requestId: 'blast-once-1' };
+    const asks = await Promise.all(Array.from({ length: 10 }, () => post('/v1/blasts', body)));
+    expect(asks.map((a) => a.status)).toEqual(Array(10).fill(202));
+    expect(new Set(asks.map((a) => a.body.blastId as string)).size).toBe(1);
+    expect(new Set(asks.map((a) => a.body.runId as string)).size).toBe(1);
+    const blast = await finished(asks[0]!.body.blastId as string);
+    expect([blast.status, blast.recipients]).toEqual(['completed', 2]);
+    // A retry after it finished answers it as it is now, and sends nothing.
+    const again = await post('/v1/blasts', body);
+    expect([again.status, again.body.blastId, again.body.status]).toEqual([202, blast.blastId, 'completed']);
+    const sends = await sendsOf('tag=once_bulk');
+    expect(sends.map((s) => s.to).sort()).toEqual([CONTACTS[1]!.number, CONTACTS[4]!.number].sort());
+  });
+
   it('sends a blast to audiences, its placeholders filled per contact', async () => {
     const created = await post('/v1/blasts', { template: { name: 'habit_run', language: 'en' }, audiences: ['vip'], params: ['{{name}}', 'VIP night'], tags: ['vip_bulk'] });
     expect(created.status).toBe(202);

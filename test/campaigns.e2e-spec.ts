@@ -196,6 +196,28 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       for (const run of [asks[0]!.body.runId as string, other.body.runId as string]) expect((await post(`/v1/campaigns/${id}/runs/${run}/cancel`, {})).status).toBe(200);
     });
 
+    it('makes one campaign and one run for one requestId of a create that runs it, however concurrently it is asked', async () => {
+      await seed('create-once', 1, 2);
+      const later = new Date(Date.now() + 3_600_000).toISOString();
+      const body = { title: 'Create once', message: 'Hi {{name}}.', options: { runImmediately: true, audiences: ['create-once'], timeToRun: later }, requestId: 'create-once-1' };
+      const asks = await Promise.all(Array.from({ length: 12 }, () => post('/v1/campaigns', body)));
+      expect(asks.map((a) => a.status)).toEqual(Array(12).fill(201));
+      expect(new Set(asks.map((a) => a.body.campaignId as string)).size).toBe(1);
+      expect(new Set(asks.map((a) => a.body.run?.runId as string)).size).toBe(1);
+      const made = (await db.query('SELECT id FROM campaigns WHERE request_id = $1', ['create-once-1'])) as Array<{ id: string }>;
+      expect(made).toHaveLength(1);
+      expect(await db.query('SELECT id FROM campaign_runs WHERE campaign_id = $1', [made[0]!.id])).toHaveLength(1);
+      // Asked again later, the answer is the same campaign and run, as they are now.
+      const again = await post('/v1/campaigns', body);
+      expect([again.status, again.body.campaignId, again.body.run.runId]).toEqual([201, made[0]!.id, asks[0]!.body.run.runId]);
+      // The key of a campaign is not a blast's; nor is a bad key taken.
+      const blast = await post('/v1/blasts', { message: 'x', searchSpec: {}, requestId: 'create-once-1' });
+      expect([blast.status, blast.body.error.code, blast.body.error.details]).toEqual([409, 'request_id_used', [{ field: 'requestId', issue: 'is already used in this workspace' }]]);
+      const bad = await post('/v1/campaigns', { ...body, requestId: '' });
+      expect([bad.status, bad.body.error.details]).toEqual([400, [{ field: 'requestId', issue: 'must be 1-128 characters' }]]);
+      expect((await post(`/v1/campaigns/${made[0]!.id}/runs/${asks[0]!.body.run.runId}/cancel`, {})).status).toBe(200);
+    });
+
     it('registers the template, refuses runs more than 35 days ahead and unknown audiences, and deleting while active', async () => {
       await seed('lobby', 1, 3);
       const id = await campaign({ title: 'Later' });

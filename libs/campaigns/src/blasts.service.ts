@@ -49,7 +49,11 @@ export class BlastsService {
 
   async create(workspaceId: string, body: unknown): Promise<BlastCreated> {
     const input = parseBlast(body, this.clock.now().toJSDate());
-    const where = { ...(input.channelId ? { channelId: input.channelId } : {}), ...(input.from ? { from: input.from } : {}) };
+    const where = {
+      ...(input.channelId ? { channelId: input.channelId } : {}),
+      ...(input.from ? { from: input.from } : {}),
+      ...(input.requestId !== undefined ? { requestId: input.requestId } : {}),
+    };
     // A message of its own (Messenger, Instagram, Telegram: no templates there), else a template the business has.
     const { campaign, run } = input.content
       ? await this.campaigns.createWithMessage(workspaceId, { ...input.content, ...where, sendWindow: null, run: input.run }, 'blast')

@@ -31,13 +31,25 @@ const CREATE_KEYS = new Set([
   'sendWindow',
   'options',
   'messagingTag',
+  'requestId',
 ]);
 /** A campaign using a template the business already has: these instead of message, imgUrl, templateType, languageCode. */
-const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options', 'trackLinks', 'utm']);
+const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options', 'trackLinks', 'utm', 'requestId']);
 const OPTION_KEYS = new Set(['runImmediately', 'audiences', 'timeToRun']);
 const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours', 'tags', 'trackLinks', 'utm', 'requestId']);
 /** As a single message's requestId. */
-const MAX_RUN_REQUEST_ID_LENGTH = 128;
+const MAX_REQUEST_ID_LENGTH = 128;
+
+/** A `requestId` (the caller's idempotency key) as runs, campaigns and blasts take it. */
+function parseRequestId(body: Record<string, unknown>, issues: CampaignIssue[]): { requestId?: string } {
+  const requestId = body['requestId'];
+  if (requestId === undefined) return {};
+  if (typeof requestId !== 'string' || requestId.trim() === '' || requestId.length > MAX_REQUEST_ID_LENGTH) {
+    issues.push({ field: 'requestId', issue: `must be 1-${MAX_REQUEST_ID_LENGTH} characters` });
+    return {};
+  }
+  return { requestId };
+}
 const BLAST_KEYS = new Set([
   'template',
   'message',
@@ -57,6 +69,7 @@ const BLAST_KEYS = new Set([
   'channelId',
   'from',
   'title',
+  'requestId',
 ]);
 const TAG = /^[a-z0-9][a-z0-9_.:-]*$/;
 /** The same limits as a single message's tags. */
@@ -122,6 +135,8 @@ export interface TemplateCampaignInput {
   readonly trackLinks?: boolean;
   readonly utm?: UtmParams;
   readonly run: RunInput | null;
+  /** The caller's idempotency key: the same key in the workspace answers the campaign it made. */
+  readonly requestId?: string;
 }
 
 export interface CreateCampaignInput {
@@ -141,6 +156,8 @@ export interface CreateCampaignInput {
   readonly run: RunInput | null;
   /** Messenger and Instagram: the message tag the campaign's sends carry (checked against the channel's kind). */
   readonly messagingTag?: MessagingTag;
+  /** The caller's idempotency key: the same key in the workspace answers the campaign it made. */
+  readonly requestId?: string;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -207,12 +224,9 @@ export function parseRunInput(body: unknown, now: Date): RunInput {
   if (ignore !== undefined && typeof ignore !== 'boolean') issues.push({ field: 'ignoreQuietHours', issue: 'must be true or false' });
   const tags = parseTags(body['tags'], 'tags', issues);
   const links = parseLinkTracking(body, issues);
-  const requestId = body['requestId'];
-  if (requestId !== undefined && (typeof requestId !== 'string' || requestId.trim() === '' || requestId.length > MAX_RUN_REQUEST_ID_LENGTH)) {
-    issues.push({ field: 'requestId', issue: `must be 1-${MAX_RUN_REQUEST_ID_LENGTH} characters` });
-  }
+  const requestId = parseRequestId(body, issues);
   if (issues.length > 0) fail('run', issues);
-  return { audiences, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags, ...links, ...(typeof requestId === 'string' ? { requestId } : {}) };
+  return { audiences, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags, ...links, ...requestId };
 }
 
 function parseValidity(validity: unknown, issues: CampaignIssue[]): number | null {
@@ -312,8 +326,9 @@ export function parseTemplateCampaign(body: Record<string, unknown>, now: Date):
   issues.push(...window.issues);
   const run = parseOptions(body['options'], now, issues);
   const links = parseLinkTracking(body, issues);
+  const requestId = parseRequestId(body, issues);
   if (issues.length > 0) fail('campaign', issues);
-  return { title, use, ...(typeof channelId === 'string' ? { channelId } : {}), sendWindow: window.window, ...links, run };
+  return { title, use, ...(typeof channelId === 'string' ? { channelId } : {}), sendWindow: window.window, ...links, run, ...requestId };
 }
 
 /** A blast: one run of a template the business already has, to a search's contacts or to audiences. */
@@ -326,6 +341,8 @@ export interface BlastInput {
   readonly channelId?: string;
   readonly from?: string;
   readonly run: RunInput;
+  /** The caller's idempotency key: the same key in the workspace answers the blast it made. */
+  readonly requestId?: string;
 }
 
 /** Reads a `POST /v1/blasts` body (a vendor's names are its surface's to translate: compat/chitchatlabs). */
@@ -364,6 +381,7 @@ export function parseBlast(body: unknown, now: Date): BlastInput {
   const title = body['title'] === undefined ? (use ? `Blast of ${use.name}` : 'Blast') : typeof body['title'] === 'string' ? body['title'].trim() : '';
   if (title.length === 0 || title.length > 200) issues.push({ field: 'title', issue: 'must be 1 to 200 characters' });
   const links = parseLinkTracking(body, issues);
+  const requestId = parseRequestId(body, issues);
   if (issues.length > 0) fail('blast', issues);
   const content = messageBlast
     ? parseCreateCampaign(
@@ -380,6 +398,7 @@ export function parseBlast(body: unknown, now: Date): BlastInput {
     ...(typeof channelId === 'string' ? { channelId } : {}),
     ...(typeof from === 'string' ? { from } : {}),
     run: { audiences, searchSpec, timeToRun, validitySeconds, ignoreQuietHours: ignore === true, tags, ...links },
+    ...requestId,
   };
 }
 
@@ -452,10 +471,12 @@ export function parseCreateCampaign(body: unknown, now: Date): CreateCampaignInp
   if (tag !== undefined && (typeof tag !== 'string' || !(MESSAGING_TAGS as readonly string[]).includes(tag))) {
     issues.push({ field: 'messagingTag', issue: `must be one of ${MESSAGING_TAGS.join(', ')}` });
   }
+  const requestId = parseRequestId(body, issues);
   if (issues.length > 0) fail('campaign', issues);
   return {
     title,
     ...links,
+    ...requestId,
     ...(typeof tag === 'string' ? { messagingTag: tag as MessagingTag } : {}),
     message: body['message'] as string,
     body: placeholders.body,

@@ -27,6 +27,7 @@ export type TemplateSource = (typeof TEMPLATE_SOURCES)[number];
 @Entity({ name: 'campaigns' })
 @Index('idx_campaigns_workspace_created', ['workspaceId', 'createdAt', 'id'])
 @Index('idx_campaigns_template_pending', ['templateStatus'], { where: `template_status = 'PENDING' AND deleted_at IS NULL` })
+@Index('uq_campaigns_request_id', ['workspaceId', 'requestId'], { unique: true, where: 'request_id IS NOT NULL' })
 export class Campaign extends WorkspaceOwned {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -115,4 +116,8 @@ export class Campaign extends WorkspaceOwned {
 
   @Column('timestamptz', { name: 'deleted_at', nullable: true })
   deletedAt!: Date | null;
+
+  /** The caller's idempotency key of the create (one per workspace): the same key again answers this campaign. */
+  @Column('varchar', { name: 'request_id', length: 128, nullable: true })
+  requestId!: string | null;
 }

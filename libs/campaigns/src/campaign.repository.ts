@@ -37,6 +37,7 @@ export interface CampaignRow {
   created_at: Date;
   updated_at: Date;
   deleted_at: Date | null;
+  request_id: string | null;
 }
 
 export interface RunRow {
@@ -76,7 +77,9 @@ export type NewCampaign = Omit<
   | 'track_links'
   | 'link_utm'
   | 'messaging_tag'
+  | 'request_id'
 > & {
+  request_id?: string | null;
   messaging_tag?: string | null;
   track_links?: boolean | null;
   link_utm?: Record<string, string> | null;
@@ -164,11 +167,17 @@ export class CampaignRepository {
     return this.db.transaction(work);
   }
 
-  async insertCampaign(manager: EntityManager, c: NewCampaign): Promise<CampaignRow> {
+  /**
+   * Writes a campaign. Undefined when its `request_id` is already the workspace's (another create with that key got
+   * there first: this one waited for it to commit, then wrote nothing).
+   */
+  async insertCampaign(manager: EntityManager, c: NewCampaign): Promise<CampaignRow | undefined> {
     const rows: CampaignRow[] = await manager.query(
       `INSERT INTO campaigns (id, workspace_id, channel_id, title, message, body, variables, img_url, buttons, template_type, language_code, send_window,
-                              template_name, template_status, input_group_pk, kind, template_source, template_params, template_id, track_links, link_utm, messaging_tag)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21::jsonb, $22) RETURNING *`,
+                              template_name, template_status, input_group_pk, kind, template_source, template_params, template_id, track_links, link_utm, messaging_tag,
+                              request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9::jsonb, $10, $11, $12::jsonb, $13, $14, $15, $16, $17, $18::jsonb, $19, $20, $21::jsonb, $22, $23)
+       ON CONFLICT (workspace_id, request_id) WHERE request_id IS NOT NULL DO NOTHING RETURNING *`,
       [
         c.id,
         c.workspace_id,
@@ -192,9 +201,10 @@ export class CampaignRepository {
         c.track_links ?? null,
         c.link_utm ? JSON.stringify(c.link_utm) : null,
         c.messaging_tag ?? null,
+        c.request_id ?? null,
       ],
     );
-    return rows[0]!;
+    return rows[0];
   }
 
   async findCampaign(workspaceId: string, id: string): Promise<CampaignRow | undefined> {
@@ -203,6 +213,15 @@ export class CampaignRepository {
       [workspaceId, id],
     );
     return rows[0];
+  }
+
+  /** The workspace's campaign or blast made with this requestId (deleted or not), and its first run. */
+  async byRequestId(workspaceId: string, requestId: string): Promise<{ campaign: CampaignRow; run: RunRow | null } | undefined> {
+    const rows: CampaignRow[] = await this.db.query('SELECT * FROM campaigns WHERE workspace_id = $1 AND request_id = $2', [workspaceId, requestId]);
+    const campaign = rows[0];
+    if (!campaign) return undefined;
+    const runs: RunRow[] = await this.db.query('SELECT * FROM campaign_runs WHERE campaign_id = $1 ORDER BY created_at, id LIMIT 1', [campaign.id]);
+    return { campaign, run: runs[0] ?? null };
   }
 
   async campaignById(id: string): Promise<CampaignRow | undefined> {

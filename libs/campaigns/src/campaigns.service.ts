@@ -182,6 +182,10 @@ export class CampaignsService {
     input: CreateCampaignInput & { readonly from?: string },
     kind: CampaignKind,
   ): Promise<{ campaign: CampaignRow; run: RunRow | null }> {
+    if (input.requestId !== undefined) {
+      const made = await this.repeated(workspaceId, input.requestId, kind);
+      if (made) return made;
+    }
     const now = this.clock.now().toJSDate();
     const channel = await this.sender(workspaceId, input.channelId, input.from);
     const platform = channel.type !== 'whatsapp';
@@ -210,7 +214,7 @@ export class CampaignsService {
     else if (input.run) await this.audiencePks(workspaceId, input.run.audiences, kind === 'blast' ? 'audiences' : 'options.audiences');
 
     const id = randomUUID();
-    const { campaign, run } = await this.campaigns.transaction(async (manager) => {
+    const made = await this.onceFor(workspaceId, input.requestId, kind, () => this.campaigns.transaction(async (manager) => {
       const inputs = [...new Set(input.buttons.flatMap((b) => (b.type === 'input' && b.input ? [b.input] : [])))];
       const inputGroupPk =
         inputs.length === 0
@@ -245,10 +249,14 @@ export class CampaignsService {
         input_group_pk: inputGroupPk,
         template_params:
           buttonParams.length > 0 ? { buttons: buttonParams, ...(trackButtons ? { linkBase: this.config.publicUrl } : {}) } : null,
+        request_id: input.requestId ?? null,
       });
+      if (!campaign) throw new RepeatedRequest();
       const run = input.run ? (await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, input.run, now))).run : null;
       return { campaign, run };
-    });
+    }));
+    if (!made.created) return made;
+    const { campaign, run } = made;
     if (!platform) await this.enqueue(() => this.jobs.registerTemplate(campaign.id), `template of campaign ${campaign.id}`);
     if (run) await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
     return { campaign, run };
@@ -265,6 +273,10 @@ export class CampaignsService {
     input: TemplateCampaignInput,
     kind: CampaignKind,
   ): Promise<{ campaign: CampaignRow; run: RunRow | null }> {
+    if (input.requestId !== undefined) {
+      const made = await this.repeated(workspaceId, input.requestId, kind);
+      if (made) return made;
+    }
     const now = this.clock.now().toJSDate();
     const channel = whatsAppOnly(await this.sender(workspaceId, input.channelId, input.from));
     const groups = await this.campaigns.variableGroups(
@@ -288,7 +300,7 @@ export class CampaignsService {
       buttons: input.use.buttons,
     };
     const text = bodyText(template.components);
-    const { campaign, runRow } = await this.campaigns.transaction(async (manager) => {
+    const made = await this.onceFor(workspaceId, input.requestId, kind, () => this.campaigns.transaction(async (manager) => {
       const campaign = await this.campaigns.insertCampaign(manager, {
         id,
         workspace_id: workspaceId,
@@ -311,12 +323,54 @@ export class CampaignsService {
         kind,
         template_source: 'existing',
         template_params: templateParams,
+        request_id: input.requestId ?? null,
       });
+      if (!campaign) throw new RepeatedRequest();
       const runRow = run ? (await this.campaigns.insertRun(manager, this.newRun(workspaceId, id, run, now))).run : null;
-      return { campaign, runRow };
-    });
+      return { campaign, run: runRow };
+    }));
+    if (!made.created) return made;
+    const runRow = made.run;
     if (runRow) await this.enqueue(() => this.jobs.scheduleStart(runRow.id, runRow.time_to_run), `run ${runRow.id}`);
-    return { campaign, run: runRow };
+    return { campaign: made.campaign, run: runRow };
+  }
+
+  /**
+   * What a create with this requestId made before, if the workspace has used it: the campaign (or blast) and its
+   * first run, as they are now. The key named something else (a blast for a campaign, or a deleted campaign): 409.
+   */
+  private async repeated(workspaceId: string, requestId: string, kind: CampaignKind): Promise<{ campaign: CampaignRow; run: RunRow | null } | undefined> {
+    const made = await this.campaigns.byRequestId(workspaceId, requestId);
+    if (!made) return undefined;
+    if (made.campaign.kind !== kind || made.campaign.deleted_at !== null) {
+      throw new HeraldError(
+        'conflict',
+        'request_id_used',
+        `The requestId "${requestId}" made ${made.campaign.kind} ${made.campaign.id}${made.campaign.deleted_at !== null ? ', since deleted' : ''}: give another requestId for a new ${kind}.`,
+        [{ field: 'requestId', issue: 'is already used in this workspace' }],
+      );
+    }
+    return made;
+  }
+
+  /**
+   * Runs a create's transaction; when another create with the same requestId committed first (the insert wrote
+   * nothing and threw RepeatedRequest, rolling back whatever else it wrote), answers what that one made.
+   */
+  private async onceFor<T extends { campaign: CampaignRow; run: RunRow | null }>(
+    workspaceId: string,
+    requestId: string | undefined,
+    kind: CampaignKind,
+    create: () => Promise<T>,
+  ): Promise<(T & { created: true }) | { campaign: CampaignRow; run: RunRow | null; created: false }> {
+    try {
+      return { ...(await create()), created: true };
+    } catch (error) {
+      if (!(error instanceof RepeatedRequest) || requestId === undefined) throw error;
+      const made = await this.repeated(workspaceId, requestId, kind);
+      if (!made) throw new Error(`requestId ${requestId}: the create that took it is not there`, { cause: error });
+      return { ...made, created: false };
+    }
   }
 
   /** The stored template a campaign names, checked for a send of the parameters given. */
@@ -739,6 +793,13 @@ function bodyText(components: readonly unknown[]): string {
 function templateCategory(category: string): 'MARKETING' | 'UTILITY' | 'AUTHENTICATION' {
   const c = category.toUpperCase();
   return c === 'UTILITY' || c === 'AUTHENTICATION' ? c : 'MARKETING';
+}
+
+/** Thrown inside a create's transaction when its requestId was taken meanwhile: rolls it back (see `onceFor`). */
+class RepeatedRequest extends Error {
+  constructor() {
+    super('requestId taken by another create');
+  }
 }
 
 function wrongState(run: RunRow, action: string): HeraldError {

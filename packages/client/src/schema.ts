@@ -2750,6 +2750,11 @@ export interface components {
              */
             params?: string[];
             /**
+             * @description Your idempotency key, one per workspace: asked again with the same key (a retry after a timeout, a double submit), Herald answers the blast it made instead of sending another to every contact. A key used for a campaign, or for a blast since deleted: 409 request_id_used.
+             * @example black-friday-gold-2026
+             */
+            requestId?: string;
+            /**
              * @description RFC 3339 with an offset or unix seconds, ≤ 35 days ahead; past or absent: now.
              * @example 2026-12-24T09:00:00+05:30
              */
@@ -2857,6 +2862,11 @@ export interface components {
              *     ]
              */
             params?: string[];
+            /**
+             * @description Your idempotency key, one per workspace: asked again with the same key (a retry after a timeout, a double submit), Herald answers the campaign it made — and with options.runImmediately its run — instead of making another. A key used for a blast, or for a campaign since deleted: 409 request_id_used.
+             * @example welcome-series-2026-12
+             */
+            requestId?: string;
             /** @description Sends only inside this window; "recipient" uses each contact's own timezone, else an IANA zone. */
             sendWindow?: components["schemas"]["SendWindowDto"];
             /** @description An approved template the business already has, instead of message/imgUrl/templateType/languageCode: nothing is registered and runs start at their time. */

@@ -98,6 +98,14 @@ export class CreateBlastDto {
 
   @ApiPropertyOptional({ type: UtmDto, description: "UTM parameters of its tracked links; absent: the workspace's." })
   utm?: UtmDto;
+
+  @ApiPropertyOptional({
+    example: 'black-friday-gold-2026',
+    maxLength: 128,
+    description:
+      'Your idempotency key, one per workspace: asked again with the same key (a retry after a timeout, a double submit), Herald answers the blast it made instead of sending another to every contact. A key used for a campaign, or for a blast since deleted: 409 request_id_used.',
+  })
+  requestId?: string;
 }
 
 export class BlastCreatedDto {

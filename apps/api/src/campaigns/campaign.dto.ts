@@ -198,6 +198,14 @@ export class CreateCampaignDto {
 
   @ApiPropertyOptional({ type: UtmDto, description: "UTM parameters of its runs' tracked links; absent: the workspace's." })
   utm?: UtmDto;
+
+  @ApiPropertyOptional({
+    example: 'welcome-series-2026-12',
+    maxLength: 128,
+    description:
+      'Your idempotency key, one per workspace: asked again with the same key (a retry after a timeout, a double submit), Herald answers the campaign it made — and with options.runImmediately its run — instead of making another. A key used for a blast, or for a campaign since deleted: 409 request_id_used.',
+  })
+  requestId?: string;
 }
 
 export class CreateRunDto {

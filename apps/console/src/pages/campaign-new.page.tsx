@@ -1,9 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import { errorText } from '../session';
 import { go, href } from '../router';
 import { useApi, useSession } from '../use-api';
 import { Problem } from '../components/feedback';
 import { WhatsAppBubble } from '../components/whatsapp-bubble';
+import { newRequestId } from '../request-id';
 
 interface ButtonRow {
   text: string;
@@ -32,6 +33,9 @@ export function CampaignNewPage() {
   const whatsapp = (channels.data ?? []).filter((c) => c.type === 'whatsapp');
   const business = whatsapp.find((c) => c.id === channelId)?.name ?? whatsapp.find((c) => c.isDefault)?.name ?? 'Your business';
 
+  // One key per form as filled in: sent again unchanged (a retry after a network failure, a second click), the create
+  // answers the campaign it made instead of registering a second template.
+  const requestId = useMemo(newRequestId, [title, message, imgUrl, templateType, channelId, buttons]);
   const setButton = (i: number, change: Partial<ButtonRow>) => setButtons(buttons.map((b, j) => (j === i ? { ...b, ...change } : b)));
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -44,6 +48,7 @@ export function CampaignNewPage() {
       ...(imgUrl.trim() ? { imgUrl: imgUrl.trim() } : {}),
       ...(channelId ? { channelId } : {}),
       ...(buttons.length ? { buttons: buttonBodies(buttons) } : {}),
+      requestId,
     };
     try {
       const { data, error: failed, response } = await herald.api.POST('/v1/campaigns', { body: body as never });

@@ -5,6 +5,7 @@ import { useApi, useSession } from '../use-api';
 import { count, percent, when } from '../format';
 import { Empty, Loading, Problem, Status } from '../components/feedback';
 import { WhatsAppBubble } from '../components/whatsapp-bubble';
+import { newRequestId } from '../request-id';
 
 /** Start a run for some audiences, now or at a time. */
 function StartRun(props: { campaignId: string; disabled: boolean }) {
@@ -17,7 +18,7 @@ function StartRun(props: { campaignId: string; disabled: boolean }) {
   const toggle = (id: string, on: boolean) => setChosen(on ? [...chosen, id] : chosen.filter((a) => a !== id));
   // One key per choice of audiences and time: sent again (a retry after a network failure, a second click), the
   // start answers the run it made instead of starting another (requestId).
-  const requestId = useMemo(() => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(''), [chosen, at]);
+  const requestId = useMemo(newRequestId, [chosen, at]);
   const submit = async (e: Event) => {
     e.preventDefault();
     if (chosen.length === 0) return setError('Choose at least one audience.');

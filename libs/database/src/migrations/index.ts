@@ -30,6 +30,7 @@ import { CallbackEndpointBatchSize1796500000000 } from './1796500000000-callback
 import { WebhookEventsFailed1796600000000 } from './1796600000000-webhook-events-failed';
 import { WebhookEventsOwn1796700000000 } from './1796700000000-webhook-events-own';
 import { RunRequestId1796800000000 } from './1796800000000-run-request-id';
+import { CampaignRequestId1796900000000 } from './1796900000000-campaign-request-id';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -67,4 +68,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   WebhookEventsFailed1796600000000,
   WebhookEventsOwn1796700000000,
   RunRequestId1796800000000,
+  CampaignRequestId1796900000000,
 ];
