@@ -9253,6 +9253,7 @@ export interface operations {
     FailedWebhookEventsController_list: {
         parameters: {
             query?: {
+                /** @description nextCursor from the previous page. */
                 cursor?: string;
                 limit?: number;
             };
@@ -11518,6 +11519,7 @@ export interface operations {
     WebhookEndpointsController_deliveries: {
         parameters: {
             query?: {
+                /** @description nextCursor from the previous page. */
                 cursor?: string;
                 /** @description An event type, or an event id. */
                 event?: string;

@@ -1,6 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -27,6 +26,7 @@ import {
   type DeliveryStatus,
 } from '@herald/callbacks';
 import { IsOptionalNotNull } from '../http/optional.decorator';
+import { LogPageQueryDto } from '../http/log-page-query.dto';
 
 const EVENTS_DESCRIPTION = `Event types to receive: ${CALLBACK_EVENT_TYPES.join(', ')}.`;
 const FORMAT_DESCRIPTION =
@@ -191,7 +191,7 @@ export class PingAnswerDto {
   @ApiProperty({ example: '1042' }) deliveryId!: string;
 }
 
-export class DeliveryQueryDto {
+export class DeliveryQueryDto extends LogPageQueryDto {
   @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
   @IsOptionalNotNull()
   @IsIn(DELIVERY_STATUSES)
@@ -202,20 +202,6 @@ export class DeliveryQueryDto {
   @IsString()
   @MaxLength(64)
   event?: string;
-
-  @ApiPropertyOptional({ example: 50, maximum: 200 })
-  @IsOptionalNotNull()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(100)
-  cursor?: string;
 }
 
 export class DeliveryDto {

@@ -1,23 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { IsOptionalNotNull } from '../http/optional.decorator';
+import { ApiProperty } from '@nestjs/swagger';
+import { LogPageQueryDto } from '../http/log-page-query.dto';
 
-export class FailedWebhookEventQueryDto {
-  @ApiPropertyOptional({ example: 50, maximum: 200 })
-  @IsOptionalNotNull()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
-  @IsOptionalNotNull()
-  @IsString()
-  @MaxLength(100)
-  cursor?: string;
-}
+/** The page of a channel's set-aside events asked for. */
+export class FailedWebhookEventQueryDto extends LogPageQueryDto {}
 
 export class FailedWebhookEventDto {
   @ApiProperty({ example: '48213' }) id!: string;

@@ -1,0 +1,21 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull } from './optional.decorator';
+
+/** `limit` and `cursor` of a log read newest first (callback deliveries, set-aside webhook events): 1–200, default 50. */
+export class LogPageQueryDto {
+  @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 200, default: 50 })
+  @IsOptionalNotNull()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page.' })
+  @IsOptionalNotNull()
+  @IsString()
+  @MaxLength(100)
+  cursor?: string;
+}
