@@ -53,3 +53,25 @@ export function useApi<T>(call: (herald: Herald) => Promise<Answer<T>>, deps: un
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };
 }
+
+/**
+ * An action on what `loaded` shows (replay, redeliver, sync…): `act(call, done)` makes the call, says `done` or the
+ * API's own sentence in `notice`, and reloads. `say` sets the notice before a slow call.
+ */
+export function useAction(loaded: Pick<Loaded<unknown>, 'reload'>): {
+  notice?: string;
+  act(call: Promise<{ error?: unknown; response: Response }>, done: string): Promise<void>;
+  say(notice: string): void;
+} {
+  const [notice, setNotice] = useState<string>();
+  const act = async (call: Promise<{ error?: unknown; response: Response }>, done: string) => {
+    try {
+      const { error, response } = await call;
+      setNotice(response.ok ? done : errorText(error, response));
+    } catch (error) {
+      setNotice(errorText(error));
+    }
+    loaded.reload();
+  };
+  return { ...(notice === undefined ? {} : { notice }), act, say: setNotice };
+}

@@ -1,7 +1,5 @@
-import { useState } from 'preact/hooks';
-import { errorText } from '../session';
 import { go, href } from '../router';
-import { useApi, useSession } from '../use-api';
+import { useAction, useApi, useSession } from '../use-api';
 import { when } from '../format';
 import { Empty, Loading, Problem, Status } from '../components/feedback';
 
@@ -66,12 +64,7 @@ export function CallbackDeliveriesPage(props: { id: string; query: URLSearchPara
     (h) => h.api.GET('/v1/webhook-endpoints/{id}/deliveries', { params: { path: { id: props.id }, query: { limit: 100, ...(status ? { status } : {}) } as never } }),
     [props.id, status],
   );
-  const [notice, setNotice] = useState<string>();
-  const run = async (what: Promise<{ error?: unknown; response: Response }>, done: string) => {
-    const { error, response } = await what;
-    setNotice(response.ok ? done : errorText(error, response));
-    log.reload();
-  };
+  const { notice, act: run } = useAction(log);
   return (
     <section aria-labelledby="deliveries-title">
       <p class="crumbs">

@@ -1,6 +1,4 @@
-import { useState } from 'preact/hooks';
-import { useApi, useSession } from '../use-api';
-import { errorText } from '../session';
+import { useAction, useApi, useSession } from '../use-api';
 import { count, when } from '../format';
 import { Empty, Loading, Problem, Status } from '../components/feedback';
 
@@ -86,12 +84,7 @@ function SetAside(props: { channelId: string; name: string }) {
       }),
     [props.channelId],
   );
-  const [notice, setNotice] = useState<string>();
-  const act = async (what: Promise<{ error?: unknown; response: Response }>, done: string) => {
-    const { error, response } = await what;
-    setNotice(response.ok ? done : errorText(error, response));
-    events.reload();
-  };
+  const { notice, act } = useAction(events);
   if (events.error) return <Problem>{events.error}</Problem>;
   const list = events.data?.data ?? [];
   if (list.length === 0 && !notice) return null;

@@ -1,6 +1,5 @@
 import { useState } from 'preact/hooks';
-import { errorText } from '../session';
-import { useApi, useSession } from '../use-api';
+import { useAction, useApi, useSession } from '../use-api';
 import { when } from '../format';
 import { Empty, Loading, Problem, Status } from '../components/feedback';
 
@@ -14,12 +13,10 @@ export function TemplatesPage() {
   const { herald } = useSession();
   const [status, setStatus] = useState('');
   const state = useApi((h) => h.api.GET('/v1/templates', { params: { query: { limit: 200, ...(status ? { status } : {}) } } }), [status]);
-  const [notice, setNotice] = useState<string>();
+  const { notice, act, say } = useAction(state);
   const sync = async () => {
-    setNotice('Reading templates from the provider…');
-    const { error, response } = await herald.api.POST('/v1/templates/sync', { body: {} as never });
-    setNotice(response.ok ? 'Templates are in step with the provider.' : errorText(error, response));
-    state.reload();
+    say('Reading templates from the provider…');
+    await act(herald.api.POST('/v1/templates/sync', { body: {} as never }), 'Templates are in step with the provider.');
   };
   return (
     <section aria-labelledby="templates-title">
