@@ -153,6 +153,20 @@ describe('controls for every send, end to end', () => {
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'channel_not_found']);
   });
 
+  it('refuses by name a recipient of a list whose key a single message to someone else already has, and sends the rest', async () => {
+    const single = await post('/v1/messages', { to: { number: '+447400500020' }, ...template('order_update'), requestId: 'batch-2/+447400500021' });
+    expect(single.status).toBe(202);
+    const res = await post('/v1/messages', { to: ['+447400500021', '+447400500022'], ...template('order_update'), requestId: 'batch-2' });
+    expect(res.status).toBe(202);
+    expect(res.body.messages.map((m: { to: string; requestId: string }) => [m.to, m.requestId])).toEqual([['+447400500022', 'batch-2/+447400500022']]);
+    expect(res.body.refused).toEqual([
+      { index: 0, number: '+447400500021', reason: `its requestId "batch-2/+447400500021" already named message ${single.body.id}, to +447400500020` },
+    ]);
+    // Asked again, the same answer: the list's own message is not made twice.
+    const again = await post('/v1/messages', { to: ['+447400500021', '+447400500022'], ...template('order_update'), requestId: 'batch-2' });
+    expect([again.body.messages[0].id, again.body.refused.length]).toEqual([res.body.messages[0].id, 1]);
+  });
+
   it('holds marketing through quiet hours in each recipient\'s own zone, says why and until when', async () => {
     // Quiet now in Kolkata (UTC+5:30), not in London (UTC+0 in December): an hour either side of Kolkata's time.
     const kolkata = DateTime.utc().setZone('Asia/Kolkata');

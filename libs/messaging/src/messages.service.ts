@@ -136,18 +136,31 @@ export class MessagesService {
     });
     const states = await this.contacts.sendStates(channel.id, wanted.map((w) => w.contactId));
     const rows: NewMessage[] = [];
+    const rowsOf: Array<(typeof wanted)[number]> = [];
     for (const w of wanted) {
       const state = states.get(w.contactId);
       const closed = category === 'service' ? windowClosed(state?.lastInboundAt ?? null, due) : null;
       if (state?.optOutScope === 'all') refused.push({ index: w.index, number: w.number, reason: 'opted out of all messages' });
       else if (closed !== null) refused.push({ index: w.index, number: w.number, reason: `outside the customer-service window: it ${closed}` });
-      else rows.push({ ...base, contactId: w.contactId, toNumber: w.number, requestId: input.requestId === undefined ? null : `${input.requestId}/${w.number}` });
+      else {
+        rows.push({ ...base, contactId: w.contactId, toNumber: w.number, requestId: input.requestId === undefined ? null : `${input.requestId}/${w.number}` });
+        rowsOf.push(w);
+      }
     }
     const inserted = await this.insert(workspaceId, await this.tracked(workspaceId, input, rows));
     await this.enqueue(inserted.filter((i) => i.created).map((i) => i.row.id), input.scheduledFor, now);
+    // A recipient's key (`<requestId>/<number>`) that already named a message to someone else — a single message given
+    // that very key — is refused by name, as a single message's would be: answering with the other message would leave
+    // this number unsent, unrefused.
+    const answered = inserted.filter(({ row }, i) => {
+      const w = rowsOf[i]!;
+      if (row.to_number === w.number) return true;
+      refused.push({ index: w.index, number: w.number, reason: `its requestId "${row.request_id}" already named message ${row.id}, to ${row.to_number}` });
+      return false;
+    });
     return {
       many: {
-        messages: inserted.map(({ row }) => ({
+        messages: answered.map(({ row }) => ({
           id: row.id,
           to: row.to_number,
           status: row.status,
