@@ -216,6 +216,14 @@ describe('campaign engine: campaigns, runs, fan-out, sending through the simulat
       const bad = await post('/v1/campaigns', { ...body, requestId: '' });
       expect([bad.status, bad.body.error.details]).toEqual([400, [{ field: 'requestId', issue: 'must be 1-128 characters' }]]);
       expect((await post(`/v1/campaigns/${made[0]!.id}/runs/${asks[0]!.body.run.runId}/cancel`, {})).status).toBe(200);
+      // A create that started no run answers none when repeated, though a run was started for the campaign since.
+      const plain = await post('/v1/campaigns', { title: 'Create once, no run', message: 'Hi {{name}}.', requestId: 'create-once-2' });
+      expect([plain.status, plain.body.run]).toEqual([201, undefined]);
+      const started = await post(`/v1/campaigns/${plain.body.campaignId}/runs`, { audiences: ['create-once'], timeToRun: later });
+      expect(started.status).toBe(202);
+      const repeat = await post('/v1/campaigns', { title: 'Create once, no run', message: 'Hi {{name}}.', requestId: 'create-once-2' });
+      expect([repeat.status, repeat.body.campaignId, repeat.body.run]).toEqual([201, plain.body.campaignId, undefined]);
+      expect((await post(`/v1/campaigns/${plain.body.campaignId}/runs/${started.body.runId}/cancel`, {})).status).toBe(200);
     });
 
     it('registers the template, refuses runs more than 35 days ahead and unknown audiences, and deleting while active', async () => {

@@ -37,7 +37,7 @@ const CREATE_KEYS = new Set([
 const TEMPLATE_CAMPAIGN_KEYS = new Set(['title', 'template', 'params', 'header', 'buttons', 'channelId', 'sendWindow', 'options', 'trackLinks', 'utm', 'requestId']);
 const OPTION_KEYS = new Set(['runImmediately', 'audiences', 'timeToRun']);
 const RUN_KEYS = new Set(['audiences', 'timeToRun', 'validity', 'ignoreQuietHours', 'tags', 'trackLinks', 'utm', 'requestId']);
-/** As a single message's requestId. */
+/** The column's length (a single message takes 100: a list adds "/<number>" to it). */
 const MAX_REQUEST_ID_LENGTH = 128;
 
 /** A `requestId` (the caller's idempotency key) as runs, campaigns and blasts take it. */

@@ -215,12 +215,20 @@ export class CampaignRepository {
     return rows[0];
   }
 
-  /** The workspace's campaign or blast made with this requestId (deleted or not), and its first run. */
+  /**
+   * The workspace's campaign or blast made with this requestId (deleted or not), and the run its create made, if it
+   * made one: written in the same transaction, so with the same `created_at` (the transaction's `now()`). A run started
+   * later by `POST …/runs` is not the create's.
+   */
   async byRequestId(workspaceId: string, requestId: string): Promise<{ campaign: CampaignRow; run: RunRow | null } | undefined> {
     const rows: CampaignRow[] = await this.db.query('SELECT * FROM campaigns WHERE workspace_id = $1 AND request_id = $2', [workspaceId, requestId]);
     const campaign = rows[0];
     if (!campaign) return undefined;
-    const runs: RunRow[] = await this.db.query('SELECT * FROM campaign_runs WHERE campaign_id = $1 ORDER BY created_at, id LIMIT 1', [campaign.id]);
+    // Compared in SQL: a JS Date keeps milliseconds, the columns microseconds.
+    const runs: RunRow[] = await this.db.query(
+      'SELECT r.* FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id WHERE r.campaign_id = $1 AND r.created_at = c.created_at ORDER BY r.id LIMIT 1',
+      [campaign.id],
+    );
     return { campaign, run: runs[0] ?? null };
   }
 

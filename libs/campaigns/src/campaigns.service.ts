@@ -91,7 +91,8 @@ export interface CampaignView {
 export type RunCreatedStatus = RunStatus | 'starting';
 
 function createdStatus(stored: RunStatus, timeToRun: Date, now: Date, templateStatus: string): RunCreatedStatus {
-  if (stored !== 'scheduled' || timeToRun.getTime() > now.getTime()) return stored;
+  // A second's grace: a run due now may carry a time_to_run the database took a moment after `now`.
+  if (stored !== 'scheduled' || timeToRun.getTime() > now.getTime() + 1_000) return stored;
   return templateStatus === 'PENDING' ? 'waiting_for_template' : 'starting';
 }
 
@@ -497,9 +498,8 @@ export class CampaignsService {
     const { run, created } = await this.campaigns.transaction((manager) =>
       this.campaigns.insertRun(manager, this.newRun(workspaceId, campaign.id, input, now)),
     );
-    // A requestId already used for this campaign: the run it made, as it is now (no second start).
-    if (!created) return { runId: run.id, status: run.status, timeToRun: run.time_to_run };
-    await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
+    // A requestId already used for this campaign: the run it made, as it is now, told as its start was (no second start).
+    if (created) await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
     return { runId: run.id, status: createdStatus(run.status, run.time_to_run, now, campaign.template_status), timeToRun: run.time_to_run };
   }
 
