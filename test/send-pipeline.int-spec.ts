@@ -462,7 +462,7 @@ describe('the send pipeline, in process', () => {
       }
     });
 
-    it('expires what is left of a run whose validity ran out while it was paused, and never sends it', async () => {
+    it('expires what is left of a run whose validity ran out while it was paused, never sends it, and completes the run', async () => {
       const campaignWs = await h.workspace('Expiring run');
       const numbers = [fresh(), fresh()];
       await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'pair', name: 'Pair', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
@@ -476,6 +476,8 @@ describe('the send pipeline, in process', () => {
       await h.get(CampaignReconciler).reconcile();
       const run = await campaignsService.getRun(campaignWs.workspaceId, campaignId, runId);
       expect(run.counts).toMatchObject({ expired: 2, queued: 0 });
+      // Nothing of it can be sent any more: it is over, not paused (and active) for ever.
+      expect(run.status).toBe('completed');
       expect(numbers.map((n) => h.provider.sentTo(n).length)).toEqual([0, 0]);
     });
   });

@@ -8,6 +8,8 @@ import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
 import { TemplateRegistrar } from './template-registrar.service';
 
+/** A run's validity when it gives none, by its category (seconds). */
+const VALIDITY_DEFAULTS = { default: DEFAULT_VALIDITY_SECONDS, authentication: AUTHENTICATION_VALIDITY_SECONDS };
 /** Every this many passes, chunks of running runs are queued again even without a sign of loss (a failed job). */
 const FULL_PASS_EVERY = 6;
 /** A pending template is asked about when nothing was heard of it for this long. */
@@ -69,7 +71,8 @@ export class CampaignReconciler implements OnModuleDestroy {
 
     await this.recipients.cancelStrays();
     await this.expireOverdue();
-    report.completed = (await this.campaigns.completeFinished()).length;
+    // Running runs with nothing left, and paused ones whose validity ran out (what they had left just expired).
+    report.completed = (await this.campaigns.completeFinished(undefined, VALIDITY_DEFAULTS)).length;
     const running = (await this.campaigns.runsIn(['running'])).map((r) => r.id);
     const chunks =
       redisLost || this.passes % FULL_PASS_EVERY === 0
@@ -94,7 +97,7 @@ export class CampaignReconciler implements OnModuleDestroy {
    * paused run, a paused channel, a window or the tier held them. A running run left with nothing completes.
    */
   private async expireOverdue(): Promise<void> {
-    const touched = await this.recipients.expireOverdue({ default: DEFAULT_VALIDITY_SECONDS, authentication: AUTHENTICATION_VALIDITY_SECONDS });
+    const touched = await this.recipients.expireOverdue(VALIDITY_DEFAULTS);
     if (touched.length > 0) this.logger.log(`expired what was left of runs ${touched.join(', ')}`);
   }
 

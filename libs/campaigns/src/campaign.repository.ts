@@ -7,6 +7,7 @@ import type { CampaignCategory, CampaignKind, TemplateSource } from './campaign.
 import type { TemplateParams } from './recipient-params.util';
 import { foldCounts } from './run-figures.util';
 import type { RunStatus } from './campaign-run.entity';
+import { runExpiredSql } from './run-validity.util';
 import type { SendWindow } from '@herald/sending';
 
 export interface CampaignRow {
@@ -431,30 +432,37 @@ export class CampaignRepository {
   }
 
   /**
-   * Running runs with nothing queued or in flight: done. Returns their ids.
+   * Running runs with nothing queued or in flight: done. Returns their ids. With `pastValidity` (the default validity
+   * seconds), paused runs whose validity ran out too: nothing of theirs can be sent any more (what was left expired),
+   * so they are over; left paused, they stayed "active" for ever (listed so, not deletable) until someone resumed them.
    *
    * Two statements: the candidates are locked first, and only a later statement — whose snapshot is taken after
    * the locks are held — decides that nothing is left. One UPDATE deciding both read its recipients in a snapshot
    * taken before it waited for a retry-failed holding the run: once that committed, the UPDATE completed the run
    * over the recipients the retry had just put back, and they stayed `queued` in a completed run for ever.
    */
-  async completeFinished(runIds?: readonly string[]): Promise<string[]> {
+  async completeFinished(runIds?: readonly string[], pastValidity?: { default: number; authentication: number }): Promise<string[]> {
     return this.db.transaction(async (manager) => {
+      const params: unknown[] = [];
+      const param = (value: unknown) => `$${params.push(value)}`;
+      const only = runIds ? `AND r.id = ANY(${param(runIds)}::uuid[])` : '';
+      const over = pastValidity
+        ? `OR (r.status = 'paused' AND ${runExpiredSql('r', 'c', param(pastValidity.default), param(pastValidity.authentication))})`
+        : '';
       const unfinished = `EXISTS (SELECT 1 FROM campaign_recipients x WHERE x.run_id = r.id AND x.status IN ('queued', 'sending'))`;
+      const which = `(r.status = 'running' ${over}) ${only} AND NOT ${unfinished}`;
       const candidates: Array<{ id: string }> = await manager.query(
-        `SELECT r.id FROM campaign_runs r
-          WHERE r.status = 'running' ${runIds ? 'AND r.id = ANY($1::uuid[])' : ''} AND NOT ${unfinished}
-          ORDER BY r.id FOR UPDATE OF r`,
-        runIds ? [runIds] : [],
+        `SELECT r.id FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id WHERE ${which} ORDER BY r.id FOR UPDATE OF r`,
+        params,
       );
       if (candidates.length === 0) return [];
       const rows: Array<{ id: string; workspace_id: string }> = await manager.query(
         `WITH done AS (
            UPDATE campaign_runs r SET status = 'completed', completed_at = now(), updated_at = now()
-            WHERE r.id = ANY($1::uuid[]) AND r.status = 'running' AND NOT ${unfinished}
+             FROM campaigns c WHERE c.id = r.campaign_id AND r.id = ANY(${param(candidates.map((x) => x.id))}::uuid[]) AND ${which}
            RETURNING r.id, r.workspace_id)
          SELECT id, workspace_id FROM done`,
-        [candidates.map((c) => c.id)],
+        params,
       );
       await this.runEvents(manager, rows);
       return rows.map((r) => r.id);

@@ -25,6 +25,7 @@ import type { CampaignCategory } from './campaign.entity';
 import type { CampaignVariable } from './campaign-message.util';
 import type { OutputPiece, TemplateParams } from './recipient-params.util';
 import type { RecipientStatus } from './campaign-recipient.entity';
+import { runExpiredSql } from './run-validity.util';
 
 /** What fan-out needs to fix a run's recipients. */
 export interface FanOutSpec {
@@ -551,9 +552,7 @@ export class RecipientRepository {
     const rows: Array<{ run_id: string }> = await this.dataSource.query(
       `WITH due AS (
          SELECT x.id FROM campaign_runs x JOIN campaigns c ON c.id = x.campaign_id
-          WHERE x.status IN ('running', 'paused') AND x.started_at IS NOT NULL
-            AND x.started_at + make_interval(secs => COALESCE(x.validity_seconds,
-                  CASE WHEN c.template_type = 'AUTHENTICATION' THEN $2::int ELSE $1::int END)) <= now()),
+          WHERE x.status IN ('running', 'paused') AND ${runExpiredSql('x', 'c', '$1', '$2')}),
        gone AS (
          UPDATE campaign_recipients r SET status = 'expired', waiting_reason = NULL, updated_at = now()
            FROM due WHERE r.run_id = due.id AND r.status = 'queued'
