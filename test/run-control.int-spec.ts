@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { CampaignsService, ChunkSender, RunStarter, chunkJobId } from '@herald/campaigns';
+import { CampaignReconciler, CampaignsService, ChunkSender, RunStarter, chunkJobId } from '@herald/campaigns';
 import { AudiencesService } from '@herald/contacts';
+import { MessageRecovery, MessageSender, MessagesService } from '@herald/messaging';
 import { JobName, JobQueue, QUEUE_OF_JOB } from '@herald/queues';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
@@ -118,6 +119,86 @@ describe('run control racing the workers', () => {
     expect((await campaigns.retryFailed(c.workspaceId, c.campaignId, runId)).requeued).toBe(1);
     // The add under its id was swallowed by the waiting job; that job now runs at once instead.
     expect(await (await queue.getJob(chunkJobId(runId, 0)))!.getState()).toBe('waiting');
+  });
+
+  describe('a send in doubt (a worker killed mid-request, no status since)', () => {
+    /** A run of five sent (the fake provider sends no statuses: all `accepted`), the third then put in doubt. */
+    const inDoubtRun = async (name: string, validity?: number) => {
+      const c = await campaignOf(name, 5);
+      const { runId } = await campaigns.createRun(c.workspaceId, c.campaignId, { audiences: ['all-of-them'], ...(validity ? { validity } : {}) });
+      expect(await h.get(RunStarter).start(runId)).toBe('running');
+      expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+      const rows = (await h.db.query('SELECT id, to_number, provider_message_id FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [runId])) as Array<{
+        id: string;
+        to_number: string;
+        provider_message_id: string;
+      }>;
+      const doubt = rows[2]!;
+      // Claimed 200 s ago by a worker that died with the request out; the others were taken then too.
+      await h.db.query(`UPDATE campaign_runs SET status = 'running', completed_at = NULL WHERE id = $1`, [runId]);
+      await h.db.query(
+        `UPDATE campaign_recipients SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, updated_at = now() - interval '200 seconds' WHERE id = $1`,
+        [doubt.id],
+      );
+      await h.db.query(`UPDATE campaign_recipients SET accepted_at = now() - interval '199 seconds' WHERE run_id = $1 AND id <> $2`, [runId, doubt.id]);
+      const statusOf = async () => ((await h.db.query('SELECT status, error FROM campaign_recipients WHERE id = $1', [doubt.id])) as Array<{ status: string; error: { code: string } | null }>)[0]!;
+      return { ...c, runId, rows, doubt, statusOf };
+    };
+
+    it('is not sent again while the statuses of the sends around it have not come either, and is once they have', async () => {
+      const run = await inDoubtRun('In doubt, webhooks missing');
+      await h.get(CampaignReconciler).reconcile();
+      // Herald was not getting webhooks then (its neighbours are still only `accepted`): its own may yet come.
+      expect((await run.statusOf()).status).toBe('sending');
+      // Meta's retries arrive: the neighbours' statuses, none for it — so it never reached the provider.
+      const others = run.rows.filter((r) => r.id !== run.doubt.id);
+      await h.applyStatuses(
+        run.channelId,
+        others.map((r) => ({ id: r.provider_message_id, status: 'sent' as const, at: Math.floor(Date.now() / 1000) - 190, to: r.to_number })),
+      );
+      await h.get(CampaignReconciler).reconcile();
+      expect((await run.statusOf()).status).toBe('queued');
+      expect(await h.get(ChunkSender).send(run.runId, 0)).toEqual({ state: 'done' });
+      expect(h.provider.sentTo(run.doubt.to_number)).toHaveLength(2); // its first request never reached the provider
+      expect(await runStatus(run.runId)).toBe('completed');
+    });
+
+    it('fails `unconfirmed` when its validity runs out before any status came, never sent again, and the run completes', async () => {
+      const run = await inDoubtRun('In doubt past validity', 60);
+      await h.db.query(`UPDATE campaign_runs SET started_at = now() - interval '300 seconds' WHERE id = $1`, [run.runId]);
+      await h.get(CampaignReconciler).reconcile();
+      expect(await run.statusOf()).toMatchObject({ status: 'failed', error: { code: 'unconfirmed' } });
+      expect(h.provider.sentTo(run.doubt.to_number)).toHaveLength(1);
+      expect(await runStatus(run.runId)).toBe('completed');
+      // Not one retry-failed puts back: it may have reached the recipient.
+      expect((await campaigns.retryFailed(run.workspaceId, run.campaignId, run.runId)).requeued).toBe(0);
+    });
+
+    it('holds a single message the same way: released once its channel\'s sends around it have their statuses', async () => {
+      const ws = await h.workspace('Messages in doubt');
+      const template = { type: 'template', template: { name: 'receipt', language: 'en_US', params: ['A'] } };
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const answer = await h.get(MessagesService).send(ws.workspaceId, { to: { number: fresh() }, ...template });
+        if (!('one' in answer)) throw new Error('expected one message');
+        ids.push(answer.one.id);
+        expect(await h.get(MessageSender).send(answer.one.id)).toBe('accepted');
+      }
+      const [doubt, ...others] = ids as [string, ...string[]];
+      await h.db.query(`UPDATE messages SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, updated_at = now() - interval '200 seconds' WHERE id = $1`, [doubt]);
+      await h.db.query(`UPDATE messages SET accepted_at = now() - interval '199 seconds' WHERE id = ANY($1::uuid[])`, [others]);
+      const status = async () => ((await h.db.query('SELECT status, error FROM messages WHERE id = $1', [doubt])) as Array<{ status: string; error: { code: string } | null }>)[0]!;
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect((await status()).status).toBe('sending');
+      await h.db.query(`UPDATE messages SET status = 'sent' WHERE id = ANY($1::uuid[])`, [others]);
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect((await status()).status).toBe('queued');
+      // Held again, and past its validity: failed `unconfirmed`, never sent again.
+      await h.db.query(`UPDATE messages SET status = 'accepted' WHERE id = ANY($1::uuid[])`, [others]);
+      await h.db.query(`UPDATE messages SET status = 'sending', updated_at = now() - interval '200 seconds', expires_at = now() - interval '1 second' WHERE id = $1`, [doubt]);
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect(await status()).toMatchObject({ status: 'failed', error: { code: 'unconfirmed' } });
+    });
   });
 
   it('resumes a run that started while the resume was on its way as running, and never fans it out twice', async () => {

@@ -94,10 +94,11 @@ export class CampaignReconciler implements OnModuleDestroy {
 
   /**
    * Recipients still waiting when their run's validity ran out become `expired` — never sent late, whether a
-   * paused run, a paused channel, a window or the tier held them. A running run left with nothing completes.
+   * paused run, a paused channel, a window or the tier held them — and sends still in doubt then fail `unconfirmed`
+   * (never sent again). A running run left with nothing completes.
    */
   private async expireOverdue(): Promise<void> {
-    const touched = await this.recipients.expireOverdue(VALIDITY_DEFAULTS);
+    const touched = await this.recipients.expireOverdue(VALIDITY_DEFAULTS, this.config.sendUnconfirmedAfterSeconds);
     if (touched.length > 0) this.logger.log(`expired what was left of runs ${touched.join(', ')}`);
   }
 

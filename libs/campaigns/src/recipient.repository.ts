@@ -5,7 +5,9 @@ import { rowsOf } from '@herald/database';
 import type { CompiledSearch } from '@herald/contacts';
 import {
   acceptedStatus,
+  IN_DOUBT_NEIGHBOURHOOD_SECONDS,
   RETRYABLE_FAILURES,
+  UNCONFIRMED,
   rankSql,
   statusParams,
   statusUpdateSql,
@@ -548,17 +550,22 @@ export class RecipientRepository {
    * validity, else the default for its template's category): expired, never sent late. One statement for every run;
    * returns the runs touched.
    */
-  async expireOverdue(defaults: { default: number; authentication: number }): Promise<string[]> {
+  async expireOverdue(defaults: { default: number; authentication: number }, unconfirmedSeconds: number): Promise<string[]> {
     const rows: Array<{ run_id: string }> = await this.dataSource.query(
       `WITH due AS (
-         SELECT x.id FROM campaign_runs x JOIN campaigns c ON c.id = x.campaign_id
-          WHERE x.status IN ('running', 'paused') AND ${runExpiredSql('x', 'c', '$1', '$2')}),
+         SELECT x.id, x.status FROM campaign_runs x JOIN campaigns c ON c.id = x.campaign_id
+          WHERE x.status IN ('running', 'paused', 'cancelled') AND ${runExpiredSql('x', 'c', '$1', '$2')}),
        gone AS (
          UPDATE campaign_recipients r SET status = 'expired', waiting_reason = NULL, updated_at = now()
-           FROM due WHERE r.run_id = due.id AND r.status = 'queued'
+           FROM due WHERE r.run_id = due.id AND due.status <> 'cancelled' AND r.status = 'queued'
+         RETURNING r.run_id),
+       unconfirmed AS (
+         UPDATE campaign_recipients r SET status = 'failed', error = $4::jsonb, failed_at = now(), updated_at = now()
+           FROM due WHERE r.run_id = due.id AND r.status = 'sending' AND r.sending_at IS NOT NULL
+            AND r.updated_at < now() - make_interval(secs => $3)
          RETURNING r.run_id)
-       SELECT DISTINCT run_id FROM gone`,
-      [defaults.default, defaults.authentication],
+       SELECT run_id FROM gone UNION SELECT run_id FROM unconfirmed`,
+      [defaults.default, defaults.authentication, unconfirmedSeconds, JSON.stringify(UNCONFIRMED)],
     );
     return rows.map((r) => r.run_id);
   }
@@ -653,17 +660,29 @@ export class RecipientRepository {
   /**
    * Sends left `sending` for over `seconds` with no word from the provider (the worker died mid-send, or the
    * request got no answer): the provider's status webhook, matched by our callback data, had that long to
-   * settle them. Back to queued; returns the runs and chunks to hand to a worker again.
+   * settle them. Back to queued — but only those whose neighbours' statuses all came (IN_DOUBT_NEIGHBOURHOOD_SECONDS:
+   * no recipient of the run the provider took within that long of it is still without a status); the others stay
+   * in doubt, as Herald was not getting webhooks then. Returns the runs and chunks to hand to a worker again.
    */
   async releaseInDoubt(seconds: number, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
-      `WITH stuck AS (
-         UPDATE campaign_recipients SET status = 'queued', updated_at = now()
-          WHERE id IN (SELECT id FROM campaign_recipients WHERE status = 'sending' AND sending_at IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
-                        ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-         RETURNING run_id, chunk_no)
+      `WITH doubt AS (
+         SELECT id, run_id, updated_at FROM campaign_recipients
+          WHERE status = 'sending' AND sending_at IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
+          ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+       silent AS (
+         SELECT n.run_id, n.accepted_at FROM campaign_recipients n
+          WHERE n.run_id IN (SELECT DISTINCT run_id FROM doubt) AND n.status = 'accepted'
+            AND n.accepted_at < now() - make_interval(secs => $1)),
+       stuck AS (
+         UPDATE campaign_recipients r SET status = 'queued', updated_at = now()
+           FROM doubt d
+          WHERE r.id = d.id AND NOT EXISTS (
+                  SELECT 1 FROM silent s WHERE s.run_id = d.run_id
+                     AND s.accepted_at BETWEEN d.updated_at - make_interval(secs => $3) AND d.updated_at + make_interval(secs => $3))
+         RETURNING r.run_id, r.chunk_no)
        SELECT DISTINCT run_id, chunk_no FROM stuck`,
-      [seconds, limit],
+      [seconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS],
     );
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
   }

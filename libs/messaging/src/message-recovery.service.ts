@@ -22,9 +22,10 @@ export class MessageRecovery {
   ) {}
 
   async requeueMessages(unconfirmedAfterSeconds: number): Promise<{ requeued: number; expired: number }> {
-    // Waiting messages whose validity ran out are never sent late, whatever held them (a paused channel, a backoff).
+    // Waiting messages whose validity ran out are never sent late, whatever held them (a paused channel, a backoff);
+    // ones still in doubt then fail `unconfirmed`.
     const expired = await this.messages.transaction(async (manager) => {
-      const rows = await this.messages.expireOverdue(manager);
+      const rows = await this.messages.expireOverdue(manager, unconfirmedAfterSeconds);
       await this.outbox.record(manager, sendStatusEvents(rows));
       return rows.length;
     });

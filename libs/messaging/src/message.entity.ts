@@ -16,6 +16,8 @@ import { WorkspaceOwned } from '@herald/workspaces';
 @Index('idx_messages_tags', { synchronize: false })
 // A contact's conversation and channel details read its messages newest first.
 @Index('idx_messages_contact_created', ['contactId', 'createdAt', 'id'])
+// Sends the provider took whose statuses have not come (yet): a send in doubt near them is not sent again.
+@Index('idx_messages_accepted', ['channelId', 'acceptedAt'], { where: `status = 'accepted'` })
 export class Message extends WorkspaceOwned {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

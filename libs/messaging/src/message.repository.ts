@@ -5,6 +5,8 @@ import { rowsOf } from '@herald/database';
 import {
   acceptedStatus,
   rankSql,
+  IN_DOUBT_NEIGHBOURHOOD_SECONDS,
+  UNCONFIRMED,
   statusSteps,
   statusParams,
   statusUpdateSql,
@@ -408,14 +410,24 @@ export class MessageRepository {
   }
 
   /** Waiting messages whose validity ran out (also while their channel was paused): expired, never sent late. */
-  async expireOverdue(manager: EntityManager, limit = 10_000): Promise<SendEventRow[]> {
+  /**
+   * Messages whose validity ran out: the waiting ones become `expired` (never sent late); the ones still in doubt
+   * (`sending` for over `unconfirmedSeconds`, held for their status: see IN_DOUBT_NEIGHBOURHOOD_SECONDS) fail
+   * `unconfirmed`, never sent again.
+   */
+  async expireOverdue(manager: EntityManager, unconfirmedSeconds: number, limit = 10_000): Promise<SendEventRow[]> {
     const rows: Parameters<typeof eventRows>[0] = await manager.query(
       `WITH gone AS (
          UPDATE messages m SET status = 'expired', waiting_reason = NULL, updated_at = now()
           WHERE id IN (SELECT id FROM messages WHERE status IN ('scheduled', 'queued') AND expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING ${EVENT_ROW}),
+       unconfirmed AS (
+         UPDATE messages m SET status = 'failed', error = $3::jsonb, failed_at = now(), updated_at = now()
+          WHERE id IN (SELECT id FROM messages WHERE status = 'sending' AND expires_at <= now()
+                          AND updated_at < now() - make_interval(secs => $2) LIMIT $1 FOR UPDATE SKIP LOCKED)
          RETURNING ${EVENT_ROW})
-       SELECT * FROM gone`,
-      [limit],
+       SELECT * FROM gone UNION ALL SELECT * FROM unconfirmed`,
+      [limit, unconfirmedSeconds, JSON.stringify(UNCONFIRMED)],
     );
     return eventRows(rows);
   }
@@ -427,20 +439,28 @@ export class MessageRepository {
   /**
    * Messages whose job may be lost: due for over `queuedSeconds` and still waiting, or left `sending` by a worker
    * that died (or got no answer) for over `sendingSeconds` with no status from the provider since. The latter are
-   * put back to `queued` here. Returns ids to enqueue again.
+   * put back to `queued` here — only those whose neighbours' statuses came (no message of the channel the provider
+   * took within IN_DOUBT_NEIGHBOURHOOD_SECONDS of it is still without a status: idx_messages_accepted); the others
+   * stay in doubt, as Herald was not getting webhooks then. Returns ids to enqueue again.
    */
   async recoverable(queuedSeconds: number, sendingSeconds: number, limit = 5_000): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `WITH stuck AS (
-         UPDATE messages SET status = 'queued', updated_at = now()
-          WHERE id IN (SELECT id FROM messages WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $2)
-                        ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-         RETURNING id),
+      `WITH doubt AS (
+         SELECT id, channel_id, updated_at FROM messages WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $2)
+          ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+       stuck AS (
+         UPDATE messages m SET status = 'queued', updated_at = now()
+           FROM doubt d
+          WHERE m.id = d.id AND NOT EXISTS (
+                  SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
+                     AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4)
+                     AND n.accepted_at < now() - make_interval(secs => $2))
+         RETURNING m.id),
        waiting AS (
          SELECT id FROM messages WHERE status IN ('queued', 'scheduled') AND updated_at < now() - make_interval(secs => $1)
             AND (not_before IS NULL OR not_before < now() - make_interval(secs => $1)) ORDER BY updated_at LIMIT $3)
        SELECT id FROM stuck UNION SELECT id FROM waiting`,
-      [queuedSeconds, sendingSeconds, limit],
+      [queuedSeconds, sendingSeconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS],
     );
     return rows.map((r) => r.id);
   }

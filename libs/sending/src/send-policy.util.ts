@@ -39,6 +39,26 @@ export function maybeSent(error: ProviderError): boolean {
   return (error.code === 'timeout' || error.code === 'network_error') && !NEVER_SENT.test(error.details);
 }
 
+/**
+ * A send in doubt (claimed, then no answer recorded: a worker killed mid-request, a timeout) is sent again after
+ * SEND_UNCONFIRMED_AFTER_SECONDS only when the provider's statuses have come for every send of its source (run,
+ * channel) accepted within this many seconds of it: its own status would have come too, had the provider taken it.
+ * When some of them are missing as well, Herald was not receiving webhooks then (its API down, everything
+ * restarting) and Meta retries them for days: the send stays in doubt until they come — sent again only once its
+ * neighbours' statuses show its own would have come, settled by its own status if it had gone out, or failed
+ * `unconfirmed` when its validity runs out. Sending it blindly sent those recipients twice.
+ */
+export const IN_DOUBT_NEIGHBOURHOOD_SECONDS = 60;
+
+/** A send still in doubt when its validity ran out: never sent again (it may have gone out), final. */
+export const UNCONFIRMED: MessageError = {
+  code: 'unconfirmed',
+  title: 'Not confirmed by the provider',
+  details:
+    'The request got no answer and no status came from the provider before the send\'s validity ran out, while statuses of the sends around it were missing too: it may or may not have reached the recipient. It was not sent again, so that it is never sent twice.',
+  category: 'unknown',
+};
+
 /** What becomes of one send the provider refused (or did not answer). */
 export type SendDecision =
   /** Back to the queue, not before `delayMs` from now. */

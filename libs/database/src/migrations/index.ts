@@ -31,6 +31,7 @@ import { WebhookEventsFailed1796600000000 } from './1796600000000-webhook-events
 import { WebhookEventsOwn1796700000000 } from './1796700000000-webhook-events-own';
 import { RunRequestId1796800000000 } from './1796800000000-run-request-id';
 import { CampaignRequestId1796900000000 } from './1796900000000-campaign-request-id';
+import { MessagesAcceptedIndex1797000000000 } from './1797000000000-messages-accepted-index';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -69,4 +70,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   WebhookEventsOwn1796700000000,
   RunRequestId1796800000000,
   CampaignRequestId1796900000000,
+  MessagesAcceptedIndex1797000000000,
 ];
