@@ -36,16 +36,18 @@ describe('run control racing the workers', () => {
   };
   const runStatus = async (runId: string): Promise<string> =>
     ((await h.db.query('SELECT status FROM campaign_runs WHERE id = $1', [runId])) as Array<{ status: string }>)[0]!.status;
-  /** Sessions of this database waiting for a row lock on campaign_runs (the other side of the race, blocked). */
-  const waitingOnRunLock = async (): Promise<number> =>
+  /** Sessions of this database waiting for a lock in a statement naming `table` (the other side of the race, blocked). */
+  const waitingOnLock = async (table: string): Promise<number> =>
     Number(
       (
         (await h.db.query(
           `SELECT count(*) AS n FROM pg_stat_activity
-            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%campaign_runs%'`,
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`,
+          [`%${table}%`],
         )) as Array<{ n: string }>
       )[0]!.n,
     );
+  const waitingOnRunLock = () => waitingOnLock('campaign_runs');
   const until = async (check: () => Promise<boolean>, what: string): Promise<void> => {
     const end = Date.now() + 10_000;
     while (!(await check())) {
@@ -119,6 +121,32 @@ describe('run control racing the workers', () => {
     expect((await campaigns.retryFailed(c.workspaceId, c.campaignId, runId)).requeued).toBe(1);
     // The add under its id was swallowed by the waiting job; that job now runs at once instead.
     expect(await (await queue.getJob(chunkJobId(runId, 0)))!.getState()).toBe('waiting');
+  });
+
+  it('refuses a run asked for while the campaign is being deleted, instead of leaving it on the deleted campaign', async () => {
+    const c = await campaignOf('Deleted while starting', 2);
+    // A delete that has locked the campaign and found no active run, not yet committed.
+    const deleting = h.db.createQueryRunner();
+    await deleting.connect();
+    await deleting.startTransaction();
+    try {
+      await deleting.query('SELECT id FROM campaigns WHERE id = $1 FOR UPDATE', [c.campaignId]);
+      const start = campaigns.createRun(c.workspaceId, c.campaignId, { audiences: ['all-of-them'] }).then(
+        (run) => ({ run }),
+        (error: unknown) => ({ error }),
+      );
+      let settled = false;
+      void start.then(() => (settled = true));
+      // It waits for the delete (or, as before holdLive, does not wait at all).
+      await until(async () => settled || (await waitingOnLock('')) > 0, 'the start to wait for the delete');
+      await deleting.query('UPDATE campaigns SET deleted_at = now() WHERE id = $1', [c.campaignId]);
+      await deleting.commitTransaction();
+      expect(await start).toMatchObject({ error: { kind: 'not_found' } });
+    } finally {
+      if (deleting.isTransactionActive) await deleting.rollbackTransaction();
+      await deleting.release();
+    }
+    expect(await h.db.query('SELECT id FROM campaign_runs WHERE campaign_id = $1', [c.campaignId])).toEqual([]);
   });
 
   describe('a send in doubt (a worker killed mid-request, no status since)', () => {

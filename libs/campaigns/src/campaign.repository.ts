@@ -264,6 +264,15 @@ export class CampaignRepository {
     );
   }
 
+  /**
+   * Holds the campaign against a delete until the transaction ends (FOR SHARE: a delete's FOR UPDATE waits); false
+   * when it is deleted. A run written without it could land on a campaign a delete had just checked for active runs.
+   */
+  async holdLive(manager: EntityManager, campaignId: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query('SELECT 1 FROM campaigns WHERE id = $1 AND deleted_at IS NULL FOR SHARE', [campaignId]);
+    return rows.length > 0;
+  }
+
   /** Soft-deletes the campaign unless a run is active; 'active' when one is. */
   async deleteCampaign(workspaceId: string, id: string): Promise<'deleted' | 'active' | 'not_found'> {
     return this.transaction(async (manager) => {

@@ -495,9 +495,11 @@ export class CampaignsService {
         `The campaign's template is ${campaign.template_status}${campaign.template_reason ? ` (${campaign.template_reason})` : ''}: it cannot be sent.`,
       );
     }
-    const { run, created } = await this.campaigns.transaction((manager) =>
-      this.campaigns.insertRun(manager, this.newRun(workspaceId, campaign.id, input, now)),
-    );
+    const { run, created } = await this.campaigns.transaction(async (manager) => {
+      // A delete of the campaign committed meanwhile: 404; one still deciding waits for this run and sees it (409).
+      if (!(await this.campaigns.holdLive(manager, campaign.id))) throw HeraldError.notFound('campaign', campaignId);
+      return this.campaigns.insertRun(manager, this.newRun(workspaceId, campaign.id, input, now));
+    });
     // A requestId already used for this campaign: the run it made, as it is now, told as its start was (no second start).
     if (created) await this.enqueue(() => this.jobs.scheduleStart(run.id, run.time_to_run), `run ${run.id}`);
     return { runId: run.id, status: createdStatus(run.status, run.time_to_run, now, campaign.template_status), timeToRun: run.time_to_run };
