@@ -178,6 +178,8 @@ describe('run control racing the workers', () => {
       await h.get(CampaignReconciler).reconcile();
       // Herald was not getting webhooks then (its neighbours are still only `accepted`): its own may yet come.
       expect((await run.statusOf()).status).toBe('sending');
+      // The run says so, instead of sitting at 80 % with no reason.
+      expect((await campaigns.getRun(run.workspaceId, run.campaignId, run.runId)).waiting).toEqual({ reason: 'unconfirmed', until: null });
       // Meta's retries arrive: the neighbours' statuses, none for it — so it never reached the provider.
       const others = run.rows.filter((r) => r.id !== run.doubt.id);
       await h.applyStatuses(

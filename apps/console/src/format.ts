@@ -36,6 +36,7 @@ const WAITING: Record<string, string> = {
   template_paused: 'Meta paused the template',
   channel_paused: 'The channel is paused',
   backoff: 'Retrying after a provider error',
+  unconfirmed: 'Sends without an answer are waiting for the provider’s status',
 };
 
 export function waitingText(reason: string): string {

@@ -176,13 +176,23 @@ export function dueNowSql(run: string): string {
   return `EXISTS (SELECT 1 FROM campaign_recipients q WHERE q.run_id = ${run} AND q.status = 'queued' AND (q.not_before IS NULL OR q.not_before <= now()))`;
 }
 
+/** A send without an answer for this long is told as waiting for its status (`unconfirmed`), not as being sent. */
+const UNANSWERED_SECONDS = 30;
+
 /**
  * SQL: the run's earliest deferred recipient — why it waits (`reason`) and until when (`until`) — read only `when` holds
- * (e.g. nothing is due: the scan of the run's queued rows is skipped otherwise).
+ * (e.g. nothing is due: the scan of the run's queued rows is skipped otherwise). With none deferred, sends in doubt
+ * (no answer for UNANSWERED_SECONDS: a worker killed mid-request, a timeout) make it `unconfirmed`, until their status
+ * comes or they are sent again (no time known).
  */
 export function earliestWaitSql(run: string, when = 'true'): string {
-  return `SELECT q.waiting_reason AS reason, q.not_before AS until FROM campaign_recipients q
-     WHERE ${when} AND q.run_id = ${run} AND q.status = 'queued' AND q.not_before > now() ORDER BY q.not_before LIMIT 1`;
+  return `(SELECT COALESCE(q.waiting_reason, 'backoff') AS reason, q.not_before AS until FROM campaign_recipients q
+      WHERE ${when} AND q.run_id = ${run} AND q.status = 'queued' AND q.not_before > now() ORDER BY q.not_before LIMIT 1)
+     UNION ALL
+     (SELECT 'unconfirmed', NULL::timestamptz FROM campaign_recipients s
+       WHERE ${when} AND s.run_id = ${run} AND s.status = 'sending' AND s.sending_at IS NOT NULL
+         AND s.updated_at < now() - interval '${UNANSWERED_SECONDS} seconds' LIMIT 1)
+     LIMIT 1`;
 }
 
 @Injectable()
@@ -591,7 +601,7 @@ export class RecipientRepository {
       [runId],
     );
     const row = rows[0]!;
-    if (!row.due_now && row.until === null) return undefined;
+    if (!row.due_now && row.reason === null && row.until === null) return undefined;
     return { dueNow: row.due_now, reason: row.reason, until: row.until };
   }
 

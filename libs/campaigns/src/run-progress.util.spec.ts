@@ -20,6 +20,9 @@ describe('run progress', () => {
     });
     expect(runWaiting('running', null, { dueNow: false, reason: null, until })).toEqual({ reason: 'backoff', until });
     expect(runWaiting('running', null, { dueNow: true, reason: null, until: null })).toBeNull();
+    // Nothing deferred, but sends without an answer wait for their status: no time is known.
+    expect(runWaiting('running', null, { dueNow: false, reason: 'unconfirmed', until: null })).toEqual({ reason: 'unconfirmed', until: null });
+    expect(runWaiting('running', null, { dueNow: false, reason: null, until: null })).toBeNull();
     expect(runWaiting('completed', null, undefined)).toBeNull();
   });
 

@@ -85,7 +85,7 @@ export function runWaiting(
       if (failureReason?.startsWith(TEMPLATE_PAUSED)) return { reason: TEMPLATE_PAUSED, until: null };
       return failureReason?.startsWith(CHANNEL_PAUSED) ? { reason: 'channel_paused', until: null } : null;
     case 'running':
-      if (!queued || queued.dueNow || queued.until === null) return null;
+      if (!queued || queued.dueNow || (queued.reason === null && queued.until === null)) return null;
       return { reason: (queued.reason as WaitReason | null) ?? 'backoff', until: queued.until };
     case 'scheduled':
     case 'completed':

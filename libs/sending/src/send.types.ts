@@ -37,6 +37,8 @@ export const WAIT_REASONS = [
   'template_pending',
   'channel_paused',
   'backoff',
+  /** Sends that got no answer (a worker killed mid-request, a timeout), waiting for their status from the provider. */
+  'unconfirmed',
 ] as const;
 export type WaitReason = (typeof WAIT_REASONS)[number];
 

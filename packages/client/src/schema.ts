@@ -4982,7 +4982,7 @@ export interface components {
              * @example sending_window
              * @enum {string}
              */
-            reason: "sending_window" | "quiet_hours" | "messaging_tier" | "rate_limit" | "template_pending" | "channel_paused" | "backoff" | "template_paused";
+            reason: "sending_window" | "quiet_hours" | "messaging_tier" | "rate_limit" | "template_pending" | "channel_paused" | "backoff" | "unconfirmed" | "template_paused";
             /**
              * Format: date-time
              * @example 2026-11-22T03:30:00.000Z
@@ -5807,7 +5807,7 @@ export interface components {
              * @example quiet_hours
              * @enum {string}
              */
-            reason: "sending_window" | "quiet_hours" | "messaging_tier" | "rate_limit" | "template_pending" | "channel_paused" | "backoff";
+            reason: "sending_window" | "quiet_hours" | "messaging_tier" | "rate_limit" | "template_pending" | "channel_paused" | "backoff" | "unconfirmed";
             /**
              * Format: date-time
              * @example 2026-12-02T08:00:00.000Z
