@@ -202,6 +202,11 @@ describe('run control racing the workers', () => {
       expect(await runStatus(run.runId)).toBe('completed');
       // Not one retry-failed puts back: it may have reached the recipient.
       expect((await campaigns.retryFailed(run.workspaceId, run.campaignId, run.runId)).requeued).toBe(0);
+      // It had: its status comes late (Meta's retries), and the guess goes.
+      await h.applyStatuses(run.channelId, [
+        { id: 'wamid.late-unconfirmed', status: 'delivered', at: Math.floor(Date.now() / 1000), to: run.doubt.to_number, callback: `r:${run.doubt.id}` },
+      ]);
+      expect(await run.statusOf()).toMatchObject({ status: 'delivered', error: null });
     });
 
     it('holds a single message the same way: released once its channel\'s sends around it have their statuses', async () => {

@@ -79,7 +79,11 @@ export function statusUpdateSql(table: string, idFromCallback: string, eventColu
                 delivered_at = COALESCE(m.delivered_at, next.delivered_at),
                 read_at = COALESCE(m.read_at, next.read_at),
                 failed_at = COALESCE(m.failed_at, next.failed_at),
-                error = CASE WHEN next.new_status = 'failed' AND next.error IS NOT NULL THEN next.error ELSE m.error END,
+                -- Herald's own 'unconfirmed' (no answer, no status by the end of its validity) was a guess: a status past
+                -- 'failed' shows the provider took it after all.
+                error = CASE WHEN next.new_status = 'failed' AND next.error IS NOT NULL THEN next.error
+                             WHEN next.new_status IN ('delivered', 'read') AND m.error->>'code' = 'unconfirmed' THEN NULL
+                             ELSE m.error END,
                 pricing = COALESCE(next.pricing, m.pricing),
                 status = next.new_status,
                 updated_at = now()
