@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CampaignReconciler, CampaignsService, ChunkSender, RunStarter, chunkJobId } from '@herald/campaigns';
 import { AudiencesService } from '@herald/contacts';
 import { MessageRecovery, MessageSender, MessagesService } from '@herald/messaging';
@@ -150,8 +150,11 @@ describe('run control racing the workers', () => {
   });
 
   describe('a send in doubt (a worker killed mid-request, no status since)', () => {
-    /** A run of five sent (the fake provider sends no statuses: all `accepted`), the third then put in doubt. */
-    const inDoubtRun = async (name: string, validity?: number) => {
+    /**
+     * A run of five sent (the fake provider sends no statuses: all `accepted`), the third then put in doubt: claimed
+     * `doubtAgo` seconds ago by a worker that died with the request out; the others taken `othersAgo` seconds ago.
+     */
+    const inDoubtRun = async (name: string, validity?: number, { doubtAgo = 200, othersAgo = 199 } = {}) => {
       const c = await campaignOf(name, 5);
       const { runId } = await campaigns.createRun(c.workspaceId, c.campaignId, { audiences: ['all-of-them'], ...(validity ? { validity } : {}) });
       expect(await h.get(RunStarter).start(runId)).toBe('running');
@@ -162,16 +165,30 @@ describe('run control racing the workers', () => {
         provider_message_id: string;
       }>;
       const doubt = rows[2]!;
-      // Claimed 200 s ago by a worker that died with the request out; the others were taken then too.
       await h.db.query(`UPDATE campaign_runs SET status = 'running', completed_at = NULL WHERE id = $1`, [runId]);
       await h.db.query(
-        `UPDATE campaign_recipients SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, updated_at = now() - interval '200 seconds' WHERE id = $1`,
-        [doubt.id],
+        `UPDATE campaign_recipients SET status = 'sending', provider_message_id = NULL, accepted_at = NULL,
+                sending_at = now() - make_interval(secs => $2), updated_at = now() - make_interval(secs => $2) WHERE id = $1`,
+        [doubt.id, doubtAgo],
       );
-      await h.db.query(`UPDATE campaign_recipients SET accepted_at = now() - interval '199 seconds' WHERE run_id = $1 AND id <> $2`, [runId, doubt.id]);
+      await h.db.query(
+        `UPDATE campaign_recipients SET sending_at = now() - make_interval(secs => $3), accepted_at = now() - make_interval(secs => $3)
+          WHERE run_id = $1 AND id <> $2`,
+        [runId, doubt.id, othersAgo],
+      );
       const statusOf = async () => ((await h.db.query('SELECT status, error FROM campaign_recipients WHERE id = $1', [doubt.id])) as Array<{ status: string; error: { code: string } | null }>)[0]!;
       return { ...c, runId, rows, doubt, statusOf };
     };
+    /** Herald's API was up to receive statuses from `fromAgo` to `toAgo` seconds ago (StatusReceivers). */
+    const receiverUp = async (fromAgo: number, toAgo: number) => {
+      await h.db.query(
+        `INSERT INTO status_receivers (id, started_at, seen_at) VALUES (gen_random_uuid(), now() - make_interval(secs => $1), now() - make_interval(secs => $2))`,
+        [fromAgo, toAgo],
+      );
+    };
+    afterEach(async () => {
+      await h.db.query('DELETE FROM status_receivers');
+    });
 
     it('is not sent again while the statuses of the sends around it have not come either, and is once they have', async () => {
       const run = await inDoubtRun('In doubt, webhooks missing');
@@ -221,7 +238,7 @@ describe('run control racing the workers', () => {
       }
       const [doubt, ...others] = ids as [string, ...string[]];
       await h.db.query(`UPDATE messages SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, updated_at = now() - interval '200 seconds' WHERE id = $1`, [doubt]);
-      await h.db.query(`UPDATE messages SET accepted_at = now() - interval '199 seconds' WHERE id = ANY($1::uuid[])`, [others]);
+      await h.db.query(`UPDATE messages SET sending_at = now() - interval '199 seconds', accepted_at = now() - interval '199 seconds' WHERE id = ANY($1::uuid[])`, [others]);
       const status = async () => ((await h.db.query('SELECT status, error FROM messages WHERE id = $1', [doubt])) as Array<{ status: string; error: { code: string } | null }>)[0]!;
       await h.get(MessageRecovery).requeueMessages(120);
       expect((await status()).status).toBe('sending');
@@ -233,6 +250,57 @@ describe('run control racing the workers', () => {
       await h.db.query(`UPDATE messages SET status = 'sending', updated_at = now() - interval '200 seconds', expires_at = now() - interval '1 second' WHERE id = $1`, [doubt]);
       await h.get(MessageRecovery).requeueMessages(120);
       expect(await status()).toMatchObject({ status: 'failed', error: { code: 'unconfirmed' } });
+    });
+
+    it('is held by the sends the run made after it too, though their statuses are younger than its own wait (the first sends of a run)', async () => {
+      // The worker died with the run's first sends out; the run went on 30 s later, and no status has come since.
+      const run = await inDoubtRun('In doubt, first of its run', undefined, { doubtAgo: 130, othersAgo: 100 });
+      await receiverUp(3_600, 0); // the API was up: the webhooks were lost outside Herald (a proxy, a certificate)
+      await h.get(CampaignReconciler).reconcile();
+      expect((await run.statusOf()).status).toBe('sending');
+      expect(h.provider.sentTo(run.doubt.to_number)).toHaveLength(1);
+    });
+
+    it('with no other send around it, is sent again only if Herald was up to receive its status (a run wholly in flight when its worker died)', async () => {
+      const run = await inDoubtRun('In doubt, the whole run', undefined, { doubtAgo: 200, othersAgo: 200 });
+      // The other four are in doubt too: nothing of the run got a status or an answer.
+      await h.db.query(
+        `UPDATE campaign_recipients SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, updated_at = sending_at WHERE run_id = $1`,
+        [run.runId],
+      );
+      const statuses = async () =>
+        ((await h.db.query('SELECT status FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [run.runId])) as Array<{ status: string }>).map((r) => r.status);
+      // Herald's API went down 30 s after the claims (everything restarting): their statuses may still come.
+      await receiverUp(3_600, 170);
+      await receiverUp(100, 0);
+      await h.get(CampaignReconciler).reconcile();
+      expect(await statuses()).toEqual(Array(5).fill('sending'));
+      // It was up the whole minute after them (only the worker died): no status means the provider never got them.
+      await receiverUp(250, 120);
+      await h.get(CampaignReconciler).reconcile();
+      expect(await statuses()).toEqual(Array(5).fill('queued'));
+    });
+
+    it('holds a lone single message while Herald could not receive its status, and sends it again when it could', async () => {
+      const ws = await h.workspace('A lone message in doubt');
+      const answer = await h.get(MessagesService).send(ws.workspaceId, {
+        to: { number: fresh() },
+        type: 'template',
+        template: { name: 'receipt', language: 'en_US', params: ['A'] },
+      });
+      if (!('one' in answer)) throw new Error('expected one message');
+      const id = answer.one.id;
+      await h.db.query(
+        `UPDATE messages SET status = 'sending', sending_at = now() - interval '200 seconds', updated_at = now() - interval '200 seconds' WHERE id = $1`,
+        [id],
+      );
+      const status = async () => ((await h.db.query('SELECT status FROM messages WHERE id = $1', [id])) as Array<{ status: string }>)[0]!.status;
+      await receiverUp(3_600, 190); // down 10 s after the claim, for good
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect(await status()).toBe('sending');
+      await receiverUp(195, 0); // a second API process was up all along
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect(await status()).toBe('queued');
     });
   });
 

@@ -42,6 +42,7 @@ import { MessagesController } from './messages/messages.controller';
 import { SendsListing } from './messages/sends.service';
 import { FailedWebhookEventsController } from './webhooks/failed-webhook-events.controller';
 import { PlatformWebhooksController, WebhooksController } from './webhooks/webhooks.controller';
+import { StatusReceiverBeat } from './webhooks/status-receiver-beat.service';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { RunsController } from './campaigns/runs.controller';
 import { BlastsController } from './blasts/blasts.controller';
@@ -135,6 +136,7 @@ export class ApiModule {
         { provide: VENDOR_ERROR_SHAPES, useValue: [WHAUTOCHAT_ERROR_SHAPE, CHATINC_ERROR_SHAPE, BIRD_ERROR_SHAPE, ENGAGELAB_ERROR_SHAPE, CLOUD_API_ERROR_SHAPE] },
         SendsListing,
         ImportUploads,
+        StatusReceiverBeat,
       ],
     };
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { WorkerConfig } from '@herald/config';
 import { JobQueue, QueueName } from '@herald/queues';
-import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS, SendLedgerRepository } from '@herald/sending';
+import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS, SendLedgerRepository, StatusReceivers } from '@herald/sending';
 import { CampaignRepository, TEMPLATE_PAUSED } from './campaign.repository';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
@@ -45,6 +45,7 @@ export class CampaignReconciler implements OnModuleDestroy {
     private readonly templates: TemplateRegistrar,
     private readonly config: WorkerConfig,
     private readonly ledger: SendLedgerRepository,
+    private readonly receivers: StatusReceivers,
   ) {}
 
   async reconcile(): Promise<ReconcileReport> {
@@ -52,7 +53,7 @@ export class CampaignReconciler implements OnModuleDestroy {
     const redisLost = await this.redisLost();
     const report: ReconcileReport = { redisLost, inDoubtReleased: 0, startsQueued: 0, chunksQueued: 0, completed: 0 };
 
-    const released = await this.recipients.releaseInDoubt(this.config.sendUnconfirmedAfterSeconds);
+    const released = await this.recipients.releaseInDoubt(this.config.sendUnconfirmedAfterSeconds, await this.receivers.uptime());
     report.inDoubtReleased = released.length;
 
     const horizon = Date.now() + 2 * this.config.campaignReconcileIntervalMs;

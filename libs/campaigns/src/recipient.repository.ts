@@ -6,6 +6,8 @@ import type { CompiledSearch } from '@herald/contacts';
 import {
   acceptedStatus,
   IN_DOUBT_NEIGHBOURHOOD_SECONDS,
+  silentAfterSeconds,
+  STATUSES_BY_WEBHOOK,
   RETRYABLE_FAILURES,
   UNCONFIRMED,
   rankSql,
@@ -669,30 +671,38 @@ export class RecipientRepository {
 
   /**
    * Sends left `sending` for over `seconds` with no word from the provider (the worker died mid-send, or the
-   * request got no answer): the provider's status webhook, matched by our callback data, had that long to
-   * settle them. Back to queued — but only those whose neighbours' statuses all came (IN_DOUBT_NEIGHBOURHOOD_SECONDS:
-   * no recipient of the run the provider took within that long of it is still without a status); the others stay
-   * in doubt, as Herald was not getting webhooks then. Returns the runs and chunks to hand to a worker again.
+   * request got no answer): back to queued when the evidence says the provider never got them — the rule of
+   * IN_DOUBT_NEIGHBOURHOOD_SECONDS, over the run's other recipients and `uptime` (StatusReceivers.uptime: when
+   * Herald could receive statuses). The others stay in doubt. Returns the runs and chunks to hand to a worker again.
+   * The run's recipients are read once, summed up per run and 5-second bucket.
    */
-  async releaseInDoubt(seconds: number, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
+  async releaseInDoubt(seconds: number, uptime: string, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
       `WITH doubt AS (
          SELECT id, run_id, updated_at FROM campaign_recipients
           WHERE status = 'sending' AND sending_at IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
           ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED),
-       silent AS (
-         SELECT n.run_id, n.accepted_at FROM campaign_recipients n
-          WHERE n.run_id IN (SELECT DISTINCT run_id FROM doubt) AND n.status = 'accepted'
-            AND n.accepted_at < now() - make_interval(secs => $1)),
+       near AS (
+         SELECT n.run_id, floor(extract(epoch FROM COALESCE(n.accepted_at, n.sending_at)) / 5) AS bucket,
+                bool_or(n.status = 'accepted') AS silent, bool_or(n.status <> 'accepted') AS settled
+           FROM campaign_recipients n
+          WHERE n.run_id IN (SELECT DISTINCT run_id FROM doubt) AND n.sending_at IS NOT NULL
+            AND ((n.status = 'accepted' AND n.accepted_at < now() - make_interval(secs => $4)) OR n.status = ANY($5::text[]))
+          GROUP BY 1, 2),
        stuck AS (
          UPDATE campaign_recipients r SET status = 'queued', updated_at = now()
            FROM doubt d
-          WHERE r.id = d.id AND NOT EXISTS (
-                  SELECT 1 FROM silent s WHERE s.run_id = d.run_id
-                     AND s.accepted_at BETWEEN d.updated_at - make_interval(secs => $3) AND d.updated_at + make_interval(secs => $3))
+          WHERE r.id = d.id
+            AND NOT EXISTS (
+                  SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.silent
+                     AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
+            AND (EXISTS (
+                  SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.settled
+                     AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
+                 OR $6::tstzmultirange @> tstzrange(d.updated_at, d.updated_at + make_interval(secs => $3)))
          RETURNING r.run_id, r.chunk_no)
        SELECT DISTINCT run_id, chunk_no FROM stuck`,
-      [seconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS],
+      [seconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(seconds), STATUSES_BY_WEBHOOK, uptime],
     );
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
   }

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { NO_KICK, type CallbackOutbox } from '@herald/callbacks';
 import type { CoreConfig } from '@herald/config';
 import { JobName, JobQueue, QUEUE_OF_JOB, requeuedJobId } from '@herald/queues';
+import type { StatusReceivers } from '@herald/sending';
 import { MessageRecovery } from './message-recovery.service';
 import type { MessageRepository } from './message.repository';
 
@@ -25,6 +26,7 @@ const recovery = new MessageRecovery(
   { recoverable: async () => messageIds, expireOverdue: async () => [], transaction: async (work: (m: unknown) => Promise<unknown>) => work({}) } as unknown as MessageRepository,
   jobQueue,
   { record: async () => NO_KICK, kick: async () => undefined } as unknown as CallbackOutbox,
+  { uptime: async () => '{}' } as unknown as StatusReceivers,
 );
 
 describe('MessageRecovery', () => {

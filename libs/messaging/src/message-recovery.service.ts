@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackOutbox } from '@herald/callbacks';
-import { sendStatusEvents } from '@herald/sending';
+import { sendStatusEvents, StatusReceivers } from '@herald/sending';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { MessageRepository } from './message.repository';
 
@@ -19,6 +19,7 @@ export class MessageRecovery {
     private readonly messages: MessageRepository,
     private readonly queue: JobQueue,
     private readonly outbox: CallbackOutbox,
+    private readonly receivers: StatusReceivers,
   ) {}
 
   async requeueMessages(unconfirmedAfterSeconds: number): Promise<{ requeued: number; expired: number }> {
@@ -29,7 +30,7 @@ export class MessageRecovery {
       await this.outbox.record(manager, sendStatusEvents(rows));
       return rows.length;
     });
-    const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds);
+    const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, await this.receivers.uptime());
     const stamp = Date.now();
     await this.queue.addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: requeuedJobId(messageId, stamp) })));
     if (ids.length > 0) this.logger.warn(`handed ${ids.length} messages to workers again`);

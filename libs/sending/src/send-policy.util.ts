@@ -40,15 +40,28 @@ export function maybeSent(error: ProviderError): boolean {
 }
 
 /**
- * A send in doubt (claimed, then no answer recorded: a worker killed mid-request, a timeout) is sent again after
- * SEND_UNCONFIRMED_AFTER_SECONDS only when the provider's statuses have come for every send of its source (run,
- * channel) accepted within this many seconds of it: its own status would have come too, had the provider taken it.
- * When some of them are missing as well, Herald was not receiving webhooks then (its API down, everything
- * restarting) and Meta retries them for days: the send stays in doubt until they come — sent again only once its
- * neighbours' statuses show its own would have come, settled by its own status if it had gone out, or failed
- * `unconfirmed` when its validity runs out. Sending it blindly sent those recipients twice.
+ * A send in doubt (claimed, then no answer recorded: a worker killed mid-request, a timeout) got no status for
+ * SEND_UNCONFIRMED_AFTER_SECONDS. That proves it never reached the provider only if Herald would have received its
+ * status: Meta retries undelivered webhooks for days, so while Herald's API was down or unreachable (a deploy, a
+ * host reboot, a broken proxy) a missing status means nothing, and sending again sends twice. The evidence is the
+ * sends of the same source (the run; a single message: its channel) claimed or accepted within this many seconds of
+ * it — its neighbours — and when Herald's API processes were up (StatusReceivers). It is sent again only when
+ *  - no neighbour the provider took is still without a status after half the in-doubt time (one would show
+ *    statuses were not arriving then), and
+ *  - either a neighbour's status came (statuses were arriving then), or, with no neighbour to tell, some API
+ *    process was up from its claim until this many seconds later.
+ * Otherwise it stays in doubt: settled by its own status when that comes, sent again once the evidence is there,
+ * or failed `unconfirmed` (final, never sent again) when its validity runs out. docs/adr/0009-sends-in-doubt.md.
  */
 export const IN_DOUBT_NEIGHBOURHOOD_SECONDS = 60;
+
+/** A neighbour the provider took counts as silent once its status is this late (half the in-doubt time, in seconds). */
+export function silentAfterSeconds(unconfirmedAfterSeconds: number): number {
+  return Math.ceil(unconfirmedAfterSeconds / 2);
+}
+
+/** Statuses only a provider's webhook brings: a neighbour in one of them shows statuses were arriving. */
+export const STATUSES_BY_WEBHOOK = ['sent', 'delivered', 'read'] as const;
 
 /** A send still in doubt when its validity ran out: never sent again (it may have gone out), final. */
 export const UNCONFIRMED: MessageError = {

@@ -11,12 +11,13 @@ import { SendLedgerRepository } from './send-ledger.repository';
 import { CHANNEL_PROVIDER, SendPipeline } from './send-pipeline.service';
 import { SendRateLimiter } from './send-rate.limiter';
 import { SendSettingsService } from './send-settings.service';
+import { StatusReceivers } from './status-receivers.service';
 
-/** The API's part of sending: the workspace's sending settings. */
+/** What both the API and the workers need of sending: the workspace's sending settings, when statuses could be received. */
 @Module({
   imports: [WorkspacesModule],
-  providers: [SendSettingsService],
-  exports: [SendSettingsService],
+  providers: [SendSettingsService, StatusReceivers],
+  exports: [SendSettingsService, StatusReceivers],
 })
 export class SendSettingsModule {}
 

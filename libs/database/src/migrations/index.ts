@@ -32,6 +32,7 @@ import { WebhookEventsOwn1796700000000 } from './1796700000000-webhook-events-ow
 import { RunRequestId1796800000000 } from './1796800000000-run-request-id';
 import { CampaignRequestId1796900000000 } from './1796900000000-campaign-request-id';
 import { MessagesAcceptedIndex1797000000000 } from './1797000000000-messages-accepted-index';
+import { InDoubtEvidence1797100000000 } from './1797100000000-in-doubt-evidence';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -71,4 +72,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   RunRequestId1796800000000,
   CampaignRequestId1796900000000,
   MessagesAcceptedIndex1797000000000,
+  InDoubtEvidence1797100000000,
 ];
