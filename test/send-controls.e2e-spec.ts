@@ -27,6 +27,7 @@ const WORKER_ENV = {
 
 interface Message {
   id: string;
+  contactId: string;
   status: string;
   category: string | null;
   scheduledFor: string | null;
@@ -165,6 +166,20 @@ describe('controls for every send, end to end', () => {
     // Asked again, the same answer: the list's own message is not made twice.
     const again = await post('/v1/messages', { to: ['+447400500021', '+447400500022'], ...template('order_update'), requestId: 'batch-2' });
     expect([again.body.messages[0].id, again.body.refused.length]).toEqual([res.body.messages[0].id, 1]);
+  });
+
+  it('takes every valid number of lists sent at once that name the same new contacts (none refused as invalid)', async () => {
+    // Each request adds the contacts it does not find; the others add the same ones at the same moment.
+    const to = numbers('+44740059', 24);
+    const scheduledFor = new Date(Date.now() + 86_400_000).toISOString(); // not sent during this test
+    const answers = await Promise.all(Array.from({ length: 8 }, () => post('/v1/messages', { to, ...template('order_update'), scheduledFor })));
+    for (const res of answers) {
+      expect([res.status, res.body.error, res.body.refused]).toEqual([202, undefined, []]);
+      expect((res.body.messages as Array<{ to: string; status: string }>).map((m) => [m.to, m.status])).toEqual(to.map((n) => [n, 'scheduled']));
+    }
+    // One contact per number, whichever request added it.
+    const first = (res: (typeof answers)[number]) => message((res.body.messages as Array<{ id: string }>)[0]!.id);
+    expect(new Set((await Promise.all(answers.map(first))).map((m) => m.contactId)).size).toBe(1);
   });
 
   it('holds marketing through quiet hours in each recipient\'s own zone, says why and until when', async () => {

@@ -220,7 +220,18 @@ export class ContactRepository {
        UNION ALL SELECT c.id, c.number FROM contacts c JOIN given g ON c.workspace_id = $1 AND c.number = g.number`,
       [workspaceId, entries.map((e) => e.number), entries.map((e) => e.name), entries.map((e) => e.timezone)],
     );
-    return new Map(rows.map((r) => [r.number, r.id]));
+    const ids = new Map(rows.map((r) => [r.number, r.id]));
+    // A number another request added at the same moment: the INSERT waited for it and did nothing, and the SELECT
+    // ran on the snapshot from before it committed. A new statement sees it.
+    const missing = [...new Set(entries.map((e) => e.number))].filter((n) => !ids.has(n));
+    if (missing.length > 0) {
+      const late: Array<{ id: string; number: string }> = await this.dataSource.query(
+        'SELECT id, number FROM contacts WHERE workspace_id = $1 AND number = ANY($2::text[])',
+        [workspaceId, missing],
+      );
+      for (const r of late) ids.set(r.number, r.id);
+    }
+    return ids;
   }
 
   /** Opts contacts out (keeping an earlier opt-out's time and source). */
