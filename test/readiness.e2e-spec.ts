@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { startApi, type ApiHarness } from './support/api-harness';
 
 describe('health and readiness', () => {
@@ -19,6 +20,20 @@ describe('health and readiness', () => {
     const ready = await api.http.get('/health/ready');
     expect(ready.status).toBe(200);
     expect(ready.body).toMatchObject({ status: 'ready', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+  });
+
+  it('records from its start that it is up to receive status webhooks, one record per process, kept after it stops', async () => {
+    // What the in-doubt rule reads (StatusReceivers): a send left without an answer while no API was up is not sent again.
+    const db = api.app.get(DataSource);
+    const upNow = async () =>
+      ((await db.query(`SELECT (SELECT range_agg(tstzrange(started_at, seen_at + interval '20 seconds')) FROM status_receivers) @> now() AS up`)) as Array<{ up: boolean | null }>)[0]!.up;
+    const rows = async () => Number(((await db.query('SELECT count(*) AS n FROM status_receivers')) as Array<{ n: string }>)[0]!.n);
+    expect(await upNow()).toBe(true);
+    const before = await rows();
+    const other = await startApi();
+    expect(await rows()).toBe(before + 1);
+    await other.close();
+    expect(await rows()).toBe(before + 1); // the rule judges past sends by its time
   });
 
   it('answers 503 naming Redis when Redis is unreachable, and stays live', async () => {
