@@ -330,7 +330,11 @@ describe('the send pipeline, in process', () => {
      * while another worker books the number's next second: recipients 2 and 3 pass their slots by more than the
      * lateness budget, and no fresh slot is due within half a second. `during` runs then too.
      */
-    const lateSlotsRun = async (name: string, during: (runId: string, campaignId: string, workspaceId: string) => Promise<void> = async () => undefined) => {
+    const lateSlotsRun = async (
+      name: string,
+      during: (runId: string, campaignId: string, workspaceId: string) => Promise<void> = async () => undefined,
+      before: (order: string[]) => void = () => undefined,
+    ) => {
       const campaignWs = await h.workspace(name, { messagesPerSecond: 50 });
       const numbers = Array.from({ length: 60 }, () => fresh());
       await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'crowd', name: 'Crowd', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
@@ -342,6 +346,7 @@ describe('the send pipeline, in process', () => {
       const [{ phone_number_id: phone }] = (await h.db.query('SELECT phone_number_id FROM channels WHERE id = $1', [campaignWs.channelId])) as Array<{ phone_number_id: string }>;
       const order = (await h.db.query('SELECT to_number FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [runId])) as Array<{ to_number: string }>;
       const [first, second, third] = order.map((r) => r.to_number);
+      before(order.map((r) => r.to_number));
       const records = jest.spyOn(h.get(RecipientRepository), 'record');
       h.provider.beforeAccept = async (request) => {
         if (request.to !== first) return;
@@ -386,6 +391,33 @@ describe('the send pipeline, in process', () => {
         [run.second, run.third],
       ])) as Array<{ status: string }>;
       expect(rows.map((r) => r.status)).toEqual(['queued', 'queued']); // back in the queue for the resume
+    });
+
+    it('cancels at once the sends in hand when their run was cancelled: released or answered with a transient error, none waits in the queue', async () => {
+      let retried = '';
+      const run = await lateSlotsRun(
+        'Late slots, cancelled',
+        async (runId, campaignId, workspaceId) => {
+          await h.get(CampaignsService).cancel(workspaceId, campaignId, runId);
+        },
+        (order) => {
+          retried = order[5]!; // in the first batch, on a slot after the cancel: the provider answers 5xx
+          h.provider.answer(retried, { code: 131000 });
+        },
+      );
+      expect(run.sent).not.toContain(run.second);
+      expect(run.sent).toContain(retried);
+      const rows = (await h.db.query(`SELECT to_number, status FROM campaign_recipients WHERE run_id = $1 AND to_number = ANY($2) ORDER BY id`, [
+        run.runId,
+        [run.second, run.third, retried],
+      ])) as Array<{ to_number: string; status: string }>;
+      // Before, all three went back to `queued` in the cancelled run until the reconciler's next pass.
+      expect(rows.map((r) => [r.to_number, r.status])).toEqual([
+        [run.second, 'cancelled'],
+        [run.third, 'cancelled'],
+        [retried, 'cancelled'],
+      ]);
+      expect((await h.db.query(`SELECT count(*)::int AS n FROM campaign_recipients WHERE run_id = $1 AND status IN ('queued', 'sending')`, [run.runId]))[0].n).toBe(0);
     });
 
     it('waits for a far fresh slot only well inside SEND_UNCONFIRMED_AFTER_SECONDS, so the in-doubt sweep never takes a send still waiting', async () => {

@@ -483,7 +483,9 @@ export class RecipientRepository {
         q(
           updateInIdOrder(
             'unnest($1::bigint[], $2::int[], $3::int[], $4::timestamptz[], $5::text[], $6::jsonb[], $7::boolean[]) AS v(id, attempts, delay_ms, until, reason, error, release)',
-            `status = 'queued', error = COALESCE(v.error, r.error), waiting_reason = v.reason,
+            // A send in hand when its run was cancelled is cancelled here, not queued in a run nobody will send.
+            `status = CASE WHEN EXISTS (SELECT 1 FROM campaign_runs x WHERE x.id = r.run_id AND x.status = 'cancelled') THEN 'cancelled' ELSE 'queued' END,
+             error = COALESCE(v.error, r.error), waiting_reason = v.reason,
              not_before = COALESCE(v.until, now() + make_interval(secs => v.delay_ms / 1000.0), r.not_before),
              attempts = CASE WHEN v.release THEN greatest(r.attempts - 1, 0) ELSE r.attempts END, updated_at = now()`,
             `r.status = v.claimed AND r.attempts = v.attempts`,
@@ -716,8 +718,9 @@ export class RecipientRepository {
   }
 
   /**
-   * Recipients back in the queue of a run that was cancelled meanwhile (a send in hand when the cancel came and
-   * then released, retried or found in doubt): cancelled too. Returns how many.
+   * Recipients back in the queue of a run that was cancelled meanwhile (one found in doubt and released, or a send
+   * in hand whose outcome was recorded as the cancel committed; the others are cancelled as they are recorded):
+   * cancelled too. Returns how many.
    */
   async cancelStrays(): Promise<number> {
     const rows: Array<{ n: string }> = await this.dataSource.query(
