@@ -186,12 +186,21 @@ describe('run control racing the workers', () => {
         [fromAgo, toAgo],
       );
     };
+    /** Statuses of the channel's sends were applied from `fromAgo` to `toAgo` seconds ago (StatusReceivers). */
+    const statusesApplied = async (channelId: string, fromAgo: number, toAgo: number) => {
+      await h.db.query(
+        `INSERT INTO status_receipts (channel_id, from_at, to_at) VALUES ($1, now() - make_interval(secs => $2), now() - make_interval(secs => $3))`,
+        [channelId, fromAgo, toAgo],
+      );
+    };
     afterEach(async () => {
       await h.db.query('DELETE FROM status_receivers');
+      await h.db.query('DELETE FROM status_receipts');
     });
 
     it('is not sent again while the statuses of the sends around it have not come either, and is once they have', async () => {
       const run = await inDoubtRun('In doubt, webhooks missing');
+      await receiverUp(3_600, 0); // Herald's API was up: the webhooks were lost on their way (a proxy, a certificate)
       await h.get(CampaignReconciler).reconcile();
       // Herald was not getting webhooks then (its neighbours are still only `accepted`): its own may yet come.
       expect((await run.statusOf()).status).toBe('sending');
@@ -203,11 +212,29 @@ describe('run control racing the workers', () => {
         run.channelId,
         others.map((r) => ({ id: r.provider_message_id, status: 'sent' as const, at: Math.floor(Date.now() / 1000) - 190, to: r.to_number })),
       );
+      // The worker applying them recorded that the channel's statuses arrive (now: too late to speak for its minute).
+      expect(await h.db.query(`SELECT count(*)::int AS n FROM status_receipts WHERE channel_id = $1 AND to_at > now() - interval '30 seconds'`, [run.channelId])).toEqual([{ n: 1 }]);
       await h.get(CampaignReconciler).reconcile();
       expect((await run.statusOf()).status).toBe('queued');
       expect(await h.get(ChunkSender).send(run.runId, 0)).toEqual({ state: 'done' });
       expect(h.provider.sentTo(run.doubt.to_number)).toHaveLength(2); // its first request never reached the provider
       expect(await runStatus(run.runId)).toBe('completed');
+    });
+
+    it('is not sent again while Herald\'s API was down in the minute after its claim, though the statuses of the sends around it came before', async () => {
+      // Everything restarting: the worker and the API died together, just after the run's first statuses came.
+      const run = await inDoubtRun('In doubt, everything restarting');
+      const others = run.rows.filter((r) => r.id !== run.doubt.id);
+      await h.applyStatuses(
+        run.channelId,
+        others.map((r) => ({ id: r.provider_message_id, status: 'sent' as const, at: Math.floor(Date.now() / 1000) - 198, to: r.to_number })),
+      );
+      await receiverUp(3_600, 190); // down 10 s after the claim…
+      await receiverUp(100, 0); // …and back 100 s later: its own status may be in the provider's retries
+      await statusesApplied(run.channelId, 199, 198);
+      await h.get(CampaignReconciler).reconcile();
+      expect((await run.statusOf()).status).toBe('sending');
+      expect(h.provider.sentTo(run.doubt.to_number)).toHaveLength(1);
     });
 
     it('fails `unconfirmed` when its validity runs out before any status came, never sent again, and the run completes', async () => {
@@ -240,6 +267,7 @@ describe('run control racing the workers', () => {
       await h.db.query(`UPDATE messages SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, updated_at = now() - interval '200 seconds' WHERE id = $1`, [doubt]);
       await h.db.query(`UPDATE messages SET sending_at = now() - interval '199 seconds', accepted_at = now() - interval '199 seconds' WHERE id = ANY($1::uuid[])`, [others]);
       const status = async () => ((await h.db.query('SELECT status, error FROM messages WHERE id = $1', [doubt])) as Array<{ status: string; error: { code: string } | null }>)[0]!;
+      await receiverUp(3_600, 0);
       await h.get(MessageRecovery).requeueMessages(120);
       expect((await status()).status).toBe('sending');
       await h.db.query(`UPDATE messages SET status = 'sent' WHERE id = ANY($1::uuid[])`, [others]);
@@ -261,7 +289,7 @@ describe('run control racing the workers', () => {
       expect(h.provider.sentTo(run.doubt.to_number)).toHaveLength(1);
     });
 
-    it('with no other send around it, is sent again only if Herald was up to receive its status (a run wholly in flight when its worker died)', async () => {
+    it('with no send the provider took around it, is sent again only if Herald was up and receiving the channel\'s statuses in the minute after its claim (a run wholly in flight when its worker died)', async () => {
       const run = await inDoubtRun('In doubt, the whole run', undefined, { doubtAgo: 200, othersAgo: 200 });
       // The other four are in doubt too: nothing of the run got a status or an answer.
       await h.db.query(
@@ -273,15 +301,22 @@ describe('run control racing the workers', () => {
       // Herald's API went down 30 s after the claims (everything restarting): their statuses may still come.
       await receiverUp(3_600, 170);
       await receiverUp(100, 0);
+      await statusesApplied(run.channelId, 199, 185);
       await h.get(CampaignReconciler).reconcile();
       expect(await statuses()).toEqual(Array(5).fill('sending'));
-      // It was up the whole minute after them (only the worker died): no status means the provider never got them.
+      // It was up the whole minute after them, but no status of the channel was applied in it: the webhooks may have
+      // been lost on their way (a proxy, a certificate), so nothing says the provider did not take them.
+      await h.db.query('DELETE FROM status_receipts');
       await receiverUp(250, 120);
+      await h.get(CampaignReconciler).reconcile();
+      expect(await statuses()).toEqual(Array(5).fill('sending'));
+      // Statuses of the channel were applied then (only the worker died): had the provider taken them, theirs would have come.
+      await statusesApplied(run.channelId, 185, 150);
       await h.get(CampaignReconciler).reconcile();
       expect(await statuses()).toEqual(Array(5).fill('queued'));
     });
 
-    it('holds a lone single message while Herald could not receive its status, and sends it again when it could', async () => {
+    it('holds a lone single message unless Herald was up and receiving its channel\'s statuses in the minute after its claim', async () => {
       const ws = await h.workspace('A lone message in doubt');
       const answer = await h.get(MessagesService).send(ws.workspaceId, {
         to: { number: fresh() },
@@ -296,9 +331,13 @@ describe('run control racing the workers', () => {
       );
       const status = async () => ((await h.db.query('SELECT status FROM messages WHERE id = $1', [id])) as Array<{ status: string }>)[0]!.status;
       await receiverUp(3_600, 190); // down 10 s after the claim, for good
+      await statusesApplied(ws.channelId, 215, 205); // before its claim only
       await h.get(MessageRecovery).requeueMessages(120);
       expect(await status()).toBe('sending');
-      await receiverUp(195, 0); // a second API process was up all along
+      await receiverUp(195, 0); // a second API process was up all along…
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect(await status()).toBe('sending'); // …but no status of the channel was applied after the claim
+      await statusesApplied(ws.channelId, 180, 170);
       await h.get(MessageRecovery).requeueMessages(120);
       expect(await status()).toBe('queued');
     });

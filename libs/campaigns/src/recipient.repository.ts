@@ -8,6 +8,7 @@ import {
   IN_DOUBT_NEIGHBOURHOOD_SECONDS,
   silentAfterSeconds,
   STATUSES_BY_WEBHOOK,
+  type StatusReceipts,
   RETRYABLE_FAILURES,
   UNCONFIRMED,
   rankSql,
@@ -674,23 +675,26 @@ export class RecipientRepository {
   /**
    * Sends left `sending` for over `seconds` with no word from the provider (the worker died mid-send, or the
    * request got no answer): back to queued when the evidence says the provider never got them — the rule of
-   * IN_DOUBT_NEIGHBOURHOOD_SECONDS, over the run's other recipients and `uptime` (StatusReceivers.uptime: when
-   * Herald could receive statuses). The others stay in doubt. Returns the runs and chunks to hand to a worker again.
-   * The run's recipients are read once, summed up per run and 5-second bucket.
+   * IN_DOUBT_NEIGHBOURHOOD_SECONDS, over the run's other recipients and `receipts` (StatusReceivers.receipts: when
+   * Herald could receive statuses, and when each channel's were applied). The others stay in doubt. Returns the runs
+   * and chunks to hand to a worker again. The runs' recipients the provider took are read once, summed up per run
+   * and 5-second bucket.
    */
-  async releaseInDoubt(seconds: number, uptime: string, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
+  async releaseInDoubt(seconds: number, receipts: StatusReceipts, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
       `WITH doubt AS (
-         SELECT id, run_id, updated_at FROM campaign_recipients
-          WHERE status = 'sending' AND sending_at IS NOT NULL AND updated_at < now() - make_interval(secs => $1)
-          ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+         SELECT r.id, r.run_id, r.updated_at, c.channel_id FROM campaign_recipients r
+           JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id
+          WHERE r.status = 'sending' AND r.sending_at IS NOT NULL AND r.updated_at < now() - make_interval(secs => $1)
+          ORDER BY r.updated_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED),
        near AS (
-         SELECT n.run_id, floor(extract(epoch FROM COALESCE(n.accepted_at, n.sending_at)) / 5) AS bucket,
+         SELECT n.run_id, floor(extract(epoch FROM n.accepted_at) / 5) AS bucket,
                 bool_or(n.status = 'accepted') AS silent, bool_or(n.status <> 'accepted') AS settled
            FROM campaign_recipients n
-          WHERE n.run_id IN (SELECT DISTINCT run_id FROM doubt) AND n.sending_at IS NOT NULL
+          WHERE n.run_id IN (SELECT DISTINCT run_id FROM doubt) AND n.accepted_at IS NOT NULL
             AND ((n.status = 'accepted' AND n.accepted_at < now() - make_interval(secs => $4)) OR n.status = ANY($5::text[]))
           GROUP BY 1, 2),
+       received AS (SELECT * FROM unnest($7::uuid[], $8::tstzmultirange[]) AS v(channel_id, periods)),
        stuck AS (
          UPDATE campaign_recipients r SET status = 'queued', updated_at = now()
            FROM doubt d
@@ -698,13 +702,16 @@ export class RecipientRepository {
             AND NOT EXISTS (
                   SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.silent
                      AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
+            AND $6::tstzmultirange @> tstzrange(d.updated_at, d.updated_at + make_interval(secs => $1))
             AND (EXISTS (
+                  SELECT 1 FROM received v WHERE v.channel_id = d.channel_id
+                     AND v.periods && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $1)))
+                 OR EXISTS (
                   SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.settled
-                     AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
-                 OR $6::tstzmultirange @> tstzrange(d.updated_at, d.updated_at + make_interval(secs => $3)))
+                     AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5)))
          RETURNING r.run_id, r.chunk_no)
        SELECT DISTINCT run_id, chunk_no FROM stuck`,
-      [seconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(seconds), STATUSES_BY_WEBHOOK, uptime],
+      [seconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(seconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received],
     );
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
   }

@@ -18,7 +18,7 @@ import { WorkspaceOwned } from '@herald/workspaces';
 @Index('idx_messages_contact_created', ['contactId', 'createdAt', 'id'])
 // Sends the provider took whose statuses have not come (yet): a send in doubt near them is not sent again.
 @Index('idx_messages_accepted', ['channelId', 'acceptedAt'], { where: `status = 'accepted'` })
-@Index('idx_messages_by_webhook', ['channelId', 'sendingAt'], { where: `status IN ('sent', 'delivered', 'read')` })
+@Index('idx_messages_by_webhook', ['channelId', 'acceptedAt'], { where: `status IN ('sent', 'delivered', 'read')` })
 export class Message extends WorkspaceOwned {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

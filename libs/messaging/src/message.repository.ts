@@ -8,6 +8,7 @@ import {
   IN_DOUBT_NEIGHBOURHOOD_SECONDS,
   silentAfterSeconds,
   STATUSES_BY_WEBHOOK,
+  type StatusReceipts,
   UNCONFIRMED,
   statusSteps,
   statusParams,
@@ -443,14 +444,15 @@ export class MessageRepository {
    * that died (or got no answer) for over `sendingSeconds` with no status from the provider since. The latter are
    * put back to `queued` here when the evidence says the provider never got them — the rule of
    * IN_DOUBT_NEIGHBOURHOOD_SECONDS, over the channel's other messages (idx_messages_accepted, idx_messages_by_webhook)
-   * and `uptime` (StatusReceivers.uptime: when Herald could receive statuses); the others stay in doubt. Returns ids
-   * to enqueue again.
+   * and `receipts` (StatusReceivers.receipts: when Herald could receive statuses, and when each channel's were
+   * applied); the others stay in doubt. Returns ids to enqueue again.
    */
-  async recoverable(queuedSeconds: number, sendingSeconds: number, uptime: string, limit = 5_000): Promise<string[]> {
+  async recoverable(queuedSeconds: number, sendingSeconds: number, receipts: StatusReceipts, limit = 5_000): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH doubt AS (
          SELECT id, channel_id, updated_at FROM messages WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $2)
           ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+       received AS (SELECT * FROM unnest($8::uuid[], $9::tstzmultirange[]) AS v(channel_id, periods)),
        stuck AS (
          UPDATE messages m SET status = 'queued', updated_at = now()
            FROM doubt d
@@ -459,16 +461,19 @@ export class MessageRepository {
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
                      AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4)
                      AND n.accepted_at < now() - make_interval(secs => $5))
+            AND $7::tstzmultirange @> tstzrange(d.updated_at, d.updated_at + make_interval(secs => $2))
             AND (EXISTS (
+                  SELECT 1 FROM received v WHERE v.channel_id = d.channel_id
+                     AND v.periods && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $2)))
+                 OR EXISTS (
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = ANY($6::text[])
-                     AND n.sending_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4))
-                 OR $7::tstzmultirange @> tstzrange(d.updated_at, d.updated_at + make_interval(secs => $4)))
+                     AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4)))
          RETURNING m.id),
        waiting AS (
          SELECT id FROM messages WHERE status IN ('queued', 'scheduled') AND updated_at < now() - make_interval(secs => $1)
             AND (not_before IS NULL OR not_before < now() - make_interval(secs => $1)) ORDER BY updated_at LIMIT $3)
        SELECT id FROM stuck UNION SELECT id FROM waiting`,
-      [queuedSeconds, sendingSeconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(sendingSeconds), STATUSES_BY_WEBHOOK, uptime],
+      [queuedSeconds, sendingSeconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(sendingSeconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received],
     );
     return rows.map((r) => r.id);
   }

@@ -18,7 +18,7 @@ import { RecipientEvents } from '@herald/campaigns';
 import { ContactsService, VariableGroupsService } from '@herald/contacts';
 import { MessageEvents, unresolvedReplies, withCampaignReplies, type InboundMessageRow, type InboundRow } from '@herald/messaging';
 import { JobName, JobQueue, stampedJobId } from '@herald/queues';
-import { ProviderPolicy, sendStatusEvents, toMessageError, toSendPricing, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
+import { ProviderPolicy, sendStatusEvents, StatusReceivers, toMessageError, toSendPricing, type AppliedStatuses, type SendFailure, type StatusRow } from '@herald/sending';
 import { TemplatesService, type TemplateChange } from '@herald/templates';
 import type { EntityManager } from 'typeorm';
 import { WebhookRepository } from './webhook.repository';
@@ -69,6 +69,7 @@ export class WebhookApplier {
     private readonly clock: Clock,
     private readonly platforms: ChannelPlatforms,
     private readonly queue: JobQueue,
+    private readonly receivers: StatusReceivers,
   ) {}
 
   /**
@@ -236,6 +237,12 @@ export class WebhookApplier {
       return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns, callbackQueries, retries };
     });
 
+    // Statuses of these channels arrive: what lets a send in doubt near them be sent again (StatusReceivers).
+    if (outcome.statuses.length > 0) {
+      await this.receivers.applied(outcome.statuses.map((st) => st.channelId)).catch((error: Error) => {
+        this.logger.warn(`the receipt of statuses was not recorded: ${error.message}`);
+      });
+    }
     for (const { eventId, delayMs } of outcome.retries) {
       await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: stampedJobId(`webhook-${eventId}`, Date.now()), delay: delayMs }).catch((error: Error) => {
         this.logger.warn(`statuses retried as event ${eventId} wait for the sweep: ${error.message}`);

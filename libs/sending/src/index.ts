@@ -13,10 +13,10 @@ export { ProviderPolicy } from './provider-policy.service';
 export { ProviderLimits, PROVIDER_READ_EVERY_SECONDS, tierOf } from './provider-limits.service';
 export { CHANNEL_PROVIDER, HUMAN_AGENT_WINDOW_MS, SendPipeline, SERVICE_WINDOW_MS, tierLimit } from './send-pipeline.service';
 export * from './sending.module';
-export { StatusReceivers, STATUS_RECEIVER_BEAT_SECONDS } from './status-receivers.service';
+export { StatusReceivers, STATUS_RECEIVER_BEAT_SECONDS, type StatusReceipts } from './status-receivers.service';
 
 import { MarketingSendEntry } from './marketing-send.entity';
-import { StatusReceiver } from './status-receiver.entity';
+import { StatusReceipt, StatusReceiver } from './status-receiver.entity';
 import { TierLedgerEntry } from './tier-ledger.entity';
 /** The tables this capability owns. */
-export const SENDING_ENTITIES = [TierLedgerEntry, MarketingSendEntry, StatusReceiver];
+export const SENDING_ENTITIES = [TierLedgerEntry, MarketingSendEntry, StatusReceiver, StatusReceipt];

@@ -43,13 +43,12 @@ export function maybeSent(error: ProviderError): boolean {
  * A send in doubt (claimed, then no answer recorded: a worker killed mid-request, a timeout) got no status for
  * SEND_UNCONFIRMED_AFTER_SECONDS. That proves it never reached the provider only if Herald would have received its
  * status: Meta retries undelivered webhooks for days, so while Herald's API was down or unreachable (a deploy, a
- * host reboot, a broken proxy) a missing status means nothing, and sending again sends twice. The evidence is the
- * sends of the same source (the run; a single message: its channel) claimed or accepted within this many seconds of
- * it — its neighbours — and when Herald's API processes were up (StatusReceivers). It is sent again only when
- *  - no neighbour the provider took is still without a status after half the in-doubt time (one would show
- *    statuses were not arriving then), and
- *  - either a neighbour's status came (statuses were arriving then), or, with no neighbour to tell, some API
- *    process was up from its claim until this many seconds later.
+ * host reboot, a broken proxy) a missing status means nothing, and sending again sends twice. Its neighbours are
+ * the sends of the same source (the run; a single message: its channel) the provider took within this many
+ * seconds of it. It is sent again only when all of these hold:
+ *  - no neighbour is still without a status after half the in-doubt time (one would show statuses were lost then);
+ *  - some API process of Herald was up from its claim until SEND_UNCONFIRMED_AFTER_SECONDS later (StatusReceivers);
+ *  - statuses were arriving then: statuses of its channel were applied in that time, or a neighbour's came.
  * Otherwise it stays in doubt: settled by its own status when that comes, sent again once the evidence is there,
  * or failed `unconfirmed` (final, never sent again) when its validity runs out. docs/adr/0009-sends-in-doubt.md.
  */
@@ -60,7 +59,7 @@ export function silentAfterSeconds(unconfirmedAfterSeconds: number): number {
   return Math.ceil(unconfirmedAfterSeconds / 2);
 }
 
-/** Statuses only a provider's webhook brings: a neighbour in one of them shows statuses were arriving. */
+/** Statuses only a provider's webhook brings: a neighbour the provider took in one of them shows statuses were arriving. */
 export const STATUSES_BY_WEBHOOK = ['sent', 'delivered', 'read'] as const;
 
 /** A send still in doubt when its validity ran out: never sent again (it may have gone out), final. */

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * The processes that receive the providers' status webhooks (the API), each from its start to its last heartbeat:
@@ -16,4 +16,25 @@ export class StatusReceiver {
 
   @Column('timestamptz', { name: 'seen_at' })
   seenAt!: Date;
+}
+
+/**
+ * When statuses of a channel's sends were received and applied: each row a period with no more than
+ * RECEIPT_PERIOD_GAP_SECONDS between two batches. A send in doubt whose minute after its claim has none, and no
+ * neighbour whose status came, is not sent again: its status may still be on its way (see StatusReceivers).
+ */
+@Entity({ name: 'status_receipts' })
+@Index('idx_status_receipts_channel', ['channelId', 'toAt'])
+export class StatusReceipt {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
+  id!: string;
+
+  @Column('uuid', { name: 'channel_id' })
+  channelId!: string;
+
+  @Column('timestamptz', { name: 'from_at' })
+  fromAt!: Date;
+
+  @Column('timestamptz', { name: 'to_at' })
+  toAt!: Date;
 }

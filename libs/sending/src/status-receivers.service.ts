@@ -7,18 +7,36 @@ import { MAX_VALIDITY_SECONDS } from './send-policy.util';
 export const STATUS_RECEIVER_BEAT_SECONDS = 10;
 /** A receiver counts as up this long after its last heartbeat (two beats: one late beat is not an outage). */
 const UP_AFTER_BEAT_SECONDS = 2 * STATUS_RECEIVER_BEAT_SECONDS;
+/** Statuses of a channel applied at most this far apart belong to one receipt period. */
+const RECEIPT_PERIOD_GAP_SECONDS = 30;
+/** A process records a channel's receipts at most this often. */
+const RECEIPT_EVERY_MS = 5_000;
+/** Nothing older matters: no send stays in doubt longer than the longest validity. */
+const KEPT_SECONDS = MAX_VALIDITY_SECONDS + 86_400;
+
+/** What the in-doubt rule needs to know of the receipt of statuses (IN_DOUBT_NEIGHBOURHOOD_SECONDS). */
+export interface StatusReceipts {
+  /** When some API process was up to receive webhooks: a Postgres `tstzmultirange` literal. */
+  readonly uptime: string;
+  /** Per channel, when its statuses were received and applied (`tstzmultirange` literals). */
+  readonly channelIds: string[];
+  readonly received: string[];
+}
 
 /**
- * When Herald was able to receive the providers' status webhooks: each API process registers when it starts and
- * beats every STATUS_RECEIVER_BEAT_SECONDS (`status_receivers`). The in-doubt rule asks for these times to tell "no
- * status came because the provider never got the request" from "no status came because nobody was listening".
- * Rows older than any send can stay in doubt (the longest validity) are dropped as the receivers beat.
+ * When Herald was receiving the providers' status webhooks — the evidence the in-doubt rule weighs before sending a
+ * send again whose status never came. Two records, both owned here:
+ *  - `status_receivers`: each API process from its start to its last heartbeat (every STATUS_RECEIVER_BEAT_SECONDS);
+ *  - `status_receipts`: per channel, the periods in which statuses were applied (recorded by the worker applying them).
+ * The in-doubt statements take both as parameters (`receipts()`), so their own library's SQL reads only its tables.
  */
 @Injectable()
 export class StatusReceivers {
+  private readonly recorded = new Map<string, number>();
+
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** A receiving process starts (or beats): it is up from `now()` on, until STATUS_RECEIVER_BEAT_SECONDS × 2 after its last beat. */
+  /** A receiving process starts (or beats): it is up from `now()` on, until two beats after its last one. */
   async beat(id: string): Promise<void> {
     await this.db.query(
       `INSERT INTO status_receivers (id, started_at, seen_at) VALUES ($1, now(), now())
@@ -27,21 +45,43 @@ export class StatusReceivers {
     );
   }
 
-  /** Old heartbeats go (called now and then by a receiving process). */
-  async prune(): Promise<void> {
-    await this.db.query(`DELETE FROM status_receivers WHERE seen_at < now() - make_interval(secs => $1)`, [MAX_VALIDITY_SECONDS + 86_400]);
+  /**
+   * Statuses of these channels were just applied. At most every RECEIPT_EVERY_MS per channel and process: a period
+   * is extended, or a new one begins after RECEIPT_PERIOD_GAP_SECONDS without.
+   */
+  async applied(channelIds: readonly string[]): Promise<void> {
+    const now = Date.now();
+    const due = [...new Set(channelIds)].filter((id) => (this.recorded.get(id) ?? 0) <= now - RECEIPT_EVERY_MS);
+    if (due.length === 0) return;
+    for (const id of due) this.recorded.set(id, now);
+    await this.db.query(
+      `WITH c AS (SELECT DISTINCT unnest($1::uuid[]) AS channel_id),
+            extended AS (
+              UPDATE status_receipts r SET to_at = now() FROM c
+               WHERE r.channel_id = c.channel_id AND r.to_at >= now() - make_interval(secs => $2)
+              RETURNING r.channel_id)
+       INSERT INTO status_receipts (channel_id, from_at, to_at)
+       SELECT channel_id, now(), now() FROM c WHERE channel_id NOT IN (SELECT channel_id FROM extended)`,
+      [due, RECEIPT_PERIOD_GAP_SECONDS],
+    );
   }
 
-  /**
-   * The times some receiver was up, as a Postgres `tstzmultirange` literal (`{}` when none ever was): the in-doubt
-   * statements take it as a parameter, so their own library's SQL reads only its own tables.
-   */
-  async uptime(): Promise<string> {
-    const rows: Array<{ up: string }> = await this.db.query(
+  /** Old heartbeats and receipts go (called now and then by a receiving process). */
+  async prune(): Promise<void> {
+    await this.db.query(`DELETE FROM status_receivers WHERE seen_at < now() - make_interval(secs => $1)`, [KEPT_SECONDS]);
+    await this.db.query(`DELETE FROM status_receipts WHERE to_at < now() - make_interval(secs => $1)`, [KEPT_SECONDS]);
+  }
+
+  /** Everything the in-doubt statements weigh, read at once. */
+  async receipts(): Promise<StatusReceipts> {
+    const [up] = (await this.db.query(
       `SELECT COALESCE(range_agg(tstzrange(started_at, seen_at + make_interval(secs => $1))), '{}'::tstzmultirange)::text AS up
          FROM status_receivers`,
       [UP_AFTER_BEAT_SECONDS],
-    );
-    return rows[0]?.up ?? '{}';
+    )) as Array<{ up: string }>;
+    const channels = (await this.db.query(
+      `SELECT channel_id, range_agg(tstzrange(from_at, to_at, '[]'))::text AS received FROM status_receipts GROUP BY channel_id`,
+    )) as Array<{ channel_id: string; received: string }>;
+    return { uptime: up?.up ?? '{}', channelIds: channels.map((c) => c.channel_id), received: channels.map((c) => c.received) };
   }
 }
