@@ -689,10 +689,11 @@ export class RecipientRepository {
           ORDER BY r.updated_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED),
        near AS (
          SELECT n.run_id, floor(extract(epoch FROM n.accepted_at) / 5) AS bucket,
-                bool_or(n.status = 'accepted') AS silent, bool_or(n.status <> 'accepted') AS settled
+                bool_or(n.status = 'accepted' AND n.accepted_at < now() - make_interval(secs => $4)) AS silent,
+                bool_or(n.status = ANY($5::text[])) AS settled
            FROM campaign_recipients n
           WHERE n.run_id IN (SELECT DISTINCT run_id FROM doubt) AND n.accepted_at IS NOT NULL
-            AND ((n.status = 'accepted' AND n.accepted_at < now() - make_interval(secs => $4)) OR n.status = ANY($5::text[]))
+            AND (n.status = 'accepted' OR n.status = ANY($5::text[]))
           GROUP BY 1, 2),
        received AS (SELECT * FROM unnest($7::uuid[], $8::tstzmultirange[]) AS v(channel_id, periods)),
        stuck AS (
@@ -708,10 +709,18 @@ export class RecipientRepository {
                      AND v.periods && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $1)))
                  OR EXISTS (
                   SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.settled
-                     AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5)))
+                     AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
+                 -- A lone send (nothing else of its run taken or in flight around it): any channel's statuses speak for it.
+                 OR ($9::tstzmultirange && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $1))
+                     AND NOT EXISTS (
+                       SELECT 1 FROM near s WHERE s.run_id = d.run_id
+                          AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
+                     AND NOT EXISTS (
+                       SELECT 1 FROM campaign_recipients o WHERE o.run_id = d.run_id AND o.id <> d.id AND o.status = 'sending'
+                          AND o.sending_at BETWEEN d.updated_at - make_interval(secs => $3) AND d.updated_at + make_interval(secs => $3))))
          RETURNING r.run_id, r.chunk_no)
        SELECT DISTINCT run_id, chunk_no FROM stuck`,
-      [seconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(seconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received],
+      [seconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(seconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received, receipts.anyReceived],
     );
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
   }

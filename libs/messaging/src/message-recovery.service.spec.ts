@@ -26,7 +26,7 @@ const recovery = new MessageRecovery(
   { recoverable: async () => messageIds, expireOverdue: async () => [], transaction: async (work: (m: unknown) => Promise<unknown>) => work({}) } as unknown as MessageRepository,
   jobQueue,
   { record: async () => NO_KICK, kick: async () => undefined } as unknown as CallbackOutbox,
-  { receipts: async () => ({ uptime: '{}', channelIds: [], received: [] }) } as unknown as StatusReceivers,
+  { receipts: async () => ({ uptime: '{}', channelIds: [], received: [], anyReceived: '{}' }) } as unknown as StatusReceivers,
 );
 
 describe('MessageRecovery', () => {

@@ -467,13 +467,21 @@ export class MessageRepository {
                      AND v.periods && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $2)))
                  OR EXISTS (
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = ANY($6::text[])
-                     AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4)))
+                     AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4))
+                 -- A lone send (nothing else of its channel taken or in flight around it): any channel's statuses speak for it.
+                 OR ($10::tstzmultirange && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $2))
+                     AND NOT EXISTS (
+                       SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
+                          AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4))
+                     AND NOT EXISTS (
+                       SELECT 1 FROM messages o WHERE o.status = 'sending' AND o.channel_id = d.channel_id AND o.id <> d.id
+                          AND o.updated_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4))))
          RETURNING m.id),
        waiting AS (
          SELECT id FROM messages WHERE status IN ('queued', 'scheduled') AND updated_at < now() - make_interval(secs => $1)
             AND (not_before IS NULL OR not_before < now() - make_interval(secs => $1)) ORDER BY updated_at LIMIT $3)
        SELECT id FROM stuck UNION SELECT id FROM waiting`,
-      [queuedSeconds, sendingSeconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(sendingSeconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received],
+      [queuedSeconds, sendingSeconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(sendingSeconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received, receipts.anyReceived],
     );
     return rows.map((r) => r.id);
   }

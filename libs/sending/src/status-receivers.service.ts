@@ -21,6 +21,8 @@ export interface StatusReceipts {
   /** Per channel, when its statuses were received and applied (`tstzmultirange` literals). */
   readonly channelIds: string[];
   readonly received: string[];
+  /** When any channel's statuses were applied: speaks for a lone send, whose own channel had nothing else to bring. */
+  readonly anyReceived: string;
 }
 
 /**
@@ -82,6 +84,14 @@ export class StatusReceivers {
     const channels = (await this.db.query(
       `SELECT channel_id, range_agg(tstzrange(from_at, to_at, '[]'))::text AS received FROM status_receipts GROUP BY channel_id`,
     )) as Array<{ channel_id: string; received: string }>;
-    return { uptime: up?.up ?? '{}', channelIds: channels.map((c) => c.channel_id), received: channels.map((c) => c.received) };
+    const [any] = (await this.db.query(
+      `SELECT COALESCE(range_agg(tstzrange(from_at, to_at, '[]')), '{}'::tstzmultirange)::text AS received FROM status_receipts`,
+    )) as Array<{ received: string }>;
+    return {
+      uptime: up?.up ?? '{}',
+      channelIds: channels.map((c) => c.channel_id),
+      received: channels.map((c) => c.received),
+      anyReceived: any?.received ?? '{}',
+    };
   }
 }
