@@ -308,7 +308,7 @@ describe('run control racing the workers', () => {
       // It was up the whole minute after them, but no status of the channel was applied in it: the webhooks may have
       // been lost on their way (a proxy, a certificate), so nothing says the provider did not take them.
       await h.db.query('DELETE FROM status_receipts');
-      await receiverUp(250, 120);
+      await receiverUp(250, 100);
       await statusesApplied(ANOTHER_CHANNEL, 185, 150); // another channel's do not speak for a run's: it was not alone
       await h.get(CampaignReconciler).reconcile();
       expect(await statuses()).toEqual(Array(5).fill('sending'));
@@ -316,6 +316,30 @@ describe('run control racing the workers', () => {
       await statusesApplied(run.channelId, 185, 150);
       await h.get(CampaignReconciler).reconcile();
       expect(await statuses()).toEqual(Array(5).fill('queued'));
+    });
+
+    it('holds a message whose API died before its wait was over, though a neighbour\'s status had come before its claim', async () => {
+      const ws = await h.workspace('In doubt, API died late');
+      const template = { type: 'template', template: { name: 'receipt', language: 'en_US', params: ['A'] } };
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const answer = await h.get(MessagesService).send(ws.workspaceId, { to: { number: fresh() }, ...template });
+        if (!('one' in answer)) throw new Error('expected one message');
+        ids.push(answer.one.id);
+      }
+      const [before, doubt] = ids as [string, string];
+      // Its neighbour was taken 5 s before its claim and delivered 3 s before; it was claimed 200 s ago…
+      await h.db.query(
+        `UPDATE messages SET status = 'delivered', sending_at = now() - interval '206 seconds', accepted_at = now() - interval '205 seconds',
+                updated_at = now() - interval '203 seconds' WHERE id = $1`,
+        [before],
+      );
+      await h.db.query(`UPDATE messages SET status = 'sending', sending_at = now() - interval '200 seconds', updated_at = now() - interval '200 seconds' WHERE id = $1`, [doubt]);
+      // …and the API beat for the last time 15 s before its 120 s wait was over, then died with everything else.
+      await receiverUp(3_600, 95);
+      await h.get(MessageRecovery).requeueMessages(120);
+      const [row] = (await h.db.query('SELECT status FROM messages WHERE id = $1', [doubt])) as Array<{ status: string }>;
+      expect(row!.status).toBe('sending');
     });
 
     it('holds a lone single message unless Herald was up and receiving statuses in the time its own would have come', async () => {

@@ -690,7 +690,7 @@ export class RecipientRepository {
        near AS (
          SELECT n.run_id, floor(extract(epoch FROM n.accepted_at) / 5) AS bucket,
                 bool_or(n.status = 'accepted' AND n.accepted_at < now() - make_interval(secs => $4)) AS silent,
-                bool_or(n.status = ANY($5::text[])) AS settled
+                max(n.updated_at) FILTER (WHERE n.status = ANY($5::text[])) AS settled_at
            FROM campaign_recipients n
           WHERE n.run_id IN (SELECT DISTINCT run_id FROM doubt) AND n.accepted_at IS NOT NULL
             AND (n.status = 'accepted' OR n.status = ANY($5::text[]))
@@ -708,7 +708,7 @@ export class RecipientRepository {
                   SELECT 1 FROM received v WHERE v.channel_id = d.channel_id
                      AND v.periods && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $1)))
                  OR EXISTS (
-                  SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.settled
+                  SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.settled_at > d.updated_at
                      AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
                  -- A lone send (nothing else of its run taken or in flight around it): any channel's statuses speak for it.
                  OR ($9::tstzmultirange && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $1))

@@ -467,7 +467,8 @@ export class MessageRepository {
                      AND v.periods && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $2)))
                  OR EXISTS (
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = ANY($6::text[])
-                     AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4))
+                     AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4)
+                     AND n.updated_at > d.updated_at)
                  -- A lone send (nothing else of its channel taken or in flight around it): any channel's statuses speak for it.
                  OR ($10::tstzmultirange && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $2))
                      AND NOT EXISTS (

@@ -48,7 +48,8 @@ export function maybeSent(error: ProviderError): boolean {
  * seconds of it. It is sent again only when all of these hold:
  *  - no neighbour is still without a status after half the in-doubt time (one would show statuses were lost then);
  *  - some API process of Herald was up from its claim until SEND_UNCONFIRMED_AFTER_SECONDS later (StatusReceivers);
- *  - statuses were arriving then: statuses of its channel were applied in that time, or a neighbour's came, or —
+ *  - statuses were arriving then: statuses of its channel were applied in that time, or a neighbour's came after
+ *    its claim, or —
  *    for a lone send (nothing else of its source taken or in flight around it) — any channel's were applied.
  * Otherwise it stays in doubt: settled by its own status when that comes, sent again once the evidence is there,
  * or failed `unconfirmed` (final, never sent again) when its validity runs out. docs/adr/0009-sends-in-doubt.md.

@@ -5,8 +5,6 @@ import { MAX_VALIDITY_SECONDS } from './send-policy.util';
 
 /** How often a receiving process says it is up. */
 export const STATUS_RECEIVER_BEAT_SECONDS = 10;
-/** A receiver counts as up this long after its last heartbeat (two beats: one late beat is not an outage). */
-const UP_AFTER_BEAT_SECONDS = 2 * STATUS_RECEIVER_BEAT_SECONDS;
 /** Statuses of a channel applied at most this far apart belong to one receipt period. */
 const RECEIPT_PERIOD_GAP_SECONDS = 30;
 /** A process records a channel's receipts at most this often. */
@@ -28,7 +26,8 @@ export interface StatusReceipts {
 /**
  * When Herald was receiving the providers' status webhooks — the evidence the in-doubt rule weighs before sending a
  * send again whose status never came. Two records, both owned here:
- *  - `status_receivers`: each API process from its start to its last heartbeat (every STATUS_RECEIVER_BEAT_SECONDS);
+ *  - `status_receivers`: each API process from its start to its last heartbeat (every STATUS_RECEIVER_BEAT_SECONDS;
+ *    counted up to that beat only, so a send waits up to one beat longer for the evidence);
  *  - `status_receipts`: per channel, the periods in which statuses were applied (recorded by the worker applying them).
  * The in-doubt statements take both as parameters (`receipts()`), so their own library's SQL reads only its tables.
  */
@@ -38,7 +37,7 @@ export class StatusReceivers {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** A receiving process starts (or beats): it is up from `now()` on, until two beats after its last one. */
+  /** A receiving process starts (or beats): it was up from its start until now. */
   async beat(id: string): Promise<void> {
     await this.db.query(
       `INSERT INTO status_receivers (id, started_at, seen_at) VALUES ($1, now(), now())
@@ -77,9 +76,8 @@ export class StatusReceivers {
   /** Everything the in-doubt statements weigh, read at once. */
   async receipts(): Promise<StatusReceipts> {
     const [up] = (await this.db.query(
-      `SELECT COALESCE(range_agg(tstzrange(started_at, seen_at + make_interval(secs => $1))), '{}'::tstzmultirange)::text AS up
-         FROM status_receivers`,
-      [UP_AFTER_BEAT_SECONDS],
+      // Up until its last heartbeat, no longer: a process may have died just after it.
+      `SELECT COALESCE(range_agg(tstzrange(started_at, seen_at, '[]')), '{}'::tstzmultirange)::text AS up FROM status_receivers`,
     )) as Array<{ up: string }>;
     const channels = (await this.db.query(
       `SELECT channel_id, range_agg(tstzrange(from_at, to_at, '[]'))::text AS received FROM status_receipts GROUP BY channel_id`,
