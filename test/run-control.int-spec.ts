@@ -187,6 +187,16 @@ describe('run control racing the workers', () => {
       );
     };
     const ANOTHER_CHANNEL = '5b0e6a0e-3f0c-4a8e-9d53-2f6f1f3c2a10';
+    /** A template message to a new number, queued (not sent); returns its id. */
+    const queuedMessage = async (workspaceId: string): Promise<string> => {
+      const answer = await h.get(MessagesService).send(workspaceId, {
+        to: { number: fresh() },
+        type: 'template',
+        template: { name: 'receipt', language: 'en_US', params: ['A'] },
+      });
+      if (!('one' in answer)) throw new Error('expected one message');
+      return answer.one.id;
+    };
     /** Statuses of the channel's sends were applied from `fromAgo` to `toAgo` seconds ago (StatusReceivers). */
     const statusesApplied = async (channelId: string, fromAgo: number, toAgo: number) => {
       await h.db.query(
@@ -256,13 +266,10 @@ describe('run control racing the workers', () => {
 
     it('holds a single message the same way: released once its channel\'s sends around it have their statuses', async () => {
       const ws = await h.workspace('Messages in doubt');
-      const template = { type: 'template', template: { name: 'receipt', language: 'en_US', params: ['A'] } };
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const answer = await h.get(MessagesService).send(ws.workspaceId, { to: { number: fresh() }, ...template });
-        if (!('one' in answer)) throw new Error('expected one message');
-        ids.push(answer.one.id);
-        expect(await h.get(MessageSender).send(answer.one.id)).toBe('accepted');
+        ids.push(await queuedMessage(ws.workspaceId));
+        expect(await h.get(MessageSender).send(ids[i]!)).toBe('accepted');
       }
       const [doubt, ...others] = ids as [string, ...string[]];
       await h.db.query(`UPDATE messages SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, updated_at = now() - interval '200 seconds' WHERE id = $1`, [doubt]);
@@ -320,14 +327,8 @@ describe('run control racing the workers', () => {
 
     it('holds a message whose API died before its wait was over, though a neighbour\'s status had come before its claim', async () => {
       const ws = await h.workspace('In doubt, API died late');
-      const template = { type: 'template', template: { name: 'receipt', language: 'en_US', params: ['A'] } };
-      const ids: string[] = [];
-      for (let i = 0; i < 2; i++) {
-        const answer = await h.get(MessagesService).send(ws.workspaceId, { to: { number: fresh() }, ...template });
-        if (!('one' in answer)) throw new Error('expected one message');
-        ids.push(answer.one.id);
-      }
-      const [before, doubt] = ids as [string, string];
+      const before = await queuedMessage(ws.workspaceId);
+      const doubt = await queuedMessage(ws.workspaceId);
       // Its neighbour was taken 5 s before its claim and delivered 3 s before; it was claimed 200 s ago…
       await h.db.query(
         `UPDATE messages SET status = 'delivered', sending_at = now() - interval '206 seconds', accepted_at = now() - interval '205 seconds',
@@ -344,13 +345,7 @@ describe('run control racing the workers', () => {
 
     it('holds a lone single message unless Herald was up and receiving statuses in the time its own would have come', async () => {
       const ws = await h.workspace('A lone message in doubt');
-      const answer = await h.get(MessagesService).send(ws.workspaceId, {
-        to: { number: fresh() },
-        type: 'template',
-        template: { name: 'receipt', language: 'en_US', params: ['A'] },
-      });
-      if (!('one' in answer)) throw new Error('expected one message');
-      const id = answer.one.id;
+      const id = await queuedMessage(ws.workspaceId);
       await h.db.query(
         `UPDATE messages SET status = 'sending', sending_at = now() - interval '200 seconds', updated_at = now() - interval '200 seconds' WHERE id = $1`,
         [id],

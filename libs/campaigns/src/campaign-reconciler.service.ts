@@ -53,7 +53,9 @@ export class CampaignReconciler implements OnModuleDestroy {
     const redisLost = await this.redisLost();
     const report: ReconcileReport = { redisLost, inDoubtReleased: 0, startsQueued: 0, chunksQueued: 0, completed: 0 };
 
-    const released = await this.recipients.releaseInDoubt(this.config.sendUnconfirmedAfterSeconds, await this.receivers.receipts());
+    const unconfirmedAfter = this.config.sendUnconfirmedAfterSeconds;
+    const inDoubtSince = await this.recipients.inDoubtSince(unconfirmedAfter);
+    const released = inDoubtSince === null ? [] : await this.recipients.releaseInDoubt(unconfirmedAfter, await this.receivers.receipts(inDoubtSince));
     report.inDoubtReleased = released.length;
 
     const horizon = Date.now() + 2 * this.config.campaignReconcileIntervalMs;

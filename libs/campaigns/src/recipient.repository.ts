@@ -681,10 +681,12 @@ export class RecipientRepository {
    * and 5-second bucket.
    */
   async releaseInDoubt(seconds: number, receipts: StatusReceipts, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
+    // Per send in doubt: `wait`, the time its own status had to come; `lo`..`hi`, the 5-second buckets of its neighbours.
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
       `WITH doubt AS (
-         SELECT r.id, r.run_id, r.updated_at, c.channel_id FROM campaign_recipients r
-           JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id
+         SELECT r.id, r.run_id, r.updated_at, c.channel_id, tstzrange(r.updated_at, r.updated_at + make_interval(secs => $1)) AS wait,
+                floor((extract(epoch FROM r.updated_at) - $3) / 5) AS lo, floor((extract(epoch FROM r.updated_at) + $3) / 5) AS hi
+           FROM campaign_recipients r JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id
           WHERE r.status = 'sending' AND r.sending_at IS NOT NULL AND r.updated_at < now() - make_interval(secs => $1)
           ORDER BY r.updated_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED),
        near AS (
@@ -700,21 +702,13 @@ export class RecipientRepository {
          UPDATE campaign_recipients r SET status = 'queued', updated_at = now()
            FROM doubt d
           WHERE r.id = d.id
-            AND NOT EXISTS (
-                  SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.silent
-                     AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
-            AND $6::tstzmultirange @> tstzrange(d.updated_at, d.updated_at + make_interval(secs => $1))
-            AND (EXISTS (
-                  SELECT 1 FROM received v WHERE v.channel_id = d.channel_id
-                     AND v.periods && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $1)))
-                 OR EXISTS (
-                  SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.settled_at > d.updated_at
-                     AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
+            AND NOT EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi AND s.silent)
+            AND $6::tstzmultirange @> d.wait
+            AND (EXISTS (SELECT 1 FROM received v WHERE v.channel_id = d.channel_id AND v.periods && d.wait)
+                 OR EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi AND s.settled_at > d.updated_at)
                  -- A lone send (nothing else of its run taken or in flight around it): any channel's statuses speak for it.
-                 OR ($9::tstzmultirange && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $1))
-                     AND NOT EXISTS (
-                       SELECT 1 FROM near s WHERE s.run_id = d.run_id
-                          AND s.bucket BETWEEN floor((extract(epoch FROM d.updated_at) - $3) / 5) AND floor((extract(epoch FROM d.updated_at) + $3) / 5))
+                 OR ($9::tstzmultirange && d.wait
+                     AND NOT EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi)
                      AND NOT EXISTS (
                        SELECT 1 FROM campaign_recipients o WHERE o.run_id = d.run_id AND o.id <> d.id AND o.status = 'sending'
                           AND o.sending_at BETWEEN d.updated_at - make_interval(secs => $3) AND d.updated_at + make_interval(secs => $3))))
@@ -723,6 +717,16 @@ export class RecipientRepository {
       [seconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(seconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received, receipts.anyReceived],
     );
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
+  }
+
+  /** When the oldest send left in doubt for over `seconds` was claimed (idx_campaign_recipients_in_doubt); null: none. */
+  async inDoubtSince(seconds: number): Promise<Date | null> {
+    const rows: Array<{ since: Date | null }> = await this.dataSource.query(
+      `SELECT min(updated_at) AS since FROM campaign_recipients
+        WHERE status = 'sending' AND sending_at IS NOT NULL AND updated_at < now() - make_interval(secs => $1)`,
+      [seconds],
+    );
+    return rows[0]?.since ?? null;
   }
 
   /** Recipients still waiting of a run that is cancelled: they will never be sent. */

@@ -23,7 +23,7 @@ const jobQueue = new JobQueue(moduleRef, { sendMaxAttempts: 3 } as CoreConfig);
 
 const messageIds = ['0b6f1f0e-7a51-4f0e-9d6c-1a2b3c4d5e6f', '6a1d9e2c-3b4f-4c5d-8e7f-9a0b1c2d3e4f'];
 const recovery = new MessageRecovery(
-  { recoverable: async () => messageIds, expireOverdue: async () => [], transaction: async (work: (m: unknown) => Promise<unknown>) => work({}) } as unknown as MessageRepository,
+  { recoverable: async () => messageIds, inDoubtSince: async () => null, expireOverdue: async () => [], transaction: async (work: (m: unknown) => Promise<unknown>) => work({}) } as unknown as MessageRepository,
   jobQueue,
   { record: async () => NO_KICK, kick: async () => undefined } as unknown as CallbackOutbox,
   { receipts: async () => ({ uptime: '{}', channelIds: [], received: [], anyReceived: '{}' }) } as unknown as StatusReceivers,

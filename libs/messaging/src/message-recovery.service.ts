@@ -30,7 +30,8 @@ export class MessageRecovery {
       await this.outbox.record(manager, sendStatusEvents(rows));
       return rows.length;
     });
-    const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, await this.receivers.receipts());
+    const receipts = await this.receivers.receipts(await this.messages.inDoubtSince(unconfirmedAfterSeconds));
+    const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, receipts);
     const stamp = Date.now();
     await this.queue.addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: requeuedJobId(messageId, stamp) })));
     if (ids.length > 0) this.logger.warn(`handed ${ids.length} messages to workers again`);

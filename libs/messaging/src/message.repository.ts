@@ -448,9 +448,12 @@ export class MessageRepository {
    * applied); the others stay in doubt. Returns ids to enqueue again.
    */
   async recoverable(queuedSeconds: number, sendingSeconds: number, receipts: StatusReceipts, limit = 5_000): Promise<string[]> {
+    // Per message in doubt: `wait`, the time its own status had to come; `near`, the time of its neighbours.
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH doubt AS (
-         SELECT id, channel_id, updated_at FROM messages WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $2)
+         SELECT id, channel_id, updated_at, tstzrange(updated_at, updated_at + make_interval(secs => $2)) AS wait,
+                tstzrange(updated_at - make_interval(secs => $4), updated_at + make_interval(secs => $4), '[]') AS near
+           FROM messages WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $2)
           ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
        received AS (SELECT * FROM unnest($8::uuid[], $9::tstzmultirange[]) AS v(channel_id, periods)),
        stuck AS (
@@ -459,24 +462,20 @@ export class MessageRepository {
           WHERE m.id = d.id
             AND NOT EXISTS (
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
-                     AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4)
-                     AND n.accepted_at < now() - make_interval(secs => $5))
-            AND $7::tstzmultirange @> tstzrange(d.updated_at, d.updated_at + make_interval(secs => $2))
-            AND (EXISTS (
-                  SELECT 1 FROM received v WHERE v.channel_id = d.channel_id
-                     AND v.periods && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $2)))
+                     AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near) AND n.accepted_at < now() - make_interval(secs => $5))
+            AND $7::tstzmultirange @> d.wait
+            AND (EXISTS (SELECT 1 FROM received v WHERE v.channel_id = d.channel_id AND v.periods && d.wait)
                  OR EXISTS (
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = ANY($6::text[])
-                     AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4)
-                     AND n.updated_at > d.updated_at)
+                     AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near) AND n.updated_at > d.updated_at)
                  -- A lone send (nothing else of its channel taken or in flight around it): any channel's statuses speak for it.
-                 OR ($10::tstzmultirange && tstzrange(d.updated_at, d.updated_at + make_interval(secs => $2))
+                 OR ($10::tstzmultirange && d.wait
                      AND NOT EXISTS (
                        SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
-                          AND n.accepted_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4))
+                          AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near))
                      AND NOT EXISTS (
                        SELECT 1 FROM messages o WHERE o.status = 'sending' AND o.channel_id = d.channel_id AND o.id <> d.id
-                          AND o.updated_at BETWEEN d.updated_at - make_interval(secs => $4) AND d.updated_at + make_interval(secs => $4))))
+                          AND o.updated_at BETWEEN lower(d.near) AND upper(d.near))))
          RETURNING m.id),
        waiting AS (
          SELECT id FROM messages WHERE status IN ('queued', 'scheduled') AND updated_at < now() - make_interval(secs => $1)
@@ -485,6 +484,15 @@ export class MessageRepository {
       [queuedSeconds, sendingSeconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(sendingSeconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received, receipts.anyReceived],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** When the oldest message left in doubt for over `seconds` was claimed (idx_messages_unfinished); null: none. */
+  async inDoubtSince(seconds: number): Promise<Date | null> {
+    const rows: Array<{ since: Date | null }> = await this.dataSource.query(
+      `SELECT min(updated_at) AS since FROM messages WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1)`,
+      [seconds],
+    );
+    return rows[0]?.since ?? null;
   }
 
   /** Messages waiting for their paused channel become due now (it was reactivated); returns their ids. */

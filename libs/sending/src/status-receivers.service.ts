@@ -23,6 +23,9 @@ export interface StatusReceipts {
   readonly anyReceived: string;
 }
 
+/** Nothing in doubt: nothing to weigh. */
+const NO_RECEIPTS: StatusReceipts = { uptime: '{}', channelIds: [], received: [], anyReceived: '{}' };
+
 /**
  * When Herald was receiving the providers' status webhooks — the evidence the in-doubt rule weighs before sending a
  * send again whose status never came. Two records, both owned here:
@@ -73,23 +76,24 @@ export class StatusReceivers {
     await this.db.query(`DELETE FROM status_receipts WHERE to_at < now() - make_interval(secs => $1)`, [KEPT_SECONDS]);
   }
 
-  /** Everything the in-doubt statements weigh, read at once. */
-  async receipts(): Promise<StatusReceipts> {
-    const [up] = (await this.db.query(
-      // Up until its last heartbeat, no longer: a process may have died just after it.
-      `SELECT COALESCE(range_agg(tstzrange(started_at, seen_at, '[]')), '{}'::tstzmultirange)::text AS up FROM status_receivers`,
-    )) as Array<{ up: string }>;
-    const channels = (await this.db.query(
-      `SELECT channel_id, range_agg(tstzrange(from_at, to_at, '[]'))::text AS received FROM status_receipts GROUP BY channel_id`,
-    )) as Array<{ channel_id: string; received: string }>;
-    const [any] = (await this.db.query(
-      `SELECT COALESCE(range_agg(tstzrange(from_at, to_at, '[]')), '{}'::tstzmultirange)::text AS received FROM status_receipts`,
-    )) as Array<{ received: string }>;
-    return {
-      uptime: up?.up ?? '{}',
-      channelIds: channels.map((c) => c.channel_id),
-      received: channels.map((c) => c.received),
-      anyReceived: any?.received ?? '{}',
-    };
+  /**
+   * Everything the in-doubt statements weigh about the time from `since` (the oldest send in doubt) on, in one
+   * read; nothing is read when nothing is in doubt.
+   */
+  async receipts(since: Date | null): Promise<StatusReceipts> {
+    if (since === null) return NO_RECEIPTS;
+    const [row] = (await this.db.query(
+      // A receiver is up until its last heartbeat, no longer: it may have died just after it.
+      `WITH since AS (SELECT $1::timestamptz - interval '1 second' AS t),
+            channels AS (
+              SELECT channel_id, range_agg(tstzrange(from_at, to_at, '[]')) AS periods FROM status_receipts, since
+               WHERE to_at >= since.t GROUP BY channel_id)
+       SELECT (SELECT COALESCE(range_agg(tstzrange(started_at, seen_at, '[]')), '{}') FROM status_receivers, since WHERE seen_at >= since.t)::text AS uptime,
+              COALESCE((SELECT array_agg(channel_id ORDER BY channel_id) FROM channels), '{}') AS channel_ids,
+              COALESCE((SELECT array_agg(periods::text ORDER BY channel_id) FROM channels), '{}') AS received,
+              (SELECT COALESCE(range_agg(tstzrange(from_at, to_at, '[]')), '{}') FROM status_receipts, since WHERE to_at >= since.t)::text AS any_received`,
+      [since],
+    )) as Array<{ uptime: string; channel_ids: string[]; received: string[]; any_received: string }>;
+    return { uptime: row!.uptime, channelIds: row!.channel_ids, received: row!.received, anyReceived: row!.any_received };
   }
 }
