@@ -363,6 +363,44 @@ describe('run control racing the workers', () => {
       await h.get(MessageRecovery).requeueMessages(120);
       expect(await status()).toBe('queued');
     });
+
+    it('leaves in doubt only the requests still on the wire when a worker dies: what the provider answered is recorded as it comes, and holds the rest while webhooks are lost', async () => {
+      // One batch of ten: the provider answers five at once and is still working on the other five when the worker dies.
+      const c = await campaignOf('In doubt, answers half in', 10);
+      const { runId } = await campaigns.createRun(c.workspaceId, c.campaignId, { audiences: ['all-of-them'] });
+      expect(await h.get(RunStarter).start(runId)).toBe('running');
+      const slow = new Set(c.numbers.slice(5));
+      const wire = gate();
+      h.provider.beforeAccept = async (request) => {
+        if (slow.has(request.to)) await wire.opened;
+      };
+      const sending = h.get(ChunkSender).send(runId, 0);
+      try {
+        const statuses = async () =>
+          (await h.db.query('SELECT to_number, status FROM campaign_recipients WHERE run_id = $1', [runId])) as Array<{ to_number: string; status: string }>;
+        // The answers in are in Postgres while the batch's other requests are still out (it was recorded only whole).
+        await until(async () => (await statuses()).filter((r) => r.status === 'accepted').length === 5, 'the five answers to be recorded');
+        expect((await statuses()).filter((r) => r.status === 'sending').map((r) => r.to_number).sort()).toEqual([...slow].sort());
+        // The worker is gone (its sends stay as they are), the run's statuses are lost on their way while Herald's API
+        // is up and the channel's statuses came in the minute after the claim: the five answered sends, still without
+        // a status, say the webhooks were not arriving, so the five on the wire are not sent again.
+        await h.db.query(
+          `UPDATE campaign_recipients SET sending_at = now() - interval '200 seconds', updated_at = now() - interval '200 seconds',
+                  accepted_at = CASE WHEN status = 'accepted' THEN now() - interval '199 seconds' END
+            WHERE run_id = $1`,
+          [runId],
+        );
+        await receiverUp(3_600, 0);
+        await statusesApplied(c.channelId, 199, 150);
+        await h.get(CampaignReconciler).reconcile();
+        expect((await statuses()).filter((r) => r.status === 'sending')).toHaveLength(5);
+      } finally {
+        wire.open();
+        h.provider.beforeAccept = null;
+      }
+      expect(await sending).toEqual({ state: 'done' });
+      for (const number of c.numbers) expect(h.provider.sentTo(number)).toHaveLength(1);
+    });
   });
 
   it('resumes a run that started while the resume was on its way as running, and never fans it out twice', async () => {

@@ -10,6 +10,7 @@ import { CampaignReconciler } from './campaign-reconciler.service';
 import { CampaignsService } from './campaigns.service';
 import { BlastsService } from './blasts.service';
 import { ChunkSender } from './chunk-sender.service';
+import { RecipientOutcomes } from './recipient-outcomes.service';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
 import { RunStarter } from './run-starter.service';
@@ -30,7 +31,7 @@ export class CampaignsModule {}
 /** The worker's campaigns: template registration, run starts, chunk sending and reconciliation. */
 @Module({
   imports: [ChannelsModule, ContactsModule, SendingModule, TemplatesModule, LinksModule],
-  providers: [CampaignRepository, RecipientRepository, RecipientHistory, RunJobs, TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents, Clock],
+  providers: [CampaignRepository, RecipientRepository, RecipientHistory, RunJobs, TemplateRegistrar, RunStarter, ChunkSender, RecipientOutcomes, CampaignReconciler, RecipientEvents, Clock],
   exports: [TemplateRegistrar, RunStarter, ChunkSender, CampaignReconciler, RecipientEvents],
 })
 export class CampaignsWorkerModule {}

@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger } from '@nestjs/common';
-import { CallbackOutbox } from '@herald/callbacks';
 import { ChannelsService, type MessagingTag, type SendingChannel } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
@@ -8,18 +7,17 @@ import {
   SendLedgerRepository,
   SendPipeline,
   expiresAt,
-  sendStatusEvents,
   tierLimit,
   untilSlot,
   windowState,
   windowZone,
   type ClaimedSend,
   type SendCategory,
-  type SendOutcomes,
 } from '@herald/sending';
 import { CampaignRepository, type CampaignRow, type RunRow } from './campaign.repository';
 import { toPlatformMessage, toTemplateMessage, type MessageLayout } from './campaign-message.util';
 import { messageLayout } from './recipient-params.util';
+import { RecipientOutcomes } from './recipient-outcomes.service';
 import { RecipientRepository, type ClaimedRecipient } from './recipient.repository';
 
 /** How a run paused by its channel says why (the run view reads its waiting reason from it). */
@@ -82,7 +80,7 @@ export class ChunkSender {
     private readonly ledger: SendLedgerRepository,
     private readonly config: WorkerConfig,
     private readonly clock: Clock,
-    private readonly outbox: CallbackOutbox,
+    private readonly recorder: RecipientOutcomes,
   ) {}
 
   /** The process is stopping: finish the batch in hand, then hand the chunk back. */
@@ -170,17 +168,24 @@ export class ChunkSender {
       }
       after = claimed[claimed.length - 1]!.id;
       const { sendable, outcomes } = await this.pipeline.check(channel, claimed.map((r) => this.toSend(ctx, r, channel)));
-      // Sent on its slots and recorded when its answers are in; meanwhile the next batch is claimed for the slots
-      // after these. At most MAX_BATCHES_IN_FLIGHT at once; a failed one stops the chunk.
+      // Sent on its slots, its answers recorded as they come in (RecipientOutcomes); meanwhile the next batch is
+      // claimed for the slots after these. At most MAX_BATCHES_IN_FLIGHT at once; a failed one stops the chunk.
+      const batch = this.recorder.track(ctx.campaign.workspace_id, outcomes);
       inFlight.add(
         this.pipeline
-          .send(channel, sendable, slots, this.config.sendMaxAttempts, outcomes, {
+          .send(channel, sendable, slots, this.config.sendMaxAttempts, batch.outcomes, {
             // A stopping worker hands them back: another one sends them, sooner than a far slot would.
             stillWanted: async () => !this.stopping && (await this.stillRunning(runId)),
           })
-          .then(() => this.record(ctx.campaign.workspace_id, outcomes))
-          .then(() => {
-            if (outcomes.released.length > 0) rewind = true;
+          .then(
+            () => batch.finished(),
+            (error: unknown) =>
+              batch.finished().then(() => {
+                throw error;
+              }),
+          )
+          .then((released) => {
+            if (released) rewind = true;
           }),
       );
       await inFlight.room(MAX_BATCHES_IN_FLIGHT);
@@ -190,21 +195,6 @@ export class ChunkSender {
   /** Whether the run is still running, read now (not the cached context): late sends are asked about before a far slot. */
   private async stillRunning(runId: string): Promise<boolean> {
     return (await this.campaigns.runById(runId))?.status === 'running';
-  }
-
-  /**
-   * Records a batch's outcomes; when the workspace listens for `message.status`, the changes' events are written
-   * to the callback outbox in the same transaction (one more query per batch to ask; nothing more when nobody listens).
-   */
-  private async record(workspaceId: string, outcomes: SendOutcomes): Promise<void> {
-    // Asking who listens may fail (Postgres away for a moment): then the outcome takes the path with events, which
-    // retries as a whole, rather than failing the batch's record.
-    const listened = await this.outbox.subscribed([workspaceId], 'message.status').then(
-      (set) => set.size > 0,
-      () => true,
-    );
-    if (!listened) return this.recipients.record(outcomes);
-    await this.recipients.recordWithEvents(outcomes, (manager, rows) => this.outbox.record(manager, sendStatusEvents(rows)));
   }
 
   /**

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { CallbackOutbox } from '@herald/callbacks';
+import { emptyOutcomes, type SendOutcomes } from '@herald/sending';
+import type { RecipientRepository } from './recipient.repository';
+import { RECORD_EVERY_MS, RecipientOutcomes } from './recipient-outcomes.service';
+
+/** A repository that keeps what each write recorded (ids per kind), failing the writes `failNext` says. */
+function recorderWith(subscribers: readonly string[] = []) {
+  const writes: Array<{ accepted: string[]; released: string[]; skipped: string[]; events: boolean }> = [];
+  let failNext = 0;
+  const keep = (o: SendOutcomes, events: boolean) => {
+    if (failNext > 0) {
+      failNext--;
+      throw new Error('Postgres away');
+    }
+    writes.push({ accepted: o.accepted.map((a) => a.id), released: o.released.map((r) => r.id), skipped: o.skipped.map((s) => s.id), events });
+  };
+  const recipients = {
+    record: async (o: SendOutcomes) => keep(o, false),
+    recordWithEvents: async (o: SendOutcomes) => keep(o, true),
+  };
+  const outbox = { subscribed: async (ids: string[]) => new Set(ids.filter((id) => subscribers.includes(id))) };
+  const service = new RecipientOutcomes(recipients as unknown as RecipientRepository, outbox as unknown as CallbackOutbox);
+  return { service, writes, failWrites: (n: number) => (failNext = n) };
+}
+
+const accept = (o: SendOutcomes, id: string) => o.accepted.push({ id, providerMessageId: `wamid.${id}`, held: false });
+
+describe('RecipientOutcomes (campaign recipients recorded as the provider answers)', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('writes the answers in hand every tick while the batch is still out, and settles it once its last ones are written', async () => {
+    const r = recorderWith();
+    const batch = r.service.track('ws-1', emptyOutcomes());
+    const other = r.service.track('ws-1', emptyOutcomes()); // a second batch in flight keeps the ticks going
+    accept(batch.outcomes, '1');
+    accept(other.outcomes, '2');
+    await jest.advanceTimersByTimeAsync(RECORD_EVERY_MS);
+    // One write for both batches of the workspace, with nothing of either finished.
+    expect(r.writes).toEqual([{ accepted: ['1', '2'], released: [], skipped: [], events: false }]);
+    accept(batch.outcomes, '3');
+    let settled = false;
+    void batch.finished().then(() => (settled = true));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(settled).toBe(false); // its last answer is not in Postgres yet
+    await jest.advanceTimersByTimeAsync(RECORD_EVERY_MS);
+    expect(r.writes.at(-1)).toMatchObject({ accepted: ['3'] });
+    expect(settled).toBe(true);
+    accept(other.outcomes, '4');
+    const last = other.finished(); // the only one left: written at once
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(last).resolves.toBe(false);
+    expect(r.writes.at(-1)).toMatchObject({ accepted: ['4'] });
+  });
+
+  it('writes a lone batch as soon as it is finished (a small run does not wait for a tick), and says when sends were handed back', async () => {
+    const r = recorderWith();
+    const batch = r.service.track('ws-1', emptyOutcomes());
+    accept(batch.outcomes, '1');
+    batch.outcomes.released.push({ id: '2', attempts: 1 });
+    const finished = batch.finished();
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(finished).resolves.toBe(true);
+    expect(r.writes).toEqual([{ accepted: ['1'], released: ['2'], skipped: [], events: false }]);
+    await jest.advanceTimersByTimeAsync(10 * RECORD_EVERY_MS);
+    expect(r.writes).toHaveLength(1); // nothing open: no more ticks, no empty writes
+  });
+
+  it('writes each workspace apart, with events for the ones listening, and fails only the batches whose write failed', async () => {
+    const r = recorderWith(['ws-2']);
+    const one = r.service.track('ws-1', emptyOutcomes());
+    const two = r.service.track('ws-2', emptyOutcomes());
+    one.outcomes.skipped.push({ id: '1', attempts: 1, reason: 'opted_out', error: { code: 'opted_out', title: 't', details: 'd' } });
+    accept(two.outcomes, '2');
+    r.failWrites(1); // the first of the two writes of the tick fails
+    const results = Promise.allSettled([one.finished(), two.finished()]);
+    await jest.advanceTimersByTimeAsync(RECORD_EVERY_MS);
+    const [a, b] = await results;
+    expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
+    expect(r.writes).toHaveLength(1);
+    expect(r.writes[0]!.events).toBe(b.status === 'fulfilled'); // ws-2 listens for message.status
+  });
+});
