@@ -8,8 +8,9 @@ import { RecipientRepository } from './recipient.repository';
  * but Herald has not recorded looks, after a crash, like one it never got: both are `sending` and in doubt (ADR 0009).
  * Recorded only when a whole batch had answered, a worker killed with eight batches out left every answered send of
  * them in doubt — 1,600 at 1,000 msg/s — and during a webhook outage those were sent again. Written every 100 ms, the
- * doubt is the requests on the wire (rate × provider latency) and at most this long of answers. One write per tick
- * for the whole process, however many chunks are sending, so the statements per send do not grow with them.
+ * doubt is the requests on the wire (rate × provider latency) and at most this long of answers. A batch whose last
+ * answer is in is written at once (its chunk waits for it); the writes take every answer in hand in the process, so
+ * there are no more of them than batches, plus one per tick while batches are out.
  */
 export const RECORD_EVERY_MS = 100;
 
@@ -39,8 +40,9 @@ export interface RecordedBatch {
 
 /**
  * Records campaign recipients' outcomes as they come in: the batches being sent anywhere in this worker process are
- * written together, one set-based write per workspace every RECORD_EVERY_MS (with their `message.status` events in
- * the same transaction when the workspace listens for them), instead of each batch once its last answer is in.
+ * written together, one set-based write per workspace every RECORD_EVERY_MS and whenever a batch is finished (with
+ * their `message.status` events in the same transaction when the workspace listens for them), instead of each batch
+ * once its last answer is in.
  */
 @Injectable()
 export class RecipientOutcomes {
@@ -64,8 +66,9 @@ export class RecipientOutcomes {
       finished: () => {
         batch.done = true;
         const settled = new Promise<boolean>((resolve, reject) => (batch.settle = { resolve, reject }));
-        // The only batch left in the process: written now rather than at the next tick (a run's last batch, a small run).
-        if (!this.writing && [...this.open].every((b) => b.done)) this.writeSoon();
+        // Its chunk waits for it (for room for its next batch, or to see what is left at its end): written now, or
+        // right after the write under way, rather than at the next tick — with every answer in hand of the others.
+        if (!this.writing) this.writeSoon();
         return settled;
       },
     };
@@ -115,7 +118,7 @@ export class RecipientOutcomes {
       else batch.settle?.resolve(batch.released);
     }
     this.writing = false;
-    if (this.open.size > 0 && [...this.open].every((b) => b.done)) this.writeSoon();
+    if ([...this.open].some((b) => b.done)) this.writeSoon();
     else this.schedule();
   }
 

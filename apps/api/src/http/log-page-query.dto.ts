@@ -3,8 +3,8 @@ import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsOptionalNotNull } from './optional.decorator';
 
-/** `limit` and `cursor` of a log read newest first (callback deliveries, set-aside webhook events): 1–200, default 50. */
-export class LogPageQueryDto {
+/** `limit` of a page of a list: 1–200, default 50. */
+export class PageLimitQueryDto {
   @ApiPropertyOptional({ example: 50, minimum: 1, maximum: 200, default: 50 })
   @IsOptionalNotNull()
   @Type(() => Number)
@@ -12,7 +12,10 @@ export class LogPageQueryDto {
   @Min(1)
   @Max(200)
   limit?: number;
+}
 
+/** `limit` and `cursor` of a log read newest first (callback deliveries, set-aside webhook events). */
+export class LogPageQueryDto extends PageLimitQueryDto {
   @ApiPropertyOptional({ description: 'nextCursor from the previous page.' })
   @IsOptionalNotNull()
   @IsString()

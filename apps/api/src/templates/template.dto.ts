@@ -5,21 +5,19 @@ import {
   IsArray,
   IsDefined,
   IsIn,
-  IsInt,
   IsObject,
   IsString,
   IsUrl,
   IsUUID,
   Matches,
-  Max,
   MaxLength,
-  Min,
   MinLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { TEMPLATE_CATEGORIES, type TemplateCategoryName } from '@herald/templates';
 import { IsOptionalNotNull } from '../http/optional.decorator';
+import { PageLimitQueryDto } from '../http/log-page-query.dto';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 /** Meta: lowercase letters, digits and underscores, up to 512 characters. */
@@ -163,7 +161,7 @@ export class CreateTemplateDto {
   buttons?: TemplateButtonDto[];
 }
 
-export class TemplateQueryDto {
+export class TemplateQueryDto extends PageLimitQueryDto {
   @ApiPropertyOptional()
   @IsOptionalNotNull()
   @IsUUID()
@@ -190,15 +188,8 @@ export class TemplateQueryDto {
   @Matches(LANGUAGE, { message: 'language must be a language code such as en or en_US' })
   language?: string;
 
-  @ApiPropertyOptional({ example: 50, maximum: 200 })
-  @IsOptionalNotNull()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
-
-  @ApiPropertyOptional()
+  /** A template list's cursor carries the last row's name and language (names run to 512 characters). */
+  @ApiPropertyOptional({ description: 'nextCursor from the previous page.' })
   @IsOptionalNotNull()
   @IsString()
   @MaxLength(2000)
