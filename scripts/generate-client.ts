@@ -2,7 +2,8 @@
  * Regenerates the typed client's schema (packages/client/src/schema.ts) and the OpenAPI document it is made from
  * (packages/client/openapi.json) from the API's own controllers.
  *
- *   npm run client:generate      # needs DATABASE_URL, REDIS_URL, SECRETS_KEY, ADMIN_TOKEN as `npm run start:api` does
+ *   npm run client:generate      # reads the configuration `npm run start:api` does (.env or the environment:
+ *                                # DATABASE_URL, REDIS_URL, SECRETS_KEY, ADMIN_TOKEN, BULL_BOARD_USER/PASSWORD)
  *
  * test/client.e2e-spec.ts fails when the committed files differ from what this produces.
  */

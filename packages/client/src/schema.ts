@@ -10623,6 +10623,7 @@ export interface operations {
             query?: {
                 category?: string;
                 channelId?: string;
+                /** @description nextCursor from the previous page. */
                 cursor?: string;
                 language?: string;
                 limit?: number;
