@@ -98,18 +98,53 @@ describe('RecipientOutcomes (campaign recipients recorded as the provider answer
     await jest.advanceTimersByTimeAsync(1);
   });
 
-  it('writes each workspace apart, with events for the ones listening, and fails only the batches whose write failed', async () => {
+  it('writes each workspace apart, so one whose write hangs holds up none of the others\' chunks', async () => {
     const r = recorderWith(['ws-2']);
+    let release!: () => void;
+    const hung = new Promise<void>((resolve) => (release = resolve));
+    const service = r.service as unknown as { record: (ws: string, o: SendOutcomes) => Promise<void> };
+    const record = service.record.bind(r.service);
+    service.record = async (ws, o) => {
+      if (ws === 'ws-1') await hung; // a lock, or Postgres slow for this workspace's rows
+      return record(ws, o);
+    };
     const one = r.service.track('ws-1', emptyOutcomes());
     const two = r.service.track('ws-2', emptyOutcomes());
-    one.outcomes.skipped.push({ id: '1', attempts: 1, reason: 'opted_out', error: { code: 'opted_out', title: 't', details: 'd' } });
+    accept(one.outcomes, '1');
     accept(two.outcomes, '2');
-    r.failWrites(1); // the first of the two writes of the tick fails
-    const results = Promise.allSettled([one.finished(), two.finished()]);
-    await jest.advanceTimersByTimeAsync(RECORD_EVERY_MS);
-    const [a, b] = await results;
-    expect([a.status, b.status].sort()).toEqual(['fulfilled', 'rejected']);
+    let oneSettled = false;
+    void one.finished().then(() => (oneSettled = true));
+    const twoFinished = two.finished();
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(twoFinished).resolves.toBe(false);
+    expect(r.writes).toEqual([{ accepted: ['2'], released: [], skipped: [], events: true }]); // ws-2 listens: with events
+    expect(oneSettled).toBe(false);
+    release();
+    await jest.advanceTimersByTimeAsync(1);
+    expect(oneSettled).toBe(true);
+    expect(r.writes.at(-1)).toEqual({ accepted: ['1'], released: [], skipped: [], events: false });
+  });
+
+  it('tries a failed write once more with the next one, and only then fails the batch (its recipients stay in doubt)', async () => {
+    const r = recorderWith();
+    const batch = r.service.track('ws-1', emptyOutcomes());
+    accept(batch.outcomes, '1');
+    r.failWrites(1);
+    const finished = batch.finished();
+    await jest.advanceTimersByTimeAsync(1);
+    await expect(finished).resolves.toBe(false); // written by the second try
+    expect(r.writes).toEqual([{ accepted: ['1'], released: [], skipped: [], events: false }]);
+
+    const doomed = r.service.track('ws-1', emptyOutcomes());
+    doomed.outcomes.skipped.push({ id: '2', attempts: 1, reason: 'opted_out', error: { code: 'opted_out', title: 't', details: 'd' } });
+    r.failWrites(2);
+    const failed = doomed.finished();
+    const outcome = failed.then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    );
+    await jest.advanceTimersByTimeAsync(1);
+    expect(await outcome).toBe('Postgres away');
     expect(r.writes).toHaveLength(1);
-    expect(r.writes[0]!.events).toBe(b.status === 'fulfilled'); // ws-2 listens for message.status
   });
 });

@@ -14,15 +14,19 @@ import { RecipientRepository } from './recipient.repository';
  */
 export const RECORD_EVERY_MS = 100;
 
+/** A write that failed (after the repository's own retries, ~30 s) is tried once more with the next one, then given up. */
+const WRITE_TRIES = 2;
+
 /** One batch's outcomes, filled by the pipeline as its answers come in. */
 interface Batch {
-  readonly workspaceId: string;
   readonly outcomes: SendOutcomes;
   /** The pipeline is done with it: the next write takes its last outcomes and settles `finished`. */
   done: boolean;
   /** Some of its sends were handed back to the queue. */
   released: boolean;
-  /** A write of some of its outcomes failed: they stay `sending` (in doubt), and its chunk fails. */
+  /** Writes of its outcomes that failed. */
+  failedWrites: number;
+  /** Outcomes given up after WRITE_TRIES: they stay `sending` (in doubt), and its chunk fails. */
   failure: { error: unknown } | null;
   settle?: { resolve: (released: boolean) => void; reject: (error: unknown) => void };
 }
@@ -33,23 +37,22 @@ export interface RecordedBatch {
   readonly outcomes: SendOutcomes;
   /**
    * The pipeline is done with the batch: resolves once every outcome of it is recorded, with whether some of its sends
-   * were handed back to the queue; rejects when a write of any of them failed.
+   * were handed back to the queue; rejects when some could not be written.
    */
   finished(): Promise<boolean>;
 }
 
 /**
  * Records campaign recipients' outcomes as they come in: the batches being sent anywhere in this worker process are
- * written together, one set-based write per workspace every RECORD_EVERY_MS and whenever a batch is finished (with
+ * written together per workspace, one set-based write every RECORD_EVERY_MS and whenever a batch is finished (with
  * their `message.status` events in the same transaction when the workspace listens for them), instead of each batch
- * once its last answer is in.
+ * once its last answer is in. Each workspace has a writer of its own, so a slow or failing write (a lock, Postgres
+ * away) holds up that workspace's chunks only.
  */
 @Injectable()
 export class RecipientOutcomes {
   private readonly logger = new Logger(RecipientOutcomes.name);
-  private readonly open = new Set<Batch>();
-  private timer: NodeJS.Timeout | null = null;
-  private writing = false;
+  private readonly writers = new Map<string, WorkspaceWriter>();
 
   constructor(
     private readonly recipients: RecipientRepository,
@@ -58,7 +61,48 @@ export class RecipientOutcomes {
 
   /** Starts recording a batch whose checks said `outcomes` (what the pipeline adds to them is recorded as it comes). */
   track(workspaceId: string, outcomes: SendOutcomes): RecordedBatch {
-    const batch: Batch = { workspaceId, outcomes, done: false, released: false, failure: null };
+    let writer = this.writers.get(workspaceId);
+    if (!writer) {
+      writer = new WorkspaceWriter(
+        (o) => this.record(workspaceId, o),
+        (error, n) => this.logger.error(`workspace ${workspaceId}: recording ${n} recipients' outcomes failed: ${String(error)}`),
+        () => this.writers.delete(workspaceId),
+      );
+      this.writers.set(workspaceId, writer);
+    }
+    return writer.track(outcomes);
+  }
+
+  /**
+   * Records outcomes; when the workspace listens for `message.status`, the changes' events are written to the callback
+   * outbox in the same transaction (one more query to ask; nothing more when nobody listens).
+   */
+  private async record(workspaceId: string, outcomes: SendOutcomes): Promise<void> {
+    // Asking who listens may fail (Postgres away for a moment): then the outcome takes the path with events, which
+    // retries as a whole, rather than failing the record.
+    const listened = await this.outbox.subscribed([workspaceId], 'message.status').then(
+      (set) => set.size > 0,
+      () => true,
+    );
+    if (!listened) return this.recipients.record(outcomes);
+    await this.recipients.recordWithEvents(outcomes, (manager, rows) => this.outbox.record(manager, sendStatusEvents(rows)));
+  }
+}
+
+/** One workspace's open batches and their writes: one write at a time, on the tick or when a batch is finished. */
+class WorkspaceWriter {
+  private readonly open = new Set<Batch>();
+  private timer: NodeJS.Timeout | null = null;
+  private writing = false;
+
+  constructor(
+    private readonly record: (outcomes: SendOutcomes) => Promise<void>,
+    private readonly failed: (error: unknown, count: number) => void,
+    private readonly idle: () => void,
+  ) {}
+
+  track(outcomes: SendOutcomes): RecordedBatch {
+    const batch: Batch = { outcomes, done: false, released: false, failedWrites: 0, failure: null };
     this.open.add(batch);
     this.schedule();
     return {
@@ -86,55 +130,46 @@ export class RecipientOutcomes {
     this.timer.unref();
   }
 
-  /** Takes every outcome in hand, writes them per workspace, and settles the batches that were done before it began. */
+  /** Takes every outcome in hand, writes them, and settles the finished batches whose outcomes are all written. */
   private async write(): Promise<void> {
     this.timer = null;
     this.writing = true;
-    const finishing: Batch[] = [];
-    const byWorkspace = new Map<string, { outcomes: SendOutcomes; batches: Batch[] }>();
-    for (const batch of this.open) {
-      if (batch.done) {
-        finishing.push(batch);
-        this.open.delete(batch);
+    try {
+      const pieces: Array<{ batch: Batch; taken: SendOutcomes }> = [];
+      const finishing = [...this.open].filter((b) => b.done);
+      const all = emptyOutcomes();
+      for (const batch of this.open) {
+        const taken = take(batch.outcomes);
+        if (taken === null) continue;
+        if (taken.released.length > 0) batch.released = true;
+        append(all, taken);
+        pieces.push({ batch, taken });
       }
-      const taken = take(batch.outcomes);
-      if (taken === null) continue;
-      if (taken.released.length > 0) batch.released = true;
-      let group = byWorkspace.get(batch.workspaceId);
-      if (!group) byWorkspace.set(batch.workspaceId, (group = { outcomes: emptyOutcomes(), batches: [] }));
-      append(group.outcomes, taken);
-      group.batches.push(batch);
+      if (pieces.length > 0) {
+        try {
+          await this.record(all);
+        } catch (error) {
+          this.failed(error, count(all));
+          for (const { batch, taken } of pieces) {
+            // Tried again with the next write (the statements change nothing the second time), then given up: those
+            // recipients stay `sending`, in doubt, and the chunk fails as a record that failed always did.
+            if (++batch.failedWrites < WRITE_TRIES) append(batch.outcomes, taken);
+            else batch.failure ??= { error };
+          }
+        }
+      }
+      for (const batch of finishing) {
+        if (batch.failure === null && count(batch.outcomes) > 0) continue; // put back: settled by a later write
+        this.open.delete(batch);
+        if (batch.failure) batch.settle?.reject(batch.failure.error);
+        else batch.settle?.resolve(batch.released);
+      }
+    } finally {
+      this.writing = false;
+      if ([...this.open].some((b) => b.done)) this.writeSoon();
+      else if (this.open.size > 0) this.schedule();
+      else this.idle();
     }
-    await Promise.all(
-      [...byWorkspace].map(([workspaceId, group]) =>
-        this.record(workspaceId, group.outcomes).catch((error: unknown) => {
-          this.logger.error(`recording ${count(group.outcomes)} recipients' outcomes failed: ${String(error)}`);
-          for (const batch of group.batches) batch.failure ??= { error };
-        }),
-      ),
-    );
-    for (const batch of finishing) {
-      if (batch.failure) batch.settle?.reject(batch.failure.error);
-      else batch.settle?.resolve(batch.released);
-    }
-    this.writing = false;
-    if ([...this.open].some((b) => b.done)) this.writeSoon();
-    else this.schedule();
-  }
-
-  /**
-   * Records outcomes; when the workspace listens for `message.status`, the changes' events are written to the callback
-   * outbox in the same transaction (one more query to ask; nothing more when nobody listens).
-   */
-  private async record(workspaceId: string, outcomes: SendOutcomes): Promise<void> {
-    // Asking who listens may fail (Postgres away for a moment): then the outcome takes the path with events, which
-    // retries as a whole, rather than failing the record.
-    const listened = await this.outbox.subscribed([workspaceId], 'message.status').then(
-      (set) => set.size > 0,
-      () => true,
-    );
-    if (!listened) return this.recipients.record(outcomes);
-    await this.recipients.recordWithEvents(outcomes, (manager, rows) => this.outbox.record(manager, sendStatusEvents(rows)));
   }
 }
 
