@@ -179,6 +179,14 @@ export function dueNowSql(run: string): string {
   return `EXISTS (SELECT 1 FROM campaign_recipients q WHERE q.run_id = ${run} AND q.status = 'queued' AND (q.not_before IS NULL OR q.not_before <= now()))`;
 }
 
+/**
+ * SQL: recipient `r` (an alias) left `sending` for over `seconds` (a parameter) with no word from the provider — the
+ * sends in doubt, as `releaseInDoubt` takes them and `inDoubtSince` finds the oldest (idx_campaign_recipients_in_doubt).
+ */
+function inDoubtSql(r: string, seconds: string): string {
+  return `${r}.status = 'sending' AND ${r}.sending_at IS NOT NULL AND ${r}.updated_at < now() - make_interval(secs => ${seconds})`;
+}
+
 /** A send without an answer for this long is told as waiting for its status (`unconfirmed`), not as being sent. */
 const UNANSWERED_SECONDS = 30;
 
@@ -687,7 +695,7 @@ export class RecipientRepository {
          SELECT r.id, r.run_id, r.updated_at, c.channel_id, tstzrange(r.updated_at, r.updated_at + make_interval(secs => $1)) AS wait,
                 floor((extract(epoch FROM r.updated_at) - $3) / 5) AS lo, floor((extract(epoch FROM r.updated_at) + $3) / 5) AS hi
            FROM campaign_recipients r JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id
-          WHERE r.status = 'sending' AND r.sending_at IS NOT NULL AND r.updated_at < now() - make_interval(secs => $1)
+          WHERE ${inDoubtSql('r', '$1')}
           ORDER BY r.updated_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED),
        near AS (
          SELECT n.run_id, floor(extract(epoch FROM n.accepted_at) / 5) AS bucket,
@@ -722,8 +730,7 @@ export class RecipientRepository {
   /** When the oldest send left in doubt for over `seconds` was claimed (idx_campaign_recipients_in_doubt); null: none. */
   async inDoubtSince(seconds: number): Promise<Date | null> {
     const rows: Array<{ since: Date | null }> = await this.dataSource.query(
-      `SELECT min(updated_at) AS since FROM campaign_recipients
-        WHERE status = 'sending' AND sending_at IS NOT NULL AND updated_at < now() - make_interval(secs => $1)`,
+      `SELECT min(r.updated_at) AS since FROM campaign_recipients r WHERE ${inDoubtSql('r', '$1')}`,
       [seconds],
     );
     return rows[0]?.since ?? null;

@@ -158,6 +158,14 @@ function eventRows(rows: ReadonlyArray<Omit<SendEventRow, 'error'> & { send_erro
   return rows.map(({ send_error, ...r }) => ({ ...r, error: send_error }));
 }
 
+/**
+ * SQL: message `m` (an alias) left `sending` for over `seconds` (a parameter) with no word from the provider — the
+ * messages in doubt, as `recoverable` takes them and `inDoubtSince` finds the oldest (idx_messages_unfinished).
+ */
+function inDoubtSql(m: string, seconds: string): string {
+  return `${m}.status = 'sending' AND ${m}.updated_at < now() - make_interval(secs => ${seconds})`;
+}
+
 const UUID = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
 
 /** Messages in SQL. Every change is one statement (set-based where it covers several), and statuses only move forward. */
@@ -453,7 +461,7 @@ export class MessageRepository {
       `WITH doubt AS (
          SELECT id, channel_id, updated_at, tstzrange(updated_at, updated_at + make_interval(secs => $2)) AS wait,
                 tstzrange(updated_at - make_interval(secs => $4), updated_at + make_interval(secs => $4), '[]') AS near
-           FROM messages WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $2)
+           FROM messages m WHERE ${inDoubtSql('m', '$2')}
           ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
        received AS (SELECT * FROM unnest($8::uuid[], $9::tstzmultirange[]) AS v(channel_id, periods)),
        stuck AS (
@@ -489,7 +497,7 @@ export class MessageRepository {
   /** When the oldest message left in doubt for over `seconds` was claimed (idx_messages_unfinished); null: none. */
   async inDoubtSince(seconds: number): Promise<Date | null> {
     const rows: Array<{ since: Date | null }> = await this.dataSource.query(
-      `SELECT min(updated_at) AS since FROM messages WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1)`,
+      `SELECT min(m.updated_at) AS since FROM messages m WHERE ${inDoubtSql('m', '$1')}`,
       [seconds],
     );
     return rows[0]?.since ?? null;
