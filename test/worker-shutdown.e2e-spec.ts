@@ -73,15 +73,18 @@ describe('worker shutdown', () => {
   const running = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
 
   /** Inserts a key revoked long ago and locks it, so the purge job blocks on it. */
-  async function holdPurgeJob(): Promise<{ release: () => Promise<void> }> {
+  async function holdPurgeJob(): Promise<{ release: () => Promise<void>; purged: () => Promise<boolean> }> {
     const ws = await db.query("INSERT INTO workspaces (name) VALUES ('shutdown test') RETURNING id");
-    await db.query(
-      "INSERT INTO api_keys (workspace_id, prefix, key_hash, revoked_at) VALUES ($1, 'hrld_x', md5(random()::text) || md5(random()::text), now() - interval '400 days')",
+    const key = await db.query(
+      "INSERT INTO api_keys (workspace_id, prefix, key_hash, revoked_at) VALUES ($1, 'hrld_x', md5(random()::text) || md5(random()::text), now() - interval '400 days') RETURNING id",
       [ws.rows[0].id],
     );
     await db.query('BEGIN');
     await db.query("SELECT id FROM api_keys WHERE revoked_at < now() - interval '300 days' FOR UPDATE");
-    return { release: async () => void (await db.query('COMMIT')) };
+    return {
+      release: async () => void (await db.query('COMMIT')),
+      purged: async () => (await db.query('SELECT 1 FROM api_keys WHERE id = $1', [key.rows[0].id])).rowCount === 0,
+    };
   }
 
   async function waitForOutput(worker: Worker, text: string): Promise<void> {
@@ -98,7 +101,7 @@ describe('worker shutdown', () => {
   }
 
   /** SIGTERM while the job is active; the job is let go 0.5 s later and must finish before the worker exits 0. */
-  async function stopsAfterTheActiveJob(worker: Worker, jobId: string, lock: { release: () => Promise<void> }): Promise<void> {
+  async function stopsAfterTheActiveJob(worker: Worker, jobId: string, lock: { release: () => Promise<void>; purged: () => Promise<boolean> }): Promise<void> {
     await waitForActive(jobId);
     worker.child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
@@ -107,7 +110,10 @@ describe('worker shutdown', () => {
 
     expect(await worker.exited).toEqual({ code: 0, signal: null });
     expect(await queue.getJobState(jobId)).toBe('completed');
-    expect((await queue.getJob(jobId))!.returnvalue).toEqual({ deleted: 1 });
+    // The key is gone: by this job, or by the hourly purge the worker scheduled at its start, which waited on the
+    // same lock (whichever asked for the row first deletes it; the other finds nothing).
+    expect((await queue.getJob(jobId))!.returnvalue).toEqual({ deleted: expect.any(Number) });
+    expect(await lock.purged()).toBe(true);
     expect(worker.output()).toContain('SIGTERM received');
     expect(worker.output()).toContain('all active jobs finished');
   }
