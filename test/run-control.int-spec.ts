@@ -3,6 +3,7 @@ import { CampaignReconciler, CampaignsService, ChunkSender, RunStarter, chunkJob
 import { AudiencesService } from '@herald/contacts';
 import { MessageRecovery, MessageSender, MessagesService } from '@herald/messaging';
 import { JobName, JobQueue, QUEUE_OF_JOB } from '@herald/queues';
+import { StatusReceivers } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
 /**
@@ -150,9 +151,29 @@ describe('run control racing the workers', () => {
   });
 
   describe('a send in doubt (a worker killed mid-request, no status since)', () => {
+    /** A worker that claimed sends and was last seen `seenAgo` seconds ago (gone SEND_WORKER_GONE_SECONDS later); its id. */
+    const goneWorker = async (seenAgo: number): Promise<string> => {
+      const [row] = (await h.db.query(
+        `INSERT INTO send_workers (id, started_at, seen_at) VALUES (gen_random_uuid(), now() - interval '1 hour', now() - make_interval(secs => $1)) RETURNING id`,
+        [seenAgo],
+      )) as Array<{ id: string }>;
+      return row!.id;
+    };
+    /** `seconds` pass for everything the in-doubt rule weighs (Postgres' now() cannot be set): its times move back. */
+    const timePasses = async (seconds: number) => {
+      const back = `- make_interval(secs => ${seconds})`;
+      await h.db.query(
+        `UPDATE campaign_recipients SET updated_at = updated_at ${back}, sending_at = sending_at ${back}, accepted_at = accepted_at ${back} WHERE status IN ('sending', 'accepted', 'sent', 'delivered', 'read')`,
+      );
+      await h.db.query(`UPDATE messages SET updated_at = updated_at ${back}, sending_at = sending_at ${back}, accepted_at = accepted_at ${back} WHERE status IN ('sending', 'accepted', 'sent', 'delivered', 'read')`);
+      await h.db.query(`UPDATE status_receipts SET from_at = from_at ${back}, to_at = to_at ${back}`);
+      await h.db.query(`UPDATE status_receivers SET started_at = started_at ${back}, seen_at = seen_at ${back}`);
+      await h.db.query(`UPDATE send_workers SET started_at = started_at ${back}, seen_at = seen_at ${back}`);
+    };
     /**
      * A run of five sent (the fake provider sends no statuses: all `accepted`), the third then put in doubt: claimed
-     * `doubtAgo` seconds ago by a worker that died with the request out; the others taken `othersAgo` seconds ago.
+     * `doubtAgo` seconds ago by a worker that died with the request out a second later; the others taken
+     * `othersAgo` seconds ago.
      */
     const inDoubtRun = async (name: string, validity?: number, { doubtAgo = 200, othersAgo = 199 } = {}) => {
       const c = await campaignOf(name, 5);
@@ -167,9 +188,9 @@ describe('run control racing the workers', () => {
       const doubt = rows[2]!;
       await h.db.query(`UPDATE campaign_runs SET status = 'running', completed_at = NULL WHERE id = $1`, [runId]);
       await h.db.query(
-        `UPDATE campaign_recipients SET status = 'sending', provider_message_id = NULL, accepted_at = NULL,
+        `UPDATE campaign_recipients SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, claimed_by = $3,
                 sending_at = now() - make_interval(secs => $2), updated_at = now() - make_interval(secs => $2) WHERE id = $1`,
-        [doubt.id, doubtAgo],
+        [doubt.id, doubtAgo, await goneWorker(doubtAgo - 1)],
       );
       await h.db.query(
         `UPDATE campaign_recipients SET sending_at = now() - make_interval(secs => $3), accepted_at = now() - make_interval(secs => $3)
@@ -177,7 +198,8 @@ describe('run control racing the workers', () => {
         [runId, doubt.id, othersAgo],
       );
       const statusOf = async () => ((await h.db.query('SELECT status, error FROM campaign_recipients WHERE id = $1', [doubt.id])) as Array<{ status: string; error: { code: string } | null }>)[0]!;
-      return { ...c, runId, rows, doubt, statusOf };
+      const [{ claimed_by: worker }] = (await h.db.query('SELECT claimed_by FROM campaign_recipients WHERE id = $1', [doubt.id])) as [{ claimed_by: string }];
+      return { ...c, runId, rows, doubt, statusOf, worker };
     };
     /** Herald's API was up to receive statuses from `fromAgo` to `toAgo` seconds ago (StatusReceivers). */
     const receiverUp = async (fromAgo: number, toAgo: number) => {
@@ -207,6 +229,7 @@ describe('run control racing the workers', () => {
     afterEach(async () => {
       await h.db.query('DELETE FROM status_receivers');
       await h.db.query('DELETE FROM status_receipts');
+      await h.db.query(`DELETE FROM send_workers WHERE started_at < now() - interval '10 minutes'`);
     });
 
     it('is not sent again while the statuses of the sends around it have not come either, and is once they have', async () => {
@@ -217,14 +240,22 @@ describe('run control racing the workers', () => {
       expect((await run.statusOf()).status).toBe('sending');
       // The run says so, instead of sitting at 80 % with no reason.
       expect((await campaigns.getRun(run.workspaceId, run.campaignId, run.runId)).waiting).toEqual({ reason: 'unconfirmed', until: null });
-      // Meta's retries arrive: the neighbours' statuses, none for it — so it never reached the provider.
+      // Meta's retries arrive: the neighbours' statuses, none for it.
       const others = run.rows.filter((r) => r.id !== run.doubt.id);
       await h.applyStatuses(
         run.channelId,
         others.map((r) => ({ id: r.provider_message_id, status: 'sent' as const, at: Math.floor(Date.now() / 1000) - 190, to: r.to_number })),
       );
-      // The worker applying them recorded that the channel's statuses arrive (now: too late to speak for its minute).
+      await h.get(StatusReceivers).flush();
+      // The worker applying them recorded when the API received them (now).
       expect(await h.db.query(`SELECT count(*)::int AS n FROM status_receipts WHERE channel_id = $1 AND to_at > now() - interval '30 seconds'`, [run.channelId])).toEqual([{ n: 1 }]);
+      // Webhooks were away for over three minutes: its own status may be in a later round of the provider's retries.
+      await h.get(CampaignReconciler).reconcile();
+      expect((await run.statusOf()).status).toBe('sending');
+      // As long again as they were away, and half the wait, with Herald up: none came for it, so it never reached the provider.
+      await timePasses(200 + 60);
+      expect(await h.get(CampaignReconciler).reconcile()).toMatchObject({ inDoubtReleased: 0 }); // Herald was down meanwhile
+      await receiverUp(270, 0);
       await h.get(CampaignReconciler).reconcile();
       expect((await run.statusOf()).status).toBe('queued');
       expect(await h.get(ChunkSender).send(run.runId, 0)).toEqual({ state: 'done' });
@@ -272,13 +303,18 @@ describe('run control racing the workers', () => {
         expect(await h.get(MessageSender).send(ids[i]!)).toBe('accepted');
       }
       const [doubt, ...others] = ids as [string, ...string[]];
-      await h.db.query(`UPDATE messages SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, updated_at = now() - interval '200 seconds' WHERE id = $1`, [doubt]);
+      await h.db.query(
+        `UPDATE messages SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, claimed_by = $2, updated_at = now() - interval '200 seconds' WHERE id = $1`,
+        [doubt, await goneWorker(199)],
+      );
       await h.db.query(`UPDATE messages SET sending_at = now() - interval '199 seconds', accepted_at = now() - interval '199 seconds' WHERE id = ANY($1::uuid[])`, [others]);
       const status = async () => ((await h.db.query('SELECT status, error FROM messages WHERE id = $1', [doubt])) as Array<{ status: string; error: { code: string } | null }>)[0]!;
       await receiverUp(3_600, 0);
       await h.get(MessageRecovery).requeueMessages(120);
       expect((await status()).status).toBe('sending');
+      // Their statuses came, received 50 s after its worker was gone: its own would have too.
       await h.db.query(`UPDATE messages SET status = 'sent' WHERE id = ANY($1::uuid[])`, [others]);
+      await statusesApplied(ws.channelId, 146, 140);
       await h.get(MessageRecovery).requeueMessages(120);
       expect((await status()).status).toBe('queued');
       // Held again, and past its validity: failed `unconfirmed`, never sent again.
@@ -301,8 +337,8 @@ describe('run control racing the workers', () => {
       const run = await inDoubtRun('In doubt, the whole run', undefined, { doubtAgo: 200, othersAgo: 200 });
       // The other four are in doubt too: nothing of the run got a status or an answer.
       await h.db.query(
-        `UPDATE campaign_recipients SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, updated_at = sending_at WHERE run_id = $1`,
-        [run.runId],
+        `UPDATE campaign_recipients SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, claimed_by = $2, updated_at = sending_at WHERE run_id = $1`,
+        [run.runId, run.worker],
       );
       const statuses = async () =>
         ((await h.db.query('SELECT status FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [run.runId])) as Array<{ status: string }>).map((r) => r.status);
@@ -323,6 +359,41 @@ describe('run control racing the workers', () => {
       await statusesApplied(run.channelId, 185, 150);
       await h.get(CampaignReconciler).reconcile();
       expect(await statuses()).toEqual(Array(5).fill('queued'));
+    });
+
+    it('weighs only the webhooks received after the worker that claimed it was gone: those that came while it still had requests out say nothing of the statuses its death cut off', async () => {
+      // A run wholly claimed, nothing answered yet, the run's first statuses in (the provider posts `sent` before it
+      // answers, or the run is one batch); then the worker dies and the webhook path breaks with it, the API up.
+      const run = await inDoubtRun('In doubt, webhooks cut off at the death', undefined, { doubtAgo: 200, othersAgo: 200 });
+      await h.db.query(
+        `UPDATE campaign_recipients SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, claimed_by = $2, updated_at = sending_at WHERE run_id = $1`,
+        [run.runId, run.worker],
+      );
+      const statuses = async () =>
+        ((await h.db.query('SELECT status FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [run.runId])) as Array<{ status: string }>).map((r) => r.status);
+      await receiverUp(3_600, 0);
+      await statusesApplied(run.channelId, 199, 197); // received after the claims, while the worker was alive
+      await h.get(CampaignReconciler).reconcile();
+      expect(await statuses()).toEqual(Array(5).fill('sending'));
+      // Webhooks received 46 s after it was gone (its last beat 199 s ago): had the provider taken them, their
+      // statuses would have come by now, retries included.
+      await statusesApplied(run.channelId, 150, 140);
+      await h.get(CampaignReconciler).reconcile();
+      expect(await statuses()).toEqual(Array(5).fill('queued'));
+    });
+
+    it('holds a send whose worker is alive: its request may still be out', async () => {
+      const run = await inDoubtRun('In doubt, worker alive');
+      await h.db.query(`UPDATE send_workers SET seen_at = now() WHERE id = $1`, [run.worker]);
+      await receiverUp(3_600, 0);
+      await statusesApplied(run.channelId, 150, 140);
+      await h.db.query(`UPDATE campaign_recipients SET status = 'sent' WHERE run_id = $1 AND id <> $2`, [run.runId, run.doubt.id]);
+      await h.get(CampaignReconciler).reconcile();
+      expect((await run.statusOf()).status).toBe('sending');
+      // Its request is over (the worker recorded no answer: a timeout), and webhooks came after: sent again.
+      await h.db.query(`UPDATE campaign_recipients SET claimed_by = NULL WHERE id = $1`, [run.doubt.id]);
+      await h.get(CampaignReconciler).reconcile();
+      expect((await run.statusOf()).status).toBe('queued');
     });
 
     it('holds a message whose API died before its wait was over, though a neighbour\'s status had come before its claim', async () => {

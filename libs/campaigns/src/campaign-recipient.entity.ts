@@ -93,6 +93,10 @@ export class CampaignRecipient {
   @Column('timestamptz', { name: 'sending_at', nullable: true })
   sendingAt!: Date | null;
 
+  /** The worker that claimed it, while its request may be out (SendWorkers); cleared once the request is over. */
+  @Column('uuid', { name: 'claimed_by', nullable: true })
+  claimedBy!: string | null;
+
   @Column('timestamptz', { name: 'accepted_at', nullable: true })
   acceptedAt!: Date | null;
 

@@ -6,6 +6,7 @@ import { WorkerConfig } from '@herald/config';
 import {
   SendLedgerRepository,
   SendPipeline,
+  SendWorkers,
   expiresAt,
   tierLimit,
   untilSlot,
@@ -81,6 +82,7 @@ export class ChunkSender {
     private readonly config: WorkerConfig,
     private readonly clock: Clock,
     private readonly recorder: RecipientOutcomes,
+    private readonly workers: SendWorkers,
   ) {}
 
   /** The process is stopping: finish the batch in hand, then hand the chunk back. */
@@ -152,7 +154,7 @@ export class ChunkSender {
       await untilSlot(slots.firstAt - CLAIM_LEAD_MS);
       // Windows are judged right before the claim: the batch goes out within BATCH_SECONDS.
       const zones = await this.openZones(ctx.campaign, runId, chunk);
-      const claimed = zones !== null && zones.length === 0 ? [] : await this.recipients.claim(runId, chunk, size, zones, after);
+      const claimed = zones !== null && zones.length === 0 ? [] : await this.recipients.claim(runId, chunk, size, zones, this.workers.id, after);
       if (claimed.length === 0 && after !== '0') {
         after = '0';
         continue;

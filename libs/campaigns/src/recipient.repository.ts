@@ -384,8 +384,8 @@ export class RecipientRepository {
    * window is open). The send pipeline's checks (opt-out, quiet hours, cap, tier…) then decide on each. `after`: only
    * ids above it (the chunk's claims so far), so a claim does not walk over the batches still in flight.
    */
-  async claim(runId: string, chunk: number, limit: number, zones: readonly string[] | null, after = '0'): Promise<ClaimedRecipient[]> {
-    const params: unknown[] = [runId, chunk, limit, after];
+  async claim(runId: string, chunk: number, limit: number, zones: readonly string[] | null, claimedBy: string, after = '0'): Promise<ClaimedRecipient[]> {
+    const params: unknown[] = [runId, chunk, limit, after, claimedBy];
     const zoneFilter = zones === null ? '' : `AND r.timezone = ANY($${params.push(zones)}::text[])`;
     return this.dataSource.query(
       `WITH picked AS (
@@ -395,7 +395,7 @@ export class RecipientRepository {
           ORDER BY r.id LIMIT $3 FOR UPDATE OF r SKIP LOCKED),
        claimed AS (
          UPDATE campaign_recipients r SET status = 'sending', sending_at = COALESCE(r.sending_at, now()), attempts = r.attempts + 1,
-                waiting_reason = NULL, updated_at = now()
+                waiting_reason = NULL, claimed_by = $5, updated_at = now()
            FROM picked WHERE r.id = picked.id
          RETURNING r.id, r.contact_id, r.to_number, r.params, r.timezone, r.attempts)
        SELECT * FROM claimed ORDER BY id`,
@@ -527,7 +527,8 @@ export class RecipientRepository {
     if (outcome.inDoubt.length > 0) {
       work.push(
         q(
-          updateInIdOrder('unnest($1::bigint[], $2::jsonb[]) AS v(id, error)', 'error = v.error, updated_at = now()', 'r.status = v.claimed'),
+          // The request is over (no answer): from now on only what comes after it speaks for its status.
+          updateInIdOrder('unnest($1::bigint[], $2::jsonb[]) AS v(id, error)', 'error = v.error, claimed_by = NULL, updated_at = now()', 'r.status = v.claimed'),
           [outcome.inDoubt.map((f) => f.id), outcome.inDoubt.map((f) => JSON.stringify(f.error))],
         ),
       );
@@ -684,45 +685,68 @@ export class RecipientRepository {
    * Sends left `sending` for over `seconds` with no word from the provider (the worker died mid-send, or the
    * request got no answer): back to queued when the evidence says the provider never got them — the rule of
    * IN_DOUBT_NEIGHBOURHOOD_SECONDS, over the run's other recipients and `receipts` (StatusReceivers.receipts: when
-   * Herald could receive statuses, and when each channel's were applied). The others stay in doubt. Returns the runs
-   * and chunks to hand to a worker again. The runs' recipients the provider took are read once, summed up per run
-   * and 5-second bucket.
+   * Herald could receive webhooks, when each channel's were received, when each worker was gone). The others stay
+   * in doubt. Returns the runs and chunks to hand to a worker again. The runs' recipients the provider took are read
+   * once, summed up per run and 5-second bucket.
    */
   async releaseInDoubt(seconds: number, receipts: StatusReceipts, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
-    // Per send in doubt: `wait`, the time its own status had to come; `lo`..`hi`, the 5-second buckets of its neighbours.
+    // Per send in doubt: `over`, when its request was surely over (answered nothing, or its worker gone; null: its
+    // worker may still have it out); `lo`..`hi`, the 5-second buckets of its neighbours.
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
-      `WITH doubt AS (
-         SELECT r.id, r.run_id, r.updated_at, c.channel_id, tstzrange(r.updated_at, r.updated_at + make_interval(secs => $1)) AS wait,
+      `WITH workers AS (SELECT * FROM unnest($10::uuid[], $11::timestamptz[]) AS w(id, gone_at)),
+       doubt AS (
+         SELECT r.id, r.run_id, r.updated_at, c.channel_id,
+                CASE WHEN r.claimed_by IS NULL THEN r.updated_at
+                     ELSE (SELECT GREATEST(r.updated_at, w.gone_at) FROM workers w WHERE w.id = r.claimed_by AND w.gone_at IS NOT NULL) END AS over,
                 floor((extract(epoch FROM r.updated_at) - $3) / 5) AS lo, floor((extract(epoch FROM r.updated_at) + $3) / 5) AS hi
            FROM campaign_recipients r JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id
           WHERE ${inDoubtSql('r', '$1')}
           ORDER BY r.updated_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED),
        near AS (
          SELECT n.run_id, floor(extract(epoch FROM n.accepted_at) / 5) AS bucket,
-                bool_or(n.status = 'accepted' AND n.accepted_at < now() - make_interval(secs => $4)) AS silent,
-                max(n.updated_at) FILTER (WHERE n.status = ANY($5::text[])) AS settled_at
+                bool_or(n.status = 'accepted' AND n.accepted_at < now() - make_interval(secs => $4)) AS silent
            FROM campaign_recipients n
           WHERE n.run_id IN (SELECT DISTINCT run_id FROM doubt) AND n.accepted_at IS NOT NULL
             AND (n.status = 'accepted' OR n.status = ANY($5::text[]))
           GROUP BY 1, 2),
        received AS (SELECT * FROM unnest($7::uuid[], $8::tstzmultirange[]) AS v(channel_id, periods)),
-       stuck AS (
-         UPDATE campaign_recipients r SET status = 'queued', updated_at = now()
+       -- The first webhook received after the request was over: of its channel, or of any channel for a lone send
+       -- (nothing else of its run taken or in flight around it, so its channel had nothing else to bring).
+       evidence AS (
+         SELECT d.id, d.over,
+                lower(CASE WHEN EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi)
+                             OR EXISTS (
+                               SELECT 1 FROM campaign_recipients o WHERE o.run_id = d.run_id AND o.id <> d.id AND o.status = 'sending'
+                                  AND o.sending_at BETWEEN d.updated_at - make_interval(secs => $3) AND d.updated_at + make_interval(secs => $3))
+                           THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
+                           ELSE $9::tstzmultirange END * tstzmultirange(tstzrange(d.over, NULL))) AS back
            FROM doubt d
-          WHERE r.id = d.id
-            AND NOT EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi AND s.silent)
-            AND $6::tstzmultirange @> d.wait
-            AND (EXISTS (SELECT 1 FROM received v WHERE v.channel_id = d.channel_id AND v.periods && d.wait)
-                 OR EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi AND s.settled_at > d.updated_at)
-                 -- A lone send (nothing else of its run taken or in flight around it): any channel's statuses speak for it.
-                 OR ($9::tstzmultirange && d.wait
-                     AND NOT EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi)
-                     AND NOT EXISTS (
-                       SELECT 1 FROM campaign_recipients o WHERE o.run_id = d.run_id AND o.id <> d.id AND o.status = 'sending'
-                          AND o.sending_at BETWEEN d.updated_at - make_interval(secs => $3) AND d.updated_at + make_interval(secs => $3))))
+          WHERE d.over IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi AND s.silent)),
+       -- Sent again once its wait is over and, after webhooks came back, as long again as they had been away (its own
+       -- status may be in the provider's retries, which back off) plus half the wait; Herald up all that time.
+       due AS (
+         SELECT e.id, tstzrange(e.over, GREATEST(e.over + make_interval(secs => $1), e.back + (e.back - e.over) + make_interval(secs => $4))) AS span
+           FROM evidence e WHERE e.back IS NOT NULL),
+       stuck AS (
+         UPDATE campaign_recipients r SET status = 'queued', claimed_by = NULL, updated_at = now()
+           FROM due
+          WHERE r.id = due.id AND upper(due.span) <= now() AND $6::tstzmultirange @> due.span
          RETURNING r.run_id, r.chunk_no)
        SELECT DISTINCT run_id, chunk_no FROM stuck`,
-      [seconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(seconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received, receipts.anyReceived],
+      [
+        seconds,
+        limit,
+        IN_DOUBT_NEIGHBOURHOOD_SECONDS,
+        silentAfterSeconds(seconds),
+        STATUSES_BY_WEBHOOK,
+        receipts.uptime,
+        receipts.channelIds,
+        receipts.received,
+        receipts.anyReceived,
+        receipts.workerIds,
+        receipts.workersGoneAt,
+      ],
     );
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
   }

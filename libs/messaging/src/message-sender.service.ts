@@ -4,7 +4,7 @@ import { ChannelsService, type OutboundMessage } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
-import { SendPipeline, emptyOutcomes, expiresAt, sendStatusEvents, type ClaimedSend, type SendOutcomes } from '@herald/sending';
+import { SendPipeline, SendWorkers, emptyOutcomes, expiresAt, sendStatusEvents, type ClaimedSend, type SendOutcomes } from '@herald/sending';
 import { MessageRepository, type MessageRow } from './message.repository';
 
 export type SendResult = 'accepted' | 'failed' | 'waiting' | 'unsent' | 'unconfirmed' | 'not_due';
@@ -30,10 +30,11 @@ export class MessageSender {
     private readonly config: WorkerConfig,
     private readonly clock: Clock,
     private readonly outbox: CallbackOutbox,
+    private readonly workers: SendWorkers,
   ) {}
 
   async send(messageId: string): Promise<SendResult> {
-    const claimed = await this.messages.claim(messageId);
+    const claimed = await this.messages.claim(messageId, this.workers.id);
     if (!claimed) return 'not_due';
     const outcomes = emptyOutcomes();
     // Read from Postgres, not the few-second cache: another worker may have paused the channel (or a user reactivated

@@ -287,13 +287,14 @@ export class MessageRepository {
    * Takes a due message for sending (queued or scheduled, not before its time → sending); undefined when it is not
    * due or not waiting (sent, failed, cancelled, or another worker has it).
    */
-  async claim(id: string): Promise<MessageRow | undefined> {
+  async claim(id: string, claimedBy: string): Promise<MessageRow | undefined> {
     const rows: MessageRow[] = await this.dataSource.query(
       `WITH claimed AS (
-         UPDATE messages SET status = 'sending', sending_at = COALESCE(sending_at, now()), attempts = attempts + 1, waiting_reason = NULL, updated_at = now()
+         UPDATE messages SET status = 'sending', sending_at = COALESCE(sending_at, now()), attempts = attempts + 1, waiting_reason = NULL,
+                claimed_by = $2, updated_at = now()
           WHERE id = $1 AND status IN ('queued', 'scheduled') AND (not_before IS NULL OR not_before <= now()) RETURNING *)
        SELECT * FROM claimed`,
-      [id],
+      [id, claimedBy],
     );
     return rows[0];
   }
@@ -388,7 +389,8 @@ export class MessageRepository {
         ['failed'],
       );
     if (o.inDoubt.length > 0)
-      await q(`UPDATE messages m SET error = v.error, updated_at = now() FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, error) WHERE m.id = v.id AND m.status = 'sending'`, [
+      // The request is over (no answer): from now on only what comes after it speaks for its status.
+      await q(`UPDATE messages m SET error = v.error, claimed_by = NULL, updated_at = now() FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, error) WHERE m.id = v.id AND m.status = 'sending'`, [
         o.inDoubt.map((f) => f.id),
         o.inDoubt.map((f) => JSON.stringify(f.error)),
       ]);
@@ -452,44 +454,67 @@ export class MessageRepository {
    * that died (or got no answer) for over `sendingSeconds` with no status from the provider since. The latter are
    * put back to `queued` here when the evidence says the provider never got them — the rule of
    * IN_DOUBT_NEIGHBOURHOOD_SECONDS, over the channel's other messages (idx_messages_accepted, idx_messages_by_webhook)
-   * and `receipts` (StatusReceivers.receipts: when Herald could receive statuses, and when each channel's were
-   * applied); the others stay in doubt. Returns ids to enqueue again.
+   * and `receipts` (StatusReceivers.receipts: when Herald could receive webhooks, when each channel's were received,
+   * when each worker was gone); the others stay in doubt. Returns ids to enqueue again.
    */
   async recoverable(queuedSeconds: number, sendingSeconds: number, receipts: StatusReceipts, limit = 5_000): Promise<string[]> {
-    // Per message in doubt: `wait`, the time its own status had to come; `near`, the time of its neighbours.
+    // Per message in doubt: `over`, when its request was surely over (answered nothing, or its worker gone; null: its
+    // worker may still have it out); `near`, the time of its neighbours.
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `WITH doubt AS (
-         SELECT id, channel_id, updated_at, tstzrange(updated_at, updated_at + make_interval(secs => $2)) AS wait,
+      `WITH workers AS (SELECT * FROM unnest($11::uuid[], $12::timestamptz[]) AS w(id, gone_at)),
+       doubt AS (
+         SELECT id, channel_id, updated_at,
+                CASE WHEN m.claimed_by IS NULL THEN m.updated_at
+                     ELSE (SELECT GREATEST(m.updated_at, w.gone_at) FROM workers w WHERE w.id = m.claimed_by AND w.gone_at IS NOT NULL) END AS over,
                 tstzrange(updated_at - make_interval(secs => $4), updated_at + make_interval(secs => $4), '[]') AS near
            FROM messages m WHERE ${inDoubtSql('m', '$2')}
           ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
        received AS (SELECT * FROM unnest($8::uuid[], $9::tstzmultirange[]) AS v(channel_id, periods)),
-       stuck AS (
-         UPDATE messages m SET status = 'queued', updated_at = now()
+       -- The first webhook received after the request was over: of its channel, or of any channel for a lone send
+       -- (nothing else of its channel taken or in flight around it, so its channel had nothing else to bring).
+       evidence AS (
+         SELECT d.id, d.over,
+                lower(CASE WHEN EXISTS (
+                               SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND (n.status = 'accepted' OR n.status = ANY($6::text[]))
+                                  AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near))
+                             OR EXISTS (
+                               SELECT 1 FROM messages o WHERE o.status = 'sending' AND o.channel_id = d.channel_id AND o.id <> d.id
+                                  AND o.updated_at BETWEEN lower(d.near) AND upper(d.near))
+                           THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
+                           ELSE $10::tstzmultirange END * tstzmultirange(tstzrange(d.over, NULL))) AS back
            FROM doubt d
-          WHERE m.id = d.id
+          WHERE d.over IS NOT NULL
             AND NOT EXISTS (
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
-                     AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near) AND n.accepted_at < now() - make_interval(secs => $5))
-            AND $7::tstzmultirange @> d.wait
-            AND (EXISTS (SELECT 1 FROM received v WHERE v.channel_id = d.channel_id AND v.periods && d.wait)
-                 OR EXISTS (
-                  SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = ANY($6::text[])
-                     AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near) AND n.updated_at > d.updated_at)
-                 -- A lone send (nothing else of its channel taken or in flight around it): any channel's statuses speak for it.
-                 OR ($10::tstzmultirange && d.wait
-                     AND NOT EXISTS (
-                       SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
-                          AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near))
-                     AND NOT EXISTS (
-                       SELECT 1 FROM messages o WHERE o.status = 'sending' AND o.channel_id = d.channel_id AND o.id <> d.id
-                          AND o.updated_at BETWEEN lower(d.near) AND upper(d.near))))
+                     AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near) AND n.accepted_at < now() - make_interval(secs => $5))),
+       -- Sent again once its wait is over and, after webhooks came back, as long again as they had been away (its own
+       -- status may be in the provider's retries, which back off) plus half the wait; Herald up all that time.
+       due AS (
+         SELECT e.id, tstzrange(e.over, GREATEST(e.over + make_interval(secs => $2), e.back + (e.back - e.over) + make_interval(secs => $5))) AS span
+           FROM evidence e WHERE e.back IS NOT NULL),
+       stuck AS (
+         UPDATE messages m SET status = 'queued', claimed_by = NULL, updated_at = now()
+           FROM due
+          WHERE m.id = due.id AND upper(due.span) <= now() AND $7::tstzmultirange @> due.span
          RETURNING m.id),
        waiting AS (
          SELECT id FROM messages WHERE status IN ('queued', 'scheduled') AND updated_at < now() - make_interval(secs => $1)
             AND (not_before IS NULL OR not_before < now() - make_interval(secs => $1)) ORDER BY updated_at LIMIT $3)
        SELECT id FROM stuck UNION SELECT id FROM waiting`,
-      [queuedSeconds, sendingSeconds, limit, IN_DOUBT_NEIGHBOURHOOD_SECONDS, silentAfterSeconds(sendingSeconds), STATUSES_BY_WEBHOOK, receipts.uptime, receipts.channelIds, receipts.received, receipts.anyReceived],
+      [
+        queuedSeconds,
+        sendingSeconds,
+        limit,
+        IN_DOUBT_NEIGHBOURHOOD_SECONDS,
+        silentAfterSeconds(sendingSeconds),
+        STATUSES_BY_WEBHOOK,
+        receipts.uptime,
+        receipts.channelIds,
+        receipts.received,
+        receipts.anyReceived,
+        receipts.workerIds,
+        receipts.workersGoneAt,
+      ],
     );
     return rows.map((r) => r.id);
   }

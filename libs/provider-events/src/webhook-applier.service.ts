@@ -234,15 +234,12 @@ export class WebhookApplier {
       const templateListeners = await this.listeners(manager, templates.map((t) => t.workspaceId), 'template.status');
       for (const t of templateEvents) if (templateListeners.has(t.workspaceId)) events.push(t);
       await this.outbox.record(manager, events);
-      return { claimed: claimed.length, statuses, applied, stored, unknownTemplates, decidedCampaigns, callbackQueries, retries };
+      return { claimed, statuses, applied, stored, unknownTemplates, decidedCampaigns, callbackQueries, retries };
     });
 
-    // Statuses of these channels arrive: what lets a send in doubt near them be sent again (StatusReceivers).
-    if (outcome.statuses.length > 0) {
-      await this.receivers.applied(outcome.statuses.map((st) => st.channelId)).catch((error: Error) => {
-        this.logger.warn(`the receipt of statuses was not recorded: ${error.message}`);
-      });
-    }
+    // The provider's webhooks reach Herald: when they were received is what lets a send in doubt be sent again
+    // (StatusReceivers). Herald's own events (status retries it stored itself) say nothing of the provider's path.
+    await this.receivers.received(outcome.claimed.filter((e) => !e.own).map((e) => ({ channelId: e.channel_id, at: e.received_at })));
     for (const { eventId, delayMs } of outcome.retries) {
       await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: stampedJobId(`webhook-${eventId}`, Date.now()), delay: delayMs }).catch((error: Error) => {
         this.logger.warn(`statuses retried as event ${eventId} wait for the sweep: ${error.message}`);
@@ -263,7 +260,7 @@ export class WebhookApplier {
       'inbound',
     );
     const matched = outcome.applied.reduce((n, a) => n + a.matched, 0);
-    return { events: outcome.claimed, statuses: outcome.statuses.length, statusesMatched: matched, inbound: outcome.stored.length, optedOut };
+    return { events: outcome.claimed.length, statuses: outcome.statuses.length, statusesMatched: matched, inbound: outcome.stored.length, optedOut };
   }
 
   /**

@@ -59,7 +59,11 @@ export class WebhookRepository {
    * Takes this event and up to `limit` others waiting (oldest first) for this transaction, deleting them:
    * they are applied exactly once, by whoever commits. Events another worker holds are skipped.
    */
-  async claim(manager: EntityManager, eventId: string, limit: number): Promise<Array<{ id: string; channel_id: string; body: unknown; own: boolean }>> {
+  async claim(
+    manager: EntityManager,
+    eventId: string,
+    limit: number,
+  ): Promise<Array<{ id: string; channel_id: string; body: unknown; own: boolean; received_at: Date }>> {
     // Both parts go through the primary key, so a claim costs the same whatever the backlog (an `id = $1 OR id IN
     // (…)` read the whole table: 4–5 ms per claim at 10,000 waiting), and the scan goes on past events other jobs
     // hold, so concurrent jobs take distinct batches instead of racing for the same 50.
@@ -68,7 +72,7 @@ export class WebhookRepository {
             more AS (SELECT id FROM webhook_events WHERE id <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
             claimed AS (
               DELETE FROM webhook_events w USING (SELECT id FROM own UNION ALL SELECT id FROM more) p WHERE w.id = p.id
-              RETURNING w.id, w.channel_id, w.body, w.own)
+              RETURNING w.id, w.channel_id, w.body, w.own, w.received_at)
        SELECT * FROM claimed ORDER BY id`,
       [eventId, limit],
     );

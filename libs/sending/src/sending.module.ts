@@ -11,6 +11,7 @@ import { SendLedgerRepository } from './send-ledger.repository';
 import { CHANNEL_PROVIDER, SendPipeline } from './send-pipeline.service';
 import { SendRateLimiter } from './send-rate.limiter';
 import { SendSettingsService } from './send-settings.service';
+import { SendWorkers } from './send-workers.service';
 import { StatusReceivers } from './status-receivers.service';
 
 /** What both the API and the workers need of sending: the workspace's sending settings, when statuses could be received. */
@@ -31,6 +32,7 @@ export class SendSettingsModule {}
     ProviderLimits,
     SendLedgerRepository,
     SendRateLimiter,
+    SendWorkers,
     Clock,
     {
       provide: CHANNEL_PROVIDER,
@@ -39,6 +41,6 @@ export class SendSettingsModule {}
         new WhatsAppCloudAdapter({ connections: config.providerConnections, requestTimeoutMs: config.providerTimeoutMs }),
     },
   ],
-  exports: [SendPipeline, ProviderPolicy, ProviderLimits, SendLedgerRepository, SendRateLimiter, SendSettingsModule, CHANNEL_PROVIDER],
+  exports: [SendPipeline, ProviderPolicy, ProviderLimits, SendLedgerRepository, SendRateLimiter, SendWorkers, SendSettingsModule, CHANNEL_PROVIDER],
 })
 export class SendingModule {}

@@ -1,42 +1,61 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { MAX_VALIDITY_SECONDS } from './send-policy.util';
+import { SEND_WORKER_GONE_SECONDS } from './send-workers.service';
 
 /** How often a receiving process says it is up. */
 export const STATUS_RECEIVER_BEAT_SECONDS = 10;
-/** Statuses of a channel applied at most this far apart belong to one receipt period. */
-const RECEIPT_PERIOD_GAP_SECONDS = 30;
-/** A process records a channel's receipts at most this often. */
-const RECEIPT_EVERY_MS = 5_000;
+/** Webhooks of a channel received at most this far apart belong to one receipt period. */
+const RECEIPT_PERIOD_GAP_SECONDS = 2;
+/** A process writes the receipts it has seen at most this often (the rest wait for the next write, not lost). */
+const RECEIPT_EVERY_MS = 1_000;
 /** Nothing older matters: no send stays in doubt longer than the longest validity. */
 const KEPT_SECONDS = MAX_VALIDITY_SECONDS + 86_400;
 
-/** What the in-doubt rule needs to know of the receipt of statuses (IN_DOUBT_NEIGHBOURHOOD_SECONDS). */
+/** What the in-doubt rule needs to know of the receipt of webhooks (IN_DOUBT_NEIGHBOURHOOD_SECONDS). */
 export interface StatusReceipts {
   /** When some API process was up to receive webhooks: a Postgres `tstzmultirange` literal. */
   readonly uptime: string;
-  /** Per channel, when its statuses were received and applied (`tstzmultirange` literals). */
+  /** Per channel, when its webhooks were received (`tstzmultirange` literals). */
   readonly channelIds: string[];
   readonly received: string[];
-  /** When any channel's statuses were applied: speaks for a lone send, whose own channel had nothing else to bring. */
+  /** When any channel's webhooks were received: speaks for a lone send, whose own channel had nothing else to bring. */
   readonly anyReceived: string;
+  /**
+   * The sending workers: from when each was surely gone (its last beat + SEND_WORKER_GONE_SECONDS), or null while
+   * it is alive. A send claimed by a worker not listed is held (its beat was never recorded).
+   */
+  readonly workerIds: string[];
+  readonly workersGoneAt: Array<string | null>;
 }
 
 /** Nothing in doubt: nothing to weigh. */
-const NO_RECEIPTS: StatusReceipts = { uptime: '{}', channelIds: [], received: [], anyReceived: '{}' };
+const NO_RECEIPTS: StatusReceipts = { uptime: '{}', channelIds: [], received: [], anyReceived: '{}', workerIds: [], workersGoneAt: [] };
+
+/** A channel's webhooks received in one period, not yet written. */
+interface Pending {
+  from: Date;
+  to: Date;
+}
 
 /**
- * When Herald was receiving the providers' status webhooks — the evidence the in-doubt rule weighs before sending a
- * send again whose status never came. Two records, both owned here:
+ * When Herald was receiving the providers' webhooks — the evidence the in-doubt rule weighs before sending a send
+ * again whose status never came. Two records, both owned here:
  *  - `status_receivers`: each API process from its start to its last heartbeat (every STATUS_RECEIVER_BEAT_SECONDS;
  *    counted up to that beat only, so a send waits up to one beat longer for the evidence);
- *  - `status_receipts`: per channel, the periods in which statuses were applied (recorded by the worker applying them).
- * The in-doubt statements take both as parameters (`receipts()`), so their own library's SQL reads only its tables.
+ *  - `status_receipts`: per channel, the periods in which its webhooks were *received* by the API (the time each was
+ *    stored, not when a worker applied it: a backlog applied after a worker died says nothing of after its death).
+ * With `send_workers` (SendWorkers) the in-doubt statements take them as parameters (`receipts()`), so their own
+ * library's SQL reads only its tables.
  */
 @Injectable()
-export class StatusReceivers {
-  private readonly recorded = new Map<string, number>();
+export class StatusReceivers implements OnApplicationShutdown {
+  private readonly logger = new Logger(StatusReceivers.name);
+  private readonly pending = new Map<string, Pending>();
+  private lastWrite = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> | undefined;
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
@@ -50,24 +69,64 @@ export class StatusReceivers {
   }
 
   /**
-   * Statuses of these channels were just applied. At most every RECEIPT_EVERY_MS per channel and process: a period
-   * is extended, or a new one begins after RECEIPT_PERIOD_GAP_SECONDS without.
+   * Webhooks of these channels, received (stored by the API) at these times, were just applied. Written at once
+   * when the last write is RECEIPT_EVERY_MS old, else with the next write (at most RECEIPT_EVERY_MS later): a period
+   * is extended, or a new one begins after RECEIPT_PERIOD_GAP_SECONDS without. A write that fails is dropped (less
+   * evidence holds sends in doubt longer, never the other way).
    */
-  async applied(channelIds: readonly string[]): Promise<void> {
-    const now = Date.now();
-    const due = [...new Set(channelIds)].filter((id) => (this.recorded.get(id) ?? 0) <= now - RECEIPT_EVERY_MS);
-    if (due.length === 0) return;
-    for (const id of due) this.recorded.set(id, now);
-    await this.db.query(
-      `WITH c AS (SELECT DISTINCT unnest($1::uuid[]) AS channel_id),
-            extended AS (
-              UPDATE status_receipts r SET to_at = now() FROM c
-               WHERE r.channel_id = c.channel_id AND r.to_at >= now() - make_interval(secs => $2)
-              RETURNING r.channel_id)
-       INSERT INTO status_receipts (channel_id, from_at, to_at)
-       SELECT channel_id, now(), now() FROM c WHERE channel_id NOT IN (SELECT channel_id FROM extended)`,
-      [due, RECEIPT_PERIOD_GAP_SECONDS],
-    );
+  async received(receipts: ReadonlyArray<{ channelId: string; at: Date }>): Promise<void> {
+    for (const { channelId, at } of receipts) {
+      const p = this.pending.get(channelId);
+      if (!p) this.pending.set(channelId, { from: at, to: at });
+      else {
+        if (at < p.from) p.from = at;
+        if (at > p.to) p.to = at;
+      }
+    }
+    if (this.pending.size === 0 || this.timer) return;
+    const wait = this.lastWrite + RECEIPT_EVERY_MS - Date.now();
+    if (wait <= 0) return this.write();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.write();
+    }, wait);
+    this.timer.unref();
+  }
+
+  /** Writes what is pending now (the process stops, or a spec wants it written). */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.writing;
+    await this.write();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush().catch(() => undefined);
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending];
+    this.pending.clear();
+    this.lastWrite = Date.now();
+    this.writing = this.db
+      .query(
+        `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS v(channel_id, from_at, to_at)),
+              extended AS (
+                UPDATE status_receipts r SET from_at = LEAST(r.from_at, v.from_at), to_at = GREATEST(r.to_at, v.to_at) FROM v
+                 WHERE r.channel_id = v.channel_id
+                   AND r.to_at >= v.from_at - make_interval(secs => $4) AND r.from_at <= v.to_at + make_interval(secs => $4)
+                RETURNING r.channel_id)
+         INSERT INTO status_receipts (channel_id, from_at, to_at)
+         SELECT channel_id, from_at, to_at FROM v WHERE channel_id NOT IN (SELECT channel_id FROM extended)`,
+        [batch.map(([id]) => id), batch.map(([, p]) => p.from), batch.map(([, p]) => p.to), RECEIPT_PERIOD_GAP_SECONDS],
+      )
+      .then(
+        () => undefined,
+        (error: Error) => this.logger.warn(`the receipt of webhooks was not recorded: ${error.message}`),
+      );
+    await this.writing;
   }
 
   /** Old heartbeats and receipts go (called now and then by a receiving process). */
@@ -83,17 +142,30 @@ export class StatusReceivers {
   async receipts(since: Date | null): Promise<StatusReceipts> {
     if (since === null) return NO_RECEIPTS;
     const [row] = (await this.db.query(
-      // A receiver is up until its last heartbeat, no longer: it may have died just after it.
+      // A receiver is up until its last heartbeat, no longer: it may have died just after it. A worker is gone
+      // SEND_WORKER_GONE_SECONDS after its last beat; one seen since then is alive (null).
       `WITH since AS (SELECT $1::timestamptz - interval '1 second' AS t),
             channels AS (
               SELECT channel_id, range_agg(tstzrange(from_at, to_at, '[]')) AS periods FROM status_receipts, since
-               WHERE to_at >= since.t GROUP BY channel_id)
+               WHERE to_at >= since.t GROUP BY channel_id),
+            workers AS (
+              SELECT id, CASE WHEN seen_at + make_interval(secs => $2) <= now() THEN seen_at + make_interval(secs => $2) END AS gone_at
+                FROM send_workers, since WHERE seen_at >= since.t - make_interval(secs => $2))
        SELECT (SELECT COALESCE(range_agg(tstzrange(started_at, seen_at, '[]')), '{}') FROM status_receivers, since WHERE seen_at >= since.t)::text AS uptime,
               COALESCE((SELECT array_agg(channel_id ORDER BY channel_id) FROM channels), '{}') AS channel_ids,
               COALESCE((SELECT array_agg(periods::text ORDER BY channel_id) FROM channels), '{}') AS received,
-              (SELECT COALESCE(range_agg(tstzrange(from_at, to_at, '[]')), '{}') FROM status_receipts, since WHERE to_at >= since.t)::text AS any_received`,
-      [since],
-    )) as Array<{ uptime: string; channel_ids: string[]; received: string[]; any_received: string }>;
-    return { uptime: row!.uptime, channelIds: row!.channel_ids, received: row!.received, anyReceived: row!.any_received };
+              (SELECT COALESCE(range_agg(tstzrange(from_at, to_at, '[]')), '{}') FROM status_receipts, since WHERE to_at >= since.t)::text AS any_received,
+              COALESCE((SELECT array_agg(id ORDER BY id) FROM workers), '{}') AS worker_ids,
+              COALESCE((SELECT array_agg(gone_at::text ORDER BY id) FROM workers), '{}') AS workers_gone_at`,
+      [since, SEND_WORKER_GONE_SECONDS],
+    )) as Array<{ uptime: string; channel_ids: string[]; received: string[]; any_received: string; worker_ids: string[]; workers_gone_at: Array<string | null> }>;
+    return {
+      uptime: row!.uptime,
+      channelIds: row!.channel_ids,
+      received: row!.received,
+      anyReceived: row!.any_received,
+      workerIds: row!.worker_ids,
+      workersGoneAt: row!.workers_gone_at,
+    };
   }
 }

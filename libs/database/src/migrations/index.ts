@@ -33,6 +33,7 @@ import { RunRequestId1796800000000 } from './1796800000000-run-request-id';
 import { CampaignRequestId1796900000000 } from './1796900000000-campaign-request-id';
 import { MessagesAcceptedIndex1797000000000 } from './1797000000000-messages-accepted-index';
 import { InDoubtEvidence1797100000000 } from './1797100000000-in-doubt-evidence';
+import { SendWorkers1797200000000 } from './1797200000000-send-workers';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -73,4 +74,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   CampaignRequestId1796900000000,
   MessagesAcceptedIndex1797000000000,
   InDoubtEvidence1797100000000,
+  SendWorkers1797200000000,
 ];
