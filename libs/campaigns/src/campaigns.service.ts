@@ -386,7 +386,7 @@ export class CampaignsService {
     };
     let template = await find();
     if (!template) {
-      // Not known here: checkSend reads the account's list again (at most every 5 s) and says what it has.
+      // Not known here: checkSend waits for a read of the account's list begun after it (up to ~5 s) and says what it has.
       await this.templates.checkSend(workspaceId, channel, { name: use.name, language: use.language, params: use.params });
       template = await find();
       if (!template) {

@@ -35,15 +35,6 @@ export interface TemplateRow {
   updated_at: Date;
 }
 
-export interface SyncRow {
-  workspace_id: string;
-  waba_id: string;
-  synced_at: Date | null;
-  attempted_at: Date;
-  error: string | null;
-  templates: number;
-}
-
 export interface TemplateFilter {
   readonly wabaIds?: readonly string[];
   readonly status?: string;
@@ -133,10 +124,6 @@ export class TemplateRepository {
          error = EXCLUDED.error, templates = COALESCE($6, template_syncs.templates)`,
       [workspaceId, wabaId, s.syncedAt, s.attemptedAt ?? null, s.error, s.templates],
     );
-  }
-
-  async syncsOf(workspaceId: string, wabaIds: readonly string[]): Promise<SyncRow[]> {
-    return this.db.query(`SELECT * FROM template_syncs WHERE workspace_id = $1 AND waba_id = ANY($2::text[])`, [workspaceId, wabaIds]);
   }
 
   /** Accounts whose last sync attempt is older than `seconds` (or never made), among those given. */

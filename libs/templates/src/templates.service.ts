@@ -22,7 +22,10 @@ export const TEMPLATES_PROVIDER = Symbol('TEMPLATES_PROVIDER');
 
 /** An account's templates are read whole again after this long (webhooks keep them current in between). */
 export const TEMPLATE_SYNC_EVERY_SECONDS = 60 * 60;
-/** A send naming a template Herald does not know reads the account's list again, at most this often. */
+/**
+ * A send naming a template Herald does not know waits for a read of the account's list that starts after it asked;
+ * each process starts one such read per account at most this often, and every miss until it starts joins it.
+ */
 export const TEMPLATE_SYNC_ON_MISS_SECONDS = 5;
 const MAX_PAGES = 100;
 /** How long `categoryOf` reuses what it read. */
@@ -41,6 +44,9 @@ const MAX_LIMIT = 200;
 export class TemplatesService implements OnModuleDestroy {
   private readonly logger = new Logger(TemplatesService.name);
   private readonly categories = new Map<string, { at: number; category: string | undefined }>();
+  /** Per account: the read on a miss that has not started yet (every miss joins it), and the last one started. */
+  private readonly nextRead = new Map<string, { read?: Promise<SyncResult | undefined> }>();
+  private readonly lastRead = new Map<string, { startedAt: number; done: Promise<unknown> }>();
 
   constructor(
     private readonly templates: TemplateRepository,
@@ -91,6 +97,38 @@ export class TemplatesService implements OnModuleDestroy {
         this.logger.warn(`channel ${channelId}: templates will be read on the next round (${error.message})`);
       });
     }
+  }
+
+  /**
+   * A read of the account's list that starts after this call (a template made at the provider just before a send
+   * that names it is in it). One at a time per account in this process, and at most one every
+   * TEMPLATE_SYNC_ON_MISS_SECONDS: the misses that arrive meanwhile wait for the next read and share it, instead of
+   * each starting one (or being refused on a read that began before their template existed). Undefined when the
+   * provider could not be asked.
+   */
+  private readAfterNow(channel: { readonly id: string; readonly wabaId: string }, workspaceId: string): Promise<SyncResult | undefined> {
+    const key = `${workspaceId}\u0000${channel.wabaId}`;
+    const waiting = this.nextRead.get(key);
+    if (waiting?.read) return waiting.read;
+    // In the map before the read's code runs: with nothing to wait for it starts (and leaves the map) at once.
+    const slot: { read?: Promise<SyncResult | undefined> } = {};
+    this.nextRead.set(key, slot);
+    slot.read = (async () => {
+      const last = this.lastRead.get(key);
+      if (last) {
+        await last.done;
+        const wait = last.startedAt + TEMPLATE_SYNC_ON_MISS_SECONDS * 1_000 - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+      if (this.nextRead.get(key) === slot) this.nextRead.delete(key); // from here on, a miss waits for the read after this one
+      const done = this.syncChannel(channel.id).catch((error: Error) => {
+        this.logger.warn(`account ${channel.wabaId}: templates not read on a miss (${error.message})`);
+        return undefined;
+      });
+      this.lastRead.set(key, { startedAt: Date.now(), done });
+      return done;
+    })();
+    return slot.read;
   }
 
   private async syncAccount(channel: SendingChannel): Promise<SyncResult> {
@@ -244,19 +282,16 @@ export class TemplatesService implements OnModuleDestroy {
   /**
    * Refuses a template send the provider would refuse: a template the account does not have (400), one not
    * approved (409: paused, disabled, pending, rejected, with the reason), or the wrong parameters (400, naming
-   * each). A template Herald does not know yet makes it read the account's list first (at most every 5 s).
+   * each). A template Herald does not know yet makes it wait for a read of the account's list begun after it asked
+   * (readAfterNow: up to TEMPLATE_SYNC_ON_MISS_SECONDS and the read's own time).
    * When the provider cannot be asked, the send goes ahead and the provider's answer decides.
    */
   async checkSend(workspaceId: string, channel: { readonly id: string; readonly wabaId: string }, send: TemplateSendRef): Promise<void> {
     let rows = await this.templates.find(workspaceId, [channel.wabaId], send.name);
     if (!rows.some((r) => r.language === send.language)) {
-      const [sync] = await this.templates.syncsOf(workspaceId, [channel.wabaId]);
-      const stale = !sync || sync.attempted_at.getTime() < this.now().getTime() - TEMPLATE_SYNC_ON_MISS_SECONDS * 1000;
-      if (stale) {
-        const result = await this.syncChannel(channel.id);
-        if (!result?.ok) return;
-        rows = await this.templates.find(workspaceId, [channel.wabaId], send.name);
-      } else if (sync.synced_at === null) return; // the provider could not be asked lately
+      const result = await this.readAfterNow(channel, workspaceId);
+      if (!result?.ok) return; // the provider could not be asked: its answer to the send decides
+      rows = await this.templates.find(workspaceId, [channel.wabaId], send.name);
     }
     const row = rows.find((r) => r.language === send.language);
     if (!row) {
