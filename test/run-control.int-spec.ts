@@ -3,7 +3,8 @@ import { CampaignReconciler, CampaignsService, ChunkSender, RunStarter, chunkJob
 import { AudiencesService } from '@herald/contacts';
 import { MessageRecovery, MessageSender, MessagesService } from '@herald/messaging';
 import { JobName, JobQueue, QUEUE_OF_JOB } from '@herald/queues';
-import { StatusReceivers } from '@herald/sending';
+import { WebhookApplier } from '@herald/provider-events';
+import { SendWorkers, StatusReceivers } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
 /**
@@ -396,6 +397,87 @@ describe('run control racing the workers', () => {
       expect((await run.statusOf()).status).toBe('queued');
     });
 
+    it('weighs a single message the same way: webhooks received before its worker was gone do not count', async () => {
+      const ws = await h.workspace('A message in doubt, webhooks cut off at the death');
+      const id = await queuedMessage(ws.workspaceId);
+      await h.db.query(
+        `UPDATE messages SET status = 'sending', sending_at = now() - interval '200 seconds', updated_at = now() - interval '200 seconds', claimed_by = $2 WHERE id = $1`,
+        [id, await goneWorker(199)],
+      );
+      const status = async () => ((await h.db.query('SELECT status FROM messages WHERE id = $1', [id])) as Array<{ status: string }>)[0]!.status;
+      await receiverUp(3_600, 0);
+      await statusesApplied(ws.channelId, 199, 197);
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect(await status()).toBe('sending');
+      await statusesApplied(ws.channelId, 150, 140);
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect(await status()).toBe('queued');
+    });
+
+    it('holds a send whose worker never beat, and one claimed after its worker\'s last beat, on webhooks that came after the claim', async () => {
+      const run = await inDoubtRun('In doubt, claims after the beats stopped');
+      await h.db.query(`UPDATE campaign_recipients SET status = 'delivered' WHERE run_id = $1 AND id <> $2`, [run.runId, run.doubt.id]);
+      await receiverUp(3_600, 0);
+      await statusesApplied(run.channelId, 150, 140);
+      // Its worker beat last 50 s before the claim (alive but unable to beat, it sends nothing: SendWorkers.fresh).
+      await h.db.query(`UPDATE campaign_recipients SET claimed_by = $2 WHERE id = $1`, [run.doubt.id, await goneWorker(250)]);
+      await h.get(CampaignReconciler).reconcile();
+      expect((await run.statusOf()).status).toBe('sending');
+      // A worker Herald has no beat of.
+      await h.db.query(`UPDATE campaign_recipients SET claimed_by = gen_random_uuid() WHERE id = $1`, [run.doubt.id]);
+      await h.get(CampaignReconciler).reconcile();
+      expect((await run.statusOf()).status).toBe('sending');
+      // The same send, its worker gone after the claim: released on those webhooks (what the two above lacked).
+      await h.db.query(`UPDATE campaign_recipients SET claimed_by = $2 WHERE id = $1`, [run.doubt.id, run.worker]);
+      await h.get(CampaignReconciler).reconcile();
+      expect((await run.statusOf()).status).toBe('queued');
+    });
+
+    it('counts a webhook as received when the API stored it, not when a worker applied it, and not one a person put back', async () => {
+      const ws = await h.workspace('Receipts by arrival');
+      const status = { id: 'wamid.receipt-by-arrival', status: 'delivered' as const, at: Math.floor(Date.now() / 1000) - 100, to: fresh() };
+      const stored = await h.storeStatuses(ws.channelId, [status]);
+      await h.db.query(`UPDATE webhook_events SET received_at = now() - interval '100 seconds' WHERE id = $1`, [stored]);
+      await h.get(WebhookApplier).apply(stored, []);
+      await h.get(StatusReceivers).flush();
+      const receipts = async () =>
+        (await h.db.query(
+          `SELECT round(extract(epoch FROM now() - from_at))::int AS from_ago, round(extract(epoch FROM now() - to_at))::int AS to_ago FROM status_receipts WHERE channel_id = $1`,
+          [ws.channelId],
+        )) as Array<{ from_ago: number; to_ago: number }>;
+      expect(await receipts()).toEqual([{ from_ago: 100, to_ago: 100 }]);
+      const replayed = await h.storeStatuses(ws.channelId, [{ ...status, status: 'read' }]);
+      await h.db.query(`UPDATE webhook_events SET replayed = true WHERE id = $1`, [replayed]);
+      await h.get(WebhookApplier).apply(replayed, []);
+      await h.get(StatusReceivers).flush();
+      expect(await receipts()).toEqual([{ from_ago: 100, to_ago: 100 }]);
+    });
+
+    it('names the worker in each claim, clears it when the request is over without an answer, and sends nothing while that worker cannot beat', async () => {
+      const ws = await h.workspace('Claims and the fence');
+      const workers = h.get(SendWorkers);
+      const row = async (id: string) =>
+        ((await h.db.query('SELECT status, claimed_by, to_number FROM messages WHERE id = $1', [id])) as Array<{ status: string; claimed_by: string | null; to_number: string }>)[0]!;
+      const fenced = jest.spyOn(workers, 'fresh').mockReturnValue(false);
+      const id = await queuedMessage(ws.workspaceId);
+      try {
+        await h.get(MessageSender).send(id);
+      } finally {
+        fenced.mockRestore();
+      }
+      const held = await row(id);
+      expect(held.status).toBe('queued'); // handed back unsent
+      expect(h.provider.sentTo(held.to_number)).toHaveLength(0);
+      await h.db.query(`UPDATE messages SET not_before = NULL WHERE id = $1`, [id]);
+      expect(await h.get(MessageSender).send(id)).toBe('accepted');
+      expect(await row(id)).toMatchObject({ status: 'accepted', claimed_by: workers.id });
+      expect(h.provider.sentTo(held.to_number)).toHaveLength(1);
+      const timedOut = await queuedMessage(ws.workspaceId);
+      h.provider.answer((await row(timedOut)).to_number, 'timeout');
+      expect(await h.get(MessageSender).send(timedOut)).toBe('unconfirmed');
+      expect(await row(timedOut)).toMatchObject({ status: 'sending', claimed_by: null });
+    });
+
     it('holds a message whose API died before its wait was over, though a neighbour\'s status had come before its claim', async () => {
       const ws = await h.workspace('In doubt, API died late');
       const before = await queuedMessage(ws.workspaceId);
@@ -457,9 +539,9 @@ describe('run control racing the workers', () => {
         // a status, say the webhooks were not arriving, so the five on the wire are not sent again.
         await h.db.query(
           `UPDATE campaign_recipients SET sending_at = now() - interval '200 seconds', updated_at = now() - interval '200 seconds',
-                  accepted_at = CASE WHEN status = 'accepted' THEN now() - interval '199 seconds' END
+                  accepted_at = CASE WHEN status = 'accepted' THEN now() - interval '199 seconds' END, claimed_by = $2
             WHERE run_id = $1`,
-          [runId],
+          [runId, await goneWorker(199)],
         );
         await receiverUp(3_600, 0);
         await statusesApplied(c.channelId, 199, 150);

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { WorkerConfig } from '@herald/config';
 import { JobQueue, QueueName } from '@herald/queues';
-import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS, SendLedgerRepository, StatusReceivers } from '@herald/sending';
+import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS, liveClaimOverSeconds, SendLedgerRepository, StatusReceivers } from '@herald/sending';
 import { CampaignRepository, TEMPLATE_PAUSED } from './campaign.repository';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
@@ -55,7 +55,11 @@ export class CampaignReconciler implements OnModuleDestroy {
 
     const unconfirmedAfter = this.config.sendUnconfirmedAfterSeconds;
     const inDoubtSince = await this.recipients.inDoubtSince(unconfirmedAfter);
-    const released = inDoubtSince === null ? [] : await this.recipients.releaseInDoubt(unconfirmedAfter, await this.receivers.receipts(inDoubtSince));
+    const released = inDoubtSince === null ? [] : await this.recipients.releaseInDoubt(
+            unconfirmedAfter,
+            liveClaimOverSeconds(unconfirmedAfter, this.config.providerTimeoutMs),
+            await this.receivers.receipts(inDoubtSince),
+          );
     report.inDoubtReleased = released.length;
 
     const horizon = Date.now() + 2 * this.config.campaignReconcileIntervalMs;

@@ -689,15 +689,18 @@ export class RecipientRepository {
    * in doubt. Returns the runs and chunks to hand to a worker again. The runs' recipients the provider took are read
    * once, summed up per run and 5-second bucket.
    */
-  async releaseInDoubt(seconds: number, receipts: StatusReceipts, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
+  async releaseInDoubt(seconds: number, liveClaimOver: number, receipts: StatusReceipts, limit = 10_000): Promise<Array<{ runId: string; chunk: number }>> {
     // Per send in doubt: `over`, when its request was surely over (answered nothing, or its worker gone; null: its
     // worker may still have it out); `lo`..`hi`, the 5-second buckets of its neighbours.
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
       `WITH workers AS (SELECT * FROM unnest($10::uuid[], $11::timestamptz[]) AS w(id, gone_at)),
        doubt AS (
          SELECT r.id, r.run_id, r.updated_at, c.channel_id,
+                -- Its worker gone: then. Alive (or claiming after its beats stopped, when it sends nothing): once any request
+                -- of that claim has timed out. Not listed (never beat): held.
                 CASE WHEN r.claimed_by IS NULL THEN r.updated_at
-                     ELSE (SELECT GREATEST(r.updated_at, w.gone_at) FROM workers w WHERE w.id = r.claimed_by AND w.gone_at IS NOT NULL) END AS over,
+                     ELSE (SELECT CASE WHEN w.gone_at >= r.updated_at THEN w.gone_at ELSE r.updated_at + make_interval(secs => $12) END
+                             FROM workers w WHERE w.id = r.claimed_by) END AS over,
                 floor((extract(epoch FROM r.updated_at) - $3) / 5) AS lo, floor((extract(epoch FROM r.updated_at) + $3) / 5) AS hi
            FROM campaign_recipients r JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id
           WHERE ${inDoubtSql('r', '$1')}
@@ -746,6 +749,7 @@ export class RecipientRepository {
         receipts.anyReceived,
         receipts.workerIds,
         receipts.workersGoneAt,
+        liveClaimOver,
       ],
     );
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));

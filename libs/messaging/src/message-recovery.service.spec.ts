@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { NO_KICK, type CallbackOutbox } from '@herald/callbacks';
-import type { CoreConfig } from '@herald/config';
+import type { CoreConfig, WorkerConfig } from '@herald/config';
 import { JobName, JobQueue, QUEUE_OF_JOB, requeuedJobId } from '@herald/queues';
 import type { StatusReceivers } from '@herald/sending';
 import { MessageRecovery } from './message-recovery.service';
@@ -26,7 +26,8 @@ const recovery = new MessageRecovery(
   { recoverable: async () => messageIds, inDoubtSince: async () => null, expireOverdue: async () => [], transaction: async (work: (m: unknown) => Promise<unknown>) => work({}) } as unknown as MessageRepository,
   jobQueue,
   { record: async () => NO_KICK, kick: async () => undefined } as unknown as CallbackOutbox,
-  { receipts: async () => ({ uptime: '{}', channelIds: [], received: [], anyReceived: '{}' }) } as unknown as StatusReceivers,
+  { receipts: async () => ({ uptime: '{}', channelIds: [], received: [], anyReceived: '{}', workerIds: [], workersGoneAt: [] }) } as unknown as StatusReceivers,
+  { providerTimeoutMs: 15_000 } as WorkerConfig,
 );
 
 describe('MessageRecovery', () => {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackOutbox } from '@herald/callbacks';
-import { sendStatusEvents, StatusReceivers } from '@herald/sending';
+import { WorkerConfig } from '@herald/config';
+import { liveClaimOverSeconds, sendStatusEvents, StatusReceivers } from '@herald/sending';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { MessageRepository } from './message.repository';
 
@@ -20,6 +21,7 @@ export class MessageRecovery {
     private readonly queue: JobQueue,
     private readonly outbox: CallbackOutbox,
     private readonly receivers: StatusReceivers,
+    private readonly config: WorkerConfig,
   ) {}
 
   async requeueMessages(unconfirmedAfterSeconds: number): Promise<{ requeued: number; expired: number }> {
@@ -31,7 +33,8 @@ export class MessageRecovery {
       return rows.length;
     });
     const receipts = await this.receivers.receipts(await this.messages.inDoubtSince(unconfirmedAfterSeconds));
-    const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, receipts);
+    const liveClaimOver = liveClaimOverSeconds(unconfirmedAfterSeconds, this.config.providerTimeoutMs);
+    const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, liveClaimOver, receipts);
     const stamp = Date.now();
     await this.queue.addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: requeuedJobId(messageId, stamp) })));
     if (ids.length > 0) this.logger.warn(`handed ${ids.length} messages to workers again`);

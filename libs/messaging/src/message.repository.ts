@@ -457,15 +457,18 @@ export class MessageRepository {
    * and `receipts` (StatusReceivers.receipts: when Herald could receive webhooks, when each channel's were received,
    * when each worker was gone); the others stay in doubt. Returns ids to enqueue again.
    */
-  async recoverable(queuedSeconds: number, sendingSeconds: number, receipts: StatusReceipts, limit = 5_000): Promise<string[]> {
+  async recoverable(queuedSeconds: number, sendingSeconds: number, liveClaimOver: number, receipts: StatusReceipts, limit = 5_000): Promise<string[]> {
     // Per message in doubt: `over`, when its request was surely over (answered nothing, or its worker gone; null: its
     // worker may still have it out); `near`, the time of its neighbours.
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH workers AS (SELECT * FROM unnest($11::uuid[], $12::timestamptz[]) AS w(id, gone_at)),
        doubt AS (
          SELECT id, channel_id, updated_at,
+                -- Its worker gone: then. Alive (or claiming after its beats stopped, when it sends nothing): once any request
+                -- of that claim has timed out. Not listed (never beat): held.
                 CASE WHEN m.claimed_by IS NULL THEN m.updated_at
-                     ELSE (SELECT GREATEST(m.updated_at, w.gone_at) FROM workers w WHERE w.id = m.claimed_by AND w.gone_at IS NOT NULL) END AS over,
+                     ELSE (SELECT CASE WHEN w.gone_at >= m.updated_at THEN w.gone_at ELSE m.updated_at + make_interval(secs => $13) END
+                             FROM workers w WHERE w.id = m.claimed_by) END AS over,
                 tstzrange(updated_at - make_interval(secs => $4), updated_at + make_interval(secs => $4), '[]') AS near
            FROM messages m WHERE ${inDoubtSql('m', '$2')}
           ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
@@ -514,6 +517,7 @@ export class MessageRepository {
         receipts.anyReceived,
         receipts.workerIds,
         receipts.workersGoneAt,
+        liveClaimOver,
       ],
     );
     return rows.map((r) => r.id);

@@ -238,8 +238,9 @@ export class WebhookApplier {
     });
 
     // The provider's webhooks reach Herald: when they were received is what lets a send in doubt be sent again
-    // (StatusReceivers). Herald's own events (status retries it stored itself) say nothing of the provider's path.
-    await this.receivers.received(outcome.claimed.filter((e) => !e.own).map((e) => ({ channelId: e.channel_id, at: e.received_at })));
+    // (StatusReceivers). Herald's own events (status retries it stored itself) and events a person put back say
+    // nothing of the provider's path.
+    await this.receivers.received(outcome.claimed.filter((e) => !e.own && !e.replayed).map((e) => ({ channelId: e.channel_id, at: e.received_at })));
     for (const { eventId, delayMs } of outcome.retries) {
       await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: stampedJobId(`webhook-${eventId}`, Date.now()), delay: delayMs }).catch((error: Error) => {
         this.logger.warn(`statuses retried as event ${eventId} wait for the sweep: ${error.message}`);

@@ -26,6 +26,10 @@ export class WebhookEvent {
   /** Made by Herald (a status retry), not posted by a provider: only Herald's SQL sets it. */
   @Column('boolean', { default: false })
   own!: boolean;
+
+  /** Put back by a person after it was set aside: its receipt says nothing of when the provider's webhooks arrive. */
+  @Column('boolean', { default: false })
+  replayed!: boolean;
 }
 
 /**

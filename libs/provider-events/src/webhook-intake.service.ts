@@ -55,6 +55,8 @@ export class WebhookIntake implements OnModuleDestroy {
    * Telegram's X-Telegram-Bot-Api-Secret-Token (the secret given to setWebhook, compared in constant time).
    */
   async receive(channelId: string, rawBody: Buffer | undefined, proof: string | undefined, kind: ChannelKind): Promise<string> {
+    // Wall time, not the injectable clock: compared with Postgres' now() by the in-doubt rule (StatusReceivers).
+    const arrivedAt = new Date();
     const channel = await this.channels.forSending(channelId);
     if (!channel || channel.type !== kind) throw notFound();
     if (kind === 'telegram') {
@@ -64,7 +66,7 @@ export class WebhookIntake implements OnModuleDestroy {
     } else if (rawBody === undefined || !verifySignature(rawBody, proof, channel.secrets.appSecret)) {
       throw new HeraldError('unauthorized', 'invalid_signature', 'X-Hub-Signature-256 is missing or does not match this channel\'s app secret.');
     }
-    const stored = await this.events.store(channel.id, rawBody.toString('utf8'));
+    const stored = await this.events.store(channel.id, rawBody.toString('utf8'), arrivedAt);
     if ('refused' in stored) {
       throw stored.refused === 'not_json'
         ? new HeraldError('invalid', 'invalid_json', 'The webhook body is not JSON.')

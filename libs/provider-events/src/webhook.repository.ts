@@ -32,11 +32,13 @@ export class WebhookRepository {
    * and then dropped, and the inbound message it carries could not be stored. Refused: a body that is not JSON, or
    * nests deeper than Postgres reads JSON (thousands of levels: no provider's does).
    */
-  async store(channelId: string, json: string): Promise<{ id: string } | { refused: 'not_json' | 'too_deep' }> {
+  async store(channelId: string, json: string, arrivedAt: Date): Promise<{ id: string } | { refused: 'not_json' | 'too_deep' }> {
     try {
+      // Received when it arrived, not when the pool let it in: a webhook that came before a worker died must not
+      // look as if it came after (StatusReceivers). Never later than Postgres' own now().
       const rows: Array<{ id: string }> = await this.dataSource.query(
-        'INSERT INTO webhook_events (channel_id, body) VALUES ($1, $2::json) RETURNING id',
-        [channelId, json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json],
+        'INSERT INTO webhook_events (channel_id, body, received_at) VALUES ($1, $2::json, LEAST(now(), $3::timestamptz)) RETURNING id',
+        [channelId, json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json, arrivedAt],
       );
       return { id: rows[0]!.id };
     } catch (error) {
@@ -63,7 +65,7 @@ export class WebhookRepository {
     manager: EntityManager,
     eventId: string,
     limit: number,
-  ): Promise<Array<{ id: string; channel_id: string; body: unknown; own: boolean; received_at: Date }>> {
+  ): Promise<Array<{ id: string; channel_id: string; body: unknown; own: boolean; replayed: boolean; received_at: Date }>> {
     // Both parts go through the primary key, so a claim costs the same whatever the backlog (an `id = $1 OR id IN
     // (…)` read the whole table: 4–5 ms per claim at 10,000 waiting), and the scan goes on past events other jobs
     // hold, so concurrent jobs take distinct batches instead of racing for the same 50.
@@ -72,7 +74,7 @@ export class WebhookRepository {
             more AS (SELECT id FROM webhook_events WHERE id <> $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED),
             claimed AS (
               DELETE FROM webhook_events w USING (SELECT id FROM own UNION ALL SELECT id FROM more) p WHERE w.id = p.id
-              RETURNING w.id, w.channel_id, w.body, w.own, w.received_at)
+              RETURNING w.id, w.channel_id, w.body, w.own, w.replayed, w.received_at)
        SELECT * FROM claimed ORDER BY id`,
       [eventId, limit],
     );
@@ -129,13 +131,14 @@ export class WebhookRepository {
 
   /**
    * Moves a set-aside event of the channel back to the events waiting to be applied, under its own id, received now
-   * (the age /metrics reports is of this wait). False when the channel has no such event.
+   * (the age /metrics reports is of this wait) and marked `replayed` (it is no receipt of the provider's webhooks).
+   * False when the channel has no such event.
    */
   async putBack(channelId: string, id: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `WITH moved AS (DELETE FROM webhook_events_failed WHERE id = $1 AND channel_id = $2 RETURNING id, channel_id, body, own)
-       INSERT INTO webhook_events (id, channel_id, body, own) OVERRIDING SYSTEM VALUE
-       SELECT id, channel_id, body, own FROM moved
+       INSERT INTO webhook_events (id, channel_id, body, own, replayed) OVERRIDING SYSTEM VALUE
+       SELECT id, channel_id, body, own, true FROM moved
        RETURNING id`,
       [id, channelId],
     );

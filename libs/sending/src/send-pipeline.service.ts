@@ -9,6 +9,7 @@ import { SendLedgerRepository } from './send-ledger.repository';
 import { decide, toMessageError } from './send-policy.util';
 import { SendRateLimiter, slotClock, untilSlot, type ReservedSlots } from './send-rate.limiter';
 import { SendSettingsService } from './send-settings.service';
+import { SendWorkers } from './send-workers.service';
 import { windowState, windowZone } from './send-window.util';
 import { sendOnSlots, settleAll } from './slot-pacing.util';
 import {
@@ -130,6 +131,7 @@ export class SendPipeline {
     private readonly templates: TemplatesService,
     private readonly platforms: ChannelPlatforms,
     private readonly config: WorkerConfig,
+    private readonly workers: SendWorkers,
   ) {}
 
   /**
@@ -321,6 +323,12 @@ export class SendPipeline {
           return;
         }
         await untilSlot(slot.firstAt);
+      }
+      // Fenced: with no beat recorded lately, the in-doubt rule may count this process gone; a request leaving now
+      // could be sent again by another worker. Handed back unsent (SendWorkers).
+      if (!this.workers.fresh()) {
+        into.released.push({ id: c.id, attempts: c.attempts });
+        return;
       }
       const sent = await deliver({
         to: c.to,

@@ -47,14 +47,26 @@ export function maybeSent(error: ProviderError): boolean {
  * the sends of the same source (the run; a single message: its channel) the provider took within this many
  * seconds of it. It is sent again only when all of these hold:
  *  - no neighbour is still without a status after half the in-doubt time (one would show statuses were lost then);
- *  - some API process of Herald was up from its claim until SEND_UNCONFIRMED_AFTER_SECONDS later (StatusReceivers);
- *  - statuses were arriving then: statuses of its channel were applied in that time, or a neighbour's came after
- *    its claim, or —
- *    for a lone send (nothing else of its source taken or in flight around it) — any channel's were applied.
+ *  - its request was surely over (`over`): its worker gone (SendWorkers: 3 s after its last beat; a worker that cannot
+ *    beat sends nothing), or, if that worker recorded no answer (a timeout), when it did;
+ *  - webhooks of its channel — for a lone send (nothing else of its source taken or in flight around it), of any
+ *    channel — were *received* after `over` (StatusReceivers: the times the API stored them); the first at `back`;
+ *  - an API process of Herald was up from `over` until the later of `over` + SEND_UNCONFIRMED_AFTER_SECONDS and
+ *    `back` + (`back` − `over`) + half that wait (webhooks back late: its own status may be in a later round of the
+ *    provider's retries), and that time has passed.
  * Otherwise it stays in doubt: settled by its own status when that comes, sent again once the evidence is there,
  * or failed `unconfirmed` (final, never sent again) when its validity runs out. docs/adr/0009-sends-in-doubt.md.
  */
 export const IN_DOUBT_NEIGHBOURHOOD_SECONDS = 60;
+
+/**
+ * A claim of a worker that still lives is surely over this long after it was made: its sends wait for slots no longer
+ * than a share of the in-doubt wait (RESLOT_SHARE_OF_UNCONFIRMED), then the request times out. Only a claim whose
+ * outcome could not be recorded is still `sending` then (a timeout clears `claimed_by` when it is recorded).
+ */
+export function liveClaimOverSeconds(unconfirmedAfterSeconds: number, providerTimeoutMs: number): number {
+  return unconfirmedAfterSeconds + Math.ceil(providerTimeoutMs / 1_000);
+}
 
 /** A neighbour the provider took counts as silent once its status is this late (half the in-doubt time, in seconds). */
 export function silentAfterSeconds(unconfirmedAfterSeconds: number): number {
@@ -69,7 +81,7 @@ export const UNCONFIRMED: MessageError = {
   code: 'unconfirmed',
   title: 'Not confirmed by the provider',
   details:
-    'The request got no answer and no status came from the provider before the send\'s validity ran out, while statuses of the sends around it were missing too: it may or may not have reached the recipient. It was not sent again, so that it is never sent twice.',
+    'The request got no answer and no status came from the provider before the send\'s validity ran out, and nothing Herald received after the request was over showed that its status would have come: it may or may not have reached the recipient. It was not sent again, so that it is never sent twice.',
   category: 'unknown',
 };
 

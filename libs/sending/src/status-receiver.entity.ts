@@ -19,9 +19,9 @@ export class StatusReceiver {
 }
 
 /**
- * When statuses of a channel's sends were received and applied: each row a period with no more than
- * RECEIPT_PERIOD_GAP_SECONDS between two batches. A send in doubt whose minute after its claim has none, and no
- * neighbour whose status came, is not sent again: its status may still be on its way (see StatusReceivers).
+ * When a channel's webhooks were received (stored by the API): each row a period with no more than
+ * RECEIPT_PERIOD_GAP_SECONDS between two receipts. A send in doubt with none after its request was surely over is
+ * not sent again: its status may still be on its way (see StatusReceivers).
  */
 @Entity({ name: 'status_receipts' })
 @Index('idx_status_receipts_channel', ['channelId', 'toAt'])

@@ -40,6 +40,27 @@ interface Pending {
 }
 
 /**
+ * Adds a receipt to a channel's periods: into the one it is within RECEIPT_PERIOD_GAP_SECONDS of (joining two it
+ * bridges), else as a period of its own — never widening one across a longer gap (a batch may hold the backlog from
+ * before an outage and the webhooks after it).
+ */
+export function addReceipt(periods: Pending[], at: Date): void {
+  const gap = RECEIPT_PERIOD_GAP_SECONDS * 1_000;
+  const t = at.getTime();
+  const near = periods.filter((p) => t >= p.from.getTime() - gap && t <= p.to.getTime() + gap);
+  if (near.length === 0) {
+    periods.push({ from: at, to: at });
+    return;
+  }
+  const [into, ...bridged] = near as [Pending, ...Pending[]];
+  for (const p of [...bridged, { from: at, to: at }]) {
+    if (p.from < into.from) into.from = p.from;
+    if (p.to > into.to) into.to = p.to;
+  }
+  for (const p of bridged) periods.splice(periods.indexOf(p), 1);
+}
+
+/**
  * When Herald was receiving the providers' webhooks — the evidence the in-doubt rule weighs before sending a send
  * again whose status never came. Two records, both owned here:
  *  - `status_receivers`: each API process from its start to its last heartbeat (every STATUS_RECEIVER_BEAT_SECONDS;
@@ -52,7 +73,8 @@ interface Pending {
 @Injectable()
 export class StatusReceivers implements OnApplicationShutdown {
   private readonly logger = new Logger(StatusReceivers.name);
-  private readonly pending = new Map<string, Pending>();
+  /** Per channel, the periods received since the last write (apart by more than RECEIPT_PERIOD_GAP_SECONDS). */
+  private readonly pending = new Map<string, Pending[]>();
   private lastWrite = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
@@ -76,12 +98,9 @@ export class StatusReceivers implements OnApplicationShutdown {
    */
   async received(receipts: ReadonlyArray<{ channelId: string; at: Date }>): Promise<void> {
     for (const { channelId, at } of receipts) {
-      const p = this.pending.get(channelId);
-      if (!p) this.pending.set(channelId, { from: at, to: at });
-      else {
-        if (at < p.from) p.from = at;
-        if (at > p.to) p.to = at;
-      }
+      const periods = this.pending.get(channelId);
+      if (!periods) this.pending.set(channelId, [{ from: at, to: at }]);
+      else addReceipt(periods, at);
     }
     if (this.pending.size === 0 || this.timer) return;
     const wait = this.lastWrite + RECEIPT_EVERY_MS - Date.now();
@@ -107,19 +126,21 @@ export class StatusReceivers implements OnApplicationShutdown {
 
   private async write(): Promise<void> {
     if (this.pending.size === 0) return;
-    const batch = [...this.pending];
+    const batch = [...this.pending].flatMap(([channelId, periods]) => periods.map((p) => [channelId, p] as const));
     this.pending.clear();
     this.lastWrite = Date.now();
     this.writing = this.db
       .query(
-        `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) AS v(channel_id, from_at, to_at)),
+        // Each period extends a row it touches (within the gap) or becomes one; one that touches a row another
+        // period of the batch extended is written as a row of its own (range_agg joins them when read).
+        `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS v(channel_id, from_at, to_at, n)),
               extended AS (
                 UPDATE status_receipts r SET from_at = LEAST(r.from_at, v.from_at), to_at = GREATEST(r.to_at, v.to_at) FROM v
                  WHERE r.channel_id = v.channel_id
                    AND r.to_at >= v.from_at - make_interval(secs => $4) AND r.from_at <= v.to_at + make_interval(secs => $4)
-                RETURNING r.channel_id)
+                RETURNING v.n)
          INSERT INTO status_receipts (channel_id, from_at, to_at)
-         SELECT channel_id, from_at, to_at FROM v WHERE channel_id NOT IN (SELECT channel_id FROM extended)`,
+         SELECT channel_id, from_at, to_at FROM v WHERE n NOT IN (SELECT n FROM extended)`,
         [batch.map(([id]) => id), batch.map(([, p]) => p.from), batch.map(([, p]) => p.to), RECEIPT_PERIOD_GAP_SECONDS],
       )
       .then(
