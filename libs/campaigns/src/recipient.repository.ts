@@ -4,6 +4,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from '@herald/database';
 import type { CompiledSearch } from '@herald/contacts';
 import {
+  firstReceiptSql,
+  releaseSpanSql,
+  requestOverSql,
+  workersSql,
   acceptedStatus,
   IN_DOUBT_NEIGHBOURHOOD_SECONDS,
   silentAfterSeconds,
@@ -693,14 +697,10 @@ export class RecipientRepository {
     // Per send in doubt: `over`, when its request was surely over (answered nothing, or its worker gone; null: its
     // worker may still have it out); `lo`..`hi`, the 5-second buckets of its neighbours.
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
-      `WITH workers AS (SELECT * FROM unnest($10::uuid[], $11::timestamptz[]) AS w(id, gone_at)),
+      `WITH workers AS (${workersSql('$10', '$11')}),
        doubt AS (
          SELECT r.id, r.run_id, r.updated_at, c.channel_id,
-                -- Its worker gone: then. Alive (or claiming after its beats stopped, when it sends nothing): once any request
-                -- of that claim has timed out. Not listed (never beat): held.
-                CASE WHEN r.claimed_by IS NULL THEN r.updated_at
-                     ELSE (SELECT CASE WHEN w.gone_at >= r.updated_at THEN w.gone_at ELSE r.updated_at + make_interval(secs => $12) END
-                             FROM workers w WHERE w.id = r.claimed_by) END AS over,
+                ${requestOverSql('r', 'workers', '$12')} AS over,
                 floor((extract(epoch FROM r.updated_at) - $3) / 5) AS lo, floor((extract(epoch FROM r.updated_at) + $3) / 5) AS hi
            FROM campaign_recipients r JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id
           WHERE ${inDoubtSql('r', '$1')}
@@ -713,24 +713,22 @@ export class RecipientRepository {
             AND (n.status = 'accepted' OR n.status = ANY($5::text[]))
           GROUP BY 1, 2),
        received AS (SELECT * FROM unnest($7::uuid[], $8::tstzmultirange[]) AS v(channel_id, periods)),
-       -- The first webhook received after the request was over: of its channel, or of any channel for a lone send
-       -- (nothing else of its run taken or in flight around it, so its channel had nothing else to bring).
+       -- The webhooks that speak for it, and the first of them received after its request was over: its channel's, or
+       -- any channel's for a lone send (nothing else of its run taken or in flight around it, so its channel had
+       -- nothing else to bring).
        evidence AS (
          SELECT d.id, d.over,
-                lower(CASE WHEN EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi)
+                CASE WHEN EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi)
                              OR EXISTS (
                                SELECT 1 FROM campaign_recipients o WHERE o.run_id = d.run_id AND o.id <> d.id AND o.status = 'sending'
                                   AND o.sending_at BETWEEN d.updated_at - make_interval(secs => $3) AND d.updated_at + make_interval(secs => $3))
                            THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
-                           ELSE $9::tstzmultirange END * tstzmultirange(tstzrange(d.over, NULL))) AS back
+                           ELSE $9::tstzmultirange END AS periods
            FROM doubt d
           WHERE d.over IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi AND s.silent)),
-       -- Sent again once its wait is over and, after webhooks came back, as long again as they had been away (its own
-       -- status may be in the provider's retries, which back off) plus half the wait; Herald up all that time.
-       due AS (
-         SELECT e.id, tstzrange(e.over, GREATEST(e.over + make_interval(secs => $1), e.back + (e.back - e.over) + make_interval(secs => $4))) AS span
-           FROM evidence e WHERE e.back IS NOT NULL),
+       backs AS (SELECT e.id, e.over, ${firstReceiptSql('e.periods', 'e.over')} AS back FROM evidence e),
+       due AS (SELECT b.id, ${releaseSpanSql('b.over', 'b.back', '$1', '$4')} AS span FROM backs b WHERE b.back IS NOT NULL),
        stuck AS (
          UPDATE campaign_recipients r SET status = 'queued', claimed_by = NULL, updated_at = now()
            FROM due

@@ -3,6 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { rowsOf } from '@herald/database';
 import {
+  firstReceiptSql,
+  releaseSpanSql,
+  requestOverSql,
+  workersSql,
   acceptedStatus,
   rankSql,
   IN_DOUBT_NEIGHBOURHOOD_SECONDS,
@@ -461,40 +465,34 @@ export class MessageRepository {
     // Per message in doubt: `over`, when its request was surely over (answered nothing, or its worker gone; null: its
     // worker may still have it out); `near`, the time of its neighbours.
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `WITH workers AS (SELECT * FROM unnest($11::uuid[], $12::timestamptz[]) AS w(id, gone_at)),
+      `WITH workers AS (${workersSql('$11', '$12')}),
        doubt AS (
          SELECT id, channel_id, updated_at,
-                -- Its worker gone: then. Alive (or claiming after its beats stopped, when it sends nothing): once any request
-                -- of that claim has timed out. Not listed (never beat): held.
-                CASE WHEN m.claimed_by IS NULL THEN m.updated_at
-                     ELSE (SELECT CASE WHEN w.gone_at >= m.updated_at THEN w.gone_at ELSE m.updated_at + make_interval(secs => $13) END
-                             FROM workers w WHERE w.id = m.claimed_by) END AS over,
+                ${requestOverSql('m', 'workers', '$13')} AS over,
                 tstzrange(updated_at - make_interval(secs => $4), updated_at + make_interval(secs => $4), '[]') AS near
            FROM messages m WHERE ${inDoubtSql('m', '$2')}
           ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
        received AS (SELECT * FROM unnest($8::uuid[], $9::tstzmultirange[]) AS v(channel_id, periods)),
-       -- The first webhook received after the request was over: of its channel, or of any channel for a lone send
-       -- (nothing else of its channel taken or in flight around it, so its channel had nothing else to bring).
+       -- The webhooks that speak for it, and the first of them received after its request was over: its channel's, or
+       -- any channel's for a lone send (nothing else of its channel taken or in flight around it, so its channel had
+       -- nothing else to bring).
        evidence AS (
          SELECT d.id, d.over,
-                lower(CASE WHEN EXISTS (
+                CASE WHEN EXISTS (
                                SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND (n.status = 'accepted' OR n.status = ANY($6::text[]))
                                   AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near))
                              OR EXISTS (
                                SELECT 1 FROM messages o WHERE o.status = 'sending' AND o.channel_id = d.channel_id AND o.id <> d.id
                                   AND o.updated_at BETWEEN lower(d.near) AND upper(d.near))
                            THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
-                           ELSE $10::tstzmultirange END * tstzmultirange(tstzrange(d.over, NULL))) AS back
+                           ELSE $10::tstzmultirange END AS periods
            FROM doubt d
           WHERE d.over IS NOT NULL
             AND NOT EXISTS (
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
                      AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near) AND n.accepted_at < now() - make_interval(secs => $5))),
-       -- Sent again once its wait is over and, after webhooks came back, as long again as they had been away (its own
-       -- status may be in the provider's retries, which back off) plus half the wait; Herald up all that time.
-       due AS (
-         SELECT e.id, tstzrange(e.over, GREATEST(e.over + make_interval(secs => $2), e.back + (e.back - e.over) + make_interval(secs => $5))) AS span
-           FROM evidence e WHERE e.back IS NOT NULL),
+       backs AS (SELECT e.id, e.over, ${firstReceiptSql('e.periods', 'e.over')} AS back FROM evidence e),
+       due AS (SELECT b.id, ${releaseSpanSql('b.over', 'b.back', '$2', '$5')} AS span FROM backs b WHERE b.back IS NOT NULL),
        stuck AS (
          UPDATE messages m SET status = 'queued', claimed_by = NULL, updated_at = now()
            FROM due

@@ -2,6 +2,7 @@ export { LATENESS_BUDGET_MS, RATE_SAFETY, SendRateLimiter, slotClock, untilSlot,
 export { sendOnSlots } from './slot-pacing.util';
 export * from './send-status.util';
 export * from './send-status-sql.util';
+export * from './in-doubt-sql.util';
 export * from './send-events.util';
 export * from './send.types';
 export * from './send-view.util';
