@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { CampaignReconciler, CampaignsService, ChunkSender, RunStarter, chunkJobId } from '@herald/campaigns';
+import { CampaignReconciler, CampaignsService, ChunkSender, RecipientRepository, RunStarter, chunkJobId } from '@herald/campaigns';
 import { AudiencesService } from '@herald/contacts';
 import { MessageRecovery, MessageSender, MessagesService } from '@herald/messaging';
 import { JobName, JobQueue, QUEUE_OF_JOB } from '@herald/queues';
@@ -476,6 +476,21 @@ describe('run control racing the workers', () => {
       h.provider.answer((await row(timedOut)).to_number, 'timeout');
       expect(await h.get(MessageSender).send(timedOut)).toBe('unconfirmed');
       expect(await row(timedOut)).toMatchObject({ status: 'sending', claimed_by: null });
+    });
+
+    it('looks past the sends a long outage leaves held: older ones without evidence do not fill the batch', async () => {
+      // The older run's send: its worker alive (its outcome could not be recorded), not to be released yet.
+      const held = await inDoubtRun('In doubt, held and older', undefined, { doubtAgo: 300, othersAgo: 299 });
+      await h.db.query(`UPDATE send_workers SET seen_at = now() + interval '1 hour' WHERE id = $1`, [held.worker]);
+      const run = await inDoubtRun('In doubt, released behind it');
+      for (const r of [held, run]) await h.db.query(`UPDATE campaign_recipients SET status = 'delivered' WHERE run_id = $1 AND id <> $2`, [r.runId, r.doubt.id]);
+      await receiverUp(3_600, 0);
+      await statusesApplied(run.channelId, 150, 140);
+      const receipts = await h.get(StatusReceivers).receipts(new Date(Date.now() - 400_000));
+      // A batch of one: the held send, older, would take it if it were picked before its evidence was weighed (its
+      // worker lives and its requests may not have timed out: over 400 s after its claim).
+      expect(await h.get(RecipientRepository).releaseInDoubt(120, 400, receipts, 1)).toEqual([{ runId: run.runId, chunk: 0 }]);
+      expect((await held.statusOf()).status).toBe('sending');
     });
 
     it('holds a message whose API died before its wait was over, though a neighbour\'s status had come before its claim', async () => {

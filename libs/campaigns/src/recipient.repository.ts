@@ -698,12 +698,15 @@ export class RecipientRepository {
     // worker may still have it out); `lo`..`hi`, the 5-second buckets of its neighbours.
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
       `WITH workers AS (${workersSql('$10', '$11')}),
+       -- Only sends that may be released now (their wait over, a webhook received since): the many a long outage
+       -- leaves held must not fill the batch and keep the others from being looked at.
        doubt AS (
-         SELECT r.id, r.run_id, r.updated_at, c.channel_id,
-                ${requestOverSql('r', 'workers', '$12')} AS over,
+         SELECT r.id, r.run_id, r.updated_at, c.channel_id, o.over,
                 floor((extract(epoch FROM r.updated_at) - $3) / 5) AS lo, floor((extract(epoch FROM r.updated_at) + $3) / 5) AS hi
-           FROM campaign_recipients r JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id
+           FROM campaign_recipients r JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id,
+                LATERAL (SELECT ${requestOverSql('r', 'workers', '$12')} AS over) o
           WHERE ${inDoubtSql('r', '$1')}
+            AND o.over <= now() - make_interval(secs => $1) AND ${firstReceiptSql('$9::tstzmultirange', 'o.over')} IS NOT NULL
           ORDER BY r.updated_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED),
        near AS (
          SELECT n.run_id, floor(extract(epoch FROM n.accepted_at) / 5) AS bucket,
@@ -725,8 +728,7 @@ export class RecipientRepository {
                            THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
                            ELSE $9::tstzmultirange END AS periods
            FROM doubt d
-          WHERE d.over IS NOT NULL
-            AND NOT EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi AND s.silent)),
+          WHERE NOT EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi AND s.silent)),
        backs AS (SELECT e.id, e.over, ${firstReceiptSql('e.periods', 'e.over')} AS back FROM evidence e),
        due AS (SELECT b.id, ${releaseSpanSql('b.over', 'b.back', '$1', '$4')} AS span FROM backs b WHERE b.back IS NOT NULL),
        stuck AS (

@@ -466,12 +466,15 @@ export class MessageRepository {
     // worker may still have it out); `near`, the time of its neighbours.
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH workers AS (${workersSql('$11', '$12')}),
+       -- Only sends that may be released now (their wait over, a webhook received since): the many a long outage
+       -- leaves held must not fill the batch and keep the others from being looked at.
        doubt AS (
-         SELECT id, channel_id, updated_at,
-                ${requestOverSql('m', 'workers', '$13')} AS over,
-                tstzrange(updated_at - make_interval(secs => $4), updated_at + make_interval(secs => $4), '[]') AS near
-           FROM messages m WHERE ${inDoubtSql('m', '$2')}
-          ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+         SELECT m.id, m.channel_id, m.updated_at, o.over,
+                tstzrange(m.updated_at - make_interval(secs => $4), m.updated_at + make_interval(secs => $4), '[]') AS near
+           FROM messages m, LATERAL (SELECT ${requestOverSql('m', 'workers', '$13')} AS over) o
+          WHERE ${inDoubtSql('m', '$2')}
+            AND o.over <= now() - make_interval(secs => $2) AND ${firstReceiptSql('$10::tstzmultirange', 'o.over')} IS NOT NULL
+          ORDER BY m.updated_at LIMIT $3 FOR UPDATE OF m SKIP LOCKED),
        received AS (SELECT * FROM unnest($8::uuid[], $9::tstzmultirange[]) AS v(channel_id, periods)),
        -- The webhooks that speak for it, and the first of them received after its request was over: its channel's, or
        -- any channel's for a lone send (nothing else of its channel taken or in flight around it, so its channel had
@@ -487,8 +490,7 @@ export class MessageRepository {
                            THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
                            ELSE $10::tstzmultirange END AS periods
            FROM doubt d
-          WHERE d.over IS NOT NULL
-            AND NOT EXISTS (
+          WHERE NOT EXISTS (
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
                      AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near) AND n.accepted_at < now() - make_interval(secs => $5))),
        backs AS (SELECT e.id, e.over, ${firstReceiptSql('e.periods', 'e.over')} AS back FROM evidence e),
