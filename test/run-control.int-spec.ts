@@ -468,6 +468,16 @@ describe('run control racing the workers', () => {
       const held = await row(id);
       expect(held.status).toBe('queued'); // handed back unsent
       expect(h.provider.sentTo(held.to_number)).toHaveLength(0);
+      // Fenced after its slot was booked (the beats stopped while it waited): checked again right before the request.
+      await h.db.query(`UPDATE messages SET not_before = NULL WHERE id = $1`, [id]);
+      const fencedLate = jest.spyOn(workers, 'fresh').mockReturnValueOnce(true).mockReturnValue(false);
+      try {
+        expect(await h.get(MessageSender).send(id)).toBe('waiting');
+      } finally {
+        fencedLate.mockRestore();
+      }
+      expect((await row(id)).status).toBe('queued');
+      expect(h.provider.sentTo(held.to_number)).toHaveLength(0);
       await h.db.query(`UPDATE messages SET not_before = NULL WHERE id = $1`, [id]);
       expect(await h.get(MessageSender).send(id)).toBe('accepted');
       expect(await row(id)).toMatchObject({ status: 'accepted', claimed_by: workers.id });

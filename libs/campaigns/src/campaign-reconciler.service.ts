@@ -55,11 +55,9 @@ export class CampaignReconciler implements OnModuleDestroy {
 
     const unconfirmedAfter = this.config.sendUnconfirmedAfterSeconds;
     const inDoubtSince = await this.recipients.inDoubtSince(unconfirmedAfter);
-    const released = inDoubtSince === null ? [] : await this.recipients.releaseInDoubt(
-            unconfirmedAfter,
-            liveClaimOverSeconds(unconfirmedAfter, this.config.providerTimeoutMs),
-            await this.receivers.receipts(inDoubtSince),
-          );
+    const liveClaimOver = liveClaimOverSeconds(unconfirmedAfter, this.config.providerTimeoutMs);
+    const released =
+      inDoubtSince === null ? [] : await this.recipients.releaseInDoubt(unconfirmedAfter, liveClaimOver, await this.receivers.receipts(inDoubtSince));
     report.inDoubtReleased = released.length;
 
     const horizon = Date.now() + 2 * this.config.campaignReconcileIntervalMs;

@@ -144,11 +144,6 @@ export class ChunkSender {
       }
       const perSecond = channel.messagesPerSecond;
       const size = Math.max(1, Math.min(MAX_BATCH, Math.floor(perSecond * BATCH_SECONDS), due));
-      // Not while this process is fenced (no beat recorded lately, SendWorkers): its sends would be handed back.
-      if (!this.workers.fresh()) {
-        await sleep(500);
-        continue;
-      }
       const slots = await this.pipeline.reserve(channel, size, { leadMs: CLAIM_LEAD_MS });
       if (slots === null) {
         await sleep(500);

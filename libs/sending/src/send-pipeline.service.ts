@@ -277,7 +277,7 @@ export class SendPipeline {
 
   /**
    * `count` consecutive slots of the channel's rate limit (shared by every worker; `SendRateLimiter.reserve`), for the
-   * batch a source is about to claim; null when the number is booked beyond `horizonMs`. First the provider's one-time
+   * batch a source is about to claim; null when the number is booked beyond `horizonMs`, or this process is fenced. First the provider's one-time
    * warm-up for the number in this process (WhatsApp: a read of the number, which opens a connection): done after the
    * slots, inside `send`, it held the first batch of every number and process a whole provider latency, 250–400 ms,
    * past all of its slots (docs/BENCHMARKS.md, provider latency). Cheap once done; its outcome does not matter.
@@ -287,6 +287,8 @@ export class SendPipeline {
     count: number,
     options: { horizonMs?: number; leadMs?: number } = {},
   ): Promise<ReservedSlots | null> {
+    // A fenced process (no beat recorded lately, SendWorkers) books nothing: its sends would only be handed back.
+    if (!this.workers.fresh()) return null;
     if (channel.type === 'whatsapp') await this.provider.prepare?.(credentialsOf(channel));
     return this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, count, options);
   }

@@ -44,7 +44,7 @@ interface Pending {
  * bridges), else as a period of its own — never widening one across a longer gap (a batch may hold the backlog from
  * before an outage and the webhooks after it).
  */
-export function addReceipt(periods: Pending[], at: Date): void {
+function addReceipt(periods: Pending[], at: Date): void {
   const gap = RECEIPT_PERIOD_GAP_SECONDS * 1_000;
   const t = at.getTime();
   const near = periods.filter((p) => t >= p.from.getTime() - gap && t <= p.to.getTime() + gap);
