@@ -28,8 +28,8 @@ describe('run control racing the workers', () => {
   const fresh = () => `+4474019${String(++seq).padStart(5, '0')}`;
 
   /** A workspace with an approved campaign and an audience of `size` (chunks of 10). */
-  const campaignOf = async (name: string, size: number) => {
-    const ws = await h.workspace(name);
+  const campaignOf = async (name: string, size: number, channel?: { messagesPerSecond?: number }) => {
+    const ws = await h.workspace(name, channel);
     const numbers = Array.from({ length: size }, () => fresh());
     await h.get(AudiencesService).create(ws.workspaceId, { id: 'all-of-them', name, contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
     const { campaignId } = await campaigns.create(ws.workspaceId, { title: name, message: 'Hello {{name}}!' });
@@ -540,6 +540,140 @@ describe('run control racing the workers', () => {
       await statusesApplied(ANOTHER_CHANNEL, 180, 170);
       await h.get(MessageRecovery).requeueMessages(120);
       expect(await status()).toBe('queued');
+    });
+
+    describe('claimed by a worker that died before the request left it (departures, rule 5)', () => {
+      /** A worker last seen `seenAgo` seconds ago whose departure record is `departed` (an int8multirange); its id. */
+      const workerWithRecord = async (seenAgo: number, departed: string): Promise<string> => {
+        const [row] = (await h.db.query(
+          `INSERT INTO send_workers (id, started_at, seen_at, departed) VALUES (gen_random_uuid(), now() - interval '1 hour', now() - make_interval(secs => $1), $2)
+           RETURNING id`,
+          [seenAgo, departed],
+        )) as Array<{ id: string }>;
+        return row!.id;
+      };
+
+      it('records each send as leaving before its request does, a batch at a time', async () => {
+        const c = await campaignOf('Departures recorded', 10, { messagesPerSecond: 20 }); // batches of 4
+        const { runId } = await campaigns.createRun(c.workspaceId, c.campaignId, { audiences: ['all-of-them'] });
+        expect(await h.get(RunStarter).start(runId)).toBe('running');
+        // At each request: was its number in its worker's record, and how many of the run's were.
+        const seen: Array<{ mine: boolean; recorded: number }> = [];
+        h.provider.beforeAccept = async (request) => {
+          if (!request.callbackData?.startsWith('r:')) return;
+          const [row] = (await h.db.query(
+            `SELECT bool_or(r.id = $2 AND w.departed @> r.claim_seq) AS mine, count(*) FILTER (WHERE w.departed @> r.claim_seq)::int AS recorded
+               FROM campaign_recipients r JOIN send_workers w ON w.id = r.claimed_by WHERE r.run_id = $1`,
+            [runId, request.callbackData.slice(2)],
+          )) as Array<{ mine: boolean; recorded: number }>;
+          seen.push(row!);
+        };
+        try {
+          expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+        } finally {
+          h.provider.beforeAccept = null;
+        }
+        expect(seen).toHaveLength(10);
+        expect(seen.every((s) => s.mine)).toBe(true);
+        // The first request left with its batch recorded, not the whole chunk: the later batches were still held back.
+        expect(seen[0]!.recorded).toBeGreaterThanOrEqual(1);
+        expect(seen[0]!.recorded).toBeLessThan(10);
+      });
+
+      it('queues again at once, on no evidence, what it had claimed but never let leave; holds what may have left, and what a live worker holds', async () => {
+        const c = await campaignOf('Never left the worker', 5);
+        const { runId } = await campaigns.createRun(c.workspaceId, c.campaignId, { audiences: ['all-of-them'] });
+        expect(await h.get(RunStarter).start(runId)).toBe('running');
+        expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+        await h.db.query(`UPDATE campaign_runs SET status = 'running', completed_at = NULL WHERE id = $1`, [runId]);
+        // Claimed 10 s ago (far from any in-doubt wait), numbers 1–4 by a worker gone 2 s ago that had recorded 1 and 2
+        // as leaving; the fifth by a live worker that recorded nothing yet. No webhook, no API heartbeat at all.
+        const dead = await workerWithRecord(5, '{[1,3)}');
+        const alive = await workerWithRecord(0, '{}');
+        await h.db.query(
+          `UPDATE campaign_recipients r SET status = 'sending', provider_message_id = NULL, accepted_at = NULL, attempts = 1,
+                  claimed_by = CASE WHEN n.k < 5 THEN $2 ELSE $3 END::uuid, claim_seq = n.k, updated_at = now() - interval '10 seconds'
+             FROM (SELECT id, row_number() OVER (ORDER BY id) AS k FROM campaign_recipients WHERE run_id = $1) n
+            WHERE r.id = n.id`,
+          [runId, dead, alive],
+        );
+        const queue = h.get(JobQueue).queue(QUEUE_OF_JOB[JobName.SendChunk]);
+        await queue.remove(chunkJobId(runId, 0)); // the job its start queued (no worker takes jobs here)
+        await h.get(CampaignReconciler).reconcile();
+        const rows = (await h.db.query('SELECT status, attempts, claimed_by FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [runId])) as Array<{
+          status: string;
+          attempts: number;
+          claimed_by: string | null;
+        }>;
+        expect(rows.map((r) => r.status)).toEqual(['sending', 'sending', 'queued', 'queued', 'sending']);
+        expect(rows.map((r) => r.attempts)).toEqual([1, 1, 0, 0, 1]); // as if never claimed
+        const workers = (await h.db.query('SELECT id, buried_at IS NOT NULL AS buried FROM send_workers WHERE id = ANY($1::uuid[])', [[dead, alive]])) as Array<{
+          id: string;
+          buried: boolean;
+        }>;
+        expect(Object.fromEntries(workers.map((w) => [w.id, w.buried]))).toEqual({ [dead]: true, [alive]: false });
+        // Their chunk is handed to a worker again, and they go out.
+        expect(await queue.getJob(chunkJobId(runId, 0))).toBeDefined();
+        await h.db.query(`UPDATE campaign_recipients SET status = 'accepted' WHERE run_id = $1 AND status = 'sending'`, [runId]);
+        expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });
+        expect(((await h.db.query(`SELECT count(*)::int AS n FROM campaign_recipients WHERE run_id = $1 AND status = 'accepted'`, [runId])) as Array<{ n: number }>)[0]!.n).toBe(5);
+      });
+
+      it('does the same for single messages', async () => {
+        const ws = await h.workspace('Messages that never left');
+        const [unsent, left] = [await queuedMessage(ws.workspaceId), await queuedMessage(ws.workspaceId)];
+        const dead = await workerWithRecord(5, '{[1,8)}');
+        await h.db.query(
+          `UPDATE messages SET status = 'sending', attempts = 1, claimed_by = $3, claim_seq = CASE WHEN id = $1 THEN 8 ELSE 7 END, updated_at = now() - interval '10 seconds'
+            WHERE id IN ($1, $2)`,
+          [unsent, left, dead],
+        );
+        expect((await h.get(MessageRecovery).requeueMessages(120)).requeued).toBe(1);
+        const status = async (id: string) => ((await h.db.query('SELECT status, attempts FROM messages WHERE id = $1', [id])) as Array<{ status: string; attempts: number }>)[0]!;
+        expect(await status(unsent)).toEqual({ status: 'queued', attempts: 0 });
+        expect(await status(left)).toEqual({ status: 'sending', attempts: 1 });
+      });
+
+      it('buries a worker counted gone: it records nothing more, sends nothing it had claimed, and goes on as a new worker', async () => {
+        const ws = await h.workspace('Buried alive');
+        const workers = h.get(SendWorkers);
+        const before = workers.id;
+        // Its number is recorded when it leaves, and only then.
+        const seqs = workers.allocate(2);
+        expect(await workers.departing([{ claimedBy: before, seq: seqs.base }])).toBe(true);
+        const contains = async (seq: number) =>
+          ((await h.db.query('SELECT departed @> $2::bigint AS yes FROM send_workers WHERE id = $1', [before, seq])) as Array<{ yes: boolean }>)[0]!.yes;
+        expect([await contains(seqs.base), await contains(seqs.base + 1)]).toEqual([true, false]);
+        workers.close(seqs);
+        // Its beats stop for longer than SEND_WORKER_GONE_SECONDS (a stalled process) and a reconciler buries it.
+        const beat = jest.spyOn(workers as unknown as { beat: () => Promise<void> }, 'beat').mockResolvedValue(undefined);
+        const fresh = jest.spyOn(workers, 'fresh').mockReturnValue(true); // as if it had not noticed yet
+        try {
+          await h.db.query(`UPDATE send_workers SET seen_at = now() - interval '10 seconds' WHERE id = $1`, [before]);
+          expect((await workers.bury([before])).map((w) => w.id)).toEqual([before]);
+          // A message it claims now is handed back unsent: its departure cannot be recorded any more.
+          const id = await queuedMessage(ws.workspaceId);
+          expect(await h.get(MessageSender).send(id)).toBe('waiting');
+          const [row] = (await h.db.query('SELECT status, to_number FROM messages WHERE id = $1', [id])) as Array<{ status: string; to_number: string }>;
+          expect(row!.status).toBe('queued');
+          expect(h.provider.sentTo(row!.to_number)).toHaveLength(0);
+          expect(workers.id).not.toBe(before);
+          expect(workers.mayLeave({ claimedBy: before, seq: seqs.base })).toBe(false);
+          fresh.mockRestore();
+          beat.mockRestore();
+          // The new identity beats, then sends.
+          await until(async () => workers.fresh(), 'the new identity\'s first beat');
+          await h.db.query(`UPDATE messages SET not_before = NULL WHERE id = $1`, [id]);
+          expect(await h.get(MessageSender).send(id)).toBe('accepted');
+          expect(h.provider.sentTo(row!.to_number)).toHaveLength(1);
+          expect(((await h.db.query('SELECT claimed_by FROM messages WHERE id = $1', [id])) as Array<{ claimed_by: string }>)[0]!.claimed_by).toBe(workers.id);
+          // The buried identity's beat changes nothing: it stays gone.
+          expect(((await h.db.query('SELECT seen_at < now() - interval \'5 seconds\' AS old FROM send_workers WHERE id = $1', [before])) as Array<{ old: boolean }>)[0]!.old).toBe(true);
+        } finally {
+          fresh.mockRestore();
+          beat.mockRestore();
+        }
+      });
     });
 
     it('leaves in doubt only the requests still on the wire when a worker dies: what the provider answered is recorded as it comes, and holds the rest while webhooks are lost', async () => {

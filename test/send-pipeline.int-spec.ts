@@ -4,7 +4,7 @@ import { ChannelsService } from '@herald/channels';
 import { AudiencesService, ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
 import { WebhookApplier, WebhookRecovery } from '@herald/provider-events';
-import { SendPipeline, SendRateLimiter, SendSettingsService, type ClaimedSend } from '@herald/sending';
+import { SendPipeline, SendRateLimiter, SendSettingsService, SendWorkers, type ClaimedSend } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
 /**
@@ -430,6 +430,7 @@ describe('the send pipeline, in process', () => {
         if (!channel) throw new Error('no channel');
         await short.get(SendRateLimiter).reserve(channel.phoneNumberId, 50, 300, { horizonMs: 60_000 });
         const to = fresh();
+        const seqs = short.get(SendWorkers).allocate(1); // numbered like a claim, so only its late slot stops it
         const send = {
           id: '1',
           callbackData: 'late-1',
@@ -444,6 +445,8 @@ describe('the send pipeline, in process', () => {
           ignoreQuietHours: false,
           frequencyCapped: false,
           prevalidated: true,
+          claimedBy: seqs.by,
+          seq: seqs.base,
         } as unknown as ClaimedSend;
         const passed = { firstAt: performance.now() - 100, spacingMs: 20, lateMs: 8 }; // its slot has gone
         const began = performance.now();

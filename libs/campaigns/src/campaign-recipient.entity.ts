@@ -97,6 +97,10 @@ export class CampaignRecipient {
   @Column('uuid', { name: 'claimed_by', nullable: true })
   claimedBy!: string | null;
 
+  /** Its number in that worker's claims, for the worker's departure record (SendWorkers). */
+  @Column('bigint', { name: 'claim_seq', nullable: true })
+  claimSeq!: string | null;
+
   @Column('timestamptz', { name: 'accepted_at', nullable: true })
   acceptedAt!: Date | null;
 

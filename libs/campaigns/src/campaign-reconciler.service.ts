@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { WorkerConfig } from '@herald/config';
 import { JobQueue, QueueName } from '@herald/queues';
-import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS, liveClaimOverSeconds, SendLedgerRepository, StatusReceivers } from '@herald/sending';
+import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS, liveClaimOverSeconds, SendLedgerRepository, SendWorkers, StatusReceivers } from '@herald/sending';
 import { CampaignRepository, TEMPLATE_PAUSED } from './campaign.repository';
 import { RecipientRepository } from './recipient.repository';
 import { RunJobs } from './run-jobs.service';
@@ -28,6 +28,7 @@ export interface ReconcileReport {
  * one that still exists does nothing: the reconciler can always queue what Postgres says should exist.
  * - Redis lost its data (the epoch key is gone): every scheduled start and every chunk with recipients left.
  * - Starts due soon whose job is missing; runs waiting for a template that was decided meanwhile.
+ * - Sends claimed by a worker now gone that never left it: back to queued at once, their chunks queued.
  * - Sends in doubt for longer than SEND_UNCONFIRMED_AFTER_SECONDS: back to queued, their chunks queued.
  * - Running runs with nothing left: completed. Pending templates: asked about. The tier ledger: trimmed.
  */
@@ -46,6 +47,7 @@ export class CampaignReconciler implements OnModuleDestroy {
     private readonly config: WorkerConfig,
     private readonly ledger: SendLedgerRepository,
     private readonly receivers: StatusReceivers,
+    private readonly workers: SendWorkers,
   ) {}
 
   async reconcile(): Promise<ReconcileReport> {
@@ -56,8 +58,12 @@ export class CampaignReconciler implements OnModuleDestroy {
     const unconfirmedAfter = this.config.sendUnconfirmedAfterSeconds;
     const inDoubtSince = await this.recipients.inDoubtSince(unconfirmedAfter);
     const liveClaimOver = liveClaimOverSeconds(unconfirmedAfter, this.config.providerTimeoutMs);
-    const released =
-      inDoubtSince === null ? [] : await this.recipients.releaseInDoubt(unconfirmedAfter, liveClaimOver, await this.receivers.receipts(inDoubtSince));
+    // Claimed by a worker now gone and never let leave it: queued again at once (SendWorkers.bury, rule 5).
+    const unsent = await this.recipients.releaseNeverSent(await this.workers.bury(await this.recipients.claimants()));
+    const released = [
+      ...unsent,
+      ...(inDoubtSince === null ? [] : await this.recipients.releaseInDoubt(unconfirmedAfter, liveClaimOver, await this.receivers.receipts(inDoubtSince))),
+    ];
     report.inDoubtReleased = released.length;
 
     const horizon = Date.now() + 2 * this.config.campaignReconcileIntervalMs;

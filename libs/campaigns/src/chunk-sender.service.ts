@@ -154,7 +154,16 @@ export class ChunkSender {
       await untilSlot(slots.firstAt - CLAIM_LEAD_MS);
       // Windows are judged right before the claim: the batch goes out within BATCH_SECONDS.
       const zones = await this.openZones(ctx.campaign, runId, chunk);
-      const claimed = zones !== null && zones.length === 0 ? [] : await this.recipients.claim(runId, chunk, size, zones, this.workers.id, after);
+      // Numbered for the departure record (SendWorkers): what of them has not left is no longer open once the batch is done.
+      const seqs = this.workers.allocate(size);
+      let claimed: ClaimedRecipient[];
+      try {
+        claimed = zones !== null && zones.length === 0 ? [] : await this.recipients.claim(runId, chunk, seqs, zones, after);
+      } catch (error) {
+        this.workers.close(seqs);
+        throw error;
+      }
+      if (claimed.length === 0) this.workers.close(seqs);
       if (claimed.length === 0 && after !== '0') {
         after = '0';
         continue;
@@ -169,7 +178,14 @@ export class ChunkSender {
         return next;
       }
       after = claimed[claimed.length - 1]!.id;
-      const { sendable, outcomes } = await this.pipeline.check(channel, claimed.map((r) => this.toSend(ctx, r, channel)));
+      let checked: Awaited<ReturnType<SendPipeline['check']>>;
+      try {
+        checked = await this.pipeline.check(channel, claimed.map((r) => this.toSend(ctx, r, channel, seqs.by)));
+      } catch (error) {
+        this.workers.close(seqs);
+        throw error;
+      }
+      const { sendable, outcomes } = checked;
       // Sent on its slots, its answers recorded as they come in (RecipientOutcomes); meanwhile the next batch is
       // claimed for the slots after these. At most MAX_BATCHES_IN_FLIGHT at once; a failed one stops the chunk.
       const batch = this.recorder.track(ctx.campaign.workspace_id, outcomes);
@@ -179,6 +195,7 @@ export class ChunkSender {
             // A stopping worker hands them back: another one sends them, sooner than a far slot would.
             stillWanted: async () => !this.stopping && (await this.stillRunning(runId)),
           })
+          .finally(() => this.workers.close(seqs))
           .then(
             () => batch.finished(),
             (error: unknown) =>
@@ -204,7 +221,7 @@ export class ChunkSender {
    * on a channel without templates its text or buttons (checked by the adapter: a recipient's own values may make it
    * longer than the platform takes, and that one fails alone).
    */
-  private toSend(ctx: RunContext, r: ClaimedRecipient, channel: SendingChannel): ClaimedSend {
+  private toSend(ctx: RunContext, r: ClaimedRecipient, channel: SendingChannel, claimedBy: string): ClaimedSend {
     const c = ctx.campaign;
     const platform = channel.type !== 'whatsapp';
     return {
@@ -223,6 +240,8 @@ export class ChunkSender {
       ignoreQuietHours: ctx.run.ignore_quiet_hours,
       frequencyCapped: true,
       prevalidated: !platform,
+      claimedBy,
+      seq: r.claim_seq,
     };
   }
 

@@ -16,6 +16,7 @@ import {
   RETRYABLE_FAILURES,
   UNCONFIRMED,
   rankSql,
+  type ClaimSeqs,
   statusParams,
   statusUpdateSql,
   toApplied,
@@ -74,6 +75,8 @@ export interface ClaimedRecipient {
   readonly timezone: string;
   /** Tries so far, this one included. */
   readonly attempts: number;
+  /** Its sequence number in the claim (SendWorkers.allocate). */
+  readonly claim_seq: number;
 }
 
 
@@ -383,28 +386,32 @@ export class RecipientRepository {
   }
 
   /**
-   * Takes up to `limit` queued, due recipients of one chunk for sending (queued → sending) — only while the run is
-   * running, so a pause stops claims at once. `zones`: only recipients in these timezones (the ones whose sending
-   * window is open). The send pipeline's checks (opt-out, quiet hours, cap, tier…) then decide on each. `after`: only
-   * ids above it (the chunk's claims so far), so a claim does not walk over the batches still in flight.
+   * Takes up to `seqs.count` queued, due recipients of one chunk for sending (queued → sending) — only while the run
+   * is running, so a pause stops claims at once — naming the worker identity `seqs.by` and giving them its sequence
+   * numbers from `seqs.base` in id order (SendWorkers.allocate). `zones`: only recipients in these timezones (the ones
+   * whose sending window is open). The send pipeline's checks (opt-out, quiet hours, cap, tier…) then decide on each.
+   * `after`: only ids above it (the chunk's claims so far), so a claim does not walk over the batches still in flight.
    */
-  async claim(runId: string, chunk: number, limit: number, zones: readonly string[] | null, claimedBy: string, after = '0'): Promise<ClaimedRecipient[]> {
-    const params: unknown[] = [runId, chunk, limit, after, claimedBy];
+  async claim(runId: string, chunk: number, seqs: ClaimSeqs, zones: readonly string[] | null, after = '0'): Promise<ClaimedRecipient[]> {
+    const params: unknown[] = [runId, chunk, seqs.count, after, seqs.by, seqs.base];
     const zoneFilter = zones === null ? '' : `AND r.timezone = ANY($${params.push(zones)}::text[])`;
-    return this.dataSource.query(
+    const rows: Array<{ -readonly [K in keyof ClaimedRecipient]: ClaimedRecipient[K] }> = await this.dataSource.query(
       `WITH picked AS (
          SELECT r.id FROM campaign_recipients r
           WHERE r.run_id = $1 AND r.chunk_no = $2 AND r.id > $4 AND r.status = 'queued' AND (r.not_before IS NULL OR r.not_before <= now()) ${zoneFilter}
             AND EXISTS (SELECT 1 FROM campaign_runs WHERE id = $1 AND status = 'running')
           ORDER BY r.id LIMIT $3 FOR UPDATE OF r SKIP LOCKED),
+       numbered AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM picked),
        claimed AS (
          UPDATE campaign_recipients r SET status = 'sending', sending_at = COALESCE(r.sending_at, now()), attempts = r.attempts + 1,
-                waiting_reason = NULL, claimed_by = $5, updated_at = now()
-           FROM picked WHERE r.id = picked.id
-         RETURNING r.id, r.contact_id, r.to_number, r.params, r.timezone, r.attempts)
+                waiting_reason = NULL, claimed_by = $5, claim_seq = $6::bigint + numbered.n, updated_at = now()
+           FROM numbered WHERE r.id = numbered.id
+         RETURNING r.id, r.contact_id, r.to_number, r.params, r.timezone, r.attempts, r.claim_seq)
        SELECT * FROM claimed ORDER BY id`,
       params,
     );
+    for (const r of rows) r.claim_seq = Number(r.claim_seq); // bigint, read as a string
+    return rows;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -751,6 +758,37 @@ export class RecipientRepository {
         receipts.workersGoneAt,
         liveClaimOver,
       ],
+    );
+    return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
+  }
+
+  /** The workers that have recipients `sending` under a numbered claim (idx_campaign_recipients_in_doubt). */
+  async claimants(): Promise<string[]> {
+    const rows: Array<{ claimed_by: string }> = await this.dataSource.query(
+      `SELECT DISTINCT claimed_by FROM campaign_recipients
+        WHERE status = 'sending' AND sending_at IS NOT NULL AND claimed_by IS NOT NULL AND claim_seq IS NOT NULL`,
+    );
+    return rows.map((r) => r.claimed_by);
+  }
+
+  /**
+   * Recipients claimed by workers that are gone and buried (SendWorkers.bury) under a number their departure record
+   * does not hold: their request never left the worker (rule 5 of docs/adr/0009-sends-in-doubt.md). Back to queued
+   * at once, as if never claimed; returns the runs and chunks to hand to a worker again.
+   */
+  async releaseNeverSent(buried: ReadonlyArray<{ id: string; departed: string }>): Promise<Array<{ runId: string; chunk: number }>> {
+    if (buried.length === 0) return [];
+    const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
+      `WITH buried AS (SELECT * FROM unnest($1::uuid[], $2::int8multirange[]) AS b(id, departed)),
+       unsent AS (
+         UPDATE campaign_recipients r SET status = 'queued', claimed_by = NULL, claim_seq = NULL,
+                attempts = greatest(r.attempts - 1, 0), updated_at = now()
+           FROM buried b
+          WHERE r.status = 'sending' AND r.sending_at IS NOT NULL AND r.claimed_by = b.id
+            AND r.claim_seq IS NOT NULL AND NOT (b.departed @> r.claim_seq)
+         RETURNING r.run_id, r.chunk_no)
+       SELECT DISTINCT run_id, chunk_no FROM unsent`,
+      [buried.map((b) => b.id), buried.map((b) => b.departed)],
     );
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
   }

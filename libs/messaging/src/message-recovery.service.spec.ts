@@ -4,7 +4,7 @@ import { Queue } from 'bullmq';
 import { NO_KICK, type CallbackOutbox } from '@herald/callbacks';
 import type { CoreConfig, WorkerConfig } from '@herald/config';
 import { JobName, JobQueue, QUEUE_OF_JOB, requeuedJobId } from '@herald/queues';
-import type { StatusReceivers } from '@herald/sending';
+import type { SendWorkers, StatusReceivers } from '@herald/sending';
 import { MessageRecovery } from './message-recovery.service';
 import type { MessageRepository } from './message.repository';
 
@@ -23,11 +23,20 @@ const jobQueue = new JobQueue(moduleRef, { sendMaxAttempts: 3 } as CoreConfig);
 
 const messageIds = ['0b6f1f0e-7a51-4f0e-9d6c-1a2b3c4d5e6f', '6a1d9e2c-3b4f-4c5d-8e7f-9a0b1c2d3e4f'];
 const recovery = new MessageRecovery(
-  { recoverable: async () => messageIds, inDoubtSince: async () => null, expireOverdue: async () => [], transaction: async (work: (m: unknown) => Promise<unknown>) => work({}) } as unknown as MessageRepository,
+  {
+    // One never left a worker that is gone (queued again at once), one is in doubt and released on the evidence.
+    claimants: async () => ['8f0c1d2e-3a4b-4c5d-9e6f-7a8b9c0d1e2f'],
+    releaseNeverSent: async (buried: Array<{ id: string }>) => (buried.length === 1 ? [messageIds[0]] : []),
+    recoverable: async () => [messageIds[1]],
+    inDoubtSince: async () => null,
+    expireOverdue: async () => [],
+    transaction: async (work: (m: unknown) => Promise<unknown>) => work({}),
+  } as unknown as MessageRepository,
   jobQueue,
   { record: async () => NO_KICK, kick: async () => undefined } as unknown as CallbackOutbox,
   { receipts: async () => ({ uptime: '{}', channelIds: [], received: [], anyReceived: '{}', workerIds: [], workersGoneAt: [] }) } as unknown as StatusReceivers,
   { providerTimeoutMs: 15_000 } as WorkerConfig,
+  { bury: async (ids: string[]) => ids.map((id) => ({ id, departed: '{}' })) } as unknown as SendWorkers,
 );
 
 describe('MessageRecovery', () => {

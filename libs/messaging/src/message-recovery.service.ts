@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackOutbox } from '@herald/callbacks';
 import { WorkerConfig } from '@herald/config';
-import { liveClaimOverSeconds, sendStatusEvents, StatusReceivers } from '@herald/sending';
+import { liveClaimOverSeconds, SendWorkers, sendStatusEvents, StatusReceivers } from '@herald/sending';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { MessageRepository } from './message.repository';
 
@@ -9,8 +9,8 @@ import { MessageRepository } from './message.repository';
 const QUEUED_GRACE_SECONDS = 300;
 
 /**
- * Rebuilds lost work from Postgres: messages whose job vanished (Redis flushed, enqueue failed) or whose send got
- * no answer and no provider status since. Duplicated jobs are harmless: a message is claimed once (→ sending).
+ * Rebuilds lost work from Postgres: messages whose job vanished (Redis flushed, enqueue failed), claimed by a worker
+ * that died before their request left it, or whose send got no answer and no provider status since. Duplicated jobs are harmless: a message is claimed once (→ sending).
  */
 @Injectable()
 export class MessageRecovery {
@@ -22,6 +22,7 @@ export class MessageRecovery {
     private readonly outbox: CallbackOutbox,
     private readonly receivers: StatusReceivers,
     private readonly config: WorkerConfig,
+    private readonly workers: SendWorkers,
   ) {}
 
   async requeueMessages(unconfirmedAfterSeconds: number): Promise<{ requeued: number; expired: number }> {
@@ -32,9 +33,11 @@ export class MessageRecovery {
       await this.outbox.record(manager, sendStatusEvents(rows));
       return rows.length;
     });
+    // Claimed by a worker now gone and never let leave it: queued again at once (SendWorkers.bury, rule 5).
+    const unsent = await this.messages.releaseNeverSent(await this.workers.bury(await this.messages.claimants()));
     const receipts = await this.receivers.receipts(await this.messages.inDoubtSince(unconfirmedAfterSeconds));
     const liveClaimOver = liveClaimOverSeconds(unconfirmedAfterSeconds, this.config.providerTimeoutMs);
-    const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, liveClaimOver, receipts);
+    const ids = [...unsent, ...(await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, liveClaimOver, receipts))];
     const stamp = Date.now();
     await this.queue.addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: requeuedJobId(messageId, stamp) })));
     if (ids.length > 0) this.logger.warn(`handed ${ids.length} messages to workers again`);

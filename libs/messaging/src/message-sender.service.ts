@@ -4,7 +4,7 @@ import { ChannelsService, type OutboundMessage } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
-import { SendPipeline, SendWorkers, emptyOutcomes, expiresAt, sendStatusEvents, type ClaimedSend, type SendOutcomes } from '@herald/sending';
+import { SendPipeline, SendWorkers, emptyOutcomes, expiresAt, sendStatusEvents, type ClaimedSend, type ClaimSeqs, type SendOutcomes } from '@herald/sending';
 import { MessageRepository, type MessageRow } from './message.repository';
 
 export type SendResult = 'accepted' | 'failed' | 'waiting' | 'unsent' | 'unconfirmed' | 'not_due';
@@ -34,7 +34,17 @@ export class MessageSender {
   ) {}
 
   async send(messageId: string): Promise<SendResult> {
-    const claimed = await this.messages.claim(messageId, this.workers.id);
+    // Numbered for the departure record (SendWorkers): no longer open once this attempt is over, whatever became of it.
+    const seqs = this.workers.allocate(1);
+    try {
+      return await this.sendClaimed(messageId, seqs);
+    } finally {
+      this.workers.close(seqs);
+    }
+  }
+
+  private async sendClaimed(messageId: string, seqs: ClaimSeqs): Promise<SendResult> {
+    const claimed = await this.messages.claim(messageId, seqs);
     if (!claimed) return 'not_due';
     const outcomes = emptyOutcomes();
     // Read from Postgres, not the few-second cache: another worker may have paused the channel (or a user reactivated
@@ -68,6 +78,8 @@ export class MessageSender {
         ignoreQuietHours: claimed.ignore_quiet_hours,
         frequencyCapped: claimed.use_frequency_capping,
         prevalidated: true,
+        claimedBy: seqs.by,
+        seq: seqs.base,
       };
       const checked = await this.pipeline.check(channel, [send]);
       Object.assign(outcomes, checked.outcomes);

@@ -30,6 +30,7 @@ import {
   type SendState,
   type SkipReason,
   type WaitReason,
+  type ClaimSeqs,
 } from '@herald/sending';
 import type { MessageView, ReplyView } from './message.types';
 
@@ -288,17 +289,18 @@ export class MessageRepository {
   }
 
   /**
-   * Takes a due message for sending (queued or scheduled, not before its time → sending); undefined when it is not
-   * due or not waiting (sent, failed, cancelled, or another worker has it).
+   * Takes a due message for sending (queued or scheduled, not before its time → sending), naming the worker identity
+   * and its sequence number (`seqs`: one, SendWorkers.allocate); undefined when it is not due or not waiting (sent,
+   * failed, cancelled, or another worker has it).
    */
-  async claim(id: string, claimedBy: string): Promise<MessageRow | undefined> {
+  async claim(id: string, seqs: ClaimSeqs): Promise<MessageRow | undefined> {
     const rows: MessageRow[] = await this.dataSource.query(
       `WITH claimed AS (
          UPDATE messages SET status = 'sending', sending_at = COALESCE(sending_at, now()), attempts = attempts + 1, waiting_reason = NULL,
-                claimed_by = $2, updated_at = now()
+                claimed_by = $2, claim_seq = $3, updated_at = now()
           WHERE id = $1 AND status IN ('queued', 'scheduled') AND (not_before IS NULL OR not_before <= now()) RETURNING *)
        SELECT * FROM claimed`,
-      [id, claimedBy],
+      [id, seqs.by, seqs.base],
     );
     return rows[0];
   }
@@ -519,6 +521,34 @@ export class MessageRepository {
         receipts.workersGoneAt,
         liveClaimOver,
       ],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The workers that have messages `sending` under a numbered claim (idx_messages_unfinished). */
+  async claimants(): Promise<string[]> {
+    const rows: Array<{ claimed_by: string }> = await this.dataSource.query(
+      `SELECT DISTINCT claimed_by FROM messages WHERE status = 'sending' AND claimed_by IS NOT NULL AND claim_seq IS NOT NULL`,
+    );
+    return rows.map((r) => r.claimed_by);
+  }
+
+  /**
+   * Messages claimed by workers that are gone and buried (SendWorkers.bury) under a number their departure record does
+   * not hold: their request never left the worker (rule 5 of docs/adr/0009-sends-in-doubt.md). Back to queued at
+   * once, as if never claimed; returns their ids to enqueue again.
+   */
+  async releaseNeverSent(buried: ReadonlyArray<{ id: string; departed: string }>): Promise<string[]> {
+    if (buried.length === 0) return [];
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `WITH buried AS (SELECT * FROM unnest($1::uuid[], $2::int8multirange[]) AS b(id, departed)),
+       unsent AS (
+         UPDATE messages m SET status = 'queued', claimed_by = NULL, claim_seq = NULL, attempts = greatest(m.attempts - 1, 0), updated_at = now()
+           FROM buried b
+          WHERE m.status = 'sending' AND m.claimed_by = b.id AND m.claim_seq IS NOT NULL AND NOT (b.departed @> m.claim_seq)
+         RETURNING m.id)
+       SELECT id FROM unsent`,
+      [buried.map((b) => b.id), buried.map((b) => b.departed)],
     );
     return rows.map((r) => r.id);
   }

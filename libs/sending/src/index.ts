@@ -15,7 +15,7 @@ export { ProviderLimits, PROVIDER_READ_EVERY_SECONDS, tierOf } from './provider-
 export { CHANNEL_PROVIDER, HUMAN_AGENT_WINDOW_MS, SendPipeline, SERVICE_WINDOW_MS, tierLimit } from './send-pipeline.service';
 export * from './sending.module';
 export { StatusReceivers, STATUS_RECEIVER_BEAT_SECONDS, type StatusReceipts } from './status-receivers.service';
-export { SendWorkers, SEND_WORKER_BEAT_MS, SEND_WORKER_GONE_SECONDS } from './send-workers.service';
+export { SendWorkers, SEND_WORKER_BEAT_MS, SEND_WORKER_GONE_SECONDS, type ClaimSeqs } from './send-workers.service';
 
 import { MarketingSendEntry } from './marketing-send.entity';
 import { SendWorker } from './send-worker.entity';

@@ -56,6 +56,12 @@ const MAX_RESLOT_WAIT_ASKED_MS = 10_000;
  * sent twice (at the 10 s minimum that setting allows, the wait falls back to MAX_RESLOT_WAIT_MS).
  */
 const RESLOT_SHARE_OF_UNCONFIRMED = 0.5;
+/**
+ * How long before a batch's first slot its sends are recorded as leaving (SendWorkers.departing): one write, well
+ * within this on a busy machine, and no earlier, so a worker that dies meanwhile leaves them to be queued again at
+ * once rather than judged by the evidence.
+ */
+const DEPARTURE_LEAD_MS = 100;
 /** How long before a far fresh slot the source is asked whether the sends are still wanted (one read). */
 const STILL_WANTED_LEAD_MS = 50;
 /** Unique recipients per rolling 24 h of each limited messaging tier. */
@@ -311,6 +317,13 @@ export class SendPipeline {
     options: SendOptions = {},
   ): Promise<SendOutcomes> {
     if (sends.length === 0) return into;
+    // Recorded as leaving before any of them can: a worker that dies before this leaves them to be queued again at
+    // once (SendWorkers, rule 5). Not recorded (Postgres away, or this process buried meanwhile): handed back unsent.
+    await untilSlot(slots.firstAt - DEPARTURE_LEAD_MS);
+    if (!(await this.workers.departing(sends))) {
+      into.released.push(...sends.map((c) => ({ id: c.id, attempts: c.attempts })));
+      return into;
+    }
     const whatsapp = channel.type === 'whatsapp';
     const credentials = whatsapp ? credentialsOf(channel) : undefined;
     const deliver = (request: SendRequest): Promise<SendOutcome> =>
@@ -327,8 +340,9 @@ export class SendPipeline {
         await untilSlot(slot.firstAt);
       }
       // Fenced: with no beat recorded lately, the in-doubt rule may count this process gone; a request leaving now
-      // could be sent again by another worker. Handed back unsent (SendWorkers).
-      if (!this.workers.fresh()) {
+      // could be sent again by another worker. Likewise a send claimed under an identity this process lost (buried).
+      // Handed back unsent (SendWorkers).
+      if (!this.workers.mayLeave(c)) {
         into.released.push({ id: c.id, attempts: c.attempts });
         return;
       }

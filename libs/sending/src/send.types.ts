@@ -72,6 +72,9 @@ export interface ClaimedSend {
   readonly frequencyCapped: boolean;
   /** Herald built the message from input it had already validated: the adapter need not check it again. */
   readonly prevalidated: boolean;
+  /** The worker identity that claimed it (`claimed_by`) and the claim's sequence number (`claim_seq`): SendWorkers. */
+  readonly claimedBy: string;
+  readonly seq: number;
 }
 
 /** What became of a batch of claimed sends; sources record it set-based, one statement per kind present. */

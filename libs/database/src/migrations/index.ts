@@ -34,6 +34,7 @@ import { CampaignRequestId1796900000000 } from './1796900000000-campaign-request
 import { MessagesAcceptedIndex1797000000000 } from './1797000000000-messages-accepted-index';
 import { InDoubtEvidence1797100000000 } from './1797100000000-in-doubt-evidence';
 import { SendWorkers1797200000000 } from './1797200000000-send-workers';
+import { SendDepartures1797300000000 } from './1797300000000-send-departures';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -75,4 +76,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   MessagesAcceptedIndex1797000000000,
   InDoubtEvidence1797100000000,
   SendWorkers1797200000000,
+  SendDepartures1797300000000,
 ];
