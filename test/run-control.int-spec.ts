@@ -553,7 +553,7 @@ describe('run control racing the workers', () => {
         return row!.id;
       };
 
-      it('records each send as leaving before its request does, a batch at a time', async () => {
+      it('records each send as leaving before its request does, a few slots at a time', async () => {
         const c = await campaignOf('Departures recorded', 10, { messagesPerSecond: 20 }); // batches of 4
         const { runId } = await campaigns.createRun(c.workspaceId, c.campaignId, { audiences: ['all-of-them'] });
         expect(await h.get(RunStarter).start(runId)).toBe('running');
@@ -575,7 +575,7 @@ describe('run control racing the workers', () => {
         }
         expect(seen).toHaveLength(10);
         expect(seen.every((s) => s.mine)).toBe(true);
-        // The first request left with its batch recorded, not the whole chunk: the later batches were still held back.
+        // The first request left with the first slots recorded, not the whole chunk: the later ones were still held back.
         expect(seen[0]!.recorded).toBeGreaterThanOrEqual(1);
         expect(seen[0]!.recorded).toBeLessThan(10);
       });

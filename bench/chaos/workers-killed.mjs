@@ -70,6 +70,30 @@ export async function run({ bench, figures, smoke, say }) {
   // Kills start once sending is well under way (2 % accepted): the start and the fan-out are not what is tested.
   await waitFor('2 % of the run accepted', async () => (await acceptedSoFar(runId)) >= recipients * 0.02, 300_000, 100);
 
+  // What became of the sends a killed worker had in hand (`sending` under its claim at the kill), AFTER_KILL_MS later:
+  // queued again or taken by another worker (they never left it: rule 5 of ADR 0009), settled by their status, or
+  // still waiting for the evidence. The victim is the worker among the claimants whose beats stopped.
+  const AFTER_KILL_MS = 6_000;
+  const inHand = { total: 0, requeued: 0, settled: 0, inDoubt: 0 };
+  const looks = [];
+  const lookAfterKill = async (killAt, snapshot, alive) => {
+    await sleep(Math.max(0, killAt + AFTER_KILL_MS - Date.now()));
+    const { rows: gone } = await pg.query(`SELECT id FROM send_workers WHERE id = ANY($1::uuid[]) AND seen_at < now() - interval '3 seconds'`, [alive]);
+    if (gone.length !== 1) return; // not told apart (should not happen): left out of the figure
+    const victimId = gone[0].id;
+    const ids = snapshot.filter((r) => r.claimed_by === victimId).map((r) => r.id);
+    const { rows } = await pg.query(
+      `SELECT count(*) FILTER (WHERE status = 'sending' AND claimed_by = $2)::int AS in_doubt,
+              count(*) FILTER (WHERE status = 'queued' OR (claimed_by IS DISTINCT FROM $2 AND claimed_by IS NOT NULL))::int AS requeued
+         FROM campaign_recipients WHERE id = ANY($1::bigint[])`,
+      [ids, victimId],
+    );
+    inHand.total += ids.length;
+    inHand.inDoubt += rows[0].in_doubt;
+    inHand.requeued += rows[0].requeued;
+    inHand.settled += ids.length - rows[0].in_doubt - rows[0].requeued;
+  };
+
   const log = [];
   let lastKillAt = 0;
   for (let k = 1; k <= kills; k++) {
@@ -78,6 +102,15 @@ export async function run({ bench, figures, smoke, say }) {
     const accepted = await acceptedSoFar(runId);
     victim.kill('SIGKILL');
     await victim.exited;
+    const { rows: snapshot } = await pg.query(
+      `SELECT id, claimed_by FROM campaign_recipients WHERE run_id = $1 AND status = 'sending' AND claimed_by IS NOT NULL`,
+      [runId],
+    );
+    // Claimants still beating at the kill (the victim's last beat is under a second old): earlier victims are not.
+    const { rows: alive } = await pg.query(`SELECT id FROM send_workers WHERE id = ANY($1::uuid[]) AND seen_at > now() - interval '2 seconds'`, [
+      [...new Set(snapshot.map((r) => r.claimed_by))],
+    ]);
+    looks.push(lookAfterKill(killAt, snapshot, alive.map((r) => r.id)));
     lastKillAt = Date.now();
     log.push({ k, name: victim.label, accepted, at: killAt });
     say(`kill ${k}/${kills}: ${victim.label} (SIGKILL) with ${int(accepted)} of ${int(recipients)} accepted`);
@@ -90,6 +123,7 @@ export async function run({ bench, figures, smoke, say }) {
   const stormSeconds = (log.at(-1).at - log[0].at) / 1000;
   const stormSent = log.at(-1).accepted - log[0].accepted;
 
+  await Promise.all(looks);
   let toldAt = 0;
   const view = await waitRun(api, campaignId, runId, {
     timeoutMs: (smoke ? 5 : 20) * 60_000,
@@ -128,6 +162,10 @@ export async function run({ bench, figures, smoke, say }) {
   figures.add('sends/s over the run', `${int(truth.accepted / sending)} (channel rate ${int(rate)})`);
   figures.add('last kill → run completed', `${fmt((finishedAt - lastKillAt) / 1000)} s`);
   figures.add('recipients claimed more than once (handed over after a kill)', int(again.n));
+  figures.add(
+    `a killed worker's sends in hand, ${AFTER_KILL_MS / 1000} s after the kill`,
+    `${int(inHand.total)}: ${int(inHand.requeued)} queued again (never left it), ${int(inHand.settled)} settled by their status, ${int(inHand.inDoubt)} in doubt`,
+  );
   figures.add('simulator throttle violations', int(s.violations));
   figures.check('run status', view.status, 'completed');
   figures.check('recipients the provider took (Postgres accepted)', truth.accepted, recipients);

@@ -56,12 +56,6 @@ const MAX_RESLOT_WAIT_ASKED_MS = 10_000;
  * sent twice (at the 10 s minimum that setting allows, the wait falls back to MAX_RESLOT_WAIT_MS).
  */
 const RESLOT_SHARE_OF_UNCONFIRMED = 0.5;
-/**
- * How long before a batch's first slot its sends are recorded as leaving (SendWorkers.departing): one write, well
- * within this on a busy machine, and no earlier, so a worker that dies meanwhile leaves them to be queued again at
- * once rather than judged by the evidence.
- */
-const DEPARTURE_LEAD_MS = 100;
 /** How long before a far fresh slot the source is asked whether the sends are still wanted (one read). */
 const STILL_WANTED_LEAD_MS = 50;
 /** Unique recipients per rolling 24 h of each limited messaging tier. */
@@ -308,6 +302,9 @@ export class SendPipeline {
    * within a second). What failures mean beyond their send is acted on once per kind. `into`: outcomes to add to
    * (the checks' ones).
    */
+  /** Records sends as leaving (SendWorkers.departing), for sendOnSlots. */
+  private readonly depart = (sends: readonly ClaimedSend[]): Promise<boolean> => this.workers.departing(sends);
+
   async send(
     channel: SendingChannel,
     sends: readonly ClaimedSend[],
@@ -317,13 +314,6 @@ export class SendPipeline {
     options: SendOptions = {},
   ): Promise<SendOutcomes> {
     if (sends.length === 0) return into;
-    // Recorded as leaving before any of them can: a worker that dies before this leaves them to be queued again at
-    // once (SendWorkers, rule 5). Not recorded (Postgres away, or this process buried meanwhile): handed back unsent.
-    await untilSlot(slots.firstAt - DEPARTURE_LEAD_MS);
-    if (!(await this.workers.departing(sends))) {
-      into.released.push(...sends.map((c) => ({ id: c.id, attempts: c.attempts })));
-      return into;
-    }
     const whatsapp = channel.type === 'whatsapp';
     const credentials = whatsapp ? credentialsOf(channel) : undefined;
     const deliver = (request: SendRequest): Promise<SendOutcome> =>
@@ -383,8 +373,12 @@ export class SendPipeline {
     const rounds: Array<Promise<void>> = [];
     try {
       for (;;) {
-        const { late, sent } = await sendOnSlots(pending, current, sendOne);
+        // Each slice of sends is recorded as leaving just before its slots (SendWorkers.departing): a worker that dies
+        // leaves the ones not yet recorded to be queued again at once (rule 5). Not recorded (Postgres away, or this
+        // process buried meanwhile): handed back unsent.
+        const { late, unrecorded, sent } = await sendOnSlots(pending, current, sendOne, this.depart);
         rounds.push(sent);
+        if (unrecorded.length > 0) into.released.push(...unrecorded.map((c) => ({ id: c.id, attempts: c.attempts })));
         if (late.length === 0) break;
         // Without the source's say, only slots due soon: reserving further ahead and then handing the sends back would
         // leave those slots unused too (each late send would cost two). With it, a far slot is kept and given up only

@@ -49,7 +49,7 @@ const REFUSED: Promise<boolean> = Promise.resolve(false);
  *
  * Departures (docs/adr/0009-sends-in-doubt.md, rule 5): each claimed send also gets a sequence number of this
  * process (`allocate`, `claim_seq`), and no request leaves before its number is recorded in `send_workers.departed`
- * (`departing`, once per batch, a little before its first slot). So when this process is gone, a send it claimed
+ * (`departing`, a slice of slots at a time shortly before them: sendOnSlots). So when this process is gone, a send it claimed
  * whose number is not recorded there never left it: the reconciler buries the worker (`bury`: from then on it can
  * record nothing, and it takes a new identity if it was only slow) and puts those sends straight back in the queue,
  * instead of waiting for evidence that the provider never got them. The record is every number handed out so far

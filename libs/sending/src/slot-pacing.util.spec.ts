@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { slotClock } from './send-rate.limiter';
-import { sendOnSlots } from './slot-pacing.util';
+import { DEPART_LEAD_MS, DEPART_SLICE_MS, sendOnSlots } from './slot-pacing.util';
 
 /** Keeps the event loop busy for `ms` (a stall: GC, a long task, the process not scheduled). */
 function stall(ms: number): void {
@@ -78,5 +78,58 @@ describe('sendOnSlots', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  describe('with departures recorded first', () => {
+    it('sends no item before the announcement covering it resolved, and announces a slice at a time, shortly before its slots', async () => {
+      // 30 items 10 ms apart (300 ms of slots): slices of DEPART_SLICE_MS, each announced within DEPART_LEAD_MS of
+      // its first slot (and not much earlier), recorded 3 ms later.
+      const slots = { firstAt: slotClock() + 20, spacingMs: 10, lateMs: 200 };
+      const items = Array.from({ length: 30 }, (_, i) => i);
+      const recorded = new Set<number>();
+      const announcedAt: Array<{ first: number; count: number; at: number }> = [];
+      const sentBeforeRecorded: number[] = [];
+      const { late, unrecorded, sent } = await sendOnSlots(
+        items,
+        slots,
+        async (item) => {
+          if (!recorded.has(item)) sentBeforeRecorded.push(item);
+        },
+        async (slice) => {
+          announcedAt.push({ first: slice[0]!, count: slice.length, at: slotClock() });
+          await new Promise((resolve) => setTimeout(resolve, 3));
+          for (const item of slice) recorded.add(item);
+          return true;
+        },
+      );
+      await sent;
+      expect([late, unrecorded, sentBeforeRecorded]).toEqual([[], [], []]);
+      expect(announcedAt.reduce((n, a) => n + a.count, 0)).toBe(30); // each item once
+      expect(announcedAt.length).toBeGreaterThanOrEqual(300 / (DEPART_SLICE_MS + DEPART_LEAD_MS)); // not all at once
+      for (const a of announcedAt) {
+        const due = slots.firstAt + a.first * slots.spacingMs;
+        expect(a.at).toBeGreaterThanOrEqual(due - DEPART_LEAD_MS - 1); // not before the lead
+      }
+    });
+
+    it('hands back unsent the items whose announcement failed, and sends the others', async () => {
+      const slots = { firstAt: slotClock() + 5, spacingMs: 20, lateMs: 200 };
+      const sent: number[] = [];
+      let calls = 0;
+      const result = await sendOnSlots(
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+        slots,
+        async (item) => {
+          sent.push(item);
+        },
+        async () => ++calls !== 2, // the second slice's write fails
+      );
+      await result.sent;
+      expect(calls).toBeGreaterThanOrEqual(3);
+      expect(result.unrecorded.length).toBeGreaterThan(0);
+      expect([...sent, ...result.unrecorded].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(sent.some((item) => result.unrecorded.includes(item))).toBe(false);
+      expect(sent[0]).toBe(0); // the first slice went
+    });
   });
 });
