@@ -220,11 +220,11 @@ describe('run control racing the workers', () => {
       if (!('one' in answer)) throw new Error('expected one message');
       return answer.one.id;
     };
-    /** Statuses of the channel's sends were applied from `fromAgo` to `toAgo` seconds ago (StatusReceivers). */
-    const statusesApplied = async (channelId: string, fromAgo: number, toAgo: number) => {
+    /** Webhooks of the channel (of `platform`) were received from `fromAgo` to `toAgo` seconds ago (StatusReceivers). */
+    const statusesApplied = async (channelId: string, fromAgo: number, toAgo: number, platform = 'whatsapp') => {
       await h.db.query(
-        `INSERT INTO status_receipts (channel_id, from_at, to_at) VALUES ($1, now() - make_interval(secs => $2), now() - make_interval(secs => $3))`,
-        [channelId, fromAgo, toAgo],
+        `INSERT INTO status_receipts (channel_id, from_at, to_at, platform) VALUES ($1, now() - make_interval(secs => $2), now() - make_interval(secs => $3), $4)`,
+        [channelId, fromAgo, toAgo, platform],
       );
     };
     afterEach(async () => {
@@ -540,6 +540,42 @@ describe('run control racing the workers', () => {
       await statusesApplied(ANOTHER_CHANNEL, 180, 170);
       await h.get(MessageRecovery).requeueMessages(120);
       expect(await status()).toBe('queued');
+    });
+
+    it('weighs for a lone send only webhooks of its own platform: another platform\'s say nothing of its path', async () => {
+      const ws = await h.workspace('A lone message, other platforms busy');
+      const id = await queuedMessage(ws.workspaceId);
+      await h.db.query(`UPDATE messages SET status = 'sending', sending_at = now() - interval '200 seconds', updated_at = now() - interval '200 seconds' WHERE id = $1`, [id]);
+      const status = async () => ((await h.db.query('SELECT status FROM messages WHERE id = $1', [id])) as Array<{ status: string }>)[0]!.status;
+      await receiverUp(3_600, 0);
+      // A Telegram bot's updates and Messenger's webhooks kept coming after its claim; nothing of WhatsApp's.
+      await statusesApplied(ANOTHER_CHANNEL, 180, 170, 'telegram');
+      await statusesApplied(ANOTHER_CHANNEL, 180, 170, 'messenger');
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect(await status()).toBe('sending');
+      // Another WhatsApp number's statuses did come: WhatsApp's webhooks were reaching Herald.
+      await statusesApplied(ANOTHER_CHANNEL, 180, 170, 'whatsapp');
+      await h.get(MessageRecovery).requeueMessages(120);
+      expect(await status()).toBe('queued');
+    });
+
+    it('records each channel\'s platform with the webhooks it received', async () => {
+      const ws = await h.workspace('Receipts by platform');
+      const telegram = await h.platformChannel(ws.workspaceId, 'telegram');
+      const receivers = h.get(StatusReceivers);
+      await receivers.received([
+        { channelId: ws.channelId, platform: 'whatsapp', at: new Date() },
+        { channelId: telegram, platform: 'telegram', at: new Date() },
+      ]);
+      await receivers.flush();
+      const rows = (await h.db.query('SELECT channel_id, platform FROM status_receipts WHERE channel_id = ANY($1::uuid[])', [[ws.channelId, telegram]])) as Array<{
+        channel_id: string;
+        platform: string;
+      }>;
+      expect(Object.fromEntries(rows.map((r) => [r.channel_id, r.platform]))).toEqual({ [ws.channelId]: 'whatsapp', [telegram]: 'telegram' });
+      const receipts = await receivers.receipts(new Date(Date.now() - 60_000), [{ id: telegram, platform: 'telegram' }]);
+      expect(receipts.platforms).toEqual(expect.arrayContaining(['telegram', 'whatsapp']));
+      expect(receipts.sendChannelPlatforms).toEqual(['telegram']);
     });
 
     describe('claimed by a worker that died before the request left it (departures, rule 5)', () => {

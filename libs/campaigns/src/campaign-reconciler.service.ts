@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { ChannelsService } from '@herald/channels';
 import { WorkerConfig } from '@herald/config';
 import { JobQueue, QueueName } from '@herald/queues';
 import { AUTHENTICATION_VALIDITY_SECONDS, DEFAULT_VALIDITY_SECONDS, liveClaimOverSeconds, SendLedgerRepository, SendWorkers, StatusReceivers } from '@herald/sending';
@@ -48,6 +49,7 @@ export class CampaignReconciler implements OnModuleDestroy {
     private readonly ledger: SendLedgerRepository,
     private readonly receivers: StatusReceivers,
     private readonly workers: SendWorkers,
+    private readonly channels: ChannelsService,
   ) {}
 
   async reconcile(): Promise<ReconcileReport> {
@@ -56,13 +58,15 @@ export class CampaignReconciler implements OnModuleDestroy {
     const report: ReconcileReport = { redisLost, inDoubtReleased: 0, startsQueued: 0, chunksQueued: 0, completed: 0 };
 
     const unconfirmedAfter = this.config.sendUnconfirmedAfterSeconds;
-    const inDoubtSince = await this.recipients.inDoubtSince(unconfirmedAfter);
+    const inDoubt = await this.recipients.inDoubt(unconfirmedAfter);
     const liveClaimOver = liveClaimOverSeconds(unconfirmedAfter, this.config.providerTimeoutMs);
     // Claimed by a worker now gone and never let leave it: queued again at once (SendWorkers.bury, rule 5).
     const unsent = await this.recipients.releaseNeverSent(await this.workers.bury(await this.recipients.claimants()));
     const released = [
       ...unsent,
-      ...(inDoubtSince === null ? [] : await this.recipients.releaseInDoubt(unconfirmedAfter, liveClaimOver, await this.receivers.receipts(inDoubtSince))),
+      ...(inDoubt.since === null
+        ? []
+        : await this.recipients.releaseInDoubt(unconfirmedAfter, liveClaimOver, await this.receivers.receipts(inDoubt.since, await this.platformsOf(inDoubt.channelIds)))),
     ];
     report.inDoubtReleased = released.length;
 
@@ -101,6 +105,11 @@ export class CampaignReconciler implements OnModuleDestroy {
     if (redisLost || report.inDoubtReleased > 0 || report.startsQueued > 0)
       this.logger.log(`reconciled: ${JSON.stringify(report)}`);
     return report;
+  }
+
+  /** The platform of each channel (a lone send's evidence is its platform's webhooks); null for one deleted since. */
+  private async platformsOf(channelIds: readonly string[]): Promise<Array<{ id: string; platform: string | null }>> {
+    return Promise.all(channelIds.map(async (id) => ({ id, platform: (await this.channels.forSending(id))?.type ?? null })));
   }
 
   /**

@@ -5,6 +5,7 @@ import { rowsOf } from '@herald/database';
 import type { CompiledSearch } from '@herald/contacts';
 import {
   firstReceiptSql,
+  platformReceivedSql,
   releaseSpanSql,
   requestOverSql,
   workersSql,
@@ -724,8 +725,8 @@ export class RecipientRepository {
           GROUP BY 1, 2),
        received AS (SELECT * FROM unnest($7::uuid[], $8::tstzmultirange[]) AS v(channel_id, periods)),
        -- The webhooks that speak for it, and the first of them received after its request was over: its channel's, or
-       -- any channel's for a lone send (nothing else of its run taken or in flight around it, so its channel had
-       -- nothing else to bring).
+       -- for a lone send (nothing else of its run taken or in flight around it, so its channel had nothing else to
+       -- bring) any channel's of its platform.
        evidence AS (
          SELECT d.id, d.over,
                 CASE WHEN EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi)
@@ -733,7 +734,7 @@ export class RecipientRepository {
                                SELECT 1 FROM campaign_recipients o WHERE o.run_id = d.run_id AND o.id <> d.id AND o.status = 'sending'
                                   AND o.sending_at BETWEEN d.updated_at - make_interval(secs => $3) AND d.updated_at + make_interval(secs => $3))
                            THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
-                           ELSE $9::tstzmultirange END AS periods
+                           ELSE ${platformReceivedSql('d.channel_id', '$13', '$14', '$15', '$16')} END AS periods
            FROM doubt d
           WHERE NOT EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi AND s.silent)),
        backs AS (SELECT e.id, e.over, ${firstReceiptSql('e.periods', 'e.over')} AS back FROM evidence e),
@@ -757,6 +758,10 @@ export class RecipientRepository {
         receipts.workerIds,
         receipts.workersGoneAt,
         liveClaimOver,
+        receipts.sendChannelIds,
+        receipts.sendChannelPlatforms,
+        receipts.platforms,
+        receipts.platformReceived,
       ],
     );
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
@@ -793,13 +798,18 @@ export class RecipientRepository {
     return rows.map((r) => ({ runId: r.run_id, chunk: r.chunk_no }));
   }
 
-  /** When the oldest send left in doubt for over `seconds` was claimed (idx_campaign_recipients_in_doubt); null: none. */
-  async inDoubtSince(seconds: number): Promise<Date | null> {
-    const rows: Array<{ since: Date | null }> = await this.dataSource.query(
-      `SELECT min(r.updated_at) AS since FROM campaign_recipients r WHERE ${inDoubtSql('r', '$1')}`,
+  /**
+   * When the oldest send left in doubt for over `seconds` was claimed (idx_campaign_recipients_in_doubt; null: none),
+   * and the channels of the sends in doubt.
+   */
+  async inDoubt(seconds: number): Promise<{ since: Date | null; channelIds: string[] }> {
+    const rows: Array<{ since: Date | null; channel_ids: string[] | null }> = await this.dataSource.query(
+      `SELECT min(r.updated_at) AS since, array_agg(DISTINCT c.channel_id) AS channel_ids
+         FROM campaign_recipients r JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id
+        WHERE ${inDoubtSql('r', '$1')}`,
       [seconds],
     );
-    return rows[0]?.since ?? null;
+    return { since: rows[0]?.since ?? null, channelIds: rows[0]?.channel_ids ?? [] };
   }
 
   /** Recipients still waiting of a run that is cancelled: they will never be sent. */

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { NO_KICK, type CallbackOutbox } from '@herald/callbacks';
+import type { ChannelsService } from '@herald/channels';
 import type { CoreConfig, WorkerConfig } from '@herald/config';
 import { JobName, JobQueue, QUEUE_OF_JOB, requeuedJobId } from '@herald/queues';
 import type { SendWorkers, StatusReceivers } from '@herald/sending';
@@ -28,7 +29,7 @@ const recovery = new MessageRecovery(
     claimants: async () => ['8f0c1d2e-3a4b-4c5d-9e6f-7a8b9c0d1e2f'],
     releaseNeverSent: async (buried: Array<{ id: string }>) => (buried.length === 1 ? [messageIds[0]] : []),
     recoverable: async () => [messageIds[1]],
-    inDoubtSince: async () => null,
+    inDoubt: async () => ({ since: null, channelIds: [] }),
     expireOverdue: async () => [],
     transaction: async (work: (m: unknown) => Promise<unknown>) => work({}),
   } as unknown as MessageRepository,
@@ -37,6 +38,7 @@ const recovery = new MessageRecovery(
   { receipts: async () => ({ uptime: '{}', channelIds: [], received: [], anyReceived: '{}', workerIds: [], workersGoneAt: [] }) } as unknown as StatusReceivers,
   { providerTimeoutMs: 15_000 } as WorkerConfig,
   { bury: async (ids: string[]) => ids.map((id) => ({ id, departed: '{}' })) } as unknown as SendWorkers,
+  { forSending: async () => undefined } as unknown as ChannelsService,
 );
 
 describe('MessageRecovery', () => {

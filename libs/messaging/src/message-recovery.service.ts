@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CallbackOutbox } from '@herald/callbacks';
+import { ChannelsService } from '@herald/channels';
 import { WorkerConfig } from '@herald/config';
 import { liveClaimOverSeconds, SendWorkers, sendStatusEvents, StatusReceivers } from '@herald/sending';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
@@ -23,6 +24,7 @@ export class MessageRecovery {
     private readonly receivers: StatusReceivers,
     private readonly config: WorkerConfig,
     private readonly workers: SendWorkers,
+    private readonly channels: ChannelsService,
   ) {}
 
   async requeueMessages(unconfirmedAfterSeconds: number): Promise<{ requeued: number; expired: number }> {
@@ -35,7 +37,10 @@ export class MessageRecovery {
     });
     // Claimed by a worker now gone and never let leave it: queued again at once (SendWorkers.bury, rule 5).
     const unsent = await this.messages.releaseNeverSent(await this.workers.bury(await this.messages.claimants()));
-    const receipts = await this.receivers.receipts(await this.messages.inDoubtSince(unconfirmedAfterSeconds));
+    const inDoubt = await this.messages.inDoubt(unconfirmedAfterSeconds);
+    // A lone message's evidence is its platform's webhooks: the platform of each channel in doubt (null: deleted).
+    const platforms = await Promise.all(inDoubt.channelIds.map(async (id) => ({ id, platform: (await this.channels.forSending(id))?.type ?? null })));
+    const receipts = await this.receivers.receipts(inDoubt.since, platforms);
     const liveClaimOver = liveClaimOverSeconds(unconfirmedAfterSeconds, this.config.providerTimeoutMs);
     const ids = [...unsent, ...(await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, liveClaimOver, receipts))];
     const stamp = Date.now();

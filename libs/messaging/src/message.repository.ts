@@ -31,6 +31,7 @@ import {
   type SkipReason,
   type WaitReason,
   type ClaimSeqs,
+  platformReceivedSql,
 } from '@herald/sending';
 import type { MessageView, ReplyView } from './message.types';
 
@@ -479,8 +480,8 @@ export class MessageRepository {
           ORDER BY m.updated_at LIMIT $3 FOR UPDATE OF m SKIP LOCKED),
        received AS (SELECT * FROM unnest($8::uuid[], $9::tstzmultirange[]) AS v(channel_id, periods)),
        -- The webhooks that speak for it, and the first of them received after its request was over: its channel's, or
-       -- any channel's for a lone send (nothing else of its channel taken or in flight around it, so its channel had
-       -- nothing else to bring).
+       -- for a lone send (nothing else of its channel taken or in flight around it, so its channel had nothing else to
+       -- bring) any channel's of its platform.
        evidence AS (
          SELECT d.id, d.over,
                 CASE WHEN EXISTS (
@@ -490,7 +491,7 @@ export class MessageRepository {
                                SELECT 1 FROM messages o WHERE o.status = 'sending' AND o.channel_id = d.channel_id AND o.id <> d.id
                                   AND o.updated_at BETWEEN lower(d.near) AND upper(d.near))
                            THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
-                           ELSE $10::tstzmultirange END AS periods
+                           ELSE ${platformReceivedSql('d.channel_id', '$14', '$15', '$16', '$17')} END AS periods
            FROM doubt d
           WHERE NOT EXISTS (
                   SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
@@ -520,6 +521,10 @@ export class MessageRepository {
         receipts.workerIds,
         receipts.workersGoneAt,
         liveClaimOver,
+        receipts.sendChannelIds,
+        receipts.sendChannelPlatforms,
+        receipts.platforms,
+        receipts.platformReceived,
       ],
     );
     return rows.map((r) => r.id);
@@ -553,13 +558,16 @@ export class MessageRepository {
     return rows.map((r) => r.id);
   }
 
-  /** When the oldest message left in doubt for over `seconds` was claimed (idx_messages_unfinished); null: none. */
-  async inDoubtSince(seconds: number): Promise<Date | null> {
-    const rows: Array<{ since: Date | null }> = await this.dataSource.query(
-      `SELECT min(m.updated_at) AS since FROM messages m WHERE ${inDoubtSql('m', '$1')}`,
+  /**
+   * When the oldest message left in doubt for over `seconds` was claimed (idx_messages_unfinished; null: none), and
+   * the channels of the messages in doubt.
+   */
+  async inDoubt(seconds: number): Promise<{ since: Date | null; channelIds: string[] }> {
+    const rows: Array<{ since: Date | null; channel_ids: string[] | null }> = await this.dataSource.query(
+      `SELECT min(m.updated_at) AS since, array_agg(DISTINCT m.channel_id) AS channel_ids FROM messages m WHERE ${inDoubtSql('m', '$1')}`,
       [seconds],
     );
-    return rows[0]?.since ?? null;
+    return { since: rows[0]?.since ?? null, channelIds: rows[0]?.channel_ids ?? [] };
   }
 
   /** Messages waiting for their paused channel become due now (it was reactivated); returns their ids. */

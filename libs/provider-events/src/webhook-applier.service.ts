@@ -126,9 +126,11 @@ export class WebhookApplier {
       const templateChanges: Array<TemplateChange & { channelId: string }> = [];
       const templateEvents: CallbackEventInput[] = [];
       const platform: Array<{ channel: SendingChannel; parsed: PlatformWebhook; attempt: number }> = [];
+      const platformOf = new Map<string, string>();
       for (const event of claimed) {
         const channel = await this.channels.forSending(event.channel_id);
         if (!channel) continue; // deleted since: nothing to apply it to
+        platformOf.set(channel.id, channel.type);
         if (channel.type !== 'whatsapp') {
           // Only Herald's own events are status retries: a provider's POST shaped like one is read as the provider's.
           const retry = event.own ? statusRetryOf(event.body) : undefined;
@@ -234,13 +236,15 @@ export class WebhookApplier {
       const templateListeners = await this.listeners(manager, templates.map((t) => t.workspaceId), 'template.status');
       for (const t of templateEvents) if (templateListeners.has(t.workspaceId)) events.push(t);
       await this.outbox.record(manager, events);
-      return { claimed, statuses, applied, stored, unknownTemplates, decidedCampaigns, callbackQueries, retries };
+      return { claimed, statuses, applied, stored, unknownTemplates, decidedCampaigns, callbackQueries, retries, platformOf };
     });
 
     // The provider's webhooks reach Herald: when they were received is what lets a send in doubt be sent again
     // (StatusReceivers). Herald's own events (status retries it stored itself) and events a person put back say
     // nothing of the provider's path.
-    await this.receivers.received(outcome.claimed.filter((e) => !e.own && !e.replayed).map((e) => ({ channelId: e.channel_id, at: e.received_at })));
+    await this.receivers.received(
+      outcome.claimed.filter((e) => !e.own && !e.replayed).map((e) => ({ channelId: e.channel_id, platform: outcome.platformOf.get(e.channel_id) ?? null, at: e.received_at })),
+    );
     for (const { eventId, delayMs } of outcome.retries) {
       await this.queue.add(JobName.ApplyWebhooks, { eventId }, { jobId: stampedJobId(`webhook-${eventId}`, Date.now()), delay: delayMs }).catch((error: Error) => {
         this.logger.warn(`statuses retried as event ${eventId} wait for the sweep: ${error.message}`);

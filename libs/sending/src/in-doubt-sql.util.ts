@@ -34,3 +34,14 @@ export function firstReceiptSql(periods: string, over: string): string {
 export function releaseSpanSql(over: string, back: string, wait: string, half: string): string {
   return `tstzrange(${over}, GREATEST(${over} + make_interval(secs => ${wait}), ${back} + (${back} - ${over}) + make_interval(secs => ${half})))`;
 }
+
+/**
+ * SQL: when webhooks of the platform of channel `channel` were received (a `tstzmultirange`; null when none, or the
+ * channel's platform is unknown): the evidence for a lone send. `sendChannels`/`sendPlatforms`: the channels in doubt
+ * and their platforms; `platforms`/`received`: per platform, its periods (StatusReceivers.receipts).
+ */
+export function platformReceivedSql(channel: string, sendChannels: string, sendPlatforms: string, platforms: string, received: string): string {
+  return `(SELECT r.periods FROM unnest(${platforms}::text[], ${received}::tstzmultirange[]) AS r(platform, periods)
+            WHERE r.platform = (SELECT t.platform FROM unnest(${sendChannels}::uuid[], ${sendPlatforms}::text[]) AS t(channel_id, platform)
+                                 WHERE t.channel_id = ${channel}))`;
+}

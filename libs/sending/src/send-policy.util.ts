@@ -50,7 +50,7 @@ export function maybeSent(error: ProviderError): boolean {
  *  - its request was surely over (`over`): its worker gone (SendWorkers: 3 s after its last beat; a worker that cannot
  *    beat sends nothing), or, if that worker recorded no answer (a timeout), when it did;
  *  - webhooks of its channel — for a lone send (nothing else of its source taken or in flight around it), of any
- *    channel — were *received* after `over` (StatusReceivers: the times the API stored them); the first at `back`;
+ *    channel of its platform — were *received* after `over` (StatusReceivers: the times the API stored them); the first at `back`;
  *  - an API process of Herald was up from `over` until the later of `over` + SEND_UNCONFIRMED_AFTER_SECONDS and
  *    `back` + (`back` − `over`) + half that wait (webhooks back late: its own status may be in a later round of the
  *    provider's retries), and that time has passed.

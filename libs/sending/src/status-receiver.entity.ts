@@ -37,4 +37,8 @@ export class StatusReceipt {
 
   @Column('timestamptz', { name: 'to_at' })
   toAt!: Date;
+
+  /** The channel's platform (its type): a lone send's evidence is its platform's webhooks. Null: written before it was kept. */
+  @Column('text', { nullable: true })
+  platform!: string | null;
 }

@@ -35,6 +35,7 @@ import { MessagesAcceptedIndex1797000000000 } from './1797000000000-messages-acc
 import { InDoubtEvidence1797100000000 } from './1797100000000-in-doubt-evidence';
 import { SendWorkers1797200000000 } from './1797200000000-send-workers';
 import { SendDepartures1797300000000 } from './1797300000000-send-departures';
+import { ReceiptPlatforms1797400000000 } from './1797400000000-receipt-platforms';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -77,4 +78,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   InDoubtEvidence1797100000000,
   SendWorkers1797200000000,
   SendDepartures1797300000000,
+  ReceiptPlatforms1797400000000,
 ];
