@@ -4,7 +4,7 @@ import { AudiencesService } from '@herald/contacts';
 import { MessageRecovery, MessageSender, MessagesService } from '@herald/messaging';
 import { JobName, JobQueue, QUEUE_OF_JOB } from '@herald/queues';
 import { WebhookApplier } from '@herald/provider-events';
-import { SendWorkers, StatusReceivers } from '@herald/sending';
+import { SendWorkers, StatusReceivers, emptyOutcomes } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
 /**
@@ -642,12 +642,23 @@ describe('run control racing the workers', () => {
           claimed_by: string | null;
         }>;
         expect(rows.map((r) => r.status)).toEqual(['sending', 'sending', 'queued', 'queued', 'sending']);
-        expect(rows.map((r) => r.attempts)).toEqual([1, 1, 0, 0, 1]); // as if never claimed
+        // Attempts as claimed: the next claim raises them, so a late outcome of the buried worker's claim matches nothing.
+        expect(rows.map((r) => r.attempts)).toEqual([1, 1, 1, 1, 1]);
         const workers = (await h.db.query('SELECT id, buried_at IS NOT NULL AS buried FROM send_workers WHERE id = ANY($1::uuid[])', [[dead, alive]])) as Array<{
           id: string;
           buried: boolean;
         }>;
         expect(Object.fromEntries(workers.map((w) => [w.id, w.buried]))).toEqual({ [dead]: true, [alive]: false });
+        // Another worker claims one of them; the buried worker, alive after all, then records its own claim's outcome
+        // (handed back unsent): it must not touch the new claim, or a third worker would send it while the second does.
+        const ids = ((await h.db.query('SELECT id FROM campaign_recipients WHERE run_id = $1 ORDER BY id', [runId])) as Array<{ id: string }>).map((r) => r.id);
+        await h.db.query(`UPDATE campaign_recipients SET status = 'sending', attempts = attempts + 1, claimed_by = $2 WHERE id = $1`, [ids[2], alive]);
+        await h.get(RecipientRepository).record({ ...emptyOutcomes(), released: [{ id: ids[2]!, attempts: 1 }] });
+        expect(((await h.db.query('SELECT status, claimed_by FROM campaign_recipients WHERE id = $1', [ids[2]])) as Array<{ status: string; claimed_by: string }>)[0]).toEqual({
+          status: 'sending',
+          claimed_by: alive,
+        });
+        await h.db.query(`UPDATE campaign_recipients SET status = 'queued', claimed_by = NULL WHERE id = $1`, [ids[2]]);
         // Their chunk is handed to a worker again, and they go out.
         expect(await queue.getJob(chunkJobId(runId, 0))).toBeDefined();
         await h.db.query(`UPDATE campaign_recipients SET status = 'accepted' WHERE run_id = $1 AND status = 'sending'`, [runId]);
@@ -666,7 +677,7 @@ describe('run control racing the workers', () => {
         );
         expect((await h.get(MessageRecovery).requeueMessages(120)).requeued).toBe(1);
         const status = async (id: string) => ((await h.db.query('SELECT status, attempts FROM messages WHERE id = $1', [id])) as Array<{ status: string; attempts: number }>)[0]!;
-        expect(await status(unsent)).toEqual({ status: 'queued', attempts: 0 });
+        expect(await status(unsent)).toEqual({ status: 'queued', attempts: 1 });
         expect(await status(left)).toEqual({ status: 'sending', attempts: 1 });
       });
 

@@ -779,15 +779,16 @@ export class RecipientRepository {
   /**
    * Recipients claimed by workers that are gone and buried (SendWorkers.bury) under a number their departure record
    * does not hold: their request never left the worker (rule 5 of docs/adr/0009-sends-in-doubt.md). Back to queued
-   * at once, as if never claimed; returns the runs and chunks to hand to a worker again.
+   * at once; returns the runs and chunks to hand to a worker again. `attempts` stays as claimed: the next claim
+   * raises it, so an outcome the buried worker records late for its claim (it may be alive, only slow) no longer
+   * matches the row (the outcome statements match the claim by its attempts).
    */
   async releaseNeverSent(buried: ReadonlyArray<{ id: string; departed: string }>): Promise<Array<{ runId: string; chunk: number }>> {
     if (buried.length === 0) return [];
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
       `WITH buried AS (SELECT * FROM unnest($1::uuid[], $2::int8multirange[]) AS b(id, departed)),
        unsent AS (
-         UPDATE campaign_recipients r SET status = 'queued', claimed_by = NULL, claim_seq = NULL,
-                attempts = greatest(r.attempts - 1, 0), updated_at = now()
+         UPDATE campaign_recipients r SET status = 'queued', claimed_by = NULL, claim_seq = NULL, updated_at = now()
            FROM buried b
           WHERE r.status = 'sending' AND r.sending_at IS NOT NULL AND r.claimed_by = b.id
             AND r.claim_seq IS NOT NULL AND NOT (b.departed @> r.claim_seq)

@@ -541,14 +541,15 @@ export class MessageRepository {
   /**
    * Messages claimed by workers that are gone and buried (SendWorkers.bury) under a number their departure record does
    * not hold: their request never left the worker (rule 5 of docs/adr/0009-sends-in-doubt.md). Back to queued at
-   * once, as if never claimed; returns their ids to enqueue again.
+   * once; returns their ids to enqueue again. `attempts` stays as claimed: the next claim raises it, so an outcome the
+   * buried worker records late for its claim (it may be alive, only slow) no longer matches the row.
    */
   async releaseNeverSent(buried: ReadonlyArray<{ id: string; departed: string }>): Promise<string[]> {
     if (buried.length === 0) return [];
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH buried AS (SELECT * FROM unnest($1::uuid[], $2::int8multirange[]) AS b(id, departed)),
        unsent AS (
-         UPDATE messages m SET status = 'queued', claimed_by = NULL, claim_seq = NULL, attempts = greatest(m.attempts - 1, 0), updated_at = now()
+         UPDATE messages m SET status = 'queued', claimed_by = NULL, claim_seq = NULL, updated_at = now()
            FROM buried b
           WHERE m.status = 'sending' AND m.claimed_by = b.id AND m.claim_seq IS NOT NULL AND NOT (b.departed @> m.claim_seq)
          RETURNING m.id)
