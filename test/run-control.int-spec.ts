@@ -704,10 +704,11 @@ describe('run control racing the workers', () => {
           const [row] = (await h.db.query('SELECT status, to_number FROM messages WHERE id = $1', [id])) as Array<{ status: string; to_number: string }>;
           expect(row!.status).toBe('queued');
           expect(h.provider.sentTo(row!.to_number)).toHaveLength(0);
-          expect(workers.id).not.toBe(before);
-          expect(workers.mayLeave({ claimedBy: before, seq: seqs.base })).toBe(false);
+          // Its next beat finds it buried: it goes on under a new identity, and nothing claimed under the old one may leave.
           fresh.mockRestore();
           beat.mockRestore();
+          await until(async () => workers.id !== before, 'the beat to find it buried');
+          expect(workers.mayLeave({ claimedBy: before, seq: seqs.base })).toBe(false);
           // The new identity beats, then sends.
           await until(async () => workers.fresh(), 'the new identity\'s first beat');
           await h.db.query(`UPDATE messages SET not_before = NULL WHERE id = $1`, [id]);

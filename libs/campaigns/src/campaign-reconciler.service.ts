@@ -62,6 +62,7 @@ export class CampaignReconciler implements OnModuleDestroy {
     const liveClaimOver = liveClaimOverSeconds(unconfirmedAfter, this.config.providerTimeoutMs);
     // Claimed by a worker now gone and never let leave it: queued again at once (SendWorkers.bury, rule 5).
     const unsent = await this.recipients.releaseNeverSent(await this.workers.bury(await this.recipients.claimants()));
+    await this.jobs.chunks(unsent); // at once: if a later step of this pass fails, they do not wait for a full pass
     const released = [
       ...unsent,
       ...(inDoubt.since === null

@@ -154,7 +154,11 @@ export class ChunkSender {
       await untilSlot(slots.firstAt - CLAIM_LEAD_MS);
       // Windows are judged right before the claim: the batch goes out within BATCH_SECONDS.
       const zones = await this.openZones(ctx.campaign, runId, chunk);
-      // Numbered for the departure record (SendWorkers): what of them has not left is no longer open once the batch is done.
+      // Numbered for the departure record (SendWorkers). Closed once the batch's outcomes are recorded (what of it did
+      // not leave is no longer `sending` then); left open when the batch fails after its claim: an open number never
+      // left this process, so if it dies those sends are queued again at once. A claim that failed is closed (else a
+      // Postgres outage, failing claim after claim, would grow the record with holes); if it had committed after all,
+      // its sends wait for the evidence.
       const seqs = this.workers.allocate(size);
       let claimed: ClaimedRecipient[];
       try {
@@ -178,14 +182,7 @@ export class ChunkSender {
         return next;
       }
       after = claimed[claimed.length - 1]!.id;
-      let checked: Awaited<ReturnType<SendPipeline['check']>>;
-      try {
-        checked = await this.pipeline.check(channel, claimed.map((r) => this.toSend(ctx, r, channel, seqs.by)));
-      } catch (error) {
-        this.workers.close(seqs);
-        throw error;
-      }
-      const { sendable, outcomes } = checked;
+      const { sendable, outcomes } = await this.pipeline.check(channel, claimed.map((r) => this.toSend(ctx, r, channel, seqs.by)));
       // Sent on its slots, its answers recorded as they come in (RecipientOutcomes); meanwhile the next batch is
       // claimed for the slots after these. At most MAX_BATCHES_IN_FLIGHT at once; a failed one stops the chunk.
       const batch = this.recorder.track(ctx.campaign.workspace_id, outcomes);
@@ -195,7 +192,6 @@ export class ChunkSender {
             // A stopping worker hands them back: another one sends them, sooner than a far slot would.
             stillWanted: async () => !this.stopping && (await this.stillRunning(runId)),
           })
-          .finally(() => this.workers.close(seqs))
           .then(
             () => batch.finished(),
             (error: unknown) =>
@@ -204,6 +200,7 @@ export class ChunkSender {
               }),
           )
           .then((released) => {
+            this.workers.close(seqs);
             if (released) rewind = true;
           }),
       );

@@ -37,15 +37,21 @@ export class MessageRecovery {
     });
     // Claimed by a worker now gone and never let leave it: queued again at once (SendWorkers.bury, rule 5).
     const unsent = await this.messages.releaseNeverSent(await this.workers.bury(await this.messages.claimants()));
+    await this.requeue(unsent); // at once: if a later step fails, they do not wait for the sweep of lost jobs
     const inDoubt = await this.messages.inDoubt(unconfirmedAfterSeconds);
     // A lone message's evidence is its platform's webhooks: the platform of each channel in doubt (null: deleted).
     const platforms = await Promise.all(inDoubt.channelIds.map(async (id) => ({ id, platform: (await this.channels.forSending(id))?.type ?? null })));
     const receipts = await this.receivers.receipts(inDoubt.since, platforms);
     const liveClaimOver = liveClaimOverSeconds(unconfirmedAfterSeconds, this.config.providerTimeoutMs);
-    const ids = [...unsent, ...(await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, liveClaimOver, receipts))];
+    const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, liveClaimOver, receipts);
+    await this.requeue(ids);
+    return { requeued: unsent.length + ids.length, expired };
+  }
+
+  private async requeue(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
     const stamp = Date.now();
     await this.queue.addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: requeuedJobId(messageId, stamp) })));
-    if (ids.length > 0) this.logger.warn(`handed ${ids.length} messages to workers again`);
-    return { requeued: ids.length, expired };
+    this.logger.warn(`handed ${ids.length} messages to workers again`);
   }
 }

@@ -34,18 +34,27 @@ export class MessageSender {
   ) {}
 
   async send(messageId: string): Promise<SendResult> {
-    // Numbered for the departure record (SendWorkers): no longer open once this attempt is over, whatever became of it.
+    // Numbered for the departure record (SendWorkers): closed once the outcome is recorded; left open when anything
+    // fails before that (an open number never left this process: if it dies, the message is queued again at once).
     const seqs = this.workers.allocate(1);
+    let claimed: MessageRow | undefined;
     try {
-      return await this.sendClaimed(messageId, seqs);
-    } finally {
-      this.workers.close(seqs);
+      claimed = await this.messages.claim(messageId, seqs);
+    } catch (error) {
+      this.workers.close(seqs); // as a campaign batch's failed claim (ChunkSender)
+      throw error;
     }
+    if (!claimed) {
+      this.workers.close(seqs);
+      return 'not_due';
+    }
+    const result = await this.sendClaimed(claimed, seqs);
+    this.workers.close(seqs);
+    return result;
   }
 
-  private async sendClaimed(messageId: string, seqs: ClaimSeqs): Promise<SendResult> {
-    const claimed = await this.messages.claim(messageId, seqs);
-    if (!claimed) return 'not_due';
+  private async sendClaimed(claimed: MessageRow, seqs: ClaimSeqs): Promise<SendResult> {
+    const messageId = claimed.id;
     const outcomes = emptyOutcomes();
     // Read from Postgres, not the few-second cache: another worker may have paused the channel (or a user reactivated
     // it) since this process last looked, and a message sent on a paused channel fails instead of waiting for it.

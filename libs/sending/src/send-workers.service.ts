@@ -40,8 +40,8 @@ const REFUSED: Promise<boolean> = Promise.resolve(false);
 
 /**
  * This process claims sends: each claim names it (`claimed_by`), and it beats every SEND_WORKER_BEAT_MS into
- * `send_workers` on a connection of its own, outside the pool (a beat never waits behind the pool's queries, and a
- * stuck one times out). When it dies with requests out, the in-doubt rule knows when they were surely over —
+ * `send_workers` on a connection of its own, outside the pool (a beat never waits behind the pool's queries nor the
+ * departure writes, which have a connection of their own too, and a stuck one times out). When it dies with requests out, the in-doubt rule knows when they were surely over —
  * SEND_WORKER_GONE_SECONDS after its last beat — and weighs only the webhooks received after that
  * (StatusReceivers.receipts). It fences itself to keep that true: while its last recorded beat is older than
  * SEND_WORKER_FRESH_MS (Postgres slow or away, the first beat not yet in), the send pipeline hands its claims back
@@ -60,7 +60,8 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger(SendWorkers.name);
   /** This process, as its claims name it; a new one if it was buried while alive (too slow to beat). */
   private identity = randomUUID();
-  private client: Client | undefined;
+  /** Own connections, outside the pool: one for the beats, one for the departure record (neither waits on the other). */
+  private readonly clients: { beat?: Client; departures?: Client } = {};
   private timer: NodeJS.Timeout | undefined;
   private beats = 0;
   private beating = false;
@@ -171,15 +172,18 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
         const identity = this.identity;
         let ok = false;
         try {
-          const client = await this.connected();
+          const client = await this.connected('departures');
+          // A union, never an overwrite: the record only grows, and a write that reaches Postgres late (its
+          // connection dropped, a newer one already in) cannot take back what a newer one recorded. No row (buried,
+          // or a new identity's first beat not yet in): nothing recorded; the beat tells a burial (`reborn`).
           const result = await client.query({
-            text: `UPDATE send_workers SET departed = $2::int8multirange WHERE id = $1 AND buried_at IS NULL`,
+            text: `UPDATE send_workers SET departed = COALESCE(departed, '{}') + $2::int8multirange WHERE id = $1 AND buried_at IS NULL`,
             values: [identity, this.departedRanges()],
           });
           ok = result.rowCount === 1 && identity === this.identity;
-          if (result.rowCount === 0) this.reborn(identity);
         } catch (error) {
           this.logger.warn(`Could not record sends as leaving (they are handed back unsent): ${(error as Error).message}`);
+          await this.dropClient('departures');
         }
         if (ok) this.recorded = Math.max(this.recorded, upTo);
         const waiting = this.waiters;
@@ -216,7 +220,7 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.dropClient();
+    await Promise.all([this.dropClient('beat'), this.dropClient('departures')]);
   }
 
   private async beat(): Promise<void> {
@@ -224,7 +228,7 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
     this.beating = true;
     const begunAt = performance.now();
     try {
-      const client = await this.connected();
+      const client = await this.connected('beat');
       const identity = this.identity;
       // A buried worker stays buried: its beat changes nothing, and it takes a new identity (`reborn`).
       const result = await client.query({
@@ -243,38 +247,39 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
       }
     } catch (error) {
       this.logger.warn(`Could not record that this process is alive (it sends nothing until it can): ${(error as Error).message}`);
-      await this.dropClient(); // a new connection at the next beat
+      await this.dropClient('beat'); // a new connection at the next beat
     } finally {
       this.beating = false;
     }
   }
 
-  private async connected(): Promise<Client> {
-    if (this.client) return this.client;
+  private async connected(kind: 'beat' | 'departures'): Promise<Client> {
+    const open = this.clients[kind];
+    if (open) return open;
     const options = this.db.options as { readonly url?: string; readonly applicationName?: string };
     const client = new Client({
       connectionString: options.url,
-      application_name: `${options.applicationName ?? 'herald'}-beat`,
+      application_name: `${options.applicationName ?? 'herald'}-${kind === 'beat' ? 'beat' : 'departures'}`,
       connectionTimeoutMillis: BEAT_TIMEOUT_MS,
       query_timeout: BEAT_TIMEOUT_MS,
       statement_timeout: BEAT_TIMEOUT_MS,
       keepAlive: true,
     });
-    client.on('error', () => undefined); // a broken connection fails the next beat, which replaces it
-    this.client = client;
+    client.on('error', () => undefined); // a broken connection fails the next query, which replaces it
+    this.clients[kind] = client;
     try {
       await client.connect();
     } catch (error) {
-      this.client = undefined;
+      if (this.clients[kind] === client) delete this.clients[kind];
       await client.end().catch(() => undefined);
       throw error;
     }
     return client;
   }
 
-  private async dropClient(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
+  private async dropClient(kind: 'beat' | 'departures'): Promise<void> {
+    const client = this.clients[kind];
+    delete this.clients[kind];
     await client?.end().catch(() => undefined);
   }
 }
