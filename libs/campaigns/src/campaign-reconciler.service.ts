@@ -67,7 +67,7 @@ export class CampaignReconciler implements OnModuleDestroy {
       ...unsent,
       ...(inDoubt.since === null
         ? []
-        : await this.recipients.releaseInDoubt(unconfirmedAfter, liveClaimOver, await this.receivers.receipts(inDoubt.since, await this.platformsOf(inDoubt.channelIds)))),
+        : await this.recipients.releaseInDoubt(unconfirmedAfter, liveClaimOver, await this.receivers.receipts(inDoubt.since, await this.channels.platformsOf(inDoubt.channelIds)))),
     ];
     report.inDoubtReleased = released.length;
 
@@ -106,11 +106,6 @@ export class CampaignReconciler implements OnModuleDestroy {
     if (redisLost || report.inDoubtReleased > 0 || report.startsQueued > 0)
       this.logger.log(`reconciled: ${JSON.stringify(report)}`);
     return report;
-  }
-
-  /** The platform of each channel (a lone send's evidence is its platform's webhooks); null for one deleted since. */
-  private async platformsOf(channelIds: readonly string[]): Promise<Array<{ id: string; platform: string | null }>> {
-    return Promise.all(channelIds.map(async (id) => ({ id, platform: (await this.channels.forSending(id))?.type ?? null })));
   }
 
   /**

@@ -154,20 +154,10 @@ export class ChunkSender {
       await untilSlot(slots.firstAt - CLAIM_LEAD_MS);
       // Windows are judged right before the claim: the batch goes out within BATCH_SECONDS.
       const zones = await this.openZones(ctx.campaign, runId, chunk);
-      // Numbered for the departure record (SendWorkers). Closed once the batch's outcomes are recorded (what of it did
-      // not leave is no longer `sending` then); left open when the batch fails after its claim: an open number never
-      // left this process, so if it dies those sends are queued again at once. A claim that failed is closed (else a
-      // Postgres outage, failing claim after claim, would grow the record with holes); if it had committed after all,
-      // its sends wait for the evidence.
-      const seqs = this.workers.allocate(size);
-      let claimed: ClaimedRecipient[];
-      try {
-        claimed = zones !== null && zones.length === 0 ? [] : await this.recipients.claim(runId, chunk, seqs, zones, after);
-      } catch (error) {
-        this.workers.close(seqs);
-        throw error;
-      }
-      if (claimed.length === 0) this.workers.close(seqs);
+      // Numbered for the departure record (SendWorkers.claiming); closed below once the batch's outcomes are recorded.
+      const { seqs, claimed } = await this.workers.claiming(size, async (s) =>
+        zones !== null && zones.length === 0 ? [] : this.recipients.claim(runId, chunk, s, zones, after),
+      );
       if (claimed.length === 0 && after !== '0') {
         after = '0';
         continue;

@@ -127,6 +127,12 @@ export class ChannelRepository {
     return rows.map((r) => r.id);
   }
 
+  /** The type of each of these channels still live (deleted ones are left out). */
+  async typesOf(ids: readonly string[]): Promise<Array<{ id: string; type: ChannelKind }>> {
+    if (ids.length === 0) return [];
+    return this.dataSource.query('SELECT id, type FROM channels WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL', [ids]);
+  }
+
   /** A live channel by id alone: for webhooks (the URL names the channel) and for workers. */
   async findById(id: string): Promise<ChannelRow | undefined> {
     const rows: ChannelRow[] = await this.dataSource.query('SELECT * FROM channels WHERE id = $1 AND deleted_at IS NULL', [id]);

@@ -258,6 +258,15 @@ export class ChannelsService {
     return channel;
   }
 
+  /**
+   * The platform (type) of each channel, in one read; null for one deleted: the in-doubt rule weighs a lone send on
+   * its platform's webhooks (StatusReceivers.receipts).
+   */
+  async platformsOf(ids: readonly string[]): Promise<Array<{ id: string; platform: string | null }>> {
+    const types = new Map((await this.channels.typesOf(ids)).map((r) => [r.id, r.type]));
+    return ids.map((id) => ({ id, platform: types.get(id) ?? null }));
+  }
+
   /** Records what the provider says of the number (its messaging tier, its marketing route, its business portfolio). */
   async setProviderState(id: string, state: ProviderState): Promise<void> {
     await this.channels.setProviderState(id, state);

@@ -38,7 +38,7 @@ const recovery = new MessageRecovery(
   { receipts: async () => ({ uptime: '{}', channelIds: [], received: [], anyReceived: '{}', workerIds: [], workersGoneAt: [] }) } as unknown as StatusReceivers,
   { providerTimeoutMs: 15_000 } as WorkerConfig,
   { bury: async (ids: string[]) => ids.map((id) => ({ id, departed: '{}' })) } as unknown as SendWorkers,
-  { forSending: async () => undefined } as unknown as ChannelsService,
+  { platformsOf: async () => [] } as unknown as ChannelsService,
 );
 
 describe('MessageRecovery', () => {

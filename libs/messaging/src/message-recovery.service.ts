@@ -39,9 +39,7 @@ export class MessageRecovery {
     const unsent = await this.messages.releaseNeverSent(await this.workers.bury(await this.messages.claimants()));
     await this.requeue(unsent); // at once: if a later step fails, they do not wait for the sweep of lost jobs
     const inDoubt = await this.messages.inDoubt(unconfirmedAfterSeconds);
-    // A lone message's evidence is its platform's webhooks: the platform of each channel in doubt (null: deleted).
-    const platforms = await Promise.all(inDoubt.channelIds.map(async (id) => ({ id, platform: (await this.channels.forSending(id))?.type ?? null })));
-    const receipts = await this.receivers.receipts(inDoubt.since, platforms);
+    const receipts = await this.receivers.receipts(inDoubt.since, await this.channels.platformsOf(inDoubt.channelIds));
     const liveClaimOver = liveClaimOverSeconds(unconfirmedAfterSeconds, this.config.providerTimeoutMs);
     const ids = await this.messages.recoverable(QUEUED_GRACE_SECONDS, unconfirmedAfterSeconds, liveClaimOver, receipts);
     await this.requeue(ids);

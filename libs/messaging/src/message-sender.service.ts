@@ -34,21 +34,13 @@ export class MessageSender {
   ) {}
 
   async send(messageId: string): Promise<SendResult> {
-    // Numbered for the departure record (SendWorkers): closed once the outcome is recorded; left open when anything
-    // fails before that (an open number never left this process: if it dies, the message is queued again at once).
-    const seqs = this.workers.allocate(1);
-    let claimed: MessageRow | undefined;
-    try {
-      claimed = await this.messages.claim(messageId, seqs);
-    } catch (error) {
-      this.workers.close(seqs); // as a campaign batch's failed claim (ChunkSender)
-      throw error;
-    }
-    if (!claimed) {
-      this.workers.close(seqs);
-      return 'not_due';
-    }
-    const result = await this.sendClaimed(claimed, seqs);
+    // Numbered for the departure record (SendWorkers.claiming); closed once the outcome is recorded.
+    const { seqs, claimed } = await this.workers.claiming(1, async (s) => {
+      const row = await this.messages.claim(messageId, s);
+      return row ? [row] : [];
+    });
+    if (!claimed[0]) return 'not_due';
+    const result = await this.sendClaimed(claimed[0], seqs);
     this.workers.close(seqs);
     return result;
   }

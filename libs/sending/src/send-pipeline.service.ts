@@ -293,6 +293,9 @@ export class SendPipeline {
     return this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, count, options);
   }
 
+  /** Records sends as leaving (SendWorkers.departing), for sendOnSlots. */
+  private readonly depart = (sends: readonly ClaimedSend[]): Promise<boolean> => this.workers.departing(sends);
+
   /**
    * Sends each claimed send on its own rate-limit slot of `slots` (reserved by the caller for this batch) and sorts
    * out what became of each. One that would leave late (the claim or the event loop took longer than the slack)
@@ -302,9 +305,6 @@ export class SendPipeline {
    * within a second). What failures mean beyond their send is acted on once per kind. `into`: outcomes to add to
    * (the checks' ones).
    */
-  /** Records sends as leaving (SendWorkers.departing), for sendOnSlots. */
-  private readonly depart = (sends: readonly ClaimedSend[]): Promise<boolean> => this.workers.departing(sends);
-
   async send(
     channel: SendingChannel,
     sends: readonly ClaimedSend[],

@@ -104,6 +104,26 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
+   * A source's claim under numbers of its own (`allocate`), closed at once when the claim fails or takes nothing: a
+   * failed claim is closed, else a Postgres outage failing claim after claim would grow the record with holes (if it
+   * had committed after all, its sends wait for the evidence). Otherwise the caller closes them once the claim's
+   * outcomes are recorded, and leaves them open if it fails before that (an open number never left this process: if
+   * it dies, those sends are queued again at once).
+   */
+  async claiming<T>(count: number, claim: (seqs: ClaimSeqs) => Promise<readonly T[]>): Promise<{ seqs: ClaimSeqs; claimed: readonly T[] }> {
+    const seqs = this.allocate(count);
+    let claimed: readonly T[];
+    try {
+      claimed = await claim(seqs);
+    } catch (error) {
+      this.close(seqs);
+      throw error;
+    }
+    if (claimed.length === 0) this.close(seqs);
+    return { seqs, claimed };
+  }
+
+  /**
    * The claim is done with (its sends answered, handed back, or never claimed): what of it did not leave is no
    * longer open. Recorded with the next write; a send of it still `sending` then is judged by the evidence (rule 2).
    */
