@@ -113,7 +113,7 @@ describe('sendOnSlots', () => {
     });
 
     it('hands back unsent the items whose announcement failed, and sends the others', async () => {
-      const slots = { firstAt: slotClock() + 5, spacingMs: 20, lateMs: 200 };
+      const slots = { firstAt: slotClock() + 5, spacingMs: 20, lateMs: 1_000 };
       const sent: number[] = [];
       let calls = 0;
       const result = await sendOnSlots(
@@ -122,7 +122,14 @@ describe('sendOnSlots', () => {
         async (item) => {
           sent.push(item);
         },
-        async () => ++calls !== 2, // the second slice's write fails
+        async () => {
+          // The second slice's write fails at once; the later ones take 150 ms, so none of them has covered the second
+          // slice's items (a later write records the earlier ones too) by the time those are due.
+          const n = ++calls;
+          if (n === 2) return false;
+          if (n > 2) await new Promise((resolve) => setTimeout(resolve, 150));
+          return true;
+        },
       );
       await result.sent;
       expect(calls).toBeGreaterThanOrEqual(3);

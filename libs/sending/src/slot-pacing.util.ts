@@ -2,11 +2,12 @@ import { type ReservedSlots, slotClock, untilSlot } from './send-rate.limiter';
 
 /**
  * How far ahead of their slots items are announced (`depart`), and how many milliseconds of slots one announcement
- * covers: one write about every DEPART_SLICE_MS while a batch sends, each done well before the slots it covers on a
- * busy machine, and a worker that dies leaves at most about DEPART_LEAD_MS + DEPART_SLICE_MS of slots announced
- * and not sent (rule 5 of docs/adr/0009-sends-in-doubt.md).
+ * covers: one write about every DEPART_SLICE_MS while a batch sends, and a worker that dies leaves at most about
+ * DEPART_LEAD_MS + DEPART_SLICE_MS of slots announced and not sent (rule 5 of docs/adr/0009-sends-in-doubt.md). The
+ * lead is what a write may take before the first send of its slice waits for it: at 50 ms a loaded machine (the test
+ * suite on two cores) sometimes took longer, and the sends behind a late write then left in one burst.
  */
-export const DEPART_LEAD_MS = 50;
+export const DEPART_LEAD_MS = 100;
 export const DEPART_SLICE_MS = 50;
 
 /**
