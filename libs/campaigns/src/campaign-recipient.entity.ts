@@ -26,11 +26,13 @@ export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 // A contact's conversation and channel details read its campaign sends.
 @Index('idx_campaign_recipients_contact', ['contactId'])
 @Index('idx_campaign_recipients_chunk', ['runId', 'chunkNo', 'id'])
-@Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo', 'id'], { where: `status IN ('queued', 'sending')` })
+// No index reads `status` or `updated_at`: a status webhook changes only those (and unindexed times), so Postgres
+// writes it as a heap-only update, with no index entry (docs/adr/0010-heap-only-status-updates.md). The indexes
+// of the rows still in hand read the generated `open_status` and `in_doubt_since` instead.
+@Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo', 'id'], { where: 'open_status IS NOT NULL' })
 // A run's replies (button presses, replies) are counted for its results without reading its other rows.
 @Index('idx_campaign_recipients_replied', ['runId'], { where: 'action_at IS NOT NULL' })
-// `sending_at IS NOT NULL` (true of every claimed row) keeps the outcome statements, which filter on status only, off it.
-@Index('idx_campaign_recipients_in_doubt', ['updatedAt'], { where: `status = 'sending' AND sending_at IS NOT NULL` })
+@Index('idx_campaign_recipients_in_doubt', ['inDoubtSince'], { where: 'in_doubt_since IS NOT NULL' })
 @Index('uq_campaign_recipients_provider_id', ['providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })
 export class CampaignRecipient {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
@@ -125,4 +127,32 @@ export class CampaignRecipient {
 
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
   updatedAt!: Date;
+
+  /** Its status while it is still to be sent (`queued`, `sending`), else null: what the claims' index reads. */
+  @Column({
+    type: 'varchar',
+    name: 'open_status',
+    length: 16,
+    nullable: true,
+    generatedType: 'STORED',
+    asExpression: `CASE WHEN status IN ('queued', 'sending') THEN status END`,
+    insert: false,
+    update: false,
+  })
+  openStatus!: 'queued' | 'sending' | null;
+
+  /**
+   * Since when it has been `sending` with its request possibly out (`updated_at` of a claimed row), else null: what
+   * the search for sends in doubt reads (`sending_at IS NOT NULL` is true of every claimed row).
+   */
+  @Column({
+    type: 'timestamptz',
+    name: 'in_doubt_since',
+    nullable: true,
+    generatedType: 'STORED',
+    asExpression: `CASE WHEN status = 'sending' AND sending_at IS NOT NULL THEN updated_at END`,
+    insert: false,
+    update: false,
+  })
+  inDoubtSince!: Date | null;
 }

@@ -458,7 +458,7 @@ export class CampaignRepository {
       const over = pastValidity
         ? `OR (r.status = 'paused' AND ${runExpiredSql('r', 'c', param(pastValidity.default), param(pastValidity.authentication))})`
         : '';
-      const unfinished = `EXISTS (SELECT 1 FROM campaign_recipients x WHERE x.run_id = r.id AND x.status IN ('queued', 'sending'))`;
+      const unfinished = `EXISTS (SELECT 1 FROM campaign_recipients x WHERE x.run_id = r.id AND x.open_status IS NOT NULL)`;
       const which = `(r.status = 'running' ${over}) ${only} AND NOT ${unfinished}`;
       const candidates: Array<{ id: string }> = await manager.query(
         `SELECT r.id FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id WHERE ${which} ORDER BY r.id FOR UPDATE OF r`,

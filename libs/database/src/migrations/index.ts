@@ -36,6 +36,7 @@ import { InDoubtEvidence1797100000000 } from './1797100000000-in-doubt-evidence'
 import { SendWorkers1797200000000 } from './1797200000000-send-workers';
 import { SendDepartures1797300000000 } from './1797300000000-send-departures';
 import { ReceiptPlatforms1797400000000 } from './1797400000000-receipt-platforms';
+import { RecipientHotUpdates1797500000000 } from './1797500000000-recipient-hot-updates';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -79,4 +80,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   SendWorkers1797200000000,
   SendDepartures1797300000000,
   ReceiptPlatforms1797400000000,
+  RecipientHotUpdates1797500000000,
 ];
