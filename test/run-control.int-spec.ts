@@ -658,6 +658,21 @@ describe('run control racing the workers', () => {
           status: 'sending',
           claimed_by: alive,
         });
+        // Nor any other outcome it decided for its claim: a check's skip or expiry, a failure, a request that got no
+        // answer (which would erase the new claim's worker, and with it what holds the new send while it is out).
+        const late = { code: 'late', title: 'Late', details: 'decided for the buried claim' };
+        await h.get(RecipientRepository).record({
+          ...emptyOutcomes(),
+          failed: [{ id: ids[2]!, error: late, attempts: 1 }],
+          inDoubt: [{ id: ids[2]!, error: late, attempts: 1 }],
+          skipped: [{ id: ids[2]!, attempts: 1, reason: 'opted_out', error: late }],
+        });
+        await h.get(RecipientRepository).record({ ...emptyOutcomes(), expired: [{ id: ids[2]!, attempts: 1 }] });
+        expect(((await h.db.query('SELECT status, claimed_by, error FROM campaign_recipients WHERE id = $1', [ids[2]])) as Array<{ status: string; claimed_by: string }>)[0]).toEqual({
+          status: 'sending',
+          claimed_by: alive,
+          error: null,
+        });
         await h.db.query(`UPDATE campaign_recipients SET status = 'queued', claimed_by = NULL WHERE id = $1`, [ids[2]]);
         // Their chunk is handed to a worker again, and they go out.
         expect(await queue.getJob(chunkJobId(runId, 0))).toBeDefined();
@@ -686,6 +701,26 @@ describe('run control racing the workers', () => {
         expect(await status(left)).toEqual({ status: 'sending', attempts: 1 });
         // Handed to a worker at once, and only it.
         expect([(await jobsOf(unsent)) - unsentJobs, (await jobsOf(left)) - leftJobs]).toEqual([1, 0]);
+        // Claimed again; the buried worker, alive after all, then records what it had decided for its own claim: none of
+        // it lands on the new claim.
+        const alive = await workerWithRecord(0, '{}');
+        await h.db.query(`UPDATE messages SET status = 'sending', attempts = 2, claimed_by = $2 WHERE id = $1`, [unsent, alive]);
+        const messages = (h.get(MessageSender) as unknown as { messages: { record: (o: ReturnType<typeof emptyOutcomes>) => Promise<unknown> } }).messages;
+        const late = { code: 'late', title: 'Late', details: 'decided for the buried claim' };
+        await messages.record({ ...emptyOutcomes(), released: [{ id: unsent, attempts: 1 }] });
+        await messages.record({ ...emptyOutcomes(), failed: [{ id: unsent, error: late, attempts: 1 }] });
+        await messages.record({ ...emptyOutcomes(), inDoubt: [{ id: unsent, error: late, attempts: 1 }] });
+        await messages.record({ ...emptyOutcomes(), skipped: [{ id: unsent, attempts: 1, reason: 'opted_out', error: late }] });
+        await messages.record({ ...emptyOutcomes(), expired: [{ id: unsent, attempts: 1 }] });
+        expect(((await h.db.query('SELECT status, attempts, claimed_by, error FROM messages WHERE id = $1', [unsent])) as unknown[])[0]).toEqual({
+          status: 'sending',
+          attempts: 2,
+          claimed_by: alive,
+          error: null,
+        });
+        // The outcome decided for the new claim lands.
+        await messages.record({ ...emptyOutcomes(), failed: [{ id: unsent, error: late, attempts: 2 }] });
+        expect(await status(unsent)).toEqual({ status: 'failed', attempts: 2 });
       });
 
       it('buries a worker counted gone: it records nothing more, sends nothing it had claimed, and goes on as a new worker', async () => {

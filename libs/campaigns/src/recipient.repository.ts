@@ -31,6 +31,7 @@ import {
   type SkipReason,
   type StatusRow,
   type WaitReason,
+  claimMatchSql,
 } from '@herald/sending';
 import type { CampaignCategory } from './campaign.entity';
 import type { CampaignVariable } from './campaign-message.util';
@@ -165,6 +166,9 @@ function updateInIdOrder(values: string, set: string, where = 'TRUE'): string {
      UPDATE campaign_recipients r SET ${set}
        FROM v JOIN locked ON locked.id = v.id WHERE r.id = v.id AND ${where}`;
 }
+
+/** An outcome statement's rows: the claims its outcomes were decided for (see claimMatchSql). */
+const CLAIM_MATCHES = claimMatchSql('r', 'v.claimed');
 
 /** Runs `work`, and again after each of PERSIST_DELAYS_MS while it fails; the last failure is thrown. */
 async function persist<T>(work: () => Promise<T>): Promise<T> {
@@ -510,7 +514,7 @@ export class RecipientRepository {
              error = COALESCE(v.error, r.error), waiting_reason = v.reason,
              not_before = COALESCE(v.until, now() + make_interval(secs => v.delay_ms / 1000.0), r.not_before),
              attempts = CASE WHEN v.release THEN greatest(r.attempts - 1, 0) ELSE r.attempts END, updated_at = now()`,
-            `r.status = v.claimed AND r.attempts = v.attempts`,
+            CLAIM_MATCHES,
           ),
           [
             back.map((b) => b.id),
@@ -528,11 +532,11 @@ export class RecipientRepository {
       work.push(
         q(
           updateInIdOrder(
-            'unnest($1::bigint[], $2::jsonb[]) AS v(id, error)',
-            `error = v.error, failed_at = COALESCE(r.failed_at, now()),
-             status = CASE WHEN ${rankSql('r.status')} < ${rankSql(`'failed'`)} THEN 'failed' ELSE r.status END, updated_at = now()`,
+            'unnest($1::bigint[], $2::jsonb[], $3::int[]) AS v(id, error, attempts)',
+            `error = v.error, failed_at = COALESCE(r.failed_at, now()), status = 'failed', updated_at = now()`,
+            CLAIM_MATCHES,
           ),
-          [outcome.failed.map((f) => f.id), outcome.failed.map((f) => JSON.stringify(f.error))],
+          [outcome.failed.map((f) => f.id), outcome.failed.map((f) => JSON.stringify(f.error)), outcome.failed.map((f) => f.attempts)],
           ['failed'],
         ),
       );
@@ -541,24 +545,34 @@ export class RecipientRepository {
       work.push(
         q(
           // The request is over (no answer): from now on only what comes after it speaks for its status.
-          updateInIdOrder('unnest($1::bigint[], $2::jsonb[]) AS v(id, error)', 'error = v.error, claimed_by = NULL, updated_at = now()', 'r.status = v.claimed'),
-          [outcome.inDoubt.map((f) => f.id), outcome.inDoubt.map((f) => JSON.stringify(f.error))],
+          updateInIdOrder(
+            'unnest($1::bigint[], $2::jsonb[], $3::int[]) AS v(id, error, attempts)',
+            'error = v.error, claimed_by = NULL, updated_at = now()',
+            CLAIM_MATCHES,
+          ),
+          [outcome.inDoubt.map((f) => f.id), outcome.inDoubt.map((f) => JSON.stringify(f.error)), outcome.inDoubt.map((f) => f.attempts)],
         ),
       );
     }
     const unsent = [
-      ...outcome.skipped.map((k) => ({ id: k.id, status: 'skipped', reason: k.reason, error: k.error })),
-      ...outcome.expired.map((e) => ({ id: e.id, status: 'expired', reason: null, error: null })),
+      ...outcome.skipped.map((k) => ({ id: k.id, attempts: k.attempts, status: 'skipped', reason: k.reason, error: k.error })),
+      ...outcome.expired.map((e) => ({ id: e.id, attempts: e.attempts, status: 'expired', reason: null, error: null })),
     ];
     if (unsent.length > 0) {
       work.push(
         q(
           updateInIdOrder(
-            'unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[]) AS v(id, status, reason, error)',
+            'unnest($1::bigint[], $2::text[], $3::text[], $4::jsonb[], $5::int[]) AS v(id, status, reason, error, attempts)',
             'status = v.status, skip_reason = v.reason, error = COALESCE(v.error, r.error), waiting_reason = NULL, updated_at = now()',
-            'r.status = v.claimed',
+            CLAIM_MATCHES,
           ),
-          [unsent.map((u) => u.id), unsent.map((u) => u.status), unsent.map((u) => u.reason), unsent.map((u) => (u.error === null ? null : JSON.stringify(u.error)))],
+          [
+            unsent.map((u) => u.id),
+            unsent.map((u) => u.status),
+            unsent.map((u) => u.reason),
+            unsent.map((u) => (u.error === null ? null : JSON.stringify(u.error))),
+            unsent.map((u) => u.attempts),
+          ],
           ['skipped', 'expired'],
         ),
       );

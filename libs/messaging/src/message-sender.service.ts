@@ -53,7 +53,11 @@ export class MessageSender {
     // One primary-key read per single message; campaign chunks read it once per batch.
     const channel = await this.channels.forSending(claimed.channel_id, true);
     if (!channel) {
-      outcomes.failed.push({ id: claimed.id, error: { code: 'channel_deleted', title: 'Channel deleted', details: 'The channel of this message was deleted before it was sent.' } });
+      outcomes.failed.push({
+        id: claimed.id,
+        error: { code: 'channel_deleted', title: 'Channel deleted', details: 'The channel of this message was deleted before it was sent.' },
+        attempts: claimed.attempts,
+      });
       await this.record(claimed, outcomes);
       return 'failed';
     }

@@ -32,6 +32,7 @@ import {
   type WaitReason,
   type ClaimSeqs,
   platformReceivedSql,
+  claimMatchSql,
 } from '@herald/sending';
 import type { MessageView, ReplyView } from './message.types';
 
@@ -171,6 +172,9 @@ function eventRows(rows: ReadonlyArray<Omit<SendEventRow, 'error'> & { send_erro
 function inDoubtSql(m: string, seconds: string): string {
   return `${m}.status = 'sending' AND ${m}.updated_at < now() - make_interval(secs => ${seconds})`;
 }
+
+/** An outcome statement's rows: the claims its outcomes were decided for (see claimMatchSql). */
+const CLAIM_MATCHES = claimMatchSql('m', `'sending'`);
 
 const UUID = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
 
@@ -383,34 +387,40 @@ export class MessageRepository {
         `UPDATE messages m SET status = 'queued', not_before = v.until, waiting_reason = v.reason, error = COALESCE(v.error, m.error),
                 attempts = CASE WHEN v.release THEN greatest(m.attempts - 1, 0) ELSE m.attempts END, updated_at = now()
            FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::jsonb[], $6::boolean[]) AS v(id, attempts, until, reason, error, release)
-          WHERE m.id = v.id AND m.status = 'sending' AND m.attempts = v.attempts`,
+          WHERE m.id = v.id AND ${CLAIM_MATCHES}`,
         [back.map((b) => b.id), back.map((b) => b.attempts), back.map((b) => b.until), back.map((b) => b.reason), back.map((b) => (b.error === null ? null : JSON.stringify(b.error))), back.map((b) => b.release)],
       );
     if (o.failed.length > 0)
       await q(
-        `UPDATE messages m SET error = v.error, failed_at = COALESCE(m.failed_at, now()),
-                status = CASE WHEN ${rankSql('m.status')} < ${rankSql(`'failed'`)} THEN 'failed' ELSE m.status END, updated_at = now()
-           FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, error) WHERE m.id = v.id
+        `UPDATE messages m SET error = v.error, failed_at = COALESCE(m.failed_at, now()), status = 'failed', updated_at = now()
+           FROM unnest($1::uuid[], $2::jsonb[], $3::int[]) AS v(id, error, attempts) WHERE m.id = v.id AND ${CLAIM_MATCHES}
          RETURNING ${EVENT_ROW}`,
-        [o.failed.map((f) => f.id), o.failed.map((f) => JSON.stringify(f.error))],
+        [o.failed.map((f) => f.id), o.failed.map((f) => JSON.stringify(f.error)), o.failed.map((f) => f.attempts)],
         ['failed'],
       );
     if (o.inDoubt.length > 0)
       // The request is over (no answer): from now on only what comes after it speaks for its status.
-      await q(`UPDATE messages m SET error = v.error, claimed_by = NULL, updated_at = now() FROM unnest($1::uuid[], $2::jsonb[]) AS v(id, error) WHERE m.id = v.id AND m.status = 'sending'`, [
-        o.inDoubt.map((f) => f.id),
-        o.inDoubt.map((f) => JSON.stringify(f.error)),
-      ]);
+      await q(
+        `UPDATE messages m SET error = v.error, claimed_by = NULL, updated_at = now()
+           FROM unnest($1::uuid[], $2::jsonb[], $3::int[]) AS v(id, error, attempts) WHERE m.id = v.id AND ${CLAIM_MATCHES}`,
+        [o.inDoubt.map((f) => f.id), o.inDoubt.map((f) => JSON.stringify(f.error)), o.inDoubt.map((f) => f.attempts)],
+      );
     const unsent = [
-      ...o.skipped.map((k) => ({ id: k.id, status: 'skipped', reason: k.reason, error: k.error })),
-      ...o.expired.map((e) => ({ id: e.id, status: 'expired', reason: null, error: null })),
+      ...o.skipped.map((k) => ({ id: k.id, attempts: k.attempts, status: 'skipped', reason: k.reason, error: k.error })),
+      ...o.expired.map((e) => ({ id: e.id, attempts: e.attempts, status: 'expired', reason: null, error: null })),
     ];
     if (unsent.length > 0)
       await q(
         `UPDATE messages m SET status = v.status, skip_reason = v.reason, error = COALESCE(v.error, m.error), waiting_reason = NULL, updated_at = now()
-           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS v(id, status, reason, error) WHERE m.id = v.id AND m.status = 'sending'
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::int[]) AS v(id, status, reason, error, attempts) WHERE m.id = v.id AND ${CLAIM_MATCHES}
          RETURNING ${EVENT_ROW}`,
-        [unsent.map((u) => u.id), unsent.map((u) => u.status), unsent.map((u) => u.reason), unsent.map((u) => (u.error === null ? null : JSON.stringify(u.error)))],
+        [
+          unsent.map((u) => u.id),
+          unsent.map((u) => u.status),
+          unsent.map((u) => u.reason),
+          unsent.map((u) => (u.error === null ? null : JSON.stringify(u.error))),
+          unsent.map((u) => u.attempts),
+        ],
         ['skipped', 'expired'],
       );
       return changed;

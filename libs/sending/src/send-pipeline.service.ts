@@ -164,7 +164,7 @@ export class SendPipeline {
         return false;
       }
       if (c.category === 'service' && (state?.lastInboundAt == null || now.getTime() - state.lastInboundAt.getTime() >= SERVICE_WINDOW_MS)) {
-        outcomes.failed.push({ id: c.id, error: OUTSIDE_SERVICE_WINDOW });
+        outcomes.failed.push({ id: c.id, error: OUTSIDE_SERVICE_WINDOW, attempts: c.attempts });
         return false;
       }
       return true;
@@ -243,7 +243,7 @@ export class SendPipeline {
     if (tag !== undefined && tag !== 'HUMAN_AGENT') return true;
     const windowMs = tag === 'HUMAN_AGENT' ? HUMAN_AGENT_WINDOW_MS : SERVICE_WINDOW_MS;
     if (state.lastInboundAt !== null && now.getTime() - state.lastInboundAt.getTime() < windowMs) return true;
-    outcomes.failed.push({ id: c.id, error: OUTSIDE_MESSAGING_WINDOW(channel.type, tag === 'HUMAN_AGENT') });
+    outcomes.failed.push({ id: c.id, error: OUTSIDE_MESSAGING_WINDOW(channel.type, tag === 'HUMAN_AGENT'), attempts: c.attempts });
     return false;
   }
 
@@ -356,10 +356,10 @@ export class SendPipeline {
       const decision = decide(error, c.attempts, maxAttempts);
       switch (decision.kind) {
         case 'failed':
-          into.failed.push({ id: c.id, error: recorded });
+          into.failed.push({ id: c.id, error: recorded, attempts: c.attempts });
           return;
         case 'in_doubt':
-          into.inDoubt.push({ id: c.id, error: recorded });
+          into.inDoubt.push({ id: c.id, error: recorded, attempts: c.attempts });
           return;
         case 'retry':
           into.retry.push({ id: c.id, error: recorded, delayMs: decision.delayMs, attempts: c.attempts });

@@ -83,9 +83,10 @@ export interface SendOutcomes {
   readonly accepted: Array<{ id: string; providerMessageId: string; held: boolean; sent?: boolean }>;
   /** Transient failures: back to queued, not before `delayMs` from now. `attempts`: as claimed. */
   readonly retry: Array<{ id: string; error: MessageError; delayMs: number; attempts: number }>;
-  readonly failed: Array<{ id: string; error: MessageError }>;
+  /** `attempts` (as claimed, here and below): an outcome is recorded only on the claim it was decided for. */
+  readonly failed: Array<{ id: string; error: MessageError; attempts: number }>;
   /** No answer: the provider may have it. Stays `sending` until its status webhook or the in-doubt timeout. */
-  readonly inDoubt: Array<{ id: string; error: MessageError }>;
+  readonly inDoubt: Array<{ id: string; error: MessageError; attempts: number }>;
   /** Claimed but not sent (slot missed, shutting down): back to queued as if never claimed. */
   readonly released: Array<{ id: string; attempts: number }>;
   /** Refused by a check at claim time (opted out, frequency cap): never sent. */
@@ -94,6 +95,18 @@ export interface SendOutcomes {
   readonly expired: Array<{ id: string; attempts: number }>;
   /** Must wait (quiet hours, tier, paused channel): back to queued, not before `until`, saying why. */
   readonly deferred: Array<{ id: string; attempts: number; until: Date; reason: WaitReason }>;
+}
+
+/**
+ * SQL: send row `row` is still the claim an outcome (`v`, with its `attempts`) was decided for: `sending` (`claimed`, an
+ * SQL value) at the attempts it was claimed with. A claim released meanwhile (in doubt, or by a burial) and claimed
+ * again has one attempt more, so an outcome its first worker records late — a check's skip, a failure, an answer that
+ * never came — cannot land on the next claim (whose send it would misreport, or whose worker it would erase). Every
+ * outcome statement of every source matches so, but the acceptance: the provider took that request, whatever the row
+ * is now.
+ */
+export function claimMatchSql(row: string, claimed: string): string {
+  return `${row}.status = ${claimed} AND ${row}.attempts = v.attempts`;
 }
 
 /** What an accepted send is recorded as: `sent` where the platform reports nothing later (Telegram, Messenger, Instagram). */
