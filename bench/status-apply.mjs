@@ -6,9 +6,10 @@
 //   node bench/status-apply.mjs --smoke          # 2,000 sends, once (CI)
 //
 // Meta sends `sent`, `delivered` and `read` for every send, seconds apart. Herald applies statuses in batches
-// (WebhookApplier, the campaigns library's status statement, `statusUpdateSql`), and a status update rewrites
-// the recipient's row and its index entries (a status change cannot be a HOT update: `status` is in the
-// predicates of partial indexes) and runs the per-run counting trigger. This measures, on the benchmark's own
+// (WebhookApplier, the campaigns library's status statement, `statusUpdateSql`), and a status update writes a new
+// version of the recipient's row and runs the per-run counting trigger; since migration 1797500000000 no index
+// reads the columns a status changes, so the new version is heap-only (no index entry) when its page has room
+// (docs/adr/0010-heap-only-status-updates.md; the share is printed). This measures, on the benchmark's own
 // database with the real migrations, the CPU of the Postgres backend applying the statuses of N accepted
 // campaign recipients:
 //
@@ -77,17 +78,29 @@ const statusRows = (runId, statuses) => {
   return rows;
 };
 
-/** Applies `rows` in batches as the applier does (one transaction each, JIT off); the backend's CPU seconds. */
+const ROW_VERSIONS = `SELECT pg_stat_get_xact_tuples_updated(c.oid)::int AS updated, pg_stat_get_xact_tuples_hot_updated(c.oid)::int AS hot
+                        FROM pg_class c WHERE c.oid = 'campaign_recipients'::regclass`;
+
+/**
+ * Applies `rows` in batches as the applier does (one transaction each, JIT off); the backend's CPU seconds, and the
+ * row updates it made and how many of them were heap-only (this session's own counts, read around each statement).
+ */
 async function apply(client, pid, rows) {
-  const before = cpuSecondsOf(pid);
+  let updated = 0;
+  let hot = 0;
+  const cpuBefore = cpuSecondsOf(pid);
   const started = performance.now();
   for (let i = 0; i < rows.length; i += BATCH) {
     await client.query('BEGIN');
     await client.query('SET LOCAL jit = off');
+    const before = (await client.query(ROW_VERSIONS)).rows[0];
     await client.query(SQL, statusParams(rows.slice(i, i + BATCH)));
+    const after = (await client.query(ROW_VERSIONS)).rows[0];
     await client.query('COMMIT');
+    updated += after.updated - before.updated;
+    hot += after.hot - before.hot;
   }
-  return { cpu: cpuSecondsOf(pid) - before, wall: (performance.now() - started) / 1000 };
+  return { cpu: cpuSecondsOf(pid) - cpuBefore, wall: (performance.now() - started) / 1000, updated, hot };
 }
 
 await runBench(new Bench('status-apply', { keep: opts.keep }), async (bench) => {
@@ -109,13 +122,17 @@ await runBench(new Bench('status-apply', { keep: opts.keep }), async (bench) => 
       await seed(pool, runId);
       let cpu = 0;
       let wall = 0;
+      let updated = 0;
+      let hot = 0;
       for (const statuses of passes) {
         const took = await apply(client, pid, statusRows(runId, statuses));
         cpu += took.cpu;
         wall += took.wall;
+        updated += took.updated;
+        hot += took.hot;
       }
-      cost.get(name).push({ cpu, wall });
-      bench.say(`${name}: ${fmt((cpu * 1e6) / SENDS)} µs per send (wall ${fmt(wall, 2)} s)`);
+      cost.get(name).push({ cpu, wall, updated, hot });
+      bench.say(`${name}: ${fmt((cpu * 1e6) / SENDS)} µs per send (wall ${fmt(wall, 2)} s), ${int(hot)} of ${int(updated)} row updates heap-only`);
     }
   }
   const body = webhookBody();
@@ -136,6 +153,10 @@ await runBench(new Bench('status-apply', { keep: opts.keep }), async (bench) => 
   for (const [type, values] of store) figures.add(`Postgres CPU per status, webhook body stored and taken back as ${type}`, `${values.map((v) => fmt(v)).join(' / ')} µs`);
   const perSend = (name) => cost.get(name).map((c) => (c.cpu * 1e6) / SENDS);
   for (const [name] of cases) figures.add(`Postgres CPU per send, ${name}`, `${perSend(name).map((v) => fmt(v)).join(' / ')} µs`);
+  for (const [name] of cases) {
+    const share = cost.get(name).map((c) => (c.updated === 0 ? 0 : c.hot / c.updated));
+    figures.add(`row updates heap-only (no index entry), ${name.split(':')[0]}`, share.map((v) => fmt(v, 2)).join(' / '));
+  }
   const [apart, together] = cases.map(([name]) => perSend(name).reduce((a, b) => a + b, 0) / ROUNDS);
   figures.add('coalesced ÷ apart', fmt(together / apart, 2));
   figures.add('one row update (apart − coalesced, per update saved)', `${fmt((apart - together) / 2)} µs`);

@@ -801,11 +801,14 @@ export class RecipientRepository {
     if (buried.length === 0) return [];
     const rows: Array<{ run_id: string; chunk_no: number }> = await this.dataSource.query(
       `WITH buried AS (SELECT * FROM unnest($1::uuid[], $2::int8multirange[]) AS b(id, departed)),
+       -- Locked in id order first, as the outcome statements lock theirs (updateInIdOrder), so the two cannot deadlock.
+       locked AS (
+         SELECT r.id FROM campaign_recipients r JOIN buried b ON r.claimed_by = b.id
+          WHERE r.in_doubt_since IS NOT NULL AND r.claim_seq IS NOT NULL AND NOT (b.departed @> r.claim_seq)
+          ORDER BY r.id FOR UPDATE OF r),
        unsent AS (
          UPDATE campaign_recipients r SET status = 'queued', claimed_by = NULL, claim_seq = NULL, updated_at = now()
-           FROM buried b
-          WHERE r.in_doubt_since IS NOT NULL AND r.claimed_by = b.id
-            AND r.claim_seq IS NOT NULL AND NOT (b.departed @> r.claim_seq)
+           FROM locked WHERE r.id = locked.id
          RETURNING r.run_id, r.chunk_no)
        SELECT DISTINCT run_id, chunk_no FROM unsent`,
       [buried.map((b) => b.id), buried.map((b) => b.departed)],

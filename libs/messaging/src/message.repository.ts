@@ -558,10 +558,14 @@ export class MessageRepository {
     if (buried.length === 0) return [];
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH buried AS (SELECT * FROM unnest($1::uuid[], $2::int8multirange[]) AS b(id, departed)),
+       -- Locked in id order first, as the outcome statements lock theirs, so the two cannot deadlock.
+       locked AS (
+         SELECT m.id FROM messages m JOIN buried b ON m.claimed_by = b.id
+          WHERE m.status = 'sending' AND m.claim_seq IS NOT NULL AND NOT (b.departed @> m.claim_seq)
+          ORDER BY m.id FOR UPDATE OF m),
        unsent AS (
          UPDATE messages m SET status = 'queued', claimed_by = NULL, claim_seq = NULL, updated_at = now()
-           FROM buried b
-          WHERE m.status = 'sending' AND m.claimed_by = b.id AND m.claim_seq IS NOT NULL AND NOT (b.departed @> m.claim_seq)
+           FROM locked WHERE m.id = locked.id
          RETURNING m.id)
        SELECT id FROM unsent`,
       [buried.map((b) => b.id), buried.map((b) => b.departed)],
