@@ -29,10 +29,11 @@ export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
 // No index reads `status` or `updated_at`: a status webhook changes only those (and unindexed times), so Postgres
 // writes it as a heap-only update, with no index entry (docs/adr/0010-heap-only-status-updates.md). The indexes
 // of the rows still in hand read the generated `open_status` and `in_doubt_since` instead.
-@Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo', 'id'], { where: 'open_status IS NOT NULL' })
+@Index('idx_campaign_recipients_unfinished', ['runId', 'chunkNo', 'id'], { where: `open_status IN ('queued', 'sending')` })
 // A run's replies (button presses, replies) are counted for its results without reading its other rows.
 @Index('idx_campaign_recipients_replied', ['runId'], { where: 'action_at IS NOT NULL' })
-@Index('idx_campaign_recipients_in_doubt', ['inDoubtSince'], { where: 'in_doubt_since IS NOT NULL' })
+// Predicates compare with values (not IS NOT NULL): without statistics the planner takes them for small (ADR 0010).
+@Index('idx_campaign_recipients_in_doubt', ['inDoubtSince'], { where: `open_status = 'sending'` })
 @Index('uq_campaign_recipients_provider_id', ['providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })
 export class CampaignRecipient {
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

@@ -197,7 +197,7 @@ export function dueNowSql(run: string): string {
  * sends in doubt, as `releaseInDoubt` takes them and `inDoubtSince` finds the oldest (idx_campaign_recipients_in_doubt).
  */
 function inDoubtSql(r: string, seconds: string): string {
-  return `${r}.in_doubt_since < now() - make_interval(secs => ${seconds})`;
+  return `${r}.open_status = 'sending' AND ${r}.in_doubt_since < now() - make_interval(secs => ${seconds})`;
 }
 
 /** A send without an answer for this long is told as waiting for its status (`unconfirmed`), not as being sent. */
@@ -214,8 +214,7 @@ export function earliestWaitSql(run: string, when = 'true'): string {
       WHERE ${when} AND q.run_id = ${run} AND q.open_status = 'queued' AND q.not_before > now() ORDER BY q.not_before LIMIT 1)
      UNION ALL
      (SELECT 'unconfirmed', NULL::timestamptz FROM campaign_recipients s
-       WHERE ${when} AND s.run_id = ${run} AND s.open_status = 'sending'
-         AND s.in_doubt_since < now() - interval '${UNANSWERED_SECONDS} seconds' LIMIT 1)
+       WHERE ${when} AND s.run_id = ${run} AND s.open_status = 'sending' AND s.in_doubt_since < now() - interval '${UNANSWERED_SECONDS} seconds' LIMIT 1)
      LIMIT 1`;
 }
 
@@ -723,7 +722,7 @@ export class RecipientRepository {
        -- Only sends that may be released now (their wait over, a webhook received since): the many a long outage
        -- leaves held must not fill the batch and keep the others from being looked at.
        doubt AS (
-         SELECT r.id, r.run_id, r.updated_at, c.channel_id, o.over,
+         SELECT r.id, r.run_id, r.updated_at, c.channel_id, o.over, floor(extract(epoch FROM r.sending_at) / 5) AS own,
                 floor((extract(epoch FROM r.updated_at) - $3) / 5) AS lo, floor((extract(epoch FROM r.updated_at) + $3) / 5) AS hi
            FROM campaign_recipients r JOIN campaign_runs x ON x.id = r.run_id JOIN campaigns c ON c.id = x.campaign_id,
                 LATERAL (SELECT ${requestOverSql('r', 'workers', '$12')} AS over) o
@@ -737,6 +736,13 @@ export class RecipientRepository {
           WHERE n.run_id IN (SELECT DISTINCT run_id FROM doubt) AND n.accepted_at IS NOT NULL
             AND (n.status = 'accepted' OR n.status = ANY($5::text[]))
           GROUP BY 1, 2),
+       -- The runs' sends in flight, counted per run and 5-second bucket of their claim, read once (through
+       -- idx_campaign_recipients_in_doubt) instead of once per send in doubt.
+       flying AS (
+         SELECT f.run_id, floor(extract(epoch FROM f.sending_at) / 5) AS bucket, count(*) AS n
+           FROM campaign_recipients f
+          WHERE f.open_status = 'sending' AND f.in_doubt_since IS NOT NULL AND f.run_id IN (SELECT DISTINCT run_id FROM doubt)
+          GROUP BY 1, 2),
        received AS (SELECT * FROM unnest($7::uuid[], $8::tstzmultirange[]) AS v(channel_id, periods)),
        -- The webhooks that speak for it, and the first of them received after its request was over: its channel's, or
        -- for a lone send (nothing else of its run taken or in flight around it, so its channel had nothing else to
@@ -744,9 +750,9 @@ export class RecipientRepository {
        evidence AS (
          SELECT d.id, d.over,
                 CASE WHEN EXISTS (SELECT 1 FROM near s WHERE s.run_id = d.run_id AND s.bucket BETWEEN d.lo AND d.hi)
-                             OR EXISTS (
-                               SELECT 1 FROM campaign_recipients o WHERE o.run_id = d.run_id AND o.id <> d.id AND o.open_status = 'sending'
-                                  AND o.sending_at BETWEEN d.updated_at - make_interval(secs => $3) AND d.updated_at + make_interval(secs => $3))
+                             -- another send in flight (not itself: one fewer in its own bucket) claimed around it
+                             OR EXISTS (SELECT 1 FROM flying f WHERE f.run_id = d.run_id AND f.bucket BETWEEN d.lo AND d.hi
+                                           AND f.n > CASE WHEN f.bucket = d.own THEN 1 ELSE 0 END)
                            THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
                            ELSE ${platformReceivedSql('d.channel_id', '$13', '$14', '$15', '$16')} END AS periods
            FROM doubt d
@@ -785,7 +791,7 @@ export class RecipientRepository {
   async claimants(): Promise<string[]> {
     const rows: Array<{ claimed_by: string }> = await this.dataSource.query(
       `SELECT DISTINCT claimed_by FROM campaign_recipients
-        WHERE in_doubt_since IS NOT NULL AND claimed_by IS NOT NULL AND claim_seq IS NOT NULL`,
+        WHERE open_status = 'sending' AND in_doubt_since IS NOT NULL AND claimed_by IS NOT NULL AND claim_seq IS NOT NULL`,
     );
     return rows.map((r) => r.claimed_by);
   }
@@ -804,7 +810,7 @@ export class RecipientRepository {
        -- Locked in id order first, as the outcome statements lock theirs (updateInIdOrder), so the two cannot deadlock.
        locked AS (
          SELECT r.id FROM campaign_recipients r JOIN buried b ON r.claimed_by = b.id
-          WHERE r.in_doubt_since IS NOT NULL AND r.claim_seq IS NOT NULL AND NOT (b.departed @> r.claim_seq)
+          WHERE r.open_status = 'sending' AND r.in_doubt_since IS NOT NULL AND r.claim_seq IS NOT NULL AND NOT (b.departed @> r.claim_seq)
           ORDER BY r.id FOR UPDATE OF r),
        unsent AS (
          UPDATE campaign_recipients r SET status = 'queued', claimed_by = NULL, claim_seq = NULL, updated_at = now()
