@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CallbackEndpoints, CallbackOutbox } from '@herald/callbacks';
-import { AudiencesService, ContactsService, ImportsService } from '@herald/contacts';
+import { ContactsService, ImportsService } from '@herald/contacts';
 import { ChunkSender, CampaignsService, RunStarter } from '@herald/campaigns';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
 import { startPipeline, type PipelineHarness, type WebhookStatus } from './support/pipeline-harness';
@@ -116,10 +116,8 @@ describe('the callback outbox, in process', () => {
 
   it("tells a campaign send's `sent` once when the provider's sent webhook is applied before the chunk's answers are recorded", async () => {
     const numbers = [fresh(), fresh()];
-    await h.get(AudiencesService).create(ws.workspaceId, { id: 'race', name: 'Race', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+    const campaignId = await h.approvedCampaign(ws.workspaceId, 'Webhook first', numbers, 'race');
     const campaigns = h.get(CampaignsService);
-    const { campaignId } = await campaigns.create(ws.workspaceId, { title: 'Webhook first', message: 'Hello {{name}}!' });
-    await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
     const [campaign] = (await h.db.query('SELECT template_name FROM campaigns WHERE id = $1', [campaignId])) as Array<{ template_name: string }>;
     h.provider.categories.set(campaign!.template_name, 'UTILITY');
     const t = Math.floor(Date.now() / 1000);

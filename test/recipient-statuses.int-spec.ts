@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CampaignsService, ChunkSender, RecipientRepository, RunStarter } from '@herald/campaigns';
-import { AudiencesService } from '@herald/contacts';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
 /**
@@ -25,10 +24,8 @@ describe("a campaign recipient's status webhooks", () => {
   it('are applied as heap-only updates: the row changes, no index entry is written', async () => {
     const ws = await h.workspace('Heap-only statuses');
     const numbers = Array.from({ length: 10 }, (_, i) => `+4474029${String(i).padStart(5, '0')}`);
-    await h.get(AudiencesService).create(ws.workspaceId, { id: 'everyone', name: 'Everyone', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+    const campaignId = await h.approvedCampaign(ws.workspaceId, 'Heap-only statuses', numbers, 'everyone');
     const campaigns = h.get(CampaignsService);
-    const { campaignId } = await campaigns.create(ws.workspaceId, { title: 'Heap-only statuses', message: 'Hello {{name}}!' });
-    await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
     const { runId } = await campaigns.createRun(ws.workspaceId, campaignId, { audiences: ['everyone'] });
     expect(await h.get(RunStarter).start(runId)).toBe('running');
     expect(await h.get(ChunkSender).send(runId, 0)).toEqual({ state: 'done' });

@@ -1,6 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { CampaignReconciler, CampaignsService, ChunkSender, RecipientRepository, RunStarter, chunkJobId } from '@herald/campaigns';
-import { AudiencesService } from '@herald/contacts';
 import { MessageRecovery, MessageSender, MessagesService } from '@herald/messaging';
 import { JobName, JobQueue, QUEUE_OF_JOB } from '@herald/queues';
 import { WebhookApplier } from '@herald/provider-events';
@@ -31,9 +30,7 @@ describe('run control racing the workers', () => {
   const campaignOf = async (name: string, size: number, channel?: { messagesPerSecond?: number }) => {
     const ws = await h.workspace(name, channel);
     const numbers = Array.from({ length: size }, () => fresh());
-    await h.get(AudiencesService).create(ws.workspaceId, { id: 'all-of-them', name, contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
-    const { campaignId } = await campaigns.create(ws.workspaceId, { title: name, message: 'Hello {{name}}!' });
-    await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
+    const campaignId = await h.approvedCampaign(ws.workspaceId, name, numbers, 'all-of-them');
     return { ...ws, campaignId, numbers };
   };
   const runStatus = async (runId: string): Promise<string> =>

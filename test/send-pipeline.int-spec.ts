@@ -337,10 +337,8 @@ describe('the send pipeline, in process', () => {
     ) => {
       const campaignWs = await h.workspace(name, { messagesPerSecond: 50 });
       const numbers = Array.from({ length: 60 }, () => fresh());
-      await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'crowd', name: 'Crowd', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+      const campaignId = await h.approvedCampaign(campaignWs.workspaceId, name, numbers, 'crowd');
       const campaignsService = h.get(CampaignsService);
-      const { campaignId } = await campaignsService.create(campaignWs.workspaceId, { title: name, message: 'Hello {{name}}!' });
-      await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
       const { runId } = await campaignsService.createRun(campaignWs.workspaceId, campaignId, { audiences: ['crowd'] });
       expect(await h.get(RunStarter).start(runId)).toBe('running');
       const [{ phone_number_id: phone }] = (await h.db.query('SELECT phone_number_id FROM channels WHERE id = $1', [campaignWs.channelId])) as Array<{ phone_number_id: string }>;
@@ -463,10 +461,8 @@ describe('the send pipeline, in process', () => {
       // The provider answers its warm-up read 400 ms later: longer than a batch is claimed ahead of its slots.
       const campaignWs = await h.workspace('Slow warm-up', { messagesPerSecond: 50 });
       const numbers = Array.from({ length: 20 }, () => fresh());
-      await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'few', name: 'Few', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+      const campaignId = await h.approvedCampaign(campaignWs.workspaceId, 'Warm-up', numbers, 'few');
       const campaignsService = h.get(CampaignsService);
-      const { campaignId } = await campaignsService.create(campaignWs.workspaceId, { title: 'Warm-up', message: 'Hello {{name}}!' });
-      await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
       const { runId } = await campaignsService.createRun(campaignWs.workspaceId, campaignId, { audiences: ['few'] });
       expect(await h.get(RunStarter).start(runId)).toBe('running');
       const limiter = h.get(SendRateLimiter);
@@ -500,10 +496,8 @@ describe('the send pipeline, in process', () => {
     it('expires what is left of a run whose validity ran out while it was paused, never sends it, and completes the run', async () => {
       const campaignWs = await h.workspace('Expiring run');
       const numbers = [fresh(), fresh()];
-      await h.get(AudiencesService).create(campaignWs.workspaceId, { id: 'pair', name: 'Pair', contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+      const campaignId = await h.approvedCampaign(campaignWs.workspaceId, 'Short-lived', numbers, 'pair');
       const campaignsService = h.get(CampaignsService);
-      const { campaignId } = await campaignsService.create(campaignWs.workspaceId, { title: 'Short-lived', message: 'Hello {{name}}!' });
-      await h.db.query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
       const { runId } = await campaignsService.createRun(campaignWs.workspaceId, campaignId, { audiences: ['pair'], validity: 60 });
       expect(await h.get(RunStarter).start(runId)).toBe('running');
       expect((await campaignsService.pause(campaignWs.workspaceId, campaignId, runId)).status).toBe('paused');

@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DateTime } from 'luxon';
 import { DataSource } from 'typeorm';
-import { CampaignsModule, CampaignsWorkerModule } from '@herald/campaigns';
+import { CampaignsModule, CampaignsService, CampaignsWorkerModule } from '@herald/campaigns';
 import {
   ChannelPlatforms,
   mapGraphError,
@@ -21,7 +21,7 @@ import {
 import { ChannelsModule, ChannelsService } from '@herald/channels';
 import { Clock } from '@herald/common';
 import { ConfigModule } from '@herald/config';
-import { ContactsModule } from '@herald/contacts';
+import { AudiencesService, ContactsModule } from '@herald/contacts';
 import { DatabaseModule } from '@herald/database';
 import { MessagingModule, MessagingWorkerModule } from '@herald/messaging';
 import { ProviderEventsWorkerModule, WebhookApplier, type AppliedBatch } from '@herald/provider-events';
@@ -212,6 +212,11 @@ export interface PipelineHarness {
    * events other spec files left in the shared table count in what it returns too.
    */
   applyStatuses(channelId: string, statuses: readonly WebhookStatus[]): Promise<AppliedBatch>;
+  /**
+   * A campaign "Hello {{name}}!" in the workspace, its template approved, and an audience `audienceId` of these
+   * numbers (each named Friend) to run it for; returns the campaign's id.
+   */
+  approvedCampaign(workspaceId: string, title: string, numbers: readonly string[], audienceId: string): Promise<string>;
   /** Stores a WhatsApp status webhook of `channelId`, as the API stores one, without applying it; returns its event id. */
   storeStatuses(channelId: string, statuses: readonly WebhookStatus[]): Promise<string>;
   /**
@@ -336,6 +341,12 @@ export async function startPipeline(redisPrefix: string, env: Record<string, str
     },
     async applyStatuses(channelId, statuses) {
       return get(WebhookApplier).apply(await storeStatuses(channelId, statuses), []);
+    },
+    async approvedCampaign(workspaceId, title, numbers, audienceId) {
+      await get(AudiencesService).create(workspaceId, { id: audienceId, name: title, contacts: numbers.map((number) => ({ number, name: 'Friend' })) });
+      const { campaignId } = await get(CampaignsService).create(workspaceId, { title, message: 'Hello {{name}}!' });
+      await get(DataSource).query(`UPDATE campaigns SET template_status = 'APPROVED' WHERE id = $1`, [campaignId]);
+      return campaignId;
     },
     storeStatuses,
     async platformChannel(workspaceId, kind, messagesPerSecond = 1_000, appSecret = 'secret-fake') {

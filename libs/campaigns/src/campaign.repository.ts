@@ -6,6 +6,7 @@ import type { CampaignButton, CampaignVariable } from './campaign-message.util';
 import type { CampaignCategory, CampaignKind, TemplateSource } from './campaign.entity';
 import type { TemplateParams } from './recipient-params.util';
 import { foldCounts } from './run-figures.util';
+import { unfinishedSql } from './recipient.repository';
 import type { RunStatus } from './campaign-run.entity';
 import { runExpiredSql } from './run-validity.util';
 import type { SendWindow } from '@herald/sending';
@@ -458,7 +459,7 @@ export class CampaignRepository {
       const over = pastValidity
         ? `OR (r.status = 'paused' AND ${runExpiredSql('r', 'c', param(pastValidity.default), param(pastValidity.authentication))})`
         : '';
-      const unfinished = `EXISTS (SELECT 1 FROM campaign_recipients x WHERE x.run_id = r.id AND x.open_status IS NOT NULL)`;
+      const unfinished = `EXISTS (SELECT 1 FROM campaign_recipients x WHERE x.run_id = r.id AND ${unfinishedSql('x')})`;
       const which = `(r.status = 'running' ${over}) ${only} AND NOT ${unfinished}`;
       const candidates: Array<{ id: string }> = await manager.query(
         `SELECT r.id FROM campaign_runs r JOIN campaigns c ON c.id = r.campaign_id WHERE ${which} ORDER BY r.id FOR UPDATE OF r`,

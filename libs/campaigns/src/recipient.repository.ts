@@ -156,19 +156,17 @@ const PERSIST_DELAYS_MS = [500, 1_000, 2_000, 4_000, 8_000, 8_000, 8_000];
  * outcome statement and a status batch (2 of 6 runs); with the order in SQL, none in 8.
  */
 function updateInIdOrder(values: string, set: string, where = 'TRUE'): string {
-  // `v.claimed` ('sending') is how a statement asks for rows still at their claim (`r.status = v.claimed`): a value
-  // of the CTE, not a literal, so the planner cannot read `r` through a partial index of the rows in hand. With
-  // statistics from before a run sent anything it took such an index for almost empty and scanned it, with every
-  // dead entry the run's claims had left, instead of fetching the batch's rows by id (bench/throughput.mjs). (Those
-  // indexes now read `open_status`, which these statements do not name; the value keeps it so if one ever does.)
-  return `WITH v AS (SELECT *, 'sending'::varchar AS claimed FROM ${values}),
+  // These statements name `status`, which no index reads (ADR 0010), never `open_status`: the planner fetches the
+  // batch's rows by id. (When a partial index on status matched them, statistics from before a run sent anything made
+  // it scan that index, with every dead entry the run's claims had left: bench/throughput.mjs.)
+  return `WITH v AS (SELECT * FROM ${values}),
        locked AS (SELECT r.id, r.status AS was FROM campaign_recipients r JOIN v ON v.id = r.id ORDER BY r.id FOR UPDATE OF r)
      UPDATE campaign_recipients r SET ${set}
        FROM v JOIN locked ON locked.id = v.id WHERE r.id = v.id AND ${where}`;
 }
 
 /** An outcome statement's rows: the claims its outcomes were decided for (see claimMatchSql). */
-const CLAIM_MATCHES = claimMatchSql('r', 'v.claimed');
+const CLAIM_MATCHES = claimMatchSql('r');
 
 /** Runs `work`, and again after each of PERSIST_DELAYS_MS while it fails; the last failure is thrown. */
 async function persist<T>(work: () => Promise<T>): Promise<T> {
@@ -187,6 +185,15 @@ async function persist<T>(work: () => Promise<T>): Promise<T> {
  * Campaign recipients in SQL. Every change is set-based: fan-out is one INSERT … SELECT, a batch of sends is
  * claimed in one UPDATE and recorded in one UPDATE per kind of outcome. Per-run counts follow by trigger.
  */
+/**
+ * SQL: recipient `r` (an alias) is still in hand — queued or sending (idx_campaign_recipients_unfinished). Compared
+ * with values, as the index's predicate is: `open_status IS NOT NULL` means the same, but the planner cannot match it
+ * to the index and walks the run's rows instead.
+ */
+export function unfinishedSql(r: string): string {
+  return `${r}.open_status IN ('queued', 'sending')`;
+}
+
 /** SQL: whether a queued recipient of the run (`run`: a column or parameter) is due now. */
 export function dueNowSql(run: string): string {
   return `EXISTS (SELECT 1 FROM campaign_recipients q WHERE q.run_id = ${run} AND q.open_status = 'queued' AND (q.not_before IS NULL OR q.not_before <= now()))`;
@@ -688,7 +695,7 @@ export class RecipientRepository {
     const rows: Array<{ queued: string; next_due: Date | null; sending: string }> = await this.dataSource.query(
       `SELECT count(*) FILTER (WHERE status = 'queued') AS queued, min(COALESCE(not_before, now())) FILTER (WHERE status = 'queued') AS next_due,
               count(*) FILTER (WHERE status = 'sending') AS sending
-         FROM campaign_recipients WHERE run_id = $1 AND chunk_no = $2 AND open_status IS NOT NULL`,
+         FROM campaign_recipients r WHERE run_id = $1 AND chunk_no = $2 AND ${unfinishedSql('r')}`,
       [runId, chunk],
     );
     const r = rows[0]!;

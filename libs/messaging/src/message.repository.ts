@@ -174,7 +174,7 @@ function inDoubtSql(m: string, seconds: string): string {
 }
 
 /** An outcome statement's rows: the claims its outcomes were decided for (see claimMatchSql). */
-const CLAIM_MATCHES = claimMatchSql('m', `'sending'`);
+const CLAIM_MATCHES = claimMatchSql('m');
 
 const UUID = `'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`;
 

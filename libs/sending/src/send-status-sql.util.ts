@@ -23,6 +23,17 @@ export interface AppliedStatuses {
   events: SendEventRow[];
 }
 
+/**
+ * SQL: send row `row` is still the claim an outcome (`v`, with its `attempts`) was decided for: `sending`, at the
+ * attempts it was claimed with. A claim released meanwhile (in doubt, or by a burial) and claimed again has one attempt
+ * more, so an outcome its first worker records late — a check's skip, a failure, an answer that never came — cannot
+ * land on the next claim (whose send it would misreport, or whose worker it would erase). Every outcome statement of
+ * every source matches so, but the acceptance: the provider took that request, whatever the row is now.
+ */
+export function claimMatchSql(row: string): string {
+  return `${row}.status = 'sending' AND ${row}.attempts = v.attempts`;
+}
+
 const STATUS_ARRAY = `ARRAY[${MESSAGE_STATUSES.map((s) => `'${s}'`).join(',')}]::text[]`;
 
 /**

@@ -97,18 +97,6 @@ export interface SendOutcomes {
   readonly deferred: Array<{ id: string; attempts: number; until: Date; reason: WaitReason }>;
 }
 
-/**
- * SQL: send row `row` is still the claim an outcome (`v`, with its `attempts`) was decided for: `sending` (`claimed`, an
- * SQL value) at the attempts it was claimed with. A claim released meanwhile (in doubt, or by a burial) and claimed
- * again has one attempt more, so an outcome its first worker records late — a check's skip, a failure, an answer that
- * never came — cannot land on the next claim (whose send it would misreport, or whose worker it would erase). Every
- * outcome statement of every source matches so, but the acceptance: the provider took that request, whatever the row
- * is now.
- */
-export function claimMatchSql(row: string, claimed: string): string {
-  return `${row}.status = ${claimed} AND ${row}.attempts = v.attempts`;
-}
-
 /** What an accepted send is recorded as: `sent` where the platform reports nothing later (Telegram, Messenger, Instagram). */
 export function acceptedStatus(a: SendOutcomes['accepted'][number]): 'sent' | 'held' | 'accepted' {
   return a.sent ? 'sent' : a.held ? 'held' : 'accepted';
