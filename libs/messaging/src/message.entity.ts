@@ -11,14 +11,18 @@ import { WorkspaceOwned } from '@herald/workspaces';
 @Index('idx_messages_workspace_created', ['workspaceId', 'createdAt', 'id'])
 @Index('uq_messages_provider_id', ['providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })
 @Index('uq_messages_request_id', ['workspaceId', 'requestId'], { unique: true, where: 'request_id IS NOT NULL' })
-@Index('idx_messages_unfinished', ['status', 'updatedAt'], { where: `status IN ('queued', 'sending')` })
-@Index('idx_messages_waiting', ['notBefore'], { where: `status IN ('scheduled', 'queued')` })
+// No index reads `status` or `updated_at`: a `delivered` or `read` webhook changes only those (and unindexed times), so
+// Postgres writes it as a heap-only update, with no index entry (docs/adr/0010-heap-only-status-updates.md). The
+// partial indexes read the generated `open_status`, `in_doubt_since` and `answer` instead; their predicates compare
+// with values (not IS NOT NULL: without statistics the planner takes that for nearly every row).
+@Index('idx_messages_in_doubt', ['inDoubtSince'], { where: `open_status = 'sending'` })
+@Index('idx_messages_waiting', ['notBefore'], { where: `open_status IN ('scheduled', 'queued')` })
 @Index('idx_messages_tags', { synchronize: false })
 // A contact's conversation and channel details read its messages newest first.
 @Index('idx_messages_contact_created', ['contactId', 'createdAt', 'id'])
 // Sends the provider took whose statuses have not come (yet): a send in doubt near them is not sent again.
-@Index('idx_messages_accepted', ['channelId', 'acceptedAt'], { where: `status = 'accepted'` })
-@Index('idx_messages_by_webhook', ['channelId', 'acceptedAt'], { where: `status IN ('sent', 'delivered', 'read')` })
+@Index('idx_messages_accepted', ['channelId', 'acceptedAt'], { where: `answer = 'accepted'` })
+@Index('idx_messages_by_webhook', ['channelId', 'acceptedAt'], { where: `answer = 'by_webhook'` })
 export class Message extends WorkspaceOwned {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -136,4 +140,45 @@ export class Message extends WorkspaceOwned {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** Its status while it waits or is being sent (`scheduled`, `queued`, `sending`), else null: what the claims' indexes read. */
+  @Column({
+    type: 'varchar',
+    name: 'open_status',
+    length: 16,
+    nullable: true,
+    generatedType: 'STORED',
+    asExpression: `CASE WHEN status IN ('scheduled', 'queued', 'sending') THEN status END`,
+    insert: false,
+    update: false,
+  })
+  openStatus!: 'scheduled' | 'queued' | 'sending' | null;
+
+  /** Since when it has been `sending` (`updated_at` of a claimed row), else null: what the search for sends in doubt reads. */
+  @Column({
+    type: 'timestamptz',
+    name: 'in_doubt_since',
+    nullable: true,
+    generatedType: 'STORED',
+    asExpression: `CASE WHEN status = 'sending' THEN updated_at END`,
+    insert: false,
+    update: false,
+  })
+  inDoubtSince!: Date | null;
+
+  /**
+   * What the provider's answer says so far: `accepted` (taken, no status webhook yet), `by_webhook` (sent, delivered or
+   * read: one value, so the later webhooks do not move it), else null. The evidence for sends in doubt reads it.
+   */
+  @Column({
+    type: 'varchar',
+    name: 'answer',
+    length: 16,
+    nullable: true,
+    generatedType: 'STORED',
+    asExpression: `CASE WHEN status = 'accepted' THEN 'accepted' WHEN status IN ('sent', 'delivered', 'read') THEN 'by_webhook' END`,
+    insert: false,
+    update: false,
+  })
+  answer!: 'accepted' | 'by_webhook' | null;
 }

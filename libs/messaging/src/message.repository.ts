@@ -11,7 +11,6 @@ import {
   rankSql,
   IN_DOUBT_NEIGHBOURHOOD_SECONDS,
   silentAfterSeconds,
-  STATUSES_BY_WEBHOOK,
   type StatusReceipts,
   UNCONFIRMED,
   statusSteps,
@@ -167,10 +166,11 @@ function eventRows(rows: ReadonlyArray<Omit<SendEventRow, 'error'> & { send_erro
 
 /**
  * SQL: message `m` (an alias) left `sending` for over `seconds` (a parameter) with no word from the provider — the
- * messages in doubt, as `recoverable` takes them and `inDoubtSince` finds the oldest (idx_messages_unfinished).
+ * messages in doubt, as `recoverable` takes them and `inDoubt` finds the oldest (idx_messages_in_doubt). It names the
+ * generated columns the index reads (`in_doubt_since` is `updated_at` while `sending`), never `status`.
  */
 function inDoubtSql(m: string, seconds: string): string {
-  return `${m}.status = 'sending' AND ${m}.updated_at < now() - make_interval(secs => ${seconds})`;
+  return `${m}.open_status = 'sending' AND ${m}.in_doubt_since < now() - make_interval(secs => ${seconds})`;
 }
 
 /** An outcome statement's rows: the claims its outcomes were decided for (see claimMatchSql). */
@@ -449,12 +449,11 @@ export class MessageRepository {
     const rows: Parameters<typeof eventRows>[0] = await manager.query(
       `WITH gone AS (
          UPDATE messages m SET status = 'expired', waiting_reason = NULL, updated_at = now()
-          WHERE id IN (SELECT id FROM messages WHERE status IN ('scheduled', 'queued') AND expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)
+          WHERE id IN (SELECT id FROM messages WHERE open_status IN ('scheduled', 'queued') AND expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)
          RETURNING ${EVENT_ROW}),
        unconfirmed AS (
          UPDATE messages m SET status = 'failed', error = $3::jsonb, failed_at = now(), updated_at = now()
-          WHERE id IN (SELECT id FROM messages WHERE status = 'sending' AND expires_at <= now()
-                          AND updated_at < now() - make_interval(secs => $2) LIMIT $1 FOR UPDATE SKIP LOCKED)
+          WHERE id IN (SELECT id FROM messages WHERE ${inDoubtSql('messages', '$2')} AND expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED)
          RETURNING ${EVENT_ROW})
        SELECT * FROM gone UNION ALL SELECT * FROM unconfirmed`,
       [limit, unconfirmedSeconds, JSON.stringify(UNCONFIRMED)],
@@ -478,43 +477,43 @@ export class MessageRepository {
     // Per message in doubt: `over`, when its request was surely over (answered nothing, or its worker gone; null: its
     // worker may still have it out); `near`, the time of its neighbours.
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `WITH workers AS (${workersSql('$11', '$12')}),
+      `WITH workers AS (${workersSql('$10', '$11')}),
        -- Only sends that may be released now (their wait over, a webhook received since): the many a long outage
        -- leaves held must not fill the batch and keep the others from being looked at.
        doubt AS (
-         SELECT m.id, m.channel_id, m.updated_at, o.over,
-                tstzrange(m.updated_at - make_interval(secs => $4), m.updated_at + make_interval(secs => $4), '[]') AS near
-           FROM messages m, LATERAL (SELECT ${requestOverSql('m', 'workers', '$13')} AS over) o
+         SELECT m.id, m.channel_id, o.over,
+                tstzrange(m.in_doubt_since - make_interval(secs => $4), m.in_doubt_since + make_interval(secs => $4), '[]') AS near
+           FROM messages m, LATERAL (SELECT ${requestOverSql('m', 'workers', '$12')} AS over) o
           WHERE ${inDoubtSql('m', '$2')}
-            AND o.over <= now() - make_interval(secs => $2) AND ${firstReceiptSql('$10::tstzmultirange', 'o.over')} IS NOT NULL
-          ORDER BY m.updated_at LIMIT $3 FOR UPDATE OF m SKIP LOCKED),
-       received AS (SELECT * FROM unnest($8::uuid[], $9::tstzmultirange[]) AS v(channel_id, periods)),
+            AND o.over <= now() - make_interval(secs => $2) AND ${firstReceiptSql('$9::tstzmultirange', 'o.over')} IS NOT NULL
+          ORDER BY m.in_doubt_since LIMIT $3 FOR UPDATE OF m SKIP LOCKED),
+       received AS (SELECT * FROM unnest($7::uuid[], $8::tstzmultirange[]) AS v(channel_id, periods)),
        -- The webhooks that speak for it, and the first of them received after its request was over: its channel's, or
        -- for a lone send (nothing else of its channel taken or in flight around it, so its channel had nothing else to
        -- bring) any channel's of its platform.
        evidence AS (
          SELECT d.id, d.over,
                 CASE WHEN EXISTS (
-                               SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND (n.status = 'accepted' OR n.status = ANY($6::text[]))
+                               SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND (n.answer = 'accepted' OR n.answer = 'by_webhook')
                                   AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near))
                              OR EXISTS (
-                               SELECT 1 FROM messages o WHERE o.status = 'sending' AND o.channel_id = d.channel_id AND o.id <> d.id
-                                  AND o.updated_at BETWEEN lower(d.near) AND upper(d.near))
+                               SELECT 1 FROM messages o WHERE o.open_status = 'sending' AND o.channel_id = d.channel_id AND o.id <> d.id
+                                  AND o.in_doubt_since BETWEEN lower(d.near) AND upper(d.near))
                            THEN (SELECT v.periods FROM received v WHERE v.channel_id = d.channel_id)
-                           ELSE ${platformReceivedSql('d.channel_id', '$14', '$15', '$16', '$17')} END AS periods
+                           ELSE ${platformReceivedSql('d.channel_id', '$13', '$14', '$15', '$16')} END AS periods
            FROM doubt d
           WHERE NOT EXISTS (
-                  SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.status = 'accepted'
+                  SELECT 1 FROM messages n WHERE n.channel_id = d.channel_id AND n.answer = 'accepted'
                      AND n.accepted_at BETWEEN lower(d.near) AND upper(d.near) AND n.accepted_at < now() - make_interval(secs => $5))),
        backs AS (SELECT e.id, e.over, ${firstReceiptSql('e.periods', 'e.over')} AS back FROM evidence e),
        due AS (SELECT b.id, ${releaseSpanSql('b.over', 'b.back', '$2', '$5')} AS span FROM backs b WHERE b.back IS NOT NULL),
        stuck AS (
          UPDATE messages m SET status = 'queued', claimed_by = NULL, updated_at = now()
            FROM due
-          WHERE m.id = due.id AND upper(due.span) <= now() AND $7::tstzmultirange @> due.span
+          WHERE m.id = due.id AND upper(due.span) <= now() AND $6::tstzmultirange @> due.span
          RETURNING m.id),
        waiting AS (
-         SELECT id FROM messages WHERE status IN ('queued', 'scheduled') AND updated_at < now() - make_interval(secs => $1)
+         SELECT id FROM messages WHERE open_status IN ('queued', 'scheduled') AND updated_at < now() - make_interval(secs => $1)
             AND (not_before IS NULL OR not_before < now() - make_interval(secs => $1)) ORDER BY updated_at LIMIT $3)
        SELECT id FROM stuck UNION SELECT id FROM waiting`,
       [
@@ -523,7 +522,6 @@ export class MessageRepository {
         limit,
         IN_DOUBT_NEIGHBOURHOOD_SECONDS,
         silentAfterSeconds(sendingSeconds),
-        STATUSES_BY_WEBHOOK,
         receipts.uptime,
         receipts.channelIds,
         receipts.received,
@@ -540,10 +538,10 @@ export class MessageRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The workers that have messages `sending` under a numbered claim (idx_messages_unfinished). */
+  /** The workers that have messages `sending` under a numbered claim (idx_messages_in_doubt). */
   async claimants(): Promise<string[]> {
     const rows: Array<{ claimed_by: string }> = await this.dataSource.query(
-      `SELECT DISTINCT claimed_by FROM messages WHERE status = 'sending' AND claimed_by IS NOT NULL AND claim_seq IS NOT NULL`,
+      `SELECT DISTINCT claimed_by FROM messages WHERE open_status = 'sending' AND claimed_by IS NOT NULL AND claim_seq IS NOT NULL`,
     );
     return rows.map((r) => r.claimed_by);
   }
@@ -561,7 +559,7 @@ export class MessageRepository {
        -- Locked in id order first, as the outcome statements lock theirs, so the two cannot deadlock.
        locked AS (
          SELECT m.id FROM messages m JOIN buried b ON m.claimed_by = b.id
-          WHERE m.status = 'sending' AND m.claim_seq IS NOT NULL AND NOT (b.departed @> m.claim_seq)
+          WHERE m.open_status = 'sending' AND m.claim_seq IS NOT NULL AND NOT (b.departed @> m.claim_seq)
           ORDER BY m.id FOR UPDATE OF m),
        unsent AS (
          UPDATE messages m SET status = 'queued', claimed_by = NULL, claim_seq = NULL, updated_at = now()
@@ -574,12 +572,12 @@ export class MessageRepository {
   }
 
   /**
-   * When the oldest message left in doubt for over `seconds` was claimed (idx_messages_unfinished; null: none), and
+   * When the oldest message left in doubt for over `seconds` was claimed (idx_messages_in_doubt; null: none), and
    * the channels of the messages in doubt.
    */
   async inDoubt(seconds: number): Promise<{ since: Date | null; channelIds: string[] }> {
     const rows: Array<{ since: Date | null; channel_ids: string[] | null }> = await this.dataSource.query(
-      `SELECT min(m.updated_at) AS since, array_agg(DISTINCT m.channel_id) AS channel_ids FROM messages m WHERE ${inDoubtSql('m', '$1')}`,
+      `SELECT min(m.in_doubt_since) AS since, array_agg(DISTINCT m.channel_id) AS channel_ids FROM messages m WHERE ${inDoubtSql('m', '$1')}`,
       [seconds],
     );
     return { since: rows[0]?.since ?? null, channelIds: rows[0]?.channel_ids ?? [] };
@@ -590,7 +588,7 @@ export class MessageRepository {
     const rows: Array<{ id: string }> = await this.dataSource.query(
       `WITH woken AS (
          UPDATE messages SET not_before = now(), updated_at = now()
-          WHERE status = 'queued' AND channel_id = $1 AND waiting_reason = 'channel_paused' RETURNING id)
+          WHERE open_status = 'queued' AND channel_id = $1 AND waiting_reason = 'channel_paused' RETURNING id)
        SELECT id FROM woken`,
       [channelId],
     );

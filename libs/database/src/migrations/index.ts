@@ -37,6 +37,7 @@ import { SendWorkers1797200000000 } from './1797200000000-send-workers';
 import { SendDepartures1797300000000 } from './1797300000000-send-departures';
 import { ReceiptPlatforms1797400000000 } from './1797400000000-receipt-platforms';
 import { RecipientHotUpdates1797500000000 } from './1797500000000-recipient-hot-updates';
+import { MessageHotUpdates1797600000000 } from './1797600000000-message-hot-updates';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -81,4 +82,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   SendDepartures1797300000000,
   ReceiptPlatforms1797400000000,
   RecipientHotUpdates1797500000000,
+  MessageHotUpdates1797600000000,
 ];
