@@ -15,7 +15,11 @@
 //
 // - apart: the three statuses in three passes (sent for all, then delivered, then read), in batches of 3,600;
 // - coalesced: the three statuses of each send in the same batch (what WEBHOOK_APPLY_DELAY_MS gives when they
-//   arrive within it), batches of 3,600 statuses.
+//   arrive within it), batches of 3,600 statuses;
+// - single messages, apart: the same three passes over N accepted rows of `messages` (single messages and `to[]`
+//   blasts), whose `delivered` and `read` are heap-only since migration 1797600000000 (its `sent` moves a message
+//   between the evidence indexes of sends in doubt). The statement is the messages library's status statement
+//   without its event columns (what it returns for callbacks), so it is the row work alone.
 //
 // The cases alternate (apart, coalesced, apart, …) on fresh rows, so a busy machine weighs on both alike;
 // compare them within one run. Checks: every recipient `read` and counted so, and billable counts = N.
@@ -38,7 +42,10 @@ const WORKSPACE = randomUUID();
 const PRICING = { billable: true, category: 'marketing', pricingModel: 'PMP', type: 'regular' };
 
 const { statusUpdateSql, statusParams } = requireFromRoot('./dist/libs/sending/src/send-status-sql.util.js');
-const SQL = statusUpdateSql('campaign_recipients', `CASE WHEN s.callback ~ '^r:[0-9]{1,18}$' THEN substring(s.callback from 3)::bigint END`);
+const SQL = {
+  campaign_recipients: statusUpdateSql('campaign_recipients', `CASE WHEN s.callback ~ '^r:[0-9]{1,18}$' THEN substring(s.callback from 3)::bigint END`),
+  messages: statusUpdateSql('messages', `CASE WHEN s.callback ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN s.callback::uuid END`),
+};
 
 /** A `messages` webhook of 100 statuses as Meta posts them (with conversation and pricing). */
 function webhookBody() {
@@ -55,8 +62,20 @@ function webhookBody() {
   return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field: 'messages', value }] }] });
 }
 
-/** N accepted recipients of a run of their own (not measured). */
-async function seed(pg, runId) {
+/** N accepted recipients of a run of their own, or N accepted single messages (not measured). */
+async function seed(pg, runId, table) {
+  if (table === 'messages') {
+    await pg.query(
+      `INSERT INTO messages (workspace_id, channel_id, contact_id, to_number, type, content, template_name, status, category,
+                             provider_message_id, sending_at, accepted_at, attempts)
+       SELECT $2::uuid, $1::uuid, g, '+1555' || lpad(g::text, 7, '0'), 'template', '{"template":{"name":"promo"}}', 'promo', 'accepted',
+              'marketing', 'wamid.' || $1::text || '.' || g, now(), now(), 1
+         FROM generate_series(1, $3::int) g`,
+      [runId, WORKSPACE, SENDS],
+    );
+    await pg.query('VACUUM ANALYZE messages');
+    return;
+  }
   await pg.query(
     `INSERT INTO campaign_recipients (run_id, workspace_id, contact_id, to_number, timezone, chunk_no, status, marketing,
                                       provider_message_id, sending_at, accepted_at, attempts)
@@ -79,13 +98,13 @@ const statusRows = (runId, statuses) => {
 };
 
 const ROW_VERSIONS = `SELECT pg_stat_get_xact_tuples_updated(c.oid)::int AS updated, pg_stat_get_xact_tuples_hot_updated(c.oid)::int AS hot
-                        FROM pg_class c WHERE c.oid = 'campaign_recipients'::regclass`;
+                        FROM pg_class c WHERE c.oid = $1::regclass`;
 
 /**
  * Applies `rows` in batches as the applier does (one transaction each, JIT off); the backend's CPU seconds, and the
  * row updates it made and how many of them were heap-only (this session's own counts, read around each statement).
  */
-async function apply(client, pid, rows) {
+async function apply(client, pid, rows, table) {
   let updated = 0;
   let hot = 0;
   const cpuBefore = cpuSecondsOf(pid);
@@ -93,9 +112,9 @@ async function apply(client, pid, rows) {
   for (let i = 0; i < rows.length; i += BATCH) {
     await client.query('BEGIN');
     await client.query('SET LOCAL jit = off');
-    const before = (await client.query(ROW_VERSIONS)).rows[0];
-    await client.query(SQL, statusParams(rows.slice(i, i + BATCH)));
-    const after = (await client.query(ROW_VERSIONS)).rows[0];
+    const before = (await client.query(ROW_VERSIONS, [table])).rows[0];
+    await client.query(SQL[table], statusParams(rows.slice(i, i + BATCH)));
+    const after = (await client.query(ROW_VERSIONS, [table])).rows[0];
     await client.query('COMMIT');
     updated += after.updated - before.updated;
     hot += after.hot - before.hot;
@@ -108,24 +127,28 @@ await runBench(new Bench('status-apply', { keep: opts.keep }), async (bench) => 
   const pool = bench.pg(2);
   const client = await pool.connect();
   const pid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+  await client.query(`INSERT INTO workspaces (id, name) VALUES ($1, 'status-apply')`, [WORKSPACE]);
   const figures = new Figures('status-apply', `Status application — ${int(SENDS)} sends per case, ${ROUNDS} round(s)`);
   const cases = [
-    ['apart: sent, then delivered, then read, in three passes', [['sent'], ['delivered'], ['read']]],
-    ['coalesced: the three statuses of a send in one batch', [['sent', 'delivered', 'read']]],
+    ['apart: sent, then delivered, then read, in three passes', [['sent'], ['delivered'], ['read']], 'campaign_recipients'],
+    ['coalesced: the three statuses of a send in one batch', [['sent', 'delivered', 'read']], 'campaign_recipients'],
+    ['single messages, apart: sent, then delivered, then read', [['sent'], ['delivered'], ['read']], 'messages'],
   ];
   const cost = new Map(cases.map(([name]) => [name, []]));
   const runs = [];
+  const messageRuns = [];
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, passes] of cases) {
+    for (const [name, passes, table] of cases) {
       const runId = randomUUID();
-      runs.push(runId);
-      await seed(pool, runId);
+      if (table === 'campaign_recipients') runs.push(runId);
+      else messageRuns.push(runId);
+      await seed(pool, runId, table);
       let cpu = 0;
       let wall = 0;
       let updated = 0;
       let hot = 0;
       for (const statuses of passes) {
-        const took = await apply(client, pid, statusRows(runId, statuses));
+        const took = await apply(client, pid, statusRows(runId, statuses), table);
         cpu += took.cpu;
         wall += took.wall;
         updated += took.updated;
@@ -157,7 +180,7 @@ await runBench(new Bench('status-apply', { keep: opts.keep }), async (bench) => 
     const share = cost.get(name).map((c) => (c.updated === 0 ? 0 : c.hot / c.updated));
     figures.add(`row updates heap-only (no index entry), ${name.split(':')[0]}`, share.map((v) => fmt(v, 2)).join(' / '));
   }
-  const [apart, together] = cases.map(([name]) => perSend(name).reduce((a, b) => a + b, 0) / ROUNDS);
+  const [apart, together] = cases.slice(0, 2).map(([name]) => perSend(name).reduce((a, b) => a + b, 0) / ROUNDS);
   figures.add('coalesced ÷ apart', fmt(together / apart, 2));
   figures.add('one row update (apart − coalesced, per update saved)', `${fmt((apart - together) / 2)} µs`);
   const counts = await pool.query(
@@ -169,5 +192,7 @@ await runBench(new Bench('status-apply', { keep: opts.keep }), async (bench) => 
   figures.check('billable counted (marketing)', bucket('billable:marketing'), SENDS * runs.length);
   const read = await pool.query(`SELECT count(*)::int AS n FROM campaign_recipients WHERE run_id = ANY($1::uuid[]) AND status = 'read'`, [runs]);
   figures.check('recipients read', read.rows[0].n, SENDS * runs.length);
+  const messagesRead = await pool.query(`SELECT count(*)::int AS n FROM messages WHERE channel_id = ANY($1::uuid[]) AND status = 'read'`, [messageRuns]);
+  figures.check('single messages read', messagesRead.rows[0].n, SENDS * messageRuns.length);
   return figures.print([`batches of ${int(BATCH)} statuses, one backend; CPU from /proc of that backend`]);
 });
