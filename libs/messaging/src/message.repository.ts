@@ -345,7 +345,7 @@ export class MessageRepository {
     if (contactIds.length === 0) return new Set();
     const rows = (await manager.query(
       `SELECT DISTINCT contact_id FROM messages
-        WHERE contact_id = ANY($2::bigint[]) AND channel_id = $1 AND status = 'sending' AND provider_message_id IS NULL AND sending_at <= $3`,
+        WHERE contact_id = ANY($2::bigint[]) AND channel_id = $1 AND open_status = 'sending' AND provider_message_id IS NULL AND sending_at <= $3`,
       [channelId, contactIds, upTo],
     )) as Array<{ contact_id: string }>;
     return new Set(rows.map((r) => r.contact_id));

@@ -73,7 +73,10 @@ export function silentAfterSeconds(unconfirmedAfterSeconds: number): number {
   return Math.ceil(unconfirmedAfterSeconds / 2);
 }
 
-/** Statuses only a provider's webhook brings: a neighbour the provider took in one of them shows statuses were arriving. */
+/**
+ * Statuses only a provider's webhook brings: a neighbour the provider took in one of them shows statuses were arriving.
+ * `messages.answer` (a generated column, migration 1797600000000) spells the same list in SQL: change both together.
+ */
 export const STATUSES_BY_WEBHOOK = ['sent', 'delivered', 'read'] as const;
 
 /** A send still in doubt when its validity ran out: never sent again (it may have gone out), final. */
