@@ -42,6 +42,14 @@ const EXTRA_PACE_HORIZON_MS = 2_000;
  * twice before it went out (bench/throughput.mjs: 6.8 recipient updates per send instead of 2; BENCHMARKS.md).
  */
 const MAX_RESLOTTING_MS = 5_000;
+/**
+ * The least time from a late send's fresh reservation to its first slot. A busy worker takes up Redis' answer some
+ * milliseconds after Redis placed the slot; on a number with nothing booked ahead (a limit above what the worker can
+ * send), a slot due at once was then already past the lateness budget, and the sends went late again, round after
+ * round, each round a reservation, until they went back to the queue (docs/BENCHMARKS.md, "Late sends on a limit
+ * the worker cannot reach"). Short, so a late send waits little for it.
+ */
+const RESLOT_LEAD_MS = 20;
 const MAX_RESLOT_WAIT_MS = 500;
 /**
  * A source that can say whether its sends are still wanted (`SendOptions.stillWanted`: a campaign run still
@@ -382,13 +390,13 @@ export class SendPipeline {
         if (late.length === 0) break;
         // Without the source's say, only slots due soon: reserving further ahead and then handing the sends back would
         // leave those slots unused too (each late send would cost two). With it, a far slot is kept and given up only
-        // when the source no longer wants the sends (a paused run).
+        // when the source no longer wants the sends (a paused run). The first fresh slot is RESLOT_LEAD_MS away or more.
         const { stillWanted } = options;
         const unconfirmedLeftMs = this.config.sendUnconfirmedAfterSeconds * 1_000 * RESLOT_SHARE_OF_UNCONFIRMED - (slotClock() - started);
         const horizonMs = stillWanted ? Math.max(MAX_RESLOT_WAIT_MS, Math.min(MAX_RESLOT_WAIT_ASKED_MS, unconfirmedLeftMs)) : MAX_RESLOT_WAIT_MS;
         const next =
           slotClock() - started < MAX_RESLOTTING_MS
-            ? await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length, { horizonMs })
+            ? await this.limiter.reserve(channel.phoneNumberId, channel.messagesPerSecond, late.length, { horizonMs, leadMs: RESLOT_LEAD_MS })
             : null;
         // Far off: asked right before it (the slots go unused when the answer is no).
         if (next !== null && stillWanted && next.firstAt - slotClock() > MAX_RESLOT_WAIT_MS) {
