@@ -5,6 +5,7 @@
 //   npm run bench:throughput -- --smoke             # 5,000 recipients: correctness only (CI)
 //   npm run bench:throughput -- --recipients 50000 --workers 2
 //   npm run bench:throughput -- --profile           # CPU-profile the workers; prints the hottest functions
+//   npm run bench:throughput -- --alloc-profile     # what the workers allocate (the collector's work), by function
 //   npm run bench:throughput -- --without-statuses  # diagnosis: no status webhooks (as before 2026-12-02)
 //
 // One simulator, one API, a channel whose rate limit and tier are out of the way (messages_per_second set to
@@ -24,7 +25,7 @@
 // recipient accepted and read, the simulator accepted exactly N for the number, no callback data twice.
 import { join } from 'node:path';
 import os from 'node:os';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Pool } from 'undici';
 import {
   Bench,
@@ -41,6 +42,7 @@ import {
   requireFromRoot,
   runBench,
   stopProcess,
+  summariseAllocations,
   summariseProfiles,
   waitFor,
 } from './lib/harness.mjs';
@@ -66,10 +68,11 @@ const opts = parseArgs(
     smoke: 'bool',
     keep: 'bool',
     profile: 'bool',
+    allocProfile: 'bool',
     capacitySeconds: 'int',
     withoutStatuses: 'bool',
   },
-  'node bench/throughput.mjs [--recipients N] [--workers 1|2] [--capacity-seconds S] [--without-statuses] [--smoke] [--keep] [--profile]',
+  'node bench/throughput.mjs [--recipients N] [--workers 1|2] [--capacity-seconds S] [--without-statuses] [--smoke] [--keep] [--profile] [--alloc-profile]',
 );
 const RECIPIENTS = opts.recipients ?? (opts.smoke ? 5_000 : 100_000);
 const MAX_WORKERS = opts.workers ?? 2;
@@ -162,8 +165,24 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
   await api.workspace();
   const profileDir = opts.profile ? join(os.tmpdir(), `herald-throughput-profile-${Date.now().toString(36)}`) : undefined;
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-  const nodeArgs = (n) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `worker-${n}`)}`] : []);
-  const workers = [await bench.startWorker(WORKER_ENV, { name: 'worker-1', nodeArgs: nodeArgs(1) })];
+  const allocDir = opts.allocProfile ? mkdtempSync(join(os.tmpdir(), 'herald-throughput-alloc-')) : undefined;
+  const allocFile = (n) => join(allocDir, `worker-${n}.heapprofile`);
+  // What the workers asked of Redis and Postgres: every command the benchmark's Redis processed (the rate limiter's
+  // reservations, BullMQ's jobs), and the departure records written (each an update of the worker's send_workers row).
+  const redisStats = bench.redisClient();
+  const roundTrips = async () => {
+    const info = await redisStats.info('stats');
+    const departures = await pg.query(`SELECT COALESCE(sum(n_tup_upd), 0)::bigint AS n FROM pg_stat_user_tables WHERE relname = 'send_workers'`);
+    return { redis: Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? NaN), departures: Number(departures.rows[0].n) };
+  };
+  const nodeArgs = (n) => [
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, `worker-${n}`)}`] : []),
+    // Without inlining, so an allocation is counted to the function that made it, not to the optimised caller it was
+    // inlined into (the workers run a little slower so).
+    ...(allocDir ? ['--no-turbo-inlining', '--import', new URL('./lib/alloc-profile.mjs', import.meta.url).href] : []),
+  ];
+  const workerEnv = (n) => (allocDir ? { ...WORKER_ENV, HERALD_ALLOC_PROFILE_FILE: allocFile(n) } : WORKER_ENV);
+  const workers = [await bench.startWorker(workerEnv(1), { name: 'worker-1', nodeArgs: nodeArgs(1) })];
 
   bench.say(`seeding ${int(RECIPIENTS)} contacts`);
   await seedAudience(pg, api.workspaceId, 'all', RECIPIENTS);
@@ -208,7 +227,7 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
   for (let n = 1; n <= MAX_WORKERS; n++) {
     while (workers.length < n)
       workers.push(
-        await bench.startWorker(WORKER_ENV, { name: `worker-${workers.length + 1}`, nodeArgs: nodeArgs(workers.length + 1) }),
+        await bench.startWorker(workerEnv(workers.length + 1), { name: `worker-${workers.length + 1}`, nodeArgs: nodeArgs(workers.length + 1) }),
       );
     const { runId } = await startRun(api, campaignId, ['all']);
     // The CPU meter starts at the first claim: fan-out (bench/scale measures it) is not a cost of sending.
@@ -227,6 +246,7 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
       { servers, self: 'bench (polling)' },
     ).start();
     const pgCpu = await new PostgresCpu(pg, bench.database).start();
+    const trips = await roundTrips();
     const view = await waitRun(api, campaignId, runId, { timeoutMs: 20 * 60_000, everyMs: 100 });
     const sentAt = performance.now();
     // A send's statuses are part of its cost: the meter stops once every send is read in Postgres.
@@ -242,6 +262,7 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
     ).catch(() => readCount(runId));
     const { used, seconds: metered } = meter.stop();
     const pgUsed = await pgCpu.stop();
+    const tripsAfter = await roundTrips();
     used.postgres = pgUsed.total;
     const drainSeconds = (performance.now() - sentAt) / 1000;
     const fdCount = fds.stop();
@@ -278,6 +299,10 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
       opts.smoke ? '' : `≤ ${TARGET_CPU_MULTIPLE}×`,
       opts.smoke ? undefined : heraldPerSend <= TARGET_CPU_MULTIPLE * generatorPerSend,
     );
+    figures.add(
+      '  per send: Redis commands · departure records (send_workers updates)',
+      `${fmt((tripsAfter.redis - trips.redis) / truth.accepted, 2)} · ${fmt((tripsAfter.departures - trips.departures) / truth.accepted, 3)}`,
+    );
     figures.add(`  peak RSS of the worker${n > 1 ? 's' : ''} (VmHWM)`, `${peaks.join(' / ')} MB`);
     figures.add(
       `  open file descriptors of the worker${n > 1 ? 's' : ''}: peak (at the first claim)`,
@@ -312,10 +337,13 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
     `workers: PROVIDER_CONNECTIONS ${process.env.PROVIDER_CONNECTIONS ? `=${process.env.PROVIDER_CONNECTIONS} (from the environment)` : 'unset (no bound)'}; ${opts.withoutStatuses ? 'status webhooks OFF (--without-statuses, diagnosis)' : 'status webhooks on: sent, delivered, read for every send'}`,
     `CPU per send: each process over first claim → ${opts.withoutStatuses ? 'run completed' : 'every send read'}; Redis the benchmark’s own (process tree), Postgres by backend (this database’s, autovacuum, and the server’s WAL writer, checkpointer, background writer)`,
   ]);
-  if (profileDir) {
+  if (profileDir || allocDir) {
     for (const w of workers) await stopProcess(w);
-    for (let n = 1; n <= workers.length; n++)
-      process.stdout.write(`\nworker-${n}:\n${summariseProfiles(join(profileDir, `worker-${n}`))}\n`);
+    for (let n = 1; n <= workers.length; n++) {
+      if (profileDir) process.stdout.write(`\nworker-${n}:\n${summariseProfiles(join(profileDir, `worker-${n}`))}\n`);
+      // Per send of all the benchmark's runs: with --workers 1, the worker's own.
+      if (allocDir) process.stdout.write(`\nworker-${n}, allocations:\n${summariseAllocations(allocFile(n), accepted, 'send')}\n`);
+    }
   }
   return ok;
 });

@@ -819,6 +819,45 @@ export const splitQueues = () => ({ sending: workerLayout().SENDING_QUEUES.join(
 // ------------------------------------------------------------------------------------- CPU profile summary
 
 /** Self time per function (and per package) of the .cpuprofile files in `dir`. */
+/**
+ * What a sampling allocation profile (bench/lib/alloc-profile.cjs) says: bytes allocated in all and per `unit` (e.g.
+ * per send), by package or area and by function (self), as summariseProfiles does for CPU.
+ */
+export function summariseAllocations(file, units, unit, top = 20) {
+  if (!existsSync(file)) return `no allocation profile at ${file}`;
+  const profile = JSON.parse(readFileSync(file, 'utf8'));
+  const fns = new Map();
+  const pkgs = new Map();
+  let total = 0;
+  const walk = (node) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (node.selfSize > 0) {
+      total += node.selfSize;
+      const where = url.replace(/^file:\/\//, '').replace(`${root}/`, '');
+      const key = `${functionName || '(anonymous)'}  ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
+      fns.set(key, (fns.get(key) ?? 0) + node.selfSize);
+      const pkg =
+        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
+        (where.startsWith('node:') ? 'node (core)' : where.startsWith('dist/') ? where.split('/').slice(1, 3).join('/') : functionName.startsWith('(') ? functionName : where || '(native)');
+      pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + node.selfSize);
+    }
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  const rank = (m, n) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, bytes]) => `    ${fmt(bytes / units, 0).padStart(8)} B/${unit}  ${fmt((100 * bytes) / total).padStart(5)} %  ${k}`);
+  return [
+    `  ${fmt(total / 1e6, 0)} MB allocated (sampled), ${fmt(total / units, 0)} bytes per ${unit}`,
+    '   by package / area (self):',
+    ...rank(pkgs, 12),
+    `   top ${top} functions (self):`,
+    ...rank(fns, top),
+  ].join('\n');
+}
+
 export function summariseProfiles(dir, top = 20) {
   if (!existsSync(dir)) return `no profile in ${dir}`;
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
