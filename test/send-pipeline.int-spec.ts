@@ -32,6 +32,25 @@ describe('the send pipeline, in process', () => {
     return answer.one.id;
   };
   const view = (id: string, workspaceId = ws.workspaceId): Promise<MessageView> => messages.get(workspaceId, id);
+  /** A utility template send to `to` as a source claims it, numbered `seq` under worker `by`: SendPipeline.send's input. */
+  const claimedSend = (workspaceId: string, to: string, id: string, by: string, seq: number): ClaimedSend =>
+    ({
+      id,
+      callbackData: `claimed-${id}-${to}`,
+      workspaceId,
+      contactId: null,
+      to,
+      message: template('receipt'),
+      attempts: 1,
+      category: 'utility' as const,
+      expiresAt: null,
+      timezone: null,
+      ignoreQuietHours: false,
+      frequencyCapped: false,
+      prevalidated: true,
+      claimedBy: by,
+      seq,
+    }) as unknown as ClaimedSend;
 
   beforeAll(async () => {
     h = await startPipeline(PREFIX);
@@ -432,23 +451,7 @@ describe('the send pipeline, in process', () => {
         await short.get(SendRateLimiter).reserve(channel.phoneNumberId, 50, 300, { horizonMs: 60_000 });
         const to = fresh();
         const seqs = short.get(SendWorkers).allocate(1); // numbered like a claim, so only its late slot stops it
-        const send = {
-          id: '1',
-          callbackData: 'late-1',
-          workspaceId: shortWs.workspaceId,
-          contactId: null,
-          to,
-          message: template('receipt'),
-          attempts: 1,
-          category: 'utility' as const,
-          expiresAt: null,
-          timezone: null,
-          ignoreQuietHours: false,
-          frequencyCapped: false,
-          prevalidated: true,
-          claimedBy: seqs.by,
-          seq: seqs.base,
-        } as unknown as ClaimedSend;
+        const send = claimedSend(shortWs.workspaceId, to, '1', seqs.by, seqs.base);
         const passed = { firstAt: performance.now() - 100, spacingMs: 20, lateMs: 8 }; // its slot has gone
         const began = performance.now();
         const outcomes = await short.get(SendPipeline).send(channel, [send], passed, 3, undefined, { stillWanted: async () => true });
@@ -470,26 +473,7 @@ describe('the send pipeline, in process', () => {
       if (!channel) throw new Error('no channel');
       const numbers = Array.from({ length: 20 }, () => fresh());
       const seqs = h.get(SendWorkers).allocate(numbers.length);
-      const sends = numbers.map(
-        (to, i) =>
-          ({
-            id: String(i + 1),
-            callbackData: `busy-worker-${i}`,
-            workspaceId: fastWs.workspaceId,
-            contactId: null,
-            to,
-            message: template('receipt'),
-            attempts: 1,
-            category: 'utility' as const,
-            expiresAt: null,
-            timezone: null,
-            ignoreQuietHours: false,
-            frequencyCapped: false,
-            prevalidated: true,
-            claimedBy: seqs.by,
-            seq: seqs.base + i,
-          }) as unknown as ClaimedSend,
-      );
+      const sends = numbers.map((to, i) => claimedSend(fastWs.workspaceId, to, String(i + 1), seqs.by, seqs.base + i));
       // The number's first slot comes no sooner than a window after this Redis prefix's limiter state appeared (a lost
       // schedule's guard, SendRateLimiter): waited out first, so the fresh slots are the number's next ones.
       const limiter = h.get(SendRateLimiter);
