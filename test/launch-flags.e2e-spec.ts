@@ -13,7 +13,7 @@ const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, s
 describe('launch flags', () => {
   it('start the worker and the simulator alike everywhere', () => {
     expect(flags.worker).toContain('--max-old-space-size=192');
-    // One collector helper thread: shorter scavenges than with none, fewer lost slots than with four (docs/adr/0011-worker-collector-thread.md).
+    // One collector helper thread: shorter scavenges than with none (docs/adr/0011-worker-collector-thread.md).
     expect(flags.worker).toContain('--v8-pool-size=1');
     expect(scripts['start:worker']).toContain(`node ${flags.worker.join(' ')} dist/apps/worker/src/main.js`);
     expect(scripts['start:simulator']).toContain(`node ${flags.simulator.join(' ')} dist/apps/simulator/src/main.js`);
