@@ -818,46 +818,64 @@ export const splitQueues = () => ({ sending: workerLayout().SENDING_QUEUES.join(
 
 // ------------------------------------------------------------------------------------- CPU profile summary
 
-/** Self time per function (and per package) of the .cpuprofile files in `dir`. */
 /**
- * What a sampling allocation profile (bench/lib/alloc-profile.cjs) says: bytes allocated in all and per `unit` (e.g.
+ * Self costs (CPU microseconds, or bytes allocated) added up by function and by package or area, from V8 profile
+ * frames (`callFrame`): what summariseProfiles and summariseAllocations rank.
+ */
+class FrameTally {
+  fns = new Map();
+  pkgs = new Map();
+  total = 0;
+
+  add({ functionName, url, lineNumber }, cost) {
+    this.total += cost;
+    const where = url.replace(/^file:\/\//, '').replace(`${root}/`, '');
+    const key = `${functionName || '(anonymous)'}  ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
+    this.fns.set(key, (this.fns.get(key) ?? 0) + cost);
+    const pkg =
+      /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
+      (where.startsWith('node:')
+        ? 'node (core)'
+        : where.startsWith('dist/')
+          ? where.split('/').slice(1, 3).join('/')
+          : functionName.startsWith('(')
+            ? functionName
+            : where || '(native)');
+    this.pkgs.set(pkg, (this.pkgs.get(pkg) ?? 0) + cost);
+  }
+
+  /** The `n` largest of `by` ('fns' or 'pkgs'), each as `show(cost)`, its share of the total and its name. */
+  rank(by, n, show) {
+    return [...this[by]]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, cost]) => `    ${show(cost)}  ${fmt((100 * cost) / this.total).padStart(5)} %  ${k}`);
+  }
+}
+
+/**
+ * What a sampling allocation profile (bench/lib/alloc-profile.mjs) says: bytes allocated in all and per `unit` (e.g.
  * per send), by package or area and by function (self), as summariseProfiles does for CPU.
  */
 export function summariseAllocations(file, units, unit, top = 20) {
   if (!existsSync(file)) return `no allocation profile at ${file}`;
-  const profile = JSON.parse(readFileSync(file, 'utf8'));
-  const fns = new Map();
-  const pkgs = new Map();
-  let total = 0;
+  const tally = new FrameTally();
   const walk = (node) => {
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (node.selfSize > 0) {
-      total += node.selfSize;
-      const where = url.replace(/^file:\/\//, '').replace(`${root}/`, '');
-      const key = `${functionName || '(anonymous)'}  ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
-      fns.set(key, (fns.get(key) ?? 0) + node.selfSize);
-      const pkg =
-        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
-        (where.startsWith('node:') ? 'node (core)' : where.startsWith('dist/') ? where.split('/').slice(1, 3).join('/') : functionName.startsWith('(') ? functionName : where || '(native)');
-      pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + node.selfSize);
-    }
+    if (node.selfSize > 0) tally.add(node.callFrame, node.selfSize);
     for (const child of node.children) walk(child);
   };
-  walk(profile.head);
-  const rank = (m, n) =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, bytes]) => `    ${fmt(bytes / units, 0).padStart(8)} B/${unit}  ${fmt((100 * bytes) / total).padStart(5)} %  ${k}`);
+  walk(JSON.parse(readFileSync(file, 'utf8')).head);
+  const show = (bytes) => `${fmt(bytes / units, 0).padStart(8)} B/${unit}`;
   return [
-    `  ${fmt(total / 1e6, 0)} MB allocated (sampled), ${fmt(total / units, 0)} bytes per ${unit}`,
+    `  ${fmt(tally.total / 1e6, 0)} MB allocated (sampled), ${fmt(tally.total / units, 0)} bytes per ${unit}`,
     '   by package / area (self):',
-    ...rank(pkgs, 12),
+    ...tally.rank('pkgs', 12, show),
     `   top ${top} functions (self):`,
-    ...rank(fns, top),
+    ...tally.rank('fns', top, show),
   ].join('\n');
 }
 
+/** Self time per function (and per package) of the .cpuprofile files in `dir`. */
 export function summariseProfiles(dir, top = 20) {
   if (!existsSync(dir)) return `no profile in ${dir}`;
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
@@ -869,39 +887,17 @@ export function summariseProfiles(dir, top = 20) {
     for (let k = 0; k < profile.samples.length; k++) {
       self.set(profile.samples[k], (self.get(profile.samples[k]) ?? 0) + (profile.timeDeltas[k] ?? 0));
     }
-    const fns = new Map();
-    const pkgs = new Map();
-    let busy = 0;
+    const tally = new FrameTally();
     let idle = 0;
     for (const [id, us] of self) {
-      const { functionName, url, lineNumber } = byId.get(id).callFrame;
-      if (functionName === '(idle)') {
-        idle += us;
-        continue;
-      }
-      busy += us;
-      const where = url.replace(/^file:\/\//, '').replace(`${root}/`, '');
-      const key = `${functionName || '(anonymous)'}  ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
-      fns.set(key, (fns.get(key) ?? 0) + us);
-      const pkg =
-        /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(where)?.[1] ??
-        (where.startsWith('node:')
-          ? 'node (core)'
-          : where.startsWith('dist/')
-            ? where.split('/').slice(1, 3).join('/')
-            : functionName.startsWith('(')
-              ? functionName
-              : where || '(native)');
-      pkgs.set(pkg, (pkgs.get(pkg) ?? 0) + us);
+      const { callFrame } = byId.get(id);
+      if (callFrame.functionName === '(idle)') idle += us;
+      else tally.add(callFrame, us);
     }
-    const rank = (m, n) =>
-      [...m]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, n)
-        .map(([k, us]) => `    ${fmt(us / 1000, 0).padStart(8)} ms  ${fmt((100 * us) / busy).padStart(5)} %  ${k}`);
-    out.push(`  ${file}: ${fmt(busy / 1e6, 2)} s on CPU, ${fmt(idle / 1e6, 2)} s idle`);
-    out.push('   by package / area (self time):', ...rank(pkgs, 12));
-    out.push(`   top ${top} functions (self time):`, ...rank(fns, top));
+    const show = (us) => `${fmt(us / 1000, 0).padStart(8)} ms`;
+    out.push(`  ${file}: ${fmt(tally.total / 1e6, 2)} s on CPU, ${fmt(idle / 1e6, 2)} s idle`);
+    out.push('   by package / area (self time):', ...tally.rank('pkgs', 12, show));
+    out.push(`   top ${top} functions (self time):`, ...tally.rank('fns', top, show));
   }
   return out.join('\n');
 }

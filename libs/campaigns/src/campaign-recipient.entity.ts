@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { storedGenerated } from '@herald/database';
 import type { MessageError, SendPricing, SkipReason, WaitReason } from '@herald/sending';
 
 export const RECIPIENT_STATUSES = [
@@ -130,30 +131,13 @@ export class CampaignRecipient {
   updatedAt!: Date;
 
   /** Its status while it is still to be sent (`queued`, `sending`), else null: what the claims' index reads. */
-  @Column({
-    type: 'varchar',
-    name: 'open_status',
-    length: 16,
-    nullable: true,
-    generatedType: 'STORED',
-    asExpression: `CASE WHEN status IN ('queued', 'sending') THEN status END`,
-    insert: false,
-    update: false,
-  })
+  @Column(storedGenerated({ name: 'open_status', type: 'varchar', length: 16, expression: `CASE WHEN status IN ('queued', 'sending') THEN status END` }))
   openStatus!: 'queued' | 'sending' | null;
 
   /**
    * Since when it has been `sending` with its request possibly out (`updated_at` of a claimed row), else null: what
    * the search for sends in doubt reads (`sending_at IS NOT NULL` is true of every claimed row).
    */
-  @Column({
-    type: 'timestamptz',
-    name: 'in_doubt_since',
-    nullable: true,
-    generatedType: 'STORED',
-    asExpression: `CASE WHEN status = 'sending' AND sending_at IS NOT NULL THEN updated_at END`,
-    insert: false,
-    update: false,
-  })
+  @Column(storedGenerated({ name: 'in_doubt_since', type: 'timestamptz', expression: `CASE WHEN status = 'sending' AND sending_at IS NOT NULL THEN updated_at END` }))
   inDoubtSince!: Date | null;
 }

@@ -182,10 +182,6 @@ async function persist<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Campaign recipients in SQL. Every change is set-based: fan-out is one INSERT … SELECT, a batch of sends is
- * claimed in one UPDATE and recorded in one UPDATE per kind of outcome. Per-run counts follow by trigger.
- */
-/**
  * SQL: recipient `r` (an alias) is still in hand — queued or sending (idx_campaign_recipients_unfinished). Compared
  * with values, as the index's predicate is: `open_status IS NOT NULL` means the same, but the planner cannot match it
  * to the index and walks the run's rows instead.
@@ -225,6 +221,10 @@ export function earliestWaitSql(run: string, when = 'true'): string {
      LIMIT 1`;
 }
 
+/**
+ * Campaign recipients in SQL. Every change is set-based: fan-out is one INSERT … SELECT, a batch of sends is
+ * claimed in one UPDATE and recorded in one UPDATE per kind of outcome. Per-run counts follow by trigger.
+ */
 @Injectable()
 export class RecipientRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}

@@ -3,3 +3,4 @@ export * from './schema-drift.util';
 export * from './database.module';
 export { MIGRATIONS } from './migrations';
 export * from './sql-rows.util';
+export * from './generated-column.util';

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { MessageError, SendCategory, SendPricing, SendState, SkipReason, WaitReason } from '@herald/sending';
+import { storedGenerated } from '@herald/database';
 import { WorkspaceOwned } from '@herald/workspaces';
 
 /**
@@ -142,43 +143,17 @@ export class Message extends WorkspaceOwned {
   updatedAt!: Date;
 
   /** Its status while it waits or is being sent (`scheduled`, `queued`, `sending`), else null: what the claims' indexes read. */
-  @Column({
-    type: 'varchar',
-    name: 'open_status',
-    length: 16,
-    nullable: true,
-    generatedType: 'STORED',
-    asExpression: `CASE WHEN status IN ('scheduled', 'queued', 'sending') THEN status END`,
-    insert: false,
-    update: false,
-  })
+  @Column(storedGenerated({ name: 'open_status', type: 'varchar', length: 16, expression: `CASE WHEN status IN ('scheduled', 'queued', 'sending') THEN status END` }))
   openStatus!: 'scheduled' | 'queued' | 'sending' | null;
 
   /** Since when it has been `sending` (`updated_at` of a claimed row), else null: what the search for sends in doubt reads. */
-  @Column({
-    type: 'timestamptz',
-    name: 'in_doubt_since',
-    nullable: true,
-    generatedType: 'STORED',
-    asExpression: `CASE WHEN status = 'sending' THEN updated_at END`,
-    insert: false,
-    update: false,
-  })
+  @Column(storedGenerated({ name: 'in_doubt_since', type: 'timestamptz', expression: `CASE WHEN status = 'sending' THEN updated_at END` }))
   inDoubtSince!: Date | null;
 
   /**
    * What the provider's answer says so far: `accepted` (taken, no status webhook yet), `by_webhook` (sent, delivered or
    * read: one value, so the later webhooks do not move it), else null. The evidence for sends in doubt reads it.
    */
-  @Column({
-    type: 'varchar',
-    name: 'answer',
-    length: 16,
-    nullable: true,
-    generatedType: 'STORED',
-    asExpression: `CASE WHEN status = 'accepted' THEN 'accepted' WHEN status IN ('sent', 'delivered', 'read') THEN 'by_webhook' END`,
-    insert: false,
-    update: false,
-  })
+  @Column(storedGenerated({ name: 'answer', type: 'varchar', length: 16, expression: `CASE WHEN status = 'accepted' THEN 'accepted' WHEN status IN ('sent', 'delivered', 'read') THEN 'by_webhook' END` }))
   answer!: 'accepted' | 'by_webhook' | null;
 }
