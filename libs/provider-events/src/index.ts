@@ -3,6 +3,7 @@ export * from './webhook-applier.service';
 export * from './webhook-recovery.service';
 export * from './failed-webhook-events.service';
 export * from './provider-events.module';
+export { WebhookRepository, type StoredWebhook } from './webhook.repository';
 
 import { FailedWebhookEvent, WebhookEvent } from './webhook-event.entity';
 /** The tables this capability owns. */

@@ -1,10 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import { rowsOf } from '@herald/database';
+import { GroupWrite, rowsOf } from '@herald/database';
 
 /** A NUL in JSON text: `\u0000` preceded by an even number of backslashes (in `\\u0000` the backslash is escaped). */
 const NUL_ESCAPE = /(?<!\\)((?:\\\\)*)\\u0000/g;
+
+/**
+ * Bodies stored by one INSERT at most (3 parameters each, far under Postgres' 65,535), and INSERTs of bodies running
+ * at once: while one commits, what arrives waits for the next, so the rows per commit grow with the load.
+ */
+const STORE_MAX_BODIES = 500;
+const STORE_MAX_IN_FLIGHT = 2;
+
+type WebhookToStore = { channelId: string; json: string; arrivedAt: Date };
+export type StoredWebhook = { id: string } | { refused: 'not_json' | 'too_deep' };
+
+/** Why Postgres refused a body, or undefined when the error is not about a body. */
+function refusal(error: unknown): 'not_json' | 'too_deep' | undefined {
+  const code = (error as { driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
+  if (code === '22P02') return 'not_json'; // invalid input syntax for type json
+  if (code === '54001') return 'too_deep'; // stack depth limit exceeded
+  return undefined;
+}
 
 /** An event set aside (webhook_events_failed), as its channel's list shows it. */
 export interface FailedWebhookRow {
@@ -18,6 +36,12 @@ export interface FailedWebhookRow {
 /** Stored provider events (verified webhook POSTs), from intake until a worker has applied them. */
 @Injectable()
 export class WebhookRepository {
+  /** Webhook bodies on their way into webhook_events, a commit for those that arrive together (`store`). */
+  private readonly intake = new GroupWrite<WebhookToStore, StoredWebhook | { failed: unknown }>((bodies) => this.storeTogether(bodies), {
+    maxItems: STORE_MAX_BODIES,
+    maxInFlight: STORE_MAX_IN_FLIGHT,
+  });
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -26,26 +50,59 @@ export class WebhookRepository {
 
   /**
    * Stores a webhook body as received; Postgres checks it is JSON (a `json` column keeps the text), so the API
-   * neither parses nor re-serialises it. Returns the event's id, or null when the body is not JSON. No text column
-   * of Postgres can hold a NUL character, which JSON may carry as the escape \u0000 (in a customer's text, say):
-   * such a body is stored with U+FFFD in its place rather than refused, since a refused webhook is retried by Meta
-   * and then dropped, and the inbound message it carries could not be stored. Refused: a body that is not JSON, or
-   * nests deeper than Postgres reads JSON (thousands of levels: no provider's does).
+   * neither parses nor re-serialises it. Returns the event's id, or why it was refused: a body that is not JSON, or
+   * nests deeper than Postgres reads JSON (thousands of levels: no provider's does). No text column of Postgres can
+   * hold a NUL character, which JSON may carry as the escape \u0000 (in a customer's text, say): such a body is stored
+   * with U+FFFD in its place rather than refused, since a refused webhook is retried by Meta and then dropped, and
+   * the inbound message it carries could not be stored.
+   *
+   * Bodies that arrive together are stored by one INSERT and one commit (`GroupWrite`): a provider posts a status per
+   * POST, thousands a second at a high rate. The caller's answer waits for that commit as before.
    */
-  async store(channelId: string, json: string, arrivedAt: Date): Promise<{ id: string } | { refused: 'not_json' | 'too_deep' }> {
-    try {
+  store(channelId: string, json: string, arrivedAt: Date): Promise<StoredWebhook> {
+    return this.intake.add({ channelId, json: json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json, arrivedAt }).then((result) => {
+      if ('failed' in result) throw result.failed;
+      return result;
+    });
+  }
+
+  /** One INSERT for them all; when Postgres refuses one body, each is stored alone, so only that one is refused. */
+  private async storeTogether(bodies: WebhookToStore[]): Promise<Array<StoredWebhook | { failed: unknown }>> {
+    if (bodies.length === 1) return [await this.storeAlone(bodies[0]!)];
+    const values: string[] = [];
+    const params: unknown[] = [];
+    for (const body of bodies) {
+      const n = params.push(body.channelId, body.json, body.arrivedAt);
       // Received when it arrived, not when the pool let it in: a webhook that came before a worker died must not
       // look as if it came after (StatusReceivers). Never later than Postgres' own now().
+      values.push(`($${n - 2}::uuid, $${n - 1}::json, LEAST(now(), $${n}::timestamptz))`);
+    }
+    let rows: Array<{ id: string }>;
+    try {
+      rows = await this.dataSource.query(`INSERT INTO webhook_events (channel_id, body, received_at) VALUES ${values.join(', ')} RETURNING id`, params);
+    } catch (error) {
+      if (refusal(error) === undefined) throw error;
+      const results: Array<StoredWebhook | { failed: unknown }> = [];
+      for (const body of bodies) results.push(await this.storeAlone(body));
+      return results;
+    }
+    // Identities are drawn in the order of the VALUES list; sorted, the ids answer the bodies in order.
+    return rows
+      .map((row) => BigInt(row.id))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map((id) => ({ id: id.toString() }));
+  }
+
+  private async storeAlone(body: WebhookToStore): Promise<StoredWebhook | { failed: unknown }> {
+    try {
       const rows: Array<{ id: string }> = await this.dataSource.query(
         'INSERT INTO webhook_events (channel_id, body, received_at) VALUES ($1, $2::json, LEAST(now(), $3::timestamptz)) RETURNING id',
-        [channelId, json.includes('\\u0000') ? json.replace(NUL_ESCAPE, '$1\\ufffd') : json, arrivedAt],
+        [body.channelId, body.json, body.arrivedAt],
       );
       return { id: rows[0]!.id };
     } catch (error) {
-      const code = (error as { driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
-      if (code === '22P02') return { refused: 'not_json' }; // invalid input syntax for type json
-      if (code === '54001') return { refused: 'too_deep' }; // stack depth limit exceeded
-      throw error;
+      const refused = refusal(error);
+      return refused === undefined ? { failed: error } : { refused };
     }
   }
 
