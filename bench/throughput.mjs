@@ -4,7 +4,7 @@
 //   npm run bench:throughput                        # 100,000 recipients; targets below
 //   npm run bench:throughput -- --smoke             # 5,000 recipients: correctness only (CI)
 //   npm run bench:throughput -- --recipients 50000 --workers 2
-//   npm run bench:throughput -- --profile           # CPU-profile the workers; prints the hottest functions
+//   npm run bench:throughput -- --profile           # CPU-profile the workers and the API; prints the hottest functions
 //   npm run bench:throughput -- --alloc-profile     # what the workers allocate (the collector's work), by function
 //   npm run bench:throughput -- --without-statuses  # diagnosis: no status webhooks (as before 2026-12-02)
 //
@@ -160,11 +160,14 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
   await simConfig(sim, {
     statuses: { deliveredProbability: 1, readProbability: 1, duplicateProbability: 0, reorderProbability: 0 },
   });
-  const { url, child: apiChild } = await bench.startApi();
-  const api = new Api(url, bench.adminToken);
-  await api.workspace();
   const profileDir = opts.profile ? join(os.tmpdir(), `herald-throughput-profile-${Date.now().toString(36)}`) : undefined;
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  const { url, child: apiChild } = await bench.startApi(
+    {},
+    profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, 'api')}`] } : {},
+  );
+  const api = new Api(url, bench.adminToken);
+  await api.workspace();
   const allocDir = opts.allocProfile ? mkdtempSync(join(os.tmpdir(), 'herald-throughput-alloc-')) : undefined;
   const allocFile = (n) => join(allocDir, `worker-${n}.heapprofile`);
   // What the workers asked of Redis and Postgres: every command the benchmark's Redis processed (the rate limiter's
@@ -343,6 +346,10 @@ await runBench(new Bench('throughput', { keep: opts.keep }), async (bench) => {
       if (profileDir) process.stdout.write(`\nworker-${n}:\n${summariseProfiles(join(profileDir, `worker-${n}`))}\n`);
       // Per send of all the benchmark's runs: with --workers 1, the worker's own.
       if (allocDir) process.stdout.write(`\nworker-${n}, allocations:\n${summariseAllocations(allocFile(n), accepted, 'send')}\n`);
+    }
+    if (profileDir) {
+      await stopProcess(apiChild);
+      process.stdout.write(`\napi:\n${summariseProfiles(join(profileDir, 'api'))}\n`);
     }
   }
   return ok;

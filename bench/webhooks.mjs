@@ -6,6 +6,7 @@
 //   node bench/webhooks.mjs --smoke               # 20,000 messages: correctness only (CI)
 //   node bench/webhooks.mjs --messages 200000 --concurrency 32
 //   node bench/webhooks.mjs --profile             # CPU-profile the API and the worker; prints the hottest functions
+//   node bench/webhooks.mjs --messages 100000 --per-post 1 --concurrency 64   # a status per POST, as Meta posts them at low volume
 //
 // One API, one worker (its webhooks queue applies stored events, at most 4 jobs at once whatever
 // WORKER_CONCURRENCY says), a channel on the simulator (used only to get the campaign's template approved;
@@ -55,14 +56,15 @@ import { APP_SECRET, Api, WABA_ID, addChannel, approvedCampaign, runTruth, seedA
 
 const opts = parseArgs(
   process.argv.slice(2),
-  { messages: 'int', concurrency: 'int', smoke: 'bool', keep: 'bool', profile: 'bool' },
-  'node bench/webhooks.mjs [--messages N] [--concurrency N] [--smoke] [--keep] [--profile]',
+  { messages: 'int', concurrency: 'int', perPost: 'int', smoke: 'bool', keep: 'bool', profile: 'bool' },
+  'node bench/webhooks.mjs [--messages N] [--concurrency N] [--per-post N] [--smoke] [--keep] [--profile]',
 );
 const MESSAGES = opts.messages ?? (opts.smoke ? 20_000 : 1_000_000);
 const CONCURRENCY = opts.concurrency ?? 16;
-const PER_POST = 100;
+const PER_POST = opts.perPost || 100;
 const STATUSES = ['sent', 'delivered', 'read'];
-const LAG_BLOCKS = { sent: 0, delivered: 50, read: 200 }; // how many 100-message blocks each status trails `sent`
+// How many posts each status trails `sent`: 5,000 and 20,000 messages behind, whatever the statuses per POST.
+const LAG_BLOCKS = { sent: 0, delivered: Math.ceil(5_000 / PER_POST), read: Math.ceil(20_000 / PER_POST) };
 const TARGET_APPLIED_PER_S = 10_000;
 const TARGET_ACK_P99_MS = 250;
 const TIMED = !opts.smoke;
@@ -407,7 +409,7 @@ await runBench(new Bench('webhooks', { keep: opts.keep }), async (bench) => {
   const p = (q) => posted.ack.percentile(q) / 1000;
   const p99 = p(99);
   figures.add(
-    'POSTs (100 statuses each)',
+    `POSTs (${PER_POST} statuses each)`,
     `${int(posted.posts)} (${fmt(posted.bytes / posted.posts / 1024)} KB each), ${int(posted.posts / postSeconds)} POST/s`,
   );
   figures.add(
@@ -490,7 +492,7 @@ await runBench(new Bench('webhooks', { keep: opts.keep }), async (bench) => {
     )
   ).rows[0].s;
   const ok = figures.print([
-    `load: ${CONCURRENCY} keep-alive connections (undici Pool), each POST signed; statuses sent → delivered (${LAG_BLOCKS.delivered} posts of 100 behind) → read (${LAG_BLOCKS.read} behind)`,
+    `load: ${CONCURRENCY} keep-alive connections (undici Pool), each POST signed; statuses sent → delivered (${LAG_BLOCKS.delivered} posts of ${PER_POST} behind) → read (${LAG_BLOCKS.read} behind)`,
     `API and worker: 1 process each (webhooks queue: ≤ 4 apply jobs at once, ≤ 51 events per job)`,
     `Postgres: ${settings}`,
     `Postgres active backends, average per sample (wait event, statement): ${waitLines.join('; ') || 'none seen'}`,
