@@ -10,7 +10,7 @@
 // `run({ bench, figures, smoke, say })`; it gets a Bench of its own (database, Redis prefix, processes).
 import { Bench, Figures, parseArgs } from './lib/harness.mjs';
 
-export const SCENARIOS = ['workers-killed', 'redis-flushed', 'postgres-restarted', 'provider-faults', 'webhooks-disordered'];
+export const SCENARIOS = ['workers-killed', 'messages-killed', 'redis-flushed', 'postgres-restarted', 'provider-faults', 'webhooks-disordered'];
 
 const opts = parseArgs(
   process.argv.slice(2),
