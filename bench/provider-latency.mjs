@@ -2,7 +2,7 @@
 // Benchmark (not a test): does a number's rate limit still get used when the provider is far away?
 //
 //   node bench/provider-latency.mjs            # every case below (about 5.5 minutes on 2 cores)
-//   node bench/provider-latency.mjs --smoke    # 3 tiny cases, no targets (CI, about 30 s)
+//   node bench/provider-latency.mjs --smoke    # 4 tiny cases, no targets (CI, about 40 s)
 //   node bench/provider-latency.mjs --only 1000-20k,pair-400 --latency 400
 //   node bench/provider-latency.mjs --bounded-seconds 60   # the 80 msg/s run of 20,000 measured over 60 s
 //
@@ -21,11 +21,12 @@
 //   80-20k      80 msg/s, a run of 20,000, bounded: measured over its first --bounded-seconds (40) of sending
 //               (from the simulator's stats at that moment), then cancelled; the whole run would take 250 s
 //   pair-400    two numbers at 400 msg/s, a run of 8,000 on each started together, sent by the same workers
+//   messages-1000  1,000 msg/s, 5,000 single messages (POST /v1/messages, `to` lists of 1,000; a utility template)
 //   1000-1chunk 1,000 msg/s, a run of 1,500 in one chunk job (one worker sends it all)
 //   80-1chunk   80 msg/s, a run of 1,500 in one chunk job
 // The one-chunk cases run last, on workers restarted with CAMPAIGN_CHUNK_SIZE=1500 (default 1,000, which would
-// make two chunks) and warmed up by an unmeasured run. Smoke: 1,000 at 1,000 msg/s (one chunk), 160 at 80 msg/s
-// and 800 per number at 400 msg/s, 2 workers.
+// make two chunks) and warmed up by an unmeasured run. Smoke: 1,000 at 1,000 msg/s (one chunk), 160 at 80 msg/s,
+// 800 per number at 400 msg/s and 1,000 single messages at 1,000 msg/s, 2 workers.
 //
 // Checks: every run completed (the bounded one cancelled, nothing left sending), Postgres accepted = simulator
 // accepted for each number, no callback data accepted twice, and at the end every accepted send `read` in Postgres
@@ -35,9 +36,10 @@
 // meanwhile included): the workers together, the API, Postgres (this database's backends and the server's
 // writers, PostgresCpu), Redis (the shared server, by process name: other work on it counts too) and the
 // simulator, over the sends the simulator accepted in the case.
-import { Bench, CpuMeter, FdWatch, Figures, PostgresCpu, cpuSecondsByName, fmt, int, markdownTable, parseArgs, runBench, sleep, splitQueues, stopProcess, waitFor } from './lib/harness.mjs';
+import { Bench, CpuMeter, FdWatch, Figures, PostgresCpu, call, cpuSecondsByName, fmt, int, markdownTable, parseArgs, runBench, sleep, splitQueues, stopProcess, waitFor } from './lib/harness.mjs';
 import {
   Api,
+  WABA_ID,
   addChannel,
   approvedCampaign,
   refusalText,
@@ -50,7 +52,7 @@ import {
   waitRun,
 } from './lib/campaign.mjs';
 
-const CASES = ['1000-20k', '80-20k', 'pair-400', '1000-1chunk', '80-1chunk'];
+const CASES = ['1000-20k', '80-20k', 'pair-400', 'messages-1000', '1000-1chunk', '80-1chunk'];
 const opts = parseArgs(
   process.argv.slice(2),
   { smoke: 'bool', keep: 'bool', workers: 'int', only: 'str', latency: 'int', boundedSeconds: 'int', layout: 'str' },
@@ -125,6 +127,33 @@ function shapesOf(refusals, phone, times, limit) {
   return told.length ? `; windows: ${told.join('; ')}` : '';
 }
 
+/** A template of the simulator's account, approved and read by Herald, for the single-message cases. */
+const MESSAGE_TEMPLATE = 'latency_notice';
+/** The most numbers one POST /v1/messages takes (`to` list). */
+const MESSAGES_PER_POST = 1_000;
+
+/** Posts `count` single messages on the channel, `to` lists of 1,000 numbers from `offset`; what `runTruth` reads them by. */
+async function postMessages(api, channelId, count, offset) {
+  const requestedAt = Date.now();
+  for (let first = 0; first < count; first += MESSAGES_PER_POST) {
+    const to = Array.from({ length: Math.min(MESSAGES_PER_POST, count - first) }, (_, i) => `+919${String(offset + first + i).padStart(9, '0')}`);
+    const answer = await api.post('/v1/messages', { channelId, to, type: 'template', template: { name: MESSAGE_TEMPLATE, language: 'en_US' } });
+    if ((answer.refused ?? []).length > 0) throw new Error(`numbers refused: ${JSON.stringify(answer.refused.slice(0, 3))}`);
+  }
+  return { requestedAt };
+}
+
+/** A channel's single messages as Postgres has them: accepted, and not final yet (scheduled, queued or sending). */
+async function messagesTruth(pg, channelId) {
+  const { rows } = await pg.query(
+    `SELECT count(*) FILTER (WHERE accepted_at IS NOT NULL)::int AS accepted,
+            count(*) FILTER (WHERE status IN ('scheduled', 'queued', 'sending'))::int AS unsettled
+       FROM messages WHERE channel_id = $1`,
+    [channelId],
+  );
+  return rows[0];
+}
+
 /** The cases to run, in order: those on the default workers first, then the one-chunk ones. */
 function plan() {
   let phone = 109000000002000;
@@ -134,6 +163,7 @@ function plan() {
     cases.push({ kind: '1000-1chunk', label: '1000 msg/s, 1,000 in one chunk', limit: 1000, recipients: 1000, latency: 250 });
     cases.push({ kind: '80-20k', label: '80 msg/s, 160', limit: 80, recipients: 160, latency: 400 });
     cases.push({ kind: 'pair-400', label: '2 × 400 msg/s, 800 each', limit: 400, recipients: 800, numbers: 2, latency: 400 });
+    cases.push({ kind: 'messages-1000', label: '1000 msg/s, 1,000 single messages', limit: 1000, recipients: 1000, messages: true, latency: 250 });
   } else {
     for (const latency of LATENCIES) {
       cases.push({ kind: '1000-20k', label: '1000 msg/s, 20,000', limit: 1000, recipients: 20_000, latency });
@@ -146,6 +176,7 @@ function plan() {
         latency,
       });
       cases.push({ kind: 'pair-400', label: '2 × 400 msg/s, 8,000 each', limit: 400, recipients: 8_000, numbers: 2, latency });
+      cases.push({ kind: 'messages-1000', label: '1000 msg/s, 5,000 single messages', limit: 1000, recipients: 5_000, messages: true, latency });
     }
     for (const latency of LATENCIES) {
       cases.push({
@@ -204,6 +235,22 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
   bench.say(`preparing ${cases.length} cases`);
   let offset = 0;
   const prepare = async (c, phone, i) => {
+    if (c.messages) {
+      const channelId = await addChannel(api, sim, pg, { phone, rate: c.limit });
+      await call(sim.url, 'PUT', '/_sim/templates', {
+        body: { wabaId: WABA_ID, name: MESSAGE_TEMPLATE, language: 'en_US', category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: 'Your order has shipped.' }] },
+      });
+      await api.post('/v1/templates/sync', {});
+      await waitFor(
+        `template ${MESSAGE_TEMPLATE} approved in Herald`,
+        async () => (await api.get(`/v1/templates?channelId=${channelId}&status=APPROVED`)).data.some((t) => t.name === MESSAGE_TEMPLATE),
+        30_000,
+        200,
+      );
+      const first = 500_000_000 + offset;
+      offset += c.recipients;
+      return { phone, channelId, first };
+    }
     const audience = `latency-${phone}`;
     await seedAudience(pg, api.workspaceId, audience, c.recipients, { offset });
     offset += c.recipients;
@@ -231,7 +278,10 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
     const redisBefore = bench.redis.pid ? 0 : cpuSecondsByName(['redis-server'])['redis-server'];
     const pgCpu = await new PostgresCpu(pg, bench.database).start();
     const runs = [];
-    for (const part of c.parts) runs.push({ ...part, ...(await startRun(api, part.campaignId, [part.audience])) });
+    for (const part of c.parts) {
+      runs.push({ ...part, ...(c.messages ? await postMessages(api, part.channelId, c.recipients, part.first) : await startRun(api, part.campaignId, [part.audience])) });
+    }
+    const truthOf = (r) => (c.messages ? messagesTruth(pg, r.channelId) : runTruth(pg, r.runId));
     const timeoutMs = ((c.recipients / c.limit) * 3 + 120) * 1000;
     if (c.boundedSeconds) {
       // Measured over the first boundedSeconds of sending, from one snapshot of the simulator's stats, then cancelled.
@@ -246,10 +296,14 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
       r.snapshot = await simStats(sim);
       await api.post(`/v1/campaigns/${r.campaignId}/runs/${r.runId}/cancel`);
     }
-    for (const r of runs) r.view = await waitRun(api, r.campaignId, r.runId, { timeoutMs, everyMs: 100 });
+    for (const r of runs) {
+      r.view = c.messages
+        ? await waitFor('every message final', async () => (await truthOf(r)).unsettled === 0 && { status: 'completed' }, timeoutMs, 100)
+        : await waitRun(api, r.campaignId, r.runId, { timeoutMs, everyMs: 100 });
+    }
     // A cancelled run's batches in hand still finish: wait until nothing is left sending.
     for (const r of runs) {
-      await waitFor('the runs to settle', async () => (await runTruth(pg, r.runId)).unsettled === 0, 30_000, 200).catch(
+      await waitFor('the runs to settle', async () => (await truthOf(r)).unsettled === 0, 30_000, 200).catch(
         () => undefined,
       );
     }
@@ -260,8 +314,8 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
     const stats = await simStats(sim);
     c.rows = [];
     for (const [index, r] of runs.entries()) {
-      const truth = await runTruth(pg, r.runId);
-      const [{ chunk_count: chunks }] = (await pg.query('SELECT chunk_count FROM campaign_runs WHERE id = $1', [r.runId])).rows;
+      const truth = await truthOf(r);
+      const chunks = c.messages ? undefined : (await pg.query('SELECT chunk_count FROM campaign_runs WHERE id = $1', [r.runId])).rows[0].chunk_count;
       const at = r.snapshot ?? stats;
       const accepted = at.accepted.byPhoneNumberId?.[r.phone] ?? 0;
       const spanMs = at.accepted.timesByPhoneNumberId?.[r.phone]?.spanMs ?? 0;
@@ -293,8 +347,8 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
         SMOKE ? undefined : violations === 0,
       );
       const want = c.boundedSeconds ? 'cancelled' : 'completed';
-      figures.check(`${name}: run status`, r.view.status, want);
-      if (!c.boundedSeconds) figures.check(`${name}: recipients accepted (Postgres)`, truth.accepted, c.recipients);
+      if (!c.messages) figures.check(`${name}: run status`, r.view.status, want);
+      if (!c.boundedSeconds) figures.check(`${name}: ${c.messages ? 'messages' : 'recipients'} accepted (Postgres)`, truth.accepted, c.recipients);
       figures.check(`${name}: left sending or queued`, truth.unsettled, 0);
       figures.check(
         `${name}: simulator accepted = Postgres accepted`,
@@ -351,7 +405,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
       await pg.query(
         `SELECT count(*) FILTER (WHERE accepted_at IS NOT NULL)::int AS accepted,
                 count(*) FILTER (WHERE status = 'read')::int AS read
-           FROM campaign_recipients`,
+           FROM (SELECT accepted_at, status FROM campaign_recipients UNION ALL SELECT accepted_at, status FROM messages) AS sends`,
       )
     ).rows[0];
   const statusesDone = await waitFor(
