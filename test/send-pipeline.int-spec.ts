@@ -80,6 +80,43 @@ describe('the send pipeline, in process', () => {
       expect(await view(id)).toMatchObject({ status: 'accepted', category: 'utility', providerMessageId: expect.stringMatching(/^wamid\.fake-/) });
     });
 
+    it("sends a message's job with other due messages of its channel as one batch, each on its own slot, and leaves the rest alone", async () => {
+      // A number at 100 msg/s: a batch takes 0.2 s of its slots, 20 messages.
+      const batchWs = await h.workspace('Due messages together', { messagesPerSecond: 100 });
+      const numbers = Array.from({ length: 30 }, () => fresh());
+      const answer = await messages.send(batchWs.workspaceId, { to: numbers, ...template('receipt') });
+      if (!('many' in answer)) throw new Error('expected a list');
+      const ids = answer.many.messages.map((m) => m.id);
+      const later = await accept({ to: { number: fresh() }, ...template('receipt'), scheduledFor: new Date(Date.now() + 3_600_000).toISOString() }, batchWs.workspaceId);
+      const otherChannel = await accept({ to: { number: fresh() }, ...template('receipt') });
+      const slotsBefore = h.provider.sent.length;
+
+      expect(await h.get(MessageSender).sendDue(ids[29]!)).toBe('accepted');
+      const statuses = await Promise.all(ids.map(async (id) => (await view(id, batchWs.workspaceId)).status));
+      expect(statuses.filter((s) => s === 'accepted')).toHaveLength(20);
+      expect(statuses.filter((s) => s === 'queued')).toHaveLength(10);
+      expect(h.provider.sent.length - slotsBefore).toBe(20);
+      // A job whose message another job's batch sent finds nothing to do; one whose message is still queued takes the rest.
+      const sentAlready = ids.find((_, i) => statuses[i] === 'accepted' && i !== 29)!;
+      expect(await h.get(MessageSender).sendDue(sentAlready)).toBe('not_due');
+      const rest = ids.find((_, i) => statuses[i] === 'queued')!;
+      expect(await h.get(MessageSender).sendDue(rest)).toBe('accepted');
+      for (const id of ids) expect((await view(id, batchWs.workspaceId)).status).toBe('accepted');
+      // A job given the other messages of its request (a list is enqueued so) takes them all, beyond the rate's batch.
+      const list = await messages.send(batchWs.workspaceId, { to: Array.from({ length: 30 }, () => fresh()), ...template('receipt') });
+      if (!('many' in list)) throw new Error('expected a list');
+      const [head, ...others] = list.many.messages.map((m) => m.id) as [string, ...string[]];
+      expect(await h.get(MessageSender).sendDue(head, others)).toBe('accepted');
+      for (const id of [head, ...others]) expect((await view(id, batchWs.workspaceId)).status).toBe('accepted');
+      // Not due (scheduled an hour ahead), or of another channel: not taken.
+      expect((await view(later, batchWs.workspaceId)).status).toBe('scheduled');
+      expect((await view(otherChannel)).status).toBe('queued');
+      // Each message went out once.
+      const sent = h.provider.sent.slice(slotsBefore);
+      expect(new Set(sent.map((r) => r.callbackData)).size).toBe(60);
+      expect(sent).toHaveLength(60);
+    });
+
     it('takes 20 sends of one requestId at once as one message: each answered with its id, none with an error', async () => {
       const to = fresh();
       const body = { to: { number: to }, ...template('receipt'), requestId: `burst-${to}` };

@@ -18,6 +18,8 @@ import { WorkspaceOwned } from '@herald/workspaces';
 // with values (not IS NOT NULL: without statistics the planner takes that for nearly every row).
 @Index('idx_messages_in_doubt', ['inDoubtSince'], { where: `open_status = 'sending'` })
 @Index('idx_messages_waiting', ['notBefore'], { where: `open_status IN ('scheduled', 'queued')` })
+// A channel's waiting messages, oldest first: what a send job takes with its own message (MessageSender.sendDue).
+@Index('idx_messages_due', ['channelId', 'createdAt', 'id'], { where: `open_status IN ('scheduled', 'queued')` })
 @Index('idx_messages_tags', { synchronize: false })
 // A contact's conversation and channel details read its messages newest first.
 @Index('idx_messages_contact_created', ['contactId', 'createdAt', 'id'])

@@ -66,6 +66,11 @@ export interface MessageRow extends SendTimesRow {
   updated_at: Date;
 }
 
+/** A message as its claim took it: its sequence number for the departure record (SendWorkers) with it. */
+export interface ClaimedMessage extends MessageRow {
+  claim_seq: number;
+}
+
 export function toMessageView(row: MessageRow, replies?: ReplyView[]): MessageView {
   // A scheduled message has not been queued yet.
   const statuses = statusSteps(row.status === 'scheduled' ? null : row.created_at, row);
@@ -293,32 +298,60 @@ export class MessageRepository {
     return this.dataSource.query(`SELECT * FROM messages WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
   }
 
-  /**
-   * Takes a due message for sending (queued or scheduled, not before its time → sending), naming the worker identity
-   * and its sequence number (`seqs`: one, SendWorkers.allocate); undefined when it is not due or not waiting (sent,
-   * failed, cancelled, or another worker has it).
-   */
-  async claim(id: string, seqs: ClaimSeqs): Promise<MessageRow | undefined> {
-    const rows: MessageRow[] = await this.dataSource.query(
-      `WITH claimed AS (
-         UPDATE messages SET status = 'sending', sending_at = COALESCE(sending_at, now()), attempts = attempts + 1, waiting_reason = NULL,
-                claimed_by = $2, claim_seq = $3, updated_at = now()
-          WHERE id = $1 AND status IN ('queued', 'scheduled') AND (not_before IS NULL OR not_before <= now()) RETURNING *)
-       SELECT * FROM claimed`,
-      [id, seqs.by, seqs.base],
+  /** The channel of these messages (of one channel), if any of them still waits to be sent (scheduled or queued). */
+  async channelOf(ids: readonly string[]): Promise<string | undefined> {
+    const rows: Array<{ channel_id: string }> = await this.dataSource.query(
+      `SELECT channel_id FROM messages WHERE id = ANY($1::uuid[]) AND open_status IN ('queued', 'scheduled') LIMIT 1`,
+      [ids],
     );
-    return rows[0];
-  }
-
-  /** The category learnt from the provider (template sends), kept for the view and for later tries. */
-  async setCategory(id: string, category: SendCategory, expiresAt: Date | null): Promise<void> {
-    await this.dataSource.query('UPDATE messages SET category = $2, expires_at = COALESCE($3, expires_at) WHERE id = $1', [id, category, expiresAt]);
+    return rows[0]?.channel_id;
   }
 
   /**
-   * Records what became of claimed messages: one statement per kind present. Statuses only move forward; the
-   * statements that put a message back in the queue only touch it while it is still at the claim they answer.
+   * Takes due messages for sending (queued or scheduled, not before their time → sending): those of `ids` (messages
+   * of one channel: a job's own and those of its request it was given), then, up to `seqs.count` in all, other due
+   * messages of their channel, oldest first (those other jobs or workers hold are skipped): one claim, one batch
+   * through the pipeline, instead of one job a provider latency long per message. Each is numbered in `seqs` for the
+   * departure record (SendWorkers.allocate). A message of `ids` another transaction holds is waited for (another
+   * job's claim taking it: then it no longer waits). Empty when none of `ids` is due and waiting (sent, failed,
+   * cancelled, or another worker has them): then nothing is taken, so the job ends and other jobs take the rest.
+   * The first of `ids`, when claimed, comes first.
    */
+  async claim(ids: readonly string[], seqs: ClaimSeqs): Promise<ClaimedMessage[]> {
+    const rows: ClaimedMessage[] = await this.dataSource.query(
+      `WITH own AS (
+         SELECT id, channel_id FROM messages
+          WHERE id = ANY($1::uuid[]) AND open_status IN ('queued', 'scheduled') AND (not_before IS NULL OR not_before <= now())
+          ORDER BY id FOR UPDATE),
+       more AS (
+         SELECT m.id FROM messages m
+          WHERE m.channel_id = (SELECT channel_id FROM own LIMIT 1)
+            AND m.open_status IN ('queued', 'scheduled') AND (m.not_before IS NULL OR m.not_before <= now()) AND m.id <> ALL($1::uuid[])
+          ORDER BY m.created_at, m.id LIMIT GREATEST(0, $4::int - (SELECT count(*) FROM own)) FOR UPDATE OF m SKIP LOCKED),
+       numbered AS (
+         SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM (SELECT id FROM own UNION ALL SELECT id FROM more) picked),
+       claimed AS (
+         UPDATE messages m SET status = 'sending', sending_at = COALESCE(m.sending_at, now()), attempts = m.attempts + 1, waiting_reason = NULL,
+                claimed_by = $2, claim_seq = $3::bigint + numbered.n, updated_at = now()
+           FROM numbered WHERE m.id = numbered.id
+         RETURNING m.*)
+       SELECT * FROM claimed ORDER BY (id = ($1::uuid[])[1]) DESC, created_at, id`,
+      [ids, seqs.by, seqs.base, seqs.count],
+    );
+    for (const r of rows) r.claim_seq = Number(r.claim_seq); // bigint, read as a string
+    return rows;
+  }
+
+  /** The categories learnt from the provider (template sends), kept for the view and for later tries: one statement. */
+  async setCategories(rows: ReadonlyArray<{ id: string; category: SendCategory; expiresAt: Date | null }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE messages m SET category = v.category, expires_at = COALESCE(v.expires_at, m.expires_at)
+         FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS v(id, category, expires_at) WHERE m.id = v.id`,
+      [rows.map((r) => r.id), rows.map((r) => r.category), rows.map((r) => r.expiresAt)],
+    );
+  }
+
   /** See `MessageEvents.sendsUpTo`: one read through the contact index for a batch's watermarks. */
   async sendsUpTo(
     manager: EntityManager,
@@ -351,6 +384,10 @@ export class MessageRepository {
     return new Set(rows.map((r) => r.contact_id));
   }
 
+  /**
+   * Records what became of claimed messages: one statement per kind present. Statuses only move forward; the
+   * statements that put a message back in the queue only touch it while it is still at the claim they answer.
+   */
   async record(o: SendOutcomes, manager?: EntityManager): Promise<SendEventRow[]> {
     const changed: SendEventRow[] = [];
     // A statement that returns rows reports those that ended at one of `ends` (UPDATE … RETURNING answers [rows, count]);

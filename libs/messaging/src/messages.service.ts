@@ -14,6 +14,7 @@ import { assertKeyMaySendFrom } from '@herald/workspaces';
 import { messageTexts } from './message-links.util';
 import { MessageRepository, messageEventRow, toMessageView, type MessageRow, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
+import { messageBatchSize } from './message-batch.util';
 import {
   type SendMessageInput,
   type SingleAccepted,
@@ -148,7 +149,7 @@ export class MessagesService {
       }
     }
     const inserted = await this.insert(workspaceId, await this.tracked(workspaceId, input, rows));
-    await this.enqueue(inserted.filter((i) => i.created).map((i) => i.row.id), input.scheduledFor, now);
+    await this.enqueue(inserted.filter((i) => i.created).map((i) => i.row.id), input.scheduledFor, now, messageBatchSize(channel.messagesPerSecond));
     // A recipient's key (`<requestId>/<number>`) that already named a message to someone else — a single message given
     // that very key — is refused by name, as a single message's would be: answering with the other message would leave
     // this number unsent, unrefused.
@@ -331,15 +332,21 @@ export class MessagesService {
     return ids.length;
   }
 
-  /** Postgres has the messages; if Redis is away the maintenance sweep enqueues them later. */
-  private async enqueue(ids: readonly string[], scheduledFor: Date | null, now: Date): Promise<void> {
+  /**
+   * Postgres has the messages; if Redis is away the maintenance sweep enqueues them later. A list goes in jobs of
+   * `perJob` messages (the batch one send job takes: MessageSender.sendDue), one job each, named by its first message.
+   */
+  private async enqueue(ids: readonly string[], scheduledFor: Date | null, now: Date, perJob = 1): Promise<void> {
     if (ids.length === 0) return;
     const delay = scheduledFor === null ? 0 : Math.max(0, scheduledFor.getTime() - now.getTime());
-    await this.queue
-      .addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: messageId, ...(delay > 0 ? { delay } : {}) })))
-      .catch((error: unknown) => {
-        this.logger.warn(`${ids.length} message(s) stay queued until the sweep: ${error instanceof Error ? error.message : String(error)}`);
-      });
+    const jobs: Array<{ data: { messageId: string; with?: string[] }; jobId: string; delay?: number }> = [];
+    for (let first = 0; first < ids.length; first += perJob) {
+      const [messageId, ...others] = ids.slice(first, first + perJob) as [string, ...string[]];
+      jobs.push({ data: { messageId, ...(others.length > 0 ? { with: others } : {}) }, jobId: messageId, ...(delay > 0 ? { delay } : {}) });
+    }
+    await this.queue.addBulk(JobName.SendMessage, jobs).catch((error: unknown) => {
+      this.logger.warn(`${ids.length} message(s) stay queued until the sweep: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   async get(workspaceId: string, id: string): Promise<MessageView> {

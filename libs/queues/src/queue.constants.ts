@@ -67,7 +67,8 @@ export interface JobPayloads {
   [JobName.PurgeRevokedApiKeys]: Record<string, never>;
   [JobName.RequeueImports]: Record<string, never>;
   [JobName.ProcessImport]: { importId: string };
-  [JobName.SendMessage]: { messageId: string };
+  /** `with`: other messages of the same request and channel, sent in one batch with it (MessageSender.sendDue). */
+  [JobName.SendMessage]: { messageId: string; with?: string[] };
   [JobName.ApplyWebhooks]: { eventId: string };
   [JobName.RequeueMessages]: Record<string, never>;
   [JobName.RequeueWebhooks]: Record<string, never>;

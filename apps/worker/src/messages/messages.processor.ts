@@ -4,7 +4,7 @@ import { PinoLogger } from '@herald/logging';
 import { MessageSender } from '@herald/messaging';
 import { JobName, QueueName, WORKER_OPTIONS, type JobNameOf, type JobPayloads } from '@herald/queues';
 
-/** Sends messages. Thin: the sender claims, sends through the pipeline and records; what must wait gets a delayed job. */
+/** Sends messages. Thin: the sender claims the job's message with other due ones of its channel, sends them through the pipeline as one batch and records; what must wait gets a delayed job. */
 @Processor(QueueName.Messages, WORKER_OPTIONS)
 export class MessagesProcessor extends WorkerHost {
   constructor(
@@ -19,8 +19,8 @@ export class MessagesProcessor extends WorkerHost {
     const name = job.name as JobNameOf<QueueName.Messages>;
     switch (name) {
       case JobName.SendMessage: {
-        const { messageId } = job.data as JobPayloads[JobName.SendMessage];
-        return { result: await this.sender.send(messageId) };
+        const { messageId, with: others } = job.data as JobPayloads[JobName.SendMessage];
+        return { result: await this.sender.sendDue(messageId, others) };
       }
       default: {
         const unknown: never = name;

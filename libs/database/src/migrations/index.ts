@@ -38,6 +38,7 @@ import { SendDepartures1797300000000 } from './1797300000000-send-departures';
 import { ReceiptPlatforms1797400000000 } from './1797400000000-receipt-platforms';
 import { RecipientHotUpdates1797500000000 } from './1797500000000-recipient-hot-updates';
 import { MessageHotUpdates1797600000000 } from './1797600000000-message-hot-updates';
+import { MessagesDueByChannel1797700000000 } from './1797700000000-messages-due-by-channel';
 
 /**
  * Every migration, oldest first. `npm run migration:generate -- libs/database/src/migrations/<verb-object>`
@@ -83,4 +84,5 @@ export const MIGRATIONS: Array<new () => MigrationInterface> = [
   ReceiptPlatforms1797400000000,
   RecipientHotUpdates1797500000000,
   MessageHotUpdates1797600000000,
+  MessagesDueByChannel1797700000000,
 ];
