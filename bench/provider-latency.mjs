@@ -36,11 +36,11 @@
 // meanwhile included): the workers together, the API, Postgres (this database's backends and the server's
 // writers, PostgresCpu), Redis (the shared server, by process name: other work on it counts too) and the
 // simulator, over the sends the simulator accepted in the case.
-import { Bench, CpuMeter, FdWatch, Figures, PostgresCpu, call, cpuSecondsByName, fmt, int, markdownTable, parseArgs, runBench, sleep, splitQueues, stopProcess, waitFor } from './lib/harness.mjs';
+import { Bench, CpuMeter, FdWatch, Figures, PostgresCpu, cpuSecondsByName, fmt, int, markdownTable, parseArgs, runBench, sleep, splitQueues, stopProcess, waitFor } from './lib/harness.mjs';
 import {
   Api,
-  WABA_ID,
   addChannel,
+  approvedTemplate,
   approvedCampaign,
   refusalText,
   runTruth,
@@ -237,16 +237,7 @@ await runBench(new Bench('provider-latency', { keep: opts.keep }), async (bench)
   const prepare = async (c, phone, i) => {
     if (c.messages) {
       const channelId = await addChannel(api, sim, pg, { phone, rate: c.limit });
-      await call(sim.url, 'PUT', '/_sim/templates', {
-        body: { wabaId: WABA_ID, name: MESSAGE_TEMPLATE, language: 'en_US', category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: 'Your order has shipped.' }] },
-      });
-      await api.post('/v1/templates/sync', {});
-      await waitFor(
-        `template ${MESSAGE_TEMPLATE} approved in Herald`,
-        async () => (await api.get(`/v1/templates?channelId=${channelId}&status=APPROVED`)).data.some((t) => t.name === MESSAGE_TEMPLATE),
-        30_000,
-        200,
-      );
+      await approvedTemplate(api, sim, channelId, MESSAGE_TEMPLATE);
       const first = 500_000_000 + offset;
       offset += c.recipients;
       return { phone, channelId, first };

@@ -10,8 +10,8 @@
 // status webhook before it may be sent again on the evidence (production: 120). A message whose job died with its
 // worker is taken again when BullMQ finds the job stalled, or by the maintenance sweep (every 30 s); a claimed one
 // that never left the worker is queued again at once (rule 5 of docs/adr/0009-sends-in-doubt.md).
-import { call, fmt, int, sleep, stopProcess, waitFor } from '../lib/harness.mjs';
-import { Api, WABA_ID, addChannel, simTruth } from '../lib/campaign.mjs';
+import { fmt, int, sleep, stopProcess, waitFor } from '../lib/harness.mjs';
+import { Api, addChannel, approvedTemplate, simTruth } from '../lib/campaign.mjs';
 
 export const describe =
   '20,000 single messages (POST /v1/messages, lists of 500) across 3 workers; one killed with SIGKILL every ~2 s (10 times) and replaced; 0 lost, 0 sent twice';
@@ -44,16 +44,7 @@ export async function run({ bench, figures, smoke, say }) {
 
   // A utility template, approved at the provider and read by Herald (no quiet hours, no frequency cap apply).
   const channelId = await addChannel(api, sim, pg, { phone: PHONE, rate });
-  await call(sim.url, 'PUT', '/_sim/templates', {
-    body: { wabaId: WABA_ID, name: TEMPLATE, language: 'en_US', category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: 'Your order has shipped.' }] },
-  });
-  await api.post('/v1/templates/sync', {});
-  await waitFor(
-    `template ${TEMPLATE} approved in Herald`,
-    async () => (await api.get(`/v1/templates?channelId=${channelId}&status=APPROVED`)).data.some((t) => t.name === TEMPLATE),
-    30_000,
-    200,
-  );
+  await approvedTemplate(api, sim, channelId, TEMPLATE);
 
   const counts = async () => {
     const { rows } = await pg.query(

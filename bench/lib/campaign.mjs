@@ -122,6 +122,23 @@ export async function approvedCampaign(api, channelId, title = 'Bench offer') {
   return created.campaignId;
 }
 
+/**
+ * A utility template `name` (en_US, no variables) stored at the simulator as APPROVED and read by Herald
+ * (`POST /v1/templates/sync`): what single messages to the channel can send.
+ */
+export async function approvedTemplate(api, sim, channelId, name) {
+  await call(sim.url, 'PUT', '/_sim/templates', {
+    body: { wabaId: WABA_ID, name, language: 'en_US', category: 'UTILITY', status: 'APPROVED', components: [{ type: 'BODY', text: 'Your order has shipped.' }] },
+  });
+  await api.post('/v1/templates/sync', {});
+  await waitFor(
+    `template ${name} approved in Herald`,
+    async () => (await api.get(`/v1/templates?channelId=${channelId}&status=APPROVED`)).data.some((t) => t.name === name),
+    30_000,
+    200,
+  );
+}
+
 /** Starts a run; `timeToRun` is a Date or undefined (now). Returns { runId, requestedAt }. */
 export async function startRun(api, campaignId, audiences, timeToRun) {
   const requestedAt = Date.now();
