@@ -69,7 +69,8 @@ export class MessageSender {
     if (claimed.length === 0) return 'not_due';
     const outcomes = await this.sendClaimed(claimed, seqs.by);
     this.workers.close(seqs);
-    return resultOf(ids[0]!, outcomes);
+    // Its own message another batch took: what this job sent of its request is told by those messages, not by it.
+    return claimed.some((m) => m.id === ids[0]) ? resultOf(ids[0]!, outcomes) : 'not_due';
   }
 
   /** One batch of claimed messages of one channel through the pipeline; their outcomes recorded, the waiting ones queued again. */

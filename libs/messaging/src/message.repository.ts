@@ -66,6 +66,9 @@ export interface MessageRow extends SendTimesRow {
   updated_at: Date;
 }
 
+/** How many of a channel's oldest waiting messages a claim looks through to fill its batch (MessageRepository.claim). */
+const FILL_WINDOW = 1_000;
+
 /** A message as its claim took it: its sequence number for the departure record (SendWorkers) with it. */
 export interface ClaimedMessage extends MessageRow {
   claim_seq: number;
@@ -310,7 +313,8 @@ export class MessageRepository {
   /**
    * Takes due messages for sending (queued or scheduled, not before their time → sending): those of `ids` (messages
    * of one channel: a job's own and those of its request it was given), then, up to `seqs.count` in all, other due
-   * messages of their channel, oldest first (those other jobs or workers hold are skipped): one claim, one batch
+   * messages of their channel, oldest first among its FILL_WINDOW oldest waiting (those other jobs or workers hold
+   * are skipped): one claim, one batch
    * through the pipeline, instead of one job a provider latency long per message. Each is numbered in `seqs` for the
    * departure record (SendWorkers.allocate). A message of `ids` another transaction holds is waited for (another
    * job's claim taking it: then it no longer waits). Empty when none of `ids` is due and waiting (sent, failed,
@@ -323,10 +327,15 @@ export class MessageRepository {
          SELECT id, channel_id FROM messages
           WHERE id = ANY($1::uuid[]) AND open_status IN ('queued', 'scheduled') AND (not_before IS NULL OR not_before <= now())
           ORDER BY id FOR UPDATE),
+       -- Among the channel's FILL_WINDOW oldest waiting messages only: the filler is best effort, and a channel with many
+       -- messages scheduled ahead (or held by quiet hours, a backoff, a pause) costs each claim no more than that.
+       oldest AS (
+         SELECT w.id FROM messages w
+          WHERE w.channel_id = (SELECT channel_id FROM own LIMIT 1) AND w.open_status IN ('queued', 'scheduled')
+          ORDER BY w.created_at, w.id LIMIT ${FILL_WINDOW}),
        more AS (
-         SELECT m.id FROM messages m
-          WHERE m.channel_id = (SELECT channel_id FROM own LIMIT 1)
-            AND m.open_status IN ('queued', 'scheduled') AND (m.not_before IS NULL OR m.not_before <= now()) AND m.id <> ALL($1::uuid[])
+         SELECT m.id FROM messages m JOIN oldest ON oldest.id = m.id
+          WHERE m.open_status IN ('queued', 'scheduled') AND (m.not_before IS NULL OR m.not_before <= now()) AND m.id <> ALL($1::uuid[])
           ORDER BY m.created_at, m.id LIMIT GREATEST(0, $4::int - (SELECT count(*) FROM own)) FOR UPDATE OF m SKIP LOCKED),
        numbered AS (
          SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM (SELECT id FROM own UNION ALL SELECT id FROM more) picked),
@@ -389,11 +398,18 @@ export class MessageRepository {
    * statements that put a message back in the queue only touch it while it is still at the claim they answer.
    */
   async record(o: SendOutcomes, manager?: EntityManager): Promise<SendEventRow[]> {
+    if (manager === undefined) return this.dataSource.transaction((m) => this.record(o, m));
+    const ids = [...o.accepted, ...o.retry, ...o.failed, ...o.inDoubt, ...o.released, ...o.skipped, ...o.expired, ...o.deferred].map((x) => x.id);
+    if (ids.length === 0) return [];
+    // A batch's rows are locked first, all of them, in id order, as the status webhooks' statement locks its rows: the
+    // statements below (one per kind, each in join order) then never hold one row while waiting for another that a
+    // webhook's transaction holds while waiting for theirs.
+    await manager.query('SELECT id FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
     const changed: SendEventRow[] = [];
     // A statement that returns rows reports those that ended at one of `ends` (UPDATE … RETURNING answers [rows, count]);
     // with `own_status` and `was_status` returned, only those this statement moved to its own status.
     const q = async (sql: string, params: unknown[], ends?: readonly SendState[]) => {
-      const result: unknown = await (manager ?? this.dataSource).query(sql, params);
+      const result: unknown = await manager.query(sql, params);
       if (ends === undefined) return;
       const rows = rowsOf<Parameters<typeof eventRows>[0][number] & { own_status?: string; was_status?: string }>(result);
       const own = rows.filter((r) => r.own_status === undefined || (r.status === r.own_status && r.was_status !== r.own_status));
@@ -623,9 +639,12 @@ export class MessageRepository {
   /** Messages waiting for their paused channel become due now (it was reactivated); returns their ids. */
   async wakeChannel(channelId: string): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.dataSource.query(
-      `WITH woken AS (
-         UPDATE messages SET not_before = now(), updated_at = now()
-          WHERE open_status = 'queued' AND channel_id = $1 AND waiting_reason = 'channel_paused' RETURNING id)
+      // Locked in id order first, as the claims and the outcome statements lock theirs.
+      `WITH locked AS (
+         SELECT id FROM messages WHERE open_status = 'queued' AND channel_id = $1 AND waiting_reason = 'channel_paused' ORDER BY id FOR UPDATE),
+       woken AS (
+         UPDATE messages m SET not_before = now(), updated_at = now() FROM locked
+          WHERE m.id = locked.id AND m.open_status = 'queued' AND m.waiting_reason = 'channel_paused' RETURNING m.id)
        SELECT id FROM woken`,
       [channelId],
     );
