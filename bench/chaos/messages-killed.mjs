@@ -6,10 +6,11 @@
 // messages Postgres records as accepted.
 //
 // Full: 20,000 messages on a number at 500 msg/s (≈ 40 s of sending), 10 kills. Smoke: 1,500 at 250 msg/s, 3 kills.
-// Workers: SEND_UNCONFIRMED_AFTER_SECONDS=30 (smoke 15): how long a message a killed worker claimed waits for its
-// status webhook before it may be sent again on the evidence (production: 120). A message whose job died with its
-// worker is taken again when BullMQ finds the job stalled, or by the maintenance sweep (every 30 s); a claimed one
-// that never left the worker is queued again at once (rule 5 of docs/adr/0009-sends-in-doubt.md).
+// Workers: CAMPAIGN_RECONCILE_INTERVAL_MS=2000 (the messages' sweep runs as often), SEND_UNCONFIRMED_AFTER_SECONDS=30
+// (smoke 15): how long a message a killed worker claimed waits for its status webhook before it may be sent again on
+// the evidence (production: 120). A message whose job died with its worker is taken again when BullMQ finds the job
+// stalled, by another job's batch, or by the sweep; a claimed one that never left the worker is queued again by the
+// sweep once the worker counts as gone (rule 5 of docs/adr/0009-sends-in-doubt.md).
 import { fmt, int, sleep, stopProcess, waitFor } from '../lib/harness.mjs';
 import { Api, addChannel, approvedTemplate, simTruth } from '../lib/campaign.mjs';
 
@@ -28,7 +29,7 @@ export async function run({ bench, figures, smoke, say }) {
   const rate = smoke ? 250 : 500;
   const kills = smoke ? 3 : 10;
   const unconfirmedAfter = smoke ? 15 : 30;
-  const workerEnv = { SEND_UNCONFIRMED_AFTER_SECONDS: String(unconfirmedAfter) };
+  const workerEnv = { CAMPAIGN_RECONCILE_INTERVAL_MS: '2000', SEND_UNCONFIRMED_AFTER_SECONDS: String(unconfirmedAfter) };
 
   await bench.setup();
   const pg = bench.pg();
@@ -114,7 +115,7 @@ export async function run({ bench, figures, smoke, say }) {
   const s = await simTruth(sim, PHONE);
 
   figures.add('messages; channel rate', `${int(messages)} in lists of ${PER_REQUEST}; ${int(rate)} msg/s`);
-  figures.add('workers', `${WORKERS} at a time, ${started} started in all (SEND_UNCONFIRMED_AFTER_SECONDS=${unconfirmedAfter})`);
+  figures.add('workers', `${WORKERS} at a time, ${started} started in all (CAMPAIGN_RECONCILE_INTERVAL_MS=2000, SEND_UNCONFIRMED_AFTER_SECONDS=${unconfirmedAfter})`);
   figures.add('kills (SIGKILL) done', kills, `= ${kills}`, log.length === kills);
   figures.add('kills while messages were going out', duringSending, `= ${kills}`, duringSending === kills);
   figures.add('accepted at each kill', log.map((l) => `${fmt((100 * l.accepted) / messages, 0)} %`).join(', '));

@@ -41,7 +41,13 @@ export class MaintenanceSchedule implements OnApplicationBootstrap, OnApplicatio
     await queue.upsertJobScheduler(JobName.PurgeCallbacks, { every: HOUR_MS }, { name: JobName.PurgeCallbacks, data: {} });
     await queue.upsertJobScheduler(JobName.PurgeFailedWebhooks, { every: HOUR_MS }, { name: JobName.PurgeFailedWebhooks, data: {} });
     await queue.upsertJobScheduler(JobName.RequeueImports, { every: MINUTE_MS }, { name: JobName.RequeueImports, data: {} });
-    await queue.upsertJobScheduler(JobName.RequeueMessages, { every: MINUTE_MS / 2 }, { name: JobName.RequeueMessages, data: {} });
+    // Single messages' lost work as often as campaigns' (at most every 30 s): a worker that dies holds whole batches of
+    // claimed messages, which go out again only once this job has found it gone (rule 5 of ADR 0009).
+    await queue.upsertJobScheduler(
+      JobName.RequeueMessages,
+      { every: Math.min(MINUTE_MS / 2, this.config.campaignReconcileIntervalMs) },
+      { name: JobName.RequeueMessages, data: {} },
+    );
     await queue.upsertJobScheduler(JobName.RequeueWebhooks, { every: MINUTE_MS / 2 }, { name: JobName.RequeueWebhooks, data: {} });
     await queue.upsertJobScheduler(JobName.ReadChannelLimits, { every: 5 * MINUTE_MS }, { name: JobName.ReadChannelLimits, data: {} });
     // Each account's templates are read whole once an hour (TEMPLATE_SYNC_EVERY_SECONDS); webhooks keep them current between.
