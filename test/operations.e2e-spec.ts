@@ -181,10 +181,8 @@ describe('jobs processed per queue in /metrics', () => {
     await sim.call('PUT', '/_sim/templates', [
       { wabaId: CREDENTIALS.wabaId, name: 'shipped', language: 'en_US', category: 'UTILITY', components: [{ type: 'BODY', text: 'Hi {{1}}, it shipped.' }] },
     ]);
-    // Every queue but imports: /metrics then counts one worker on each of them and none on imports. The messages' sweep
-    // runs as often as the reconciler (at most every 30 s); it would hand this worker other specs' lost messages from
-    // the lane's shared database, whose jobs the count below would include: kept at 30 s, after this test.
-    worker = startWorker({ REDIS_PREFIX, WORKER_QUEUES: 'campaigns,messages,webhooks,callbacks,maintenance', CAMPAIGN_RECONCILE_INTERVAL_MS: '60000' });
+    // Every queue but imports: /metrics then counts one worker on each of them and none on imports.
+    worker = startWorker({ REDIS_PREFIX, WORKER_QUEUES: 'campaigns,messages,webhooks,callbacks,maintenance' });
   }, 30_000);
 
   afterAll(async () => {
