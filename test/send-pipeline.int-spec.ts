@@ -4,7 +4,6 @@ import { ChannelsService } from '@herald/channels';
 import { AudiencesService, ContactsService } from '@herald/contacts';
 import { MessageSender, MessagesService, type MessageView } from '@herald/messaging';
 import { WebhookApplier, WebhookRecovery } from '@herald/provider-events';
-import { JobName, JobQueue, QUEUE_OF_JOB } from '@herald/queues';
 import { SendPipeline, SendRateLimiter, SendSettingsService, SendWorkers, untilSlot, type ClaimedSend } from '@herald/sending';
 import { startPipeline, type PipelineHarness } from './support/pipeline-harness';
 
@@ -342,24 +341,6 @@ describe('the send pipeline, in process', () => {
       await h.get(ChannelsService).update(paused.workspaceId, paused.channelId, { accessToken: 'new-token' });
       await sender.send(next);
       expect((await view(next, paused.workspaceId)).status).toBe('expired');
-    });
-
-    it('puts a batch that must wait back in the queue as the batch it was: one delayed job for the messages waiting until the same moment', async () => {
-      const paused = await h.workspace('Paused batch', { messagesPerSecond: 100 });
-      const to = fresh();
-      h.provider.answer(to, { code: 190 });
-      await sender.send(await accept({ to: { number: to }, ...template('receipt') }, paused.workspaceId));
-      const list = await messages.send(paused.workspaceId, { to: Array.from({ length: 5 }, () => fresh()), ...template('receipt') });
-      if (!('many' in list)) throw new Error('expected a list');
-      const ids = list.many.messages.map((m) => m.id);
-      const [head, ...others] = ids as [string, ...string[]];
-      expect(await sender.sendDue(head, others)).toBe('waiting');
-      const queue = h.get(JobQueue).queue(QUEUE_OF_JOB[JobName.SendMessage]);
-      const delayed = (await queue.getJobs(['delayed'])).filter((j) => ids.includes((j.data as { messageId: string }).messageId));
-      expect(delayed).toHaveLength(1);
-      const data = delayed[0]!.data as { messageId: string; with?: string[] };
-      expect([data.messageId, ...(data.with ?? [])].sort()).toEqual([...ids].sort());
-      for (const id of ids) expect((await view(id, paused.workspaceId)).waiting?.reason).toBe('channel_paused');
     });
 
     it('190 reported by a status webhook pauses the channel too: one policy, whichever way the error came', async () => {

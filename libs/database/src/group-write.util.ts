@@ -6,7 +6,7 @@
  *
  * Why: a one-row INSERT and its commit cost Postgres ~200 µs of CPU on this project's benchmark machine (the WAL
  * flush of each commit included), ten rows in one statement ~40 µs a row, thirty ~20 µs (docs/BENCHMARKS.md,
- * "Group commit of webhook bodies").
+ * "Webhook intake: group commit").
  *
  * `write` gets the items in the order they were added and must answer one result per item, in that order; when
  * it throws, every item of that write is rejected with its error (the caller decides, e.g. by writing the items
@@ -38,7 +38,7 @@ export class GroupWrite<I, O> {
     });
   }
 
-  /** Items waiting or being written. */
+  /** Items waiting or being written (for tests and shutdown). */
   get pending(): number {
     return this.queue.length + this.inFlight;
   }

@@ -5,7 +5,7 @@ import { Clock } from '@herald/common';
 import { WorkerConfig } from '@herald/config';
 import { JobName, JobQueue, requeuedJobId } from '@herald/queues';
 import { SendPipeline, SendWorkers, emptyOutcomes, expiresAt, sendStatusEvents, type ClaimedSend, type SendCategory, type SendOutcomes } from '@herald/sending';
-import { messageBatchSize, sendMessageJobs } from './message-batch.util';
+import { messageBatchSize } from './message-batch.util';
 import { MessageRepository, type ClaimedMessage } from './message.repository';
 
 export type SendResult = 'accepted' | 'failed' | 'waiting' | 'unsent' | 'unconfirmed' | 'not_due';
@@ -128,20 +128,18 @@ export class MessageSender {
       }
     }
     await this.record(claimed, outcomes);
-    // The messages that must wait go back to the queue in jobs for their time: those waiting until the same moment (a
-    // batch held by the rate limit, a paused channel, handed back unsent) together, as the batch they were.
+    // Each message that must wait gets a job of its own, for its time.
     const at = Date.now();
-    const byDelay = new Map<number, string[]>();
-    const later = (id: string, delayMs: number) => {
-      const delay = Math.max(0, delayMs);
-      byDelay.set(delay, [...(byDelay.get(delay) ?? []), id]);
-    };
-    for (const r of outcomes.retry) later(r.id, r.delayMs);
-    for (const d of outcomes.deferred) later(d.id, d.until.getTime() - at);
-    for (const r of outcomes.released) later(r.id, 0);
-    if (byDelay.size > 0) {
-      const jobs = [...byDelay].flatMap(([delay, ids]) => sendMessageJobs(ids, claimed.length, (id) => requeuedJobId(id, at), delay));
-      await this.queue.addBulk(JobName.SendMessage, jobs);
+    const later = [
+      ...outcomes.retry.map((r) => ({ id: r.id, delay: r.delayMs })),
+      ...outcomes.deferred.map((d) => ({ id: d.id, delay: d.until.getTime() - at })),
+      ...outcomes.released.map((r) => ({ id: r.id, delay: 0 })),
+    ];
+    if (later.length > 0) {
+      await this.queue.addBulk(
+        JobName.SendMessage,
+        later.map((l) => ({ data: { messageId: l.id }, jobId: requeuedJobId(l.id, at), delay: Math.max(0, l.delay) })),
+      );
     }
     return outcomes;
   }
@@ -164,4 +162,5 @@ export class MessageSender {
     }
     await this.messages.transaction(async (manager) => this.outbox.record(manager, sendStatusEvents(await this.messages.record(outcomes, manager))));
   }
+
 }

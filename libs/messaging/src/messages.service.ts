@@ -14,7 +14,7 @@ import { assertKeyMaySendFrom } from '@herald/workspaces';
 import { messageTexts } from './message-links.util';
 import { MessageRepository, messageEventRow, toMessageView, type MessageRow, type NewMessage } from './message.repository';
 import { parseSendMessage } from './message-input.util';
-import { messageBatchSize, sendMessageJobs } from './message-batch.util';
+import { messageBatchSize } from './message-batch.util';
 import {
   type SendMessageInput,
   type SingleAccepted,
@@ -324,22 +324,27 @@ export class MessagesService {
   async channelResumed(channelId: string): Promise<number> {
     const ids = await this.messages.wakeChannel(channelId);
     const now = this.clock.now().toJSDate();
-    const channel = await this.channels.forSending(channelId);
-    const jobs = sendMessageJobs(ids, messageBatchSize(channel?.messagesPerSecond ?? 0), (id) => requeuedJobId(id, now.getTime()));
-    await this.queue.addBulk(JobName.SendMessage, jobs).catch((error: unknown) => {
-      this.logger.warn(`${ids.length} message(s) of a resumed channel wait for their next look: ${error instanceof Error ? error.message : String(error)}`);
-    });
+    await this.queue
+      .addBulk(JobName.SendMessage, ids.map((messageId) => ({ data: { messageId }, jobId: requeuedJobId(messageId, now.getTime()) })))
+      .catch((error: unknown) => {
+        this.logger.warn(`${ids.length} message(s) of a resumed channel wait for their next look: ${error instanceof Error ? error.message : String(error)}`);
+      });
     return ids.length;
   }
 
   /**
    * Postgres has the messages; if Redis is away the maintenance sweep enqueues them later. A list goes in jobs of
-   * `perJob` messages (the batch one send job takes: MessageSender.sendDue).
+   * `perJob` messages (the batch one send job takes: MessageSender.sendDue), one job each, named by its first message.
    */
   private async enqueue(ids: readonly string[], scheduledFor: Date | null, now: Date, perJob = 1): Promise<void> {
     if (ids.length === 0) return;
     const delay = scheduledFor === null ? 0 : Math.max(0, scheduledFor.getTime() - now.getTime());
-    await this.queue.addBulk(JobName.SendMessage, sendMessageJobs(ids, perJob, (id) => id, delay)).catch((error: unknown) => {
+    const jobs: Array<{ data: { messageId: string; with?: string[] }; jobId: string; delay?: number }> = [];
+    for (let first = 0; first < ids.length; first += perJob) {
+      const [messageId, ...others] = ids.slice(first, first + perJob) as [string, ...string[]];
+      jobs.push({ data: { messageId, ...(others.length > 0 ? { with: others } : {}) }, jobId: messageId, ...(delay > 0 ? { delay } : {}) });
+    }
+    await this.queue.addBulk(JobName.SendMessage, jobs).catch((error: unknown) => {
       this.logger.warn(`${ids.length} message(s) stay queued until the sweep: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
